@@ -1,0 +1,1 @@
+"""Hearth's features, one package per cog: cogs/<feature>/__init__.py holds only `setup`."""

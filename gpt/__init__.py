@@ -1,0 +1,1 @@
+"""The LLM layer (OpenAI-compatible client, prompts, quotas). Built by the premium/LLM issue."""

