@@ -114,7 +114,7 @@ async def check(settings: Settings, cogs: list[str] | None) -> int:
         revision = await migrate(handle)
         bot = create_bot(settings, build_database(settings, handle.url), cogs=cogs)
         async with bot:
-            loaded = await bot.load_cogs()
+            loaded = await bot.prepare()
             print(f"Database:  {handle.description}")
             print(f"Revision:  {revision} (head)")
             print(f"Cogs:      {len(loaded)} loaded ({', '.join(loaded) or 'none'})")

@@ -17,8 +17,12 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from utils.clock import Clock
+from utils.command_tree import HearthCommandTree
 from utils.config import Settings
 from utils.db import Database
+from utils.guild_settings import GuildSettings
+from utils.http_api import HttpApi
 from utils.settings_registry import SettingsRegistry, system_settings
 
 log = logging.getLogger(__name__)
@@ -66,17 +70,22 @@ class HearthBot(commands.Bot):
         *,
         cog_package: str = "cogs",
         cogs: list[str] | None = None,
+        clock: Clock | None = None,
         **client_options: Any,
     ) -> None:
         client_options.setdefault("intents", default_intents())
         client_options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        client_options.setdefault("tree_cls", HearthCommandTree)
         super().__init__(command_prefix=commands.when_mentioned, help_command=None, **client_options)
         self.config = settings
         self.db = database
+        self.clock = clock or Clock()
         self.version = VERSION
         self.started_monotonic = time.monotonic()
         self.settings_registry = SettingsRegistry()
         self.settings_registry.register(*system_settings())
+        self._guild_settings: GuildSettings | None = None
+        self.api = HttpApi(VERSION)
         self.cog_package = cog_package
         self.cog_names = select_cogs(discover_cogs(cog_package), cogs if cogs is not None else settings.cogs)
         self.cog_failures: dict[str, str] = {}
@@ -85,6 +94,20 @@ class HearthBot(commands.Bot):
     def uptime_seconds(self) -> int:
         """Seconds since this bot object was created."""
         return int(time.monotonic() - self.started_monotonic)
+
+    @property
+    def guild_settings(self) -> GuildSettings:
+        """Per-guild settings (available once `prepare()` ran)."""
+        if self._guild_settings is None:
+            raise RuntimeError("guild settings are not ready: prepare() has not run")
+        return self._guild_settings
+
+    async def prepare(self) -> list[str]:
+        """Open the shared services, then load the cogs; returns the loaded cog names."""
+        if self._guild_settings is None:
+            pool = await self.db.create_pool("settings", 3)
+            self._guild_settings = GuildSettings(self.settings_registry, pool, self.clock)
+        return await self.load_cogs()
 
     async def load_cogs(self) -> list[str]:
         """Load every selected cog; returns the loaded names. Failures are logged and kept in `cog_failures`."""
@@ -106,15 +129,19 @@ class HearthBot(commands.Bot):
         return loaded
 
     async def setup_hook(self) -> None:
-        await self.load_cogs()
+        await self.prepare()
+        if self.config.api_enabled:
+            await self.api.start(self.config.api_host, self.config.api_port)
         if self.config.sync_commands:
             synced = await self.tree.sync()
             log.info("Synced %d application commands", len(synced))
 
     async def close(self) -> None:
-        """Unload cogs (each flushes and closes its pool), then close the Discord connection."""
+        """Stop the HTTP API, unload cogs (each flushes and closes its pool), close Discord, close pools."""
+        await self.api.stop()
         await super().close()
         await self.db.close_all()
+        self._guild_settings = None
 
 
 def create_bot(settings: Settings, database: Database, **options: Any) -> HearthBot:

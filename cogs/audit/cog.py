@@ -1,0 +1,176 @@
+"""The audit tracker: records every slash, context-menu and text command, success or failure, off the
+command's path (a bounded buffer flushed in batches), and `/command_stats` for admins."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.audit import repo
+from cogs.audit.buffer import AuditBuffer, AuditRecord
+from utils.cog_base import HearthCog
+from utils.errors import DATABASE_ERRORS, describe_error
+
+log = logging.getLogger(__name__)
+
+FLUSH_INTERVAL = 2.0  # seconds between writes
+MAX_BACKOFF = 60.0  # seconds between attempts while the database is down
+BATCH_SIZE = 500
+PERIODS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
+
+
+def command_type(command: Any) -> str:
+    """slash / context_menu / text, as stored in audit_logs.command_type."""
+    if isinstance(command, commands.Command):
+        return "text"
+    if isinstance(command, app_commands.ContextMenu):
+        return "context_menu"
+    return "slash"
+
+
+def error_text(error: BaseException) -> str:
+    """What went wrong, short: the exception type and its message."""
+    original = getattr(error, "original", error)
+    return f"{type(original).__name__}: {original}"[:500]
+
+
+class AuditCog(HearthCog, name="Audit"):
+    """Buffers command records and writes them every few seconds and at shutdown."""
+
+    pool_size = 2
+
+    def __init__(self, bot: Any) -> None:
+        super().__init__(bot)
+        self.buffer = AuditBuffer()
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self._failing = False
+
+    async def load(self) -> None:
+        self._task = asyncio.create_task(self._flush_loop(), name="audit-flush")
+
+    async def unload(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        try:
+            await asyncio.wait_for(self.flush(), timeout=5)
+        except (TimeoutError, *DATABASE_ERRORS) as exc:
+            log.warning("Audit: %d command record(s) could not be written at shutdown: %s", len(self.buffer), exc)
+
+    # --- recording -------------------------------------------------------------------------------------
+
+    def record(self, *, guild_id: int | None, user_id: int, name: str, kind: str, success: bool,
+               error: str | None = None) -> None:
+        """Queue one record (never blocks, never touches the database)."""
+        self.buffer.add(AuditRecord(guild_id or 0, user_id, name, kind, success, error, self.bot.clock.now()))
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(self, interaction: discord.Interaction, command: Any) -> None:
+        self.record(guild_id=interaction.guild_id, user_id=interaction.user.id, name=command.qualified_name,
+                    kind=command_type(command), success=True)
+
+    @commands.Cog.listener()
+    async def on_app_command_failure(self, interaction: discord.Interaction, command: Any,
+                                     error: BaseException, _reply: str) -> None:
+        name = command.qualified_name if command else (interaction.data or {}).get("name", "unknown")
+        self.record(guild_id=interaction.guild_id, user_id=interaction.user.id, name=name,
+                    kind=command_type(command), success=False, error=error_text(error))
+
+    @commands.Cog.listener()
+    async def on_command_completion(self, ctx: commands.Context) -> None:
+        self.record(guild_id=ctx.guild.id if ctx.guild else 0, user_id=ctx.author.id,
+                    name=ctx.command.qualified_name, kind="text", success=True)
+
+    @commands.Cog.listener()
+    async def on_command_error(self, ctx: commands.Context, error: commands.CommandError) -> None:
+        if isinstance(error, commands.CommandNotFound) or ctx.command is None:
+            return  # a mention that is not a command is not a command use
+        self.record(guild_id=ctx.guild.id if ctx.guild else 0, user_id=ctx.author.id,
+                    name=ctx.command.qualified_name, kind="text", success=False, error=error_text(error))
+        await ctx.reply(describe_error(error).text, mention_author=False)
+
+    # --- writing ---------------------------------------------------------------------------------------
+
+    async def flush(self) -> int:
+        """Write everything buffered now; returns the number of rows written. Failed rows stay buffered."""
+        written = 0
+        async with self._lock:
+            while len(self.buffer):
+                batch = self.buffer.take(BATCH_SIZE)
+                try:
+                    await repo.insert_batch(self.pool, batch)
+                except BaseException:
+                    self.buffer.put_back(batch)
+                    raise
+                written += len(batch)
+        return written
+
+    async def _flush_loop(self) -> None:
+        delay = FLUSH_INTERVAL
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                await self.flush()
+            except DATABASE_ERRORS as exc:
+                if not self._failing:
+                    log.warning("Audit: cannot write command records (%s); %d buffered, retrying with back-off",
+                                exc, len(self.buffer))
+                self._failing = True
+                delay = min(delay * 2, MAX_BACKOFF)
+            except Exception:
+                log.exception("Audit: unexpected error while writing command records")
+                delay = min(delay * 2, MAX_BACKOFF)
+            else:
+                if self._failing:
+                    log.info("Audit: writing again; %d record(s) were dropped while the buffer was full",
+                             self.buffer.dropped)
+                self._failing = False
+                delay = FLUSH_INTERVAL
+
+    # --- /command_stats --------------------------------------------------------------------------------
+
+    @app_commands.command(name="command_stats", description="Command usage on this server (admins)")
+    @app_commands.describe(period="How far back to look", command="Only this command (e.g. config set)")
+    @app_commands.choices(period=[app_commands.Choice(name=p, value=p) for p in PERIODS])
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def command_stats(self, interaction: discord.Interaction, period: str = "7d",
+                            command: str | None = None) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.flush()  # include what is still buffered
+        guild_id = interaction.guild_id
+        since = self.bot.clock.now() - PERIODS[period] if PERIODS[period] else None
+        timezone = await self.bot.guild_settings.get(guild_id, "system", "timezone")
+        total = await repo.overall(self.pool, guild_id, since, command)
+        embed = discord.Embed(title=f"Command usage · {'all time' if since is None else 'last ' + period}"
+                                    + (f" · /{command}" if command else ""), colour=discord.Colour.blurple())
+        if total["uses"] == 0:
+            embed.description = "No commands were used in this period."
+            await interaction.followup.send(embed=embed, ephemeral=True)
+            return
+        rate = 100 * total["failures"] / total["uses"]
+        embed.description = f"**{total['uses']}** uses, **{total['failures']}** failed ({rate:.1f}% failure rate)"
+        tops = await repo.command_totals(self.pool, guild_id, since, command)
+        embed.add_field(name="Top commands", inline=False, value="\n".join(
+            f"`/{r['command_name']}` — {r['uses']} use(s), {r['failures']} failed" for r in tops))
+        hours = await repo.busiest_hours(self.pool, guild_id, since, command, timezone)
+        embed.add_field(name=f"Busiest hours ({timezone})", inline=False, value="\n".join(
+            f"{r['hour']:02d}:00–{(r['hour'] + 1) % 24:02d}:00 — {r['uses']} use(s)" for r in hours))
+        if command:
+            errors = await repo.frequent_errors(self.pool, guild_id, since, command)
+            if errors:
+                embed.add_field(name="Most frequent errors", inline=False, value="\n".join(
+                    f"{r['times']}× {r['error_message']}"[:200] for r in errors)[:1024])
+        await interaction.followup.send(embed=embed, ephemeral=True)
+
+    @command_stats.autocomplete("command")
+    async def _command_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
+        names = await repo.command_names(self.pool, interaction.guild_id, current)
+        return [app_commands.Choice(name=n, value=n) for n in names]

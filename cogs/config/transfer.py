@@ -1,0 +1,136 @@
+"""Export a guild's settings to JSON and plan an import into another guild (remapping channels and roles)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import discord
+
+from utils.errors import BadInput
+from utils.settings_registry import (
+    InvalidSettingValue,
+    SettingSpec,
+    SettingsRegistry,
+    SettingType,
+    check_value,
+    parse_value,
+)
+
+EXPORT_FORMAT = "hearth-settings"
+EXPORT_VERSION = 1
+MAX_IMPORT_BYTES = 256 * 1024
+
+
+def build_export(guild: discord.Guild, registry: SettingsRegistry, stored: dict[tuple[str, str], Any],
+                 exported_at: datetime) -> dict[str, Any]:
+    """Every stored setting of the guild, with channel and role names beside their ids."""
+    settings = []
+    for (scope, key), value in sorted(stored.items()):
+        spec = registry.get(scope, key)
+        item: dict[str, Any] = {"scope": scope, "key": key, "type": spec.type.value if spec else None,
+                                "value": value}
+        if spec and spec.type is SettingType.CHANNEL:
+            channel = guild.get_channel(value)
+            item["channel_name"] = channel.name if channel else None
+        if spec and spec.type is SettingType.ROLE:
+            role = guild.get_role(value)
+            item["role_name"] = role.name if role else None
+        settings.append(item)
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "guild": {"id": guild.id, "name": guild.name},
+        "exported_at": exported_at.isoformat(),
+        "settings": settings,
+    }
+
+
+@dataclass
+class PlannedChange:
+    """One setting the import would change."""
+
+    spec: SettingSpec
+    old: Any
+    new: Any
+    note: str = ""
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: changes, settings already equal, and what it skips (with the reason)."""
+
+    changes: list[PlannedChange] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def parse_export(data: bytes) -> list[dict[str, Any]]:
+    """The settings list of an export file, or `BadInput` explaining what is wrong with the file."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise BadInput(f"The file is {len(data) // 1024} KB; a settings export is at most 256 KB.")
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise BadInput("That file is not JSON. Attach a file made by `/config export`.") from None
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise BadInput("That JSON file is not a Hearth settings export. Attach a file made by `/config export`.")
+    if document.get("version") != EXPORT_VERSION:
+        raise BadInput(f"This export has version {document.get('version')!r}; this bot reads version 1.")
+    settings = document.get("settings")
+    if not isinstance(settings, list) or not all(isinstance(item, dict) for item in settings):
+        raise BadInput("The export's `settings` list is damaged. Export the settings again.")
+    return settings
+
+
+def plan_import(items: list[dict[str, Any]], guild: discord.Guild, registry: SettingsRegistry,
+                current: dict[tuple[str, str], Any]) -> ImportPlan:
+    """Match every exported setting to this guild: validate, remap channels/roles by name when ids differ."""
+    plan = ImportPlan()
+    for item in items:
+        scope, key = str(item.get("scope")), str(item.get("key"))
+        spec = registry.get(scope, key)
+        if spec is None:
+            plan.skipped.append(f"`{scope}.{key}`: this bot has no such setting")
+            continue
+        try:
+            value, note = _local_value(spec, item, guild)
+            check_value(spec, value)
+        except (InvalidSettingValue, ValueError, TypeError) as exc:
+            plan.skipped.append(f"`{spec.qualified}`: {exc}")
+            continue
+        old = current.get((scope, key))
+        if old == value:
+            plan.unchanged += 1
+        else:
+            plan.changes.append(PlannedChange(spec, old, value, note))
+    return plan
+
+
+def _local_value(spec: SettingSpec, item: dict[str, Any], guild: discord.Guild) -> tuple[Any, str]:
+    value = item.get("value")
+    if value is None:
+        raise ValueError("the export has no value")
+    if spec.type is SettingType.CHANNEL:
+        return _remap(value, item.get("channel_name"), guild.get_channel, guild.text_channels, "#", "channel")
+    if spec.type is SettingType.ROLE:
+        return _remap(value, item.get("role_name"), guild.get_role, guild.roles, "@", "role")
+    expected = {SettingType.BOOL: bool, SettingType.INT: int, SettingType.DURATION: int}.get(spec.type, None)
+    if expected is not None and (not isinstance(value, expected) or (expected is int and isinstance(value, bool))):
+        raise ValueError(f"expected a {spec.type.value}, the export has {value!r}")
+    if spec.type in (SettingType.TEXT, SettingType.TIME, SettingType.TIMEZONE):
+        if not isinstance(value, str):
+            raise ValueError(f"expected text, the export has {value!r}")
+        return parse_value(spec, value), ""  # same checks as /config set (zone names, HH:MM, choices)
+    return value, ""
+
+
+def _remap(value: Any, name: Any, lookup: Any, candidates: Any, sigil: str, kind: str) -> tuple[int, str]:
+    if isinstance(value, int) and lookup(value) is not None:
+        return value, ""
+    match = next((c for c in candidates if isinstance(name, str) and c.name.lower() == name.lower()), None)
+    if match is None:
+        raise ValueError(f"{kind} {sigil}{name or value} does not exist in this server")
+    return match.id, f"remapped by name to {sigil}{match.name}"

@@ -1,0 +1,99 @@
+"""Turning what an admin typed into a setting value for this guild, and showing values back."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import discord
+
+from utils.errors import BadInput
+from utils.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
+
+
+def example_for(spec: SettingSpec) -> str:
+    """An example `/config set` line for this setting."""
+    samples = {
+        SettingType.CHANNEL: "#general", SettingType.ROLE: "@Moderators", SettingType.BOOL: "yes",
+        SettingType.INT: "5", SettingType.TEXT: "hello", SettingType.TIME: "18:30",
+        SettingType.TIMEZONE: "Europe/Amsterdam", SettingType.DURATION: "2h", SettingType.JSON: '{"a": 1}',
+    }
+    sample = spec.choices[0] if spec.choices else samples[spec.type]
+    return f"/config set scope:{spec.scope} key:{spec.key} value:{sample}"
+
+
+def _by_name(items: list[Any], text: str) -> Any | None:
+    wanted = text.lstrip("#@").strip().lower()
+    return next((item for item in items if item.name.lower() == wanted), None)
+
+
+def resolve_value(spec: SettingSpec, guild: discord.Guild, text: str | None,
+                  channel: discord.abc.GuildChannel | None, role: discord.Role | None) -> Any:
+    """The value to store for `spec`, from the text (or the channel/role option), checked against the guild."""
+    if spec.type is SettingType.CHANNEL:
+        target = channel or (_by_name(list(guild.text_channels), text) if text else None)
+        if target is None and text:
+            target = guild.get_channel(_parse(spec, text))
+        if target is None:
+            raise BadInput(f"{spec.qualified} needs a text channel of this server: pick one in the `channel` option.",
+                           example=example_for(spec))
+        if not isinstance(target, discord.TextChannel):
+            raise BadInput(f"#{target.name} is not a text channel; {spec.qualified} needs one.",
+                           example=example_for(spec))
+        return target.id
+    if spec.type is SettingType.ROLE:
+        target = role or (_by_name(list(guild.roles), text) if text else None)
+        if target is None and text:
+            target = guild.get_role(_parse(spec, text))
+        if target is None:
+            raise BadInput(f"{spec.qualified} needs a role of this server: pick one in the `role` option.",
+                           example=example_for(spec))
+        if target.is_default() or target.managed:
+            raise BadInput(f"@{target.name} can't be used here: pick a normal role (not @everyone or a bot's role).")
+        return target.id
+    if channel is not None or role is not None:
+        raise BadInput(f"{spec.qualified} is a {spec.type.value} setting: use the `value` option.",
+                       example=example_for(spec))
+    if text is None:
+        raise BadInput(f"Give the new value of {spec.qualified} in the `value` option.", example=example_for(spec))
+    return _parse(spec, text)
+
+
+def _parse(spec: SettingSpec, text: str) -> Any:
+    try:
+        return parse_value(spec, text)
+    except InvalidSettingValue as exc:
+        raise BadInput(f"{spec.qualified}: {exc}", example=example_for(spec)) from None
+
+
+def format_duration(seconds: int) -> str:
+    """90061 → 1d 1h 1m 1s."""
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        amount, seconds = divmod(seconds, size)
+        if amount:
+            parts.append(f"{amount}{unit}")
+    return " ".join(parts) or "0s"
+
+
+def format_value(spec: SettingSpec | None, value: Any) -> str:
+    """A value as shown in Discord: channels and roles as mentions (never pinging), durations readable."""
+    if value is None:
+        return "*not set*"
+    kind = spec.type if spec else None
+    if kind is SettingType.CHANNEL:
+        return f"<#{value}>"
+    if kind is SettingType.ROLE:
+        return f"<@&{value}>"
+    if kind is SettingType.BOOL:
+        return "yes" if value else "no"
+    if kind is SettingType.DURATION and isinstance(value, int):
+        return format_duration(value)
+    if kind is SettingType.JSON or not isinstance(value, str | int | float):
+        return f"`{json.dumps(value)[:200]}`"
+    return f"`{value}`"
+
+
+def format_effective(spec: SettingSpec, value: Any) -> str:
+    """A stored value, or the default marked as such when nothing is stored."""
+    return format_value(spec, value) if value is not None else f"{format_value(spec, spec.default)} (default)"

@@ -1,0 +1,54 @@
+"""The confirm step of `/config import`: a preview with Apply / Cancel, for the admin who ran it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import discord
+
+from cogs.config.transfer import ImportPlan
+from cogs.config.values import format_value
+
+
+def preview_embed(plan: ImportPlan) -> discord.Embed:
+    """The dry run: what would change, what stays, what is skipped and why."""
+    embed = discord.Embed(title="Import preview (nothing is changed yet)", colour=discord.Colour.blurple())
+    lines = [
+        f"`{c.spec.qualified}`: {format_value(c.spec, c.old)} → {format_value(c.spec, c.new)}"
+        + (f" ({c.note})" if c.note else "")
+        for c in plan.changes
+    ]
+    embed.description = "\n".join(lines)[:3900] or "No setting would change."
+    if plan.unchanged:
+        embed.add_field(name="Already equal", value=f"{plan.unchanged} setting(s)", inline=False)
+    if plan.skipped:
+        embed.add_field(name="Skipped", value="\n".join(plan.skipped)[:1024], inline=False)
+    return embed
+
+
+class ImportConfirmView(discord.ui.View):
+    """Apply or cancel a planned import; only the admin who ran the command can press the buttons."""
+
+    def __init__(self, owner_id: int, apply: Callable[[], Awaitable[str]], *, timeout: float = 600) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self._apply = apply
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message("Only the admin who started this import can confirm it.",
+                                                    ephemeral=True)
+            return False
+        return True
+
+    @discord.ui.button(label="Apply", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.stop()
+        summary = await self._apply()
+        await interaction.response.edit_message(content=summary, embed=None, view=None)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.stop()
+        await interaction.response.edit_message(content="Import cancelled: nothing was changed.", embed=None,
+                                                view=None)

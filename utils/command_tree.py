@@ -1,0 +1,46 @@
+"""Hearth's command tree: every failure reaches the user as an ephemeral, human message.
+
+It also announces each failure as the `app_command_failure` event, so the audit tracker records failed
+commands and failed checks with their error message (discord.py only dispatches successes).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from utils.errors import describe_error
+
+log = logging.getLogger(__name__)
+
+
+class HearthCommandTree(app_commands.CommandTree):
+    """The `tree_cls` of HearthBot: one place for error handling."""
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
+        reply = describe_error(error)
+        command = interaction.command
+        name = command.qualified_name if command else "unknown command"
+        if reply.reference is not None:
+            original = getattr(error, "original", error)
+            log.error("Internal error %s in /%s (guild %s, user %s)", reply.reference, name,
+                      interaction.guild_id, interaction.user.id, exc_info=original)
+        else:
+            log.info("/%s failed for user %s: %s", name, interaction.user.id, reply.text)
+        self.client.dispatch("app_command_failure", interaction, command, error, reply.text)
+        if interaction.type is discord.InteractionType.autocomplete:
+            return  # nothing can be shown to the user while they type
+        await send_ephemeral(interaction, reply.text)
+
+
+async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
+    """Answer privately, whether or not the interaction was already answered or deferred."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+    except discord.HTTPException as exc:  # the interaction expired or Discord is down: the log must say so
+        log.warning("Could not tell user %s about an error (%s): %s", interaction.user.id, exc, text)

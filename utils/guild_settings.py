@@ -1,0 +1,168 @@
+"""Per-guild settings: values in `bot_settings`, every change in `settings_history`, cached per guild.
+
+Any cog reads its settings with `await bot.guild_settings.get(guild_id, scope, key)` (the registered default
+when unset). The first read of a guild loads all its rows in one query; later reads are memory only, and every
+change invalidates the guild's cache. Each change is one transaction: the value and its history row together.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from utils.clock import Clock
+from utils.db import HearthPool
+from utils.settings_registry import SettingSpec, SettingsRegistry
+
+
+class UnknownSetting(LookupError):
+    """scope.key is not declared in the registry."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One applied change: the setting, and its value before and after (None = unset, the default applies)."""
+
+    spec: SettingSpec
+    old: Any
+    new: Any
+    history_id: int
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A row of `settings_history`."""
+
+    id: int
+    scope: str
+    key: str
+    old_value: Any
+    new_value: Any
+    value_type: str | None
+    changed_by: int | None
+    changed_at: datetime
+    change_type: str
+
+
+_LOCK_VALUE = "SELECT value FROM bot_settings WHERE guild_id = $1 AND scope = $2 AND key = $3 FOR UPDATE"
+_DELETE_VALUE = "DELETE FROM bot_settings WHERE guild_id = $1 AND scope = $2 AND key = $3"
+_UPSERT_VALUE = """
+    INSERT INTO bot_settings (guild_id, scope, key, value, value_type, updated_by, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)
+    ON CONFLICT (guild_id, scope, key) DO UPDATE SET value = EXCLUDED.value, value_type = EXCLUDED.value_type,
+        updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
+"""
+_INSERT_HISTORY = """
+    INSERT INTO settings_history (guild_id, scope, key, old_value, new_value, value_type, changed_by, changed_at,
+                                  change_type)
+    VALUES ($1, $2, $3, $4, $5::text::jsonb, $6, $7, $8, $9) RETURNING id
+"""
+_HISTORY_SELECT = (
+    "SELECT id, scope, key, old_value, new_value, value_type, changed_by, changed_at, change_type "
+    "FROM settings_history "
+)
+_HISTORY_COUNT = "SELECT count(*) FROM settings_history "
+_HISTORY_FILTER = "WHERE guild_id = $1 AND ($2::text IS NULL OR scope = $2) AND ($3::text IS NULL OR key = $3) "
+
+
+class GuildSettings:
+    """Read and change guild settings through the registry, with a per-guild cache."""
+
+    def __init__(self, registry: SettingsRegistry, pool: HearthPool, clock: Clock) -> None:
+        self.registry = registry
+        self.pool = pool
+        self.clock = clock
+        self._cache: dict[int, dict[tuple[str, str], Any]] = {}
+
+    def spec(self, scope: str, key: str) -> SettingSpec:
+        """The declared setting, or `UnknownSetting`."""
+        spec = self.registry.get(scope, key)
+        if spec is None:
+            raise UnknownSetting(f"{scope}.{key}")
+        return spec
+
+    async def stored(self, guild_id: int) -> dict[tuple[str, str], Any]:
+        """Every value stored for the guild (not the defaults), from the cache when possible."""
+        cached = self._cache.get(guild_id)
+        if cached is None:
+            rows = await self.pool.fetch("SELECT scope, key, value FROM bot_settings WHERE guild_id = $1", guild_id)
+            cached = {(row["scope"], row["key"]): row["value"] for row in rows}
+            self._cache[guild_id] = cached
+        return cached
+
+    async def get(self, guild_id: int, scope: str, key: str) -> Any:
+        """The guild's value of scope.key, or its registered default."""
+        spec = self.spec(scope, key)
+        values = await self.stored(guild_id)
+        return values.get((scope, key), spec.default)
+
+    def invalidate(self, guild_id: int | None = None) -> None:
+        """Forget cached values of one guild (or all guilds)."""
+        if guild_id is None:
+            self._cache.clear()
+        else:
+            self._cache.pop(guild_id, None)
+
+    async def set(self, guild_id: int, scope: str, key: str, value: Any, *, changed_by: int | None,
+                  change_type: str | None = None) -> Change:
+        """Store a (validated) value and its history row in one transaction."""
+        changes = await self.apply(guild_id, [(self.spec(scope, key), value)], changed_by=changed_by,
+                                   change_type=change_type)
+        return changes[0]
+
+    async def reset(self, guild_id: int, scope: str, key: str, *, changed_by: int | None) -> Change | None:
+        """Remove the stored value (the default applies again); None if nothing was stored."""
+        spec = self.spec(scope, key)
+        if (scope, key) not in await self.stored(guild_id):
+            return None
+        changes = await self.apply(guild_id, [(spec, None)], changed_by=changed_by, change_type="deleted")
+        return changes[0]
+
+    async def apply(self, guild_id: int, items: Iterable[tuple[SettingSpec, Any]], *, changed_by: int | None,
+                    change_type: str | None = None) -> list[Change]:
+        """Apply several changes atomically; a None value deletes the stored row. Returns what changed."""
+        now = self.clock.now()
+        applied: list[Change] = []
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                for spec, value in items:
+                    old_row = await conn.fetchrow(_LOCK_VALUE, guild_id, spec.scope, spec.key)
+                    old = old_row["value"] if old_row else None
+                    if value is None:
+                        await conn.execute(_DELETE_VALUE, guild_id, spec.scope, spec.key)
+                    else:
+                        await conn.execute(_UPSERT_VALUE, guild_id, spec.scope, spec.key, value, spec.type.value,
+                                           changed_by, now)
+                    kind = change_type or ("created" if old_row is None else "updated")
+                    # new_value is NOT NULL: a deletion is recorded as JSON null.
+                    history_id = await conn.fetchval(_INSERT_HISTORY, guild_id, spec.scope, spec.key, old,
+                                                     json.dumps(value), spec.type.value, changed_by, now, kind)
+                    applied.append(Change(spec, old, value, history_id))
+        finally:
+            self.invalidate(guild_id)
+        return applied
+
+    async def history(self, guild_id: int, *, scope: str | None = None, key: str | None = None,
+                      limit: int = 10, offset: int = 0) -> tuple[list[HistoryEntry], int]:
+        """A page of the guild's history, newest first, and the total number of entries."""
+        async with self.pool.acquire() as conn:
+            total = await conn.fetchval(_HISTORY_COUNT + _HISTORY_FILTER, guild_id, scope, key)
+            rows = await conn.fetch(
+                _HISTORY_SELECT + _HISTORY_FILTER + "ORDER BY id DESC LIMIT $4 OFFSET $5",
+                guild_id, scope, key, limit, offset,
+            )
+        return [HistoryEntry(**dict(row)) for row in rows], total
+
+    async def entry(self, guild_id: int, entry_id: int) -> HistoryEntry | None:
+        """One history entry of this guild (None for another guild's id)."""
+        row = await self.pool.fetchrow(_HISTORY_SELECT + "WHERE guild_id = $1 AND id = $2", guild_id, entry_id)
+        return HistoryEntry(**dict(row)) if row else None
+
+    async def rollback(self, guild_id: int, entry: HistoryEntry, *, changed_by: int | None) -> Change:
+        """Give the setting back the value that `entry` set (unset, if that entry was a reset)."""
+        spec = self.spec(entry.scope, entry.key)
+        changes = await self.apply(guild_id, [(spec, entry.new_value)], changed_by=changed_by, change_type="rollback")
+        return changes[0]
