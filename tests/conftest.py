@@ -88,3 +88,36 @@ async def clean_db(pool: HearthPool, _reset_sql: str) -> HearthPool:
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute(_reset_sql)
     return pool
+
+
+class OutageDatabase:
+    """A second, small cluster that tests may stop and start, to see how the bot behaves without a database."""
+
+    def __init__(self) -> None:
+        self.server = EmbeddedPostgres(TEST_DATA / "pg-outage")
+        self.url = ""
+
+    async def start(self) -> str:
+        """Start the cluster (and create + migrate the database the first time)."""
+        import asyncio
+
+        server_uri = await asyncio.to_thread(self.server.start)
+        await ensure_database(server_uri, "hearth_outage")
+        self.url = self.server.uri("hearth_outage")
+        await upgrade_to_head(self.url)
+        return self.url
+
+    async def stop(self) -> None:
+        """Stop the server: every connection breaks, new ones are refused."""
+        import asyncio
+
+        await asyncio.to_thread(self.server.stop)
+
+
+@pytest.fixture(scope="session")
+async def outage_db() -> AsyncIterator[OutageDatabase]:
+    """A database that a test can take down (the test must bring it back up with `start()`)."""
+    database = OutageDatabase()
+    await database.start()
+    yield database
+    await database.stop()

@@ -41,6 +41,7 @@ class HealthCog(HearthCog, name="Health"):
 
     async def load(self) -> None:
         self.bot.api.include(self.router)
+        await self._cleanup_safely()
         self._cleanup_task = asyncio.create_task(self._cleanup_loop(), name="health-cleanup")
 
     async def unload(self) -> None:
@@ -91,10 +92,13 @@ class HealthCog(HearthCog, name="Health"):
             log.info("Health: deleted %d history row(s) older than %d days", deleted, RETENTION.days)
         return deleted
 
+    async def _cleanup_safely(self) -> None:
+        try:
+            await self.cleanup()
+        except DATABASE_ERRORS as exc:
+            log.warning("Health: history cleanup failed (%s); next try in a day", exc)
+
     async def _cleanup_loop(self) -> None:
         while True:
-            try:
-                await self.cleanup()
-            except DATABASE_ERRORS as exc:
-                log.warning("Health: history cleanup failed (%s); next try in a day", exc)
             await asyncio.sleep(CLEANUP_EVERY)
+            await self._cleanup_safely()
