@@ -17,6 +17,7 @@ from cogs.config.values import format_effective, format_value, resolve_value
 from cogs.config.views import ImportConfirmView, preview_embed
 from utils.cog_base import HearthCog
 from utils.errors import BadInput
+from utils.guild_log import post_to_log
 from utils.guild_settings import GuildSettings
 from utils.paginator import Paginator
 from utils.settings_registry import SettingSpec, SettingType, timezone_names
@@ -96,9 +97,8 @@ class ConfigCog(HearthCog, name="Config"):
         spec = self._spec(scope, key)
         new = resolve_value(spec, interaction.guild, value, channel, role)
         change = await self.store.set(interaction.guild_id, scope, key, new, changed_by=interaction.user.id)
-        await interaction.response.send_message(
-            f"✅ `{spec.qualified}`: {format_effective(spec, change.old)} → {format_value(spec, new)}", ephemeral=True
-        )
+        await self._announce(interaction, "✅", f"`{spec.qualified}`: {format_effective(spec, change.old)} → "
+                                                f"{format_value(spec, new)}")
 
     @config.command(name="reset", description="Put a setting back to its default")
     async def reset(self, interaction: discord.Interaction, scope: str, key: str) -> None:
@@ -107,7 +107,9 @@ class ConfigCog(HearthCog, name="Config"):
         if change is None:
             text = f"`{spec.qualified}` already uses its default ({format_value(spec, spec.default)})."
         else:
-            text = f"✅ `{spec.qualified}` reset: {format_value(spec, change.old)} → {format_effective(spec, None)}"
+            await self._announce(interaction, "✅", f"`{spec.qualified}` reset: {format_value(spec, change.old)} → "
+                                                    f"{format_effective(spec, None)}")
+            return
         await interaction.response.send_message(text, ephemeral=True)
 
     # --- history -------------------------------------------------------------------------------------
@@ -147,11 +149,8 @@ class ConfigCog(HearthCog, name="Config"):
             raise BadInput(f"There is no history entry #{entry} on this server.", example="/config history")
         spec = self._spec(found.scope, found.key)
         change = await self.store.rollback(interaction.guild_id, found, changed_by=interaction.user.id)
-        await interaction.response.send_message(
-            f"↩️ `{spec.qualified}` rolled back to entry #{entry}: "
-            f"{format_effective(spec, change.old)} → {format_effective(spec, change.new)}",
-            ephemeral=True,
-        )
+        old, new = format_effective(spec, change.old), format_effective(spec, change.new)
+        await self._announce(interaction, "↩️", f"`{spec.qualified}` rolled back to entry #{entry}: {old} → {new}")
 
     # --- export / import -----------------------------------------------------------------------------
 
@@ -228,6 +227,14 @@ class ConfigCog(HearthCog, name="Config"):
             if current in str(e.id):
                 choices.append(app_commands.Choice(name=label[:100], value=e.id))
         return choices
+
+    async def _announce(self, interaction: discord.Interaction, icon: str, summary: str) -> None:
+        """Confirm a change to the admin and note it in the log channel (reporting if that failed)."""
+        await interaction.response.defer(ephemeral=True)
+        problem = await post_to_log(self.bot, interaction.guild,
+                                    content=f"⚙️ {interaction.user.mention} changed a setting: {summary}")
+        warning = f"\n⚠️ Saved, but: {problem}" if problem else ""
+        await interaction.followup.send(f"{icon} {summary}{warning}", ephemeral=True)
 
     async def _send_pages(self, interaction: discord.Interaction, fetch) -> None:  # type: ignore[no-untyped-def]
         paginator = Paginator(interaction.user.id, fetch, HISTORY_PAGE)

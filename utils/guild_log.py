@@ -1,0 +1,39 @@
+"""Posting to a guild's log channel (`system.log_channel`), shared by every cog.
+
+Never raises for Discord problems: it returns a sentence for the admin instead (no log channel set, the
+channel is gone, a permission is missing), so a command can finish its work and still say what went wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from utils.errors import missing_permission_message
+
+if TYPE_CHECKING:
+    from utils.hearth_bot import HearthBot
+
+log = logging.getLogger(__name__)
+
+
+async def post_to_log(bot: HearthBot, guild: discord.Guild, *, content: str | None = None,
+                      embed: discord.Embed | None = None) -> str | None:
+    """Send to the guild's log channel; returns None when sent or not configured, else the problem."""
+    channel_id = await bot.guild_settings.get(guild.id, "system", "log_channel")
+    if channel_id is None:
+        return None
+    channel = guild.get_channel(channel_id)
+    if not isinstance(channel, discord.TextChannel):
+        return (f"The log channel (id {channel_id}) no longer exists: set a new one with "
+                "`/config set scope:system key:log_channel`.")
+    try:
+        await channel.send(content=content, embed=embed, allowed_mentions=discord.AllowedMentions.none())
+    except discord.Forbidden as exc:
+        return f"I couldn't post in the log channel {channel.mention}: {missing_permission_message(exc)}"
+    except discord.HTTPException as exc:
+        log.warning("Posting to the log channel of guild %s failed: %s", guild.id, exc)
+        return f"I couldn't post in the log channel {channel.mention} (Discord answered {exc.status})."
+    return None
