@@ -121,7 +121,8 @@ class ErrorReply:
 
 def describe_error(error: BaseException) -> ErrorReply:
     """Put any command failure into words for the user."""
-    original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    # Slash and text commands wrap the exception raised in the callback; look at what was raised.
+    original = getattr(error, "original", error)
     if isinstance(original, UserFacingError):
         return ErrorReply(original.message)
     if isinstance(original, app_commands.MissingPermissions):
