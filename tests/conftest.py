@@ -18,6 +18,8 @@ from utils.db import Database, HearthPool
 from utils.embedded_db import EmbeddedPostgres, ensure_database
 from utils.migrations import upgrade_to_head
 
+pytest_plugins = ["tests.standin.plugin", "tests.hearth_harness"]
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = ROOT / ".test-data"
 

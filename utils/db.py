@@ -67,11 +67,27 @@ class HearthPool(asyncpg.Pool):
 
     owner: str
     acquire_timeout: float
+    in_flight: int = 0  # connections checked out or being acquired right now
     _database: Database | None
 
     def acquire(self, *, timeout: float | None = None):  # type: ignore[override]
         """Acquire a connection, waiting at most the configured acquire timeout by default."""
         return super().acquire(timeout=self.acquire_timeout if timeout is None else timeout)
+
+    async def _acquire(self, timeout: float | None):  # type: ignore[no-untyped-def]  # noqa: ASYNC109 - asyncpg API
+        self.in_flight += 1
+        try:
+            return await super()._acquire(timeout)
+        except BaseException:
+            self.in_flight -= 1
+            raise
+
+    async def release(self, connection, *, timeout: float | None = None) -> None:  # type: ignore[no-untyped-def]  # noqa: ASYNC109
+        """Return a connection to the pool."""
+        try:
+            await super().release(connection, timeout=timeout)
+        finally:
+            self.in_flight -= 1
 
     async def close(self) -> None:
         """Close gracefully and release the pool's share of the connection budget."""
@@ -153,11 +169,16 @@ class Database:
         self.budget.release(owner)
 
     def pool_sizes(self) -> dict[str, dict[str, Any]]:
-        """Per pool: open connections, idle ones and the maximum, for the health report."""
+        """Per pool: open connections, idle ones, in use and the maximum, for the health report."""
         return {
-            owner: {"size": pool.get_size(), "idle": pool.get_idle_size(), "max": pool.get_max_size()}
+            owner: {"size": pool.get_size(), "idle": pool.get_idle_size(), "in_use": pool.in_flight,
+                    "max": pool.get_max_size()}
             for owner, pool in self.pools.items()
         }
+
+    def in_flight(self) -> int:
+        """Database operations under way in all pools (acquired or being acquired connections)."""
+        return sum(pool.in_flight for pool in self.pools.values())
 
     async def close_all(self) -> None:
         """Close every pool still open (cogs close their own; this is the safety net at shutdown)."""

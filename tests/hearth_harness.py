@@ -1,0 +1,67 @@
+"""The bot under test: built by the same factory as `bot.py`, connected to the Discord stand-in, on the
+session's PostgreSQL (emptied before each test), with a clock the test moves by hand."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest_asyncio
+
+from tests.standin import StandIn
+from tests.standin.plugin import DefaultGuild
+from utils.clock import ManualClock
+from utils.config import Settings
+from utils.db import Database, HearthPool
+from utils.hearth_bot import HearthBot, create_bot
+
+
+@dataclass
+class Hearth:
+    """Everything an end-to-end test touches."""
+
+    discord: StandIn
+    guild: DefaultGuild
+    bot: HearthBot
+    clock: ManualClock
+    db: HearthPool  # the test's own pool, to seed rows and read what the bot wrote
+    make_bot: Callable[..., HearthBot]
+
+    async def restart(self, **options: Any) -> HearthBot:
+        """Replace the running bot with a fresh one (same database, same Discord state)."""
+        new = self.make_bot(**options)
+        self.bot = await self.discord.restart(self.bot, new)
+        return self.bot
+
+
+def bot_factory(database_url: str, clock: ManualClock) -> Callable[..., HearthBot]:
+    """Build Hearth bots for tests: no HTTP API unless asked, commands synced to the stand-in."""
+
+    def make(cogs: list[str] | None = None, url: str | None = None, **settings: Any) -> HearthBot:
+        values: dict[str, Any] = {"api_enabled": False, "sync_commands": True, "db_acquire_timeout": 1.0}
+        values.update(settings)
+        config = Settings(_env_file=None, **values)
+        database = Database(url or database_url, max_connections=config.db_max_connections,
+                            command_timeout=config.db_command_timeout, acquire_timeout=config.db_acquire_timeout)
+        return create_bot(config, database, clock=clock, cogs=cogs)
+
+    return make
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def hearth(standin: StandIn, default_guild: DefaultGuild, database_url: str,
+                 clean_db: HearthPool) -> AsyncIterator[Hearth]:
+    """Hearth with every cog, connected to the stand-in's default guild."""
+    clock = ManualClock()
+    make = bot_factory(database_url, clock)
+    bot = await standin.connect(make())
+    harness = Hearth(standin, default_guild, bot, clock, clean_db, make)
+
+    def database_busy() -> str | None:
+        busy = harness.bot.db.in_flight()
+        return f"{busy} database operation(s) in flight" if busy else None
+
+    standin.busy_checks.append(database_busy)
+    yield harness
+    await standin.disconnect(harness.bot)

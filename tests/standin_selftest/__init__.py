@@ -1,0 +1,1 @@
+"""Self-tests of the Discord stand-in (tests/standin)."""
