@@ -34,6 +34,7 @@ MODAL_SUBMIT = 5
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = 3, 4, 5, 6, 7, 8, 9, 10, 11
 SELECT_TYPES = (3, 5, 6, 7, 8)
+INTERACTION_ANSWER_WINDOW = 3.0  # seconds Discord waits for the initial callback
 
 
 class InteractionResult:
@@ -63,6 +64,8 @@ class InteractionResult:
         self.modal: dict[str, Any] | None = None
         self.choices: list[dict[str, Any]] | None = None
         self._changed = asyncio.Event()
+        # Discord forgets an interaction that is not answered within 3 seconds.
+        self.expires_at = asyncio.get_running_loop().time() + INTERACTION_ANSWER_WINDOW
 
     def __repr__(self) -> str:
         return f"<InteractionResult type={self.type} response_type={self.response_type} content={self.content!r}>"

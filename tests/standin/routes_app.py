@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from .interactions import InteractionResult
@@ -194,6 +195,8 @@ async def callback(req: Req) -> Any:
         raise ApiError(404, 10062, "Unknown interaction")
     if rec.responded:
         raise ApiError(400, 40060, "Interaction has already been acknowledged.")
+    if asyncio.get_running_loop().time() > rec.expires_at:
+        raise ApiError(404, 10062, "Unknown interaction")  # answered after Discord's 3-second window
     world = req.world
     body = req.body
     rtype = int(body.get("type", 0))

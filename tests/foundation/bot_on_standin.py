@@ -1,0 +1,24 @@
+"""Run `bot.py` as its own process against the Discord stand-in at $STANDIN_URL (used by the shutdown tests).
+
+Only the two addresses discord.py talks to are changed; everything else is the real `bot.main()`.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import discord.gateway
+import discord.http
+import yarl
+
+ROOT = Path(__file__).resolve().parents[2]
+
+if __name__ == "__main__":
+    base = os.environ["STANDIN_URL"]
+    discord.http.Route.BASE = f"{base}/api/v10"
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(base.replace("http://", "ws://") + "/gateway/")
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    import bot
+
+    sys.exit(bot.main(sys.argv[1:]))
