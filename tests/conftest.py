@@ -15,7 +15,7 @@ import asyncpg
 import pytest
 
 from utils.db import Database, HearthPool
-from utils.embedded_db import EmbeddedPostgres, ensure_database
+from utils.embedded_db import EmbeddedPostgres, ensure_database, quote_identifier
 from utils.migrations import upgrade_to_head
 
 pytest_plugins = ["tests.standin.plugin", "tests.hearth_harness"]
@@ -44,7 +44,7 @@ async def drop_database(server: EmbeddedPostgres, name: str) -> None:
     """Drop a database of the test cluster, closing its connections first."""
     conn = await asyncpg.connect(server.uri("postgres"))
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute("DROP DATABASE IF EXISTS " + quote_identifier(name) + " WITH (FORCE)")
     finally:
         await conn.close()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -77,14 +78,20 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def quote_identifier(name: str) -> str:
+    """Quote a database name for DDL (identifiers cannot be query parameters); only plain names pass."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", name):
+        raise ValueError(f"not a valid database name: {name!r}")
+    return f'"{name}"'
+
+
 async def ensure_database(server_uri: str, database: str) -> None:
     """Create `database` on the server at `server_uri` if it does not exist yet."""
     conn = await asyncpg.connect(server_uri)
     try:
         exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database)
         if not exists:
-            # Identifiers cannot be parameters; the name is validated by Settings (pattern [a-z_][a-z0-9_]*).
-            await conn.execute(f'CREATE DATABASE "{database}"')
+            await conn.execute("CREATE DATABASE " + quote_identifier(database))
             log.info("Created database %s", database)
     finally:
         await conn.close()

@@ -216,3 +216,23 @@ async def test_reset_empties_every_table_but_keeps_the_revision(clean_db, _reset
     )
     assert counts == 0
     assert await clean_db.fetchval("SELECT version_num FROM alembic_version") == head_revision()
+
+
+async def test_alembic_command_line_takes_the_plain_database_url(pg_server) -> None:
+    import asyncio
+    import os
+    import sys
+
+    from tests.conftest import ROOT
+
+    url = await create_database(pg_server, "hearth_cli_alembic")
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "alembic", "upgrade", "head", cwd=ROOT, env={**os.environ, "DATABASE_URL": url},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        _, stderr = await process.communicate()
+        assert process.returncode == 0, stderr.decode()
+        assert await current_revision(url) == head_revision()
+    finally:
+        await drop_database(pg_server, "hearth_cli_alembic")
