@@ -11,15 +11,16 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
+from utils.owned_view import OwnedView
+
 PageFetcher = Callable[[int], Awaitable[tuple[discord.Embed, int]]]  # page index → (embed, total item count)
 
 
-class Paginator(discord.ui.View):
+class Paginator(OwnedView):
     """Previous / Next over pages produced by `fetch(page)`."""
 
     def __init__(self, owner_id: int, fetch: PageFetcher, per_page: int, *, timeout: float = 300) -> None:
-        super().__init__(timeout=timeout)
-        self.owner_id = owner_id
+        super().__init__(owner_id, timeout=timeout)
         self.fetch = fetch
         self.per_page = per_page
         self.page = 0
@@ -36,13 +37,6 @@ class Paginator(discord.ui.View):
         self.next.disabled = self.page >= self.pages - 1
         embed.set_footer(text=f"Page {self.page + 1} of {self.pages}")
         return embed
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.owner_id:
-            await interaction.response.send_message("These buttons belong to whoever ran the command.",
-                                                    ephemeral=True)
-            return False
-        return True
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
     async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:

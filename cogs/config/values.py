@@ -22,32 +22,33 @@ def example_for(spec: SettingSpec) -> str:
     return f"/config set scope:{spec.scope} key:{spec.key} value:{sample}"
 
 
-def _by_name(items: list[Any], text: str) -> Any | None:
-    wanted = text.lstrip("#@").strip().lower()
-    return next((item for item in items if item.name.lower() == wanted), None)
+def _find(spec: SettingSpec, text: str | None, chosen: Any, candidates: list[Any], by_id: Any, kind: str) -> Any:
+    """The channel/role picked in its option, or named/mentioned/id'd in the text, or BadInput."""
+    if chosen is not None:
+        return chosen
+    if text:
+        wanted = text.lstrip("#@").strip().lower()
+        found = next((item for item in candidates if item.name.lower() == wanted), None)
+        if found is not None:
+            return found
+        found = by_id(_parse(spec, text))
+        if found is not None:
+            return found
+    raise BadInput(f"{spec.qualified} needs a {kind} of this server: pick one in the `{kind.split()[-1]}` option.",
+                   example=example_for(spec))
 
 
 def resolve_value(spec: SettingSpec, guild: discord.Guild, text: str | None,
                   channel: discord.abc.GuildChannel | None, role: discord.Role | None) -> Any:
     """The value to store for `spec`, from the text (or the channel/role option), checked against the guild."""
     if spec.type is SettingType.CHANNEL:
-        target = channel or (_by_name(list(guild.text_channels), text) if text else None)
-        if target is None and text:
-            target = guild.get_channel(_parse(spec, text))
-        if target is None:
-            raise BadInput(f"{spec.qualified} needs a text channel of this server: pick one in the `channel` option.",
-                           example=example_for(spec))
+        target = _find(spec, text, channel, list(guild.text_channels), guild.get_channel, "text channel")
         if not isinstance(target, discord.TextChannel):
             raise BadInput(f"#{target.name} is not a text channel; {spec.qualified} needs one.",
                            example=example_for(spec))
         return target.id
     if spec.type is SettingType.ROLE:
-        target = role or (_by_name(list(guild.roles), text) if text else None)
-        if target is None and text:
-            target = guild.get_role(_parse(spec, text))
-        if target is None:
-            raise BadInput(f"{spec.qualified} needs a role of this server: pick one in the `role` option.",
-                           example=example_for(spec))
+        target = _find(spec, text, role, list(guild.roles), guild.get_role, "role")
         if target.is_default() or target.managed:
             raise BadInput(f"@{target.name} can't be used here: pick a normal role (not @everyone or a bot's role).")
         return target.id

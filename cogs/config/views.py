@@ -8,6 +8,7 @@ import discord
 
 from cogs.config.transfer import ImportPlan
 from cogs.config.values import format_value
+from utils.owned_view import OwnedView
 
 
 def preview_embed(plan: ImportPlan) -> discord.Embed:
@@ -26,20 +27,14 @@ def preview_embed(plan: ImportPlan) -> discord.Embed:
     return embed
 
 
-class ImportConfirmView(discord.ui.View):
+class ImportConfirmView(OwnedView):
     """Apply or cancel a planned import; only the admin who ran the command can press the buttons."""
 
-    def __init__(self, owner_id: int, apply: Callable[[], Awaitable[str]], *, timeout: float = 600) -> None:
-        super().__init__(timeout=timeout)
-        self.owner_id = owner_id
-        self._apply = apply
+    refusal = "Only the admin who started this import can confirm it."
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.owner_id:
-            await interaction.response.send_message("Only the admin who started this import can confirm it.",
-                                                    ephemeral=True)
-            return False
-        return True
+    def __init__(self, owner_id: int, apply: Callable[[], Awaitable[str]], *, timeout: float = 600) -> None:
+        super().__init__(owner_id, timeout=timeout)
+        self._apply = apply
 
     @discord.ui.button(label="Apply", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
