@@ -23,6 +23,7 @@ from utils.config import Settings
 from utils.db import Database
 from utils.guild_settings import GuildSettings
 from utils.http_api import HttpApi
+from utils.premium_guard import PremiumGuard
 from utils.settings_registry import SettingsRegistry, system_settings
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ class HearthBot(commands.Bot):
         self.settings_registry = SettingsRegistry()
         self.settings_registry.register(*system_settings())
         self._guild_settings: GuildSettings | None = None
+        self._premium: PremiumGuard | None = None
         self.api = HttpApi(VERSION)
         self.cog_package = cog_package
         self.cog_names = select_cogs(discover_cogs(cog_package), cogs if cogs is not None else settings.cogs)
@@ -102,11 +104,19 @@ class HearthBot(commands.Bot):
             raise RuntimeError("guild settings are not ready: prepare() has not run")
         return self._guild_settings
 
+    @property
+    def premium(self) -> PremiumGuard:
+        """Who has premium where (available once `prepare()` ran)."""
+        if self._premium is None:
+            raise RuntimeError("the premium guard is not ready: prepare() has not run")
+        return self._premium
+
     async def prepare(self) -> list[str]:
-        """Open the shared services, then load the cogs; returns the loaded cog names."""
+        """Open the shared services (settings, premium guard), then load the cogs; returns the loaded cogs."""
         if self._guild_settings is None:
-            pool = await self.db.create_pool("settings", 3)
+            pool = await self.db.create_pool("services", 4)
             self._guild_settings = GuildSettings(self.settings_registry, pool, self.clock)
+            self._premium = PremiumGuard(pool, self.clock)
         return await self.load_cogs()
 
     async def load_cogs(self) -> list[str]:
@@ -141,7 +151,7 @@ class HearthBot(commands.Bot):
         await self.api.stop()
         await super().close()
         await self.db.close_all()
-        self._guild_settings = None
+        self._guild_settings = self._premium = None
 
 
 def create_bot(settings: Settings, database: Database, **options: Any) -> HearthBot:

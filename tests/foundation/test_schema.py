@@ -135,7 +135,7 @@ async def test_every_guild_table_has_guild_id_not_null(database_url: str) -> Non
     guild_id = {r["table"]: r["not_null"] for r in schema["columns"] if r["column"] == "guild_id"}
     # The documented exceptions: user-level consent/app data, children reached through a cascade, system health.
     user_level = {"terms_acceptance", "app_reflections", "engagement_participants", "engagement_weekly_results",
-                  "health_check_history"}
+                  "health_check_history", "stripe_events"}
     assert sorted(tables - set(guild_id) - user_level) == []
     assert [t for t, not_null in guild_id.items() if not not_null] == []
 

@@ -39,7 +39,7 @@ async def test_health_reports_and_keeps_history(database_url: str, clean_db) -> 
     assert body["database"]["status"] == "up"
     assert body["commands_24h"] == 1  # the 30-hour-old command is outside the window
     assert body["llm"] == {"status": "not_configured"}
-    assert {"health", "audit", "settings"} <= set(body["pools"])
+    assert {"health", "audit", "services"} <= set(body["pools"])
     assert "/api/health" in docs.json()["paths"]
     row = await clean_db.fetchrow("SELECT service, db_status, active_commands_24h, gpt_status, checked_at "
                                   "FROM health_check_history")
