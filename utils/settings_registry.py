@@ -20,9 +20,11 @@ class SettingType(StrEnum):
     """How a setting's value is typed in, validated and stored."""
 
     CHANNEL = "channel"  # stored as the channel id (int)
+    CHANNELS = "channels"  # stored as a list of channel ids; typed as "#a #b" (mentions, ids or names)
     ROLE = "role"  # stored as the role id (int)
     BOOL = "bool"
     INT = "int"
+    FLOAT = "float"
     TEXT = "text"
     TIME = "time"  # "HH:MM", 24-hour
     TIMEZONE = "timezone"  # IANA name, e.g. Europe/Amsterdam
@@ -149,6 +151,21 @@ def _parse_int(text: str) -> int:
         raise InvalidSettingValue(f"{text!r} is not a whole number, e.g. 5.") from None
 
 
+def _parse_float(text: str) -> float:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        raise InvalidSettingValue(f"{text!r} is not a number, e.g. 0.7.") from None
+
+
+def _parse_channels(text: str) -> list[int]:
+    parts = [part for part in re.split(r"[\s,]+", text) if part]
+    if not parts:
+        raise InvalidSettingValue("give one or more channels, e.g. #events #announcements.")
+    parse_one = _parse_snowflake("channel", "#events #announcements")
+    return list(dict.fromkeys(parse_one(part) for part in parts))
+
+
 def _parse_text(text: str) -> str:
     if not text:
         raise InvalidSettingValue("the text is empty; use /config reset to clear a setting.")
@@ -194,6 +211,8 @@ _PARSERS: dict[SettingType, Callable[[str], Any]] = {
     SettingType.ROLE: _parse_snowflake("role", "@Moderators"),
     SettingType.BOOL: _parse_bool,
     SettingType.INT: _parse_int,
+    SettingType.FLOAT: _parse_float,
+    SettingType.CHANNELS: _parse_channels,
     SettingType.TEXT: _parse_text,
     SettingType.TIME: _parse_time,
     SettingType.TIMEZONE: _parse_timezone,
@@ -202,8 +221,8 @@ _PARSERS: dict[SettingType, Callable[[str], Any]] = {
 }
 
 
-def int_range(low: int, high: int) -> Validator:
-    """A validator for ints between `low` and `high` inclusive."""
+def int_range(low: float, high: float) -> Validator:
+    """A validator for numbers between `low` and `high` inclusive."""
 
     def check(value: Any) -> str | None:
         if not low <= value <= high:

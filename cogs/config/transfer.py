@@ -35,6 +35,8 @@ def build_export(guild: discord.Guild, registry: SettingsRegistry, stored: dict[
         if spec and spec.type is SettingType.CHANNEL:
             channel = guild.get_channel(value)
             item["channel_name"] = channel.name if channel else None
+        if spec and spec.type is SettingType.CHANNELS:
+            item["channel_names"] = [getattr(guild.get_channel(c), "name", None) for c in value]
         if spec and spec.type is SettingType.ROLE:
             role = guild.get_role(value)
             item["role_name"] = role.name if role else None
@@ -115,10 +117,20 @@ def _local_value(spec: SettingSpec, item: dict[str, Any], guild: discord.Guild) 
         raise ValueError("the export has no value")
     if spec.type is SettingType.CHANNEL:
         return _remap(value, item.get("channel_name"), guild.get_channel, guild.text_channels, "#", "channel")
+    if spec.type is SettingType.CHANNELS:
+        if not isinstance(value, list):
+            raise ValueError(f"expected a list of channels, the export has {value!r}")
+        names = item.get("channel_names") or [None] * len(value)
+        if len(names) != len(value):
+            names = [None] * len(value)
+        pairs = [_remap(v, n, guild.get_channel, guild.text_channels, "#", "channel")
+                 for v, n in zip(value, names, strict=True)]
+        return [channel_id for channel_id, _ in pairs], "; ".join(note for _, note in pairs if note)
     if spec.type is SettingType.ROLE:
         return _remap(value, item.get("role_name"), guild.get_role, guild.roles, "@", "role")
-    expected = {SettingType.BOOL: bool, SettingType.INT: int, SettingType.DURATION: int}.get(spec.type, None)
-    if expected is not None and (not isinstance(value, expected) or (expected is int and isinstance(value, bool))):
+    expected = {SettingType.BOOL: bool, SettingType.INT: int, SettingType.DURATION: int,
+                SettingType.FLOAT: (int, float)}.get(spec.type, None)
+    if expected is not None and (not isinstance(value, expected) or (expected is not bool and isinstance(value, bool))):
         raise ValueError(f"expected a {spec.type.value}, the export has {value!r}")
     if spec.type in (SettingType.TEXT, SettingType.TIME, SettingType.TIMEZONE):
         if not isinstance(value, str):

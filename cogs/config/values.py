@@ -15,7 +15,8 @@ def example_for(spec: SettingSpec) -> str:
     """An example `/config set` line for this setting."""
     samples = {
         SettingType.CHANNEL: "#general", SettingType.ROLE: "@Moderators", SettingType.BOOL: "yes",
-        SettingType.INT: "5", SettingType.TEXT: "hello", SettingType.TIME: "18:30",
+        SettingType.INT: "5", SettingType.FLOAT: "0.7", SettingType.CHANNELS: "#events #news",
+        SettingType.TEXT: "hello", SettingType.TIME: "18:30",
         SettingType.TIMEZONE: "Europe/Amsterdam", SettingType.DURATION: "2h", SettingType.JSON: '{"a": 1}',
     }
     sample = spec.choices[0] if spec.choices else samples[spec.type]
@@ -47,6 +48,18 @@ def resolve_value(spec: SettingSpec, guild: discord.Guild, text: str | None,
             raise BadInput(f"#{target.name} is not a text channel; {spec.qualified} needs one.",
                            example=example_for(spec))
         return target.id
+    if spec.type is SettingType.CHANNELS:
+        if channel is not None:
+            return [channel.id]
+        if not text:
+            raise BadInput(f"Give the channels of {spec.qualified} in the `value` option.", example=example_for(spec))
+        found = []
+        for part in text.replace(",", " ").split():
+            target = _find(spec, part, None, list(guild.text_channels), guild.get_channel, "text channel")
+            if not isinstance(target, discord.TextChannel):
+                raise BadInput(f"#{target.name} is not a text channel.", example=example_for(spec))
+            found.append(target.id)
+        return list(dict.fromkeys(found))
     if spec.type is SettingType.ROLE:
         target = _find(spec, text, role, list(guild.roles), guild.get_role, "role")
         if target.is_default() or target.managed:
@@ -86,6 +99,8 @@ def format_value(spec: SettingSpec | None, value: Any) -> str:
         return f"<#{value}>"
     if kind is SettingType.ROLE:
         return f"<@&{value}>"
+    if kind is SettingType.CHANNELS and isinstance(value, list):
+        return " ".join(f"<#{channel_id}>" for channel_id in value) or "*none*"
     if kind is SettingType.BOOL:
         return "yes" if value else "no"
     if kind is SettingType.DURATION and isinstance(value, int):

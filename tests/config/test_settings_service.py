@@ -32,6 +32,9 @@ def spec(kind: SettingType, **extra) -> SettingSpec:
         (SettingType.CHANNEL, "<#123456789012345678>", 123456789012345678),
         (SettingType.ROLE, "<@&123456789012345678>", 123456789012345678),
         (SettingType.JSON, '{"a": [1]}', {"a": [1]}), (SettingType.TEXT, "hi there", "hi there"),
+        (SettingType.FLOAT, "0,7", 0.7),
+        (SettingType.CHANNELS, "<#123456789012345678>, 223456789012345678 <#123456789012345678>",
+         [123456789012345678, 223456789012345678]),
     ],
 )
 def test_parse_accepts(kind: SettingType, typed: str, stored: object) -> None:
@@ -48,6 +51,8 @@ def test_parse_accepts(kind: SettingType, typed: str, stored: object) -> None:
         (SettingType.DURATION, "soon", "90s, 10m, 2h"),
         (SettingType.CHANNEL, "general!", "not a channel"),
         (SettingType.JSON, "{oops", "not valid JSON"),
+        (SettingType.FLOAT, "warm", "not a number"),
+        (SettingType.CHANNELS, "#events", "not a channel"),
         (SettingType.TEXT, "x" * 1001, "the limit is 1000"),
     ],
 )
