@@ -12,6 +12,7 @@ import logging
 import pkgutil
 import time
 import traceback
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -21,10 +22,12 @@ from utils.clock import Clock
 from utils.command_tree import HearthCommandTree
 from utils.config import Settings
 from utils.db import Database
+from utils.guild_log import post_to_log
 from utils.guild_settings import GuildSettings
 from utils.http_api import HttpApi
 from utils.premium_guard import PremiumGuard
 from utils.settings_registry import SettingsRegistry, system_settings
+from utils.timers import TimerService, skipped_summary
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,7 @@ class HearthBot(commands.Bot):
         self.settings_registry.register(*system_settings())
         self._guild_settings: GuildSettings | None = None
         self._premium: PremiumGuard | None = None
+        self._timers: TimerService | None = None
         self.api = HttpApi(VERSION)
         self.cog_package = cog_package
         self.cog_names = select_cogs(discover_cogs(cog_package), cogs if cogs is not None else settings.cogs)
@@ -111,13 +115,39 @@ class HearthBot(commands.Bot):
             raise RuntimeError("the premium guard is not ready: prepare() has not run")
         return self._premium
 
+    @property
+    def timers(self) -> TimerService:
+        """The timers service (available once `prepare()` ran; its dispatcher starts when Discord is ready)."""
+        if self._timers is None:
+            raise RuntimeError("the timers service is not ready: prepare() has not run")
+        return self._timers
+
     async def prepare(self) -> list[str]:
-        """Open the shared services (settings, premium guard), then load the cogs; returns the loaded cogs."""
+        """Open the shared services (settings, premium guard, timers), then load the cogs; returns the cogs."""
         if self._guild_settings is None:
             pool = await self.db.create_pool("services", 4)
             self._guild_settings = GuildSettings(self.settings_registry, pool, self.clock)
             self._premium = PremiumGuard(pool, self.clock)
+            self._timers = TimerService(await self.db.create_pool("timers", 3), self.clock,
+                                        grace=self._late_job_grace, report_skipped=self._report_skipped_jobs)
         return await self.load_cogs()
+
+    async def on_ready(self) -> None:
+        # Jobs post to Discord: run them only once the guilds are known (on_ready also follows reconnects).
+        if self._timers is not None:
+            self._timers.start()
+
+    async def _late_job_grace(self, guild_id: int) -> timedelta:
+        return timedelta(seconds=await self.guild_settings.get(guild_id, "system", "late_job_grace"))
+
+    async def _report_skipped_jobs(self, guild_id: int, lines: list[str]) -> None:
+        guild = self.get_guild(guild_id)
+        if guild is None:
+            return
+        summary = skipped_summary(lines, await self._late_job_grace(guild_id))
+        problem = await post_to_log(self, guild, content=summary)
+        if problem:
+            log.warning("Guild %s: could not report skipped jobs: %s", guild_id, problem)
 
     async def load_cogs(self) -> list[str]:
         """Load every selected cog; returns the loaded names. Failures are logged and kept in `cog_failures`."""
@@ -147,11 +177,13 @@ class HearthBot(commands.Bot):
             log.info("Synced %d application commands", len(synced))
 
     async def close(self) -> None:
-        """Stop the HTTP API, unload cogs (each flushes and closes its pool), close Discord, close pools."""
+        """Stop the timers and the HTTP API, unload cogs (each flushes and closes its pool), close Discord."""
+        if self._timers is not None:
+            await self._timers.stop()
         await self.api.stop()
         await super().close()
         await self.db.close_all()
-        self._guild_settings = self._premium = None
+        self._guild_settings = self._premium = self._timers = None
 
 
 def create_bot(settings: Settings, database: Database, **options: Any) -> HearthBot:

@@ -239,7 +239,7 @@ def timezone_names(prefix: str = "", limit: int = 25) -> list[str]:
 
 
 def system_settings() -> Iterable[SettingSpec]:
-    """The `system` scope every guild has: time zone, log channel, staff role, language."""
+    """The `system` scope every guild has: time zone, log channel, staff role, language, late-job grace."""
     return (
         SettingSpec("system", "timezone", SettingType.TIMEZONE, "UTC",
                     "The server's time zone (IANA name); schedules and daily counters follow it."),
@@ -247,6 +247,9 @@ def system_settings() -> Iterable[SettingSpec]:
                     "Channel where the bot reports moderation actions, errors and missed jobs."),
         SettingSpec("system", "staff_role", SettingType.ROLE, None,
                     "Role of the server's staff: handles tickets and verifications, exempt from automod."),
+        SettingSpec("system", "late_job_grace", SettingType.DURATION, 600,
+                    "After downtime, scheduled posts (reminders …) later than this are skipped and summarised "
+                    "in the log channel instead of being sent late.", validator=int_range(0, 7 * 86400)),
         SettingSpec("system", "language", SettingType.TEXT, "en",
                     "Language of the bot's messages on this server (more languages are planned).",
                     choices=("en",)),

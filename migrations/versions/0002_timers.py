@@ -34,6 +34,7 @@ def upgrade() -> None:
     )
     # The dispatcher asks for the earliest due (or lease-expired) job; claims scan by due time.
     op.execute("CREATE INDEX ix_timers_due_at ON timers (due_at)")
+    op.execute("CREATE INDEX ix_timers_leased ON timers (lease_until) WHERE lease_until IS NOT NULL")
     op.execute("CREATE INDEX ix_timers_guild_id ON timers (guild_id)")
 
 

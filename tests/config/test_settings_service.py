@@ -78,7 +78,8 @@ def test_registry_refuses_duplicates_and_bad_names() -> None:
     with pytest.raises(ValueError, match="lower_snake_case"):
         registry.register(SettingSpec("System", "x", SettingType.TEXT, "", ""))
     assert registry.scopes() == ["system"]
-    assert [s.key for s in registry.in_scope("system")] == ["language", "log_channel", "staff_role", "timezone"]
+    assert [s.key for s in registry.in_scope("system")] == [
+        "language", "late_job_grace", "log_channel", "staff_role", "timezone"]
 
 
 @pytest.fixture

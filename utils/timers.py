@@ -1,0 +1,270 @@
+"""The timers service: one dispatcher per process for every kind of scheduled job.
+
+- Jobs live in the `timers` table (kind, key, guild, due time, payload). A cog registers a handler for its
+  kinds and schedules jobs; `(kind, key)` is unique, so scheduling again moves the job.
+- The dispatcher sleeps until the earliest due job and is woken when an earlier one is scheduled: no polling.
+- Claiming is one `UPDATE … FOR UPDATE SKIP LOCKED … RETURNING` that sets a lease (a token and an expiry):
+  two processes never run the same job, and a job whose process died is retried when its lease expires.
+  Handlers store what they sent (e.g. `reminders.last_sent_at`), so a retry does not post twice.
+- A handler returns None (the job is done and deleted) or the next due time (a recurring job).
+- After downtime, a job late by less than the guild's grace period (`system.late_job_grace`) runs and is told
+  how late it is; older ones are skipped (their `on_skip` decides what happens next) and summarised once per
+  guild to the log channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from utils.clock import Clock
+from utils.db import HearthPool
+from utils.errors import DATABASE_ERRORS
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+BATCH = 200
+CONCURRENCY = 50
+MAX_ATTEMPTS = 5
+DEFAULT_GRACE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Job:
+    """A claimed job, handed to its handler."""
+
+    id: int
+    guild_id: int
+    kind: str
+    key: str
+    due_at: datetime
+    payload: dict[str, Any]
+    attempts: int
+    late_by: timedelta  # how long after due_at it runs (0 when on time)
+
+
+Handler = Callable[[Job], Awaitable[datetime | None]]
+SkipHandler = Callable[[Job], Awaitable[datetime | None]]
+Describe = Callable[[Job], str]
+SkipReporter = Callable[[int, list[str]], Awaitable[None]]
+
+
+@dataclass
+class _Kind:
+    run: Handler
+    on_skip: SkipHandler | None
+    describe: Describe
+
+
+@dataclass
+class RunReport:
+    """What one pass of the dispatcher did."""
+
+    ran: int = 0
+    skipped: dict[int, list[str]] = field(default_factory=dict)
+    failed: int = 0
+
+
+_SCHEDULE = """
+    INSERT INTO timers (guild_id, kind, key, due_at, payload) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (kind, key) DO UPDATE SET guild_id = EXCLUDED.guild_id, due_at = EXCLUDED.due_at,
+        payload = EXCLUDED.payload, lease_token = NULL, lease_until = NULL, attempts = 0
+    RETURNING id
+"""
+# The earliest moment something can be claimed: a free job's due time or a lease running out (least() skips
+# NULLs). Both sub-queries walk an index, so a table of 100,000 future jobs costs the same as an empty one.
+_NEXT_DUE = """
+    SELECT least(
+        (SELECT due_at FROM timers WHERE kind = ANY($1::text[]) AND lease_until IS NULL ORDER BY due_at LIMIT 1),
+        (SELECT min(lease_until) FROM timers WHERE kind = ANY($1::text[]) AND lease_until IS NOT NULL))
+"""
+_CLAIM = """
+    UPDATE timers SET lease_token = $2, lease_until = $3, attempts = attempts + 1
+    WHERE id IN (
+        SELECT id FROM timers
+        WHERE kind = ANY($4::text[]) AND due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+        ORDER BY due_at LIMIT $5 FOR UPDATE SKIP LOCKED)
+    RETURNING id, guild_id, kind, key, due_at, payload, attempts
+"""
+_FINISH = "DELETE FROM timers WHERE id = $1 AND lease_token = $2"
+_RESCHEDULE = """
+    UPDATE timers SET due_at = $3, lease_token = NULL, lease_until = NULL, attempts = 0
+    WHERE id = $1 AND lease_token = $2
+"""
+_RETRY_LATER = """
+    UPDATE timers SET due_at = $3, lease_token = NULL, lease_until = NULL WHERE id = $1 AND lease_token = $2
+"""
+_CANCEL = "DELETE FROM timers WHERE kind = $1 AND key = $2"
+_CANCEL_PREFIX = "DELETE FROM timers WHERE kind = $1 AND starts_with(key, $2)"
+_GET = "SELECT due_at FROM timers WHERE kind = $1 AND key = $2"
+
+
+class TimerService:
+    """Schedules jobs and runs them when due, exactly once across processes."""
+
+    def __init__(self, pool: HearthPool, clock: Clock, *, grace: Callable[[int], Awaitable[timedelta]] | None = None,
+                 report_skipped: SkipReporter | None = None, lease: timedelta = LEASE) -> None:
+        self.pool = pool
+        self.clock = clock
+        self.lease = lease
+        self._grace = grace
+        self._report_skipped = report_skipped
+        self._kinds: dict[str, _Kind] = {}
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()  # set while the dispatcher sleeps with every re-arm seen
+        self._task: asyncio.Task[None] | None = None
+        self._running_pass = asyncio.Lock()
+        self.wakeups = 0  # dispatcher wake-ups, for the benchmark
+
+    # --- registration and scheduling ---------------------------------------------------------------------
+
+    def register(self, kind: str, run: Handler, *, on_skip: SkipHandler | None = None,
+                 describe: Describe | None = None) -> None:
+        """Handle jobs of `kind` (from a cog's `load()`); `on_skip` runs instead of `run` for stale jobs."""
+        self._kinds[kind] = _Kind(run, on_skip, describe or (lambda job: f"{job.kind} {job.key}"))
+        self.rearm()
+
+    def unregister(self, kind: str) -> None:
+        """Stop handling `kind` (from a cog's `unload()`); its jobs wait in the table."""
+        self._kinds.pop(kind, None)
+
+    async def schedule(self, guild_id: int, kind: str, key: str, due_at: datetime,
+                       payload: dict[str, Any] | None = None, *, conn: Any = None) -> int:
+        """Create or move the job (kind, key); pass `conn` to make it part of the caller's transaction."""
+        executor = conn or self.pool
+        job_id = await executor.fetchval(_SCHEDULE, guild_id, kind, key, due_at, payload or {})
+        self.rearm()
+        return job_id
+
+    async def cancel(self, kind: str, key: str, *, prefix: bool = False, conn: Any = None) -> int:
+        """Delete the job (kind, key), or every job of `kind` whose key starts with `key`; returns how many."""
+        executor = conn or self.pool
+        status = await executor.execute(_CANCEL_PREFIX if prefix else _CANCEL, kind, key)
+        return int(status.split()[-1])
+
+    async def due_at(self, kind: str, key: str) -> datetime | None:
+        """When (kind, key) is due, or None if there is no such job."""
+        return await self.pool.fetchval(_GET, kind, key)
+
+    def rearm(self) -> None:
+        """Wake the dispatcher to re-read the earliest due time."""
+        self._idle.clear()
+        self._wake.set()
+
+    async def idle(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Wait until the dispatcher has handled every re-arm and due job and sleeps (for tests, benchmarks)."""
+        await asyncio.wait_for(self._idle.wait(), timeout)
+
+    # --- running -----------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the dispatcher task (once)."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._dispatch(), name="timers-dispatcher")
+
+    async def stop(self) -> None:
+        """Stop the dispatcher; a pass in progress finishes first (its leases are released or completed)."""
+        task, self._task = self._task, None
+        if task is not None:
+            async with self._running_pass:
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _dispatch(self) -> None:
+        backoff = 1.0
+        while True:
+            self._wake.clear()
+            try:
+                next_due = await self.pool.fetchval(_NEXT_DUE, list(self._kinds))
+                if next_due is not None and next_due <= self.clock.now():
+                    await self.run_due()
+                    backoff = 1.0
+                    continue
+                backoff = 1.0
+            except DATABASE_ERRORS as exc:
+                log.warning("Timers: database unavailable (%s); retrying in %.0fs", exc, backoff)
+                next_due = self.clock.now() + timedelta(seconds=backoff)
+                backoff = min(backoff * 2, 60.0)
+            if not self._wake.is_set():
+                self._idle.set()
+            await self.clock.wait_until(next_due, self._wake)
+            self._idle.clear()
+            self.wakeups += 1
+
+    async def run_due(self) -> RunReport:
+        """Claim and run every job due now (in batches); returns what happened."""
+        report = RunReport()
+        limit = asyncio.Semaphore(CONCURRENCY)
+
+        async def one(row: Any, token: uuid.UUID, now: datetime) -> None:
+            async with limit:
+                await self._run_one(row, token, now, report)
+
+        async with self._running_pass:
+            while self._kinds:
+                now = self.clock.now()
+                token = uuid.uuid4()
+                rows = await self.pool.fetch(_CLAIM, now, token, now + self.lease, list(self._kinds), BATCH)
+                if not rows:
+                    break
+                await asyncio.gather(*(one(row, token, now) for row in rows))
+        for guild_id, lines in report.skipped.items():
+            if self._report_skipped is not None:
+                await self._report_skipped(guild_id, lines)
+        return report
+
+    async def _run_one(self, row: Any, token: uuid.UUID, now: datetime, report: RunReport) -> None:
+        job = Job(row["id"], row["guild_id"], row["kind"], row["key"], row["due_at"], row["payload"],
+                  row["attempts"], max(timedelta(0), now - row["due_at"]))
+        kind = self._kinds.get(job.kind)
+        if kind is None:  # unregistered between claim and run: let the lease lapse, another pass takes it
+            return
+        stale = job.late_by > await self._grace_for(job.guild_id)
+        try:
+            if stale:
+                report.skipped.setdefault(job.guild_id, []).append(kind.describe(job))
+                follow_up = await kind.on_skip(job) if kind.on_skip else None
+            else:
+                follow_up = await kind.run(job)
+        except Exception:
+            report.failed += 1
+            log.exception("Timers: job %s/%s (attempt %d) failed", job.kind, job.key, job.attempts)
+            await self._after_failure(job, token)
+            return
+        report.ran += 0 if stale else 1
+        if follow_up is None:
+            await self.pool.execute(_FINISH, job.id, token)
+        else:
+            await self.pool.execute(_RESCHEDULE, job.id, token, follow_up)
+            self.rearm()
+
+    async def _after_failure(self, job: Job, token: uuid.UUID) -> None:
+        if job.attempts >= MAX_ATTEMPTS:
+            log.error("Timers: giving up on %s/%s after %d attempts", job.kind, job.key, job.attempts)
+            await self.pool.execute(_FINISH, job.id, token)
+            return
+        retry_at = self.clock.now() + timedelta(minutes=2 ** (job.attempts - 1))
+        await self.pool.execute(_RETRY_LATER, job.id, token, retry_at)
+        self.rearm()
+
+    async def _grace_for(self, guild_id: int) -> timedelta:
+        return await self._grace(guild_id) if self._grace is not None else DEFAULT_GRACE
+
+
+
+
+def skipped_summary(lines: list[str], grace: timedelta, shown: int = 20) -> str:
+    """The log-channel message listing jobs skipped after downtime."""
+    listed = "\n".join(f"• {line}" for line in lines[:shown])
+    more = f"\n… and {len(lines) - shown} more" if len(lines) > shown else ""
+    minutes = int(grace.total_seconds() // 60)
+    return (f"⏰ While I was offline, {len(lines)} scheduled post(s) became more than {minutes} minutes late "
+            f"and were skipped:\n{listed}{more}")
