@@ -8,7 +8,7 @@ change invalidates the guild's cache. Each change is one transaction: the value 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -71,10 +71,12 @@ _HISTORY_FILTER = "WHERE guild_id = $1 AND ($2::text IS NULL OR scope = $2) AND 
 class GuildSettings:
     """Read and change guild settings through the registry, with a per-guild cache."""
 
-    def __init__(self, registry: SettingsRegistry, pool: HearthPool, clock: Clock) -> None:
+    def __init__(self, registry: SettingsRegistry, pool: HearthPool, clock: Clock,
+                 on_change: Callable[[int, list[tuple[str, str]]], None] | None = None) -> None:
         self.registry = registry
         self.pool = pool
         self.clock = clock
+        self.on_change = on_change  # told (guild id, changed scope/key pairs) after each committed change
         self._cache: dict[int, dict[tuple[str, str], Any]] = {}
 
     def spec(self, scope: str, key: str) -> SettingSpec:
@@ -143,6 +145,8 @@ class GuildSettings:
                     applied.append(Change(spec, old, value, history_id))
         finally:
             self.invalidate(guild_id)
+        if self.on_change is not None and applied:
+            self.on_change(guild_id, [(c.spec.scope, c.spec.key) for c in applied])
         return applied
 
     async def history(self, guild_id: int, *, scope: str | None = None, key: str | None = None,

@@ -126,7 +126,9 @@ class HearthBot(commands.Bot):
         """Open the shared services (settings, premium guard, timers), then load the cogs; returns the cogs."""
         if self._guild_settings is None:
             pool = await self.db.create_pool("services", 4)
-            self._guild_settings = GuildSettings(self.settings_registry, pool, self.clock)
+            self._guild_settings = GuildSettings(
+                self.settings_registry, pool, self.clock,
+                on_change=lambda guild_id, keys: self.dispatch("hearth_settings_changed", guild_id, keys))
             self._premium = PremiumGuard(pool, self.clock)
             self._timers = TimerService(await self.db.create_pool("timers", 3), self.clock,
                                         grace=self._late_job_grace, report_skipped=self._report_skipped_jobs)

@@ -83,7 +83,8 @@ _SCHEDULE = """
 _NEXT_DUE = """
     SELECT least(
         (SELECT due_at FROM timers WHERE kind = ANY($1::text[]) AND lease_until IS NULL ORDER BY due_at LIMIT 1),
-        (SELECT min(lease_until) FROM timers WHERE kind = ANY($1::text[]) AND lease_until IS NOT NULL))
+        (SELECT min(greatest(due_at, lease_until)) FROM timers
+         WHERE kind = ANY($1::text[]) AND lease_until IS NOT NULL))
 """
 _CLAIM = """
     UPDATE timers SET lease_token = $2, lease_until = $3, attempts = attempts + 1
@@ -104,6 +105,7 @@ _RETRY_LATER = """
 _CANCEL = "DELETE FROM timers WHERE kind = $1 AND key = $2"
 _CANCEL_PREFIX = "DELETE FROM timers WHERE kind = $1 AND starts_with(key, $2)"
 _GET = "SELECT due_at FROM timers WHERE kind = $1 AND key = $2"
+_GUILD_JOBS = "SELECT key, due_at FROM timers WHERE kind = $1 AND guild_id = $2"
 
 
 class TimerService:
@@ -152,6 +154,10 @@ class TimerService:
     async def due_at(self, kind: str, key: str) -> datetime | None:
         """When (kind, key) is due, or None if there is no such job."""
         return await self.pool.fetchval(_GET, kind, key)
+
+    async def jobs_of_guild(self, kind: str, guild_id: int) -> dict[str, datetime]:
+        """Key → due time of every `kind` job of a guild (one query, for listings)."""
+        return {row["key"]: row["due_at"] for row in await self.pool.fetch(_GUILD_JOBS, kind, guild_id)}
 
     def rearm(self) -> None:
         """Wake the dispatcher to re-read the earliest due time."""

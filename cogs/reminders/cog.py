@@ -1,0 +1,245 @@
+"""`/reminder`: weekly reminders and one-off events (an early reminder at T−offset, an on-time post at T0).
+
+Who may manage reminders: members with Manage Events, or the role in `reminders.manager_role`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.reminders import planner, repo
+from cogs.reminders.posting import reminder_embed, ts
+from cogs.reminders.repo import Reminder
+from cogs.reminders.schedule import describe_days
+from cogs.reminders.sender import ReminderSender
+from cogs.reminders.when import When, parse_when
+from utils.cog_base import HearthCog
+from utils.errors import BadInput, UserFacingError, permission_name
+from utils.paginator import Paginator
+from utils.settings_registry import SettingSpec, SettingType, int_range
+
+FREE_ACTIVE_LIMIT = 10
+PREMIUM_ACTIVE_LIMIT = 100
+PAGE = 10
+URL = re.compile(r"^https?://\S{1,500}$")
+NEEDED = ("view_channel", "send_messages", "embed_links")
+
+
+class RemindersCog(HearthCog, name="Reminders"):
+    """Reminder commands and the handlers of their timer jobs."""
+
+    pool_size = 5
+    settings = (
+        SettingSpec("reminders", "manager_role", SettingType.ROLE, None,
+                    "Role allowed to manage reminders (besides members with Manage Events)."),
+        SettingSpec("reminders", "pre_event_minutes", SettingType.INT, 60,
+                    "Minutes before a one-off event that the early reminder is posted (0 = none).",
+                    validator=int_range(0, 1440)),
+    )
+
+    reminder = app_commands.Group(name="reminder", description="Reminders and events", guild_only=True)
+
+    def __init__(self, bot: Any) -> None:
+        super().__init__(bot)
+        self.sender: ReminderSender | None = None
+
+    async def load(self) -> None:
+        self.sender = ReminderSender(self.bot, self.pool)
+        self.bot.timers.register(planner.JOB_KIND, self.sender.run, on_skip=self.sender.skip,
+                                 describe=self.sender.describe)
+
+    async def unload(self) -> None:
+        self.bot.timers.unregister(planner.JOB_KIND)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+        if interaction.permissions.manage_events:
+            return True
+        role_id = await self.bot.guild_settings.get(interaction.guild_id, "reminders", "manager_role")
+        if role_id and isinstance(interaction.user, discord.Member) and interaction.user.get_role(role_id):
+            return True
+        raise app_commands.MissingPermissions(["manage_events"])
+
+    # --- helpers -----------------------------------------------------------------------------------------
+
+    async def _tz(self, guild_id: int) -> ZoneInfo:
+        return ZoneInfo(await self.bot.guild_settings.get(guild_id, "system", "timezone"))
+
+    def _check_channel(self, channel: discord.TextChannel) -> None:
+        me = channel.guild.me
+        allowed = channel.permissions_for(me)
+        missing = [name for name in NEEDED if not getattr(allowed, name)]
+        if missing:
+            names = ", ".join(permission_name(p) for p in missing)
+            raise BadInput(f"I can't post in {channel.mention}: I'm missing **{names}** there. "
+                           "Grant it to my role, or pick another channel.")
+
+    async def _check_texts(self, name: str | None, message: str | None, location: str | None,
+                           image: str | None, user_id: int, guild_id: int) -> None:
+        if name is not None and not 1 <= len(name.strip()) <= 100:
+            raise BadInput("The name must be 1 to 100 characters.", example="/reminder add name:Game night …")
+        if message is not None and len(message) > 1900:
+            raise BadInput(f"The message is {len(message)} characters; the limit is 1900.")
+        if location is not None and len(location) > 200:
+            raise BadInput(f"The location is {len(location)} characters; the limit is 200.")
+        if image:
+            if not URL.match(image):
+                raise BadInput("The image must be a web address starting with https://.",
+                               example="image:https://example.org/banner.png")
+            if not await self.bot.premium.is_premium(user_id, guild_id):
+                raise UserFacingError("Reminder images are a premium feature. See `/premium` to unlock them.")
+
+    async def _check_limit(self, guild_id: int) -> None:
+        premium = await self.bot.premium.guild_has_premium(guild_id)
+        limit = PREMIUM_ACTIVE_LIMIT if premium else FREE_ACTIVE_LIMIT
+        if await repo.count(self.pool, guild_id) >= limit:
+            extra = "" if premium else f" Premium servers can have up to {PREMIUM_ACTIVE_LIMIT} (see `/premium`)."
+            raise UserFacingError(f"This server already has {limit} reminders, the limit.{extra} "
+                                  "Delete one with `/reminder delete` first.")
+
+    def _schedule_fields(self, when: When, tz: ZoneInfo, pre_minutes: int) -> dict[str, Any]:
+        if when.recurring:
+            return {"days": [str(d) for d in when.days], "time": when.local_time, "call_time": when.local_time,
+                    "event_time": None}
+        assert when.at is not None
+        local = when.at.astimezone(tz)
+        early = (when.at - timedelta(minutes=pre_minutes)).astimezone(tz)
+        return {"days": [], "time": early.time().replace(tzinfo=None), "call_time": local.time().replace(tzinfo=None),
+                "event_time": when.at}
+
+    async def _save(self, guild_id: int, fields: dict[str, Any], reminder_id: int | None) -> tuple[Reminder, Any]:
+        """Insert or update the row and replace its jobs, in one transaction."""
+        tz = await self._tz(guild_id)
+        pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
+        async with self.pool.acquire() as conn, conn.transaction():
+            if reminder_id is None:
+                saved = await repo.create(conn, guild_id, fields)
+            else:
+                saved = await repo.update(conn, guild_id, reminder_id, fields)
+                if saved is None:
+                    raise BadInput(f"There is no reminder #{reminder_id} on this server.", example="/reminder list")
+            jobs = planner.plan(saved, tz, self.bot.clock.now(), pre)
+            await planner.reschedule(self.bot.timers, conn, saved, jobs)
+        return saved, planner.next_due(jobs)
+
+    def _summary(self, reminder: Reminder, next_due: datetime | None) -> str:
+        schedule = (f"{describe_days(reminder.weekdays)} at {reminder.call_time:%H:%M}" if reminder.recurring
+                    else f"event at {ts(reminder.event_time)}")
+        upcoming = f"next post {ts(next_due)} ({ts(next_due, 'R')})" if next_due else "nothing left to post"
+        return f"**#{reminder.id} {discord.utils.escape_markdown(reminder.name)}** in <#{reminder.channel_id}> · " \
+               f"{schedule} · {upcoming}"
+
+    # --- commands ----------------------------------------------------------------------------------------
+
+    @reminder.command(name="add", description="Create a weekly reminder or a one-off event")
+    @app_commands.describe(name="What it is called", channel="Where to post it",
+                           when="e.g. tomorrow 18:00 · in 2h · 2026-12-24 19:00 · every mon,wed 20:30",
+                           message="Text posted with it (mentions allowed if you may use them)",
+                           location="Where the event takes place", image="Image URL (premium)")
+    async def add(self, interaction: discord.Interaction, name: str, channel: discord.TextChannel, when: str,
+                  message: str | None = None, location: str | None = None, image: str | None = None) -> None:
+        guild_id = interaction.guild_id
+        await self._check_texts(name, message, location, image, interaction.user.id, guild_id)
+        self._check_channel(channel)
+        parsed = parse_when(when, await self._tz(guild_id), self.bot.clock.now())
+        await self._check_limit(guild_id)
+        pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
+        fields = {"name": name.strip(), "channel_id": channel.id, "message": message, "location": location,
+                  "image_url": image, "created_by": interaction.user.id,
+                  **self._schedule_fields(parsed, await self._tz(guild_id), pre)}
+        saved, next_due = await self._save(guild_id, fields, None)
+        await interaction.response.send_message(f"✅ Created {self._summary(saved, next_due)}", ephemeral=True)
+
+    @reminder.command(name="list", description="This server's reminders")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        guild_id = interaction.guild_id
+
+        async def page(index: int) -> tuple[discord.Embed, int]:
+            reminders, total = await repo.page(self.pool, guild_id, PAGE, index * PAGE)
+            jobs = await self.bot.timers.jobs_of_guild(planner.JOB_KIND, guild_id)
+            lines = [self._summary(r, min((due for key, due in jobs.items() if key.startswith(f"{r.id}:")),
+                                          default=None)) for r in reminders]
+            embed = discord.Embed(title="Reminders", colour=discord.Colour.orange(),
+                                  description="\n".join(lines) or "No reminders yet: create one with `/reminder add`.")
+            return embed, total
+
+        paginator = Paginator(interaction.user.id, page, PAGE)
+        embed = await paginator.first_page()
+        view = paginator if paginator.pages > 1 else discord.utils.MISSING
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    @reminder.command(name="edit", description="Change a reminder (only the options you give)")
+    @app_commands.describe(reminder="The reminder (number or name)")
+    async def edit(self, interaction: discord.Interaction, reminder: int, name: str | None = None,
+                   channel: discord.TextChannel | None = None, when: str | None = None, message: str | None = None,
+                   location: str | None = None, image: str | None = None) -> None:
+        guild_id = interaction.guild_id
+        current = await repo.get(self.pool, guild_id, reminder)
+        if current is None:
+            raise BadInput(f"There is no reminder #{reminder} on this server.", example="/reminder list")
+        await self._check_texts(name, message, location, image, interaction.user.id, guild_id)
+        fields: dict[str, Any] = {k: v for k, v in {"name": name and name.strip(), "message": message,
+                                                    "location": location, "image_url": image}.items() if v}
+        if channel is not None:
+            self._check_channel(channel)
+            fields["channel_id"] = channel.id
+        if when is not None:
+            parsed = parse_when(when, await self._tz(guild_id), self.bot.clock.now())
+            pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
+            fields |= self._schedule_fields(parsed, await self._tz(guild_id), pre)
+            fields |= {"last_sent_at": None, "sent_message_id": None}
+        if not fields:
+            raise BadInput("Give at least one thing to change.",
+                           example=f"/reminder edit reminder:{reminder} when:20:00")
+        saved, next_due = await self._save(guild_id, fields, reminder)
+        await interaction.response.send_message(f"✅ Updated {self._summary(saved, next_due)}", ephemeral=True)
+
+    @reminder.command(name="delete", description="Delete a reminder")
+    async def delete(self, interaction: discord.Interaction, reminder: int) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            found = await repo.get(conn, interaction.guild_id, reminder)
+            if found is None:
+                raise BadInput(f"There is no reminder #{reminder} on this server.", example="/reminder list")
+            await self.bot.timers.cancel(planner.JOB_KIND, f"{reminder}:", prefix=True, conn=conn)
+            await repo.delete(conn, interaction.guild_id, reminder)
+        await interaction.response.send_message(f"🗑️ Deleted reminder #{reminder} ({found.name}).", ephemeral=True)
+
+    @reminder.command(name="test", description="Show a reminder as it will be posted (only to you)")
+    async def test(self, interaction: discord.Interaction, reminder: int) -> None:
+        found = await repo.get(self.pool, interaction.guild_id, reminder)
+        if found is None:
+            raise BadInput(f"There is no reminder #{reminder} on this server.", example="/reminder list")
+        phase = "repeat" if found.recurring else "pre"
+        moment = found.event_time or self.bot.clock.now()
+        image = bool(found.image_url) and await self.bot.premium.is_premium(found.created_by or 0, interaction.guild_id)
+        await interaction.response.send_message(
+            content=found.message or None, embed=reminder_embed(found, phase, moment, image=image), ephemeral=True,
+            allowed_mentions=discord.AllowedMentions.none())
+
+    @edit.autocomplete("reminder")
+    @delete.autocomplete("reminder")
+    @test.autocomplete("reminder")
+    async def _reminder_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
+        found = await repo.search(self.pool, interaction.guild_id, current.strip())
+        return [app_commands.Choice(name=f"#{r.id} {r.name}"[:100], value=r.id) for r in found]
+
+    # --- reacting to settings --------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_hearth_settings_changed(self, guild_id: int, keys: list[tuple[str, str]]) -> None:
+        """A new time zone or early-reminder offset moves every pending post of the guild."""
+        if ("system", "timezone") not in keys and ("reminders", "pre_event_minutes") not in keys:
+            return
+        reminders, _ = await repo.page(self.pool, guild_id, 10_000, 0)
+        tz = await self._tz(guild_id)
+        pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
+        async with self.pool.acquire() as conn, conn.transaction():
+            for reminder in reminders:
+                await planner.reschedule(self.bot.timers, conn, reminder,
+                                         planner.plan(reminder, tz, self.bot.clock.now(), pre))

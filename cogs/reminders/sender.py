@@ -1,0 +1,116 @@
+"""Sending reminders when their timer jobs come due.
+
+Idempotent: `last_sent_at` records the occurrence a post was made for (its due time), so a job retried after a
+crash between the post and the end of the job does not post twice. A channel the bot may not post in is
+reported to the log channel and that occurrence is skipped (no retry storm); other Discord errors are retried
+by the timers service.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import discord
+
+from cogs.reminders import repo
+from cogs.reminders.posting import allowed_mentions_for, reminder_embed
+from cogs.reminders.schedule import next_occurrence
+from utils.errors import missing_permission_message
+from utils.guild_log import post_to_log
+from utils.timers import Job
+
+if TYPE_CHECKING:
+    from utils.db import HearthPool
+    from utils.hearth_bot import HearthBot
+
+log = logging.getLogger(__name__)
+
+
+class ReminderSender:
+    """The handlers of `reminder` jobs."""
+
+    def __init__(self, bot: HearthBot, pool: HearthPool) -> None:
+        self.bot = bot
+        self.pool = pool
+
+    async def timezone(self, guild_id: int) -> ZoneInfo:
+        """The guild's time zone (system.timezone)."""
+        return ZoneInfo(await self.bot.guild_settings.get(guild_id, "system", "timezone"))
+
+    async def run(self, job: Job) -> datetime | None:
+        """Post the reminder for this job; returns the next occurrence for weekly reminders."""
+        phase = job.payload.get("phase")
+        reminder = await repo.get(self.pool, job.guild_id, int(job.payload.get("reminder_id", 0)))
+        if reminder is None:
+            return None  # deleted meanwhile
+        already_sent = reminder.last_sent_at is not None and reminder.last_sent_at >= job.due_at
+        if not already_sent:
+            message = await self._post(reminder, phase, job)
+            fields: dict[str, object] = {"last_sent_at": job.due_at}
+            if phase == "pre" and message is not None:
+                fields["sent_message_id"] = message.id
+            await repo.update(self.pool, job.guild_id, reminder.id, fields)
+        if phase == "start":
+            await self._finish_event(reminder)
+            return None
+        if phase == "repeat":
+            return await self._next(reminder, after=max(job.due_at, self.bot.clock.now()))
+        return None
+
+    async def skip(self, job: Job) -> datetime | None:
+        """Too late after downtime: nothing is posted; weekly reminders move on to their next occurrence."""
+        reminder = await repo.get(self.pool, job.guild_id, int(job.payload.get("reminder_id", 0)))
+        if reminder is None:
+            return None
+        if job.payload.get("phase") == "repeat":
+            return await self._next(reminder, after=self.bot.clock.now())
+        if job.payload.get("phase") == "start":
+            await repo.delete(self.pool, job.guild_id, reminder.id)  # the event is over
+        return None
+
+    def describe(self, job: Job) -> str:
+        """A line for the "skipped while offline" summary."""
+        return f"reminder #{job.payload.get('reminder_id')} due <t:{int(job.due_at.timestamp())}:f>"
+
+    async def _next(self, reminder: repo.Reminder, after: datetime) -> datetime:
+        return next_occurrence(reminder.weekdays, reminder.call_time or time(0), await self.timezone(reminder.guild_id),
+                               after)
+
+    async def _post(self, reminder: repo.Reminder, phase: str, job: Job) -> discord.Message | None:
+        guild = self.bot.get_guild(reminder.guild_id)
+        channel = guild.get_channel(reminder.channel_id) if guild else None
+        if guild is None or not isinstance(channel, discord.TextChannel):
+            if guild is not None:
+                await post_to_log(self.bot, guild, content=f"⚠️ Reminder #{reminder.id} ({reminder.name}) could "
+                                  "not be posted: its channel no longer exists. Edit it with `/reminder edit`.")
+            return None
+        moment = reminder.event_time if phase in ("pre", "start") and reminder.event_time else job.due_at
+        image = bool(reminder.image_url) and reminder.created_by is not None and await self.bot.premium.is_premium(
+            reminder.created_by, guild.id)
+        creator = guild.get_member(reminder.created_by) if reminder.created_by else None
+        try:
+            return await channel.send(
+                content=reminder.message or None,
+                embed=reminder_embed(reminder, phase, moment, image=image, late_by=job.late_by),
+                allowed_mentions=allowed_mentions_for(creator, channel),
+            )
+        except discord.Forbidden as exc:
+            await post_to_log(self.bot, guild, content=f"⚠️ Reminder #{reminder.id} ({reminder.name}) was not "
+                              f"posted in {channel.mention}: {missing_permission_message(exc)}")
+            return None
+
+    async def _finish_event(self, reminder: repo.Reminder) -> None:
+        """At T0: remove the early reminder's message, then the finished one-off reminder."""
+        guild = self.bot.get_guild(reminder.guild_id)
+        channel = guild.get_channel(reminder.channel_id) if guild else None
+        if reminder.sent_message_id and isinstance(channel, discord.TextChannel):
+            try:
+                await channel.get_partial_message(reminder.sent_message_id).delete()
+            except discord.NotFound:
+                pass  # already deleted by someone
+            except discord.Forbidden as exc:
+                log.info("Could not delete the early reminder %s: %s", reminder.sent_message_id, exc)
+        await repo.delete(self.pool, reminder.guild_id, reminder.id)
