@@ -19,6 +19,7 @@ from cogs.reminders.posting import reminder_embed, ts
 from cogs.reminders.repo import Reminder
 from cogs.reminders.schedule import describe_days
 from cogs.reminders.sender import ReminderSender
+from cogs.reminders.watcher import WATCH_ITEMS, WatcherMixin
 from cogs.reminders.when import When, parse_when
 from utils.cog_base import HearthCog
 from utils.errors import BadInput, UserFacingError, permission_name
@@ -32,8 +33,8 @@ URL = re.compile(r"^https?://\S{1,500}$")
 NEEDED = ("view_channel", "send_messages", "embed_links")
 
 
-class RemindersCog(HearthCog, name="Reminders"):
-    """Reminder commands and the handlers of their timer jobs."""
+class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
+    """Reminder commands, the embed watcher, and the handlers of their timer jobs."""
 
     pool_size = 5
     settings = (
@@ -42,6 +43,10 @@ class RemindersCog(HearthCog, name="Reminders"):
         SettingSpec("reminders", "pre_event_minutes", SettingType.INT, 60,
                     "Minutes before a one-off event that the early reminder is posted (0 = none).",
                     validator=int_range(0, 1440)),
+        SettingSpec("reminders", "watch_channels", SettingType.CHANNELS, [],
+                    "Channels where event announcements (also other bots' embeds) become reminder proposals."),
+        SettingSpec("reminders", "watch_prompt_channel", SettingType.CHANNEL, None,
+                    "Where staff get the proposals of the embed watcher (default: the log channel)."),
     )
 
     reminder = app_commands.Group(name="reminder", description="Reminders and events", guild_only=True)
@@ -54,9 +59,40 @@ class RemindersCog(HearthCog, name="Reminders"):
         self.sender = ReminderSender(self.bot, self.pool)
         self.bot.timers.register(planner.JOB_KIND, self.sender.run, on_skip=self.sender.skip,
                                  describe=self.sender.describe)
+        self.bot.add_dynamic_items(*WATCH_ITEMS)
 
     async def unload(self) -> None:
         self.bot.timers.unregister(planner.JOB_KIND)
+        self.bot.remove_dynamic_items(*WATCH_ITEMS)
+
+    async def create_from_announcement(self, interaction: discord.Interaction, channel_id: int,
+                                       message_id: int) -> None:
+        """The "Create reminder" button: a one-off reminder for the announcement (replacing an older one)."""
+        channel = interaction.guild.get_channel(channel_id)
+        try:
+            message = await channel.fetch_message(message_id) if isinstance(channel, discord.TextChannel) else None
+        except discord.NotFound:
+            message = None
+        event = await self.spot(message) if message is not None else None
+        if event is None:
+            await interaction.response.edit_message(
+                content="The announcement is gone or no longer names an upcoming date and time: nothing created.",
+                view=None)
+            return
+        self._check_channel(channel)
+        guild_id = interaction.guild_id
+        async with self.pool.acquire() as conn, conn.transaction():
+            for old in await repo.by_origin(conn, guild_id, message_id):
+                await self.bot.timers.cancel(planner.JOB_KIND, f"{old.id}:", prefix=True, conn=conn)
+                await repo.delete(conn, guild_id, old.id)
+        await self._check_limit(guild_id)
+        pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
+        fields = {"name": event.title, "channel_id": channel_id, "location": event.location,
+                  "created_by": interaction.user.id, "origin_channel_id": channel_id, "origin_message_id": message_id,
+                  **self._schedule_fields(When(at=event.at), await self._tz(guild_id), pre)}
+        saved, next_due = await self._save(guild_id, fields, None)
+        await interaction.response.edit_message(
+            content=f"✅ {interaction.user.mention} created {self._summary(saved, next_due)}", view=None)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
         if interaction.permissions.manage_events:

@@ -1,0 +1,165 @@
+"""The embed watcher: event announcements in watched channels become reminder proposals for staff.
+
+Nothing is created silently. A message (from a member or another bot) in a channel of
+`reminders.watch_channels` that announces an upcoming event gets a prompt in the staff channel with
+"Create reminder" / "Ignore". The buttons are `DynamicItem`s carrying the message ids, so they keep working
+after a restart. Editing the announcement offers to move its reminder; deleting it cancels the reminder.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import discord
+from discord.ext import commands
+
+from cogs.reminders import planner, repo
+from cogs.reminders.event_parser import Announcement, SpottedEvent, spot_event
+from cogs.reminders.posting import ts
+from utils.errors import missing_permission_message
+
+if TYPE_CHECKING:
+    from cogs.reminders.cog import RemindersCog
+
+log = logging.getLogger(__name__)
+
+
+def announcement_of(message: discord.Message) -> Announcement:
+    """The parts of a message the parser reads."""
+    titles, texts, fields = [], [], {}
+    for embed in message.embeds:
+        titles.append(embed.title or "")
+        texts.append(embed.description or "")
+        for field in embed.fields:
+            texts.append(f"{field.name}: {field.value}")
+            fields[(field.name or "").lower()] = field.value or ""
+    return Announcement(message.content or "", titles, texts, fields)
+
+
+async def may_manage(cog: RemindersCog, interaction: discord.Interaction) -> bool:
+    """Staff for reminders: Manage Events, the reminders manager role or the server's staff role."""
+    if interaction.permissions.manage_events:
+        return True
+    member = interaction.user
+    for scope, key in (("reminders", "manager_role"), ("system", "staff_role")):
+        role_id = await cog.bot.guild_settings.get(interaction.guild_id, scope, key)
+        if role_id and isinstance(member, discord.Member) and member.get_role(role_id):
+            return True
+    return False
+
+
+class _WatchButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hearth:watch:(?P<action>create|ignore):"
+                                                                        r"(?P<channel>\d+):(?P<message>\d+)"):
+    """Create reminder / Ignore on a proposal; the custom_id carries the announcement's channel and message."""
+
+    def __init__(self, action: str, channel_id: int, message_id: int) -> None:
+        label, style = ("Create reminder", discord.ButtonStyle.success) if action == "create" else (
+            "Ignore", discord.ButtonStyle.secondary)
+        super().__init__(discord.ui.Button(label=label, style=style,
+                                           custom_id=f"hearth:watch:{action}:{channel_id}:{message_id}"))
+        self.action, self.channel_id, self.message_id = action, channel_id, message_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,  # type: ignore[override]
+                             match: Any) -> _WatchButton:
+        return cls(match["action"], int(match["channel"]), int(match["message"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        cog: RemindersCog = interaction.client.get_cog("Reminders")  # type: ignore[assignment]
+        if not await may_manage(cog, interaction):
+            await interaction.response.send_message("Only staff (Manage Events or the reminders role) can decide "
+                                                    "on event proposals.", ephemeral=True)
+            return
+        if self.action == "ignore":
+            await interaction.response.edit_message(content=f"🙈 Ignored by {interaction.user.mention}.", view=None)
+            return
+        await cog.create_from_announcement(interaction, self.channel_id, self.message_id)
+
+
+class WatcherMixin:
+    """The listeners of the embed watcher, mixed into the reminders cog."""
+
+    bot: Any
+
+    async def _watched(self, message: discord.Message) -> bool:
+        if message.guild is None or message.author.id == self.bot.user.id:
+            return False
+        channels = await self.bot.guild_settings.get(message.guild.id, "reminders", "watch_channels")
+        return message.channel.id in (channels or [])
+
+    async def _prompt_channel(self, guild: discord.Guild) -> discord.TextChannel | None:
+        for scope, key in (("reminders", "watch_prompt_channel"), ("system", "log_channel")):
+            channel_id = await self.bot.guild_settings.get(guild.id, scope, key)
+            channel = guild.get_channel(channel_id) if channel_id else None
+            if isinstance(channel, discord.TextChannel):
+                return channel
+        return None
+
+    async def spot(self, message: discord.Message) -> SpottedEvent | None:
+        """The event announced by `message`, if any."""
+        tz = ZoneInfo(await self.bot.guild_settings.get(message.guild.id, "system", "timezone"))
+        return spot_event(announcement_of(message), tz, self.bot.clock.now())
+
+    async def _propose(self, message: discord.Message, event: SpottedEvent, text: str,
+                       view: discord.ui.View | None) -> None:
+        channel = await self._prompt_channel(message.guild)
+        if channel is None:
+            log.info("Guild %s: an event was spotted but no prompt or log channel is set", message.guild.id)
+            return
+        embed = discord.Embed(title=f"📅 {event.title}", description=text, colour=discord.Colour.blurple())
+        embed.add_field(name="When", value=f"{ts(event.at)} ({ts(event.at, 'R')})")
+        if event.location:
+            embed.add_field(name="Where", value=event.location)
+        embed.add_field(name="Announcement", value=message.jump_url, inline=False)
+        try:
+            await channel.send(embed=embed, view=view, allowed_mentions=discord.AllowedMentions.none())
+        except discord.Forbidden as exc:
+            log.warning("Guild %s: cannot post an event proposal: %s", message.guild.id,
+                        missing_permission_message(exc))
+
+    @commands.Cog.listener("on_message")
+    async def watch_message(self, message: discord.Message) -> None:
+        if not await self._watched(message):
+            return
+        event = await self.spot(message)
+        if event is None:
+            return
+        view = discord.ui.View(timeout=None)
+        view.add_item(_WatchButton("create", message.channel.id, message.id))
+        view.add_item(_WatchButton("ignore", message.channel.id, message.id))
+        await self._propose(message, event, f"Spotted in {message.channel.mention}. Create a reminder for it?", view)
+
+    @commands.Cog.listener("on_raw_message_edit")
+    async def watch_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        after = payload.message  # raw: also for announcements older than the bot's message cache
+        if after.guild is None:
+            return
+        linked = await repo.by_origin(self.pool, after.guild.id, after.id)  # type: ignore[attr-defined]
+        event = await self.spot(after) if linked else None
+        for reminder in linked:
+            if event is not None and event.at != reminder.event_time:
+                view = discord.ui.View(timeout=None)
+                view.add_item(_WatchButton("create", after.channel.id, after.id))
+                await self._propose(after, event, f"The announcement of reminder #{reminder.id} changed. "
+                                    "Create reminder replaces it with the new time.", view)
+
+    @commands.Cog.listener("on_raw_message_delete")
+    async def watch_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        if payload.guild_id is None:
+            return
+        async with self.pool.acquire() as conn, conn.transaction():  # type: ignore[attr-defined]
+            linked = await repo.by_origin(conn, payload.guild_id, payload.message_id)
+            for reminder in linked:
+                await self.bot.timers.cancel(planner.JOB_KIND, f"{reminder.id}:", prefix=True, conn=conn)
+                await repo.delete(conn, payload.guild_id, reminder.id)
+        guild = self.bot.get_guild(payload.guild_id)
+        channel = await self._prompt_channel(guild) if guild and linked else None
+        if channel is not None:
+            names = ", ".join(f"#{r.id} {r.name}" for r in linked)
+            await channel.send(f"🗑️ The announcement was deleted, so its reminder was cancelled: {names}.",
+                               allowed_mentions=discord.AllowedMentions.none())
+
+
+WATCH_ITEMS = (_WatchButton,)

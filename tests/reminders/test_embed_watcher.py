@@ -1,0 +1,100 @@
+"""The embed watcher: announcements in watched channels become proposals that staff accept or ignore."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.hearth_harness import Hearth
+
+EVENT = datetime(2026, 6, 12, 18, 0, tzinfo=UTC)  # 20:00 in Brussels
+
+
+@pytest.fixture
+async def watched(hearth: Hearth):
+    g, d = hearth.guild, hearth.discord
+    events = g.guild.add_text_channel("events")
+    staff = g.guild.add_text_channel("staff")
+    event_bot = g.guild.add_member("EventBot", bot=True)
+    await d.settle()
+    store = hearth.bot.guild_settings
+    await store.set(g.guild.id, "system", "timezone", "Europe/Brussels", changed_by=1)
+    await store.set(g.guild.id, "reminders", "watch_channels", [events.id], changed_by=1)
+    await store.set(g.guild.id, "reminders", "watch_prompt_channel", staff.id, changed_by=1)
+    await store.set(g.guild.id, "reminders", "manager_role", g.moderator_role.id, changed_by=1)
+    hearth.clock.set(datetime(2026, 6, 1, 12, tzinfo=UTC))
+    return hearth, events, staff, event_bot
+
+
+def _proposals(hearth: Hearth, staff):
+    return [m for m in hearth.discord.messages_in(staff) if m.embeds and m.embeds[0]["title"].startswith("📅")]
+
+
+async def test_discord_timestamp_embed_from_another_bot(watched) -> None:
+    hearth, events, staff, event_bot = watched
+    g = hearth.guild
+    embed = {"title": "Community Game Night", "description": f"Starts <t:{int(EVENT.timestamp())}:F>",
+             "fields": [{"name": "Location", "value": "Voice lounge"}]}
+    announcement = await hearth.discord.say(events, event_bot, "", embeds=[embed])
+    [proposal] = _proposals(hearth, staff)
+    assert proposal.embeds[0]["title"] == "📅 Community Game Night"
+    fields = {f["name"]: f["value"] for f in proposal.embeds[0]["fields"]}
+    assert fields["When"].startswith(f"<t:{int(EVENT.timestamp())}:F>") and fields["Where"] == "Voice lounge"
+    assert await hearth.db.fetchval("SELECT count(*) FROM reminders") == 0  # nothing created silently
+    await hearth.discord.click(proposal, "Create reminder", user=g.moderator)
+    row = await hearth.db.fetchrow("SELECT name, channel_id, event_time, location, origin_channel_id, "
+                                   "origin_message_id, created_by FROM reminders")
+    assert tuple(row) == ("Community Game Night", events.id, EVENT, "Voice lounge", events.id, announcement.id,
+                          g.moderator.id)
+    assert hearth.discord.world.messages[proposal.id].content.startswith(f"✅ <@{g.moderator.id}> created")
+    assert await hearth.db.fetchval("SELECT count(*) FROM timers") == 2  # T−60 and T0
+
+
+async def test_plain_text_announcement_and_ignore(watched) -> None:
+    hearth, events, staff, _ = watched
+    g = hearth.guild
+    await hearth.discord.say(events, g.member, "**Book club** — 12/06/2026 at 20:00\n📍 Library, room 2")
+    [proposal] = _proposals(hearth, staff)
+    assert proposal.embeds[0]["title"] == "📅 Book club — 12/06/2026 at 20:00"
+    assert {f["name"]: f["value"] for f in proposal.embeds[0]["fields"]}["Where"] == "Library, room 2"
+    await hearth.discord.click(proposal, "Ignore", user=g.moderator)
+    assert hearth.discord.world.messages[proposal.id].content == f"🙈 Ignored by <@{g.moderator.id}>."
+    assert await hearth.db.fetchval("SELECT count(*) FROM reminders") == 0
+
+
+async def test_unparseable_and_unwatched_messages_are_left_alone(watched) -> None:
+    hearth, events, staff, _ = watched
+    g = hearth.guild
+    await hearth.discord.say(events, g.member, "Party soon, date to be announced!")
+    await hearth.discord.say(g.general, g.member, "Meetup 2026-06-12 20:00")  # not a watched channel
+    assert _proposals(hearth, staff) == []
+
+
+async def test_only_staff_decide_and_buttons_survive_a_restart(watched) -> None:
+    hearth, events, staff, _ = watched
+    g = hearth.guild
+    await hearth.discord.say(events, g.member, "Quiz 2026-06-12 20:00")
+    [proposal] = _proposals(hearth, staff)
+    refused = await hearth.discord.click(proposal, "Create reminder", user=g.member)
+    assert refused.text.startswith("Only staff")
+    await hearth.restart()
+    await hearth.discord.click(proposal, "Create reminder", user=g.moderator)
+    assert await hearth.db.fetchval("SELECT name FROM reminders") == "Quiz 2026-06-12 20:00"
+
+
+async def test_editing_offers_an_update_and_deleting_cancels(watched) -> None:
+    hearth, events, staff, _ = watched
+    g = hearth.guild
+    announcement = await hearth.discord.say(events, g.member, "Quiz 2026-06-12 20:00")
+    await hearth.discord.click(_proposals(hearth, staff)[0], "Create reminder", user=g.moderator)
+    await hearth.discord.edit_message(announcement, "Quiz moved to 2026-06-13 20:00")
+    update = _proposals(hearth, staff)[-1]
+    assert "changed" in update.embeds[0]["description"]
+    await hearth.discord.click(update, "Create reminder", user=g.moderator)
+    rows = await hearth.db.fetch("SELECT event_time FROM reminders")
+    assert [r["event_time"] for r in rows] == [datetime(2026, 6, 13, 18, tzinfo=UTC)]  # replaced, not doubled
+    await hearth.discord.delete_message(announcement)
+    assert await hearth.db.fetchval("SELECT count(*) FROM reminders") == 0
+    assert await hearth.db.fetchval("SELECT count(*) FROM timers") == 0
+    assert "its reminder was cancelled" in hearth.discord.last_message(staff).content
