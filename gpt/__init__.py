@@ -1,1 +1,11 @@
-"""The LLM layer (OpenAI-compatible client, prompts, quotas). Built by the premium/LLM issue."""
+"""The LLM layer: one OpenAI-compatible client, prompts, per-tier daily quotas, context loading, health probe.
+
+Modules (gpt imports utils only, never a cog):
+
+- `gpt.service`: `LLMService`, what cogs call (`ask`, `ask_json`, `ensure_ready`, `status`).
+- `gpt.client`: the `openai.AsyncOpenAI` wrapper (`LLMClient`, `Provider`, `LLMError`).
+- `gpt.quota`: `check_and_increment_gpt_quota`, `refund_gpt_quota`, `cleanup_old_usage`, tier limits.
+- `gpt.prompts`: every prompt. `gpt.json_output`: reading JSON answers. `gpt.context`: reflections as context.
+- `gpt.probe`: `LLMProbe` for `/api/health`. `gpt.settings`: the `gpt` settings scope. `gpt.errors`: what users see.
+- `gpt.repo`: the SQL.
+"""

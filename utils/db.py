@@ -68,6 +68,7 @@ class HearthPool(asyncpg.Pool):
     owner: str
     acquire_timeout: float
     in_flight: int = 0  # connections checked out or being acquired right now
+    acquisitions: int = 0  # connections handed out so far (≈ database round trips of single-query calls)
     _database: Database | None
 
     def acquire(self, *, timeout: float | None = None):  # type: ignore[override]
@@ -76,6 +77,7 @@ class HearthPool(asyncpg.Pool):
 
     async def _acquire(self, timeout: float | None):  # type: ignore[no-untyped-def]  # noqa: ASYNC109 - asyncpg API
         self.in_flight += 1
+        self.acquisitions += 1
         try:
             return await super()._acquire(timeout)
         except BaseException:

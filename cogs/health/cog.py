@@ -16,6 +16,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from cogs.health import repo
+from gpt.probe import LLMProbe
 from utils.cog_base import HearthCog
 from utils.errors import DATABASE_ERRORS
 
@@ -38,6 +39,7 @@ class HealthCog(HearthCog, name="Health"):
         self.router.add_api_route("/api/health", self.health, methods=["GET"], summary="Bot health",
                                   response_description="200 when healthy, 503 when the database is down")
         self._cleanup_task: asyncio.Task[None] | None = None
+        self.llm_probe = LLMProbe(bot.config, clock=bot.clock)
 
     async def load(self) -> None:
         self.bot.api.include(self.router)
@@ -48,6 +50,7 @@ class HealthCog(HearthCog, name="Health"):
         self.bot.api.remove(self.router)
         if self._cleanup_task is not None:
             self._cleanup_task.cancel()
+        await self.llm_probe.close()
 
     async def report(self) -> dict[str, Any]:
         """The health report; `database.status` is "up" or "down"."""
@@ -67,7 +70,7 @@ class HealthCog(HearthCog, name="Health"):
             "database": database,
             "guild_count": len(self.bot.guilds),
             "commands_24h": commands_24h,
-            "llm": {"status": "configured" if self.bot.config.openai_api_key else "not_configured"},
+            "llm": await self.llm_probe.status(),
             "pools": pools,
             "database_pool_size": sum(p["size"] for p in pools.values()),
             "checked_at": self.bot.clock.now().isoformat(),

@@ -48,7 +48,7 @@ async def test_discord_timestamp_embed_from_another_bot(watched) -> None:
     assert tuple(row) == ("Community Game Night", events.id, EVENT, "Voice lounge", events.id, announcement.id,
                           g.moderator.id)
     assert hearth.discord.world.messages[proposal.id].content.startswith(f"✅ <@{g.moderator.id}> created")
-    assert await hearth.db.fetchval("SELECT count(*) FROM timers") == 2  # T−60 and T0
+    assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'reminder'") == 2  # T−60 and T0
 
 
 async def test_plain_text_announcement_and_ignore(watched) -> None:
@@ -96,5 +96,5 @@ async def test_editing_offers_an_update_and_deleting_cancels(watched) -> None:
     assert [r["event_time"] for r in rows] == [datetime(2026, 6, 13, 18, tzinfo=UTC)]  # replaced, not doubled
     await hearth.discord.delete_message(announcement)
     assert await hearth.db.fetchval("SELECT count(*) FROM reminders") == 0
-    assert await hearth.db.fetchval("SELECT count(*) FROM timers") == 0
+    assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'reminder'") == 0
     assert "its reminder was cancelled" in hearth.discord.last_message(staff).content

@@ -81,7 +81,7 @@ async def test_event_posts_early_reminder_then_on_time_and_removes_the_early_one
     assert on_time.embeds[0]["title"] == "🔔 Launch party is starting now"
     assert hearth.discord.world.messages[early.id].deleted
     assert await hearth.db.fetchval("SELECT count(*) FROM reminders") == 0  # a finished event is gone
-    assert await hearth.db.fetchval("SELECT count(*) FROM timers") == 0
+    assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'reminder'") == 0
 
 
 async def test_retry_after_a_crash_posts_once(brussels: Hearth) -> None:
@@ -91,13 +91,14 @@ async def test_retry_after_a_crash_posts_once(brussels: Hearth) -> None:
     due = datetime(2026, 6, 1, 10, tzinfo=UTC)  # 12:00 Brussels
     # Another process claimed the job, posted, recorded last_sent_at, and died before finishing the job.
     await hearth.db.execute("UPDATE reminders SET last_sent_at = $1", due)
-    await hearth.db.execute("UPDATE timers SET lease_token = gen_random_uuid(), lease_until = $1, attempts = 1",
+    await hearth.db.execute("UPDATE timers SET lease_token = gen_random_uuid(), lease_until = $1, attempts = 1 "
+                            "WHERE kind = 'reminder'",
                             due + timedelta(minutes=2))
     await _at(hearth, due + timedelta(minutes=1))
     assert hearth.discord.messages_in(g.general) == []  # still leased by the dead process
     await _at(hearth, due + timedelta(minutes=2))
     assert hearth.discord.messages_in(g.general) == []  # the retry sees it was already sent
-    assert await hearth.db.fetchval("SELECT due_at FROM timers") == due + timedelta(days=1)
+    assert await hearth.db.fetchval("SELECT due_at FROM timers WHERE kind = 'reminder'") == due + timedelta(days=1)
 
 
 async def test_restart_between_claim_and_send_loses_nothing(brussels: Hearth) -> None:
@@ -105,7 +106,8 @@ async def test_restart_between_claim_and_send_loses_nothing(brussels: Hearth) ->
     hearth.clock.set(datetime(2026, 6, 1, 9, tzinfo=UTC))
     await _add(hearth, name="Standup", channel=g.general, when="every day 12:00")
     due = datetime(2026, 6, 1, 10, tzinfo=UTC)
-    await hearth.db.execute("UPDATE timers SET lease_token = gen_random_uuid(), lease_until = $1, attempts = 1",
+    await hearth.db.execute("UPDATE timers SET lease_token = gen_random_uuid(), lease_until = $1, attempts = 1 "
+                            "WHERE kind = 'reminder'",
                             due + timedelta(minutes=2))  # claimed, then the process died before sending
     await hearth.restart()
     await _at(hearth, due + timedelta(minutes=2))
@@ -152,7 +154,7 @@ async def test_catch_up_within_grace_and_beyond(brussels: Hearth) -> None:
     summary = [m.content for m in hearth.discord.messages_in(logs) if "While I was offline" in m.content]
     assert len(summary) == 1 and "1 scheduled post(s)" in summary[0] and "more than 10 minutes late" in summary[0]
     # Both move on to tomorrow.
-    dues = sorted(r["due_at"] for r in await hearth.db.fetch("SELECT due_at FROM timers"))
+    dues = sorted(r["due_at"] for r in await hearth.db.fetch("SELECT due_at FROM timers WHERE kind = 'reminder'"))
     assert dues == [datetime(2026, 6, 2, 6, 30, tzinfo=UTC), datetime(2026, 6, 2, 7, tzinfo=UTC)]
 
 
@@ -251,10 +253,10 @@ async def test_edit_moves_the_schedule_and_delete_cancels(brussels: Hearth) -> N
     edited = await hearth.discord.slash("reminder edit", user=g.admin, guild=g.guild, reminder=rid,
                                         when="every mon 18:00")
     assert "Mon at 18:00" in edited.text
-    assert await hearth.db.fetchval("SELECT due_at FROM timers") == datetime(2026, 6, 1, 16, tzinfo=UTC)
+    assert await hearth.db.fetchval("SELECT due_at FROM timers WHERE kind = 'reminder'") == _utc(2026, 6, 1, 16)
     deleted = await hearth.discord.slash("reminder delete", user=g.admin, guild=g.guild, reminder=rid)
     assert deleted.text == f"🗑️ Deleted reminder #{rid} (Standup)."
-    assert await hearth.db.fetchval("SELECT count(*) FROM timers") == 0
+    assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'reminder'") == 0
 
 
 async def test_timezone_change_moves_weekly_reminders(brussels: Hearth) -> None:
@@ -263,4 +265,4 @@ async def test_timezone_change_moves_weekly_reminders(brussels: Hearth) -> None:
     await _add(hearth, name="Standup", channel=g.general, when="every day 09:00")
     await hearth.discord.slash("config set", user=g.admin, guild=g.guild, scope="system", key="timezone",
                                value="Asia/Tokyo")
-    assert await hearth.db.fetchval("SELECT due_at FROM timers") == datetime(2026, 6, 2, 0, tzinfo=UTC)
+    assert await hearth.db.fetchval("SELECT due_at FROM timers WHERE kind = 'reminder'") == _utc(2026, 6, 2, 0)

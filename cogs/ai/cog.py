@@ -1,0 +1,37 @@
+"""Owner of the `gpt` settings scope (on/off, model, temperature per server) and of the daily job that deletes
+quota counters older than a week. The features themselves (growth check-ins, summaries, AI moderation …) build
+their own `gpt.service.LLMService` from these settings."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from gpt.quota import cleanup_old_usage, next_reset, usage_day
+from gpt.settings import GPT_SETTINGS
+from utils.cog_base import HearthCog
+from utils.timers import Job
+
+CLEANUP_KIND = "gpt_usage_cleanup"
+USAGE_RETENTION = timedelta(days=7)
+
+
+class AICog(HearthCog, name="AI"):
+    """The `gpt` settings and the quota clean-up."""
+
+    pool_size = 1
+    settings = GPT_SETTINGS
+
+    async def load(self) -> None:
+        # A clean-up missed during downtime still runs (on_skip = run): it is housekeeping, not a post.
+        self.bot.timers.register(CLEANUP_KIND, self.cleanup, on_skip=self.cleanup)
+        if await self.bot.timers.due_at(CLEANUP_KIND, "daily") is None:
+            await self.bot.timers.schedule(0, CLEANUP_KIND, "daily", next_reset(self.bot.clock.now()))
+
+    async def unload(self) -> None:
+        self.bot.timers.unregister(CLEANUP_KIND)
+
+    async def cleanup(self, job: Job | None = None) -> datetime:
+        """Delete quota counters older than a week; returns when to run next (the next UTC midnight)."""
+        now = self.bot.clock.now()
+        await cleanup_old_usage(self.pool, usage_day(now) - USAGE_RETENTION)
+        return next_reset(now)

@@ -1,0 +1,9 @@
+"""`/growthcheckin` and `/growthhistory`: short AI coaching on a member's goal, kept per server."""
+
+from utils.hearth_bot import HearthBot
+
+
+async def setup(bot: HearthBot) -> None:
+    from cogs.growth.cog import GrowthCog
+
+    await bot.add_cog(GrowthCog(bot))

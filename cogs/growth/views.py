@@ -1,0 +1,95 @@
+"""The check-in modal, the "Share publicly" button (works after restarts: the check-in id is in its custom_id)
+and the error reporting both share (their failures are not seen by the command tree's handler)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from cogs.growth.texts import FEELING_LIMIT, GOAL_LIMIT, OBSTACLE_LIMIT
+from utils.command_tree import send_ephemeral
+from utils.errors import UserFacingError, describe_error
+
+if TYPE_CHECKING:
+    from cogs.growth.cog import GrowthCog
+
+log = logging.getLogger(__name__)
+
+
+async def report_failure(interaction: discord.Interaction, error: Exception, what: str) -> None:
+    """Tell the member what went wrong (ephemerally) and log it, as the command tree does for commands."""
+    reply = describe_error(error)
+    if isinstance(error, UserFacingError):
+        log.info("%s refused for user %s: %s", what, interaction.user.id, reply.text)
+    else:
+        log.error("Internal error %s in %s (guild %s, user %s)", reply.reference, what, interaction.guild_id,
+                  interaction.user.id, exc_info=error)
+    await send_ephemeral(interaction, reply.text)
+
+
+class CheckinModal(discord.ui.Modal, title="Growth check-in"):
+    """Goal, obstacle and feeling; submitting asks the AI for a short coaching reply."""
+
+    goal: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
+        label="Your goal", custom_id="goal", max_length=GOAL_LIMIT,
+        placeholder="What do you want to move forward on?")
+    obstacle: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
+        label="What is in the way?", custom_id="obstacle", style=discord.TextStyle.paragraph,
+        required=False, max_length=OBSTACLE_LIMIT)
+    feeling: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
+        label="How do you feel about it?", custom_id="feeling", required=False, max_length=FEELING_LIMIT)
+
+    def __init__(self, cog: GrowthCog, style: str) -> None:
+        super().__init__(timeout=900)
+        self.cog = cog
+        self.style = style
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        # The AI may take longer than Discord's 3 seconds: acknowledge first, answer in the follow-up.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.cog.complete_checkin(interaction, self.goal.value, self.obstacle.value, self.feeling.value,
+                                        self.style)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
+        await report_failure(interaction, error, "growth check-in")
+
+
+class ShareCheckinButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"growth:share:(?P<id>[0-9]+)"):
+    """Posts the member's check-in to the channel; only its author can (the message is theirs alone anyway)."""
+
+    def __init__(self, checkin_id: int) -> None:
+        super().__init__(discord.ui.Button(label="Share publicly", emoji="📣", style=discord.ButtonStyle.primary,
+                                           custom_id=f"growth:share:{checkin_id}"))
+        self.checkin_id = checkin_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> ShareCheckinButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        cog = interaction.client.get_cog("Growth")
+        try:
+            if cog is None:
+                raise UserFacingError("Growth check-ins are not available right now, try again later.")
+            await cog.share_checkin(interaction, self.checkin_id)
+        except Exception as exc:  # a dynamic item's errors would only be logged by discord.py
+            await report_failure(interaction, exc, "sharing a growth check-in")
+
+
+def share_view(checkin_id: int) -> discord.ui.View:
+    """The button under a private check-in reply."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(ShareCheckinButton(checkin_id))
+    return view
+
+
+def shared_view() -> discord.ui.View:
+    """The button after sharing: disabled, saying it was shared."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(label="Shared", emoji="✅", style=discord.ButtonStyle.secondary,
+                                    custom_id="growth:shared", disabled=True))
+    return view

@@ -1,0 +1,71 @@
+"""The LLM layer's SQL: daily usage counters (`gpt_usage`) and the reflections used as context.
+
+Functions take a pool or a connection (anything with `fetchval` / `fetch` / `execute`); parameters always go
+through `$n` placeholders.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Protocol
+
+
+class Executor(Protocol):
+    """A pool or a connection."""
+
+    async def fetchval(self, query: str, *args: Any) -> Any: ...
+    async def fetch(self, query: str, *args: Any) -> list[Any]: ...
+    async def execute(self, query: str, *args: Any) -> str: ...
+
+
+# One statement, so concurrent requests cannot both take the last unit: the insert path runs only when the
+# limit allows a first call, and the update path only while the count is under the limit. A NULL limit means
+# unlimited (still counted). No row comes back when the request is refused.
+_CHARGE = """
+    INSERT INTO gpt_usage AS u (user_id, guild_id, usage_date, call_count)
+    SELECT $1, $2, $3, 1
+    WHERE $4::integer IS NULL OR $4::integer > 0
+    ON CONFLICT (user_id, guild_id, usage_date)
+    DO UPDATE SET call_count = u.call_count + 1
+    WHERE $4::integer IS NULL OR u.call_count < $4::integer
+    RETURNING call_count
+"""
+_REFUND = """
+    UPDATE gpt_usage SET call_count = call_count - 1
+    WHERE user_id = $1 AND guild_id = $2 AND usage_date = $3 AND call_count > 0
+    RETURNING call_count
+"""
+_USED = "SELECT call_count FROM gpt_usage WHERE user_id = $1 AND guild_id = $2 AND usage_date = $3"
+_CLEANUP = "DELETE FROM gpt_usage WHERE usage_date < $1"
+_RECENT_REFLECTIONS = """
+    SELECT plaintext_content, created_at FROM app_reflections
+    WHERE user_id = $1 AND created_at >= $2
+    ORDER BY created_at DESC, id DESC
+    LIMIT $3
+"""
+
+
+async def charge_usage(db: Executor, user_id: int, guild_id: int, day: date, limit: int | None) -> int | None:
+    """Count one call for (user, guild, day) if under `limit` (None = unlimited); the new count, or None if refused."""
+    return await db.fetchval(_CHARGE, user_id, guild_id, day, limit)
+
+
+async def refund_usage(db: Executor, user_id: int, guild_id: int, day: date) -> int | None:
+    """Give back one call of (user, guild, day), never below 0; the new count, or None if there was none to give."""
+    return await db.fetchval(_REFUND, user_id, guild_id, day)
+
+
+async def usage_on(db: Executor, user_id: int, guild_id: int, day: date) -> int:
+    """Calls counted for (user, guild, day)."""
+    return await db.fetchval(_USED, user_id, guild_id, day) or 0
+
+
+async def delete_usage_before(db: Executor, before: date) -> int:
+    """Delete the counters of days before `before`; returns how many rows went."""
+    status = await db.execute(_CLEANUP, before)
+    return int(status.split()[-1])
+
+
+async def recent_reflections(db: Executor, user_id: int, since: datetime, limit: int) -> list[Any]:
+    """The user's app reflections created at or after `since`, newest first, at most `limit`."""
+    return await db.fetch(_RECENT_REFLECTIONS, user_id, since, limit)

@@ -1,0 +1,84 @@
+"""The client wrapper through the service: env defaults, per-guild model and temperature, off switch, no key."""
+
+from __future__ import annotations
+
+import pytest
+
+from gpt.errors import AIDisabled, AINotConfigured, AIUnavailable
+from gpt.service import LLMService
+from tests.gpt.conftest import GUILD, OTHER_GUILD, USER, ServiceFactory
+from tests.llm_standin import LLMStandIn
+from utils.db import HearthPool
+
+ASK = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hello"}]
+
+
+async def test_env_defaults_reach_the_provider(make_service: ServiceFactory, llm: LLMStandIn) -> None:
+    service = make_service(openai_api_key="sk-env", openai_base_url=llm.base_url, openai_model="grok-3-mini")
+    assert await service.ask(ASK, guild_id=GUILD) == "This is the stand-in's reply."
+    [request] = llm.completions
+    assert request.model == "grok-3-mini"
+    assert request.temperature == 0.7
+    assert request.messages == ASK
+    assert request.authorization == "Bearer sk-env"
+
+
+async def test_guild_overrides_model_and_temperature_for_that_guild_only(
+        service: LLMService, llm: LLMStandIn) -> None:
+    await service.guild_settings.set(GUILD, "gpt", "model", "local-model", changed_by=1)
+    await service.guild_settings.set(GUILD, "gpt", "temperature", 0.2, changed_by=1)
+    await service.ask(ASK, guild_id=GUILD)
+    await service.ask(ASK, guild_id=OTHER_GUILD)
+    mine, other = llm.completions
+    assert (mine.model, mine.temperature) == ("local-model", 0.2)
+    assert (other.model, other.temperature) == ("gpt-4o-mini", 0.7)
+
+
+async def test_ai_turned_off_on_a_guild(service: LLMService, llm: LLMStandIn, clean_db: HearthPool) -> None:
+    await service.guild_settings.set(GUILD, "gpt", "enabled", False, changed_by=1)
+    with pytest.raises(AIDisabled) as off:
+        await service.ask(ASK, guild_id=GUILD, user_id=USER)
+    assert "turned off on this server" in off.value.message
+    with pytest.raises(AIDisabled):
+        await service.ask(ASK, guild_id=GUILD)  # system calls respect it too
+    assert llm.completions == []
+    assert await clean_db.fetchval("SELECT count(*) FROM gpt_usage") == 0
+
+
+async def test_without_a_key_nothing_is_called_or_charged(
+        make_service: ServiceFactory, llm: LLMStandIn, clean_db: HearthPool) -> None:
+    service = make_service(openai_api_key="  ", openai_base_url=llm.base_url)
+    assert not service.configured
+    for call in (service.ask(ASK, guild_id=GUILD, user_id=USER), service.ask_json(ASK, guild_id=GUILD),
+                 service.ensure_ready(GUILD, USER)):
+        with pytest.raises(AINotConfigured) as refused:
+            await call
+        assert refused.value.message.startswith("AI is not configured on this server")
+    assert llm.requests == []
+    assert await clean_db.fetchval("SELECT count(*) FROM gpt_usage") == 0
+
+
+async def test_refused_key_is_reported_without_retries(
+        make_service: ServiceFactory, llm: LLMStandIn, caplog: pytest.LogCaptureFixture) -> None:
+    service = make_service(openai_api_key="sk-bad", openai_base_url=llm.base_url)
+    llm.fail(401, message="Incorrect API key provided")
+    with pytest.raises(AIUnavailable):
+        await service.ask(ASK, guild_id=GUILD)
+    assert len(llm.completions) == 1
+    assert "the API key was refused" in caplog.text
+
+
+async def test_unreachable_server_is_a_clear_error(make_service: ServiceFactory, clean_db: HearthPool) -> None:
+    service = make_service(openai_api_key="sk-test", openai_base_url="http://127.0.0.1:9/v1")
+    assert service.client is not None
+    service.client.max_retries = 0
+    with pytest.raises(AIUnavailable):
+        await service.ask(ASK, guild_id=GUILD, user_id=USER)
+    assert await clean_db.fetchval("SELECT call_count FROM gpt_usage") == 0
+
+
+async def test_empty_answer_is_a_failure(service: LLMService, llm: LLMStandIn, clean_db: HearthPool) -> None:
+    llm.raw("   ")
+    with pytest.raises(AIUnavailable):
+        await service.ask(ASK, guild_id=GUILD, user_id=USER)
+    assert await clean_db.fetchval("SELECT call_count FROM gpt_usage") == 0
