@@ -21,7 +21,7 @@ import statistics
 import sys
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -45,11 +45,11 @@ from utils.timers import TimerService  # noqa: E402
 class RecordingSender(ReminderSender):
     """The real sender, with Discord's HTTP call replaced by a recorder of (reminder, wall-clock time)."""
 
-    def __init__(self, bot: SimpleNamespace, pool) -> None:  # noqa: ANN001
+    def __init__(self, bot: SimpleNamespace, pool) -> None:
         super().__init__(bot, pool)
         self.posts: list[tuple[int, float]] = []
 
-    async def _post(self, reminder, phase, job):  # noqa: ANN001, ANN202
+    async def _post(self, reminder, phase, job):
         self.posts.append((reminder.id, time.time()))
         return SimpleNamespace(id=reminder.id)
 
@@ -89,7 +89,8 @@ async def burst(url: str, reminders: int, guilds: int) -> None:
                FROM reminders""", JOB_KIND, due)
     before = {owner: pool.acquisitions for owner, pool in db.pools.items()}
     timers.start()
-    while len(sender.posts) < reminders or await db.pools["timers"].fetchval(
+    # Done when every reminder was posted and every job moved on to tomorrow.
+    while len(sender.posts) < reminders or await db.pools["timers"].fetchval(  # noqa: ASYNC110 - progress poll
             "SELECT count(*) FROM timers WHERE due_at <= $1", due):
         await asyncio.sleep(0.05)
     await timers.idle()
@@ -98,8 +99,10 @@ async def burst(url: str, reminders: int, guilds: int) -> None:
     lateness = sorted(at - due.timestamp() for _, at in sender.posts)
     moved = await db.pools["timers"].fetchval("SELECT count(*) FROM timers WHERE due_at = $1", due + timedelta(days=1))
     print(f"burst: {reminders} reminders due at the same second in {guilds} guilds")
-    print(f"  posts: {len(sender.posts)}; reminders posted exactly once: {sum(1 for c in per_reminder.values() if c == 1)}"
-          f"; posted twice or more: {sum(1 for c in per_reminder.values() if c > 1)}; rescheduled to tomorrow: {moved}")
+    once = sum(1 for c in per_reminder.values() if c == 1)
+    twice = sum(1 for c in per_reminder.values() if c > 1)
+    print(f"  posts: {len(sender.posts)}; reminders posted exactly once: {once}; posted twice or more: {twice}; "
+          f"rescheduled to tomorrow: {moved}")
     print(f"  lateness: p50 {statistics.median(lateness):.3f}s, p99 {lateness[int(len(lateness) * 0.99) - 1]:.3f}s, "
           f"max {lateness[-1]:.3f}s")
     print(f"  database round trips: {trips} ({trips / reminders:.2f} per reminder)")
@@ -112,7 +115,7 @@ async def idle(url: str, jobs: int, seconds: float) -> None:
     clock = Clock()
     timers = TimerService(await db.create_pool("timers", 3), clock)
 
-    async def never(job):  # noqa: ANN001, ANN202
+    async def never(job):
         raise AssertionError("no job should be due")
 
     timers.register("idle-bench", never)
