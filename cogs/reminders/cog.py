@@ -21,6 +21,7 @@ from cogs.reminders.schedule import describe_days
 from cogs.reminders.sender import ReminderSender
 from cogs.reminders.watcher import WATCH_ITEMS, WatcherMixin
 from cogs.reminders.when import When, parse_when
+from gpt.service import LLMService
 from utils.cog_base import HearthCog
 from utils.errors import BadInput, UserFacingError, permission_name
 from utils.paginator import Paginator
@@ -57,6 +58,7 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
 
     async def load(self) -> None:
         self.sender = ReminderSender(self.bot, self.pool)
+        self.llm = LLMService.from_bot(self.bot, self.pool)  # the embed watcher's fallback parser
         self.bot.timers.register(planner.JOB_KIND, self.sender.run, on_skip=self.sender.skip,
                                  describe=self.sender.describe)
         self.bot.add_dynamic_items(*WATCH_ITEMS)
@@ -64,6 +66,7 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
     async def unload(self) -> None:
         self.bot.timers.unregister(planner.JOB_KIND)
         self.bot.remove_dynamic_items(*WATCH_ITEMS)
+        await self.llm.close()
 
     async def create_from_announcement(self, interaction: discord.Interaction, channel_id: int,
                                        message_id: int) -> None:

@@ -9,6 +9,7 @@ after a restart. Editing the announcement offers to move its reminder; deleting 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,9 @@ from discord.ext import commands
 from cogs.reminders import planner, repo
 from cogs.reminders.event_parser import Announcement, SpottedEvent, spot_event
 from cogs.reminders.posting import ts
-from utils.errors import missing_permission_message
+from gpt.errors import AIDisabled, AINotConfigured
+from gpt.prompts import event_extraction_messages
+from utils.errors import UserFacingError, missing_permission_message
 
 if TYPE_CHECKING:
     from cogs.reminders.cog import RemindersCog
@@ -98,9 +101,39 @@ class WatcherMixin:
         return None
 
     async def spot(self, message: discord.Message) -> SpottedEvent | None:
-        """The event announced by `message`, if any."""
+        """The event announced by `message`: the deterministic parser first, the LLM (if configured) only when
+        that finds nothing. LLM calls here are system calls, charged to nobody's quota."""
         tz = ZoneInfo(await self.bot.guild_settings.get(message.guild.id, "system", "timezone"))
-        return spot_event(announcement_of(message), tz, self.bot.clock.now())
+        announcement = announcement_of(message)
+        now = self.bot.clock.now()
+        event = spot_event(announcement, tz, now)
+        if event is not None or not self.llm.configured:  # type: ignore[attr-defined]
+            return event
+        return await self._spot_with_llm(announcement, message.guild.id, tz, now)
+
+    async def _spot_with_llm(self, announcement: Announcement, guild_id: int, tz: ZoneInfo,
+                             now: datetime) -> SpottedEvent | None:
+        text = "\n".join(part for part in (announcement.content, *announcement.embed_titles,
+                                            *announcement.embed_texts) if part)
+        if len(text.strip()) < 10:
+            return None
+        messages = event_extraction_messages(text, f"{now.astimezone(tz):%Y-%m-%d %H:%M}", tz.key)
+        try:
+            answer = await self.llm.ask_json(messages, guild_id=guild_id,  # type: ignore[attr-defined]
+                                             required=("is_event", "title", "start", "location"))
+        except (AINotConfigured, AIDisabled):
+            return None
+        except UserFacingError as exc:  # the LLM is down or answered nonsense: no proposal, but say so in the log
+            log.warning("Guild %s: the LLM could not read an announcement: %s", guild_id, exc)
+            return None
+        try:
+            start = datetime.fromisoformat(str(answer["start"])).replace(tzinfo=tz).astimezone(UTC)
+        except ValueError:
+            return None
+        if not answer.get("is_event") or start <= now:
+            return None
+        location = str(answer["location"])[:200] if answer.get("location") else None
+        return SpottedEvent(title=str(answer["title"] or "Event")[:100], at=start, location=location)
 
     async def _propose(self, message: discord.Message, event: SpottedEvent, text: str,
                        view: discord.ui.View | None) -> None:

@@ -98,3 +98,31 @@ async def test_editing_offers_an_update_and_deleting_cancels(watched) -> None:
     assert await hearth.db.fetchval("SELECT count(*) FROM reminders") == 0
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'reminder'") == 0
     assert "its reminder was cancelled" in hearth.discord.last_message(staff).content
+
+
+async def test_llm_reads_only_what_the_parser_cannot(watched, llm) -> None:
+    hearth, events, staff, _ = watched
+    g = hearth.guild
+    await hearth.restart(openai_api_key="sk-test", openai_base_url=llm.base_url)
+    hearth.discord.busy_checks.append(lambda: f"{llm.in_flight} LLM request(s)" if llm.in_flight else None)
+    await hearth.discord.say(events, g.member, "Quiz 2026-06-12 20:00")  # the parser reads this one
+    assert llm.completions == []
+    llm.reply_json({"is_event": True, "title": "Movie night", "start": "2026-06-12T21:00", "location": "Stage"})
+    await hearth.discord.say(events, g.member, "Movie night next Friday, after dinner, usual place on stage!")
+    assert len(llm.completions) == 1
+    assert "Movie night next Friday" in llm.completions[0].prompt_text
+    proposal = _proposals(hearth, staff)[-1]
+    assert proposal.embeds[0]["title"] == "📅 Movie night"
+    when = {f["name"]: f["value"] for f in proposal.embeds[0]["fields"]}["When"]
+    assert when.startswith(f"<t:{int(datetime(2026, 6, 12, 19, tzinfo=UTC).timestamp())}:F>")
+    # System calls are not charged to the member who posted the announcement.
+    assert await hearth.db.fetchval("SELECT count(*) FROM gpt_usage") == 0
+
+
+async def test_llm_outage_means_no_proposal_and_nothing_else(watched, llm) -> None:
+    hearth, events, staff, _ = watched
+    await hearth.restart(openai_api_key="sk-test", openai_base_url=llm.base_url)
+    hearth.discord.busy_checks.append(lambda: f"{llm.in_flight} LLM request(s)" if llm.in_flight else None)
+    llm.fail(500, times=10)
+    await hearth.discord.say(events, hearth.guild.member, "Movie night next Friday, after dinner, usual place!")
+    assert _proposals(hearth, staff) == []

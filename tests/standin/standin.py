@@ -25,6 +25,8 @@ from .server import FailureRule, HttpServer, RecordedRequest, RouteTable
 from .state import GuildState, World
 
 _token_counter = itertools.count(1)
+# Names discord.py gives the tasks that run event listeners, app commands and component/modal callbacks.
+_HANDLER_TASKS = ("discord.py: ", "CommandTree-invoker", "discord-ui-view-dispatch", "discord-ui-modal-dispatch")
 
 
 class SettleTimeout(AssertionError):
@@ -246,6 +248,11 @@ class StandIn(UserActions):
         if self._sleeping:
             reasons.append("discord.py is sleeping before an HTTP retry")
         reasons += [reason for check in self.busy_checks if (reason := check())]
+        handlers = [task.get_name() for task in asyncio.all_tasks()
+                    if not task.done() and task.get_name().startswith(_HANDLER_TASKS)]
+        if handlers:
+            # An event listener, command or view callback still running (waiting on a database, an HTTP call …).
+            reasons.append(f"{len(handlers)} handler task(s) running: {', '.join(sorted(set(handlers))[:3])}")
         loop = asyncio.get_running_loop()
         ready = len(getattr(loop, "_ready", ()))
         if ready:
