@@ -3,6 +3,7 @@ session's PostgreSQL (emptied before each test), with a clock the test moves by 
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,10 @@ def bot_factory(database_url: str, clock: ManualClock) -> Callable[..., HearthBo
     """Build Hearth bots for tests: no HTTP API unless asked, commands synced to the stand-in."""
 
     def make(cogs: list[str] | None = None, url: str | None = None, **settings: Any) -> HearthBot:
+        # HEARTH_TEST_COGS=config,audit,… limits the cogs every test bot loads (handy while a cog is half-built).
+        wanted = os.environ.get("HEARTH_TEST_COGS")
+        if cogs is None and wanted:
+            cogs = [name.strip() for name in wanted.split(",") if name.strip()]
         values: dict[str, Any] = {"api_enabled": False, "sync_commands": True, "db_acquire_timeout": 1.0}
         values.update(settings)
         config = Settings(_env_file=None, **values)
