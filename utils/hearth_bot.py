@@ -32,6 +32,7 @@ from utils.timers import TimerService, skipped_summary
 log = logging.getLogger(__name__)
 
 VERSION = "0.1.0"
+LOAD_FIRST = ("config",)
 
 
 class UnknownCogError(ValueError):
@@ -46,14 +47,15 @@ def discover_cogs(package: str = "cogs") -> list[str]:
 
 def select_cogs(available: list[str], wanted: list[str] | None) -> list[str]:
     """The cogs to load: all of `available`, or those `wanted` (COGS setting / --cogs flag), validated."""
-    if not wanted:
-        return list(available)
-    unknown = [name for name in wanted if name not in available]
-    if unknown:
-        raise UnknownCogError(
-            f"unknown cog(s) in COGS: {', '.join(unknown)}. Available: {', '.join(available) or 'none'}."
-        )
-    return [name for name in available if name in wanted]
+    if wanted:
+        unknown = [name for name in wanted if name not in available]
+        if unknown:
+            raise UnknownCogError(
+                f"unknown cog(s) in COGS: {', '.join(unknown)}. Available: {', '.join(available) or 'none'}."
+            )
+    chosen = [name for name in available if not wanted or name in wanted]
+    # /config loads first: other cogs add their own subgroups to it (/config automod …) when they load.
+    return sorted(chosen, key=lambda name: (name not in LOAD_FIRST, name))
 
 
 def default_intents() -> discord.Intents:
