@@ -89,8 +89,12 @@ class WatcherMixin:
     async def _watched(self, message: discord.Message) -> bool:
         if message.guild is None or message.author.id == self.bot.user.id:
             return False
-        channels = await self.bot.guild_settings.get(message.guild.id, "reminders", "watch_channels")
-        return message.channel.id in (channels or [])
+        return await self._is_watched_channel(message.guild.id, message.channel.id)
+
+    async def _is_watched_channel(self, guild_id: int, channel_id: int) -> bool:
+        # Settings are cached per guild: no database round trip per message, edit or deletion.
+        channels = await self.bot.guild_settings.get(guild_id, "reminders", "watch_channels")
+        return channel_id in (channels or [])
 
     async def _prompt_channel(self, guild: discord.Guild) -> discord.TextChannel | None:
         for scope, key in (("reminders", "watch_prompt_channel"), ("system", "log_channel")):
@@ -167,7 +171,7 @@ class WatcherMixin:
     @commands.Cog.listener("on_raw_message_edit")
     async def watch_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         after = payload.message  # raw: also for announcements older than the bot's message cache
-        if after.guild is None:
+        if after.guild is None or not await self._is_watched_channel(after.guild.id, after.channel.id):
             return
         linked = await repo.by_origin(self.pool, after.guild.id, after.id)  # type: ignore[attr-defined]
         event = await self.spot(after) if linked else None
@@ -180,7 +184,7 @@ class WatcherMixin:
 
     @commands.Cog.listener("on_raw_message_delete")
     async def watch_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
-        if payload.guild_id is None:
+        if payload.guild_id is None or not await self._is_watched_channel(payload.guild_id, payload.channel_id):
             return
         async with self.pool.acquire() as conn, conn.transaction():  # type: ignore[attr-defined]
             linked = await repo.by_origin(conn, payload.guild_id, payload.message_id)

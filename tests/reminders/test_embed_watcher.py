@@ -126,3 +126,18 @@ async def test_llm_outage_means_no_proposal_and_nothing_else(watched, llm) -> No
     llm.fail(500, times=10)
     await hearth.discord.say(events, hearth.guild.member, "Movie night next Friday, after dinner, usual place!")
     assert _proposals(hearth, staff) == []
+
+
+async def test_no_database_round_trip_for_ordinary_messages_edits_and_deletions(watched) -> None:
+    hearth, events, _, _ = watched
+    g = hearth.guild
+    await hearth.discord.say(g.general, g.member, "warm-up")  # the guild's settings are now cached
+
+    def used() -> int:
+        return sum(pool.acquisitions for owner, pool in hearth.bot.db.pools.items() if owner == "reminders")
+
+    before = used()
+    message = await hearth.discord.say(g.general, g.member, "just chatting, 2026-06-12 20:00")
+    await hearth.discord.edit_message(message, "still chatting")
+    await hearth.discord.delete_message(message)
+    assert used() == before
