@@ -32,6 +32,7 @@ class Hearth:
     async def restart(self, **options: Any) -> HearthBot:
         """Replace the running bot with a fresh one (same database, same Discord state)."""
         new = self.make_bot(**options)
+        await self.discord.settle()  # let the old bot finish what it was doing, as a graceful shutdown does
         self.bot = await self.discord.restart(self.bot, new)
         return self.bot
 
