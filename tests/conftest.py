@@ -18,7 +18,7 @@ from utils.db import Database, HearthPool
 from utils.embedded_db import EmbeddedPostgres, ensure_database, quote_identifier
 from utils.migrations import upgrade_to_head
 
-pytest_plugins = ["tests.standin.plugin", "tests.hearth_harness", "tests.llm_standin"]
+pytest_plugins = ["tests.standin.plugin", "tests.hearth_harness", "tests.llm_standin", "tests.stripe_standin.plugin"]
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = ROOT / ".test-data"

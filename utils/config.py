@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     openai_model: str = "gpt-4o-mini"
     stripe_secret_key: SecretStr | None = None
     stripe_webhook_secret: SecretStr | None = None
+    stripe_api_base: str | None = Field(
+        default=None, description="Stripe API address; unset = api.stripe.com (set for stripe-mock or tests)."
+    )
     cogs: Annotated[list[str] | None, NoDecode] = Field(
         default=None, description="Comma-separated cog names to load; unset = every cog under cogs/."
     )

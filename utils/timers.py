@@ -146,10 +146,12 @@ class TimerService:
 
     async def schedule(self, guild_id: int, kind: str, key: str, due_at: datetime,
                        payload: dict[str, Any] | None = None, *, conn: Any = None) -> int:
-        """Create or move the job (kind, key); pass `conn` to make it part of the caller's transaction."""
+        """Create or move the job (kind, key). With `conn` it joins the caller's transaction: the caller then
+        calls `rearm()` after the commit (the dispatcher cannot see the job before)."""
         executor = conn or self.pool
         job_id = await executor.fetchval(_SCHEDULE, guild_id, kind, key, due_at, payload or {})
-        self.rearm()
+        if conn is None:
+            self.rearm()
         return job_id
 
     async def cancel(self, kind: str, key: str, *, prefix: bool = False, conn: Any = None) -> int:

@@ -165,6 +165,7 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
                     raise BadInput(f"There is no reminder #{reminder_id} on this server.", example="/reminder list")
             jobs = planner.plan(saved, tz, self.bot.clock.now(), pre)
             await planner.reschedule(self.bot.timers, conn, saved, jobs)
+        self.bot.timers.rearm()  # committed: the dispatcher may now see the new jobs
         return saved, planner.next_due(jobs)
 
     def _summary(self, reminder: Reminder, next_due: datetime | None) -> str:
@@ -282,3 +283,4 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
             for reminder in reminders:
                 await planner.reschedule(self.bot.timers, conn, reminder,
                                          planner.plan(reminder, tz, self.bot.clock.now(), pre))
+        self.bot.timers.rearm()

@@ -129,7 +129,7 @@ async def test_llm_outage_means_no_proposal_and_nothing_else(watched, llm) -> No
 
 
 async def test_no_database_round_trip_for_ordinary_messages_edits_and_deletions(watched) -> None:
-    hearth, events, _, _ = watched
+    hearth = watched[0]
     g = hearth.guild
     await hearth.discord.say(g.general, g.member, "warm-up")  # the guild's settings are now cached
 

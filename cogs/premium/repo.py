@@ -1,0 +1,174 @@
+"""SQL of the premium cog: subscriptions (`premium_subs`), terms acceptance and handled Stripe events.
+
+Functions take a connection (inside the caller's transaction) or a pool. Every subscription row belongs to one
+user and applies to one guild; at most one row per user is `active` (a partial unique index).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+Executor = Any  # an asyncpg connection or pool
+
+_COLUMNS = ("id, user_id, guild_id, tier, status, stripe_subscription_id, stripe_customer_id, expires_at, "
+            "created_at, expiry_warning_sent_at, stripe_updated_at")
+_SELECT = "SELECT " + _COLUMNS + " FROM premium_subs "
+_RETURNING = " RETURNING " + _COLUMNS
+
+# --- Stripe events --------------------------------------------------------------------------------------------
+
+
+async def event_recorded(executor: Executor, event_id: str) -> bool:
+    """Whether the event was already handled (a cheap look before doing any work)."""
+    return await executor.fetchval("SELECT EXISTS (SELECT 1 FROM stripe_events WHERE event_id = $1)", event_id)
+
+
+async def record_event(conn: asyncpg.Connection, event_id: str, event_type: str, created: datetime,
+                       processed_at: datetime) -> bool:
+    """Claim the event inside the caller's transaction; False when it was (or is being) handled already.
+
+    A concurrent duplicate blocks on the primary key until the first transaction ends, then gets False.
+    """
+    inserted = await conn.fetchval(
+        "INSERT INTO stripe_events (event_id, type, created_at, processed_at) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
+        event_id, event_type, created, processed_at)
+    return inserted is not None
+
+
+async def lock_user(conn: asyncpg.Connection, user_id: int) -> None:
+    """Serialise changes to one user's subscriptions until the transaction ends (one active row per user)."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('premium_subs:' || $1::bigint::text, 0))",
+                       user_id)
+
+
+# --- subscriptions --------------------------------------------------------------------------------------------
+
+
+async def by_stripe_subscription(conn: asyncpg.Connection, subscription_id: str) -> asyncpg.Record | None:
+    """The row of a Stripe subscription (the newest, should there be several), locked for update."""
+    return await conn.fetchrow(
+        _SELECT + "WHERE stripe_subscription_id = $1 "
+        "ORDER BY id DESC LIMIT 1 FOR UPDATE", subscription_id)
+
+
+async def by_id(executor: Executor, row_id: int) -> asyncpg.Record | None:
+    """One subscription row by id."""
+    return await executor.fetchrow(_SELECT + "WHERE id = $1", row_id)
+
+
+async def active_for_user(executor: Executor, user_id: int) -> asyncpg.Record | None:
+    """The user's active subscription (any guild), or None."""
+    return await executor.fetchrow(
+        _SELECT + "WHERE user_id = $1 AND status = 'active'", user_id)
+
+
+async def latest_for_user(executor: Executor, user_id: int) -> asyncpg.Record | None:
+    """The user's most recent subscription row of any status, or None."""
+    return await executor.fetchrow(
+        _SELECT + "WHERE user_id = $1 ORDER BY id DESC LIMIT 1", user_id)
+
+
+async def active_in_guild(executor: Executor, user_id: int, guild_id: int) -> asyncpg.Record | None:
+    """The user's active subscription if it applies to this guild (what a guild's admins may see)."""
+    return await executor.fetchrow(
+        _SELECT + "WHERE user_id = $1 AND guild_id = $2 AND status = 'active'", user_id, guild_id)
+
+
+async def customer_id_for_user(executor: Executor, user_id: int) -> str | None:
+    """The Stripe customer of the user's most recent purchase (for the billing portal), or None."""
+    return await executor.fetchval(
+        "SELECT stripe_customer_id FROM premium_subs WHERE user_id = $1 AND stripe_customer_id IS NOT NULL "
+        "ORDER BY id DESC LIMIT 1", user_id)
+
+
+async def insert_active(conn: asyncpg.Connection, *, user_id: int, guild_id: int, tier: str,
+                        subscription_id: str | None, customer_id: str | None, expires_at: datetime | None,
+                        now: datetime, stripe_updated_at: datetime) -> asyncpg.Record:
+    """Create an active subscription row."""
+    return await conn.fetchrow(
+        "INSERT INTO premium_subs (user_id, guild_id, tier, status, stripe_subscription_id, stripe_customer_id, "
+        "expires_at, created_at, stripe_updated_at) VALUES ($1, $2, $3, 'active', $4, $5, $6, $7, $8) "
+        + _RETURNING, user_id, guild_id, tier, subscription_id, customer_id, expires_at, now,
+        stripe_updated_at)
+
+
+async def update_from_stripe(conn: asyncpg.Connection, row_id: int, *, status: str, tier: str,
+                             expires_at: datetime | None, customer_id: str | None,
+                             stripe_updated_at: datetime) -> asyncpg.Record:
+    """Apply Stripe's view of a subscription; a new expiry date re-arms the 7-day warning."""
+    return await conn.fetchrow(
+        "UPDATE premium_subs SET status = $2, tier = $3, expires_at = $4, "
+        "stripe_customer_id = coalesce($5, stripe_customer_id), "
+        "stripe_updated_at = greatest(stripe_updated_at, $6), "
+        "expiry_warning_sent_at = CASE WHEN expires_at IS DISTINCT FROM $4 THEN NULL "
+        "ELSE expiry_warning_sent_at END "
+        "WHERE id = $1" + _RETURNING, row_id, status, tier, expires_at, customer_id, stripe_updated_at)
+
+
+async def set_status(conn: asyncpg.Connection, row_id: int, status: str,
+                     stripe_updated_at: datetime | None = None) -> None:
+    """Change a row's status (e.g. cancelled when replaced or deleted in Stripe, expired after a failed renewal)."""
+    await conn.execute(
+        "UPDATE premium_subs SET status = $2, stripe_updated_at = greatest(stripe_updated_at, $3) WHERE id = $1",
+        row_id, status, stripe_updated_at)
+
+
+async def claim_expiry_warning(executor: Executor, row_id: int, expires_at: datetime,
+                               now: datetime) -> asyncpg.Record | None:
+    """Mark the 7-day warning as sent, once: the row when this call claimed it, None when already sent or moot."""
+    return await executor.fetchrow(
+        "UPDATE premium_subs SET expiry_warning_sent_at = $3 "
+        "WHERE id = $1 AND status = 'active' AND expires_at = $2 AND expiry_warning_sent_at IS NULL "
+        + _RETURNING, row_id, expires_at, now)
+
+
+async def expire(executor: Executor, row_id: int, now: datetime) -> asyncpg.Record | None:
+    """Set an active row whose time is up to `expired`; the row when this call changed it."""
+    return await executor.fetchrow(
+        "UPDATE premium_subs SET status = 'expired' "
+        "WHERE id = $1 AND status = 'active' AND expires_at <= $2" + _RETURNING, row_id, now)
+
+
+async def extend(conn: asyncpg.Connection, row_id: int, expires_at: datetime) -> asyncpg.Record | None:
+    """Move an active row's expiry later (Stripe renewed it) and re-arm the warning; None if no longer active."""
+    return await conn.fetchrow(
+        "UPDATE premium_subs SET expires_at = $2, expiry_warning_sent_at = NULL "
+        "WHERE id = $1 AND status = 'active'" + _RETURNING, row_id, expires_at)
+
+
+async def move_to_guild(conn: asyncpg.Connection, row_id: int, user_id: int, from_guild: int,
+                        to_guild: int) -> asyncpg.Record | None:
+    """Transfer an active row to another guild; None when it is no longer active in `from_guild`."""
+    return await conn.fetchrow(
+        "UPDATE premium_subs SET guild_id = $4 "
+        "WHERE id = $1 AND user_id = $2 AND guild_id = $3 AND status = 'active' "
+        + _RETURNING, row_id, user_id, from_guild, to_guild)
+
+
+# --- terms ----------------------------------------------------------------------------------------------------
+
+
+async def accepted_terms_version(executor: Executor, user_id: int) -> str | None:
+    """The terms version the user last accepted, or None."""
+    return await executor.fetchval("SELECT version FROM terms_acceptance WHERE user_id = $1", user_id)
+
+
+async def accept_terms(executor: Executor, user_id: int, version: str, now: datetime) -> None:
+    """Record acceptance of `version` (a later acceptance replaces the earlier one)."""
+    await executor.execute(
+        "INSERT INTO terms_acceptance (user_id, accepted_at, version) VALUES ($1, $2, $3) "
+        "ON CONFLICT (user_id) DO UPDATE SET accepted_at = EXCLUDED.accepted_at, version = EXCLUDED.version",
+        user_id, now, version)
+
+
+# --- timers (read only: scheduling goes through the timers service) -------------------------------------------
+
+
+async def timer_jobs(conn: asyncpg.Connection, kinds: list[str], key: str) -> list[asyncpg.Record]:
+    """The pending timer jobs of a subscription row, to re-schedule them under another guild on transfer."""
+    return await conn.fetch("SELECT kind, key, due_at, payload FROM timers WHERE kind = ANY($1::text[]) AND key = $2",
+                            kinds, key)

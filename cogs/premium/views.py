@@ -1,0 +1,133 @@
+"""Premium's messages and buttons.
+
+The terms and checkout buttons are `DynamicItem`s (their custom_id carries the terms version or the tier), so
+they keep working after a restart; the transfer confirmation is short-lived and a plain owner-only view.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from cogs.premium.checkout import PremiumSetup
+from cogs.premium.tiers import TIERS, perks
+from utils.command_tree import send_ephemeral
+from utils.errors import UserFacingError
+from utils.owned_view import OwnedView
+
+if TYPE_CHECKING:
+    from cogs.premium.cog import PremiumCog
+
+COLOUR = discord.Colour.gold()
+
+
+def _cog(interaction: discord.Interaction) -> PremiumCog:
+    cog = interaction.client.get_cog("Premium")  # type: ignore[attr-defined]
+    if cog is None:
+        raise UserFacingError("Premium is being restarted; please try again in a moment.")
+    return cog
+
+
+async def _answering_errors(interaction: discord.Interaction, action: Callable[[], Awaitable[None]]) -> None:
+    # Button callbacks do not pass through the command tree's error handler: say what went wrong here.
+    try:
+        await action()
+    except UserFacingError as exc:
+        await send_ephemeral(interaction, exc.message)
+
+
+class TermsButton(discord.ui.DynamicItem[discord.ui.Button], template=r"premium:terms:(?P<version>[\w.\-]{1,40})"):
+    """“I accept”: records acceptance of the terms version in the custom_id, then shows the plans."""
+
+    def __init__(self, version: str) -> None:
+        super().__init__(discord.ui.Button(label="I accept", style=discord.ButtonStyle.success,
+                                           custom_id=f"premium:terms:{version}"))
+        self.version = version
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str], /) -> TermsButton:
+        return cls(match["version"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _answering_errors(interaction, lambda: _cog(interaction).accept_terms(interaction, self.version))
+
+
+class CheckoutButton(discord.ui.DynamicItem[discord.ui.Button],
+                     template=r"premium:buy:(?P<tier>monthly|yearly|lifetime)"):
+    """A tier's buy button: creates a Stripe Checkout Session and sends its link privately."""
+
+    def __init__(self, tier: str, label: str | None = None, *, disabled: bool = False) -> None:
+        super().__init__(discord.ui.Button(label=label or TIERS[tier].title, style=discord.ButtonStyle.primary,
+                                           custom_id=f"premium:buy:{tier}", disabled=disabled))
+        self.tier = tier
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
+                             match: re.Match[str], /) -> CheckoutButton:
+        return cls(match["tier"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _answering_errors(interaction, lambda: _cog(interaction).start_checkout(interaction, self.tier))
+
+
+def terms_message(setup: PremiumSetup, *, changed: bool) -> tuple[discord.Embed, discord.ui.View]:
+    """The Terms of Service / Privacy Policy prompt shown before the first checkout (and after a new version)."""
+    intro = ("The Terms of Service and Privacy Policy changed since you last accepted them."
+             if changed else "Before buying premium, please read and accept:")
+    embed = discord.Embed(title="Terms of Service and Privacy Policy", colour=COLOUR, description=(
+        f"{intro}\n• [Terms of Service]({setup.terms_url})\n• [Privacy Policy]({setup.privacy_url})\n\n"
+        f"Version **{setup.terms_version}**. Payments are handled by Stripe; the bot stores no payment details."))
+    view = discord.ui.View(timeout=None)
+    view.add_item(TermsButton(setup.terms_version))
+    view.add_item(discord.ui.Button(label="Terms of Service", url=setup.terms_url))
+    view.add_item(discord.ui.Button(label="Privacy Policy", url=setup.privacy_url))
+    return embed, view
+
+
+def plans_message(setup: PremiumSetup) -> tuple[discord.Embed, discord.ui.View]:
+    """The tiers with their prices and perks, and a buy button per tier (disabled when not on sale here)."""
+    embed = discord.Embed(title="Hearth Premium", colour=COLOUR, description=(
+        "Premium applies to one server of your choice (this one; move it later with `/premium transfer`)."))
+    view = discord.ui.View(timeout=None)
+    for name, tier in TIERS.items():
+        on_sale = name in setup.buyable
+        price = setup.price_labels.get(name) or ("price shown at checkout" if on_sale else "not on sale here")
+        embed.add_field(name=f"{tier.title} · {price}", value=perks(tier), inline=False)
+        view.add_item(CheckoutButton(name, f"Buy {tier.title.lower()}", disabled=not on_sale))
+    embed.set_footer(text="Secure payment by Stripe. Cancel any time with /premium manage.")
+    return embed, view
+
+
+def link_view(label: str, url: str) -> discord.ui.View:
+    """A single link button."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(discord.ui.Button(label=label, url=url))
+    return view
+
+
+class TransferConfirmView(OwnedView):
+    """Confirm or cancel moving premium to another server (only for whoever asked)."""
+
+    refusal = "Only the person moving their premium can confirm this."
+
+    def __init__(self, owner_id: int, confirm: Callable[[], Awaitable[str]], *, timeout: float = 120) -> None:
+        super().__init__(owner_id, timeout=timeout)
+        self._confirm = confirm
+
+    @discord.ui.button(label="Move premium", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        self.stop()
+        try:
+            text = await self._confirm()
+        except UserFacingError as exc:
+            text = exc.message
+        await interaction.response.edit_message(content=text, view=None)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        self.stop()
+        await interaction.response.edit_message(content="Transfer cancelled: nothing changed.", view=None)

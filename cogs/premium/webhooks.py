@@ -1,0 +1,174 @@
+"""`POST /webhooks/stripe`: Stripe tells the bot about payments; verified, idempotent, order-tolerant.
+
+- The signature is checked on the raw body with the endpoint secret (`stripe.Webhook.construct_event`, Stripe's
+  5-minute tolerance): a bad signature or a replayed old delivery is 400. Without a secret nothing is accepted
+  (503): an unsigned endpoint would let anyone grant themselves premium.
+- Each event id is inserted into `stripe_events` in the same transaction as its effect: a redelivery (or a
+  concurrent duplicate, which waits on the primary key) finds it and changes nothing.
+- Where the event alone does not say enough (checkout completion, paid invoices), the subscription is read
+  back from Stripe, so its current state is applied whatever order events arrive in.
+- Database or Stripe trouble answers 503 and nothing is recorded: Stripe delivers the event again later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+import stripe
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from cogs.premium import notices, repo
+from cogs.premium.stripe_gateway import StripeFailure, StripeGateway
+from cogs.premium.stripe_objects import buyer_of_session, subscription_id_of, timestamp
+from cogs.premium.sync import Outcome, SubscriptionSync
+from utils.errors import DATABASE_ERRORS
+
+if TYPE_CHECKING:
+    from utils.hearth_bot import HearthBot
+
+log = logging.getLogger(__name__)
+
+PATH = "/webhooks/stripe"
+TOLERANCE_SECONDS = stripe.Webhook.DEFAULT_TOLERANCE
+HANDLED = ("checkout.session.completed", "customer.subscription.updated", "customer.subscription.deleted",
+           "invoice.paid", "invoice.payment_failed")
+
+
+class RetryLater(Exception):
+    """The event cannot be handled now; Stripe should deliver it again."""
+
+
+class _KeyedLocks:
+    """One asyncio lock per event id while deliveries of it are in flight in this process: duplicates wait
+    for the first instead of all calling Stripe (the database guarantees once-only across processes)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+class StripeWebhooks:
+    """The route and the handling of each event type."""
+
+    def __init__(self, bot: HearthBot, pool: Any, sync: SubscriptionSync, gateway: StripeGateway | None) -> None:
+        self.bot = bot
+        self.pool = pool
+        self.sync = sync
+        self.gateway = gateway
+        self._in_flight = _KeyedLocks()
+        self.router = APIRouter()
+        self.router.add_api_route(PATH, self.receive, methods=["POST"], summary="Stripe webhook endpoint",
+                                  response_description="200 once handled (or already handled before)")
+
+    async def receive(self, request: Request) -> JSONResponse:
+        """Verify, then handle one delivery."""
+        secret = self.bot.config.stripe_webhook_secret
+        if secret is None:
+            return _answer(503, error="Stripe webhooks are not configured on this bot (STRIPE_WEBHOOK_SECRET).")
+        body = await request.body()
+        try:
+            stripe.Webhook.construct_event(body, request.headers.get("stripe-signature"), secret.get_secret_value(),
+                                           TOLERANCE_SECONDS)
+            event = json.loads(body)
+            event_id, event_type, created = event["id"], event["type"], timestamp(event["created"])
+            data = event["data"]["object"]
+        except stripe.SignatureVerificationError as exc:
+            log.warning("Stripe webhook refused: %s", exc.user_message or exc)
+            return _answer(400, error="invalid or expired signature")
+        except (ValueError, KeyError, TypeError):
+            return _answer(400, error="malformed event")
+        if not isinstance(data, dict) or created is None:
+            return _answer(400, error="malformed event")
+        try:
+            async with self._in_flight.hold(event_id):
+                duplicate = not await self.process(event)
+        except RetryLater as exc:
+            return _answer(503, error=str(exc))
+        except StripeFailure as exc:
+            return _answer(503, error=f"could not read from Stripe: {exc.message}")
+        except DATABASE_ERRORS as exc:
+            log.warning("Stripe event %s not handled, database unavailable: %s", event_id, exc)
+            return _answer(503, error="database unavailable")
+        log.info("Stripe event %s (%s) %s", event_id, event_type, "was a duplicate" if duplicate else "handled")
+        return _answer(200, received=True, duplicate=duplicate)
+
+    async def process(self, event: dict[str, Any]) -> bool:
+        """Handle a verified event once: False when it had been handled already."""
+        if await repo.event_recorded(self.pool, event["id"]):
+            return False
+        fetched = await self._read_back(event)
+        async with self.pool.acquire() as conn, conn.transaction():
+            if not await repo.record_event(conn, event["id"], event["type"], timestamp(event["created"]),
+                                           self.bot.clock.now()):
+                return False
+            outcome = await self._apply(conn, event, fetched)
+        if outcome.changed:
+            self.bot.timers.rearm()  # jobs scheduled in the transaction are visible only now
+            self.bot.premium.invalidate()
+        await notices.send_all(self.bot, outcome.notices)
+        return True
+
+    async def _read_back(self, event: dict[str, Any]) -> dict[str, Any] | None:
+        """The subscription as Stripe has it now, for events that only point at one (outside the transaction)."""
+        obj = event["data"]["object"]
+        if event["type"] == "checkout.session.completed" and obj.get("mode") != "subscription":
+            return None
+        if event["type"] not in ("checkout.session.completed", "invoice.paid"):
+            return None
+        sub_id = subscription_id_of(obj)
+        if sub_id is None:
+            return None
+        if self.gateway is None:
+            log.error("Stripe event %s needs subscription %s, but STRIPE_SECRET_KEY is not set", event["id"], sub_id)
+            raise RetryLater("STRIPE_SECRET_KEY is not configured, the subscription cannot be read")
+        found = await self.gateway.subscription(sub_id)
+        if found is None:
+            log.warning("Stripe event %s: subscription %s does not exist in Stripe", event["id"], sub_id)
+        return found
+
+    async def _apply(self, conn: Any, event: dict[str, Any], fetched: dict[str, Any] | None) -> Outcome:
+        kind, obj, created = event["type"], event["data"]["object"], timestamp(event["created"])
+        assert created is not None
+        if kind == "checkout.session.completed":
+            buyer = buyer_of_session(obj)
+            if buyer is None:
+                log.info("Checkout session %s has no Discord buyer; not ours", obj.get("id"))
+            elif obj.get("mode") == "subscription" and fetched is not None:
+                return await self.sync.apply_subscription(conn, fetched, created, hint=buyer)
+            elif obj.get("mode") == "payment" and obj.get("payment_status") == "paid":
+                return await self.sync.apply_lifetime(conn, buyer, obj, created)
+            elif obj.get("mode") == "payment":
+                log.info("Checkout session %s completed unpaid (delayed payment method); waiting", obj.get("id"))
+        elif kind in ("customer.subscription.updated", "customer.subscription.deleted"):
+            return await self.sync.apply_subscription(conn, obj, created,
+                                                      previous=event["data"].get("previous_attributes"))
+        elif kind == "invoice.paid" and fetched is not None:
+            return await self.sync.apply_subscription(conn, fetched, created)
+        elif kind == "invoice.payment_failed":
+            sub_id = subscription_id_of(obj)
+            if sub_id is not None:
+                return await self.sync.payment_failed(conn, obj, sub_id, created)
+        return Outcome()
+
+
+def _answer(status: int, **body: Any) -> JSONResponse:
+    return JSONResponse(body, status_code=status)
