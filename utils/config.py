@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     openai_model: str = "gpt-4o-mini"
     stripe_secret_key: SecretStr | None = None
     stripe_webhook_secret: SecretStr | None = None
+    app_webhook_secret: SecretStr | None = Field(
+        default=None, description="Shared secret of the companion app's signed webhooks (unset = they refuse)."
+    )
     stripe_api_base: str | None = Field(
         default=None, description="Stripe API address; unset = api.stripe.com (set for stripe-mock or tests)."
     )
@@ -79,7 +82,8 @@ class Settings(BaseSettings):
             return names or None
         return value
 
-    @field_validator("openai_api_key", "stripe_secret_key", "stripe_webhook_secret", "discord_token", mode="before")
+    @field_validator("openai_api_key", "stripe_secret_key", "stripe_webhook_secret", "discord_token",
+                     "app_webhook_secret", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

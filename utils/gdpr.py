@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -122,3 +123,34 @@ async def acceptance_required(bot: Any, guild_id: int) -> bool:
     if bot.settings_registry.get("gdpr", "required") is None:
         return False  # the gdpr cog is not loaded
     return bool(await bot.guild_settings.get(guild_id, "gdpr", "required"))
+
+
+# --- helpers for the common cases: rows found by a user column, then deleted or anonymised --------------------
+
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def _ident(name: str) -> str:
+    """Table and column names come from code, never from users; refuse anything unusual all the same."""
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"not a plain identifier: {name!r}")
+    return name
+
+
+async def rows_of(executor: Any, table: str, column: str, user_id: int) -> list[dict[str, Any]]:
+    """Every row of `table` whose `column` is the user, JSON-ready (for exports)."""
+    sql = "SELECT * FROM " + _ident(table) + " WHERE " + _ident(column) + " = $1"
+    return [jsonable(row) for row in await executor.fetch(sql, user_id)]
+
+
+async def delete_rows(executor: Any, table: str, column: str, user_id: int) -> int:
+    """Delete the rows of `table` whose `column` is the user; returns how many."""
+    return rows_affected(await executor.execute(
+        "DELETE FROM " + _ident(table) + " WHERE " + _ident(column) + " = $1", user_id))
+
+
+async def forget_user(executor: Any, table: str, column: str, user_id: int, *, replacement: Any = None) -> int:
+    """Keep the rows but replace the user in `column` (NULL, or e.g. 0 for NOT NULL columns); returns how many."""
+    return rows_affected(await executor.execute(
+        "UPDATE " + _ident(table) + " SET " + _ident(column) + " = $2 WHERE " + _ident(column) + " = $1",
+        user_id, replacement))

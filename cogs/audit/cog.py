@@ -16,6 +16,7 @@ from cogs.audit import repo
 from cogs.audit.buffer import AuditBuffer, AuditRecord
 from utils.cog_base import HearthCog
 from utils.errors import DATABASE_ERRORS, describe_error
+from utils.gdpr import ErasureReport, delete_rows, rows_of
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class AuditCog(HearthCog, name="Audit"):
     """Buffers command records and writes them every few seconds and at shutdown."""
 
     pool_size = 2
+    gdpr_tables = ("audit_logs",)
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -94,6 +96,16 @@ class AuditCog(HearthCog, name="Audit"):
         self.record(guild_id=ctx.guild.id if ctx.guild else 0, user_id=ctx.author.id,
                     name=ctx.command.qualified_name, kind="text", success=False, error=error_text(error))
         await ctx.reply(describe_error(error).text, mention_author=False)
+
+    # --- GDPR ------------------------------------------------------------------------------------------
+
+    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
+        await self.flush()  # what is still buffered belongs in the export too
+        return {"audit_logs": await rows_of(self.pool, "audit_logs", "user_id", user_id)}
+
+    async def erase_user_data(self, user_id: int) -> ErasureReport:
+        await self.flush()  # so no buffered row of the user is written after the erasure
+        return ErasureReport(deleted={"audit_logs": await delete_rows(self.pool, "audit_logs", "user_id", user_id)})
 
     # --- writing ---------------------------------------------------------------------------------------
 

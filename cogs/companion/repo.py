@@ -1,0 +1,23 @@
+"""SQL of `app_reflections` (user-level data from the companion app)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_UPSERT = """
+    INSERT INTO app_reflections (user_id, reflection_id, plaintext_content) VALUES ($1, $2, $3)
+    ON CONFLICT (user_id, reflection_id) DO UPDATE SET plaintext_content = EXCLUDED.plaintext_content
+    RETURNING (xmax = 0) AS created
+"""
+
+
+async def upsert(executor: Any, user_id: int, reflection_id: str, content: dict[str, Any]) -> bool:
+    """Store or replace a reflection; True when it is new."""
+    return await executor.fetchval(_UPSERT, user_id, reflection_id, content)
+
+
+async def revoke(executor: Any, user_id: int, reflection_id: str) -> int:
+    """Delete one reflection; returns how many rows went (0 or 1)."""
+    status = await executor.execute("DELETE FROM app_reflections WHERE user_id = $1 AND reflection_id = $2",
+                                    user_id, reflection_id)
+    return int(status.split()[-1])

@@ -1,0 +1,176 @@
+"""GDPR requests and the server's data agreement.
+
+- `/export_my_data`: a JSON file of everything every cog holds about the member, sent privately.
+- `/delete_my_data`: after a confirm button, every cog erases (or anonymises, or keeps with a legal reason)
+  the member's data; the member gets a summary, including any cog that did not answer.
+- `/config gdpr post [channel]`: the agreement with a persistent "I Agree" button (`gdpr_acceptance`); the
+  `gdpr.required` setting makes other features (onboarding …) wait for it, `gdpr.role` is granted on acceptance.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import discord
+from discord import app_commands
+
+from cogs.gdpr import repo
+from utils.cog_base import HearthCog
+from utils.config_group import attach_config_group, detach_config_group
+from utils.errors import BadInput, missing_permission_message
+from utils.gdpr import ErasureReport, delete_rows, erase_everything, export_everything, rows_of
+from utils.guild_log import post_to_log
+from utils.owned_view import OwnedView
+from utils.settings_registry import SettingSpec, SettingType
+
+log = logging.getLogger(__name__)
+
+AGREE_ID = "hearth:gdpr:agree"
+DEFAULT_AGREEMENT = (
+    "This server uses Hearth. To run its features it stores what you do with them: your commands, reminders "
+    "you create, tickets, onboarding answers, automod records and similar. Nothing is sold or shared. You can "
+    "download everything with /export_my_data and delete it with /delete_my_data at any time. "
+    "Press **I Agree** to accept."
+)
+
+
+class AgreeButton(discord.ui.View):
+    """The persistent "I Agree" button (fixed custom_id, registered at start-up)."""
+
+    def __init__(self, cog: GDPRCog | None = None) -> None:
+        super().__init__(timeout=None)
+        self.cog = cog
+
+    @discord.ui.button(label="I Agree", style=discord.ButtonStyle.success, custom_id=AGREE_ID)
+    async def agree(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        assert self.cog is not None
+        await self.cog.accept(interaction)
+
+
+class DeleteConfirm(OwnedView):
+    """"Delete everything" / "Cancel" for /delete_my_data."""
+
+    def __init__(self, cog: GDPRCog, owner_id: int) -> None:
+        super().__init__(owner_id, timeout=300)
+        self.cog = cog
+
+    @discord.ui.button(label="Delete everything", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.stop()
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        report, failed = await erase_everything(self.cog.bot, interaction.user.id)
+        await interaction.followup.send(erasure_summary(report, failed), ephemeral=True)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        self.stop()
+        await interaction.response.edit_message(content="Nothing was deleted.", view=None)
+
+
+def erasure_summary(report: ErasureReport, failed: list[str]) -> str:
+    """What was deleted, anonymised and kept (and why), for the member."""
+    lines = ["🗑️ **Your data was erased.**"]
+    deleted = {t: n for t, n in report.deleted.items() if n}
+    anonymised = {t: n for t, n in report.anonymised.items() if n}
+    if deleted:
+        lines.append("Deleted: " + ", ".join(f"{n} from {t}" for t, n in sorted(deleted.items())))
+    if anonymised:
+        lines.append("Kept without your name (they belong to the server): "
+                     + ", ".join(f"{n} in {t}" for t, n in sorted(anonymised.items())))
+    if not deleted and not anonymised:
+        lines.append("There was nothing to delete.")
+    for table, reason in sorted(report.kept.items()):
+        lines.append(f"Kept: {table}: {reason}")
+    if failed:
+        lines.append(f"⚠️ Not yet erased (these parts did not answer; try again in a minute): {', '.join(failed)}")
+    return "\n".join(lines)[:1900]
+
+
+class GDPRCog(HearthCog, name="GDPR"):
+    """Data requests and the data agreement."""
+
+    pool_size = 2
+    gdpr_tables = ("gdpr_acceptance",)
+    settings = (
+        SettingSpec("gdpr", "required", SettingType.BOOL, False,
+                    "Members must accept the data agreement before onboarding and other features."),
+        SettingSpec("gdpr", "role", SettingType.ROLE, None, "Role granted when a member accepts the agreement."),
+        SettingSpec("gdpr", "agreement_text", SettingType.TEXT, DEFAULT_AGREEMENT,
+                    "The text of the data agreement posted by /config gdpr post."),
+    )
+
+    async def load(self) -> None:
+        self.bot.add_view(AgreeButton(self))
+        attach_config_group(self.bot, "gdpr", "The data agreement (admins)", {
+            "post": ("Post the data agreement with its I Agree button", self.post_agreement),
+        })
+
+    async def unload(self) -> None:
+        detach_config_group(self.bot, "gdpr")
+
+    # --- the protocol, for this cog's own table ----------------------------------------------------------
+
+    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
+        return {"gdpr_acceptance": await rows_of(self.pool, "gdpr_acceptance", "user_id", user_id)}
+
+    async def erase_user_data(self, user_id: int) -> ErasureReport:
+        return ErasureReport(deleted={"gdpr_acceptance": await delete_rows(self.pool, "gdpr_acceptance", "user_id",
+                                                                           user_id)})
+
+    # --- member commands -----------------------------------------------------------------------------
+
+    @app_commands.command(name="export_my_data", description="Download everything this bot stores about you")
+    async def export_my_data(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data, failed = await export_everything(self.bot, interaction.user.id)
+        document = {"user_id": interaction.user.id, "exported_at": self.bot.clock.now().isoformat(),
+                    "incomplete_parts": failed, "data": data}
+        payload = json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
+        note = f"\n⚠️ Missing (did not answer, try again later): {', '.join(failed)}" if failed else ""
+        await interaction.followup.send(f"📦 Everything I store about you, as JSON.{note}", ephemeral=True,
+                                        file=discord.File(io.BytesIO(payload), filename="my-hearth-data.json"))
+
+    @app_commands.command(name="delete_my_data", description="Delete everything this bot stores about you")
+    async def delete_my_data(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(
+            "This deletes what I store about you on every server (commands, reminders' authorship, check-ins, "
+            "onboarding answers …). Payment records and your acceptance of the premium terms are kept because the "
+            "law requires it. This cannot be undone.", view=DeleteConfirm(self, interaction.user.id), ephemeral=True)
+
+    # --- the agreement -------------------------------------------------------------------------------
+
+    async def post_agreement(self, interaction: discord.Interaction,
+                             channel: discord.TextChannel | None = None) -> None:
+        """/config gdpr post: the agreement embed with its I Agree button."""
+        if not interaction.permissions.manage_guild:
+            raise app_commands.MissingPermissions(["manage_guild"])
+        target = channel or interaction.channel
+        if not isinstance(target, discord.TextChannel):
+            raise BadInput("Pick a text channel for the agreement.", example="/config gdpr post channel:#welcome")
+        text = await self.bot.guild_settings.get(interaction.guild_id, "gdpr", "agreement_text")
+        embed = discord.Embed(title="🔒 Data agreement", description=text, colour=discord.Colour.green())
+        try:
+            await target.send(embed=embed, view=AgreeButton(self))
+        except discord.Forbidden as exc:
+            raise BadInput(missing_permission_message(exc)) from exc
+        await interaction.response.send_message(f"✅ The agreement is posted in {target.mention}.", ephemeral=True)
+
+    async def accept(self, interaction: discord.Interaction) -> None:
+        """The I Agree button: record the acceptance and grant `gdpr.role`."""
+        if interaction.guild is None:
+            return
+        first = await repo.accept(self.pool, interaction.user.id, interaction.guild.id, self.bot.clock.now())
+        text = "✅ Thank you, your acceptance is recorded." if first else "You had already accepted; recorded again."
+        role_id = await self.bot.guild_settings.get(interaction.guild.id, "gdpr", "role")
+        role = interaction.guild.get_role(role_id) if role_id else None
+        if role is not None and isinstance(interaction.user, discord.Member) and role not in interaction.user.roles:
+            try:
+                await interaction.user.add_roles(role, reason="Accepted the data agreement")
+            except discord.Forbidden as exc:
+                log.warning("Guild %s: cannot grant the agreement role: %s", interaction.guild.id, exc)
+                text += " (I could not give you the role: an admin has been told.)"
+                await post_to_log(self.bot, interaction.guild, content=f"⚠️ Could not grant {role.mention} on "
+                                  f"acceptance of the data agreement: {missing_permission_message(exc)}")
+        await interaction.response.send_message(text, ephemeral=True)

@@ -1,0 +1,18 @@
+"""SQL of the data agreement (`gdpr_acceptance`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+_ACCEPT = """
+    INSERT INTO gdpr_acceptance (user_id, guild_id, accepted, "timestamp") VALUES ($1, $2, 1, $3)
+    ON CONFLICT (user_id, guild_id) DO UPDATE SET accepted = 1, "timestamp" = EXCLUDED."timestamp"
+    RETURNING (xmax = 0) AS first_time
+"""
+
+
+async def accept(executor: Any, user_id: int, guild_id: int, when: datetime) -> bool:
+    """Record the member's acceptance (again); True the first time."""
+    # The column is a timestamp without time zone (per the reference schema): store UTC wall time.
+    return await executor.fetchval(_ACCEPT, user_id, guild_id, when.replace(tzinfo=None))
