@@ -19,7 +19,7 @@ USER_COLUMNS = r"""
     SELECT table_name, column_name FROM information_schema.columns
     WHERE table_schema = 'public' AND data_type = 'bigint'
       AND (column_name = 'user_id' OR column_name LIKE '%\_by' OR column_name LIKE '%\_user\_id'
-           OR column_name IN ('moderator_id', 'winner_id'))
+           OR column_name IN ('moderator_id', 'winner_id', 'author_id', 'member_id', 'opener_id', 'reviewer_id'))
     ORDER BY table_name, column_name
 """
 REQUIRED_COLUMNS = """

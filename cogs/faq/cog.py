@@ -1,0 +1,243 @@
+"""`/faq`: search for everyone; add, edit, remove, list and stats for staff.
+
+Staff here means: Manage Server, Manage Messages, or the server's staff role (`system.staff_role`). Every
+search is logged in `faq_search_logs` (who, what, how many results) for `/faq stats`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+
+from cogs.faq import repo
+from cogs.faq.search import (
+    ANSWER_LIMIT,
+    QUERY_LIMIT,
+    TITLE_LIMIT,
+    clean_keywords,
+    entry_embed,
+    excerpt,
+    tsquery_text,
+    words,
+)
+from utils.cog_base import HearthCog
+from utils.command_tree import send_ephemeral
+from utils.errors import BadInput, UserFacingError, describe_error
+from utils.gdpr import ErasureReport, delete_rows, forget_user, rows_of
+from utils.paginator import Paginator
+from utils.settings_registry import SettingSpec, SettingType, int_range
+
+PAGE = 10
+STATS_PERIODS = {"7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
+
+
+async def is_faq_staff(bot: Any, interaction: discord.Interaction) -> bool:
+    """Manage Server / Manage Messages, or the staff role."""
+    perms = interaction.permissions
+    if perms.manage_guild or perms.manage_messages:
+        return True
+    role_id = await bot.guild_settings.get(interaction.guild_id, "system", "staff_role")
+    member = interaction.user
+    return bool(role_id and isinstance(member, discord.Member) and member.get_role(role_id))
+
+
+class ShowEntryButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"hearth:faq:show:(?P<id>\d+)"):
+    """Shows one search result in full (only to whoever clicks); the entry id is in the custom_id."""
+
+    def __init__(self, entry_id: int, label: str = "Show") -> None:
+        super().__init__(discord.ui.Button(label=label[:80], style=discord.ButtonStyle.secondary,
+                                           custom_id=f"hearth:faq:show:{entry_id}"))
+        self.entry_id = entry_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> ShowEntryButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        try:
+            cog = interaction.client.get_cog("FAQ")
+            if cog is None or interaction.guild_id is None:
+                raise UserFacingError("The FAQ is not available right now, try again later.")
+            entry = await repo.get(cog.pool, interaction.guild_id, self.entry_id)
+            if entry is None:
+                raise UserFacingError("That FAQ entry no longer exists.")
+            await interaction.response.send_message(embed=entry_embed(entry.id, entry.title, entry.answer,
+                                                                      entry.keywords), ephemeral=True)
+        except Exception as exc:  # a dynamic item's errors would only be logged by discord.py
+            await send_ephemeral(interaction, describe_error(exc).text)
+
+
+class FaqCog(HearthCog, name="FAQ"):
+    """The guild's FAQ."""
+
+    pool_size = 3
+    gdpr_tables = ("faq_entries", "faq_proposals", "faq_search_logs")
+
+    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
+        entries = await rows_of(self.pool, "faq_entries", "created_by", user_id)
+        entries += [r for r in await rows_of(self.pool, "faq_entries", "updated_by", user_id) if r not in entries]
+        return {"faq_entries": entries,
+                "faq_proposals": await rows_of(self.pool, "faq_proposals", "decided_by", user_id),
+                "faq_search_logs": await rows_of(self.pool, "faq_search_logs", "user_id", user_id)}
+
+    async def erase_user_data(self, user_id: int) -> ErasureReport:
+        """Searches are deleted; FAQ entries and proposals belong to the server and forget who wrote them."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            return ErasureReport(
+                deleted={"faq_search_logs": await delete_rows(conn, "faq_search_logs", "user_id", user_id)},
+                anonymised={"faq_entries": await forget_user(conn, "faq_entries", "created_by", user_id)
+                            + await forget_user(conn, "faq_entries", "updated_by", user_id),
+                            "faq_proposals": await forget_user(conn, "faq_proposals", "decided_by", user_id)})
+    settings = (
+        SettingSpec("faq", "min_similarity", SettingType.FLOAT, 0.35,
+                    "How close (0–1) a typed word must be to a title or keyword to count as a match despite a "
+                    "typo; lower finds more, higher finds less.", validator=int_range(0.1, 1.0)),
+        SettingSpec("faq", "max_results", SettingType.INT, 5,
+                    "How many results /faq search shows.", validator=int_range(1, 5)),
+    )
+
+    faq = app_commands.Group(name="faq", description="Frequently asked questions", guild_only=True)
+
+    async def load(self) -> None:
+        self.bot.add_dynamic_items(ShowEntryButton)
+
+    async def unload(self) -> None:
+        self.bot.remove_dynamic_items(ShowEntryButton)
+
+    async def _require_staff(self, interaction: discord.Interaction) -> None:
+        if not await is_faq_staff(self.bot, interaction):
+            raise UserFacingError("Only staff (Manage Server, Manage Messages or the staff role) can change the FAQ.")
+
+    # --- search (everyone) ---------------------------------------------------------------------------------
+
+    @faq.command(name="search", description="Search the FAQ")
+    @app_commands.describe(query="What you are looking for, e.g. reset password")
+    async def search(self, interaction: discord.Interaction, query: str) -> None:
+        text = query.strip()
+        if not words(text):
+            raise BadInput("Type a few words to search for.", example="/faq search query:reset password")
+        if len(text) > QUERY_LIMIT:
+            raise BadInput(f"The query is {len(text)} characters; the limit is {QUERY_LIMIT}.")
+        guild_id = interaction.guild_id
+        limit = await self.bot.guild_settings.get(guild_id, "faq", "max_results")
+        threshold = await self.bot.guild_settings.get(guild_id, "faq", "min_similarity")
+        async with self.pool.acquire() as conn, conn.transaction():
+            hits = await repo.search(conn, guild_id, tsquery_text(text), text, threshold, limit)
+            await repo.log_search(conn, guild_id, interaction.user.id, text, len(hits),
+                                  hits[0].entry.id if hits else None, self.bot.clock.now())
+        if not hits:
+            await interaction.response.send_message(
+                f"Nothing in the FAQ matches **{discord.utils.escape_markdown(text)}**. Try other words, or ask "
+                "the staff (`/ticket open`).", ephemeral=True)
+            return
+        embed = discord.Embed(title=f"FAQ results for “{text[:200]}”", colour=discord.Colour.teal())
+        view = discord.ui.View(timeout=None)
+        for number, hit in enumerate(hits, start=1):
+            embed.add_field(name=f"{number}. {hit.entry.title}"[:256], value=excerpt(hit.entry.answer) or "—",
+                            inline=False)
+            view.add_item(ShowEntryButton(hit.entry.id, f"{number}. {hit.entry.title}"))
+        embed.set_footer(text="Click a result to read it in full.")
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    # --- staff -------------------------------------------------------------------------------------------------
+
+    @faq.command(name="add", description="Add an FAQ entry (staff)")
+    @app_commands.describe(title="The question, e.g. How do I reset my password?", answer="The answer",
+                           keywords="Comma-separated words people may search for")
+    async def add(self, interaction: discord.Interaction, title: str, answer: str, keywords: str | None = None) -> None:
+        await self._require_staff(interaction)
+        clean_title, clean_answer, clean_words = self._validated(title, answer, keywords)
+        entry = await repo.add(self.pool, interaction.guild_id, clean_title, clean_answer, clean_words or [],
+                               interaction.user.id, self.bot.clock.now())
+        await interaction.response.send_message(f"✅ Added FAQ #{entry.id}: **{entry.title}**.", ephemeral=True,
+                                                allowed_mentions=discord.AllowedMentions.none())
+
+    @faq.command(name="edit", description="Change an FAQ entry (only the parts you give; staff)")
+    @app_commands.describe(entry="The entry (number or title)")
+    async def edit(self, interaction: discord.Interaction, entry: int, title: str | None = None,
+                   answer: str | None = None, keywords: str | None = None) -> None:
+        await self._require_staff(interaction)
+        if title is None and answer is None and keywords is None:
+            raise BadInput("Give at least one thing to change.", example=f"/faq edit entry:{entry} answer:…")
+        clean_title, clean_answer, clean_words = self._validated(title, answer, keywords)
+        updated = await repo.edit(self.pool, interaction.guild_id, entry, clean_title, clean_answer, clean_words,
+                                  interaction.user.id, self.bot.clock.now())
+        if updated is None:
+            raise BadInput(f"There is no FAQ entry #{entry} on this server.", example="/faq list")
+        await interaction.response.send_message(f"✅ Updated FAQ #{updated.id}: **{updated.title}**.", ephemeral=True)
+
+    @faq.command(name="remove", description="Delete an FAQ entry (staff)")
+    @app_commands.describe(entry="The entry (number or title)")
+    async def remove(self, interaction: discord.Interaction, entry: int) -> None:
+        await self._require_staff(interaction)
+        removed = await repo.remove(self.pool, interaction.guild_id, entry)
+        if removed is None:
+            raise BadInput(f"There is no FAQ entry #{entry} on this server.", example="/faq list")
+        await interaction.response.send_message(f"🗑️ Deleted FAQ #{removed.id}: **{removed.title}**.", ephemeral=True)
+
+    @faq.command(name="list", description="All FAQ entries (staff)")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        await self._require_staff(interaction)
+        guild_id = interaction.guild_id
+
+        async def page(index: int) -> tuple[discord.Embed, int]:
+            entries, total = await repo.page(self.pool, guild_id, PAGE, index * PAGE)
+            lines = [f"**#{e.id}** {discord.utils.escape_markdown(e.title)}"
+                     + (f" · _{', '.join(e.keywords)}_" if e.keywords else "") for e in entries]
+            embed = discord.Embed(title="FAQ entries", colour=discord.Colour.teal(),
+                                  description="\n".join(lines)[:4000] or "No entries yet: add one with `/faq add`.")
+            return embed, total
+
+        paginator = Paginator(interaction.user.id, page, PAGE)
+        embed = await paginator.first_page()
+        view = paginator if paginator.pages > 1 else discord.utils.MISSING
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    @faq.command(name="stats", description="Top searches and searches without a result (staff)")
+    async def stats(self, interaction: discord.Interaction, period: Literal["7d", "30d", "all"] = "30d") -> None:
+        await self._require_staff(interaction)
+        guild_id = interaction.guild_id
+        delta = STATS_PERIODS[period]
+        since = self.bot.clock.now() - delta if delta else None
+        total, empty = await repo.search_totals(self.pool, guild_id, since)
+        top = await repo.top_queries(self.pool, guild_id, since)
+        missing = await repo.top_queries(self.pool, guild_id, since, unanswered=True)
+
+        def listing(rows: list[tuple[str, int]]) -> str:
+            text = "\n".join(f"{n}× {discord.utils.escape_markdown(q)[:80]}" for q, n in rows)
+            return text[:1024] or "—"
+
+        embed = discord.Embed(title=f"FAQ searches ({period})", colour=discord.Colour.teal(),
+                              description=f"{total} search(es), {empty} without a result.")
+        embed.add_field(name="Top queries", value=listing(top), inline=False)
+        embed.add_field(name="Queries with no result", value=listing(missing), inline=False)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @edit.autocomplete("entry")
+    @remove.autocomplete("entry")
+    async def _entry_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        found = await repo.titles(self.pool, interaction.guild_id, current.strip())
+        return [app_commands.Choice(name=f"#{entry_id} {title}"[:100], value=entry_id) for entry_id, title in found]
+
+    # --- helpers -------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _validated(title: str | None, answer: str | None,
+                   keywords: str | None) -> tuple[str | None, str | None, list[str] | None]:
+        clean_title = title.strip() if title is not None else None
+        clean_answer = answer.strip().replace("\\n", "\n") if answer is not None else None
+        if clean_title is not None and not 3 <= len(clean_title) <= TITLE_LIMIT:
+            raise BadInput(f"The title must be 3 to {TITLE_LIMIT} characters.",
+                           example="/faq add title:How do I reset my password? answer:…")
+        if clean_answer is not None and not 1 <= len(clean_answer) <= ANSWER_LIMIT:
+            raise BadInput(f"The answer must be 1 to {ANSWER_LIMIT} characters (it is {len(clean_answer)}).")
+        try:
+            clean_words = clean_keywords(keywords) if keywords is not None else None
+        except ValueError as exc:
+            raise BadInput(str(exc), example="keywords:password, login, account") from None
+        return clean_title, clean_answer, clean_words

@@ -1,0 +1,10 @@
+"""Support tickets: a panel and /ticket open, private channels, a staff lifecycle, transcripts, AI summaries
+that turn recurring questions into FAQ proposals, staff tools and metrics."""
+
+from utils.hearth_bot import HearthBot
+
+
+async def setup(bot: HearthBot) -> None:
+    from cogs.tickets.cog import TicketsCog
+
+    await bot.add_cog(TicketsCog(bot))

@@ -1,0 +1,123 @@
+"""Ticket channels: the permissions the bot needs, the private overwrites, and where a new channel goes
+(the ticket category, or an overflow category when Discord's limit of 50 channels per category is reached)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+import discord
+
+from utils.errors import permission_name
+
+log = logging.getLogger(__name__)
+
+CATEGORY_LIMIT = 50  # Discord: at most 50 channels in one category
+NEEDED = ("manage_channels", "manage_roles", "view_channel", "send_messages", "embed_links", "attach_files",
+          "read_message_history")
+
+# What each party may do in a ticket channel.
+PARTICIPANT = discord.PermissionOverwrite(view_channel=True, send_messages=True, read_message_history=True,
+                                          attach_files=True, embed_links=True)
+BOT = discord.PermissionOverwrite(view_channel=True, send_messages=True, read_message_history=True,
+                                  attach_files=True, embed_links=True, manage_channels=True)
+HIDDEN = discord.PermissionOverwrite(view_channel=False)
+
+
+def missing_permissions(guild: discord.Guild) -> list[str]:
+    """Discord's names of the server permissions the bot lacks for tickets (empty = all there)."""
+    have = guild.me.guild_permissions
+    return [permission_name(flag) for flag in NEEDED if not getattr(have, flag)]
+
+
+def missing_text(missing: list[str]) -> str:
+    """A sentence for admins about missing permissions."""
+    return (f"I'm missing the **{', '.join(missing)}** permission(s) in this server, so I can't run tickets. "
+            "Grant them to my role in Server Settings → Roles.")
+
+
+def ticket_overwrites(guild: discord.Guild, opener: discord.abc.Snowflake, staff_role: discord.Role | None
+                      ) -> dict[discord.Role | discord.Member | discord.Object, discord.PermissionOverwrite]:
+    """@everyone hidden; the opener, the staff role and the bot may see and write."""
+    overwrites: dict[discord.Role | discord.Member | discord.Object, discord.PermissionOverwrite] = {
+        guild.default_role: HIDDEN,
+        guild.me: BOT,
+        opener: PARTICIPANT,  # type: ignore[dict-item]
+    }
+    if staff_role is not None:
+        overwrites[staff_role] = PARTICIPANT
+    return overwrites
+
+
+def category_overwrites(guild: discord.Guild, staff_role: discord.Role | None
+                        ) -> dict[discord.Role | discord.Member, discord.PermissionOverwrite]:
+    """An overflow category: hidden from @everyone, visible to the bot and the staff."""
+    overwrites: dict[discord.Role | discord.Member, discord.PermissionOverwrite] = {
+        guild.default_role: HIDDEN, guild.me: BOT}
+    if staff_role is not None:
+        overwrites[staff_role] = PARTICIPANT
+    return overwrites
+
+
+def has_room(category: discord.CategoryChannel | None) -> bool:
+    """Whether one more channel fits in `category`."""
+    return category is not None and len(category.channels) < CATEGORY_LIMIT
+
+
+def is_category_full(error: discord.HTTPException) -> bool:
+    """Discord's answer when a category already holds 50 channels (400 Invalid Form Body on parent_id)."""
+    text = f"{error.text} {getattr(error, 'code', '')}".lower()
+    return error.status == 400 and ("parent_id" in text or "max_channels" in text or "maximum number" in text)
+
+
+class Placement:
+    """Picks the category of a new ticket channel and creates the overflow category when needed."""
+
+    def __init__(self, guild: discord.Guild, category_id: int | None, overflow_id: int | None,
+                 staff_role: discord.Role | None, remember_overflow: Callable[[int], Awaitable[None]]) -> None:
+        self.guild = guild
+        self.base = self._category(category_id)
+        self.overflow = self._category(overflow_id)
+        self.staff_role = staff_role
+        self.remember_overflow = remember_overflow
+        self.configured = category_id is not None
+
+    def _category(self, channel_id: int | None) -> discord.CategoryChannel | None:
+        channel = self.guild.get_channel(channel_id) if channel_id else None
+        return channel if isinstance(channel, discord.CategoryChannel) else None
+
+    async def parent(self, *, base_full: bool = False, overflow_full: bool = False) -> discord.CategoryChannel | None:
+        """The category for the next ticket channel (None = no category configured or it is gone)."""
+        if self.base is None:
+            return None
+        if not base_full and has_room(self.base):
+            return self.base
+        if not overflow_full and has_room(self.overflow):
+            return self.overflow
+        self.overflow = await self._new_overflow()
+        return self.overflow
+
+    async def _new_overflow(self) -> discord.CategoryChannel:
+        assert self.base is not None
+        name = f"{self.base.name} (overflow)"[:100]
+        created = await self.guild.create_category(name, overwrites=category_overwrites(self.guild, self.staff_role),
+                                                   position=self.base.position + 1,
+                                                   reason="Ticket category is full (50 channels)")
+        log.info("Guild %s: ticket category %s is full, created overflow category %s", self.guild.id, self.base.id,
+                 created.id)
+        await self.remember_overflow(created.id)
+        return created
+
+    async def create(self, name: str, overwrites: dict, topic: str, reason: str) -> discord.TextChannel:
+        """Create the channel; a category that turns out to be full sends it to the overflow category."""
+        parent = await self.parent()
+        for attempt in range(3):
+            try:
+                return await self.guild.create_text_channel(name, category=parent, overwrites=overwrites, topic=topic,
+                                                            reason=reason)
+            except discord.HTTPException as exc:
+                if parent is None or not is_category_full(exc) or attempt == 2:
+                    raise
+                log.info("Guild %s: Discord says category %s is full", self.guild.id, parent.id)
+                parent = await self.parent(base_full=True, overflow_full=parent is self.overflow)
+        raise AssertionError("unreachable")

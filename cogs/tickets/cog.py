@@ -1,0 +1,428 @@
+"""`/ticket …` and `/ticket_stats`: support tickets in private channels.
+
+Who may do what: members open tickets and close their own; staff (the ticket staff role, else the server's
+staff role, or Manage Channels / Manage Server) run the lifecycle and the staff tools; `/ticket setup` and
+`/ticket panel` need Manage Server (checked at run time: Discord ignores default permissions on subcommands).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.tickets import lifecycle, metrics, privacy, repo
+from cogs.tickets.channels import missing_permissions, missing_text
+from cogs.tickets.service import ARCHIVE, INACTIVITY, TicketService
+from cogs.tickets.views import (
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    DYNAMIC_ITEMS,
+    REASON_MAX,
+    CloseModal,
+    ConfirmClose,
+    OpenTicketModal,
+    panel_view,
+)
+from gpt.service import LLMService
+from utils.cog_base import HearthCog
+from utils.errors import BadInput, UserFacingError, permission_name
+from utils.gdpr import ErasureReport
+from utils.settings_registry import SettingSpec, SettingType, int_range
+
+log = logging.getLogger(__name__)
+
+NONE = discord.AllowedMentions.none()
+NOTE_MAX = 1000
+PANEL_NEEDS = ("view_channel", "send_messages", "embed_links")
+
+
+def _durations(value: Any) -> str | None:
+    return None if 0 <= value <= 90 * 86400 else "must be between 0s and 90d."
+
+
+class TicketsCog(HearthCog, name="Tickets"):
+    """Support tickets."""
+
+    pool_size = 5
+    gdpr_tables = ("support_tickets", "ticket_notes", "ticket_deflections", "ticket_metrics", "ticket_summaries")
+
+    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
+        return await privacy.export_user(self.pool, user_id)
+
+    async def erase_user_data(self, user_id: int) -> ErasureReport:
+        async with self.pool.acquire() as conn, conn.transaction():
+            return await privacy.erase_user(conn, user_id)
+    settings = (
+        SettingSpec("tickets", "category", SettingType.CHANNEL, None,
+                    "Category for ticket channels (set it with /ticket setup: /config only takes text channels)."),
+        SettingSpec("tickets", "overflow_category", SettingType.CHANNEL, None,
+                    "Category used when the ticket category holds 50 channels (created automatically if unset)."),
+        SettingSpec("tickets", "staff_role", SettingType.ROLE, None,
+                    "Role that handles tickets (default: system.staff_role)."),
+        SettingSpec("tickets", "escalation_role", SettingType.ROLE, None,
+                    "Role that escalated tickets go to (it is mentioned)."),
+        SettingSpec("tickets", "log_channel", SettingType.CHANNEL, None,
+                    "Where transcripts and FAQ proposals go (default: system.log_channel)."),
+        SettingSpec("tickets", "warn_after", SettingType.DURATION, 24 * 3600,
+                    "While a ticket waits for the member: remind them after this long without a reply.",
+                    validator=_durations),
+        SettingSpec("tickets", "close_after", SettingType.DURATION, 72 * 3600,
+                    "While a ticket waits for the member: close it after this long without a reply (counted from "
+                    "their last message, like warn_after).", validator=_durations),
+        SettingSpec("tickets", "archive_delay", SettingType.DURATION, 24 * 3600,
+                    "How long after closing a ticket its channel is deleted (0 = only with /ticket archive).",
+                    validator=_durations),
+        SettingSpec("tickets", "categories", SettingType.TEXT, None,
+                    "Ticket topics offered on the panel and in /ticket open, comma-separated (e.g. Billing, Bug)."),
+        SettingSpec("tickets", "faq_deflection", SettingType.BOOL, True,
+                    "Offer matching FAQ answers before a ticket opens."),
+        SettingSpec("tickets", "max_open_per_user", SettingType.INT, 3,
+                    "How many unclosed tickets one member may have at once.", validator=int_range(1, 20)),
+    )
+
+    ticket = app_commands.Group(name="ticket", description="Support tickets", guild_only=True)
+
+    service: TicketService
+
+    async def load(self) -> None:
+        self.llm = LLMService.from_bot(self.bot, self.pool)
+        self.service = TicketService(self.bot, self.pool, self.llm)
+        await self.service.load_active()
+        self.bot.timers.register(INACTIVITY, self.service.run_inactivity, on_skip=self.service.run_inactivity,
+                                 describe=self.service.describe)
+        self.bot.timers.register(ARCHIVE, self.service.run_archive, on_skip=self.service.run_archive,
+                                 describe=self.service.describe)
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+
+    async def unload(self) -> None:
+        self.bot.timers.unregister(INACTIVITY)
+        self.bot.timers.unregister(ARCHIVE)
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        await self.llm.close()
+
+    # --- checks --------------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _require_admin(interaction: discord.Interaction) -> None:
+        if not interaction.permissions.manage_guild:
+            raise app_commands.MissingPermissions(["manage_guild"])
+
+    async def _require_staff(self, interaction: discord.Interaction) -> None:
+        if not await self.service.is_staff(interaction.user):
+            raise UserFacingError("Only staff can do that (the ticket staff role, Manage Channels or Manage Server).")
+
+    async def _ticket(self, interaction: discord.Interaction, ticket_id: int | None) -> repo.Ticket:
+        return await self.service.resolve(interaction.guild_id, interaction.channel_id, ticket_id)
+
+    # --- setup (admin) -------------------------------------------------------------------------------------------
+
+    @ticket.command(name="setup", description="Where tickets go and who handles them (admin)")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.describe(category="Category for ticket channels", staff_role="Role that handles tickets",
+                           log_channel="Where transcripts and FAQ proposals go",
+                           escalation_role="Role escalated tickets go to",
+                           overflow_category="Category used when the first one is full (50 channels)")
+    async def setup(self, interaction: discord.Interaction, category: discord.CategoryChannel,
+                    staff_role: discord.Role | None = None, log_channel: discord.TextChannel | None = None,
+                    escalation_role: discord.Role | None = None,
+                    overflow_category: discord.CategoryChannel | None = None) -> None:
+        self._require_admin(interaction)
+        guild = interaction.guild
+        for role in (staff_role, escalation_role):
+            if role is not None and (role.is_default() or role.managed):
+                raise BadInput(f"@{role.name} can't be used here: pick a normal role.")
+        if overflow_category is not None and overflow_category.id == category.id:
+            raise BadInput("The overflow category must differ from the ticket category.")
+        values = {"category": category.id, "staff_role": staff_role and staff_role.id,
+                  "log_channel": log_channel and log_channel.id,
+                  "escalation_role": escalation_role and escalation_role.id,
+                  "overflow_category": overflow_category and overflow_category.id}
+        for key, value in values.items():
+            if value is not None:
+                await self.bot.guild_settings.set(guild.id, "tickets", key, value, changed_by=interaction.user.id)
+        lines = [f"✅ Tickets open in **{category.name}**."]
+        lines.append(f"Staff: {staff_role.mention}." if staff_role else
+                     "Staff: the server's staff role (`system.staff_role`)" if await self.service.staff_role(guild)
+                     else "⚠️ No staff role: set `staff_role:` (or `system.staff_role`), else only members with "
+                          "Manage Channels see tickets.")
+        if log_channel:
+            lines.append(f"Transcripts go to {log_channel.mention}.")
+        if escalation_role:
+            lines.append(f"Escalations go to {escalation_role.mention}.")
+        missing = missing_permissions(guild)
+        if missing:
+            lines.append("⚠️ " + missing_text(missing))
+        await interaction.response.send_message("\n".join(lines), ephemeral=True, allowed_mentions=NONE)
+
+    @ticket.command(name="panel", description="Post the \"Open ticket\" panel in a channel (admin)")
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.describe(channel="Where to post it (default: here)", title="Panel title", text="Panel text")
+    async def panel(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None,
+                    title: str | None = None, text: str | None = None) -> None:
+        self._require_admin(interaction)
+        guild = interaction.guild
+        target = channel or interaction.channel
+        if not isinstance(target, discord.TextChannel):
+            raise BadInput("Pick a text channel for the panel.", example="/ticket panel channel:#support")
+        if title is not None and not 1 <= len(title) <= 200:
+            raise BadInput("The title must be 1 to 200 characters.")
+        if text is not None and len(text) > 2000:
+            raise BadInput(f"The text is {len(text)} characters; the limit is 2000.")
+        allowed = target.permissions_for(guild.me)
+        lacking = [permission_name(p) for p in PANEL_NEEDS if not getattr(allowed, p)]
+        if lacking:
+            raise UserFacingError(f"I can't post in {target.mention}: I'm missing **{', '.join(lacking)}** there.")
+        categories = await self.service.categories(guild.id)
+        embed = discord.Embed(title=title or "Need help?", colour=discord.Colour.blurple(),
+                              description=text or "Open a ticket and our staff will help you in a private channel.")
+        await target.send(embed=embed, view=panel_view(categories), allowed_mentions=NONE)
+        notes = [f"✅ Panel posted in {target.mention}."]
+        if await self.service.setting(guild.id, "category") is None:
+            notes.append("⚠️ No ticket category is set yet: run `/ticket setup`.")
+        missing = missing_permissions(guild)
+        if missing:
+            notes.append("⚠️ " + missing_text(missing))
+        await interaction.response.send_message("\n".join(notes), ephemeral=True)
+
+    # --- opening (members) ------------------------------------------------------------------------------------------
+
+    async def ask_description(self, interaction: discord.Interaction, category: str | None) -> None:
+        """The panel's button or menu: check early, then ask what the ticket is about."""
+        assert interaction.guild is not None and isinstance(interaction.user, discord.Member)
+        await self.service.check_can_open(interaction.guild, interaction.user, category)
+        await interaction.response.send_modal(OpenTicketModal(self, category))
+
+    @ticket.command(name="open", description="Open a support ticket")
+    @app_commands.describe(description="What you need help with (leave empty to get a form)",
+                           category="The topic, if the server has topics")
+    async def open_(self, interaction: discord.Interaction,
+                    description: app_commands.Range[str, DESCRIPTION_MIN, DESCRIPTION_MAX] | None = None,
+                    category: str | None = None) -> None:
+        if description is None:
+            await self.ask_description(interaction, category)
+            return
+        await self.service.check_can_open(interaction.guild, interaction.user, category)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.service.request(interaction, description, category)
+
+    @open_.autocomplete("category")
+    async def _category_choices(self, interaction: discord.Interaction,
+                                current: str) -> list[app_commands.Choice[str]]:
+        names = await self.service.categories(interaction.guild_id)
+        return [app_commands.Choice(name=n, value=n) for n in names if current.lower() in n.lower()][:25]
+
+    # --- lifecycle --------------------------------------------------------------------------------------------------
+
+    async def button(self, interaction: discord.Interaction, action: str, ticket_id: int) -> None:
+        """A ticket's button (from views.TicketButton)."""
+        guild, member = interaction.guild, interaction.user
+        assert guild is not None and isinstance(member, discord.Member)
+        ticket = await self.service.resolve(guild.id, None, ticket_id)
+        if action == "close":
+            lifecycle.check("close", ticket.id, ticket.status, staff=await self.service.is_staff(member),
+                            opener=member.id == ticket.user_id)
+            await interaction.response.send_modal(CloseModal(self, ticket.id))
+        elif action == "suggest":
+            await self._suggest(interaction, ticket)
+        elif action == "archive":
+            await self._archive(interaction, ticket)
+        else:
+            answer = await self.service.act(guild, member, ticket, action)
+            await interaction.response.send_message(answer, ephemeral=True, allowed_mentions=NONE)
+
+    async def _act(self, interaction: discord.Interaction, action: str, ticket_id: int | None) -> None:
+        ticket = await self._ticket(interaction, ticket_id)
+        answer = await self.service.act(interaction.guild, interaction.user, ticket, action)
+        await interaction.response.send_message(answer, ephemeral=True, allowed_mentions=NONE)
+
+    @ticket.command(name="claim", description="Take on a ticket (staff)")
+    @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
+    async def claim(self, interaction: discord.Interaction, ticket: int | None = None) -> None:
+        await self._act(interaction, "claim", ticket)
+
+    @ticket.command(name="wait", description="Wait for the member's reply; the inactivity clock starts (staff)")
+    @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
+    async def wait(self, interaction: discord.Interaction, ticket: int | None = None) -> None:
+        await self._act(interaction, "wait", ticket)
+
+    @ticket.command(name="escalate", description="Hand the ticket to the escalation role (staff)")
+    @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
+    async def escalate(self, interaction: discord.Interaction, ticket: int | None = None) -> None:
+        await self._act(interaction, "escalate", ticket)
+
+    @ticket.command(name="reopen", description="Reopen a closed ticket (staff)")
+    @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
+    async def reopen(self, interaction: discord.Interaction, ticket: int | None = None) -> None:
+        await self._act(interaction, "reopen", ticket)
+
+    @ticket.command(name="close", description="Close a ticket (staff, or the member who opened it)")
+    @app_commands.describe(reason="Why (shown in the channel, the log and the transcript)",
+                           ticket="Ticket number (default: this channel's ticket)")
+    async def close(self, interaction: discord.Interaction, reason: str | None = None,
+                    ticket: int | None = None) -> None:
+        if reason is not None and len(reason) > REASON_MAX:
+            raise BadInput(f"The reason is {len(reason)} characters; the limit is {REASON_MAX}.")
+        found = await self._ticket(interaction, ticket)
+        lifecycle.check("close", found.id, found.status, staff=await self.service.is_staff(interaction.user),
+                        opener=interaction.user.id == found.user_id)
+        await interaction.response.send_message(
+            f"Close ticket #{found.id}" + (f" with the reason “{reason}”" if reason else "") + "?", ephemeral=True,
+            view=ConfirmClose(self, interaction.user.id, found.id, reason), allowed_mentions=NONE)
+
+    async def close_confirmed(self, interaction: discord.Interaction, ticket_id: int, reason: str | None) -> None:
+        """After the modal or the confirmation (the interaction is answered): close and report."""
+        guild = interaction.guild
+        assert guild is not None
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        ticket = await self.service.resolve(guild.id, None, ticket_id)
+        report = await self.service.close(guild, ticket, interaction.user, (reason or "").strip() or None)
+        await interaction.followup.send("\n".join(report), ephemeral=True, allowed_mentions=NONE)
+
+    @ticket.command(name="archive", description="Archive a closed ticket now and delete its channel (staff)")
+    @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
+    async def archive_(self, interaction: discord.Interaction, ticket: int | None = None) -> None:
+        await self._archive(interaction, await self._ticket(interaction, ticket))
+
+    async def _archive(self, interaction: discord.Interaction, ticket: repo.Ticket) -> None:
+        member = interaction.user
+        assert isinstance(member, discord.Member)
+        lifecycle.check("archive", ticket.id, ticket.status, staff=await self.service.is_staff(member),
+                        opener=member.id == ticket.user_id)
+        await interaction.response.send_message(f"🗄️ Archiving ticket #{ticket.id}…", ephemeral=True)
+        answer = await self.service.archive(interaction.guild, ticket, member.id, actor=member)
+        if interaction.channel_id != ticket.channel_id:  # else the channel, and the answer with it, is gone
+            await interaction.followup.send(answer, ephemeral=True)
+
+    # --- staff tools ------------------------------------------------------------------------------------------------
+
+    async def _staff_ticket(self, interaction: discord.Interaction, ticket_id: int | None,
+                            *, active: bool = True) -> repo.Ticket:
+        await self._require_staff(interaction)
+        found = await self._ticket(interaction, ticket_id)
+        if active and found.status not in lifecycle.ACTIVE:
+            raise lifecycle.InvalidTransition(f"Ticket #{found.id} is {lifecycle.LABELS[found.status]}: reopen it "
+                                              "first.")
+        return found
+
+    async def _suggest(self, interaction: discord.Interaction, ticket: repo.Ticket) -> None:
+        await self._require_staff(interaction)
+        if ticket.status == lifecycle.ARCHIVED:
+            raise UserFacingError(f"Ticket #{ticket.id} is archived.")
+        await self.llm.ensure_ready(interaction.guild_id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        draft = await self.service.suggest_reply(interaction.guild, interaction.user, ticket)
+        await interaction.followup.send(f"💡 **Suggested reply** (only you see this; edit before sending):\n\n{draft}",
+                                        ephemeral=True, allowed_mentions=NONE)
+
+    @ticket.command(name="suggest", description="An AI draft of your next reply, only for you (staff)")
+    @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
+    async def suggest(self, interaction: discord.Interaction, ticket: int | None = None) -> None:
+        await self._suggest(interaction, await self._staff_ticket(interaction, ticket, active=False))
+
+    @ticket.command(name="add_user", description="Let a member see and write in the ticket (staff)")
+    @app_commands.describe(member="Who to add", ticket="Ticket number (default: this channel's ticket)")
+    async def add_user(self, interaction: discord.Interaction, member: discord.Member,
+                       ticket: int | None = None) -> None:
+        found = await self._staff_ticket(interaction, ticket)
+        if member.bot:
+            raise BadInput("Bots can't be added to tickets.")
+        await self.service.set_member_access(interaction.guild, found, member, True)
+        channel = self.service.channel_of(interaction.guild, found)
+        if channel is not None:
+            await channel.send(f"➕ {interaction.user.mention} added {member.mention} to this ticket.",
+                               allowed_mentions=NONE)
+        await interaction.response.send_message(f"Added {member.mention} to ticket #{found.id}.", ephemeral=True,
+                                                allowed_mentions=NONE)
+
+    @ticket.command(name="remove_user", description="Take a member out of the ticket (staff)")
+    @app_commands.describe(member="Who to remove", ticket="Ticket number (default: this channel's ticket)")
+    async def remove_user(self, interaction: discord.Interaction, member: discord.Member,
+                          ticket: int | None = None) -> None:
+        found = await self._staff_ticket(interaction, ticket)
+        if member.id == found.user_id:
+            raise BadInput("The member who opened the ticket can't be removed from it; close the ticket instead.")
+        await self.service.set_member_access(interaction.guild, found, member, False)
+        await interaction.response.send_message(f"Removed {member.mention} from ticket #{found.id}.", ephemeral=True,
+                                                allowed_mentions=NONE)
+
+    @ticket.command(name="rename", description="Rename the ticket's channel (staff)")
+    @app_commands.describe(name="New channel name", ticket="Ticket number (default: this channel's ticket)")
+    async def rename(self, interaction: discord.Interaction, name: str, ticket: int | None = None) -> None:
+        found = await self._staff_ticket(interaction, ticket, active=False)
+        clean = "-".join(name.lower().split())[:90]
+        if not clean:
+            raise BadInput("Give a channel name.", example="/ticket rename name:billing-question")
+        channel = self.service.channel_of(interaction.guild, found)
+        if channel is None:
+            raise UserFacingError("The ticket's channel no longer exists.")
+        await channel.edit(name=clean, reason=f"Ticket #{found.id} renamed by {interaction.user}")
+        await interaction.response.send_message(f"Renamed ticket #{found.id} to `{clean}`.", ephemeral=True)
+
+    @ticket.command(name="transfer", description="Hand your claim to another staff member (staff)")
+    @app_commands.describe(member="The staff member taking over", ticket="Ticket number (default: this channel's)")
+    async def transfer(self, interaction: discord.Interaction, member: discord.Member,
+                       ticket: int | None = None) -> None:
+        found = await self._staff_ticket(interaction, ticket)
+        answer = await self.service.transfer(interaction.guild, found, interaction.user, member)
+        await interaction.response.send_message(answer, ephemeral=True, allowed_mentions=NONE)
+
+    @ticket.command(name="note", description="Add a private staff note to the ticket (staff)")
+    @app_commands.describe(text="The note (never shown to the member)",
+                           ticket="Ticket number (default: this channel's ticket)")
+    async def note(self, interaction: discord.Interaction, text: str, ticket: int | None = None) -> None:
+        found = await self._staff_ticket(interaction, ticket, active=False)
+        clean = text.strip()
+        if not 1 <= len(clean) <= NOTE_MAX:
+            raise BadInput(f"A note is 1 to {NOTE_MAX} characters.")
+        note_id = await repo.add_note(self.pool, interaction.guild_id, found.id, interaction.user.id, clean,
+                                      self.bot.clock.now())
+        await interaction.response.send_message(f"📝 Note #{note_id} saved on ticket #{found.id} (staff only).",
+                                                ephemeral=True)
+
+    @ticket.command(name="notes", description="The staff notes of a ticket (staff)")
+    @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
+    async def notes(self, interaction: discord.Interaction, ticket: int | None = None) -> None:
+        found = await self._staff_ticket(interaction, ticket, active=False)
+        rows = await repo.notes(self.pool, interaction.guild_id, found.id)
+        lines = [f"**#{r['id']}** <@{r['author_id']}> <t:{int(r['created_at'].timestamp())}:f>\n{r['note']}"
+                 for r in rows]
+        embed = discord.Embed(title=f"Staff notes · ticket #{found.id}", colour=discord.Colour.dark_gold(),
+                              description="\n\n".join(lines)[-4000:] or "No notes yet: add one with `/ticket note`.")
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
+
+    # --- metrics ----------------------------------------------------------------------------------------------------
+
+    @app_commands.command(name="ticket_stats", description="Ticket statistics (staff)")
+    @app_commands.guild_only()
+    @app_commands.describe(period="7d, 30d or all", csv="Attach the period's tickets as a CSV file")
+    async def ticket_stats(self, interaction: discord.Interaction, period: Literal["7d", "30d", "all"] = "30d",
+                           csv: bool = False) -> None:
+        await self._require_staff(interaction)
+        guild_id = interaction.guild_id
+        now = self.bot.clock.now()
+        async with self.pool.acquire() as conn, conn.transaction():
+            stats = await metrics.gather(conn, guild_id, period, now)
+            await repo.add_metrics_snapshot(conn, guild_id, period, stats.snapshot(), stats.counts,
+                                            stats.average_cycle_seconds, interaction.user.id, now)
+            rows = await repo.export_rows(conn, guild_id, now - metrics.PERIODS[period]
+                                          if metrics.PERIODS[period] else None) if csv else []
+        kwargs: dict[str, Any] = {"embed": metrics.embed(stats), "ephemeral": True, "allowed_mentions": NONE}
+        if csv:
+            kwargs["file"] = metrics.csv_file(stats, rows)
+        await interaction.response.send_message(**kwargs)
+
+    # --- events ------------------------------------------------------------------------------------------------------
+
+    @commands.Cog.listener("on_message")
+    async def ticket_message(self, message: discord.Message) -> None:
+        if message.channel.id in self.service.active:
+            await self.service.on_message(message)
+
+    @commands.Cog.listener("on_guild_channel_delete")
+    async def ticket_channel_deleted(self, channel: discord.abc.GuildChannel) -> None:
+        self.service.active.pop(channel.id, None)
