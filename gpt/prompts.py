@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
-ChatMessage = dict[str, str]
+ChatMessage = dict[str, Any]  # content may be text or a list of parts (text, images)
 
 GROWTH_STYLES = ("gentle", "blunt")
 PREMIUM_STYLES = frozenset({"blunt"})

@@ -1,0 +1,123 @@
+"""Verification: `/config verification …` for admins, the Verify panel, private verification channels, an AI check
+of the payment screenshot and Approve / Reject for reviewers. Premium-gated per guild.
+
+See cogs/verification/service.py for the flow and docs/verification.md for admins.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+import discord
+from discord.ext import commands
+
+from cogs.verification import repo
+from cogs.verification.commands import VerificationCommands
+from cogs.verification.service import CLEANUP, VerificationService
+from cogs.verification.views import DYNAMIC_ITEMS
+from gpt.service import LLMService
+from utils.cog_base import HearthCog
+from utils.gdpr import ErasureReport, jsonable, rows_affected
+from utils.settings_registry import SettingSpec, SettingType, int_range
+
+log = logging.getLogger(__name__)
+
+
+def _duration(low: int, high: int, text: str) -> Any:
+    def check(value: Any) -> str | None:
+        return None if low <= value <= high else f"must be between {text}."
+
+    return check
+
+
+class VerificationCog(HearthCog, name="Verification"):
+    """Payment verification with a vision model and human review."""
+
+    pool_size = 2  # clicks and uploads: short queries (the LLM call holds no connection)
+    gdpr_tables: ClassVar[tuple[str, ...]] = ("verification_tickets",)
+    settings = (
+        SettingSpec("verification", "verified_role", SettingType.ROLE, None,
+                    "Role granted to members whose payment is verified."),
+        SettingSpec("verification", "reviewer_role", SettingType.ROLE, None,
+                    "Role that reviews verifications the AI could not decide (default: system.staff_role)."),
+        SettingSpec("verification", "category", SettingType.CHANNEL, None,
+                    "Category for the private verification channels (set it with /config verification setup)."),
+        SettingSpec("verification", "log_channel", SettingType.CHANNEL, None,
+                    "Where review requests and results go (default: system.log_channel)."),
+        SettingSpec("verification", "max_payment_age_days", SettingType.INT, 35,
+                    "How many days old a payment may be to be verified automatically.", validator=int_range(1, 366)),
+        SettingSpec("verification", "cooldown", SettingType.DURATION, 600,
+                    "How long a member waits between two verifications they start (0 = no limit).",
+                    validator=_duration(0, 7 * 86400, "0s and 7d")),
+        SettingSpec("verification", "upload_timeout", SettingType.DURATION, 86400,
+                    "A verification without a screenshot closes after this long.",
+                    validator=_duration(600, 7 * 86400, "10m and 7d")),
+        SettingSpec("verification", "close_delay", SettingType.DURATION, 3600,
+                    "After a rejection, the channel stays readable this long before it is deleted (0 = at once).",
+                    validator=_duration(0, 7 * 86400, "0s and 7d")),
+        SettingSpec("verification", "instructions", SettingType.TEXT, None,
+                    "What a valid payment looks like (amount, recipient, product): shown to members and the AI."),
+    )
+
+    service: VerificationService
+
+    def __init__(self, bot: Any) -> None:
+        super().__init__(bot)
+        self.group: VerificationCommands | None = None
+
+    async def load(self) -> None:
+        self.llm = LLMService.from_bot(self.bot, self.pool)
+        self.service = VerificationService(self.bot, self.pool, self.llm)
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.timers.register(CLEANUP, self.service.run_cleanup, on_skip=self.service.run_cleanup,
+                                 describe=self.service.describe)
+        parent = self.bot.tree.get_command("config")
+        if parent is None:
+            log.warning("The config cog is not loaded: /config verification is unavailable")
+        else:
+            self.group = VerificationCommands(self)
+            parent.add_command(self.group)  # type: ignore[union-attr]
+
+    async def unload(self) -> None:
+        parent = self.bot.tree.get_command("config")
+        if parent is not None and self.group is not None:
+            parent.remove_command(self.group.name)  # type: ignore[union-attr]
+        self.bot.timers.unregister(CLEANUP)
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        await self.llm.close()
+
+    # --- events ------------------------------------------------------------------------------------------------------
+
+    @commands.Cog.listener("on_message")
+    async def verification_upload(self, message: discord.Message) -> None:
+        await self.service.on_message(message)
+
+    @commands.Cog.listener("on_guild_channel_delete")
+    async def verification_channel_deleted(self, channel: discord.abc.GuildChannel) -> None:
+        await self.service.channel_deleted(channel)
+
+    # --- GDPR --------------------------------------------------------------------------------------------------------
+
+    async def export_user_data(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
+        """The member's verifications, and the decisions they took as a reviewer (without the other member)."""
+        own = await repo.export_member(self.pool, user_id)
+        reviewed = await repo.export_reviewed(self.pool, user_id)
+        return {"verification_tickets": [jsonable(row) for row in own] + [jsonable(row) for row in reviewed]}
+
+    async def erase_user_data(self, user_id: int) -> ErasureReport:
+        """Delete the member's verifications (and their channels still there); forget them as a reviewer."""
+        channels = await repo.channels_of_member(self.pool, user_id)
+        deleted, anonymised = await repo.erase_member(self.pool, user_id)
+        for row in channels:
+            await self.bot.timers.cancel(CLEANUP, str(row["id"]))
+            self.service.forget(row["channel_id"])
+            guild = self.bot.get_guild(row["guild_id"])
+            channel = guild.get_channel(row["channel_id"]) if guild else None
+            if channel is not None:
+                try:
+                    await channel.delete(reason="The member asked for their data to be erased")
+                except discord.HTTPException as exc:
+                    log.warning("GDPR erasure: could not delete verification channel %s: %s", channel.id, exc)
+        return ErasureReport(deleted={"verification_tickets": rows_affected(deleted)},
+                             anonymised={"verification_tickets": rows_affected(anonymised)})
