@@ -1,0 +1,104 @@
+"""Onboarding: rules to accept, questions to answer and personalisation, on join (by DM) or from the Start
+button in the welcome channel; roles at the end and a summary for the staff. `/config onboarding …` for admins.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from cogs.onboarding import repo
+from cogs.onboarding.commands import OnboardingCommands
+from cogs.onboarding.engine import Engine
+from cogs.onboarding.flow import LANGUAGE_NAMES, MODES, parse_languages
+from cogs.onboarding.views import ITEMS, MODAL_ID, modal_answer
+from utils.cog_base import HearthCog
+from utils.gdpr import ErasureReport, jsonable, rows_affected
+from utils.settings_registry import SettingSpec, SettingType
+
+log = logging.getLogger(__name__)
+
+
+def _check_languages(value: Any) -> str | None:
+    codes = parse_languages(str(value))
+    if not 1 <= len(codes) <= 24:
+        return "Give 1 to 24 language codes separated by commas, e.g. `en, nl, fr`."
+    bad = [code for code in codes if not (code in LANGUAGE_NAMES or (code.isalpha() and 2 <= len(code) <= 3))]
+    if bad:
+        return f"Not a language code: {', '.join(bad)}. Use codes such as `en, nl, fr`."
+    return None
+
+
+class OnboardingCog(HearthCog, name="Onboarding"):
+    """The member flow (see engine.py) and the admin subgroup (see commands.py)."""
+
+    pool_size = 3
+    gdpr_tables = ("onboarding",)
+    settings = (
+        SettingSpec("onboarding", "mode", SettingType.TEXT, "disabled",
+                    "What new members go through: disabled, rules, questions (with personalisation) or "
+                    "rules_questions.", choices=MODES),
+        SettingSpec("onboarding", "welcome_channel", SettingType.CHANNEL, None,
+                    "Where members whose DMs are closed are asked to press Start (also where to post the "
+                    "panel with `/config onboarding panel`)."),
+        SettingSpec("onboarding", "staff_channel", SettingType.CHANNEL, None,
+                    "Where the summary of each completed onboarding goes (default: the log channel)."),
+        SettingSpec("onboarding", "join_role", SettingType.ROLE, None,
+                    "Role given on join and removed when the onboarding is completed."),
+        SettingSpec("onboarding", "completion_role", SettingType.ROLE, None,
+                    "Role given when the onboarding is completed."),
+        SettingSpec("onboarding", "personalisation", SettingType.BOOL, True,
+                    "Ask the personalisation steps (personalised content, preferred language) after the questions."),
+        SettingSpec("onboarding", "languages", SettingType.TEXT, "en, nl, fr, de, es",
+                    "Languages offered in the preferred-language step (codes, comma-separated; 'Other…' is "
+                    "always offered).", validator=_check_languages),
+        SettingSpec("onboarding", "welcome_text", SettingType.TEXT, None,
+                    "Text of the welcome message with the Start button (default: a short standard text)."),
+    )
+
+    def __init__(self, bot: Any) -> None:
+        super().__init__(bot)
+        self.engine = Engine(self)
+        self.group: OnboardingCommands | None = None
+
+    async def load(self) -> None:
+        self.bot.add_dynamic_items(*ITEMS)
+        parent = self.bot.tree.get_command("config")
+        if parent is None:
+            log.warning("The config cog is not loaded: /config onboarding is unavailable")
+        else:
+            self.group = OnboardingCommands(self)
+            parent.add_command(self.group)  # type: ignore[union-attr]
+
+    async def unload(self) -> None:
+        parent = self.bot.tree.get_command("config")
+        if parent is not None and self.group is not None:
+            parent.remove_command(self.group.name)  # type: ignore[union-attr]
+        self.bot.remove_dynamic_items(*ITEMS)
+
+    @commands.Cog.listener()
+    async def on_member_join(self, member: discord.Member) -> None:
+        await self.engine.on_join(member)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Text answers (modal submissions), recognised by their custom_id: they work across restarts too."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+        match = MODAL_ID.fullmatch(str(data.get("custom_id", "")))
+        if match:
+            await self.engine.submit_text(interaction, int(match["guild"]), match["key"], modal_answer(data))
+
+    # --- GDPR ----------------------------------------------------------------------------------------------
+
+    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
+        """The user's onboarding responses in every guild."""
+        return {"onboarding": [jsonable(row) for row in await repo.user_rows(self.pool, user_id)]}
+
+    async def erase_user_data(self, user_id: int) -> ErasureReport:
+        """Delete the user's onboarding responses in every guild."""
+        return ErasureReport(deleted={"onboarding": rows_affected(await repo.erase_user(self.pool, user_id))})

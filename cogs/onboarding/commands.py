@@ -1,0 +1,436 @@
+"""`/config onboarding …`: rules, questions, follow-ups, role mapping, preview, the Start panel and the CSV export,
+for admins (Manage Server, checked at run time).
+
+The group is attached under the config cog's `/config` group when the onboarding cog loads (and detached when it
+unloads), so the commands are `/config onboarding rule_add`, not a top-level `/onboarding`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from cogs.onboarding import repo
+from cogs.onboarding.export import responses_csv
+from cogs.onboarding.flow import (
+    CHOICE_TYPES,
+    QUESTION_TYPES,
+    FlowError,
+    Question,
+    Rule,
+    check_question,
+    keep_roles,
+    next_followup_id,
+    parse_languages,
+    parse_options,
+    personal_questions,
+)
+from cogs.onboarding.views import panel_message, rule_embed
+from utils.errors import BadInput, UserFacingError, missing_permission_message
+
+if TYPE_CHECKING:
+    from cogs.onboarding.cog import OnboardingCog
+
+URL = re.compile(r"^https?://\S{1,500}$")
+CLEAR = "-"
+TYPE_CHOICES = [app_commands.Choice(name=t, value=t) for t in QUESTION_TYPES]
+MAX_RULES = 25
+MAX_QUESTIONS = 25
+MAX_FOLLOWUPS = 5
+PREVIEW_RULES = 8
+
+
+def _url(value: str | None, name: str) -> str | None:
+    if value is None or value == CLEAR:
+        return None
+    if not URL.match(value):
+        raise BadInput(f"`{name}` must be a web address starting with https:// (or `-` to remove it).",
+                       example=f"{name}:https://example.org/picture.png")
+    return value
+
+
+def _options(text: str | None) -> list[dict[str, Any]] | None:
+    if text is None:
+        return None
+    try:
+        return parse_options(text)
+    except FlowError as exc:
+        raise BadInput(str(exc), example="options:Gaming, Art & Design=art, Music") from None
+
+
+def _checked(question_type: str, options: list[dict[str, Any]] | None) -> None:
+    try:
+        check_question(question_type, options)
+    except FlowError as exc:
+        raise BadInput(str(exc), example="/config onboarding question_add text:What brings you here? type:select "
+                                         "options:Gaming, Art, Music") from None
+
+
+def _describe_question(q: Question) -> str:
+    flags = [q.type, "required" if q.required else "optional"]
+    if not q.enabled:
+        flags.append("**disabled**")
+    line = f"**Q{q.id}** {discord.utils.escape_markdown(q.text)} ({', '.join(flags)})"
+    options = ", ".join(str(o["label"]) + (f" → <@&{o['role_id']}>" if o.get("role_id") else "") for o in q.options)
+    if options:
+        line += f"\n  options: {options}"
+    for f in q.followup_questions():
+        line += f"\n  ↳ **{f.key}** if `{f.when}`: {discord.utils.escape_markdown(f.text)} ({f.type})"
+    return line
+
+
+def _describe_rule(r: Rule) -> str:
+    state = "" if r.enabled else " (**disabled**)"
+    pictures = " 🖼️" if r.thumbnail_url or r.image_url else ""
+    return f"**R{r.id}** {discord.utils.escape_markdown(r.title)}{state}{pictures}"
+
+
+class OnboardingCommands(app_commands.Group, name="onboarding", description="New-member onboarding (admins)"):
+    """The `/config onboarding` subgroup; `self.cog` is the onboarding cog."""
+
+    def __init__(self, cog: OnboardingCog) -> None:
+        super().__init__()
+        self.cog = cog
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if not interaction.permissions.manage_guild:
+            raise app_commands.MissingPermissions(["manage_guild"])
+        return True
+
+    # --- helpers ---------------------------------------------------------------------------------------
+
+    @property
+    def pool(self) -> Any:
+        return self.cog.pool
+
+    async def _rule(self, guild_id: int, rule_id: int) -> Rule:
+        found = await repo.rule(self.pool, guild_id, rule_id)
+        if found is None:
+            raise BadInput(f"There is no rule R{rule_id} on this server.", example="/config onboarding list")
+        return found
+
+    async def _question(self, guild_id: int, question_id: int) -> Question:
+        found = await repo.question(self.pool, guild_id, question_id)
+        if found is None:
+            raise BadInput(f"There is no question Q{question_id} on this server.", example="/config onboarding list")
+        return found
+
+    async def _save_question(self, guild_id: int, q: Question, **changes: Any) -> Question:
+        values = {"text": q.text, "question_type": q.type, "options": q.options, "followups": q.followups,
+                  "required": q.required, "enabled": q.enabled, **changes}
+        saved = await repo.update_question(self.pool, guild_id, q.id, **values)  # type: ignore[arg-type]
+        if saved is None:
+            raise BadInput(f"Question Q{q.id} was deleted meanwhile.")
+        return saved
+
+    async def _move(self, guild_id: int, kind: str, item_id: int, position: int) -> int:
+        async with self.pool.acquire() as conn, conn.transaction():
+            items = await (repo.rules(conn, guild_id) if kind == "rules" else repo.questions(conn, guild_id))
+            ids = [item.id for item in items]
+            ids.remove(item_id)
+            position = max(1, min(position, len(ids) + 1))
+            ids.insert(position - 1, item_id)
+            await repo.set_order(conn, guild_id, kind, ids)  # type: ignore[arg-type]
+        return position
+
+    @staticmethod
+    async def _reply(interaction: discord.Interaction, text: str) -> None:
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+
+    # --- overview --------------------------------------------------------------------------------------
+
+    @app_commands.command(name="list", description="The onboarding settings, rules and questions in order")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(embed=await self._overview(interaction.guild), ephemeral=True,
+                                                allowed_mentions=discord.AllowedMentions.none())
+
+    async def _overview(self, guild: discord.Guild) -> discord.Embed:
+        setting = self.cog.engine.setting
+        mode = await setting(guild.id, "mode")
+        rules = await repo.rules(self.pool, guild.id)
+        questions = await repo.questions(self.pool, guild.id)
+        embed = discord.Embed(title="Onboarding", colour=discord.Colour.teal(),
+                              description=f"Mode: **{mode}** (`/config set scope:onboarding key:mode`)")
+        embed.add_field(name=f"Rules ({len(rules)})", inline=False,
+                        value="\n".join(_describe_rule(r) for r in rules)[:1024] or "None yet: `rule_add`.")
+        embed.add_field(name=f"Questions ({len(questions)})", inline=False,
+                        value="\n".join(_describe_question(q) for q in questions)[:1024] or "None yet: `question_add`.")
+        personal = await setting(guild.id, "personalisation")
+        languages = ", ".join(parse_languages(await setting(guild.id, "languages")))
+        embed.add_field(name="Personalisation", inline=False,
+                        value=f"personalised content, preferred language ({languages}, other)" if personal else "off")
+        roles = []
+        for key, label in (("join_role", "join role (removed at the end)"), ("completion_role", "completion role")):
+            role_id = await setting(guild.id, key)
+            roles.append(f"{label}: {f'<@&{role_id}>' if role_id else 'not set'}")
+        for key, label in (("welcome_channel", "welcome channel"), ("staff_channel", "staff channel")):
+            channel_id = await setting(guild.id, key)
+            roles.append(f"{label}: {f'<#{channel_id}>' if channel_id else 'not set'}")
+        embed.add_field(name="Roles and channels", value="\n".join(roles), inline=False)
+        return embed
+
+    @app_commands.command(name="preview", description="See the flow as a new member will (nothing is saved)")
+    async def preview(self, interaction: discord.Interaction) -> None:
+        guild = interaction.guild
+        mode = await self.cog.engine.setting(guild.id, "mode")
+        rules = [r for r in await repo.rules(self.pool, guild.id) if r.enabled]
+        questions = [q for q in await repo.questions(self.pool, guild.id) if q.enabled]
+        personal = (personal_questions(parse_languages(await self.cog.engine.setting(guild.id, "languages")))
+                    if await self.cog.engine.setting(guild.id, "personalisation") else [])
+        steps: list[str] = []
+        embeds: list[discord.Embed] = []
+        if mode in ("rules", "rules_questions"):
+            for r in rules:
+                steps.append(f"📜 Rule: {r.title} → **I accept**")
+            embeds = [rule_embed(r, f"Rule {i} of {len(rules)}") for i, r in enumerate(rules[:PREVIEW_RULES], 1)]
+        if mode in ("questions", "rules_questions"):
+            for q in [*questions, *personal]:
+                kind = {"select": "pick one", "multiselect": "pick any", "text": "text box",
+                        "email": "email address"}[q.type]
+                options = f": {', '.join(str(o['label']) for o in q.options)}" if q.options else ""
+                steps.append(f"❓ {q.text} ({kind}{'' if q.required else ', optional'}){options}")
+                steps += [f"  ↳ if **{q.label(str(f.when))}**: {f.text} ({f.type})" for f in q.followup_questions()]
+        steps.append("🎉 Done: completion role and mapped roles given, join role removed, summary to the staff.")
+        if mode == "disabled":
+            steps = ["Onboarding is **disabled**: new members see nothing. Set `onboarding.mode` to turn it on."]
+        lines, number = [], 0
+        for step in steps:  # follow-ups (indented) share their question's number
+            if not step.startswith("  "):
+                number += 1
+                step = f"{number}. {step}"
+            lines.append(step)
+        overview = discord.Embed(title="Onboarding preview", colour=discord.Colour.teal(),
+                                 description="\n".join(lines)[:4096])
+        await interaction.response.send_message(embeds=[overview, *embeds], ephemeral=True,
+                                                allowed_mentions=discord.AllowedMentions.none())
+
+    @app_commands.command(name="panel", description="Post the Start panel (for members whose DMs are closed)")
+    @app_commands.describe(channel="Where to post it (default: the onboarding welcome channel)")
+    async def panel(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
+        guild = interaction.guild
+        if channel is None:
+            channel_id = await self.cog.engine.setting(guild.id, "welcome_channel")
+            channel = guild.get_channel(channel_id) if channel_id else None  # type: ignore[assignment]
+        if not isinstance(channel, discord.TextChannel):
+            raise BadInput("Give a channel, or set the welcome channel first.",
+                           example="/config set scope:onboarding key:welcome_channel channel:#welcome")
+        embed, view = panel_message(guild, await self.cog.engine.setting(guild.id, "welcome_text"))
+        try:
+            await channel.send(embed=embed, view=view)
+        except discord.Forbidden as exc:
+            raise UserFacingError(missing_permission_message(exc)) from None
+        await self._reply(interaction, f"✅ Start panel posted in {channel.mention}.")
+
+    @app_commands.command(name="export", description="Download this server's onboarding answers as CSV")
+    async def export(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        guild = interaction.guild
+        rows = await repo.all_responses(self.pool, guild.id)
+        names = {m.id: str(m) for row in rows if (m := guild.get_member(row["user_id"])) is not None}
+        data = responses_csv(rows, await repo.rules(self.pool, guild.id), await repo.questions(self.pool, guild.id),
+                             names)
+        file = discord.File(io.BytesIO(data), filename=f"onboarding-{guild.id}.csv")
+        await interaction.followup.send(f"{len(rows)} member(s) exported. The file holds personal data: keep it "
+                                        "private and delete it when done.", file=file, ephemeral=True)
+
+    @app_commands.command(name="reset", description="Forget a member's answers so they go through onboarding again")
+    async def reset(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        if not await repo.reset(self.pool, interaction.guild_id, member.id):
+            raise BadInput(f"{member.mention} has no onboarding answers on this server.")
+        await self._reply(interaction, f"🗑️ {member.mention}'s onboarding answers were deleted; they can press "
+                                       "**Start** to go through it again.")
+
+    # --- rules ---------------------------------------------------------------------------------------
+
+    @app_commands.command(name="rule_add", description="Add a rule (shown last) that members must accept")
+    @app_commands.describe(thumbnail="Image URL shown top right", image="Image URL shown at the bottom")
+    async def rule_add(self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 256],
+                       description: app_commands.Range[str, 1, 4000], thumbnail: str | None = None,
+                       image: str | None = None) -> None:
+        guild_id = interaction.guild_id
+        if len(await repo.rules(self.pool, guild_id)) >= MAX_RULES:
+            raise UserFacingError(f"A server can have at most {MAX_RULES} onboarding rules.")
+        rule = await repo.add_rule(self.pool, guild_id, title, description, _url(thumbnail, "thumbnail"),
+                                   _url(image, "image"))
+        await self._reply(interaction, f"✅ Added rule {_describe_rule(rule)} at position {rule.order}.")
+
+    @app_commands.command(name="rule_edit", description="Change a rule (only what you give; '-' removes an image)")
+    @app_commands.describe(rule="Rule number (R…, see list)", thumbnail="Image URL shown top right, - to remove",
+                           image="Image URL shown at the bottom, - to remove")
+    async def rule_edit(self, interaction: discord.Interaction, rule: int,
+                        title: app_commands.Range[str, 1, 256] | None = None,
+                        description: app_commands.Range[str, 1, 4000] | None = None,
+                        thumbnail: str | None = None, image: str | None = None) -> None:
+        current = await self._rule(interaction.guild_id, rule)
+        if title is None and description is None and thumbnail is None and image is None:
+            raise BadInput("Give at least one thing to change.", example=f"/config onboarding rule_edit rule:{rule} "
+                                                                         "title:Be kind")
+        saved = await repo.update_rule(
+            self.pool, interaction.guild_id, rule, title or current.title, description or current.description,
+            current.thumbnail_url if thumbnail is None else _url(thumbnail, "thumbnail"),
+            current.image_url if image is None else _url(image, "image"), current.enabled)
+        await self._reply(interaction, f"✅ Updated rule {_describe_rule(saved)}.")  # type: ignore[arg-type]
+
+    @app_commands.command(name="rule_delete", description="Delete a rule")
+    async def rule_delete(self, interaction: discord.Interaction, rule: int) -> None:
+        found = await self._rule(interaction.guild_id, rule)
+        await repo.delete_rule(self.pool, interaction.guild_id, rule)
+        await self._reply(interaction, f"🗑️ Deleted rule R{rule} ({found.title}).")
+
+    @app_commands.command(name="rule_move", description="Move a rule to another position (1 = first)")
+    async def rule_move(self, interaction: discord.Interaction, rule: int,
+                        position: app_commands.Range[int, 1, 100]) -> None:
+        await self._rule(interaction.guild_id, rule)
+        where = await self._move(interaction.guild_id, "rules", rule, position)
+        await self._reply(interaction, f"↕️ Rule R{rule} is now number {where}.")
+
+    @app_commands.command(name="rule_enable", description="Show (true) or hide (false) a rule in the onboarding")
+    async def rule_enable(self, interaction: discord.Interaction, rule: int, enabled: bool) -> None:
+        r = await self._rule(interaction.guild_id, rule)
+        await repo.update_rule(self.pool, interaction.guild_id, rule, r.title, r.description, r.thumbnail_url,
+                               r.image_url, enabled)
+        await self._reply(interaction, f"{'✅ Enabled' if enabled else '⏸️ Disabled'} rule R{rule} ({r.title}).")
+
+    # --- questions -----------------------------------------------------------------------------------
+
+    @app_commands.command(name="question_add", description="Add a question (asked last)")
+    @app_commands.describe(text="The question", type="select: pick one · multiselect: pick any · text · email",
+                           options="select/multiselect: comma-separated, Label or Label=value",
+                           required="Whether members must answer (default yes)")
+    @app_commands.choices(type=TYPE_CHOICES)
+    async def question_add(self, interaction: discord.Interaction, text: app_commands.Range[str, 1, 256],
+                           type: str, options: str | None = None, required: bool = True) -> None:
+        parsed = _options(options)
+        _checked(type, parsed)
+        if len(await repo.questions(self.pool, interaction.guild_id)) >= MAX_QUESTIONS:
+            raise UserFacingError(f"A server can have at most {MAX_QUESTIONS} onboarding questions.")
+        q = await repo.add_question(self.pool, interaction.guild_id, text, type, parsed, required)
+        await self._reply(interaction, f"✅ Added question {_describe_question(q)}")
+
+    @app_commands.command(name="question_edit", description="Change a question (only what you give)")
+    @app_commands.describe(question="Question number (Q…, see list)", options="Replaces all options "
+                           "(roles stay mapped to options with the same value)")
+    @app_commands.choices(type=TYPE_CHOICES)
+    async def question_edit(self, interaction: discord.Interaction, question: int,
+                            text: app_commands.Range[str, 1, 256] | None = None, type: str | None = None,
+                            options: str | None = None, required: bool | None = None) -> None:
+        q = await self._question(interaction.guild_id, question)
+        new_type = type or q.type
+        parsed = _options(options)
+        new_options = (keep_roles(q.options, parsed) if parsed is not None
+                       else q.options if new_type in CHOICE_TYPES else [])
+        _checked(new_type, new_options)
+        saved = await self._save_question(interaction.guild_id, q, text=text or q.text, question_type=new_type,
+                                          options=new_options, followups=q.followups if new_type in CHOICE_TYPES
+                                          else [], required=q.required if required is None else required)
+        await self._reply(interaction, f"✅ Updated question {_describe_question(saved)}")
+
+    @app_commands.command(name="question_delete", description="Delete a question (members' answers stay in exports)")
+    async def question_delete(self, interaction: discord.Interaction, question: int) -> None:
+        q = await self._question(interaction.guild_id, question)
+        await repo.delete_question(self.pool, interaction.guild_id, question)
+        await self._reply(interaction, f"🗑️ Deleted question Q{question} ({q.text}).")
+
+    @app_commands.command(name="question_move", description="Move a question to another position (1 = first)")
+    async def question_move(self, interaction: discord.Interaction, question: int,
+                            position: app_commands.Range[int, 1, 100]) -> None:
+        await self._question(interaction.guild_id, question)
+        where = await self._move(interaction.guild_id, "questions", question, position)
+        await self._reply(interaction, f"↕️ Question Q{question} is now number {where}.")
+
+    @app_commands.command(name="question_enable", description="Ask (true) or stop asking (false) a question")
+    async def question_enable(self, interaction: discord.Interaction, question: int, enabled: bool) -> None:
+        q = await self._question(interaction.guild_id, question)
+        await self._save_question(interaction.guild_id, q, enabled=enabled)
+        await self._reply(interaction, f"{'✅ Enabled' if enabled else '⏸️ Disabled'} question Q{question}.")
+
+    @app_commands.command(name="followup_add", description="Add a question asked only after a given answer")
+    @app_commands.describe(question="The select/multiselect question (Q…)", when="The option value that triggers it",
+                           text="The follow-up question", options="select/multiselect: comma-separated options")
+    @app_commands.choices(type=TYPE_CHOICES)
+    async def followup_add(self, interaction: discord.Interaction, question: int, when: str,
+                           text: app_commands.Range[str, 1, 256], type: str, options: str | None = None,
+                           required: bool = True) -> None:
+        q = await self._question(interaction.guild_id, question)
+        if q.type not in CHOICE_TYPES:
+            raise BadInput("Follow-ups hang under a select or multiselect question: they appear for one option.")
+        if q.option(when) is None:
+            values = ", ".join(f"`{o['value']}`" for o in q.options)
+            raise BadInput(f"Q{question} has no option with the value `{when}`. Its values: {values}.",
+                           example=f"/config onboarding followup_add question:{question} when:{q.options[0]['value']}")
+        if len(q.followups) >= MAX_FOLLOWUPS:
+            raise UserFacingError(f"A question can have at most {MAX_FOLLOWUPS} follow-ups.")
+        parsed = _options(options)
+        _checked(type, parsed)
+        followup = {"id": next_followup_id(q.followups), "when": when, "question": text, "question_type": type,
+                    "options": parsed or [], "required": required}
+        saved = await self._save_question(interaction.guild_id, q, followups=[*q.followups, followup])
+        await self._reply(interaction, f"✅ Added follow-up {question}.{followup['id']}: {_describe_question(saved)}")
+
+    @app_commands.command(name="followup_remove", description="Remove a follow-up question")
+    @app_commands.describe(question="The question (Q…)", followup="The follow-up id, e.g. f1")
+    async def followup_remove(self, interaction: discord.Interaction, question: int, followup: str) -> None:
+        q = await self._question(interaction.guild_id, question)
+        kept = [f for f in q.followups if f.get("id") != followup]
+        if len(kept) == len(q.followups):
+            raise BadInput(f"Q{question} has no follow-up `{followup}`.", example="/config onboarding list")
+        await self._save_question(interaction.guild_id, q, followups=kept)
+        await self._reply(interaction, f"🗑️ Removed follow-up {question}.{followup}.")
+
+    @app_commands.command(name="role_map", description="Give a role to members who choose an option (no role = unmap)")
+    @app_commands.describe(question="The select/multiselect question (Q…)", option="The option value",
+                           role="The role to give (leave out to remove the mapping)",
+                           followup="For a follow-up's option: its id, e.g. f1")
+    async def role_map(self, interaction: discord.Interaction, question: int, option: str,
+                       role: discord.Role | None = None, followup: str | None = None) -> None:
+        q = await self._question(interaction.guild_id, question)
+        if role is not None and (role.managed or role.is_default()):
+            raise BadInput(f"{role.mention} can't be given by a bot: pick another role.")
+        target_options = q.options
+        followups = q.followups
+        if followup is not None:
+            target = next((f for f in q.followups if f.get("id") == followup), None)
+            if target is None:
+                raise BadInput(f"Q{question} has no follow-up `{followup}`.", example="/config onboarding list")
+            target_options = list(target.get("options") or [])
+        if not any(o["value"] == option for o in target_options):
+            values = ", ".join(f"`{o['value']}`" for o in target_options) or "none"
+            raise BadInput(f"There is no option with the value `{option}` there. Values: {values}.")
+        new_options = [{**{k: v for k, v in o.items() if k != "role_id"},
+                        **({"role_id": role.id} if role is not None else {})} if o["value"] == option else o
+                       for o in target_options]
+        if followup is None:
+            await self._save_question(interaction.guild_id, q, options=new_options)
+        else:
+            followups = [{**f, "options": new_options} if f.get("id") == followup else f for f in q.followups]
+            await self._save_question(interaction.guild_id, q, followups=followups)
+        where = f"Q{question}{'.' + followup if followup else ''} `{option}`"
+        await self._reply(interaction, f"✅ {where} → {role.mention}." if role else f"✅ {where} gives no role now.")
+
+    # --- autocomplete --------------------------------------------------------------------------------
+
+    @rule_edit.autocomplete("rule")
+    @rule_delete.autocomplete("rule")
+    @rule_move.autocomplete("rule")
+    @rule_enable.autocomplete("rule")
+    async def _rule_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        rules = await repo.rules(self.pool, interaction.guild_id)
+        return [app_commands.Choice(name=f"R{r.id} {r.title}"[:100], value=r.id) for r in rules
+                if current.lower() in f"r{r.id} {r.title}".lower()][:25]
+
+    @question_edit.autocomplete("question")
+    @question_delete.autocomplete("question")
+    @question_move.autocomplete("question")
+    @question_enable.autocomplete("question")
+    @followup_add.autocomplete("question")
+    @followup_remove.autocomplete("question")
+    @role_map.autocomplete("question")
+    async def _question_choices(self, interaction: discord.Interaction,
+                                current: str) -> list[app_commands.Choice[int]]:
+        questions = await repo.questions(self.pool, interaction.guild_id)
+        return [app_commands.Choice(name=f"Q{q.id} {q.text}"[:100], value=q.id) for q in questions
+                if current.lower() in f"q{q.id} {q.text}".lower()][:25]
