@@ -8,6 +8,7 @@ migrated once with Alembic; `clean_db` empties every table in one ~1 ms transact
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -96,7 +97,8 @@ class OutageDatabase:
     """A second, small cluster that tests may stop and start, to see how the bot behaves without a database."""
 
     def __init__(self) -> None:
-        self.server = EmbeddedPostgres(TEST_DATA / "pg-outage")
+        # One cluster per test session: a cluster shared with another session would not stop when told to.
+        self.server = EmbeddedPostgres(TEST_DATA / f"pg-outage-{os.getpid()}")
         self.url = ""
 
     async def start(self) -> str:
@@ -123,3 +125,4 @@ async def outage_db() -> AsyncIterator[OutageDatabase]:
     await database.start()
     yield database
     await database.stop()
+    shutil.rmtree(database.server.data_dir, ignore_errors=True)
