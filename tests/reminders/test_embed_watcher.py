@@ -89,8 +89,8 @@ async def test_editing_offers_an_update_and_deleting_cancels(watched) -> None:
     announcement = await hearth.discord.say(events, g.member, "Quiz 2026-06-12 20:00")
     await hearth.discord.click(_proposals(hearth, staff)[0], "Create reminder", user=g.moderator)
     await hearth.discord.edit_message(announcement, "Quiz moved to 2026-06-13 20:00")
-    update = _proposals(hearth, staff)[-1]
-    assert "changed" in update.embeds[0]["description"]
+    update = await hearth.discord.wait_for_message(
+        staff, lambda m: bool(m.embeds) and "changed" in (m.embeds[0].get("description") or ""))
     await hearth.discord.click(update, "Create reminder", user=g.moderator)
     rows = await hearth.db.fetch("SELECT event_time FROM reminders")
     assert [r["event_time"] for r in rows] == [datetime(2026, 6, 13, 18, tzinfo=UTC)]  # replaced, not doubled
