@@ -1,0 +1,269 @@
+"""Engagement: a stage of the message pipeline that counts messages in memory, and the features built on the
+counts (streaks and their nickname suffix, challenges, weekly awards, OG claims, profile and leaderboard cards).
+
+The hot path never touches the database: settings come from the guild settings cache, active challenges from
+an in-memory map, and counts go to a bounded buffer that `flush()` writes with one set-based statement per table
+every few seconds, when the buffer fills up, and at shutdown (cog unload, which SIGTERM triggers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import discord
+from discord.ext import commands
+
+from cogs.engagement import repo
+from cogs.engagement.awards import AWARDS_JOB, AwardsMixin
+from cogs.engagement.buffer import EngagementBuffer
+from cogs.engagement.challenges import CHALLENGE_JOB, ChallengesMixin
+from cogs.engagement.nicknames import SWEEP_JOB, NicknamesMixin
+from cogs.engagement.og import OG_ITEMS, OGMixin
+from cogs.engagement.profile import ProfileMixin
+from cogs.engagement.rules import local_day, strip_suffix
+from cogs.engagement.settings import SCOPE, SETTINGS
+from utils.cog_base import HearthCog
+from utils.errors import DATABASE_ERRORS
+from utils.gdpr import ErasureReport, delete_rows, forget_user, rows_of
+from utils.message_pipeline import ORDER_ENGAGEMENT, MessageContext, attach
+
+log = logging.getLogger(__name__)
+
+FLUSH_INTERVAL = 3.0  # seconds between writes
+MAX_BACKOFF = 60.0  # seconds between attempts while the database is down
+SHUTDOWN_FLUSH_TIMEOUT = 10.0
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".heic", ".avif")
+
+# table → the user column (for export and erasure)
+USER_TABLES = {
+    "engagement_badges": "user_id",
+    "engagement_og_claims": "user_id",
+    "engagement_challenges": "winner_id",
+    "engagement_participants": "user_id",
+    "engagement_weekly_messages": "user_id",
+    "engagement_weekly_results": "user_id",
+    "engagement_streaks": "user_id",
+    "engagement_daily_counts": "user_id",
+}
+
+
+def has_image(message: discord.Message) -> bool:
+    """Whether the message carries a picture (an image attachment or an image embed)."""
+    for attachment in message.attachments:
+        kind = (attachment.content_type or "").lower()
+        if kind.startswith("image/") or attachment.filename.lower().endswith(IMAGE_SUFFIXES):
+            return True
+    return any(embed.type == "image" or embed.image for embed in message.embeds)
+
+
+class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, NicknamesMixin, HearthCog,
+                    name="Engagement"):
+    """Counting, streaks, challenges, weekly awards, OG claims, profile and leaderboard cards."""
+
+    pool_size = 4
+    settings = SETTINGS
+    gdpr_tables = tuple(USER_TABLES)
+
+    def __init__(self, bot: Any) -> None:
+        super().__init__(bot)
+        self.buffer = EngagementBuffer()
+        self.rng = random.Random()  # the random challenge draw (tests may seed or replace it)
+        self.challenges: dict[tuple[int, int], int] = {}  # (guild, channel) → active challenge id
+        self.flush_interval = FLUSH_INTERVAL
+        self.flushes = 0
+        self.last_statements = 0
+        self._flush_lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._failing = False
+        self._og_locks: dict[int, asyncio.Lock] = {}
+        self._og_dirty: set[int] = set()
+        self._renames: set[asyncio.Task[None]] = set()  # nickname updates running after a flush
+        self._nickname_lock = asyncio.Lock()
+
+    # --- lifecycle -----------------------------------------------------------------------------------------
+
+    async def load(self) -> None:
+        for row in await repo.active_challenges(self.pool):
+            self.challenges[(row["guild_id"], row["channel_id"])] = row["id"]
+        timers = self.bot.timers
+        timers.register(CHALLENGE_JOB, self.run_challenge_end, on_skip=self.run_challenge_end,
+                        describe=lambda job: f"the end of challenge #{job.key}")
+        timers.register(AWARDS_JOB, self.run_weekly_awards, on_skip=self.run_weekly_awards,
+                        describe=lambda job: "the weekly awards")
+        timers.register(SWEEP_JOB, self.run_streak_sweep, on_skip=self.run_streak_sweep,
+                        describe=lambda job: "the daily streak check")
+        self.bot.add_dynamic_items(*OG_ITEMS)
+        attach(self.bot).register("engagement", self.on_message, order=ORDER_ENGAGEMENT)
+        self._task = asyncio.create_task(self._flush_loop(), name="engagement-flush")
+
+    async def unload(self) -> None:
+        pipeline = getattr(self.bot, "pipeline", None)
+        if pipeline is not None:
+            pipeline.unregister("engagement")
+        self.bot.remove_dynamic_items(*OG_ITEMS)
+        for kind in (CHALLENGE_JOB, AWARDS_JOB, SWEEP_JOB):
+            with contextlib.suppress(RuntimeError):
+                self.bot.timers.unregister(kind)
+        for task in (self._task, *self._renames):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        try:
+            await asyncio.wait_for(self.flush(nicknames=False), timeout=SHUTDOWN_FLUSH_TIMEOUT)
+        except (TimeoutError, *DATABASE_ERRORS) as exc:
+            log.warning("Engagement: %d buffered message(s) could not be written at shutdown: %s",
+                        self.buffer.take().increments, exc)
+
+    # --- the pipeline stage (hot path: memory only) ---------------------------------------------------------
+
+    async def on_message(self, context: MessageContext) -> None:
+        message = context.message
+        guild_id = message.guild.id
+        settings = self.bot.guild_settings
+        if not await settings.get(guild_id, SCOPE, "enabled"):
+            return
+        channel_id = message.channel.id
+        ignored = await settings.get(guild_id, SCOPE, "ignored_channels")
+        if ignored and channel_id in ignored:
+            return
+        tz = ZoneInfo(await settings.get(guild_id, "system", "timezone"))
+        now = self.bot.clock.now()
+        self.buffer.add_message(guild_id, message.author.id, channel_id, message.id, now, local_day(now, tz),
+                                has_image(message), self.challenges.get((guild_id, channel_id)))
+        if self.buffer.pressure:
+            self._wake.set()
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self._reaction(payload, +1)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        await self._reaction(payload, -1)
+
+    async def _reaction(self, payload: discord.RawReactionActionEvent, delta: int) -> None:
+        if payload.guild_id is None or (self.bot.user is not None and payload.user_id == self.bot.user.id):
+            return
+        member = payload.member or self._member(payload.guild_id, payload.user_id)
+        if member is not None and member.bot:
+            return
+        if not await self.bot.guild_settings.get(payload.guild_id, SCOPE, "enabled"):
+            return
+        self.buffer.add_reaction(payload.guild_id, payload.message_id, delta)
+
+    def _member(self, guild_id: int, user_id: int) -> discord.Member | None:
+        guild = self.bot.get_guild(guild_id)
+        return guild.get_member(user_id) if guild else None
+
+    # --- writing -----------------------------------------------------------------------------------------------
+
+    async def flush(self, *, nicknames: bool = True, background: bool = False) -> int:
+        """Write everything buffered in one transaction; returns the messages written. A failed batch goes back
+        into the buffer. Nickname suffixes are updated afterwards, outside the lock (in a background task when
+        `background`, so Discord's rate limits on renames never delay the next write)."""
+        async with self._flush_lock:
+            batch = self.buffer.take()
+            if not batch:
+                return 0
+            streak_guilds = await self._streak_guilds({g for g, _ in batch.streaks}) if nicknames else set()
+            try:
+                async with self.pool.acquire() as conn, conn.transaction():
+                    result = await repo.flush(conn, batch, streak_guilds=streak_guilds)
+            except BaseException:
+                self.buffer.put_back(batch)
+                raise
+            self.flushes += 1
+            self.last_statements = result.statements
+        if result.streaks:
+            if background:
+                task = asyncio.create_task(self.apply_streak_nicknames(result.streaks), name="engagement-nicknames")
+                self._renames.add(task)
+                task.add_done_callback(self._renames.discard)
+            else:
+                await self.apply_streak_nicknames(result.streaks)
+        return batch.increments
+
+    async def _flush_loop(self) -> None:
+        delay = self.flush_interval
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
+            self._wake.clear()
+            try:
+                await self.flush(background=True)
+            except DATABASE_ERRORS as exc:
+                if not self._failing:
+                    log.warning("Engagement: cannot write counts (%s); retrying with back-off", exc)
+                self._failing = True
+                delay = min(delay * 2, MAX_BACKOFF)
+            except Exception:
+                log.exception("Engagement: unexpected error while writing counts")
+                delay = min(delay * 2, MAX_BACKOFF)
+            else:
+                if self._failing:
+                    log.info("Engagement: writing again (%d index row(s) and %d increment(s) dropped while full)",
+                             self.buffer.dropped_messages, self.buffer.dropped_increments)
+                self._failing = False
+                delay = self.flush_interval
+
+    # --- reacting to settings ------------------------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_hearth_settings_changed(self, guild_id: int, keys: list[tuple[str, str]]) -> None:
+        changed = set(keys)
+        timezone = ("system", "timezone") in changed
+        if timezone or changed & {(SCOPE, "awards_channel"), (SCOPE, "awards_time")}:
+            await self.plan_awards(guild_id)
+        if timezone or changed & {(SCOPE, "streak_nicknames"), (SCOPE, "enabled"), (SCOPE, "streak_nickname_min")}:
+            await self.plan_streak_sweep(guild_id)
+
+    async def tz(self, guild_id: int) -> ZoneInfo:
+        """The guild's time zone (system.timezone)."""
+        return ZoneInfo(await self.bot.guild_settings.get(guild_id, "system", "timezone"))
+
+    def today(self, tz: ZoneInfo) -> Any:
+        return local_day(self.bot.clock.now(), tz)
+
+    # --- GDPR ------------------------------------------------------------------------------------------------------
+
+    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
+        await self.flush(nicknames=False)  # what is still buffered belongs in the export too
+        return {table: await rows_of(self.pool, table, column, user_id) for table, column in USER_TABLES.items()}
+
+    async def erase_user_data(self, user_id: int) -> ErasureReport:
+        """Delete the member's counts, streaks, badges, claims and indexed messages; keep the guilds' history of
+        challenges and weekly awards with the winner forgotten (NULL, or 0 where the column is NOT NULL)."""
+        await self.flush(nicknames=False)
+        self.buffer.forget_user(user_id)
+        report = ErasureReport()
+        async with self.pool.acquire() as conn, conn.transaction():
+            for table, column in USER_TABLES.items():
+                if table == "engagement_challenges":
+                    report.anonymised[table] = await forget_user(conn, table, column, user_id)
+                elif table == "engagement_weekly_results":
+                    report.anonymised[table] = await forget_user(conn, table, column, user_id, replacement=0)
+                else:
+                    report.deleted[table] = await delete_rows(conn, table, column, user_id)
+        return report
+
+    # --- small helpers shared by the mixins ----------------------------------------------------------------------
+
+    def name_of(self, guild: discord.Guild, user_id: int) -> str:
+        member = guild.get_member(user_id)
+        return (strip_suffix(member.display_name) or member.name) if member else f"Former member {user_id}"
+
+    async def avatar_of(self, member: discord.abc.User | None) -> bytes | None:
+        """A custom avatar's bytes (small), or None for default avatars and on any failure."""
+        if member is None or member.avatar is None:
+            return None
+        try:
+            return await asyncio.wait_for(member.display_avatar.with_size(128).read(), timeout=3)
+        except (TimeoutError, discord.HTTPException, discord.DiscordException, ValueError):
+            return None
