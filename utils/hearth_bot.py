@@ -18,6 +18,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from utils import message_pipeline
 from utils.clock import Clock
 from utils.command_tree import HearthCommandTree
 from utils.config import Settings
@@ -94,6 +95,8 @@ class HearthBot(commands.Bot):
         self._premium: PremiumGuard | None = None
         self._timers: TimerService | None = None
         self.api = HttpApi(VERSION)
+        # One on_message path for automod, custom commands, engagement and the embed watcher.
+        self.pipeline = message_pipeline.attach(self)
         self.cog_package = cog_package
         self.cog_names = select_cogs(discover_cogs(cog_package), cogs if cogs is not None else settings.cogs)
         self.cog_failures: dict[str, str] = {}

@@ -25,6 +25,7 @@ from gpt.service import LLMService
 from utils.cog_base import HearthCog
 from utils.errors import BadInput, UserFacingError, permission_name
 from utils.gdpr import ErasureReport, forget_user, rows_of
+from utils.message_pipeline import ORDER_WATCHER
 from utils.paginator import Paginator
 from utils.settings_registry import SettingSpec, SettingType, int_range
 
@@ -64,10 +65,13 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
         self.bot.timers.register(planner.JOB_KIND, self.sender.run, on_skip=self.sender.skip,
                                  describe=self.sender.describe)
         self.bot.add_dynamic_items(*WATCH_ITEMS)
+        # Other bots' announcements count too (event bots post embeds): include_bots.
+        self.bot.pipeline.register("embed_watcher", self.watch_stage, order=ORDER_WATCHER, include_bots=True)
 
     async def unload(self) -> None:
         self.bot.timers.unregister(planner.JOB_KIND)
         self.bot.remove_dynamic_items(*WATCH_ITEMS)
+        self.bot.pipeline.unregister("embed_watcher")
         await self.llm.close()
 
     async def create_from_announcement(self, interaction: discord.Interaction, channel_id: int,

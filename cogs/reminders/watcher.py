@@ -22,6 +22,7 @@ from cogs.reminders.posting import ts
 from gpt.errors import AIDisabled, AINotConfigured
 from gpt.prompts import event_extraction_messages
 from utils.errors import UserFacingError, missing_permission_message
+from utils.message_pipeline import MessageContext
 
 if TYPE_CHECKING:
     from cogs.reminders.cog import RemindersCog
@@ -156,7 +157,10 @@ class WatcherMixin:
             log.warning("Guild %s: cannot post an event proposal: %s", message.guild.id,
                         missing_permission_message(exc))
 
-    @commands.Cog.listener("on_message")
+    async def watch_stage(self, context: MessageContext) -> None:
+        """The watcher's stage in the message pipeline (after automod: a deleted message is not proposed)."""
+        await self.watch_message(context.message)
+
     async def watch_message(self, message: discord.Message) -> None:
         if not await self._watched(message):
             return

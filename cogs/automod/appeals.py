@@ -1,0 +1,186 @@
+"""Appeals and false positives: buttons that keep working after a restart (`DynamicItem`s with the guild and
+automod_logs id in their custom_id).
+
+- **Appeal** (in the member's DM) → a modal for the reason → the moderators get an embed with **Approve** /
+  **Deny** in the log channel. Approve reverses the action (timeout cleared, mute role removed, unban) and
+  removes the points; either way the member is told the outcome. Each appeal is decided once.
+- **False positive** (on the log embed) → counted in automod_stats.false_positives, the points are removed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from cogs.automod import actions, repo
+
+if TYPE_CHECKING:
+    from cogs.automod.cog import AutomodCog
+
+log = logging.getLogger(__name__)
+REASON_MAX = 1000
+
+
+def _cog(interaction: discord.Interaction) -> AutomodCog:
+    return interaction.client.get_cog("Automod")  # type: ignore[return-value]
+
+
+async def is_moderator(cog: AutomodCog, interaction: discord.Interaction) -> bool:
+    """Timeout Members, Manage Server, or the server's staff role."""
+    permissions = interaction.permissions
+    if permissions.moderate_members or permissions.manage_guild or permissions.administrator:
+        return True
+    staff = await cog.bot.guild_settings.get(interaction.guild_id, "system", "staff_role")
+    member = interaction.user
+    return bool(staff and isinstance(member, discord.Member) and member.get_role(staff))
+
+
+class AppealButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hearth:am:appeal:(?P<guild>\d+):(?P<log>\d+)"):
+    """In the member's DM: opens the appeal form."""
+
+    def __init__(self, guild_id: int, log_id: int) -> None:
+        super().__init__(discord.ui.Button(label="Appeal", style=discord.ButtonStyle.primary, emoji="📨",
+                                           custom_id=f"hearth:am:appeal:{guild_id}:{log_id}"))
+        self.guild_id, self.log_id = guild_id, log_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,  # type: ignore[override]
+                             match: re.Match[str]) -> AppealButton:
+        return cls(int(match["guild"]), int(match["log"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        row = await repo.get_log(_cog(interaction).pool, self.guild_id, self.log_id)
+        if row is None or row["user_id"] != interaction.user.id:
+            await interaction.response.send_message("This appeal is not yours to make.", ephemeral=True)
+            return
+        if row["appeal_status"] != "none":
+            await interaction.response.send_message(f"You already appealed (status: {row['appeal_status']}).",
+                                                    ephemeral=True)
+            return
+        await interaction.response.send_modal(AppealModal(self.guild_id, self.log_id))
+
+
+class AppealModal(discord.ui.Modal, title="Appeal an automatic moderation"):
+    """Why the member thinks the action was a mistake."""
+
+    reason: discord.ui.TextInput = discord.ui.TextInput(
+        label="Why should this be reversed?", style=discord.TextStyle.paragraph, max_length=REASON_MAX,
+        custom_id="reason")
+
+    def __init__(self, guild_id: int, log_id: int) -> None:
+        super().__init__(custom_id=f"hearth:am:appealform:{guild_id}:{log_id}")
+        self.guild_id, self.log_id = guild_id, log_id
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        cog = _cog(interaction)
+        reason = self.reason.value.strip() or "(no reason given)"
+        if not await repo.open_appeal(cog.pool, self.guild_id, self.log_id, interaction.user.id, reason):
+            await interaction.response.send_message("This appeal was already sent.", ephemeral=True)
+            return
+        await interaction.response.send_message("📨 Your appeal was sent to the moderators. You'll get a message "
+                                                "when they have decided.", ephemeral=True)
+        row = await repo.get_log(cog.pool, self.guild_id, self.log_id)
+        guild = cog.bot.get_guild(self.guild_id)
+        if guild is None or row is None:
+            return
+        embed = discord.Embed(title=f"📨 Appeal of automod action #{self.log_id}", colour=discord.Colour.gold(),
+                              description=reason[:4000])
+        embed.add_field(name="Member", value=f"<@{row['user_id']}>")
+        embed.add_field(name="Action", value=row["action_taken"])
+        embed.add_field(name="Rule reason", value=str((row["context"] or {}).get("reason", "?"))[:1024],
+                        inline=False)
+        if row["message_content"]:
+            embed.add_field(name="Message", value=row["message_content"][:1024], inline=False)
+        view = discord.ui.View(timeout=None)
+        view.add_item(DecideButton("approve", self.guild_id, self.log_id))
+        view.add_item(DecideButton("deny", self.guild_id, self.log_id))
+        await cog.post_log(guild, embed, view)
+
+
+class DecideButton(discord.ui.DynamicItem[discord.ui.Button],
+                   template=r"hearth:am:decide:(?P<verdict>approve|deny):(?P<guild>\d+):(?P<log>\d+)"):
+    """Approve / Deny on an appeal (moderators)."""
+
+    def __init__(self, verdict: str, guild_id: int, log_id: int) -> None:
+        label, style = ("Approve", discord.ButtonStyle.success) if verdict == "approve" else (
+            "Deny", discord.ButtonStyle.danger)
+        super().__init__(discord.ui.Button(label=label, style=style,
+                                           custom_id=f"hearth:am:decide:{verdict}:{guild_id}:{log_id}"))
+        self.verdict, self.guild_id, self.log_id = verdict, guild_id, log_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,  # type: ignore[override]
+                             match: re.Match[str]) -> DecideButton:
+        return cls(match["verdict"], int(match["guild"]), int(match["log"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        cog = _cog(interaction)
+        if interaction.guild_id != self.guild_id or not await is_moderator(cog, interaction):
+            await interaction.response.send_message("Only moderators (Timeout Members or the staff role) can decide "
+                                                    "appeals.", ephemeral=True)
+            return
+        await interaction.response.defer()
+        status = "approved" if self.verdict == "approve" else "denied"
+        row = await repo.decide_appeal(cog.pool, self.guild_id, self.log_id, status, interaction.user.id,
+                                       cog.bot.clock.now())
+        if row is None:
+            await interaction.followup.send("This appeal was already decided.", ephemeral=True)
+            return
+        guild = interaction.guild
+        notes: list[str] = []
+        if status == "approved":
+            note = await actions.revert(guild, row["user_id"], row["context"] or {},
+                                        f"Appeal approved by {interaction.user}")
+            if note:
+                notes.append(note)
+            if not row["false_positive"]:
+                await cog.violations.remove_points(row)
+        text = (f"Your appeal in **{discord.utils.escape_markdown(guild.name)}** was **{status}**."
+                + (" The action was reversed." if status == "approved" else ""))
+        user = cog.bot.get_user(row["user_id"]) or await cog.bot.fetch_user(row["user_id"])
+        dm_note = await actions.send_dm(user, discord.Embed(title="Your appeal", description=text,
+                                                            colour=discord.Colour.green() if status == "approved"
+                                                            else discord.Colour.red()), None)
+        if dm_note:
+            notes.append(dm_note)
+        icon = "✅" if status == "approved" else "❌"
+        summary = f"{icon} Appeal {status} by {interaction.user.mention}." + "".join(f"\n⚠️ {n}" for n in notes)
+        await interaction.edit_original_response(content=summary, view=None)
+
+
+class FalsePositiveButton(discord.ui.DynamicItem[discord.ui.Button],
+                          template=r"hearth:am:fp:(?P<guild>\d+):(?P<log>\d+)"):
+    """On the log embed: a moderator says the rule should not have fired."""
+
+    def __init__(self, guild_id: int, log_id: int) -> None:
+        super().__init__(discord.ui.Button(label="False positive", style=discord.ButtonStyle.secondary, emoji="🙅",
+                                           custom_id=f"hearth:am:fp:{guild_id}:{log_id}"))
+        self.guild_id, self.log_id = guild_id, log_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,  # type: ignore[override]
+                             match: re.Match[str]) -> FalsePositiveButton:
+        return cls(int(match["guild"]), int(match["log"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        cog = _cog(interaction)
+        if interaction.guild_id != self.guild_id or not await is_moderator(cog, interaction):
+            await interaction.response.send_message("Only moderators can mark false positives.", ephemeral=True)
+            return
+        row = await repo.mark_false_positive(cog.pool, self.guild_id, self.log_id, interaction.user.id)
+        if row is None:
+            await interaction.response.send_message("Already marked as a false positive.", ephemeral=True)
+            return
+        if row["appeal_status"] != "approved":
+            await cog.violations.remove_points(row)
+        if row["rule_id"] is not None:
+            cog.stats.add(self.guild_id, row["rule_id"], row["timestamp"].date(), false_positives=1)
+        await interaction.response.edit_message(
+            content=f"🙅 Marked as a false positive by {interaction.user.mention}; the points were removed.",
+            view=None)
+
+
+ITEMS: tuple[Any, ...] = (AppealButton, DecideButton, FalsePositiveButton)

@@ -1,0 +1,197 @@
+"""Automod: a stage of the message pipeline that checks every guild message against the guild's rules.
+
+The hot path (a clean message) is memory only: the guild's compiled rules come from a cache loaded once per
+guild and dropped when a rule or action changes, in this process or another (LISTEN `hearth_automod`). Only a
+message that breaks a rule touches the database (log, points) and Discord (delete, DM, timeout …); trigger
+counts are buffered and written in batches. AI rules are judged by a background worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import discord
+
+from cogs.automod import appeals, gdpr, repo
+from cogs.automod.ai import AIModerator
+from cogs.automod.commands import AutomodCommands
+from cogs.automod.escalation import DEFAULT_ESCALATION, check_escalation
+from cogs.automod.matchers import GuildRules, MessageFacts
+from cogs.automod.rules import Rule
+from cogs.automod.stats import StatsBuffer
+from cogs.automod.violations import Violations
+from gpt.service import LLMService
+from utils import notify
+from utils.cog_base import HearthCog
+from utils.errors import DATABASE_ERRORS, missing_permission_message
+from utils.gdpr import ErasureReport
+from utils.message_pipeline import ORDER_AUTOMOD, MessageContext, attach
+from utils.notify import GuildCache
+from utils.settings_registry import SettingSpec, SettingType, int_range
+
+log = logging.getLogger(__name__)
+FLUSH_INTERVAL = 10.0
+MAX_BACKOFF = 120.0
+
+
+def role_ids(member: discord.Member) -> frozenset[int]:
+    """The member's role ids, without building Role objects (hot path)."""
+    raw = getattr(member, "_roles", None)
+    return frozenset(raw) if raw is not None else frozenset(r.id for r in member.roles)
+
+
+def facts_of(message: discord.Message, member: discord.Member) -> MessageFacts:
+    """What the rules look at in a message."""
+    channel = message.channel
+    channels = frozenset(c for c in (channel.id, getattr(channel, "category_id", None),
+                                     getattr(channel, "parent_id", None)) if c)
+    mentions = len(message.mentions) + len(message.role_mentions) + (1 if message.mention_everyone else 0)
+    return MessageFacts(member.id, channels, role_ids(member), message.content or "", mentions,
+                        len(message.attachments))
+
+
+class AutomodCog(HearthCog, name="Automod"):
+    """Rules, actions, escalation, appeals and stats; `/config automod …`."""
+
+    pool_size = 2
+    gdpr_tables = gdpr.TABLES
+    settings = (
+        SettingSpec("automod", "log_channel", SettingType.CHANNEL, None,
+                    "Where automod reports actions and appeals (default: the system log channel)."),
+        SettingSpec("automod", "mute_role", SettingType.ROLE, None,
+                    "Role given by the mute action (unless the action names its own role)."),
+        SettingSpec("automod", "timeout_duration", SettingType.DURATION, 600,
+                    "How long the timeout action lasts when the action or escalation step sets no duration.",
+                    validator=int_range(1, 28 * 86400)),
+        SettingSpec("automod", "decay_mode", SettingType.TEXT, "half_life",
+                    "How violation points fade: half_life (halve every decay_period) or window (count fully "
+                    "for decay_period, then not at all).", choices=("half_life", "window")),
+        SettingSpec("automod", "decay_period", SettingType.DURATION, 86400,
+                    "The half-life or window of violation points.", validator=int_range(60, 90 * 86400)),
+        SettingSpec("automod", "escalation", SettingType.JSON, DEFAULT_ESCALATION,
+                    'Escalation steps: [{"points": 3, "action": "timeout", "duration": 600}, {"points": 6, '
+                    '"action": "ban"}, {"violations": 3, "minutes": 10, "action": "timeout"}]; [] = off.',
+                    validator=check_escalation),
+    )
+
+    def __init__(self, bot: Any) -> None:
+        super().__init__(bot)
+        self.cache: GuildCache[GuildRules] = GuildCache(self._load_rules)
+        self.stats = StatsBuffer()
+        self.violations = Violations(self)
+        self.ai = AIModerator(self)
+        self.group: AutomodCommands | None = None
+        self._flush_task: asyncio.Task[None] | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------------------
+
+    async def load(self) -> None:
+        self.llm = LLMService.from_bot(self.bot, self.pool)
+        await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.invalidate)
+        self.bot.add_dynamic_items(*appeals.ITEMS)
+        attach(self.bot).register("automod", self.on_message, order=ORDER_AUTOMOD)
+        parent = self.bot.tree.get_command("config")
+        if parent is None:
+            log.warning("The config cog is not loaded: /config automod is unavailable")
+        else:
+            self.group = AutomodCommands(self)
+            parent.add_command(self.group)
+        self.ai.start()
+        self._flush_task = asyncio.create_task(self._flush_loop(), name="automod-stats")
+
+    async def unload(self) -> None:
+        pipeline = getattr(self.bot, "pipeline", None)
+        if pipeline is not None:
+            pipeline.unregister("automod")
+        parent = self.bot.tree.get_command("config")
+        if parent is not None and self.group is not None:
+            parent.remove_command(self.group.name)
+        self.bot.remove_dynamic_items(*appeals.ITEMS)
+        if self._flush_task is not None:
+            self._flush_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._flush_task
+        await self.ai.stop()
+        await notify.unsubscribe(self.bot, repo.CHANNEL)
+        try:
+            await asyncio.wait_for(self.stats.flush(self.pool), timeout=5)
+        except (TimeoutError, *DATABASE_ERRORS) as exc:
+            log.warning("Automod: %d stats row(s) could not be written at shutdown: %s", len(self.stats), exc)
+        await self.llm.close()
+
+    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
+        """GDPR export: the member's violations, points, appeals, and the rules and actions they created."""
+        return await gdpr.export_user_data(self.pool, user_id)
+
+    async def erase_user_data(self, user_id: int) -> ErasureReport:
+        """GDPR erasure; the in-memory spam history goes too (the caches are rebuilt)."""
+        report = await gdpr.erase_user_data(self.pool, user_id)
+        self.cache.invalidate()
+        return report
+
+    async def _flush_loop(self) -> None:
+        delay = FLUSH_INTERVAL
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                await self.stats.flush(self.pool)
+                delay = FLUSH_INTERVAL
+            except Exception as exc:
+                log.warning("Automod: cannot write stats (%s); retrying with back-off", exc)
+                delay = min(delay * 2, MAX_BACKOFF)
+
+    async def _load_rules(self, guild_id: int) -> GuildRules:
+        rows = await repo.rules(self.pool, guild_id)
+        return GuildRules(guild_id, [Rule.from_row(row) for row in rows])
+
+    # --- the pipeline stage (hot path) -----------------------------------------------------------------
+
+    async def on_message(self, ctx: MessageContext) -> None:
+        """Check one guild message against the guild's rules."""
+        message = ctx.message
+        rules = self.cache.peek(message.guild.id) or await self.cache.get(message.guild.id)
+        if rules.empty:
+            return
+        member = message.author
+        if not isinstance(member, discord.Member):
+            return
+        facts = facts_of(message, member)
+        hits = rules.evaluate(facts, self.bot.clock.now().timestamp())
+        ai_rules = rules.ai_candidates(facts) if rules.ai_rules and message.content else []
+        if not hits and not ai_rules:
+            return
+        if await self.is_staff(member):
+            return  # staff are never acted on
+        if hits:
+            ctx.flags["automod"] = [h.rule.id for h in hits]
+            await self.violations.handle(message, member, hits, received=ctx.received, ctx=ctx)
+        if ai_rules and not ctx.deleted:
+            self.ai.submit(message, ai_rules, ctx.received)
+
+    async def is_staff(self, member: discord.Member) -> bool:
+        """The staff role, or Administrator / Manage Server / Timeout Members."""
+        permissions = member.guild_permissions
+        if permissions.administrator or permissions.manage_guild or permissions.moderate_members:
+            return True
+        staff = await self.bot.guild_settings.get(member.guild.id, "system", "staff_role")
+        return bool(staff and member.get_role(staff))
+
+    # --- posting ---------------------------------------------------------------------------------------
+
+    async def post_log(self, guild: discord.Guild, embed: discord.Embed, view: discord.ui.View | None) -> None:
+        """Post to automod.log_channel (else system.log_channel); problems are logged, never raised."""
+        channel_id = (await self.bot.guild_settings.get(guild.id, "automod", "log_channel")
+                      or await self.bot.guild_settings.get(guild.id, "system", "log_channel"))
+        channel = guild.get_channel(channel_id) if channel_id else None
+        if not isinstance(channel, discord.TextChannel):
+            return
+        try:
+            await channel.send(embed=embed, view=view or discord.utils.MISSING,
+                               allowed_mentions=discord.AllowedMentions.none())
+        except discord.Forbidden as exc:
+            log.warning("Guild %s: cannot post to the automod log: %s", guild.id, missing_permission_message(exc))
+        except discord.HTTPException as exc:
+            log.warning("Guild %s: posting to the automod log failed: %s", guild.id, exc)

@@ -1,0 +1,140 @@
+"""Custom commands: a stage of the message pipeline that answers messages matching a guild's triggers.
+
+Hot path: the guild's commands come from a cache (loaded once, dropped on change in any process through
+LISTEN `hearth_custom_commands`); uses are counted in memory and written in batches. Responses never ping
+@everyone, @here or roles; a user is pinged only by `{user.mention}` (the author) and by the reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import discord
+
+from cogs.custom_commands import repo
+from cogs.custom_commands.commands import CustomCommandsGroup
+from cogs.custom_commands.matching import Command, GuildCommands
+from cogs.custom_commands.templates import render
+from cogs.custom_commands.uses import UsesBuffer
+from utils import notify
+from utils.cog_base import HearthCog
+from utils.errors import DATABASE_ERRORS, missing_permission_message
+from utils.gdpr import ErasureReport, forget_user, rows_of
+from utils.message_pipeline import ORDER_CUSTOM_COMMANDS, MessageContext, attach
+from utils.notify import GuildCache
+
+log = logging.getLogger(__name__)
+FLUSH_INTERVAL = 10.0
+MAX_BACKOFF = 120.0
+
+
+def template_values(message: discord.Message, command: Command, args: str) -> dict[str, str]:
+    """The variables of a response for this message."""
+    author = message.author
+    return {"user": author.display_name, "user.mention": author.mention, "user.name": author.name,
+            "server": message.guild.name if message.guild else "", "channel": message.channel.mention,
+            "uses": str(command.uses), "args": args}
+
+
+def allowed_mentions(command: Command, author: discord.abc.User) -> discord.AllowedMentions:
+    """Never @everyone or roles; users only when the response mentions the author."""
+    users: Any = [author] if "{user.mention}" in command.response.replace(" ", "") else False
+    return discord.AllowedMentions(everyone=False, roles=False, users=users, replied_user=command.reply_to_user)
+
+
+class CustomCommandsCog(HearthCog, name="CustomCommands"):
+    """Triggers and templated responses; `/config custom_commands …`."""
+
+    pool_size = 1
+    gdpr_tables = ("custom_commands",)
+
+    def __init__(self, bot: Any) -> None:
+        super().__init__(bot)
+        self.cache: GuildCache[GuildCommands] = GuildCache(self._load_commands)
+        self.uses = UsesBuffer()
+        self.group: CustomCommandsGroup | None = None
+        self._flush_task: asyncio.Task[None] | None = None
+
+    async def load(self) -> None:
+        await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.invalidate)
+        attach(self.bot).register("custom_commands", self.on_message, order=ORDER_CUSTOM_COMMANDS)
+        parent = self.bot.tree.get_command("config")
+        if parent is None:
+            log.warning("The config cog is not loaded: /config custom_commands is unavailable")
+        else:
+            self.group = CustomCommandsGroup(self)
+            parent.add_command(self.group)
+        self._flush_task = asyncio.create_task(self._flush_loop(), name="custom-commands-uses")
+
+    async def unload(self) -> None:
+        pipeline = getattr(self.bot, "pipeline", None)
+        if pipeline is not None:
+            pipeline.unregister("custom_commands")
+        parent = self.bot.tree.get_command("config")
+        if parent is not None and self.group is not None:
+            parent.remove_command(self.group.name)
+        if self._flush_task is not None:
+            self._flush_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._flush_task
+        await notify.unsubscribe(self.bot, repo.CHANNEL)
+        try:
+            await asyncio.wait_for(self.uses.flush(self.pool), timeout=5)
+        except (TimeoutError, *DATABASE_ERRORS) as exc:
+            log.warning("Custom commands: %d use count(s) could not be written at shutdown: %s", len(self.uses), exc)
+
+    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
+        """GDPR export: the commands the user created."""
+        return {"custom_commands": await rows_of(self.pool, "custom_commands", "created_by", user_id)}
+
+    async def erase_user_data(self, user_id: int) -> ErasureReport:
+        """GDPR erasure: the commands are the server's; only their creator is forgotten."""
+        return ErasureReport(anonymised={"custom_commands": await forget_user(self.pool, "custom_commands",
+                                                                              "created_by", user_id)})
+
+    async def _flush_loop(self) -> None:
+        delay = FLUSH_INTERVAL
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                await self.uses.flush(self.pool)
+                delay = FLUSH_INTERVAL
+            except Exception as exc:
+                log.warning("Custom commands: cannot write use counts (%s); retrying with back-off", exc)
+                delay = min(delay * 2, MAX_BACKOFF)
+
+    async def _load_commands(self, guild_id: int) -> GuildCommands:
+        rows = await repo.enabled(self.pool, guild_id)
+        return GuildCommands([Command.from_row(row, self.uses.pending(guild_id, row["id"])) for row in rows])
+
+    async def on_message(self, ctx: MessageContext) -> None:
+        """Answer a message that triggers one of the guild's commands (hot path: memory only)."""
+        message = ctx.message
+        commands = self.cache.peek(message.guild.id) or await self.cache.get(message.guild.id)
+        if commands.empty:
+            return
+        found = commands.find(message.content)
+        if found is None:
+            return
+        command, args = found
+        command.uses += 1
+        self.uses.add(message.guild.id, command.id)
+        ctx.flags["custom_command"] = command.name
+        text = render(command.response, template_values(message, command, args))
+        mentions = allowed_mentions(command, message.author)
+        try:
+            if command.reply_to_user and not command.delete_trigger:
+                await message.reply(text, allowed_mentions=mentions)
+            else:
+                await message.channel.send(text, allowed_mentions=mentions)
+            if command.delete_trigger:
+                await message.delete()
+                ctx.mark_deleted()
+        except discord.Forbidden as exc:
+            log.info("Guild %s: custom command %s could not answer: %s", message.guild.id, command.name,
+                     missing_permission_message(exc))
+        except discord.HTTPException as exc:
+            log.warning("Guild %s: custom command %s failed: %s", message.guild.id, command.name, exc)

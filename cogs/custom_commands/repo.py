@@ -1,0 +1,88 @@
+"""SQL of custom commands. Every query filters by guild_id; changes notify `hearth_custom_commands` in the
+same transaction (every bot process drops that guild's cached commands); uses are added in batches."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from utils.notify import notify
+
+CHANNEL = "hearth_custom_commands"
+COLUMNS = ("id, name, trigger_type, trigger_value, response, enabled, case_sensitive, delete_trigger, "
+           "reply_to_user, uses, created_by, created_at, updated_at")
+
+
+async def enabled(conn: Any, guild_id: int) -> list[asyncpg.Record]:
+    """The guild's enabled commands (what the cache loads, one round trip)."""
+    return await conn.fetch("SELECT " + COLUMNS + " FROM custom_commands WHERE guild_id = $1 AND enabled",
+                            guild_id)
+
+
+async def all_commands(conn: Any, guild_id: int) -> list[asyncpg.Record]:
+    """Every command of the guild, by name."""
+    return await conn.fetch("SELECT " + COLUMNS + " FROM custom_commands WHERE guild_id = $1 ORDER BY name",
+                            guild_id)
+
+
+async def by_name(conn: Any, guild_id: int, name: str) -> asyncpg.Record | None:
+    """One command of this guild."""
+    return await conn.fetchrow("SELECT " + COLUMNS + " FROM custom_commands WHERE guild_id = $1 AND name = $2",
+                               guild_id, name)
+
+
+async def count(conn: Any, guild_id: int) -> int:
+    """How many commands the guild has."""
+    return await conn.fetchval("SELECT count(*) FROM custom_commands WHERE guild_id = $1", guild_id)
+
+
+async def create(pool: Any, guild_id: int, values: dict[str, Any], created_by: int, now: datetime) -> int | None:
+    """Insert a command; None when the name is taken."""
+    async with pool.acquire() as conn, conn.transaction():
+        command_id = await conn.fetchval(
+            """INSERT INTO custom_commands (guild_id, name, trigger_type, trigger_value, response, enabled,
+                   case_sensitive, delete_trigger, reply_to_user, uses, created_by, created_at, updated_at)
+               VALUES ($1, $2, $3, $4, $5, true, $6, $7, $8, 0, $9, $10, $10)
+               ON CONFLICT (guild_id, name) DO NOTHING RETURNING id""",
+            guild_id, values["name"], values["trigger_type"], values["trigger_value"], values["response"],
+            values["case_sensitive"], values["delete_trigger"], values["reply_to_user"], created_by, now)
+        if command_id is not None:
+            await notify(conn, CHANNEL, str(guild_id))
+    return command_id
+
+
+async def update(pool: Any, guild_id: int, name: str, values: dict[str, Any], now: datetime) -> bool:
+    """Replace a command's trigger, response and options (the validated full set)."""
+    async with pool.acquire() as conn, conn.transaction():
+        found = await conn.fetchval(
+            """UPDATE custom_commands SET trigger_type = $3, trigger_value = $4, response = $5, enabled = $6,
+                   case_sensitive = $7, delete_trigger = $8, reply_to_user = $9, updated_at = $10
+               WHERE guild_id = $1 AND name = $2 RETURNING id""",
+            guild_id, name, values["trigger_type"], values["trigger_value"], values["response"], values["enabled"],
+            values["case_sensitive"], values["delete_trigger"], values["reply_to_user"], now)
+        if found is not None:
+            await notify(conn, CHANNEL, str(guild_id))
+    return found is not None
+
+
+async def delete(pool: Any, guild_id: int, name: str) -> bool:
+    """Delete a command."""
+    async with pool.acquire() as conn, conn.transaction():
+        found = await conn.fetchval("DELETE FROM custom_commands WHERE guild_id = $1 AND name = $2 RETURNING id",
+                                    guild_id, name)
+        if found is not None:
+            await notify(conn, CHANNEL, str(guild_id))
+    return found is not None
+
+
+async def add_uses(pool: Any, rows: list[tuple[int, int, int]]) -> None:
+    """Add (guild, command id, uses) counts in one set-based statement."""
+    if not rows:
+        return
+    guilds, ids, counts = (list(column) for column in zip(*rows, strict=True))
+    await pool.execute(
+        """UPDATE custom_commands c SET uses = c.uses + b.n
+           FROM unnest($1::bigint[], $2::int[], $3::int[]) AS b(g, id, n)
+           WHERE c.guild_id = b.g AND c.id = b.id""", guilds, ids, counts)

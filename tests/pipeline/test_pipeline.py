@@ -1,0 +1,147 @@
+"""The shared message pipeline, the per-guild cache and LISTEN/NOTIFY with reconnection."""
+
+from __future__ import annotations
+
+import asyncio
+from types import SimpleNamespace
+
+import asyncpg
+
+from tests.hearth_harness import Hearth
+from utils.db import PoolBudget
+from utils.message_pipeline import MessageContext, MessagePipeline, attach
+from utils.notify import GuildCache, NotifyListener, notify
+
+
+def _message(author_id: int = 5, *, bot: bool = False, guild: bool = True) -> SimpleNamespace:
+    return SimpleNamespace(id=1, author=SimpleNamespace(id=author_id, bot=bot), webhook_id=None,
+                           guild=SimpleNamespace(id=9) if guild else None)
+
+
+class _Bot:
+    def __init__(self) -> None:
+        self.user = SimpleNamespace(id=1)
+        self.listeners: list[tuple[object, str]] = []
+
+    def add_listener(self, func: object, name: str) -> None:
+        self.listeners.append((func, name))
+
+
+async def test_stages_run_in_order_and_see_each_other() -> None:
+    pipeline = MessagePipeline(_Bot())
+    seen: list[str] = []
+
+    async def automod(ctx: MessageContext) -> None:
+        seen.append("automod")
+        ctx.mark_deleted()
+
+    async def commands(ctx: MessageContext) -> None:
+        seen.append("commands")
+
+    async def counter(ctx: MessageContext) -> None:
+        seen.append(f"counter deleted={ctx.deleted}")
+
+    async def broken(ctx: MessageContext) -> None:
+        raise RuntimeError("boom")
+
+    pipeline.register("counter", counter, order=70, run_after_delete=True)
+    pipeline.register("commands", commands, order=50)
+    pipeline.register("broken", broken, order=20)
+    pipeline.register("automod", automod, order=10)
+    assert pipeline.stage_names == ["automod", "broken", "commands", "counter"]
+    await pipeline.dispatch(_message())
+    assert seen == ["automod", "counter deleted=True"]  # commands skipped (deleted); broken did not stop others
+    pipeline.unregister("broken")
+    assert "broken" not in pipeline.stage_names
+
+
+async def test_bots_dms_and_its_own_messages() -> None:
+    pipeline = MessagePipeline(_Bot())
+    seen: list[str] = []
+
+    async def members_only(ctx: MessageContext) -> None:
+        seen.append("members")
+
+    async def watcher(ctx: MessageContext) -> None:
+        seen.append("watcher")
+
+    pipeline.register("members", members_only, order=10)
+    pipeline.register("watcher", watcher, order=90, include_bots=True)
+    assert await pipeline.dispatch(_message(author_id=1)) is None  # the bot itself
+    await pipeline.dispatch(_message(bot=True))
+    await pipeline.dispatch(_message(guild=False))
+    assert seen == ["watcher"]
+
+
+def test_attach_is_idempotent() -> None:
+    bot = _Bot()
+    first = attach(bot)
+    assert attach(bot) is first and bot.pipeline is first and len(bot.listeners) == 1
+
+
+async def test_the_running_bot_has_one_pipeline_with_both_stages(hearth: Hearth) -> None:
+    pipeline = hearth.bot.pipeline
+    assert pipeline.stage_names[:2] == ["automod", "custom_commands"]
+    await hearth.discord.say(hearth.guild.general, hearth.guild.member, "hello")
+    assert pipeline.dispatched >= 1
+    # Both cogs listen for changes over one shared connection, counted in the connection budget.
+    assert hearth.bot.notify_listener.channels == ["hearth_automod", "hearth_custom_commands"]
+    assert hearth.bot.db.budget.reserved["listen:shared"] == 1
+
+
+async def test_cache_loads_once_and_never_keeps_a_stale_load() -> None:
+    gate = asyncio.Event()
+    loads: list[int] = []
+
+    async def load(guild_id: int) -> list[int]:
+        loads.append(guild_id)
+        await gate.wait()
+        return [len(loads)]
+
+    cache: GuildCache[list[int]] = GuildCache(load)
+    first = asyncio.ensure_future(cache.get(1))
+    second = asyncio.ensure_future(cache.get(1))
+    await asyncio.sleep(0)
+    cache.invalidate(1)  # a change while the load is under way
+    gate.set()
+    assert await first == [1] and await second == [1]
+    assert cache.peek(1) is None  # the overtaken load is not kept
+    assert await cache.get(1) == [2] and cache.peek(1) == [2]
+    cache.invalidate_payload("*")
+    assert cache.peek(1) is None
+
+
+async def test_notify_reaches_listeners_and_survives_a_dropped_connection(database_url: str) -> None:
+    received: list[str] = []
+    reconnects: list[int] = []
+    budget = PoolBudget(5)
+    listener = NotifyListener(database_url, "hearth_test", on_payload=received.append,
+                              on_reconnect=lambda: reconnects.append(1), budget=budget, min_backoff=0.01,
+                              name="test")
+    await listener.start()
+    assert budget.reserved == {"listen:test": 1}
+    sender = await asyncpg.connect(database_url)
+    try:
+        async with sender.transaction():
+            await notify(sender, "hearth_test", "42")
+            await asyncio.sleep(0.05)
+            assert received == []  # delivered on commit only
+        await _until(lambda: received == ["42"])
+        await sender.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                             "WHERE application_name = 'hearth:listen:test'")
+        await _until(lambda: listener.connections == 2 and listener.listening)
+        assert reconnects  # caches are dropped: notifications may have been missed
+        await notify(sender, "hearth_test", "43")
+        await _until(lambda: received == ["42", "43"])
+    finally:
+        await sender.close()
+        await listener.stop()
+    assert budget.reserved == {}
+
+
+async def _until(condition, attempts: int = 500) -> None:
+    for _ in range(attempts):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("condition not reached")

@@ -1,0 +1,136 @@
+"""The message pipeline: one `on_message` path shared by automod, custom commands, engagement and the embed
+watcher.
+
+Cogs never import each other; they meet here. A cog registers a *stage* in `load()` and unregisters it in
+`unload()`; the pipeline runs the stages of every message in `order` (automod first), each with the same
+`MessageContext`, so a later stage sees what an earlier one did (the message was deleted, handling stopped).
+
+```python
+pipeline = message_pipeline.attach(bot)           # the first cog creates it and its one on_message listener
+pipeline.register("automod", self.on_message, order=message_pipeline.ORDER_AUTOMOD)
+pipeline.unregister("automod")                      # in unload()
+```
+
+Messages of the bot itself never enter the pipeline; other bots' messages (and webhooks) only reach stages
+registered with `include_bots=True` (the embed watcher reads other bots' announcements), and direct messages
+only stages registered with `guild_only=False`. A stage that raises is logged and the next stage still runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+
+log = logging.getLogger(__name__)
+
+ORDER_AUTOMOD = 10  # first: may delete the message
+ORDER_CUSTOM_COMMANDS = 50
+ORDER_ENGAGEMENT = 70
+ORDER_WATCHER = 90
+
+
+@dataclass(eq=False)
+class MessageContext:
+    """One message on its way through the stages, and what the stages did with it so far."""
+
+    message: discord.Message
+    received: float = field(default_factory=time.perf_counter)  # for response-time figures
+    deleted: bool = False  # a stage deleted the message (later stages should not answer it)
+    stopped: bool = False  # a stage asked that no later stage runs
+    flags: dict[str, Any] = field(default_factory=dict)  # notes between stages (e.g. "automod_fired": rule)
+
+    def mark_deleted(self) -> None:
+        """Record that the message is gone."""
+        self.deleted = True
+
+    def stop(self) -> None:
+        """Skip every later stage for this message."""
+        self.stopped = True
+
+
+Stage = Callable[[MessageContext], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class _Registration:
+    name: str
+    stage: Stage
+    order: int
+    include_bots: bool
+    guild_only: bool
+    run_after_delete: bool
+
+
+class MessagePipeline:
+    """The ordered stages and the single `on_message` dispatcher that runs them."""
+
+    def __init__(self, bot: Any) -> None:
+        self.bot = bot
+        self._stages: list[_Registration] = []
+        self._listening = False
+        self.dispatched = 0  # messages that entered the pipeline (for tests and benchmarks)
+
+    # --- registration ----------------------------------------------------------------------------------
+
+    def register(self, name: str, stage: Stage, *, order: int, include_bots: bool = False,
+                 guild_only: bool = True, run_after_delete: bool = False) -> None:
+        """Add a stage; a second registration under the same name replaces the first (a cog reloading)."""
+        self.unregister(name)
+        self._stages.append(_Registration(name, stage, order, include_bots, guild_only, run_after_delete))
+        self._stages.sort(key=lambda r: (r.order, r.name))
+
+    def unregister(self, name: str) -> None:
+        """Remove a stage (no-op when it is not registered)."""
+        self._stages = [r for r in self._stages if r.name != name]
+
+    @property
+    def stage_names(self) -> list[str]:
+        """Registered stages in the order they run."""
+        return [r.name for r in self._stages]
+
+    # --- dispatching -----------------------------------------------------------------------------------
+
+    async def dispatch(self, message: discord.Message) -> MessageContext | None:
+        """Run the stages for one message; returns the context (None when the message was not for us)."""
+        me = self.bot.user
+        if me is not None and message.author.id == me.id:
+            return None
+        if not self._stages:
+            return None
+        is_bot = message.author.bot or message.webhook_id is not None
+        in_guild = message.guild is not None
+        context = MessageContext(message)
+        self.dispatched += 1
+        for registration in self._stages:
+            if context.stopped:
+                break
+            if (is_bot and not registration.include_bots) or (registration.guild_only and not in_guild):
+                continue
+            if context.deleted and not registration.run_after_delete:
+                continue
+            try:
+                await registration.stage(context)
+            except Exception:  # one broken stage must not stop the others
+                log.exception("Message pipeline stage %s failed on message %s", registration.name, message.id)
+        return context
+
+    async def on_message(self, message: discord.Message) -> None:
+        """The `on_message` listener added to the bot."""
+        await self.dispatch(message)
+
+
+def attach(bot: Any) -> MessagePipeline:
+    """The bot's pipeline (`bot.pipeline`), created and listening on first use; idempotent."""
+    pipeline = getattr(bot, "pipeline", None)
+    if not isinstance(pipeline, MessagePipeline):
+        pipeline = MessagePipeline(bot)
+        bot.pipeline = pipeline
+    if not pipeline._listening:
+        bot.add_listener(pipeline.on_message, "on_message")
+        pipeline._listening = True
+    return pipeline
