@@ -1,6 +1,6 @@
 """Profile and leaderboard cards: PNG images drawn with Pillow (avatar, names, bars).
 
-Rendering is CPU work, so the cog runs it in a thread (`asyncio.to_thread`). Avatars are the member's own
+Rendering is CPU work, so the cog runs it in threads of its own (`EngagementCog.drawing`). Avatars are the member's own
 image when one was fetched, else a coloured disc with their initial (no network call for default avatars).
 """
 

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import random
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -79,6 +80,9 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         self.last_statements = 0
         self._flush_lock = asyncio.Lock()
         self._wake = asyncio.Event()
+        # Cards are drawn in threads of their own: a slow call elsewhere that fills asyncio's default executor
+        # (a DNS lookup, say) must never keep /profile from answering.
+        self.drawing = ThreadPoolExecutor(max_workers=2, thread_name_prefix="engagement-cards")
         self._task: asyncio.Task[None] | None = None
         self._failing = False
         self._og_locks: dict[int, asyncio.Lock] = {}
@@ -120,6 +124,7 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         except (TimeoutError, *DATABASE_ERRORS) as exc:
             log.warning("Engagement: %d buffered message(s) could not be written at shutdown: %s",
                         self.buffer.take().increments, exc)
+        self.drawing.shutdown(wait=False, cancel_futures=True)
 
     # --- the pipeline stage (hot path: memory only) ---------------------------------------------------------
 

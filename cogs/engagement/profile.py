@@ -108,7 +108,7 @@ class ProfileMixin:
 
     async def _draw(self: EngagementCog, draw: Callable[..., bytes], *args: Any) -> bytes | None:
         try:
-            return await asyncio.to_thread(draw, *args)
+            return await asyncio.get_running_loop().run_in_executor(self.drawing, draw, *args)
         except Exception:  # a broken font or image must not cost the member their answer
             log.exception("Engagement: drawing a card failed; answering with text")
             return None
