@@ -44,3 +44,15 @@ async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
             await interaction.response.send_message(text, ephemeral=True)
     except discord.HTTPException as exc:  # the interaction expired or Discord is down: the log must say so
         log.warning("Could not tell user %s about an error (%s): %s", interaction.user.id, exc, text)
+
+
+async def report_failure(interaction: discord.Interaction, error: Exception, what: str) -> None:
+    """For buttons, selects and modals (which the command tree does not see): word the failure as for a command,
+    tell the member ephemerally and log it (with a reference id for internal errors)."""
+    reply = describe_error(error)
+    if reply.reference is None:
+        log.info("%s refused for user %s: %s", what, interaction.user.id, reply.text)
+    else:
+        log.error("Internal error %s in %s (guild %s, user %s)", reply.reference, what, interaction.guild_id,
+                  interaction.user.id, exc_info=error)
+    await send_ephemeral(interaction, reply.text)

@@ -26,6 +26,7 @@ from cogs.automod.violations import Violations
 from gpt.service import LLMService
 from utils import notify
 from utils.cog_base import HearthCog
+from utils.config_group import add_config_group, remove_config_group
 from utils.errors import DATABASE_ERRORS, missing_permission_message
 from utils.gdpr import ErasureReport
 from utils.message_pipeline import ORDER_AUTOMOD, MessageContext, attach
@@ -93,12 +94,8 @@ class AutomodCog(HearthCog, name="Automod"):
         await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.invalidate)
         self.bot.add_dynamic_items(*appeals.ITEMS)
         attach(self.bot).register("automod", self.on_message, order=ORDER_AUTOMOD)
-        parent = self.bot.tree.get_command("config")
-        if parent is None:
-            log.warning("The config cog is not loaded: /config automod is unavailable")
-        else:
-            self.group = AutomodCommands(self)
-            parent.add_command(self.group)
+        self.group = AutomodCommands(self)
+        add_config_group(self.bot, self.group)
         self.ai.start()
         self._flush_task = asyncio.create_task(self._flush_loop(), name="automod-stats")
 
@@ -106,9 +103,8 @@ class AutomodCog(HearthCog, name="Automod"):
         pipeline = getattr(self.bot, "pipeline", None)
         if pipeline is not None:
             pipeline.unregister("automod")
-        parent = self.bot.tree.get_command("config")
-        if parent is not None and self.group is not None:
-            parent.remove_command(self.group.name)
+        if self.group is not None:
+            remove_config_group(self.bot, self.group.name)
         self.bot.remove_dynamic_items(*appeals.ITEMS)
         if self._flush_task is not None:
             self._flush_task.cancel()

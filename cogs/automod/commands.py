@@ -18,11 +18,12 @@ from cogs.automod import repo
 from cogs.automod.actions import format_duration
 from cogs.automod.matchers import GuildRules, MessageFacts
 from cogs.automod.rules import ACTION_TYPES, RULE_TYPES, Rule, clean_action, clean_rule_config
+from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput, UserFacingError
 from utils.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
 
 if TYPE_CHECKING:
-    from cogs.automod.cog import AutomodCog
+    pass
 
 _IDS = re.compile(r"\d{15,21}")
 _DURATION = SettingSpec("automod", "duration", SettingType.DURATION, None, "")
@@ -74,17 +75,8 @@ def _describe_action(row: Any) -> str:
     return f"**{row['action_type']}** (severity {row['severity']}{', ' + ', '.join(extra) if extra else ''})"
 
 
-class AutomodCommands(app_commands.Group, name="automod", description="Automatic moderation rules (admins)"):
+class AutomodCommands(AdminConfigGroup, name="automod", description="Automatic moderation rules (admins)"):
     """The `/config automod` subgroup; `self.cog` is the automod cog."""
-
-    def __init__(self, cog: AutomodCog) -> None:
-        super().__init__()
-        self.cog = cog
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if not interaction.permissions.manage_guild:
-            raise app_commands.MissingPermissions(["manage_guild"])
-        return True
 
     # --- helpers ---------------------------------------------------------------------------------------
 

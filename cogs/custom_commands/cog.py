@@ -21,6 +21,7 @@ from cogs.custom_commands.templates import render
 from cogs.custom_commands.uses import UsesBuffer
 from utils import notify
 from utils.cog_base import HearthCog
+from utils.config_group import add_config_group, remove_config_group
 from utils.errors import DATABASE_ERRORS, missing_permission_message
 from utils.gdpr import ErasureReport, forget_user, rows_of
 from utils.message_pipeline import ORDER_CUSTOM_COMMANDS, MessageContext, attach
@@ -61,21 +62,16 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
     async def load(self) -> None:
         await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.invalidate)
         attach(self.bot).register("custom_commands", self.on_message, order=ORDER_CUSTOM_COMMANDS)
-        parent = self.bot.tree.get_command("config")
-        if parent is None:
-            log.warning("The config cog is not loaded: /config custom_commands is unavailable")
-        else:
-            self.group = CustomCommandsGroup(self)
-            parent.add_command(self.group)
+        self.group = CustomCommandsGroup(self)
+        add_config_group(self.bot, self.group)
         self._flush_task = asyncio.create_task(self._flush_loop(), name="custom-commands-uses")
 
     async def unload(self) -> None:
         pipeline = getattr(self.bot, "pipeline", None)
         if pipeline is not None:
             pipeline.unregister("custom_commands")
-        parent = self.bot.tree.get_command("config")
-        if parent is not None and self.group is not None:
-            parent.remove_command(self.group.name)
+        if self.group is not None:
+            remove_config_group(self.bot, self.group.name)
         if self._flush_task is not None:
             self._flush_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -14,11 +14,12 @@ from discord import app_commands
 from cogs.custom_commands import repo
 from cogs.custom_commands.matching import TRIGGER_MAX, TRIGGER_TYPES, compile_trigger
 from cogs.custom_commands.templates import check_template
+from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput
 from utils.paginator import Paginator
 
 if TYPE_CHECKING:
-    from cogs.custom_commands.cog import CustomCommandsCog
+    pass
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 MAX_COMMANDS = 200
@@ -45,17 +46,8 @@ def _not_found(name: str) -> BadInput:
     return BadInput(f"There is no custom command `{name}` on this server.", example="/config custom_commands list")
 
 
-class CustomCommandsGroup(app_commands.Group, name="custom_commands", description="Custom commands (admins)"):
+class CustomCommandsGroup(AdminConfigGroup, name="custom_commands", description="Custom commands (admins)"):
     """The `/config custom_commands` subgroup."""
-
-    def __init__(self, cog: CustomCommandsCog) -> None:
-        super().__init__()
-        self.cog = cog
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if not interaction.permissions.manage_guild:
-            raise app_commands.MissingPermissions(["manage_guild"])
-        return True
 
     async def _reply(self, interaction: discord.Interaction, text: str) -> None:
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())

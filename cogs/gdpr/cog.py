@@ -18,7 +18,7 @@ from discord import app_commands
 
 from cogs.gdpr import repo
 from utils.cog_base import HearthCog
-from utils.config_group import attach_config_group, detach_config_group
+from utils.config_group import AdminConfigGroup, add_config_group, remove_config_group
 from utils.errors import BadInput, missing_permission_message
 from utils.gdpr import ErasureReport, delete_rows, erase_everything, export_everything, rows_of
 from utils.guild_log import post_to_log
@@ -88,6 +88,15 @@ def erasure_summary(report: ErasureReport, failed: list[str]) -> str:
     return "\n".join(lines)[:1900]
 
 
+class GDPRCommands(AdminConfigGroup, name="gdpr", description="The data agreement (admins)"):
+    """`/config gdpr`."""
+
+    @app_commands.command(name="post", description="Post the data agreement with its I Agree button")
+    @app_commands.describe(channel="Where to post it (default: here)")
+    async def post(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
+        await self.cog.post_agreement(interaction, channel)
+
+
 class GDPRCog(HearthCog, name="GDPR"):
     """Data requests and the data agreement."""
 
@@ -103,12 +112,10 @@ class GDPRCog(HearthCog, name="GDPR"):
 
     async def load(self) -> None:
         self.bot.add_view(AgreeButton(self))
-        attach_config_group(self.bot, "gdpr", "The data agreement (admins)", {
-            "post": ("Post the data agreement with its I Agree button", self.post_agreement),
-        })
+        add_config_group(self.bot, GDPRCommands(self))
 
     async def unload(self) -> None:
-        detach_config_group(self.bot, "gdpr")
+        remove_config_group(self.bot, "gdpr")
 
     # --- the protocol, for this cog's own table ----------------------------------------------------------
 
@@ -141,11 +148,8 @@ class GDPRCog(HearthCog, name="GDPR"):
 
     # --- the agreement -------------------------------------------------------------------------------
 
-    async def post_agreement(self, interaction: discord.Interaction,
-                             channel: discord.TextChannel | None = None) -> None:
+    async def post_agreement(self, interaction: discord.Interaction, channel: discord.TextChannel | None) -> None:
         """/config gdpr post: the agreement embed with its I Agree button."""
-        if not interaction.permissions.manage_guild:
-            raise app_commands.MissingPermissions(["manage_guild"])
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel):
             raise BadInput("Pick a text channel for the agreement.", example="/config gdpr post channel:#welcome")

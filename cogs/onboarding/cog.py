@@ -16,6 +16,7 @@ from cogs.onboarding.engine import Engine
 from cogs.onboarding.flow import LANGUAGE_NAMES, MODES, parse_languages
 from cogs.onboarding.views import ITEMS, MODAL_ID, modal_answer
 from utils.cog_base import HearthCog
+from utils.config_group import add_config_group, remove_config_group
 from utils.gdpr import ErasureReport, jsonable, rows_affected
 from utils.settings_registry import SettingSpec, SettingType
 
@@ -66,17 +67,12 @@ class OnboardingCog(HearthCog, name="Onboarding"):
 
     async def load(self) -> None:
         self.bot.add_dynamic_items(*ITEMS)
-        parent = self.bot.tree.get_command("config")
-        if parent is None:
-            log.warning("The config cog is not loaded: /config onboarding is unavailable")
-        else:
-            self.group = OnboardingCommands(self)
-            parent.add_command(self.group)  # type: ignore[union-attr]
+        self.group = OnboardingCommands(self)
+        add_config_group(self.bot, self.group)
 
     async def unload(self) -> None:
-        parent = self.bot.tree.get_command("config")
-        if parent is not None and self.group is not None:
-            parent.remove_command(self.group.name)  # type: ignore[union-attr]
+        if self.group is not None:
+            remove_config_group(self.bot, self.group.name)
         self.bot.remove_dynamic_items(*ITEMS)
 
     @commands.Cog.listener()

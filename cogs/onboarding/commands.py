@@ -30,10 +30,11 @@ from cogs.onboarding.flow import (
     personal_questions,
 )
 from cogs.onboarding.views import panel_message, rule_embed
+from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput, UserFacingError, missing_permission_message
 
 if TYPE_CHECKING:
-    from cogs.onboarding.cog import OnboardingCog
+    pass
 
 URL = re.compile(r"^https?://\S{1,500}$")
 CLEAR = "-"
@@ -89,17 +90,8 @@ def _describe_rule(r: Rule) -> str:
     return f"**R{r.id}** {discord.utils.escape_markdown(r.title)}{state}{pictures}"
 
 
-class OnboardingCommands(app_commands.Group, name="onboarding", description="New-member onboarding (admins)"):
+class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-member onboarding (admins)"):
     """The `/config onboarding` subgroup; `self.cog` is the onboarding cog."""
-
-    def __init__(self, cog: OnboardingCog) -> None:
-        super().__init__()
-        self.cog = cog
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if not interaction.permissions.manage_guild:
-            raise app_commands.MissingPermissions(["manage_guild"])
-        return True
 
     # --- helpers ---------------------------------------------------------------------------------------
 

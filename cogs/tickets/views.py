@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from utils.command_tree import send_ephemeral
-from utils.errors import UserFacingError, describe_error
+from utils.command_tree import report_failure
+from utils.errors import UserFacingError
 from utils.owned_view import OwnedView
 
 if TYPE_CHECKING:
@@ -23,15 +23,6 @@ DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 1000
 REASON_MAX = 500
 
 
-async def report_failure(interaction: discord.Interaction, error: Exception, what: str) -> None:
-    """Tell the member what went wrong (ephemerally) and log it, as the command tree does for commands."""
-    reply = describe_error(error)
-    if isinstance(error, UserFacingError):
-        log.info("%s refused for user %s: %s", what, interaction.user.id, reply.text)
-    else:
-        log.error("Internal error %s in %s (guild %s, user %s)", reply.reference, what, interaction.guild_id,
-                  interaction.user.id, exc_info=error)
-    await send_ephemeral(interaction, reply.text)
 
 
 def _cog(interaction: discord.Interaction) -> TicketsCog:

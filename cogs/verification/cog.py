@@ -18,6 +18,7 @@ from cogs.verification.service import CLEANUP, VerificationService
 from cogs.verification.views import DYNAMIC_ITEMS
 from gpt.service import LLMService
 from utils.cog_base import HearthCog
+from utils.config_group import add_config_group, remove_config_group
 from utils.gdpr import ErasureReport, jsonable, rows_affected
 from utils.settings_registry import SettingSpec, SettingType, int_range
 
@@ -72,17 +73,12 @@ class VerificationCog(HearthCog, name="Verification"):
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         self.bot.timers.register(CLEANUP, self.service.run_cleanup, on_skip=self.service.run_cleanup,
                                  describe=self.service.describe)
-        parent = self.bot.tree.get_command("config")
-        if parent is None:
-            log.warning("The config cog is not loaded: /config verification is unavailable")
-        else:
-            self.group = VerificationCommands(self)
-            parent.add_command(self.group)  # type: ignore[union-attr]
+        self.group = VerificationCommands(self)
+        add_config_group(self.bot, self.group)
 
     async def unload(self) -> None:
-        parent = self.bot.tree.get_command("config")
-        if parent is not None and self.group is not None:
-            parent.remove_command(self.group.name)  # type: ignore[union-attr]
+        if self.group is not None:
+            remove_config_group(self.bot, self.group.name)
         self.bot.timers.unregister(CLEANUP)
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         await self.llm.close()

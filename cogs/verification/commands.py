@@ -15,25 +15,17 @@ from discord import app_commands
 from cogs.verification import repo
 from cogs.verification.service import LABELS, NONE
 from cogs.verification.views import panel_view
+from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput, UserFacingError, permission_name
 
 if TYPE_CHECKING:
-    from cogs.verification.cog import VerificationCog
+    pass
 
 PANEL_NEEDS = ("view_channel", "send_messages", "embed_links")
 
 
-class VerificationCommands(app_commands.Group, name="verification", description="Payment verification (admins)"):
+class VerificationCommands(AdminConfigGroup, name="verification", description="Payment verification (admins)"):
     """The `/config verification` subgroup; `self.cog` is the verification cog."""
-
-    def __init__(self, cog: VerificationCog) -> None:
-        super().__init__()
-        self.cog = cog
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if not interaction.permissions.manage_guild:
-            raise app_commands.MissingPermissions(["manage_guild"])
-        return True
 
     @app_commands.command(name="setup", description="The verified role, reviewers, where channels and logs go")
     @app_commands.describe(verified_role="Role granted to verified members", reviewer_role="Role that reviews "

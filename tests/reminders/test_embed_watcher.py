@@ -31,13 +31,20 @@ def _proposals(hearth: Hearth, staff):
     return [m for m in hearth.discord.messages_in(staff) if m.embeds and m.embeds[0]["title"].startswith("📅")]
 
 
+async def _proposal(hearth: Hearth, staff):
+    """The newest proposal, waiting for it event-driven (posting it is the last step of the bot's handler)."""
+    return await hearth.discord.wait_for_message(
+        staff, lambda m: bool(m.embeds) and m.embeds[0]["title"].startswith("📅"))
+
+
 async def test_discord_timestamp_embed_from_another_bot(watched) -> None:
     hearth, events, staff, event_bot = watched
     g = hearth.guild
     embed = {"title": "Community Game Night", "description": f"Starts <t:{int(EVENT.timestamp())}:F>",
              "fields": [{"name": "Location", "value": "Voice lounge"}]}
     announcement = await hearth.discord.say(events, event_bot, "", embeds=[embed])
-    [proposal] = _proposals(hearth, staff)
+    proposal = await _proposal(hearth, staff)
+    assert len(_proposals(hearth, staff)) == 1
     assert proposal.embeds[0]["title"] == "📅 Community Game Night"
     fields = {f["name"]: f["value"] for f in proposal.embeds[0]["fields"]}
     assert fields["When"].startswith(f"<t:{int(EVENT.timestamp())}:F>") and fields["Where"] == "Voice lounge"
@@ -55,7 +62,8 @@ async def test_plain_text_announcement_and_ignore(watched) -> None:
     hearth, events, staff, _ = watched
     g = hearth.guild
     await hearth.discord.say(events, g.member, "**Book club** — 12/06/2026 at 20:00\n📍 Library, room 2")
-    [proposal] = _proposals(hearth, staff)
+    proposal = await _proposal(hearth, staff)
+    assert len(_proposals(hearth, staff)) == 1
     assert proposal.embeds[0]["title"] == "📅 Book club — 12/06/2026 at 20:00"
     assert {f["name"]: f["value"] for f in proposal.embeds[0]["fields"]}["Where"] == "Library, room 2"
     await hearth.discord.click(proposal, "Ignore", user=g.moderator)
@@ -75,7 +83,8 @@ async def test_only_staff_decide_and_buttons_survive_a_restart(watched) -> None:
     hearth, events, staff, _ = watched
     g = hearth.guild
     await hearth.discord.say(events, g.member, "Quiz 2026-06-12 20:00")
-    [proposal] = _proposals(hearth, staff)
+    proposal = await _proposal(hearth, staff)
+    assert len(_proposals(hearth, staff)) == 1
     refused = await hearth.discord.click(proposal, "Create reminder", user=g.member)
     assert refused.text.startswith("Only staff")
     await hearth.restart()
@@ -87,7 +96,7 @@ async def test_editing_offers_an_update_and_deleting_cancels(watched) -> None:
     hearth, events, staff, _ = watched
     g = hearth.guild
     announcement = await hearth.discord.say(events, g.member, "Quiz 2026-06-12 20:00")
-    await hearth.discord.click(_proposals(hearth, staff)[0], "Create reminder", user=g.moderator)
+    await hearth.discord.click(await _proposal(hearth, staff), "Create reminder", user=g.moderator)
     await hearth.discord.edit_message(announcement, "Quiz moved to 2026-06-13 20:00")
     update = await hearth.discord.wait_for_message(
         staff, lambda m: bool(m.embeds) and "changed" in (m.embeds[0].get("description") or ""))
@@ -111,8 +120,8 @@ async def test_llm_reads_only_what_the_parser_cannot(watched, llm) -> None:
     await hearth.discord.say(events, g.member, "Movie night next Friday, after dinner, usual place on stage!")
     assert len(llm.completions) == 1
     assert "Movie night next Friday" in llm.completions[0].prompt_text
-    proposal = _proposals(hearth, staff)[-1]
-    assert proposal.embeds[0]["title"] == "📅 Movie night"
+    proposal = await hearth.discord.wait_for_message(
+        staff, lambda m: bool(m.embeds) and m.embeds[0]["title"] == "📅 Movie night")
     when = {f["name"]: f["value"] for f in proposal.embeds[0]["fields"]}["When"]
     assert when.startswith(f"<t:{int(datetime(2026, 6, 12, 19, tzinfo=UTC).timestamp())}:F>")
     # System calls are not charged to the member who posted the announcement.

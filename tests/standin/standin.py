@@ -29,6 +29,24 @@ _token_counter = itertools.count(1)
 _HANDLER_TASKS = ("discord.py: ", "CommandTree-invoker", "discord-ui-view-dispatch", "discord-ui-modal-dispatch")
 
 
+def _handler_stacks() -> str:
+    """Where the still-running handler tasks are waiting, for the SettleTimeout message."""
+    lines = []
+    for task in asyncio.all_tasks():
+        if not task.done() and task.get_name().startswith(_HANDLER_TASKS):
+            frames, awaited = [], task.get_coro()
+            while awaited is not None and len(frames) < 25:  # follow the await chain down to where it waits
+                frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "gi_frame", None)
+                if frame is None:
+                    frames.append(repr(awaited)[:80])
+                    break
+                frames.append(f"{frame.f_code.co_filename.rsplit('/', 2)[-1]}:{frame.f_lineno} {frame.f_code.co_name}")
+                awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "gi_yieldfrom", None)
+            where = " -> ".join(frames)
+            lines.append(f"\n  {task.get_name()}: {where}")
+    return "".join(lines)
+
+
 class SettleTimeout(AssertionError):
     """The bot did not become idle in time."""
 
@@ -283,9 +301,11 @@ class StandIn(UserActions):
                 continue
             quiet = 0
             if loop.time() > deadline:
-                raise SettleTimeout(f"bot still busy after {timeout}s: {reasons}")
-            only_timers = all("timers due" in r for r in reasons)
-            await asyncio.sleep(0.001 if only_timers else 0)
+                raise SettleTimeout(f"bot still busy after {timeout}s: {reasons}{_handler_stacks()}")
+            # Yield without spinning when the bot is only waiting (timers, handler tasks on I/O or threads, probes):
+            # a busy loop here would hold the GIL and starve the bot's worker threads.
+            runnable = any("callbacks ready" in r or "gateway events pending" in r for r in reasons)
+            await asyncio.sleep(0 if runnable else 0.001)
 
     # -- world shortcuts ---------------------------------------------------------------
     def add_guild(self, name: str = "Test Guild", **kw: Any) -> GuildState:
