@@ -78,6 +78,8 @@ class GuildSettings:
         self.clock = clock
         self.on_change = on_change  # told (guild id, changed scope/key pairs) after each committed change
         self._cache: dict[int, dict[tuple[str, str], Any]] = {}
+        self._versions: dict[int, int] = {}  # bumped by every invalidation, so a slow read cannot cache stale rows
+        self._all_version = 0
 
     def spec(self, scope: str, key: str) -> SettingSpec:
         """The declared setting, or `UnknownSetting`."""
@@ -90,9 +92,12 @@ class GuildSettings:
         """Every value stored for the guild (not the defaults), from the cache when possible."""
         cached = self._cache.get(guild_id)
         if cached is None:
+            version = (self._versions.get(guild_id, 0), self._all_version)
             rows = await self.pool.fetch("SELECT scope, key, value FROM bot_settings WHERE guild_id = $1", guild_id)
             cached = {(row["scope"], row["key"]): row["value"] for row in rows}
-            self._cache[guild_id] = cached
+            # A change committed while this read was under way makes the rows stale: use them, don't keep them.
+            if (self._versions.get(guild_id, 0), self._all_version) == version:
+                self._cache[guild_id] = cached
         return cached
 
     async def get(self, guild_id: int, scope: str, key: str) -> Any:
@@ -105,8 +110,10 @@ class GuildSettings:
         """Forget cached values of one guild (or all guilds)."""
         if guild_id is None:
             self._cache.clear()
+            self._all_version += 1
         else:
             self._cache.pop(guild_id, None)
+            self._versions[guild_id] = self._versions.get(guild_id, 0) + 1
 
     async def set(self, guild_id: int, scope: str, key: str, value: Any, *, changed_by: int | None,
                   change_type: str | None = None) -> Change:

@@ -27,6 +27,7 @@ class PremiumGuard:
         self.pool = pool
         self.clock = clock
         self._cache: dict[tuple[str, int, int], tuple[float, Any]] = {}
+        self._generation = 0  # bumped by invalidate(): a read that started before keeps its answer out of the cache
 
     async def tier(self, user_id: int, guild_id: int) -> str | None:
         """The user's active premium tier in this guild (monthly, yearly, lifetime), or None (free)."""
@@ -45,12 +46,15 @@ class PremiumGuard:
     def invalidate(self) -> None:
         """Forget every cached answer (a subscription changed)."""
         self._cache.clear()
+        self._generation += 1
 
     async def _cached(self, key: tuple[str, int, int], load: Any) -> Any:
         hit = self._cache.get(key)
         now = time.monotonic()
         if hit is not None and hit[0] > now:
             return hit[1]
+        generation = self._generation
         value = await load()
-        self._cache[key] = (now + CACHE_SECONDS, value)
+        if generation == self._generation:
+            self._cache[key] = (now + CACHE_SECONDS, value)
         return value

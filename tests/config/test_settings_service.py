@@ -150,3 +150,28 @@ async def test_apply_is_all_or_nothing(store: GuildSettings, clean_db) -> None:
 async def test_unknown_setting(store: GuildSettings) -> None:
     with pytest.raises(UnknownSetting):
         await store.get(1, "system", "nope")
+
+
+async def test_a_read_overtaken_by_a_change_is_not_cached(store: GuildSettings, clean_db) -> None:
+    import asyncio
+
+    started, release = asyncio.Event(), asyncio.Event()
+    real_fetch = store.pool.fetch
+
+    async def slow_fetch(*args):
+        rows = await real_fetch(*args)  # the rows as they were before the change below
+        started.set()
+        await release.wait()
+        return rows
+
+    store.pool.fetch = slow_fetch  # type: ignore[method-assign]
+    try:
+        reader = asyncio.create_task(store.get(1, "system", "timezone"))
+        await started.wait()
+        store.pool.fetch = real_fetch  # type: ignore[method-assign]
+        await store.set(1, "system", "timezone", "Asia/Tokyo", changed_by=1)
+        release.set()
+        assert await reader == "UTC"  # the slow read answers with what it saw …
+        assert await store.get(1, "system", "timezone") == "Asia/Tokyo"  # … but did not cache it
+    finally:
+        store.pool.fetch = real_fetch  # type: ignore[method-assign]
