@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+class GuildUnavailable(RuntimeError):
+    """The reminder's guild is not in the bot's cache right now; the job is retried later."""
+
+
 class ReminderSender:
     """The handlers of `reminder` jobs."""
 
@@ -81,11 +85,14 @@ class ReminderSender:
 
     async def _post(self, reminder: repo.Reminder, phase: str, job: Job) -> discord.Message | None:
         guild = self.bot.get_guild(reminder.guild_id)
-        channel = guild.get_channel(reminder.channel_id) if guild else None
-        if guild is None or not isinstance(channel, discord.TextChannel):
-            if guild is not None:
-                await post_to_log(self.bot, guild, content=f"⚠️ Reminder #{reminder.id} ({reminder.name}) could "
-                                  "not be posted: its channel no longer exists. Edit it with `/reminder edit`.")
+        if guild is None:
+            # Not in this process's cache (unavailable during a Discord outage, or the bot left): nothing is marked
+            # as sent; the timers service retries with back-off and gives up after its last attempt.
+            raise GuildUnavailable(f"guild {reminder.guild_id} is not available to post reminder #{reminder.id}")
+        channel = guild.get_channel(reminder.channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            await post_to_log(self.bot, guild, content=f"⚠️ Reminder #{reminder.id} ({reminder.name}) could "
+                              "not be posted: its channel no longer exists. Edit it with `/reminder edit`.")
             return None
         moment = reminder.event_time if phase in ("pre", "start") and reminder.event_time else job.due_at
         image = bool(reminder.image_url) and reminder.created_by is not None and await self.bot.premium.is_premium(

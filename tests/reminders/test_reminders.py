@@ -266,3 +266,17 @@ async def test_timezone_change_moves_weekly_reminders(brussels: Hearth) -> None:
     await hearth.discord.slash("config set", user=g.admin, guild=g.guild, scope="system", key="timezone",
                                value="Asia/Tokyo")
     assert await hearth.db.fetchval("SELECT due_at FROM timers WHERE kind = 'reminder'") == _utc(2026, 6, 2, 0)
+
+
+async def test_a_guild_that_is_not_available_is_retried_not_marked_sent(brussels: Hearth, caplog) -> None:
+    hearth = brussels
+    hearth.clock.set(datetime(2026, 6, 1, 9, tzinfo=UTC))
+    rid = await hearth.db.fetchval(
+        "INSERT INTO reminders (guild_id, name, channel_id, time, call_time, days) "
+        "VALUES (999, 'elsewhere', 1, '12:00', '12:00', ARRAY['0','1','2','3','4','5','6']) RETURNING id")
+    await hearth.bot.timers.schedule(999, "reminder", f"{rid}:repeat", datetime(2026, 6, 1, 10, tzinfo=UTC),
+                                     {"reminder_id": rid, "phase": "repeat"})
+    await _at(hearth, datetime(2026, 6, 1, 10, tzinfo=UTC))
+    assert await hearth.db.fetchval("SELECT last_sent_at FROM reminders WHERE id = $1", rid) is None
+    row = await hearth.db.fetchrow("SELECT due_at, attempts FROM timers WHERE key = $1", f"{rid}:repeat")
+    assert (row["due_at"], row["attempts"]) == (datetime(2026, 6, 1, 10, 1, tzinfo=UTC), 1)  # retried in a minute

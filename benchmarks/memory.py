@@ -1,0 +1,300 @@
+"""Memory of one Hearth process holding a large Discord world in its cache.
+
+    python benchmarks/memory.py [--guilds 2500] [--channels 50] [--roles 20] [--members 100] [--target-mb 500]
+
+The bot is built by the project's factory (`utils.hearth_bot.create_bot`, the one `bot.py` uses) with Hearth's
+intents (`default_intents()`: guilds, members, message content, ...) and discord.py's default member cache flags
+for those intents; every cog is loaded (cogs open their database pools lazily) on a fresh database migrated to
+head, on the embedded PostgreSQL under .test-data/bench. It connects to the Discord stand-in (tests/standin),
+which sends READY and one GUILD_CREATE per guild, every guild with `--channels` text channels, `--roles` roles
+(counting @everyone and the bot's managed role) and `--members` members (counting the bot and the owner; every
+member is a distinct user, the worst case for the user cache).
+
+The stand-in runs in a child process so that its own copy of the world (and the gateway frames it keeps for
+RESUME) does not count in the bot's resident memory: the figures are those of the bot process alone, as in
+production. Prints resident memory (VmRSS) before connecting (cogs loaded), after READY with every guild, the
+difference and the peak (VmHWM); what the bot's cache holds; the time to READY; PASS when resident memory after
+READY is below --target-mb; and, for a world smaller than --extrapolate-to guilds, a linear extrapolation,
+labelled as such.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import logging
+import multiprocessing
+import os
+import resource
+import sys
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import asyncpg  # noqa: E402
+import discord  # noqa: E402
+import discord.gateway  # noqa: E402
+import discord.http  # noqa: E402
+import yarl  # noqa: E402
+
+from utils.config import Settings  # noqa: E402
+from utils.db import Database  # noqa: E402
+from utils.embedded_db import EmbeddedPostgres, ensure_database, quote_identifier  # noqa: E402
+from utils.hearth_bot import create_bot, default_intents  # noqa: E402
+from utils.migrations import upgrade_to_head  # noqa: E402
+
+DATABASE = "hearth_bench_memory"
+MB = 1024 * 1024
+
+
+def memory_kib(field: str = "VmRSS") -> int:
+    """A memory figure of this process in KiB from /proc/self/status (VmRSS now, VmHWM peak)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # peak only, KiB on Linux
+
+
+def mb(kib: float) -> str:
+    return f"{kib / 1024:,.1f} MB"
+
+
+# -- the stand-in, in its own process ------------------------------------------------------------------------------
+
+
+def build_world(standin: Any, guilds: int, channels: int, roles: int, members: int) -> None:
+    """Add the guilds with the stand-in's own builders (before the server starts, so nothing is emitted)."""
+    world = standin.world
+    everything = world.channels
+    extra_roles = max(roles - 2, 0)  # @everyone and the bot's managed role come with every guild
+    extra_members = max(members - 2, 0)  # so do the bot and the owner
+    for g in range(guilds):
+        guild = standin.add_guild(f"Guild {g}", owner=f"owner{g}")
+        # GuildState._add_channel numbers a channel by counting every channel of the world (a scan of
+        # world.channels), which makes building 125,000 channels quadratic. Each guild's channels are built
+        # against an empty dict and merged afterwards: same objects, same per-guild positions, linear time.
+        world.channels = {}
+        for c in range(channels):
+            guild.add_text_channel(f"channel-{c}")
+        everything.update(world.channels)
+        world.channels = everything
+        made = [guild.add_role(f"role-{r}") for r in range(extra_roles)]
+        for m in range(extra_members):
+            picked = [made[m % len(made)], made[(m * 7 + 3) % len(made)]] if made else []
+            guild.add_member(f"g{g}m{m}", roles=list(dict.fromkeys(picked)))
+
+
+def standin_process(pipe: Connection, guilds: int, channels: int, roles: int, members: int) -> None:
+    """Child process: build the world, serve it, report, stop when the parent says so."""
+    asyncio.run(_serve_standin(pipe, guilds, channels, roles, members))
+
+
+async def _serve_standin(pipe: Connection, guilds: int, channels: int, roles: int, members: int) -> None:
+    from tests.standin import StandIn
+
+    standin = StandIn()
+    started = time.perf_counter()
+    build_world(standin, guilds, channels, roles, members)
+    built = time.perf_counter() - started
+    identify_seconds: list[float] = []
+    identify = standin.gateway._identify
+
+    def timed_identify(conn: Any, data: dict[str, Any]) -> None:  # READY + every GUILD_CREATE, serialised
+        began = time.perf_counter()
+        identify(conn, data)
+        identify_seconds.append(time.perf_counter() - began)
+
+    standin.gateway._identify = timed_identify  # type: ignore[method-assign]
+    await standin.start()
+    pipe.send({"base_url": standin.world.base_url, "gateway_url": standin.world.gateway_url,
+               "build_seconds": built, "rss_kib": memory_kib()})
+    await asyncio.get_running_loop().run_in_executor(None, pipe.recv)  # wait for "stop"
+    pipe.send({"identify_seconds": identify_seconds, "rss_kib": memory_kib(),
+               "unimplemented": sorted(standin.http.unimplemented)})
+    await standin.close()
+
+
+# -- the bot, in this process --------------------------------------------------------------------------------------
+
+
+async def fresh_database(server: EmbeddedPostgres) -> str:
+    conn = await asyncpg.connect(server.uri("postgres"))
+    await conn.execute("DROP DATABASE IF EXISTS " + quote_identifier(DATABASE) + " WITH (FORCE)")
+    await conn.close()
+    await ensure_database(server.uri("postgres"), DATABASE)
+    url = server.uri(DATABASE)
+    await upgrade_to_head(url)
+    return url
+
+
+async def measure(url: str, standin: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """Connect a Hearth bot to the stand-in; memory and timings around READY."""
+    # What StandIn.connect patches in the bot's process: Discord's REST base and gateway address.
+    discord.http.Route.BASE = f"{standin['base_url']}/api/v10"
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(standin["gateway_url"])
+    settings = Settings(_env_file=None, api_enabled=False, sync_commands=False)
+    database = Database(url, max_connections=settings.db_max_connections, command_timeout=settings.db_command_timeout,
+                        acquire_timeout=settings.db_acquire_timeout)
+    bot = create_bot(settings, database, guild_ready_timeout=args.guild_ready_timeout)
+    if bot.intents != default_intents():
+        raise RuntimeError("the factory no longer uses default_intents(): this benchmark would not measure Hearth")
+    figures: dict[str, Any] = {"intents": bot.intents, "member_cache_flags": bot._connection.member_cache_flags}
+    ready = asyncio.Event()
+    setup_hook = bot.setup_hook
+
+    async def measured_setup_hook() -> None:  # cogs loaded, gateway not yet connected
+        await setup_hook()
+        gc.collect()
+        figures["rss_before"] = memory_kib()
+        figures["connect_at"] = time.perf_counter()
+
+    async def on_ready() -> None:
+        figures["ready_at"] = time.perf_counter()
+        ready.set()
+
+    # Bot-side timings: when READY arrived, when the last GUILD_CREATE was parsed, and the time spent parsing
+    # GUILD_CREATEs into the cache (discord.py calls ConnectionState.parsers[event] for every dispatch).
+    parsers = bot._connection.parsers
+    figures["guild_create_seconds"] = 0.0
+
+    def timed(event: str, parse: Any) -> Any:
+        def wrapper(data: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return parse(data)
+            finally:
+                done = time.perf_counter()
+                figures.setdefault(f"{event}_first", began)
+                figures[f"{event}_last"] = done
+                if event == "GUILD_CREATE":
+                    figures["guild_create_seconds"] += done - began
+        return wrapper
+
+    for event in ("READY", "GUILD_CREATE"):
+        parsers[event] = timed(event, parsers[event])
+    bot.setup_hook = measured_setup_hook  # type: ignore[method-assign]
+    bot.add_listener(on_ready, "on_ready")
+    gc.collect()
+    figures["rss_start"] = memory_kib()
+    runner = asyncio.create_task(bot.start("benchmark.token"), name="hearth-bot")
+    deadline = time.perf_counter() + args.ready_timeout
+    try:
+        while not ready.is_set():
+            if runner.done():
+                raise RuntimeError("the bot stopped while connecting") from runner.exception()
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"not ready after {args.ready_timeout:.0f}s ({len(bot.guilds)} guilds cached)")
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(1.0)  # let on_ready listeners (timers dispatcher, cogs) run
+        gc.collect()
+        figures["rss_ready"] = memory_kib()
+        figures["rss_peak"] = memory_kib("VmHWM")
+        figures["guilds"] = sum(1 for g in bot.guilds if not g.unavailable)  # READY lists them unavailable first
+        figures["members"] = sum(len(g.members) for g in bot.guilds)
+        figures["channels"] = sum(len(g.channels) for g in bot.guilds)
+        figures["roles"] = sum(len(g.roles) for g in bot.guilds)
+        figures["users"] = len(bot.users)
+        figures["cogs"] = len(bot.cogs)
+        figures["cog_failures"] = dict(bot.cog_failures)
+    finally:
+        await bot.close()
+        try:
+            await asyncio.wait_for(runner, 10)
+        except Exception:
+            runner.cancel()
+    return figures
+
+
+def report(args: argparse.Namespace, bot: dict[str, Any], standin: dict[str, Any], final: dict[str, Any]) -> bool:
+    before, after = bot["rss_before"], bot["rss_ready"]
+    delta = after - before
+    print(f"world: {args.guilds} guilds x ({args.channels} text channels, {args.roles} roles, {args.members} members)"
+          f" = {args.guilds * args.members:,} members")
+    print(f"  intents: {bot['intents'].value} (guilds={bot['intents'].guilds}, members={bot['intents'].members}, "
+          f"message_content={bot['intents'].message_content}, presences={bot['intents'].presences}); "
+          f"member cache flags: {bot['member_cache_flags']!r}")
+    print(f"  stand-in (child process): world built in {standin['build_seconds']:.1f}s; READY + GUILD_CREATEs "
+          f"serialised in {sum(final['identify_seconds']):.1f}s; stand-in RSS {mb(final['rss_kib'])}")
+    if final["unimplemented"]:
+        print(f"  WARNING: the bot called routes the stand-in does not implement: {final['unimplemented']}")
+    print(f"  cogs loaded: {bot['cogs']}; failed: {bot['cog_failures'] or 'none'}")
+    print(f"resident memory of the bot process: at start {mb(bot['rss_start'])}; before connecting (cogs loaded) "
+          f"{mb(before)}; after READY {mb(after)}; difference {mb(delta)} "
+          f"({delta * 1024 / max(args.guilds, 1) / 1024:,.1f} KB per guild); peak {mb(bot['rss_peak'])}")
+    print(f"cache: {bot['guilds']:,} guilds, {bot['members']:,} members, {bot['channels']:,} channels, "
+          f"{bot['roles']:,} roles, {bot['users']:,} users")
+    to_guilds = bot.get("GUILD_CREATE_last", bot["ready_at"]) - bot["connect_at"]
+    to_ready = bot["ready_at"] - bot["connect_at"]
+    print(f"time: last GUILD_CREATE parsed {to_guilds:.1f}s after connecting; on_ready after {to_ready:.1f}s "
+          f"(includes discord.py's guild_ready_timeout of {args.guild_ready_timeout:g}s after the last GUILD_CREATE)")
+    if "READY_first" in bot and "GUILD_CREATE_last" in bot:  # timed by wrappers around discord.py's parsers
+        print(f"  of which: connect -> READY received {bot['READY_first'] - bot['connect_at']:.1f}s (the stand-in "
+              f"serialises READY and every GUILD_CREATE before sending the first); READY -> last GUILD_CREATE parsed "
+              f"{bot['GUILD_CREATE_last'] - bot['READY_first']:.1f}s, {bot['guild_create_seconds']:.1f}s of it in "
+              f"discord.py's GUILD_CREATE parser; last GUILD_CREATE -> on_ready "
+              f"{bot['ready_at'] - bot['GUILD_CREATE_last']:.1f}s")
+    passed = after < args.target_mb * 1024 and bot["guilds"] == args.guilds
+    print(f"{'PASS' if passed else 'FAIL'}: resident memory after READY {mb(after)} "
+          f"{'<' if after < args.target_mb * 1024 else '>='} {args.target_mb} MB target "
+          f"({bot['guilds']:,}/{args.guilds:,} guilds cached)")
+    target = args.extrapolate_to
+    if target and target != args.guilds:
+        estimate = before + delta * target / args.guilds
+        print(f"EXTRAPOLATION (not measured; linear in guilds from this run): {target:,} guilds -> about "
+              f"{mb(estimate)} resident after READY ({'below' if estimate < args.target_mb * 1024 else 'above'} "
+              f"the {args.target_mb} MB target); time to cache every guild about "
+              f"{to_guilds * target / args.guilds:.0f}s")
+    return passed
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--guilds", type=int, default=2500)
+    parser.add_argument("--channels", type=int, default=50, help="text channels per guild")
+    parser.add_argument("--roles", type=int, default=20, help="roles per guild, @everyone and the bot's role included")
+    parser.add_argument("--members", type=int, default=100, help="members per guild, the bot and owner included")
+    parser.add_argument("--target-mb", type=int, default=500)
+    parser.add_argument("--extrapolate-to", type=int, default=2500, help="guilds to extrapolate to (0 = no)")
+    parser.add_argument("--guild-ready-timeout", type=float, default=2.0,
+                        help="discord.py's wait for further GUILD_CREATEs before on_ready (its default: 2s)")
+    parser.add_argument("--ready-timeout", type=float, default=1800.0, help="give up after this many seconds")
+    args = parser.parse_args()
+    if min(args.guilds, args.channels, args.members) < 1 or args.roles < 2 or args.members < 2:
+        parser.error("need at least 1 guild, 1 channel, 2 roles and 2 members")
+    os.environ.setdefault("LC_ALL", "C.UTF-8")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    server = EmbeddedPostgres(ROOT / ".test-data" / "bench")
+    await asyncio.to_thread(server.start)
+    context = multiprocessing.get_context("spawn")
+    pipe, child_end = context.Pipe()
+    child = context.Process(target=standin_process, name="discord-standin", daemon=True,
+                            args=(child_end, args.guilds, args.channels, args.roles, args.members))
+    try:
+        url = await fresh_database(server)
+        child.start()
+        print(f"building the stand-in's world ({args.guilds} guilds) in a child process ...", flush=True)
+        standin = await asyncio.to_thread(pipe.recv)
+        bot = await measure(url, standin, args)
+        pipe.send("stop")
+        final = await asyncio.to_thread(pipe.recv)
+        passed = report(args, bot, standin, final)
+    finally:
+        child.join(10)
+        if child.is_alive():
+            child.terminate()
+        await asyncio.to_thread(server.stop)
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
