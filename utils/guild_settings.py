@@ -8,6 +8,7 @@ change invalidates the guild's cache. Each change is one transaction: the value 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,7 @@ from typing import Any
 
 from utils.clock import Clock
 from utils.db import HearthPool
+from utils.notify import notify
 from utils.settings_registry import SettingSpec, SettingsRegistry
 
 
@@ -68,6 +70,9 @@ _HISTORY_COUNT = "SELECT count(*) FROM settings_history "
 _HISTORY_FILTER = "WHERE guild_id = $1 AND ($2::text IS NULL OR scope = $2) AND ($3::text IS NULL OR key = $3) "
 
 
+NOTIFY_CHANNEL = "hearth_settings"
+
+
 class GuildSettings:
     """Read and change guild settings through the registry, with a per-guild cache."""
 
@@ -77,6 +82,7 @@ class GuildSettings:
         self.pool = pool
         self.clock = clock
         self.on_change = on_change  # told (guild id, changed scope/key pairs) after each committed change
+        self.instance = uuid.uuid4().hex[:12]  # tells this process's own notifications from other processes' ones
         self._cache: dict[int, dict[tuple[str, str], Any]] = {}
         self._versions: dict[int, int] = {}  # bumped by every invalidation, so a slow read cannot cache stale rows
         self._all_version = 0
@@ -150,11 +156,25 @@ class GuildSettings:
                     history_id = await conn.fetchval(_INSERT_HISTORY, guild_id, spec.scope, spec.key, old,
                                                      json.dumps(value), spec.type.value, changed_by, now, kind)
                     applied.append(Change(spec, old, value, history_id))
+                # Other bot processes drop their cached copy when this transaction commits.
+                keys = ";".join(f"{c.spec.scope}.{c.spec.key}" for c in applied)
+                await notify(conn, NOTIFY_CHANNEL, f"{guild_id}|{self.instance}|{keys}")
         finally:
             self.invalidate(guild_id)
         if self.on_change is not None and applied:
             self.on_change(guild_id, [(c.spec.scope, c.spec.key) for c in applied])
         return applied
+
+    def on_notification(self, payload: str) -> None:
+        """A change committed by any process (LISTEN/NOTIFY): forget the guild's cached values; for another
+        process's change, also tell this process's listeners (`on_change`) which settings changed."""
+        guild, _, rest = payload.partition("|")
+        instance, _, keys = rest.partition("|")
+        if not guild.isdigit():
+            return
+        self.invalidate(int(guild))
+        if instance != self.instance and self.on_change is not None and keys:
+            self.on_change(int(guild), [tuple(key.split(".", 1)) for key in keys.split(";")])  # type: ignore[misc]
 
     async def history(self, guild_id: int, *, scope: str | None = None, key: str | None = None,
                       limit: int = 10, offset: int = 0) -> tuple[list[HistoryEntry], int]:

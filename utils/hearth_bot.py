@@ -18,12 +18,13 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from utils import message_pipeline
+from utils import message_pipeline, notify
 from utils.clock import Clock
 from utils.command_tree import HearthCommandTree
 from utils.config import Settings
 from utils.db import Database
 from utils.guild_log import post_to_log
+from utils.guild_settings import NOTIFY_CHANNEL as SETTINGS_CHANNEL
 from utils.guild_settings import GuildSettings
 from utils.http_api import HttpApi
 from utils.premium_guard import PremiumGuard
@@ -135,6 +136,9 @@ class HearthBot(commands.Bot):
                 self.settings_registry, pool, self.clock,
                 on_change=lambda guild_id, keys: self.dispatch("hearth_settings_changed", guild_id, keys))
             self._premium = PremiumGuard(pool, self.clock)
+            # Settings changed by another bot process reach this one through LISTEN/NOTIFY.
+            await notify.subscribe(self, SETTINGS_CHANNEL, self._guild_settings.on_notification,
+                                   self._guild_settings.invalidate)
             self._timers = TimerService(await self.db.create_pool("timers", 3), self.clock,
                                         grace=self._late_job_grace, report_skipped=self._report_skipped_jobs)
         return await self.load_cogs()
@@ -189,6 +193,7 @@ class HearthBot(commands.Bot):
             await self._timers.stop()
         await self.api.stop()
         await super().close()
+        await notify.unsubscribe(self, SETTINGS_CHANNEL)
         await self.db.close_all()
         self._guild_settings = self._premium = self._timers = None
 
