@@ -118,12 +118,12 @@ async def set_order(conn: Any, guild_id: int, kind: str, ids: list[int]) -> None
     """Number the guild's rules or questions 1, 2, … in the order of `ids` (call inside a transaction).
 
     The (guild_id, order) unique constraint is checked row by row, so the rows first move out of the way."""
-    table, column = _ORDER_TABLES[kind]
-    await conn.execute(f"UPDATE {table} SET {column} = -{column} - 1000000 WHERE guild_id = $1", guild_id)
-    await conn.execute(
-        f"UPDATE {table} AS t SET {column} = v.position, updated_at = now() "
-        "FROM unnest($2::int[]) WITH ORDINALITY AS v(id, position) WHERE t.guild_id = $1 AND t.id = v.id",
-        guild_id, ids)
+    table, column = _ORDER_TABLES[kind]  # identifiers from an allow-list, never from input
+    move_away = "UPDATE " + table + " SET " + column + " = -" + column + " - 1000000 WHERE guild_id = $1"
+    renumber = ("UPDATE " + table + " AS t SET " + column + " = v.position, updated_at = now() "
+                "FROM unnest($2::int[]) WITH ORDINALITY AS v(id, position) WHERE t.guild_id = $1 AND t.id = v.id")
+    await conn.execute(move_away, guild_id)
+    await conn.execute(renumber, guild_id, ids)
 
 
 # --- responses ---------------------------------------------------------------------------------------------

@@ -129,7 +129,7 @@ async def open_list(executor: Any, guild_id: int, limit: int = 25) -> list[Verif
 
 async def export_member(executor: Any, user_id: int) -> list[Any]:
     """The user's own verifications."""
-    return await executor.fetch(f"SELECT {_COLUMNS} FROM verification_tickets WHERE user_id = $1 ORDER BY id",
+    return await executor.fetch("SELECT " + _COLUMNS + " FROM verification_tickets WHERE user_id = $1 ORDER BY id",
                                 user_id)
 
 
