@@ -69,3 +69,18 @@ async def test_without_a_secret_the_endpoints_refuse(hearth: Hearth) -> None:
         revoke = await client.post("/webhooks/revoke-reflection", content=body, headers=headers)
     assert response.status_code == revoke.status_code == 503
     assert await hearth.db.fetchval("SELECT count(*) FROM app_reflections") == 0
+
+
+async def test_malformed_and_oversized_bodies_are_refused(api) -> None:
+    hearth, client = api
+    stamp = int(time.time())
+    for raw in (b"not json", json.dumps(["a", "list"]).encode(), json.dumps({"user_id": "42", "reflection_id": "r"})
+                .encode(), json.dumps({"user_id": 42, "reflection_id": "r", "content": "text"}).encode()):
+        headers = {"X-Hearth-Timestamp": str(stamp), "X-Hearth-Signature": sign(SECRET, stamp, raw)}
+        response = await client.post("/webhooks/app-reflections", content=raw, headers=headers)
+        assert response.status_code == 400, raw
+        stamp += 1  # a fresh signature each time: these are refused for their content, not as replays
+    huge = json.dumps({"user_id": 1, "reflection_id": "x", "content": {"t": "x" * 70_000}}).encode()
+    headers = {"X-Hearth-Timestamp": str(stamp), "X-Hearth-Signature": sign(SECRET, stamp, huge)}
+    assert (await client.post("/webhooks/app-reflections", content=huge, headers=headers)).status_code == 413
+    assert await hearth.db.fetchval("SELECT count(*) FROM app_reflections") == 0
