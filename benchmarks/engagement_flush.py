@@ -34,14 +34,13 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import asyncpg  # noqa: E402
 
 from cogs.engagement.buffer import EngagementBuffer  # noqa: E402
 from cogs.engagement.cog import EngagementCog  # noqa: E402
 from cogs.engagement.settings import SETTINGS  # noqa: E402
 from utils.clock import Clock  # noqa: E402
 from utils.db import Database  # noqa: E402
-from utils.embedded_db import EmbeddedPostgres, ensure_database, quote_identifier  # noqa: E402
+from utils.embedded_db import EmbeddedPostgres, recreate_database  # noqa: E402
 from utils.guild_settings import GuildSettings  # noqa: E402
 from utils.message_pipeline import MessageContext  # noqa: E402
 from utils.migrations import upgrade_to_head  # noqa: E402
@@ -72,10 +71,8 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 async def fresh_database(server: EmbeddedPostgres) -> str:
-    conn = await asyncpg.connect(server.uri("postgres"))
-    await conn.execute("DROP DATABASE IF EXISTS " + quote_identifier(DB_NAME) + " WITH (FORCE)")
-    await conn.close()
-    await ensure_database(server.uri("postgres"), DB_NAME)
+    """An empty database for this benchmark, migrated to head."""
+    await recreate_database(server.uri("postgres"), DB_NAME)
     url = server.uri(DB_NAME)
     await upgrade_to_head(url)
     return url

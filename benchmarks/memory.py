@@ -36,7 +36,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import asyncpg  # noqa: E402
 import discord  # noqa: E402
 import discord.gateway  # noqa: E402
 import discord.http  # noqa: E402
@@ -44,7 +43,7 @@ import yarl  # noqa: E402
 
 from utils.config import Settings  # noqa: E402
 from utils.db import Database  # noqa: E402
-from utils.embedded_db import EmbeddedPostgres, ensure_database, quote_identifier  # noqa: E402
+from utils.embedded_db import EmbeddedPostgres, recreate_database  # noqa: E402
 from utils.hearth_bot import create_bot, default_intents  # noqa: E402
 from utils.migrations import upgrade_to_head  # noqa: E402
 
@@ -127,10 +126,8 @@ async def _serve_standin(pipe: Connection, guilds: int, channels: int, roles: in
 
 
 async def fresh_database(server: EmbeddedPostgres) -> str:
-    conn = await asyncpg.connect(server.uri("postgres"))
-    await conn.execute("DROP DATABASE IF EXISTS " + quote_identifier(DATABASE) + " WITH (FORCE)")
-    await conn.close()
-    await ensure_database(server.uri("postgres"), DATABASE)
+    """An empty database for this benchmark, migrated to head."""
+    await recreate_database(server.uri("postgres"), DATABASE)
     url = server.uri(DATABASE)
     await upgrade_to_head(url)
     return url

@@ -31,7 +31,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import asyncpg  # noqa: E402
 import discord  # noqa: E402
 
 from cogs.automod import repo as automod_repo  # noqa: E402
@@ -42,7 +41,7 @@ from cogs.custom_commands.cog import CustomCommandsCog  # noqa: E402
 from utils.clock import ManualClock  # noqa: E402
 from utils.config import Settings  # noqa: E402
 from utils.db import Database  # noqa: E402
-from utils.embedded_db import EmbeddedPostgres, ensure_database, quote_identifier  # noqa: E402
+from utils.embedded_db import EmbeddedPostgres, recreate_database  # noqa: E402
 from utils.errors import BadInput  # noqa: E402
 from utils.guild_settings import GuildSettings  # noqa: E402
 from utils.message_pipeline import MessagePipeline  # noqa: E402
@@ -86,10 +85,8 @@ def make_message(state: Any, channel: Any, message_id: int, user_id: int, conten
 
 
 async def fresh_database(server: EmbeddedPostgres) -> str:
-    conn = await asyncpg.connect(server.uri("postgres"))
-    await conn.execute("DROP DATABASE IF EXISTS " + quote_identifier(DB_NAME) + " WITH (FORCE)")
-    await conn.close()
-    await ensure_database(server.uri("postgres"), DB_NAME)
+    """An empty database for this benchmark, migrated to head."""
+    await recreate_database(server.uri("postgres"), DB_NAME)
     url = server.uri(DB_NAME)
     await upgrade_to_head(url)
     return url

@@ -28,13 +28,12 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import asyncpg  # noqa: E402
 
 from cogs.reminders.planner import JOB_KIND  # noqa: E402
 from cogs.reminders.sender import ReminderSender  # noqa: E402
 from utils.clock import Clock  # noqa: E402
 from utils.db import Database  # noqa: E402
-from utils.embedded_db import EmbeddedPostgres, ensure_database, quote_identifier  # noqa: E402
+from utils.embedded_db import EmbeddedPostgres, recreate_database  # noqa: E402
 from utils.guild_settings import GuildSettings  # noqa: E402
 from utils.migrations import upgrade_to_head  # noqa: E402
 from utils.premium_guard import PremiumGuard  # noqa: E402
@@ -55,10 +54,8 @@ class RecordingSender(ReminderSender):
 
 
 async def fresh_database(server: EmbeddedPostgres) -> str:
-    conn = await asyncpg.connect(server.uri("postgres"))
-    await conn.execute("DROP DATABASE IF EXISTS " + quote_identifier("hearth_bench") + " WITH (FORCE)")
-    await conn.close()
-    await ensure_database(server.uri("postgres"), "hearth_bench")
+    """An empty database for this benchmark, migrated to head."""
+    await recreate_database(server.uri("postgres"), "hearth_bench")
     url = server.uri("hearth_bench")
     await upgrade_to_head(url)
     return url

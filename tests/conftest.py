@@ -16,7 +16,7 @@ import asyncpg
 import pytest
 
 from utils.db import Database, HearthPool
-from utils.embedded_db import EmbeddedPostgres, ensure_database, quote_identifier
+from utils.embedded_db import EmbeddedPostgres, ensure_database, quote_identifier, recreate_database
 from utils.migrations import upgrade_to_head
 
 pytest_plugins = ["tests.standin.plugin", "tests.hearth_harness", "tests.llm_standin", "tests.stripe_standin.plugin"]
@@ -36,8 +36,7 @@ def pg_server() -> Iterator[EmbeddedPostgres]:
 
 async def create_database(server: EmbeddedPostgres, name: str) -> str:
     """(Re)create an empty database on the test cluster and return its URL."""
-    await drop_database(server, name)
-    await ensure_database(server.uri("postgres"), name)
+    await recreate_database(server.uri("postgres"), name)
     return server.uri(name)
 
 

@@ -29,6 +29,17 @@ class Hearth:
     db: HearthPool  # the test's own pool, to seed rows and read what the bot wrote
     make_bot: Callable[..., HearthBot]
 
+    async def connect_llm(self, llm: Any, **options: Any) -> HearthBot:
+        """Restart with AI configured against the LLM stand-in; settling then also waits for its requests."""
+        bot = await self.restart(openai_api_key="sk-test", openai_base_url=llm.base_url, **options)
+        if not any(getattr(check, "llm_standin", None) is llm for check in self.discord.busy_checks):
+            def llm_busy() -> str | None:
+                return f"{llm.in_flight} LLM request(s)" if llm.in_flight else None
+
+            llm_busy.llm_standin = llm  # type: ignore[attr-defined]
+            self.discord.busy_checks.append(llm_busy)
+        return bot
+
     async def restart(self, **options: Any) -> HearthBot:
         """Replace the running bot with a fresh one (same database, same Discord state)."""
         new = self.make_bot(**options)

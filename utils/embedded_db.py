@@ -95,3 +95,14 @@ async def ensure_database(server_uri: str, database: str) -> None:
             log.info("Created database %s", database)
     finally:
         await conn.close()
+
+
+async def recreate_database(server_uri: str, database: str) -> None:
+    """Drop `database` (closing its connections) and create it empty, on the server at `server_uri`
+    (for tests and benchmarks that need a fresh database)."""
+    conn = await asyncpg.connect(server_uri)
+    try:
+        await conn.execute("DROP DATABASE IF EXISTS " + quote_identifier(database) + " WITH (FORCE)")
+    finally:
+        await conn.close()
+    await ensure_database(server_uri, database)

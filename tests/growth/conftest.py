@@ -16,9 +16,7 @@ from utils.db import HearthPool
 @pytest_asyncio.fixture(loop_scope="session")
 async def ai(hearth: Hearth, llm: LLMStandIn) -> Hearth:
     """The hearth fixture, restarted with OPENAI_API_KEY and OPENAI_BASE_URL pointing at the stand-in."""
-    await hearth.restart(openai_api_key="sk-test", openai_base_url=llm.base_url)
-    # Settling waits for LLM requests too (the reply follows them).
-    hearth.discord.busy_checks.append(lambda: f"{llm.in_flight} LLM request(s)" if llm.in_flight else None)
+    await hearth.connect_llm(llm)
     return hearth
 
 

@@ -69,7 +69,7 @@ async def test_checkin_replies_privately_stores_and_shares_without_pings(ai: Hea
 async def test_share_button_works_after_a_restart(ai: Hearth, llm: LLMStandIn) -> None:
     g = ai.guild
     result = await open_and_submit(ai, g.member)
-    await ai.restart(openai_api_key="sk-test", openai_base_url=llm.base_url)
+    await ai.connect_llm(llm)
     shared = await ai.discord.click(result, "Share publicly", user=g.member)
     assert ai.discord.last_message(g.general).content.startswith(f"🌱 **Growth check-in from <@{g.member.id}>**")
     assert [b["label"] for b in shared.message.buttons()] == ["Shared"]

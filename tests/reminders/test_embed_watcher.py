@@ -112,8 +112,7 @@ async def test_editing_offers_an_update_and_deleting_cancels(watched) -> None:
 async def test_llm_reads_only_what_the_parser_cannot(watched, llm) -> None:
     hearth, events, staff, _ = watched
     g = hearth.guild
-    await hearth.restart(openai_api_key="sk-test", openai_base_url=llm.base_url)
-    hearth.discord.busy_checks.append(lambda: f"{llm.in_flight} LLM request(s)" if llm.in_flight else None)
+    await hearth.connect_llm(llm)
     await hearth.discord.say(events, g.member, "Quiz 2026-06-12 20:00")  # the parser reads this one
     assert llm.completions == []
     llm.reply_json({"is_event": True, "title": "Movie night", "start": "2026-06-12T21:00", "location": "Stage"})
@@ -130,8 +129,7 @@ async def test_llm_reads_only_what_the_parser_cannot(watched, llm) -> None:
 
 async def test_llm_outage_means_no_proposal_and_nothing_else(watched, llm) -> None:
     hearth, events, staff, _ = watched
-    await hearth.restart(openai_api_key="sk-test", openai_base_url=llm.base_url)
-    hearth.discord.busy_checks.append(lambda: f"{llm.in_flight} LLM request(s)" if llm.in_flight else None)
+    await hearth.connect_llm(llm)
     llm.fail(500, times=10)
     await hearth.discord.say(events, hearth.guild.member, "Movie night next Friday, after dinner, usual place!")
     assert _proposals(hearth, staff) == []

@@ -63,8 +63,7 @@ async def desk(hearth: Hearth) -> Desk:
 @pytest_asyncio.fixture(loop_scope="session")
 async def ai_desk(hearth: Hearth, llm: LLMStandIn) -> Desk:
     """The desk with AI configured against the LLM stand-in."""
-    await hearth.restart(openai_api_key="sk-test", openai_base_url=llm.base_url)
-    hearth.discord.busy_checks.append(lambda: f"{llm.in_flight} LLM request(s)" if llm.in_flight else None)
+    await hearth.connect_llm(llm)
     return await _desk(hearth)
 
 

@@ -47,8 +47,7 @@ async def seed_premium(hearth: Hearth, guild_id: int, user_id: int) -> None:
 
 
 async def make_desk(hearth: Hearth, llm: LLMStandIn, *, premium: bool = True) -> Desk:
-    await hearth.restart(openai_api_key="sk-test", openai_base_url=llm.base_url)
-    hearth.discord.busy_checks.append(lambda: f"{llm.in_flight} LLM request(s)" if llm.in_flight else None)
+    await hearth.connect_llm(llm)
     g = hearth.guild
     guild = g.guild
     verified_role = guild.add_role("Verified", [])
