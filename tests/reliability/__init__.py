@@ -1,0 +1,1 @@
+"""Issue 10: faults injected, hostile input, several bot processes."""
