@@ -96,6 +96,10 @@ DATABASE_ERRORS = (
 )
 
 
+DISCORD_UNAVAILABLE = ("Discord is having trouble right now and didn't accept my request, even after retrying. "
+                       "Please try again in a minute.")
+
+
 def missing_permission_message(error: discord.Forbidden) -> str:
     """Turn a 403 from Discord into: which permission the bot lacks, for what, and where."""
     response = getattr(error, "response", None)
@@ -147,6 +151,9 @@ def describe_error(error: BaseException) -> ErrorReply:
         return ErrorReply(missing_permission_message(original))
     if isinstance(original, DATABASE_ERRORS):
         return ErrorReply(DatabaseUnavailable().message)
+    if isinstance(original, discord.DiscordServerError | discord.RateLimited):
+        # discord.py already retried: Discord itself is having trouble, nothing on our side is broken.
+        return ErrorReply(DISCORD_UNAVAILABLE)
     reference = secrets.token_hex(4)
     return ErrorReply(
         f"Something went wrong on my side (reference `{reference}`). "

@@ -2,6 +2,7 @@
 
 Never raises for Discord problems: it returns a sentence for the admin instead (no log channel set, the
 channel is gone, a permission is missing), so a command can finish its work and still say what went wrong.
+A log channel the bot may not post in is paused through `utils.channel_access` (the owner is told once by DM).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from utils.errors import missing_permission_message
+from utils.channel_access import ChannelBlocked
 
 if TYPE_CHECKING:
     from utils.hearth_bot import HearthBot
@@ -30,9 +31,10 @@ async def post_to_log(bot: HearthBot, guild: discord.Guild, *, content: str | No
         return (f"The log channel (id {channel_id}) no longer exists: set a new one with "
                 "`/config set scope:system key:log_channel`.")
     try:
-        await channel.send(content=content, embed=embed, allowed_mentions=discord.AllowedMentions.none())
-    except discord.Forbidden as exc:
-        return f"I couldn't post in the log channel {channel.mention}: {missing_permission_message(exc)}"
+        await bot.channel_access.send(channel, what="a log entry", content=content, embed=embed,
+                                      allowed_mentions=discord.AllowedMentions.none())
+    except ChannelBlocked as exc:
+        return f"I couldn't post in the log channel {channel.mention}: {exc.problem}"
     except discord.HTTPException as exc:
         log.warning("Posting to the log channel of guild %s failed: %s", guild.id, exc)
         return f"I couldn't post in the log channel {channel.mention} (Discord answered {exc.status})."

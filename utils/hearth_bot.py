@@ -19,6 +19,7 @@ import discord
 from discord.ext import commands
 
 from utils import message_pipeline, notify
+from utils.channel_access import ChannelAccess
 from utils.clock import Clock
 from utils.command_tree import HearthCommandTree
 from utils.config import Settings
@@ -98,6 +99,9 @@ class HearthBot(commands.Bot):
         self.api = HttpApi(VERSION)
         # One on_message path for automod, custom commands, engagement and the embed watcher.
         self.pipeline = message_pipeline.attach(self)
+        # Background posts to channels the bot may not post in: one notice, then paused until permissions change.
+        self.channel_access = ChannelAccess(self)
+        self.channel_access.attach()
         self.cog_package = cog_package
         self.cog_names = select_cogs(discover_cogs(cog_package), cogs if cogs is not None else settings.cogs)
         self.cog_failures: dict[str, str] = {}

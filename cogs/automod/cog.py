@@ -25,9 +25,10 @@ from cogs.automod.stats import StatsBuffer
 from cogs.automod.violations import Violations
 from gpt.service import LLMService
 from utils import notify
+from utils.channel_access import ChannelBlocked
 from utils.cog_base import HearthCog
 from utils.config_group import add_config_group, remove_config_group
-from utils.errors import DATABASE_ERRORS, missing_permission_message
+from utils.errors import DATABASE_ERRORS
 from utils.gdpr import ErasureReport
 from utils.message_pipeline import ORDER_AUTOMOD, MessageContext, attach
 from utils.notify import GuildCache
@@ -185,9 +186,10 @@ class AutomodCog(HearthCog, name="Automod"):
         if not isinstance(channel, discord.TextChannel):
             return
         try:
-            await channel.send(embed=embed, view=view or discord.utils.MISSING,
-                               allowed_mentions=discord.AllowedMentions.none())
-        except discord.Forbidden as exc:
-            log.warning("Guild %s: cannot post to the automod log: %s", guild.id, missing_permission_message(exc))
+            await self.bot.channel_access.send(channel, what="an automod log entry", embed=embed,
+                                               view=view or discord.utils.MISSING,
+                                               allowed_mentions=discord.AllowedMentions.none())
+        except ChannelBlocked:
+            pass  # the admins were told once; entries wait until the channel works again (the rows are kept)
         except discord.HTTPException as exc:
             log.warning("Guild %s: posting to the automod log failed: %s", guild.id, exc)

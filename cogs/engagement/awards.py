@@ -14,7 +14,7 @@ import discord
 from cogs.engagement import repo
 from cogs.engagement.rules import local_day, next_weekly, week_bounds, week_start
 from cogs.engagement.settings import AWARDS, SCOPE
-from utils.errors import missing_permission_message
+from utils.channel_access import ChannelBlocked
 from utils.guild_log import post_to_log
 from utils.timers import Job
 
@@ -77,11 +77,11 @@ class AwardsMixin:
             channel = guild.get_channel(channel_id) if guild and channel_id else None
             if results and isinstance(channel, discord.TextChannel):
                 try:
-                    posted = await channel.send(embed=self._awards_embed(guild, monday, results),
-                                                allowed_mentions=discord.AllowedMentions.none())
-                except discord.Forbidden as exc:
-                    await post_to_log(self.bot, guild, content="⚠️ The weekly awards could not be posted in "
-                                      f"{channel.mention}: {missing_permission_message(exc)}")
+                    posted = await self.bot.channel_access.send(
+                        channel, what="the weekly awards", embed=self._awards_embed(guild, monday, results),
+                        allowed_mentions=discord.AllowedMentions.none())
+                except ChannelBlocked:
+                    pass  # the admins were told once; the week is recorded as handled (no message id)
             elif results and guild is not None:
                 await post_to_log(self.bot, guild, content=(
                     f"⚠️ The weekly awards channel (id {channel_id}) no longer exists: set a new one with "

@@ -14,6 +14,7 @@ from discord import app_commands
 from cogs.engagement import repo
 from cogs.engagement.rules import weighted_pick
 from cogs.engagement.settings import SCOPE
+from utils.channel_access import ChannelBlocked
 from utils.errors import BadInput, permission_name
 from utils.guild_log import post_to_log
 from utils.timers import Job
@@ -175,8 +176,12 @@ class ChallengesMixin:
         if isinstance(channel, discord.TextChannel):
             try:
                 # Mention the winner only: a ping is the point of winning.
-                await channel.send(text, allowed_mentions=discord.AllowedMentions(
-                    users=[discord.Object(winner)] if winner else False))
+                await self.bot.channel_access.send(
+                    channel, what=f"the result of challenge #{row['id']}", content=text,
+                    allowed_mentions=discord.AllowedMentions(users=[discord.Object(winner)] if winner else False))
+            except ChannelBlocked as exc:  # the admins were told once; keep the result in the log
+                await post_to_log(self.bot, guild, content=f"⚠️ The result of challenge #{row['id']} could not be "
+                                  f"posted in {channel.mention} ({exc.problem}):\n{text}"[:2000])
             except discord.HTTPException as exc:
                 await post_to_log(self.bot, guild, content=f"⚠️ The result of challenge #{row['id']} could not be "
                                   f"posted in {channel.mention} ({exc.status}):\n{text}"[:2000])

@@ -38,7 +38,7 @@ from cogs.onboarding.views import (
     step_message,
 )
 from utils import gdpr
-from utils.errors import missing_permission_message
+from utils.channel_access import ChannelBlocked
 from utils.guild_log import post_to_log
 
 if TYPE_CHECKING:
@@ -141,10 +141,11 @@ class Engine:
                     "(`/config set scope:onboarding key:welcome_channel`), so they got no onboarding prompt."]
         content, embed, view = intro_message(guild, text, gdpr_pending=pending, mention=member)
         try:
-            await channel.send(content=content, embed=embed, view=view,
-                               allowed_mentions=discord.AllowedMentions(users=[member]))
-        except discord.Forbidden as exc:
-            return [f"I couldn't DM {member.mention} nor post in {channel.mention}: {missing_permission_message(exc)}"]
+            await self.bot.channel_access.send(channel, what=f"the welcome prompt of {member.mention}",
+                                               content=content, embed=embed, view=view,
+                                               allowed_mentions=discord.AllowedMentions(users=[member]))
+        except ChannelBlocked as exc:
+            return [f"I couldn't DM {member.mention} nor post in {channel.mention}: {exc.problem}"]
         except discord.HTTPException as exc:
             return [f"I couldn't DM {member.mention} nor post in {channel.mention} (Discord answered {exc.status})."]
         return []
@@ -366,9 +367,10 @@ class Engine:
         channel = guild.get_channel(channel_id) if channel_id else None
         if isinstance(channel, discord.TextChannel):
             try:
-                await channel.send(embed=embed, allowed_mentions=discord.AllowedMentions.none())
+                await self.bot.channel_access.send(channel, what="an onboarding summary", embed=embed,
+                                                   allowed_mentions=discord.AllowedMentions.none())
                 return
-            except discord.HTTPException as exc:
+            except (ChannelBlocked, discord.HTTPException) as exc:  # the summary goes to the log channel instead
                 log.warning("Guild %s: cannot post the onboarding summary of %s in %s: %s", guild.id, member.id,
                             channel.id, exc)
         problem = await post_to_log(self.bot, guild, embed=embed)

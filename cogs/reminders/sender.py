@@ -2,8 +2,9 @@
 
 Idempotent: `last_sent_at` records the occurrence a post was made for (its due time), so a job retried after a
 crash between the post and the end of the job does not post twice. A channel the bot may not post in is
-reported to the log channel and that occurrence is skipped (no retry storm); other Discord errors are retried
-by the timers service.
+paused through `utils.channel_access` (the admins are told once) and that occurrence is skipped, so no job
+retries against Discord; other Discord errors are retried by the timers service, and a weekly reminder whose
+last attempt failed moves on to its next occurrence instead of being dropped.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ import discord
 from cogs.reminders import repo
 from cogs.reminders.posting import allowed_mentions_for, reminder_embed
 from cogs.reminders.schedule import next_occurrence
-from utils.errors import missing_permission_message
+from utils.channel_access import ChannelBlocked
 from utils.guild_log import post_to_log
-from utils.timers import Job
+from utils.timers import MAX_ATTEMPTS, Job
 
 if TYPE_CHECKING:
     from utils.db import HearthPool
@@ -52,7 +53,15 @@ class ReminderSender:
             return None  # deleted meanwhile
         already_sent = reminder.last_sent_at is not None and reminder.last_sent_at >= job.due_at
         if not already_sent:
-            message = await self._post(reminder, phase, job)
+            try:
+                message = await self._post(reminder, phase, job)
+            except discord.HTTPException as exc:
+                if phase != "repeat" or job.attempts < MAX_ATTEMPTS:
+                    raise  # the timers service retries with back-off (nothing was posted, nothing is recorded)
+                # Discord kept failing through every attempt: this occurrence is lost, the weekly reminder is not.
+                log.warning("Reminder #%s: occurrence %s not posted after %d attempts (%s); moving to the next one",
+                            reminder.id, job.due_at, job.attempts, exc)
+                return await self._next(reminder, after=max(job.due_at, self.bot.clock.now()))
             fields: dict[str, object] = {"last_sent_at": job.due_at}
             if phase == "pre" and message is not None:
                 fields["sent_message_id"] = message.id
@@ -99,14 +108,15 @@ class ReminderSender:
             reminder.created_by, guild.id)
         creator = guild.get_member(reminder.created_by) if reminder.created_by else None
         try:
-            return await channel.send(
+            return await self.bot.channel_access.send(
+                channel, what=f"reminder #{reminder.id} ({reminder.name})",
                 content=reminder.message or None,
                 embed=reminder_embed(reminder, phase, moment, image=image, late_by=job.late_by),
                 allowed_mentions=allowed_mentions_for(creator, channel),
             )
-        except discord.Forbidden as exc:
-            await post_to_log(self.bot, guild, content=f"⚠️ Reminder #{reminder.id} ({reminder.name}) was not "
-                              f"posted in {channel.mention}: {missing_permission_message(exc)}")
+        except ChannelBlocked as exc:
+            # The admins were told once; this occurrence is skipped (recorded as handled), the next one is planned.
+            log.info("Reminder #%s: occurrence %s skipped: %s", reminder.id, job.due_at, exc.problem)
             return None
 
     async def _finish_event(self, reminder: repo.Reminder) -> None:

@@ -21,7 +21,8 @@ from cogs.reminders.event_parser import Announcement, SpottedEvent, spot_event
 from cogs.reminders.posting import ts
 from gpt.errors import AIDisabled, AINotConfigured
 from gpt.prompts import event_extraction_messages
-from utils.errors import UserFacingError, missing_permission_message
+from utils.channel_access import ChannelBlocked
+from utils.errors import UserFacingError
 from utils.message_pipeline import MessageContext
 
 if TYPE_CHECKING:
@@ -152,10 +153,10 @@ class WatcherMixin:
             embed.add_field(name="Where", value=event.location)
         embed.add_field(name="Announcement", value=message.jump_url, inline=False)
         try:
-            await channel.send(embed=embed, view=view, allowed_mentions=discord.AllowedMentions.none())
-        except discord.Forbidden as exc:
-            log.warning("Guild %s: cannot post an event proposal: %s", message.guild.id,
-                        missing_permission_message(exc))
+            await self.bot.channel_access.send(channel, what="an event proposal", embed=embed, view=view,
+                                               allowed_mentions=discord.AllowedMentions.none())
+        except ChannelBlocked:
+            pass  # the admins were told once; proposals wait until the channel works again
 
     async def watch_stage(self, context: MessageContext) -> None:
         """The watcher's stage in the message pipeline (after automod: a deleted message is not proposed)."""
@@ -199,8 +200,12 @@ class WatcherMixin:
         channel = await self._prompt_channel(guild) if guild and linked else None
         if channel is not None:
             names = ", ".join(f"#{r.id} {r.name}" for r in linked)
-            await channel.send(f"🗑️ The announcement was deleted, so its reminder was cancelled: {names}.",
-                               allowed_mentions=discord.AllowedMentions.none())
+            try:
+                await self.bot.channel_access.send(
+                    channel, what="a cancelled-reminder notice", allowed_mentions=discord.AllowedMentions.none(),
+                    content=f"🗑️ The announcement was deleted, so its reminder was cancelled: {names}.")
+            except ChannelBlocked:
+                pass  # the admins were told once
 
 
 WATCH_ITEMS = (_WatchButton,)

@@ -29,6 +29,7 @@ from cogs.tickets.prompts import (
 from cogs.tickets.views import closed_view, control_view, deflection_view, proposal_view
 from gpt.errors import AIDisabled, AINotConfigured
 from gpt.service import LLMService
+from utils.channel_access import ChannelBlocked
 from utils.errors import UserFacingError, missing_permission_message
 from utils.timers import Job
 
@@ -117,9 +118,9 @@ class TicketService:
                                       "allowed_mentions": NONE}
             if view is not None:
                 kwargs["view"] = view
-            return await channel.send(**kwargs), None
-        except discord.Forbidden as exc:
-            return None, f"I couldn't post in {channel.mention}: {missing_permission_message(exc)}"
+            return await self.bot.channel_access.send(channel, what="a ticket log entry", **kwargs), None
+        except ChannelBlocked as exc:
+            return None, f"I couldn't post in {channel.mention}: {exc.problem}"
         except discord.HTTPException as exc:
             return None, f"I couldn't post in {channel.mention} (Discord answered {exc.status})"
 
@@ -585,13 +586,13 @@ class TicketService:
                 channel = self.channel_of(guild, ticket)
                 if channel is not None:
                     try:
-                        await channel.send(
-                            f"⏰ <@{ticket.user_id}>, we're waiting for your reply. Without one, this ticket closes "
-                            f"automatically <t:{int((since + close).timestamp())}:R>.",
+                        await self.bot.channel_access.send(
+                            channel, what=f"the inactivity warning of ticket #{ticket.id}",
+                            content=f"⏰ <@{ticket.user_id}>, we're waiting for your reply. Without one, this ticket "
+                            f"closes automatically <t:{int((since + close).timestamp())}:R>.",
                             allowed_mentions=_only_user(ticket.user_id))
-                    except discord.Forbidden as exc:
-                        log.warning("Guild %s: ticket #%s warning not sent: %s", guild.id, ticket.id,
-                                    missing_permission_message(exc))
+                    except ChannelBlocked as exc:  # the admins were told once; the auto-close still comes
+                        log.warning("Guild %s: ticket #%s warning not sent: %s", guild.id, ticket.id, exc.problem)
                 await repo.move(self.pool, guild.id, ticket.id, {WAITING}, {"inactivity_warned_at": now}, now)
             return since + close
         return since + warn

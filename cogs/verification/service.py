@@ -26,6 +26,7 @@ from cogs.verification.prompts import ANSWER_KEYS, verification_messages
 from cogs.verification.views import review_view
 from gpt.errors import AIDisabled, AIInvalidResponse, AINotConfigured, AIUnavailable, QuotaExceeded
 from gpt.service import LLMService
+from utils.channel_access import ChannelBlocked
 from utils.errors import UserFacingError, missing_permission_message, permission_name
 from utils.timers import Job
 
@@ -178,10 +179,11 @@ class VerificationService:
             return None
         kwargs.setdefault("allowed_mentions", NONE)
         try:
-            return await channel.send(**kwargs)
+            return await self.bot.channel_access.send(channel, what="a verification log entry", **kwargs)
+        except ChannelBlocked:
+            return None  # the admins were told once
         except discord.HTTPException as exc:
-            problem = missing_permission_message(exc) if isinstance(exc, discord.Forbidden) else exc.text
-            log.warning("Guild %s: could not post to the verification log %s: %s", guild.id, channel.id, problem)
+            log.warning("Guild %s: could not post to the verification log %s: %s", guild.id, channel.id, exc.text)
             return None
 
     # --- starting -------------------------------------------------------------------------------------------------
