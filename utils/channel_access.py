@@ -5,9 +5,10 @@ When Discord answers 403 there, the channel is remembered as blocked (per proces
 in words), the admins are told once — in the log channel, or by DM to the server owner when the log channel is
 the blocked one — and later posts to that channel are skipped without any request to Discord. The block is
 lifted when something that could fix it happens: the channel (or its category) is edited, a role's permissions
-change, the bot's own roles change, or a channel setting is changed with /config; and, as a safety net against a
-missed event, after `BLOCK_EXPIRY` (so at most one probe per expiry). The admins hear about a channel once per
-"broken period": a probe that fails again stays silent, and a successful post ends the period.
+change, the bot's own roles change, or a channel setting is changed with /config. As a safety net against a
+refusal the bot cannot see in its own permission cache, a block also expires after `BLOCK_EXPIRY` (at most one
+probe per expiry). The admins hear about a channel once per "broken period": a probe that fails again stays
+silent, and a successful post ends the period.
 Callers catch `ChannelBlocked` where they used to catch `discord.Forbidden` and move on: a timer job
 finishes (or moves to its next occurrence) instead of retrying against Discord.
 """
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BLOCK_EXPIRY = timedelta(hours=6)  # a safety net: a fix that emitted no event we watch is noticed within this time
+# The safety net for a refusal the permission cache does not explain: at most one probe per channel this often.
+BLOCK_EXPIRY = timedelta(hours=6)
 CHANNEL_TYPES = (SettingType.CHANNEL, SettingType.CHANNELS)
 
 
@@ -64,13 +66,25 @@ class ChannelAccess:
 
     # --- asking and posting -------------------------------------------------------------------------------------
 
-    def blocked(self, channel_id: int) -> Block | None:
-        """The block on `channel_id`, or None when the bot may try to post there."""
+    def blocked(self, channel_id: int, channel: discord.abc.GuildChannel | None = None) -> Block | None:
+        """The block on `channel_id`, or None when the bot may try to post there.
+
+        An expired block is renewed without asking Discord when the bot's own view of its permissions (discord.py's
+        cache, kept current by gateway events) still shows the permission missing; otherwise it is lifted and the
+        next post is the probe."""
         block = self._blocked.get(channel_id)
-        if block is not None and self.bot.clock.now() - block.since >= self.expiry:
-            del self._blocked[channel_id]
-            return None
-        return block
+        if block is None or self.bot.clock.now() - block.since < self.expiry:
+            return block
+        if channel is not None and not self._can_post(channel):
+            block.since = self.bot.clock.now()
+            return block
+        del self._blocked[channel_id]
+        return None
+
+    @staticmethod
+    def _can_post(channel: discord.abc.GuildChannel) -> bool:
+        allowed = channel.permissions_for(channel.guild.me)
+        return allowed.view_channel and allowed.send_messages
 
     async def send(self, channel: discord.abc.GuildChannel, *, what: str, **kwargs: Any) -> discord.Message:
         """`channel.send(**kwargs)` for background work; `what` names the post for the admins' notice.
@@ -79,7 +93,7 @@ class ChannelAccess:
         and tells the admins once). Other Discord errors propagate: 429 and 5xx were already retried by
         discord.py, and the caller decides whether to retry later.
         """
-        block = self.blocked(channel.id)
+        block = self.blocked(channel.id, channel)
         if block is not None:
             self.skipped += 1
             log.info("Guild %s: not posting %s in channel %s: %s", block.guild_id, what, channel.id, block.problem)
