@@ -56,13 +56,14 @@ class ReminderSender:
             try:
                 message = await self._post(reminder, phase, job)
             except discord.HTTPException as exc:
-                if phase != "repeat" or job.attempts < MAX_ATTEMPTS:
+                if job.attempts < MAX_ATTEMPTS:
                     raise  # the timers service retries with back-off (nothing was posted, nothing is recorded)
-                # Discord kept failing through every attempt: this occurrence is lost, the weekly reminder is not.
-                log.warning("Reminder #%s: occurrence %s not posted after %d attempts (%s); moving to the next one",
-                            reminder.id, job.due_at, job.attempts, exc)
-                return await self._next(reminder, after=max(job.due_at, self.bot.clock.now()))
-            fields: dict[str, object] = {"last_sent_at": job.due_at}
+                # Discord kept failing through every attempt: this post is lost, the reminder is not (a weekly one
+                # moves to its next occurrence, a finished event is cleaned up as if it had been posted).
+                log.warning("Reminder #%s: the %s post due %s failed %d times (%s); giving up on this one",
+                            reminder.id, phase, job.due_at, job.attempts, exc)
+                message = None
+            fields: dict[str, object] = {"last_sent_at": job.due_at}  # handled, posted or not
             if phase == "pre" and message is not None:
                 fields["sent_message_id"] = message.id
             await repo.update(self.pool, job.guild_id, reminder.id, fields)
@@ -128,6 +129,6 @@ class ReminderSender:
                 await channel.get_partial_message(reminder.sent_message_id).delete()
             except discord.NotFound:
                 pass  # already deleted by someone
-            except discord.Forbidden as exc:
+            except discord.HTTPException as exc:  # best effort (403, or Discord failing): the event is over anyway
                 log.info("Could not delete the early reminder %s: %s", reminder.sent_message_id, exc)
         await repo.delete(self.pool, reminder.guild_id, reminder.id)

@@ -20,8 +20,10 @@ import pytest
 from tests.automod.conftest import Automod
 from tests.engagement.helpers import cog as engagement
 from tests.hearth_harness import Hearth
+from tests.llm_standin import LLMStandIn
 from tests.standin.models import Channel
 from tests.tickets.conftest import Desk, _desk, open_ticket
+from tests.verification.conftest import make_desk, start, upload
 from utils.channel_access import BLOCK_EXPIRY
 from utils.errors import DISCORD_UNAVAILABLE
 
@@ -352,7 +354,26 @@ async def _trigger_challenge_end(hearth: Hearth, target: Channel, n: int) -> Non
     await _at(hearth, hearth.clock.now() + timedelta(hours=1))
 
 
+async def _prepare_watcher(hearth: Hearth, logs: Channel) -> Channel:
+    g = hearth.guild.guild
+    events, staff = g.add_text_channel("events"), g.add_text_channel("staff")
+    hearth.event_bot = g.add_member("EventBot", bot=True)  # type: ignore[attr-defined]
+    hearth.events = events  # type: ignore[attr-defined]
+    await hearth.discord.settle()
+    await hearth.bot.guild_settings.set(g.id, "reminders", "watch_channels", [events.id], changed_by=1)
+    await hearth.bot.guild_settings.set(g.id, "reminders", "watch_prompt_channel", staff.id, changed_by=1)
+    return staff
+
+
+async def _trigger_watcher(hearth: Hearth, target: Channel, n: int) -> None:
+    """Another bot announces an event in a watched channel: a proposal for staff."""
+    when = int((DAY1 + timedelta(days=10 + n)).timestamp())
+    embed = {"title": f"Game night {n}", "description": f"Starts <t:{when}:F>"}
+    await hearth.discord.say(hearth.events, hearth.event_bot, "", embeds=[embed])  # type: ignore[attr-defined]
+
+
 ROUTES = [
+    Route("event proposal", _prepare_watcher, _trigger_watcher),
     Route("automod log", _prepare_automod, _trigger_automod),
     Route("weekly awards", _prepare_awards, _trigger_awards),
     Route("ticket transcript", _prepare_tickets, _trigger_ticket_transcript),
@@ -381,6 +402,37 @@ async def test_background_route_403_one_notice_paused_then_resumes(hearth: Heart
     await route.trigger(hearth, target, 3)
     delivered = len(_mine(hearth, target)) - mine_before
     assert delivered >= 1 and _posts(hearth, target) == earlier + 1 + delivered  # resumed, every request delivered
+    assert len(_notices(hearth, logs)) == 1
+
+
+async def test_verification_review_requests_403_one_notice_paused_then_resume(hearth: Hearth,
+                                                                              llm: LLMStandIn) -> None:
+    """The review requests go to the verification log channel; the LLM is down, so each needs a reviewer."""
+    d = hearth.discord
+    hearth.clock.set(DAY1)
+    logs = await _logs(hearth)
+    desk = await make_desk(hearth, llm)
+    earlier = _posts(hearth, desk.logs)
+    await _block_by_overwrite(hearth, desk.logs)
+    await d.settle()
+
+    async def review_request(n: int) -> None:
+        member = hearth.guild.guild.add_member(f"verifier{n}")
+        await d.settle()
+        _, channel = await start(desk, member)
+        llm.fail(500, times=3)
+        await upload(desk, channel, member)
+
+    for n in range(3):
+        await review_request(n)
+    assert _posts(hearth, desk.logs) == earlier + 1
+    [notice] = _notices(hearth, logs)
+    assert f"<#{desk.logs.id}>" in notice and "**Send Messages**" in notice
+    _fix_overwrite(hearth, desk.logs)
+    await d.settle()
+    await review_request(3)
+    assert _posts(hearth, desk.logs) == earlier + 2
+    assert "The AI check failed" in str(d.last_message(desk.logs).embeds)
     assert len(_notices(hearth, logs)) == 1
 
 
@@ -458,6 +510,24 @@ async def test_weekly_reminder_survives_discord_failing_every_attempt(hearth: He
     assert await hearth.db.fetchval("SELECT due_at FROM timers WHERE kind = 'reminder'") == DAY1 + timedelta(days=1)
     await _at(hearth, DAY1 + timedelta(days=1))
     assert len(_reminder_posts(hearth, g.general)) == 1
+
+
+async def test_event_reminder_is_cleaned_up_when_discord_fails_every_attempt(hearth: Hearth) -> None:
+    g, d = hearth.guild, hearth.discord
+    hearth.clock.set(DAY1 - timedelta(hours=3))
+    result = await d.slash("reminder add", user=g.owner, guild=g.guild, options={"channel": g.general},
+                           name="Launch", when="2026-06-01 12:00")
+    assert result.text.startswith("✅"), result.text
+    d.fail("POST", f"/channels/{g.general.id}/messages", 500, times=None)
+    for first_try in (DAY1 - timedelta(hours=1), DAY1):  # the early reminder, then the on-time one
+        moment = first_try
+        for wait in (0, 1, 2, 4, 8):
+            moment += timedelta(minutes=wait)
+            await _at(hearth, moment)
+    assert _posts(hearth, g.general) == 50 and d.messages_in(g.general) == []  # 2 posts × 5 attempts × 5 tries
+    # Nothing left behind: no job retrying for ever, no finished event lingering in /reminder list.
+    assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'reminder'") == 0
+    assert await hearth.db.fetchval("SELECT count(*) FROM reminders") == 0
 
 
 # --- a command whose own post keeps failing ----------------------------------------------------------------------
