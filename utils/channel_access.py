@@ -62,7 +62,7 @@ class ChannelAccess:
         self.expiry = expiry
         self._blocked: dict[int, Block] = {}
         self._told: set[int] = set()  # channels the admins were told about and that have not worked since
-        self.skipped = 0  # posts not attempted because their channel was blocked (for tests and the health page)
+        self.skipped = 0  # posts not attempted because their channel was blocked (for tests and diagnostics)
 
     # --- asking and posting -------------------------------------------------------------------------------------
 

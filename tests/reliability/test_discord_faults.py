@@ -496,6 +496,25 @@ async def test_reminder_after_500s_until_discord_py_gives_up_is_retried_and_post
     assert await hearth.db.fetchval("SELECT due_at FROM timers WHERE kind = 'reminder'") == DAY1 + timedelta(days=1)
 
 
+TIMER_ROUTES = [r for r in ROUTES if r.name in ("weekly awards", "ticket inactivity warning")]
+
+
+@pytest.mark.parametrize("route", TIMER_ROUTES, ids=[r.name for r in TIMER_ROUTES])
+async def test_timer_route_after_500s_until_discord_py_gives_up_posts_once(hearth: Hearth, route: Route) -> None:
+    d = hearth.discord
+    hearth.clock.set(DAY1)
+    target = await route.prepare(hearth, await _logs(hearth))
+    mine_before, posts_before = len(_mine(hearth, target)), _posts(hearth, target)
+    d.fail("POST", f"/channels/{target.id}/messages", 500, times=5)
+    await route.trigger(hearth, target, 1)
+    assert len(_mine(hearth, target)) == mine_before and _posts(hearth, target) == posts_before + 5
+    await _at(hearth, hearth.clock.now() + timedelta(minutes=1))  # the timers service's first retry
+    new = _mine(hearth, target)[mine_before:]
+    assert len(new) == 1 and _posts(hearth, target) == posts_before + 6
+    await _at(hearth, hearth.clock.now() + timedelta(minutes=30))
+    assert len(_mine(hearth, target)) == mine_before + 1  # no second copy
+
+
 async def test_weekly_reminder_survives_discord_failing_every_attempt(hearth: Hearth) -> None:
     g, d = hearth.guild, hearth.discord
     hearth.clock.set(DAY1 - timedelta(hours=3))
