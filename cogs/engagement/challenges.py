@@ -78,12 +78,13 @@ class ChallengesMixin:
                                example=f"/challenge end channel:#{channel.name}")
             await self.bot.timers.schedule(guild_id, CHALLENGE_JOB, str(challenge_id), ends_at,
                                            {"challenge_id": challenge_id}, conn=conn)
+            embed = discord.Embed(title=f"🏆 Challenge: {title}", colour=discord.Colour.gold(),
+                                  description=f"{MODES[mode]}.\nEvery message in this channel counts until "
+                                              f"{ts(ends_at)} ({ts(ends_at, 'R')}).")
+            # Announced before the commit: when Discord refuses the post, no silent challenge is left running.
+            await channel.send(embed=embed, allowed_mentions=discord.AllowedMentions.none())
         self.bot.timers.rearm()
         self.challenges[(guild_id, channel.id)] = challenge_id
-        embed = discord.Embed(title=f"🏆 Challenge: {title}", colour=discord.Colour.gold(),
-                              description=f"{MODES[mode]}.\nEvery message in this channel counts until "
-                                          f"{ts(ends_at)} ({ts(ends_at, 'R')}).")
-        await channel.send(embed=embed, allowed_mentions=discord.AllowedMentions.none())
         await interaction.response.send_message(
             f"✅ Challenge #{challenge_id} **{discord.utils.escape_markdown(title)}** started in {channel.mention}; "
             f"it ends {ts(ends_at)}.", ephemeral=True)

@@ -113,6 +113,26 @@ async def test_manual_end_status_and_one_challenge_per_channel(hearth: Hearth) -
     assert sum("is over" in m.content for m in d.messages_in(g.general)) == 1
 
 
+async def test_a_refused_announcement_leaves_no_challenge_running(hearth: Hearth) -> None:
+    """Discord failing on the announcement rolls the challenge back: the admin can simply try again."""
+    import discord
+
+    from utils.errors import DISCORD_UNAVAILABLE
+
+    g, d = hearth.guild, hearth.discord
+    hearth.clock.set(START)
+    d.fail("POST", f"/channels/{g.general.id}/messages", 500, times=None)
+    async with d.expect_errors(discord.DiscordServerError):
+        failed = await _start(hearth, g.general, "leaderboard")
+    assert failed.ephemeral and failed.text == DISCORD_UNAVAILABLE
+    assert await hearth.db.fetchval("SELECT count(*) FROM engagement_challenges") == 0
+    assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'engagement_challenge'") == 0
+    d.http.failures.clear()
+    again = await _start(hearth, g.general, "leaderboard")
+    assert again.text.startswith("✅ Challenge #")
+    assert await hearth.db.fetchval("SELECT count(*) FROM engagement_challenges WHERE active") == 1
+
+
 @pytest.mark.parametrize("duration", ["soon", "0m", "100d"])
 async def test_bad_durations_are_refused(hearth: Hearth, duration: str) -> None:
     with hearth.discord.expect_errors(BadInput):
