@@ -82,17 +82,38 @@ _SCHEDULE = """
 """
 # The earliest moment something can be claimed: a free job's due time or a lease running out (least() skips
 # NULLs). Both sub-queries walk an index, so a table of 100,000 future jobs costs the same as an empty one.
+# The *_SHARDED variants add the shard filter (`set_shards`): only jobs of guilds on this process's shards, by
+# Discord's routing `(guild_id >> 22) % shard_count`. Guild 0 (housekeeping jobs such as the daily clean-ups)
+# gives 0, so those jobs run in the process holding shard 0: once, like every other job.
 _NEXT_DUE = """
     SELECT least(
         (SELECT due_at FROM timers WHERE kind = ANY($1::text[]) AND lease_until IS NULL ORDER BY due_at LIMIT 1),
         (SELECT min(greatest(due_at, lease_until)) FROM timers
          WHERE kind = ANY($1::text[]) AND lease_until IS NOT NULL))
 """
+_NEXT_DUE_SHARDED = """
+    SELECT least(
+        (SELECT due_at FROM timers WHERE kind = ANY($1::text[]) AND lease_until IS NULL
+             AND (guild_id >> 22) % $2::bigint = ANY($3::bigint[])
+         ORDER BY due_at LIMIT 1),
+        (SELECT min(greatest(due_at, lease_until)) FROM timers
+         WHERE kind = ANY($1::text[]) AND lease_until IS NOT NULL
+             AND (guild_id >> 22) % $2::bigint = ANY($3::bigint[])))
+"""
 _CLAIM = """
     UPDATE timers SET lease_token = $2, lease_until = $3, attempts = attempts + 1
     WHERE id IN (
         SELECT id FROM timers
         WHERE kind = ANY($4::text[]) AND due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+        ORDER BY due_at LIMIT $5 FOR UPDATE SKIP LOCKED)
+    RETURNING id, guild_id, kind, key, due_at, payload, attempts
+"""
+_CLAIM_SHARDED = """
+    UPDATE timers SET lease_token = $2, lease_until = $3, attempts = attempts + 1
+    WHERE id IN (
+        SELECT id FROM timers
+        WHERE kind = ANY($4::text[]) AND due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+            AND (guild_id >> 22) % $6::bigint = ANY($7::bigint[])
         ORDER BY due_at LIMIT $5 FOR UPDATE SKIP LOCKED)
     RETURNING id, guild_id, kind, key, due_at, payload, attempts
 """
@@ -116,7 +137,8 @@ _GUILD_JOBS = "SELECT key, due_at FROM timers WHERE kind = $1 AND guild_id = $2"
 
 
 class TimerService:
-    """Schedules jobs and runs them when due, exactly once across processes."""
+    """Schedules jobs and runs them when due, exactly once across processes; with several processes each runs
+    only the jobs of guilds on its own shards (`set_shards`)."""
 
     def __init__(self, pool: HearthPool, clock: Clock, *, grace: Callable[[int], Awaitable[timedelta]] | None = None,
                  report_skipped: SkipReporter | None = None, lease: timedelta = LEASE) -> None:
@@ -131,6 +153,28 @@ class TimerService:
         self._task: asyncio.Task[None] | None = None
         self._running_pass = asyncio.Lock()
         self.wakeups = 0  # dispatcher wake-ups, for the benchmark
+        self.shards: tuple[int, list[int]] | None = None  # (shard count, ids held); None = every job
+
+    def set_shards(self, shard_count: int, shard_ids: list[int]) -> None:
+        """Run only jobs of guilds on `shard_ids` (of `shard_count`): the process's shards, known at on_ready.
+
+        A process holding every shard runs every job (no filter)."""
+        ids = sorted(set(shard_ids))
+        if shard_count < 1 or not ids or not all(0 <= shard < shard_count for shard in ids):
+            raise ValueError(f"shards {ids} do not exist with a shard count of {shard_count}")
+        self.shards = None if ids == list(range(shard_count)) else (shard_count, ids)
+        self.rearm()
+
+    async def _next_due(self) -> datetime | None:
+        if self.shards is None:
+            return await self.pool.fetchval(_NEXT_DUE, list(self._kinds))
+        return await self.pool.fetchval(_NEXT_DUE_SHARDED, list(self._kinds), *self.shards)
+
+    async def _claim(self, now: datetime, token: uuid.UUID) -> list[Any]:
+        args = (now, token, now + self.lease, list(self._kinds), BATCH)
+        if self.shards is None:
+            return await self.pool.fetch(_CLAIM, *args)
+        return await self.pool.fetch(_CLAIM_SHARDED, *args, *self.shards)
 
     # --- registration and scheduling ---------------------------------------------------------------------
 
@@ -198,7 +242,7 @@ class TimerService:
         while True:
             self._wake.clear()
             try:
-                next_due = await self.pool.fetchval(_NEXT_DUE, list(self._kinds))
+                next_due = await self._next_due()
                 if next_due is not None and next_due <= self.clock.now():
                     await self.run_due()
                     backoff = 1.0
@@ -227,7 +271,7 @@ class TimerService:
             while self._kinds:
                 now = self.clock.now()
                 token = uuid.uuid4()
-                rows = await self.pool.fetch(_CLAIM, now, token, now + self.lease, list(self._kinds), BATCH)
+                rows = await self._claim(now, token)
                 if not rows:
                     break
                 await asyncio.gather(*(one(row, token, now) for row in rows))
