@@ -30,6 +30,7 @@ from utils.http_api import HttpApi
 from utils.premium_guard import NOTIFY_CHANNEL as PREMIUM_CHANNEL
 from utils.premium_guard import PremiumGuard
 from utils.settings_registry import SettingsRegistry, system_settings
+from utils.timers import NOTIFY_CHANNEL as TIMERS_CHANNEL
 from utils.timers import TimerService, skipped_summary
 
 log = logging.getLogger(__name__)
@@ -150,6 +151,8 @@ class HearthBot(commands.AutoShardedBot):
             await notify.subscribe(self, PREMIUM_CHANNEL, self._premium.on_notification, self._premium.invalidate)
             self._timers = TimerService(await self.db.create_pool("timers", 3), self.clock,
                                         grace=self._late_job_grace, report_skipped=self._report_skipped_jobs)
+            # A job scheduled by another process may be for this process's shards: wake the dispatcher.
+            await notify.subscribe(self, TIMERS_CHANNEL, self._timers.on_notification, self._timers.rearm)
         return await self.load_cogs()
 
     @property
@@ -213,6 +216,7 @@ class HearthBot(commands.AutoShardedBot):
         await super().close()
         await notify.unsubscribe(self, SETTINGS_CHANNEL)
         await notify.unsubscribe(self, PREMIUM_CHANNEL)
+        await notify.unsubscribe(self, TIMERS_CHANNEL)
         await self.db.close_all()
         self._guild_settings = self._premium = self._timers = None
 

@@ -47,11 +47,12 @@ class HealthCog(HearthCog, name="Health"):
     async def load(self) -> None:
         self.bot.api.include(self.router)
         # One job for all processes ((kind, key) is unique; guild 0 → the process holding shard 0 runs it). The
-        # first run is due now; a run missed during downtime still happens (on_skip = run): it is housekeeping.
+        # first run is a day after the first start (rows are kept 30 days); a run missed during downtime still
+        # happens (on_skip = run): it is housekeeping.
         self.bot.timers.register(CLEANUP_KIND, self.run_cleanup, on_skip=self.run_cleanup,
                                  describe=lambda job: "health history clean-up")
         if await self.bot.timers.due_at(CLEANUP_KIND, "daily") is None:
-            await self.bot.timers.schedule(0, CLEANUP_KIND, "daily", self.bot.clock.now())
+            await self.bot.timers.schedule(0, CLEANUP_KIND, "daily", self.bot.clock.now() + CLEANUP_EVERY)
 
     async def unload(self) -> None:
         self.bot.api.remove(self.router)

@@ -58,13 +58,14 @@ async def test_cleanup_deletes_history_older_than_30_days(database_url: str, cle
         await clean_db.execute(insert, clock.now() - age)
     bot = _bot(database_url, clock)
     async with bot:
-        await bot.prepare()  # the cog schedules its daily clean-up job (one for all processes), due now
-        assert await bot.timers.due_at(CLEANUP_KIND, "daily") == clock.now()
-        assert (await bot.timers.run_due()).ran == 1
-        assert await clean_db.fetchval("SELECT count(*) FROM health_check_history") == 2
+        await bot.prepare()  # the cog schedules its daily clean-up job (one for all processes), first in a day
         assert await bot.timers.due_at(CLEANUP_KIND, "daily") == clock.now() + timedelta(days=1)
+        assert (await bot.timers.run_due()).ran == 0
+        clock.advance(days=1)
+        assert (await bot.timers.run_due()).ran == 1
+        assert await clean_db.fetchval("SELECT count(*) FROM health_check_history") == 2  # the 31-day row went
         await clean_db.execute(insert, clock.now() - timedelta(days=29))
-        clock.advance(days=2)  # the job is a day late (run anyway: housekeeping), the 29-day rows are 31 days old
+        clock.advance(days=3)  # the job is 2 days late (run anyway: housekeeping); the 29-day rows are now 32 and 33
         await bot.timers.run_due()
         assert await bot.timers.due_at(CLEANUP_KIND, "daily") == clock.now() + timedelta(days=1)
         second = _bot(database_url, clock)  # another process loading the cog keeps the one job

@@ -145,6 +145,32 @@ async def test_a_process_holding_every_shard_has_no_filter(clean_db, clock) -> N
             timers.set_shards(count, ids)
 
 
+async def test_a_failing_grace_lookup_fails_the_job_not_the_dispatcher(clean_db, clock) -> None:
+    broken_guilds = {2}
+
+    async def grace(guild_id: int) -> timedelta:
+        if guild_id in broken_guilds:
+            raise RuntimeError("settings unreadable")
+        return timedelta(minutes=10)
+
+    timers, recorder = TimerService(clean_db, clock, grace=grace), Recorder()
+    timers.register("test", recorder)
+    timers.start()
+    try:
+        await timers.schedule(2, "test", "broken guild", clock.now())
+        await timers.schedule(1, "test", "fine guild", clock.now())
+        await timers.idle()
+        assert [key for _, key, _ in recorder.ran] == ["fine guild"]
+        row = await clean_db.fetchrow("SELECT attempts, due_at, lease_until FROM timers WHERE key = 'broken guild'")
+        assert (row["attempts"], row["due_at"], row["lease_until"]) == (1, clock.now() + timedelta(minutes=1), None)
+        broken_guilds.clear()
+        clock.advance(minutes=1)
+        await _clock_seen(timers)  # the dispatcher is alive and retries it
+        assert [key for _, key, _ in recorder.ran] == ["fine guild", "broken guild"]
+    finally:
+        await timers.stop()
+
+
 async def test_a_job_claimed_by_a_dead_process_runs_after_its_lease(clean_db, clock) -> None:
     dead = TimerService(clean_db, clock)
     dead.register("test", Recorder())
