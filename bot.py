@@ -23,7 +23,7 @@ import discord
 from utils.config import ConfigError, Settings, load_settings
 from utils.db import Database
 from utils.embedded_db import EmbeddedPostgres, ensure_database
-from utils.hearth_bot import HearthBot, UnknownCogError, create_bot, discover_cogs, select_cogs
+from utils.hearth_bot import HearthBot, UnknownCogError, create_bot, discover_cogs, select_cogs, shard_options
 from utils.migrations import UnknownRevisionError, upgrade_to_head
 
 log = logging.getLogger("hearth")
@@ -135,7 +135,9 @@ async def serve(settings: Settings, cogs: list[str] | None) -> int:
     try:
         revision = await migrate(handle)
         log.info("Database: %s at revision %s", handle.description, revision)
-        bot = create_bot(settings, build_database(settings, handle.url), cogs=cogs)
+        shards = shard_options(settings)  # SHARD_COUNT / SHARD_IDS; none = every shard Discord recommends
+        log.info("Shards: %s", ", ".join(f"{k}={v}" for k, v in shards.items()) or "all (Discord's recommendation)")
+        bot = create_bot(settings, build_database(settings, handle.url), cogs=cogs, **shards)
         _install_signal_handlers(bot)
         try:
             async with bot:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         default=None, description="Comma-separated cog names to load; unset = every cog under cogs/."
     )
     sync_commands: bool = Field(default=True, description="Sync slash commands with Discord at start-up.")
+    shard_count: int | None = Field(
+        default=None, ge=1, le=100_000,
+        description="Total number of shards of the bot; unset = Discord's recommendation (GET /gateway/bot).")
+    shard_ids: Annotated[list[int] | None, NoDecode] = Field(
+        default=None, description="Comma-separated shards this process runs (needs SHARD_COUNT); unset = all.")
 
     @field_validator("database_url")
     @classmethod
@@ -81,6 +86,36 @@ class Settings(BaseSettings):
             names = [part.strip() for part in value.split(",") if part.strip()]
             return names or None
         return value
+
+    @field_validator("shard_count", mode="before")
+    @classmethod
+    def _blank_count_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _split_shard_ids(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if not all(part.isdigit() for part in parts):
+            raise ValueError("must be comma-separated shard numbers, for example 0,1")
+        return [int(part) for part in parts] or None
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _shards_exist(cls, value: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        if value is None or "shard_count" not in info.data:  # SHARD_COUNT itself is invalid: reported there
+            return value
+        count = info.data["shard_count"]
+        if count is None:
+            raise ValueError("needs SHARD_COUNT (the bot's total number of shards) to be set too")
+        wrong = [shard for shard in value if not 0 <= shard < count]
+        if wrong:
+            raise ValueError(f"shard {wrong[0]} does not exist with SHARD_COUNT={count} (use 0 to {count - 1})")
+        if len(set(value)) != len(value):
+            raise ValueError("lists a shard twice")
+        return sorted(value)
 
     @field_validator("openai_api_key", "stripe_secret_key", "stripe_webhook_secret", "discord_token",
                      "app_webhook_secret", mode="before")

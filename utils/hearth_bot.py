@@ -1,4 +1,4 @@
-"""The bot object: discord.py's `commands.Bot` plus Hearth's services, built by one factory.
+"""The bot object: discord.py's `commands.AutoShardedBot` plus Hearth's services, built by one factory.
 
 `create_bot` is used by `bot.py` and by the test suite's Discord stand-in alike, so tests exercise the bot
 that runs in production. Cogs are discovered as packages under `cogs/` and loaded by name; a cog that fails
@@ -28,8 +28,10 @@ from utils.guild_log import post_to_log
 from utils.guild_settings import NOTIFY_CHANNEL as SETTINGS_CHANNEL
 from utils.guild_settings import GuildSettings
 from utils.http_api import HttpApi
+from utils.premium_guard import NOTIFY_CHANNEL as PREMIUM_CHANNEL
 from utils.premium_guard import PremiumGuard
 from utils.settings_registry import SettingsRegistry, system_settings
+from utils.timers import NOTIFY_CHANNEL as TIMERS_CHANNEL
 from utils.timers import TimerService, skipped_summary
 
 log = logging.getLogger(__name__)
@@ -69,8 +71,14 @@ def default_intents() -> discord.Intents:
     return intents
 
 
-class HearthBot(commands.Bot):
-    """The running bot: configuration, database, settings registry and the loaded cogs."""
+class HearthBot(commands.AutoShardedBot):
+    """The running bot: configuration, database, settings registry and the loaded cogs.
+
+    It is an `AutoShardedBot`: with `shard_count` / `shard_ids` (SHARD_COUNT / SHARD_IDS) it opens one gateway
+    connection per shard it holds; without them discord.py asks Discord for the recommended shard count
+    (`GET /gateway/bot`) and holds every shard. Several processes can split the shards of one bot; the timers
+    dispatcher then only runs jobs of guilds on this process's shards (see `TimerService.set_shards`).
+    """
 
     def __init__(
         self,
@@ -143,13 +151,26 @@ class HearthBot(commands.Bot):
             # Settings changed by another bot process reach this one through LISTEN/NOTIFY.
             await notify.subscribe(self, SETTINGS_CHANNEL, self._guild_settings.on_notification,
                                    self._guild_settings.invalidate)
+            # So do subscription changes made by another process (a Stripe webhook it received, an expiry …).
+            await notify.subscribe(self, PREMIUM_CHANNEL, self._premium.on_notification, self._premium.invalidate)
             self._timers = TimerService(await self.db.create_pool("timers", 3), self.clock,
                                         grace=self._late_job_grace, report_skipped=self._report_skipped_jobs)
+            # A job scheduled by another process may be for this process's shards: wake the dispatcher.
+            await notify.subscribe(self, TIMERS_CHANNEL, self._timers.on_notification, self._timers.rearm)
         return await self.load_cogs()
 
+    @property
+    def held_shards(self) -> tuple[int, list[int]]:
+        """(shard count, the shard ids this process holds), once discord.py knows the count (at `on_ready`)."""
+        count = self.shard_count or 1
+        return count, sorted(self.shard_ids) if self.shard_ids is not None else list(range(count))
+
     async def on_ready(self) -> None:
-        # Jobs post to Discord: run them only once the guilds are known (on_ready also follows reconnects).
+        # AutoShardedBot dispatches on_ready once every shard of this process is ready (and again after a full
+        # reconnect); per-shard events are on_shard_ready / on_shard_connect.
+        # Jobs post to Discord: run them only once the guilds are known, and only for this process's shards.
         if self._timers is not None:
+            self._timers.set_shards(*self.held_shards)
             self._timers.start()
 
     async def _late_job_grace(self, guild_id: int) -> timedelta:
@@ -198,10 +219,26 @@ class HearthBot(commands.Bot):
         await self.api.stop()
         await super().close()
         await notify.unsubscribe(self, SETTINGS_CHANNEL)
+        await notify.unsubscribe(self, PREMIUM_CHANNEL)
+        await notify.unsubscribe(self, TIMERS_CHANNEL)
         await self.db.close_all()
         self._guild_settings = self._premium = self._timers = None
 
 
+def shard_options(settings: Settings) -> dict[str, Any]:
+    """discord.py's `shard_count` / `shard_ids` client options from SHARD_COUNT / SHARD_IDS (empty when unset)."""
+    options: dict[str, Any] = {}
+    if settings.shard_count is not None:
+        options["shard_count"] = settings.shard_count
+    if settings.shard_ids is not None:
+        options["shard_ids"] = list(settings.shard_ids)
+    return options
+
+
 def create_bot(settings: Settings, database: Database, **options: Any) -> HearthBot:
-    """Build the bot exactly as `bot.py` runs it; tests pass client options such as `guild_ready_timeout`."""
+    """Build the bot exactly as `bot.py` runs it; tests pass client options such as `guild_ready_timeout`.
+
+    SHARD_COUNT / SHARD_IDS become the `shard_count` / `shard_ids` client options unless `options` name them."""
+    for name, value in shard_options(settings).items():
+        options.setdefault(name, value)
     return HearthBot(settings, database, **options)

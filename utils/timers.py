@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -29,6 +28,7 @@ from utils.errors import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
 
+NOTIFY_CHANNEL = "hearth_timers"  # written literally in _SCHEDULE
 LEASE = timedelta(minutes=2)
 BATCH = 500
 CONCURRENCY = 100
@@ -74,25 +74,50 @@ class RunReport:
     moved: dict[int, datetime] = field(default_factory=dict)
 
 
+# Scheduling also notifies every process (channel NOTIFY_CHANNEL, payload the guild id, delivered on commit): the
+# process holding the guild's shard may be another one, sleeping until its own next job (see `on_notification`).
 _SCHEDULE = """
-    INSERT INTO timers (guild_id, kind, key, due_at, payload) VALUES ($1, $2, $3, $4, $5)
-    ON CONFLICT (kind, key) DO UPDATE SET guild_id = EXCLUDED.guild_id, due_at = EXCLUDED.due_at,
-        payload = EXCLUDED.payload, lease_token = NULL, lease_until = NULL, attempts = 0
-    RETURNING id
+    WITH job AS (
+        INSERT INTO timers (guild_id, kind, key, due_at, payload) VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (kind, key) DO UPDATE SET guild_id = EXCLUDED.guild_id, due_at = EXCLUDED.due_at,
+            payload = EXCLUDED.payload, lease_token = NULL, lease_until = NULL, attempts = 0
+        RETURNING id)
+    SELECT job.id FROM job, (SELECT pg_notify('hearth_timers', $1::text)) AS woken
 """
 # The earliest moment something can be claimed: a free job's due time or a lease running out (least() skips
 # NULLs). Both sub-queries walk an index, so a table of 100,000 future jobs costs the same as an empty one.
+# The *_SHARDED variants add the shard filter (`set_shards`): only jobs of guilds on this process's shards, by
+# Discord's routing `(guild_id >> 22) % shard_count`. Guild 0 (housekeeping jobs such as the daily clean-ups)
+# gives 0, so those jobs run in the process holding shard 0: once, like every other job.
 _NEXT_DUE = """
     SELECT least(
         (SELECT due_at FROM timers WHERE kind = ANY($1::text[]) AND lease_until IS NULL ORDER BY due_at LIMIT 1),
         (SELECT min(greatest(due_at, lease_until)) FROM timers
          WHERE kind = ANY($1::text[]) AND lease_until IS NOT NULL))
 """
+_NEXT_DUE_SHARDED = """
+    SELECT least(
+        (SELECT due_at FROM timers WHERE kind = ANY($1::text[]) AND lease_until IS NULL
+             AND (guild_id >> 22) % $2::bigint = ANY($3::bigint[])
+         ORDER BY due_at LIMIT 1),
+        (SELECT min(greatest(due_at, lease_until)) FROM timers
+         WHERE kind = ANY($1::text[]) AND lease_until IS NOT NULL
+             AND (guild_id >> 22) % $2::bigint = ANY($3::bigint[])))
+"""
 _CLAIM = """
     UPDATE timers SET lease_token = $2, lease_until = $3, attempts = attempts + 1
     WHERE id IN (
         SELECT id FROM timers
         WHERE kind = ANY($4::text[]) AND due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+        ORDER BY due_at LIMIT $5 FOR UPDATE SKIP LOCKED)
+    RETURNING id, guild_id, kind, key, due_at, payload, attempts
+"""
+_CLAIM_SHARDED = """
+    UPDATE timers SET lease_token = $2, lease_until = $3, attempts = attempts + 1
+    WHERE id IN (
+        SELECT id FROM timers
+        WHERE kind = ANY($4::text[]) AND due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+            AND (guild_id >> 22) % $6::bigint = ANY($7::bigint[])
         ORDER BY due_at LIMIT $5 FOR UPDATE SKIP LOCKED)
     RETURNING id, guild_id, kind, key, due_at, payload, attempts
 """
@@ -116,7 +141,8 @@ _GUILD_JOBS = "SELECT key, due_at FROM timers WHERE kind = $1 AND guild_id = $2"
 
 
 class TimerService:
-    """Schedules jobs and runs them when due, exactly once across processes."""
+    """Schedules jobs and runs them when due, exactly once across processes; with several processes each runs
+    only the jobs of guilds on its own shards (`set_shards`)."""
 
     def __init__(self, pool: HearthPool, clock: Clock, *, grace: Callable[[int], Awaitable[timedelta]] | None = None,
                  report_skipped: SkipReporter | None = None, lease: timedelta = LEASE) -> None:
@@ -131,6 +157,43 @@ class TimerService:
         self._task: asyncio.Task[None] | None = None
         self._running_pass = asyncio.Lock()
         self.wakeups = 0  # dispatcher wake-ups, for the benchmark
+        self.shards: tuple[int, list[int]] | None = None  # (shard count, ids held); None = every job
+        self.next_due: datetime | None = None  # what the dispatcher last found to sleep until (None = no job)
+
+    def set_shards(self, shard_count: int, shard_ids: list[int]) -> None:
+        """Run only jobs of guilds on `shard_ids` (of `shard_count`): the process's shards, known at on_ready.
+
+        A process holding every shard runs every job (no filter)."""
+        ids = sorted(set(shard_ids))
+        if shard_count < 1 or not ids or not all(0 <= shard < shard_count for shard in ids):
+            raise ValueError(f"shards {ids} do not exist with a shard count of {shard_count}")
+        self.shards = None if ids == list(range(shard_count)) else (shard_count, ids)
+        self.rearm()
+
+    def holds(self, guild_id: int) -> bool:
+        """Whether this process runs the guild's jobs (it holds the guild's shard; guild 0 is on shard 0)."""
+        return self.shards is None or (guild_id >> 22) % self.shards[0] in self.shards[1]
+
+    def on_notification(self, payload: str) -> None:
+        """A job was scheduled by some process (LISTEN/NOTIFY, payload the guild id): if this process runs that
+        guild's jobs, re-read the earliest due time (the new job may be earlier than what it sleeps until)."""
+        try:
+            ours = self.holds(int(payload))
+        except ValueError:
+            ours = True  # not ours to judge: one extra query is cheap
+        if ours:
+            self.rearm()
+
+    async def _next_due(self) -> datetime | None:
+        if self.shards is None:
+            return await self.pool.fetchval(_NEXT_DUE, list(self._kinds))
+        return await self.pool.fetchval(_NEXT_DUE_SHARDED, list(self._kinds), *self.shards)
+
+    async def _claim(self, now: datetime, token: uuid.UUID) -> list[Any]:
+        args = (now, token, now + self.lease, list(self._kinds), BATCH)
+        if self.shards is None:
+            return await self.pool.fetch(_CLAIM, *args)
+        return await self.pool.fetch(_CLAIM_SHARDED, *args, *self.shards)
 
     # --- registration and scheduling ---------------------------------------------------------------------
 
@@ -190,15 +253,19 @@ class TimerService:
         if task is not None:
             async with self._running_pass:
                 task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await task
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # it died earlier: say so, but let the shutdown go on (pools, Discord)
+                log.exception("Timers: the dispatcher had stopped with an error")
 
     async def _dispatch(self) -> None:
         backoff = 1.0
         while True:
             self._wake.clear()
             try:
-                next_due = await self.pool.fetchval(_NEXT_DUE, list(self._kinds))
+                next_due = self.next_due = await self._next_due()
                 if next_due is not None and next_due <= self.clock.now():
                     await self.run_due()
                     backoff = 1.0
@@ -227,7 +294,7 @@ class TimerService:
             while self._kinds:
                 now = self.clock.now()
                 token = uuid.uuid4()
-                rows = await self.pool.fetch(_CLAIM, now, token, now + self.lease, list(self._kinds), BATCH)
+                rows = await self._claim(now, token)
                 if not rows:
                     break
                 await asyncio.gather(*(one(row, token, now) for row in rows))
@@ -243,8 +310,10 @@ class TimerService:
         kind = self._kinds.get(job.kind)
         if kind is None:  # unregistered between claim and run: let the lease lapse, another pass takes it
             return
-        stale = job.late_by > await self._grace_for(job.guild_id)
+        stale = False
         try:
+            # Inside the try: a failing grace lookup (the guild's settings) fails this job, not the dispatcher.
+            stale = job.late_by > await self._grace_for(job.guild_id)
             if stale:
                 report.skipped.setdefault(job.guild_id, []).append(kind.describe(job))
                 follow_up = await kind.on_skip(job) if kind.on_skip else None

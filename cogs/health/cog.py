@@ -1,15 +1,17 @@
 """The health endpoint: version, uptime, database, guilds, recent commands, LLM and pool status.
 
 Answers 200 when the database is reachable and 503 when it is not. Each answered check is kept in
-`health_check_history`; rows older than 30 days are deleted once a day.
+`health_check_history`; rows older than 30 days are deleted once a day by a timers job with a fixed key
+(`CLEANUP_KIND`, key "daily", guild 0), so with several bot processes it runs once, not once per process.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter
@@ -19,12 +21,14 @@ from cogs.health import repo
 from gpt.probe import LLMProbe
 from utils.cog_base import HearthCog
 from utils.errors import DATABASE_ERRORS
+from utils.timers import Job
 
 log = logging.getLogger(__name__)
 
 SERVICE = "hearth-bot"
 RETENTION = timedelta(days=30)
-CLEANUP_EVERY = 24 * 3600  # seconds
+CLEANUP_EVERY = timedelta(days=1)
+CLEANUP_KIND = "health_history_cleanup"
 PING_TIMEOUT = 2.0
 
 
@@ -38,18 +42,21 @@ class HealthCog(HearthCog, name="Health"):
         self.router = APIRouter()
         self.router.add_api_route("/api/health", self.health, methods=["GET"], summary="Bot health",
                                   response_description="200 when healthy, 503 when the database is down")
-        self._cleanup_task: asyncio.Task[None] | None = None
         self.llm_probe = LLMProbe(bot.config, clock=bot.clock)
 
     async def load(self) -> None:
         self.bot.api.include(self.router)
-        await self._cleanup_safely()
-        self._cleanup_task = asyncio.create_task(self._cleanup_loop(), name="health-cleanup")
+        # One job for all processes ((kind, key) is unique; guild 0 → the process holding shard 0 runs it). The
+        # first run is a day after the first start (rows are kept 30 days); a run missed during downtime still
+        # happens (on_skip = run): it is housekeeping.
+        self.bot.timers.register(CLEANUP_KIND, self.run_cleanup, on_skip=self.run_cleanup,
+                                 describe=lambda job: "health history clean-up")
+        if await self.bot.timers.due_at(CLEANUP_KIND, "daily") is None:
+            await self.bot.timers.schedule(0, CLEANUP_KIND, "daily", self.bot.clock.now() + CLEANUP_EVERY)
 
     async def unload(self) -> None:
         self.bot.api.remove(self.router)
-        if self._cleanup_task is not None:
-            self._cleanup_task.cancel()
+        self.bot.timers.unregister(CLEANUP_KIND)
         await self.llm_probe.close()
 
     async def report(self) -> dict[str, Any]:
@@ -69,12 +76,21 @@ class HealthCog(HearthCog, name="Health"):
             "uptime_seconds": self.bot.uptime_seconds,
             "database": database,
             "guild_count": len(self.bot.guilds),
+            "shard_count": self.bot.shard_count,
+            "shards": self._shards(),
             "commands_24h": commands_24h,
             "llm": await self.llm_probe.status(),
             "pools": pools,
             "database_pool_size": sum(p["size"] for p in pools.values()),
             "checked_at": self.bot.clock.now().isoformat(),
         }
+
+    def _shards(self) -> list[dict[str, Any]]:
+        """This process's gateway connections: shard id, connected or not, heartbeat latency (null before the
+        first heartbeat answer)."""
+        return [{"id": shard_id, "connected": not shard.is_closed(),
+                 "latency_ms": round(shard.latency * 1000, 1) if math.isfinite(shard.latency) else None}
+                for shard_id, shard in sorted(self.bot.shards.items())]
 
     async def health(self) -> JSONResponse:
         """GET /api/health: 200 with the report, or 503 when the database is down."""
@@ -95,13 +111,7 @@ class HealthCog(HearthCog, name="Health"):
             log.info("Health: deleted %d history row(s) older than %d days", deleted, RETENTION.days)
         return deleted
 
-    async def _cleanup_safely(self) -> None:
-        try:
-            await self.cleanup()
-        except DATABASE_ERRORS as exc:
-            log.warning("Health: history cleanup failed (%s); next try in a day", exc)
-
-    async def _cleanup_loop(self) -> None:
-        while True:
-            await asyncio.sleep(CLEANUP_EVERY)
-            await self._cleanup_safely()
+    async def run_cleanup(self, job: Job) -> datetime:
+        """The daily timers job: clean up, then run again a day later (a database error retries it sooner)."""
+        await self.cleanup()
+        return self.bot.clock.now() + CLEANUP_EVERY

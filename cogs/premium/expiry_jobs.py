@@ -16,6 +16,7 @@ import asyncpg
 from cogs.premium import notices, repo
 from cogs.premium.stripe_gateway import StripeGateway
 from cogs.premium.stripe_objects import LIVE_STATUSES, period_end
+from utils.premium_guard import announce_change
 from utils.timers import Job
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ class ExpiryJobs:
             ended = await repo.expire(conn, row["id"], now)
             if ended is not None:
                 await timers_cancel_warning(self.bot.timers, conn, row["id"])
+                await announce_change(conn, [row["user_id"]])
         if ended is None:
             return
         self.bot.premium.invalidate()
@@ -129,6 +131,7 @@ class ExpiryJobs:
             if extended is None:
                 return True  # changed meanwhile (cancelled, transferred away …): its new state has its own jobs
             await arm(self.bot.timers, conn, extended, now, renews=not subscription.get("cancel_at_period_end"))
+            await announce_change(conn, [row["user_id"]])
         self.bot.timers.rearm()
         self.bot.premium.invalidate()
         log.info("Premium: subscription #%s renewed in Stripe until %s (webhook not seen yet)", row["id"], end)

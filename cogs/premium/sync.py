@@ -43,10 +43,16 @@ GuildName = Callable[[int], str]
 
 @dataclass
 class Outcome:
-    """What applying one event did: DMs to send after commit, and whether any row changed."""
+    """What applying one event did: DMs to send after commit, and whether any row changed (and whose)."""
 
     notices: list[notices.Notice] = field(default_factory=list)
     changed: bool = False
+    users: set[int] = field(default_factory=set)  # whose premium changed: every process's cache drops them
+
+    def changed_for(self, user_id: int) -> None:
+        """A row of this user changed."""
+        self.changed = True
+        self.users.add(user_id)
 
     def tell(self, user_id: int, text: str) -> None:
         """Queue a DM for after the commit."""
@@ -121,7 +127,7 @@ class SubscriptionSync:
             row = await repo.insert_active(conn, user_id=buyer.user_id, guild_id=buyer.guild_id, tier="lifetime",
                                            subscription_id=None, customer_id=customer_id(session), expires_at=None,
                                            now=self.clock.now(), stripe_updated_at=created)
-            outcome.changed = True
+            outcome.changed_for(buyer.user_id)
             outcome.tell(buyer.user_id, notices.activated("lifetime", self.guild_name(row["guild_id"]), None, False))
         return outcome
 
@@ -142,7 +148,7 @@ class SubscriptionSync:
         if lapsed:
             await repo.set_status(conn, row["id"], "expired", created)
             await disarm(self.timers, conn, row["id"])
-            outcome.changed = True
+            outcome.changed_for(row["user_id"])
         outcome.tell(row["user_id"], notices.payment_failed(
             row["tier"], self.guild_name(row["guild_id"]), timestamp(invoice.get("next_payment_attempt")),
             lapsed or row["status"] == "expired"))
@@ -159,7 +165,7 @@ class SubscriptionSync:
                                        customer_id=customer, expires_at=end, now=self.clock.now(),
                                        stripe_updated_at=created)
         await arm(self.timers, conn, row, self.clock.now(), renews=renews)
-        outcome.changed = True
+        outcome.changed_for(user_id)
         outcome.tell(user_id, notices.activated(tier, self.guild_name(guild_id), end, renews))
 
     async def _update(self, conn: asyncpg.Connection, row: asyncpg.Record, tier: str, end: datetime | None,
@@ -167,13 +173,13 @@ class SubscriptionSync:
         updated = await repo.update_from_stripe(conn, row["id"], status="active", tier=tier, expires_at=end,
                                                 customer_id=customer_id(subscription), stripe_updated_at=created)
         await arm(self.timers, conn, updated, self.clock.now(), renews=renews)
-        outcome.changed = True
+        outcome.changed_for(row["user_id"])
 
     async def _cancel(self, conn: asyncpg.Connection, row: asyncpg.Record, created: datetime,
                       outcome: Outcome) -> None:
         await repo.set_status(conn, row["id"], "cancelled", created)
         await disarm(self.timers, conn, row["id"])
-        outcome.changed = True
+        outcome.changed_for(row["user_id"])
         if row["status"] == "active":
             outcome.tell(row["user_id"], notices.cancelled(row["tier"], self.guild_name(row["guild_id"])))
 

@@ -11,6 +11,7 @@ from discord import app_commands
 from cogs.premium import repo
 from cogs.premium.expiry_jobs import EXPIRY_KIND, WARNING_KIND
 from utils.errors import BadInput, UserFacingError
+from utils.premium_guard import announce_change
 
 if TYPE_CHECKING:
     from utils.hearth_bot import HearthBot
@@ -58,6 +59,7 @@ async def move(bot: HearthBot, pool: asyncpg.Pool, row: asyncpg.Record, target: 
                                   "see `/premium status`.")
         for job in await repo.timer_jobs(conn, [WARNING_KIND, EXPIRY_KIND], str(row["id"])):
             await bot.timers.schedule(target.id, job["kind"], job["key"], job["due_at"], job["payload"], conn=conn)
+        await announce_change(conn, [row["user_id"]])  # other processes drop their cached answers on commit
     bot.timers.rearm()  # the moved jobs are visible to the dispatcher only after the commit
     bot.premium.invalidate()
     return moved

@@ -7,6 +7,8 @@
   concurrent duplicate, which waits on the primary key) finds it and changes nothing.
 - Where the event alone does not say enough (checkout completion, paid invoices), the subscription is read
   back from Stripe, so its current state is applied whatever order events arrive in.
+- The effect's transaction also notifies every bot process (`announce_change`, LISTEN/NOTIFY): each drops the
+  user's cached premium answers, whichever process received the webhook.
 - Database or Stripe trouble answers 503 and nothing is recorded: Stripe delivers the event again later.
 """
 
@@ -28,6 +30,7 @@ from cogs.premium.stripe_gateway import StripeFailure, StripeGateway
 from cogs.premium.stripe_objects import buyer_of_session, subscription_id_of, timestamp
 from cogs.premium.sync import Outcome, SubscriptionSync
 from utils.errors import DATABASE_ERRORS
+from utils.premium_guard import announce_change
 
 if TYPE_CHECKING:
     from utils.hearth_bot import HearthBot
@@ -121,9 +124,11 @@ class StripeWebhooks:
                                            self.bot.clock.now()):
                 return False
             outcome = await self._apply(conn, event, fetched)
+            # Every bot process (this one too) drops these users' cached premium when the transaction commits.
+            await announce_change(conn, outcome.users)
         if outcome.changed:
             self.bot.timers.rearm()  # jobs scheduled in the transaction are visible only now
-            self.bot.premium.invalidate()
+            self.bot.premium.invalidate()  # at once here; other processes on the notification
         await notices.send_all(self.bot, outcome.notices)
         return True
 

@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import ROOT, TEST_DATA
 from utils.config import ConfigError, load_settings
+from utils.db import Database
+from utils.hearth_bot import create_bot, shard_options
 from utils.migrations import head_revision
 
 
@@ -77,6 +79,37 @@ def test_load_settings_reads_env_file(tmp_path, monkeypatch) -> None:
     assert error.value.lines == [
         "Configuration error: DB_MAX_CONNECTIONS: Input should be greater than or equal to 2 (got '0')"
     ]
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"SHARD_IDS": "0"}, "SHARD_IDS: needs SHARD_COUNT (the bot's total number of shards) to be set too"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "1,4"}, "SHARD_IDS: shard 4 does not exist with SHARD_COUNT=4 (use 0 to 3)"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "one"}, "SHARD_IDS: must be comma-separated shard numbers, for example 0,1"),
+        ({"SHARD_COUNT": "2", "SHARD_IDS": "1,1"}, "SHARD_IDS: lists a shard twice"),
+        ({"SHARD_COUNT": "0"}, "SHARD_COUNT: Input should be greater than or equal to 1"),
+    ],
+)
+def test_bad_shard_settings_are_one_line(monkeypatch, env: dict[str, str], expected: str) -> None:
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError) as error:
+        load_settings(None)
+    assert len(error.value.lines) == 1 and error.value.lines[0].startswith(f"Configuration error: {expected}")
+
+
+def test_shard_settings_reach_the_bot(monkeypatch) -> None:
+    assert shard_options(load_settings(None, shard_count="", shard_ids="")) == {}  # blank lines of .env.example
+    monkeypatch.setenv("SHARD_COUNT", "4")
+    monkeypatch.setenv("SHARD_IDS", "3, 2")
+    settings = load_settings(None)
+    assert (settings.shard_count, settings.shard_ids) == (4, [2, 3])
+    bot = create_bot(settings, Database("postgresql://unused@/x?host=/nowhere", max_connections=10))
+    assert (bot.shard_count, bot.shard_ids) == (4, [2, 3])
+    monkeypatch.delenv("SHARD_IDS")
+    bot = create_bot(load_settings(None), Database("postgresql://unused@/x?host=/nowhere", max_connections=10))
+    assert (bot.shard_count, bot.shard_ids) == (4, None)  # every shard of 4 in this process
 
 
 def test_secrets_are_not_echoed(monkeypatch) -> None:

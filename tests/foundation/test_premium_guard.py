@@ -24,3 +24,22 @@ async def test_tiers_and_guild_premium(clean_db) -> None:
     assert await guard.tier(1, 10) == "monthly"
     guard.invalidate()
     assert await guard.tier(1, 10) is None
+
+
+async def test_a_notification_forgets_the_users_answers_and_every_guild_answer(clean_db) -> None:
+    clock = ManualClock()
+    guard = PremiumGuard(clean_db, clock)
+    insert = "INSERT INTO premium_subs (user_id, guild_id, tier, status) VALUES ($1, $2, $3, 'active')"
+    await clean_db.execute(insert, 1, 10, "monthly")
+    await clean_db.execute(insert, 2, 10, "yearly")
+    assert (await guard.tier(1, 10), await guard.tier(2, 10), await guard.guild_has_premium(10)) == (
+        "monthly", "yearly", True)
+    # Another process changed both rows (user 1's moved to guild 11, user 2's ended) and notified user 1 only.
+    await clean_db.execute("UPDATE premium_subs SET guild_id = 11 WHERE user_id = 1")
+    await clean_db.execute("UPDATE premium_subs SET status = 'cancelled' WHERE user_id = 2")
+    guard.on_notification("1")
+    assert await guard.tier(1, 10) is None and await guard.tier(1, 11) == "monthly"
+    assert await guard.guild_has_premium(10) is False  # guild answers are all dropped
+    assert await guard.tier(2, 10) == "yearly"  # user 2 was not named: still cached
+    guard.on_notification("2,3")
+    assert await guard.tier(2, 10) is None

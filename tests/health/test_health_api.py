@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import httpx
 
+from cogs.health.cog import CLEANUP_KIND
 from utils.clock import ManualClock
 from utils.config import Settings
 from utils.db import Database
@@ -37,6 +38,7 @@ async def test_health_reports_and_keeps_history(database_url: str, clean_db) -> 
     body = response.json()
     assert body["service"] == "hearth-bot" and body["version"] == bot.version
     assert body["database"]["status"] == "up"
+    assert (body["shard_count"], body["shards"]) == (None, [])  # not connected to Discord in this test
     assert body["commands_24h"] == 1  # the 30-hour-old command is outside the window
     assert body["llm"] == {"status": "not_configured"}
     assert {"health", "audit", "services"} <= set(body["pools"])
@@ -56,11 +58,20 @@ async def test_cleanup_deletes_history_older_than_30_days(database_url: str, cle
         await clean_db.execute(insert, clock.now() - age)
     bot = _bot(database_url, clock)
     async with bot:
-        await bot.prepare()  # the cog cleans up once when it loads, then daily
-        assert await clean_db.fetchval("SELECT count(*) FROM health_check_history") == 2
+        await bot.prepare()  # the cog schedules its daily clean-up job (one for all processes), first in a day
+        assert await bot.timers.due_at(CLEANUP_KIND, "daily") == clock.now() + timedelta(days=1)
+        assert (await bot.timers.run_due()).ran == 0
+        clock.advance(days=1)
+        assert (await bot.timers.run_due()).ran == 1
+        assert await clean_db.fetchval("SELECT count(*) FROM health_check_history") == 2  # the 31-day row went
         await clean_db.execute(insert, clock.now() - timedelta(days=29))
-        clock.advance(days=2)  # a day later: the 29-day-old rows are now 31 days old
-        assert await bot.get_cog("Health").cleanup() == 2
+        clock.advance(days=3)  # the job is 2 days late (run anyway: housekeeping); the 29-day rows are now 32 and 33
+        await bot.timers.run_due()
+        assert await bot.timers.due_at(CLEANUP_KIND, "daily") == clock.now() + timedelta(days=1)
+        second = _bot(database_url, clock)  # another process loading the cog keeps the one job
+        async with second:
+            await second.prepare()
+        assert await clean_db.fetchval("SELECT count(*) FROM timers WHERE kind = $1", CLEANUP_KIND) == 1
     assert await clean_db.fetchval("SELECT count(*) FROM health_check_history") == 1
 
 

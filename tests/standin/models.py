@@ -41,6 +41,20 @@ def snowflake() -> int:
         return candidate
 
 
+def snowflake_on_shard(shard_id: int, shard_count: int) -> int:
+    """A new snowflake (still strictly increasing) that Discord would route to shard ``shard_id`` of
+    ``shard_count`` as a guild id: ``(id >> 22) % shard_count == shard_id``. Its timestamp is at most
+    ``shard_count - 1`` ms ahead of now."""
+    if not 0 <= shard_id < shard_count:
+        raise ValueError(f"shard {shard_id} does not exist with {shard_count} shard(s)")
+    global _last_snowflake
+    with _snowflake_lock:
+        ms = max(int(time.time() * 1000) - DISCORD_EPOCH_MS, (_last_snowflake >> 22) + 1)
+        ms += (shard_id - ms) % shard_count
+        _last_snowflake = (ms << 22) | (next(_snowflake_counter) & 0x3FFFFF)
+        return _last_snowflake
+
+
 def now_iso() -> str:
     """Current UTC time in Discord's ISO-8601 format."""
     return datetime.now(UTC).isoformat()

@@ -50,6 +50,7 @@ class RecordedRequest:
     files: list[UploadedFile] = field(default_factory=list)
     status: int = 0
     response: Any = None
+    token: str | None = None  # the bot token it was sent with (tells connected bots apart; None for none)
 
     @property
     def reason(self) -> str | None:
@@ -229,7 +230,9 @@ class HttpServer:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in ("authorization",)}
         found = self.table.match(method, path)
         template, params, handler = found if found else (None, {}, None)
-        rec = RecordedRequest(method, template, path, params, dict(request.query), body, headers, files)
+        authorization = request.headers.get("Authorization", "")
+        token = authorization.removeprefix("Bot ") if authorization.startswith("Bot ") else None
+        rec = RecordedRequest(method, template, path, params, dict(request.query), body, headers, files, token=token)
         self.requests.append(rec)
         response = await self._respond(rec, handler, found is not None)
         rec.status = response.status

@@ -34,6 +34,7 @@ from .models import (
     mentioned_ids,
     role_payload,
     snowflake,
+    snowflake_on_shard,
     user_payload,
 )
 
@@ -365,13 +366,16 @@ class World:
         owner: str | User = "owner",
         bot_permissions: perms.PermissionSpec = None,
         everyone_permissions: perms.PermissionSpec = None,
+        shard: tuple[int, int] | None = None,
     ) -> GuildState:
         """Create a guild with @everyone, the bot's managed role and member, and an owner.
 
         ``bot_permissions`` defaults to everything except Administrator;
-        ``everyone_permissions`` defaults to Discord's default @everyone set.
+        ``everyone_permissions`` defaults to Discord's default @everyone set;
+        ``shard=(shard_id, shard_count)`` picks a guild id on that shard (``(id >> 22) % shard_count``),
+        so its events and interactions go to the bot session holding that shard.
         """
-        gid = snowflake()
+        gid = snowflake_on_shard(*shard) if shard is not None else snowflake()
         owner_user = owner if isinstance(owner, User) else self.add_user(owner)
         guild = GuildState(self, gid, name, owner_user.id)
         default = discord.Permissions.general() | discord.Permissions.text()

@@ -98,6 +98,79 @@ async def test_two_processes_run_each_job_exactly_once(clean_db, clock) -> None:
     assert first.ran and second.ran  # both processes took a share
 
 
+async def test_shard_filter_runs_only_jobs_of_guilds_on_the_process_shards(clean_db, clock) -> None:
+    # Guild k·2^22 + 5 is on shard k % 3 of 3 (Discord: (guild_id >> 22) % shard_count); guild 0 is on shard 0.
+    guilds = {k: (k << 22) | 5 for k in range(1, 31)}
+    due = clock.now() + timedelta(minutes=1)
+    for k, guild_id in guilds.items():
+        await clean_db.execute("INSERT INTO timers (guild_id, kind, key, due_at) VALUES ($1, 'test', $2, $3)",
+                               guild_id, str(k), due)
+    await clean_db.execute("INSERT INTO timers (guild_id, kind, key, due_at) VALUES (0, 'test', 'housekeeping', $1)",
+                           due)
+    zero, rest = Recorder("shard 0"), Recorder("shards 1+2")
+    a, b = TimerService(clean_db, clock), TimerService(clean_db, clock)
+    a.register("test", zero)
+    b.register("test", rest)
+    a.set_shards(3, [0])
+    b.set_shards(3, [2, 1])
+    assert (a.shards, b.shards) == ((3, [0]), (3, [1, 2]))
+    clock.advance(minutes=1)
+    await asyncio.gather(a.run_due(), b.run_due())
+    assert sorted(key for _, key, _ in zero.ran) == sorted(["housekeeping", *(str(k) for k in guilds if k % 3 == 0)])
+    assert sorted(key for _, key, _ in rest.ran) == sorted(str(k) for k in guilds if k % 3 != 0)
+    assert await clean_db.fetchval("SELECT count(*) FROM timers") == 0
+
+    # Only another shard's job is due: the dispatcher sleeps (the due-time query is filtered like the claim;
+    # an unfiltered one would see a due job it can never claim and spin without ever going idle).
+    await clean_db.execute("INSERT INTO timers (guild_id, kind, key, due_at) VALUES ($1, 'test', 'foreign', $2)",
+                           guilds[1], clock.now())
+    a.start()
+    try:
+        await a.idle()
+        assert "foreign" not in [key for _, key, _ in zero.ran]
+        assert await clean_db.fetchval("SELECT lease_until FROM timers WHERE key = 'foreign'") is None
+    finally:
+        await a.stop()
+    assert (await b.run_due()).ran == 1
+
+
+async def test_a_process_holding_every_shard_has_no_filter(clean_db, clock) -> None:
+    timers = TimerService(clean_db, clock)
+    timers.set_shards(2, [1, 0])
+    assert timers.shards is None
+    timers.set_shards(1, [0])
+    assert timers.shards is None
+    for count, ids in ((2, [2]), (2, []), (0, [0])):
+        with pytest.raises(ValueError, match="do not exist"):
+            timers.set_shards(count, ids)
+
+
+async def test_a_failing_grace_lookup_fails_the_job_not_the_dispatcher(clean_db, clock) -> None:
+    broken_guilds = {2}
+
+    async def grace(guild_id: int) -> timedelta:
+        if guild_id in broken_guilds:
+            raise RuntimeError("settings unreadable")
+        return timedelta(minutes=10)
+
+    timers, recorder = TimerService(clean_db, clock, grace=grace), Recorder()
+    timers.register("test", recorder)
+    timers.start()
+    try:
+        await timers.schedule(2, "test", "broken guild", clock.now())
+        await timers.schedule(1, "test", "fine guild", clock.now())
+        await timers.idle()
+        assert [key for _, key, _ in recorder.ran] == ["fine guild"]
+        row = await clean_db.fetchrow("SELECT attempts, due_at, lease_until FROM timers WHERE key = 'broken guild'")
+        assert (row["attempts"], row["due_at"], row["lease_until"]) == (1, clock.now() + timedelta(minutes=1), None)
+        broken_guilds.clear()
+        clock.advance(minutes=1)
+        await _clock_seen(timers)  # the dispatcher is alive and retries it
+        assert [key for _, key, _ in recorder.ran] == ["fine guild", "broken guild"]
+    finally:
+        await timers.stop()
+
+
 async def test_a_job_claimed_by_a_dead_process_runs_after_its_lease(clean_db, clock) -> None:
     dead = TimerService(clean_db, clock)
     dead.register("test", Recorder())
