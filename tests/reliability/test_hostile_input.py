@@ -11,13 +11,14 @@ each example is a coroutine sent to that loop with `run_coroutine_threadsafe`.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from discord import app_commands
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cogs.tickets.lifecycle import ACTIVE
@@ -28,17 +29,12 @@ from tests.standin.interactions import InteractionResult
 from tests.standin.models import Channel, Member
 from utils.errors import UserFacingError
 
-EXAMPLES_PER_COMMAND = 25
+# 25 keeps the file well under a minute on 2 cores; HEARTH_HOSTILE_EXAMPLES=200 digs deeper locally.
+EXAMPLES_PER_COMMAND = int(os.environ.get("HEARTH_HOSTILE_EXAMPLES", "25"))
 EXAMPLE_TIMEOUT = 30.0  # seconds; a hung example fails instead of blocking the session
 
-PROPERTY_SETTINGS = settings(
-    max_examples=EXAMPLES_PER_COMMAND,
-    database=None,  # no .hypothesis directory
-    derandomize=True,  # the same examples on every run: CI is reproducible
-    deadline=None,  # one example is two Discord round trips through the bot; timing is not the property
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
-    print_blob=False,
-)
+# The rest (no example database, derandomized, no deadline) is the "hearth-ci" profile of conftest.py.
+PROPERTY_SETTINGS = settings(max_examples=EXAMPLES_PER_COMMAND)
 
 
 @dataclass
@@ -50,6 +46,7 @@ class Home:
     users: dict[str, Member]
     other_id: int
     opened: int = 1
+    completions: int = 0
     stats: dict[str, int] = field(default_factory=dict)
 
 
@@ -132,7 +129,7 @@ def _verdict(result: InteractionResult, command: str, who: str, options: dict[st
 
 
 async def _example(home: Home, sql: str, before: dict[str, Any], command: str, where: str,
-                   options: dict[str, Any]) -> None:
+                   options: dict[str, Any], completions: list[str]) -> None:
     """Run one generated example as admin then as member and check the property."""
     hearth = home.hearth
     problems: list[str] = []
@@ -141,6 +138,22 @@ async def _example(home: Home, sql: str, before: dict[str, Any], command: str, w
         result = await _invoke(home, command, who, where, options)
         problems += _verdict(result, command, who, options)
         home.stats[command] = home.stats.get(command, 0) + 1
+    for name in completions:  # what a member types into an autocomplete option: anything, answered every time
+        partial = str(options.get(name, ""))[:100]  # Discord sends at most 100 characters while typing
+        # The helper's own keywords (user, guild, channel) can't carry options here; the rest goes along.
+        others = {k: v for k, v in options.items() if k != name and k not in ("user", "guild", "channel", "partial")}
+        for who in ("admin", "member"):
+            try:
+                choices = await hearth.discord.autocomplete(command, name, user=home.users[who], partial=partial,
+                                                            channel=hearth.guild.general, **others)
+            except PermissionError:
+                continue  # Discord hides the command from this member: nothing to type into
+            except AssertionError as exc:
+                problems.append(f"/{command} autocomplete {name}={partial!r} as {who}: {exc}")
+            else:
+                home.completions += 1
+                if len(choices) > 25:
+                    problems.append(f"/{command} autocomplete {name}: {len(choices)} choices")
     problems += [f"/{command} with {options!r}: {p}" for p in hearth.discord.problems()[known:]]
     changed = hostile.diff(before, await hostile.snapshot(hearth, sql, home.other_id))
     if changed:
@@ -152,12 +165,13 @@ async def _example(home: Home, sql: str, before: dict[str, Any], command: str, w
 def _run_property(loop: asyncio.AbstractEventLoop, home: Home, world: hostile.World, sql: str,
                   before: dict[str, Any], command: app_commands.Command) -> None:
     """Hypothesis, in this worker thread, sends each example to the session loop and waits for its verdict."""
+    completions = [p.display_name for p in command.parameters if p.autocomplete]
 
     @PROPERTY_SETTINGS
     @given(options=hostile.options_strategy(command, world), where=st.sampled_from(["general", "ticket"]))
     def prop(options: dict[str, Any], where: str) -> None:
         future = asyncio.run_coroutine_threadsafe(
-            _example(home, sql, before, command.qualified_name, where, options), loop)
+            _example(home, sql, before, command.qualified_name, where, options, completions), loop)
         future.result(timeout=EXAMPLE_TIMEOUT)
 
     prop()
@@ -196,6 +210,6 @@ async def test_every_command_survives_hostile_options(hearth: Hearth, llm: LLMSt
     assert set(home.stats) == {c.qualified_name for c in commands}
     for name in sorted(home.stats):
         print(f"{name}: {home.stats[name] // 2} examples")
-    print(f"tickets opened for the ticket commands: {home.opened}")
+    print(f"tickets opened for the ticket commands: {home.opened}; autocomplete requests: {home.completions}")
     print(f"\n{len(commands)} commands, {sum(home.stats.values())} invocations "
           f"({min(home.stats.values())}-{max(home.stats.values())} per command) in {elapsed:.1f} s")
