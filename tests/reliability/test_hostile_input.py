@@ -26,7 +26,7 @@ from tests.hearth_harness import Hearth
 from tests.llm_standin import LLMStandIn
 from tests.reliability import hostile
 from tests.standin.interactions import InteractionResult
-from tests.standin.models import Channel, Member
+from tests.standin.models import Channel, Member, walk_components
 from utils.errors import UserFacingError
 
 # 25 keeps the file well under a minute on 2 cores; HEARTH_HOSTILE_EXAMPLES=200 digs deeper locally.
@@ -47,6 +47,7 @@ class Home:
     other_id: int
     opened: int = 1
     completions: int = 0
+    follow_ups: int = 0
     stats: dict[str, int] = field(default_factory=dict)
 
 
@@ -95,8 +96,9 @@ async def _fresh_ticket(home: Home) -> None:
     hearth, g = home.hearth, home.hearth.guild
     row = await hearth.db.fetchrow("SELECT status, channel_id FROM support_tickets WHERE guild_id = $1 AND user_id = $2"
                                    " ORDER BY id DESC LIMIT 1", g.guild.id, g.member.id)
-    channel = hearth.discord.world.channels.get(row["channel_id"] or 0)
-    if row["status"] in ACTIVE and channel is not None:
+    # (None when /delete_my_data, confirmed by a pressed button, erased the member's tickets: by design.)
+    channel = hearth.discord.world.channels.get(row["channel_id"] or 0) if row else None
+    if row and row["status"] in ACTIVE and channel is not None:
         return
     opened = await hearth.discord.slash("ticket open", user=g.member, guild=g.guild,
                                         description="It crashes again after the update")
@@ -128,6 +130,42 @@ def _verdict(result: InteractionResult, command: str, who: str, options: dict[st
     return []
 
 
+MODAL_TEXT = "@everyone <@&1> '; DROP TABLE support_tickets; -- **x** 🙂"
+
+
+def _modal_values(modal: dict[str, Any], options: dict[str, Any]) -> dict[str, str]:
+    """Fill every text input of a modal with the example's text (within the input's bounds, as Discord enforces)."""
+    text = next((v for v in options.values() if isinstance(v, str)), MODAL_TEXT)
+    values = {}
+    for item in walk_components(modal.get("components") or []):
+        if item.get("type") == 4:
+            low, high = item.get("min_length", 0), item.get("max_length", 4000)
+            values[item["custom_id"]] = (text * (1 + low // max(1, len(text))))[:high]
+    return values
+
+
+async def _follow_through(home: Home, result: InteractionResult, command: str, who: str,
+                          options: dict[str, Any]) -> list[str]:
+    """Do what the member is asked next: submit the modal with the same hostile text, or press the first button."""
+    d, user = home.hearth.discord, home.users[who]
+    step = result
+    try:
+        if step.modal is None:
+            message = result.last
+            buttons = [b for b in (message.buttons() if message else []) if "custom_id" in b and not b.get("disabled")]
+            if not buttons or message.deleted:
+                return []
+            step = await d.click(message, buttons[0]["custom_id"], user=user)
+            home.follow_ups += 1
+            if step.modal is None:
+                return _verdict(step, f"{command} → {buttons[0].get('label')!r}", who, options)
+        after = await d.submit_modal(step, _modal_values(step.modal, options), user=user)
+        home.follow_ups += 1
+        return _verdict(after, f"{command} → modal", who, options)
+    except (LookupError, PermissionError, ValueError):
+        return []  # not something this member can see or press (Discord would not let them)
+
+
 async def _example(home: Home, sql: str, before: dict[str, Any], command: str, where: str,
                    options: dict[str, Any], completions: list[str]) -> None:
     """Run one generated example as admin then as member and check the property."""
@@ -138,6 +176,8 @@ async def _example(home: Home, sql: str, before: dict[str, Any], command: str, w
         result = await _invoke(home, command, who, where, options)
         problems += _verdict(result, command, who, options)
         home.stats[command] = home.stats.get(command, 0) + 1
+        if not problems:
+            problems += await _follow_through(home, result, command, who, options)
     for name in completions:  # what a member types into an autocomplete option: anything, answered every time
         partial = str(options.get(name, ""))[:100]  # Discord sends at most 100 characters while typing
         # The helper's own keywords (user, guild, channel) can't carry options here; the rest goes along.
@@ -210,6 +250,7 @@ async def test_every_command_survives_hostile_options(hearth: Hearth, llm: LLMSt
     assert set(home.stats) == {c.qualified_name for c in commands}
     for name in sorted(home.stats):
         print(f"{name}: {home.stats[name] // 2} examples")
-    print(f"tickets opened for the ticket commands: {home.opened}; autocomplete requests: {home.completions}")
+    print(f"tickets opened for the ticket commands: {home.opened}; autocomplete requests: {home.completions}; "
+          f"buttons pressed and modals submitted after an answer: {home.follow_ups}")
     print(f"\n{len(commands)} commands, {sum(home.stats.values())} invocations "
           f"({min(home.stats.values())}-{max(home.stats.values())} per command) in {elapsed:.1f} s")

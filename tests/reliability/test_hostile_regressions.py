@@ -81,3 +81,29 @@ async def test_ticket_remove_user_cannot_lock_the_bot_out(hearth: Hearth) -> Non
     renamed = await d.slash("ticket rename", user=g.owner, channel=channel, options={"name": "Crash on start"})
     assert renamed.text == f"Renamed ticket #{row['id']} to `crash-on-start`."
     assert channel.name == "crash-on-start"
+
+
+async def test_ticket_topic_longer_than_a_field_is_refused_before_anything_is_created(hearth: Hearth) -> None:
+    """Bug: with no topics configured, `/ticket open category:<1500 characters>` (typed, the option is
+    autocomplete-only) created the ticket row and channel, then the intro embed's Topic field (1024 at most) was
+    refused: an internal error and a ticket without its intro message. Now refused first, nothing created."""
+    hearth.discord.ignore_errors(UserFacingError)
+    d, g = hearth.discord, hearth.guild
+    tickets = g.guild.add_category("Tickets")
+    await d.settle()
+    await d.slash("ticket setup", user=g.admin, options={"category": tickets})
+    channels_before = len(g.guild.channels)
+    typed = await d.slash("ticket open", user=g.member, description="My game crashes on start-up",
+                          category="é" * 1500)
+    form = await d.slash("ticket open", user=g.member, category="é" * 1500)  # without a description: the form
+    for answer in (typed, form):
+        assert answer.ephemeral and answer.modal is None
+        assert "A ticket topic is at most 100 characters (this one has 1500)" in answer.text
+    assert await hearth.db.fetchval("SELECT count(*) FROM support_tickets") == 0
+    assert len(g.guild.channels) == channels_before
+    fine = await d.slash("ticket open", user=g.member, description="My game crashes on start-up", category="Crash")
+    assert "is open: <#" in fine.text
+    row = await hearth.db.fetchrow("SELECT category, channel_id FROM support_tickets")
+    assert row["category"] == "Crash"
+    intro = next(m for m in d.messages_in(d.world.channels[row["channel_id"]]) if m.embeds)
+    assert {"name": "Topic", "value": "Crash", "inline": True} in intro.embeds[0]["fields"]
