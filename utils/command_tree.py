@@ -11,7 +11,7 @@ import logging
 import discord
 from discord import app_commands
 
-from utils.errors import describe_error
+from utils.errors import describe_error, fit_message
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ class HearthCommandTree(app_commands.CommandTree):
 
 async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
     """Answer privately, whether or not the interaction was already answered or deferred."""
+    text = fit_message(text)  # an error quoting a 6000-character option must still reach the member
     try:
         if interaction.response.is_done():
             await interaction.followup.send(text, ephemeral=True)

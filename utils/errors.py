@@ -58,6 +58,23 @@ ROUTE_PERMISSIONS: list[tuple[str, re.Pattern[str], str, str]] = [
 ]
 
 
+MESSAGE_LIMIT = 2000  # Discord refuses longer message content (400 Invalid Form Body)
+
+
+def fit_message(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """Shorten `text` to Discord's message limit, keeping its start and end.
+
+    Error messages quote what the user typed, which may be up to 6000 characters: the middle (usually the quote)
+    goes, the problem stated first and the example given last stay.
+    """
+    if len(text) <= limit:
+        return text
+    marker = " … "
+    head = (limit - len(marker)) // 2
+    tail = limit - len(marker) - head
+    return text[:head] + marker + text[-tail:]
+
+
 def permission_name(flag: str) -> str:
     """Discord's own name for a permission flag: manage_guild → Manage Server."""
     return PERMISSION_NAMES.get(flag, flag.replace("_", " ").title())

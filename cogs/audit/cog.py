@@ -15,7 +15,7 @@ from discord.ext import commands
 from cogs.audit import repo
 from cogs.audit.buffer import AuditBuffer, AuditRecord
 from utils.cog_base import HearthCog
-from utils.errors import DATABASE_ERRORS, describe_error
+from utils.errors import DATABASE_ERRORS, BadInput, describe_error
 from utils.gdpr import ErasureReport, delete_rows, rows_of
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 FLUSH_INTERVAL = 2.0  # seconds between writes
 MAX_BACKOFF = 60.0  # seconds between attempts while the database is down
 BATCH_SIZE = 500
+COMMAND_NAME_MAX = 100  # "group subgroup command": three names of at most 32 characters
 PERIODS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
 
 
@@ -155,6 +156,12 @@ class AuditCog(HearthCog, name="Audit"):
     @app_commands.checks.has_permissions(manage_guild=True)
     async def command_stats(self, interaction: discord.Interaction, period: str = "7d",
                             command: str | None = None) -> None:
+        if command is not None:
+            command = " ".join(command.removeprefix("/").split())
+            if len(command) > COMMAND_NAME_MAX:  # it goes into the embed title (256 characters at most)
+                raise BadInput(f"That is not a command name: names are at most {COMMAND_NAME_MAX} characters. "
+                               "Pick one from the list, or leave `command` empty for all.",
+                               example="/command_stats command:config set")
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self.flush()  # include what is still buffered
         guild_id = interaction.guild_id

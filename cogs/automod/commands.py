@@ -20,6 +20,7 @@ from cogs.automod.matchers import GuildRules, MessageFacts
 from cogs.automod.rules import ACTION_TYPES, RULE_TYPES, Rule, clean_action, clean_rule_config
 from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput, UserFacingError
+from utils.options import RowId
 from utils.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
 
 if TYPE_CHECKING:
@@ -121,7 +122,7 @@ class AutomodCommands(AdminConfigGroup, name="automod", description="Automatic m
                            exempt_roles="Roles the rule ignores", exempt_channels="Channels the rule ignores")
     @app_commands.choices(type=RULE_CHOICES)
     async def add(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100], type: str,
-                  action: int | None = None, words: str | None = None, pattern: str | None = None,
+                  action: RowId | None = None, words: str | None = None, pattern: str | None = None,
                   whole_word: bool | None = None, trial: bool = False, config: str | None = None,
                   exempt_roles: str | None = None, exempt_channels: str | None = None) -> None:
         guild_id = interaction.guild_id
@@ -141,8 +142,8 @@ class AutomodCommands(AdminConfigGroup, name="automod", description="Automatic m
     @app_commands.command(name="edit", description="Change a rule")
     @app_commands.describe(rule="Rule id", action="New action id", clear_action="Remove the action (log only)",
                            config="Settings to change, as JSON (merged into the rule's config)")
-    async def edit(self, interaction: discord.Interaction, rule: int, name: str | None = None,
-                   action: int | None = None, clear_action: bool = False, words: str | None = None,
+    async def edit(self, interaction: discord.Interaction, rule: RowId, name: str | None = None,
+                   action: RowId | None = None, clear_action: bool = False, words: str | None = None,
                    pattern: str | None = None, whole_word: bool | None = None, trial: bool | None = None,
                    config: str | None = None, exempt_roles: str | None = None,
                    exempt_channels: str | None = None) -> None:
@@ -161,7 +162,7 @@ class AutomodCommands(AdminConfigGroup, name="automod", description="Automatic m
         await self._reply(interaction, f"✅ Rule #{rule} updated.")
 
     @app_commands.command(name="remove", description="Delete a rule")
-    async def remove(self, interaction: discord.Interaction, rule: int) -> None:
+    async def remove(self, interaction: discord.Interaction, rule: RowId) -> None:
         name = await repo.delete_rule(self.cog.pool, interaction.guild_id, rule)
         if name is None:
             raise BadInput(f"There is no automod rule #{rule} on this server.", example="/config automod list")
@@ -169,7 +170,7 @@ class AutomodCommands(AdminConfigGroup, name="automod", description="Automatic m
         await self._reply(interaction, f"🗑️ Rule #{rule} **{name}** deleted.")
 
     @app_commands.command(name="set_rule_enabled", description="Turn a rule on or off")
-    async def set_rule_enabled(self, interaction: discord.Interaction, rule: int, enabled: bool) -> None:
+    async def set_rule_enabled(self, interaction: discord.Interaction, rule: RowId, enabled: bool) -> None:
         await self._rule(interaction.guild_id, rule)
         await repo.update_rule(self.cog.pool, interaction.guild_id, rule, enabled=enabled, now=self.cog.bot.clock.now())
         self.cog.cache.invalidate(interaction.guild_id)
@@ -216,7 +217,7 @@ class AutomodCommands(AdminConfigGroup, name="automod", description="Automatic m
 
     @app_commands.command(name="action_edit", description="Change an action (every rule using it follows)")
     @app_commands.choices(type=ACTION_CHOICES)
-    async def action_edit(self, interaction: discord.Interaction, action: int, type: str | None = None,
+    async def action_edit(self, interaction: discord.Interaction, action: RowId, type: str | None = None,
                           severity: app_commands.Range[int, 1, 5] | None = None, duration: str | None = None,
                           role: discord.Role | None = None) -> None:
         row = await repo.action(self.cog.pool, interaction.guild_id, action)
@@ -234,7 +235,7 @@ class AutomodCommands(AdminConfigGroup, name="automod", description="Automatic m
         await self._reply(interaction, f"✅ Action #{action} updated.")
 
     @app_commands.command(name="action_remove", description="Delete an action (its rules then only log)")
-    async def action_remove(self, interaction: discord.Interaction, action: int) -> None:
+    async def action_remove(self, interaction: discord.Interaction, action: RowId) -> None:
         if not await repo.delete_action(self.cog.pool, interaction.guild_id, action):
             raise BadInput(f"There is no automod action #{action} on this server.", example="/config automod list")
         self.cog.cache.invalidate(interaction.guild_id)

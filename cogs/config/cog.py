@@ -20,6 +20,7 @@ from utils.errors import BadInput
 from utils.gdpr import ErasureReport, forget_user, rows_of
 from utils.guild_log import post_to_log
 from utils.guild_settings import GuildSettings
+from utils.options import RowId
 from utils.paginator import Paginator
 from utils.settings_registry import SettingSpec, SettingType, timezone_names
 
@@ -161,7 +162,7 @@ class ConfigCog(HearthCog, name="Config"):
 
     @config.command(name="rollback", description="Give a setting back the value a history entry set")
     @app_commands.describe(entry="The history entry number (see /config history)")
-    async def rollback(self, interaction: discord.Interaction, entry: app_commands.Range[int, 1]) -> None:
+    async def rollback(self, interaction: discord.Interaction, entry: RowId) -> None:
         found = await self.store.entry(interaction.guild_id, entry)
         if found is None:
             raise BadInput(f"There is no history entry #{entry} on this server.", example="/config history")

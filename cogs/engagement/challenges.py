@@ -90,6 +90,8 @@ class ChallengesMixin:
             f"it ends {ts(ends_at)}.", ephemeral=True)
 
     @challenge.command(name="status", description="Running challenges and their leaders")
+    # /challenge is hidden from members (default_permissions), but Discord does not stop a crafted interaction.
+    @app_commands.checks.has_permissions(manage_guild=True)
     async def challenge_status(self: EngagementCog, interaction: discord.Interaction) -> None:
         guild = interaction.guild
         await self.flush(nicknames=False)  # include what is still buffered

@@ -28,6 +28,7 @@ from utils.cog_base import HearthCog
 from utils.command_tree import send_ephemeral
 from utils.errors import BadInput, UserFacingError, describe_error
 from utils.gdpr import ErasureReport, delete_rows, forget_user, rows_of
+from utils.options import RowId
 from utils.paginator import Paginator
 from utils.settings_registry import SettingSpec, SettingType, int_range
 
@@ -159,7 +160,7 @@ class FaqCog(HearthCog, name="FAQ"):
 
     @faq.command(name="edit", description="Change an FAQ entry (only the parts you give; staff)")
     @app_commands.describe(entry="The entry (number or title)")
-    async def edit(self, interaction: discord.Interaction, entry: int, title: str | None = None,
+    async def edit(self, interaction: discord.Interaction, entry: RowId, title: str | None = None,
                    answer: str | None = None, keywords: str | None = None) -> None:
         await self._require_staff(interaction)
         if title is None and answer is None and keywords is None:
@@ -173,7 +174,7 @@ class FaqCog(HearthCog, name="FAQ"):
 
     @faq.command(name="remove", description="Delete an FAQ entry (staff)")
     @app_commands.describe(entry="The entry (number or title)")
-    async def remove(self, interaction: discord.Interaction, entry: int) -> None:
+    async def remove(self, interaction: discord.Interaction, entry: RowId) -> None:
         await self._require_staff(interaction)
         removed = await repo.remove(self.pool, interaction.guild_id, entry)
         if removed is None:

@@ -32,6 +32,7 @@ from cogs.onboarding.flow import (
 from cogs.onboarding.views import panel_message, rule_embed
 from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput, UserFacingError, missing_permission_message
+from utils.options import RowId
 
 if TYPE_CHECKING:
     pass
@@ -253,7 +254,7 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
     @app_commands.command(name="rule_edit", description="Change a rule (only what you give; '-' removes an image)")
     @app_commands.describe(rule="Rule number (R…, see list)", thumbnail="Image URL shown top right, - to remove",
                            image="Image URL shown at the bottom, - to remove")
-    async def rule_edit(self, interaction: discord.Interaction, rule: int,
+    async def rule_edit(self, interaction: discord.Interaction, rule: RowId,
                         title: app_commands.Range[str, 1, 256] | None = None,
                         description: app_commands.Range[str, 1, 4000] | None = None,
                         thumbnail: str | None = None, image: str | None = None) -> None:
@@ -268,20 +269,20 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
         await self._reply(interaction, f"✅ Updated rule {_describe_rule(saved)}.")  # type: ignore[arg-type]
 
     @app_commands.command(name="rule_delete", description="Delete a rule")
-    async def rule_delete(self, interaction: discord.Interaction, rule: int) -> None:
+    async def rule_delete(self, interaction: discord.Interaction, rule: RowId) -> None:
         found = await self._rule(interaction.guild_id, rule)
         await repo.delete_rule(self.pool, interaction.guild_id, rule)
         await self._reply(interaction, f"🗑️ Deleted rule R{rule} ({found.title}).")
 
     @app_commands.command(name="rule_move", description="Move a rule to another position (1 = first)")
-    async def rule_move(self, interaction: discord.Interaction, rule: int,
+    async def rule_move(self, interaction: discord.Interaction, rule: RowId,
                         position: app_commands.Range[int, 1, 100]) -> None:
         await self._rule(interaction.guild_id, rule)
         where = await self._move(interaction.guild_id, "rules", rule, position)
         await self._reply(interaction, f"↕️ Rule R{rule} is now number {where}.")
 
     @app_commands.command(name="rule_enable", description="Show (true) or hide (false) a rule in the onboarding")
-    async def rule_enable(self, interaction: discord.Interaction, rule: int, enabled: bool) -> None:
+    async def rule_enable(self, interaction: discord.Interaction, rule: RowId, enabled: bool) -> None:
         r = await self._rule(interaction.guild_id, rule)
         await repo.update_rule(self.pool, interaction.guild_id, rule, r.title, r.description, r.thumbnail_url,
                                r.image_url, enabled)
@@ -307,7 +308,7 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
     @app_commands.describe(question="Question number (Q…, see list)", options="Replaces all options "
                            "(roles stay mapped to options with the same value)")
     @app_commands.choices(type=TYPE_CHOICES)
-    async def question_edit(self, interaction: discord.Interaction, question: int,
+    async def question_edit(self, interaction: discord.Interaction, question: RowId,
                             text: app_commands.Range[str, 1, 256] | None = None, type: str | None = None,
                             options: str | None = None, required: bool | None = None) -> None:
         q = await self._question(interaction.guild_id, question)
@@ -322,20 +323,20 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
         await self._reply(interaction, f"✅ Updated question {_describe_question(saved)}")
 
     @app_commands.command(name="question_delete", description="Delete a question (members' answers stay in exports)")
-    async def question_delete(self, interaction: discord.Interaction, question: int) -> None:
+    async def question_delete(self, interaction: discord.Interaction, question: RowId) -> None:
         q = await self._question(interaction.guild_id, question)
         await repo.delete_question(self.pool, interaction.guild_id, question)
         await self._reply(interaction, f"🗑️ Deleted question Q{question} ({q.text}).")
 
     @app_commands.command(name="question_move", description="Move a question to another position (1 = first)")
-    async def question_move(self, interaction: discord.Interaction, question: int,
+    async def question_move(self, interaction: discord.Interaction, question: RowId,
                             position: app_commands.Range[int, 1, 100]) -> None:
         await self._question(interaction.guild_id, question)
         where = await self._move(interaction.guild_id, "questions", question, position)
         await self._reply(interaction, f"↕️ Question Q{question} is now number {where}.")
 
     @app_commands.command(name="question_enable", description="Ask (true) or stop asking (false) a question")
-    async def question_enable(self, interaction: discord.Interaction, question: int, enabled: bool) -> None:
+    async def question_enable(self, interaction: discord.Interaction, question: RowId, enabled: bool) -> None:
         q = await self._question(interaction.guild_id, question)
         await self._save_question(interaction.guild_id, q, enabled=enabled)
         await self._reply(interaction, f"{'✅ Enabled' if enabled else '⏸️ Disabled'} question Q{question}.")
@@ -344,7 +345,7 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
     @app_commands.describe(question="The select/multiselect question (Q…)", when="The option value that triggers it",
                            text="The follow-up question", options="select/multiselect: comma-separated options")
     @app_commands.choices(type=TYPE_CHOICES)
-    async def followup_add(self, interaction: discord.Interaction, question: int, when: str,
+    async def followup_add(self, interaction: discord.Interaction, question: RowId, when: str,
                            text: app_commands.Range[str, 1, 256], type: str, options: str | None = None,
                            required: bool = True) -> None:
         q = await self._question(interaction.guild_id, question)
@@ -365,7 +366,7 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
 
     @app_commands.command(name="followup_remove", description="Remove a follow-up question")
     @app_commands.describe(question="The question (Q…)", followup="The follow-up id, e.g. f1")
-    async def followup_remove(self, interaction: discord.Interaction, question: int, followup: str) -> None:
+    async def followup_remove(self, interaction: discord.Interaction, question: RowId, followup: str) -> None:
         q = await self._question(interaction.guild_id, question)
         kept = [f for f in q.followups if f.get("id") != followup]
         if len(kept) == len(q.followups):
@@ -377,7 +378,7 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
     @app_commands.describe(question="The select/multiselect question (Q…)", option="The option value",
                            role="The role to give (leave out to remove the mapping)",
                            followup="For a follow-up's option: its id, e.g. f1")
-    async def role_map(self, interaction: discord.Interaction, question: int, option: str,
+    async def role_map(self, interaction: discord.Interaction, question: RowId, option: str,
                        role: discord.Role | None = None, followup: str | None = None) -> None:
         q = await self._question(interaction.guild_id, question)
         if role is not None and (role.managed or role.is_default()):

@@ -26,6 +26,7 @@ from utils.cog_base import HearthCog
 from utils.errors import BadInput, UserFacingError, permission_name
 from utils.gdpr import ErasureReport, forget_user, rows_of
 from utils.message_pipeline import ORDER_WATCHER
+from utils.options import RowId
 from utils.paginator import Paginator
 from utils.settings_registry import SettingSpec, SettingType, int_range
 
@@ -230,7 +231,7 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
 
     @reminder.command(name="edit", description="Change a reminder (only the options you give)")
     @app_commands.describe(reminder="The reminder (number or name)")
-    async def edit(self, interaction: discord.Interaction, reminder: int, name: str | None = None,
+    async def edit(self, interaction: discord.Interaction, reminder: RowId, name: str | None = None,
                    channel: discord.TextChannel | None = None, when: str | None = None, message: str | None = None,
                    location: str | None = None, image: str | None = None) -> None:
         guild_id = interaction.guild_id
@@ -255,7 +256,7 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
         await interaction.response.send_message(f"✅ Updated {self._summary(saved, next_due)}", ephemeral=True)
 
     @reminder.command(name="delete", description="Delete a reminder")
-    async def delete(self, interaction: discord.Interaction, reminder: int) -> None:
+    async def delete(self, interaction: discord.Interaction, reminder: RowId) -> None:
         async with self.pool.acquire() as conn, conn.transaction():
             found = await repo.get(conn, interaction.guild_id, reminder)
             if found is None:
@@ -265,7 +266,7 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
         await interaction.response.send_message(f"🗑️ Deleted reminder #{reminder} ({found.name}).", ephemeral=True)
 
     @reminder.command(name="test", description="Show a reminder as it will be posted (only to you)")
-    async def test(self, interaction: discord.Interaction, reminder: int) -> None:
+    async def test(self, interaction: discord.Interaction, reminder: RowId) -> None:
         found = await repo.get(self.pool, interaction.guild_id, reminder)
         if found is None:
             raise BadInput(f"There is no reminder #{reminder} on this server.", example="/reminder list")

@@ -31,6 +31,7 @@ from gpt.service import LLMService
 from utils.cog_base import HearthCog
 from utils.errors import BadInput, UserFacingError, permission_name
 from utils.gdpr import ErasureReport
+from utils.options import RowId
 from utils.settings_registry import SettingSpec, SettingType, int_range
 
 log = logging.getLogger(__name__)
@@ -241,29 +242,29 @@ class TicketsCog(HearthCog, name="Tickets"):
 
     @ticket.command(name="claim", description="Take on a ticket (staff)")
     @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
-    async def claim(self, interaction: discord.Interaction, ticket: int | None = None) -> None:
+    async def claim(self, interaction: discord.Interaction, ticket: RowId | None = None) -> None:
         await self._act(interaction, "claim", ticket)
 
     @ticket.command(name="wait", description="Wait for the member's reply; the inactivity clock starts (staff)")
     @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
-    async def wait(self, interaction: discord.Interaction, ticket: int | None = None) -> None:
+    async def wait(self, interaction: discord.Interaction, ticket: RowId | None = None) -> None:
         await self._act(interaction, "wait", ticket)
 
     @ticket.command(name="escalate", description="Hand the ticket to the escalation role (staff)")
     @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
-    async def escalate(self, interaction: discord.Interaction, ticket: int | None = None) -> None:
+    async def escalate(self, interaction: discord.Interaction, ticket: RowId | None = None) -> None:
         await self._act(interaction, "escalate", ticket)
 
     @ticket.command(name="reopen", description="Reopen a closed ticket (staff)")
     @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
-    async def reopen(self, interaction: discord.Interaction, ticket: int | None = None) -> None:
+    async def reopen(self, interaction: discord.Interaction, ticket: RowId | None = None) -> None:
         await self._act(interaction, "reopen", ticket)
 
     @ticket.command(name="close", description="Close a ticket (staff, or the member who opened it)")
     @app_commands.describe(reason="Why (shown in the channel, the log and the transcript)",
                            ticket="Ticket number (default: this channel's ticket)")
     async def close(self, interaction: discord.Interaction, reason: str | None = None,
-                    ticket: int | None = None) -> None:
+                    ticket: RowId | None = None) -> None:
         if reason is not None and len(reason) > REASON_MAX:
             raise BadInput(f"The reason is {len(reason)} characters; the limit is {REASON_MAX}.")
         found = await self._ticket(interaction, ticket)
@@ -285,7 +286,7 @@ class TicketsCog(HearthCog, name="Tickets"):
 
     @ticket.command(name="archive", description="Archive a closed ticket now and delete its channel (staff)")
     @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
-    async def archive_(self, interaction: discord.Interaction, ticket: int | None = None) -> None:
+    async def archive_(self, interaction: discord.Interaction, ticket: RowId | None = None) -> None:
         await self._archive(interaction, await self._ticket(interaction, ticket))
 
     async def _archive(self, interaction: discord.Interaction, ticket: repo.Ticket) -> None:
@@ -321,13 +322,13 @@ class TicketsCog(HearthCog, name="Tickets"):
 
     @ticket.command(name="suggest", description="An AI draft of your next reply, only for you (staff)")
     @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
-    async def suggest(self, interaction: discord.Interaction, ticket: int | None = None) -> None:
+    async def suggest(self, interaction: discord.Interaction, ticket: RowId | None = None) -> None:
         await self._suggest(interaction, await self._staff_ticket(interaction, ticket, active=False))
 
     @ticket.command(name="add_user", description="Let a member see and write in the ticket (staff)")
     @app_commands.describe(member="Who to add", ticket="Ticket number (default: this channel's ticket)")
     async def add_user(self, interaction: discord.Interaction, member: discord.Member,
-                       ticket: int | None = None) -> None:
+                       ticket: RowId | None = None) -> None:
         found = await self._staff_ticket(interaction, ticket)
         if member.bot:
             raise BadInput("Bots can't be added to tickets.")
@@ -342,17 +343,20 @@ class TicketsCog(HearthCog, name="Tickets"):
     @ticket.command(name="remove_user", description="Take a member out of the ticket (staff)")
     @app_commands.describe(member="Who to remove", ticket="Ticket number (default: this channel's ticket)")
     async def remove_user(self, interaction: discord.Interaction, member: discord.Member,
-                          ticket: int | None = None) -> None:
+                          ticket: RowId | None = None) -> None:
         found = await self._staff_ticket(interaction, ticket)
         if member.id == found.user_id:
             raise BadInput("The member who opened the ticket can't be removed from it; close the ticket instead.")
+        if member.bot:  # removing my own overwrite would lock me out of the ticket I run
+            raise BadInput(f"{member.mention} is a bot, not a ticket participant: bots can't be removed from tickets. "
+                           "To end the ticket, use `/ticket close`.")
         await self.service.set_member_access(interaction.guild, found, member, False)
         await interaction.response.send_message(f"Removed {member.mention} from ticket #{found.id}.", ephemeral=True,
                                                 allowed_mentions=NONE)
 
     @ticket.command(name="rename", description="Rename the ticket's channel (staff)")
     @app_commands.describe(name="New channel name", ticket="Ticket number (default: this channel's ticket)")
-    async def rename(self, interaction: discord.Interaction, name: str, ticket: int | None = None) -> None:
+    async def rename(self, interaction: discord.Interaction, name: str, ticket: RowId | None = None) -> None:
         found = await self._staff_ticket(interaction, ticket, active=False)
         clean = "-".join(name.lower().split())[:90]
         if not clean:
@@ -366,7 +370,7 @@ class TicketsCog(HearthCog, name="Tickets"):
     @ticket.command(name="transfer", description="Hand your claim to another staff member (staff)")
     @app_commands.describe(member="The staff member taking over", ticket="Ticket number (default: this channel's)")
     async def transfer(self, interaction: discord.Interaction, member: discord.Member,
-                       ticket: int | None = None) -> None:
+                       ticket: RowId | None = None) -> None:
         found = await self._staff_ticket(interaction, ticket)
         answer = await self.service.transfer(interaction.guild, found, interaction.user, member)
         await interaction.response.send_message(answer, ephemeral=True, allowed_mentions=NONE)
@@ -374,7 +378,7 @@ class TicketsCog(HearthCog, name="Tickets"):
     @ticket.command(name="note", description="Add a private staff note to the ticket (staff)")
     @app_commands.describe(text="The note (never shown to the member)",
                            ticket="Ticket number (default: this channel's ticket)")
-    async def note(self, interaction: discord.Interaction, text: str, ticket: int | None = None) -> None:
+    async def note(self, interaction: discord.Interaction, text: str, ticket: RowId | None = None) -> None:
         found = await self._staff_ticket(interaction, ticket, active=False)
         clean = text.strip()
         if not 1 <= len(clean) <= NOTE_MAX:
@@ -386,7 +390,7 @@ class TicketsCog(HearthCog, name="Tickets"):
 
     @ticket.command(name="notes", description="The staff notes of a ticket (staff)")
     @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
-    async def notes(self, interaction: discord.Interaction, ticket: int | None = None) -> None:
+    async def notes(self, interaction: discord.Interaction, ticket: RowId | None = None) -> None:
         found = await self._staff_ticket(interaction, ticket, active=False)
         rows = await repo.notes(self.pool, interaction.guild_id, found.id)
         lines = [f"**#{r['id']}** <@{r['author_id']}> <t:{int(r['created_at'].timestamp())}:f>\n{r['note']}"

@@ -30,7 +30,7 @@ from cogs.tickets.views import closed_view, control_view, deflection_view, propo
 from gpt.errors import AIDisabled, AINotConfigured
 from gpt.service import LLMService
 from utils.channel_access import ChannelBlocked
-from utils.errors import UserFacingError, missing_permission_message
+from utils.errors import BadInput, UserFacingError, missing_permission_message
 from utils.timers import Job
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ ARCHIVE = "ticket_archive"
 SIMILARITY = 0.5  # pg_trgm similarity of two similarity keys that counts as "the same topic"
 PROPOSAL_AT = 3  # similar summaries needed for an FAQ proposal
 DEFLECTION_RESULTS = 3
+TOPIC_MAX = 100  # characters of a ticket topic (configured or typed)
 NONE = discord.AllowedMentions.none()
 
 
@@ -147,10 +148,15 @@ class TicketService:
 
     async def categories(self, guild_id: int) -> list[str]:
         raw = await self.setting(guild_id, "categories") or ""
-        return list(dict.fromkeys(part.strip()[:100] for part in raw.split(",") if part.strip()))[:25]
+        return list(dict.fromkeys(part.strip()[:TOPIC_MAX] for part in raw.split(",") if part.strip()))[:25]
 
     async def check_can_open(self, guild: discord.Guild, member: discord.Member, category: str | None) -> None:
-        """Refuse early: unknown category, too many open tickets."""
+        """Refuse early: unknown or overlong category, too many open tickets."""
+        if category is not None and len(category) > TOPIC_MAX:
+            # Free text when the server lists no topics; it goes into the ticket's embed (1024 per field).
+            raise BadInput(f"A ticket topic is at most {TOPIC_MAX} characters (this one has {len(category)}). "
+                           "Pick one from the list, or leave `category` empty.",
+                           example="/ticket open category:Billing")
         names = await self.categories(guild.id)
         if category is not None and names and category not in names:
             raise UserFacingError(f"“{category}” is not a ticket topic here. Topics: {', '.join(names)}.")

@@ -302,6 +302,15 @@ def convert_value(schema: dict[str, Any], value: Any, resolver: Resolver) -> Any
         return resolver.mentionable(value)
     elif otype == ATTACHMENT:
         return resolver.attachment(value)
+    # Discord's client enforces the declared bounds before anything reaches the bot.
+    if otype in (INTEGER, NUMBER):
+        lo, hi = schema.get("min_value"), schema.get("max_value")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise ValueError(f"option {schema['name']!r}: {value!r} is outside [{lo}, {hi}]")
+    if otype == STRING:
+        lo, hi = schema.get("min_length", 0), schema.get("max_length", 6000)
+        if not lo <= len(value) <= hi:
+            raise ValueError(f"option {schema['name']!r}: {len(value)} characters, outside [{lo}, {hi}]")
     choices = schema.get("choices")
     if choices and value not in [c["value"] for c in choices]:
         raise ValueError(f"option {schema['name']!r}: {value!r} is not one of {[c['value'] for c in choices]}")

@@ -5,13 +5,53 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .limits import validate_message
-from .models import Attachment, Channel, Message, User, now_iso, snowflake
+from .models import Attachment, Channel, Message, Pings, User, mentioned_ids, now_iso, snowflake
 
 if TYPE_CHECKING:
     from .server import UploadedFile
     from .state import World
 
 ALLOWED_FLAGS = 4 | 64 | 4096 | (1 << 15)
+MENTION_EVERYONE = 1 << 17
+
+
+def resolve_pings(world: World, msg: Message, body: dict[str, Any]) -> Pings:
+    """Who Discord notifies for a new message, as Discord decides it.
+
+    Only the content pings (never embeds). Without ``allowed_mentions`` everything in the content is parsed; with
+    it, only the ``parse`` kinds and the listed ``roles``/``users``. @everyone/@here and roles that are not
+    mentionable also need the author's Mention Everyone permission in the channel. Ephemeral messages notify
+    nobody. A reply pings its author when ``replied_user`` allows it (default: yes without allowed_mentions).
+    """
+    if msg.ephemeral:
+        return Pings()
+    allowed = body.get("allowed_mentions")
+    msg.allowed_mentions = allowed
+    parse = {"everyone", "roles", "users"} if allowed is None else set(allowed.get("parse") or [])
+    listed_roles = {int(r) for r in (allowed or {}).get("roles") or []}
+    listed_users = {int(u) for u in (allowed or {}).get("users") or []}
+    channel = world.channels[msg.channel_id]
+    guild = world.guild_of(channel)
+    may_ping_all = guild is not None and bool(world.bot_permissions(guild, channel) & MENTION_EVERYONE)
+    content = msg.content
+    pings = Pings()
+    if guild is not None and ("@everyone" in content or "@here" in content):
+        pings.everyone = "everyone" in parse and may_ping_all
+    user_ids, role_ids = mentioned_ids(content)
+    for rid in dict.fromkeys(role_ids):
+        role = guild.roles.get(rid) if guild is not None else None
+        if role is not None and ("roles" in parse or rid in listed_roles) and (role.mentionable or may_ping_all):
+            pings.roles.append(rid)
+    for uid in dict.fromkeys(user_ids):
+        if ("users" in parse or uid in listed_users) and uid in world.users:
+            pings.users.append(uid)
+    ref = msg.message_reference
+    replied = (allowed or {}).get("replied_user", allowed is None)
+    if ref and replied:
+        original = world.messages.get(int(ref["message_id"]))
+        if original is not None and original.author.id not in pings.users:
+            pings.users.append(original.author.id)
+    return pings
 
 
 def uploaded_attachments(world: World, body: dict[str, Any], files: list[UploadedFile]) -> list[Attachment]:
@@ -72,6 +112,8 @@ def create_message(
             msg.message_reference["guild_id"] = str(channel.guild_id)
         if msg.type == 0:
             msg.type = 19
+    if validate:  # a "thinking" placeholder pings nobody; its first followup does (see edit_message)
+        msg.pings = resolve_pings(world, msg, body)
     world.store_message(msg)
     if not msg.ephemeral:
         emit_create(world, msg)
@@ -81,6 +123,7 @@ def create_message(
 def edit_message(world: World, msg: Message, body: dict[str, Any], files: list[UploadedFile]) -> Message:
     """Apply a PATCH body to ``msg`` (keeps the previous version in history)."""
     validate_message(body, edit=True)
+    first_content = msg.loading  # the followup replacing "thinking…" is the message people see appear
     msg.history.append({"content": msg.content, "embeds": msg.embeds, "components": msg.components, "flags": msg.flags})
     if "content" in body:
         msg.content = body["content"] or ""
@@ -95,6 +138,8 @@ def edit_message(world: World, msg: Message, body: dict[str, Any], files: list[U
         kept = [a for a in msg.attachments if str(a.id) in keep] if "attachments" in body else msg.attachments
         msg.attachments = kept + uploaded_attachments(world, body, files)
     msg.flags &= ~128  # no longer "thinking"
+    if first_content:
+        msg.pings = resolve_pings(world, msg, body)
     msg.edited_timestamp = now_iso()
     world.notify()
     if not msg.ephemeral:

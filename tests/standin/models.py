@@ -171,6 +171,19 @@ class Attachment:
     description: str | None = None
 
 
+@dataclass
+class Pings:
+    """Who a message notified: @everyone/@here, roles, users (what Discord resolves from content and
+    allowed_mentions; embeds never ping)."""
+
+    everyone: bool = False
+    roles: list[int] = field(default_factory=list)
+    users: list[int] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.everyone or bool(self.roles) or bool(self.users)
+
+
 @dataclass(eq=False)
 class Message:
     """A message in a channel (also ephemeral interaction messages)."""
@@ -197,6 +210,8 @@ class Message:
     ephemeral_for: int | None = None  # user id that can see an ephemeral message
     deleted: bool = False
     history: list[dict[str, Any]] = field(default_factory=list)  # previous versions
+    allowed_mentions: dict[str, Any] | None = None  # as the bot sent it (None: not sent, Discord parses all)
+    pings: Pings | None = None  # who Discord notified when the message appeared (see messaging.resolve_pings)
 
     @property
     def ephemeral(self) -> bool:

@@ -9,6 +9,7 @@ gateway event Discord would send (through ``World.emit``).
 from __future__ import annotations
 
 import asyncio
+import urllib.parse
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -405,7 +406,9 @@ class World:
     def add_attachment(self, filename: str, data: bytes, content_type: str | None = None) -> Attachment:
         """Store bytes served under ``/attachments/<id>/<filename>``."""
         aid = snowflake()
-        att = Attachment(aid, filename, data, f"{self.base_url}/attachments/{aid}/{filename}", content_type)
+        # Quoted like Discord's CDN URLs, so a name with slashes or spaces still makes a URL that resolves.
+        url = f"{self.base_url}/attachments/{aid}/{urllib.parse.quote(filename, safe='')}"
+        att = Attachment(aid, filename, data, url, content_type)
         self.attachments[aid] = att
         return att
 
