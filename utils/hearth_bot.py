@@ -95,7 +95,7 @@ class HearthBot(commands.Bot):
         self._guild_settings: GuildSettings | None = None
         self._premium: PremiumGuard | None = None
         self._timers: TimerService | None = None
-        self.api = HttpApi(VERSION)
+        self.api = HttpApi(VERSION, max_body=settings.api_max_body_bytes)
         # One on_message path for automod, custom commands, engagement and the embed watcher.
         self.pipeline = message_pipeline.attach(self)
         self.cog_package = cog_package

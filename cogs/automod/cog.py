@@ -130,14 +130,23 @@ class AutomodCog(HearthCog, name="Automod"):
 
     async def _flush_loop(self) -> None:
         delay = FLUSH_INTERVAL
+        failing = False
         while True:
             await asyncio.sleep(delay)
             try:
                 await self.stats.flush(self.pool)
-                delay = FLUSH_INTERVAL
             except Exception as exc:
-                log.warning("Automod: cannot write stats (%s); retrying with back-off", exc)
+                if not failing:  # once per outage, not at every retry
+                    log.warning("Automod: cannot write stats (%s); %d buffered, retrying with back-off", exc,
+                                len(self.stats))
+                failing = True
                 delay = min(delay * 2, MAX_BACKOFF)
+            else:
+                if failing:
+                    log.info("Automod: writing stats again (%d dropped while the buffer was full)",
+                             self.stats.dropped)
+                failing = False
+                delay = FLUSH_INTERVAL
 
     async def _load_rules(self, guild_id: int) -> GuildRules:
         rows = await repo.rules(self.pool, guild_id)

@@ -71,6 +71,7 @@ class EngagementBuffer:
         self._batch = Batch()
         self.dropped_messages = 0  # per-message index rows dropped while full (the counters still counted them)
         self.dropped_increments = 0  # counter increments dropped while full
+        self.dropped_reactions = 0  # reaction changes dropped while full
         self.peak_messages = 0
 
     def __len__(self) -> int:
@@ -122,6 +123,8 @@ class EngagementBuffer:
             reactions[key] = reactions.get(key, 0) + delta
             if reactions[key] == 0:
                 del reactions[key]
+        else:
+            self.dropped_reactions += 1
 
     def take(self) -> Batch:
         """Hand over everything buffered and start an empty buffer."""

@@ -7,6 +7,7 @@ and are collected in :attr:`HttpServer.unimplemented` so a test fails.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import traceback
@@ -100,6 +101,28 @@ class FailureRule:
             }
             body = self.body or defaults.get(self.status, {"message": "Forced failure", "code": 0})
         return web.Response(body=json.dumps(body).encode(), status=self.status, headers=headers)
+
+
+@dataclass
+class HoldRule:
+    """Requests that wait until the test releases them (see ``StandIn.hold``): a slow Discord."""
+
+    method: str
+    route: str
+    times: int | None = 1  # None = always
+    hits: int = 0
+    reached: asyncio.Event = field(default_factory=asyncio.Event)  # set when a request is being held
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def matches(self, method: str, template: str | None, path: str) -> bool:
+        """Whether this rule holds a request."""
+        if self.method not in ("*", method) or (self.times is not None and self.hits >= self.times):
+            return False
+        return self.route in (template, path)
+
+    def release(self) -> None:
+        """Let the held requests (and later matching ones) through."""
+        self.released.set()
 
 
 @dataclass
@@ -218,6 +241,7 @@ class HttpServer:
         self.requests: list[RecordedRequest] = []
         self.unimplemented: list[RecordedRequest] = []
         self.failures: list[FailureRule] = []
+        self.holds: list[HoldRule] = []
         self.internal_errors: list[tuple[RecordedRequest, str]] = []
         self.on_request: list[Callable[[RecordedRequest], None]] = []
 
@@ -238,6 +262,11 @@ class HttpServer:
         return response
 
     async def _respond(self, rec: RecordedRequest, handler: Handler | None, matched: bool) -> web.Response:
+        for hold in self.holds:
+            if hold.matches(rec.method, rec.route, rec.path):
+                hold.hits += 1
+                hold.reached.set()
+                await hold.released.wait()
         for rule in self.failures:
             if rule.matches(rec.method, rec.route, rec.path):
                 rule.hits += 1
