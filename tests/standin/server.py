@@ -255,6 +255,15 @@ class HttpServer:
         template, params, handler = found if found else (None, {}, None)
         rec = RecordedRequest(method, template, path, params, dict(request.query), body, headers, files)
         self.requests.append(rec)
+        for hold in self.holds:
+            if hold.matches(rec.method, rec.route, rec.path):
+                hold.hits += 1
+                hold.reached.set()
+                await hold.released.wait()
+                if request.transport is None or request.transport.is_closing():
+                    rec.status = 499  # the client gave up while held: Discord never saw the request
+                    return web.Response(status=499)
+                break
         response = await self._respond(rec, handler, found is not None)
         rec.status = response.status
         for callback in list(self.on_request):
@@ -262,11 +271,6 @@ class HttpServer:
         return response
 
     async def _respond(self, rec: RecordedRequest, handler: Handler | None, matched: bool) -> web.Response:
-        for hold in self.holds:
-            if hold.matches(rec.method, rec.route, rec.path):
-                hold.hits += 1
-                hold.reached.set()
-                await hold.released.wait()
         for rule in self.failures:
             if rule.matches(rec.method, rec.route, rec.path):
                 rule.hits += 1
