@@ -138,7 +138,7 @@ class HearthBot(commands.Bot):
             self._premium = PremiumGuard(pool, self.clock)
             # Settings changed by another bot process reach this one through LISTEN/NOTIFY.
             await notify.subscribe(self, SETTINGS_CHANNEL, self._guild_settings.on_notification,
-                                   self._guild_settings.invalidate)
+                                   self._guild_settings.mark_stale)
             self._timers = TimerService(await self.db.create_pool("timers", 3), self.clock,
                                         grace=self._late_job_grace, report_skipped=self._report_skipped_jobs)
         return await self.load_cogs()

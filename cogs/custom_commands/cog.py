@@ -60,7 +60,7 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
         self._flush_task: asyncio.Task[None] | None = None
 
     async def load(self) -> None:
-        await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.invalidate)
+        await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.mark_stale)
         attach(self.bot).register("custom_commands", self.on_message, order=ORDER_CUSTOM_COMMANDS)
         self.group = CustomCommandsGroup(self)
         add_config_group(self.bot, self.group)
