@@ -28,6 +28,10 @@ import cogs.audit.cog
 import cogs.automod.cog
 import cogs.custom_commands.cog
 import cogs.engagement.cog
+from cogs.audit.buffer import AuditBuffer, AuditRecord
+from cogs.automod.stats import StatsBuffer
+from cogs.custom_commands.uses import UsesBuffer
+from cogs.engagement.buffer import EngagementBuffer
 from tests.hearth_harness import bot_factory
 from tests.standin import StandIn
 from utils.clock import ManualClock
@@ -277,3 +281,49 @@ async def test_database_outage_commands_buffers_loops_and_recovery(standin: Stan
 async def _count_is(db: asyncpg.Connection, query: str, expected: int) -> bool:
     return (await db.fetchval(query)) == expected
 
+
+
+class _DownPool:
+    """A pool whose database is down: every statement fails like a refused connection."""
+
+    async def execute(self, *_args: Any) -> None:
+        raise ConnectionRefusedError("database down")
+
+
+async def test_buffers_are_capped_and_count_what_they_drop_while_writes_fail(caplog) -> None:
+    caplog.set_level(logging.WARNING)
+    now = datetime(2026, 6, 1, 9, tzinfo=UTC)
+    down = _DownPool()
+    audit = AuditBuffer(capacity=3)
+    for n in range(5):
+        audit.add(AuditRecord(1, n, "config get", "slash", True, None, now))
+    failed = audit.take(2)
+    audit.add(AuditRecord(1, 9, "config get", "slash", True, None, now))
+    audit.put_back(failed)  # the write failed: back in front, within the cap
+    assert (len(audit), audit.dropped) == (3, 3)
+
+    engagement = EngagementBuffer(message_capacity=4, key_capacity=2)
+    for user in range(4):  # four members: only two counter keys fit (a member needs a daily and a streak key)
+        engagement.add_message(1, user, 5, 100 + user, now, now.date(), False, None)
+    engagement.add_reaction(1, 100, +1)
+    assert engagement.keys <= 2 and len(engagement) <= 4
+    assert (engagement.dropped_increments, engagement.dropped_reactions) == (3, 1)
+
+    uses = UsesBuffer(capacity=2)
+    for command_id in (1, 2, 3, 3, 1):
+        uses.add(1, command_id)
+    with pytest.raises(ConnectionRefusedError):
+        await uses.flush(down)
+    uses.add(1, 4)  # a new command while the counts are back in the buffer: no room
+    assert (len(uses), uses.dropped, uses.pending(1, 1)) == (2, 3, 2)
+
+    stats = StatsBuffer(capacity=2)
+    for rule_id in (1, 2, 3):
+        stats.add(1, rule_id, now.date(), triggers=1)
+    with pytest.raises(ConnectionRefusedError):
+        await stats.flush(down)
+    stats.add(1, 1, now.date(), triggers=1)  # an existing key still counts
+    assert (len(stats), stats.dropped) == (2, 1)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("use-count buffer is full" in w for w in warnings)
+    assert any("stats buffer is full" in w for w in warnings)
