@@ -39,11 +39,25 @@ async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
     """Answer privately, whether or not the interaction was already answered or deferred."""
     try:
         if interaction.response.is_done():
+            await _drop_public_placeholder(interaction)
             await interaction.followup.send(text, ephemeral=True)
         else:
             await interaction.response.send_message(text, ephemeral=True)
     except discord.HTTPException as exc:  # the interaction expired or Discord is down: the log must say so
         log.warning("Could not tell user %s about an error (%s): %s", interaction.user.id, exc, text)
+
+
+async def _drop_public_placeholder(interaction: discord.Interaction) -> None:
+    """After a public "thinking…" defer, the first followup replaces that message and is public whatever its
+    flags: delete the placeholder first, so the failure message is a new, private one."""
+    if interaction.response.type is not discord.InteractionResponseType.deferred_channel_message:
+        return
+    try:
+        original = await interaction.original_response()
+        if original.flags.loading and not original.flags.ephemeral:
+            await original.delete()
+    except discord.HTTPException as exc:  # then the message is public, but it still reaches the user
+        log.info("Could not remove the public placeholder of interaction %s: %s", interaction.id, exc)
 
 
 async def report_failure(interaction: discord.Interaction, error: Exception, what: str) -> None:
