@@ -11,12 +11,16 @@ place again, /api/health is 200, and nothing written before the outage is lost.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import itertools
 import logging
+import os
+import signal
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -36,6 +40,7 @@ from cogs.engagement.buffer import EngagementBuffer
 from tests.hearth_harness import bot_factory
 from tests.standin import StandIn
 from utils.clock import ManualClock
+from utils.command_tree import TOO_SLOW
 from utils.errors import DatabaseUnavailable
 
 DOWN = DatabaseUnavailable().message
@@ -338,3 +343,60 @@ async def test_buffers_are_capped_and_count_what_they_drop_while_writes_fail(cap
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("use-count buffer is full" in w for w in warnings)
     assert any("stats buffer is full" in w for w in warnings)
+
+
+def _cluster_processes(data_dir: Path) -> list[int]:
+    """The postmaster of a cluster and its children (backends, checkpointer, …), from /proc."""
+    master = int((data_dir / "postmaster.pid").read_text().split()[0])
+    pids = [master]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master:
+                    pids.append(int(entry.name))
+    return pids
+
+
+async def test_frozen_database_commands_still_answer_in_time(standin: StandIn, default_guild, outage_db,
+                                                             outage_url: str) -> None:
+    """A database that hangs (SIGSTOP: connections stay open, nothing answers) instead of refusing: a query on an
+    open connection would wait DB_COMMAND_TIMEOUT (10 s); the command tree answers before Discord's 3 s."""
+    g = default_guild
+    bot = await standin.connect(bot_factory(outage_url, ManualClock())(db_acquire_timeout=2.5))
+    try:
+        assert "UTC" in (await standin.slash("config get", user=g.admin, guild=g.guild, scope="system",
+                                             key="timezone")).text
+        frozen = _cluster_processes(outage_db.server.data_dir)
+        for pid in frozen:
+            os.kill(pid, signal.SIGSTOP)
+        answers = {}
+        try:
+            for name, options in (("config set", {"scope": "system", "key": "timezone", "value": "Asia/Tokyo"}),
+                                  ("faq search", {"query": "rules"})):
+                started = time.perf_counter()
+                reply = await standin.slash(name, user=g.admin, guild=g.guild, options=options, settle=False)
+                await reply.wait(lambda r: r.responded, timeout=5)
+                answers[name] = (reply.text, reply.last.ephemeral, round(time.perf_counter() - started, 2))
+        finally:
+            for pid in frozen:
+                os.kill(pid, signal.SIGCONT)
+        await standin.settle(timeout=15)
+        print(f"\nfrozen database: {answers}")
+        assert answers == {name: (TOO_SLOW, True, answers[name][2]) for name in answers}
+        assert all(seconds < 3 for _text, _ephemeral, seconds in answers.values())
+        # Recorded as failed commands, and the database works again once it thaws.
+        await bot.get_cog("Audit").flush()
+        again = await standin.slash("config set", user=g.admin, guild=g.guild, scope="system", key="timezone",
+                                    value="Asia/Tokyo")
+        assert "→ `Asia/Tokyo`" in again.text
+        conn = await asyncpg.connect(outage_url)
+        try:
+            failed = await conn.fetch("SELECT command_name, error_message FROM audit_logs WHERE NOT success "
+                                      "ORDER BY id")
+        finally:
+            await conn.close()
+        too_slow = "TimeoutError: no answer within 2.2s"
+        assert [(r["command_name"], r["error_message"]) for r in failed] == [("config set", too_slow),
+                                                                              ("faq search", too_slow)]
+    finally:
+        await standin.disconnect(bot)
