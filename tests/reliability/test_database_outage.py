@@ -137,18 +137,15 @@ async def test_database_outage_commands_buffers_loops_and_recovery(standin: Stan
         await standin.say(g.general, g.member, "a zorble here")
         audit, engagement = bot.get_cog("Audit"), bot.get_cog("Engagement")
         custom, automod = bot.get_cog("CustomCommands"), bot.get_cog("Automod")
-        await audit.flush()
-        await engagement.flush()
-        await custom.uses.flush(custom.pool)
-        await automod.stats.flush(automod.pool)
-        before = {
-            "audit_logs": await db.fetchval("SELECT count(*) FROM audit_logs"),
-            "messages": await db.fetchval("SELECT sum(messages) FROM engagement_daily_counts"),
-            "uses": await db.fetchval("SELECT uses FROM custom_commands"),
-            "triggers": await db.fetchval("SELECT triggers_count FROM automod_stats"),
-            "reminders": await db.fetchval("SELECT count(*) FROM reminders"),
-        }
-        assert (before["audit_logs"], before["messages"], before["uses"], before["triggers"]) == (3, 2, 1, 1)
+        written_before = (
+            "SELECT (SELECT count(*) FROM audit_logs), (SELECT sum(messages) FROM engagement_daily_counts), "
+            "(SELECT uses FROM custom_commands), (SELECT triggers_count FROM automod_stats)")
+
+        async def all_written() -> bool:  # by the flush loops (a manual flush could race with one in flight)
+            return tuple(await db.fetchrow(written_before)) == (3, 2, 1, 1)
+
+        await _eventually(all_written, timeout=10)
+        before = {"reminders": await db.fetchval("SELECT count(*) FROM reminders")}
         assert (await api.get("/api/health")).status_code == 200
         listener = bot.notify_listener
         listener.max_backoff = 0.5  # reconnect attempts at most every 0.5 s (instead of 30 s) in this test
@@ -187,9 +184,16 @@ async def test_database_outage_commands_buffers_loops_and_recovery(standin: Stan
         for _ in range(3):
             bot.timers.rearm()
             await bot.timers.idle(timeout=10)
-        buffered = {"audit": len(audit.buffer), "engagement_increments": engagement.buffer._batch.increments,
+
+        def held() -> dict[str, int]:
+            return {"audit": len(audit.buffer), "engagement_increments": engagement.buffer._batch.increments,
                     "engagement_index": len(engagement.buffer), "custom_command_uses": len(custom.uses),
                     "automod_stats": len(automod.stats)}
+
+        # Read between two failed write attempts (an attempt holds its batch outside the buffer for a moment).
+        await _eventually(lambda: held()["engagement_increments"] == MESSAGES + 1 and held()["audit"] >= len(commands)
+                          and held()["custom_command_uses"] == held()["automod_stats"] == 1, timeout=5)
+        buffered = held()
         # Let every flush loop fail a few times (its wait grows up to MAX_BACKOFF).
         try:
             await _eventually(lambda: all(len(spy.failures_between(down_at, time.monotonic())) >= 3
