@@ -68,6 +68,8 @@ class LLMService:
     @classmethod
     def from_bot(cls, bot: Any, pool: Executor, **options: Any) -> LLMService:
         """A service for `bot` (its config, guild settings, premium guard and clock), counting usage in `pool`."""
+        options.setdefault("timeout", getattr(bot.config, "openai_timeout", DEFAULT_TIMEOUT))
+        options.setdefault("max_retries", getattr(bot.config, "openai_max_retries", DEFAULT_MAX_RETRIES))
         return cls(bot.config, bot.guild_settings, bot.premium, bot.clock, pool, **options)
 
     @property

@@ -2,10 +2,17 @@
 
 It also announces each failure as the `app_command_failure` event, so the audit tracker records failed
 commands and failed checks with their error message (discord.py only dispatches successes).
+
+A command that has neither answered nor deferred after `ANSWER_WITHIN` seconds is stuck (typically on a database
+that hangs instead of refusing connections: a query on an open connection then waits `DB_COMMAND_TIMEOUT`). It is
+cancelled and the member told to try again, because Discord refuses any answer after 3 seconds and would only
+show "The application did not respond".
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 import discord
@@ -15,9 +22,37 @@ from utils.errors import describe_error, fit_message
 
 log = logging.getLogger(__name__)
 
+ANSWER_WITHIN = 2.2  # seconds: Discord drops an interaction that is not answered within 3
+TOO_SLOW = ("That took too long on my side (the bot's database may be slow or unavailable). "
+            "Please try again in a minute.")
+
 
 class HearthCommandTree(app_commands.CommandTree):
     """The `tree_cls` of HearthBot: one place for error handling."""
+
+    answer_within = ANSWER_WITHIN
+
+    async def _call(self, interaction: discord.Interaction) -> None:
+        if interaction.type is discord.InteractionType.autocomplete:
+            await super()._call(interaction)
+            return
+        work = asyncio.ensure_future(super()._call(interaction))
+        done, _ = await asyncio.wait({work}, timeout=self.answer_within)
+        if work in done or interaction.response.is_done():
+            await work  # answered or deferred in time: let it finish (its errors are handled as usual)
+            return
+        # Answer first: unwinding the stuck await (asyncpg cleaning up a connection to a hung server) can itself
+        # take seconds, and the 3-second window is nearly over.
+        command = interaction.command
+        name = command.qualified_name if command else "unknown command"
+        log.warning("/%s gave no answer within %.1fs (guild %s, user %s): cancelled, the user was asked to retry",
+                    name, self.answer_within, interaction.guild_id, interaction.user.id)
+        error = TimeoutError(f"no answer within {self.answer_within:.1f}s")
+        self.client.dispatch("app_command_failure", interaction, command, error, TOO_SLOW)
+        await send_ephemeral(interaction, TOO_SLOW)
+        work.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await work
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
         reply = describe_error(error)
@@ -40,11 +75,25 @@ async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
     text = fit_message(text)  # an error quoting a 6000-character option must still reach the member
     try:
         if interaction.response.is_done():
+            await _drop_public_placeholder(interaction)
             await interaction.followup.send(text, ephemeral=True)
         else:
             await interaction.response.send_message(text, ephemeral=True)
     except discord.HTTPException as exc:  # the interaction expired or Discord is down: the log must say so
         log.warning("Could not tell user %s about an error (%s): %s", interaction.user.id, exc, text)
+
+
+async def _drop_public_placeholder(interaction: discord.Interaction) -> None:
+    """After a public "thinking…" defer, the first followup replaces that message and is public whatever its
+    flags: delete the placeholder first, so the failure message is a new, private one."""
+    if interaction.response.type is not discord.InteractionResponseType.deferred_channel_message:
+        return
+    try:
+        original = await interaction.original_response()
+        if original.flags.loading and not original.flags.ephemeral:
+            await original.delete()
+    except discord.HTTPException as exc:  # then the message is public, but it still reaches the user
+        log.info("Could not remove the public placeholder of interaction %s: %s", interaction.id, exc)
 
 
 async def report_failure(interaction: discord.Interaction, error: Exception, what: str) -> None:

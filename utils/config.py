@@ -43,9 +43,14 @@ class Settings(BaseSettings):
     api_enabled: bool = True
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8080, ge=0, le=65535)
+    api_max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024 * 1024,
+                                    description="Largest request body the HTTP API reads (bigger = 413).")
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"
+    openai_timeout: float = Field(default=30.0, gt=0, le=600, description="Seconds per LLM request attempt.")
+    openai_max_retries: int = Field(default=2, ge=0, le=10,
+                                    description="Retries of a failed LLM request (timeouts, 429, 5xx).")
     stripe_secret_key: SecretStr | None = None
     stripe_webhook_secret: SecretStr | None = None
     app_webhook_secret: SecretStr | None = Field(

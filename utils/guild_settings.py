@@ -16,6 +16,7 @@ from typing import Any
 
 from utils.clock import Clock
 from utils.db import HearthPool
+from utils.errors import DATABASE_ERRORS
 from utils.notify import notify
 from utils.settings_registry import SettingSpec, SettingsRegistry
 
@@ -84,6 +85,9 @@ class GuildSettings:
         self.on_change = on_change  # told (guild id, changed scope/key pairs) after each committed change
         self.instance = uuid.uuid4().hex[:12]  # tells this process's own notifications from other processes' ones
         self._cache: dict[int, dict[tuple[str, str], Any]] = {}
+        # Last known values after a lost LISTEN connection, served while the database cannot be reached.
+        self._fallback: dict[int, dict[tuple[str, str], Any]] = {}
+        self.fallbacks = 0
         self._versions: dict[int, int] = {}  # bumped by every invalidation, so a slow read cannot cache stale rows
         self._all_version = 0
 
@@ -99,11 +103,19 @@ class GuildSettings:
         cached = self._cache.get(guild_id)
         if cached is None:
             version = (self._versions.get(guild_id, 0), self._all_version)
-            rows = await self.pool.fetch("SELECT scope, key, value FROM bot_settings WHERE guild_id = $1", guild_id)
+            try:
+                rows = await self.pool.fetch("SELECT scope, key, value FROM bot_settings WHERE guild_id = $1",
+                                             guild_id)
+            except DATABASE_ERRORS:
+                if guild_id not in self._fallback:
+                    raise
+                self.fallbacks += 1
+                return self._fallback[guild_id]
             cached = {(row["scope"], row["key"]): row["value"] for row in rows}
             # A change committed while this read was under way makes the rows stale: use them, don't keep them.
             if (self._versions.get(guild_id, 0), self._all_version) == version:
                 self._cache[guild_id] = cached
+                self._fallback.pop(guild_id, None)
         return cached
 
     async def get(self, guild_id: int, scope: str, key: str) -> Any:
@@ -116,10 +128,22 @@ class GuildSettings:
         """Forget cached values of one guild (or all guilds)."""
         if guild_id is None:
             self._cache.clear()
+            self._fallback.clear()
             self._all_version += 1
         else:
             self._cache.pop(guild_id, None)
+            self._fallback.pop(guild_id, None)
             self._versions[guild_id] = self._versions.get(guild_id, 0) + 1
+
+    def mark_stale(self, guild_id: int | None = None) -> None:
+        """Re-read one guild (or every guild, after a lost LISTEN connection) on next use, but serve the last
+        known values while the database cannot be reached (stale settings beat failing every message)."""
+        fallback = {**self._fallback, **self._cache}
+        self.invalidate(guild_id)
+        if guild_id is None:
+            self._fallback = fallback
+        elif guild_id in fallback:
+            self._fallback[guild_id] = fallback[guild_id]
 
     async def set(self, guild_id: int, scope: str, key: str, value: Any, *, changed_by: int | None,
                   change_type: str | None = None) -> Change:
@@ -159,8 +183,10 @@ class GuildSettings:
                 # Other bot processes drop their cached copy when this transaction commits.
                 keys = ";".join(f"{c.spec.scope}.{c.spec.key}" for c in applied)
                 await notify(conn, NOTIFY_CHANNEL, f"{guild_id}|{self.instance}|{keys}")
-        finally:
-            self.invalidate(guild_id)
+        except BaseException:
+            self.mark_stale(guild_id)  # rolled back (e.g. the database is down): the old values still hold
+            raise
+        self.invalidate(guild_id)
         if self.on_change is not None and applied:
             self.on_change(guild_id, [(c.spec.scope, c.spec.key) for c in applied])
         return applied

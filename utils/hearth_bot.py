@@ -104,7 +104,7 @@ class HearthBot(commands.AutoShardedBot):
         self._guild_settings: GuildSettings | None = None
         self._premium: PremiumGuard | None = None
         self._timers: TimerService | None = None
-        self.api = HttpApi(VERSION)
+        self.api = HttpApi(VERSION, max_body=settings.api_max_body_bytes)
         # One on_message path for automod, custom commands, engagement and the embed watcher.
         self.pipeline = message_pipeline.attach(self)
         # Background posts to channels the bot may not post in: one notice, then paused until permissions change.
@@ -150,7 +150,7 @@ class HearthBot(commands.AutoShardedBot):
             self._premium = PremiumGuard(pool, self.clock)
             # Settings changed by another bot process reach this one through LISTEN/NOTIFY.
             await notify.subscribe(self, SETTINGS_CHANNEL, self._guild_settings.on_notification,
-                                   self._guild_settings.invalidate)
+                                   self._guild_settings.mark_stale)
             # So do subscription changes made by another process (a Stripe webhook it received, an expiry …).
             await notify.subscribe(self, PREMIUM_CHANNEL, self._premium.on_notification, self._premium.invalidate)
             self._timers = TimerService(await self.db.create_pool("timers", 3), self.clock,

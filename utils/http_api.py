@@ -3,20 +3,88 @@
 No second loop or thread: handlers can use the cogs' pools directly. Cogs add their routes with
 `bot.api.app.include_router(...)` in `load()`. The socket is bound before uvicorn starts, so a port in use is
 a clear start-up message instead of uvicorn exiting the process, and uvicorn never touches signal handlers.
+
+Request bodies are limited in one place, `BodyLimit`, in front of the whole app: a body larger than
+`API_MAX_BODY_BYTES` (or a smaller limit a cog sets for its paths with `limit_body`) is answered 413 without
+reaching a handler and without being read beyond the limit, whether it declares its length or is chunked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import socket
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from typing import Any
 
 import uvicorn
 from fastapi import APIRouter, FastAPI
 
 log = logging.getLogger(__name__)
+
+DEFAULT_MAX_BODY = 256 * 1024
+
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class BodyLimit:
+    """ASGI middleware: read the request body up to a limit, answer 413 beyond it, else hand it to the app."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]], max_bytes: int = DEFAULT_MAX_BODY) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.per_path: dict[str, int] = {}  # exact path → a smaller limit
+        self.refused = 0  # requests answered 413
+
+    def limit_for(self, path: str) -> int:
+        """The body limit of `path`."""
+        return min(self.per_path.get(path, self.max_bytes), self.max_bytes)
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:  # read it all (up to the limit) before the app sees anything
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await self._refuse(send, limit)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body, delivered = b"".join(chunks), False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send: Send, limit: int) -> None:
+        self.refused += 1
+        payload = json.dumps({"error": f"request body too large (limit {limit} bytes)"}).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": payload})
 
 
 class _EmbeddedServer(uvicorn.Server):
@@ -30,8 +98,9 @@ class _EmbeddedServer(uvicorn.Server):
 class HttpApi:
     """The FastAPI app and the task serving it."""
 
-    def __init__(self, version: str) -> None:
+    def __init__(self, version: str, *, max_body: int = DEFAULT_MAX_BODY) -> None:
         self.app = FastAPI(title="Hearth API", version=version, docs_url="/docs", openapi_url="/openapi.json")
+        self.body_limit = BodyLimit(self.app, max_body)
         self._server: _EmbeddedServer | None = None
         self._task: asyncio.Task[None] | None = None
         self.port: int | None = None
@@ -40,6 +109,10 @@ class HttpApi:
         """Serve a cog's routes (call from the cog's `load()`)."""
         self.app.router.routes.extend(router.routes)
         self.app.openapi_schema = None  # regenerate /docs with the new routes
+
+    def limit_body(self, path: str, max_bytes: int) -> None:
+        """Accept at most `max_bytes` of body on `path` (below the API-wide API_MAX_BODY_BYTES)."""
+        self.body_limit.per_path[path] = max_bytes
 
     def remove(self, router: APIRouter) -> None:
         """Stop serving a cog's routes (call from the cog's `unload()`)."""
@@ -61,7 +134,7 @@ class HttpApi:
         sock.listen(128)
         sock.setblocking(False)
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(self.app, lifespan="off", log_level="warning", access_log=False)
+        config = uvicorn.Config(self.body_limit, lifespan="off", log_level="warning", access_log=False)
         self._server = _EmbeddedServer(config)
         self._task = asyncio.create_task(self._server.serve(sockets=[sock]), name="hearth-http-api")
         # No need to wait for uvicorn: the socket already listens, early connections wait in its backlog.

@@ -30,6 +30,8 @@ from typing import Any, Generic, TypeVar
 
 import asyncpg
 
+from utils.errors import DATABASE_ERRORS
+
 log = logging.getLogger(__name__)
 
 Callback = Callable[[str], Any]  # called with the payload; may return an awaitable
@@ -223,11 +225,18 @@ class GuildCache(Generic[T]):
 
     Concurrent first reads of a guild share one load; a load that was overtaken by an invalidation is handed
     to its waiters but not kept, so a change is never hidden by a stale load.
+
+    When the LISTEN connection drops, `mark_stale` (the listener's reconnect callback) forgets the values like
+    `invalidate` but keeps them as a fallback: a reload that fails because the database is down returns the last
+    known value instead of failing, so the message pipeline keeps working from memory through an outage. An
+    explicit invalidation (a change we know of) drops the fallback too.
     """
 
     def __init__(self, load: Callable[[int], Awaitable[T]]) -> None:
         self._load = load
         self._values: dict[int, T] = {}
+        self._fallback: dict[int, T] = {}  # last known values after a lost LISTEN connection
+        self.fallbacks = 0  # loads answered from the fallback because the database was unreachable
         self._loading: dict[int, asyncio.Future[T]] = {}
         self._generation: dict[int, int] = {}
         self._epoch = 0
@@ -251,6 +260,16 @@ class GuildCache(Generic[T]):
         try:
             self.loads += 1
             value = await self._load(guild_id)
+        except DATABASE_ERRORS as exc:
+            self._loading.pop(guild_id, None)
+            stale = self._fallback.get(guild_id, _MISSING)
+            if stale is _MISSING:
+                future.set_exception(exc)
+                future.exception()
+                raise
+            self.fallbacks += 1
+            future.set_result(stale)
+            return stale
         except BaseException as exc:
             self._loading.pop(guild_id, None)
             future.set_exception(exc)
@@ -259,17 +278,26 @@ class GuildCache(Generic[T]):
         self._loading.pop(guild_id, None)
         if stamp == (self._epoch, self._generation.get(guild_id, 0)):
             self._values[guild_id] = value
+            self._fallback.pop(guild_id, None)
         future.set_result(value)
         return value
+
+    def mark_stale(self) -> None:
+        """Reload every guild on next use, but fall back on the current values while the database is down."""
+        fallback = {**self._fallback, **self._values}
+        self.invalidate()
+        self._fallback = fallback
 
     def invalidate(self, guild_id: int | None = None) -> None:
         """Forget one guild's value (or every guild's)."""
         if guild_id is None:
             self._values.clear()
+            self._fallback.clear()
             self._epoch += 1
             self._loading.clear()
             return
         self._values.pop(guild_id, None)
+        self._fallback.pop(guild_id, None)
         self._loading.pop(guild_id, None)
         self._generation[guild_id] = self._generation.get(guild_id, 0) + 1
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+import asyncpg
+
 from utils.clock import Clock
 from utils.db import HearthPool
 from utils.errors import DATABASE_ERRORS
@@ -34,6 +36,8 @@ BATCH = 500
 CONCURRENCY = 100
 MAX_ATTEMPTS = 5
 DEFAULT_GRACE = timedelta(minutes=10)
+STOP_GRACE = 3.0  # seconds a pass in progress may take to finish at shutdown before it is interrupted
+RELEASE_TIMEOUT = 2.0  # seconds to write the outcome of an interrupted pass
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,10 @@ _RESCHEDULE_MANY = """
 _RETRY_LATER = """
     UPDATE timers SET due_at = $3, lease_token = NULL, lease_until = NULL WHERE id = $1 AND lease_token = $2
 """
+_RELEASE = """
+    UPDATE timers SET lease_token = NULL, lease_until = NULL, attempts = greatest(attempts - 1, 0)
+    WHERE lease_token = $1
+"""
 _CANCEL = "DELETE FROM timers WHERE kind = $1 AND key = $2"
 _CANCEL_PREFIX = "DELETE FROM timers WHERE kind = $1 AND starts_with(key, $2)"
 _GET = "SELECT due_at FROM timers WHERE kind = $1 AND key = $2"
@@ -159,6 +167,8 @@ class TimerService:
         self.wakeups = 0  # dispatcher wake-ups, for the benchmark
         self.shards: tuple[int, list[int]] | None = None  # (shard count, ids held); None = every job
         self.next_due: datetime | None = None  # what the dispatcher last found to sleep until (None = no job)
+        self.stop_grace = STOP_GRACE
+        self.released = 0  # jobs whose lease was given back because shutdown interrupted them
 
     def set_shards(self, shard_count: int, shard_ids: list[int]) -> None:
         """Run only jobs of guilds on `shard_ids` (of `shard_count`): the process's shards, known at on_ready.
@@ -247,18 +257,27 @@ class TimerService:
         if self._task is None:
             self._task = asyncio.create_task(self._dispatch(), name="timers-dispatcher")
 
-    async def stop(self) -> None:
-        """Stop the dispatcher; a pass in progress finishes first (its leases are released or completed)."""
+    async def stop(self, grace: float | None = None) -> None:
+        """Stop the dispatcher. A pass in progress may finish within `grace` seconds (default `stop_grace`);
+        after that it is interrupted and the leases of its unfinished jobs are released, so another process
+        takes them at once instead of waiting for the lease to run out."""
         task, self._task = self._task, None
-        if task is not None:
-            async with self._running_pass:
-                task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
-            except Exception:  # it died earlier: say so, but let the shutdown go on (pools, Discord)
-                log.exception("Timers: the dispatcher had stopped with an error")
+        if task is None:
+            return
+        try:
+            await asyncio.wait_for(self._running_pass.acquire(), self.stop_grace if grace is None else grace)
+        except TimeoutError:
+            log.warning("Timers: a pass still running at shutdown; interrupting it and releasing its jobs")
+            task.cancel()
+        else:
+            task.cancel()
+            self._running_pass.release()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
+        except Exception:  # it died earlier: say so, but let the shutdown go on (pools, Discord)
+            log.exception("Timers: the dispatcher had stopped with an error")
 
     async def _dispatch(self) -> None:
         backoff = 1.0
@@ -297,7 +316,11 @@ class TimerService:
                 rows = await self._claim(now, token)
                 if not rows:
                     break
-                await asyncio.gather(*(one(row, token, now) for row in rows))
+                try:
+                    await asyncio.gather(*(one(row, token, now) for row in rows))
+                except asyncio.CancelledError:  # shutdown interrupted the batch
+                    await self._release_interrupted(report, token)
+                    raise
                 await self._complete(report, token)
         for guild_id, lines in report.skipped.items():
             if self._report_skipped is not None:
@@ -338,6 +361,18 @@ class TimerService:
             await self.pool.execute(_RESCHEDULE_MANY, list(report.moved), token, list(report.moved.values()))
             self.rearm()
         report.finished, report.moved = [], {}
+
+    async def _release_interrupted(self, report: RunReport, token: uuid.UUID) -> None:
+        """Write what the interrupted batch finished, and free the rest for the next process at once (the
+        interruption does not count as a failed attempt)."""
+        try:
+            await asyncio.wait_for(self._complete(report, token), RELEASE_TIMEOUT)
+            status = await asyncio.wait_for(self.pool.execute(_RELEASE, token), RELEASE_TIMEOUT)
+        except (*DATABASE_ERRORS, asyncpg.PostgresError) as exc:
+            log.warning("Timers: could not release interrupted jobs (%s); their leases will run out", exc)
+            return
+        self.released += int(status.split()[-1])
+        log.info("Timers: released %s interrupted job(s)", status.split()[-1])
 
     async def _after_failure(self, job: Job, token: uuid.UUID) -> None:
         if job.attempts >= MAX_ATTEMPTS:

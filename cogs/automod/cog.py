@@ -92,7 +92,7 @@ class AutomodCog(HearthCog, name="Automod"):
 
     async def load(self) -> None:
         self.llm = LLMService.from_bot(self.bot, self.pool)
-        await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.invalidate)
+        await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.mark_stale)
         self.bot.add_dynamic_items(*appeals.ITEMS)
         attach(self.bot).register("automod", self.on_message, order=ORDER_AUTOMOD)
         self.group = AutomodCommands(self)
@@ -131,14 +131,23 @@ class AutomodCog(HearthCog, name="Automod"):
 
     async def _flush_loop(self) -> None:
         delay = FLUSH_INTERVAL
+        failing = False
         while True:
             await asyncio.sleep(delay)
             try:
                 await self.stats.flush(self.pool)
-                delay = FLUSH_INTERVAL
             except Exception as exc:
-                log.warning("Automod: cannot write stats (%s); retrying with back-off", exc)
+                if not failing:  # once per outage, not at every retry
+                    log.warning("Automod: cannot write stats (%s); %d buffered, retrying with back-off", exc,
+                                len(self.stats))
+                failing = True
                 delay = min(delay * 2, MAX_BACKOFF)
+            else:
+                if failing:
+                    log.info("Automod: writing stats again (%d dropped while the buffer was full)",
+                             self.stats.dropped)
+                failing = False
+                delay = FLUSH_INTERVAL
 
     async def _load_rules(self, guild_id: int) -> GuildRules:
         rows = await repo.rules(self.pool, guild_id)
@@ -164,7 +173,12 @@ class AutomodCog(HearthCog, name="Automod"):
             return  # staff are never acted on
         if hits:
             ctx.flags["automod"] = [h.rule.id for h in hits]
-            await self.violations.handle(message, member, hits, received=ctx.received, ctx=ctx)
+            try:
+                await self.violations.handle(message, member, hits, received=ctx.received, ctx=ctx)
+            except DATABASE_ERRORS as exc:
+                # The rules come from memory, so a deleting rule still deleted; points and the log need the database.
+                log.warning("Automod: rule(s) %s fired on message %s while the database is unavailable (%s); "
+                            "the violation was not recorded", ctx.flags["automod"], message.id, exc)
         if ai_rules and not ctx.deleted:
             self.ai.submit(message, ai_rules, ctx.received)
 

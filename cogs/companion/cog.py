@@ -24,6 +24,8 @@ from utils.gdpr import ErasureReport, delete_rows, rows_of
 log = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024
+REFLECTIONS_PATH = "/webhooks/app-reflections"
+REVOKE_PATH = "/webhooks/revoke-reflection"
 
 
 class CompanionCog(HearthCog, name="Companion"):
@@ -37,13 +39,15 @@ class CompanionCog(HearthCog, name="Companion"):
         secret = bot.config.app_webhook_secret
         self.verifier = Verifier(secret.get_secret_value()) if secret else None
         self.router = APIRouter()
-        self.router.add_api_route("/webhooks/app-reflections", self.reflections, methods=["POST"],
+        self.router.add_api_route(REFLECTIONS_PATH, self.reflections, methods=["POST"],
                                   summary="Store a reflection shared by the companion app (signed)")
-        self.router.add_api_route("/webhooks/revoke-reflection", self.revoke, methods=["POST"],
+        self.router.add_api_route(REVOKE_PATH, self.revoke, methods=["POST"],
                                   summary="Delete a reflection the member no longer shares (signed)")
 
     async def load(self) -> None:
         self.bot.api.include(self.router)
+        for path in (REFLECTIONS_PATH, REVOKE_PATH):
+            self.bot.api.limit_body(path, MAX_BODY)  # refused with 413 by the API's one body limit
 
     async def unload(self) -> None:
         self.bot.api.remove(self.router)
@@ -59,9 +63,7 @@ class CompanionCog(HearthCog, name="Companion"):
         """The verified JSON body, or the refusal to send back."""
         if self.verifier is None:
             return JSONResponse({"error": "webhooks are disabled: APP_WEBHOOK_SECRET is not configured"}, 503)
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return JSONResponse({"error": "body too large"}, 413)
+        body = await request.body()  # at most MAX_BODY bytes: the API's body limit refused anything larger
         try:
             self.verifier.verify(request.headers.get("X-Hearth-Timestamp"), request.headers.get("X-Hearth-Signature"),
                                  body, unix_now())

@@ -60,7 +60,7 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
         self._flush_task: asyncio.Task[None] | None = None
 
     async def load(self) -> None:
-        await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.invalidate)
+        await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.mark_stale)
         attach(self.bot).register("custom_commands", self.on_message, order=ORDER_CUSTOM_COMMANDS)
         self.group = CustomCommandsGroup(self)
         add_config_group(self.bot, self.group)
@@ -93,14 +93,23 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
 
     async def _flush_loop(self) -> None:
         delay = FLUSH_INTERVAL
+        failing = False
         while True:
             await asyncio.sleep(delay)
             try:
                 await self.uses.flush(self.pool)
-                delay = FLUSH_INTERVAL
             except Exception as exc:
-                log.warning("Custom commands: cannot write use counts (%s); retrying with back-off", exc)
+                if not failing:  # once per outage, not at every retry
+                    log.warning("Custom commands: cannot write use counts (%s); %d buffered, retrying with "
+                                "back-off", exc, len(self.uses))
+                failing = True
                 delay = min(delay * 2, MAX_BACKOFF)
+            else:
+                if failing:
+                    log.info("Custom commands: writing use counts again (%d dropped while the buffer was full)",
+                             self.uses.dropped)
+                failing = False
+                delay = FLUSH_INTERVAL
 
     async def _load_commands(self, guild_id: int) -> GuildCommands:
         rows = await repo.enabled(self.pool, guild_id)

@@ -1,10 +1,19 @@
-"""Uses of custom commands, counted in memory and added to `custom_commands.uses` in batches."""
+"""Uses of custom commands, counted in memory and added to `custom_commands.uses` in batches.
+
+The buffer holds one counter per (guild, command): it grows with the number of commands used, not with uses,
+and has a hard limit (`capacity`) so a database that stays down cannot make it grow without bound; a use of a
+command that finds no room is dropped and counted in `dropped`.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from cogs.custom_commands import repo
+
+log = logging.getLogger(__name__)
+CAPACITY = 50_000  # distinct (guild, command) counters held while the database is away
 
 Key = tuple[int, int]  # guild, command id
 
@@ -12,16 +21,24 @@ Key = tuple[int, int]  # guild, command id
 class UsesBuffer:
     """Pending use counts; `pending` includes a batch being written, so a cache reload never undercounts."""
 
-    def __init__(self) -> None:
+    def __init__(self, capacity: int = CAPACITY) -> None:
+        self.capacity = capacity
         self._counts: dict[Key, int] = {}
         self._writing: dict[Key, int] = {}
+        self.dropped = 0  # uses not counted because the buffer was full
 
     def __len__(self) -> int:
         return len(self._counts)
 
     def add(self, guild_id: int, command_id: int) -> None:
-        """Count one use (memory only)."""
+        """Count one use (memory only); dropped (and counted) when the buffer is full."""
         key = (guild_id, command_id)
+        if key not in self._counts and len(self._counts) >= self.capacity:
+            if not self.dropped:
+                log.warning("Custom commands: the use-count buffer is full (%d commands); uses are being dropped",
+                            self.capacity)
+            self.dropped += 1
+            return
         self._counts[key] = self._counts.get(key, 0) + 1
 
     def pending(self, guild_id: int, command_id: int) -> int:
@@ -38,7 +55,10 @@ class UsesBuffer:
             await repo.add_uses(pool, [(g, c, n) for (g, c), n in self._writing.items()])
         except BaseException:
             for key, n in self._writing.items():
-                self._counts[key] = self._counts.get(key, 0) + n
+                if key in self._counts or len(self._counts) < self.capacity:
+                    self._counts[key] = self._counts.get(key, 0) + n
+                else:
+                    self.dropped += n
             raise
         finally:
             written, self._writing = len(self._writing), {}

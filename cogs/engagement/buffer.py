@@ -71,6 +71,7 @@ class EngagementBuffer:
         self._batch = Batch()
         self.dropped_messages = 0  # per-message index rows dropped while full (the counters still counted them)
         self.dropped_increments = 0  # counter increments dropped while full
+        self.dropped_reactions = 0  # reaction changes dropped while full
         self.peak_messages = 0
 
     def __len__(self) -> int:
@@ -122,6 +123,8 @@ class EngagementBuffer:
             reactions[key] = reactions.get(key, 0) + delta
             if reactions[key] == 0:
                 del reactions[key]
+        else:
+            self.dropped_reactions += 1
 
     def take(self) -> Batch:
         """Hand over everything buffered and start an empty buffer."""
@@ -131,17 +134,25 @@ class EngagementBuffer:
     def put_back(self, batch: Batch) -> None:
         """Merge a batch whose write failed back in front of what arrived meanwhile (limits still apply)."""
         newer, self._batch = self._batch, batch
+        # Keys new to the failed batch only fit while there is room (`self.keys` now counts `batch`).
         for key, count in newer.daily.items():
-            batch.daily[key] = batch.daily.get(key, 0) + count
+            if key in batch.daily or self.keys < self.key_capacity:
+                batch.daily[key] = batch.daily.get(key, 0) + count
+            else:
+                self.dropped_increments += count
         for key, mark in newer.streaks.items():
             if key in batch.streaks:
                 batch.streaks[key].merge_after(mark)
-            else:
+            elif self.keys < self.key_capacity:
                 batch.streaks[key] = mark
         for key, count in newer.participants.items():
-            batch.participants[key] = batch.participants.get(key, 0) + count
+            if key in batch.participants or self.keys < self.key_capacity:
+                batch.participants[key] = batch.participants.get(key, 0) + count
         for key, delta in newer.reactions.items():
-            batch.reactions[key] = batch.reactions.get(key, 0) + delta
+            if key in batch.reactions or self.keys < self.key_capacity:
+                batch.reactions[key] = batch.reactions.get(key, 0) + delta
+            else:
+                self.dropped_reactions += 1
         batch.messages.extend(newer.messages)
         while len(batch.messages) > self.message_capacity:
             batch.messages.popleft()

@@ -213,8 +213,9 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
                 delay = min(delay * 2, MAX_BACKOFF)
             else:
                 if self._failing:
-                    log.info("Engagement: writing again (%d index row(s) and %d increment(s) dropped while full)",
-                             self.buffer.dropped_messages, self.buffer.dropped_increments)
+                    log.info("Engagement: writing again (%d index row(s), %d increment(s) and %d reaction(s) "
+                             "dropped while full)", self.buffer.dropped_messages, self.buffer.dropped_increments,
+                             self.buffer.dropped_reactions)
                 self._failing = False
                 delay = self.flush_interval
 

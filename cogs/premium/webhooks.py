@@ -1,8 +1,9 @@
 """`POST /webhooks/stripe`: Stripe tells the bot about payments; verified, idempotent, order-tolerant.
 
-- The signature is checked on the raw body with the endpoint secret (`stripe.Webhook.construct_event`, Stripe's
-  5-minute tolerance): a bad signature or a replayed old delivery is 400. Without a secret nothing is accepted
-  (503): an unsigned endpoint would let anyone grant themselves premium.
+- The signature is checked on the raw body with the endpoint secret (`stripe.WebhookSignature.verify_header`,
+  Stripe's 5-minute tolerance): a bad signature or a replayed old delivery is 400. A signed body that is not an
+  event of the expected shape (`malformed`) is 400 too, and bodies over the API's size limit are 413. Without a
+  secret nothing is accepted (503): an unsigned endpoint would let anyone grant themselves premium.
 - Each event id is inserted into `stripe_events` in the same transaction as its effect: a redelivery (or a
   concurrent duplicate, which waits on the primary key) finds it and changes nothing.
 - Where the event alone does not say enough (checkout completion, paid invoices), the subscription is read
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 
 PATH = "/webhooks/stripe"
 TOLERANCE_SECONDS = stripe.Webhook.DEFAULT_TOLERANCE
+MAX_CREATED = 253_402_300_800  # year 10000: later "created" values do not fit a timestamp
 HANDLED = ("checkout.session.completed", "customer.subscription.updated", "customer.subscription.deleted",
            "invoice.paid", "invoice.payment_failed")
 
@@ -89,18 +91,21 @@ class StripeWebhooks:
             return _answer(503, error="Stripe webhooks are not configured on this bot (STRIPE_WEBHOOK_SECRET).")
         body = await request.body()
         try:
-            stripe.Webhook.construct_event(body, request.headers.get("stripe-signature"), secret.get_secret_value(),
-                                           TOLERANCE_SECONDS)
+            # Only the signature check: building Stripe's event object would crash (500) on a signed body that
+            # is JSON but not an object; the shape is checked below, by `malformed`.
+            stripe.WebhookSignature.verify_header(body, request.headers.get("stripe-signature"),
+                                                  secret.get_secret_value(), TOLERANCE_SECONDS)
             event = json.loads(body)
-            event_id, event_type, created = event["id"], event["type"], timestamp(event["created"])
-            data = event["data"]["object"]
         except stripe.SignatureVerificationError as exc:
             log.warning("Stripe webhook refused: %s", exc.user_message or exc)
             return _answer(400, error="invalid or expired signature")
-        except (ValueError, KeyError, TypeError):
+        except ValueError:  # not JSON (or not UTF-8)
             return _answer(400, error="malformed event")
-        if not isinstance(data, dict) or created is None:
+        problem = malformed(event)
+        if problem is not None:
+            log.warning("Stripe webhook refused: signed but malformed event (%s)", problem)
             return _answer(400, error="malformed event")
+        event_id, event_type = event["id"], event["type"]
         try:
             async with self._in_flight.hold(event_id):
                 duplicate = not await self.process(event)
@@ -111,6 +116,11 @@ class StripeWebhooks:
         except DATABASE_ERRORS as exc:
             log.warning("Stripe event %s not handled, database unavailable: %s", event_id, exc)
             return _answer(503, error="database unavailable")
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            # A field inside the object of an unexpected type: the transaction rolled back, nothing is recorded.
+            log.warning("Stripe event %s (%s) refused: malformed object (%s: %s)", event_id, event_type,
+                        type(exc).__name__, exc)
+            return _answer(400, error="malformed event")
         log.info("Stripe event %s (%s) %s", event_id, event_type, "was a duplicate" if duplicate else "handled")
         return _answer(200, received=True, duplicate=duplicate)
 
@@ -173,6 +183,25 @@ class StripeWebhooks:
             if sub_id is not None:
                 return await self.sync.payment_failed(conn, obj, sub_id, created)
         return Outcome()
+
+
+def malformed(event: Any) -> str | None:
+    """Why a signed event does not have the shape of a Stripe event (None when it does): checked before anything
+    is written, so a wrongly shaped body is a 400, never a 500 or a half-applied event."""
+    if not isinstance(event, dict):
+        return "not a JSON object"
+    event_id, event_type, created, data = event.get("id"), event.get("type"), event.get("created"), event.get("data")
+    if not isinstance(event_id, str) or not 0 < len(event_id) <= 255:
+        return "id is not a text of 1 to 255 characters"
+    if not isinstance(event_type, str) or not event_type:
+        return "type is not a text"
+    if isinstance(created, bool) or not isinstance(created, int) or not 0 < created < MAX_CREATED:
+        return "created is not a Unix time"
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        return "data.object is not an object"
+    if not isinstance(data.get("previous_attributes", {}), dict):
+        return "data.previous_attributes is not an object"
+    return None
 
 
 def _answer(status: int, **body: Any) -> JSONResponse:

@@ -1,4 +1,5 @@
-"""Hypothesis for CI: reproducible (derandomized), no example database, nothing written into the project."""
+"""Shared by the reliability tests: the hypothesis profile for CI (reproducible, derandomized, no example
+database, nothing written into the project) and the premium fixtures (re-exported from their conftest)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
+
+from tests.premium.conftest import premium, stripe_env  # noqa: F401 - fixtures
 
 # Hypothesis caches constants and unicode tables in its home directory even without an example database: keep them
 # out of the worktree (no .hypothesis directory to commit or to make runs differ).

@@ -258,7 +258,7 @@ async def followup(req: Req) -> Any:
     if not rec.responded:
         raise ApiError(404, 10015, "Unknown Webhook")
     original = rec.message
-    if original is not None and original.loading:
+    if original is not None and original.loading and not original.deleted:
         validate_message(req.body, has_files=bool(req.files))
         msg = edit_message(world, original, req.body, req.files)
     else:

@@ -7,6 +7,7 @@ and are collected in :attr:`HttpServer.unimplemented` so a test fails.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import traceback
@@ -101,6 +102,28 @@ class FailureRule:
             }
             body = self.body or defaults.get(self.status, {"message": "Forced failure", "code": 0})
         return web.Response(body=json.dumps(body).encode(), status=self.status, headers=headers)
+
+
+@dataclass
+class HoldRule:
+    """Requests that wait until the test releases them (see ``StandIn.hold``): a slow Discord."""
+
+    method: str
+    route: str
+    times: int | None = 1  # None = always
+    hits: int = 0
+    reached: asyncio.Event = field(default_factory=asyncio.Event)  # set when a request is being held
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def matches(self, method: str, template: str | None, path: str) -> bool:
+        """Whether this rule holds a request."""
+        if self.method not in ("*", method) or (self.times is not None and self.hits >= self.times):
+            return False
+        return self.route in (template, path)
+
+    def release(self) -> None:
+        """Let the held requests (and later matching ones) through."""
+        self.released.set()
 
 
 @dataclass
@@ -219,6 +242,7 @@ class HttpServer:
         self.requests: list[RecordedRequest] = []
         self.unimplemented: list[RecordedRequest] = []
         self.failures: list[FailureRule] = []
+        self.holds: list[HoldRule] = []
         self.internal_errors: list[tuple[RecordedRequest, str]] = []
         self.on_request: list[Callable[[RecordedRequest], None]] = []
 
@@ -234,6 +258,15 @@ class HttpServer:
         token = authorization.removeprefix("Bot ") if authorization.startswith("Bot ") else None
         rec = RecordedRequest(method, template, path, params, dict(request.query), body, headers, files, token=token)
         self.requests.append(rec)
+        for hold in self.holds:
+            if hold.matches(rec.method, rec.route, rec.path):
+                hold.hits += 1
+                hold.reached.set()
+                await hold.released.wait()
+                if request.transport is None or request.transport.is_closing():
+                    rec.status = 499  # the client gave up while held: Discord never saw the request
+                    return web.Response(status=499)
+                break
         response = await self._respond(rec, handler, found is not None)
         rec.status = response.status
         for callback in list(self.on_request):

@@ -21,7 +21,7 @@ from .actions import UserActions
 from .errors import CapturedError, ErrorCollector, ExpectErrors
 from .gateway import Gateway
 from .models import Message
-from .server import FailureRule, HttpServer, RecordedRequest, RouteTable
+from .server import FailureRule, HoldRule, HttpServer, RecordedRequest, RouteTable
 from .state import GuildState, World
 
 _token_counter = itertools.count(1)
@@ -129,6 +129,8 @@ class StandIn(UserActions):
 
     async def close(self) -> None:
         """Disconnect bots, stop the server, undo global patches."""
+        for hold in self.http.holds:
+            hold.release()
         for link in list(self.links):
             await self.disconnect(link.bot)
         logging.getLogger("discord").removeHandler(self.errors)
@@ -354,6 +356,13 @@ class StandIn(UserActions):
         ``times`` times (None = always). 429 answers carry ``retry_after``."""
         rule = FailureRule(method.upper() if method != "*" else "*", route, status, times, json, retry_after)
         self.http.failures.append(rule)
+        return rule
+
+    def hold(self, method: str, route: str, *, times: int | None = 1) -> HoldRule:
+        """Hold ``method route`` requests (``times`` of them, None = all) without answering until
+        ``rule.release()``; ``await rule.reached.wait()`` waits for the first. Released at close."""
+        rule = HoldRule(method.upper() if method != "*" else "*", route, times)
+        self.http.holds.append(rule)
         return rule
 
     def expect_errors(self, *types: type[BaseException], required: bool = True) -> ExpectErrors:

@@ -1,0 +1,406 @@
+"""The database goes down for a while (the `outage_db` cluster is stopped mid-run, then started again).
+
+While it is down: commands of several cogs answer "temporarily unavailable" inside Discord's 3-second window
+(the stand-in refuses later answers), the buffered writes (command records, engagement counts, custom-command
+uses, automod stats) stay in bounded buffers, the background loops (buffer flushes, the timers dispatcher, the
+LISTEN connection) fail and back off, and GET /api/health answers 503. Once it is back, everything recovers on
+its own: the buffers are written, the reminder that fell due during the outage is posted once, LISTEN is in
+place again, /api/health is 200, and nothing written before the outage is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import itertools
+import logging
+import os
+import signal
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+import pytest_asyncio
+
+import cogs.audit.cog
+import cogs.automod.cog
+import cogs.custom_commands.cog
+import cogs.engagement.cog
+from cogs.audit.buffer import AuditBuffer, AuditRecord
+from cogs.automod.stats import StatsBuffer
+from cogs.custom_commands import repo as custom_commands_repo
+from cogs.custom_commands.uses import UsesBuffer
+from cogs.engagement.buffer import EngagementBuffer
+from tests.hearth_harness import bot_factory
+from tests.standin import StandIn
+from utils.clock import ManualClock
+from utils.command_tree import TOO_SLOW
+from utils.errors import DatabaseUnavailable
+
+DOWN = DatabaseUnavailable().message
+FLUSH = 0.25  # seconds between buffer writes in this test (instead of 2–10 s)
+MAX_BACKOFF = 1.0  # the flush loops' longest wait while the database is down (instead of 60–120 s)
+MESSAGES = 6  # counted messages posted during the outage
+
+
+async def _eventually(check: Callable[[], bool | Awaitable[bool]], timeout: float = 20.0) -> float:  # noqa: ASYNC109
+    """Wait until `check()` is true (a background loop did its work); returns how long it took."""
+    started = time.monotonic()
+
+    async def holds() -> bool:
+        result = check()
+        return await result if inspect.isawaitable(result) else bool(result)
+
+    while not await holds():
+        assert time.monotonic() - started < timeout, "the bot did not recover in time"
+        await asyncio.sleep(0.05)
+    return time.monotonic() - started
+
+
+class Attempts:
+    """Wraps a flush method: counts the calls and when they happened (the loop's back-off, observed)."""
+
+    def __init__(self, target: Any, name: str) -> None:
+        self.calls: list[tuple[float, bool]] = []  # (monotonic time, succeeded)
+        original = getattr(target, name)
+
+        async def counted(*args: Any, **kwargs: Any) -> Any:
+            try:
+                result = await original(*args, **kwargs)
+            except BaseException:
+                self.calls.append((time.monotonic(), False))
+                raise
+            self.calls.append((time.monotonic(), True))
+            return result
+
+        setattr(target, name, counted)
+
+    def failures_between(self, start: float, end: float) -> list[float]:
+        return [at for at, ok in self.calls if not ok and start <= at <= end]
+
+    @staticmethod
+    def gaps(times: list[float]) -> list[float]:
+        return [round(b - a, 2) for a, b in itertools.pairwise(times)]
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def outage_url(outage_db, _reset_sql: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
+    """The outage cluster, emptied, with short flush intervals; always up again after the test."""
+    for module in (cogs.audit.cog, cogs.engagement.cog, cogs.custom_commands.cog, cogs.automod.cog):
+        monkeypatch.setattr(module, "FLUSH_INTERVAL", FLUSH)
+        monkeypatch.setattr(module, "MAX_BACKOFF", MAX_BACKOFF)
+    conn = await asyncpg.connect(outage_db.url)
+    try:
+        async with conn.transaction():
+            await conn.execute(_reset_sql)
+    finally:
+        await conn.close()
+    try:
+        yield outage_db.url
+    finally:
+        if not (outage_db.server.data_dir / "postmaster.pid").exists():
+            await outage_db.start()
+
+
+async def test_database_outage_commands_buffers_loops_and_recovery(standin: StandIn, default_guild, outage_db,
+                                                                   outage_url: str, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    g = default_guild
+    clock = ManualClock(datetime(2026, 6, 1, 9, tzinfo=UTC))
+    bot = await standin.connect(bot_factory(outage_url, clock)(api_enabled=True, api_port=0))
+    standin.busy_checks.append(lambda: f"{n} database operation(s)" if (n := bot.db.in_flight()) else None)
+    db = await asyncpg.connect(outage_url)
+    api = httpx.AsyncClient(base_url=f"http://127.0.0.1:{bot.api.port}", timeout=10)
+    try:
+        # --- before: rows written, caches warm --------------------------------------------------------------------
+        await bot.guild_settings.set(g.guild.id, "system", "log_channel", g.general.id, changed_by=1)
+        admin = {"user": g.admin, "guild": g.guild}
+        assert "added" in (await standin.slash("config custom_commands add", **admin, options={
+            "name": "rules", "trigger_type": "exact", "trigger": "!rules", "response": "Be kind."})).text
+        await standin.slash("config automod action_add", **admin, options={"type": "delete"})
+        action_id = await db.fetchval("SELECT id FROM automod_actions")
+        assert "added" in (await standin.slash("config automod add", **admin, options={
+            "name": "Zorble", "type": "regex", "pattern": r"zorbl+e", "action": action_id})).text
+        rule_id = await db.fetchval("SELECT id FROM automod_rules")
+        await bot.get_cog("Reminders")._save(g.guild.id, {
+            "name": "Standup", "channel_id": g.general.id, "days": [str(d) for d in range(7)],
+            "time": datetime(2026, 1, 1, 9, 30).time(), "call_time": datetime(2026, 1, 1, 9, 30).time()}, None)
+        due = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)  # falls due during the outage
+        await standin.say(g.general, g.member, "hello before")
+        await standin.say(g.general, g.member, "!rules")
+        await standin.say(g.general, g.member, "a zorble here")
+        audit, engagement = bot.get_cog("Audit"), bot.get_cog("Engagement")
+        custom, automod = bot.get_cog("CustomCommands"), bot.get_cog("Automod")
+        written_before = (
+            "SELECT (SELECT count(*) FROM audit_logs), (SELECT sum(messages) FROM engagement_daily_counts), "
+            "(SELECT uses FROM custom_commands), (SELECT triggers_count FROM automod_stats)")
+
+        async def all_written() -> bool:  # by the flush loops (a manual flush could race with one in flight)
+            return tuple(await db.fetchrow(written_before)) == (3, 2, 1, 1)
+
+        await _eventually(all_written, timeout=10)
+        before = {"reminders": await db.fetchval("SELECT count(*) FROM reminders")}
+        assert (await api.get("/api/health")).status_code == 200
+        listener = bot.notify_listener
+        listener.max_backoff = 0.5  # reconnect attempts at most every 0.5 s (instead of 30 s) in this test
+        connections = listener.connections
+        flushes = {"audit": Attempts(audit, "flush"), "engagement": Attempts(engagement, "flush"),
+                   "custom_commands": Attempts(custom.uses, "flush"), "automod": Attempts(automod.stats, "flush")}
+        await db.close()
+
+        # --- the outage -------------------------------------------------------------------------------------------
+        await outage_db.stop()
+        down_at = time.monotonic()
+        answers: dict[str, tuple[str, bool, float]] = {}
+        commands = [
+            ("config set", g.admin, {"scope": "system", "key": "timezone", "value": "Asia/Tokyo"}),
+            ("command_stats", g.admin, {}),
+            ("profile", g.member, {}),
+            ("leaderboard", g.member, {}),
+            ("faq search", g.member, {"query": "rules"}),
+            ("my_premium", g.member, {}),
+            ("growthhistory", g.member, {}),
+        ]
+        async with standin.expect_errors(required=False):
+            for name, user, options in commands:
+                started = time.perf_counter()
+                reply = await standin.slash(name, user=user, guild=g.guild, options=options)
+                answers[name] = (reply.text, reply.last.ephemeral, round(time.perf_counter() - started, 3))
+        # Messages keep flowing: counted, answered and judged from memory (the caches were marked stale when the
+        # LISTEN connection dropped; their reloads fail, so the last known values are used).
+        for n in range(MESSAGES):
+            await standin.say(g.general, g.member, f"during the outage {n}")
+        await standin.say(g.general, g.member, "!rules")
+        judged = await standin.say(g.general, g.member, "another zorblle")
+        health_down = await api.get("/api/health")
+        # The timers dispatcher: the reminder falls due; every pass fails and the wait doubles.
+        clock.set(due + timedelta(minutes=1))
+        for _ in range(3):
+            bot.timers.rearm()
+            await bot.timers.idle(timeout=10)
+
+        def held() -> dict[str, int]:
+            return {"audit": len(audit.buffer), "engagement_increments": engagement.buffer._batch.increments,
+                    "engagement_index": len(engagement.buffer), "custom_command_uses": len(custom.uses),
+                    "automod_stats": len(automod.stats)}
+
+        # Read between two failed write attempts (an attempt holds its batch outside the buffer for a moment).
+        await _eventually(lambda: held()["engagement_increments"] == MESSAGES + 1 and held()["audit"] >= len(commands)
+                          and held()["custom_command_uses"] == held()["automod_stats"] == 1, timeout=5)
+        buffered = held()
+        # Let every flush loop fail a few times (its wait grows up to MAX_BACKOFF).
+        try:
+            await _eventually(lambda: all(len(spy.failures_between(down_at, time.monotonic())) >= 3
+                                          for spy in flushes.values()), timeout=8)
+        except AssertionError:
+            print("DEBUG", {k: v.calls for k, v in flushes.items()}, down_at)
+            raise
+        outage_seconds = time.monotonic() - down_at
+
+        # --- recovery ---------------------------------------------------------------------------------------------
+        await outage_db.start()
+        up_at = time.monotonic()
+        db = await asyncpg.connect(outage_url)
+        recovered = {
+            "audit": await _eventually(lambda: _count_is(db, "SELECT count(*) FROM audit_logs", 3 + len(commands))),
+            "engagement": await _eventually(lambda: _count_is(
+                db, "SELECT sum(messages) FROM engagement_daily_counts", 2 + MESSAGES + 1)),
+            "custom_commands": await _eventually(lambda: _count_is(db, "SELECT uses FROM custom_commands", 2)),
+            "automod": await _eventually(lambda: _count_is(db, "SELECT triggers_count FROM automod_stats", 2)),
+            "listen": await _eventually(lambda: listener.listening and listener.connections > connections),
+        }
+        health_up = await api.get("/api/health")
+        clock.advance(minutes=1)  # past the dispatcher's back-off
+        bot.timers.rearm()
+        await bot.timers.idle(timeout=10)
+        await standin.settle()
+        bot.timers.rearm()  # a second pass must not post it again
+        await bot.timers.idle(timeout=10)
+        await standin.settle()
+
+        # --- what was observed ------------------------------------------------------------------------------------
+        retries = {name: len(spy.failures_between(down_at, up_at)) for name, spy in flushes.items()}
+        backoff = {name: Attempts.gaps(spy.failures_between(down_at, up_at)) for name, spy in flushes.items()}
+        timer_warnings = [r.getMessage() for r in caplog.records
+                          if r.name == "utils.timers" and "database unavailable" in r.getMessage()]
+        listen_warnings = [r.getMessage() for r in caplog.records
+                           if r.name == "utils.notify" and "cannot connect" in r.getMessage()]
+        print(f"\noutage: {outage_seconds:.1f}s; answers: {answers}\nbuffered while down: {buffered}\n"
+              f"flush retries: {retries}; gaps between failed attempts (s): {backoff}\n"
+              f"recovered after restart (s): { {k: round(v, 2) for k, v in recovered.items()} } "
+              f"(database back {time.monotonic() - up_at:.1f}s ago)\n"
+              f"timers: {timer_warnings}\nLISTEN: {len(listen_warnings)} failed reconnects: {listen_warnings[:3]}\n"
+              f"errors logged: {sorted({(r.name, r.getMessage()[:90]) for r in caplog.records if r.levelno >= 40})}")
+
+        # Commands of every cog answered, in time (the stand-in enforces 3 s), with the clear message, privately.
+        for name, (text, ephemeral, _seconds) in answers.items():
+            assert text == DOWN, (name, text)
+            assert ephemeral, name  # also for /profile and /leaderboard: their public "thinking…" is removed
+        assert not [m for m in standin.messages_in(g.general) if m.author.id == bot.user.id and DOWN in m.content]
+        # The message pipeline kept working from memory: the custom command answered, the deleting rule deleted.
+        replies = [m for m in standin.messages_in(g.general) if m.author.id == bot.user.id and m.content == "Be kind."]
+        assert len(replies) == 2
+        assert standin.world.messages[judged.id].deleted
+        assert custom.cache.fallbacks >= 1 and automod.cache.fallbacks >= 1 and bot.guild_settings.fallbacks >= 1
+        assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+        # Buffered, not lost; bounded by a cap, nothing dropped in this short outage.
+        assert buffered["audit"] >= len(commands) and buffered["engagement_increments"] == MESSAGES + 1
+        assert buffered["custom_command_uses"] == 1 and buffered["automod_stats"] == 1
+        for holder, cap in ((audit.buffer, "capacity"), (engagement.buffer, "key_capacity"),
+                            (engagement.buffer, "message_capacity"), (custom.uses, "capacity"),
+                            (automod.stats, "capacity")):
+            assert getattr(holder, cap) > 0
+        assert (audit.buffer.dropped, engagement.buffer.dropped_increments, custom.uses.dropped,
+                automod.stats.dropped) == (0, 0, 0, 0)
+        # The loops retried with back-off, and wrote everything once the database was back.
+        assert all(count >= 2 for count in retries.values()), retries
+        assert all(max(gaps) > FLUSH * 1.5 for gaps in backoff.values()), backoff  # the wait grew
+        assert [m for m in timer_warnings if "retrying in 1s" in m] and [m for m in timer_warnings
+                                                                        if "retrying in 4s" in m]
+        assert len(listen_warnings) >= 1
+        assert (await db.fetchval("SELECT count(*) FROM audit_logs WHERE success = false")) >= len(commands)
+        assert await db.fetchval("SELECT count(*) FROM engagement_weekly_messages") == 2 + MESSAGES + 1
+        # The reminder that fell due during the outage: posted once after recovery.
+        posts = [m for m in standin.messages_in(g.general) if m.embeds and m.embeds[0].get("title") == "⏰ Standup"]
+        assert len(posts) == 1
+        assert await db.fetchval("SELECT last_sent_at FROM reminders") == due
+        # Health: 503 while down, 200 after.
+        assert health_down.status_code == 503 and health_down.json()["database"]["status"] == "down"
+        assert health_up.status_code == 200
+        # Nothing written before the outage was lost, and the failed /config set changed nothing.
+        assert await db.fetchval("SELECT count(*) FROM reminders") == before["reminders"]
+        assert await db.fetchval("SELECT count(*) FROM automod_rules") == 1
+        assert await db.fetchval("SELECT rule_id FROM automod_stats") == rule_id
+        assert await bot.guild_settings.get(g.guild.id, "system", "timezone") == "UTC"
+        # LISTEN is really back: another process's change reaches this one and drops its cached commands.
+        await custom.cache.get(g.guild.id)  # loaded again from the database (the reconnect marked it stale)
+        assert custom.cache.peek(g.guild.id) is not None
+        await db.execute("SELECT pg_notify($1, $2)", custom_commands_repo.CHANNEL, str(g.guild.id))
+        await _eventually(lambda: custom.cache.peek(g.guild.id) is None, timeout=5)
+        # And commands work again.
+        again = await standin.slash("config set", user=g.admin, guild=g.guild, scope="system", key="timezone",
+                                    value="Asia/Tokyo")
+        assert "→ `Asia/Tokyo`" in again.text
+    finally:
+        await api.aclose()
+        if not db.is_closed():
+            await db.close()
+        await standin.disconnect(bot)
+
+
+async def _count_is(db: asyncpg.Connection, query: str, expected: int) -> bool:
+    return (await db.fetchval(query)) == expected
+
+
+
+class _DownPool:
+    """A pool whose database is down: every statement fails like a refused connection."""
+
+    async def execute(self, *_args: Any) -> None:
+        raise ConnectionRefusedError("database down")
+
+
+async def test_buffers_are_capped_and_count_what_they_drop_while_writes_fail(caplog) -> None:
+    caplog.set_level(logging.WARNING)
+    now = datetime(2026, 6, 1, 9, tzinfo=UTC)
+    down = _DownPool()
+    audit = AuditBuffer(capacity=3)
+    for n in range(5):
+        audit.add(AuditRecord(1, n, "config get", "slash", True, None, now))
+    failed = audit.take(2)
+    audit.add(AuditRecord(1, 9, "config get", "slash", True, None, now))
+    audit.put_back(failed)  # the write failed: back in front, within the cap
+    assert (len(audit), audit.dropped) == (3, 3)
+
+    engagement = EngagementBuffer(message_capacity=4, key_capacity=2)
+    for user in range(4):  # four members: only two counter keys fit (a member needs a daily and a streak key)
+        engagement.add_message(1, user, 5, 100 + user, now, now.date(), False, None)
+    engagement.add_reaction(1, 100, +1)
+    assert engagement.keys <= 2 and len(engagement) <= 4
+    assert (engagement.dropped_increments, engagement.dropped_reactions) == (3, 1)
+    failed_batch = engagement.take()  # a write failed while another member kept writing
+    engagement.add_message(1, 7, 5, 200, now, now.date(), False, None)
+    engagement.put_back(failed_batch)
+    assert engagement.keys <= 2 and engagement.dropped_increments == 4
+
+    uses = UsesBuffer(capacity=2)
+    for command_id in (1, 2, 3, 3, 1):
+        uses.add(1, command_id)
+    with pytest.raises(ConnectionRefusedError):
+        await uses.flush(down)
+    uses.add(1, 4)  # a new command while the counts are back in the buffer: no room
+    assert (len(uses), uses.dropped, uses.pending(1, 1)) == (2, 3, 2)
+
+    stats = StatsBuffer(capacity=2)
+    for rule_id in (1, 2, 3):
+        stats.add(1, rule_id, now.date(), triggers=1)
+    with pytest.raises(ConnectionRefusedError):
+        await stats.flush(down)
+    stats.add(1, 1, now.date(), triggers=1)  # an existing key still counts
+    assert (len(stats), stats.dropped) == (2, 1)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("use-count buffer is full" in w for w in warnings)
+    assert any("stats buffer is full" in w for w in warnings)
+
+
+def _cluster_processes(data_dir: Path) -> list[int]:
+    """The postmaster of a cluster and its children (backends, checkpointer, …), from /proc."""
+    master = int((data_dir / "postmaster.pid").read_text().split()[0])
+    pids = [master]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master:
+                    pids.append(int(entry.name))
+    return pids
+
+
+async def test_frozen_database_commands_still_answer_in_time(standin: StandIn, default_guild, outage_db,
+                                                             outage_url: str) -> None:
+    """A database that hangs (SIGSTOP: connections stay open, nothing answers) instead of refusing: a query on an
+    open connection would wait DB_COMMAND_TIMEOUT (10 s); the command tree answers before Discord's 3 s."""
+    g = default_guild
+    bot = await standin.connect(bot_factory(outage_url, ManualClock())(db_acquire_timeout=2.5))
+    try:
+        assert "UTC" in (await standin.slash("config get", user=g.admin, guild=g.guild, scope="system",
+                                             key="timezone")).text
+        frozen = _cluster_processes(outage_db.server.data_dir)
+        for pid in frozen:
+            os.kill(pid, signal.SIGSTOP)
+        answers = {}
+        try:
+            for name, options in (("config set", {"scope": "system", "key": "timezone", "value": "Asia/Tokyo"}),
+                                  ("faq search", {"query": "rules"})):
+                started = time.perf_counter()
+                reply = await standin.slash(name, user=g.admin, guild=g.guild, options=options, settle=False)
+                await reply.wait(lambda r: r.responded, timeout=5)
+                answers[name] = (reply.text, reply.last.ephemeral, round(time.perf_counter() - started, 2))
+        finally:
+            for pid in frozen:
+                os.kill(pid, signal.SIGCONT)
+        await standin.settle(timeout=15)
+        print(f"\nfrozen database: {answers}")
+        assert answers == {name: (TOO_SLOW, True, answers[name][2]) for name in answers}
+        assert all(seconds < 3 for _text, _ephemeral, seconds in answers.values())
+        # Recorded as failed commands, and the database works again once it thaws.
+        await bot.get_cog("Audit").flush()
+        again = await standin.slash("config set", user=g.admin, guild=g.guild, scope="system", key="timezone",
+                                    value="Asia/Tokyo")
+        assert "→ `Asia/Tokyo`" in again.text
+        conn = await asyncpg.connect(outage_url)
+        try:
+            failed = await conn.fetch("SELECT command_name, error_message FROM audit_logs WHERE NOT success "
+                                      "ORDER BY id")
+        finally:
+            await conn.close()
+        too_slow = "TimeoutError: no answer within 2.2s"
+        assert [(r["command_name"], r["error_message"]) for r in failed] == [("config set", too_slow),
+                                                                              ("faq search", too_slow)]
+    finally:
+        await standin.disconnect(bot)
