@@ -100,7 +100,7 @@ async def steady(url: str, messages: int, members: int, guilds: int, rate: float
     db = Database(url, max_connections=20)
     clock = Clock()
     cog = await make_cog(db, clock)
-    cog.flush_interval = interval
+    cog.flusher.interval = interval
     rng = random.Random(42)
     per_guild = members // guilds
     # Challenges in every 10th channel, so participants are written too.

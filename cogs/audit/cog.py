@@ -15,7 +15,8 @@ from discord.ext import commands
 from cogs.audit import repo
 from cogs.audit.buffer import AuditBuffer, AuditRecord
 from utils.cog_base import HearthCog
-from utils.errors import DATABASE_ERRORS, BadInput, describe_error
+from utils.errors import BadInput, describe_error
+from utils.flush_loop import FlushLoop
 from utils.gdpr import ErasureReport, delete_rows, rows_of
 
 log = logging.getLogger(__name__)
@@ -52,19 +53,15 @@ class AuditCog(HearthCog, name="Audit"):
         super().__init__(bot)
         self.buffer = AuditBuffer()
         self._lock = asyncio.Lock()
-        self._task: asyncio.Task[None] | None = None
-        self._failing = False
+        self.flusher = FlushLoop("Audit", self.flush, interval=FLUSH_INTERVAL, max_backoff=MAX_BACKOFF,
+                                 backlog=lambda: f"{len(self.buffer)} command record(s)",
+                                 dropped=lambda: f"{self.buffer.dropped} dropped while the buffer was full")
 
     async def load(self) -> None:
-        self._task = asyncio.create_task(self._flush_loop(), name="audit-flush")
+        self.flusher.start()
 
     async def unload(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-        try:
-            await asyncio.wait_for(self.flush(), timeout=5)
-        except (TimeoutError, *DATABASE_ERRORS) as exc:
-            log.warning("Audit: %d command record(s) could not be written at shutdown: %s", len(self.buffer), exc)
+        await self.flusher.stop(timeout=5)
 
     # --- recording -------------------------------------------------------------------------------------
 
@@ -123,28 +120,6 @@ class AuditCog(HearthCog, name="Audit"):
                     raise
                 written += len(batch)
         return written
-
-    async def _flush_loop(self) -> None:
-        delay = FLUSH_INTERVAL
-        while True:
-            await asyncio.sleep(delay)
-            try:
-                await self.flush()
-            except DATABASE_ERRORS as exc:
-                if not self._failing:
-                    log.warning("Audit: cannot write command records (%s); %d buffered, retrying with back-off",
-                                exc, len(self.buffer))
-                self._failing = True
-                delay = min(delay * 2, MAX_BACKOFF)
-            except Exception:
-                log.exception("Audit: unexpected error while writing command records")
-                delay = min(delay * 2, MAX_BACKOFF)
-            else:
-                if self._failing:
-                    log.info("Audit: writing again; %d record(s) were dropped while the buffer was full",
-                             self.buffer.dropped)
-                self._failing = False
-                delay = FLUSH_INTERVAL
 
     # --- /command_stats --------------------------------------------------------------------------------
 

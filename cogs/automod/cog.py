@@ -8,8 +8,6 @@ counts are buffered and written in batches. AI rules are judged by a background 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from typing import Any
 
@@ -29,6 +27,7 @@ from utils.channel_access import ChannelBlocked
 from utils.cog_base import HearthCog
 from utils.config_group import add_config_group, remove_config_group
 from utils.errors import DATABASE_ERRORS
+from utils.flush_loop import FlushLoop
 from utils.gdpr import ErasureReport
 from utils.message_pipeline import ORDER_AUTOMOD, MessageContext, attach
 from utils.notify import GuildCache
@@ -86,7 +85,9 @@ class AutomodCog(HearthCog, name="Automod"):
         self.violations = Violations(self)
         self.ai = AIModerator(self)
         self.group: AutomodCommands | None = None
-        self._flush_task: asyncio.Task[None] | None = None
+        self.flusher = FlushLoop("Automod stats", lambda: self.stats.flush(self.pool), interval=FLUSH_INTERVAL,
+                                 max_backoff=MAX_BACKOFF, backlog=lambda: f"{len(self.stats)} stats row(s)",
+                                 dropped=lambda: f"{self.stats.dropped} dropped while the buffer was full")
 
     # --- lifecycle -------------------------------------------------------------------------------------
 
@@ -98,7 +99,7 @@ class AutomodCog(HearthCog, name="Automod"):
         self.group = AutomodCommands(self)
         add_config_group(self.bot, self.group)
         self.ai.start()
-        self._flush_task = asyncio.create_task(self._flush_loop(), name="automod-stats")
+        self.flusher.start()
 
     async def unload(self) -> None:
         pipeline = getattr(self.bot, "pipeline", None)
@@ -107,16 +108,9 @@ class AutomodCog(HearthCog, name="Automod"):
         if self.group is not None:
             remove_config_group(self.bot, self.group.name)
         self.bot.remove_dynamic_items(*appeals.ITEMS)
-        if self._flush_task is not None:
-            self._flush_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flush_task
         await self.ai.stop()
         await notify.unsubscribe(self.bot, repo.CHANNEL)
-        try:
-            await asyncio.wait_for(self.stats.flush(self.pool), timeout=5)
-        except (TimeoutError, *DATABASE_ERRORS) as exc:
-            log.warning("Automod: %d stats row(s) could not be written at shutdown: %s", len(self.stats), exc)
+        await self.flusher.stop(timeout=5)
         await self.llm.close()
 
     async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
@@ -128,26 +122,6 @@ class AutomodCog(HearthCog, name="Automod"):
         report = await gdpr.erase_user_data(self.pool, user_id)
         self.cache.invalidate()
         return report
-
-    async def _flush_loop(self) -> None:
-        delay = FLUSH_INTERVAL
-        failing = False
-        while True:
-            await asyncio.sleep(delay)
-            try:
-                await self.stats.flush(self.pool)
-            except Exception as exc:
-                if not failing:  # once per outage, not at every retry
-                    log.warning("Automod: cannot write stats (%s); %d buffered, retrying with back-off", exc,
-                                len(self.stats))
-                failing = True
-                delay = min(delay * 2, MAX_BACKOFF)
-            else:
-                if failing:
-                    log.info("Automod: writing stats again (%d dropped while the buffer was full)",
-                             self.stats.dropped)
-                failing = False
-                delay = FLUSH_INTERVAL
 
     async def _load_rules(self, guild_id: int) -> GuildRules:
         rows = await repo.rules(self.pool, guild_id)

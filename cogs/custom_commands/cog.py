@@ -7,8 +7,6 @@ LISTEN `hearth_custom_commands`); uses are counted in memory and written in batc
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from typing import Any
 
@@ -22,7 +20,8 @@ from cogs.custom_commands.uses import UsesBuffer
 from utils import notify
 from utils.cog_base import HearthCog
 from utils.config_group import add_config_group, remove_config_group
-from utils.errors import DATABASE_ERRORS, missing_permission_message
+from utils.errors import missing_permission_message
+from utils.flush_loop import FlushLoop
 from utils.gdpr import ErasureReport, forget_user, rows_of
 from utils.message_pipeline import ORDER_CUSTOM_COMMANDS, MessageContext, attach
 from utils.notify import GuildCache
@@ -57,14 +56,16 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
         self.cache: GuildCache[GuildCommands] = GuildCache(self._load_commands)
         self.uses = UsesBuffer()
         self.group: CustomCommandsGroup | None = None
-        self._flush_task: asyncio.Task[None] | None = None
+        self.flusher = FlushLoop("Custom commands", lambda: self.uses.flush(self.pool), interval=FLUSH_INTERVAL,
+                                 max_backoff=MAX_BACKOFF, backlog=lambda: f"{len(self.uses)} use count(s)",
+                                 dropped=lambda: f"{self.uses.dropped} dropped while the buffer was full")
 
     async def load(self) -> None:
         await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.mark_stale)
         attach(self.bot).register("custom_commands", self.on_message, order=ORDER_CUSTOM_COMMANDS)
         self.group = CustomCommandsGroup(self)
         add_config_group(self.bot, self.group)
-        self._flush_task = asyncio.create_task(self._flush_loop(), name="custom-commands-uses")
+        self.flusher.start()
 
     async def unload(self) -> None:
         pipeline = getattr(self.bot, "pipeline", None)
@@ -72,15 +73,8 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
             pipeline.unregister("custom_commands")
         if self.group is not None:
             remove_config_group(self.bot, self.group.name)
-        if self._flush_task is not None:
-            self._flush_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flush_task
         await notify.unsubscribe(self.bot, repo.CHANNEL)
-        try:
-            await asyncio.wait_for(self.uses.flush(self.pool), timeout=5)
-        except (TimeoutError, *DATABASE_ERRORS) as exc:
-            log.warning("Custom commands: %d use count(s) could not be written at shutdown: %s", len(self.uses), exc)
+        await self.flusher.stop(timeout=5)
 
     async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
         """GDPR export: the commands the user created."""
@@ -90,26 +84,6 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
         """GDPR erasure: the commands are the server's; only their creator is forgotten."""
         return ErasureReport(anonymised={"custom_commands": await forget_user(self.pool, "custom_commands",
                                                                               "created_by", user_id)})
-
-    async def _flush_loop(self) -> None:
-        delay = FLUSH_INTERVAL
-        failing = False
-        while True:
-            await asyncio.sleep(delay)
-            try:
-                await self.uses.flush(self.pool)
-            except Exception as exc:
-                if not failing:  # once per outage, not at every retry
-                    log.warning("Custom commands: cannot write use counts (%s); %d buffered, retrying with "
-                                "back-off", exc, len(self.uses))
-                failing = True
-                delay = min(delay * 2, MAX_BACKOFF)
-            else:
-                if failing:
-                    log.info("Custom commands: writing use counts again (%d dropped while the buffer was full)",
-                             self.uses.dropped)
-                failing = False
-                delay = FLUSH_INTERVAL
 
     async def _load_commands(self, guild_id: int) -> GuildCommands:
         rows = await repo.enabled(self.pool, guild_id)

@@ -78,6 +78,11 @@ class EngagementBuffer:
         return len(self._batch.messages)
 
     @property
+    def pending_increments(self) -> int:
+        """Messages counted and not yet written."""
+        return self._batch.increments
+
+    @property
     def keys(self) -> int:
         """Distinct counter keys held (the memory that does not grow with messages)."""
         b = self._batch

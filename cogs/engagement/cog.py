@@ -29,7 +29,7 @@ from cogs.engagement.profile import ProfileMixin
 from cogs.engagement.rules import local_day, strip_suffix
 from cogs.engagement.settings import SCOPE, SETTINGS
 from utils.cog_base import HearthCog
-from utils.errors import DATABASE_ERRORS
+from utils.flush_loop import FlushLoop
 from utils.gdpr import ErasureReport, delete_rows, forget_user, rows_of
 from utils.message_pipeline import ORDER_ENGAGEMENT, MessageContext, attach
 
@@ -75,16 +75,17 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         self.buffer = EngagementBuffer()
         self.rng = random.Random()  # the random challenge draw (tests may seed or replace it)
         self.challenges: dict[tuple[int, int], int] = {}  # (guild, channel) → active challenge id
-        self.flush_interval = FLUSH_INTERVAL
         self.flushes = 0
         self.last_statements = 0
         self._flush_lock = asyncio.Lock()
-        self._wake = asyncio.Event()
         # Cards are drawn in threads of their own: a slow call elsewhere that fills asyncio's default executor
         # (a DNS lookup, say) must never keep /profile from answering.
         self.drawing = ThreadPoolExecutor(max_workers=2, thread_name_prefix="engagement-cards")
-        self._task: asyncio.Task[None] | None = None
-        self._failing = False
+        self.flusher = FlushLoop(
+            "Engagement", lambda: self.flush(background=True), interval=FLUSH_INTERVAL, max_backoff=MAX_BACKOFF,
+            backlog=lambda: f"{self.buffer.pending_increments} message count(s)",
+            dropped=lambda: (f"{self.buffer.dropped_messages} index row(s), {self.buffer.dropped_increments} "
+                             f"increment(s) and {self.buffer.dropped_reactions} reaction(s) dropped while full"))
         self._og_locks: dict[int, asyncio.Lock] = {}
         self._og_dirty: set[int] = set()
         self._renames: set[asyncio.Task[None]] = set()  # nickname updates running after a flush
@@ -104,7 +105,7 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
                         describe=lambda job: "the daily streak check")
         self.bot.add_dynamic_items(*OG_ITEMS)
         attach(self.bot).register("engagement", self.on_message, order=ORDER_ENGAGEMENT)
-        self._task = asyncio.create_task(self._flush_loop(), name="engagement-flush")
+        self.flusher.start()
 
     async def unload(self) -> None:
         pipeline = getattr(self.bot, "pipeline", None)
@@ -114,16 +115,11 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         for kind in (CHALLENGE_JOB, AWARDS_JOB, SWEEP_JOB):
             with contextlib.suppress(RuntimeError):
                 self.bot.timers.unregister(kind)
-        for task in (self._task, *self._renames):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-        try:
-            await asyncio.wait_for(self.flush(nicknames=False), timeout=SHUTDOWN_FLUSH_TIMEOUT)
-        except (TimeoutError, *DATABASE_ERRORS) as exc:
-            log.warning("Engagement: %d buffered message(s) could not be written at shutdown: %s",
-                        self.buffer.take().increments, exc)
+        for task in self._renames:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.flusher.stop(SHUTDOWN_FLUSH_TIMEOUT, final=lambda: self.flush(nicknames=False))
         self.drawing.shutdown(wait=False, cancel_futures=True)
 
     # --- the pipeline stage (hot path: memory only) ---------------------------------------------------------
@@ -143,7 +139,7 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         self.buffer.add_message(guild_id, message.author.id, channel_id, message.id, now, local_day(now, tz),
                                 has_image(message), self.challenges.get((guild_id, channel_id)))
         if self.buffer.pressure:
-            self._wake.set()
+            self.flusher.wake.set()
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
@@ -194,30 +190,6 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
             else:
                 await self.apply_streak_nicknames(result.streaks)
         return batch.increments
-
-    async def _flush_loop(self) -> None:
-        delay = self.flush_interval
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
-            self._wake.clear()
-            try:
-                await self.flush(background=True)
-            except DATABASE_ERRORS as exc:
-                if not self._failing:
-                    log.warning("Engagement: cannot write counts (%s); retrying with back-off", exc)
-                self._failing = True
-                delay = min(delay * 2, MAX_BACKOFF)
-            except Exception:
-                log.exception("Engagement: unexpected error while writing counts")
-                delay = min(delay * 2, MAX_BACKOFF)
-            else:
-                if self._failing:
-                    log.info("Engagement: writing again (%d index row(s), %d increment(s) and %d reaction(s) "
-                             "dropped while full)", self.buffer.dropped_messages, self.buffer.dropped_increments,
-                             self.buffer.dropped_reactions)
-                self._failing = False
-                delay = self.flush_interval
 
     # --- reacting to settings ------------------------------------------------------------------------------------
 
