@@ -15,16 +15,9 @@ import pytest
 
 from tests.conftest import ROOT, TEST_DATA
 from tests.standin import StandIn
+from tests.waiting import eventually
 
 SCRIPT = ROOT / "tests" / "foundation" / "bot_on_standin.py"
-
-
-async def _wait_until(predicate, timeout: float = 30.0) -> None:  # noqa: ASYNC109
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "the bot process did not get there in time"
-        await asyncio.sleep(0.05)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -40,7 +33,7 @@ async def test_signal_stops_the_bot_cleanly(standin: StandIn, default_guild, sig
     )
     try:
         # Ready: connected to the gateway, commands synced.
-        await _wait_until(lambda: any(s.conn is not None for s in standin.gateway.live_sessions)
+        await eventually(lambda: any(s.conn is not None for s in standin.gateway.live_sessions)
                           and any(r.route.endswith("/commands") for r in standin.requests("PUT")))
         # A command, so the audit buffer holds a row that only the shutdown flush can write.
         result = await standin.slash("config get", user=g.admin, guild=g.guild, scope="system", key="timezone",

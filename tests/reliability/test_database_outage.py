@@ -10,15 +10,13 @@ place again, /api/health is 200, and nothing written before the outage is lost.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import inspect
 import itertools
 import logging
 import os
 import signal
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,6 +33,7 @@ from cogs.custom_commands.uses import UsesBuffer
 from cogs.engagement.buffer import EngagementBuffer
 from tests.hearth_harness import bot_factory
 from tests.standin import StandIn
+from tests.waiting import eventually
 from utils.clock import ManualClock
 from utils.command_tree import TOO_SLOW
 from utils.errors import DatabaseUnavailable
@@ -43,20 +42,6 @@ DOWN = DatabaseUnavailable().message
 FLUSH = 0.25  # seconds between buffer writes in this test (instead of 2–10 s)
 MAX_BACKOFF = 1.0  # the flush loops' longest wait while the database is down (instead of 60–120 s)
 MESSAGES = 6  # counted messages posted during the outage
-
-
-async def _eventually(check: Callable[[], bool | Awaitable[bool]], timeout: float = 20.0) -> float:  # noqa: ASYNC109
-    """Wait until `check()` is true (a background loop did its work); returns how long it took."""
-    started = time.monotonic()
-
-    async def holds() -> bool:
-        result = check()
-        return await result if inspect.isawaitable(result) else bool(result)
-
-    while not await holds():
-        assert time.monotonic() - started < timeout, "the bot did not recover in time"
-        await asyncio.sleep(0.05)
-    return time.monotonic() - started
 
 
 class Attempts:
@@ -140,7 +125,7 @@ async def test_database_outage_commands_buffers_loops_and_recovery(standin: Stan
         async def all_written() -> bool:  # by the flush loops (a manual flush could race with one in flight)
             return tuple(await db.fetchrow(written_before)) == (3, 2, 1, 1)
 
-        await _eventually(all_written, timeout=10)
+        await eventually(all_written, timeout=10)
         before = {"reminders": await db.fetchval("SELECT count(*) FROM reminders")}
         assert (await api.get("/api/health")).status_code == 200
         listener = bot.notify_listener
@@ -187,11 +172,11 @@ async def test_database_outage_commands_buffers_loops_and_recovery(standin: Stan
                     "automod_stats": len(automod.stats)}
 
         # Read between two failed write attempts (an attempt holds its batch outside the buffer for a moment).
-        await _eventually(lambda: held()["engagement_increments"] == MESSAGES + 1 and held()["audit"] >= len(commands)
+        await eventually(lambda: held()["engagement_increments"] == MESSAGES + 1 and held()["audit"] >= len(commands)
                           and held()["custom_command_uses"] == held()["automod_stats"] == 1, timeout=5)
         buffered = held()
         # Let every flush loop fail a few times (its wait grows up to MAX_BACKOFF).
-        await _eventually(lambda: all(len(spy.failures_between(down_at, time.monotonic())) >= 3
+        await eventually(lambda: all(len(spy.failures_between(down_at, time.monotonic())) >= 3
                                       for spy in flushes.values()), timeout=8)
         outage_seconds = time.monotonic() - down_at
 
@@ -200,12 +185,12 @@ async def test_database_outage_commands_buffers_loops_and_recovery(standin: Stan
         up_at = time.monotonic()
         db = await asyncpg.connect(outage_url)
         recovered = {
-            "audit": await _eventually(lambda: _count_is(db, "SELECT count(*) FROM audit_logs", 3 + len(commands))),
-            "engagement": await _eventually(lambda: _count_is(
+            "audit": await eventually(lambda: _count_is(db, "SELECT count(*) FROM audit_logs", 3 + len(commands))),
+            "engagement": await eventually(lambda: _count_is(
                 db, "SELECT sum(messages) FROM engagement_daily_counts", 2 + MESSAGES + 1)),
-            "custom_commands": await _eventually(lambda: _count_is(db, "SELECT uses FROM custom_commands", 2)),
-            "automod": await _eventually(lambda: _count_is(db, "SELECT triggers_count FROM automod_stats", 2)),
-            "listen": await _eventually(lambda: listener.listening and listener.connections > connections),
+            "custom_commands": await eventually(lambda: _count_is(db, "SELECT uses FROM custom_commands", 2)),
+            "automod": await eventually(lambda: _count_is(db, "SELECT triggers_count FROM automod_stats", 2)),
+            "listen": await eventually(lambda: listener.listening and listener.connections > connections),
         }
         health_up = await api.get("/api/health")
         clock.advance(minutes=1)  # past the dispatcher's back-off
@@ -274,7 +259,7 @@ async def test_database_outage_commands_buffers_loops_and_recovery(standin: Stan
         await custom.cache.get(g.guild.id)  # loaded again from the database (the reconnect marked it stale)
         assert custom.cache.peek(g.guild.id) is not None
         await db.execute("SELECT pg_notify($1, $2)", custom_commands_repo.CHANNEL, str(g.guild.id))
-        await _eventually(lambda: custom.cache.peek(g.guild.id) is None, timeout=5)
+        await eventually(lambda: custom.cache.peek(g.guild.id) is None, timeout=5)
         # And commands work again.
         again = await standin.slash("config set", user=g.admin, guild=g.guild, scope="system", key="timezone",
                                     value="Asia/Tokyo")

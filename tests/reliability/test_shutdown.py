@@ -26,14 +26,6 @@ SCRIPT = ROOT / "tests" / "foundation" / "bot_on_standin.py"
 MESSAGES = 5
 
 
-async def _wait_until(predicate, timeout: float = 30.0) -> None:  # noqa: ASYNC109
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "the bot process did not get there in time"
-        await asyncio.sleep(0.05)
-
-
 async def _hearth_connections(db: HearthPool) -> set[int]:
     """Backends of bot pools and listeners (the tests' own pool is `hearth:tests`)."""
     rows = await db.fetch("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
