@@ -107,6 +107,8 @@ DATABASE_ERRORS = (
     asyncpg.InterfaceError,
     asyncpg.CannotConnectNowError,
     asyncpg.AdminShutdownError,
+    # A pooled connection whose server vanished mid-statement ("cannot switch to state …"): the same outage.
+    asyncpg.InternalClientError,
     ConnectionError,
     OSError,
     TimeoutError,

@@ -1,6 +1,7 @@
 """The background writer of an in-memory buffer (audit rows, engagement counts, custom command uses, automod stats).
 
-Every `interval` seconds (or sooner, when `wake` is set because the buffer fills up) it calls `flush`. While
+Every `interval` seconds of the bot's clock (or sooner, when `wake` is set because the buffer fills up) it calls
+`flush`: tests move a ManualClock instead of waiting. While
 the database is down the wait doubles up to `max_backoff`, the outage is logged once and the recovery once, and
 the buffer itself (which has its own cap) keeps what could not be written. `stop` cancels the loop and makes
 one last flush, bounded in time, so a graceful shutdown writes what is buffered.
@@ -12,7 +13,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
+from utils.clock import Clock
 from utils.errors import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
@@ -21,15 +24,17 @@ log = logging.getLogger(__name__)
 class FlushLoop:
     """Writes one buffer in the background with back-off; `interval` and `max_backoff` may be changed live."""
 
-    def __init__(self, name: str, flush: Callable[[], Awaitable[object]], *, interval: float, max_backoff: float,
-                 backlog: Callable[[], str], dropped: Callable[[], str] | None = None) -> None:
+    def __init__(self, name: str, flush: Callable[[], Awaitable[object]], clock: Clock, *, interval: float,
+                 max_backoff: float, backlog: Callable[[], str], dropped: Callable[[], str] | None = None) -> None:
         self.name = name
+        self.clock = clock
         self.flush = flush
         self.interval = interval
         self.max_backoff = max_backoff
         self.backlog = backlog  # what is buffered, in words: "3 command record(s)"
         self.dropped = dropped  # what was dropped while full, in words (logged on recovery)
         self.failing = False
+        self.next_attempt: datetime | None = None  # the clock time the loop waits for (tests read the back-off)
         self.wake = asyncio.Event()  # set it to flush now (e.g. the buffer is nearly full)
         self._task: asyncio.Task[None] | None = None
 
@@ -53,8 +58,8 @@ class FlushLoop:
     async def _run(self) -> None:
         delay = self.interval
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wake.wait(), delay)
+            self.next_attempt = self.clock.now() + timedelta(seconds=delay)
+            await self.clock.wait_until(self.next_attempt, self.wake)
             self.wake.clear()
             try:
                 await self.flush()

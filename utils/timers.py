@@ -294,6 +294,10 @@ class TimerService:
                 log.warning("Timers: database unavailable (%s); retrying in %.0fs", exc, backoff)
                 next_due = self.clock.now() + timedelta(seconds=backoff)
                 backoff = min(backoff * 2, 60.0)
+            except Exception:  # the dispatcher must outlive any surprise: every job of the process depends on it
+                log.exception("Timers: unexpected error in the dispatcher; retrying in %.0fs", backoff)
+                next_due = self.clock.now() + timedelta(seconds=backoff)
+                backoff = min(backoff * 2, 60.0)
             if not self._wake.is_set():
                 self._idle.set()
             await self.clock.wait_until(next_due, self._wake)

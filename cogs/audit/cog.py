@@ -53,9 +53,10 @@ class AuditCog(HearthCog, name="Audit"):
         super().__init__(bot)
         self.buffer = AuditBuffer()
         self._lock = asyncio.Lock()
-        self.flusher = FlushLoop("Audit", self.flush, interval=FLUSH_INTERVAL, max_backoff=MAX_BACKOFF,
-                                 backlog=lambda: f"{len(self.buffer)} command record(s)",
-                                 dropped=lambda: f"{self.buffer.dropped} dropped while the buffer was full")
+        self.flusher = FlushLoop(
+            "Audit", self.flush, bot.clock, interval=FLUSH_INTERVAL, max_backoff=MAX_BACKOFF,
+            backlog=lambda: f"{len(self.buffer)} command record(s)",
+            dropped=lambda: f"{self.buffer.dropped} dropped while the buffer was full")
 
     async def load(self) -> None:
         self.flusher.start()

@@ -85,9 +85,10 @@ class AutomodCog(HearthCog, name="Automod"):
         self.violations = Violations(self)
         self.ai = AIModerator(self)
         self.group: AutomodCommands | None = None
-        self.flusher = FlushLoop("Automod stats", lambda: self.stats.flush(self.pool), interval=FLUSH_INTERVAL,
-                                 max_backoff=MAX_BACKOFF, backlog=lambda: f"{len(self.stats)} stats row(s)",
-                                 dropped=lambda: f"{self.stats.dropped} dropped while the buffer was full")
+        self.flusher = FlushLoop(
+            "Automod stats", lambda: self.stats.flush(self.pool), bot.clock, interval=FLUSH_INTERVAL,
+            max_backoff=MAX_BACKOFF, backlog=lambda: f"{len(self.stats)} stats row(s)",
+            dropped=lambda: f"{self.stats.dropped} dropped while the buffer was full")
 
     # --- lifecycle -------------------------------------------------------------------------------------
 

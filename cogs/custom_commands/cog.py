@@ -56,9 +56,10 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
         self.cache: GuildCache[GuildCommands] = GuildCache(self._load_commands)
         self.uses = UsesBuffer()
         self.group: CustomCommandsGroup | None = None
-        self.flusher = FlushLoop("Custom commands", lambda: self.uses.flush(self.pool), interval=FLUSH_INTERVAL,
-                                 max_backoff=MAX_BACKOFF, backlog=lambda: f"{len(self.uses)} use count(s)",
-                                 dropped=lambda: f"{self.uses.dropped} dropped while the buffer was full")
+        self.flusher = FlushLoop(
+            "Custom commands", lambda: self.uses.flush(self.pool), bot.clock, interval=FLUSH_INTERVAL,
+            max_backoff=MAX_BACKOFF, backlog=lambda: f"{len(self.uses)} use count(s)",
+            dropped=lambda: f"{self.uses.dropped} dropped while the buffer was full")
 
     async def load(self) -> None:
         await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.mark_stale)

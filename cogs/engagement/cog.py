@@ -82,7 +82,8 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         # (a DNS lookup, say) must never keep /profile from answering.
         self.drawing = ThreadPoolExecutor(max_workers=2, thread_name_prefix="engagement-cards")
         self.flusher = FlushLoop(
-            "Engagement", lambda: self.flush(background=True), interval=FLUSH_INTERVAL, max_backoff=MAX_BACKOFF,
+            "Engagement", lambda: self.flush(background=True), bot.clock, interval=FLUSH_INTERVAL,
+            max_backoff=MAX_BACKOFF,
             backlog=lambda: f"{self.buffer.pending_increments} message count(s)",
             dropped=lambda: (f"{self.buffer.dropped_messages} index row(s), {self.buffer.dropped_increments} "
                              f"increment(s) and {self.buffer.dropped_reactions} reaction(s) dropped while full"))

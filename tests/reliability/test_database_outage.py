@@ -11,7 +11,6 @@ place again, /api/health is 200, and nothing written before the outage is lost.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import logging
 import os
 import signal
@@ -65,9 +64,6 @@ class Attempts:
     def failures_between(self, start: float, end: float) -> list[float]:
         return [at for at, ok in self.calls if not ok and start <= at <= end]
 
-    @staticmethod
-    def gaps(times: list[float]) -> list[float]:
-        return [round(b - a, 2) for a, b in itertools.pairwise(times)]
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -125,14 +121,16 @@ async def test_database_outage_commands_buffers_loops_and_recovery(standin: Stan
         async def all_written() -> bool:  # by the flush loops (a manual flush could race with one in flight)
             return tuple(await db.fetchrow(written_before)) == (3, 2, 1, 1)
 
+        clock.advance(seconds=FLUSH)  # the flush loops' next turn
         await eventually(all_written, timeout=10)
         before = {"reminders": await db.fetchval("SELECT count(*) FROM reminders")}
         assert (await api.get("/api/health")).status_code == 200
         listener = bot.notify_listener
         listener.max_backoff = 0.5  # reconnect attempts at most every 0.5 s (instead of 30 s) in this test
         connections = listener.connections
-        flushes = {"audit": Attempts(audit.flusher, "flush"), "engagement": Attempts(engagement.flusher, "flush"),
-                   "custom_commands": Attempts(custom.flusher, "flush"), "automod": Attempts(automod.flusher, "flush")}
+        flushers = {"audit": audit.flusher, "engagement": engagement.flusher, "custom_commands": custom.flusher,
+                    "automod": automod.flusher}
+        flushes = {name: Attempts(flusher, "flush") for name, flusher in flushers.items()}
         await db.close()
 
         # --- the outage -------------------------------------------------------------------------------------------
@@ -175,15 +173,33 @@ async def test_database_outage_commands_buffers_loops_and_recovery(standin: Stan
         await eventually(lambda: held()["engagement_increments"] == MESSAGES + 1 and held()["audit"] >= len(commands)
                           and held()["custom_command_uses"] == held()["automod_stats"] == 1, timeout=5)
         buffered = held()
-        # Let every flush loop fail a few times (its wait grows up to MAX_BACKOFF).
-        await eventually(lambda: all(len(spy.failures_between(down_at, time.monotonic())) >= 3
-                                      for spy in flushes.values()), timeout=8)
+        # Let every flush loop fail a few times: each move of the clock past the longest wait is one more turn of
+        # every loop, and after each failed turn the loop's next attempt is further away (up to MAX_BACKOFF).
+        waits: dict[str, list[float]] = {name: [] for name in flushes}
+
+        def failures() -> dict[str, int]:
+            return {name: len(spy.failures_between(down_at, time.monotonic())) for name, spy in flushes.items()}
+
+        async def observe_turn(failed_before: dict[str, int]) -> None:
+            """Wait until every loop failed once more and waits again; note how long it now waits."""
+            await eventually(lambda: all(failures()[name] > failed_before[name]
+                                         and flushers[name].next_attempt > clock.now() for name in flushes),
+                             timeout=10)
+            for name in flushes:
+                waits[name].append((flushers[name].next_attempt - clock.now()).total_seconds())
+
+        await observe_turn(dict.fromkeys(flushes, 0))  # the turn the reminder's clock move caused
+        for _ in range(4):
+            failed_before = failures()
+            clock.advance(seconds=MAX_BACKOFF)
+            await observe_turn(failed_before)
         outage_seconds = time.monotonic() - down_at
 
         # --- recovery ---------------------------------------------------------------------------------------------
         await outage_db.start()
         up_at = time.monotonic()
         db = await asyncpg.connect(outage_url)
+        clock.advance(seconds=MAX_BACKOFF)  # the flush loops' next turn
         recovered = {
             "audit": await eventually(lambda: _count_is(db, "SELECT count(*) FROM audit_logs", 3 + len(commands))),
             "engagement": await eventually(lambda: _count_is(
@@ -203,13 +219,12 @@ async def test_database_outage_commands_buffers_loops_and_recovery(standin: Stan
 
         # --- what was observed ------------------------------------------------------------------------------------
         retries = {name: len(spy.failures_between(down_at, up_at)) for name, spy in flushes.items()}
-        backoff = {name: Attempts.gaps(spy.failures_between(down_at, up_at)) for name, spy in flushes.items()}
         timer_warnings = [r.getMessage() for r in caplog.records
                           if r.name == "utils.timers" and "database unavailable" in r.getMessage()]
         listen_warnings = [r.getMessage() for r in caplog.records
                            if r.name == "utils.notify" and "cannot connect" in r.getMessage()]
         print(f"\noutage: {outage_seconds:.1f}s; answers: {answers}\nbuffered while down: {buffered}\n"
-              f"flush retries: {retries}; gaps between failed attempts (s): {backoff}\n"
+              f"flush retries: {retries}; waits after each failed turn (clock seconds): {waits}\n"
               f"recovered after restart (s): { {k: round(v, 2) for k, v in recovered.items()} } "
               f"(database back {time.monotonic() - up_at:.1f}s ago)\n"
               f"timers: {timer_warnings}\nLISTEN: {len(listen_warnings)} failed reconnects: {listen_warnings[:3]}\n"
@@ -237,7 +252,9 @@ async def test_database_outage_commands_buffers_loops_and_recovery(standin: Stan
                 automod.stats.dropped) == (0, 0, 0, 0)
         # The loops retried with back-off, and wrote everything once the database was back.
         assert all(count >= 2 for count in retries.values()), retries
-        assert all(max(gaps) > FLUSH * 1.5 for gaps in backoff.values()), backoff  # the wait grew
+        # The wait doubled after each failed turn, up to the ceiling (and was FLUSH while writes succeeded).
+        assert all(wait == [FLUSH * 2, MAX_BACKOFF, MAX_BACKOFF, MAX_BACKOFF, MAX_BACKOFF]
+                   for wait in waits.values()), waits
         assert [m for m in timer_warnings if "retrying in 1s" in m] and [m for m in timer_warnings
                                                                         if "retrying in 4s" in m]
         assert len(listen_warnings) >= 1

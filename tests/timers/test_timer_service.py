@@ -171,6 +171,38 @@ async def test_a_failing_grace_lookup_fails_the_job_not_the_dispatcher(clean_db,
         await timers.stop()
 
 
+async def test_the_dispatcher_survives_an_unexpected_error_and_backs_off(clean_db, clock, caplog) -> None:
+    """A pooled connection broken by an outage can fail with asyncpg's InternalClientError ("cannot switch to
+    state …"): the dispatcher logs it, waits 1 s, 2 s … of the clock and carries on, instead of dying."""
+    import asyncpg
+
+    timers, recorder = TimerService(clean_db, clock), Recorder()
+    timers.register("test", recorder)
+    real_next_due, failures = timers._next_due, [asyncpg.InternalClientError("cannot switch to state 12"),
+                                                 RuntimeError("a surprise")]
+
+    async def flaky_next_due():
+        if failures:
+            raise failures.pop(0)
+        return await real_next_due()
+
+    timers._next_due = flaky_next_due
+    await timers.schedule(1, "test", "a", clock.now())
+    timers.start()
+    try:
+        await timers.idle()
+        assert recorder.ran == [] and len(failures) == 1  # failed once, now waiting 1 s
+        clock.advance(seconds=1)
+        await _clock_seen(timers)
+        assert recorder.ran == [] and failures == []  # failed again, now waiting 2 s
+        clock.advance(seconds=2)
+        await _clock_seen(timers)
+        assert [key for _, key, _ in recorder.ran] == ["a"]
+    finally:
+        await timers.stop()
+    assert "a surprise" in caplog.text
+
+
 async def test_a_job_claimed_by_a_dead_process_runs_after_its_lease(clean_db, clock) -> None:
     dead = TimerService(clean_db, clock)
     dead.register("test", Recorder())
