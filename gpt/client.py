@@ -73,6 +73,11 @@ class LLMClient:
             )
         except openai.OpenAIError as exc:
             raise _describe(exc, model) from exc
+        except RuntimeError as exc:  # httpx refuses requests (a retry, say) once the bot closed the client
+            if not self._openai.is_closed():
+                raise
+            log.info("LLM %s: request refused, the client was closed (the bot is shutting down)", model)
+            raise LLMError("the bot is shutting down") from exc
         choices = completion.choices or []
         text = (choices[0].message.content or "").strip() if choices and choices[0].message else ""
         if not text:

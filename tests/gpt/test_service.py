@@ -77,6 +77,17 @@ async def test_unreachable_server_is_a_clear_error(make_service: ServiceFactory,
     assert await clean_db.fetchval("SELECT call_count FROM gpt_usage") == 0
 
 
+async def test_a_call_after_shutdown_closed_the_client_is_unavailable_and_refunded(
+        service: LLMService, llm: LLMStandIn, clean_db: HearthPool) -> None:
+    """A call (or a retry) that reaches the client after the cog closed it at shutdown: the usual "unavailable"
+    answer and a refund, not an internal error."""
+    await service.close()
+    with pytest.raises(AIUnavailable):
+        await service.ask(ASK, guild_id=GUILD, user_id=USER)
+    assert llm.completions == []
+    assert await clean_db.fetchval("SELECT call_count FROM gpt_usage") == 0
+
+
 async def test_empty_answer_is_a_failure(service: LLMService, llm: LLMStandIn, clean_db: HearthPool) -> None:
     llm.raw("   ")
     with pytest.raises(AIUnavailable):
