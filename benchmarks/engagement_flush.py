@@ -113,7 +113,7 @@ async def steady(url: str, messages: int, members: int, guilds: int, rate: float
     cog.challenges = dict(challenge_channels)
     for g in range(guilds):  # the settings cache is filled once per guild, as in production
         await cog.bot.guild_settings.stored(1000 + g)
-    cog._task = asyncio.create_task(cog._flush_loop())
+    cog.flusher.start()
 
     expected_participants = 0
     sent: list[tuple[int, int]] = []
