@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
 import sys
@@ -35,15 +34,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+from benchmarks.bench_db import bench_server  # noqa: E402
 from cogs.engagement.buffer import EngagementBuffer  # noqa: E402
 from cogs.engagement.cog import EngagementCog  # noqa: E402
 from cogs.engagement.settings import SETTINGS  # noqa: E402
 from utils.clock import Clock  # noqa: E402
 from utils.db import Database  # noqa: E402
-from utils.embedded_db import EmbeddedPostgres, recreate_database  # noqa: E402
 from utils.guild_settings import GuildSettings  # noqa: E402
 from utils.message_pipeline import MessageContext  # noqa: E402
-from utils.migrations import upgrade_to_head  # noqa: E402
 from utils.settings_registry import SettingsRegistry, system_settings  # noqa: E402
 
 CHANNELS_PER_GUILD = 10
@@ -68,14 +66,6 @@ class TimedCog(EngagementCog):
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
-
-
-async def fresh_database(server: EmbeddedPostgres) -> str:
-    """An empty database for this benchmark, migrated to head."""
-    await recreate_database(server.uri("postgres"), DB_NAME)
-    url = server.uri(DB_NAME)
-    await upgrade_to_head(url)
-    return url
 
 
 def fake_message(message_id: int, guild_id: int, channel_id: int, user_id: int, image: bool) -> SimpleNamespace:
@@ -211,16 +201,11 @@ async def main() -> None:
     parser.add_argument("--rate", type=float, default=10_000, help="messages per second")
     parser.add_argument("--interval", type=float, default=0.25, help="seconds between flushes")
     args = parser.parse_args()
-    os.environ.setdefault("LC_ALL", "C.UTF-8")
-    server = EmbeddedPostgres(ROOT / ".test-data" / "bench")
-    await asyncio.to_thread(server.start)
-    try:
-        url = await fresh_database(server)
+    async with bench_server() as fresh_database:
+        url = await fresh_database(DB_NAME)
         result = await steady(url, args.messages, args.members, args.guilds, args.rate, args.interval)
-        url = await fresh_database(server)
+        url = await fresh_database(DB_NAME)
         burst_seconds, burst_statements = await burst(url, args.messages, args.members, args.guilds)
-    finally:
-        await asyncio.to_thread(server.stop)
     cog = result["cog"]
     durations = [t for t, _, _ in cog.timings]
     sizes = [n for _, n, _ in cog.timings]

@@ -25,7 +25,6 @@ import asyncio
 import gc
 import logging
 import multiprocessing
-import os
 import resource
 import sys
 import time
@@ -41,11 +40,10 @@ import discord.gateway  # noqa: E402
 import discord.http  # noqa: E402
 import yarl  # noqa: E402
 
+from benchmarks.bench_db import bench_server  # noqa: E402
 from utils.config import Settings  # noqa: E402
 from utils.db import Database  # noqa: E402
-from utils.embedded_db import EmbeddedPostgres, recreate_database  # noqa: E402
 from utils.hearth_bot import create_bot, default_intents  # noqa: E402
-from utils.migrations import upgrade_to_head  # noqa: E402
 
 DATABASE = "hearth_bench_memory"
 MB = 1024 * 1024
@@ -123,14 +121,6 @@ async def _serve_standin(pipe: Connection, guilds: int, channels: int, roles: in
 
 
 # -- the bot, in this process --------------------------------------------------------------------------------------
-
-
-async def fresh_database(server: EmbeddedPostgres) -> str:
-    """An empty database for this benchmark, migrated to head."""
-    await recreate_database(server.uri("postgres"), DATABASE)
-    url = server.uri(DATABASE)
-    await upgrade_to_head(url)
-    return url
 
 
 async def measure(url: str, standin: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
@@ -267,29 +257,26 @@ async def main() -> int:
     args = parser.parse_args()
     if min(args.guilds, args.channels, args.members) < 1 or args.roles < 2 or args.members < 2:
         parser.error("need at least 1 guild, 1 channel, 2 roles and 2 members")
-    os.environ.setdefault("LC_ALL", "C.UTF-8")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
-    server = EmbeddedPostgres(ROOT / ".test-data" / "bench")
-    await asyncio.to_thread(server.start)
     context = multiprocessing.get_context("spawn")
     pipe, child_end = context.Pipe()
     child = context.Process(target=standin_process, name="discord-standin", daemon=True,
                             args=(child_end, args.guilds, args.channels, args.roles, args.members))
-    try:
-        url = await fresh_database(server)
-        child.start()
-        print(f"building the stand-in's world ({args.guilds} guilds) in a child process ...", flush=True)
-        standin = await asyncio.to_thread(pipe.recv)
-        bot = await measure(url, standin, args)
-        pipe.send("stop")
-        final = await asyncio.to_thread(pipe.recv)
-        passed = report(args, bot, standin, final)
-    finally:
-        child.join(10)
-        if child.is_alive():
-            child.terminate()
-        await asyncio.to_thread(server.stop)
+    async with bench_server() as fresh_database:
+        try:
+            url = await fresh_database(DATABASE)
+            child.start()
+            print(f"building the stand-in's world ({args.guilds} guilds) in a child process ...", flush=True)
+            standin = await asyncio.to_thread(pipe.recv)
+            bot = await measure(url, standin, args)
+            pipe.send("stop")
+            final = await asyncio.to_thread(pipe.recv)
+            passed = report(args, bot, standin, final)
+        finally:
+            child.join(10)
+            if child.is_alive():
+                child.terminate()
     return 0 if passed else 1
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
 import sys
@@ -33,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 import discord  # noqa: E402
 
+from benchmarks.bench_db import bench_server  # noqa: E402
 from cogs.automod import repo as automod_repo  # noqa: E402
 from cogs.automod.cog import AutomodCog  # noqa: E402
 from cogs.automod.rules import clean_rule_config  # noqa: E402
@@ -41,11 +41,9 @@ from cogs.custom_commands.cog import CustomCommandsCog  # noqa: E402
 from utils.clock import ManualClock  # noqa: E402
 from utils.config import Settings  # noqa: E402
 from utils.db import Database  # noqa: E402
-from utils.embedded_db import EmbeddedPostgres, recreate_database  # noqa: E402
 from utils.errors import BadInput  # noqa: E402
 from utils.guild_settings import GuildSettings  # noqa: E402
 from utils.message_pipeline import MessagePipeline  # noqa: E402
-from utils.migrations import upgrade_to_head  # noqa: E402
 from utils.premium_guard import PremiumGuard  # noqa: E402
 from utils.settings_registry import SettingsRegistry, system_settings  # noqa: E402
 
@@ -82,14 +80,6 @@ def make_message(state: Any, channel: Any, message_id: int, user_id: int, conten
         "content": content, "timestamp": "2026-01-05T12:00:00+00:00", "edited_timestamp": None, "tts": False,
         "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
         "pinned": False, "type": 0})
-
-
-async def fresh_database(server: EmbeddedPostgres) -> str:
-    """An empty database for this benchmark, migrated to head."""
-    await recreate_database(server.uri("postgres"), DB_NAME)
-    url = server.uri(DB_NAME)
-    await upgrade_to_head(url)
-    return url
 
 
 async def make_bot(url: str, clock: ManualClock) -> Any:
@@ -190,14 +180,8 @@ async def main() -> None:
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--users", type=int, default=5_000)
     args = parser.parse_args()
-    os.environ.setdefault("LC_ALL", "C.UTF-8")
-    server = EmbeddedPostgres(ROOT / ".test-data" / "bench")
-    await asyncio.to_thread(server.start)
-    try:
-        url = await fresh_database(server)
-        await bench(url, args.messages, args.users)
-    finally:
-        await asyncio.to_thread(server.stop)
+    async with bench_server() as fresh_database:
+        await bench(await fresh_database(DB_NAME), args.messages, args.users)
 
 
 async def bench(url: str, count: int, users: int) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import time
@@ -29,13 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+from benchmarks.bench_db import bench_server  # noqa: E402
 from cogs.reminders.planner import JOB_KIND  # noqa: E402
 from cogs.reminders.sender import ReminderSender  # noqa: E402
 from utils.clock import Clock  # noqa: E402
 from utils.db import Database  # noqa: E402
-from utils.embedded_db import EmbeddedPostgres, recreate_database  # noqa: E402
 from utils.guild_settings import GuildSettings  # noqa: E402
-from utils.migrations import upgrade_to_head  # noqa: E402
 from utils.premium_guard import PremiumGuard  # noqa: E402
 from utils.settings_registry import SettingsRegistry, system_settings  # noqa: E402
 from utils.timers import TimerService  # noqa: E402
@@ -51,14 +49,6 @@ class RecordingSender(ReminderSender):
     async def _post(self, reminder, phase, job):
         self.posts.append((reminder.id, time.time()))
         return SimpleNamespace(id=reminder.id)
-
-
-async def fresh_database(server: EmbeddedPostgres) -> str:
-    """An empty database for this benchmark, migrated to head."""
-    await recreate_database(server.uri("postgres"), "hearth_bench")
-    url = server.uri("hearth_bench")
-    await upgrade_to_head(url)
-    return url
 
 
 async def burst(url: str, reminders: int, guilds: int) -> None:
@@ -141,16 +131,9 @@ async def main() -> None:
     parser.add_argument("--idle-jobs", type=int, default=100_000)
     parser.add_argument("--idle-seconds", type=float, default=10.0)
     args = parser.parse_args()
-    os.environ.setdefault("LC_ALL", "C.UTF-8")
-    server = EmbeddedPostgres(ROOT / ".test-data" / "bench")
-    await asyncio.to_thread(server.start)
-    try:
-        url = await fresh_database(server)
-        await burst(url, args.reminders, args.guilds)
-        url = await fresh_database(server)
-        await idle(url, args.idle_jobs, args.idle_seconds)
-    finally:
-        await asyncio.to_thread(server.stop)
+    async with bench_server() as fresh_database:
+        await burst(await fresh_database("hearth_bench"), args.reminders, args.guilds)
+        await idle(await fresh_database("hearth_bench"), args.idle_jobs, args.idle_seconds)
 
 
 if __name__ == "__main__":
