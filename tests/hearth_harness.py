@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pytest_asyncio
@@ -39,6 +40,13 @@ class Hearth:
             llm_busy.llm_standin = llm  # type: ignore[attr-defined]
             self.discord.busy_checks.append(llm_busy)
         return bot
+
+    async def move_clock(self, when: datetime) -> None:
+        """Move the clock to `when` and let the bot run whatever became due (and answer on Discord)."""
+        self.clock.set(when)
+        self.bot.timers.rearm()
+        await self.bot.timers.idle()
+        await self.discord.settle()
 
     async def restart(self, **options: Any) -> HearthBot:
         """Replace the running bot with a fresh one (same database, same Discord state)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from tests.hearth_harness import Hearth
@@ -12,12 +11,6 @@ def cog(hearth: Hearth) -> Any:
     return hearth.bot.get_cog("Engagement")
 
 
-async def at(hearth: Hearth, when: datetime) -> None:
-    """Move the clock to `when` and let the bot run whatever became due."""
-    hearth.clock.set(when)
-    hearth.bot.timers.rearm()
-    await hearth.bot.timers.idle()
-    await hearth.discord.settle()
 
 
 async def setting(hearth: Hearth, key: str, value: Any, *, scope: str = "engagement", guild: Any = None) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tests.engagement.helpers import at, cog, setting
+from tests.engagement.helpers import cog, setting
 from tests.hearth_harness import Hearth
 
 MONDAY_9_BRUSSELS = datetime(2026, 6, 8, 7, tzinfo=UTC)  # Monday 8 June, 09:00 in Brussels (summer time)
@@ -42,9 +42,9 @@ async def test_weekly_awards_are_posted_exactly_once(week) -> None:
     hearth, awards, star = week
     g, d = hearth.guild, hearth.discord
     assert await hearth.bot.timers.due_at("engagement_awards", str(g.guild.id)) == MONDAY_9_BRUSSELS
-    await at(hearth, MONDAY_9_BRUSSELS - timedelta(seconds=1))
+    await hearth.move_clock(MONDAY_9_BRUSSELS - timedelta(seconds=1))
     assert d.messages_in(awards) == []
-    await at(hearth, MONDAY_9_BRUSSELS)
+    await hearth.move_clock(MONDAY_9_BRUSSELS)
     posts = d.messages_in(awards)
     assert len(posts) == 1
     embed = posts[0].embeds[0]
@@ -61,7 +61,7 @@ async def test_weekly_awards_are_posted_exactly_once(week) -> None:
     assert await hearth.bot.timers.due_at("engagement_awards", str(g.guild.id)) == MONDAY_9_BRUSSELS + timedelta(7)
     # … and the same week run again (a retry, a second process, a restart) posts nothing and awards nothing more.
     await hearth.bot.timers.schedule(g.guild.id, "engagement_awards", str(g.guild.id), MONDAY_9_BRUSSELS)
-    await at(hearth, MONDAY_9_BRUSSELS + timedelta(minutes=1))
+    await hearth.move_clock(MONDAY_9_BRUSSELS + timedelta(minutes=1))
     await hearth.restart()
     assert await cog(hearth).award_week(g.guild.id, date(2026, 6, 1)) is None
     await d.settle()
@@ -74,7 +74,7 @@ async def test_weekly_awards_are_posted_exactly_once(week) -> None:
 async def test_which_awards_run_is_a_setting(week) -> None:
     hearth, awards, _ = week
     await setting(hearth, "awards", ["star"])
-    await at(hearth, MONDAY_9_BRUSSELS)
+    await hearth.move_clock(MONDAY_9_BRUSSELS)
     fields = [f["name"] for f in hearth.discord.last_message(awards).embeds[0]["fields"]]
     assert fields == ["⭐ Star"]
     assert await hearth.db.fetchval("SELECT count(*) FROM engagement_badges") == 1
@@ -84,6 +84,6 @@ async def test_unsetting_the_channel_stops_the_awards(week) -> None:
     hearth, awards, _ = week
     await hearth.bot.guild_settings.reset(hearth.guild.guild.id, "engagement", "awards_channel", changed_by=1)
     await hearth.discord.settle()
-    await at(hearth, MONDAY_9_BRUSSELS)
+    await hearth.move_clock(MONDAY_9_BRUSSELS)
     assert hearth.discord.messages_in(awards) == []
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'engagement_awards'") == 0

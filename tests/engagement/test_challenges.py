@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from cogs.engagement.rules import weighted_pick
-from tests.engagement.helpers import at, cog
+from tests.engagement.helpers import cog
 from tests.hearth_harness import Hearth
 from utils.errors import BadInput
 
@@ -38,9 +38,9 @@ async def test_leaderboard_challenge_ends_on_time_with_top_n_and_a_badge(hearth:
     await _chat(hearth, g.general, {g.admin: 9})  # another channel: not part of the challenge
     await cog(hearth).flush()
     await _chat(hearth, arena, {g.admin: 1})  # still buffered when the end comes: it counts
-    await at(hearth, START + timedelta(hours=2) - timedelta(seconds=1))
+    await hearth.move_clock(START + timedelta(hours=2) - timedelta(seconds=1))
     assert "is over" not in d.last_message(arena).content
-    await at(hearth, START + timedelta(hours=2))
+    await hearth.move_clock(START + timedelta(hours=2))
     announcement = d.last_message(arena).content
     assert "is over! 3 participant(s), 10 message(s)" in announcement
     lines = announcement.splitlines()
@@ -89,7 +89,7 @@ async def test_random_challenge_draws_a_weighted_winner(hearth: Hearth) -> None:
     cog(hearth).rng = FixedDraw(0.75)  # 0.75 × 8 tickets = 6: past bob's 5, inside mo's 3
     await _start(hearth, g.general, "random", duration="1d")
     await _chat(hearth, g.general, {g.member: 5, g.moderator: 3})
-    await at(hearth, START + timedelta(days=1))
+    await hearth.move_clock(START + timedelta(days=1))
     announcement = d.last_message(g.general)
     assert f"The draw picked <@{g.moderator.id}> (3 message(s), so 3 ticket(s))" in announcement.content
     assert await hearth.db.fetchval("SELECT winner_id FROM engagement_challenges") == g.moderator.id
@@ -109,7 +109,7 @@ async def test_manual_end_status_and_one_challenge_per_channel(hearth: Hearth) -
     assert "is over! 1 participant(s), 2 message(s)" in ended.text
     # The end job is cancelled.
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'engagement_challenge'") == 0
-    await at(hearth, START + timedelta(days=3))
+    await hearth.move_clock(START + timedelta(days=3))
     assert sum("is over" in m.content for m in d.messages_in(g.general)) == 1
 
 
@@ -157,5 +157,5 @@ async def test_a_guild_cannot_end_or_see_another_guilds_challenge(hearth: Hearth
         refused = await d.slash("challenge end", user=g.admin, guild=g.guild)
     assert "No challenge is running" in refused.text
     assert await hearth.db.fetchval("SELECT active FROM engagement_challenges") is True
-    await at(hearth, START + timedelta(hours=1))
+    await hearth.move_clock(START + timedelta(hours=1))
     assert "is over! 1 participant(s), 3 message(s)" in d.last_message(chat).content

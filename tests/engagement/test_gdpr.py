@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from tests.engagement.helpers import at, cog
+from tests.engagement.helpers import cog
 from tests.hearth_harness import Hearth
 from utils.gdpr import erase_everything, export_everything
 
@@ -20,7 +20,7 @@ async def test_export_and_erase_cover_every_engagement_table(hearth: Hearth) -> 
     for n in range(3):
         await d.say(g.general, g.member, f"mine {n}")
     await d.say(g.general, g.admin, "someone else's")
-    await at(hearth, START + timedelta(hours=1))
+    await hearth.move_clock(START + timedelta(hours=1))
     engagement = cog(hearth)
     week_id = await hearth.db.fetchval("INSERT INTO engagement_weekly_awards (guild_id, week_start, week_end) "
                                        "VALUES ($1, $2, $3) RETURNING id", g.guild.id, date(2026, 5, 25),

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from cogs.engagement.rules import nick_length, streak_nick
-from tests.engagement.helpers import at, cog, setting
+from tests.engagement.helpers import cog, setting
 from tests.hearth_harness import Hearth
 
 
@@ -75,7 +75,7 @@ async def nicknames(new_york: Hearth) -> Hearth:
 
 async def _two_days(hearth: Hearth, *members) -> None:
     for moment in (_utc(2026, 6, 1, 15), _utc(2026, 6, 2, 15)):
-        await at(hearth, moment)
+        await hearth.move_clock(moment)
         for member in members:
             await hearth.discord.say(hearth.guild.general, member, "hello")
         await cog(hearth).flush()
@@ -87,7 +87,7 @@ async def test_nickname_suffix_rules_and_restore_when_the_streak_ends(nicknames:
     high = g.guild.add_role("Elders", ["view_channel", "send_messages"], above_bot=True)
     elder = g.guild.add_member("dave", roles=[high], nick="Dave")
     await d.settle()
-    await at(hearth, _utc(2026, 6, 1, 15))
+    await hearth.move_clock(_utc(2026, 6, 1, 15))
     await d.say(g.general, g.member, "day one")
     await cog(hearth).flush()
     assert g.guild.members[g.member.id].nick is None  # 1 day < the 2-day minimum
@@ -100,9 +100,9 @@ async def test_nickname_suffix_rules_and_restore_when_the_streak_ends(nicknames:
     stored = await hearth.db.fetchval("SELECT base_nickname FROM engagement_streaks WHERE user_id = $1", long_name.id)
     assert stored == "Carol the magnificent of Hearth"
     # 3 June passes without a message; the sweep at local midnight on 4 June ends both streaks.
-    await at(hearth, _utc(2026, 6, 3, 15))
+    await hearth.move_clock(_utc(2026, 6, 3, 15))
     assert g.guild.members[g.member.id].nick == "bob 🔥2"
-    await at(hearth, _utc(2026, 6, 4, 4, 1))  # 00:01 on 4 June in New York
+    await hearth.move_clock(_utc(2026, 6, 4, 4, 1))  # 00:01 on 4 June in New York
     assert g.guild.members[g.member.id].nick is None
     assert g.guild.members[long_name.id].nick == "Carol the magnificent of Hearth"
     assert await hearth.db.fetchval("SELECT count(*) FROM engagement_streaks WHERE current_days > 0 "

@@ -32,12 +32,6 @@ NOTICE = "I won't try to post in"  # the admins' notice (utils/channel_access)
 SEND = ["send_messages"]
 
 
-async def _at(hearth: Hearth, when: datetime) -> None:
-    """Move the clock to `when` and let the bot run whatever became due."""
-    hearth.clock.set(when)
-    hearth.bot.timers.rearm()
-    await hearth.bot.timers.idle()
-    await hearth.discord.settle()
 
 
 def _posts(hearth: Hearth, channel: Channel) -> int:
@@ -168,7 +162,7 @@ async def test_reminders_403_one_notice_then_paused_until_permissions_change(hea
     await fix.block(hearth, g.general)
     await d.settle()
     for hour in range(5):
-        await _at(hearth, DAY1 + timedelta(hours=hour))
+        await hearth.move_clock(DAY1 + timedelta(hours=hour))
     assert _reminder_posts(hearth, g.general) == []
     assert _posts(hearth, g.general) == 1  # the first one met the 403; the four others made no request
     [notice] = _notices(hearth, logs)
@@ -189,7 +183,7 @@ async def test_reminders_403_one_notice_then_paused_until_permissions_change(hea
     if fix.wait_expiry:
         assert BLOCK_EXPIRY < timedelta(days=1)  # the safety net fires before the next day's reminders
     for hour in range(5):
-        await _at(hearth, tomorrow + timedelta(hours=hour))
+        await hearth.move_clock(tomorrow + timedelta(hours=hour))
     assert len(_reminder_posts(hearth, g.general)) == 5  # every reminder of day 2 was posted, once
     assert _posts(hearth, g.general) == 6
     assert len(_notices(hearth, logs)) == 1
@@ -207,7 +201,7 @@ async def test_still_blocked_days_later(hearth: Hearth, block, probes: int) -> N
     await d.settle()
     for day in range(3):
         for hour in range(3):
-            await _at(hearth, DAY1 + timedelta(days=day, hours=hour))
+            await hearth.move_clock(DAY1 + timedelta(days=day, hours=hour))
     # 9 reminders due over three days. When the bot's permission cache shows the permission still missing, the
     # 6 h expiry renews the block without a request; otherwise one probe a day. Never a second notice.
     assert _posts(hearth, g.general) == 1 + probes
@@ -224,13 +218,13 @@ async def test_blocked_log_channel_tells_the_owner_once_by_dm(hearth: Hearth) ->
     await _block_by_overwrite(hearth, g.general)
     await d.settle()
     for hour in range(2):
-        await _at(hearth, DAY1 + timedelta(hours=hour))
+        await hearth.move_clock(DAY1 + timedelta(hours=hour))
     [dm] = d.dms_to(g.owner)
     assert NOTICE in dm.content and "**Send Messages**" in dm.content and g.guild.name in dm.content
     assert _posts(hearth, g.general) == 1  # neither the second reminder nor the notice tried #general again
     _fix_overwrite(hearth, g.general)
     await d.settle()
-    await _at(hearth, DAY1 + timedelta(days=1))
+    await hearth.move_clock(DAY1 + timedelta(days=1))
     assert len(_reminder_posts(hearth, g.general)) == 1
     assert len(d.dms_to(g.owner)) == 1
 
@@ -243,7 +237,7 @@ async def test_owner_with_closed_dms_only_gets_a_log_warning(hearth: Hearth, cap
     await _daily_reminders(hearth, g.general, ["12:00"])
     await _block_by_overwrite(hearth, g.general)
     await d.settle()
-    await _at(hearth, DAY1)
+    await hearth.move_clock(DAY1)
     assert d.dms_to(g.owner) == []
     assert any("could not tell the owner" in r.getMessage() for r in caplog.records)
     assert _posts(hearth, g.general) == 1
@@ -285,10 +279,10 @@ async def _prepare_awards(hearth: Hearth, logs: Channel) -> Channel:
 async def _trigger_awards(hearth: Hearth, target: Channel, n: int) -> None:
     """A week of chat, then its Monday 09:00 awards."""
     monday = datetime(2026, 6, 1, 9, tzinfo=UTC) + timedelta(weeks=n)
-    await _at(hearth, monday + timedelta(days=2))
+    await hearth.move_clock(monday + timedelta(days=2))
     await hearth.discord.say(hearth.guild.general, hearth.guild.member, f"week {n}")
     await engagement(hearth).flush()
-    await _at(hearth, monday + timedelta(weeks=1))
+    await hearth.move_clock(monday + timedelta(weeks=1))
 
 
 async def _prepare_tickets(hearth: Hearth, logs: Channel) -> Channel:
@@ -318,7 +312,7 @@ async def _trigger_ticket_warning(hearth: Hearth, target: Channel, n: int) -> No
     """The member replies (restarting the clock), then stays silent for a day: the inactivity warning is due."""
     if n:
         await hearth.discord.say(target, hearth.guild.member, f"reply {n}")
-    await _at(hearth, hearth.clock.now() + timedelta(hours=24))
+    await hearth.move_clock(hearth.clock.now() + timedelta(hours=24))
 
 
 async def _prepare_welcome(hearth: Hearth, logs: Channel) -> Channel:
@@ -351,7 +345,7 @@ async def _trigger_challenge_end(hearth: Hearth, target: Channel, n: int) -> Non
                                         duration="1h")
     assert "started in" in result.text, result.text
     await hearth.discord.say(target, hearth.guild.member, "entry")
-    await _at(hearth, hearth.clock.now() + timedelta(hours=1))
+    await hearth.move_clock(hearth.clock.now() + timedelta(hours=1))
 
 
 async def _prepare_watcher(hearth: Hearth, logs: Channel) -> Channel:
@@ -484,14 +478,14 @@ async def test_reminder_after_500s_until_discord_py_gives_up_is_retried_and_post
     hearth.clock.set(DAY1 - timedelta(hours=3))
     await _daily_reminders(hearth, g.general, ["12:00"])
     d.fail("POST", f"/channels/{g.general.id}/messages", 500, times=5)  # every try of discord.py's first call
-    await _at(hearth, DAY1)
+    await hearth.move_clock(DAY1)
     assert _reminder_posts(hearth, g.general) == [] and _posts(hearth, g.general) == 5
     job = await hearth.db.fetchrow("SELECT due_at, attempts FROM timers WHERE kind = 'reminder'")
     assert tuple(job) == (DAY1 + timedelta(minutes=1), 1)  # the timers service retries in a minute
-    await _at(hearth, DAY1 + timedelta(minutes=1))
+    await hearth.move_clock(DAY1 + timedelta(minutes=1))
     [post] = _reminder_posts(hearth, g.general)
     assert post.embeds[0]["title"] == "⏰ Daily 0" and _posts(hearth, g.general) == 6
-    await _at(hearth, DAY1 + timedelta(minutes=30))  # nothing else comes for that occurrence
+    await hearth.move_clock(DAY1 + timedelta(minutes=30))  # nothing else comes for that occurrence
     assert len(_reminder_posts(hearth, g.general)) == 1
     assert await hearth.db.fetchval("SELECT due_at FROM timers WHERE kind = 'reminder'") == DAY1 + timedelta(days=1)
 
@@ -508,10 +502,10 @@ async def test_timer_route_after_500s_until_discord_py_gives_up_posts_once(heart
     d.fail("POST", f"/channels/{target.id}/messages", 500, times=5)
     await route.trigger(hearth, target, 1)
     assert len(_mine(hearth, target)) == mine_before and _posts(hearth, target) == posts_before + 5
-    await _at(hearth, hearth.clock.now() + timedelta(minutes=1))  # the timers service's first retry
+    await hearth.move_clock(hearth.clock.now() + timedelta(minutes=1))  # the timers service's first retry
     new = _mine(hearth, target)[mine_before:]
     assert len(new) == 1 and _posts(hearth, target) == posts_before + 6
-    await _at(hearth, hearth.clock.now() + timedelta(minutes=30))
+    await hearth.move_clock(hearth.clock.now() + timedelta(minutes=30))
     assert len(_mine(hearth, target)) == mine_before + 1  # no second copy
 
 
@@ -523,11 +517,11 @@ async def test_weekly_reminder_survives_discord_failing_every_attempt(hearth: He
     moment = DAY1
     for wait in (0, 1, 2, 4, 8):  # the timers service's back-off, in minutes
         moment += timedelta(minutes=wait)
-        await _at(hearth, moment)
+        await hearth.move_clock(moment)
     assert _posts(hearth, g.general) == 25 and _reminder_posts(hearth, g.general) == []
     # Given up for today, not for good: the reminder moved to tomorrow and posts then.
     assert await hearth.db.fetchval("SELECT due_at FROM timers WHERE kind = 'reminder'") == DAY1 + timedelta(days=1)
-    await _at(hearth, DAY1 + timedelta(days=1))
+    await hearth.move_clock(DAY1 + timedelta(days=1))
     assert len(_reminder_posts(hearth, g.general)) == 1
 
 
@@ -542,7 +536,7 @@ async def test_event_reminder_is_cleaned_up_when_discord_fails_every_attempt(hea
         moment = first_try
         for wait in (0, 1, 2, 4, 8):
             moment += timedelta(minutes=wait)
-            await _at(hearth, moment)
+            await hearth.move_clock(moment)
     assert _posts(hearth, g.general) == 50 and d.messages_in(g.general) == []  # 2 posts × 5 attempts × 5 tries
     # Nothing left behind: no job retrying for ever, no finished event lingering in /reminder list.
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'reminder'") == 0

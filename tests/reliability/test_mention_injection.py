@@ -97,11 +97,6 @@ async def test_custom_command_responses_and_arguments(hearth: Hearth, loud: Role
     assert sent[0].pings.users == [g.member.id]  # the author, as {user.mention} means to
 
 
-async def _fire(hearth: Hearth, when: datetime) -> None:
-    hearth.clock.set(when)
-    hearth.bot.timers.rearm()
-    await hearth.bot.timers.idle()
-    await hearth.discord.settle()
 
 
 async def test_reminders_ping_all_only_when_their_creator_may(hearth: Hearth, loud: Role) -> None:
@@ -124,7 +119,7 @@ async def test_reminders_ping_all_only_when_their_creator_may(hearth: Hearth, lo
         assert made.text.startswith("✅"), made.text
     before = list(d.world.messages)
     for minute in range(0, 61, 5):  # the early reminder, then the start, each on time
-        await _fire(hearth, datetime(2026, 6, 1, 9, 0, tzinfo=UTC) + timedelta(minutes=minute))
+        await hearth.move_clock(datetime(2026, 6, 1, 9, 0, tzinfo=UTC) + timedelta(minutes=minute))
     posts = [m for m in bot_messages_since(hearth, before) if m.channel_id == g.general.id and m.embeds]
     by_organiser = [m for m in posts if "olivia" in m.embeds[0]["title"]]
     by_owner = [m for m in posts if m not in by_organiser]

@@ -10,14 +10,6 @@ from tests.hearth_harness import Hearth
 from utils.errors import BadInput, UserFacingError
 
 
-async def _at(hearth: Hearth, when: datetime) -> None:
-    """Move the clock to `when` and let the bot run whatever became due."""
-    hearth.clock.set(when)
-    hearth.bot.timers.rearm()
-    await hearth.bot.timers.idle()
-    await hearth.discord.settle()
-
-
 async def _add(hearth: Hearth, **options) -> str:
     g = hearth.guild
     channel = options.pop("channel")  # "channel" is also the stand-in's own keyword: pass it as an option
@@ -52,10 +44,10 @@ async def test_weekly_reminder_keeps_local_time_across_daylight_saving(brussels:
     text = await _add(hearth, name="Game night", channel=g.general, when="every day 20:00", message="Join us!")
     assert "every day at 20:00" in text
     for moment in (before, after):
-        await _at(hearth, moment - timedelta(seconds=1))
+        await hearth.move_clock(moment - timedelta(seconds=1))
         posts = [m for m in hearth.discord.messages_in(g.general) if m.embeds]
         count = len(posts)
-        await _at(hearth, moment)
+        await hearth.move_clock(moment)
         posts = [m for m in hearth.discord.messages_in(g.general) if m.embeds]
         assert len(posts) == count + 1, f"nothing posted at {moment}"
         assert posts[-1].content == "Join us!" and posts[-1].embeds[0]["title"] == "⏰ Game night"
@@ -69,14 +61,14 @@ async def test_event_posts_early_reminder_then_on_time_and_removes_the_early_one
     hearth.clock.set(datetime(2026, 6, 1, 10, tzinfo=UTC))
     await _add(hearth, name="Launch party", channel=g.general, when="2026-06-01 19:00", location="Main hall")
     event = datetime(2026, 6, 1, 17, tzinfo=UTC)  # 19:00 in Brussels (summer time)
-    await _at(hearth, event - timedelta(minutes=61))
+    await hearth.move_clock(event - timedelta(minutes=61))
     assert hearth.discord.messages_in(g.general) == []
-    await _at(hearth, event - timedelta(minutes=60))
+    await hearth.move_clock(event - timedelta(minutes=60))
     early = hearth.discord.last_message(g.general)
     assert early.embeds[0]["title"] == f"⏰ Launch party starts <t:{int(event.timestamp())}:R>"
     assert {"name": "Where", "value": "Main hall", "inline": True} in early.embeds[0]["fields"]
     assert await hearth.db.fetchval("SELECT sent_message_id FROM reminders") == early.id
-    await _at(hearth, event)
+    await hearth.move_clock(event)
     on_time = hearth.discord.last_message(g.general)
     assert on_time.embeds[0]["title"] == "🔔 Launch party is starting now"
     assert hearth.discord.world.messages[early.id].deleted
@@ -94,9 +86,9 @@ async def test_retry_after_a_crash_posts_once(brussels: Hearth) -> None:
     await hearth.db.execute("UPDATE timers SET lease_token = gen_random_uuid(), lease_until = $1, attempts = 1 "
                             "WHERE kind = 'reminder'",
                             due + timedelta(minutes=2))
-    await _at(hearth, due + timedelta(minutes=1))
+    await hearth.move_clock(due + timedelta(minutes=1))
     assert hearth.discord.messages_in(g.general) == []  # still leased by the dead process
-    await _at(hearth, due + timedelta(minutes=2))
+    await hearth.move_clock(due + timedelta(minutes=2))
     assert hearth.discord.messages_in(g.general) == []  # the retry sees it was already sent
     assert await hearth.db.fetchval("SELECT due_at FROM timers WHERE kind = 'reminder'") == due + timedelta(days=1)
 
@@ -110,7 +102,7 @@ async def test_restart_between_claim_and_send_loses_nothing(brussels: Hearth) ->
                             "WHERE kind = 'reminder'",
                             due + timedelta(minutes=2))  # claimed, then the process died before sending
     await hearth.restart()
-    await _at(hearth, due + timedelta(minutes=2))
+    await hearth.move_clock(due + timedelta(minutes=2))
     posts = hearth.discord.messages_in(g.general)
     assert len(posts) == 1 and posts[0].embeds[0]["footer"]["text"] == "Sent 2 min late: the bot was offline."
 
@@ -147,7 +139,7 @@ async def test_catch_up_within_grace_and_beyond(brussels: Hearth) -> None:
     await hearth.discord.disconnect(hearth.bot)  # the bot is offline from 06:00 …
     hearth.clock.set(datetime(2026, 6, 1, 7, 5, tzinfo=UTC))  # … to 07:05
     hearth.bot = await hearth.discord.connect(hearth.make_bot())
-    await _at(hearth, hearth.clock.now())
+    await hearth.move_clock(hearth.clock.now())
     posts = hearth.discord.messages_in(g.general)
     assert [p.embeds[0]["title"] for p in posts] == ["⏰ Soon"]  # 5 minutes late: sent, and says so
     assert posts[0].embeds[0]["footer"]["text"] == "Sent 5 min late: the bot was offline."
@@ -238,7 +230,7 @@ async def test_no_pings_unless_the_creator_may_mention_everyone(brussels: Hearth
     await _add(hearth, name="Ping", channel=g.general, when="every day 09:00", message="@everyone <@&1> hi")
     await _add(hearth, name="Owner's", channel=g.general, when="every day 09:00", message="@everyone hi")
     await hearth.db.execute("UPDATE reminders SET created_by = $1 WHERE name = 'Owner''s'", g.owner.id)
-    await _at(hearth, datetime(2026, 6, 1, 7, tzinfo=UTC))
+    await hearth.move_clock(datetime(2026, 6, 1, 7, tzinfo=UTC))
     sent = {r.json["embeds"][0]["title"]: r.json["allowed_mentions"]["parse"]
             for r in hearth.discord.requests("POST", "/channels/{channel_id}/messages")}
     assert sorted(sent["⏰ Ping"]) == ["users"]  # no @everyone, no roles
@@ -276,7 +268,7 @@ async def test_a_guild_that_is_not_available_is_retried_not_marked_sent(brussels
         "VALUES (999, 'elsewhere', 1, '12:00', '12:00', ARRAY['0','1','2','3','4','5','6']) RETURNING id")
     await hearth.bot.timers.schedule(999, "reminder", f"{rid}:repeat", datetime(2026, 6, 1, 10, tzinfo=UTC),
                                      {"reminder_id": rid, "phase": "repeat"})
-    await _at(hearth, datetime(2026, 6, 1, 10, tzinfo=UTC))
+    await hearth.move_clock(datetime(2026, 6, 1, 10, tzinfo=UTC))
     assert await hearth.db.fetchval("SELECT last_sent_at FROM reminders WHERE id = $1", rid) is None
     row = await hearth.db.fetchrow("SELECT due_at, attempts FROM timers WHERE key = $1", f"{rid}:repeat")
     assert (row["due_at"], row["attempts"]) == (datetime(2026, 6, 1, 10, 1, tzinfo=UTC), 1)  # retried in a minute

@@ -4,7 +4,6 @@ category and a ticket-logs channel, configured with /ticket setup; helpers to op
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import discord
@@ -108,9 +107,3 @@ def can_send(desk: Desk, member: Member, channel: Channel) -> bool:
     return bool(perms.channel_permissions(guild, member, channel) & perms.SEND_MESSAGES)
 
 
-async def at(hearth: Hearth, when: datetime) -> None:
-    """Move the clock and let the timers run what became due."""
-    hearth.clock.set(when)
-    hearth.bot.timers.rearm()
-    await hearth.bot.timers.idle()
-    await hearth.discord.settle()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.tickets.conftest import Desk, at, open_ticket, ticket
+from tests.tickets.conftest import Desk, open_ticket, ticket
 
 WARN = timedelta(hours=24)
 CLOSE = timedelta(hours=72)
@@ -27,17 +27,17 @@ def _warnings(desk: Desk, channel) -> list:
 async def test_warns_then_closes_automatically(desk: Desk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     tid, channel, start = await _waiting(desk)
-    await at(hearth, start + WARN - timedelta(seconds=1))
+    await hearth.move_clock(start + WARN - timedelta(seconds=1))
     assert _warnings(desk, channel) == []
-    await at(hearth, start + WARN)
+    await hearth.move_clock(start + WARN)
     [warning] = _warnings(desk, channel)
     assert warning.content.startswith(f"⏰ <@{g.member.id}>, we're waiting for your reply.")
     assert f"<t:{int((start + CLOSE).timestamp())}:R>" in warning.content
     assert (await ticket(desk, tid))["inactivity_warned_at"] == start + WARN
-    await at(hearth, start + CLOSE - timedelta(seconds=1))
+    await hearth.move_clock(start + CLOSE - timedelta(seconds=1))
     assert (await ticket(desk, tid))["status"] == "waiting_for_user"
     assert len(_warnings(desk, channel)) == 1  # warned once
-    await at(hearth, start + CLOSE)
+    await hearth.move_clock(start + CLOSE)
     row = await ticket(desk, tid)
     assert row["status"] == "closed" and row["auto_closed"] is True
     assert row["closed_by"] == hearth.bot.user.id and row["closed_at"] == start + CLOSE
@@ -53,25 +53,25 @@ async def test_warns_then_closes_automatically(desk: Desk) -> None:
 async def test_the_members_reply_restarts_the_clock_and_staff_replies_do_not(desk: Desk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     tid, channel, start = await _waiting(desk)
-    await at(hearth, start + timedelta(hours=20))
+    await hearth.move_clock(start + timedelta(hours=20))
     await hearth.discord.say(channel, desk.staff, "Any news?")  # staff: the clock keeps running
     assert (await ticket(desk, tid))["last_opener_activity_at"] == start
     await hearth.discord.say(channel, g.member, "Still looking into it")
     replied = start + timedelta(hours=20)
     assert (await ticket(desk, tid))["last_opener_activity_at"] == replied
     assert await hearth.bot.timers.due_at("ticket_inactivity", str(tid)) == replied + WARN
-    await at(hearth, start + WARN)
+    await hearth.move_clock(start + WARN)
     assert _warnings(desk, channel) == []  # the old deadline passed quietly
-    await at(hearth, replied + WARN)
+    await hearth.move_clock(replied + WARN)
     assert len(_warnings(desk, channel)) == 1
     # Another reply after the warning: the warning state resets and the close moves too.
     await hearth.discord.say(channel, g.member, "Found it, here are the logs")
     again = replied + WARN
-    await at(hearth, replied + CLOSE)
+    await hearth.move_clock(replied + CLOSE)
     assert (await ticket(desk, tid))["status"] == "waiting_for_user"
-    await at(hearth, again + WARN)
+    await hearth.move_clock(again + WARN)
     assert len(_warnings(desk, channel)) == 2
-    await at(hearth, again + CLOSE)
+    await hearth.move_clock(again + CLOSE)
     assert (await ticket(desk, tid))["status"] == "closed"
 
 
@@ -80,7 +80,7 @@ async def test_leaving_the_waiting_state_stops_the_clock(desk: Desk) -> None:
     tid, channel, start = await _waiting(desk)
     await hearth.discord.slash("ticket claim", user=desk.staff, guild=hearth.guild.guild, channel=channel)
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'ticket_inactivity'") == 0
-    await at(hearth, start + CLOSE)
+    await hearth.move_clock(start + CLOSE)
     assert (await ticket(desk, tid))["status"] == "claimed"
     assert _warnings(desk, channel) == []
 
@@ -91,9 +91,9 @@ async def test_closed_tickets_are_archived_after_the_delay(desk: Desk) -> None:
     asked = await hearth.discord.slash("ticket close", user=desk.staff, guild=g.guild, channel=channel)
     await hearth.discord.click(asked, "Close ticket", user=desk.staff)
     closed_at = hearth.clock.now()
-    await at(hearth, closed_at + timedelta(hours=23))
+    await hearth.move_clock(closed_at + timedelta(hours=23))
     assert channel.id in hearth.discord.world.channels
-    await at(hearth, closed_at + timedelta(hours=24))
+    await hearth.move_clock(closed_at + timedelta(hours=24))
     assert channel.id not in hearth.discord.world.channels
     row = await ticket(desk, row["id"])
     assert row["status"] == "archived" and row["archived_by"] == hearth.bot.user.id

@@ -7,7 +7,7 @@ import io
 from datetime import timedelta
 
 from tests.llm_standin import LLMStandIn
-from tests.tickets.conftest import Desk, at, control_message, open_ticket, ticket
+from tests.tickets.conftest import Desk, control_message, open_ticket, ticket
 from utils.errors import UserFacingError
 
 
@@ -122,13 +122,13 @@ async def test_ticket_stats_counts_times_and_exports(desk: Desk) -> None:
     first, channel1 = await open_ticket(desk, g.member, "First problem with the bot")
     second, channel2 = await open_ticket(desk, g.admin, "Second problem with the bot")
     await open_ticket(desk, g.moderator, "Third problem with the bot")
-    await at(hearth, start + timedelta(minutes=30))
+    await hearth.move_clock(start + timedelta(minutes=30))
     await hearth.discord.say(channel1, desk.staff, "Looking into it")
-    await at(hearth, start + timedelta(hours=2))
+    await hearth.move_clock(start + timedelta(hours=2))
     asked = await hearth.discord.slash("ticket close", user=desk.staff, guild=g.guild, channel=channel1)
     await hearth.discord.click(asked, "Close ticket", user=desk.staff)
     await hearth.discord.slash("ticket wait", user=desk.staff, guild=g.guild, channel=channel2)
-    await at(hearth, start + timedelta(hours=74))  # the second is auto-closed (72h after waiting began)
+    await hearth.move_clock(start + timedelta(hours=74))  # the second is auto-closed (72h after waiting began)
     await hearth.db.execute("INSERT INTO ticket_deflections (guild_id, user_id, description, outcome, created_at) "
                             "VALUES ($1, 1, 'x', 'solved', $2), (42, 1, 'y', 'solved', $2)", g.guild.id, start)
     await hearth.db.execute("INSERT INTO support_tickets (guild_id, user_id, description, status) "

@@ -5,7 +5,7 @@ limit, premium gating, sanitising, time limits, restarts, guild isolation and GD
 from __future__ import annotations
 
 import base64
-from datetime import date
+from datetime import date, timedelta
 
 import discord
 
@@ -140,10 +140,7 @@ async def test_reject_with_reason(desk: Desk) -> None:
     late = await hearth.discord.click(review_message(desk, channel), "Approve", user=desk.reviewer)
     assert late.text == f"Verification #{verification['id']} is already closed."
     assert not has_role(desk, g.member, desk.verified_role)
-    hearth.clock.advance(minutes=61)
-    hearth.bot.timers.rearm()
-    await hearth.bot.timers.idle()
-    await hearth.discord.settle()
+    await hearth.move_clock(hearth.clock.now() + timedelta(minutes=61))
     assert channel.id not in hearth.discord.world.channels
     assert (await row(desk, verification["id"]))["status"] == "closed_manual"
 
@@ -201,10 +198,7 @@ async def test_screenshot_not_an_image_and_upload_timeout(desk: Desk) -> None:
     await upload(desk, channel, member=desk.reviewer)
     assert desk.llm.completions == []
     # Nothing uploaded within a day: closed, channel deleted, member told.
-    hearth.clock.advance(hours=24, seconds=1)
-    hearth.bot.timers.rearm()
-    await hearth.bot.timers.idle()
-    await hearth.discord.settle()
+    await hearth.move_clock(hearth.clock.now() + timedelta(hours=24, seconds=1))
     closed = await row(desk, verification["id"])
     assert closed["status"] == "closed_manual" and closed["rejection_reason"] == "No screenshot was uploaded in time."
     assert closed["resolved_by_user_id"] is None
