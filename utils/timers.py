@@ -90,16 +90,11 @@ _SCHEDULE = """
 """
 # The earliest moment something can be claimed: a free job's due time or a lease running out (least() skips
 # NULLs). Both sub-queries walk an index, so a table of 100,000 future jobs costs the same as an empty one.
-# The *_SHARDED variants add the shard filter (`set_shards`): only jobs of guilds on this process's shards, by
-# Discord's routing `(guild_id >> 22) % shard_count`. Guild 0 (housekeeping jobs such as the daily clean-ups)
-# gives 0, so those jobs run in the process holding shard 0: once, like every other job.
+# Both queries filter by shard (`set_shards`): only jobs of guilds on this process's shards, by Discord's routing
+# `(guild_id >> 22) % shard_count`; a process holding every shard passes a count of 1 and shard [0], which every
+# guild matches. Guild 0 (housekeeping jobs such as the daily clean-ups) gives 0, so those jobs run in the process
+# holding shard 0: once, like every other job.
 _NEXT_DUE = """
-    SELECT least(
-        (SELECT due_at FROM timers WHERE kind = ANY($1::text[]) AND lease_until IS NULL ORDER BY due_at LIMIT 1),
-        (SELECT min(greatest(due_at, lease_until)) FROM timers
-         WHERE kind = ANY($1::text[]) AND lease_until IS NOT NULL))
-"""
-_NEXT_DUE_SHARDED = """
     SELECT least(
         (SELECT due_at FROM timers WHERE kind = ANY($1::text[]) AND lease_until IS NULL
              AND (guild_id >> 22) % $2::bigint = ANY($3::bigint[])
@@ -109,14 +104,6 @@ _NEXT_DUE_SHARDED = """
              AND (guild_id >> 22) % $2::bigint = ANY($3::bigint[])))
 """
 _CLAIM = """
-    UPDATE timers SET lease_token = $2, lease_until = $3, attempts = attempts + 1
-    WHERE id IN (
-        SELECT id FROM timers
-        WHERE kind = ANY($4::text[]) AND due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
-        ORDER BY due_at LIMIT $5 FOR UPDATE SKIP LOCKED)
-    RETURNING id, guild_id, kind, key, due_at, payload, attempts
-"""
-_CLAIM_SHARDED = """
     UPDATE timers SET lease_token = $2, lease_until = $3, attempts = attempts + 1
     WHERE id IN (
         SELECT id FROM timers
@@ -194,16 +181,16 @@ class TimerService:
         if ours:
             self.rearm()
 
+    @property
+    def _shard_filter(self) -> tuple[int, list[int]]:
+        return self.shards or (1, [0])  # every guild is on shard 0 of 1
+
     async def _next_due(self) -> datetime | None:
-        if self.shards is None:
-            return await self.pool.fetchval(_NEXT_DUE, list(self._kinds))
-        return await self.pool.fetchval(_NEXT_DUE_SHARDED, list(self._kinds), *self.shards)
+        return await self.pool.fetchval(_NEXT_DUE, list(self._kinds), *self._shard_filter)
 
     async def _claim(self, now: datetime, token: uuid.UUID) -> list[Any]:
-        args = (now, token, now + self.lease, list(self._kinds), BATCH)
-        if self.shards is None:
-            return await self.pool.fetch(_CLAIM, *args)
-        return await self.pool.fetch(_CLAIM_SHARDED, *args, *self.shards)
+        return await self.pool.fetch(_CLAIM, now, token, now + self.lease, list(self._kinds), BATCH,
+                                     *self._shard_filter)
 
     # --- registration and scheduling ---------------------------------------------------------------------
 
