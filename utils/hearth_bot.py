@@ -154,7 +154,8 @@ class HearthBot(commands.AutoShardedBot):
             # So do subscription changes made by another process (a Stripe webhook it received, an expiry …).
             await notify.subscribe(self, PREMIUM_CHANNEL, self._premium.on_notification, self._premium.invalidate)
             self._timers = TimerService(await self.db.create_pool("timers", 3), self.clock,
-                                        grace=self._late_job_grace, report_skipped=self._report_skipped_jobs)
+                                        grace=self._late_job_grace, report_skipped=self._report_skipped_jobs,
+                                        report_failure=self._report_failed_job)
             # A job scheduled by another process may be for this process's shards: wake the dispatcher.
             await notify.subscribe(self, TIMERS_CHANNEL, self._timers.on_notification, self._timers.rearm)
         return await self.load_cogs()
@@ -184,6 +185,14 @@ class HearthBot(commands.AutoShardedBot):
         problem = await post_to_log(self, guild, content=summary)
         if problem:
             log.warning("Guild %s: could not report skipped jobs: %s", guild_id, problem)
+
+    async def _report_failed_job(self, guild_id: int, text: str) -> None:
+        guild = self.get_guild(guild_id)  # None for housekeeping jobs (guild 0): the bot's log has it
+        if guild is None:
+            return
+        problem = await post_to_log(self, guild, content=text)
+        if problem:
+            log.warning("Guild %s: could not report a failing job: %s", guild_id, problem)
 
     async def load_cogs(self) -> list[str]:
         """Load every selected cog; returns the loaded names. Failures are logged and kept in `cog_failures`."""

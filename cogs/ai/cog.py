@@ -14,6 +14,7 @@ from utils.timers import Job
 
 CLEANUP_KIND = "gpt_usage_cleanup"
 USAGE_RETENTION = timedelta(days=7)
+CLEANUP_TIMEOUT = timedelta(minutes=5)
 
 
 class AICog(HearthCog, name="AI"):
@@ -25,7 +26,9 @@ class AICog(HearthCog, name="AI"):
 
     async def load(self) -> None:
         # A clean-up missed during downtime still runs (on_skip = run): it is housekeeping, not a post.
-        self.bot.timers.register(CLEANUP_KIND, self.cleanup, on_skip=self.cleanup)
+        # Recurring: a clean-up that failed every attempt waits for the next midnight's (never lost).
+        self.bot.timers.register(CLEANUP_KIND, self.cleanup, on_skip=self.cleanup, timeout=CLEANUP_TIMEOUT,
+                                 next_occurrence=self.next_cleanup)
         if await self.bot.timers.due_at(CLEANUP_KIND, "daily") is None:
             await self.bot.timers.schedule(0, CLEANUP_KIND, "daily", next_reset(self.bot.clock.now()))
 
@@ -37,6 +40,10 @@ class AICog(HearthCog, name="AI"):
         now = self.bot.clock.now()
         await cleanup_old_usage(self.pool, usage_day(now) - USAGE_RETENTION)
         return next_reset(now)
+
+    async def next_cleanup(self, job: Job) -> datetime:
+        """The next UTC midnight: where a clean-up that failed every attempt goes."""
+        return next_reset(self.bot.clock.now())
 
     async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
         """The member's daily AI usage counters."""

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AWARDS_JOB = "engagement_awards"
+AWARDS_TIMEOUT = timedelta(minutes=5)  # a flush, the week's aggregates and one post
 RETENTION = timedelta(weeks=5)  # indexed messages older than this (before the week just awarded) are dropped
 
 
@@ -55,6 +56,12 @@ class AwardsMixin:
         monday = week_start(local_day(job.due_at, tz)) - timedelta(days=7)
         await self.award_week(guild_id, monday)
         return await self._next_awards(guild_id, max(job.due_at, self.bot.clock.now()))
+
+    async def next_weekly_awards(self: EngagementCog, job: Job) -> datetime | None:
+        """Where a job that failed every attempt goes: next Monday's awards (None once awards are off)."""
+        if await self.bot.guild_settings.get(job.guild_id, SCOPE, "awards_channel") is None:
+            return None
+        return await self._next_awards(job.guild_id, max(job.due_at, self.bot.clock.now()))
 
     async def award_week(self: EngagementCog, guild_id: int, monday: Any) -> discord.Message | None:
         """Compute, post and record the awards of the week starting `monday` (local); at most once per week."""

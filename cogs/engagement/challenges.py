@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from cogs.engagement.cog import EngagementCog
 
 CHALLENGE_JOB = "engagement_challenge"
+CHALLENGE_END_TIMEOUT = timedelta(minutes=2)
 MIN_DURATION = 60
 MAX_DURATION = 90 * 86400
 _DURATION_PART = re.compile(r"(\d+)\s*(w|d|h|m)", re.I)

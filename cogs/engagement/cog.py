@@ -20,10 +20,10 @@ import discord
 from discord.ext import commands
 
 from cogs.engagement import repo
-from cogs.engagement.awards import AWARDS_JOB, AwardsMixin
+from cogs.engagement.awards import AWARDS_JOB, AWARDS_TIMEOUT, AwardsMixin
 from cogs.engagement.buffer import EngagementBuffer
-from cogs.engagement.challenges import CHALLENGE_JOB, ChallengesMixin
-from cogs.engagement.nicknames import SWEEP_JOB, NicknamesMixin
+from cogs.engagement.challenges import CHALLENGE_END_TIMEOUT, CHALLENGE_JOB, ChallengesMixin
+from cogs.engagement.nicknames import SWEEP_JOB, SWEEP_TIMEOUT, NicknamesMixin
 from cogs.engagement.og import OG_ITEMS, OGMixin
 from cogs.engagement.profile import ProfileMixin
 from cogs.engagement.rules import local_day, strip_suffix
@@ -98,12 +98,16 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         for row in await repo.active_challenges(self.pool):
             self.challenges[(row["guild_id"], row["channel_id"])] = row["id"]
         timers = self.bot.timers
+        # A challenge must end (winner, badge, the channel freed): it is retried until it works.
         timers.register(CHALLENGE_JOB, self.run_challenge_end, on_skip=self.run_challenge_end,
-                        describe=lambda job: f"the end of challenge #{job.key}")
+                        describe=lambda job: f"the end of challenge #{job.key}", timeout=CHALLENGE_END_TIMEOUT)
+        # Recurring: a week or a night that keeps failing is skipped, the series goes on.
         timers.register(AWARDS_JOB, self.run_weekly_awards, on_skip=self.run_weekly_awards,
-                        describe=lambda job: "the weekly awards")
+                        describe=lambda job: "the weekly awards", timeout=AWARDS_TIMEOUT,
+                        next_occurrence=self.next_weekly_awards)
         timers.register(SWEEP_JOB, self.run_streak_sweep, on_skip=self.run_streak_sweep,
-                        describe=lambda job: "the daily streak check")
+                        describe=lambda job: "the daily streak check", timeout=SWEEP_TIMEOUT,
+                        next_occurrence=self.next_streak_sweep)
         self.bot.add_dynamic_items(*OG_ITEMS)
         attach(self.bot).register("engagement", self.on_message, order=ORDER_ENGAGEMENT)
         self.flusher.start()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SWEEP_JOB = "engagement_streaks"
+SWEEP_TIMEOUT = timedelta(minutes=15)  # restoring many nicknames runs into Discord's rate limits
 REASON = "Hearth: daily streak"
 
 
@@ -124,3 +125,9 @@ class NicknamesMixin:
                 if row["nickname_applied"]:
                     await self._restore(guild_id, row["user_id"], row["base_nickname"])
         return next_midnight(tz, max(job.due_at, self.bot.clock.now()))
+
+    async def next_streak_sweep(self: EngagementCog, job: Job) -> datetime | None:
+        """Where a sweep that failed every attempt goes: the next local midnight (None once the suffix is off)."""
+        if job.guild_id not in await self._streak_guilds({job.guild_id}):
+            return None
+        return next_midnight(await self.tz(job.guild_id), max(job.due_at, self.bot.clock.now()))

@@ -29,6 +29,7 @@ SERVICE = "hearth-bot"
 RETENTION = timedelta(days=30)
 CLEANUP_EVERY = timedelta(days=1)
 CLEANUP_KIND = "health_history_cleanup"
+CLEANUP_TIMEOUT = timedelta(minutes=5)
 PING_TIMEOUT = 2.0
 
 
@@ -50,7 +51,8 @@ class HealthCog(HearthCog, name="Health"):
         # first run is a day after the first start (rows are kept 30 days); a run missed during downtime still
         # happens (on_skip = run): it is housekeeping.
         self.bot.timers.register(CLEANUP_KIND, self.run_cleanup, on_skip=self.run_cleanup,
-                                 describe=lambda job: "health history clean-up")
+                                 describe=lambda job: "health history clean-up", timeout=CLEANUP_TIMEOUT,
+                                 next_occurrence=self.next_cleanup)
         if await self.bot.timers.due_at(CLEANUP_KIND, "daily") is None:
             await self.bot.timers.schedule(0, CLEANUP_KIND, "daily", self.bot.clock.now() + CLEANUP_EVERY)
 
@@ -114,4 +116,8 @@ class HealthCog(HearthCog, name="Health"):
     async def run_cleanup(self, job: Job) -> datetime:
         """The daily timers job: clean up, then run again a day later (a database error retries it sooner)."""
         await self.cleanup()
+        return self.bot.clock.now() + CLEANUP_EVERY
+
+    async def next_cleanup(self, job: Job) -> datetime:
+        """A clean-up that failed every attempt waits for tomorrow's (recurring: never lost)."""
         return self.bot.clock.now() + CLEANUP_EVERY

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 WARNING_KIND = "premium_expiry_warning"
 EXPIRY_KIND = "premium_expiry"
 WARN_BEFORE = timedelta(days=7)
+JOB_TIMEOUT = timedelta(minutes=2)  # a Stripe call (its client's own timeout) and a DM
 
 
 def warns(tier: str, renews: bool) -> bool:
@@ -68,11 +69,13 @@ class ExpiryJobs:
         self.gateway = gateway
 
     def register(self) -> None:
-        """Handle both kinds; late jobs (after downtime) still run: a warning or an expiry is never dropped."""
+        """Handle both kinds; late jobs (after downtime) still run: a warning or an expiry is never dropped. Both
+        must happen, so a job that keeps failing (Stripe unreachable) is retried until it works (a warning whose
+        expiry has passed then does nothing: the expiry speaks for itself)."""
         timers = self.bot.timers
-        timers.register(WARNING_KIND, self.warn, on_skip=self.warn,
+        timers.register(WARNING_KIND, self.warn, on_skip=self.warn, timeout=JOB_TIMEOUT,
                         describe=lambda job: f"premium expiry reminder (subscription #{job.key}, sent late)")
-        timers.register(EXPIRY_KIND, self.expire, on_skip=self.expire,
+        timers.register(EXPIRY_KIND, self.expire, on_skip=self.expire, timeout=JOB_TIMEOUT,
                         describe=lambda job: f"premium expiry (subscription #{job.key}, applied late)")
 
     def unregister(self) -> None:

@@ -63,8 +63,11 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
     async def load(self) -> None:
         self.sender = ReminderSender(self.bot, self.pool)
         self.llm = LLMService.from_bot(self.bot, self.pool)  # the embed watcher's fallback parser
+        # After the last failed attempt the post is lost, never the reminder: the job is handled as a skipped one
+        # (a weekly reminder moves to its next occurrence, a finished event is cleaned up, and an early reminder
+        # before its event is dropped: its loss is acceptable, the event's own post is a separate job).
         self.bot.timers.register(planner.JOB_KIND, self.sender.run, on_skip=self.sender.skip,
-                                 describe=self.sender.describe)
+                                 describe=self.sender.describe, next_occurrence=self.sender.skip)
         self.bot.add_dynamic_items(*WATCH_ITEMS)
         # Other bots' announcements count too (event bots post embeds): include_bots.
         self.bot.pipeline.register("embed_watcher", self.watch_stage, order=ORDER_WATCHER, include_bots=True)

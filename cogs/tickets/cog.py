@@ -8,6 +8,7 @@ staff role, or Manage Channels / Manage Server) run the lifecycle and the staff 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any, Literal
 
 import discord
@@ -93,10 +94,12 @@ class TicketsCog(HearthCog, name="Tickets"):
         self.llm = LLMService.from_bot(self.bot, self.pool)
         self.service = TicketService(self.bot, self.pool, self.llm)
         await self.service.load_active()
+        # Both must happen (a waiting ticket closes, a closed one is archived and its channel removed): they are
+        # retried until they work. Archiving reads the whole channel, so it may take longer.
         self.bot.timers.register(INACTIVITY, self.service.run_inactivity, on_skip=self.service.run_inactivity,
-                                 describe=self.service.describe)
+                                 describe=self.service.describe, timeout=timedelta(minutes=2))
         self.bot.timers.register(ARCHIVE, self.service.run_archive, on_skip=self.service.run_archive,
-                                 describe=self.service.describe)
+                                 describe=self.service.describe, timeout=timedelta(minutes=10))
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
 
     async def unload(self) -> None:

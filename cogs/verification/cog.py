@@ -7,6 +7,7 @@ See cogs/verification/service.py for the flow and docs/verification.md for admin
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any, ClassVar
 
 import discord
@@ -71,8 +72,9 @@ class VerificationCog(HearthCog, name="Verification"):
         self.llm = LLMService.from_bot(self.bot, self.pool)
         self.service = VerificationService(self.bot, self.pool, self.llm)
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        # Must happen (a verification without a screenshot is closed, its channel removed): retried until it works.
         self.bot.timers.register(CLEANUP, self.service.run_cleanup, on_skip=self.service.run_cleanup,
-                                 describe=self.service.describe)
+                                 describe=self.service.describe, timeout=timedelta(minutes=2))
         self.group = VerificationCommands(self)
         add_config_group(self.bot, self.group)
 
