@@ -14,15 +14,18 @@ import os
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from utils.migrations import sqlalchemy_url
+from utils.migrations import migration_lock, sqlalchemy_url
 
 config = context.config
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
-    context.configure(connection=connection, target_metadata=None, transaction_per_migration=True)
-    with context.begin_transaction():
-        context.run_migrations()
+    # Under the migration lock, so two processes (or a process and `alembic upgrade head` by hand) never migrate
+    # at once; Alembic reads the revision only once the lock is held. Re-entrant when utils.migrations holds it.
+    with migration_lock(connection):
+        context.configure(connection=connection, target_metadata=None, transaction_per_migration=True)
+        with context.begin_transaction():
+            context.run_migrations()
 
 
 async def _run_with_new_engine(url: str) -> None:

@@ -1,8 +1,18 @@
-"""Applying Alembic migrations from the bot and the tests, and refusing databases from the future."""
+"""Applying Alembic migrations from the bot and the tests, and refusing databases from the future.
+
+Several processes may start at once on the same database (a fresh one, or one a new version must upgrade): the
+upgrade runs under a PostgreSQL advisory lock (`migration_lock`), so one process migrates while the others wait,
+then read the revision again, find it at head and start normally. `alembic upgrade head` by hand takes the same
+lock (migrations/env.py).
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -11,6 +21,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# One advisory lock key for every Hearth migration ("hearthdb"; advisory keys are per database, so two Hearth
+# databases on one server do not wait for each other).
+MIGRATION_LOCK = int.from_bytes(b"hearthdb", "big")
+
+log = logging.getLogger(__name__)
 
 
 class UnknownRevisionError(RuntimeError):
@@ -72,16 +87,58 @@ async def run_alembic(database_url: str, action: str, revision: str) -> None:
         await engine.dispose()
 
 
+@contextmanager
+def migration_lock(connection: Any) -> Iterator[None]:
+    """Hold the migration advisory lock (session level) on a SQLAlchemy connection; waits while another process
+    holds it. The lock is re-entrant within a session (the bot's upgrade takes it, then env.py again)."""
+    lock = f"SELECT pg_try_advisory_lock({MIGRATION_LOCK})"  # a constant, never user input
+    if not connection.exec_driver_sql(lock).scalar():
+        log.info("Another process is migrating the database; waiting for it to finish")
+        connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+    connection.commit()  # a session-level lock outlives the transaction; Alembic then runs its own
+    unlock = f"SELECT pg_advisory_unlock({MIGRATION_LOCK})"
+    try:
+        yield
+    except BaseException:
+        # A failed migration leaves its transaction aborted; the original error is what matters (closing the
+        # connection releases the lock anyway).
+        with suppress(Exception):
+            if connection.in_transaction():
+                connection.rollback()
+            connection.exec_driver_sql(unlock)
+            connection.commit()
+        raise
+    connection.exec_driver_sql(unlock)
+    connection.commit()
+
+
 async def upgrade_to_head(database_url: str) -> str:
-    """Migrate the database to head (idempotent) and return the revision; refuse unknown revisions."""
+    """Migrate the database to head (idempotent) and return the revision; refuse unknown revisions.
+
+    Safe with several processes starting at once: the revision is read under the migration lock, so a process
+    that waited for another one's upgrade finds the database at head and does nothing."""
     known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
-    current = await current_revision(database_url)
-    if current is not None and current not in known:
-        raise UnknownRevisionError(
-            f"The database is at migration revision {current!r}, which this version of Hearth does not know. "
-            "It was probably migrated by a newer Hearth: run that version, or restore a backup."
-        )
     head = head_revision()
-    if current != head:
-        await run_alembic(database_url, "upgrade", "head")
+    config = alembic_config()
+
+    def _upgrade(connection) -> None:  # type: ignore[no-untyped-def]
+        with migration_lock(connection):
+            current = _read_revision(connection)
+            connection.commit()
+            if current is not None and current not in known:
+                raise UnknownRevisionError(
+                    f"The database is at migration revision {current!r}, which this version of Hearth does not "
+                    "know. It was probably migrated by a newer Hearth: run that version, or restore a backup."
+                )
+            if current != head:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                connection.commit()
+
+    engine = create_async_engine(sqlalchemy_url(database_url))
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_upgrade)
+    finally:
+        await engine.dispose()
     return head
