@@ -211,6 +211,7 @@ class TimerService:
         self._claim_token: uuid.UUID | None = None  # the claim in flight, released if shutdown interrupts it
         self._running: dict[asyncio.Task[None], _Running] = {}
         self._saturated = False  # the dispatcher waits for running jobs to free slots
+        self._backlog = False  # the last claim took as many jobs as it asked for
         self._stopping = False
         self._outcomes = _Outcomes()
         self._writer: asyncio.Task[None] | None = None
@@ -405,6 +406,9 @@ class TimerService:
                     self._saturated = True  # a finishing job wakes the dispatcher
                 else:
                     self._saturated = False
+                    # The last claim filled every free slot: more jobs are probably due, claim straight away.
+                    if self._backlog and await self._claim_and_start(self.clock.now(), RunReport()):
+                        continue
                     next_due = self.next_due = await self._next_due()
                     now = self.clock.now()
                     if next_due is not None and next_due <= now:
@@ -463,6 +467,7 @@ class TimerService:
             token = self._claim_token = uuid.uuid4()
             try:
                 rows = await self._claim(now, token, free)
+                self._backlog = len(rows) == free
                 await self._start(rows, token, now, report)
             finally:
                 self._claim_token = None
