@@ -120,3 +120,26 @@ async def test_shutdown_releases_the_lease_of_a_hung_job(clean_db) -> None:
     second, again = TimerService(clean_db, clock), Hangs(hang_times=0)
     second.register(SLOW, again)
     assert (await second.run_due()).ran == 1 and again.finished == ["export"]  # another process takes it now
+
+
+async def test_a_slow_job_is_not_taken_by_another_process_while_it_runs(clean_db) -> None:
+    """A job's lease outlasts its kind's timeout: a second process never runs it at the same time."""
+    clock = ManualClock(NOON)
+    first, second = TimerService(clean_db, clock), TimerService(clean_db, clock)
+    slow, other = Hangs(), Hangs(hang_times=0)
+    first.register(SLOW, slow, timeout=timedelta(minutes=10))
+    second.register(SLOW, other, timeout=timedelta(minutes=10))
+    await first.schedule(1, SLOW, "export", NOON)
+    first.start()
+    try:
+        await first.idle(ignoring={SLOW})
+        clock.set(NOON + timedelta(minutes=5))  # well past the default two-minute lease, within the timeout
+        assert (await second.run_due()).ran == 0 and other.started == []
+        clock.set(NOON + timedelta(minutes=10))  # the first process cancels it at its timeout …
+        first.rearm()
+        await first.idle()
+        assert slow.cancelled == ["export"]
+    finally:
+        await first.stop()
+    clock.set(NOON + timedelta(minutes=11))  # … and the retry runs once, wherever it is claimed
+    assert (await second.run_due()).ran == 1 and other.finished == ["export"]
