@@ -586,7 +586,7 @@ class TimerService:
                       job.key, job.attempts)
             self._tell(job, failure_notice(
                 what, job.attempts, error,
-                f"It must still happen, so I keep trying (at least every {_minutes(MAX_BACKOFF)}) until it works; "
+                f"It must still happen, so I keep trying (at least {_how_often(MAX_BACKOFF)}) until it works; "
                 "you won't be told again."))
 
     def _tell(self, job: Job, text: str) -> None:
@@ -668,9 +668,9 @@ def _describe(kind: _Kind, job: Job) -> str:
         return f"{job.kind} {job.key}"
 
 
-def _minutes(delta: timedelta) -> str:
+def _how_often(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
-    return "an hour" if minutes == 60 else f"{minutes} minutes"
+    return "once an hour" if minutes == 60 else f"once every {minutes} minutes"
 
 
 def failure_notice(what: str, attempts: int, error: BaseException, next_step: str) -> str:
