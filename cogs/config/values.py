@@ -31,12 +31,12 @@ def _find(spec: SettingSpec, text: str | None, chosen: Any, candidates: list[Any
     """The channel/role picked in its option, or named/mentioned/id'd in the text, or BadInput."""
     if chosen is not None:
         return chosen
+    option = "role" if kind == "role" else "channel"
     if text:
         wanted = text.lstrip("#@").strip().lower()
         found = next((item for item in candidates if item.name.lower() == wanted), None)
         if found is not None:
             return found
-        option = "role" if kind == "role" else "channel"
         match = _SNOWFLAKE.match(text.strip())
         if match is None:
             raise BadInput(f"{spec.qualified}: `{text[:100]}` is not a {option} of this server: mention it, type its "
@@ -44,7 +44,6 @@ def _find(spec: SettingSpec, text: str | None, chosen: Any, candidates: list[Any
         found = by_id(int(match.group(1)))
         if found is not None:
             return found
-    option = "role" if kind == "role" else "channel"
     raise BadInput(f"{spec.qualified} needs a {kind} of this server: pick one in the `{option}` option"
                    + (" or type its name in `value`." if kind == "category" else "."), example=example_for(spec))
 
