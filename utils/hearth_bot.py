@@ -30,6 +30,7 @@ from utils.guild_settings import GuildSettings
 from utils.http_api import HttpApi
 from utils.premium_guard import NOTIFY_CHANNEL as PREMIUM_CHANNEL
 from utils.premium_guard import PremiumGuard
+from utils.role_safety import RoleGrants
 from utils.settings_registry import SettingsRegistry, system_settings
 from utils.timers import NOTIFY_CHANNEL as TIMERS_CHANNEL
 from utils.timers import TimerService, skipped_summary
@@ -110,6 +111,8 @@ class HearthBot(commands.AutoShardedBot):
         # Background posts to channels the bot may not post in: one notice, then paused until permissions change.
         self.channel_access = ChannelAccess(self)
         self.channel_access.attach()
+        # Roles the bot gives are checked again, when given, against whoever configured them.
+        self.role_grants = RoleGrants(self)
         self.cog_package = cog_package
         self.cog_names = select_cogs(discover_cogs(cog_package), cogs if cogs is not None else settings.cogs)
         self.cog_failures: dict[str, str] = {}

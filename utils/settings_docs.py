@@ -52,6 +52,10 @@ def render(registry: SettingsRegistry) -> str:
         lines += ["", f"## `{scope}`", "", "| Key | Type | Default | Description |", "| --- | --- | --- | --- |"]
         for spec in registry.in_scope(scope):
             kind = spec.type.value + (f" ({', '.join(spec.choices)})" if spec.choices else "")
+            if spec.grants_role:
+                kind += " (given by the bot: [role safety](config.md#role-safety))"
+            if spec.channel_kind != "text":
+                kind += f" ({spec.channel_kind})"
             lines.append(f"| `{spec.key}` | {kind} | {_default(spec)} | {spec.description} |")
     return "\n".join(lines) + "\n"
 

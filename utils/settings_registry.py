@@ -36,12 +36,18 @@ class InvalidSettingValue(ValueError):
     """A value was refused; the message is meant for the admin who typed it."""
 
 
-Validator = Callable[[Any], str | None]  # returns an error message, or None when the value is fine
+Validator = Callable[[Any], str | None]
+CHANNEL_KINDS = ("text", "category")  # returns an error message, or None when the value is fine
 
 
 @dataclass(frozen=True)
 class SettingSpec:
-    """One declared setting. `validator` adds rules beyond the type (ranges, choices)."""
+    """One declared setting. `validator` adds rules beyond the type (ranges, choices).
+
+    `grants_role` marks a ROLE setting whose role the bot gives to members: setting it and giving it pass the
+    role-safety check (`utils.role_safety`) against the member who set it. `channel_kind` says which kind of
+    channel a CHANNEL setting holds ("text", or "category" for where the bot creates channels).
+    """
 
     scope: str
     key: str
@@ -50,6 +56,14 @@ class SettingSpec:
     description: str
     validator: Validator | None = field(default=None, compare=False)
     choices: tuple[str, ...] = ()
+    grants_role: bool = False
+    channel_kind: str = "text"
+
+    def __post_init__(self) -> None:
+        if self.grants_role and self.type is not SettingType.ROLE:
+            raise ValueError(f"{self.qualified}: only role settings can grant a role")
+        if self.channel_kind not in CHANNEL_KINDS:
+            raise ValueError(f"{self.qualified}: channel_kind must be one of {', '.join(CHANNEL_KINDS)}")
 
     @property
     def qualified(self) -> str:

@@ -35,6 +35,8 @@ class Outcome:
     role_id: int | None = None
     done: bool = True
     notes: list[str] = field(default_factory=list)
+    role_setter: int | None = None  # who configured the mute role (role safety checks them)
+    role_source: str = ""  # where it is configured, for the log
 
     @property
     def label(self) -> str:

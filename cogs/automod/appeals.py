@@ -3,7 +3,9 @@ automod_logs id in their custom_id).
 
 - **Appeal** (in the member's DM) → a modal for the reason → the moderators get an embed with **Approve** /
   **Deny** in the log channel. Approve reverses the action (timeout cleared, mute role removed, unban) and
-  removes the points; either way the member is told the outcome. Each appeal is decided once.
+  removes the points; either way the member is told the outcome. Each appeal is decided once. Approving needs
+  the permission the reversal itself needs (Ban Members for an unban, Timeout Members for a timeout, Manage Roles
+  and role safety for the mute role); without it nothing is reversed and the appeal stays open.
 - **False positive** (on the log embed) → counted in automod_stats.false_positives, the points are removed.
 """
 
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.automod import actions, repo
+from utils.role_safety import role_refusal
 
 if TYPE_CHECKING:
     from cogs.automod.cog import AutomodCog
@@ -36,6 +39,29 @@ async def is_moderator(cog: AutomodCog, interaction: discord.Interaction) -> boo
     staff = await cog.bot.guild_settings.get(interaction.guild_id, "system", "staff_role")
     member = interaction.user
     return bool(staff and isinstance(member, discord.Member) and member.get_role(staff))
+
+
+def reversal_refusal(approver: discord.Member, context: dict[str, Any]) -> str | None:
+    """Why `approver` may not approve an appeal of this action (None = they may): approving reverses it, and the
+    reversal needs what doing it by hand needs: Ban Members to unban, Timeout Members to lift a timeout, Manage Roles
+    and role safety (`utils.role_safety`) to take the mute role off."""
+    kind = context.get("kind")
+    permissions = approver.guild_permissions
+    refused = "Nothing was changed and the appeal is still open: someone who has it can approve it."
+    if kind == "ban" and not permissions.ban_members:
+        return f"Approving this appeal unbans the member, which needs the **Ban Members** permission. {refused}"
+    if kind == "timeout" and not permissions.moderate_members:
+        return f"Approving this appeal lifts the timeout, which needs the **Timeout Members** permission. {refused}"
+    if kind == "mute":
+        if not permissions.manage_roles:
+            return (f"Approving this appeal takes the mute role off, which needs the **Manage Roles** permission. "
+                    f"{refused}")
+        guild = approver.guild
+        role = guild.get_role(context.get("role_id") or 0)
+        problem = role_refusal(role, approver, guild.me) if role is not None else None
+        if problem is not None:
+            return f"Approving this appeal takes @{role.name} off: {problem.reason} {refused}"  # type: ignore[union-attr]
+    return None
 
 
 class AppealButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hearth:am:appeal:(?P<guild>\d+):(?P<log>\d+)"):
@@ -122,6 +148,14 @@ class DecideButton(discord.ui.DynamicItem[discord.ui.Button],
             await interaction.response.send_message("Only moderators (Timeout Members or the staff role) can decide "
                                                     "appeals.", ephemeral=True)
             return
+        if self.verdict == "approve":
+            # Approving reverses the action: the approver must be allowed to do that reversal themselves.
+            current = await repo.get_log(cog.pool, self.guild_id, self.log_id)
+            refusal = (reversal_refusal(interaction.user, current["context"] or {})  # type: ignore[arg-type]
+                       if current is not None and current["appeal_status"] == "pending" else None)
+            if refusal is not None:
+                await interaction.response.send_message(refusal, ephemeral=True)
+                return
         await interaction.response.defer()
         status = "approved" if self.verdict == "approve" else "denied"
         row = await repo.decide_appeal(cog.pool, self.guild_id, self.log_id, status, interaction.user.id,

@@ -63,7 +63,7 @@ class AutomodCog(HearthCog, name="Automod"):
         SettingSpec("automod", "log_channel", SettingType.CHANNEL, None,
                     "Where automod reports actions and appeals (default: the system log channel)."),
         SettingSpec("automod", "mute_role", SettingType.ROLE, None,
-                    "Role given by the mute action (unless the action names its own role)."),
+                    "Role given by the mute action (unless the action names its own role).", grants_role=True),
         SettingSpec("automod", "timeout_duration", SettingType.DURATION, 600,
                     "How long the timeout action lasts when the action or escalation step sets no duration.",
                     validator=int_range(1, 28 * 86400)),

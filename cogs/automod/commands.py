@@ -21,6 +21,7 @@ from cogs.automod.rules import ACTION_TYPES, RULE_TYPES, Rule, clean_action, cle
 from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput, UserFacingError
 from utils.options import RowId
+from utils.role_safety import check_role_grant
 from utils.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
 
 if TYPE_CHECKING:
@@ -206,12 +207,14 @@ class AutomodCommands(AdminConfigGroup, name="automod", description="Automatic m
         if duration is not None:
             config["duration"] = _duration(duration)
         if role is not None:
+            check_role_grant(role, interaction.user, interaction.guild.me)  # the mute role is given by the bot
             config["role_id"] = role.id
         if keep_message:
             config["delete_message"] = False
         clean_action(type, severity, config)
         action_id = await repo.create_action(self.cog.pool, interaction.guild_id, type, severity, config,
-                                             interaction.user.id, self.cog.bot.clock.now())
+                                             interaction.user.id, self.cog.bot.clock.now(),
+                                             role_set_by=interaction.user.id if role is not None else None)
         await self._reply(interaction, f"✅ Action #{action_id} ({type}, severity {severity}) added. Use it with "
                                        f"`/config automod add … action:{action_id}`.")
 
@@ -227,10 +230,12 @@ class AutomodCommands(AdminConfigGroup, name="automod", description="Automatic m
         if duration is not None:
             config["duration"] = _duration(duration)
         if role is not None:
+            check_role_grant(role, interaction.user, interaction.guild.me)  # the mute role is given by the bot
             config["role_id"] = role.id
         new_type, new_severity = type or row["action_type"], severity or row["severity"]
         clean_action(new_type, new_severity, config)
-        await repo.update_action(self.cog.pool, interaction.guild_id, action, new_type, new_severity, config)
+        await repo.update_action(self.cog.pool, interaction.guild_id, action, new_type, new_severity, config,
+                                 role_set_by=interaction.user.id if role is not None else None)
         self.cog.cache.invalidate(interaction.guild_id)
         await self._reply(interaction, f"✅ Action #{action} updated.")
 

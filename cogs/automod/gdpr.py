@@ -18,7 +18,9 @@ async def export_user_data(pool: Any, user_id: int) -> dict[str, list[dict[str, 
     for column in _LOG_COLUMNS:
         for row in await rows_of(pool, "automod_logs", column, user_id):
             logs[row["id"]] = row
-    return {"automod_actions": await rows_of(pool, "automod_actions", "created_by", user_id),
+    actions = {row["id"]: row for column in ("created_by", "role_set_by")
+               for row in await rows_of(pool, "automod_actions", column, user_id)}
+    return {"automod_actions": [actions[key] for key in sorted(actions)],
             "automod_rules": await rows_of(pool, "automod_rules", "created_by", user_id),
             "automod_logs": [logs[key] for key in sorted(logs)],
             "automod_user_history": await rows_of(pool, "automod_user_history", "user_id", user_id)}
@@ -36,4 +38,6 @@ async def erase_user_data(pool: Any, user_id: int) -> ErasureReport:
         report.anonymised["automod_logs"] = anonymised
         for table in ("automod_actions", "automod_rules"):
             report.anonymised[table] = await forget_user(conn, table, "created_by", user_id)
+        # Without who chose an action's role, role safety no longer gives it (until someone sets it again).
+        report.anonymised["automod_actions"] += await forget_user(conn, "automod_actions", "role_set_by", user_id)
     return report

@@ -17,7 +17,7 @@ CHANNEL = "hearth_automod"
 
 RULES_WITH_ACTIONS = """
     SELECT r.id, r.guild_id, r.rule_type, r.name, r.enabled, r.config, r.action_id, r.trial_mode,
-           a.action_type, a.severity, a.config AS action_config
+           a.action_type, a.severity, a.config AS action_config, a.role_set_by AS action_role_set_by
     FROM automod_rules r LEFT JOIN automod_actions a ON a.id = r.action_id AND a.guild_id = r.guild_id
     WHERE r.guild_id = $1
 """
@@ -87,21 +87,25 @@ async def action(conn: Any, guild_id: int, action_id: int) -> asyncpg.Record | N
 
 
 async def create_action(pool: Any, guild_id: int, action_type: str, severity: int, config: dict[str, Any],
-                        created_by: int, now: datetime) -> int:
-    """Insert an action; returns its id."""
+                        created_by: int, now: datetime, role_set_by: int | None = None) -> int:
+    """Insert an action; returns its id. `role_set_by`: who chose its role (role safety checks them on each mute)."""
     return await pool.fetchval(
-        """INSERT INTO automod_actions (guild_id, action_type, severity, config, is_premium, created_by, created_at)
-           VALUES ($1, $2, $3, $4, false, $5, $6) RETURNING id""",
-        guild_id, action_type, severity, config, created_by, now)
+        """INSERT INTO automod_actions (guild_id, action_type, severity, config, is_premium, created_by, created_at,
+                                        role_set_by)
+           VALUES ($1, $2, $3, $4, false, $5, $6, $7) RETURNING id""",
+        guild_id, action_type, severity, config, created_by, now, role_set_by)
 
 
 async def update_action(pool: Any, guild_id: int, action_id: int, action_type: str, severity: int,
-                        config: dict[str, Any]) -> bool:
-    """Replace an action's type, severity and config (rules using it see the change)."""
+                        config: dict[str, Any], role_set_by: int | None = None) -> bool:
+    """Replace an action's type, severity and config (rules using it see the change); `role_set_by` (when given)
+    records who chose a new role."""
     async with pool.acquire() as conn, conn.transaction():
         found = await conn.fetchval(
-            """UPDATE automod_actions SET action_type = $3, severity = $4, config = $5
-               WHERE guild_id = $1 AND id = $2 RETURNING id""", guild_id, action_id, action_type, severity, config)
+            """UPDATE automod_actions SET action_type = $3, severity = $4, config = $5,
+                   role_set_by = COALESCE($6, role_set_by)
+               WHERE guild_id = $1 AND id = $2 RETURNING id""",
+            guild_id, action_id, action_type, severity, config, role_set_by)
         if found:
             await notify(conn, CHANNEL, str(guild_id))
     return found is not None

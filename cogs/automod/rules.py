@@ -146,6 +146,7 @@ class Action:
     type: str
     severity: int
     config: dict[str, Any] = field(default_factory=dict, compare=False)
+    role_set_by: int | None = None  # who chose config["role_id"] (role safety checks them on each mute)
 
     @property
     def deletes(self) -> bool:
@@ -175,7 +176,7 @@ class Rule:
         action = None
         if row["action_id"] is not None and row["action_type"] is not None:
             action = Action(row["action_id"], row["action_type"], row["severity"] or 1,
-                            dict(row["action_config"] or {}))
+                            dict(row["action_config"] or {}), row["action_role_set_by"])
         return cls(row["id"], row["guild_id"], row["rule_type"], row["name"], bool(row["enabled"]),
                    bool(row["trial_mode"]), config, action, frozenset(config.get("exempt_roles", [])),
                    frozenset(config.get("exempt_channels", [])))

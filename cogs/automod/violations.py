@@ -91,9 +91,15 @@ class Violations:
         if step is not None and (escalation.STRENGTH[step.kind], step.duration or default_timeout) > (
                 escalation.STRENGTH[kind], duration):
             kind, duration, escalated = step.kind, step.duration or default_timeout, step.why
-        role_id = action.config.get("role_id") or await self._setting(member.guild.id, "mute_role")
+        role_id = action.config.get("role_id")
+        # Who configured the mute role: role safety checks the role against them each time it is given.
+        role_setter, role_source = action.role_set_by, f"automod action #{action.id}"
+        if not role_id:
+            role_id = await self._setting(member.guild.id, "mute_role")
+            role_setter = await self.bot.guild_settings.setter(member.guild.id, "automod", "mute_role")
+            role_source = "`automod.mute_role`"
         outcome = Outcome(kind, duration if kind == "timeout" else None, role_id if kind == "mute" else None,
-                          notes=notes)
+                          notes=notes, role_setter=role_setter, role_source=role_source)
         if escalated:
             outcome.notes.insert(0, f"escalated: {escalated}")
         await self._record(message, member, hit, outcome, rule.points, kind, ai_analysis, total=total,
@@ -109,13 +115,15 @@ class Violations:
                                        hit.rule.id, outcome.label, message.content[:4000], context, points,
                                        self.bot.clock.now(), ai_analysis)
         if act:
-            if outcome.kind != "delete":
-                appeal = AppealButton(guild.id, log_id) if outcome.kind in actions.APPEALABLE else None
-                note = await actions.send_dm(member, actions.member_embed(guild, outcome, hit.rule.name, hit.reason),
-                                             appeal)
-                if note:
-                    outcome.notes.append(note)
-            await actions.apply(outcome, member, f"{hit.rule.name}: {hit.reason}")
+            # A refused mute role: not muted, so not told they were (the log embed says why).
+            if not await self._mute_refused(guild, outcome):
+                if outcome.kind != "delete":
+                    appeal = AppealButton(guild.id, log_id) if outcome.kind in actions.APPEALABLE else None
+                    embed = actions.member_embed(guild, outcome, hit.rule.name, hit.reason)
+                    note = await actions.send_dm(member, embed, appeal)
+                    if note:
+                        outcome.notes.append(note)
+                await actions.apply(outcome, member, f"{hit.rule.name}: {hit.reason}")
             if outcome.notes:
                 context["notes"] = outcome.notes
                 label = outcome.label if outcome.done else f"{outcome.label} (failed)"
@@ -125,6 +133,18 @@ class Violations:
         view.add_item(FalsePositiveButton(guild.id, log_id))
         await self.cog.post_log(guild, embed, view)
         return log_id
+
+    async def _mute_refused(self, guild: discord.Guild, outcome: Outcome) -> bool:
+        """Role safety for the mute role, against whoever configured it: True (and a note) when it is refused."""
+        role = guild.get_role(outcome.role_id or 0) if outcome.kind == "mute" else None
+        if role is None:
+            return False  # no mute (or no mute role: `actions.apply` says so)
+        refusal = await self.bot.role_grants.refusal(guild, role, outcome.role_setter, source=outcome.role_source)
+        if refusal is None:
+            return False
+        outcome.done = False
+        outcome.notes.append(f"not muted: {refusal.reason}")
+        return True
 
     def _embed(self, message: discord.Message, member: discord.Member, hit: Hit, outcome: Outcome,
                title: str | None, total: float | None) -> discord.Embed:

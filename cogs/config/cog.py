@@ -12,7 +12,7 @@ import json
 import discord
 from discord import app_commands
 
-from cogs.config.transfer import build_export, parse_export, plan_import
+from cogs.config.transfer import build_export, import_refusal, parse_export, plan_import
 from cogs.config.values import format_effective, format_value, resolve_value
 from cogs.config.views import ImportConfirmView, preview_embed
 from utils.cog_base import HearthCog
@@ -22,7 +22,8 @@ from utils.guild_log import post_to_log
 from utils.guild_settings import GuildSettings
 from utils.options import RowId
 from utils.paginator import Paginator
-from utils.settings_registry import SettingSpec, SettingType, timezone_names
+from utils.setting_values import validate_setting
+from utils.settings_registry import InvalidSettingValue, SettingSpec, SettingType, timezone_names
 
 HISTORY_PAGE = 10
 CHOICES_LIMIT = 25
@@ -114,7 +115,7 @@ class ConfigCog(HearthCog, name="Config"):
     async def set_(self, interaction: discord.Interaction, scope: str, key: str, value: str | None = None,
                    channel: discord.TextChannel | None = None, role: discord.Role | None = None) -> None:
         spec = self._spec(scope, key)
-        new = resolve_value(spec, interaction.guild, value, channel, role)
+        new = resolve_value(spec, interaction.guild, value, channel, role, interaction.user)
         change = await self.store.set(interaction.guild_id, scope, key, new, changed_by=interaction.user.id)
         await self._announce(interaction, "✅", f"`{spec.qualified}`: {format_effective(spec, change.old)} → "
                                                 f"{format_value(spec, new)}")
@@ -167,6 +168,10 @@ class ConfigCog(HearthCog, name="Config"):
         if found is None:
             raise BadInput(f"There is no history entry #{entry} on this server.", example="/config history")
         spec = self._spec(found.scope, found.key)
+        try:  # a rollback sets a value like /config set does: the same checks, with this admin as the setter
+            validate_setting(spec, interaction.guild, found.new_value, interaction.user)
+        except InvalidSettingValue as exc:
+            raise BadInput(f"Entry #{entry} can't be restored now: {exc}") from None
         change = await self.store.rollback(interaction.guild_id, found, changed_by=interaction.user.id)
         old, new = format_effective(spec, change.old), format_effective(spec, change.new)
         await self._announce(interaction, "↩️", f"`{spec.qualified}` rolled back to entry #{entry}: {old} → {new}")
@@ -188,14 +193,21 @@ class ConfigCog(HearthCog, name="Config"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         items = parse_export(await file.read())
         guild = interaction.guild
-        plan = plan_import(items, guild, self.bot.settings_registry, await self.store.stored(guild.id))
+        admin = interaction.user
+        plan = plan_import(items, guild, self.bot.settings_registry, await self.store.stored(guild.id), admin)
+        if plan.problems:  # the whole file is refused: nothing is applied, every problem is listed
+            raise BadInput(import_refusal(plan))
         if not plan.changes:
             await interaction.followup.send(embed=preview_embed(plan), ephemeral=True)
             return
 
         async def apply() -> str:
-            changes = await self.store.apply(guild.id, [(c.spec, c.new) for c in plan.changes],
-                                             changed_by=interaction.user.id, change_type="import")
+            # Checked again at Apply: roles and channels may have changed while the preview was open.
+            again = plan_import(items, guild, self.bot.settings_registry, await self.store.stored(guild.id), admin)
+            if again.problems:
+                return import_refusal(again)
+            changes = await self.store.apply(guild.id, [(c.spec, c.new) for c in again.changes],
+                                             changed_by=admin.id, change_type="import")
             return f"✅ Imported {len(changes)} setting(s); see `/config history` to review or roll back."
 
         view = ImportConfirmView(interaction.user.id, apply)

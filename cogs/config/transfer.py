@@ -1,4 +1,7 @@
-"""Export a guild's settings to JSON and plan an import into another guild (remapping channels and roles)."""
+"""Export a guild's settings to JSON and plan an import into another guild (remapping channels and roles).
+
+An import is all or nothing: every entry passes the same checks as `/config set` (`utils.setting_values`), with the
+importing admin as the one who sets it; a single problem refuses the whole file, and the answer lists them all."""
 
 from __future__ import annotations
 
@@ -10,14 +13,8 @@ from typing import Any
 import discord
 
 from utils.errors import BadInput
-from utils.settings_registry import (
-    InvalidSettingValue,
-    SettingSpec,
-    SettingsRegistry,
-    SettingType,
-    check_value,
-    parse_value,
-)
+from utils.setting_values import refusal_text, validate_setting
+from utils.settings_registry import InvalidSettingValue, SettingSpec, SettingsRegistry, SettingType
 
 EXPORT_FORMAT = "hearth-settings"
 EXPORT_VERSION = 1
@@ -62,11 +59,11 @@ class PlannedChange:
 
 @dataclass
 class ImportPlan:
-    """What an import would do: changes, settings already equal, and what it skips (with the reason)."""
+    """What an import would do: changes and settings already equal, or the problems that refuse the whole file."""
 
     changes: list[PlannedChange] = field(default_factory=list)
     unchanged: int = 0
-    skipped: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
 
 def parse_export(data: bytes) -> list[dict[str, Any]]:
@@ -88,20 +85,26 @@ def parse_export(data: bytes) -> list[dict[str, Any]]:
 
 
 def plan_import(items: list[dict[str, Any]], guild: discord.Guild, registry: SettingsRegistry,
-                current: dict[tuple[str, str], Any]) -> ImportPlan:
-    """Match every exported setting to this guild: validate, remap channels/roles by name when ids differ."""
+                current: dict[tuple[str, str], Any], admin: discord.Member) -> ImportPlan:
+    """Match every exported setting to this guild (channels and roles remapped by name when ids differ) and check
+    it exactly as `/config set` would for `admin` (`validate_setting`). Any problem refuses the whole file."""
     plan = ImportPlan()
+    seen: set[tuple[str, str]] = set()
     for item in items:
         scope, key = str(item.get("scope")), str(item.get("key"))
         spec = registry.get(scope, key)
         if spec is None:
-            plan.skipped.append(f"`{scope}.{key}`: this bot has no such setting")
+            plan.problems.append(f"`{scope}.{key}`: this bot has no such setting.")
             continue
+        if (scope, key) in seen:
+            plan.problems.append(f"`{spec.qualified}`: the file sets it twice.")
+            continue
+        seen.add((scope, key))
         try:
             value, note = _local_value(spec, item, guild)
-            check_value(spec, value)
-        except (InvalidSettingValue, ValueError, TypeError) as exc:
-            plan.skipped.append(f"`{spec.qualified}`: {exc}")
+            value = validate_setting(spec, guild, value, admin)
+        except InvalidSettingValue as exc:
+            plan.problems.append(str(exc))
             continue
         old = current.get((scope, key))
         if old == value:
@@ -111,38 +114,42 @@ def plan_import(items: list[dict[str, Any]], guild: discord.Guild, registry: Set
     return plan
 
 
+def import_refusal(plan: ImportPlan) -> str:
+    """The answer when a file is refused: nothing was imported, and why (every problem)."""
+    return refusal_text(plan.problems, intro=f"The import was refused: nothing was changed. {len(plan.problems)} "
+                                             "problem(s) to fix in the file (or on the server) first:")
+
+
 def _local_value(spec: SettingSpec, item: dict[str, Any], guild: discord.Guild) -> tuple[Any, str]:
+    """The exported value with this guild's channel and role ids (by name when the exported id is not here)."""
     value = item.get("value")
     if value is None:
-        raise ValueError("the export has no value")
+        raise InvalidSettingValue(f"`{spec.qualified}`: the export has no value.")
     if spec.type is SettingType.CHANNEL:
-        return _remap(value, item.get("channel_name"), guild.get_channel, guild.text_channels, "#", "channel")
+        return _remap(spec, value, item.get("channel_name"), guild.get_channel, _channels(spec, guild), "#")
     if spec.type is SettingType.CHANNELS:
         if not isinstance(value, list):
-            raise ValueError(f"expected a list of channels, the export has {value!r}")
-        names = item.get("channel_names") or [None] * len(value)
-        if len(names) != len(value):
+            raise InvalidSettingValue(f"`{spec.qualified}`: expected a list of channels, the export has {value!r}.")
+        names = item.get("channel_names")
+        if not isinstance(names, list) or len(names) != len(value):
             names = [None] * len(value)
-        pairs = [_remap(v, n, guild.get_channel, guild.text_channels, "#", "channel")
+        pairs = [_remap(spec, v, n, guild.get_channel, _channels(spec, guild), "#")
                  for v, n in zip(value, names, strict=True)]
         return [channel_id for channel_id, _ in pairs], "; ".join(note for _, note in pairs if note)
     if spec.type is SettingType.ROLE:
-        return _remap(value, item.get("role_name"), guild.get_role, guild.roles, "@", "role")
-    expected = {SettingType.BOOL: bool, SettingType.INT: int, SettingType.DURATION: int,
-                SettingType.FLOAT: (int, float)}.get(spec.type, None)
-    if expected is not None and (not isinstance(value, expected) or (expected is not bool and isinstance(value, bool))):
-        raise ValueError(f"expected a {spec.type.value}, the export has {value!r}")
-    if spec.type in (SettingType.TEXT, SettingType.TIME, SettingType.TIMEZONE):
-        if not isinstance(value, str):
-            raise ValueError(f"expected text, the export has {value!r}")
-        return parse_value(spec, value), ""  # same checks as /config set (zone names, HH:MM, choices)
+        return _remap(spec, value, item.get("role_name"), guild.get_role, guild.roles, "@")
     return value, ""
 
 
-def _remap(value: Any, name: Any, lookup: Any, candidates: Any, sigil: str, kind: str) -> tuple[int, str]:
-    if isinstance(value, int) and lookup(value) is not None:
+def _channels(spec: SettingSpec, guild: discord.Guild) -> list[Any]:
+    return list(guild.categories if spec.channel_kind == "category" else guild.text_channels)
+
+
+def _remap(spec: SettingSpec, value: Any, name: Any, lookup: Any, candidates: Any, sigil: str) -> tuple[Any, str]:
+    if isinstance(value, int) and not isinstance(value, bool) and lookup(value) is not None:
         return value, ""
     match = next((c for c in candidates if isinstance(name, str) and c.name.lower() == name.lower()), None)
     if match is None:
-        raise ValueError(f"{kind} {sigil}{name or value} does not exist in this server")
+        kind = "role" if sigil == "@" else "channel"
+        raise InvalidSettingValue(f"`{spec.qualified}`: {kind} {sigil}{name or value} does not exist on this server.")
     return match.id, f"remapped by name to {sigil}{match.name}"

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import discord
 
 from utils.errors import BadInput
+from utils.setting_values import RoleSettingRefused, validate_setting
 from utils.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
+
+_SNOWFLAKE = re.compile(r"^(?:<[#@]&?)?(\d{15,21})>?$")  # a mention or a bare id
 
 
 def example_for(spec: SettingSpec) -> str:
@@ -27,50 +31,67 @@ def _find(spec: SettingSpec, text: str | None, chosen: Any, candidates: list[Any
     """The channel/role picked in its option, or named/mentioned/id'd in the text, or BadInput."""
     if chosen is not None:
         return chosen
+    option = "role" if kind == "role" else "channel"
     if text:
         wanted = text.lstrip("#@").strip().lower()
         found = next((item for item in candidates if item.name.lower() == wanted), None)
         if found is not None:
             return found
-        found = by_id(_parse(spec, text))
+        match = _SNOWFLAKE.match(text.strip())
+        if match is None:
+            raise BadInput(f"{spec.qualified}: `{text[:100]}` is not a {option} of this server: mention it, type its "
+                           "name or paste its id.", example=example_for(spec))
+        found = by_id(int(match.group(1)))
         if found is not None:
             return found
-    raise BadInput(f"{spec.qualified} needs a {kind} of this server: pick one in the `{kind.split()[-1]}` option.",
-                   example=example_for(spec))
+    raise BadInput(f"{spec.qualified} needs a {kind} of this server: pick one in the `{option}` option"
+                   + (" or type its name in `value`." if kind == "category" else "."), example=example_for(spec))
 
 
-def resolve_value(spec: SettingSpec, guild: discord.Guild, text: str | None,
-                  channel: discord.abc.GuildChannel | None, role: discord.Role | None) -> Any:
-    """The value to store for `spec`, from the text (or the channel/role option), checked against the guild."""
+def _channel_candidates(spec: SettingSpec, guild: discord.Guild) -> tuple[list[Any], str]:
+    if spec.channel_kind == "category":
+        return list(guild.categories), "category"
+    return list(guild.text_channels), "text channel"
+
+
+def _typed(spec: SettingSpec, guild: discord.Guild, text: str | None, channel: discord.abc.GuildChannel | None,
+           role: discord.Role | None) -> Any:
+    """What the admin typed or picked, as the typed value to store (checked by `validate_setting` next)."""
     if spec.type is SettingType.CHANNEL:
-        target = _find(spec, text, channel, list(guild.text_channels), guild.get_channel, "text channel")
-        if not isinstance(target, discord.TextChannel):
-            raise BadInput(f"#{target.name} is not a text channel; {spec.qualified} needs one.",
-                           example=example_for(spec))
-        return target.id
+        candidates, kind = _channel_candidates(spec, guild)
+        return _find(spec, text, channel, candidates, guild.get_channel, kind).id
     if spec.type is SettingType.CHANNELS:
         if channel is not None:
             return [channel.id]
         if not text:
             raise BadInput(f"Give the channels of {spec.qualified} in the `value` option.", example=example_for(spec))
-        found = []
-        for part in text.replace(",", " ").split():
-            target = _find(spec, part, None, list(guild.text_channels), guild.get_channel, "text channel")
-            if not isinstance(target, discord.TextChannel):
-                raise BadInput(f"#{target.name} is not a text channel.", example=example_for(spec))
-            found.append(target.id)
-        return list(dict.fromkeys(found))
+        candidates, kind = _channel_candidates(spec, guild)
+        return [_find(spec, part, None, candidates, guild.get_channel, kind).id
+                for part in text.replace(",", " ").split()]
     if spec.type is SettingType.ROLE:
-        target = _find(spec, text, role, list(guild.roles), guild.get_role, "role")
-        if target.is_default() or target.managed:
-            raise BadInput(f"@{target.name} can't be used here: pick a normal role (not @everyone or a bot's role).")
-        return target.id
+        return _find(spec, text, role, list(guild.roles), guild.get_role, "role").id
     if channel is not None or role is not None:
         raise BadInput(f"{spec.qualified} is a {spec.type.value} setting: use the `value` option.",
                        example=example_for(spec))
     if text is None:
         raise BadInput(f"Give the new value of {spec.qualified} in the `value` option.", example=example_for(spec))
     return _parse(spec, text)
+
+
+def resolve_value(spec: SettingSpec, guild: discord.Guild, text: str | None,
+                  channel: discord.abc.GuildChannel | None, role: discord.Role | None,
+                  setter: discord.Member) -> Any:
+    """The value to store for `spec` when `setter` types `text` (or picks the channel/role option).
+
+    Parsing is this command's own; every check after it is `validate_setting`, the gate that import, rollback and
+    the setup commands use too (channel kinds, @everyone and managed roles, role safety, choices, validators)."""
+    typed = _typed(spec, guild, text, channel, role)
+    try:
+        return validate_setting(spec, guild, typed, setter)
+    except RoleSettingRefused as exc:
+        raise BadInput(str(exc)) from None
+    except InvalidSettingValue as exc:
+        raise BadInput(str(exc), example=example_for(spec)) from None
 
 
 def _parse(spec: SettingSpec, text: str) -> Any:

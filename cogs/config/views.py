@@ -12,7 +12,7 @@ from utils.owned_view import OwnedView
 
 
 def preview_embed(plan: ImportPlan) -> discord.Embed:
-    """The dry run: what would change, what stays, what is skipped and why."""
+    """The dry run of a file that passed every check: what would change and what stays."""
     embed = discord.Embed(title="Import preview (nothing is changed yet)", colour=discord.Colour.blurple())
     lines = [
         f"`{c.spec.qualified}`: {format_value(c.spec, c.old)} → {format_value(c.spec, c.new)}"
@@ -22,8 +22,6 @@ def preview_embed(plan: ImportPlan) -> discord.Embed:
     embed.description = "\n".join(lines)[:3900] or "No setting would change."
     if plan.unchanged:
         embed.add_field(name="Already equal", value=f"{plan.unchanged} setting(s)", inline=False)
-    if plan.skipped:
-        embed.add_field(name="Skipped", value="\n".join(plan.skipped)[:1024], inline=False)
     return embed
 
 

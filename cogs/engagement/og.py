@@ -129,6 +129,10 @@ class OGMixin:
             return ""
         if role is None:
             return " (The OG role no longer exists; tell an admin.)"
+        # Checked again now, against whoever set engagement.og_role (the log channel is told once why not).
+        refusal = await self.bot.role_grants.setting_refusal(guild, role, SCOPE, "og_role")
+        if refusal is not None:
+            return "\n" + refusal.member_text(role)
         try:
             await member.add_roles(role, reason="Hearth: OG claim")
         except discord.Forbidden as exc:

@@ -52,7 +52,7 @@ SETTINGS = (
                 "How many members can claim the OG role and badge with the /og setup button.",
                 validator=int_range(1, 100_000)),
     SettingSpec(SCOPE, "og_role", SettingType.ROLE, None,
-                "Role given to OG claimers (unset = only the badge)."),
+                "Role given to OG claimers (unset = only the badge).", grants_role=True),
     SettingSpec(SCOPE, "challenge_top", SettingType.INT, 3,
                 "How many places a leaderboard challenge announces when it ends.", validator=int_range(1, 10)),
 )

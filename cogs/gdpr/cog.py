@@ -105,7 +105,8 @@ class GDPRCog(HearthCog, name="GDPR"):
     settings = (
         SettingSpec("gdpr", "required", SettingType.BOOL, False,
                     "Members must accept the data agreement before onboarding and other features."),
-        SettingSpec("gdpr", "role", SettingType.ROLE, None, "Role granted when a member accepts the agreement."),
+        SettingSpec("gdpr", "role", SettingType.ROLE, None, "Role granted when a member accepts the agreement.",
+                    grants_role=True),
         SettingSpec("gdpr", "agreement_text", SettingType.TEXT, DEFAULT_AGREEMENT,
                     "The text of the data agreement posted by /config gdpr post."),
     )
@@ -170,6 +171,11 @@ class GDPRCog(HearthCog, name="GDPR"):
         role_id = await self.bot.guild_settings.get(interaction.guild.id, "gdpr", "role")
         role = interaction.guild.get_role(role_id) if role_id else None
         if role is not None and isinstance(interaction.user, discord.Member) and role not in interaction.user.roles:
+            # Checked again now, against whoever set gdpr.role (the log channel is told once why not).
+            refusal = await self.bot.role_grants.setting_refusal(interaction.guild, role, "gdpr", "role")
+            if refusal is not None:
+                await interaction.response.send_message(f"{text}\n{refusal.member_text(role)}", ephemeral=True)
+                return
             try:
                 await interaction.user.add_roles(role, reason="Accepted the data agreement")
             except discord.Forbidden as exc:

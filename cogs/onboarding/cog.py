@@ -37,7 +37,7 @@ class OnboardingCog(HearthCog, name="Onboarding"):
     """The member flow (see engine.py) and the admin subgroup (see commands.py)."""
 
     pool_size = 3
-    gdpr_tables = ("onboarding",)
+    gdpr_tables = ("onboarding", "guild_onboarding_questions")
     settings = (
         SettingSpec("onboarding", "mode", SettingType.TEXT, "disabled",
                     "What new members go through: disabled, rules, questions (with personalisation) or "
@@ -48,9 +48,9 @@ class OnboardingCog(HearthCog, name="Onboarding"):
         SettingSpec("onboarding", "staff_channel", SettingType.CHANNEL, None,
                     "Where the summary of each completed onboarding goes (default: the log channel)."),
         SettingSpec("onboarding", "join_role", SettingType.ROLE, None,
-                    "Role given on join and removed when the onboarding is completed."),
+                    "Role given on join and removed when the onboarding is completed.", grants_role=True),
         SettingSpec("onboarding", "completion_role", SettingType.ROLE, None,
-                    "Role given when the onboarding is completed."),
+                    "Role given when the onboarding is completed.", grants_role=True),
         SettingSpec("onboarding", "personalisation", SettingType.BOOL, True,
                     "Ask the personalisation steps (personalised content, preferred language) after the questions."),
         SettingSpec("onboarding", "languages", SettingType.TEXT, "en, nl, fr, de, es",
@@ -93,8 +93,13 @@ class OnboardingCog(HearthCog, name="Onboarding"):
 
     async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
         """The user's onboarding responses in every guild."""
-        return {"onboarding": [jsonable(row) for row in await repo.user_rows(self.pool, user_id)]}
+        return {"onboarding": [jsonable(row) for row in await repo.user_rows(self.pool, user_id)],
+                "guild_onboarding_questions": [jsonable(row) for row in
+                                               await repo.questions_mapped_by(self.pool, user_id)]}
 
     async def erase_user_data(self, user_id: int) -> ErasureReport:
-        """Delete the user's onboarding responses in every guild."""
-        return ErasureReport(deleted={"onboarding": rows_affected(await repo.erase_user(self.pool, user_id))})
+        """Delete the user's onboarding responses in every guild; forget them as the mapper of questions' roles."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            deleted = rows_affected(await repo.erase_user(conn, user_id))
+            anonymised = rows_affected(await repo.forget_role_mapper(conn, user_id))
+        return ErasureReport(deleted={"onboarding": deleted}, anonymised={"guild_onboarding_questions": anonymised})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -33,6 +34,7 @@ from cogs.onboarding.views import panel_message, rule_embed
 from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput, UserFacingError, missing_permission_message
 from utils.options import RowId
+from utils.role_safety import check_role_grant, role_refusal
 
 if TYPE_CHECKING:
     pass
@@ -129,6 +131,20 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
             ids.insert(position - 1, item_id)
             await repo.set_order(conn, guild_id, kind, ids)  # type: ignore[arg-type]
         return position
+
+    @staticmethod
+    def _check_question_roles(interaction: discord.Interaction, q: Question) -> None:
+        """Role safety for every role mapped on `q`, with the member who runs the command as the setter."""
+        guild = interaction.guild
+        assert guild is not None and isinstance(interaction.user, discord.Member)
+        for role_id in q.mapped_role_ids():
+            role = guild.get_role(role_id)
+            if role is None:
+                continue  # a deleted role is never given
+            refusal = role_refusal(role, interaction.user, guild.me)
+            if refusal is not None:
+                raise BadInput(f"Q{q.id} also gives {role.mention}, and the member who changes a question's role "
+                               f"mapping answers for all its roles: {refusal.reason}")
 
     @staticmethod
     async def _reply(interaction: discord.Interaction, text: str) -> None:
@@ -381,10 +397,7 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
     async def role_map(self, interaction: discord.Interaction, question: RowId, option: str,
                        role: discord.Role | None = None, followup: str | None = None) -> None:
         q = await self._question(interaction.guild_id, question)
-        if role is not None and (role.managed or role.is_default()):
-            raise BadInput(f"{role.mention} can't be given by a bot: pick another role.")
         target_options = q.options
-        followups = q.followups
         if followup is not None:
             target = next((f for f in q.followups if f.get("id") == followup), None)
             if target is None:
@@ -393,14 +406,22 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
         if not any(o["value"] == option for o in target_options):
             values = ", ".join(f"`{o['value']}`" for o in target_options) or "none"
             raise BadInput(f"There is no option with the value `{option}` there. Values: {values}.")
+        if role is not None:  # the bot gives it: the role-safety check, with this member as the setter
+            check_role_grant(role, interaction.user, interaction.guild.me)  # type: ignore[arg-type]
         new_options = [{**{k: v for k, v in o.items() if k != "role_id"},
                         **({"role_id": role.id} if role is not None else {})} if o["value"] == option else o
                        for o in target_options]
         if followup is None:
-            await self._save_question(interaction.guild_id, q, options=new_options)
+            changes: dict[str, Any] = {"options": new_options}
         else:
-            followups = [{**f, "options": new_options} if f.get("id") == followup else f for f in q.followups]
-            await self._save_question(interaction.guild_id, q, followups=followups)
+            changes = {"followups": [{**f, "options": new_options} if f.get("id") == followup else f
+                                     for f in q.followups]}
+        if role is not None:
+            # Every role of the question is given on behalf of whoever changed its mapping last: that member must
+            # be allowed to hand out all of them, not only the new one.
+            self._check_question_roles(interaction, replace(q, **changes))
+            changes["role_map_by"] = interaction.user.id
+        await self._save_question(interaction.guild_id, q, **changes)
         where = f"Q{question}{'.' + followup if followup else ''} `{option}`"
         await self._reply(interaction, f"✅ {where} → {role.mention}." if role else f"✅ {where} gives no role now.")
 

@@ -9,7 +9,7 @@ restart.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -47,6 +47,24 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 GDPR_FIRST = ("🔒 This server asks you to accept its **data agreement** before onboarding. Find it in the server, "
               "accept it, then press **Start** again.")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A role onboarding gives, who configured it (checked again when it is given) and where (for the log)."""
+
+    role_id: int | None
+    setter_id: int | None
+    source: str
+
+
+@dataclass
+class RoleOutcome:
+    """What giving and taking onboarding roles went like."""
+
+    problems: list[str] = field(default_factory=list)  # Discord refused, a role is gone: for the staff each time
+    refused: list[str] = field(default_factory=list)  # role safety said no (the log channel was told once)
+    member_notes: list[str] = field(default_factory=list)  # what the member is told about refused roles
 
 
 @dataclass
@@ -115,24 +133,33 @@ class Engine:
         guild = member.guild
         if member.bot or await self.setting(guild.id, "mode") == "disabled":
             return
-        problems: list[str] = []
         flow = await self.load(guild, member)
         if flow.completed:  # a returning member who finished before: give the roles back, ask nothing
-            problems += await self._apply_roles(flow)
-            await self._report_problems(guild, member, problems)
+            outcome = await self._apply_roles(flow)
+            await self._report_problems(guild, member, outcome.problems)  # refusals: the log was told once
+            if outcome.member_notes:
+                try:
+                    await member.send("\n".join(outcome.member_notes))
+                except discord.HTTPException as exc:
+                    log.info("Guild %s: cannot DM %s about their roles: %s", guild.id, member.id, exc)
             return
-        problems += await self._change_roles(member, add=[await self.setting(guild.id, "join_role")], remove=[])
+        join = Grant(await self.setting(guild.id, "join_role"), await self._setter(guild.id, "join_role"),
+                     "`onboarding.join_role`")
+        outcome = await self._change_roles(member, add=[join], remove=[])
+        problems = outcome.problems
+        note = "\n".join(outcome.member_notes) or None
         text = await self.setting(guild.id, "welcome_text")
         pending = await self._gdpr_pending(guild.id, member.id)
         _, embed, view = intro_message(guild, text, gdpr_pending=pending)
         try:
-            await member.send(embed=embed, view=view)
+            await member.send(content=note, embed=embed, view=view)
         except discord.HTTPException as exc:  # 50007: DMs closed (or the member blocks the bot)
             log.info("Guild %s: cannot DM %s (%s); using the welcome channel", guild.id, member.id, exc)
-            problems += await self._welcome_fallback(member, text, pending)
+            problems += await self._welcome_fallback(member, text, pending, note)
         await self._report_problems(guild, member, problems)
 
-    async def _welcome_fallback(self, member: discord.Member, text: str | None, pending: bool) -> list[str]:
+    async def _welcome_fallback(self, member: discord.Member, text: str | None, pending: bool,
+                                note: str | None = None) -> list[str]:
         guild = member.guild
         channel_id = await self.setting(guild.id, "welcome_channel")
         channel = guild.get_channel(channel_id) if channel_id else None
@@ -140,6 +167,8 @@ class Engine:
             return [f"I couldn't DM {member.mention} and no welcome channel is set "
                     "(`/config set scope:onboarding key:welcome_channel`), so they got no onboarding prompt."]
         content, embed, view = intro_message(guild, text, gdpr_pending=pending, mention=member)
+        if note:
+            content = f"{content}\n{note}" if content else note
         try:
             await self.bot.channel_access.send(channel, what=f"the welcome prompt of {member.mention}",
                                                content=content, embed=embed, view=view,
@@ -318,24 +347,36 @@ class Engine:
         if not first:
             return
         flow.responses = await repo.responses(self.cog.pool, guild.id, member.id)
-        problems = await self._apply_roles(flow)
-        await self._summary(flow, problems)
-        if problems:
-            await interaction.followup.send("Some of your roles could not be given yet; the staff have been told.",
-                                            ephemeral=True)
+        outcome = await self._apply_roles(flow)
+        await self._summary(flow, outcome.problems + outcome.refused)
+        if outcome.problems or outcome.refused:
+            lines = outcome.member_notes + (["Some of your roles could not be given yet; the staff have been told."]
+                                            if outcome.problems else [])
+            await interaction.followup.send("\n".join(lines), ephemeral=True)
 
-    async def _apply_roles(self, flow: Flow) -> list[str]:
+    async def _apply_roles(self, flow: Flow) -> RoleOutcome:
         """Completion role and the roles mapped to the chosen options in; the join role out."""
         guild_id = flow.guild.id
-        add = [await self.setting(guild_id, "completion_role"), *mapped_roles(flow.items, flow.responses)]
+        add: list[Grant] = [Grant(await self.setting(guild_id, "completion_role"),
+                                  await self._setter(guild_id, "completion_role"), "`onboarding.completion_role`")]
+        add += [Grant(role_id, question.role_map_by, f"the role mapping of onboarding question Q{question.key}")
+                for role_id, question in mapped_roles(flow.items, flow.responses)]
         return await self._change_roles(flow.member, add=add, remove=[await self.setting(guild_id, "join_role")])
 
-    async def _change_roles(self, member: discord.Member, *, add: list[int | None],
-                            remove: list[int | None]) -> list[str]:
-        """Give and take roles, one by one; returns what went wrong, in words for the staff."""
+    async def _setter(self, guild_id: int, key: str) -> int | None:
+        return await self.bot.guild_settings.setter(guild_id, "onboarding", key)
+
+    async def _change_roles(self, member: discord.Member, *, add: list[Grant],
+                            remove: list[int | None]) -> RoleOutcome:
+        """Give and take roles, one by one; returns what went wrong, in words for the staff.
+
+        A role to give is checked again against whoever configured it (role safety); a refused one is not given,
+        and the log channel is told once per cause."""
         guild = member.guild
-        problems: list[str] = []
-        for role_ids, adding in ((add, True), (remove, False)):
+        outcome = RoleOutcome()
+        problems = outcome.problems
+        grants = {grant.role_id: grant for grant in add if grant.role_id}
+        for role_ids, adding in ((list(grants), True), (remove, False)):
             for role_id in dict.fromkeys(r for r in role_ids if r):
                 role = guild.get_role(role_id)
                 if role is None:
@@ -343,6 +384,13 @@ class Engine:
                     continue
                 if adding == (member.get_role(role_id) is not None):
                     continue
+                if adding:
+                    grant = grants[role_id]
+                    refusal = await self.bot.role_grants.refusal(guild, role, grant.setter_id, source=grant.source)
+                    if refusal is not None:
+                        outcome.refused.append(f"{role.mention} was not given: {refusal.reason}")
+                        outcome.member_notes.append(refusal.member_text(role))
+                        continue
                 verb = "give" if adding else "remove"
                 try:
                     if adding:
@@ -355,7 +403,7 @@ class Engine:
                                     "Roles).")
                 except discord.HTTPException as exc:
                     problems.append(f"{role.mention}: Discord answered {exc.status}.")
-        return problems
+        return outcome
 
     async def _summary(self, flow: Flow, problems: list[str]) -> None:
         """Post the member's answers to the staff channel (or the log channel)."""

@@ -75,6 +75,7 @@ class Question:
     enabled: bool = True
     followups: list[dict[str, Any]] = field(default_factory=list)
     when: str | None = None
+    role_map_by: int | None = None  # who last changed the roles mapped on this question (and its follow-ups)
 
     def option(self, value: str) -> dict[str, Any] | None:
         """The option with this value."""
@@ -89,14 +90,19 @@ class Question:
         """The follow-ups as questions of their own, keyed `<id>.<followup id>`."""
         return [Question(key=f"{self.key}.{f['id']}", text=f["question"], type=f["question_type"],
                          options=list(f.get("options") or []), required=bool(f.get("required", True)),
-                         when=f.get("when")) for f in self.followups]
+                         when=f.get("when"), role_map_by=self.role_map_by) for f in self.followups]
+
+    def mapped_role_ids(self) -> list[int]:
+        """Every role mapped on this question's options and its follow-ups' options."""
+        options = [*self.options, *(o for f in self.followups for o in (f.get("options") or []))]
+        return list(dict.fromkeys(int(o["role_id"]) for o in options if o.get("role_id")))
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Question:
         return cls(key=str(row["id"]), id=row["id"], order=row["step_order"], text=row["question"],
                    type=row["question_type"], options=list(row["options"] or []),
                    required=row["required"] is not False, enabled=row["enabled"] is not False,
-                   followups=list(row["followup"] or []))
+                   followups=list(row["followup"] or []), role_map_by=row["role_map_by"])
 
 
 @dataclass(frozen=True)
@@ -165,9 +171,10 @@ def current_step(items: list[Rule | Question], responses: Mapping[str, Any]) -> 
     return None
 
 
-def mapped_roles(items: list[Rule | Question], responses: Mapping[str, Any]) -> list[int]:
-    """Role ids mapped to the options the member chose (in flow order, without duplicates)."""
-    found: list[int] = []
+def mapped_roles(items: list[Rule | Question], responses: Mapping[str, Any]) -> list[tuple[int, Question]]:
+    """Roles mapped to the options the member chose, with the question that maps each (in flow order, without
+    duplicates): the question says who configured the role (`role_map_by`)."""
+    found: dict[int, Question] = {}
     for item in items:
         if not isinstance(item, Question) or item.type not in CHOICE_TYPES:
             continue
@@ -177,8 +184,8 @@ def mapped_roles(items: list[Rule | Question], responses: Mapping[str, Any]) -> 
             option = item.option(value)
             role_id = option.get("role_id") if option else None
             if role_id and int(role_id) not in found:
-                found.append(int(role_id))
-    return found
+                found[int(role_id)] = item
+    return list(found.items())
 
 
 def describe_answer(question: Question, answer: Any) -> str:

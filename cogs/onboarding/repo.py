@@ -9,7 +9,7 @@ from typing import Any
 from cogs.onboarding.flow import COMPLETED, Question, Rule
 
 _RULE_COLUMNS = "id, rule_order, title, description, thumbnail_url, image_url, enabled"
-_QUESTION_COLUMNS = "id, step_order, question, question_type, options, followup, required, enabled"
+_QUESTION_COLUMNS = "id, step_order, question, question_type, options, followup, required, enabled, role_map_by"
 
 
 def _rule(row: Any) -> Rule | None:
@@ -93,12 +93,14 @@ async def add_question(conn: Any, guild_id: int, text: str, question_type: str, 
 
 async def update_question(conn: Any, guild_id: int, question_id: int, text: str, question_type: str,
                           options: list[dict], followups: list[dict], required: bool,
-                          enabled: bool) -> Question | None:
-    """Replace a question's definition (text, type, options with their roles, follow-ups, flags)."""
+                          enabled: bool, role_map_by: int | None = None) -> Question | None:
+    """Replace a question's definition (text, type, options with their roles, follow-ups, flags); `role_map_by`
+    (when given) records who changed its role mapping."""
     row = await conn.fetchrow(
         "UPDATE guild_onboarding_questions SET question = $3, question_type = $4, options = $5, followup = $6, "
-        "required = $7, enabled = $8, updated_at = now() WHERE guild_id = $1 AND id = $2 RETURNING "
-        + _QUESTION_COLUMNS, guild_id, question_id, text, question_type, options, followups, required, enabled)
+        "required = $7, enabled = $8, role_map_by = COALESCE($9, role_map_by), updated_at = now() "
+        "WHERE guild_id = $1 AND id = $2 RETURNING " + _QUESTION_COLUMNS,
+        guild_id, question_id, text, question_type, options, followups, required, enabled, role_map_by)
     return _question(row)
 
 
@@ -177,3 +179,16 @@ async def user_rows(conn: Any, user_id: int) -> list[Any]:
 async def erase_user(conn: Any, user_id: int) -> str:
     """Delete every onboarding row of a user; returns the status ('DELETE n')."""
     return await conn.execute("DELETE FROM onboarding WHERE user_id = $1", user_id)
+
+
+async def questions_mapped_by(conn: Any, user_id: int) -> list[Any]:
+    """The questions (in every guild) whose role mapping the user changed last: the server's, not theirs."""
+    return await conn.fetch("SELECT guild_id, id, question, role_map_by FROM guild_onboarding_questions "
+                            "WHERE role_map_by = $1 ORDER BY guild_id, id", user_id)
+
+
+async def forget_role_mapper(conn: Any, user_id: int) -> str:
+    """Erasure: the questions stay (they are the server's) without who mapped their roles; returns the status.
+    Their roles are then no longer given until someone maps them again (role safety has no setter to check)."""
+    return await conn.execute("UPDATE guild_onboarding_questions SET role_map_by = NULL WHERE role_map_by = $1",
+                              user_id)

@@ -33,6 +33,7 @@ from utils.cog_base import HearthCog
 from utils.errors import BadInput, UserFacingError, permission_name
 from utils.gdpr import ErasureReport
 from utils.options import RowId
+from utils.setting_values import set_checked
 from utils.settings_registry import SettingSpec, SettingType, int_range
 
 log = logging.getLogger(__name__)
@@ -60,9 +61,11 @@ class TicketsCog(HearthCog, name="Tickets"):
             return await privacy.erase_user(conn, user_id)
     settings = (
         SettingSpec("tickets", "category", SettingType.CHANNEL, None,
-                    "Category for ticket channels (set it with /ticket setup: /config only takes text channels)."),
+                    "Category for ticket channels (set it with /ticket setup, or /config set with its name).",
+                    channel_kind="category"),
         SettingSpec("tickets", "overflow_category", SettingType.CHANNEL, None,
-                    "Category used when the ticket category holds 50 channels (created automatically if unset)."),
+                    "Category used when the ticket category holds 50 channels (created automatically if unset).",
+                    channel_kind="category"),
         SettingSpec("tickets", "staff_role", SettingType.ROLE, None,
                     "Role that handles tickets (default: system.staff_role)."),
         SettingSpec("tickets", "escalation_role", SettingType.ROLE, None,
@@ -136,18 +139,14 @@ class TicketsCog(HearthCog, name="Tickets"):
                     overflow_category: discord.CategoryChannel | None = None) -> None:
         self._require_admin(interaction)
         guild = interaction.guild
-        for role in (staff_role, escalation_role):
-            if role is not None and (role.is_default() or role.managed):
-                raise BadInput(f"@{role.name} can't be used here: pick a normal role.")
         if overflow_category is not None and overflow_category.id == category.id:
             raise BadInput("The overflow category must differ from the ticket category.")
         values = {"category": category.id, "staff_role": staff_role and staff_role.id,
                   "log_channel": log_channel and log_channel.id,
                   "escalation_role": escalation_role and escalation_role.id,
                   "overflow_category": overflow_category and overflow_category.id}
-        for key, value in values.items():
-            if value is not None:
-                await self.bot.guild_settings.set(guild.id, "tickets", key, value, changed_by=interaction.user.id)
+        # The same checks as /config set (never @everyone or a managed role), stored together or not at all.
+        await set_checked(self.bot, guild, interaction.user, "tickets", values)
         lines = [f"✅ Tickets open in **{category.name}**."]
         lines.append(f"Staff: {staff_role.mention}." if staff_role else
                      "Staff: the server's staff role (`system.staff_role`)" if await self.service.staff_role(guild)

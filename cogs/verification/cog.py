@@ -40,11 +40,12 @@ class VerificationCog(HearthCog, name="Verification"):
     gdpr_tables: ClassVar[tuple[str, ...]] = ("verification_tickets",)
     settings = (
         SettingSpec("verification", "verified_role", SettingType.ROLE, None,
-                    "Role granted to members whose payment is verified."),
+                    "Role granted to members whose payment is verified.", grants_role=True),
         SettingSpec("verification", "reviewer_role", SettingType.ROLE, None,
                     "Role that reviews verifications the AI could not decide (default: system.staff_role)."),
         SettingSpec("verification", "category", SettingType.CHANNEL, None,
-                    "Category for the private verification channels (set it with /config verification setup)."),
+                    "Category for the private verification channels (set it with /config verification setup).",
+                    channel_kind="category"),
         SettingSpec("verification", "log_channel", SettingType.CHANNEL, None,
                     "Where review requests and results go (default: system.log_channel)."),
         SettingSpec("verification", "max_payment_age_days", SettingType.INT, 35,

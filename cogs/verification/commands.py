@@ -17,6 +17,7 @@ from cogs.verification.service import LABELS, NONE
 from cogs.verification.views import panel_view
 from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput, UserFacingError, permission_name
+from utils.setting_values import set_checked
 
 if TYPE_CHECKING:
     pass
@@ -39,17 +40,12 @@ class VerificationCommands(AdminConfigGroup, name="verification", description="P
         guild = interaction.guild
         assert guild is not None
         service = self.cog.service
-        for role in (verified_role, reviewer_role):
-            if role is not None and (role.is_default() or role.managed):
-                raise BadInput(f"@{role.name} can't be used here: pick a normal role.")
         values = {"verified_role": verified_role and verified_role.id,
                   "reviewer_role": reviewer_role and reviewer_role.id, "category": category and category.id,
                   "log_channel": log_channel and log_channel.id,
                   "max_payment_age_days": max_payment_age_days}
-        for key, value in values.items():
-            if value is not None:
-                await self.cog.bot.guild_settings.set(guild.id, "verification", key, value,
-                                                      changed_by=interaction.user.id)
+        # The same checks as /config set (role safety for the verified role, never @everyone), all or nothing.
+        await set_checked(self.cog.bot, guild, interaction.user, "verification", values)
         role = await service.verified_role(guild)
         reviewers = await service.reviewer_role(guild)
         lines = [f"✅ Verified members get {role.mention}." if role else "Verified role: not set yet."]

@@ -414,6 +414,10 @@ class VerificationService:
         problem = self.role_problem(member.guild, role)
         if problem:
             return problem
+        # Checked again now, against whoever set verification.verified_role (the log channel is told once why not).
+        refusal = await self.bot.role_grants.setting_refusal(member.guild, role, "verification", "verified_role")
+        if refusal is not None:
+            return refusal.reason
         try:
             await member.add_roles(role, reason=f"Verification #{verification_id}")
         except discord.Forbidden as exc:

@@ -38,7 +38,7 @@ async def test_mute_gives_the_role_and_ban_bans(automod: Automod) -> None:
     muted = g.guild.add_role("Muted", [])
     carol = g.guild.add_member("carol")
     await d.settle()
-    await automod.hearth.bot.guild_settings.set(g.guild.id, "automod", "mute_role", muted.id, changed_by=1)
+    await automod.hearth.bot.guild_settings.set(g.guild.id, "automod", "mute_role", muted.id, changed_by=g.owner.id)
     await _bad_word_rule(automod, "mute")
     ban = await automod.action("ban", severity=5)
     await automod.rule("Worst word", "content", words="worstword", action=ban)

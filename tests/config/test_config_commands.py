@@ -154,3 +154,17 @@ async def test_autocomplete_scope_key_and_value(hearth: Hearth) -> None:
     zones = await hearth.discord.autocomplete("config set", "value", user=g.admin, guild=g.guild,
                                               partial="amsterdam", scope="system", key="timezone")
     assert [c["value"] for c in zones] == ["Europe/Amsterdam"]
+
+
+async def test_category_settings_take_a_category_and_refuse_a_text_channel(hearth: Hearth) -> None:
+    """Channel settings hold one kind of channel: the ticket category takes a category (by name or id), never a
+    text channel, through /config set as through import (one gate: utils/setting_values.py)."""
+    g = hearth.guild
+    async with hearth.discord.expect_errors(BadInput):
+        refused = await hearth.discord.slash("config set", user=g.admin, guild=g.guild, scope="tickets",
+                                             key="category", value=str(g.general.id))
+    assert "`tickets.category`: #general is not a category; this setting needs one." in refused.text
+    result = await hearth.discord.slash("config set", user=g.admin, guild=g.guild, scope="tickets",
+                                        key="category", value="Community")
+    assert result.text.startswith("✅ `tickets.category`")
+    assert await hearth.bot.guild_settings.get(g.guild.id, "tickets", "category") == g.category.id

@@ -32,26 +32,36 @@ async def test_export_then_import_into_another_guild(hearth: Hearth) -> None:
     assert by_key["staff_role"]["role_name"] == "Moderator"
 
     other = d.add_guild("Other Server")
-    logs_b = other.add_text_channel("mod-logs")  # same name, another id; no "Moderator" role there
+    logs_b = other.add_text_channel("mod-logs")  # same name, another id; no "Moderator" role there yet
     admin_b = other.add_member("carol", permissions=["manage_guild"])
+    await d.settle()
+    # A role the file names does not exist here: the whole file is refused, nothing is half-imported.
+    with d.expect_errors(BadInput):
+        refused = await d.slash("config import", user=admin_b, guild=other,
+                                file=("settings.json", json.dumps(exported).encode()))
+    assert refused.ephemeral and "The import was refused: nothing was changed." in refused.text
+    assert "`system.staff_role`: role @Moderator does not exist on this server." in refused.text
+    assert await hearth.db.fetchval("SELECT count(*) FROM bot_settings WHERE guild_id = $1", other.id) == 0
+
+    moderator_b = other.add_role("Moderator", ["manage_messages"])
     await d.settle()
     preview = await d.slash("config import", user=admin_b, guild=other,
                             file=("settings.json", json.dumps(exported).encode()))
     shown = preview.followups[0] if preview.followups else preview.message
     text = shown.embeds[0]["description"] + json.dumps(shown.embeds[0].get("fields"))
     assert f"`system.log_channel`: *not set* → <#{logs_b.id}> (remapped by name to #mod-logs)" in text
+    assert f"`system.staff_role`: *not set* → <@&{moderator_b.id}> (remapped by name to @Moderator)" in text
     assert "`system.timezone`: *not set* → `Europe/Paris`" in text
-    assert "role @Moderator does not exist in this server" in text
     assert await hearth.db.fetchval("SELECT count(*) FROM bot_settings WHERE guild_id = $1", other.id) == 0
 
     await d.click(shown, "Apply", user=admin_b)
     stored = {r["key"]: r["value"] for r in await hearth.db.fetch(
         "SELECT key, value FROM bot_settings WHERE guild_id = $1", other.id)}
-    assert stored == {"timezone": "Europe/Paris", "log_channel": logs_b.id}
+    assert stored == {"timezone": "Europe/Paris", "log_channel": logs_b.id, "staff_role": moderator_b.id}
     kinds = {r["change_type"] for r in await hearth.db.fetch(
         "SELECT change_type FROM settings_history WHERE guild_id = $1", other.id)}
     assert kinds == {"import"}
-    assert d.world.messages[shown.id].content.startswith("✅ Imported 2 setting(s)")
+    assert d.world.messages[shown.id].content.startswith("✅ Imported 3 setting(s)")
     # Guild A is untouched.
     assert await hearth.bot.guild_settings.get(g.guild.id, "system", "log_channel") == logs_a.id
 

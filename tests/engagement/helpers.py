@@ -14,6 +14,7 @@ def cog(hearth: Hearth) -> Any:
 
 
 async def setting(hearth: Hearth, key: str, value: Any, *, scope: str = "engagement", guild: Any = None) -> None:
-    guild_id = (guild or hearth.guild.guild).id
-    await hearth.bot.guild_settings.set(guild_id, scope, key, value, changed_by=1)
+    target = guild or hearth.guild.guild
+    # Set as the server owner did it: a role the bot gives (og_role) is checked against who set it.
+    await hearth.bot.guild_settings.set(target.id, scope, key, value, changed_by=target.owner.id)
     await hearth.discord.settle()

@@ -61,7 +61,7 @@ async def test_agreement_button_records_acceptance_grants_role_and_survives_rest
     g, d = hearth.guild, hearth.discord
     agreed = g.guild.add_role("Agreed")
     await d.settle()
-    await hearth.bot.guild_settings.set(g.guild.id, "gdpr", "role", agreed.id, changed_by=1)
+    await hearth.bot.guild_settings.set(g.guild.id, "gdpr", "role", agreed.id, changed_by=g.owner.id)
     posted = await d.slash("config gdpr post", user=g.admin, guild=g.guild)
     assert posted.text == f"✅ The agreement is posted in <#{g.general.id}>."
     agreement = d.last_message(g.general)

@@ -35,11 +35,12 @@ class Onboarding:
         return self.g.guild.id
 
     async def set(self, key: str, value: Any) -> None:
-        await self.hearth.bot.guild_settings.set(self.guild_id, "onboarding", key, value, changed_by=1)
+        """Store a setting as the server owner did it (roles the bot gives are checked against who set them)."""
+        await self.hearth.bot.guild_settings.set(self.guild_id, "onboarding", key, value, changed_by=self.g.owner.id)
 
-    async def admin(self, command: str, **options: Any) -> Any:
-        """Run `/config onboarding <command>` as the admin; returns the result."""
-        return await self.d.slash(f"config onboarding {command}", user=self.g.admin, options=options)
+    async def admin(self, command: str, *, by: Member | None = None, **options: Any) -> Any:
+        """Run `/config onboarding <command>` as the admin (Manage Server only), or `by`; returns the result."""
+        return await self.d.slash(f"config onboarding {command}", user=by or self.g.admin, options=options)
 
     async def rule(self, title: str, description: str = "Be kind.", **options: Any) -> int:
         result = await self.admin("rule_add", title=title, description=description, **options)
@@ -81,7 +82,7 @@ async def onboarding(hearth: Hearth) -> Onboarding:
     done_role = g.add_role("Member")
     await hearth.discord.settle()
     ob = Onboarding(hearth, welcome, staff, join_role, done_role)
-    await hearth.bot.guild_settings.set(g.id, "system", "log_channel", logs.id, changed_by=1)
+    await hearth.bot.guild_settings.set(g.id, "system", "log_channel", logs.id, changed_by=hearth.guild.owner.id)
     await ob.set("welcome_channel", welcome.id)
     await ob.set("staff_channel", staff.id)
     await ob.set("join_role", join_role.id)

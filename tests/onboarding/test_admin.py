@@ -81,7 +81,7 @@ async def test_questions_edit_move_enable_followups_and_role_mapping(onboarding:
     email = await ob.question("Email?", "email", required=False)
     red = ob.g.guild.add_role("Reds")
     await d.settle()
-    mapped = await ob.admin("role_map", question=colour, option="red", role=red)
+    mapped = await ob.admin("role_map", question=colour, option="red", role=red, by=ob.g.owner)
     assert mapped.text == f"✅ Q{colour} `red` → <@&{red.id}>."
     # New options keep the role of an option with the same value.
     await ob.admin("question_edit", question=colour, text="Pick your colour", options="Red, Green, Blue")
@@ -91,7 +91,7 @@ async def test_questions_edit_move_enable_followups_and_role_mapping(onboarding:
     added = await ob.admin("followup_add", question=colour, when="green", text="Which green?", type="select",
                            options="Lime, Olive")
     assert f"{colour}.f1" in added.text
-    await ob.admin("role_map", question=colour, option="olive", followup="f1", role=red)
+    await ob.admin("role_map", question=colour, option="olive", followup="f1", role=red, by=ob.g.owner)
     await ob.admin("question_move", question=email, position=1)
     await ob.admin("question_enable", question=email, enabled=False)
     listing = await ob.admin("list")
@@ -211,7 +211,7 @@ async def test_gdpr_export_and_erase_cover_every_guild(onboarding: Onboarding) -
                      "($1, $2, $3, now()), ($4, $2, $5, now()), ($1, $6, $3, now())",
                      ob.guild_id, m.id, {"1": "red"}, other_guild_id, {"2": "x"}, ob.g.member.id)
     cog = ob.hearth.bot.get_cog("Onboarding")
-    assert cog.gdpr_tables == ("onboarding",)
+    assert cog.gdpr_tables == ("onboarding", "guild_onboarding_questions")  # the latter: who mapped roles
     exported = await cog.export_user_data(m.id)
     assert sorted(row["guild_id"] for row in exported["onboarding"]) == sorted([ob.guild_id, other_guild_id])
     assert all(isinstance(row["timestamp"], str) for row in exported["onboarding"])

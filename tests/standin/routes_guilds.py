@@ -299,12 +299,16 @@ async def create_role(req: Req) -> Any:
     require(req, guild, P.MANAGE_ROLES)
     role = Role(snowflake(), guild.id, "new role", 0, 1)
     _apply_role(role, req.body)
+    moved = []
     for other in guild.roles.values():
         if other.position >= 1 and other.id != guild.id:
             other.position += 1
+            moved.append(other)
     guild.roles[role.id] = role
     data = role_payload(role)
     req.world.emit("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": data}, guild.id)
+    for other in moved:  # like Discord: the roles pushed up are announced with their new position
+        req.world.emit("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": role_payload(other)}, guild.id)
     return data
 
 

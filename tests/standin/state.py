@@ -131,16 +131,21 @@ class GuildState:
         """Create a role. By default it sits just below the bot's role so the bot
         can manage it; ``above_bot=True`` puts it above the bot's top role."""
         role = Role(snowflake(), self.id, name, perms.to_bits(permissions), 0, color, hoist, False, mentionable)
-        self._place(role, above_bot)
+        moved = self._place(role, above_bot)
         self.world.emit("GUILD_ROLE_CREATE", {"guild_id": str(self.id), "role": role_payload(role)}, self.id)
+        # Like Discord: every role pushed up by the new one is announced, so the bot's cache keeps the hierarchy.
+        for other in moved:
+            self.world.emit("GUILD_ROLE_UPDATE", {"guild_id": str(self.id), "role": role_payload(other)}, self.id)
         return role
 
-    def _place(self, role: Role, above_bot: bool) -> None:
+    def _place(self, role: Role, above_bot: bool) -> list[Role]:
+        """Put `role` in the hierarchy; returns the roles whose position moved up to make room."""
         bot_roles = [r for r in self.roles.values() if r.bot_id is not None]
         bot_top = max((r.position for r in bot_roles), default=0)
         top_plain = max(
             (r.position for r in self.roles.values() if r.bot_id is None and r.position < bot_top), default=0
         )
+        moved: list[Role] = []
         if above_bot or not bot_roles:
             role.position = max((r.position for r in self.roles.values()), default=0) + 1
         else:
@@ -148,7 +153,9 @@ class GuildState:
             for r in sorted(self.roles.values(), key=lambda x: x.position):
                 if r.position >= role.position and r is not role:
                     r.position += 1
+                    moved.append(r)
         self.roles[role.id] = role
+        return moved
 
     def add_category(self, name: str, *, overwrites: dict[Any, dict[str, Any]] | None = None) -> Channel:
         """Create a category channel."""

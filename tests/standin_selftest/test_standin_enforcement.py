@@ -51,6 +51,24 @@ async def test_role_hierarchy(standin: StandIn, default_guild: DefaultGuild, bot
     assert high.id not in default_guild.member.roles
 
 
+async def test_the_bot_sees_the_hierarchy_the_routes_enforce(standin: StandIn, default_guild: DefaultGuild,
+                                                              bot: SelfTestBot) -> None:
+    """A role added after connecting pushes the roles above it up; Discord announces each move (GUILD_ROLE_UPDATE),
+    so the bot's own comparison with its top role agrees with what the routes allow."""
+    guild = default_guild.guild
+    new = guild.add_role("Newcomer")
+    above = guild.add_role("Boss", above_bot=True)
+    await standin.settle()
+    cached = bot.get_guild(guild.id)
+    assert cached is not None
+    me = cached.me
+    assert cached.get_role(new.id) < me.top_role and cached.get_role(above.id) > me.top_role  # type: ignore[operator]
+    in_standin = sorted(guild.roles.values(), key=lambda r: r.position)
+    assert [r.id for r in sorted(cached.roles)] == [r.id for r in in_standin]
+    moved = [e["role"]["id"] for e in standin.events("GUILD_ROLE_UPDATE")]
+    assert str(guild.bot_role.id) in moved  # the bot's own role moved up one place
+
+
 async def test_timeout_is_a_member_patch(standin: StandIn, default_guild: DefaultGuild, bot: SelfTestBot) -> None:
     await standin.slash("timeout", user=default_guild.moderator, member=default_guild.member, minutes=5)
     (patch,) = standin.requests("PATCH", "/guilds/{guild_id}/members/{user_id}")

@@ -61,8 +61,9 @@ async def make_desk(hearth: Hearth, llm: LLMStandIn, *, premium: bool = True) ->
     await hearth.discord.settle()
     if premium:
         await seed_premium(hearth, guild.id, g.owner.id)
+    # The owner sets it up: the verified role is given by the bot, so role safety wants Manage Roles and rank.
     result = await hearth.discord.slash(
-        "config verification setup", user=g.admin, guild=guild,
+        "config verification setup", user=g.owner, guild=guild,
         options={"verified_role": verified_role, "reviewer_role": reviewer_role, "category": category,
                  "log_channel": logs})
     assert result.ephemeral and result.text.startswith(f"✅ Verified members get <@&{verified_role.id}>."), result.text

@@ -349,3 +349,34 @@ def test_sanitise_and_decide() -> None:
     assert Assessment.from_answer({"can_verify": "true", "needs_manual_review": "no", "reason": None,
                                    "payment_date": "2026-01-01T10:00:00"}) == Assessment(
         True, False, "No reason given.", date(2026, 1, 1))
+
+
+async def test_verified_role_the_admin_may_not_give_is_refused_at_setup_and_when_given(desk: Desk) -> None:
+    """Role safety (issue 14): an admin with only Manage Server can't make verification hand out an Administrator
+    role, neither through setup (refused as a whole) nor through a value stored before the check existed."""
+    hearth, g = desk.hearth, desk.hearth.guild
+    owners = g.guild.add_role("Owners", ["administrator"])
+    await hearth.discord.settle()
+    await hearth.bot.guild_settings.set(g.guild.id, "system", "log_channel", desk.logs.id, changed_by=g.owner.id)
+    async with hearth.discord.expect_errors(UserFacingError):
+        refused = await hearth.discord.slash("config verification setup", user=g.admin, guild=g.guild,
+                                             options={"verified_role": owners, "max_payment_age_days": 90})
+    assert refused.text.startswith("Nothing was changed: this value was refused.")
+    assert "You need the **Manage Roles** permission to make me give @Owners." in refused.text
+    stored = {r["key"]: r["value"] for r in await hearth.db.fetch(
+        "SELECT key, value FROM bot_settings WHERE scope = 'verification'")}
+    assert stored["verified_role"] == desk.verified_role.id and "max_payment_age_days" not in stored
+
+    # Stored by that admin anyway (as the old setup allowed): the AI verifies, the role is still not given.
+    await hearth.bot.guild_settings.set(g.guild.id, "verification", "verified_role", owners.id, changed_by=g.admin.id)
+    verification, channel = await start(desk)
+    desk.llm.reply_json(answer())
+    await upload(desk, channel)
+    assert not has_role(desk, g.member, owners)
+    assert (await row(desk, verification["id"]))["status"] == "manual_review"
+    approved = await hearth.discord.click(review_message(desk, desk.logs), "Approve", user=desk.reviewer)
+    assert f"<@{g.admin.id}>, who set it, doesn't have the **Manage Roles** permission" in approved.text
+    assert not has_role(desk, g.member, owners)
+    assert (await row(desk, verification["id"]))["status"] == "manual_review"
+    reports = [m.content for m in hearth.discord.messages_in(desk.logs) if m.content.startswith("⛔")]
+    assert len(reports) == 1 and "configured in `verification.verified_role`" in reports[0]

@@ -1,0 +1,153 @@
+"""The one gate every setting value passes before it is stored, whoever stores it.
+
+`/config set` (after parsing what the admin typed), `/config import` (every entry of the file), `/config rollback`
+and the setup commands of the features (`/config verification setup`, `/ticket setup` …) all call
+`validate_setting` with the member who makes the change, so a value refused by one is refused by all:
+
+- the value has the setting's type (a JSON export cannot smuggle a string into a number setting);
+- text, time and time-zone values are parsed as `/config set` parses them; choices and the spec's validator hold
+  (JSON settings included);
+- a channel exists on this server and is of the setting's kind (text channel or category);
+- a role exists on this server, is never @everyone or a managed role, and a role the bot gives
+  (`SettingSpec.grants_role`) passes the role-safety check with the member making the change as its setter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from utils.errors import BadInput
+from utils.role_safety import basic_refusal, role_refusal
+from utils.settings_registry import InvalidSettingValue, SettingSpec, SettingType, check_value, parse_value
+
+if TYPE_CHECKING:
+    from utils.guild_settings import Change
+    from utils.hearth_bot import HearthBot
+
+_NUMBER_TYPES: dict[SettingType, tuple[type, ...]] = {
+    SettingType.INT: (int,), SettingType.DURATION: (int,), SettingType.FLOAT: (int, float)}
+_PARSED_TYPES = (SettingType.TEXT, SettingType.TIME, SettingType.TIMEZONE)
+
+
+class RoleSettingRefused(InvalidSettingValue):
+    """A role refused by the role-safety check (the message names the rule that failed)."""
+
+
+def _problem(spec: SettingSpec, text: str) -> InvalidSettingValue:
+    return InvalidSettingValue(f"`{spec.qualified}`: {text}")
+
+
+def _reworded(spec: SettingSpec, exc: InvalidSettingValue) -> InvalidSettingValue:
+    """A parser's or validator's message, naming the setting once."""
+    text = str(exc)
+    for prefix in (f"{spec.qualified}: ", f"{spec.qualified} "):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+            break
+    return _problem(spec, text)
+
+
+def _snowflake(spec: SettingSpec, value: Any, kind: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _problem(spec, f"expected a {kind} id, got {value!r}.")
+    return value
+
+
+def _channel(spec: SettingSpec, guild: discord.Guild, value: Any) -> int:
+    channel = guild.get_channel(_snowflake(spec, value, "channel"))
+    if channel is None:
+        raise _problem(spec, f"there is no channel with id {value} on this server.")
+    if spec.channel_kind == "category":
+        if not isinstance(channel, discord.CategoryChannel):
+            raise _problem(spec, f"#{channel.name} is not a category; this setting needs one.")
+    elif not isinstance(channel, discord.TextChannel):
+        raise _problem(spec, f"#{channel.name} is not a text channel; this setting needs one.")
+    return channel.id
+
+
+def _role(spec: SettingSpec, guild: discord.Guild, value: Any, setter: discord.Member) -> int:
+    role = guild.get_role(_snowflake(spec, value, "role"))
+    if role is None:
+        raise _problem(spec, f"there is no role with id {value} on this server.")
+    refusal = (role_refusal(role, setter, guild.me, actor=True) if spec.grants_role else basic_refusal(role))
+    if refusal is not None:
+        raise RoleSettingRefused(f"`{spec.qualified}`: {refusal.reason}")
+    return role.id
+
+
+def validate_setting(spec: SettingSpec, guild: discord.Guild, value: Any, setter: discord.Member) -> Any:
+    """The value to store for `spec` on `guild` when `setter` sets it, or `InvalidSettingValue` saying why not.
+
+    `value` is already typed (as stored in `bot_settings` and in exports); None is never validated (a reset)."""
+    if value is None:
+        return None
+    kind = spec.type
+    try:
+        if kind is SettingType.CHANNEL:
+            value = _channel(spec, guild, value)
+        elif kind is SettingType.CHANNELS:
+            if not isinstance(value, list) or not value:
+                raise _problem(spec, f"expected a list of one or more channels, got {value!r}.")
+            value = list(dict.fromkeys(_channel(spec, guild, item) for item in value))
+        elif kind is SettingType.ROLE:
+            value = _role(spec, guild, value, setter)
+        elif kind is SettingType.BOOL:
+            if not isinstance(value, bool):
+                raise _problem(spec, f"expected yes or no (true/false), got {value!r}.")
+        elif kind in _NUMBER_TYPES:
+            if isinstance(value, bool) or not isinstance(value, _NUMBER_TYPES[kind]):
+                raise _problem(spec, f"expected a {kind.value}, got {value!r}.")
+        elif kind in _PARSED_TYPES:
+            if not isinstance(value, str):
+                raise _problem(spec, f"expected text, got {value!r}.")
+            return parse_value(spec, value)  # the same parser as /config set: zone names, HH:MM, choices, limits
+        if spec.choices and value not in spec.choices:
+            raise _problem(spec, f"must be one of: {', '.join(spec.choices)}.")
+        check_value(spec, value)
+    except InvalidSettingValue as exc:
+        if str(exc).startswith(f"`{spec.qualified}`"):
+            raise
+        raise _reworded(spec, exc) from None
+    return value
+
+
+def validation_problems(guild: discord.Guild, setter: discord.Member,
+                        items: Iterable[tuple[SettingSpec, Any]]) -> tuple[list[tuple[SettingSpec, Any]], list[str]]:
+    """Every item through `validate_setting`: the checked values, and every problem (empty = all fine)."""
+    checked: list[tuple[SettingSpec, Any]] = []
+    problems: list[str] = []
+    for spec, value in items:
+        try:
+            checked.append((spec, validate_setting(spec, guild, value, setter)))
+        except InvalidSettingValue as exc:
+            problems.append(str(exc))
+    return checked, problems
+
+
+def refusal_text(problems: list[str], *, intro: str | None = None, limit: int = 1800) -> str:
+    """The answer when a change is refused as a whole: nothing was changed, and every problem (as fits)."""
+    text = intro or ("Nothing was changed: " + ("this value was refused." if len(problems) == 1 else
+                                                f"{len(problems)} values were refused."))
+    for problem in problems:
+        line = f"\n- {problem}"
+        if len(text) + len(line) > limit:
+            return text + "\n- …"
+        text += line
+    return text
+
+
+async def set_checked(bot: HearthBot, guild: discord.Guild, setter: discord.Member, scope: str,
+                      values: dict[str, Any], *, change_type: str | None = None) -> list[Change]:
+    """Setup commands: validate every given value (None = leave unchanged) through the one gate, then store them
+    in one transaction; any problem refuses the whole change (`BadInput` listing them) and stores nothing."""
+    store = bot.guild_settings
+    items = [(store.spec(scope, key), value) for key, value in values.items() if value is not None]
+    checked, problems = validation_problems(guild, setter, items)
+    if problems:
+        raise BadInput(refusal_text(problems))
+    if not checked:
+        return []
+    return await store.apply(guild.id, checked, changed_by=setter.id, change_type=change_type)
