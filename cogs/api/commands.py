@@ -80,7 +80,8 @@ class ApiKeyCommands(AdminConfigGroup, name="api_key", description="Keys for the
         prefix = key.strip().rstrip("…. ")[:PREFIX_LENGTH]
         revoked = await repo.revoke(self.cog.pool, guild.id, prefix, interaction.user.id, self.cog.bot.clock.now())
         if not revoked:
-            raise BadInput(f"There is no API key `{discord.utils.escape_markdown(prefix)}` on this server (or it is "
+            shown = prefix.replace("`", "'")  # shown in a code span: only a backtick could break it
+            raise BadInput(f"There is no API key `{shown}` on this server (or it is "
                            "already revoked).", example="/config api_key list")
         names = ", ".join(f"`{k.prefix}…` ({discord.utils.escape_markdown(k.name)})" for k in revoked)
         await interaction.response.send_message(

@@ -15,7 +15,8 @@ import pytest_asyncio
 from fastapi import APIRouter, Depends
 
 from tests.hearth_harness import Hearth
-from utils.api_keys import ApiKey, require_key
+from utils.api_keys import ApiKey, new_key, require_key
+from utils.errors import BadInput
 
 KEY = re.compile(r"hk_[A-Za-z0-9_-]{43}")
 OTHER_GUILD = 555_000_000_000_000_009
@@ -141,3 +142,20 @@ async def test_members_cannot_manage_keys(api) -> None:
         result = await hearth.discord.slash(command, user=g.member, guild=g.guild, check_permissions=False, **options)
         assert result.ephemeral and "Manage Server" in result.text, command
     assert await hearth.db.fetchval("SELECT count(*) FROM api_keys WHERE revoked_at IS NULL") == 1
+
+
+async def test_an_admin_cannot_see_or_revoke_another_servers_key(api) -> None:
+    hearth, client = api
+    g = hearth.guild
+    theirs = new_key()  # created by the other server's admin
+    await hearth.db.execute("INSERT INTO api_keys (guild_id, name, prefix, key_hash, scope, created_by) "
+                            "VALUES ($1, 'their bot', $2, $3, 'read', 1)", OTHER_GUILD, theirs.prefix, theirs.hash)
+    listed = await hearth.discord.slash("config api_key list", user=g.admin, guild=g.guild)
+    assert theirs.prefix not in listed.text and "No API keys" in listed.text
+    assert await hearth.discord.autocomplete("config api_key revoke", "key", user=g.admin, guild=g.guild) == []
+    with hearth.discord.expect_errors(BadInput):
+        refused = await hearth.discord.slash("config api_key revoke", user=g.admin, guild=g.guild, key=theirs.prefix)
+    assert f"There is no API key `{theirs.prefix}` on this server" in refused.text
+    still = await client.get(f"/api/v1/guilds/{OTHER_GUILD}/settings", headers=_bearer(theirs.secret))
+    assert still.status_code == 200 and still.json()["guild_id"] == str(OTHER_GUILD)
+    assert await hearth.db.fetchval("SELECT revoked_at FROM api_keys") is None
