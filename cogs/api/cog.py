@@ -33,7 +33,7 @@ _ID_TYPES = (SettingType.CHANNEL, SettingType.ROLE, SettingType.CHANNELS)
 class ApiCog(HearthCog, name="API"):
     """API keys (the store and the admin commands) and the keyed v1 routes."""
 
-    pool_size = 2
+    pool_size = 1  # one indexed lookup per keyed request (and a write at most once a minute per key)
     gdpr_tables = ("api_keys",)
 
     def __init__(self, bot: Any) -> None:
