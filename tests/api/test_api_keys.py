@@ -159,3 +159,13 @@ async def test_an_admin_cannot_see_or_revoke_another_servers_key(api) -> None:
     still = await client.get(f"/api/v1/guilds/{OTHER_GUILD}/settings", headers=_bearer(theirs.secret))
     assert still.status_code == 200 and still.json()["guild_id"] == str(OTHER_GUILD)
     assert await hearth.db.fetchval("SELECT revoked_at FROM api_keys") is None
+
+
+async def test_health_needs_no_key_and_names_no_server(api) -> None:
+    hearth, client = api
+    g = hearth.guild
+    await hearth.discord.slash("command_stats", user=g.admin, guild=g.guild)  # something guild-specific to leak
+    health = await client.get("/api/health")
+    assert health.status_code == 200 and health.json()["guild_count"] == len(hearth.bot.guilds)
+    for secret in (str(g.guild.id), g.guild.name, str(g.admin.id), g.admin.name):
+        assert secret not in health.text
