@@ -167,5 +167,5 @@ async def test_health_needs_no_key_and_names_no_server(api) -> None:
     await hearth.discord.slash("command_stats", user=g.admin, guild=g.guild)  # something guild-specific to leak
     health = await client.get("/api/health")
     assert health.status_code == 200 and health.json()["guild_count"] == len(hearth.bot.guilds)
-    for secret in (str(g.guild.id), g.guild.name, str(g.admin.id), g.admin.name):
+    for secret in (str(g.guild.id), g.guild.name, str(g.admin.id), g.admin.user.username):
         assert secret not in health.text
