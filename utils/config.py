@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8080, ge=0, le=65535)
     api_max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024 * 1024,
                                     description="Largest request body the HTTP API reads (bigger = 413).")
+    api_docs_enabled: bool = Field(default=False,
+                                   description="Serve /docs, /redoc and /openapi.json (off: they answer 404).")
+    health_history_retention_days: int = Field(default=30, ge=1, le=3650,
+                                               description="Days health_check_history samples are kept.")
+    stripe_events_retention_days: int = Field(default=90, ge=30, le=3650,
+                                              description="Days handled Stripe event ids are kept.")
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     openai_model: str = "gpt-4o-mini"

@@ -51,6 +51,7 @@ class HistoryEntry:
 
 
 _LOCK_VALUE = "SELECT value FROM bot_settings WHERE guild_id = $1 AND scope = $2 AND key = $3 FOR UPDATE"
+_OVERRIDES = "SELECT guild_id, value FROM bot_settings WHERE scope = $1 AND key = $2"
 _DELETE_VALUE = "DELETE FROM bot_settings WHERE guild_id = $1 AND scope = $2 AND key = $3"
 _UPSERT_VALUE = """
     INSERT INTO bot_settings (guild_id, scope, key, value, value_type, updated_by, updated_at)
@@ -141,6 +142,13 @@ class GuildSettings:
         spec = self.spec(scope, key)
         values = await self.stored(guild_id)
         return values.get((scope, key), spec.default)
+
+    async def overrides(self, scope: str, key: str) -> dict[int, Any]:
+        """Every guild that set scope.key itself, with its value (for jobs over all guilds, e.g. retention);
+        the other guilds have the registered default. Always read from the database, never the cache."""
+        self.spec(scope, key)
+        rows = await self.pool.fetch(_OVERRIDES, scope, key)
+        return {row["guild_id"]: row["value"] for row in rows}
 
     def invalidate(self, guild_id: int | None = None) -> None:
         """Forget cached values of one guild (or all guilds)."""

@@ -105,7 +105,7 @@ class HearthBot(commands.AutoShardedBot):
         self._guild_settings: GuildSettings | None = None
         self._premium: PremiumGuard | None = None
         self._timers: TimerService | None = None
-        self.api = HttpApi(VERSION, max_body=settings.api_max_body_bytes)
+        self.api = HttpApi(VERSION, max_body=settings.api_max_body_bytes, docs=settings.api_docs_enabled)
         # One on_message path for automod, custom commands, engagement and the embed watcher.
         self.pipeline = message_pipeline.attach(self)
         # Background posts to channels the bot may not post in: one notice, then paused until permissions change.

@@ -4,6 +4,11 @@ No second loop or thread: handlers can use the cogs' pools directly. Cogs add th
 `bot.api.app.include_router(...)` in `load()`. The socket is bound before uvicorn starts, so a port in use is
 a clear start-up message instead of uvicorn exiting the process, and uvicorn never touches signal handlers.
 
+The interactive documentation (`/docs`, `/redoc`) and the schema (`/openapi.json`) are served only when
+`API_DOCS_ENABLED` is set; otherwise they answer 404 like any unknown path. Routes that need an API key declare
+`Depends(require_key(...))` (utils/api_keys.py); the key store is attached by the api cog (`HttpApi.keys`). An
+`ApiError` raised by a route or dependency is answered `{"error": message}` with its status.
+
 Request bodies are limited in one place, `BodyLimit`, in front of the whole app: a body larger than
 `API_MAX_BODY_BYTES` (or a smaller limit a cog sets for its paths with `limit_body`) is answered 413 without
 reaching a handler and without being read beyond the limit, whether it declares its length or is chunked.
@@ -20,7 +25,10 @@ from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from typing import Any
 
 import uvicorn
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from utils.api_keys import ApiError, KeyStore
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +95,10 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": payload})
 
 
+async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+    return JSONResponse({"error": exc.message}, exc.status, headers=exc.headers)
+
+
 class _EmbeddedServer(uvicorn.Server):
     """uvicorn without its own signal handling: the bot owns SIGTERM/SIGINT."""
 
@@ -98,12 +110,25 @@ class _EmbeddedServer(uvicorn.Server):
 class HttpApi:
     """The FastAPI app and the task serving it."""
 
-    def __init__(self, version: str, *, max_body: int = DEFAULT_MAX_BODY) -> None:
-        self.app = FastAPI(title="Hearth API", version=version, docs_url="/docs", openapi_url="/openapi.json")
+    def __init__(self, version: str, *, max_body: int = DEFAULT_MAX_BODY, docs: bool = False) -> None:
+        self.docs = docs
+        self.app = FastAPI(title="Hearth API", version=version, docs_url="/docs" if docs else None,
+                           redoc_url="/redoc" if docs else None, openapi_url="/openapi.json" if docs else None)
+        self.app.state.key_store = None
+        self.app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
         self.body_limit = BodyLimit(self.app, max_body)
         self._server: _EmbeddedServer | None = None
         self._task: asyncio.Task[None] | None = None
         self.port: int | None = None
+
+    @property
+    def keys(self) -> KeyStore | None:
+        """Where `require_key` looks keys up (None: keyed routes answer 503)."""
+        return self.app.state.key_store
+
+    @keys.setter
+    def keys(self, store: KeyStore | None) -> None:
+        self.app.state.key_store = store
 
     def include(self, router: APIRouter) -> None:
         """Serve a cog's routes (call from the cog's `load()`)."""
@@ -138,7 +163,8 @@ class HttpApi:
         self._server = _EmbeddedServer(config)
         self._task = asyncio.create_task(self._server.serve(sockets=[sock]), name="hearth-http-api")
         # No need to wait for uvicorn: the socket already listens, early connections wait in its backlog.
-        log.info("HTTP API listening on http://%s:%d (OpenAPI at /docs)", host, self.port)
+        log.info("HTTP API listening on http://%s:%d%s", host, self.port,
+                 " (documentation at /docs)" if self.docs else "")
 
     async def stop(self) -> None:
         """Stop serving (waits for in-flight requests briefly)."""

@@ -18,6 +18,8 @@ from utils.cog_base import HearthCog
 from utils.errors import BadInput, describe_error
 from utils.flush_loop import FlushLoop
 from utils.gdpr import ErasureReport, delete_rows, rows_of
+from utils.retention import LogTable, RetentionJob
+from utils.settings_registry import SettingSpec, SettingType, int_range
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,11 @@ MAX_BACKOFF = 60.0  # seconds between attempts while the database is down
 BATCH_SIZE = 500
 COMMAND_NAME_MAX = 100  # "group subgroup command": three names of at most 32 characters
 PERIODS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
+AUDIT_LOGS = LogTable("audit_logs", "created_at", per_guild=True)
+RETENTION = SettingSpec(
+    "audit", "retention_days", SettingType.INT, 90,
+    "Days command records are kept for /command_stats; older ones are deleted daily.",
+    validator=int_range(1, 3650))
 
 
 def command_type(command: Any) -> str:
@@ -48,6 +55,7 @@ class AuditCog(HearthCog, name="Audit"):
 
     pool_size = 2
     gdpr_tables = ("audit_logs",)
+    settings = (RETENTION,)
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -57,11 +65,14 @@ class AuditCog(HearthCog, name="Audit"):
             "Audit", self.flush, bot.clock, interval=FLUSH_INTERVAL, max_backoff=MAX_BACKOFF,
             backlog=lambda: f"{len(self.buffer)} command record(s)",
             dropped=lambda: f"{self.buffer.dropped} dropped while the buffer was full")
+        self.retention = RetentionJob(self, AUDIT_LOGS, kind="audit_logs_retention", setting=RETENTION)
 
     async def load(self) -> None:
         self.flusher.start()
+        await self.retention.start()
 
     async def unload(self) -> None:
+        self.retention.stop()
         await self.flusher.stop(timeout=5)
 
     # --- recording -------------------------------------------------------------------------------------

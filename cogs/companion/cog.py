@@ -1,35 +1,48 @@
 """`POST /webhooks/app-reflections` and `POST /webhooks/revoke-reflection` on the bot's HTTP API.
 
-Each request carries `X-Hearth-Timestamp` (Unix seconds) and `X-Hearth-Signature: sha256=<hex>`, the
-HMAC-SHA256 of "<timestamp>.<raw body>" with APP_WEBHOOK_SECRET. Unsigned, badly signed, stale (more than
-5 minutes off) or replayed requests are refused; without a configured secret both endpoints answer 503 and
-accept nothing.
+Each request carries `X-Hearth-Timestamp` (Unix seconds, digits only) and `X-Hearth-Signature: sha256=<hex>`
+(exactly 64 lower-case hex digits), the HMAC-SHA256 of "<timestamp>.<raw body>" with APP_WEBHOOK_SECRET.
+Unsigned, badly signed, malformed or stale (more than 5 minutes off) requests are refused with 401. A signature
+is used once: its digest is claimed in `companion_replays` in the same transaction as the request's effect, so a
+replay is refused (401) by every bot process and after a restart, and a request whose effect failed (503) can be
+sent again. Bodies are typed strictly (`cogs/companion/bodies.py`): anything else is a 400 naming the field.
+Without a configured secret both endpoints answer 503 and accept nothing.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from cogs.companion import repo
-from cogs.companion.signing import SignatureError, Verifier, unix_now
+from cogs.companion.bodies import ReflectionBody, RevokeBody, describe
+from cogs.companion.signing import SignatureError, Verified, Verifier, unix_now
 from utils.cog_base import HearthCog
 from utils.errors import DATABASE_ERRORS
 from utils.gdpr import ErasureReport, delete_rows, rows_of
+from utils.retention import LogTable, RetentionJob
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024
 REFLECTIONS_PATH = "/webhooks/app-reflections"
 REVOKE_PATH = "/webhooks/revoke-reflection"
+REPLAYS = LogTable("companion_replays", "expires_at")
+# Used signatures are kept an hour past their expiry: a process whose clock is behind (by less than that) still
+# finds them. Pruned hourly.
+REPLAYS_KEPT_AFTER_EXPIRY = timedelta(hours=1)
+REPLAYED = "replayed request (this signature was already used)"
+
+Body = TypeVar("Body", ReflectionBody, RevokeBody)
 
 
 class CompanionCog(HearthCog, name="Companion"):
-    """The companion app's webhooks; owner of `app_reflections`."""
+    """The companion app's webhooks; owner of `app_reflections` and of its replay guard `companion_replays`."""
 
     pool_size = 2
     gdpr_tables = ("app_reflections",)
@@ -43,14 +56,18 @@ class CompanionCog(HearthCog, name="Companion"):
                                   summary="Store a reflection shared by the companion app (signed)")
         self.router.add_api_route(REVOKE_PATH, self.revoke, methods=["POST"],
                                   summary="Delete a reflection the member no longer shares (signed)")
+        self.replays = RetentionJob(self, REPLAYS, kind="companion_replays_prune", key="hourly",
+                                    keep=REPLAYS_KEPT_AFTER_EXPIRY, every=timedelta(hours=1))
 
     async def load(self) -> None:
         self.bot.api.include(self.router)
         for path in (REFLECTIONS_PATH, REVOKE_PATH):
             self.bot.api.limit_body(path, MAX_BODY)  # refused with 413 by the API's one body limit
+        await self.replays.start()
 
     async def unload(self) -> None:
         self.bot.api.remove(self.router)
+        self.replays.stop()
 
     async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
         return {"app_reflections": await rows_of(self.pool, "app_reflections", "user_id", user_id)}
@@ -59,47 +76,57 @@ class CompanionCog(HearthCog, name="Companion"):
         return ErasureReport(deleted={"app_reflections": await delete_rows(self.pool, "app_reflections", "user_id",
                                                                            user_id)})
 
-    async def _authentic_json(self, request: Request) -> dict[str, Any] | JSONResponse:
-        """The verified JSON body, or the refusal to send back."""
+    async def _authentic(self, request: Request, model: type[Body]) -> tuple[Verified, Body] | JSONResponse:
+        """The verified request and its typed body, or the refusal to send back."""
         if self.verifier is None:
             return JSONResponse({"error": "webhooks are disabled: APP_WEBHOOK_SECRET is not configured"}, 503)
         body = await request.body()  # at most MAX_BODY bytes: the API's body limit refused anything larger
         try:
-            self.verifier.verify(request.headers.get("X-Hearth-Timestamp"), request.headers.get("X-Hearth-Signature"),
-                                 body, unix_now())
+            verified = self.verifier.verify(request.headers.get("X-Hearth-Timestamp"),
+                                            request.headers.get("X-Hearth-Signature"), body, unix_now())
         except SignatureError as exc:
             log.warning("Companion webhook refused: %s", exc)
             return JSONResponse({"error": str(exc)}, 401)
         try:
-            data = json.loads(body)
-        except ValueError:
-            return JSONResponse({"error": "the body is not JSON"}, 400)
-        if not isinstance(data, dict) or not isinstance(data.get("user_id"), int) or \
-                not isinstance(data.get("reflection_id"), str) or not data["reflection_id"].strip():
-            return JSONResponse({"error": "user_id (integer) and reflection_id (text) are required"}, 400)
-        return data
+            return verified, model.model_validate_json(body)
+        except ValidationError as exc:
+            return JSONResponse({"error": describe(exc)}, 400)
 
     async def reflections(self, request: Request) -> JSONResponse:
         """Upsert a reflection: {"user_id", "reflection_id", "content": {…}}."""
-        data = await self._authentic_json(request)
-        if isinstance(data, JSONResponse):
-            return data
-        content = data.get("content")
-        if not isinstance(content, dict):
-            return JSONResponse({"error": "content must be a JSON object"}, 400)
+        checked = await self._authentic(request, ReflectionBody)
+        if isinstance(checked, JSONResponse):
+            return checked
+        verified, data = checked
         try:
-            created = await repo.upsert(self.pool, data["user_id"], data["reflection_id"], content)
+            async with self.pool.acquire() as conn, conn.transaction():
+                if not await repo.claim_signature(conn, verified.digest, _moment(verified.expires_at)):
+                    return _replayed()
+                created = await repo.upsert(conn, data.user_id, data.reflection_id, data.content)
         except DATABASE_ERRORS:
             return JSONResponse({"error": "temporarily unavailable, retry later"}, 503)
         return JSONResponse({"stored": True, "created": created}, 201 if created else 200)
 
     async def revoke(self, request: Request) -> JSONResponse:
         """Delete a reflection: {"user_id", "reflection_id"}."""
-        data = await self._authentic_json(request)
-        if isinstance(data, JSONResponse):
-            return data
+        checked = await self._authentic(request, RevokeBody)
+        if isinstance(checked, JSONResponse):
+            return checked
+        verified, data = checked
         try:
-            deleted = await repo.revoke(self.pool, data["user_id"], data["reflection_id"])
+            async with self.pool.acquire() as conn, conn.transaction():
+                if not await repo.claim_signature(conn, verified.digest, _moment(verified.expires_at)):
+                    return _replayed()
+                deleted = await repo.revoke(conn, data.user_id, data.reflection_id)
         except DATABASE_ERRORS:
             return JSONResponse({"error": "temporarily unavailable, retry later"}, 503)
         return JSONResponse({"deleted": deleted})
+
+
+def _moment(unix: float) -> datetime:
+    return datetime.fromtimestamp(unix, UTC)
+
+
+def _replayed() -> JSONResponse:
+    log.warning("Companion webhook refused: %s", REPLAYED)
+    return JSONResponse({"error": REPLAYED}, 401)

@@ -1,7 +1,8 @@
-"""SQL of `app_reflections` (user-level data from the companion app)."""
+"""SQL of `app_reflections` (user-level data from the companion app) and of its replay guard."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 _UPSERT = """
@@ -9,6 +10,17 @@ _UPSERT = """
     ON CONFLICT (user_id, reflection_id) DO UPDATE SET plaintext_content = EXCLUDED.plaintext_content
     RETURNING (xmax = 0) AS created
 """
+# The first use of a signature inserts its digest; any later use (another process, after a restart) finds it.
+_CLAIM = """
+    INSERT INTO companion_replays (digest, expires_at) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING
+    RETURNING true
+"""
+
+
+async def claim_signature(executor: Any, digest: bytes, expires_at: datetime) -> bool:
+    """Record a signature as used; False when it was used before (a replay). Call in the transaction of the
+    request's effect, so a request that failed can be sent again."""
+    return bool(await executor.fetchval(_CLAIM, digest, expires_at))
 
 
 async def upsert(executor: Any, user_id: int, reflection_id: str, content: dict[str, Any]) -> bool:

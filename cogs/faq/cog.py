@@ -30,9 +30,15 @@ from utils.errors import BadInput, UserFacingError, describe_error
 from utils.gdpr import ErasureReport, delete_rows, forget_user, rows_of
 from utils.options import RowId
 from utils.paginator import Paginator
+from utils.retention import LogTable, RetentionJob
 from utils.settings_registry import SettingSpec, SettingType, int_range
 
 PAGE = 10
+SEARCH_LOGS = LogTable("faq_search_logs", "searched_at", per_guild=True)
+SEARCH_LOG_RETENTION = SettingSpec(
+    "faq", "search_log_retention_days", SettingType.INT, 90,
+    "Days searches are kept for /faq stats (who searched what); older ones are deleted daily.",
+    validator=int_range(1, 3650))
 STATS_PERIODS = {"7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
 
 
@@ -100,14 +106,22 @@ class FaqCog(HearthCog, name="FAQ"):
                     "typo; lower finds more, higher finds less.", validator=int_range(0.1, 1.0)),
         SettingSpec("faq", "max_results", SettingType.INT, 5,
                     "How many results /faq search shows.", validator=int_range(1, 5)),
+        SEARCH_LOG_RETENTION,
     )
 
     faq = app_commands.Group(name="faq", description="Frequently asked questions", guild_only=True)
 
+    def __init__(self, bot: Any) -> None:
+        super().__init__(bot)
+        self.retention = RetentionJob(self, SEARCH_LOGS, kind="faq_search_logs_retention",
+                                      setting=SEARCH_LOG_RETENTION)
+
     async def load(self) -> None:
         self.bot.add_dynamic_items(ShowEntryButton)
+        await self.retention.start()
 
     async def unload(self) -> None:
+        self.retention.stop()
         self.bot.remove_dynamic_items(ShowEntryButton)
 
     async def _require_staff(self, interaction: discord.Interaction) -> None:

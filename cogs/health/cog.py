@@ -1,8 +1,11 @@
 """The health endpoint: version, uptime, database, guilds, recent commands, LLM and pool status.
 
-Answers 200 when the database is reachable and 503 when it is not. Each answered check is kept in
-`health_check_history`; rows older than 30 days are deleted once a day by a timers job with a fixed key
-(`CLEANUP_KIND`, key "daily", guild 0), so with several bot processes it runs once, not once per process.
+Answers 200 when the database is reachable and 503 when it is not. It is public (for load balancers) and says
+nothing about any one guild. It is cheap whatever the request rate: each request is one `SELECT 1`; the count of
+commands in the last 24 hours is refreshed at most once a minute per process (an index range scan), and the
+report is kept in `health_check_history` at most once a minute across all processes (`SAMPLE_EVERY`). Samples
+older than HEALTH_HISTORY_RETENTION_DAYS (default 30) are deleted by a daily retention job (`utils/retention.py`,
+kind `CLEANUP_KIND`, guild 0: one job for all processes).
 """
 
 from __future__ import annotations
@@ -21,15 +24,14 @@ from cogs.health import repo
 from gpt.probe import LLMProbe
 from utils.cog_base import HearthCog
 from utils.errors import DATABASE_ERRORS
-from utils.timers import Job
+from utils.retention import LogTable, RetentionJob
 
 log = logging.getLogger(__name__)
 
 SERVICE = "hearth-bot"
-RETENTION = timedelta(days=30)
-CLEANUP_EVERY = timedelta(days=1)
+SAMPLE_EVERY = timedelta(minutes=1)
 CLEANUP_KIND = "health_history_cleanup"
-CLEANUP_TIMEOUT = timedelta(minutes=5)
+HISTORY = LogTable("health_check_history", "checked_at")
 PING_TIMEOUT = 2.0
 
 
@@ -44,21 +46,19 @@ class HealthCog(HearthCog, name="Health"):
         self.router.add_api_route("/api/health", self.health, methods=["GET"], summary="Bot health",
                                   response_description="200 when healthy, 503 when the database is down")
         self.llm_probe = LLMProbe(bot.config, clock=bot.clock)
+        self.retention = RetentionJob(self, HISTORY, kind=CLEANUP_KIND,
+                                      keep=lambda: timedelta(days=bot.config.health_history_retention_days))
+        self._commands: tuple[datetime, int] | None = None  # (counted at, commands in the 24 hours before)
+        self._commands_lock = asyncio.Lock()  # a burst of requests counts once
+        self._sampled_at: datetime | None = None  # when this process last kept (or tried to keep) a sample
 
     async def load(self) -> None:
         self.bot.api.include(self.router)
-        # One job for all processes ((kind, key) is unique; guild 0 → the process holding shard 0 runs it). The
-        # first run is a day after the first start (rows are kept 30 days); a run missed during downtime still
-        # happens (on_skip = run): it is housekeeping.
-        self.bot.timers.register(CLEANUP_KIND, self.run_cleanup, on_skip=self.run_cleanup,
-                                 describe=lambda job: "health history clean-up", timeout=CLEANUP_TIMEOUT,
-                                 next_occurrence=self.next_cleanup)
-        if await self.bot.timers.due_at(CLEANUP_KIND, "daily") is None:
-            await self.bot.timers.schedule(0, CLEANUP_KIND, "daily", self.bot.clock.now() + CLEANUP_EVERY)
+        await self.retention.start()
 
     async def unload(self) -> None:
         self.bot.api.remove(self.router)
-        self.bot.timers.unregister(CLEANUP_KIND)
+        self.retention.stop()
         await self.llm_probe.close()
 
     async def report(self) -> dict[str, Any]:
@@ -67,7 +67,7 @@ class HealthCog(HearthCog, name="Health"):
         try:
             await asyncio.wait_for(repo.ping(self.pool), PING_TIMEOUT)
             database: dict[str, Any] = {"status": "up", "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
-            commands_24h = await repo.commands_since(self.pool, self.bot.clock.now() - timedelta(hours=24))
+            commands_24h = await self._commands_24h()
         except DATABASE_ERRORS as exc:  # includes the ping's timeout
             database = {"status": "down", "error": type(exc).__name__}
             commands_24h = None
@@ -87,6 +87,14 @@ class HealthCog(HearthCog, name="Health"):
             "checked_at": self.bot.clock.now().isoformat(),
         }
 
+    async def _commands_24h(self) -> int:
+        """Commands of the last 24 hours, counted at most once per `SAMPLE_EVERY` in this process."""
+        async with self._commands_lock:
+            now = self.bot.clock.now()
+            if self._commands is None or not timedelta(0) <= now - self._commands[0] < SAMPLE_EVERY:
+                self._commands = (now, await repo.commands_since(self.pool, now - timedelta(hours=24)))
+            return self._commands[1]
+
     def _shards(self) -> list[dict[str, Any]]:
         """This process's gateway connections: shard id, connected or not, heartbeat latency (null before the
         first heartbeat answer)."""
@@ -100,24 +108,20 @@ class HealthCog(HearthCog, name="Health"):
         if report["database"]["status"] != "up":
             return JSONResponse(report, status_code=503)
         try:
-            await repo.record_check(self.pool, report, self.bot.clock.now())
+            await self._sample(report)
         except DATABASE_ERRORS as exc:  # went down between the ping and the insert
             report["database"] = {"status": "down", "error": type(exc).__name__}
             return JSONResponse(report, status_code=503)
         return JSONResponse(report)
 
-    async def cleanup(self) -> int:
-        """Delete history older than 30 days; returns the number of rows deleted."""
-        deleted = await repo.delete_older_than(self.pool, self.bot.clock.now() - RETENTION)
-        if deleted:
-            log.info("Health: deleted %d history row(s) older than %d days", deleted, RETENTION.days)
-        return deleted
-
-    async def run_cleanup(self, job: Job) -> datetime:
-        """The daily timers job: clean up, then run again a day later (a database error retries it sooner)."""
-        await self.cleanup()
-        return self.bot.clock.now() + CLEANUP_EVERY
-
-    async def next_cleanup(self, job: Job) -> datetime:
-        """A clean-up that failed every attempt waits for tomorrow's (recurring: never lost)."""
-        return self.bot.clock.now() + CLEANUP_EVERY
+    async def _sample(self, report: dict[str, Any]) -> None:
+        """Keep the report in the history if no process kept one in the last `SAMPLE_EVERY`."""
+        now = self.bot.clock.now()
+        if self._sampled_at is not None and timedelta(0) <= now - self._sampled_at < SAMPLE_EVERY:
+            return  # this process sampled less than a minute ago: no database work at all
+        self._sampled_at = now
+        try:
+            await repo.record_sample(self.pool, report, now, SAMPLE_EVERY)
+        except BaseException:
+            self._sampled_at = None  # not kept: the next request tries again
+            raise

@@ -4,6 +4,7 @@ and the expiry jobs. Who has premium where is asked through `bot.premium` (utils
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -37,6 +38,7 @@ from cogs.premium.webhooks import StripeWebhooks
 from utils.cog_base import HearthCog
 from utils.errors import BadInput, UserFacingError
 from utils.gdpr import ErasureReport, rows_of
+from utils.retention import LogTable, RetentionJob
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +58,11 @@ class PremiumCog(HearthCog, name="Premium"):
         self.gateway: StripeGateway | None = None
         self.webhooks: StripeWebhooks | None = None
         self.expiry: ExpiryJobs | None = None
+        # Handled event ids (the webhook's idempotency) are kept STRIPE_EVENTS_RETENTION_DAYS, at least 30 days:
+        # Stripe redelivers an event for up to 3 days.
+        self.events_retention = RetentionJob(
+            self, LogTable("stripe_events", "processed_at"), kind="stripe_events_retention",
+            keep=lambda: timedelta(days=bot.config.stripe_events_retention_days))
 
     # --- GDPR: payment records and consent are kept (legal obligations); see docs/gdpr.md ---------------
 
@@ -83,8 +90,10 @@ class PremiumCog(HearthCog, name="Premium"):
         self.expiry = ExpiryJobs(self.bot, self.pool, self.gateway)
         self.expiry.register()
         self.bot.add_dynamic_items(TermsButton, CheckoutButton)
+        await self.events_retention.start()
 
     async def unload(self) -> None:
+        self.events_retention.stop()
         self.bot.remove_dynamic_items(TermsButton, CheckoutButton)
         if self.expiry is not None:
             self.expiry.unregister()

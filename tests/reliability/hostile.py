@@ -202,6 +202,8 @@ async def seed_other_guild(hearth: Hearth) -> OtherGuild:
                "VALUES ($1, $2, current_date, 2) RETURNING 0 AS id", uid, gid)
     await many("ticket_metrics", "INSERT INTO ticket_metrics (guild_id, snapshot, scope, counts) "
                "VALUES ($1, '{}'::jsonb, 'all', '{}'::jsonb) RETURNING id", gid)
+    await many("api_keys", "INSERT INTO api_keys (guild_id, name, prefix, key_hash, scope, created_by) "
+               "VALUES ($1, 'B dashboard', 'hk_BBBBBBBB', repeat('b', 64), 'write', $2) RETURNING id", gid, oid)
     ids = {table: [i for i in values if i] for table, values in ids.items()}
     other.row_ids = ids
     return other

@@ -214,13 +214,13 @@ async def test_every_job_runs_once_in_the_process_holding_its_guild(two: TwoProc
     # 4. The health history clean-up (a real guild-0 job, first run when process 0 became ready) runs once a day.
     calls: Counter[int] = Counter()
     for process, bot in enumerate(two.bots):
-        cog = bot.get_cog("Health")
-        original = cog.cleanup
+        retention = bot.get_cog("Health").retention
+        original = retention.prune
 
-        async def counted(original: Callable[[], Any] = original, process: int = process) -> int:
+        async def counted(original: Callable[[], Any] = original, process: int = process) -> Any:
             calls[process] += 1
             return await original()
-        cog.cleanup = counted
+        retention.prune = counted
     two.clock.set(START + timedelta(days=1))
     for bot in two.bots:
         bot.timers.rearm()

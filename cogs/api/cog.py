@@ -1,0 +1,106 @@
+"""The HTTP API's keys and keyed routes.
+
+- Owns `api_keys`: created, listed and revoked by guild admins with `/config api_key …` (commands.py); the cog is
+  the key store that `utils.api_keys.require_key` looks keys up in (`bot.api.keys`).
+- `GET /api/v1/guilds/{guild_id}/settings` (a read key of that guild): the guild's settings, as `/config list`
+  shows them. Discord ids are given as strings (JavaScript numbers cannot hold them).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from cogs.api import repo
+from cogs.api.commands import ApiKeyCommands
+from utils.api_keys import ApiError, ApiKey, require_key
+from utils.cog_base import HearthCog
+from utils.config_group import add_config_group, remove_config_group
+from utils.errors import DATABASE_ERRORS
+from utils.gdpr import ErasureReport, jsonable
+from utils.settings_registry import SettingType
+
+log = logging.getLogger(__name__)
+
+TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often per key
+SETTINGS_PATH = "/api/v1/guilds/{guild_id}/settings"
+_ID_TYPES = (SettingType.CHANNEL, SettingType.ROLE, SettingType.CHANNELS)
+
+
+class ApiCog(HearthCog, name="API"):
+    """API keys (the store and the admin commands) and the keyed v1 routes."""
+
+    pool_size = 1  # one indexed lookup per keyed request (and a write at most once a minute per key)
+    gdpr_tables = ("api_keys",)
+
+    def __init__(self, bot: Any) -> None:
+        super().__init__(bot)
+        self.router = APIRouter()
+        self.router.add_api_route(SETTINGS_PATH, self.guild_settings, methods=["GET"],
+                                  summary="The server's settings (read key of that server)")
+
+    async def load(self) -> None:
+        self.bot.api.keys = self
+        self.bot.api.include(self.router)
+        add_config_group(self.bot, ApiKeyCommands(self))
+
+    async def unload(self) -> None:
+        remove_config_group(self.bot, "api_key")
+        self.bot.api.remove(self.router)
+        if self.bot.api.keys is self:
+            self.bot.api.keys = None
+
+    # --- the key store (utils.api_keys.KeyStore) -----------------------------------------------------------
+
+    async def find(self, key_hash: str) -> ApiKey | None:
+        """The key with this hash, or None."""
+        try:
+            return await repo.find(self.pool, key_hash)
+        except DATABASE_ERRORS:
+            raise ApiError(503, "temporarily unavailable, retry later") from None
+
+    async def used(self, key: ApiKey) -> None:
+        """Record the key's use (one write a minute at most)."""
+        now = self.bot.clock.now()
+        if key.last_used_at is not None and timedelta(0) <= now - key.last_used_at < TOUCH_EVERY:
+            return
+        try:
+            await repo.touch(self.pool, key.id, now, TOUCH_EVERY)
+        except DATABASE_ERRORS:
+            log.warning("API: could not record the use of key %s (database unavailable)", key.prefix)
+
+    # --- GDPR ------------------------------------------------------------------------------------------------
+
+    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
+        """Keys the member created or revoked (never the key or its hash)."""
+        return {"api_keys": [jsonable(row) for row in await repo.of_user(self.pool, user_id)]}
+
+    async def erase_user_data(self, user_id: int) -> ErasureReport:
+        """The keys belong to the server: they stay, without the member as creator or revoker."""
+        return ErasureReport(anonymised={"api_keys": await repo.forget_user(self.pool, user_id)})
+
+    # --- routes --------------------------------------------------------------------------------------------
+
+    async def guild_settings(self, guild_id: int,
+                             key: Annotated[ApiKey, Depends(require_key("read"))]) -> dict[str, Any]:
+        """GET /api/v1/guilds/{guild_id}/settings: every setting's value, and whether it is the default."""
+        try:
+            stored = await self.bot.guild_settings.stored(key.guild_id)
+        except DATABASE_ERRORS:
+            raise ApiError(503, "temporarily unavailable, retry later") from None
+        settings = {}
+        for spec in self.bot.settings_registry.all():
+            value = stored.get((spec.scope, spec.key), spec.default)
+            settings[spec.qualified] = {"value": _shown(spec.type, value), "type": spec.type.value,
+                                        "default": (spec.scope, spec.key) not in stored}
+        return {"guild_id": str(key.guild_id), "settings": settings}
+
+
+def _shown(kind: SettingType, value: Any) -> Any:
+    """Ids as strings; everything else as stored."""
+    if value is None or kind not in _ID_TYPES:
+        return value
+    return [str(item) for item in value] if isinstance(value, list) else str(value)
