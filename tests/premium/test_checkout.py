@@ -143,3 +143,14 @@ async def test_buy_buttons_work_after_a_restart(premium: PremiumWorld) -> None:
     assert premium.stripe.requests_to("POST", "/v1/checkout/sessions")[-1].form["metadata"]["tier"] == "yearly"
     assert timedelta(0) < premium.hearth.clock.now() - (await premium.db.fetchval(
         "SELECT accepted_at FROM terms_acceptance"))
+
+
+async def test_a_stripe_outage_reading_the_prices_is_reported(premium: PremiumWorld) -> None:
+    member = premium.guild.member
+    prompt = await premium.discord.slash("premium plans", user=member)
+    premium.stripe.fail("GET", "/v1/prices/", 500, times=len(PRICES))  # each of the three reads fails once
+    failed = await premium.discord.click(prompt, "I accept", user=member)  # the plans need the prices
+    assert failed.ephemeral and "couldn't read the premium prices from Stripe" in shown_text(failed)
+    assert "Stripe had a problem" in shown_text(failed)
+    plans = await premium.discord.slash("premium plans", user=member)  # not remembered: the next try works
+    assert "Buy monthly" in labels(plans)
