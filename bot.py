@@ -122,6 +122,9 @@ async def check(settings: Settings, cogs: list[str] | None) -> int:
                 print(f"  FAILED   {name}: {error}")
             print(f"Settings:  {len(bot.settings_registry)} registered in scopes "
                   f"{', '.join(bot.settings_registry.scopes())}")
+            missing = settings.premium_missing()
+            print("Premium:   " + (f"missing {', '.join(missing)} (a tier without its price is not on sale)"
+                                     if missing else "Stripe keys and the three prices are set"))
             print(f"Check:     {'FAILED' if bot.cog_failures else 'OK'} in {time.monotonic() - started:.2f}s")
             return 1 if bot.cog_failures else 0
     finally:

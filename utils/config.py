@@ -6,12 +6,15 @@ line per problem naming the variable (see `ConfigError`), never as a traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+PRICE_TIERS = ("stripe_price_monthly", "stripe_price_yearly", "stripe_price_lifetime")
+_PRICE_ID = re.compile(r"price_[A-Za-z0-9_]{1,250}")
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
@@ -65,6 +68,11 @@ class Settings(BaseSettings):
     stripe_api_base: str | None = Field(
         default=None, description="Stripe API address; unset = api.stripe.com (set for stripe-mock or tests)."
     )
+    # The prices premium is sold at: the operator's, never a guild setting (a guild admin could otherwise sell
+    # yearly premium at the monthly price). Unset = that tier is not on sale.
+    stripe_price_monthly: str | None = Field(default=None, description="Stripe price id of monthly premium.")
+    stripe_price_yearly: str | None = Field(default=None, description="Stripe price id of yearly premium.")
+    stripe_price_lifetime: str | None = Field(default=None, description="Stripe price id of lifetime premium.")
     cogs: Annotated[list[str] | None, NoDecode] = Field(
         default=None, description="Comma-separated cog names to load; unset = every cog under cogs/."
     )
@@ -127,6 +135,33 @@ class Settings(BaseSettings):
         if len(set(value)) != len(value):
             raise ValueError("lists a shard twice")
         return sorted(value)
+
+    @field_validator("stripe_price_monthly", "stripe_price_yearly", "stripe_price_lifetime", mode="before")
+    @classmethod
+    def _price_id(cls, value: object, info: ValidationInfo) -> object:
+        if not isinstance(value, str):
+            return value
+        value = value.strip()
+        if not value:
+            return None
+        if not _PRICE_ID.fullmatch(value):
+            raise ValueError("must be a Stripe price id (Stripe dashboard → Product catalogue → the price), "
+                             "e.g. price_1Q2w3E4r5T")
+        for other in PRICE_TIERS:  # one price per tier: a shared one would sell one tier as the other
+            if other != info.field_name and info.data.get(other) == value:
+                raise ValueError(f"is the same price as {other.upper()}; each tier needs its own price")
+        return value
+
+    @property
+    def stripe_prices(self) -> dict[str, str]:
+        """The configured premium prices, {tier: Stripe price id}; a tier without one is not on sale."""
+        return {field.removeprefix("stripe_price_"): getattr(self, field) for field in PRICE_TIERS
+                if getattr(self, field)}
+
+    def premium_missing(self) -> list[str]:
+        """The Stripe variables premium still needs (all empty = premium fully configured)."""
+        wanted = ("stripe_secret_key", "stripe_webhook_secret", *PRICE_TIERS)
+        return [name.upper() for name in wanted if getattr(self, name) is None]
 
     @field_validator("openai_api_key", "stripe_secret_key", "stripe_webhook_secret", "discord_token",
                      "app_webhook_secret", mode="before")

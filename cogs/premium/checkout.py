@@ -1,4 +1,5 @@
-"""The buying side: a guild's premium setup, the rules for who may buy what, and the Checkout Session request."""
+"""The buying side: a guild's premium setup (legal links, return pages), the rules for who may buy what, and the
+Checkout Session request. Prices are not a guild's: they are the operator's (prices.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
-from cogs.premium.stripe_objects import GUILD_KEY, TIER_KEY, USER_KEY, client_reference
+from cogs.premium.prices import Price
+from cogs.premium.stripe_objects import GUILD_KEY, MARKER_KEY, TIER_KEY, USER_KEY, client_reference
 from cogs.premium.tiers import TIERS
 from utils.errors import UserFacingError
 
@@ -16,28 +18,19 @@ if TYPE_CHECKING:
 
 NOT_AVAILABLE = ("Premium checkout is not available on this bot: its operator has not connected a Stripe account. "
                  "Everything else works as usual.")
+NO_PRICES = ("Premium isn't on sale on this bot yet: its operator has not set the prices "
+             "(STRIPE_PRICE_MONTHLY, STRIPE_PRICE_YEARLY, STRIPE_PRICE_LIFETIME). Everything else works as usual.")
 
 
 @dataclass(frozen=True)
 class PremiumSetup:
     """The guild's `premium` settings."""
 
-    price_ids: dict[str, str | None]
-    price_labels: dict[str, str | None]
     terms_version: str
     terms_url: str | None
     privacy_url: str | None
     success_url: str | None
     cancel_url: str | None
-
-    @property
-    def buyable(self) -> list[str]:
-        """The tiers with a Stripe price configured, in display order."""
-        return [tier for tier in TIERS if self.price_ids.get(tier)]
-
-    def price_tiers(self) -> dict[str, str]:
-        """{price id: tier}, to recognise a plan switched in the billing portal."""
-        return {price: tier for tier, price in self.price_ids.items() if price}
 
 
 async def load_setup(bot: HearthBot, guild_id: int) -> PremiumSetup:
@@ -47,8 +40,6 @@ async def load_setup(bot: HearthBot, guild_id: int) -> PremiumSetup:
         return await bot.guild_settings.get(guild_id, "premium", key)
 
     return PremiumSetup(
-        price_ids={tier: await get(f"price_id_{tier}") for tier in TIERS},
-        price_labels={tier: await get(f"price_label_{tier}") for tier in TIERS},
         terms_version=await get("terms_version"),
         terms_url=await get("terms_url"),
         privacy_url=await get("privacy_url"),
@@ -59,9 +50,6 @@ async def load_setup(bot: HearthBot, guild_id: int) -> PremiumSetup:
 
 def require_ready(setup: PremiumSetup) -> None:
     """Refuse (for the user) when the guild's admins have not finished setting premium up."""
-    if not setup.buyable:
-        raise UserFacingError("Premium isn't set up on this server yet: an admin needs to add the Stripe prices "
-                              "(`/config set scope:premium key:price_id_monthly value:price_…`).")
     if not (setup.terms_url and setup.privacy_url):
         raise UserFacingError("Premium isn't set up on this server yet: an admin needs to link the Terms of Service "
                               "and Privacy Policy (`premium.terms_url` and `premium.privacy_url` in `/config`).")
@@ -89,15 +77,17 @@ def check_can_buy(current: asyncpg.Record | None, tier: str, guild_name: str) ->
             "renewal with `/premium manage` afterwards so you aren't charged again.")
 
 
-def checkout_params(setup: PremiumSetup, tier: str, *, user_id: int, guild_id: int,
-                    customer_id: str | None) -> dict[str, Any]:
-    """The Checkout Session to create: subscription mode for monthly/yearly, payment mode for lifetime, with the
-    buyer in metadata (copied onto the subscription / payment, so every later event names the buyer)."""
+def checkout_params(setup: PremiumSetup, price: Price, *, user_id: int, guild_id: int, customer_id: str | None,
+                    marker: str) -> dict[str, Any]:
+    """The Checkout Session to create: subscription mode for monthly/yearly, payment mode for lifetime, the
+    operator's price of the tier, Hearth's marker (a random token also recorded in premium_checkouts) and the
+    buyer in metadata (copied onto the subscription / payment, so Stripe's dashboard shows who bought)."""
+    tier = price.tier
     plan = TIERS[tier]
-    metadata = {USER_KEY: str(user_id), GUILD_KEY: str(guild_id), TIER_KEY: tier}
+    metadata = {MARKER_KEY: marker, USER_KEY: str(user_id), GUILD_KEY: str(guild_id), TIER_KEY: tier}
     params: dict[str, Any] = {
         "mode": plan.checkout_mode,
-        "line_items": [{"price": setup.price_ids[tier], "quantity": 1}],
+        "line_items": [{"price": price.price_id, "quantity": 1}],
         "success_url": setup.success_url or server_url(guild_id),
         "cancel_url": setup.cancel_url or server_url(guild_id),
         "client_reference_id": client_reference(user_id, guild_id),

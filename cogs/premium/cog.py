@@ -4,6 +4,7 @@ and the expiry jobs. Who has premium where is asked through `bot.premium` (utils
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from discord import app_commands
 
 from cogs.premium import notices, repo
 from cogs.premium.checkout import (
+    NO_PRICES,
     NOT_AVAILABLE,
     check_can_buy,
     checkout_params,
@@ -20,6 +22,7 @@ from cogs.premium.checkout import (
     server_url,
 )
 from cogs.premium.expiry_jobs import ExpiryJobs
+from cogs.premium.prices import Price, PriceCatalogue
 from cogs.premium.settings import PREMIUM_SETTINGS
 from cogs.premium.stripe_gateway import StripeFailure, StripeGateway, api_base_override
 from cogs.premium.sync import SubscriptionSync
@@ -36,18 +39,23 @@ from cogs.premium.views import (
 )
 from cogs.premium.webhooks import StripeWebhooks
 from utils.cog_base import HearthCog
+from utils.cooldowns import Cooldown
 from utils.errors import BadInput, UserFacingError
-from utils.gdpr import ErasureReport, rows_of
 from utils.retention import LogTable, RetentionJob
+from utils.gdpr import ErasureReport, jsonable, rows_of
 
 log = logging.getLogger(__name__)
+
+# Each press of Buy (or /premium manage) makes a Stripe call: a few per member and minute, no more.
+STRIPE_CALLS_PER_MEMBER = 3
+STRIPE_CALLS_WINDOW = 60.0
 
 
 class PremiumCog(HearthCog, name="Premium"):
     """Selling premium through Stripe and keeping `premium_subs` in line with it."""
 
     pool_size = 4
-    gdpr_tables = ("premium_subs", "terms_acceptance")
+    gdpr_tables = ("premium_subs", "terms_acceptance", "premium_checkouts")
     settings = PREMIUM_SETTINGS
 
     premium = app_commands.Group(name="premium", description="Hearth Premium: plans, status, billing",
@@ -56,6 +64,7 @@ class PremiumCog(HearthCog, name="Premium"):
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
         self.gateway: StripeGateway | None = None
+        self.catalogue = PriceCatalogue({}, None)
         self.webhooks: StripeWebhooks | None = None
         self.expiry: ExpiryJobs | None = None
         # Handled event ids (the webhook's idempotency) are kept STRIPE_EVENTS_RETENTION_DAYS, at least 30 days:
@@ -63,18 +72,25 @@ class PremiumCog(HearthCog, name="Premium"):
         self.events_retention = RetentionJob(
             self, LogTable("stripe_events", "processed_at"), kind="stripe_events_retention",
             keep=lambda: timedelta(days=bot.config.stripe_events_retention_days))
+        self.buy_cooldown = Cooldown(STRIPE_CALLS_PER_MEMBER, STRIPE_CALLS_WINDOW, bot.clock, what="checkouts")
+        self.portal_cooldown = Cooldown(STRIPE_CALLS_PER_MEMBER, STRIPE_CALLS_WINDOW, bot.clock,
+                                        what="billing links")
 
     # --- GDPR: payment records and consent are kept (legal obligations); see docs/gdpr.md ---------------
 
     async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
         return {"premium_subs": await rows_of(self.pool, "premium_subs", "user_id", user_id),
-                "terms_acceptance": await rows_of(self.pool, "terms_acceptance", "user_id", user_id)}
+                "terms_acceptance": await rows_of(self.pool, "terms_acceptance", "user_id", user_id),
+                "premium_checkouts": [jsonable(r) for r in await repo.checkouts_of_user(self.pool, user_id)],
+                "premium_reversals": [jsonable(r) for r in await repo.reversals_of_user(self.pool, user_id)]}
 
     async def erase_user_data(self, user_id: int) -> ErasureReport:
         return ErasureReport(kept={
             "premium_subs": "subscription and payment status are kept for accounting and tax law "
                             "(no card details are ever stored); cancel the subscription with /premium manage",
             "terms_acceptance": "proof that you accepted the Terms of Service and Privacy Policy, and which version",
+            "premium_checkouts": "the checkouts you started (plan, price, Stripe ids; no card details), kept with "
+                                 "the payments they belong to: needed to check a payment, a refund or a dispute",
         })
 
     async def load(self) -> None:
@@ -83,7 +99,8 @@ class PremiumCog(HearthCog, name="Premium"):
             self.gateway = StripeGateway(key.get_secret_value(), api_base=api_base_override(self.bot.config))
         else:
             log.info("Premium: STRIPE_SECRET_KEY is not set; checkout is unavailable")
-        sync = SubscriptionSync(self.bot.timers, self.bot.clock, self._price_tiers,
+        self.catalogue = PriceCatalogue(self.bot.config.stripe_prices, self.gateway)
+        sync = SubscriptionSync(self.bot.timers, self.bot.clock, self.catalogue.tier_of_price,
                                 lambda guild_id: notices.guild_name(self.bot, guild_id))
         self.webhooks = StripeWebhooks(self.bot, self.pool, sync, self.gateway)
         self.bot.api.include(self.webhooks.router)
@@ -102,8 +119,15 @@ class PremiumCog(HearthCog, name="Premium"):
         if self.gateway is not None:
             await self.gateway.close()
 
-    async def _price_tiers(self, guild_id: int) -> dict[str, str]:
-        return (await load_setup(self.bot, guild_id)).price_tiers()
+    async def _prices(self) -> dict[str, Price]:
+        """The tiers on sale with the operator's prices (read from Stripe once); a Stripe failure is reported."""
+        try:
+            prices = await self.catalogue.on_sale()
+        except StripeFailure as exc:
+            raise UserFacingError(f"I couldn't read the premium prices from Stripe. {exc.message}") from exc
+        if not prices:
+            raise UserFacingError(NO_PRICES)
+        return prices
 
     def _guild_name(self, guild_id: int) -> str:
         return notices.guild_name(self.bot, guild_id)
@@ -118,13 +142,15 @@ class PremiumCog(HearthCog, name="Premium"):
         """Show the terms prompt (if not yet accepted in this version) or the plans with their buy buttons."""
         if self.gateway is None:
             raise UserFacingError(NOT_AVAILABLE)
+        if not self.catalogue.configured:
+            raise UserFacingError(NO_PRICES)
         setup = await load_setup(self.bot, interaction.guild_id)
         require_ready(setup)
         accepted = await repo.accepted_terms_version(self.pool, interaction.user.id)
         if accepted != setup.terms_version:
             embed, view = terms_message(setup, changed=accepted is not None)
         else:
-            embed, view = plans_message(setup)
+            embed, view = plans_message(await self._prices())
         if edit:
             await interaction.response.edit_message(content=None, embed=embed, view=view)
         else:
@@ -152,18 +178,27 @@ class PremiumCog(HearthCog, name="Premium"):
         if await repo.accepted_terms_version(self.pool, user_id) != setup.terms_version:
             await self.offer(interaction)  # shows the (new) terms first
             return
-        if not setup.price_ids.get(tier):
-            raise UserFacingError(f"The {TIERS[tier].title.lower()} plan is not on sale on this server.")
         current = await repo.active_for_user(self.pool, user_id)
         note = check_can_buy(current, tier, self._guild_name(current["guild_id"]) if current else "")
-        params = checkout_params(setup, tier, user_id=user_id, guild_id=guild_id,
-                                 customer_id=await repo.customer_id_for_user(self.pool, user_id))
+        customer_id = await repo.customer_id_for_user(self.pool, user_id)
+        self.buy_cooldown.hit((guild_id, user_id))  # before any Stripe call; a refused press above costs nothing
         await interaction.response.defer(ephemeral=True, thinking=True)
+        price = (await self._prices()).get(tier)
+        if price is None:
+            raise UserFacingError(f"The {TIERS[tier].title.lower()} plan is not on sale.")
+        marker = secrets.token_urlsafe(18)  # in the session's metadata and in premium_checkouts: proof it is ours
+        params = checkout_params(setup, price, user_id=user_id, guild_id=guild_id, customer_id=customer_id,
+                                 marker=marker)
         try:
             link = await self.gateway.create_checkout(params)
         except StripeFailure as exc:
             await interaction.followup.send(f"I couldn't start the checkout. {exc.message}", ephemeral=True)
             return
+        # Recorded before the buyer sees the link: a session Hearth did not record never grants premium.
+        await repo.record_checkout(self.pool, session_id=link.session_id, user_id=user_id, guild_id=guild_id,
+                                   tier=tier, mode=TIERS[tier].checkout_mode, price_id=price.price_id,
+                                   amount=price.amount, currency=price.currency, marker=marker,
+                                   now=self.bot.clock.now())
         log.info("Premium: checkout session %s for user %s (%s) in guild %s", link.session_id, user_id, tier, guild_id)
         text = (f"Here is your secure Stripe checkout for **{TIERS[tier].title}** premium on "
                 f"**{interaction.guild.name}**:\n{link.url}\nThe link is for you only and expires in 24 hours.")
@@ -238,6 +273,7 @@ class PremiumCog(HearthCog, name="Premium"):
             raise UserFacingError("You have no billing account yet: it is created with your first purchase "
                                   "(`/premium plans`).")
         setup = await load_setup(self.bot, interaction.guild_id)
+        self.portal_cooldown.hit((interaction.guild_id, interaction.user.id))
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             url = await self.gateway.create_portal(customer, setup.cancel_url or server_url(interaction.guild_id))

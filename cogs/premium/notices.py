@@ -85,6 +85,28 @@ def payment_failed(tier: str, guild: str, next_attempt: datetime | None, lapsed:
     return text
 
 
+def not_applied(tier: str, guild: str) -> str:
+    """A payment went through but did not match the price of the plan it was for: no premium (see verify.py)."""
+    return (f"⚠️ Your payment for **{_title(tier)}** premium on **{guild}** did not match that plan's price, so it "
+            "was not applied. Nothing else changed; please contact the bot's operator, who can refund it.")
+
+
+def reversed_payment(tier: str, guild: str, kind: str) -> str:
+    """A full refund or a dispute (chargeback) ended the premium it paid for."""
+    why = "its payment was refunded" if kind == "refund" else "its payment is disputed with your bank (a chargeback)"
+    text = f"Your **{_title(tier)}** premium on **{guild}** has ended because {why}."
+    if tier != "lifetime":
+        text += " The subscription was cancelled, so you won't be charged for it again."
+    return text + " `/premium plans` shows the plans if you want premium again."
+
+
+def restored(tier: str, guild: str, expires_at: datetime | None) -> str:
+    """A dispute closed in the payment's favour: the premium it paid for is back."""
+    until = "for good" if expires_at is None else f"until {when(expires_at)}"
+    return (f"✅ The dispute about your payment is closed: your **{_title(tier)}** premium on **{guild}** is back "
+            f"{until}.")
+
+
 def expiry_warning(tier: str, guild: str, expires_at: datetime, renews: bool) -> str:
     """Seven days before the end of the paid period."""
     if renews:

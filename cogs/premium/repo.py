@@ -1,4 +1,5 @@
-"""SQL of the premium cog: subscriptions (`premium_subs`), terms acceptance and handled Stripe events.
+"""SQL of the premium cog: subscriptions (`premium_subs`), the checkouts Hearth created (`premium_checkouts`),
+refunds and disputes (`premium_reversals`), terms acceptance and handled Stripe events.
 
 Functions take a connection (inside the caller's transaction) or a pool. Every subscription row belongs to one
 user and applies to one guild; at most one row per user is `active` (a partial unique index).
@@ -53,6 +54,12 @@ async def by_stripe_subscription(conn: asyncpg.Connection, subscription_id: str)
     return await conn.fetchrow(
         _SELECT + "WHERE stripe_subscription_id = $1 "
         "ORDER BY id DESC LIMIT 1 FOR UPDATE", subscription_id)
+
+
+async def row_id_of_subscription(executor: Executor, subscription_id: str) -> int | None:
+    """The id of a Stripe subscription's row (the newest, should there be several), or None: not sold by Hearth."""
+    return await executor.fetchval(
+        "SELECT id FROM premium_subs WHERE stripe_subscription_id = $1 ORDER BY id DESC LIMIT 1", subscription_id)
 
 
 async def by_id(executor: Executor, row_id: int) -> asyncpg.Record | None:
@@ -147,6 +154,102 @@ async def move_to_guild(conn: asyncpg.Connection, row_id: int, user_id: int, fro
         "UPDATE premium_subs SET guild_id = $4 "
         "WHERE id = $1 AND user_id = $2 AND guild_id = $3 AND status = 'active' "
         + _RETURNING, row_id, user_id, from_guild, to_guild)
+
+
+async def restore(conn: asyncpg.Connection, row_id: int, status: str) -> asyncpg.Record | None:
+    """Bring a row ended by a dispute back (`active`, or `expired` when its paid period is over meanwhile)."""
+    return await conn.fetchrow(
+        "UPDATE premium_subs SET status = $2, expiry_warning_sent_at = NULL WHERE id = $1" + _RETURNING,
+        row_id, status)
+
+
+async def by_id_for_update(conn: asyncpg.Connection, row_id: int) -> asyncpg.Record | None:
+    """One subscription row by id, locked for update."""
+    return await conn.fetchrow(_SELECT + "WHERE id = $1 FOR UPDATE", row_id)
+
+
+# --- checkouts Hearth created ----------------------------------------------------------------------------------
+
+_CHECKOUT_COLUMNS = ("stripe_session_id, user_id, guild_id, tier, mode, price_id, amount, currency, marker, status, "
+                     "refusal, created_at, completed_at, stripe_payment_intent_id, stripe_subscription_id, "
+                     "premium_sub_id")
+
+
+async def record_checkout(executor: Executor, *, session_id: str, user_id: int, guild_id: int, tier: str, mode: str,
+                          price_id: str, amount: int, currency: str, marker: str, now: datetime) -> None:
+    """Remember a Checkout Session Hearth created, with what it must charge and its metadata marker."""
+    await executor.execute(
+        "INSERT INTO premium_checkouts (stripe_session_id, user_id, guild_id, tier, mode, price_id, amount, currency, "
+        "marker, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        session_id, user_id, guild_id, tier, mode, price_id, amount, currency, marker, now)
+
+
+async def checkout(executor: Executor, session_id: str, *, lock: bool = False) -> asyncpg.Record | None:
+    """A recorded checkout by Stripe session id (locked for update inside a transaction when asked)."""
+    return await executor.fetchrow(
+        "SELECT " + _CHECKOUT_COLUMNS + " FROM premium_checkouts WHERE stripe_session_id = $1"
+        + (" FOR UPDATE" if lock else ""), session_id)
+
+
+async def finish_checkout(conn: asyncpg.Connection, session_id: str, *, status: str, now: datetime,
+                          refusal: str | None = None, payment_intent_id: str | None = None,
+                          subscription_id: str | None = None, premium_sub_id: int | None = None) -> None:
+    """Close an open checkout: `granted` (with the premium row it paid for) or `refused` (with the reason)."""
+    await conn.execute(
+        "UPDATE premium_checkouts SET status = $2, refusal = $3, completed_at = $4, stripe_payment_intent_id = $5, "
+        "stripe_subscription_id = $6, premium_sub_id = $7 WHERE stripe_session_id = $1 AND status = 'open'",
+        session_id, status, refusal, now, payment_intent_id, subscription_id, premium_sub_id)
+
+
+async def granted_by_payment(executor: Executor, payment_intent_id: str) -> asyncpg.Record | None:
+    """The granted checkout whose one-off payment was this payment intent (lifetime), or None."""
+    return await executor.fetchrow(
+        "SELECT " + _CHECKOUT_COLUMNS + " FROM premium_checkouts "
+        "WHERE stripe_payment_intent_id = $1 AND status = 'granted' AND premium_sub_id IS NOT NULL", payment_intent_id)
+
+
+async def checkouts_of_user(executor: Executor, user_id: int) -> list[asyncpg.Record]:
+    """The user's checkouts (GDPR export), oldest first."""
+    return await executor.fetch(
+        "SELECT " + _CHECKOUT_COLUMNS + " FROM premium_checkouts WHERE user_id = $1 ORDER BY created_at", user_id)
+
+
+# --- refunds and disputes -------------------------------------------------------------------------------------
+
+IN_EFFECT = "(kind = 'refund' OR status NOT IN ('won', 'warning_closed', 'prevented'))"
+
+
+async def record_reversal(conn: asyncpg.Connection, *, guild_id: int, premium_sub_id: int, kind: str,
+                          object_id: str, payment_intent_id: str | None, status: str, now: datetime) -> bool:
+    """Record a full refund (`kind` refund) or a dispute that ends a premium row; False if already recorded."""
+    inserted = await conn.fetchval(
+        "INSERT INTO premium_reversals (guild_id, premium_sub_id, kind, stripe_object_id, stripe_payment_intent_id, "
+        "status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (stripe_object_id) DO NOTHING "
+        "RETURNING id", guild_id, premium_sub_id, kind, object_id, payment_intent_id, status, now)
+    return inserted is not None
+
+
+async def close_dispute(conn: asyncpg.Connection, guild_id: int, dispute_id: str, status: str,
+                        now: datetime) -> None:
+    """Store how a dispute closed (won, lost …)."""
+    await conn.execute(
+        "UPDATE premium_reversals SET status = $3, closed_at = $4 "
+        "WHERE guild_id = $1 AND stripe_object_id = $2 AND kind = 'dispute'", guild_id, dispute_id, status, now)
+
+
+async def reversals_in_effect(conn: asyncpg.Connection, guild_id: int, premium_sub_id: int) -> int:
+    """How many refunds and not-won disputes still end this row."""
+    return await conn.fetchval(
+        "SELECT count(*) FROM premium_reversals WHERE guild_id = $1 AND premium_sub_id = $2 AND " + IN_EFFECT,
+        guild_id, premium_sub_id)
+
+
+async def reversals_of_user(executor: Executor, user_id: int) -> list[asyncpg.Record]:
+    """The refunds and disputes of the user's premium rows (GDPR export)."""
+    return await executor.fetch(
+        "SELECT r.id, r.guild_id, r.premium_sub_id, r.kind, r.stripe_object_id, r.stripe_payment_intent_id, r.status, "
+        "r.created_at, r.closed_at FROM premium_reversals r JOIN premium_subs p ON p.id = r.premium_sub_id "
+        "WHERE p.user_id = $1 ORDER BY r.id", user_id)
 
 
 # --- terms ----------------------------------------------------------------------------------------------------

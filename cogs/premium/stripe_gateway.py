@@ -1,6 +1,7 @@
 """The bot's calls to Stripe's API, through the official `stripe` library (async, on the bot's event loop).
 
-Only three calls: create a Checkout Session, create a billing-portal session, read a subscription. Failures
+The calls: create a Checkout Session and list its line items, create a billing-portal session, read a price, a
+subscription or an invoice, find the invoice a payment paid, cancel a subscription. Failures
 become `StripeFailure` with a sentence for the user; the library's own exception is kept as the cause and
 logged by the caller. `STRIPE_API_BASE` points the client somewhere else than api.stripe.com (stripe-mock,
 a test stand-in); it is a `base_addresses` option of the library's `StripeClient`, nothing global.
@@ -29,6 +30,11 @@ class StripeFailure(Exception):
         self.message = message
 
 
+class RetryLater(Exception):
+    """A webhook event cannot be handled now (e.g. no STRIPE_SECRET_KEY to read from Stripe); Stripe should
+    deliver it again."""
+
+
 @dataclass(frozen=True)
 class CheckoutLink:
     """A created Checkout Session."""
@@ -49,8 +55,8 @@ def describe_stripe_error(error: stripe.StripeError) -> str:
     if isinstance(error, stripe.AuthenticationError | stripe.PermissionError):
         return "The bot's Stripe account is misconfigured (its API key was refused). Please tell the bot's operator."
     if isinstance(error, stripe.InvalidRequestError):
-        return ("Stripe refused the request: " + (error.user_message or "the premium setup on this server looks "
-                "wrong (check the price ids in /config list scope:premium)") + ".")
+        return ("Stripe refused the request: " + (error.user_message or "the bot's premium prices look wrong. "
+                "Please tell the bot's operator") + ".")
     if isinstance(error, stripe.RateLimitError):
         return "Stripe is busy right now. Please try again in a minute."
     if isinstance(error, stripe.APIConnectionError):
@@ -90,15 +96,57 @@ class StripeGateway:
 
     async def subscription(self, subscription_id: str) -> dict[str, Any] | None:
         """The subscription as Stripe sees it now (plain dicts), or None when Stripe does not know it."""
+        return await _found("read a subscription", self.client.v1.subscriptions.retrieve_async(subscription_id))
+
+    async def price(self, price_id: str) -> dict[str, Any] | None:
+        """A Price object (amount, currency, interval), or None when Stripe does not know it."""
+        return await _found("read a price", self.client.v1.prices.retrieve_async(price_id))
+
+    async def invoice(self, invoice_id: str) -> dict[str, Any] | None:
+        """An invoice, or None when Stripe does not know it."""
+        return await _found("read an invoice", self.client.v1.invoices.retrieve_async(invoice_id))
+
+    async def line_items(self, session_id: str) -> tuple[list[dict[str, Any]], bool]:
+        """What a Checkout Session charges: its line items (each with its Price), and whether there are more than
+        one page of them (a Hearth session has exactly one)."""
         try:
-            found = await self.client.v1.subscriptions.retrieve_async(subscription_id)
-        except stripe.InvalidRequestError as exc:
-            if exc.code == "resource_missing":
-                return None
-            raise _failure("read a subscription", exc) from exc
+            page = await self.client.v1.checkout.sessions.line_items.list_async(session_id, {"limit": 10})
         except stripe.StripeError as exc:
-            raise _failure("read a subscription", exc) from exc
-        return found.to_dict()
+            raise _failure("list a checkout session's line items", exc) from exc
+        found = page.to_dict()
+        return list(found.get("data") or []), bool(found.get("has_more"))
+
+    async def invoice_paid_by(self, payment_intent_id: str) -> str | None:
+        """The invoice a payment intent paid (a subscription's first payment or a renewal), or None (a one-off
+        payment). Stripe links them through InvoicePayment objects."""
+        try:
+            page = await self.client.v1.invoice_payments.list_async(
+                {"payment": {"type": "payment_intent", "payment_intent": payment_intent_id}, "limit": 1})
+        except stripe.StripeError as exc:
+            raise _failure("find the invoice of a payment", exc) from exc
+        data = page.to_dict().get("data") or []
+        invoice = data[0].get("invoice") if data else None
+        return invoice.get("id") if isinstance(invoice, dict) else invoice
+
+    async def cancel_subscription(self, subscription_id: str) -> None:
+        """Cancel a subscription now (it was refunded or disputed: it must not charge the member again)."""
+        try:
+            await self.client.v1.subscriptions.cancel_async(subscription_id)
+        except stripe.StripeError as exc:
+            raise _failure("cancel a subscription", exc) from exc
+
+
+async def _found(action: str, call: Any) -> dict[str, Any] | None:
+    """Await a retrieve call: the object as plain dicts, None for resource_missing, else `StripeFailure`."""
+    try:
+        found = await call
+    except stripe.InvalidRequestError as exc:
+        if exc.code == "resource_missing":
+            return None
+        raise _failure(action, exc) from exc
+    except stripe.StripeError as exc:
+        raise _failure(action, exc) from exc
+    return found.to_dict()
 
 
 def _failure(action: str, error: stripe.StripeError) -> StripeFailure:

@@ -6,17 +6,19 @@ subscription to its items, an invoice's subscription moved under `parent.subscri
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from cogs.premium.tiers import TIERS, tier_for_interval
+from cogs.premium.tiers import tier_for_interval
 
 # Stripe subscription status → what it means for premium.
 LIVE_STATUSES = {"active", "trialing"}  # paid up: premium until the period end
 RETRYING_STATUSES = {"past_due"}  # a renewal failed, Stripe retries: premium only until what was paid runs out
 ENDED_STATUSES = {"canceled", "unpaid", "incomplete_expired", "paused"}  # no more premium from this subscription
 
+MARKER_KEY = "hearth_checkout"  # a random token per session, also kept in premium_checkouts
 USER_KEY = "discord_user_id"
 GUILD_KEY = "discord_guild_id"
 TIER_KEY = "tier"
@@ -24,11 +26,12 @@ TIER_KEY = "tier"
 
 @dataclass(frozen=True)
 class Buyer:
-    """The Discord user and guild a purchase was made for (from the metadata we put on it at checkout)."""
+    """The Discord user and guild a purchase was made for, and its tier (from Hearth's own checkout record, never
+    from metadata or client_reference_id alone)."""
 
     user_id: int
     guild_id: int
-    tier: str | None
+    tier: str
 
 
 def timestamp(value: Any) -> datetime | None:
@@ -36,28 +39,9 @@ def timestamp(value: Any) -> datetime | None:
     return None if value in (None, "") else datetime.fromtimestamp(int(value), UTC)
 
 
-def buyer_from_metadata(metadata: dict[str, Any] | None) -> Buyer | None:
-    """The buyer named in Stripe metadata, or None when the metadata is not ours (or malformed)."""
-    metadata = metadata or {}
-    user, guild, tier = str(metadata.get(USER_KEY, "")), str(metadata.get(GUILD_KEY, "")), metadata.get(TIER_KEY)
-    if not (user.isdigit() and guild.isdigit()):
-        return None
-    return Buyer(int(user), int(guild), tier if tier in TIERS else None)
-
-
-def buyer_of_session(session: dict[str, Any]) -> Buyer | None:
-    """The buyer of a Checkout Session: its metadata, else its client_reference_id ("<user>:<guild>")."""
-    found = buyer_from_metadata(session.get("metadata"))
-    if found is not None:
-        return found
-    user, _, guild = str(session.get("client_reference_id") or "").partition(":")
-    if user.isdigit() and guild.isdigit():
-        return Buyer(int(user), int(guild), None)
-    return None
-
-
 def client_reference(user_id: int, guild_id: int) -> str:
-    """The Checkout Session's client_reference_id for a buyer."""
+    """The Checkout Session's client_reference_id for a buyer (shown in Stripe's dashboard; never trusted: anyone
+    can append it to a Payment Link)."""
     return f"{user_id}:{guild_id}"
 
 
@@ -77,13 +61,13 @@ def price_of(subscription: dict[str, Any]) -> dict[str, Any]:
     return first_item(subscription).get("price") or {}
 
 
-def tier_of(subscription: dict[str, Any], price_tiers: dict[str, str], buyer: Buyer) -> str:
-    """The tier a subscription is for: its price id in the guild's settings, else the checkout metadata, else the
-    price's interval (a plan switched in the billing portal keeps the metadata of the first checkout)."""
+def tier_of(subscription: dict[str, Any], tier_of_price: Callable[[str | None], str | None], current: str) -> str:
+    """The tier a subscription is for now: its price among the operator's prices, else the price's interval (a
+    plan switched in the billing portal to a price no longer configured), else the tier it had."""
     price = price_of(subscription)
-    by_price = price_tiers.get(price.get("id") or "")
+    by_price = tier_of_price(price.get("id"))
     by_interval = tier_for_interval((price.get("recurring") or {}).get("interval"))
-    return by_price or by_interval or buyer.tier or "monthly"
+    return by_price or by_interval or current
 
 
 def customer_id(obj: dict[str, Any]) -> str | None:
@@ -103,3 +87,17 @@ def subscription_id_of(obj: dict[str, Any]) -> str | None:
     if isinstance(value, dict):
         return value.get("id")
     return value or None
+
+
+def object_id(value: Any) -> str | None:
+    """The id of a field that holds an id or an expanded object."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) and value else None
+
+
+def fully_refunded(charge: dict[str, Any]) -> bool:
+    """Whether a charge was refunded in full (a partial refund leaves premium alone)."""
+    amount, refunded = charge.get("amount"), charge.get("amount_refunded")
+    return bool(charge.get("refunded")) or (isinstance(amount, int) and isinstance(refunded, int)
+                                            and amount > 0 and refunded >= amount)

@@ -1,8 +1,11 @@
 """Applying what Stripe says to `premium_subs`, inside the transaction that records the event.
 
 Rules (also in docs/premium.md):
+- A premium row is created only for a checkout Hearth created and verified (`grant`, see completion.py); events
+  about any other subscription, whatever its metadata says, are ignored.
 - A subscription is premium until the end of its paid period; `past_due` (Stripe retrying a failed renewal) does
-  not extend it. `canceled`/`unpaid`/`incomplete_expired`/`paused` end it (`cancelled`, which is final).
+  not extend it. `canceled`/`unpaid`/`incomplete_expired`/`paused` end it (`cancelled`, which is final; so are
+  `refunded` and `disputed`, see reversals.py).
 - Events can arrive out of order: a subscription event older than the row's `stripe_updated_at` changes nothing.
 - One active premium per user. A new purchase replaces the user's active one (the old row becomes `cancelled`,
   the user is told to cancel a still-renewing old subscription) — except that lifetime premium is never replaced
@@ -13,7 +16,7 @@ Rules (also in docs/premium.md):
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,7 +30,6 @@ from cogs.premium.stripe_objects import (
     LIVE_STATUSES,
     RETRYING_STATUSES,
     Buyer,
-    buyer_from_metadata,
     customer_id,
     period_end,
     tier_of,
@@ -37,8 +39,9 @@ from utils.timers import TimerService
 
 log = logging.getLogger(__name__)
 
-PriceTiers = Callable[[int], Awaitable[dict[str, str]]]  # guild id → {price id: tier}
+TierOfPrice = Callable[[str | None], str | None]  # the operator's price id → its tier
 GuildName = Callable[[int], str]
+FINAL_STATUSES = {"cancelled", "refunded", "disputed"}  # Stripe events never bring these rows back
 
 
 @dataclass
@@ -48,6 +51,7 @@ class Outcome:
     notices: list[notices.Notice] = field(default_factory=list)
     changed: bool = False
     users: set[int] = field(default_factory=set)  # whose premium changed: every process's cache drops them
+    granted_row: int | None = None  # the premium_subs row a verified checkout created
 
     def changed_for(self, user_id: int) -> None:
         """A row of this user changed."""
@@ -62,32 +66,34 @@ class Outcome:
 class SubscriptionSync:
     """Turns Stripe objects into `premium_subs` rows, timers and notices."""
 
-    def __init__(self, timers: TimerService, clock: Any, price_tiers: PriceTiers, guild_name: GuildName) -> None:
+    def __init__(self, timers: TimerService, clock: Any, tier_of_price: TierOfPrice, guild_name: GuildName) -> None:
         self.timers = timers
         self.clock = clock
-        self.price_tiers = price_tiers
+        self.tier_of_price = tier_of_price
         self.guild_name = guild_name
 
     async def apply_subscription(self, conn: asyncpg.Connection, subscription: dict[str, Any], created: datetime,
-                                 *, hint: Buyer | None = None, previous: dict[str, Any] | None = None) -> Outcome:
-        """Bring the subscription's row in line with `subscription` (a snapshot taken at `created`)."""
+                                 *, grant: Buyer | None = None, previous: dict[str, Any] | None = None) -> Outcome:
+        """Bring the subscription's row in line with `subscription` (a snapshot taken at `created`). Only `grant`
+        (a verified checkout of Hearth's, for this subscription) may create the row."""
         outcome = Outcome()
         sub_id = subscription["id"]
-        buyer = buyer_from_metadata(subscription.get("metadata")) or hint
         peek = await conn.fetchrow("SELECT user_id FROM premium_subs WHERE stripe_subscription_id = $1 LIMIT 1",
                                    sub_id)
-        user_id = peek["user_id"] if peek else buyer.user_id if buyer else None
+        user_id = peek["user_id"] if peek else grant.user_id if grant else None
         if user_id is None:
-            log.info("Premium: subscription %s carries no Discord metadata; not ours, ignored", sub_id)
+            log.info("Premium: subscription %s did not come from a checkout Hearth created; ignored", sub_id)
             return outcome
         await repo.lock_user(conn, user_id)
         row = await repo.by_stripe_subscription(conn, sub_id)
+        if row is None and grant is None:
+            return outcome
         if row is not None and row["stripe_updated_at"] is not None and created < row["stripe_updated_at"]:
             log.info("Premium: event for %s from %s is older than the row (%s); ignored", sub_id, created,
                      row["stripe_updated_at"])
             return outcome
-        if row is not None and row["status"] == "cancelled":
-            return outcome  # final: a cancelled Stripe subscription never comes back
+        if row is not None and row["status"] in FINAL_STATUSES:
+            return outcome  # final: a cancelled, refunded or disputed subscription never comes back by itself
         status = subscription.get("status")
         renews = status in LIVE_STATUSES and not subscription.get("cancel_at_period_end")
         if status in ENDED_STATUSES:
@@ -96,10 +102,11 @@ class SubscriptionSync:
             return outcome
         if status not in LIVE_STATUSES | RETRYING_STATUSES:
             return outcome  # incomplete: the first payment is still under way; checkout completion follows
-        guild_id = row["guild_id"] if row else buyer.guild_id if buyer else None
-        if guild_id is None:
-            return outcome
-        tier = tier_of(subscription, await self.price_tiers(guild_id), buyer or Buyer(user_id, guild_id, None))
+        if row is None:
+            assert grant is not None and grant.tier is not None
+            guild_id, tier = grant.guild_id, grant.tier  # the tier whose price the checkout was verified to charge
+        else:
+            guild_id, tier = row["guild_id"], tier_of(subscription, self.tier_of_price, row["tier"])
         if status in RETRYING_STATUSES:
             if row is not None and row["status"] == "active":  # keep what was paid, do not extend
                 await self._update(conn, row, tier, row["expires_at"], subscription, created, renews, outcome)
@@ -109,7 +116,7 @@ class SubscriptionSync:
             await self._activate(conn, user_id, guild_id, tier, sub_id, customer_id(subscription), end, created,
                                  renews, outcome)
         elif row["status"] != "active":  # expired after a failed renewal, now paid again
-            if await self._make_room(conn, user_id, row["id"], tier, outcome):
+            if await self.make_room(conn, user_id, row["id"], tier, outcome):
                 await self._update(conn, row, tier, end, subscription, created, renews, outcome)
                 outcome.tell(user_id, notices.activated(tier, self.guild_name(row["guild_id"]), end, renews))
         else:
@@ -120,14 +127,15 @@ class SubscriptionSync:
 
     async def apply_lifetime(self, conn: asyncpg.Connection, buyer: Buyer, session: dict[str, Any],
                              created: datetime) -> Outcome:
-        """A paid one-off checkout: lifetime premium for the buyer in the guild they bought it in."""
+        """A paid and verified one-off checkout: lifetime premium for the buyer in the guild they bought it in."""
         outcome = Outcome()
         await repo.lock_user(conn, buyer.user_id)
-        if await self._make_room(conn, buyer.user_id, None, "lifetime", outcome):
+        if await self.make_room(conn, buyer.user_id, None, "lifetime", outcome):
             row = await repo.insert_active(conn, user_id=buyer.user_id, guild_id=buyer.guild_id, tier="lifetime",
                                            subscription_id=None, customer_id=customer_id(session), expires_at=None,
                                            now=self.clock.now(), stripe_updated_at=created)
             outcome.changed_for(buyer.user_id)
+            outcome.granted_row = row["id"]
             outcome.tell(buyer.user_id, notices.activated("lifetime", self.guild_name(row["guild_id"]), None, False))
         return outcome
 
@@ -142,7 +150,7 @@ class SubscriptionSync:
             return outcome  # the first payment of a checkout: Stripe shows the error on the checkout page
         await repo.lock_user(conn, peek["user_id"])
         row = await repo.by_stripe_subscription(conn, sub_id)
-        if row is None or row["status"] == "cancelled":
+        if row is None or row["status"] in FINAL_STATUSES:
             return outcome
         lapsed = row["status"] == "active" and row["expires_at"] is not None and row["expires_at"] <= self.clock.now()
         if lapsed:
@@ -159,13 +167,14 @@ class SubscriptionSync:
     async def _activate(self, conn: asyncpg.Connection, user_id: int, guild_id: int, tier: str, sub_id: str,
                         customer: str | None, end: datetime | None, created: datetime, renews: bool,
                         outcome: Outcome) -> None:
-        if not await self._make_room(conn, user_id, None, tier, outcome):
+        if not await self.make_room(conn, user_id, None, tier, outcome):
             return
         row = await repo.insert_active(conn, user_id=user_id, guild_id=guild_id, tier=tier, subscription_id=sub_id,
                                        customer_id=customer, expires_at=end, now=self.clock.now(),
                                        stripe_updated_at=created)
         await arm(self.timers, conn, row, self.clock.now(), renews=renews)
         outcome.changed_for(user_id)
+        outcome.granted_row = row["id"]
         outcome.tell(user_id, notices.activated(tier, self.guild_name(guild_id), end, renews))
 
     async def _update(self, conn: asyncpg.Connection, row: asyncpg.Record, tier: str, end: datetime | None,
@@ -183,7 +192,7 @@ class SubscriptionSync:
         if row["status"] == "active":
             outcome.tell(row["user_id"], notices.cancelled(row["tier"], self.guild_name(row["guild_id"])))
 
-    async def _make_room(self, conn: asyncpg.Connection, user_id: int, keep_id: int | None, tier: str,
+    async def make_room(self, conn: asyncpg.Connection, user_id: int, keep_id: int | None, tier: str,
                          outcome: Outcome) -> bool:
         """Free the user's one active slot for a new or revived row; False when lifetime premium keeps it."""
         current = await repo.active_for_user(conn, user_id)

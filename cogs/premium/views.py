@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.premium.checkout import PremiumSetup
+from cogs.premium.prices import Price
 from cogs.premium.tiers import TIERS, perks
 from utils.command_tree import send_ephemeral
 from utils.errors import UserFacingError
@@ -88,14 +89,15 @@ def terms_message(setup: PremiumSetup, *, changed: bool) -> tuple[discord.Embed,
     return embed, view
 
 
-def plans_message(setup: PremiumSetup) -> tuple[discord.Embed, discord.ui.View]:
-    """The tiers with their prices and perks, and a buy button per tier (disabled when not on sale here)."""
+def plans_message(prices: dict[str, Price]) -> tuple[discord.Embed, discord.ui.View]:
+    """The tiers with their prices (the operator's, as Stripe has them) and perks, and a buy button per tier
+    (disabled when not on sale)."""
     embed = discord.Embed(title="Hearth Premium", colour=COLOUR, description=(
         "Premium applies to one server of your choice (this one; move it later with `/premium transfer`)."))
     view = discord.ui.View(timeout=None)
     for name, tier in TIERS.items():
-        on_sale = name in setup.buyable
-        price = setup.price_labels.get(name) or ("price shown at checkout" if on_sale else "not on sale here")
+        on_sale = name in prices
+        price = prices[name].label if on_sale else "not on sale"
         embed.add_field(name=f"{tier.title} · {price}", value=perks(tier), inline=False)
         view.add_item(CheckoutButton(name, f"Buy {tier.title.lower()}", disabled=not on_sale))
     embed.set_footer(text="Secure payment by Stripe. Cancel any time with /premium manage.")

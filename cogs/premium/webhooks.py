@@ -6,8 +6,13 @@
   secret nothing is accepted (503): an unsigned endpoint would let anyone grant themselves premium.
 - Each event id is inserted into `stripe_events` in the same transaction as its effect: a redelivery (or a
   concurrent duplicate, which waits on the primary key) finds it and changes nothing.
-- Where the event alone does not say enough (checkout completion, paid invoices), the subscription is read
-  back from Stripe, so its current state is applied whatever order events arrive in.
+- A completed checkout grants premium only when Hearth created the session and it charged the operator's price
+  of its tier (completion.py, verify.py); anything else is recorded (`stripe_events`, `premium_checkouts`, the
+  log) and ignored. Events about subscriptions Hearth did not sell change nothing.
+- Full refunds and disputes end the premium they paid for; a won dispute restores it (reversals.py).
+- Where the event alone does not say enough (checkout completion, paid invoices, refunds), Stripe is asked
+  before the event's transaction (line items, the subscription, the invoice a payment paid), so the current
+  state is applied whatever order events arrive in.
 - The effect's transaction also notifies every bot process (`announce_change`, LISTEN/NOTIFY): each drops the
   user's cached premium answers, whichever process received the webhook.
 - Database or Stripe trouble answers 503 and nothing is recorded: Stripe delivers the event again later.
@@ -27,8 +32,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from cogs.premium import notices, repo
-from cogs.premium.stripe_gateway import StripeFailure, StripeGateway
-from cogs.premium.stripe_objects import buyer_of_session, subscription_id_of, timestamp
+from cogs.premium.completion import CheckoutCompletions
+from cogs.premium.reversals import EVENTS as REVERSAL_EVENTS
+from cogs.premium.reversals import Reversals
+from cogs.premium.stripe_gateway import RetryLater, StripeFailure, StripeGateway
+from cogs.premium.stripe_objects import subscription_id_of, timestamp
 from cogs.premium.sync import Outcome, SubscriptionSync
 from utils.errors import DATABASE_ERRORS
 from utils.premium_guard import announce_change
@@ -41,13 +49,9 @@ log = logging.getLogger(__name__)
 PATH = "/webhooks/stripe"
 TOLERANCE_SECONDS = stripe.Webhook.DEFAULT_TOLERANCE
 MAX_CREATED = 253_402_300_800  # year 10000: later "created" values do not fit a timestamp
-HANDLED = ("checkout.session.completed", "customer.subscription.updated", "customer.subscription.deleted",
-           "invoice.paid", "invoice.payment_failed")
-
-
-class RetryLater(Exception):
-    """The event cannot be handled now; Stripe should deliver it again."""
-
+CHECKOUT_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
+HANDLED = (*CHECKOUT_EVENTS, "customer.subscription.updated", "customer.subscription.deleted", "invoice.paid",
+           "invoice.payment_failed", *REVERSAL_EVENTS)  # the events to enable on the endpoint (docs/premium.md)
 
 class _KeyedLocks:
     """One asyncio lock per event id while deliveries of it are in flight in this process: duplicates wait
@@ -79,6 +83,9 @@ class StripeWebhooks:
         self.pool = pool
         self.sync = sync
         self.gateway = gateway
+        guild_name = sync.guild_name
+        self.completions = CheckoutCompletions(pool, gateway, sync, bot.clock, guild_name)
+        self.reversals = Reversals(pool, gateway, sync, bot.clock, guild_name)
         self._in_flight = _KeyedLocks()
         self.router = APIRouter()
         self.router.add_api_route(PATH, self.receive, methods=["POST"], summary="Stripe webhook endpoint",
@@ -142,12 +149,15 @@ class StripeWebhooks:
         await notices.send_all(self.bot, outcome.notices)
         return True
 
-    async def _read_back(self, event: dict[str, Any]) -> dict[str, Any] | None:
-        """The subscription as Stripe has it now, for events that only point at one (outside the transaction)."""
-        obj = event["data"]["object"]
-        if event["type"] == "checkout.session.completed" and obj.get("mode") != "subscription":
-            return None
-        if event["type"] not in ("checkout.session.completed", "invoice.paid"):
+    async def _read_back(self, event: dict[str, Any]) -> Any:
+        """What the event's handling needs from Stripe, asked outside the transaction: the verdict on a completed
+        checkout, the premium a refunded or disputed payment paid for, a paid invoice's subscription."""
+        kind, obj = event["type"], event["data"]["object"]
+        if kind in CHECKOUT_EVENTS:
+            return await self.completions.judge(obj)
+        if kind in REVERSAL_EVENTS:
+            return await self.reversals.find(kind, obj)
+        if kind != "invoice.paid":
             return None
         sub_id = subscription_id_of(obj)
         if sub_id is None:
@@ -160,25 +170,19 @@ class StripeWebhooks:
             log.warning("Stripe event %s: subscription %s does not exist in Stripe", event["id"], sub_id)
         return found
 
-    async def _apply(self, conn: Any, event: dict[str, Any], fetched: dict[str, Any] | None) -> Outcome:
+    async def _apply(self, conn: Any, event: dict[str, Any], fetched: Any) -> Outcome:
         kind, obj, created = event["type"], event["data"]["object"], timestamp(event["created"])
         assert created is not None
-        if kind == "checkout.session.completed":
-            buyer = buyer_of_session(obj)
-            if buyer is None:
-                log.info("Checkout session %s has no Discord buyer; not ours", obj.get("id"))
-            elif obj.get("mode") == "subscription" and fetched is not None:
-                return await self.sync.apply_subscription(conn, fetched, created, hint=buyer)
-            elif obj.get("mode") == "payment" and obj.get("payment_status") == "paid":
-                return await self.sync.apply_lifetime(conn, buyer, obj, created)
-            elif obj.get("mode") == "payment":
-                log.info("Checkout session %s completed unpaid (delayed payment method); waiting", obj.get("id"))
-        elif kind in ("customer.subscription.updated", "customer.subscription.deleted"):
+        if kind in CHECKOUT_EVENTS:
+            return await self.completions.apply(conn, obj, fetched, created)
+        if kind in REVERSAL_EVENTS:
+            return await self.reversals.apply(conn, kind, obj, fetched, created)
+        if kind in ("customer.subscription.updated", "customer.subscription.deleted"):
             return await self.sync.apply_subscription(conn, obj, created,
                                                       previous=event["data"].get("previous_attributes"))
-        elif kind == "invoice.paid" and fetched is not None:
+        if kind == "invoice.paid" and fetched is not None:
             return await self.sync.apply_subscription(conn, fetched, created)
-        elif kind == "invoice.payment_failed":
+        if kind == "invoice.payment_failed":
             sub_id = subscription_id_of(obj)
             if sub_id is not None:
                 return await self.sync.payment_failed(conn, obj, sub_id, created)

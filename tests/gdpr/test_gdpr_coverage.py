@@ -104,4 +104,4 @@ async def test_every_user_table_is_exported_and_erased(hearth: Hearth, phase: st
             if count and table not in report.kept:
                 left.append(f"{table}.{column}: {count}")
     assert left == []
-    assert set(report.kept) == {"premium_subs", "terms_acceptance"}  # documented in docs/gdpr.md
+    assert set(report.kept) == {"premium_subs", "terms_acceptance", "premium_checkouts"}  # documented in docs/gdpr.md

@@ -24,6 +24,9 @@ from utils.db import HearthPool
 WEBHOOK_SECRET = "whsec_standin_0123456789"
 SECRET_KEY = "sk_test_standin"
 PRICES = {"monthly": "price_monthly_test", "yearly": "price_yearly_test", "lifetime": "price_lifetime_test"}
+# The operator's Stripe configuration (environment settings): keys and the price of each tier.
+STRIPE_SETTINGS = {"stripe_secret_key": SECRET_KEY, "stripe_webhook_secret": WEBHOOK_SECRET,
+                   **{f"stripe_price_{tier}": price for tier, price in PRICES.items()}}
 COGS = ["premium"]  # explicit, so HEARTH_TEST_COGS never leaves premium out
 TERMS = {"terms_url": "https://hearth.example/terms", "privacy_url": "https://hearth.example/privacy"}
 
@@ -51,9 +54,9 @@ class PremiumWorld:
         return self.hearth.db
 
     async def configure(self, guild_id: int | None = None, **values: Any) -> None:
-        """Set premium settings (by default: every price and the legal links) in a guild."""
+        """Set premium settings (by default: the legal links) in a guild."""
         gid = guild_id or self.guild.guild.id
-        values = values or {**{f"price_id_{tier}": price for tier, price in PRICES.items()}, **TERMS}
+        values = values or TERMS
         for key, value in values.items():
             await self.hearth.bot.guild_settings.set(gid, "premium", key, value, changed_by=None)
 
@@ -125,7 +128,7 @@ def stripe_env(monkeypatch: pytest.MonkeyPatch, stripe_api: StripeStandIn) -> St
 @pytest_asyncio.fixture(loop_scope="session")
 async def premium(standin: StandIn, default_guild: DefaultGuild, database_url: str, clean_db: HearthPool,
                   stripe_env: StripeStandIn) -> AsyncIterator[PremiumWorld]:
-    """Hearth with Stripe keys and its HTTP API, premium configured in the default guild."""
+    """Hearth with Stripe keys and prices and its HTTP API, premium's legal links set in the default guild."""
     second = standin.add_guild("Second Home")
     second.add_text_channel("general")
     second.add_member("bob", user=default_guild.member.user)
@@ -134,8 +137,8 @@ async def premium(standin: StandIn, default_guild: DefaultGuild, database_url: s
     clock = ManualClock()
     stripe_env.clock = clock.now
     make = bot_factory(database_url, clock)
-    bot = await standin.connect(make(cogs=COGS, stripe_secret_key=SECRET_KEY, stripe_webhook_secret=WEBHOOK_SECRET,
-                                     api_enabled=True, api_host="127.0.0.1", api_port=0))
+    bot = await standin.connect(make(cogs=COGS, **STRIPE_SETTINGS, api_enabled=True, api_host="127.0.0.1",
+                                     api_port=0))
     hearth = Hearth(standin, default_guild, bot, clock, clean_db, make)
     standin.busy_checks.append(lambda: f"{busy} database operation(s)" if (busy := hearth.bot.db.in_flight()) else None)
     standin.busy_checks.append(lambda: "Stripe call in flight" if stripe_env.in_flight else None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.premium.conftest import COGS, PRICES, SECRET_KEY, WEBHOOK_SECRET, PremiumWorld, labels, shown_text
+from tests.premium.conftest import COGS, PRICES, SECRET_KEY, STRIPE_SETTINGS, PremiumWorld, labels, shown_text
 from utils.errors import UserFacingError
 
 
@@ -20,10 +20,15 @@ async def test_first_purchase_asks_for_terms_then_creates_a_checkout_session(pre
     accepted = await premium.db.fetchrow("SELECT user_id, version, accepted_at FROM terms_acceptance")
     assert tuple(accepted) == (member.id, "2026-03-02", premium.hearth.clock.now())
     assert {"Buy monthly", "Buy yearly", "Buy lifetime"} <= set(labels(plans))
+    fields = [field["name"] for field in plans.embeds[0]["fields"]]  # the operator's prices, as Stripe has them
+    assert fields == ["Monthly · €4.99 / month", "Yearly · €49.99 / year", "Lifetime · €99.99 once"]
 
     answer = await premium.discord.click(plans, "Buy monthly", user=member)
     [request] = premium.stripe.requests_to("POST", "/v1/checkout/sessions")
-    buyer = {"discord_user_id": str(member.id), "discord_guild_id": str(guild_id), "tier": "monthly"}
+    [recorded] = await premium.db.fetch("SELECT * FROM premium_checkouts")
+    buyer = {"hearth_checkout": recorded["marker"], "discord_user_id": str(member.id),
+             "discord_guild_id": str(guild_id), "tier": "monthly"}
+    assert len(recorded["marker"]) >= 20  # random, per session
     assert request.authorization == f"Bearer {SECRET_KEY}"
     assert request.form["mode"] == "subscription"
     assert request.form["line_items"] == [{"price": PRICES["monthly"], "quantity": "1"}]
@@ -34,6 +39,10 @@ async def test_first_purchase_asks_for_terms_then_creates_a_checkout_session(pre
     [session] = premium.stripe.sessions.values()
     assert answer.ephemeral and session["url"] in answer.text
     assert any(c.get("url") == session["url"] for row in answer.components for c in row["components"])
+    # Hearth remembers what it asked Stripe to charge, to check the payment against it later.
+    assert (recorded["stripe_session_id"], recorded["user_id"], recorded["guild_id"], recorded["tier"],
+            recorded["mode"], recorded["price_id"], recorded["amount"], recorded["currency"], recorded["status"]) == (
+        session["id"], member.id, guild_id, "monthly", "subscription", PRICES["monthly"], 499, "eur", "open")
 
 
 async def test_lifetime_is_a_one_off_payment(premium: PremiumWorld) -> None:
@@ -104,11 +113,12 @@ async def test_unfinished_setup_is_explained(premium: PremiumWorld) -> None:
     with premium.discord.expect_errors(UserFacingError):
         no_terms = await premium.discord.slash("premium plans", user=member)
     assert "Terms of Service" in no_terms.text and "premium.terms_url" in no_terms.text
-    for tier in PRICES:
-        await premium.hearth.bot.guild_settings.reset(guild_id, "premium", f"price_id_{tier}", changed_by=None)
+    # The operator set keys but no prices: nothing is on sale, on any server.
+    await premium.hearth.restart(cogs=COGS, stripe_secret_key=SECRET_KEY)
     with premium.discord.expect_errors(UserFacingError):
         no_prices = await premium.discord.slash("premium plans", user=member)
-    assert no_prices.ephemeral and "isn't set up on this server yet" in no_prices.text and "price" in no_prices.text
+    assert no_prices.ephemeral and "isn't on sale on this bot yet" in no_prices.text
+    assert "STRIPE_PRICE_MONTHLY" in no_prices.text
     assert premium.stripe.requests == []
 
 
@@ -126,10 +136,21 @@ async def test_buy_buttons_work_after_a_restart(premium: PremiumWorld) -> None:
     member = premium.guild.member
     plans = await premium.discord.click(await premium.discord.slash("premium plans", user=member), "I accept",
                                         user=member)
-    await premium.hearth.restart(cogs=COGS, stripe_secret_key=SECRET_KEY, stripe_webhook_secret=WEBHOOK_SECRET)
+    await premium.hearth.restart(cogs=COGS, **STRIPE_SETTINGS)
     premium.hearth.clock.advance(minutes=1)
     answer = await premium.discord.click(plans, "Buy yearly", user=member)
     assert "checkout.stripe.com" in answer.text
     assert premium.stripe.requests_to("POST", "/v1/checkout/sessions")[-1].form["metadata"]["tier"] == "yearly"
     assert timedelta(0) < premium.hearth.clock.now() - (await premium.db.fetchval(
         "SELECT accepted_at FROM terms_acceptance"))
+
+
+async def test_a_stripe_outage_reading_the_prices_is_reported(premium: PremiumWorld) -> None:
+    member = premium.guild.member
+    prompt = await premium.discord.slash("premium plans", user=member)
+    premium.stripe.fail("GET", "/v1/prices/", 500, times=len(PRICES))  # each of the three reads fails once
+    failed = await premium.discord.click(prompt, "I accept", user=member)  # the plans need the prices
+    assert failed.ephemeral and "couldn't read the premium prices from Stripe" in shown_text(failed)
+    assert "Stripe had a problem" in shown_text(failed)
+    plans = await premium.discord.slash("premium plans", user=member)  # not remembered: the next try works
+    assert "Buy monthly" in labels(plans)

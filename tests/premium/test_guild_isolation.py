@@ -1,8 +1,9 @@
-"""Premium applies to one guild: its settings, its members' subscriptions and what its admins see stay there."""
+"""Premium applies to one guild: its settings, its members' subscriptions and what its admins see stay there.
+(Prices are the operator's, the same on every server.)"""
 
 from __future__ import annotations
 
-from tests.premium.conftest import PremiumWorld
+from tests.premium.conftest import PRICES, PremiumWorld
 from utils.errors import UserFacingError
 
 
@@ -14,14 +15,13 @@ async def test_premium_and_settings_stay_in_their_guild(premium: PremiumWorld) -
 
     with premium.discord.expect_errors(UserFacingError):
         unset = await premium.discord.slash("premium plans", user=alice_there, guild=premium.second)
-    assert "isn't set up on this server yet" in unset.text  # Hearth Test's prices do not leak to Second Home
+    assert "isn't set up on this server yet" in unset.text  # Hearth Test's legal links do not leak to Second Home
 
-    await premium.configure(second, price_id_yearly="price_yearly_second", terms_url="https://second.example/t",
-                            privacy_url="https://second.example/p")
+    await premium.configure(second, terms_url="https://second.example/t", privacy_url="https://second.example/p")
     bob_session = await premium.buy(bob, "monthly")
     await premium.buy(alice_there, "yearly", guild=premium.second)
     alice_request = premium.stripe.requests_to("POST", "/v1/checkout/sessions")[-1]
-    assert alice_request.form["line_items"][0]["price"] == "price_yearly_second"
+    assert alice_request.form["line_items"][0]["price"] == PRICES["yearly"]
     assert alice_request.form["metadata"]["discord_guild_id"] == str(second)
 
     assert (await guard.tier(bob.id, home), await guard.tier(bob.id, second)) == ("monthly", None)

@@ -47,7 +47,7 @@ async def test_subscription_update_before_checkout_completion_ends_right(premium
     assert (await premium.webhooks.send(completed)).status_code == 200  # older, delivered late
     [row] = await premium.rows(member.id)
     assert (row["status"], row["expires_at"]) == ("active", renewal_end)
-    assert row["stripe_updated_at"].timestamp() == completed["created"] + 5
+    assert row["stripe_updated_at"].timestamp() == completed["created"]  # the update came before any row existed
     assert (await premium.jobs(row["id"]))["premium_expiry"][1] == renewal_end
     assert sum("is active" in text for text in premium.dm_texts(member)) == 1
     assert await premium.db.fetchval("SELECT count(*) FROM stripe_events") == 2

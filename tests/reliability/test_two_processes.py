@@ -123,6 +123,7 @@ async def two(standin: StandIn, database_url: str, clean_db: HearthPool, stripe_
     for shard in range(SHARDS):
         bot = make(cogs=COGS, shard_count=SHARDS, shard_ids=[shard], sync_commands=shard == 0,
                    stripe_secret_key=SECRET_KEY, stripe_webhook_secret=WEBHOOK_SECRET,
+                   **{f"stripe_price_{tier}": price for tier, price in PRICES.items()},
                    api_enabled=True, api_host="127.0.0.1", api_port=0)
 
         async def on_interaction(interaction: Any, process: int = shard) -> None:
@@ -271,7 +272,7 @@ async def test_cache_invalidation_reaches_the_other_process(two: TwoProcesses) -
 async def test_one_stripe_event_delivered_to_both_processes_has_one_effect(two: TwoProcesses) -> None:
     place = two.on_shard(1)[0]  # the guild is on shard 1: process 0 may apply the event for it
     buyer = place.member
-    for key, value in {**{f"price_id_{tier}": price for tier, price in PRICES.items()}, **TERMS}.items():
+    for key, value in TERMS.items():
         await two.bots[1].guild_settings.set(place.guild.id, "premium", key, value, changed_by=None)
     shown = await two.discord.slash("premium plans", user=buyer, guild=place.guild)
     shown = await two.discord.click(shown, "I accept", user=buyer)

@@ -59,10 +59,9 @@ async def test_stripe_replayed_delivery_has_no_second_effect_and_an_old_one_is_r
 
 async def test_stripe_signed_bodies_of_the_wrong_shape_are_refused(premium: PremiumWorld) -> None:
     member = premium.guild.member
-    good = premium.stripe.event("checkout.session.completed", {
-        "id": "cs_x", "object": "checkout.session", "mode": "payment", "payment_status": "paid",
-        "metadata": {"discord_user_id": str(member.id), "discord_guild_id": str(premium.guild.guild.id),
-                     "tier": "lifetime"}})
+    # A session Hearth created and the member paid: only such a session can grant premium.
+    session = premium.stripe.complete_checkout(await premium.open_checkout(member, "lifetime"))
+    good = premium.stripe.event("checkout.session.completed", session)
 
     def variant(**changes: object) -> bytes:
         event = json.loads(json.dumps(good))

@@ -37,7 +37,10 @@ def checkout_session(params: dict[str, Any], now: datetime) -> dict[str, Any]:
         "cancel_url": params.get("cancel_url"),
         "subscription": None,
         "payment_intent": None,
+        "invoice": None,
+        "payment_link": None,
         "currency": "eur",
+        "amount_subtotal": None,
         "amount_total": None,
         "created": unix(now),
         "expires_at": unix(now) + 24 * 3600,
@@ -45,18 +48,69 @@ def checkout_session(params: dict[str, Any], now: datetime) -> dict[str, Any]:
     }
 
 
-def price(price_id: str, interval: str | None) -> dict[str, Any]:
-    """A price: recurring with `interval` ("month", "year") or one-time (None)."""
+def price(price_id: str, interval: str | None, *, amount: int | None = None, currency: str = "eur") -> dict[str, Any]:
+    """A price: recurring with `interval` ("month", "year") or one-time (None); by default €4.99 a month,
+    €49.99 a year, €99.99 once."""
+    unit = amount if amount is not None else {"month": 499, "year": 4999}.get(interval or "", 9999)
     return {
         "id": price_id,
         "object": "price",
         "active": True,
-        "currency": "eur",
-        "unit_amount": {"month": 499, "year": 4999}.get(interval or "", 9999),
+        "currency": currency,
+        "unit_amount": unit,
+        "unit_amount_decimal": str(unit),
+        "billing_scheme": "per_unit",
         "product": "prod_standin",
         "type": "recurring" if interval else "one_time",
-        "recurring": {"interval": interval, "interval_count": 1} if interval else None,
+        "recurring": {"interval": interval, "interval_count": 1, "usage_type": "licensed"} if interval else None,
+        "livemode": False,
     }
+
+
+def line_item(price_obj: dict[str, Any], quantity: int) -> dict[str, Any]:
+    """A Checkout Session line item (`GET /v1/checkout/sessions/{id}/line_items`), its price expanded."""
+    total = price_obj["unit_amount"] * quantity
+    return {"id": new_id("li"), "object": "item", "amount_discount": 0, "amount_subtotal": total, "amount_tax": 0,
+            "amount_total": total, "currency": price_obj["currency"], "description": "Hearth Premium",
+            "price": price_obj, "quantity": quantity}
+
+
+def listing(data: list[dict[str, Any]], url: str) -> dict[str, Any]:
+    """A list object, one page."""
+    return {"object": "list", "data": data, "has_more": False, "url": url}
+
+
+def payment_intent(amount: int, currency: str, customer: str | None, metadata: dict[str, Any],
+                   now: datetime) -> dict[str, Any]:
+    """A succeeded payment intent (its charge is `latest_charge`)."""
+    return {"id": new_id("pi"), "object": "payment_intent", "amount": amount, "amount_received": amount,
+            "currency": currency, "customer": customer, "metadata": dict(metadata), "status": "succeeded",
+            "latest_charge": None, "created": unix(now), "livemode": False}
+
+
+def charge(intent: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The succeeded charge of a payment intent (current API versions: no `invoice` field on charges)."""
+    return {"id": new_id("ch"), "object": "charge", "amount": intent["amount"], "amount_captured": intent["amount"],
+            "amount_refunded": 0, "currency": intent["currency"], "customer": intent["customer"],
+            "payment_intent": intent["id"], "paid": True, "captured": True, "refunded": False, "disputed": False,
+            "status": "succeeded", "metadata": dict(intent["metadata"]), "created": unix(now), "livemode": False}
+
+
+def invoice_payment(invoice_id: str, intent: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The link between an invoice and the payment intent that paid it (`GET /v1/invoice_payments`)."""
+    return {"id": new_id("inpay"), "object": "invoice_payment", "amount_paid": intent["amount"],
+            "amount_requested": intent["amount"], "currency": intent["currency"], "invoice": invoice_id,
+            "is_default": True, "payment": {"type": "payment_intent", "payment_intent": intent["id"]},
+            "status": "paid", "status_transitions": {"paid_at": unix(now), "canceled_at": None},
+            "created": unix(now), "livemode": False}
+
+
+def dispute(charge_obj: dict[str, Any], status: str, reason: str, now: datetime) -> dict[str, Any]:
+    """A dispute (chargeback) of a charge."""
+    return {"id": new_id("du"), "object": "dispute", "amount": charge_obj["amount"],
+            "currency": charge_obj["currency"], "charge": charge_obj["id"],
+            "payment_intent": charge_obj["payment_intent"], "reason": reason, "status": status,
+            "is_charge_refundable": False, "metadata": {}, "created": unix(now), "livemode": False}
 
 
 def subscription(customer: str, price_obj: dict[str, Any], metadata: dict[str, Any], start: datetime,
