@@ -24,7 +24,9 @@ async def test_env_defaults_reach_the_provider(make_service: ServiceFactory, llm
 
 
 async def test_guild_overrides_model_and_temperature_for_that_guild_only(
-        service: LLMService, llm: LLMStandIn) -> None:
+        make_service: ServiceFactory, llm: LLMStandIn) -> None:
+    service = make_service(openai_api_key="sk-test", openai_base_url=llm.base_url,
+                           openai_allowed_models="local-model, grok-3-mini")
     await service.guild_settings.set(GUILD, "gpt", "model", "local-model", changed_by=1)
     await service.guild_settings.set(GUILD, "gpt", "temperature", 0.2, changed_by=1)
     await service.ask(ASK, guild_id=GUILD)
@@ -32,6 +34,18 @@ async def test_guild_overrides_model_and_temperature_for_that_guild_only(
     mine, other = llm.completions
     assert (mine.model, mine.temperature) == ("local-model", 0.2)
     assert (other.model, other.temperature) == ("gpt-4o-mini", 0.7)
+
+
+async def test_a_stored_model_outside_the_allow_list_is_never_called(
+        make_service: ServiceFactory, llm: LLMStandIn) -> None:
+    """A value stored before the allow-list (or removed from it since) falls back to OPENAI_MODEL."""
+    service = make_service(openai_api_key="sk-test", openai_base_url=llm.base_url, openai_model="grok-3-mini",
+                           openai_allowed_models="local-model")
+    await service.guild_settings.set(GUILD, "gpt", "model", "o1-pro-expensive", changed_by=1)
+    await service.ask(ASK, guild_id=GUILD)
+    await service.guild_settings.set(GUILD, "gpt", "model", "local-model", changed_by=1)
+    await service.ask(ASK, guild_id=GUILD)
+    assert [request.model for request in llm.completions] == ["grok-3-mini", "local-model"]
 
 
 async def test_ai_turned_off_on_a_guild(service: LLMService, llm: LLMStandIn, clean_db: HearthPool) -> None:
