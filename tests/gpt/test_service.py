@@ -6,8 +6,10 @@ import pytest
 
 from gpt.errors import AIDisabled, AINotConfigured, AIUnavailable
 from gpt.service import LLMService
+from gpt.settings import allowed_models
 from tests.gpt.conftest import GUILD, OTHER_GUILD, USER, ServiceFactory
 from tests.llm_standin import LLMStandIn
+from utils.config import ConfigError, load_settings
 from utils.db import HearthPool
 
 ASK = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hello"}]
@@ -107,3 +109,21 @@ async def test_empty_answer_is_a_failure(service: LLMService, llm: LLMStandIn, c
     with pytest.raises(AIUnavailable):
         await service.ask(ASK, guild_id=GUILD, user_id=USER)
     assert await clean_db.fetchval("SELECT call_count FROM gpt_usage") == 0
+
+
+def test_the_allow_list_and_ceilings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_ALLOWED_MODELS", "grok-3-mini, local-model,grok-3-mini")
+    monkeypatch.setenv("AI_FAIR_USE_DAILY_LIMIT", "60")
+    monkeypatch.setenv("AI_GUILD_DAILY_BUDGET", "0")
+    settings = load_settings(None)
+    assert allowed_models(settings) == ("gpt-4o-mini", "grok-3-mini", "local-model")
+    assert (settings.ai_fair_use_daily_limit, settings.ai_guild_daily_budget) == (60, 0)
+    monkeypatch.setenv("OPENAI_ALLOWED_MODELS", "grok-3-mini,rm -rf /")
+    monkeypatch.setenv("AI_FAIR_USE_DAILY_LIMIT", "10")
+    with pytest.raises(ConfigError) as error:
+        load_settings(None)
+    assert error.value.lines == [
+        "Configuration error: OPENAI_ALLOWED_MODELS: 'rm -rf /' is not a model name "
+        "(letters, digits and . : / @ + - _ only) (got 'grok-3-mini,rm -rf /')",
+        "Configuration error: AI_FAIR_USE_DAILY_LIMIT: Input should be greater than or equal to 25 (got '10')",
+    ]
