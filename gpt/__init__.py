@@ -4,7 +4,10 @@ Modules (gpt imports utils only, never a cog):
 
 - `gpt.service`: `LLMService`, what cogs call (`ask`, `ask_json`, `ensure_ready`, `status`).
 - `gpt.client`: the `openai.AsyncOpenAI` wrapper (`LLMClient`, `Provider`, `LLMError`).
-- `gpt.quota`: `check_and_increment_gpt_quota`, `refund_gpt_quota`, `cleanup_old_usage`, tier limits.
+- `gpt.quota`: `check_and_increment_gpt_quota`, `refund_gpt_quota`, `cleanup_old_usage`, tier limits (every
+  tier finite; yearly/lifetime at the fair-use ceiling), and the guild budget of background calls
+  (`charge_guild_budget`, `claim_budget_notice`, `cleanup_old_guild_usage`).
+- `gpt.cooldown`: `llm_cooldown`, a per-member cooldown use that is given back when the LLM refused or failed.
 - `gpt.prompts`: every prompt. `gpt.json_output`: reading JSON answers. `gpt.context`: reflections as context.
 - `gpt.probe`: `LLMProbe` for `/api/health`. `gpt.settings`: the `gpt` settings scope. `gpt.errors`: what users see.
 - `gpt.repo`: the SQL.

@@ -47,14 +47,27 @@ class AIInvalidResponse(UserFacingError):
 
 
 class QuotaExceeded(UserFacingError):
-    """The user used all of today's AI requests on this server."""
+    """The user used all of today's AI requests on this server (for yearly and lifetime: the fair-use ceiling)."""
 
-    def __init__(self, limit: int, resets_at: datetime, *, premium: bool) -> None:
+    def __init__(self, limit: int, resets_at: datetime, *, premium: bool, fair_use: bool = False) -> None:
         self.limit = limit
         self.resets_at = resets_at
         when = discord.utils.format_dt(resets_at, "R")
-        text = (f"You've used all {limit} of your AI requests for today on this server. "
-                f"They reset {when} (midnight UTC).")
+        text = f"You've used all {limit} of your AI requests for today on this server"
+        if fair_use:
+            text += " (the fair-use ceiling of your premium plan, which keeps the AI available for everyone)"
+        text += f". They reset {when} (midnight UTC)."
         if not premium:
             text += " Premium members get more requests per day."
         super().__init__(text)
+
+
+class GuildBudgetExceeded(UserFacingError):
+    """The server used all of today's AI budget for background features (embed watcher, ticket summaries)."""
+
+    def __init__(self, limit: int, resets_at: datetime) -> None:
+        self.limit = limit
+        self.resets_at = resets_at
+        when = discord.utils.format_dt(resets_at, "R")
+        super().__init__(f"This server used all {limit} of today's AI requests for background features (embed "
+                         f"watcher, ticket summaries). They resume {when} (midnight UTC).")

@@ -1,8 +1,14 @@
-"""Daily AI quotas per premium tier, counted per user and guild by UTC day.
+"""Daily AI quotas: per premium tier for the calls members start, and a per-guild budget for background calls.
 
-free 5 a day, monthly 25, yearly and lifetime unlimited (still counted, for statistics and abuse checks).
-Only calls a user starts are charged; a call that fails is refunded. The day comes from the bot's clock
-(not the database's CURRENT_DATE), so tests move it and every process agrees on UTC.
+Members: free 5 a day, monthly 25, yearly and lifetime up to a fair-use ceiling the operator sets
+(`AI_FAIR_USE_DAILY_LIMIT`, default 100), counted per user and guild by UTC day. Only calls a user starts are
+charged to them; a call that fails is refunded.
+
+Guilds: background features nobody starts on purpose (the embed watcher, ticket summaries and FAQ drafts) are
+counted per guild and UTC day against `AI_GUILD_DAILY_BUDGET`; when it is used up they stop until midnight UTC.
+
+The day comes from the bot's clock (not the database's CURRENT_DATE), so tests move it and every process agrees
+on UTC.
 """
 
 from __future__ import annotations
@@ -14,18 +20,27 @@ from gpt import repo
 from gpt.repo import Executor
 
 FREE_DAILY_LIMIT = 5
-TIER_DAILY_LIMITS: dict[str | None, int | None] = {
+FAIR_USE = "fair use"  # the tier's ceiling is the operator's AI_FAIR_USE_DAILY_LIMIT
+DEFAULT_FAIR_USE_DAILY_LIMIT = 100  # the default of AI_FAIR_USE_DAILY_LIMIT
+DEFAULT_GUILD_DAILY_BUDGET = 100  # the default of AI_GUILD_DAILY_BUDGET
+TIER_DAILY_LIMITS: dict[str | None, int | str] = {
     None: FREE_DAILY_LIMIT,
     "monthly": 25,
-    "yearly": None,
-    "lifetime": None,
+    "yearly": FAIR_USE,
+    "lifetime": FAIR_USE,
 }
 USAGE_RETENTION_DAYS = 7
 
 
-def daily_limit(tier: str | None) -> int | None:
-    """Calls a day for `tier` (None = free); None means unlimited. An unknown tier gets the free limit."""
-    return TIER_DAILY_LIMITS.get(tier, FREE_DAILY_LIMIT)
+def daily_limit(tier: str | None, fair_use_limit: int = DEFAULT_FAIR_USE_DAILY_LIMIT) -> int:
+    """Calls a day for `tier` (None = free); every tier has a finite limit. An unknown tier gets the free limit."""
+    limit = TIER_DAILY_LIMITS.get(tier, FREE_DAILY_LIMIT)
+    return fair_use_limit if limit == FAIR_USE else int(limit)
+
+
+def is_fair_use_tier(tier: str | None) -> bool:
+    """Whether `tier`'s limit is the operator's fair-use ceiling (yearly, lifetime)."""
+    return TIER_DAILY_LIMITS.get(tier) == FAIR_USE
 
 
 def usage_day(now: datetime) -> date:
@@ -44,22 +59,23 @@ class QuotaCheck:
 
     allowed: bool
     used: int
-    limit: int | None
+    limit: int
     day: date
 
     @property
-    def remaining(self) -> int | None:
-        """Calls left today (None = unlimited)."""
-        return None if self.limit is None else max(0, self.limit - self.used)
+    def remaining(self) -> int:
+        """Calls left today."""
+        return max(0, self.limit - self.used)
 
 
 async def check_and_increment_gpt_quota(pool: Executor, user_id: int, guild_id: int, tier: str | None,
-                                        today: date) -> QuotaCheck:
+                                        today: date, *,
+                                        fair_use_limit: int = DEFAULT_FAIR_USE_DAILY_LIMIT) -> QuotaCheck:
     """Charge one call to (user, guild, today) if the tier's limit allows it, atomically (one SQL statement)."""
-    limit = daily_limit(tier)
+    limit = daily_limit(tier, fair_use_limit)
     count = await repo.charge_usage(pool, user_id, guild_id, today, limit)
     if count is None:
-        return QuotaCheck(False, limit or 0, limit, today)
+        return QuotaCheck(False, limit, limit, today)
     return QuotaCheck(True, count, limit, today)
 
 
@@ -76,3 +92,34 @@ async def usage_today(pool: Executor, user_id: int, guild_id: int, today: date) 
 async def cleanup_old_usage(pool: Executor, before_date: date) -> int:
     """Delete counters of days before `before_date` (e.g. today − 7 days); returns the rows deleted."""
     return await repo.delete_usage_before(pool, before_date)
+
+
+# --- the guild budget of background calls ---------------------------------------------------------------
+
+
+async def charge_guild_budget(pool: Executor, guild_id: int, today: date, limit: int) -> QuotaCheck:
+    """Charge one background call to (guild, today) if `limit` allows it, atomically (one SQL statement)."""
+    count = await repo.charge_guild_usage(pool, guild_id, today, limit)
+    if count is None:
+        return QuotaCheck(False, limit, limit, today)
+    return QuotaCheck(True, count, limit, today)
+
+
+async def refund_guild_budget(pool: Executor, guild_id: int, day: date) -> None:
+    """Give back a background call charged on `day` (the LLM did not answer)."""
+    await repo.refund_guild_usage(pool, guild_id, day)
+
+
+async def claim_budget_notice(pool: Executor, guild_id: int, day: date, now: datetime) -> bool:
+    """True for the first caller on `day` who finds the guild's budget used up: that one tells the admins."""
+    return await repo.claim_guild_notice(pool, guild_id, day, now)
+
+
+async def guild_usage_today(pool: Executor, guild_id: int, today: date) -> int:
+    """Background calls counted today for the guild."""
+    return await repo.guild_usage_on(pool, guild_id, today)
+
+
+async def cleanup_old_guild_usage(pool: Executor, before_date: date) -> int:
+    """Delete guild counters of days before `before_date`; returns the rows deleted."""
+    return await repo.delete_guild_usage_before(pool, before_date)

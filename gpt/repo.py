@@ -1,4 +1,5 @@
-"""The LLM layer's SQL: daily usage counters (`gpt_usage`) and the reflections used as context.
+"""The LLM layer's SQL: daily usage counters per member (`gpt_usage`) and per guild for background features
+(`gpt_guild_usage`), and the reflections used as context.
 
 Functions take a pool or a connection (anything with `fetchval` / `fetch` / `execute`); parameters always go
 through `$n` placeholders.
@@ -37,6 +38,34 @@ _REFUND = """
 """
 _USED = "SELECT call_count FROM gpt_usage WHERE user_id = $1 AND guild_id = $2 AND usage_date = $3"
 _CLEANUP = "DELETE FROM gpt_usage WHERE usage_date < $1"
+# The guild budget of background calls (embed watcher, ticket summaries): the same one-statement shape as
+# _CHARGE, so a burst of messages cannot overdraw it, with a finite limit (0 = no background calls at all).
+_CHARGE_GUILD = """
+    INSERT INTO gpt_guild_usage AS u (guild_id, usage_date, call_count)
+    SELECT $1, $2, 1
+    WHERE $3::integer > 0
+    ON CONFLICT (guild_id, usage_date)
+    DO UPDATE SET call_count = u.call_count + 1
+    WHERE u.call_count < $3::integer
+    RETURNING call_count
+"""
+_REFUND_GUILD = """
+    UPDATE gpt_guild_usage SET call_count = call_count - 1
+    WHERE guild_id = $1 AND usage_date = $2 AND call_count > 0
+    RETURNING call_count
+"""
+# The first caller to find the budget used up on a day claims the notice (one row per guild and day, so two
+# processes or a burst of messages tell the admins once).
+_CLAIM_GUILD_NOTICE = """
+    INSERT INTO gpt_guild_usage AS u (guild_id, usage_date, call_count, notified_at)
+    VALUES ($1, $2, 0, $3)
+    ON CONFLICT (guild_id, usage_date)
+    DO UPDATE SET notified_at = $3
+    WHERE u.notified_at IS NULL
+    RETURNING 1
+"""
+_GUILD_USED = "SELECT call_count FROM gpt_guild_usage WHERE guild_id = $1 AND usage_date = $2"
+_GUILD_CLEANUP = "DELETE FROM gpt_guild_usage WHERE usage_date < $1"
 _RECENT_REFLECTIONS = """
     SELECT plaintext_content, created_at FROM app_reflections
     WHERE user_id = $1 AND created_at >= $2
@@ -63,6 +92,32 @@ async def usage_on(db: Executor, user_id: int, guild_id: int, day: date) -> int:
 async def delete_usage_before(db: Executor, before: date) -> int:
     """Delete the counters of days before `before`; returns how many rows went."""
     status = await db.execute(_CLEANUP, before)
+    return int(status.split()[-1])
+
+
+async def charge_guild_usage(db: Executor, guild_id: int, day: date, limit: int) -> int | None:
+    """Count one background call for (guild, day) if under `limit`; the new count, or None if refused."""
+    return await db.fetchval(_CHARGE_GUILD, guild_id, day, limit)
+
+
+async def refund_guild_usage(db: Executor, guild_id: int, day: date) -> int | None:
+    """Give back one background call of (guild, day), never below 0; the new count, or None if none to give."""
+    return await db.fetchval(_REFUND_GUILD, guild_id, day)
+
+
+async def claim_guild_notice(db: Executor, guild_id: int, day: date, now: datetime) -> bool:
+    """Mark that the admins were told the (guild, day) budget is used up; True only for the first caller."""
+    return bool(await db.fetchval(_CLAIM_GUILD_NOTICE, guild_id, day, now))
+
+
+async def guild_usage_on(db: Executor, guild_id: int, day: date) -> int:
+    """Background calls counted for (guild, day)."""
+    return await db.fetchval(_GUILD_USED, guild_id, day) or 0
+
+
+async def delete_guild_usage_before(db: Executor, before: date) -> int:
+    """Delete the guild counters of days before `before`; returns how many rows went."""
+    status = await db.execute(_GUILD_CLEANUP, before)
     return int(status.split()[-1])
 
 

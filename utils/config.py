@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 PRICE_TIERS = ("stripe_price_monthly", "stripe_price_yearly", "stripe_price_lifetime")
 _PRICE_ID = re.compile(r"price_[A-Za-z0-9_]{1,250}")
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+MODEL_NAME = re.compile(r"^[\w.:/@+-]{1,100}$")  # a model id as providers spell them (gpt-4o-mini, llama3.1:8b)
 
 
 class ConfigError(Exception):
@@ -60,6 +61,14 @@ class Settings(BaseSettings):
     openai_timeout: float = Field(default=30.0, gt=0, le=600, description="Seconds per LLM request attempt.")
     openai_max_retries: int = Field(default=2, ge=0, le=10,
                                     description="Retries of a failed LLM request (timeouts, 429, 5xx).")
+    openai_allowed_models: Annotated[list[str] | None, NoDecode] = Field(
+        default=None, description="Comma-separated models a server may pick with gpt.model (OPENAI_MODEL always is).")
+    ai_fair_use_daily_limit: int = Field(
+        default=100, ge=25, le=100_000,
+        description="AI requests a day per member and server for yearly and lifetime premium (the fair-use ceiling).")
+    ai_guild_daily_budget: int = Field(
+        default=100, ge=0, le=1_000_000,
+        description="LLM requests a day per server for background features (embed watcher, ticket summaries).")
     stripe_secret_key: SecretStr | None = None
     stripe_webhook_secret: SecretStr | None = None
     app_webhook_secret: SecretStr | None = Field(
@@ -104,6 +113,18 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             names = [part.strip() for part in value.split(",") if part.strip()]
             return names or None
+        return value
+
+    @field_validator("openai_allowed_models", mode="before")
+    @classmethod
+    def _split_models(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list):
+            wrong = [name for name in value if not isinstance(name, str) or not MODEL_NAME.match(name)]
+            if wrong:
+                raise ValueError(f"{wrong[0]!r} is not a model name (letters, digits and . : / @ + - _ only)")
+            return list(dict.fromkeys(value)) or None
         return value
 
     @field_validator("shard_count", mode="before")

@@ -51,11 +51,16 @@ class Cooldown:
             return 0.0
         return max(0.0, self.per - (self.clock.now() - uses[0]).total_seconds())
 
-    def hit(self, key: Hashable) -> None:
-        """Count one use of `key`, or raise `OnCooldown` (and count nothing) when it is used up."""
+    def check(self, key: Hashable) -> None:
+        """Raise `OnCooldown` when `key` is used up; counts nothing (e.g. before opening a form whose submission
+        will `hit`)."""
         wait = self.retry_after(key)
         if wait > 0:
             raise OnCooldown(wait, self.what)
+
+    def hit(self, key: Hashable) -> None:
+        """Count one use of `key`, or raise `OnCooldown` (and count nothing) when it is used up."""
+        self.check(key)
         if key not in self._uses and len(self._uses) >= MAX_KEYS:
             self._sweep(self.clock.now())
         self._uses.setdefault(key, deque()).append(self.clock.now())

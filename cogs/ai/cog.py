@@ -1,13 +1,15 @@
 """Owner of the `gpt` settings scope (on/off, model, temperature per server) and of the daily job that deletes
-quota counters older than a week. The features themselves (growth check-ins, summaries, AI moderation …) build
+quota counters (members' quotas and guilds' budgets) older than a week.
+The features themselves (growth check-ins, summaries, AI moderation …) build
 their own `gpt.service.LLMService` from these settings."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from gpt.quota import cleanup_old_usage, next_reset, usage_day
-from gpt.settings import GPT_SETTINGS
+from gpt.quota import cleanup_old_guild_usage, cleanup_old_usage, next_reset, usage_day
+from gpt.settings import GPT_SETTINGS, allowed_models, gpt_settings
 from utils.cog_base import HearthCog
 from utils.gdpr import ErasureReport, delete_rows, rows_of
 from utils.timers import Job
@@ -24,6 +26,11 @@ class AICog(HearthCog, name="AI"):
     gdpr_tables = ("gpt_usage",)
     settings = GPT_SETTINGS
 
+    def __init__(self, bot: Any) -> None:
+        super().__init__(bot)
+        # gpt.model accepts only the operator's allowed models (validated by /config set and import).
+        self.settings = gpt_settings(allowed_models(bot.config))
+
     async def load(self) -> None:
         # A clean-up missed during downtime still runs (on_skip = run): it is housekeeping, not a post.
         # Recurring: a clean-up that failed every attempt waits for the next midnight's (never lost).
@@ -39,6 +46,7 @@ class AICog(HearthCog, name="AI"):
         """Delete quota counters older than a week; returns when to run next (the next UTC midnight)."""
         now = self.bot.clock.now()
         await cleanup_old_usage(self.pool, usage_day(now) - USAGE_RETENTION)
+        await cleanup_old_guild_usage(self.pool, usage_day(now) - USAGE_RETENTION)
         return next_reset(now)
 
     async def next_cleanup(self, job: Job) -> datetime:

@@ -1,7 +1,8 @@
 """`/growthcheckin` (a modal, then a short coaching reply from the AI, private with a Share button) and
 `/growthhistory` (one's own check-ins on this server, paged, with deletion of one's own).
 
-Check-ins are charged to the member's daily AI quota; the blunt style is for premium members. The `gpt` settings
+Check-ins are charged to the member's daily AI quota and limited to one per `CHECKIN_COOLDOWN` seconds per member
+(a refused or failed AI call gives the use back); the blunt style is for premium members. The `gpt` settings
 scope (model, temperature, on/off) belongs to the AI cog.
 """
 
@@ -25,9 +26,11 @@ from cogs.growth.texts import (
 )
 from cogs.growth.views import CheckinModal, ShareCheckinButton, share_view, shared_view
 from gpt.context import load_reflections
+from gpt.cooldown import llm_cooldown
 from gpt.prompts import PREMIUM_STYLES, growth_checkin_messages
 from gpt.service import LLMService
 from utils.cog_base import HearthCog
+from utils.cooldowns import Cooldown
 from utils.errors import BadInput, UserFacingError
 from utils.gdpr import ErasureReport, delete_rows, rows_of
 from utils.paginator import Paginator
@@ -36,6 +39,7 @@ log = logging.getLogger(__name__)
 
 HISTORY_PAGE = 5
 REPLY_MAX_TOKENS = 400
+CHECKIN_COOLDOWN = 60.0  # seconds between two check-ins of one member on one server
 
 
 def _clean(text: str | None) -> str | None:
@@ -51,9 +55,11 @@ class GrowthCog(HearthCog, name="Growth"):
     gdpr_tables = ("growth_checkins",)
 
     llm: LLMService
+    cooldown: Cooldown
 
     async def load(self) -> None:
         self.llm = LLMService.from_bot(self.bot, self.pool)
+        self.cooldown = Cooldown(1, CHECKIN_COOLDOWN, self.bot.clock, what="growth check-ins")
         self.bot.add_dynamic_items(ShareCheckinButton)
 
     async def unload(self) -> None:
@@ -82,6 +88,7 @@ class GrowthCog(HearthCog, name="Growth"):
         if style in PREMIUM_STYLES and await self.bot.premium.tier(user_id, guild_id) is None:
             raise UserFacingError(PREMIUM_STYLE_REFUSAL)
         await self.llm.ensure_ready(guild_id, user_id)
+        self.cooldown.check((guild_id, user_id))  # counted when the form comes back (see complete_checkin)
         await interaction.response.send_modal(CheckinModal(self, style))
 
     async def complete_checkin(self, interaction: discord.Interaction, goal: str, obstacle: str | None,
@@ -97,7 +104,8 @@ class GrowthCog(HearthCog, name="Growth"):
         reflections = await load_reflections(self.pool, user.id, now)
         messages = growth_checkin_messages(trim(clean_goal, GOAL_LIMIT), clean_obstacle, clean_feeling, style,
                                            reflections)
-        answer = await self.llm.ask(messages, guild_id=guild_id, user_id=user.id, max_tokens=REPLY_MAX_TOKENS)
+        with llm_cooldown(self.cooldown, (guild_id, user.id)):
+            answer = await self.llm.ask(messages, guild_id=guild_id, user_id=user.id, max_tokens=REPLY_MAX_TOKENS)
         reply = trim(answer, REPLY_LIMIT)
         checkin_id = await repo.insert_checkin(self.pool, guild_id, user.id, clean_goal, clean_obstacle,
                                                clean_feeling, style, reply, now)

@@ -15,7 +15,7 @@ class Tier:
     name: str  # stored in premium_subs.tier and in Stripe metadata
     title: str
     checkout_mode: str  # Stripe Checkout mode: "subscription" (recurring) or "payment" (one-off)
-    ai_per_day: int | None  # None = unlimited
+    ai_per_day: int | None  # None = the operator's fair-use ceiling (AI_FAIR_USE_DAILY_LIMIT)
 
     @property
     def recurring(self) -> bool:
@@ -32,7 +32,8 @@ TIERS: dict[str, Tier] = {
 
 def perks(tier: Tier) -> str:
     """What the tier unlocks on the server it applies to, as bullet lines."""
-    quota = "unlimited AI requests" if tier.ai_per_day is None else f"{tier.ai_per_day} AI requests a day"
+    quota = ("AI requests up to a fair-use daily ceiling" if tier.ai_per_day is None
+             else f"{tier.ai_per_day} AI requests a day")
     return "\n".join((
         f"• {quota} (free: {FREE_AI_PER_DAY} a day)",
         f"• unlimited active reminders (free: {FREE_ACTIVE_REMINDERS}), with images",

@@ -86,7 +86,7 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
             message = await channel.fetch_message(message_id) if isinstance(channel, discord.TextChannel) else None
         except discord.NotFound:
             message = None
-        event = await self.spot(message) if message is not None else None
+        event = await self.spot(message, requested=True) if message is not None else None
         if event is None:
             await interaction.response.edit_message(
                 content="The announcement is gone or no longer names an upcoming date and time: nothing created.",

@@ -3,6 +3,9 @@
 Recognised times: Discord timestamps (`<t:1767225600:F>`), ISO (`2026-12-24 19:00`, `2026-12-24T19:00`),
 day-first dates (`24/12/2026 19:00`, `24.12.2026 19:00`) and written months (`24 December 2026 19:00`,
 `Dec 24, 2026 at 7pm`, `December 24 7:30pm`). Times without a zone are read in the server's time zone.
+
+`looks_like_announcement` is the cheap gate in front of the LLM: only a message the parser half-reads (a date,
+a clock time or a day word without the rest), an embed or a link may be worth asking the LLM about.
 """
 
 from __future__ import annotations
@@ -25,6 +28,21 @@ _PATTERNS = [
 _DISCORD_TS = re.compile(r"<t:(-?\d{1,12})(?::[tTdDfFR])?>")
 _LOCATION_LINE = re.compile(r"(?:📍|\b(?:location|where|venue|place)\s*:)\s*(?P<place>[^\n]{1,200})", re.I)
 _LOCATION_FIELDS = {"location", "where", "venue", "place", "📍"}
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
+# What the parser half-reads: the pieces of a moment that `find_moment` needs, found on their own.
+_HINTS = re.compile("|".join((
+    _DISCORD_TS.pattern,
+    r"\b(?:[01]?\d|2[0-3])[:h.][0-5]\d\b",                             # 20:00, 8h30, 7.30
+    r"\b(?:1[0-2]|0?[1-9])\s*(?:am|pm)\b",                             # 7pm
+    r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b",  # dates
+    r"\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r"(?=\W|$)",                 # 12 June
+    r"\b" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?\b",                       # June 12th
+    r"\b(?:tomorrow|tonight)\b",
+    r"\b(?:next|this|coming|on|every)\s+(?:" + _WEEKDAY + r"|week(?:end)?|month)\b",  # next Friday, this weekend
+    r"\b" + _WEEKDAY + r"\s+(?:at|from|evening|night|morning|afternoon)\b",  # Friday at …, Saturday evening
+    r"\bin\s+\d+\s*(?:min(?:ute)?s?|h(?:ours?)?|days?|weeks?)\b",   # in 2 hours
+)), re.I)
+_LINK = re.compile(r"https?://\S", re.I)
 
 
 @dataclass(frozen=True)
@@ -59,6 +77,15 @@ def find_moment(text: str, tz: ZoneInfo, now: datetime) -> datetime | None:
             if parsed is not None:
                 return parsed.replace(tzinfo=tz).astimezone(UTC)
     return None
+
+
+def looks_like_announcement(announcement: Announcement) -> bool:
+    """Whether a message may announce an event the parser could not read: it has an embed or a link, or the
+    parser half-reads a date or time in it. Ordinary chat is not; this costs no I/O."""
+    if announcement.embed_titles or announcement.embed_texts:
+        return True
+    text = announcement.content
+    return bool(_LINK.search(text) or _HINTS.search(text))
 
 
 def spot_event(announcement: Announcement, tz: ZoneInfo, now: datetime) -> SpottedEvent | None:

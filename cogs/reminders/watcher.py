@@ -4,6 +4,13 @@ Nothing is created silently. A message (from a member or another bot) in a chann
 `reminders.watch_channels` that announces an upcoming event gets a prompt in the staff channel with
 "Create reminder" / "Ignore". The buttons are `DynamicItem`s carrying the message ids, so they keep working
 after a restart. Editing the announcement offers to move its reminder; deleting it cancels the reminder.
+
+The LLM reads only what the deterministic parser cannot, and only when all of these hold (anyone may post in a
+watched channel, and every LLM call costs the operator money):
+1. the message looks like an announcement (`looks_like_announcement`: a half-read date or time, an embed, a link);
+2. the channel and the guild are under their rate limits (`CHANNEL_RATE`, `GUILD_RATE`, in memory, per process);
+3. the guild's daily budget of background AI calls allows it (`AI_GUILD_DAILY_BUDGET`, counted in
+   `gpt_guild_usage`; when it is used up the log channel is told once and the LLM is not asked until midnight UTC).
 """
 
 from __future__ import annotations
@@ -17,11 +24,13 @@ import discord
 from discord.ext import commands
 
 from cogs.reminders import planner, repo
-from cogs.reminders.event_parser import Announcement, SpottedEvent, spot_event
+from cogs.reminders.event_parser import Announcement, SpottedEvent, looks_like_announcement, spot_event
 from cogs.reminders.posting import ts
-from gpt.errors import AIDisabled, AINotConfigured
+from gpt.errors import AIDisabled, AINotConfigured, GuildBudgetExceeded
 from gpt.prompts import event_extraction_messages
 from utils.channel_access import ChannelBlocked
+from utils.command_tree import report_failure
+from utils.cooldowns import Cooldown
 from utils.errors import UserFacingError
 from utils.message_pipeline import MessageContext
 
@@ -29,6 +38,12 @@ if TYPE_CHECKING:
     from cogs.reminders.cog import RemindersCog
 
 log = logging.getLogger(__name__)
+
+# LLM reads of announcements: (calls, per seconds). A burst in one channel costs at most CHANNEL_RATE calls, a
+# guild with many watched channels at most GUILD_RATE; the guild's daily budget bounds the day.
+CHANNEL_RATE = (3, 600.0)
+GUILD_RATE = (10, 3600.0)
+BACKGROUND_FEATURE = "embed watcher"
 
 
 def announcement_of(message: discord.Message) -> Announcement:
@@ -72,6 +87,12 @@ class _WatchButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hearth:
         return cls(match["action"], int(match["channel"]), int(match["message"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        try:
+            await self._decide(interaction)
+        except Exception as exc:  # e.g. the guild's AI budget is used up: told to the staff member, ephemerally
+            await report_failure(interaction, exc, f"the event proposal button {self.action}")
+
+    async def _decide(self, interaction: discord.Interaction) -> None:
         cog: RemindersCog = interaction.client.get_cog("Reminders")  # type: ignore[assignment]
         if not await may_manage(cog, interaction):
             await interaction.response.send_message("Only staff (Manage Events or the reminders role) can decide "
@@ -87,6 +108,24 @@ class WatcherMixin:
     """The listeners of the embed watcher, mixed into the reminders cog."""
 
     bot: Any
+    _watch_limits: tuple[Cooldown, Cooldown] | None = None
+
+    def _limits(self) -> tuple[Cooldown, Cooldown]:
+        """The per-channel and per-guild rate limits of LLM reads, on the bot's clock."""
+        if self._watch_limits is None:
+            self._watch_limits = (Cooldown(*CHANNEL_RATE, self.bot.clock, what="AI reads in this channel"),
+                                  Cooldown(*GUILD_RATE, self.bot.clock, what="AI reads on this server"))
+        return self._watch_limits
+
+    def _take_rate(self, guild_id: int, channel_id: int) -> bool:
+        """Count one LLM read against the channel's and the guild's rate limits; False (nothing counted) when
+        either is used up."""
+        pairs = tuple(zip(self._limits(), (channel_id, guild_id), strict=True))
+        if any(limit.retry_after(key) > 0 for limit, key in pairs):
+            return False
+        for limit, key in pairs:
+            limit.hit(key)
+        return True
 
     async def _watched(self, message: discord.Message) -> bool:
         if message.guild is None or message.author.id == self.bot.user.id:
@@ -106,29 +145,44 @@ class WatcherMixin:
                 return channel
         return None
 
-    async def spot(self, message: discord.Message) -> SpottedEvent | None:
+    async def spot(self, message: discord.Message, *, requested: bool = False) -> SpottedEvent | None:
         """The event announced by `message`: the deterministic parser first, the LLM (if configured) only when
-        that finds nothing. LLM calls here are system calls, charged to nobody's quota."""
+        that finds nothing and the message passes the gate (see the module's docstring). LLM calls here are
+        charged to the guild's daily budget of background calls, never to a member's quota.
+
+        `requested`: a staff member's click asks, not a chat message, so the rate limits do not apply (every
+        click answers a proposal the gate already let through) and a used-up budget is told to them."""
         tz = ZoneInfo(await self.bot.guild_settings.get(message.guild.id, "system", "timezone"))
         announcement = announcement_of(message)
         now = self.bot.clock.now()
         event = spot_event(announcement, tz, now)
         if event is not None or not self.llm.configured:  # type: ignore[attr-defined]
             return event
-        return await self._spot_with_llm(announcement, message.guild.id, tz, now)
-
-    async def _spot_with_llm(self, announcement: Announcement, guild_id: int, tz: ZoneInfo,
-                             now: datetime) -> SpottedEvent | None:
         text = "\n".join(part for part in (announcement.content, *announcement.embed_titles,
                                             *announcement.embed_texts) if part)
-        if len(text.strip()) < 10:
+        if len(text.strip()) < 10 or not looks_like_announcement(announcement):
+            return None  # ordinary chat: no LLM call
+        if not requested and not self._take_rate(message.guild.id, message.channel.id):
+            log.debug("Guild %s: an announcement in channel %s was not read by AI (rate limit)", message.guild.id,
+                      message.channel.id)
             return None
+        try:
+            return await self._spot_with_llm(text, message.guild.id, tz, now)
+        except GuildBudgetExceeded:  # the log channel was told once by the LLM service
+            if requested:
+                raise
+            return None
+
+    async def _spot_with_llm(self, text: str, guild_id: int, tz: ZoneInfo, now: datetime) -> SpottedEvent | None:
         messages = event_extraction_messages(text, f"{now.astimezone(tz):%Y-%m-%d %H:%M}", tz.key)
         try:
             answer = await self.llm.ask_json(messages, guild_id=guild_id,  # type: ignore[attr-defined]
-                                             required=("is_event", "title", "start", "location"))
+                                             required=("is_event", "title", "start", "location"),
+                                             background=BACKGROUND_FEATURE)
         except (AINotConfigured, AIDisabled):
             return None
+        except GuildBudgetExceeded:
+            raise
         except UserFacingError as exc:  # the LLM is down or answered nonsense: no proposal, but say so in the log
             log.warning("Guild %s: the LLM could not read an announcement: %s", guild_id, exc)
             return None

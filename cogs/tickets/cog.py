@@ -316,7 +316,10 @@ class TicketsCog(HearthCog, name="Tickets"):
         await self._require_staff(interaction)
         if ticket.status == lifecycle.ARCHIVED:
             raise UserFacingError(f"Ticket #{ticket.id} is archived.")
-        await self.llm.ensure_ready(interaction.guild_id)
+        # Refused before "thinking…": AI off, the staff member's quota used up (suggestions are charged to them),
+        # or their cooldown running.
+        await self.llm.ensure_ready(interaction.guild_id, interaction.user.id)
+        self.service.suggest_cooldown.check((interaction.guild_id, interaction.user.id))
         await interaction.response.defer(ephemeral=True, thinking=True)
         draft = await self.service.suggest_reply(interaction.guild, interaction.user, ticket)
         await interaction.followup.send(f"💡 **Suggested reply** (only you see this; edit before sending):\n\n{draft}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,9 +28,11 @@ from cogs.tickets.prompts import (
     ticket_summary_messages,
 )
 from cogs.tickets.views import closed_view, control_view, deflection_view, proposal_view
-from gpt.errors import AIDisabled, AINotConfigured
+from gpt.cooldown import llm_cooldown
+from gpt.errors import AIDisabled, AINotConfigured, GuildBudgetExceeded
 from gpt.service import LLMService
 from utils.channel_access import ChannelBlocked
+from utils.cooldowns import Cooldown
 from utils.errors import BadInput, UserFacingError, missing_permission_message
 from utils.timers import Job
 
@@ -45,6 +48,10 @@ SIMILARITY = 0.5  # pg_trgm similarity of two similarity keys that counts as "th
 PROPOSAL_AT = 3  # similar summaries needed for an FAQ proposal
 DEFLECTION_RESULTS = 3
 TOPIC_MAX = 100  # characters of a ticket topic (configured or typed)
+# LLM work members can cause: a staff member's suggested replies, and summaries of one opener's tickets (an
+# open/close loop must not buy unlimited summaries). Both are (uses, per seconds), in memory.
+SUGGEST_RATE = (1, 30.0)
+SUMMARY_RATE = (3, 3600.0)
 NONE = discord.AllowedMentions.none()
 
 
@@ -76,6 +83,8 @@ class TicketService:
         self.pool = pool
         self.llm = llm
         self.active: dict[int, ActiveTicket] = {}
+        self.suggest_cooldown = Cooldown(*SUGGEST_RATE, bot.clock, what="suggested replies")
+        self.summary_cooldown = Cooldown(*SUMMARY_RATE, bot.clock, what="ticket summaries")
 
     # --- settings and people -------------------------------------------------------------------------------------
 
@@ -474,10 +483,18 @@ class TicketService:
         if not self.llm.configured:
             report.append("ℹ️ No AI summary: AI is not configured.")
             return
+        opener = (guild.id, ticket.user_id)
+        wait = self.summary_cooldown.retry_after(opener)
+        if wait > 0:
+            report.append(f"ℹ️ No AI summary: {SUMMARY_RATE[0]} tickets of this member were already summarised in "
+                          f"the last hour (the next summary is possible in {math.ceil(wait / 60)} min).")
+            return
         try:
-            answer = await self.llm.ask_json(ticket_summary_messages(ticket.description, conversation),
-                                             guild_id=guild.id, required=("summary", "similarity_key"))
-        except (AINotConfigured, AIDisabled) as exc:
+            with llm_cooldown(self.summary_cooldown, opener):
+                answer = await self.llm.ask_json(ticket_summary_messages(ticket.description, conversation),
+                                                 guild_id=guild.id, required=("summary", "similarity_key"),
+                                                 background="ticket summary")
+        except (AINotConfigured, AIDisabled, GuildBudgetExceeded) as exc:
             report.append(f"ℹ️ No AI summary: {exc.message}")
             return
         except UserFacingError as exc:
@@ -506,7 +523,7 @@ class TicketService:
         title, answer, keywords = key.replace("-", " ").capitalize(), summaries[-1], key.split("-")
         try:
             draft = await self.llm.ask_json(faq_draft_messages(summaries), guild_id=guild.id,
-                                            required=("title", "answer", "keywords"))
+                                            required=("title", "answer", "keywords"), background="FAQ draft")
             title = str(draft["title"]).strip()[:200] or title
             answer = str(draft["answer"]).strip()[:4000] or answer
             if isinstance(draft["keywords"], list):
@@ -636,7 +653,8 @@ class TicketService:
     # --- staff tools -----------------------------------------------------------------------------------------------
 
     async def suggest_reply(self, guild: discord.Guild, staff: discord.Member, ticket: repo.Ticket) -> str:
-        """An AI draft of the staff member's next reply (a system call: nobody's quota is charged)."""
+        """An AI draft of the staff member's next reply, charged to that staff member's daily AI quota and
+        limited by `SUGGEST_RATE` per staff member (a refused or failed call gives the use back)."""
         channel = self.channel_of(guild, ticket)
         if channel is None:
             raise UserFacingError("The ticket's channel no longer exists.")
@@ -644,9 +662,10 @@ class TicketService:
         conversation = "\n".join(f"{'[staff] ' if line.author_id != ticket.user_id else '[member] '}"
                                  f"{line.author}: {line.content}" for line in lines
                                  if line.content and not line.bot)
-        draft = await self.llm.ask(suggest_reply_messages(ticket.description, conversation or "(no messages yet)",
-                                                          staff.display_name), guild_id=guild.id, user_id=None,
-                                   max_tokens=400)
+        with llm_cooldown(self.suggest_cooldown, (guild.id, staff.id)):
+            draft = await self.llm.ask(suggest_reply_messages(ticket.description, conversation or "(no messages yet)",
+                                                              staff.display_name), guild_id=guild.id,
+                                       user_id=staff.id, max_tokens=400)
         return draft.strip()[:1900]
 
     async def set_member_access(self, guild: discord.Guild, ticket: repo.Ticket, member: discord.Member,

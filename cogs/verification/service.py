@@ -27,6 +27,7 @@ from cogs.verification.views import review_view
 from gpt.errors import AIDisabled, AIInvalidResponse, AINotConfigured, AIUnavailable, QuotaExceeded
 from gpt.service import LLMService
 from utils.channel_access import ChannelBlocked
+from utils.cooldowns import Cooldown, OnCooldown
 from utils.errors import UserFacingError, missing_permission_message, permission_name
 from utils.timers import Job
 
@@ -43,6 +44,7 @@ _EXTENSIONS = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".gif": "image/gif"}
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 STALE_START = timedelta(minutes=5)  # a start that never got its channel (the process died) no longer blocks
+CHECK_RATE = (3, 3600.0)  # AI screenshot checks per member and server: (checks, per seconds), in memory
 NEEDED = ("manage_channels", "manage_roles", "view_channel", "send_messages", "embed_links", "read_message_history")
 LABELS = {repo.PENDING: "waiting for a screenshot", repo.MANUAL_REVIEW: "waiting for a reviewer",
           repo.ERROR: "waiting for a reviewer", repo.VERIFIED: "verified", repo.CLOSED_MANUAL: "closed"}
@@ -106,6 +108,8 @@ class VerificationService:
         self.channels: dict[int, ChannelRef] = {}  # open verification channels seen so far
         self._not_verification: set[int] = set()  # channels known not to be open verification channels
         self._checking: set[int] = set()  # verifications whose screenshot is being checked right now
+        # Every check is an LLM call with an image the member chose; a failed or skipped one gives its use back.
+        self.check_cooldown = Cooldown(*CHECK_RATE, bot.clock, what="screenshot checks")
 
     # --- settings and roles -------------------------------------------------------------------------------------
 
@@ -348,15 +352,24 @@ class VerificationService:
                                        "of up to 10 MB.")
             return
         attachment, content_type = found
+        member_key = (guild.id, ref.user_id)
+        try:
+            self.check_cooldown.hit(member_key)
+        except OnCooldown as exc:
+            await self._reply(message, f"⏳ {exc.message} Upload your screenshot again then.")
+            return
         status_message = await self._reply(message, "🔎 Checking your screenshot…")
         try:
             image = await attachment.read()
         except discord.HTTPException as exc:
+            self.check_cooldown.refund(member_key)
             log.warning("Guild %s: could not download verification upload %s: %s", guild.id, attachment.id, exc)
             await self._reply(message, "I couldn't download that image: please upload it again.")
             return
         assessment, decision, status = await self._assess(guild.id, image, content_type)
         del image  # never kept: not in the database, not on disk
+        if status == repo.ERROR:
+            self.check_cooldown.refund(member_key)  # the AI did not check it (a reviewer decides instead)
         member = guild.get_member(ref.user_id)
         role = await self.verified_role(guild)
         if decision.verified:

@@ -38,13 +38,18 @@ async def test_twenty_concurrent_calls_at_limit_five_reach_the_llm_five_times(
     assert await usage(clean_db) == {"2026-01-05": 5}
 
 
-async def test_premium_tiers_get_more_and_unlimited_is_still_counted(clean_db: HearthPool) -> None:
+async def test_premium_tiers_get_more_and_yearly_lifetime_stop_at_the_fair_use_ceiling(clean_db: HearthPool) -> None:
     monthly = [await check_and_increment_gpt_quota(clean_db, USER, GUILD, "monthly", TODAY) for _ in range(26)]
     assert sum(c.allowed for c in monthly) == 25 and not monthly[-1].allowed
     for tier, user in (("yearly", OTHER_USER), ("lifetime", OTHER_USER + 1)):
-        checks = [await check_and_increment_gpt_quota(clean_db, user, GUILD, tier, TODAY) for _ in range(40)]
-        assert all(c.allowed and c.limit is None and c.remaining is None for c in checks)
+        checks = [await check_and_increment_gpt_quota(clean_db, user, GUILD, tier, TODAY, fair_use_limit=40)
+                  for _ in range(41)]
+        assert [c.allowed for c in checks] == [True] * 40 + [False]
+        assert checks[-1].limit == 40 and checks[39].remaining == 0
         assert await usage(clean_db, user) == {"2026-01-05": 40}
+    default = [await check_and_increment_gpt_quota(clean_db, OTHER_USER + 2, GUILD, "lifetime", TODAY)
+               for _ in range(101)]
+    assert sum(c.allowed for c in default) == 100  # AI_FAIR_USE_DAILY_LIMIT's default
 
 
 async def test_premium_member_gets_25_through_the_service(

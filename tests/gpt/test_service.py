@@ -6,8 +6,10 @@ import pytest
 
 from gpt.errors import AIDisabled, AINotConfigured, AIUnavailable
 from gpt.service import LLMService
+from gpt.settings import allowed_models
 from tests.gpt.conftest import GUILD, OTHER_GUILD, USER, ServiceFactory
 from tests.llm_standin import LLMStandIn
+from utils.config import ConfigError, load_settings
 from utils.db import HearthPool
 
 ASK = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hello"}]
@@ -24,7 +26,9 @@ async def test_env_defaults_reach_the_provider(make_service: ServiceFactory, llm
 
 
 async def test_guild_overrides_model_and_temperature_for_that_guild_only(
-        service: LLMService, llm: LLMStandIn) -> None:
+        make_service: ServiceFactory, llm: LLMStandIn) -> None:
+    service = make_service(openai_api_key="sk-test", openai_base_url=llm.base_url,
+                           openai_allowed_models="local-model, grok-3-mini")
     await service.guild_settings.set(GUILD, "gpt", "model", "local-model", changed_by=1)
     await service.guild_settings.set(GUILD, "gpt", "temperature", 0.2, changed_by=1)
     await service.ask(ASK, guild_id=GUILD)
@@ -32,6 +36,18 @@ async def test_guild_overrides_model_and_temperature_for_that_guild_only(
     mine, other = llm.completions
     assert (mine.model, mine.temperature) == ("local-model", 0.2)
     assert (other.model, other.temperature) == ("gpt-4o-mini", 0.7)
+
+
+async def test_a_stored_model_outside_the_allow_list_is_never_called(
+        make_service: ServiceFactory, llm: LLMStandIn) -> None:
+    """A value stored before the allow-list (or removed from it since) falls back to OPENAI_MODEL."""
+    service = make_service(openai_api_key="sk-test", openai_base_url=llm.base_url, openai_model="grok-3-mini",
+                           openai_allowed_models="local-model")
+    await service.guild_settings.set(GUILD, "gpt", "model", "o1-pro-expensive", changed_by=1)
+    await service.ask(ASK, guild_id=GUILD)
+    await service.guild_settings.set(GUILD, "gpt", "model", "local-model", changed_by=1)
+    await service.ask(ASK, guild_id=GUILD)
+    assert [request.model for request in llm.completions] == ["grok-3-mini", "local-model"]
 
 
 async def test_ai_turned_off_on_a_guild(service: LLMService, llm: LLMStandIn, clean_db: HearthPool) -> None:
@@ -93,3 +109,21 @@ async def test_empty_answer_is_a_failure(service: LLMService, llm: LLMStandIn, c
     with pytest.raises(AIUnavailable):
         await service.ask(ASK, guild_id=GUILD, user_id=USER)
     assert await clean_db.fetchval("SELECT call_count FROM gpt_usage") == 0
+
+
+def test_the_allow_list_and_ceilings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_ALLOWED_MODELS", "grok-3-mini, local-model,grok-3-mini")
+    monkeypatch.setenv("AI_FAIR_USE_DAILY_LIMIT", "60")
+    monkeypatch.setenv("AI_GUILD_DAILY_BUDGET", "0")
+    settings = load_settings(None)
+    assert allowed_models(settings) == ("gpt-4o-mini", "grok-3-mini", "local-model")
+    assert (settings.ai_fair_use_daily_limit, settings.ai_guild_daily_budget) == (60, 0)
+    monkeypatch.setenv("OPENAI_ALLOWED_MODELS", "grok-3-mini,rm -rf /")
+    monkeypatch.setenv("AI_FAIR_USE_DAILY_LIMIT", "10")
+    with pytest.raises(ConfigError) as error:
+        load_settings(None)
+    assert error.value.lines == [
+        "Configuration error: OPENAI_ALLOWED_MODELS: 'rm -rf /' is not a model name "
+        "(letters, digits and . : / @ + - _ only) (got 'grok-3-mini,rm -rf /')",
+        "Configuration error: AI_FAIR_USE_DAILY_LIMIT: Input should be greater than or equal to 25 (got '10')",
+    ]

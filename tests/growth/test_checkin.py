@@ -10,7 +10,8 @@ from gpt.prompts import GROWTH_SYSTEM_PROMPTS
 from tests.growth.conftest import growth_cog, seed_premium
 from tests.hearth_harness import Hearth
 from tests.llm_standin import LLMStandIn
-from utils.errors import UserFacingError
+from utils.cooldowns import OnCooldown
+from utils.errors import BadInput, UserFacingError
 
 FORM = {"goal": "Run 5 km three times a week", "obstacle": "I skip when it rains", "feeling": "a bit stuck"}
 
@@ -187,10 +188,84 @@ async def test_ai_turned_off_by_the_admins(ai: Hearth, llm: LLMStandIn) -> None:
 
 async def test_guild_model_setting_is_used(ai: Hearth, llm: LLMStandIn) -> None:
     g = ai.guild
+    await ai.connect_llm(llm, openai_allowed_models="grok-3-mini")
     await ai.discord.slash("config set", user=g.admin, guild=g.guild, scope="gpt", key="model", value="grok-3-mini")
     await ai.discord.slash("config set", user=g.admin, guild=g.guild, scope="gpt", key="temperature", value="1.1")
     await open_and_submit(ai, g.member)
     assert (llm.completions[0].model, llm.completions[0].temperature) == ("grok-3-mini", 1.1)
+
+
+async def test_an_admin_cannot_pick_a_model_outside_the_operators_allow_list(ai: Hearth, llm: LLMStandIn) -> None:
+    g = ai.guild
+    await ai.connect_llm(llm, openai_allowed_models="grok-3-mini")
+    with ai.discord.expect_errors(BadInput):
+        refused = await ai.discord.slash("config set", user=g.admin, guild=g.guild, scope="gpt", key="model",
+                                         value="o1-pro")
+    assert refused.ephemeral
+    assert "gpt.model must be one of: gpt-4o-mini, grok-3-mini." in refused.text
+    assert await ai.db.fetchval("SELECT count(*) FROM bot_settings WHERE scope = 'gpt'") == 0
+    await open_and_submit(ai, g.member)
+    assert [request.model for request in llm.completions] == ["gpt-4o-mini"]
+
+
+async def test_a_stored_model_the_operator_no_longer_allows_falls_back_to_the_default(
+        ai: Hearth, llm: LLMStandIn) -> None:
+    g = ai.guild
+    await ai.connect_llm(llm, openai_allowed_models="grok-3-mini")
+    await ai.discord.slash("config set", user=g.admin, guild=g.guild, scope="gpt", key="model", value="grok-3-mini")
+    await ai.connect_llm(llm)  # the operator took grok-3-mini off the list
+    await open_and_submit(ai, g.member)
+    assert [request.model for request in llm.completions] == ["gpt-4o-mini"]
+
+
+async def test_a_lifetime_member_stops_at_the_fair_use_ceiling(ai: Hearth, llm: LLMStandIn) -> None:
+    g = ai.guild
+    await ai.connect_llm(llm, ai_fair_use_daily_limit=30)
+    await seed_premium(ai.db, g.member.id, g.guild.id, "lifetime")
+    await ai.db.execute("INSERT INTO gpt_usage (user_id, guild_id, usage_date, call_count) VALUES ($1, $2, $3, 30)",
+                        g.member.id, g.guild.id, ai.clock.now().date())
+    with ai.discord.expect_errors(QuotaExceeded):
+        result = await ai.discord.slash("growthcheckin", user=g.member, guild=g.guild)
+    assert result.ephemeral and result.modal is None
+    assert result.text.startswith("You've used all 30 of your AI requests for today on this server (the fair-use "
+                                  "ceiling of your premium plan")
+    assert "Premium members get more" not in result.text
+    assert llm.requests == []
+    assert await ai.db.fetchval("SELECT call_count FROM gpt_usage WHERE user_id = $1", g.member.id) == 30
+
+
+async def test_a_second_checkin_within_the_cooldown_is_refused_without_an_llm_request(
+        ai: Hearth, llm: LLMStandIn) -> None:
+    g = ai.guild
+    await open_and_submit(ai, g.member)
+    assert len(llm.completions) == 1
+    ai.clock.advance(seconds=20)
+    with ai.discord.expect_errors(OnCooldown):
+        again = await ai.discord.slash("growthcheckin", user=g.member, guild=g.guild)
+    assert again.ephemeral and again.modal is None
+    assert again.text == "You're doing growth check-ins too often. Try again in 40 s."
+    # Two forms opened at once: the second submission is refused too.
+    ai.clock.advance(seconds=40)
+    first = await ai.discord.slash("growthcheckin", user=g.member, guild=g.guild)
+    second = await ai.discord.slash("growthcheckin", user=g.member, guild=g.guild)
+    await ai.discord.submit_modal(first, FORM)
+    refused = await ai.discord.submit_modal(second, FORM)
+    assert refused.text == "You're doing growth check-ins too often. Try again in 60 s."
+    assert len(llm.completions) == 2
+    assert await ai.db.fetchval("SELECT count(*) FROM growth_checkins") == 2
+    # Another member is not held back.
+    await open_and_submit(ai, g.moderator)
+    assert len(llm.completions) == 3
+
+
+async def test_a_failed_checkin_gives_the_cooldown_back(ai: Hearth, llm: LLMStandIn) -> None:
+    g = ai.guild
+    llm.fail(500, times=3)
+    failed = await open_and_submit(ai, g.member)
+    assert failed.text.startswith("The AI service is not answering right now")
+    retried = await open_and_submit(ai, g.member)  # at once: the failed call did not use the cooldown up
+    assert "🌱 **Your growth check-in**" in retried.text
+    assert len(llm.completions) == 4
 
 
 async def test_commands_are_guild_only(ai: Hearth) -> None:

@@ -119,8 +119,9 @@ async def test_three_similar_summaries_make_an_faq_proposal(ai_desk: Desk, llm: 
     proposal = await hearth.db.fetchrow("SELECT * FROM faq_proposals")
     assert proposal["status"] == "pending" and {r["proposal_id"] for r in rows} == {proposal["id"]}
     assert proposal["title"] == "How do I reset my password?"
-    # The summary call was a system call: nobody's AI quota was charged.
+    # The summaries and the FAQ draft were charged to the guild's background budget, to nobody's quota.
     assert await hearth.db.fetchval("SELECT count(*) FROM gpt_usage") == 0
+    assert await hearth.db.fetchval("SELECT call_count FROM gpt_guild_usage WHERE guild_id = $1", g.guild.id) == 4
 
     posted = hearth.discord.last_message(ai_desk.logs)
     assert posted.embeds[0]["title"] == "💡 FAQ proposal"
@@ -155,3 +156,36 @@ async def test_only_staff_decide_on_proposals_and_dismiss_works(ai_desk: Desk, l
     assert dismissed.message.content == f"🙈 Dismissed by <@{ai_desk.staff.id}>."
     assert await hearth.db.fetchval("SELECT status FROM faq_proposals") == "dismissed"
     assert await hearth.db.fetchval("SELECT count(*) FROM faq_entries") == 0
+
+
+async def test_a_member_closing_their_own_tickets_in_a_loop_gets_three_summaries_an_hour(
+        ai_desk: Desk, llm: LLMStandIn) -> None:
+    hearth, g = ai_desk.hearth, ai_desk.hearth.guild
+    llm.respond_with(_responder(["apples", "boats", "clouds", "admin-question"]))  # different topics: no FAQ draft
+    reports = []
+    for n in range(5):
+        _, channel = await open_ticket(ai_desk, g.member, f"Please summarise this for me, number {n}")
+        reports.append(await _close(ai_desk, channel, user=g.member))
+    assert len(llm.completions) == 3
+    assert ["🧠 AI summary stored." in report for report in reports] == [True] * 3 + [False] * 2
+    assert ("ℹ️ No AI summary: 3 tickets of this member were already summarised in the last hour (the next summary "
+            "is possible in 60 min).") in reports[-1]
+    assert await hearth.db.fetchval("SELECT count(*) FROM ticket_summaries") == 3
+    # Other members' tickets are summarised as usual.
+    _, channel = await open_ticket(ai_desk, g.admin, "A real problem with my account")
+    assert "🧠 AI summary stored." in await _close(ai_desk, channel)
+    assert len(llm.completions) == 4
+
+
+async def test_a_used_up_guild_budget_means_no_summary_and_says_so(ai_desk: Desk, llm: LLMStandIn) -> None:
+    hearth, g = ai_desk.hearth, ai_desk.hearth.guild
+    await hearth.connect_llm(llm, ai_guild_daily_budget=1)
+    llm.respond_with(lambda _request: json.dumps({"summary": "Login trouble.", "similarity_key": "login"}))
+    _, first = await open_ticket(ai_desk, g.member, "I cannot log in at all")
+    assert "🧠 AI summary stored." in await _close(ai_desk, first)
+    _, second = await open_ticket(ai_desk, g.admin, "My invoice is wrong")
+    report = await _close(ai_desk, second)
+    assert report.startswith("🔒 Ticket #")
+    assert "ℹ️ No AI summary: This server used all 1 of today's AI requests for background features" in report
+    assert len(llm.completions) == 1
+    assert await hearth.db.fetchval("SELECT count(*) FROM ticket_summaries") == 1

@@ -89,7 +89,7 @@ async def test_faq_answers_are_offered_before_a_ticket_opens(desk: Desk) -> None
     assert await hearth.db.fetchval("SELECT count(*) FROM support_tickets") == 1
 
 
-async def test_suggest_reply_is_private_and_not_charged(ai_desk: Desk, llm: LLMStandIn) -> None:
+async def test_suggest_reply_is_private_and_charged_to_the_staff_member(ai_desk: Desk, llm: LLMStandIn) -> None:
     hearth, g = ai_desk.hearth, ai_desk.hearth.guild
     _row, channel = await open_ticket(ai_desk)
     await hearth.discord.say(channel, g.member, "It happens every time I join the Music channel")
@@ -104,8 +104,36 @@ async def test_suggest_reply_is_private_and_not_charged(ai_desk: Desk, llm: LLMS
     prompt = llm.completions[-1].prompt_text
     assert "It happens every time I join the Music channel" in prompt
     assert "My game keeps crashing when I join voice" in prompt
-    assert await hearth.db.fetchval("SELECT count(*) FROM gpt_usage") == 0
+    rows = await hearth.db.fetch("SELECT user_id, guild_id, call_count FROM gpt_usage")
+    assert [tuple(r) for r in rows] == [(ai_desk.staff.id, g.guild.id, 1)]  # the staff member's quota, nobody else's
     assert all("device you use" not in m.content for m in hearth.discord.messages_in(channel))
+
+
+async def test_suggest_reply_cooldown_and_quota_refuse_before_any_llm_request(
+        ai_desk: Desk, llm: LLMStandIn) -> None:
+    hearth = ai_desk.hearth
+    _row, channel = await open_ticket(ai_desk)
+    await hearth.discord.click(control_message(ai_desk, channel), "Suggest reply", user=ai_desk.staff)
+    assert len(llm.completions) == 1
+    hearth.clock.advance(seconds=10)
+    again = await hearth.discord.click(control_message(ai_desk, channel), "Suggest reply", user=ai_desk.staff)
+    assert again.ephemeral and again.text == "You're doing suggested replies too often. Try again in 20 s."
+    assert len(llm.completions) == 1
+    # The staff member's daily quota (free: 5) is used up: refused with the reset time, no request.
+    hearth.clock.advance(seconds=20)
+    await hearth.db.execute("UPDATE gpt_usage SET call_count = 5 WHERE user_id = $1", ai_desk.staff.id)
+    over = await hearth.discord.click(control_message(ai_desk, channel), "Suggest reply", user=ai_desk.staff)
+    assert over.ephemeral and over.text.startswith("You've used all 5 of your AI requests for today on this server.")
+    assert len(llm.completions) == 1
+    # A failed suggestion gives the cooldown use back (and the quota unit).
+    await hearth.db.execute("UPDATE gpt_usage SET call_count = 0 WHERE user_id = $1", ai_desk.staff.id)
+    llm.fail(500, times=3)
+    failed = await hearth.discord.click(control_message(ai_desk, channel), "Suggest reply", user=ai_desk.staff)
+    assert "The AI service is not answering right now" in failed.followups[-1].content
+    llm.reply("Could you restart the app?")
+    retried = await hearth.discord.click(control_message(ai_desk, channel), "Suggest reply", user=ai_desk.staff)
+    assert retried.followups[-1].content.endswith("Could you restart the app?")
+    assert await hearth.db.fetchval("SELECT call_count FROM gpt_usage WHERE user_id = $1", ai_desk.staff.id) == 1
 
 
 async def test_suggest_reply_without_ai_says_so(desk: Desk) -> None:
