@@ -41,8 +41,8 @@ from cogs.premium.webhooks import StripeWebhooks
 from utils.cog_base import HearthCog
 from utils.cooldowns import Cooldown
 from utils.errors import BadInput, UserFacingError
-from utils.retention import LogTable, RetentionJob
 from utils.gdpr import ErasureReport, jsonable, rows_of
+from utils.retention import LogTable, RetentionJob
 
 log = logging.getLogger(__name__)
 
