@@ -95,11 +95,11 @@ async def test_a_response_pings_only_what_its_last_author_and_its_user_may(heart
     assert owner_add.text.startswith("✅") and "will not ping" not in owner_add.text
     edited = await d.slash("config custom_commands edit", user=g.admin, name="party",
                            response="@everyone party now!")
-    assert "@everyone will not ping" in edited.text
-    assert await hearth.db.fetchval("SELECT response_set_by FROM custom_commands") == g.admin.id
     await d.say(g.general, g.owner, "!party")
     assert bot_posts(hearth)[-1].content == "@everyone party now!"
     assert bot_posts(hearth)[-1].pings.everyone is False
+    assert "@everyone will not ping" in edited.text  # the admin was told
+    assert await hearth.db.fetchval("SELECT response_set_by FROM custom_commands") == g.admin.id
     # An option change by the admin does not make them the response's author.
     await d.slash("config custom_commands edit", user=g.owner, name="party", response="@everyone party now!")
     await d.slash("config custom_commands edit", user=g.admin, name="party", reply_to_user=False)

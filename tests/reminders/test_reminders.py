@@ -231,13 +231,13 @@ async def test_no_pings_unless_the_author_may_mention_everyone(brussels: Hearth)
     await hearth.discord.settle()
     made = await _add(hearth, name="Ping", channel=g.general, when="every day 09:00",
                       message=f"@everyone <@&{g.moderator_role.id}> <@{g.member.id}> hi")
-    assert f"@everyone, <@&{g.moderator_role.id}> will not ping" in made
-    await _add(hearth, name="Owner's", channel=g.general, when="every day 09:00", message="@everyone hi")
-    await hearth.db.execute("UPDATE reminders SET message_set_by = $1 WHERE name = 'Owner''s'", g.owner.id)
+    await hearth.discord.slash("reminder add", user=g.owner, name="Owner's", options={"channel": g.general},
+                               when="every day 09:00", message="@everyone hi")
     await hearth.move_clock(datetime(2026, 6, 1, 7, tzinfo=UTC))
     posts = {m.embeds[0]["title"]: m for m in hearth.discord.messages_in(g.general)}
     assert posts["⏰ Ping"].pings == Pings(everyone=False, roles=[], users=[g.member.id])  # a user, as anyone may
     assert posts["⏰ Owner's"].pings.everyone is True  # the owner may
+    assert f"@everyone, <@&{g.moderator_role.id}> will not ping" in made  # the admin was told when saving it
 
 
 async def _the_post_at(hearth: Hearth, when: datetime):
@@ -264,10 +264,11 @@ async def test_an_organiser_cannot_make_the_owners_reminder_ping_everyone(brusse
     assert made.text.startswith("✅ Created")
     rid = await hearth.db.fetchval("SELECT id FROM reminders")
     edited = await d.slash("reminder edit", user=organiser, reminder=rid, message="@everyone party")
-    assert edited.text.startswith("✅ Updated") and "@everyone will not ping" in edited.text
-    assert await hearth.db.fetchval("SELECT message_set_by FROM reminders") == organiser.id
+    assert edited.text.startswith("✅ Updated")
     post = await _the_post_at(hearth, datetime(2026, 6, 1, 7, tzinfo=UTC))  # 09:00 in Brussels
     assert post.content == "@everyone party" and post.pings.everyone is False
+    assert "@everyone will not ping" in edited.text  # the organiser was told
+    assert await hearth.db.fetchval("SELECT message_set_by FROM reminders") == organiser.id
     # The owner sets the text again: the next post pings everyone.
     again = await d.slash("reminder edit", user=g.owner, reminder=rid, message="@everyone party")
     assert "will not ping" not in again.text
