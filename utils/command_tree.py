@@ -83,7 +83,8 @@ async def may_run(interaction: discord.Interaction) -> bool:
     group's `interaction_check` and the top-level command's `default_permissions` and `guild_only`.
 
     Used for autocomplete, which discord.py answers without any check. A check that raises counts as a refusal.
-    Access that depends on the data (a member's own items) is for the autocomplete callback to filter."""
+    Access that depends on the data (a member's own items) is for the autocomplete callback to filter. Checks run
+    on every keystroke, so they must not count uses: cooldowns are counted in the command body (utils/cooldowns)."""
     command = interaction.command
     if not isinstance(command, app_commands.Command):
         return False
