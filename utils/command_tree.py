@@ -1,4 +1,5 @@
-"""Hearth's command tree: every failure reaches the user as an ephemeral, human message.
+"""Hearth's command tree: every failure reaches the user as an ephemeral, human message, and autocomplete offers
+choices only to members who may run the command (`may_run`).
 
 It also announces each failure as the `app_command_failure` event, so the audit tracker records failed
 commands and failed checks with their error message (discord.py only dispatches successes).
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -34,7 +36,12 @@ class HearthCommandTree(app_commands.CommandTree):
 
     async def _call(self, interaction: discord.Interaction) -> None:
         if interaction.type is discord.InteractionType.autocomplete:
-            await super()._call(interaction)
+            # discord.py runs no command check for autocomplete: without this, anyone could list what only staff
+            # may act on (reminder titles, settings history …) by typing into a command they cannot run.
+            if await may_run(interaction):
+                await super()._call(interaction)
+            elif not interaction.response.is_done():
+                await interaction.response.autocomplete([])
             return
         work = asyncio.ensure_future(super()._call(interaction))
         done, _ = await asyncio.wait({work}, timeout=self.answer_within)
@@ -68,6 +75,46 @@ class HearthCommandTree(app_commands.CommandTree):
         if interaction.type is discord.InteractionType.autocomplete:
             return  # nothing can be shown to the user while they type
         await send_ephemeral(interaction, reply.text)
+
+
+async def may_run(interaction: discord.Interaction) -> bool:
+    """Whether the member may run the command of this interaction, by the checks discord.py applies when it is run
+    (the parent group's and the cog's `interaction_check`, the command's checks) and, stricter, every enclosing
+    group's `interaction_check` and the top-level command's `default_permissions` and `guild_only`.
+
+    Used for autocomplete, which discord.py answers without any check. A check that raises counts as a refusal.
+    Access that depends on the data (a member's own items) is for the autocomplete callback to filter. Checks run
+    on every keystroke, so they must not count uses: cooldowns are counted in the command body (utils/cooldowns)."""
+    command = interaction.command
+    if not isinstance(command, app_commands.Command):
+        return False
+    groups: list[app_commands.Group] = []
+    parent = command.parent
+    while parent is not None:
+        groups.append(parent)
+        parent = parent.parent
+    root: app_commands.Command | app_commands.Group = groups[-1] if groups else command
+    if root.guild_only and interaction.guild_id is None:
+        return False
+    wanted = root.default_permissions
+    if wanted is not None and interaction.guild_id is not None and not wanted <= interaction.permissions:
+        return False
+    binding = command.binding
+    checks: list[Any] = [group.interaction_check for group in reversed(groups) if group is not binding]
+    if binding is not None and hasattr(binding, "interaction_check"):
+        checks.append(binding.interaction_check)
+    checks.extend(command.checks)
+    try:
+        for check in checks:
+            if not await discord.utils.maybe_coroutine(check, interaction):
+                return False
+    except app_commands.AppCommandError:
+        return False  # a refused check (missing permission …): the member may not run it
+    except Exception:  # a failing check refuses: the member only misses suggestions
+        log.warning("Autocomplete for /%s: a check failed (guild %s, user %s); no choices offered",
+                    command.qualified_name, interaction.guild_id, interaction.user.id, exc_info=True)
+        return False
+    return True
 
 
 async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:

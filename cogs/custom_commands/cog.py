@@ -1,8 +1,8 @@
 """Custom commands: a stage of the message pipeline that answers messages matching a guild's triggers.
 
 Hot path: the guild's commands come from a cache (loaded once, dropped on change in any process through
-LISTEN `hearth_custom_commands`); uses are counted in memory and written in batches. Responses never ping
-@everyone, @here or roles; a user is pinged only by `{user.mention}` (the author) and by the reply.
+LISTEN `hearth_custom_commands`); uses are counted in memory and written in batches. A response pings only what
+both its author (who last set it) and the member who triggered it may ping in that channel (utils.mentions).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from utils.cog_base import HearthCog
 from utils.config_group import add_config_group, remove_config_group
 from utils.errors import missing_permission_message
 from utils.flush_loop import FlushLoop
-from utils.gdpr import ErasureReport, forget_user, rows_of
+from utils.gdpr import ErasureReport, rows_of
+from utils.mentions import allowed_mentions_for, member_or_none
 from utils.message_pipeline import ORDER_CUSTOM_COMMANDS, MessageContext, attach
 from utils.notify import GuildCache
 
@@ -37,12 +38,6 @@ def template_values(message: discord.Message, command: Command, args: str) -> di
     return {"user": author.display_name, "user.mention": author.mention, "user.name": author.name,
             "server": message.guild.name if message.guild else "", "channel": message.channel.mention,
             "uses": str(command.uses), "args": args}
-
-
-def allowed_mentions(command: Command, author: discord.abc.User) -> discord.AllowedMentions:
-    """Never @everyone or roles; users only when the response mentions the author."""
-    users: Any = [author] if "{user.mention}" in command.response.replace(" ", "") else False
-    return discord.AllowedMentions(everyone=False, roles=False, users=users, replied_user=command.reply_to_user)
 
 
 class CustomCommandsCog(HearthCog, name="CustomCommands"):
@@ -78,13 +73,15 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
         await self.flusher.stop(timeout=5)
 
     async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        """GDPR export: the commands the user created."""
-        return {"custom_commands": await rows_of(self.pool, "custom_commands", "created_by", user_id)}
+        """GDPR export: the commands the user created or whose response they set."""
+        rows = {row["id"]: row for column in ("created_by", "response_set_by")
+                for row in await rows_of(self.pool, "custom_commands", column, user_id)}
+        return {"custom_commands": list(rows.values())}
 
     async def erase_user_data(self, user_id: int) -> ErasureReport:
-        """GDPR erasure: the commands are the server's; only their creator is forgotten."""
-        return ErasureReport(anonymised={"custom_commands": await forget_user(self.pool, "custom_commands",
-                                                                              "created_by", user_id)})
+        """GDPR erasure: the commands are the server's; only their creator and response author are forgotten
+        (a response whose author is forgotten pings only what anyone may: users and mentionable roles)."""
+        return ErasureReport(anonymised={"custom_commands": await repo.forget_person(self.pool, user_id)})
 
     async def _load_commands(self, guild_id: int) -> GuildCommands:
         rows = await repo.enabled(self.pool, guild_id)
@@ -104,7 +101,10 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
         self.uses.add(message.guild.id, command.id)
         ctx.flags["custom_command"] = command.name
         text = render(command.response, template_values(message, command, args))
-        mentions = allowed_mentions(command, message.author)
+        # The response's author and the member who triggered it: it pings only what both of them may ping here.
+        author = await member_or_none(message.guild, command.response_set_by) if "@" in text else None
+        mentions = allowed_mentions_for(text, message.channel, [author, message.author],
+                                        replied_user=command.reply_to_user)
         try:
             if command.reply_to_user and not command.delete_trigger:
                 await message.reply(text, allowed_mentions=mentions)

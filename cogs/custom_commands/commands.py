@@ -16,6 +16,7 @@ from cogs.custom_commands.matching import TRIGGER_MAX, TRIGGER_TYPES, compile_tr
 from cogs.custom_commands.templates import check_template
 from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput
+from utils.mentions import withheld_pings
 from utils.paginator import Paginator
 
 if TYPE_CHECKING:
@@ -40,6 +41,18 @@ def validate(values: dict[str, Any]) -> dict[str, Any]:
         compile_trigger(trigger, values["case_sensitive"])
     check_template(values["response"])
     return values
+
+
+def _ping_note(response: str | None, interaction: discord.Interaction) -> str:
+    """Tell the admin what in the response they set will not ping (they may not mention everyone here)."""
+    channel = interaction.channel
+    if response is None or not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+        return ""
+    withheld = withheld_pings(response, channel, interaction.user)  # type: ignore[arg-type]
+    if not withheld:
+        return ""
+    return (f"\nℹ️ {', '.join(withheld)} will not ping: you may not mention everyone, and a response pings only "
+            "what its author and the member who triggers it may both ping.")
 
 
 def _not_found(name: str) -> BadInput:
@@ -77,7 +90,8 @@ class CustomCommandsGroup(AdminConfigGroup, name="custom_commands", description=
             raise BadInput(f"There is already a custom command `{name}`; edit it or pick another name.",
                            example=f"/config custom_commands edit name:{name}")
         self.cog.cache.invalidate(interaction.guild_id)
-        await self._reply(interaction, f"✅ Custom command `{name}` added ({trigger_type}: `{trigger}`).")
+        await self._reply(interaction, f"✅ Custom command `{name}` added ({trigger_type}: `{trigger}`)."
+                                       + _ping_note(response, interaction))
 
     @app_commands.command(name="edit", description="Change a custom command")
     @app_commands.choices(trigger_type=TRIGGER_CHOICES)
@@ -93,9 +107,11 @@ class CustomCommandsGroup(AdminConfigGroup, name="custom_commands", description=
                    "reply_to_user": reply_to_user, "enabled": enabled}
         values = {key: row[key] if value is None else value for key, value in changes.items()}
         validate(values)
-        await repo.update(self.cog.pool, interaction.guild_id, row["name"], values, self.cog.bot.clock.now())
+        await repo.update(self.cog.pool, interaction.guild_id, row["name"], values, self.cog.bot.clock.now(),
+                          interaction.user.id if response is not None else None)
         self.cog.cache.invalidate(interaction.guild_id)
-        await self._reply(interaction, f"✅ Custom command `{row['name']}` updated.")
+        note = _ping_note(response, interaction)
+        await self._reply(interaction, f"✅ Custom command `{row['name']}` updated.{note}")
 
     @app_commands.command(name="remove", description="Delete a custom command")
     async def remove(self, interaction: discord.Interaction, name: str) -> None:

@@ -52,12 +52,13 @@ class Command:
     delete_trigger: bool
     reply_to_user: bool
     uses: int
+    response_set_by: int | None = None  # who last set the response: it pings at most what they may
 
     @classmethod
     def from_row(cls, row: Any, pending: int = 0) -> Command:
         return cls(row["id"], row["name"], row["trigger_type"], row["trigger_value"], row["response"],
                    bool(row["case_sensitive"]), bool(row["delete_trigger"]), bool(row["reply_to_user"]),
-                   (row["uses"] or 0) + pending)
+                   (row["uses"] or 0) + pending, row["response_set_by"])
 
 
 class GuildCommands:

@@ -12,7 +12,7 @@ from utils.notify import notify
 
 CHANNEL = "hearth_custom_commands"
 COLUMNS = ("id, name, trigger_type, trigger_value, response, enabled, case_sensitive, delete_trigger, "
-           "reply_to_user, uses, created_by, created_at, updated_at")
+           "reply_to_user, uses, created_by, created_at, updated_at, response_set_by")
 
 
 async def enabled(conn: Any, guild_id: int) -> list[asyncpg.Record]:
@@ -43,8 +43,9 @@ async def create(pool: Any, guild_id: int, values: dict[str, Any], created_by: i
     async with pool.acquire() as conn, conn.transaction():
         command_id = await conn.fetchval(
             """INSERT INTO custom_commands (guild_id, name, trigger_type, trigger_value, response, enabled,
-                   case_sensitive, delete_trigger, reply_to_user, uses, created_by, created_at, updated_at)
-               VALUES ($1, $2, $3, $4, $5, true, $6, $7, $8, 0, $9, $10, $10)
+                   case_sensitive, delete_trigger, reply_to_user, uses, created_by, created_at, updated_at,
+                   response_set_by)
+               VALUES ($1, $2, $3, $4, $5, true, $6, $7, $8, 0, $9, $10, $10, $9)
                ON CONFLICT (guild_id, name) DO NOTHING RETURNING id""",
             guild_id, values["name"], values["trigger_type"], values["trigger_value"], values["response"],
             values["case_sensitive"], values["delete_trigger"], values["reply_to_user"], created_by, now)
@@ -53,15 +54,18 @@ async def create(pool: Any, guild_id: int, values: dict[str, Any], created_by: i
     return command_id
 
 
-async def update(pool: Any, guild_id: int, name: str, values: dict[str, Any], now: datetime) -> bool:
-    """Replace a command's trigger, response and options (the validated full set)."""
+async def update(pool: Any, guild_id: int, name: str, values: dict[str, Any], now: datetime,
+                 response_set_by: int | None) -> bool:
+    """Replace a command's trigger, response and options (the validated full set); `response_set_by` is the member
+    who set the response now (None: the response was not set by this change, its author stays)."""
     async with pool.acquire() as conn, conn.transaction():
         found = await conn.fetchval(
             """UPDATE custom_commands SET trigger_type = $3, trigger_value = $4, response = $5, enabled = $6,
-                   case_sensitive = $7, delete_trigger = $8, reply_to_user = $9, updated_at = $10
+                   case_sensitive = $7, delete_trigger = $8, reply_to_user = $9, updated_at = $10,
+                   response_set_by = coalesce($11, response_set_by)
                WHERE guild_id = $1 AND name = $2 RETURNING id""",
             guild_id, name, values["trigger_type"], values["trigger_value"], values["response"], values["enabled"],
-            values["case_sensitive"], values["delete_trigger"], values["reply_to_user"], now)
+            values["case_sensitive"], values["delete_trigger"], values["reply_to_user"], now, response_set_by)
         if found is not None:
             await notify(conn, CHANNEL, str(guild_id))
     return found is not None
@@ -75,6 +79,15 @@ async def delete(pool: Any, guild_id: int, name: str) -> bool:
         if found is not None:
             await notify(conn, CHANNEL, str(guild_id))
     return found is not None
+
+
+async def forget_person(conn: Any, user_id: int) -> int:
+    """GDPR erasure (every guild): the user is no longer named as creator or response author; returns the rows."""
+    status = await conn.execute(
+        "UPDATE custom_commands SET created_by = CASE WHEN created_by = $1 THEN NULL ELSE created_by END, "
+        "response_set_by = CASE WHEN response_set_by = $1 THEN NULL ELSE response_set_by END "
+        "WHERE created_by = $1 OR response_set_by = $1", user_id)
+    return int(status.split()[-1])
 
 
 async def add_uses(pool: Any, rows: list[tuple[int, int, int]]) -> None:

@@ -106,7 +106,7 @@ class AwardsMixin:
                 row = await repo.top_senders(conn, guild_id, start, end, images_only=key == "photographer")
             if row is None or not row["metric"]:
                 continue
-            await repo.add_result(conn, week_id, key, row["user_id"], row["metric"],
+            await repo.add_result(conn, guild_id, week_id, key, row["user_id"], row["metric"],
                                   row["message_id"] if key == "star" else None)
             await repo.award_badges(conn, guild_id, [row["user_id"]], key, now)
 

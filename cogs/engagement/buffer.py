@@ -49,7 +49,7 @@ class Batch:
 
     daily: dict[tuple[int, int, date], int] = field(default_factory=dict)  # (guild, user, local day) → messages
     streaks: dict[tuple[int, int], StreakMark] = field(default_factory=dict)  # (guild, user) → days seen
-    participants: dict[tuple[int, int], int] = field(default_factory=dict)  # (challenge, user) → messages
+    participants: dict[tuple[int, int, int], int] = field(default_factory=dict)  # (guild, challenge, user) → messages
     messages: deque[MessageRow] = field(default_factory=deque)
     reactions: dict[tuple[int, int], int] = field(default_factory=dict)  # (guild, message) → reaction delta
 
@@ -111,7 +111,7 @@ class EngagementBuffer:
         else:
             mark.see(day)
         if challenge_id is not None:
-            pkey = (challenge_id, user_id)
+            pkey = (guild_id, challenge_id, user_id)
             b.participants[pkey] = b.participants.get(pkey, 0) + 1
         if index:
             if len(b.messages) >= self.message_capacity:
@@ -168,7 +168,7 @@ class EngagementBuffer:
         b = self._batch
         b.daily = {k: v for k, v in b.daily.items() if k[1] != user_id}
         b.streaks = {k: v for k, v in b.streaks.items() if k[1] != user_id}
-        b.participants = {k: v for k, v in b.participants.items() if k[1] != user_id}
+        b.participants = {k: v for k, v in b.participants.items() if k[2] != user_id}
         b.messages = deque(row for row in b.messages if row[3] != user_id)
 
     def forget_guild(self, guild_id: int) -> None:
@@ -176,5 +176,6 @@ class EngagementBuffer:
         b = self._batch
         b.daily = {k: v for k, v in b.daily.items() if k[0] != guild_id}
         b.streaks = {k: v for k, v in b.streaks.items() if k[0] != guild_id}
+        b.participants = {k: v for k, v in b.participants.items() if k[0] != guild_id}
         b.messages = deque(row for row in b.messages if row[0] != guild_id)
         b.reactions = {k: v for k, v in b.reactions.items() if k[0] != guild_id}

@@ -29,6 +29,7 @@ from cogs.engagement.profile import ProfileMixin
 from cogs.engagement.rules import local_day, strip_suffix
 from cogs.engagement.settings import SCOPE, SETTINGS
 from utils.cog_base import HearthCog
+from utils.cooldowns import Cooldown
 from utils.flush_loop import FlushLoop
 from utils.gdpr import ErasureReport, delete_rows, forget_user, rows_of
 from utils.message_pipeline import ORDER_ENGAGEMENT, MessageContext, attach
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 FLUSH_INTERVAL = 3.0  # seconds between writes
 MAX_BACKOFF = 60.0  # seconds between attempts while the database is down
 SHUTDOWN_FLUSH_TIMEOUT = 10.0
+CARD_RATE, CARD_PER = 3, 60.0  # /profile and /leaderboard: 3 cards per member per minute
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".heic", ".avif")
 
 # table → the user column (for export and erasure)
@@ -50,6 +52,7 @@ USER_TABLES = {
     "engagement_weekly_results": "user_id",
     "engagement_streaks": "user_id",
     "engagement_daily_counts": "user_id",
+    "engagement_member_totals": "user_id",
 }
 
 
@@ -91,6 +94,9 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         self._og_dirty: set[int] = set()
         self._renames: set[asyncio.Task[None]] = set()  # nickname updates running after a flush
         self._nickname_lock = asyncio.Lock()
+        # Cards cost a database read and a drawing each: a few per member per minute (per process; a guild's
+        # interactions all reach the process holding its shard).
+        self.card_cooldown = Cooldown(CARD_RATE, CARD_PER, bot.clock)
 
     # --- lifecycle -----------------------------------------------------------------------------------------
 

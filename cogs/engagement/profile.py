@@ -1,5 +1,9 @@
 """`/profile [member]` and `/leaderboard [period]`: PNG cards drawn with Pillow, or a text embed when images
-can't be sent (no Attach Files permission, or the drawing failed)."""
+can't be sent (no Attach Files permission, or the drawing failed).
+
+The figures come from the engagement aggregates: all-time totals and ranks from `engagement_member_totals`,
+"this week" and the week/month leaderboards from the daily counts of that period only. A member may ask for a
+few cards a minute (`card_cooldown`, shared by both commands)."""
 
 from __future__ import annotations
 
@@ -45,6 +49,7 @@ class ProfileMixin:
                       member: discord.Member | None = None) -> None:
         target = member or interaction.user
         guild = interaction.guild
+        self.card_cooldown.hit((guild.id, interaction.user.id))
         await interaction.response.defer(thinking=True)
         await self.flush(nicknames=False)  # fresh figures
         tz = await self.tz(guild.id)
@@ -81,6 +86,7 @@ class ProfileMixin:
     @app_commands.guild_only()
     async def leaderboard(self: EngagementCog, interaction: discord.Interaction, period: str = "week") -> None:
         guild = interaction.guild
+        self.card_cooldown.hit((guild.id, interaction.user.id))
         await interaction.response.defer(thinking=True)
         await self.flush(nicknames=False)
         tz = await self.tz(guild.id)

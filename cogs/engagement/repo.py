@@ -1,7 +1,8 @@
 """Engagement SQL: the set-based flush, streaks, challenges, weekly awards, OG claims, badges, GDPR.
 
-Every query on guild data filters by guild_id (participants are reached through their guild's challenge,
-weekly results through their guild's week).
+Every query on guild data filters by guild_id, participants and weekly results included (their guild_id is tied
+to their challenge's or week's by a composite foreign key). The cards read running totals
+(`engagement_member_totals`, kept by the flush), never every day of a member's history.
 """
 
 from __future__ import annotations
@@ -19,10 +20,17 @@ _FLUSH_MESSAGES = """
     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::timestamptz[], $6::bool[])
     ON CONFLICT (guild_id, message_id) DO NOTHING
 """
+# The daily counts and the all-time totals, in one statement: they can never disagree.
 _FLUSH_DAILY = """
-    INSERT INTO engagement_daily_counts AS d (guild_id, user_id, day, messages)
-    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::date[], $4::int[])
-    ON CONFLICT (guild_id, user_id, day) DO UPDATE SET messages = d.messages + EXCLUDED.messages
+    WITH batch AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::date[], $4::int[]) AS b(g, u, d, n)),
+    daily AS (
+        INSERT INTO engagement_daily_counts AS d (guild_id, user_id, day, messages)
+        SELECT g, u, d, n FROM batch
+        ON CONFLICT (guild_id, user_id, day) DO UPDATE SET messages = d.messages + EXCLUDED.messages
+    )
+    INSERT INTO engagement_member_totals AS t (guild_id, user_id, messages)
+    SELECT g, u, sum(n) FROM batch GROUP BY g, u
+    ON CONFLICT (guild_id, user_id) DO UPDATE SET messages = t.messages + EXCLUDED.messages
 """
 # A window's days are (run_start … last_day) unbroken. It extends the stored streak when its run starts no later
 # than the day after the stored last day; otherwise the stored streak was broken and the run is the new streak.
@@ -47,9 +55,9 @@ _FLUSH_STREAKS = """
     RETURNING guild_id, user_id, current_days, base_nickname, nickname_applied
 """
 _FLUSH_PARTICIPANTS = """
-    INSERT INTO engagement_participants AS p (challenge_id, user_id, message_count)
-    SELECT b.c, b.u, b.n FROM unnest($1::bigint[], $2::bigint[], $3::int[]) AS b(c, u, n)
-    JOIN engagement_challenges c ON c.id = b.c AND c.active
+    INSERT INTO engagement_participants AS p (guild_id, challenge_id, user_id, message_count)
+    SELECT b.g, b.c, b.u, b.n FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::int[]) AS b(g, c, u, n)
+    JOIN engagement_challenges c ON c.guild_id = b.g AND c.id = b.c AND c.active
     ON CONFLICT (challenge_id, user_id) DO UPDATE SET message_count = p.message_count + EXCLUDED.message_count
 """
 _FLUSH_REACTIONS = """
@@ -91,7 +99,7 @@ async def flush(conn: Any, batch: Batch, *, streak_guilds: set[int] | None = Non
         statements += 1
     if batch.participants:
         keys = list(batch.participants)
-        await conn.execute(_FLUSH_PARTICIPANTS, [k[0] for k in keys], [k[1] for k in keys],
+        await conn.execute(_FLUSH_PARTICIPANTS, [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys],
                            list(batch.participants.values()))
         statements += 1
     if batch.reactions:
@@ -172,10 +180,9 @@ async def guild_challenges(executor: Any, guild_id: int, *, active: bool | None 
 async def participants(executor: Any, guild_id: int, challenge_id: int, limit: int | None = None) -> list[Any]:
     """Participants by messages (most first; ties: who joined first)."""
     return await executor.fetch(
-        "SELECT p.user_id, p.message_count FROM engagement_participants p "
-        "JOIN engagement_challenges c ON c.id = p.challenge_id "
-        "WHERE c.guild_id = $1 AND p.challenge_id = $2 AND p.message_count > 0 "
-        "ORDER BY p.message_count DESC, p.id LIMIT $3", guild_id, challenge_id, limit)
+        "SELECT user_id, message_count FROM engagement_participants "
+        "WHERE guild_id = $1 AND challenge_id = $2 AND message_count > 0 "
+        "ORDER BY message_count DESC, id LIMIT $3", guild_id, challenge_id, limit)
 
 
 async def finish_challenge(executor: Any, guild_id: int, challenge_id: int, ended_at: datetime,
@@ -201,9 +208,14 @@ async def badges(executor: Any, guild_id: int, user_id: int) -> list[Any]:
 
 
 async def leaderboard(executor: Any, guild_id: int, since: date | None, limit: int) -> list[Any]:
+    """The top members since a day (the days of that period only), or of all time (from the running totals)."""
+    if since is None:
+        return await executor.fetch(
+            "SELECT user_id, messages FROM engagement_member_totals WHERE guild_id = $1 AND messages > 0 "
+            "ORDER BY messages DESC, user_id LIMIT $2", guild_id, limit)
     return await executor.fetch(
         "SELECT user_id, sum(messages)::bigint AS messages FROM engagement_daily_counts "
-        "WHERE guild_id = $1 AND ($2::date IS NULL OR day >= $2) GROUP BY user_id "
+        "WHERE guild_id = $1 AND day >= $2 GROUP BY user_id "
         "ORDER BY messages DESC, user_id LIMIT $3", guild_id, since, limit)
 
 
@@ -214,12 +226,13 @@ async def messages_since(executor: Any, guild_id: int, user_id: int, since: date
 
 
 async def member_totals(executor: Any, guild_id: int, user_id: int) -> tuple[int, int | None]:
-    """All-time messages of the member and their rank in the guild (None without messages)."""
+    """All-time messages of the member and their rank in the guild (None without messages): one totals row, and
+    the members ahead of it counted on the (guild_id, messages) index."""
     row = await executor.fetchrow(
-        "WITH totals AS (SELECT user_id, sum(messages) AS messages FROM engagement_daily_counts "
-        "WHERE guild_id = $1 GROUP BY user_id) "
-        "SELECT t.messages, (SELECT count(*) FROM totals o WHERE o.messages > t.messages) + 1 AS rank "
-        "FROM totals t WHERE t.user_id = $2", guild_id, user_id)
+        "SELECT t.messages, (SELECT count(*) FROM engagement_member_totals o "
+        "WHERE o.guild_id = $1 AND o.messages > t.messages) + 1 AS rank "
+        "FROM engagement_member_totals t WHERE t.guild_id = $1 AND t.user_id = $2 AND t.messages > 0",
+        guild_id, user_id)
     return (int(row["messages"]), int(row["rank"])) if row else (0, None)
 
 
@@ -259,20 +272,19 @@ async def week(executor: Any, guild_id: int, week_id: int, *, lock: bool = False
     return await executor.fetchrow(sql + (" FOR UPDATE" if lock else ""), guild_id, week_id)
 
 
-async def add_result(executor: Any, week_id: int, award_key: str, user_id: int, metric: int,
+async def add_result(executor: Any, guild_id: int, week_id: int, award_key: str, user_id: int, metric: int,
                      message_id: int | None) -> None:
     await executor.execute(
-        "INSERT INTO engagement_weekly_results (week_id, award_key, user_id, metric, message_id) "
-        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (week_id, award_key) DO NOTHING",
-        week_id, award_key, user_id, metric, message_id)
+        "INSERT INTO engagement_weekly_results (guild_id, week_id, award_key, user_id, metric, message_id) "
+        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (week_id, award_key) DO NOTHING",
+        guild_id, week_id, award_key, user_id, metric, message_id)
 
 
 async def results(executor: Any, guild_id: int, week_id: int) -> list[Any]:
     return await executor.fetch(
         "SELECT r.award_key, r.user_id, r.metric, r.message_id, m.channel_id FROM engagement_weekly_results r "
-        "JOIN engagement_weekly_awards w ON w.id = r.week_id "
-        "LEFT JOIN engagement_weekly_messages m ON m.guild_id = w.guild_id AND m.message_id = r.message_id "
-        "WHERE w.guild_id = $1 AND r.week_id = $2 ORDER BY r.id", guild_id, week_id)
+        "LEFT JOIN engagement_weekly_messages m ON m.guild_id = r.guild_id AND m.message_id = r.message_id "
+        "WHERE r.guild_id = $1 AND r.week_id = $2 ORDER BY r.id", guild_id, week_id)
 
 
 async def mark_posted(executor: Any, guild_id: int, week_id: int, channel_id: int, message_id: int,

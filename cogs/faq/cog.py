@@ -236,6 +236,8 @@ class FaqCog(HearthCog, name="FAQ"):
     @edit.autocomplete("entry")
     @remove.autocomplete("entry")
     async def _entry_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
+        if not await is_faq_staff(self.bot, interaction):  # the commands' own rule (checked in their body)
+            return []
         found = await repo.titles(self.pool, interaction.guild_id, current.strip())
         return [app_commands.Choice(name=f"#{entry_id} {title}"[:100], value=entry_id) for entry_id, title in found]
 

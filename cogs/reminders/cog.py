@@ -24,7 +24,8 @@ from cogs.reminders.when import When, parse_when
 from gpt.service import LLMService
 from utils.cog_base import HearthCog
 from utils.errors import BadInput, UserFacingError, permission_name
-from utils.gdpr import ErasureReport, forget_user, rows_of
+from utils.gdpr import ErasureReport, rows_of
+from utils.mentions import withheld_pings
 from utils.message_pipeline import ORDER_WATCHER
 from utils.options import RowId
 from utils.paginator import Paginator
@@ -101,7 +102,8 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
         await self._check_limit(guild_id)
         pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
         fields = {"name": event.title, "channel_id": channel_id, "location": event.location,
-                  "created_by": interaction.user.id, "origin_channel_id": channel_id, "origin_message_id": message_id,
+                  "created_by": interaction.user.id, "message_set_by": interaction.user.id,
+                  "origin_channel_id": channel_id, "origin_message_id": message_id,
                   **self._schedule_fields(When(at=event.at), await self._tz(guild_id), pre)}
         saved, next_due = await self._save(guild_id, fields, None)
         await interaction.response.edit_message(
@@ -118,10 +120,13 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
     # --- GDPR: reminders belong to the server; their creator is forgotten -----------------------------------
 
     async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        return {"reminders": await rows_of(self.pool, "reminders", "created_by", user_id)}
+        rows = {row["id"]: row for column in ("created_by", "message_set_by")
+                for row in await rows_of(self.pool, "reminders", column, user_id)}
+        return {"reminders": list(rows.values())}
 
     async def erase_user_data(self, user_id: int) -> ErasureReport:
-        return ErasureReport(anonymised={"reminders": await forget_user(self.pool, "reminders", "created_by", user_id)})
+        # A reminder whose last editor is forgotten pings only what anyone may (users, mentionable roles).
+        return ErasureReport(anonymised={"reminders": await repo.forget_person(self.pool, user_id)})
 
     # --- helpers -----------------------------------------------------------------------------------------
 
@@ -186,6 +191,17 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
         self.bot.timers.rearm()  # committed: the dispatcher may now see the new jobs
         return saved, planner.next_due(jobs)
 
+    def _ping_note(self, reminder: Reminder, interaction: discord.Interaction) -> str:
+        """Tell the member who set the message what in it will not ping (they may not mention everyone there)."""
+        channel = interaction.guild.get_channel(reminder.channel_id)
+        if reminder.message_set_by != interaction.user.id or channel is None:
+            return ""
+        withheld = withheld_pings(reminder.message, channel, interaction.user)
+        if not withheld:
+            return ""
+        return (f"\nℹ️ {', '.join(withheld)} will not ping: you may not mention everyone in {channel.mention}, "
+                "and the reminder pings only what its last editor may.")
+
     def _summary(self, reminder: Reminder, next_due: datetime | None) -> str:
         schedule = (f"{describe_days(reminder.weekdays)} at {reminder.call_time:%H:%M}" if reminder.recurring
                     else f"event at {ts(reminder.event_time)}")
@@ -209,10 +225,11 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
         await self._check_limit(guild_id)
         pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
         fields = {"name": name.strip(), "channel_id": channel.id, "message": message, "location": location,
-                  "image_url": image, "created_by": interaction.user.id,
+                  "image_url": image, "created_by": interaction.user.id, "message_set_by": interaction.user.id,
                   **self._schedule_fields(parsed, await self._tz(guild_id), pre)}
         saved, next_due = await self._save(guild_id, fields, None)
-        await interaction.response.send_message(f"✅ Created {self._summary(saved, next_due)}", ephemeral=True)
+        await interaction.response.send_message(
+            f"✅ Created {self._summary(saved, next_due)}{self._ping_note(saved, interaction)}", ephemeral=True)
 
     @reminder.command(name="list", description="This server's reminders")
     async def list_(self, interaction: discord.Interaction) -> None:
@@ -255,8 +272,12 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
         if not fields:
             raise BadInput("Give at least one thing to change.",
                            example=f"/reminder edit reminder:{reminder} when:20:00")
+        if fields.keys() & {"message", "channel_id", "days", "event_time"}:
+            # What is posted, where or when: from now on the post pings only what this editor may ping.
+            fields["message_set_by"] = interaction.user.id
         saved, next_due = await self._save(guild_id, fields, reminder)
-        await interaction.response.send_message(f"✅ Updated {self._summary(saved, next_due)}", ephemeral=True)
+        await interaction.response.send_message(
+            f"✅ Updated {self._summary(saved, next_due)}{self._ping_note(saved, interaction)}", ephemeral=True)
 
     @reminder.command(name="delete", description="Delete a reminder")
     async def delete(self, interaction: discord.Interaction, reminder: RowId) -> None:

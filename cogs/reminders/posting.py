@@ -1,4 +1,4 @@
-"""What a reminder looks like in Discord, and who it may ping."""
+"""What a reminder looks like in Discord (who it may ping: utils.mentions)."""
 
 from __future__ import annotations
 
@@ -32,8 +32,3 @@ def reminder_embed(reminder: Reminder, phase: str, moment: datetime, *, image: b
         embed.set_footer(text=f"Sent {int(late_by.total_seconds() // 60)} min late: the bot was offline.")
     return embed
 
-
-def allowed_mentions_for(creator: discord.Member | None, channel: discord.abc.GuildChannel) -> discord.AllowedMentions:
-    """@everyone, @here and role pings only if the reminder's creator may mention everyone in that channel."""
-    may_ping_all = creator is not None and channel.permissions_for(creator).mention_everyone
-    return discord.AllowedMentions(everyone=may_ping_all, roles=may_ping_all, users=True, replied_user=False)

@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 
 _COLUMNS = ("id, guild_id, name, channel_id, time, call_time, days, message, created_by, origin_channel_id, "
-            "origin_message_id, event_time, location, last_sent_at, image_url, sent_message_id")
+            "origin_message_id, event_time, location, last_sent_at, image_url, sent_message_id, message_set_by")
 
 
 @dataclass
@@ -33,6 +33,7 @@ class Reminder:
     last_sent_at: datetime | None
     image_url: str | None
     sent_message_id: int | None
+    message_set_by: int | None  # who last set the message, channel or schedule: the post pings as they may
 
     @property
     def weekdays(self) -> list[int]:
@@ -115,8 +116,18 @@ async def delete(conn: Any, guild_id: int, reminder_id: int) -> bool:
     return status.endswith(" 1")
 
 
+async def forget_person(conn: Any, user_id: int) -> int:
+    """GDPR erasure (every guild): the user is no longer named as creator or last editor; returns the rows."""
+    status = await conn.execute(
+        "UPDATE reminders SET created_by = CASE WHEN created_by = $1 THEN NULL ELSE created_by END, "
+        "message_set_by = CASE WHEN message_set_by = $1 THEN NULL ELSE message_set_by END "
+        "WHERE created_by = $1 OR message_set_by = $1", user_id)
+    return int(status.split()[-1])
+
+
 _WRITABLE = {"name", "channel_id", "time", "call_time", "days", "message", "created_by", "origin_channel_id",
-             "origin_message_id", "event_time", "location", "last_sent_at", "image_url", "sent_message_id"}
+             "origin_message_id", "event_time", "location", "last_sent_at", "image_url", "sent_message_id",
+             "message_set_by"}
 
 
 def _checked(names: list[str]) -> list[str]:

@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 import discord
 
 from cogs.reminders import repo
-from cogs.reminders.posting import allowed_mentions_for, reminder_embed
+from cogs.reminders.posting import reminder_embed
 from cogs.reminders.schedule import next_occurrence
 from utils.channel_access import ChannelBlocked
 from utils.guild_log import post_to_log
+from utils.mentions import allowed_mentions_for, member_or_none
 from utils.timers import MAX_ATTEMPTS, Job
 
 if TYPE_CHECKING:
@@ -107,13 +108,14 @@ class ReminderSender:
         moment = reminder.event_time if phase in ("pre", "start") and reminder.event_time else job.due_at
         image = bool(reminder.image_url) and reminder.created_by is not None and await self.bot.premium.is_premium(
             reminder.created_by, guild.id)
-        creator = guild.get_member(reminder.created_by) if reminder.created_by else None
+        # Whoever last set the message (or where and when it is posted) decides what it may ping, as of now.
+        author = await member_or_none(guild, reminder.message_set_by) if reminder.message else None
         try:
             return await self.bot.channel_access.send(
                 channel, what=f"reminder #{reminder.id} ({reminder.name})",
                 content=reminder.message or None,
                 embed=reminder_embed(reminder, phase, moment, image=image, late_by=job.late_by),
-                allowed_mentions=allowed_mentions_for(creator, channel),
+                allowed_mentions=allowed_mentions_for(reminder.message, channel, [author]),
             )
         except ChannelBlocked as exc:
             # The admins were told once; this occurrence is skipped (recorded as handled), the next one is planned.

@@ -52,27 +52,62 @@ async def test_trigger_types_and_case(hearth: Hearth) -> None:
                                                      "quiet please"]
 
 
+async def quiet_general(hearth: Hearth) -> None:
+    """As on most servers: members (the admin too) may not mention everyone in #general; the owner may."""
+    guild = hearth.guild.guild
+    guild.set_overwrite(hearth.guild.general, "everyone", deny=["mention_everyone"])
+    guild.set_overwrite(hearth.guild.general, guild.bot_role, allow=["mention_everyone"])  # the bot itself may
+    await hearth.discord.settle()
+
+
 async def test_variables_reply_and_no_mass_mentions(hearth: Hearth) -> None:
     d, g = hearth.discord, hearth.guild
+    await quiet_general(hearth)
     await add(hearth, "greet", "starts_with", "!greet", "Hi {user.mention} ({user.name}) in {server} {channel}: "
               "{args} #{uses}")
-    await d.say(g.general, g.member, "!greet @everyone <@&123456789012345678>")
+    await d.say(g.general, g.member, f"!greet @everyone <@&{g.moderator_role.id}>")
     [post] = bot_posts(hearth)
     assert post.content == (f"Hi {g.member.mention} (bob) in Hearth Test {g.general.mention}: "
-                            "@everyone <@&123456789012345678> #1")
+                            f"@everyone <@&{g.moderator_role.id}> #1")
     assert post.message_reference is not None  # a reply by default
-    sent = d.requests("POST", "/channels/{channel_id}/messages")[-1].json["allowed_mentions"]
-    assert sent["parse"] == [] and sent["users"] == [g.member.id] and sent.get("roles", []) == []
+    # Neither the admin who wrote it nor the member who used it may mention everyone here.
+    assert post.pings.everyone is False and post.pings.roles == [] and post.pings.users == [g.member.id]
 
 
-async def test_plain_response_never_pings(hearth: Hearth) -> None:
+async def test_plain_response_never_pings_more_than_its_user_may(hearth: Hearth) -> None:
     d, g = hearth.discord, hearth.guild
+    await quiet_general(hearth)
     await add(hearth, "echo", "starts_with", "!echo", "{args}", reply_to_user=False)
     await d.say(g.general, g.member, f"!echo @everyone {g.admin.mention}")
     [post] = bot_posts(hearth)
     assert post.message_reference is None
-    sent = d.requests("POST", "/channels/{channel_id}/messages")[-1].json["allowed_mentions"]
-    assert sent["parse"] == [] and not sent.get("users") and not sent.get("replied_user")
+    # A user, as the member could ping themselves; never @everyone.
+    assert post.pings.everyone is False and post.pings.users == [g.admin.id]
+
+
+async def test_a_response_pings_only_what_its_last_author_and_its_user_may(hearth: Hearth) -> None:
+    """Another admin (no Mention Everyone) edits the owner's command to ping everyone: it pings nobody, even when
+    the owner uses it. The owner setting the text again makes it ping — for users who may ping everyone too."""
+    d, g = hearth.discord, hearth.guild
+    await quiet_general(hearth)
+    owner_add = await d.slash("config custom_commands add", user=g.owner, name="party", trigger_type="exact",
+                              trigger="!party", response="@everyone party time")
+    assert owner_add.text.startswith("✅") and "will not ping" not in owner_add.text
+    edited = await d.slash("config custom_commands edit", user=g.admin, name="party",
+                           response="@everyone party now!")
+    await d.say(g.general, g.owner, "!party")
+    assert bot_posts(hearth)[-1].content == "@everyone party now!"
+    assert bot_posts(hearth)[-1].pings.everyone is False
+    assert "@everyone will not ping" in edited.text  # the admin was told
+    assert await hearth.db.fetchval("SELECT response_set_by FROM custom_commands") == g.admin.id
+    # An option change by the admin does not make them the response's author.
+    await d.slash("config custom_commands edit", user=g.owner, name="party", response="@everyone party now!")
+    await d.slash("config custom_commands edit", user=g.admin, name="party", reply_to_user=False)
+    await d.say(g.general, g.owner, "!party")
+    assert bot_posts(hearth)[-1].pings.everyone is True
+    # A member who may not mention everyone here cannot make the owner's command do it for them.
+    await d.say(g.general, g.member, "!party")
+    assert bot_posts(hearth)[-1].pings.everyone is False
 
 
 async def test_delete_trigger(hearth: Hearth) -> None:

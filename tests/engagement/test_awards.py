@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import asyncpg
 import pytest
 
+from cogs.engagement import repo
 from tests.engagement.helpers import cog, setting
 from tests.hearth_harness import Hearth
 
@@ -87,3 +89,33 @@ async def test_unsetting_the_channel_stops_the_awards(week) -> None:
     await hearth.move_clock(MONDAY_9_BRUSSELS)
     assert hearth.discord.messages_in(awards) == []
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'engagement_awards'") == 0
+
+
+async def test_two_guilds_weekly_results_stay_apart(week) -> None:
+    hearth, awards, _ = week
+    g, d = hearth.guild, hearth.discord
+    other = d.add_guild("Other")
+    their_awards = other.add_text_channel("their-awards")
+    chat = other.add_text_channel("chat")
+    stranger = other.add_member("stranger")
+    await d.settle()
+    await setting(hearth, "awards_channel", their_awards.id, guild=other)
+    hearth.clock.set(datetime(2026, 6, 5, 12, tzinfo=UTC))
+    for n in range(9):
+        await d.say(chat, stranger, f"elsewhere {n}")
+    await cog(hearth).flush()
+    await hearth.move_clock(MONDAY_9_BRUSSELS + timedelta(hours=2))  # both guilds' weeks are over
+    ours = {f["name"]: f["value"] for f in d.last_message(awards).embeds[0]["fields"]}
+    assert ours["🚀 Motivator"].startswith(f"<@{g.member.id}> — 4 messages")
+    theirs = {f["name"]: f["value"] for f in d.last_message(their_awards).embeds[0]["fields"]}
+    assert theirs == {"🚀 Motivator": theirs["🚀 Motivator"]} and theirs["🚀 Motivator"].startswith(
+        f"<@{stranger.id}> — 9 messages")
+    rows = await hearth.db.fetch("SELECT r.guild_id, w.guild_id AS week_guild, r.user_id "
+                                 "FROM engagement_weekly_results r JOIN engagement_weekly_awards w ON w.id = r.week_id")
+    assert all(r["guild_id"] == r["week_guild"] for r in rows) and len(rows) == 4
+    assert {r["user_id"] for r in rows if r["guild_id"] == other.id} == {stranger.id}
+    their_week = await hearth.db.fetchval("SELECT id FROM engagement_weekly_awards WHERE guild_id = $1", other.id)
+    assert await repo.results(hearth.db, g.guild.id, their_week) == []
+    with pytest.raises(asyncpg.ForeignKeyViolationError):  # a result cannot claim another guild's week
+        await hearth.db.execute("INSERT INTO engagement_weekly_results (guild_id, week_id, award_key, user_id) "
+                                "VALUES ($1, $2, 'star', $3)", g.guild.id, their_week, g.member.id)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+import asyncpg
 import pytest
 
+from cogs.engagement import repo
 from cogs.engagement.rules import weighted_pick
 from tests.engagement.helpers import cog
 from tests.hearth_harness import Hearth
@@ -159,3 +161,11 @@ async def test_a_guild_cannot_end_or_see_another_guilds_challenge(hearth: Hearth
     assert await hearth.db.fetchval("SELECT active FROM engagement_challenges") is True
     await hearth.move_clock(START + timedelta(hours=1))
     assert "is over! 1 participant(s), 3 message(s)" in d.last_message(chat).content
+    # The participants carry their guild (every query filters on it), and none can claim another guild's challenge.
+    rows = await hearth.db.fetch("SELECT guild_id, user_id, message_count FROM engagement_participants")
+    assert [tuple(r) for r in rows] == [(other.id, boss.id, 3)]
+    theirs = await hearth.db.fetchval("SELECT id FROM engagement_challenges")
+    assert await repo.participants(hearth.db, g.guild.id, theirs) == []
+    with pytest.raises(asyncpg.ForeignKeyViolationError):
+        await hearth.db.execute("INSERT INTO engagement_participants (guild_id, challenge_id, user_id, message_count) "
+                                "VALUES ($1, $2, $3, 99)", g.guild.id, theirs, g.member.id)

@@ -132,6 +132,8 @@ async def test_guilds_never_see_each_others_counts(hearth: Hearth) -> None:
     await cog(hearth).flush()
     assert await _counts(hearth, g.guild.id) == {g.member.id: 1}
     assert await _counts(hearth, other.id) == {stranger.id: 5}
+    totals = await hearth.db.fetch("SELECT guild_id, user_id, messages FROM engagement_member_totals ORDER BY guild_id")
+    assert sorted(tuple(r) for r in totals) == sorted([(g.guild.id, g.member.id, 1), (other.id, stranger.id, 5)])
     board = await d.slash("leaderboard", user=g.member, guild=g.guild, period="all")
     assert board.files and board.files[0].filename == "leaderboard.png"
     # Without Attach Files the leaderboard is text: only this guild's member is on it.

@@ -25,8 +25,8 @@ async def test_export_and_erase_cover_every_engagement_table(hearth: Hearth) -> 
     week_id = await hearth.db.fetchval("INSERT INTO engagement_weekly_awards (guild_id, week_start, week_end) "
                                        "VALUES ($1, $2, $3) RETURNING id", g.guild.id, date(2026, 5, 25),
                                        date(2026, 5, 31))
-    await hearth.db.execute("INSERT INTO engagement_weekly_results (week_id, award_key, user_id, metric) "
-                            "VALUES ($1, 'motivator', $2, 9)", week_id, g.member.id)
+    await hearth.db.execute("INSERT INTO engagement_weekly_results (guild_id, week_id, award_key, user_id, metric) "
+                            "VALUES ($1, $2, 'motivator', $3, 9)", g.guild.id, week_id, g.member.id)
     await hearth.db.execute("INSERT INTO engagement_og_claims (guild_id, user_id) VALUES ($1, $2)",
                             g.guild.id, g.member.id)
     await d.say(g.general, g.member, "still buffered when the request comes")
@@ -41,7 +41,8 @@ async def test_export_and_erase_cover_every_engagement_table(hearth: Hearth) -> 
     assert failed == []
     assert report.anonymised["engagement_challenges"] == 1 and report.anonymised["engagement_weekly_results"] == 1
     assert report.deleted["engagement_weekly_messages"] == 4 and report.deleted["engagement_participants"] == 1
-    for table, column in (("engagement_daily_counts", "user_id"), ("engagement_challenges", "winner_id"),
+    for table, column in (("engagement_daily_counts", "user_id"), ("engagement_member_totals", "user_id"),
+                          ("engagement_challenges", "winner_id"),
                           ("engagement_weekly_results", "user_id"), ("engagement_badges", "user_id"),
                           ("engagement_streaks", "user_id"), ("engagement_og_claims", "user_id")):
         assert await hearth.db.fetchval("SELECT count(*) FROM " + table + " WHERE " + column + " = $1",

@@ -133,10 +133,9 @@ async def test_every_guild_table_has_guild_id_not_null(database_url: str) -> Non
     schema = await _schema(database_url)
     tables = {r["table"] for r in schema["columns"]} - {"alembic_version"}
     guild_id = {r["table"]: r["not_null"] for r in schema["columns"] if r["column"] == "guild_id"}
-    # The documented exceptions: user-level consent/app data, children reached through a cascade, system health,
-    # the companion webhooks' replay guard (signature digests, no guild).
-    user_level = {"terms_acceptance", "app_reflections", "engagement_participants", "engagement_weekly_results",
-                  "health_check_history", "stripe_events", "companion_replays"}
+    # The documented exceptions: user-level consent/app data, system health, the companion webhooks' replay
+    # guard (signature digests, no guild).
+    user_level = {"terms_acceptance", "app_reflections", "health_check_history", "stripe_events", "companion_replays"}
     assert sorted(tables - set(guild_id) - user_level) == []
     assert [t for t, not_null in guild_id.items() if not not_null] == []
 
@@ -189,7 +188,7 @@ async def test_deleting_a_challenge_deletes_its_participants(clean_db) -> None:
     keep = await clean_db.fetchval("INSERT INTO engagement_challenges (guild_id, title) VALUES (1, 'k') RETURNING id")
     gone = await clean_db.fetchval("INSERT INTO engagement_challenges (guild_id, title) VALUES (1, 'g') RETURNING id")
     await clean_db.executemany(
-        "INSERT INTO engagement_participants (challenge_id, user_id, message_count) VALUES ($1, $2, 3)",
+        "INSERT INTO engagement_participants (guild_id, challenge_id, user_id, message_count) VALUES (1, $1, $2, 3)",
         [(keep, 5), (gone, 5), (gone, 6)],
     )
     await clean_db.execute("DELETE FROM engagement_challenges WHERE id = $1", gone)

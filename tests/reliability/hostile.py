@@ -27,11 +27,8 @@ INTERNAL_ERROR = "Something went wrong on my side"
 DISCORD_INT = 2**53  # Discord's integer options range over ±2^53
 DISCORD_STRING = 6000  # longest string option Discord accepts
 
-# Tables without a guild_id column, and how their rows belong to a guild.
-LINKED_TABLES = {
-    "engagement_participants": "challenge_id IN (SELECT id FROM engagement_challenges WHERE guild_id = $1)",
-    "engagement_weekly_results": "week_id IN (SELECT id FROM engagement_weekly_awards WHERE guild_id = $1)",
-}
+# Tables without a guild_id column, and how their rows belong to a guild (none left: every guild table has one).
+LINKED_TABLES: dict[str, str] = {}
 
 
 def leaf_commands(tree: app_commands.CommandTree) -> list[app_commands.Command]:
@@ -168,22 +165,25 @@ async def seed_other_guild(hearth: Hearth) -> OtherGuild:
     await many("engagement_challenges", "INSERT INTO engagement_challenges (guild_id, channel_id, mode, title, active, "
                "started_at, ends_at) VALUES ($1, $2, 'leaderboard', 'B challenge', true, $3, $4) RETURNING id",
                gid, cid, now, now + timedelta(days=7))
-    await many("engagement_participants", "INSERT INTO engagement_participants (challenge_id, user_id, message_count) "
-               "VALUES ($1, $2, 5) RETURNING id", ids["engagement_challenges"][0], uid)
+    await many("engagement_participants", "INSERT INTO engagement_participants (guild_id, challenge_id, user_id, "
+               "message_count) VALUES ($1, $2, $3, 5) RETURNING id", gid, ids["engagement_challenges"][0], uid)
     await many("engagement_og_setup", "INSERT INTO engagement_og_setup (guild_id, message_id, channel_id) "
                "VALUES ($1, 1, $2) RETURNING 0 AS id", gid, cid)
     await many("engagement_og_claims", "INSERT INTO engagement_og_claims (guild_id, user_id) "
                "VALUES ($1, $2) RETURNING 0 AS id", gid, uid)
     await many("engagement_daily_counts", "INSERT INTO engagement_daily_counts (guild_id, user_id, day, messages) "
                "VALUES ($1, $2, current_date, 12) RETURNING 0 AS id", gid, uid)
+    await many("engagement_member_totals", "INSERT INTO engagement_member_totals (guild_id, user_id, messages) "
+               "VALUES ($1, $2, 12) RETURNING 0 AS id", gid, uid)
     await many("engagement_streaks", "INSERT INTO engagement_streaks (guild_id, user_id, last_day, current_days, "
                "best_days) VALUES ($1, $2, current_date, 3, 4) RETURNING 0 AS id", gid, uid)
     await many("engagement_badges", "INSERT INTO engagement_badges (guild_id, user_id, badge_key) "
                "VALUES ($1, $2, 'og') RETURNING id", gid, uid)
     await many("engagement_weekly_awards", "INSERT INTO engagement_weekly_awards (guild_id, week_start, week_end, "
                "channel_id) VALUES ($1, current_date - 7, current_date, $2) RETURNING id", gid, cid)
-    await many("engagement_weekly_results", "INSERT INTO engagement_weekly_results (week_id, award_key, user_id, "
-               "metric) VALUES ($1, 'chatty', $2, 9) RETURNING id", ids["engagement_weekly_awards"][0], uid)
+    await many("engagement_weekly_results", "INSERT INTO engagement_weekly_results (guild_id, week_id, award_key, "
+               "user_id, metric) VALUES ($1, $2, 'chatty', $3, 9) RETURNING id",
+               gid, ids["engagement_weekly_awards"][0], uid)
     await many("engagement_weekly_messages", "INSERT INTO engagement_weekly_messages (guild_id, message_id, channel_id,"
                " user_id) VALUES ($1, 2, $2, $3) RETURNING id", gid, cid, uid)
     await many("growth_checkins", "INSERT INTO growth_checkins (guild_id, user_id, goal, obstacle, feeling, style, "

@@ -83,24 +83,29 @@ async def test_the_standin_resolves_pings_like_discord(hearth: Hearth, loud: Rol
 
 
 async def test_custom_command_responses_and_arguments(hearth: Hearth, loud: Role) -> None:
+    """A response and the arguments typed into it ping no more than both the response's author and the member
+    using it may: here neither may mention everyone, so no @everyone/@here and no unmentionable role — only users
+    and mentionable roles, as any member could ping themselves."""
     hearth.discord.ignore_errors(UserFacingError)
     d, g = hearth.discord, hearth.guild
-    text = hostile_text(loud, g.owner)
+    g.guild.set_overwrite(g.general, "everyone", deny=["mention_everyone"])
+    g.guild.set_overwrite(g.general, g.guild.bot_role, allow=["mention_everyone"])  # the bot itself still may
+    await d.settle()
+    text = f"{hostile_text(loud, g.owner)} <@&{g.moderator_role.id}>"
     added = await d.slash("config custom_commands add", user=g.admin, name="echo", trigger_type="starts_with",
                           trigger="!echo", response=f"{text} {{user.mention}} said: {{args}}", reply_to_user=True)
     assert added.text.startswith("✅"), added.text
     before = list(d.world.messages)
     await d.say(g.general, g.member, f"!echo {text}")
     sent = bot_messages_since(hearth, before)
-    assert len(_carrying(sent, "said: @everyone")) == 1, [m.content for m in sent]
-    assert unwanted_pings(sent, allowed_users=[g.member.id]) == []
-    assert sent[0].pings.users == [g.member.id]  # the author, as {user.mention} means to
+    [post] = _carrying(sent, "said: @everyone")
+    assert post.pings.everyone is False and post.pings.roles == [loud.id]  # never the unmentionable staff role
+    assert sorted(post.pings.users) == sorted([g.owner.id, g.member.id])
 
 
-
-
-async def test_reminders_ping_all_only_when_their_creator_may(hearth: Hearth, loud: Role) -> None:
-    """A member who may manage events but not mention everyone: text and title never ping @everyone or roles.
+async def test_reminders_ping_all_only_when_their_author_may(hearth: Hearth, loud: Role) -> None:
+    """A member who may manage events but not mention everyone: text and title never ping @everyone or roles that
+    are not mentionable.
     The owner (who may mention everyone) creating the same reminder: it pings, as intended."""
     hearth.discord.ignore_errors(UserFacingError)
     d, g = hearth.discord, hearth.guild
@@ -124,9 +129,10 @@ async def test_reminders_ping_all_only_when_their_creator_may(hearth: Hearth, lo
     by_organiser = [m for m in posts if "olivia" in m.embeds[0]["title"]]
     by_owner = [m for m in posts if m not in by_organiser]
     assert by_organiser and by_owner, [m.embeds[0]["title"] for m in posts]
-    # Users may be pinged by a reminder (that is what naming someone in one is for); @everyone and roles not.
-    assert unwanted_pings(by_organiser, allowed_users=[g.moderator.id]) == []
-    assert all(m.pings.users == [g.moderator.id] for m in by_organiser if m.content)
+    # Users and mentionable roles may be pinged by a reminder, as by anyone; @everyone and other roles not.
+    assert all(not m.pings.everyone and m.pings.roles == [loud.id] and m.pings.users == [g.moderator.id]
+               for m in by_organiser if m.content), [m.pings for m in by_organiser]
+    assert not any(m.pings for m in by_organiser if not m.content)
     # The intended case: the owner may mention everyone, so the owner's reminder does ping.
     assert all(m.pings.everyone and m.pings.roles == [loud.id] for m in by_owner if m.content), \
         [m.pings for m in by_owner]

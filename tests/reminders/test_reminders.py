@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.hearth_harness import Hearth
+from tests.standin.models import Pings
 from utils.errors import BadInput, UserFacingError
 
 
@@ -217,7 +218,7 @@ async def test_members_without_manage_events_are_refused_unless_manager_role(bru
     assert "No reminders yet" in allowed.text
 
 
-async def test_no_pings_unless_the_creator_may_mention_everyone(brussels: Hearth) -> None:
+async def test_no_pings_unless_the_author_may_mention_everyone(brussels: Hearth) -> None:
     hearth, g = brussels, brussels.guild
     hearth.clock.set(datetime(2026, 6, 1, 6, tzinfo=UTC))
     await hearth.discord.slash("reminder add", user=g.moderator, guild=g.guild, check_permissions=False,
@@ -226,15 +227,61 @@ async def test_no_pings_unless_the_creator_may_mention_everyone(brussels: Hearth
     # The moderator is not allowed to manage reminders by default: nothing was created.
     assert await hearth.db.fetchval("SELECT count(*) FROM reminders") == 0
     g.guild.set_overwrite(g.general, "everyone", deny=["mention_everyone"])  # the admin may not ping everyone here
+    g.guild.set_overwrite(g.general, g.guild.bot_role, allow=["mention_everyone"])  # the bot itself may
     await hearth.discord.settle()
-    await _add(hearth, name="Ping", channel=g.general, when="every day 09:00", message="@everyone <@&1> hi")
-    await _add(hearth, name="Owner's", channel=g.general, when="every day 09:00", message="@everyone hi")
-    await hearth.db.execute("UPDATE reminders SET created_by = $1 WHERE name = 'Owner''s'", g.owner.id)
+    made = await _add(hearth, name="Ping", channel=g.general, when="every day 09:00",
+                      message=f"@everyone <@&{g.moderator_role.id}> <@{g.member.id}> hi")
+    await hearth.discord.slash("reminder add", user=g.owner, name="Owner's", options={"channel": g.general},
+                               when="every day 09:00", message="@everyone hi")
     await hearth.move_clock(datetime(2026, 6, 1, 7, tzinfo=UTC))
-    sent = {r.json["embeds"][0]["title"]: r.json["allowed_mentions"]["parse"]
-            for r in hearth.discord.requests("POST", "/channels/{channel_id}/messages")}
-    assert sorted(sent["⏰ Ping"]) == ["users"]  # no @everyone, no roles
-    assert sorted(sent["⏰ Owner's"]) == ["everyone", "roles", "users"]  # the owner may
+    posts = {m.embeds[0]["title"]: m for m in hearth.discord.messages_in(g.general)}
+    assert posts["⏰ Ping"].pings == Pings(everyone=False, roles=[], users=[g.member.id])  # a user, as anyone may
+    assert posts["⏰ Owner's"].pings.everyone is True  # the owner may
+    assert f"@everyone, <@&{g.moderator_role.id}> will not ping" in made  # the admin was told when saving it
+
+
+async def _the_post_at(hearth: Hearth, when: datetime):
+    """Move the clock to `when`: exactly one reminder is posted in #general then; returns it."""
+    before = len(hearth.discord.messages_in(hearth.guild.general))
+    await hearth.move_clock(when)
+    posts = hearth.discord.messages_in(hearth.guild.general)
+    assert len(posts) == before + 1, f"{len(posts) - before} post(s) at {when}"
+    return posts[-1]
+
+
+async def test_an_organiser_cannot_make_the_owners_reminder_ping_everyone(brussels: Hearth) -> None:
+    """An organiser without Mention Everyone edits the owner's reminder to `@everyone party` (or only moves it):
+    the post pings nobody. The owner setting the text again makes it ping."""
+    hearth, g = brussels, brussels.guild
+    d, guild = hearth.discord, brussels.guild.guild
+    organiser = guild.add_member("olivia", roles=[guild.add_role("Organisers", ["manage_events"])])
+    guild.set_overwrite(g.general, "everyone", deny=["mention_everyone"])
+    guild.set_overwrite(g.general, guild.bot_role, allow=["mention_everyone"])
+    await d.settle()
+    hearth.clock.set(datetime(2026, 6, 1, 6, tzinfo=UTC))
+    made = await d.slash("reminder add", user=g.owner, name="Party", options={"channel": g.general},
+                         when="every day 09:00", message="party tonight")
+    assert made.text.startswith("✅ Created")
+    rid = await hearth.db.fetchval("SELECT id FROM reminders")
+    edited = await d.slash("reminder edit", user=organiser, reminder=rid, message="@everyone party")
+    assert edited.text.startswith("✅ Updated")
+    post = await _the_post_at(hearth, datetime(2026, 6, 1, 7, tzinfo=UTC))  # 09:00 in Brussels
+    assert post.content == "@everyone party" and post.pings.everyone is False
+    assert "@everyone will not ping" in edited.text  # the organiser was told
+    assert await hearth.db.fetchval("SELECT message_set_by FROM reminders") == organiser.id
+    # The owner sets the text again: the next post pings everyone.
+    again = await d.slash("reminder edit", user=g.owner, reminder=rid, message="@everyone party")
+    assert "will not ping" not in again.text
+    assert (await _the_post_at(hearth, datetime(2026, 6, 2, 7, tzinfo=UTC))).pings.everyone is True
+    # Moving the owner's text to another time makes the organiser answerable for it too.
+    moved = await d.slash("reminder edit", user=organiser, reminder=rid, when="every day 10:00")
+    assert moved.text.startswith("✅ Updated"), moved.text
+    post = await _the_post_at(hearth, datetime(2026, 6, 2, 8, tzinfo=UTC))  # 10:00 the same day
+    assert post.content == "@everyone party" and post.pings.everyone is False
+    # A name change is not the text: it stays the owner's.
+    await d.slash("reminder edit", user=g.owner, reminder=rid, message="@everyone party")
+    await d.slash("reminder edit", user=organiser, reminder=rid, name="Party!")
+    assert (await _the_post_at(hearth, datetime(2026, 6, 3, 8, tzinfo=UTC))).pings.everyone is True
 
 
 async def test_edit_moves_the_schedule_and_delete_cancels(brussels: Hearth) -> None:

@@ -212,12 +212,17 @@ class UserActions:
         partial: str = "",
         guild: GuildState | None = None,
         channel: Channel | None = None,
+        check_permissions: bool = True,
         **kwargs: Any,
     ) -> list[dict[str, Any]]:
-        """Type ``partial`` into ``option`` of ``/command``; returns the offered choices."""
+        """Type ``partial`` into ``option`` of ``/command``; returns the offered choices.
+
+        ``check_permissions=False`` sends it even for a command the user cannot see (a crafted interaction: Discord
+        does not stop those)."""
         invoker, guild, channel = self._context(user, guild, channel)
         resolver = Resolver(self.world, guild, channel, invoker)
-        data = self._command_data(command, kwargs, resolver, focused=option, partial=partial)
+        data = self._command_data(command, kwargs, resolver, focused=option, partial=partial,
+                                  check=check_permissions)
         payload = base_payload(self.world, AUTOCOMPLETE, data, user=invoker, guild=guild, channel=channel)
         rec = await self._send_interaction(payload, None, True)
         if rec.choices is None:

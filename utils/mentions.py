@@ -1,0 +1,84 @@
+"""Who a stored text may ping: the one rule for every text that someone sets now and the bot posts later
+(reminder messages, custom command responses, …).
+
+The bot itself may usually mention everyone, so posting a stored text with the bot's own rights would let anyone
+who can edit the text ping @everyone. Instead a text is posted with the pings its author could make themselves,
+in the channel it is posted to, *at posting time* (a permission taken away since the text was written counts):
+
+- an author with **Mention Everyone** there: @everyone, @here and every role;
+- anyone else (or an author who is gone): users and the roles that are mentionable, as Discord allows any member.
+
+When someone else also causes the post (the member whose message triggers a custom command), the post may only
+make the pings that *every one* of them could make: a text never lets a person ping more than they could.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+import discord
+
+log = logging.getLogger(__name__)
+
+ROLE_MENTION = re.compile(r"<@&(\d{15,21})>")
+EVERYONE = re.compile(r"@(everyone|here)\b")
+MAX_LISTED_ROLES = 100  # Discord refuses allowed_mentions.roles longer than this
+
+Channel = discord.abc.GuildChannel | discord.Thread
+
+
+def may_mention_everyone(person: discord.Member | None, channel: Channel) -> bool:
+    """Whether `person` (None: unknown or gone) may ping @everyone, @here and any role in `channel`."""
+    return isinstance(person, discord.Member) and channel.permissions_for(person).mention_everyone
+
+
+def allowed_mentions_for(text: str | None, channel: Channel, authors: Iterable[discord.Member | None], *,
+                         replied_user: bool = False) -> discord.AllowedMentions:
+    """The pings `text` may make when the bot posts it in `channel` for `authors` (the text's last author, and
+    whoever else caused this post): only what every one of them could ping there themselves."""
+    people = list(authors)
+    ping_all = bool(people) and all(may_mention_everyone(person, channel) for person in people)
+    if ping_all:
+        return discord.AllowedMentions(everyone=True, roles=True, users=True, replied_user=replied_user)
+    return discord.AllowedMentions(everyone=False, roles=_mentionable_roles(text or "", channel.guild),
+                                   users=True, replied_user=replied_user)
+
+
+def withheld_pings(text: str | None, channel: Channel, author: discord.Member | None) -> list[str]:
+    """What in `text` will not ping when posted for `author` in `channel` (@everyone, @here, roles that are not
+    mentionable), to warn the author when they save it; empty when everything may ping."""
+    if not text or may_mention_everyone(author, channel):
+        return []
+    withheld = [f"@{name}" for name in dict.fromkeys(EVERYONE.findall(text))]
+    for raw in dict.fromkeys(ROLE_MENTION.findall(text)):
+        role = channel.guild.get_role(int(raw))
+        if role is not None and not role.mentionable:
+            withheld.append(role.mention)
+    return withheld
+
+
+def _mentionable_roles(text: str, guild: discord.Guild) -> list[discord.Role] | bool:
+    roles = []
+    for raw in dict.fromkeys(ROLE_MENTION.findall(text)):
+        role = guild.get_role(int(raw))
+        if role is not None and role.mentionable:
+            roles.append(role)
+    return roles[:MAX_LISTED_ROLES] or False
+
+
+async def member_or_none(guild: discord.Guild, user_id: int | None) -> discord.Member | None:
+    """The member with this id (from the cache, else asked from Discord), or None when unknown or gone."""
+    if user_id is None:
+        return None
+    member = guild.get_member(user_id)
+    if member is not None:
+        return member
+    try:
+        return await guild.fetch_member(user_id)
+    except discord.NotFound:
+        return None  # left the server (or the account is gone): they may ping no more than anyone
+    except discord.HTTPException as exc:  # unknown for now: post with the pings anyone may make, never more
+        log.info("Could not look up member %s of guild %s (%s): posting with the least pings", user_id, guild.id, exc)
+        return None
