@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from gpt.quota import cleanup_old_usage, next_reset, usage_day
 from gpt.settings import GPT_SETTINGS
 from utils.cog_base import HearthCog
-from utils.gdpr import ErasureReport, delete_rows, rows_of
 from utils.timers import Job
 
 CLEANUP_KIND = "gpt_usage_cleanup"
@@ -20,7 +19,6 @@ class AICog(HearthCog, name="AI"):
     """The `gpt` settings and the quota clean-up."""
 
     pool_size = 1
-    gdpr_tables = ("gpt_usage",)
     settings = GPT_SETTINGS
 
     async def load(self) -> None:
@@ -37,11 +35,3 @@ class AICog(HearthCog, name="AI"):
         now = self.bot.clock.now()
         await cleanup_old_usage(self.pool, usage_day(now) - USAGE_RETENTION)
         return next_reset(now)
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        """The member's daily AI usage counters."""
-        return {"gpt_usage": await rows_of(self.pool, "gpt_usage", "user_id", user_id)}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        """Usage counters are deleted (the day's quota starts afresh)."""
-        return ErasureReport(deleted={"gpt_usage": await delete_rows(self.pool, "gpt_usage", "user_id", user_id)})

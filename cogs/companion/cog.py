@@ -19,7 +19,6 @@ from cogs.companion import repo
 from cogs.companion.signing import SignatureError, Verifier, unix_now
 from utils.cog_base import HearthCog
 from utils.errors import DATABASE_ERRORS
-from utils.gdpr import ErasureReport, delete_rows, rows_of
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +31,6 @@ class CompanionCog(HearthCog, name="Companion"):
     """The companion app's webhooks; owner of `app_reflections`."""
 
     pool_size = 2
-    gdpr_tables = ("app_reflections",)
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -51,13 +49,6 @@ class CompanionCog(HearthCog, name="Companion"):
 
     async def unload(self) -> None:
         self.bot.api.remove(self.router)
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        return {"app_reflections": await rows_of(self.pool, "app_reflections", "user_id", user_id)}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        return ErasureReport(deleted={"app_reflections": await delete_rows(self.pool, "app_reflections", "user_id",
-                                                                           user_id)})
 
     async def _authentic_json(self, request: Request) -> dict[str, Any] | JSONResponse:
         """The verified JSON body, or the refusal to send back."""

@@ -22,7 +22,6 @@ from utils.cog_base import HearthCog
 from utils.config_group import add_config_group, remove_config_group
 from utils.errors import missing_permission_message
 from utils.flush_loop import FlushLoop
-from utils.gdpr import ErasureReport, forget_user, rows_of
 from utils.message_pipeline import ORDER_CUSTOM_COMMANDS, MessageContext, attach
 from utils.notify import GuildCache
 
@@ -49,7 +48,6 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
     """Triggers and templated responses; `/config custom_commands …`."""
 
     pool_size = 1
-    gdpr_tables = ("custom_commands",)
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -76,15 +74,6 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
             remove_config_group(self.bot, self.group.name)
         await notify.unsubscribe(self.bot, repo.CHANNEL)
         await self.flusher.stop(timeout=5)
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        """GDPR export: the commands the user created."""
-        return {"custom_commands": await rows_of(self.pool, "custom_commands", "created_by", user_id)}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        """GDPR erasure: the commands are the server's; only their creator is forgotten."""
-        return ErasureReport(anonymised={"custom_commands": await forget_user(self.pool, "custom_commands",
-                                                                              "created_by", user_id)})
 
     async def _load_commands(self, guild_id: int) -> GuildCommands:
         rows = await repo.enabled(self.pool, guild_id)

@@ -36,7 +36,6 @@ from cogs.premium.views import (
 from cogs.premium.webhooks import StripeWebhooks
 from utils.cog_base import HearthCog
 from utils.errors import BadInput, UserFacingError
-from utils.gdpr import ErasureReport, rows_of
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +44,6 @@ class PremiumCog(HearthCog, name="Premium"):
     """Selling premium through Stripe and keeping `premium_subs` in line with it."""
 
     pool_size = 4
-    gdpr_tables = ("premium_subs", "terms_acceptance")
     settings = PREMIUM_SETTINGS
 
     premium = app_commands.Group(name="premium", description="Hearth Premium: plans, status, billing",
@@ -56,19 +54,6 @@ class PremiumCog(HearthCog, name="Premium"):
         self.gateway: StripeGateway | None = None
         self.webhooks: StripeWebhooks | None = None
         self.expiry: ExpiryJobs | None = None
-
-    # --- GDPR: payment records and consent are kept (legal obligations); see docs/gdpr.md ---------------
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        return {"premium_subs": await rows_of(self.pool, "premium_subs", "user_id", user_id),
-                "terms_acceptance": await rows_of(self.pool, "terms_acceptance", "user_id", user_id)}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        return ErasureReport(kept={
-            "premium_subs": "subscription and payment status are kept for accounting and tax law "
-                            "(no card details are ever stored); cancel the subscription with /premium manage",
-            "terms_acceptance": "proof that you accepted the Terms of Service and Privacy Policy, and which version",
-        })
 
     async def load(self) -> None:
         key = self.bot.config.stripe_secret_key

@@ -24,7 +24,6 @@ from cogs.reminders.when import When, parse_when
 from gpt.service import LLMService
 from utils.cog_base import HearthCog
 from utils.errors import BadInput, UserFacingError, permission_name
-from utils.gdpr import ErasureReport, forget_user, rows_of
 from utils.message_pipeline import ORDER_WATCHER
 from utils.options import RowId
 from utils.paginator import Paginator
@@ -41,7 +40,6 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
     """Reminder commands, the embed watcher, and the handlers of their timer jobs."""
 
     pool_size = 5
-    gdpr_tables = ("reminders",)
     settings = (
         SettingSpec("reminders", "manager_role", SettingType.ROLE, None,
                     "Role allowed to manage reminders (besides members with Manage Events)."),
@@ -111,14 +109,6 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
         if role_id and isinstance(interaction.user, discord.Member) and interaction.user.get_role(role_id):
             return True
         raise app_commands.MissingPermissions(["manage_events"])
-
-    # --- GDPR: reminders belong to the server; their creator is forgotten -----------------------------------
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        return {"reminders": await rows_of(self.pool, "reminders", "created_by", user_id)}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        return ErasureReport(anonymised={"reminders": await forget_user(self.pool, "reminders", "created_by", user_id)})
 
     # --- helpers -----------------------------------------------------------------------------------------
 

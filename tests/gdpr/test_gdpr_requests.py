@@ -26,10 +26,10 @@ async def test_export_my_data_is_a_private_json_file(hearth: Hearth) -> None:
     document = json.loads(message.attachments[0].data)
     assert document["user_id"] == g.member.id and document["incomplete_parts"] == []
     data = document["data"]
-    assert [row["command_name"] for row in data["Audit"]["audit_logs"]] == ["ping"]
-    assert [row["created_by"] for row in data["Reminders"]["reminders"]] == [g.member.id]
-    assert [row["tier"] for row in data["Premium"]["premium_subs"]] == ["yearly"]
-    assert all(row["user_id"] == g.member.id for row in data["Audit"]["audit_logs"])
+    assert [row["command_name"] for row in data["audit"]["audit_logs"]] == ["ping"]
+    assert [row["created_by"] for row in data["reminders"]["reminders"]] == [g.member.id]
+    assert [row["tier"] for row in data["premium"]["premium_subs"]] == ["yearly"]
+    assert all(row["user_id"] == g.member.id for row in data["audit"]["audit_logs"])
 
 
 async def test_delete_my_data_after_confirmation(hearth: Hearth) -> None:
