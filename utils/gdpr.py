@@ -254,7 +254,9 @@ async def _delete_channel(bot: Any, guild_id: int, channel_id: int) -> str | Non
     except discord.HTTPException as exc:
         log.warning("GDPR erasure: cannot delete channel %s of guild %s: %s", channel_id, guild_id, exc)
         why = "I lack the permission" if isinstance(exc, discord.Forbidden) else "Discord refused"
-        return f"the private channel <#{channel_id}> on server {guild_id} ({why}; ask its staff to delete it)"
+        guild = bot.get_guild(guild_id)
+        server = f"**{guild.name}**" if guild is not None else f"server {guild_id}"
+        return f"the private channel <#{channel_id}> on {server} ({why}; ask its staff to delete it)"
     return None
 
 

@@ -84,7 +84,7 @@ class DeleteConfirm(OwnedView):
         await interaction.response.edit_message(content="Nothing was deleted.", view=None)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
-        await report_failure(interaction, error, "The data erasure")
+        await report_failure(interaction, error, "the data erasure")
 
 
 def erasure_summary(result: Erasure) -> str:

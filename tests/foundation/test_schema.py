@@ -133,9 +133,10 @@ async def test_every_guild_table_has_guild_id_not_null(database_url: str) -> Non
     schema = await _schema(database_url)
     tables = {r["table"] for r in schema["columns"]} - {"alembic_version"}
     guild_id = {r["table"]: r["not_null"] for r in schema["columns"] if r["column"] == "guild_id"}
-    # The documented exceptions: user-level consent/app data, children reached through a cascade, system health.
+    # The documented exceptions: user-level consent/app data, children reached through a cascade, system health,
+    # the installation's own secrets.
     user_level = {"terms_acceptance", "app_reflections", "engagement_participants", "engagement_weekly_results",
-                  "health_check_history", "stripe_events"}
+                  "health_check_history", "stripe_events", "installation_secrets"}
     assert sorted(tables - set(guild_id) - user_level) == []
     assert [t for t, not_null in guild_id.items() if not not_null] == []
 
