@@ -15,8 +15,9 @@ transaction) and Discord channels that hold the user's data (`channels`, deleted
 
 `export_everything` runs every export on one connection in one read-only snapshot. `erase_everything` runs every
 erasure in ONE transaction (all or nothing), then deletes the channels and tells every loaded cog — in this
-process directly, in the others through NOTIFY — to drop what it holds in memory about the user, so a buffer
-flush cannot write the data back. The answer names exactly what could not be erased.
+process directly, in the others through NOTIFY (every bot listens, see HearthBot.prepare) — to drop what it
+holds in memory about the user, so a buffer flush cannot write the data back. The answer names exactly what
+could not be erased.
 
 A loaded cog that keeps user data in memory takes part with either or both of
 

@@ -20,13 +20,12 @@ import discord
 from discord import app_commands
 
 from cogs.gdpr import repo
-from utils import notify
 from utils.cog_base import HearthCog
 from utils.command_tree import report_failure
 from utils.config_group import AdminConfigGroup, add_config_group, remove_config_group
 from utils.cooldowns import Cooldown, OnCooldown
 from utils.errors import BadInput, missing_permission_message
-from utils.gdpr import ERASED_CHANNEL, Erasure, erase_everything, export_everything, on_erased_notification
+from utils.gdpr import Erasure, erase_everything, export_everything
 from utils.guild_log import post_to_log
 from utils.owned_view import OwnedView
 from utils.settings_registry import SettingSpec, SettingType
@@ -142,11 +141,8 @@ class GDPRCog(HearthCog, name="GDPR"):
     async def load(self) -> None:
         self.bot.add_view(AgreeButton(self))
         add_config_group(self.bot, GDPRCommands(self))
-        # An erasure in another process: this process's cogs drop what they hold in memory about the user.
-        await notify.subscribe(self.bot, ERASED_CHANNEL, lambda payload: on_erased_notification(self.bot, payload))
 
     async def unload(self) -> None:
-        await notify.unsubscribe(self.bot, ERASED_CHANNEL)
         remove_config_group(self.bot, "gdpr")
 
     # --- member commands (the gdpr_acceptance table: cogs/gdpr/gdpr.py) -------------------------------------

@@ -43,19 +43,20 @@ async def test_five_checkins_then_erasure_then_a_sixth_is_refused(hearth: Hearth
     hearth.clock.set(MORNING + timedelta(minutes=30))
     summary = await _erase(hearth)
     assert summary.startswith("🗑️ **Your data was erased.**"), summary
-    assert "Kept: gpt_usage_erased:" in summary  # the member is told what is kept, and why
-    # No row names the member any more; the count is kept under a pseudonym that is not their id.
-    assert await hearth.db.fetchval("SELECT count(*) FROM gpt_usage WHERE user_id = $1", g.member.id) == 0
-    assert await hearth.db.fetchval("SELECT count(*) FROM growth_checkins WHERE user_id = $1", g.member.id) == 0
-    kept = await hearth.db.fetch("SELECT * FROM gpt_usage_erased")
-    assert [(row["guild_id"], row["call_count"]) for row in kept] == [(g.guild.id, 5)]
-    assert str(g.member.id) not in kept[0]["user_key"]
 
     hearth.clock.set(MORNING + timedelta(minutes=40))
     with hearth.discord.expect_errors(QuotaExceeded):
         sixth = await _checkin(hearth)
     assert sixth.text.startswith("You've used all 5 of your AI requests for today on this server."), sixth.text
     assert len(llm.completions) == 5  # no LLM request for the sixth
+
+    assert "Kept: gpt_usage_erased:" in summary  # the member was told what is kept, and why
+    # No row names the member any more; the count is kept under a pseudonym that is not their id.
+    assert await hearth.db.fetchval("SELECT count(*) FROM gpt_usage WHERE user_id = $1", g.member.id) == 0
+    assert await hearth.db.fetchval("SELECT count(*) FROM growth_checkins WHERE user_id = $1", g.member.id) == 0
+    kept = await hearth.db.fetch("SELECT * FROM gpt_usage_erased")
+    assert [(row["guild_id"], row["call_count"]) for row in kept] == [(g.guild.id, 5)]
+    assert str(g.member.id) not in kept[0]["user_key"]
 
     # The next UTC day the member has their quota again, as anyone does.
     hearth.clock.set(MORNING + timedelta(days=1))
