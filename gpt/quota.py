@@ -9,6 +9,10 @@ counted per guild and UTC day against `AI_GUILD_DAILY_BUDGET`; when it is used u
 
 The day comes from the bot's clock (not the database's CURRENT_DATE), so tests move it and every process agrees
 on UTC.
+
+A GDPR erasure does not reset the quota: it moves the member's counters to `gpt_usage_erased` under a keyed
+pseudonym (utils/pseudonyms.py), and a charge counts those too (`erased_usage`). Both tables keep
+USAGE_RETENTION_DAYS days.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from gpt import repo
 from gpt.repo import Executor
+from utils.pseudonyms import pseudonym, pseudonym_for_keeping
 
 FREE_DAILY_LIMIT = 5
 FAIR_USE = "fair use"  # the tier's ceiling is the operator's AI_FAIR_USE_DAILY_LIMIT
@@ -73,10 +78,11 @@ async def check_and_increment_gpt_quota(pool: Executor, user_id: int, guild_id: 
                                         fair_use_limit: int = DEFAULT_FAIR_USE_DAILY_LIMIT) -> QuotaCheck:
     """Charge one call to (user, guild, today) if the tier's limit allows it, atomically (one SQL statement)."""
     limit = daily_limit(tier, fair_use_limit)
-    count = await repo.charge_usage(pool, user_id, guild_id, today, limit)
+    erased = await erased_usage(pool, user_id, guild_id, today)
+    count = await repo.charge_usage(pool, user_id, guild_id, today, limit - erased)
     if count is None:
         return QuotaCheck(False, limit, limit, today)
-    return QuotaCheck(True, count, limit, today)
+    return QuotaCheck(True, count + erased, limit, today)
 
 
 async def refund_gpt_quota(pool: Executor, user_id: int, guild_id: int, day: date) -> None:
@@ -85,13 +91,30 @@ async def refund_gpt_quota(pool: Executor, user_id: int, guild_id: int, day: dat
 
 
 async def usage_today(pool: Executor, user_id: int, guild_id: int, today: date) -> int:
-    """Calls counted today for (user, guild)."""
-    return await repo.usage_on(pool, user_id, guild_id, today)
+    """Calls counted today for (user, guild), including those counted before an erasure of the user's data."""
+    return await repo.usage_on(pool, user_id, guild_id, today) + await erased_usage(pool, user_id, guild_id, today)
 
 
 async def cleanup_old_usage(pool: Executor, before_date: date) -> int:
-    """Delete counters of days before `before_date` (e.g. today − 7 days); returns the rows deleted."""
-    return await repo.delete_usage_before(pool, before_date)
+    """Delete counters of days before `before_date` (e.g. today − 7 days), kept ones too; returns the rows deleted."""
+    return await repo.delete_usage_before(pool, before_date) + await repo.delete_erased_usage_before(pool, before_date)
+
+
+async def erased_usage(pool: Executor, user_id: int, guild_id: int, day: date) -> int:
+    """Calls the user made on `day` in the guild before they had their data erased (0 if they never did)."""
+    key = await pseudonym(pool, user_id)
+    return 0 if key is None else await repo.erased_usage_on(pool, key, guild_id, day)
+
+
+async def keep_usage_of_erased_user(conn: Executor, user_id: int) -> int:
+    """GDPR erasure: move the user's counters under their pseudonym (the quota holds); returns the rows moved."""
+    return await repo.move_usage_to_erased(conn, user_id, await pseudonym_for_keeping(conn, user_id))
+
+
+async def kept_usage_of(pool: Executor, user_id: int) -> list[dict]:
+    """The counters kept under the user's pseudonym since an earlier erasure (for their export)."""
+    key = await pseudonym(pool, user_id)
+    return [] if key is None else [dict(row) for row in await repo.erased_usage_of(pool, key)]
 
 
 # --- the guild budget of background calls ---------------------------------------------------------------

@@ -124,3 +124,41 @@ async def delete_guild_usage_before(db: Executor, before: date) -> int:
 async def recent_reflections(db: Executor, user_id: int, since: datetime, limit: int) -> list[Any]:
     """The user's app reflections created at or after `since`, newest first, at most `limit`."""
     return await db.fetch(_RECENT_REFLECTIONS, user_id, since, limit)
+
+
+# --- usage kept after a GDPR erasure (`gpt_usage_erased`): per day and guild, under a keyed pseudonym ----------
+
+_KEEP_ERASED = """
+    WITH moved AS (DELETE FROM gpt_usage WHERE user_id = $1 RETURNING guild_id, usage_date, call_count),
+    kept AS (
+        INSERT INTO gpt_usage_erased AS e (user_key, guild_id, usage_date, call_count)
+        SELECT $2, guild_id, usage_date, call_count FROM moved WHERE call_count > 0
+        ON CONFLICT (user_key, guild_id, usage_date) DO UPDATE SET call_count = e.call_count + EXCLUDED.call_count
+    )
+    SELECT count(*) FROM moved
+"""
+_ERASED_USED = "SELECT call_count FROM gpt_usage_erased WHERE user_key = $1 AND guild_id = $2 AND usage_date = $3"
+_ERASED_OF = ("SELECT guild_id, usage_date, call_count FROM gpt_usage_erased WHERE user_key = $1 "
+              "ORDER BY usage_date, guild_id")
+_ERASED_CLEANUP = "DELETE FROM gpt_usage_erased WHERE usage_date < $1"
+
+
+async def move_usage_to_erased(conn: Executor, user_id: int, user_key: str) -> int:
+    """Move the user's counters to `gpt_usage_erased` under `user_key` (adding to what is there); rows moved."""
+    return await conn.fetchval(_KEEP_ERASED, user_id, user_key)
+
+
+async def erased_usage_on(db: Executor, user_key: str, guild_id: int, day: date) -> int:
+    """Calls counted for an erased user (by pseudonym) in a guild on a day."""
+    return await db.fetchval(_ERASED_USED, user_key, guild_id, day) or 0
+
+
+async def erased_usage_of(db: Executor, user_key: str) -> list[Any]:
+    """Every counter kept under the pseudonym (for the user's export)."""
+    return await db.fetch(_ERASED_OF, user_key)
+
+
+async def delete_erased_usage_before(db: Executor, before: date) -> int:
+    """Delete the kept counters of days before `before`; returns how many rows went."""
+    status = await db.execute(_ERASED_CLEANUP, before)
+    return int(status.split()[-1])

@@ -1,39 +1,68 @@
-"""The GDPR protocol: every cog that stores something about a user exports and erases it itself.
+"""The GDPR protocol: every feature that stores something about a user exports and erases it, whether or not its
+cog is loaded.
 
-A cog takes part by defining
+A feature takes part with a module `cogs/<feature>/gdpr.py` (found by name, like the cogs themselves, and
+imported whether or not the cog is loaded) that defines
 
-    gdpr_tables: ClassVar[tuple[str, ...]]          # the tables it answers for (checked by a test against
-                                                      # every table with a user column)
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]   # table → rows (JSON-able)
-    async def erase_user_data(self, user_id: int) -> ErasureReport
+    TABLES: dict[str, tuple[str, ...]]                       # every table it answers for → the user columns it
+                                                             # finds the user by (tests check coverage, indexes)
+    async def export(conn, user_id) -> dict[str, list[dict]]  # table → rows, JSON-ready (`rows_of`, `staff_rows`)
+    async def erase(conn, user_id) -> ErasureReport           # in the caller's transaction
 
-`export_everything` / `erase_everything` fan out to all loaded cogs that declare tables, and report any cog
-that failed or did not answer in time, so a request is never silently incomplete.
+A module touches only its own tables through the connection it is given: no cog object, no Discord. What an
+erasure needs beyond the database it names in its report: timers jobs to cancel (`jobs`, cancelled in the same
+transaction) and Discord channels that hold the user's data (`channels`, deleted after the commit).
+
+`export_everything` runs every export on one connection in one read-only snapshot. `erase_everything` runs every
+erasure in ONE transaction (all or nothing), then deletes the channels and tells every loaded cog — in this
+process directly, in the others through NOTIFY (every bot listens, see HearthBot.prepare) — to drop what it
+holds in memory about the user, so a buffer flush cannot write the data back. The answer names exactly what
+could not be erased.
+
+A loaded cog that keeps user data in memory takes part with either or both of
+
+    async def flush_for_gdpr(self) -> None                    # write what is buffered (before export / erasure)
+    async def forget_erased_user(self, user_id: int) -> None  # drop what it holds (after the erasure committed)
 """
 
 from __future__ import annotations
 
-import asyncio
+import importlib
+import importlib.util
 import logging
+import os
 import re
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any, Protocol, runtime_checkable
+from types import ModuleType
+from typing import Any
 from uuid import UUID
+
+import asyncpg
+import discord
+
+from utils.notify import notify
 
 log = logging.getLogger(__name__)
 
-ANSWER_TIMEOUT = 10.0  # seconds a cog gets to export or erase
+ERASED_CHANNEL = "hearth_user_erased"  # NOTIFY payload "<user id> <origin>": every process forgets the user
+MODULE = "gdpr"  # cogs/<feature>/gdpr.py
+# Two erasures (or an erasure and a buffer flush) can deadlock on rows of the same tables: one retry.
+RETRYABLE = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
 
 
 @dataclass
 class ErasureReport:
-    """What a cog did: rows deleted or anonymised per table, and what it kept with the reason."""
+    """What an erasure did: rows deleted or anonymised per table, what it kept with the reason, and what is left
+    to do outside the database (timers jobs to cancel in the transaction, channels to delete after it)."""
 
     deleted: dict[str, int] = field(default_factory=dict)
     anonymised: dict[str, int] = field(default_factory=dict)
     kept: dict[str, str] = field(default_factory=dict)  # table → why it is kept
+    jobs: list[tuple[str, str]] = field(default_factory=list)  # timers (kind, key) that served erased rows
+    channels: list[tuple[int, int]] = field(default_factory=list)  # (guild id, channel id) holding the user's data
 
     def merge(self, other: ErasureReport) -> None:
         """Add another report's figures to this one."""
@@ -41,23 +70,198 @@ class ErasureReport:
             for table, count in source.items():
                 target[table] = target.get(table, 0) + count
         self.kept.update(other.kept)
+        self.jobs.extend(other.jobs)
+        self.channels.extend(other.channels)
 
 
-@runtime_checkable
-class GDPRParticipant(Protocol):
-    """A cog holding user data."""
+@dataclass
+class Erasure:
+    """The outcome of a request: the committed report (empty when nothing was erased) and exactly what was not."""
 
-    gdpr_tables: tuple[str, ...]
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict[str, Any]]]: ...
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport: ...
+    report: ErasureReport
+    committed: bool
+    not_erased: list[str] = field(default_factory=list)
 
 
-def participants(bot: Any) -> dict[str, GDPRParticipant]:
-    """Loaded cogs that declare GDPR tables, by cog name."""
-    return {name: cog for name, cog in bot.cogs.items()
-            if getattr(cog, "gdpr_tables", ()) and isinstance(cog, GDPRParticipant)}
+Export = Callable[[Any, int], Awaitable[dict[str, list[dict[str, Any]]]]]
+Erase = Callable[[Any, int], Awaitable[ErasureReport]]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One feature's GDPR module."""
+
+    feature: str
+    tables: Mapping[str, tuple[str, ...]]
+    export: Export
+    erase: Erase
+
+
+def _cog_packages(package: str) -> list[str]:
+    from utils.hearth_bot import discover_cogs  # the same discovery that loads the cogs (by name, no cog import)
+
+    return discover_cogs(package)
+
+
+def _part(feature: str, module: ModuleType) -> Part:
+    tables, export, erase = (getattr(module, name, None) for name in ("TABLES", "export", "erase"))
+    if not isinstance(tables, Mapping) or not callable(export) or not callable(erase):
+        raise TypeError("it must define TABLES (a dict), export(conn, user_id) and erase(conn, user_id)")
+    return Part(feature, tables, export, erase)
+
+
+def parts(package: str = "cogs") -> tuple[list[Part], dict[str, str]]:
+    """Every feature's GDPR module under `package` (its cog loaded or not), and the features whose module could
+    not be imported (feature → why)."""
+    found: list[Part] = []
+    broken: dict[str, str] = {}
+    for feature in _cog_packages(package):
+        name = f"{package}.{feature}.{MODULE}"
+        try:
+            if importlib.util.find_spec(name) is None:
+                continue  # the feature stores nothing about users
+            found.append(_part(feature, importlib.import_module(name)))
+        except Exception as exc:  # one broken module must not stop the others; the answer names it
+            log.exception("GDPR: the module %s cannot be used", name)
+            broken[feature] = f"{type(exc).__name__}: {exc}"
+    return found, broken
+
+
+def covered_columns(package: str = "cogs") -> dict[str, set[str]]:
+    """Table → the user columns the GDPR modules find users by (for the coverage and index checks)."""
+    found, broken = parts(package)
+    if broken:
+        raise RuntimeError(f"GDPR modules that cannot be imported: {broken}")
+    columns: dict[str, set[str]] = {}
+    for part in found:
+        for table, names in part.tables.items():
+            columns.setdefault(table, set()).update(names)
+    return columns
+
+
+# --- loaded cogs with user data in memory ---------------------------------------------------------------------
+
+
+async def _flush_loaded(bot: Any) -> list[str]:
+    """Let loaded cogs write what they buffer; the cogs whose flush failed."""
+    failed = []
+    for name, cog in list(bot.cogs.items()):
+        flush = getattr(cog, "flush_for_gdpr", None)
+        if flush is None:
+            continue
+        try:
+            await flush()
+        except Exception:
+            log.exception("GDPR: cog %s could not write its buffer", name)
+            failed.append(name)
+    return failed
+
+
+async def forget_in_memory(bot: Any, user_id: int) -> list[str]:
+    """Tell every loaded cog of this process to drop what it holds in memory about the user; the cogs that failed."""
+    failed = []
+    for name, cog in list(bot.cogs.items()):
+        forget = getattr(cog, "forget_erased_user", None)
+        if forget is None:
+            continue
+        try:
+            await forget(user_id)
+        except Exception:
+            log.exception("GDPR: cog %s could not forget user %s", name, user_id)
+            failed.append(name)
+    return failed
+
+
+def _origin(bot: Any) -> str:
+    return f"{os.getpid()}-{id(bot)}"
+
+
+async def on_erased_notification(bot: Any, payload: str) -> None:
+    """Another process erased a user (NOTIFY on `ERASED_CHANNEL`): drop what this process holds about them."""
+    user, _, origin = payload.partition(" ")
+    if origin == _origin(bot) or not user.isdigit():
+        return  # our own erasure: its cogs were told already
+    failed = await forget_in_memory(bot, int(user))
+    if failed:
+        log.error("GDPR: after an erasure in another process, cogs %s still hold data of user %s", failed, user)
+
+
+# --- export ---------------------------------------------------------------------------------------------------
+
+
+async def export_everything(bot: Any, pool: Any, user_id: int) -> tuple[dict[str, dict[str, list]], list[str]]:
+    """Every feature's export (feature → table → rows), from one snapshot, and what is missing from it."""
+    found, broken = parts(bot.cog_package)
+    missing = [f"{feature} (its data module cannot be loaded)" for feature in sorted(broken)]
+    missing += [f"{name} (the last seconds of activity, still in memory)" for name in await _flush_loaded(bot)]
+    results: dict[str, dict[str, list]] = {}
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        for part in found:
+            try:
+                async with conn.transaction():  # a savepoint: one failing part does not spoil the others
+                    results[part.feature] = await part.export(conn, user_id)
+            except Exception:
+                log.exception("GDPR export: %s failed for user %s", part.feature, user_id)
+                missing.append(part.feature)
+    return results, missing
+
+
+# --- erasure --------------------------------------------------------------------------------------------------
+
+
+async def erase_everything(bot: Any, pool: Any, user_id: int) -> Erasure:
+    """Erase the user from every feature's tables in one transaction, then outside the database; see the module."""
+    found, broken = parts(bot.cog_package)
+    await _flush_loaded(bot)  # so buffered rows are erased too; what stays buffered is dropped after the commit
+    report = ErasureReport()
+    for attempt in (1, 2):
+        current = "the database"
+        try:
+            report = ErasureReport()
+            async with pool.acquire() as conn, conn.transaction():
+                for part in found:
+                    current = part.feature
+                    report.merge(await part.erase(conn, user_id))
+                current = "scheduled jobs"
+                for kind, key in report.jobs:
+                    await bot.timers.cancel(kind, key, conn=conn)
+                await notify(conn, ERASED_CHANNEL, f"{user_id} {_origin(bot)}")
+            break
+        except Exception as exc:
+            if attempt == 1 and isinstance(exc, RETRYABLE):
+                log.info("GDPR erasure of user %s collided with another write; retrying once", user_id)
+                continue
+            log.exception("GDPR erasure of user %s failed in %s; nothing was erased", user_id, current)
+            return Erasure(ErasureReport(), False, [f"everything: {current} failed ({type(exc).__name__}), so the "
+                                                    "whole erasure was undone"])
+    not_erased = [f"{feature}: its data module cannot be loaded (the operator has been told in the log)"
+                  for feature in sorted(broken)]
+    for guild_id, channel_id in report.channels:
+        problem = await _delete_channel(bot, guild_id, channel_id)
+        if problem:
+            not_erased.append(problem)
+    not_erased += [f"{name}: data held in memory (it may be written again)"
+                   for name in await forget_in_memory(bot, user_id)]
+    return Erasure(report, True, not_erased)
+
+
+async def _delete_channel(bot: Any, guild_id: int, channel_id: int) -> str | None:
+    """Delete a channel that holds the user's data; a sentence for the member when that is not possible."""
+    try:
+        channel = bot.get_channel(channel_id) or await bot.fetch_channel(channel_id)
+        await channel.delete(reason="The member asked for their data to be erased")
+    except discord.NotFound:
+        return None  # gone already
+    except discord.HTTPException as exc:
+        log.warning("GDPR erasure: cannot delete channel %s of guild %s: %s", channel_id, guild_id, exc)
+        why = "I lack the permission" if isinstance(exc, discord.Forbidden) else "Discord refused"
+        guild = bot.get_guild(guild_id)
+        server = f"**{guild.name}**" if guild is not None else f"server {guild_id}"
+        return f"the private channel <#{channel_id}> on {server} ({why}; ask its staff to delete it)"
+    return None
+
+
+# --- what an export row looks like ----------------------------------------------------------------------------
 
 
 def jsonable(row: Any) -> dict[str, Any]:
@@ -72,6 +276,8 @@ def _plain(value: Any) -> Any:
         return float(value)
     if isinstance(value, UUID):
         return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     if isinstance(value, dict):
@@ -82,32 +288,6 @@ def _plain(value: Any) -> Any:
 def rows_affected(status: str) -> int:
     """The count in an asyncpg status string such as 'DELETE 3' or 'UPDATE 1'."""
     return int(status.split()[-1])
-
-
-async def export_everything(bot: Any, user_id: int) -> tuple[dict[str, dict[str, list]], list[str]]:
-    """Every cog's export (cog → table → rows) and the cogs that did not answer."""
-    results: dict[str, dict[str, list]] = {}
-    failed: list[str] = []
-    for name, cog in participants(bot).items():
-        try:
-            results[name] = await asyncio.wait_for(cog.export_user_data(user_id), ANSWER_TIMEOUT)
-        except Exception:
-            log.exception("GDPR export: cog %s did not answer for user %s", name, user_id)
-            failed.append(name)
-    return results, failed
-
-
-async def erase_everything(bot: Any, user_id: int) -> tuple[ErasureReport, list[str]]:
-    """Ask every cog to erase the user; the merged report and the cogs that did not answer."""
-    total = ErasureReport()
-    failed: list[str] = []
-    for name, cog in participants(bot).items():
-        try:
-            total.merge(await asyncio.wait_for(cog.erase_user_data(user_id), ANSWER_TIMEOUT))
-        except Exception:
-            log.exception("GDPR erasure: cog %s did not answer for user %s", name, user_id)
-            failed.append(name)
-    return total, failed
 
 
 _ACCEPTED = "SELECT accepted = 1 FROM gdpr_acceptance WHERE guild_id = $1 AND user_id = $2"
@@ -138,9 +318,23 @@ def _ident(name: str) -> str:
 
 
 async def rows_of(executor: Any, table: str, column: str, user_id: int) -> list[dict[str, Any]]:
-    """Every row of `table` whose `column` is the user, JSON-ready (for exports)."""
+    """Every row of `table` whose `column` is the user, JSON-ready (for exports of the user's own rows)."""
     sql = "SELECT * FROM " + _ident(table) + " WHERE " + _ident(column) + " = $1"
     return [jsonable(row) for row in await executor.fetch(sql, user_id)]
+
+
+async def staff_rows(executor: Any, table: str, columns: tuple[str, ...], user_id: int, *,
+                     subject: str | None = None) -> list[dict[str, Any]]:
+    """Rows where the user only acted on someone else's record (claimed a ticket, decided an appeal …): the row's
+    id and the user's role in it (the column), nothing else of the row. Rows whose `subject` column is the user
+    are theirs and belong in the export whole (`rows_of`), so they are left out here."""
+    found: list[dict[str, Any]] = []
+    for column in columns:
+        sql = "SELECT id FROM " + _ident(table) + " WHERE " + _ident(column) + " = $1"
+        if subject is not None:
+            sql += " AND " + _ident(subject) + " IS DISTINCT FROM $1"
+        found += [{"id": row["id"], "role": column} for row in await executor.fetch(sql + " ORDER BY id", user_id)]
+    return found
 
 
 async def delete_rows(executor: Any, table: str, column: str, user_id: int) -> int:

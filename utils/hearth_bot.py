@@ -18,7 +18,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from utils import message_pipeline, notify
+from utils import gdpr, message_pipeline, notify
 from utils.channel_access import ChannelAccess
 from utils.clock import Clock
 from utils.command_tree import HearthCommandTree
@@ -161,6 +161,9 @@ class HearthBot(commands.AutoShardedBot):
                                         report_failure=self._report_failed_job)
             # A job scheduled by another process may be for this process's shards: wake the dispatcher.
             await notify.subscribe(self, TIMERS_CHANNEL, self._timers.on_notification, self._timers.rearm)
+            # A GDPR erasure made by any process: the cogs loaded here drop what they hold about the user.
+            await notify.subscribe(self, gdpr.ERASED_CHANNEL,
+                                   lambda payload: gdpr.on_erased_notification(self, payload))
         return await self.load_cogs()
 
     @property
@@ -233,6 +236,7 @@ class HearthBot(commands.AutoShardedBot):
         await notify.unsubscribe(self, SETTINGS_CHANNEL)
         await notify.unsubscribe(self, PREMIUM_CHANNEL)
         await notify.unsubscribe(self, TIMERS_CHANNEL)
+        await notify.unsubscribe(self, gdpr.ERASED_CHANNEL)
         await self.db.close_all()
         self._guild_settings = self._premium = self._timers = None
 

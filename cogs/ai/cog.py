@@ -11,7 +11,6 @@ from typing import Any
 from gpt.quota import cleanup_old_guild_usage, cleanup_old_usage, next_reset, usage_day
 from gpt.settings import GPT_SETTINGS, allowed_models, gpt_settings
 from utils.cog_base import HearthCog
-from utils.gdpr import ErasureReport, delete_rows, rows_of
 from utils.timers import Job
 
 CLEANUP_KIND = "gpt_usage_cleanup"
@@ -23,7 +22,6 @@ class AICog(HearthCog, name="AI"):
     """The `gpt` settings and the quota clean-up."""
 
     pool_size = 1
-    gdpr_tables = ("gpt_usage",)
     settings = GPT_SETTINGS
 
     def __init__(self, bot: Any) -> None:
@@ -52,11 +50,3 @@ class AICog(HearthCog, name="AI"):
     async def next_cleanup(self, job: Job) -> datetime:
         """The next UTC midnight: where a clean-up that failed every attempt goes."""
         return next_reset(self.bot.clock.now())
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        """The member's daily AI usage counters."""
-        return {"gpt_usage": await rows_of(self.pool, "gpt_usage", "user_id", user_id)}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        """Usage counters are deleted (the day's quota starts afresh)."""
-        return ErasureReport(deleted={"gpt_usage": await delete_rows(self.pool, "gpt_usage", "user_id", user_id)})

@@ -20,7 +20,6 @@ from utils.api_keys import ApiError, ApiKey, require_key
 from utils.cog_base import HearthCog
 from utils.config_group import add_config_group, remove_config_group
 from utils.errors import DATABASE_ERRORS
-from utils.gdpr import ErasureReport, jsonable
 from utils.settings_registry import SettingType
 
 log = logging.getLogger(__name__)
@@ -34,7 +33,6 @@ class ApiCog(HearthCog, name="API"):
     """API keys (the store and the admin commands) and the keyed v1 routes."""
 
     pool_size = 1  # one indexed lookup per keyed request (and a write at most once a minute per key)
-    gdpr_tables = ("api_keys",)
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -71,16 +69,6 @@ class ApiCog(HearthCog, name="API"):
             await repo.touch(self.pool, key.id, now, TOUCH_EVERY)
         except DATABASE_ERRORS:
             log.warning("API: could not record the use of key %s (database unavailable)", key.prefix)
-
-    # --- GDPR ------------------------------------------------------------------------------------------------
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        """Keys the member created or revoked (never the key or its hash)."""
-        return {"api_keys": [jsonable(row) for row in await repo.of_user(self.pool, user_id)]}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        """The keys belong to the server: they stay, without the member as creator or revoker."""
-        return ErasureReport(anonymised={"api_keys": await repo.forget_user(self.pool, user_id)})
 
     # --- routes --------------------------------------------------------------------------------------------
 

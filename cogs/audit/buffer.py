@@ -52,6 +52,10 @@ class AuditBuffer:
         """Remove and return up to `limit` of the oldest records."""
         return [self._rows.popleft() for _ in range(min(limit, len(self._rows)))]
 
+    def forget_user(self, user_id: int) -> None:
+        """Drop every buffered record of one user (GDPR erasure)."""
+        self._rows = deque(record for record in self._rows if record.user_id != user_id)
+
     def put_back(self, records: list[AuditRecord]) -> None:
         """Return records whose write failed to the front, keeping the size limit."""
         room = self.capacity - len(self._rows)

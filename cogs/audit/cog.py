@@ -17,7 +17,6 @@ from cogs.audit.buffer import AuditBuffer, AuditRecord
 from utils.cog_base import HearthCog
 from utils.errors import BadInput, describe_error
 from utils.flush_loop import FlushLoop
-from utils.gdpr import ErasureReport, delete_rows, rows_of
 from utils.retention import LogTable, RetentionJob
 from utils.settings_registry import SettingSpec, SettingType, int_range
 
@@ -54,7 +53,6 @@ class AuditCog(HearthCog, name="Audit"):
     """Buffers command records and writes them every few seconds and at shutdown."""
 
     pool_size = 2
-    gdpr_tables = ("audit_logs",)
     settings = (RETENTION,)
 
     def __init__(self, bot: Any) -> None:
@@ -107,15 +105,16 @@ class AuditCog(HearthCog, name="Audit"):
                     name=ctx.command.qualified_name, kind="text", success=False, error=error_text(error))
         await ctx.reply(describe_error(error).text, mention_author=False)
 
-    # --- GDPR ------------------------------------------------------------------------------------------
+    # --- GDPR (the tables: cogs/audit/gdpr.py) -----------------------------------------------------------
 
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        await self.flush()  # what is still buffered belongs in the export too
-        return {"audit_logs": await rows_of(self.pool, "audit_logs", "user_id", user_id)}
+    async def flush_for_gdpr(self) -> None:
+        """Write what is buffered, so an export holds it and an erasure deletes it."""
+        await self.flush()
 
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        await self.flush()  # so no buffered row of the user is written after the erasure
-        return ErasureReport(deleted={"audit_logs": await delete_rows(self.pool, "audit_logs", "user_id", user_id)})
+    async def forget_erased_user(self, user_id: int) -> None:
+        """Drop the user's records still buffered, so no flush writes them after the erasure."""
+        async with self._lock:
+            self.buffer.forget_user(user_id)
 
     # --- writing ---------------------------------------------------------------------------------------
 

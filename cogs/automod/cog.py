@@ -13,7 +13,7 @@ from typing import Any
 
 import discord
 
-from cogs.automod import appeals, gdpr, repo
+from cogs.automod import appeals, repo
 from cogs.automod.ai import AIModerator
 from cogs.automod.commands import AutomodCommands
 from cogs.automod.escalation import DEFAULT_ESCALATION, check_escalation
@@ -28,7 +28,6 @@ from utils.cog_base import HearthCog
 from utils.config_group import add_config_group, remove_config_group
 from utils.errors import DATABASE_ERRORS
 from utils.flush_loop import FlushLoop
-from utils.gdpr import ErasureReport
 from utils.message_pipeline import ORDER_AUTOMOD, MessageContext, attach
 from utils.notify import GuildCache
 from utils.settings_registry import SettingSpec, SettingType, int_range
@@ -58,7 +57,6 @@ class AutomodCog(HearthCog, name="Automod"):
     """Rules, actions, escalation, appeals and stats; `/config automod …`."""
 
     pool_size = 2
-    gdpr_tables = gdpr.TABLES
     settings = (
         SettingSpec("automod", "log_channel", SettingType.CHANNEL, None,
                     "Where automod reports actions and appeals (default: the system log channel)."),
@@ -114,15 +112,9 @@ class AutomodCog(HearthCog, name="Automod"):
         await self.flusher.stop(timeout=5)
         await self.llm.close()
 
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        """GDPR export: the member's violations, points, appeals, and the rules and actions they created."""
-        return await gdpr.export_user_data(self.pool, user_id)
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        """GDPR erasure; the in-memory spam history goes too (the caches are rebuilt)."""
-        report = await gdpr.erase_user_data(self.pool, user_id)
+    async def forget_erased_user(self, user_id: int) -> None:
+        """GDPR erasure (the tables: cogs/automod/gdpr.py): the in-memory spam history goes too (rebuilt)."""
         self.cache.invalidate()
-        return report
 
     async def _load_rules(self, guild_id: int) -> GuildRules:
         rows = await repo.rules(self.pool, guild_id)

@@ -24,7 +24,6 @@ from cogs.companion.bodies import ReflectionBody, RevokeBody, describe
 from cogs.companion.signing import SignatureError, Verified, Verifier, unix_now
 from utils.cog_base import HearthCog
 from utils.errors import DATABASE_ERRORS
-from utils.gdpr import ErasureReport, delete_rows, rows_of
 from utils.retention import LogTable, RetentionJob
 
 log = logging.getLogger(__name__)
@@ -45,7 +44,6 @@ class CompanionCog(HearthCog, name="Companion"):
     """The companion app's webhooks; owner of `app_reflections` and of its replay guard `companion_replays`."""
 
     pool_size = 2
-    gdpr_tables = ("app_reflections",)
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -68,13 +66,6 @@ class CompanionCog(HearthCog, name="Companion"):
     async def unload(self) -> None:
         self.bot.api.remove(self.router)
         self.replays.stop()
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        return {"app_reflections": await rows_of(self.pool, "app_reflections", "user_id", user_id)}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        return ErasureReport(deleted={"app_reflections": await delete_rows(self.pool, "app_reflections", "user_id",
-                                                                           user_id)})
 
     async def _authentic(self, request: Request, model: type[Body]) -> tuple[Verified, Body] | JSONResponse:
         """The verified request and its typed body, or the refusal to send back."""

@@ -17,7 +17,6 @@ from cogs.config.values import format_effective, format_value, resolve_value
 from cogs.config.views import ImportConfirmView, preview_embed
 from utils.cog_base import HearthCog
 from utils.errors import BadInput
-from utils.gdpr import ErasureReport, forget_user, rows_of
 from utils.guild_log import post_to_log
 from utils.guild_settings import GuildSettings
 from utils.options import RowId
@@ -46,22 +45,11 @@ class ConfigCog(HearthCog, name="Config"):
     def store(self) -> GuildSettings:
         return self.bot.guild_settings
 
-    # --- GDPR: settings belong to the server; who changed them is personal data --------------------------
+    # --- GDPR: settings belong to the server; who changed them is personal data (cogs/config/gdpr.py) ----
 
-    gdpr_tables = ("bot_settings", "settings_history")
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        pool = self.store.pool
-        return {"bot_settings": await rows_of(pool, "bot_settings", "updated_by", user_id),
-                "settings_history": await rows_of(pool, "settings_history", "changed_by", user_id)}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        async with self.store.pool.acquire() as conn, conn.transaction():
-            report = ErasureReport(anonymised={
-                "bot_settings": await forget_user(conn, "bot_settings", "updated_by", user_id),
-                "settings_history": await forget_user(conn, "settings_history", "changed_by", user_id)})
+    async def forget_erased_user(self, user_id: int) -> None:
+        """The erasure rewrote settings rows (their author): reload the settings cache from the database."""
         self.store.invalidate()
-        return report
 
     def _spec(self, scope: str, key: str) -> SettingSpec:
         registry = self.bot.settings_registry

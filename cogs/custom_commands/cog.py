@@ -22,7 +22,6 @@ from utils.cog_base import HearthCog
 from utils.config_group import add_config_group, remove_config_group
 from utils.errors import missing_permission_message
 from utils.flush_loop import FlushLoop
-from utils.gdpr import ErasureReport, rows_of
 from utils.mentions import allowed_mentions_for, member_or_none
 from utils.message_pipeline import ORDER_CUSTOM_COMMANDS, MessageContext, attach
 from utils.notify import GuildCache
@@ -44,7 +43,6 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
     """Triggers and templated responses; `/config custom_commands …`."""
 
     pool_size = 1
-    gdpr_tables = ("custom_commands",)
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -71,17 +69,6 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
             remove_config_group(self.bot, self.group.name)
         await notify.unsubscribe(self.bot, repo.CHANNEL)
         await self.flusher.stop(timeout=5)
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        """GDPR export: the commands the user created or whose response they set."""
-        rows = {row["id"]: row for column in ("created_by", "response_set_by")
-                for row in await rows_of(self.pool, "custom_commands", column, user_id)}
-        return {"custom_commands": list(rows.values())}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        """GDPR erasure: the commands are the server's; only their creator and response author are forgotten
-        (a response whose author is forgotten pings only what anyone may: users and mentionable roles)."""
-        return ErasureReport(anonymised={"custom_commands": await repo.forget_person(self.pool, user_id)})
 
     async def _load_commands(self, guild_id: int) -> GuildCommands:
         rows = await repo.enabled(self.pool, guild_id)

@@ -31,7 +31,6 @@ from cogs.engagement.settings import SCOPE, SETTINGS
 from utils.cog_base import HearthCog
 from utils.cooldowns import Cooldown
 from utils.flush_loop import FlushLoop
-from utils.gdpr import ErasureReport, delete_rows, forget_user, rows_of
 from utils.message_pipeline import ORDER_ENGAGEMENT, MessageContext, attach
 
 log = logging.getLogger(__name__)
@@ -41,19 +40,6 @@ MAX_BACKOFF = 60.0  # seconds between attempts while the database is down
 SHUTDOWN_FLUSH_TIMEOUT = 10.0
 CARD_RATE, CARD_PER = 3, 60.0  # /profile and /leaderboard: 3 cards per member per minute
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".heic", ".avif")
-
-# table → the user column (for export and erasure)
-USER_TABLES = {
-    "engagement_badges": "user_id",
-    "engagement_og_claims": "user_id",
-    "engagement_challenges": "winner_id",
-    "engagement_participants": "user_id",
-    "engagement_weekly_messages": "user_id",
-    "engagement_weekly_results": "user_id",
-    "engagement_streaks": "user_id",
-    "engagement_daily_counts": "user_id",
-    "engagement_member_totals": "user_id",
-}
 
 
 def has_image(message: discord.Message) -> bool:
@@ -71,7 +57,6 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
 
     pool_size = 4
     settings = SETTINGS
-    gdpr_tables = tuple(USER_TABLES)
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -220,27 +205,17 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
     def today(self, tz: ZoneInfo) -> Any:
         return local_day(self.bot.clock.now(), tz)
 
-    # --- GDPR ------------------------------------------------------------------------------------------------------
+    # --- GDPR (the tables: cogs/engagement/gdpr.py) -----------------------------------------------------------------
 
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        await self.flush(nicknames=False)  # what is still buffered belongs in the export too
-        return {table: await rows_of(self.pool, table, column, user_id) for table, column in USER_TABLES.items()}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        """Delete the member's counts, streaks, badges, claims and indexed messages; keep the guilds' history of
-        challenges and weekly awards with the winner forgotten (NULL, or 0 where the column is NOT NULL)."""
+    async def flush_for_gdpr(self) -> None:
+        """Write what is buffered, so an export holds it and an erasure deletes it."""
         await self.flush(nicknames=False)
-        self.buffer.forget_user(user_id)
-        report = ErasureReport()
-        async with self.pool.acquire() as conn, conn.transaction():
-            for table, column in USER_TABLES.items():
-                if table == "engagement_challenges":
-                    report.anonymised[table] = await forget_user(conn, table, column, user_id)
-                elif table == "engagement_weekly_results":
-                    report.anonymised[table] = await forget_user(conn, table, column, user_id, replacement=0)
-                else:
-                    report.deleted[table] = await delete_rows(conn, table, column, user_id)
-        return report
+
+    async def forget_erased_user(self, user_id: int) -> None:
+        """Drop what is still buffered about the user (after the flush under way, if any), so no later flush writes
+        it back after the erasure."""
+        async with self._flush_lock:
+            self.buffer.forget_user(user_id)
 
     # --- small helpers shared by the mixins ----------------------------------------------------------------------
 

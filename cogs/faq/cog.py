@@ -27,7 +27,6 @@ from cogs.faq.search import (
 from utils.cog_base import HearthCog
 from utils.command_tree import send_ephemeral
 from utils.errors import BadInput, UserFacingError, describe_error
-from utils.gdpr import ErasureReport, delete_rows, forget_user, rows_of
 from utils.options import RowId
 from utils.paginator import Paginator
 from utils.retention import LogTable, RetentionJob
@@ -83,23 +82,7 @@ class FaqCog(HearthCog, name="FAQ"):
     """The guild's FAQ."""
 
     pool_size = 3
-    gdpr_tables = ("faq_entries", "faq_proposals", "faq_search_logs")
 
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        entries = await rows_of(self.pool, "faq_entries", "created_by", user_id)
-        entries += [r for r in await rows_of(self.pool, "faq_entries", "updated_by", user_id) if r not in entries]
-        return {"faq_entries": entries,
-                "faq_proposals": await rows_of(self.pool, "faq_proposals", "decided_by", user_id),
-                "faq_search_logs": await rows_of(self.pool, "faq_search_logs", "user_id", user_id)}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        """Searches are deleted; FAQ entries and proposals belong to the server and forget who wrote them."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            return ErasureReport(
-                deleted={"faq_search_logs": await delete_rows(conn, "faq_search_logs", "user_id", user_id)},
-                anonymised={"faq_entries": await forget_user(conn, "faq_entries", "created_by", user_id)
-                            + await forget_user(conn, "faq_entries", "updated_by", user_id),
-                            "faq_proposals": await forget_user(conn, "faq_proposals", "decided_by", user_id)})
     settings = (
         SettingSpec("faq", "min_similarity", SettingType.FLOAT, 0.35,
                     "How close (0–1) a typed word must be to a title or keyword to count as a match despite a "

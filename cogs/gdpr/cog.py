@@ -1,8 +1,10 @@
 """GDPR requests and the server's data agreement.
 
-- `/export_my_data`: a JSON file of everything every cog holds about the member, sent privately.
-- `/delete_my_data`: after a confirm button, every cog erases (or anonymises, or keeps with a legal reason)
-  the member's data; the member gets a summary, including any cog that did not answer.
+- `/export_my_data`: a JSON file of everything every feature holds about the member, sent privately.
+- `/delete_my_data`: after a confirm button, every feature erases (or anonymises, or keeps with a reason) the
+  member's data in one transaction, loaded cog or not (utils/gdpr.py); the member gets a summary naming exactly
+  what could not be erased, if anything.
+- Both are limited per member (REQUEST_COOLDOWN): each reads or rewrites rows in every feature's tables.
 - `/config gdpr post [channel]`: the agreement with a persistent "I Agree" button (`gdpr_acceptance`); the
   `gdpr.required` setting makes other features (onboarding …) wait for it, `gdpr.role` is granted on acceptance.
 """
@@ -12,21 +14,25 @@ from __future__ import annotations
 import io
 import json
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from cogs.gdpr import repo
 from utils.cog_base import HearthCog
+from utils.command_tree import report_failure
 from utils.config_group import AdminConfigGroup, add_config_group, remove_config_group
+from utils.cooldowns import Cooldown, OnCooldown
 from utils.errors import BadInput, missing_permission_message
-from utils.gdpr import ErasureReport, delete_rows, erase_everything, export_everything, rows_of
+from utils.gdpr import Erasure, erase_everything, export_everything
 from utils.guild_log import post_to_log
 from utils.owned_view import OwnedView
 from utils.settings_registry import SettingSpec, SettingType
 
 log = logging.getLogger(__name__)
 
+REQUEST_COOLDOWN = 600.0  # seconds between two exports (or two erasures) of one member
 AGREE_ID = "hearth:gdpr:agree"
 DEFAULT_AGREEMENT = (
     "This server uses Hearth. To run its features it stores what you do with them: your commands, reminders "
@@ -58,20 +64,39 @@ class DeleteConfirm(OwnedView):
 
     @discord.ui.button(label="Delete everything", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        cooldown = self.cog.erase_cooldown
+        cooldown.hit(interaction.user.id)  # another prompt's confirm may have run meanwhile
         self.stop()
         await interaction.response.defer(ephemeral=True, thinking=True)
-        report, failed = await erase_everything(self.cog.bot, interaction.user.id)
-        await interaction.followup.send(erasure_summary(report, failed), ephemeral=True)
+        try:
+            result = await erase_everything(self.cog.bot, self.cog.pool, interaction.user.id)
+        except BaseException:
+            cooldown.refund(interaction.user.id)
+            raise
+        if not result.committed:
+            cooldown.refund(interaction.user.id)  # nothing happened: they may try again at once
+        await interaction.followup.send(erasure_summary(result), ephemeral=True)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         self.stop()
         await interaction.response.edit_message(content="Nothing was deleted.", view=None)
 
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
+        await report_failure(interaction, error, "the data erasure")
 
-def erasure_summary(report: ErasureReport, failed: list[str]) -> str:
-    """What was deleted, anonymised and kept (and why), for the member."""
-    lines = ["🗑️ **Your data was erased.**"]
+
+def erasure_summary(result: Erasure) -> str:
+    """What was deleted, anonymised and kept (and why), and exactly what was not erased, for the member."""
+    if not result.committed:
+        return ("⚠️ **Nothing was erased.** " + "; ".join(result.not_erased)
+                + ". Try again in a few minutes; if it keeps failing, tell the server's staff.")
+    report = result.report
+    if result.not_erased:
+        lines = ["⚠️ **Your data was erased, except what is listed under Not erased.**"]
+        lines += [f"⚠️ Not erased: {problem}" for problem in result.not_erased]
+    else:
+        lines = ["🗑️ **Your data was erased.**"]
     deleted = {t: n for t, n in report.deleted.items() if n}
     anonymised = {t: n for t, n in report.anonymised.items() if n}
     if deleted:
@@ -83,8 +108,6 @@ def erasure_summary(report: ErasureReport, failed: list[str]) -> str:
         lines.append("There was nothing to delete.")
     for table, reason in sorted(report.kept.items()):
         lines.append(f"Kept: {table}: {reason}")
-    if failed:
-        lines.append(f"⚠️ Not yet erased (these parts did not answer; try again in a minute): {', '.join(failed)}")
     return "\n".join(lines)[:1900]
 
 
@@ -101,7 +124,6 @@ class GDPRCog(HearthCog, name="GDPR"):
     """Data requests and the data agreement."""
 
     pool_size = 2
-    gdpr_tables = ("gdpr_acceptance",)
     settings = (
         SettingSpec("gdpr", "required", SettingType.BOOL, False,
                     "Members must accept the data agreement before onboarding and other features."),
@@ -111,6 +133,12 @@ class GDPRCog(HearthCog, name="GDPR"):
                     "The text of the data agreement posted by /config gdpr post."),
     )
 
+    def __init__(self, bot: Any) -> None:
+        super().__init__(bot)
+        # Per member, across servers (a data request covers every server); in memory, per process.
+        self.export_cooldown = Cooldown(1, REQUEST_COOLDOWN, bot.clock, what="data exports")
+        self.erase_cooldown = Cooldown(1, REQUEST_COOLDOWN, bot.clock, what="data erasures")
+
     async def load(self) -> None:
         self.bot.add_view(AgreeButton(self))
         add_config_group(self.bot, GDPRCommands(self))
@@ -118,34 +146,35 @@ class GDPRCog(HearthCog, name="GDPR"):
     async def unload(self) -> None:
         remove_config_group(self.bot, "gdpr")
 
-    # --- the protocol, for this cog's own table ----------------------------------------------------------
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        return {"gdpr_acceptance": await rows_of(self.pool, "gdpr_acceptance", "user_id", user_id)}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        return ErasureReport(deleted={"gdpr_acceptance": await delete_rows(self.pool, "gdpr_acceptance", "user_id",
-                                                                           user_id)})
-
-    # --- member commands -----------------------------------------------------------------------------
+    # --- member commands (the gdpr_acceptance table: cogs/gdpr/gdpr.py) -------------------------------------
 
     @app_commands.command(name="export_my_data", description="Download everything this bot stores about you")
     async def export_my_data(self, interaction: discord.Interaction) -> None:
+        self.export_cooldown.hit(interaction.user.id)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        data, failed = await export_everything(self.bot, interaction.user.id)
+        try:
+            data, missing = await export_everything(self.bot, self.pool, interaction.user.id)
+        except BaseException:
+            self.export_cooldown.refund(interaction.user.id)  # nothing was sent: they may try again at once
+            raise
         document = {"user_id": interaction.user.id, "exported_at": self.bot.clock.now().isoformat(),
-                    "incomplete_parts": failed, "data": data}
+                    "incomplete_parts": missing, "data": data}
         payload = json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
-        note = f"\n⚠️ Missing (did not answer, try again later): {', '.join(failed)}" if failed else ""
+        note = f"\n⚠️ Missing (try again later): {', '.join(missing)}" if missing else ""
         await interaction.followup.send(f"📦 Everything I store about you, as JSON.{note}", ephemeral=True,
                                         file=discord.File(io.BytesIO(payload), filename="my-hearth-data.json"))
 
     @app_commands.command(name="delete_my_data", description="Delete everything this bot stores about you")
     async def delete_my_data(self, interaction: discord.Interaction) -> None:
+        wait = self.erase_cooldown.retry_after(interaction.user.id)
+        if wait > 0:  # say so before the member confirms; the confirm button counts the use
+            raise OnCooldown(wait, "data erasures")
         await interaction.response.send_message(
             "This deletes what I store about you on every server (commands, reminders' authorship, check-ins, "
             "onboarding answers …). Payment records and your acceptance of the premium terms are kept because the "
-            "law requires it. This cannot be undone.", view=DeleteConfirm(self, interaction.user.id), ephemeral=True)
+            "law requires it, and your AI usage count of the last days is kept without your id (so the daily AI "
+            "limit still holds). This cannot be undone.", view=DeleteConfirm(self, interaction.user.id),
+            ephemeral=True)
 
     # --- the agreement -------------------------------------------------------------------------------
 

@@ -32,7 +32,6 @@ from gpt.service import LLMService
 from utils.cog_base import HearthCog
 from utils.cooldowns import Cooldown
 from utils.errors import BadInput, UserFacingError
-from utils.gdpr import ErasureReport, delete_rows, rows_of
 from utils.paginator import Paginator
 
 log = logging.getLogger(__name__)
@@ -52,7 +51,6 @@ class GrowthCog(HearthCog, name="Growth"):
     """Growth check-ins with AI coaching."""
 
     pool_size = 3
-    gdpr_tables = ("growth_checkins",)
 
     llm: LLMService
     cooldown: Cooldown
@@ -64,14 +62,6 @@ class GrowthCog(HearthCog, name="Growth"):
 
     async def unload(self) -> None:
         self.bot.remove_dynamic_items(ShareCheckinButton)
-        await self.llm.close()
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        return {"growth_checkins": await rows_of(self.pool, "growth_checkins", "user_id", user_id)}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        return ErasureReport(deleted={"growth_checkins": await delete_rows(self.pool, "growth_checkins", "user_id",
-                                                                           user_id)})
         await self.llm.close()
 
     # --- /growthcheckin --------------------------------------------------------------------------------

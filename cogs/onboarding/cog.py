@@ -10,14 +10,12 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from cogs.onboarding import repo
 from cogs.onboarding.commands import OnboardingCommands
 from cogs.onboarding.engine import Engine
 from cogs.onboarding.flow import LANGUAGE_NAMES, MODES, parse_languages
 from cogs.onboarding.views import ITEMS, MODAL_ID, modal_answer
 from utils.cog_base import HearthCog
 from utils.config_group import add_config_group, remove_config_group
-from utils.gdpr import ErasureReport, jsonable, rows_affected
 from utils.settings_registry import SettingSpec, SettingType
 
 log = logging.getLogger(__name__)
@@ -37,7 +35,6 @@ class OnboardingCog(HearthCog, name="Onboarding"):
     """The member flow (see engine.py) and the admin subgroup (see commands.py)."""
 
     pool_size = 3
-    gdpr_tables = ("onboarding", "guild_onboarding_questions")
     settings = (
         SettingSpec("onboarding", "mode", SettingType.TEXT, "disabled",
                     "What new members go through: disabled, rules, questions (with personalisation) or "
@@ -88,18 +85,3 @@ class OnboardingCog(HearthCog, name="Onboarding"):
         match = MODAL_ID.fullmatch(str(data.get("custom_id", "")))
         if match:
             await self.engine.submit_text(interaction, int(match["guild"]), match["key"], modal_answer(data))
-
-    # --- GDPR ----------------------------------------------------------------------------------------------
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        """The user's onboarding responses in every guild."""
-        return {"onboarding": [jsonable(row) for row in await repo.user_rows(self.pool, user_id)],
-                "guild_onboarding_questions": [jsonable(row) for row in
-                                               await repo.questions_mapped_by(self.pool, user_id)]}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        """Delete the user's onboarding responses in every guild; forget them as the mapper of questions' roles."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            deleted = rows_affected(await repo.erase_user(conn, user_id))
-            anonymised = rows_affected(await repo.forget_role_mapper(conn, user_id))
-        return ErasureReport(deleted={"onboarding": deleted}, anonymised={"guild_onboarding_questions": anonymised})

@@ -41,7 +41,6 @@ from cogs.premium.webhooks import StripeWebhooks
 from utils.cog_base import HearthCog
 from utils.cooldowns import Cooldown
 from utils.errors import BadInput, UserFacingError
-from utils.gdpr import ErasureReport, jsonable, rows_of
 from utils.retention import LogTable, RetentionJob
 
 log = logging.getLogger(__name__)
@@ -55,7 +54,6 @@ class PremiumCog(HearthCog, name="Premium"):
     """Selling premium through Stripe and keeping `premium_subs` in line with it."""
 
     pool_size = 4
-    gdpr_tables = ("premium_subs", "terms_acceptance", "premium_checkouts")
     settings = PREMIUM_SETTINGS
 
     premium = app_commands.Group(name="premium", description="Hearth Premium: plans, status, billing",
@@ -75,23 +73,6 @@ class PremiumCog(HearthCog, name="Premium"):
         self.buy_cooldown = Cooldown(STRIPE_CALLS_PER_MEMBER, STRIPE_CALLS_WINDOW, bot.clock, what="checkouts")
         self.portal_cooldown = Cooldown(STRIPE_CALLS_PER_MEMBER, STRIPE_CALLS_WINDOW, bot.clock,
                                         what="billing links")
-
-    # --- GDPR: payment records and consent are kept (legal obligations); see docs/gdpr.md ---------------
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        return {"premium_subs": await rows_of(self.pool, "premium_subs", "user_id", user_id),
-                "terms_acceptance": await rows_of(self.pool, "terms_acceptance", "user_id", user_id),
-                "premium_checkouts": [jsonable(r) for r in await repo.checkouts_of_user(self.pool, user_id)],
-                "premium_reversals": [jsonable(r) for r in await repo.reversals_of_user(self.pool, user_id)]}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        return ErasureReport(kept={
-            "premium_subs": "subscription and payment status are kept for accounting and tax law "
-                            "(no card details are ever stored); cancel the subscription with /premium manage",
-            "terms_acceptance": "proof that you accepted the Terms of Service and Privacy Policy, and which version",
-            "premium_checkouts": "the checkouts you started (plan, price, Stripe ids; no card details), kept with "
-                                 "the payments they belong to: needed to check a payment, a refund or a dispute",
-        })
 
     async def load(self) -> None:
         key = self.bot.config.stripe_secret_key

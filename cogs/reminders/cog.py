@@ -24,7 +24,6 @@ from cogs.reminders.when import When, parse_when
 from gpt.service import LLMService
 from utils.cog_base import HearthCog
 from utils.errors import BadInput, UserFacingError, permission_name
-from utils.gdpr import ErasureReport, rows_of
 from utils.mentions import withheld_pings
 from utils.message_pipeline import ORDER_WATCHER
 from utils.options import RowId
@@ -42,7 +41,6 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
     """Reminder commands, the embed watcher, and the handlers of their timer jobs."""
 
     pool_size = 5
-    gdpr_tables = ("reminders",)
     settings = (
         SettingSpec("reminders", "manager_role", SettingType.ROLE, None,
                     "Role allowed to manage reminders (besides members with Manage Events)."),
@@ -116,17 +114,6 @@ class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
         if role_id and isinstance(interaction.user, discord.Member) and interaction.user.get_role(role_id):
             return True
         raise app_commands.MissingPermissions(["manage_events"])
-
-    # --- GDPR: reminders belong to the server; their creator is forgotten -----------------------------------
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        rows = {row["id"]: row for column in ("created_by", "message_set_by")
-                for row in await rows_of(self.pool, "reminders", column, user_id)}
-        return {"reminders": list(rows.values())}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        # A reminder whose last editor is forgotten pings only what anyone may (users, mentionable roles).
-        return ErasureReport(anonymised={"reminders": await repo.forget_person(self.pool, user_id)})
 
     # --- helpers -----------------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.tickets import lifecycle, metrics, privacy, repo
+from cogs.tickets import lifecycle, metrics, repo
 from cogs.tickets.channels import missing_permissions, missing_text
 from cogs.tickets.service import ARCHIVE, INACTIVITY, TicketService
 from cogs.tickets.views import (
@@ -31,7 +31,6 @@ from cogs.tickets.views import (
 from gpt.service import LLMService
 from utils.cog_base import HearthCog
 from utils.errors import BadInput, UserFacingError, permission_name
-from utils.gdpr import ErasureReport
 from utils.options import RowId
 from utils.setting_values import set_checked
 from utils.settings_registry import SettingSpec, SettingType, int_range
@@ -51,14 +50,6 @@ class TicketsCog(HearthCog, name="Tickets"):
     """Support tickets."""
 
     pool_size = 5
-    gdpr_tables = ("support_tickets", "ticket_notes", "ticket_deflections", "ticket_metrics", "ticket_summaries")
-
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict]]:
-        return await privacy.export_user(self.pool, user_id)
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        async with self.pool.acquire() as conn, conn.transaction():
-            return await privacy.erase_user(conn, user_id)
     settings = (
         SettingSpec("tickets", "category", SettingType.CHANNEL, None,
                     "Category for ticket channels (set it with /ticket setup, or /config set with its name).",
@@ -110,6 +101,10 @@ class TicketsCog(HearthCog, name="Tickets"):
         self.bot.timers.unregister(ARCHIVE)
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         await self.llm.close()
+
+    async def forget_erased_user(self, user_id: int) -> None:
+        """GDPR erasure (the tables: cogs/tickets/gdpr.py) made the member's tickets anonymous: so is memory."""
+        self.service.forget_opener(user_id)
 
     # --- checks --------------------------------------------------------------------------------------------------
 

@@ -86,6 +86,12 @@ class TicketService:
         self.suggest_cooldown = Cooldown(*SUGGEST_RATE, bot.clock, what="suggested replies")
         self.summary_cooldown = Cooldown(*SUMMARY_RATE, bot.clock, what="ticket summaries")
 
+    def forget_opener(self, user_id: int) -> None:
+        """The member's tickets lost their opener (GDPR erasure): their messages no longer count as the opener's."""
+        for ref in self.active.values():
+            if ref.user_id == user_id:
+                ref.user_id = 0
+
     # --- settings and people -------------------------------------------------------------------------------------
 
     async def setting(self, guild_id: int, key: str) -> Any:

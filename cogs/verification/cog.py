@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import Any
 
 import discord
 from discord.ext import commands
 
-from cogs.verification import repo
 from cogs.verification.commands import VerificationCommands
 from cogs.verification.service import CLEANUP, VerificationService
 from cogs.verification.views import DYNAMIC_ITEMS
 from gpt.service import LLMService
 from utils.cog_base import HearthCog
 from utils.config_group import add_config_group, remove_config_group
-from utils.gdpr import ErasureReport, jsonable, rows_affected
 from utils.settings_registry import SettingSpec, SettingType, int_range
 
 log = logging.getLogger(__name__)
@@ -37,7 +35,6 @@ class VerificationCog(HearthCog, name="Verification"):
     """Payment verification with a vision model and human review."""
 
     pool_size = 2  # clicks and uploads: short queries (the LLM call holds no connection)
-    gdpr_tables: ClassVar[tuple[str, ...]] = ("verification_tickets",)
     settings = (
         SettingSpec("verification", "verified_role", SettingType.ROLE, None,
                     "Role granted to members whose payment is verified.", grants_role=True),
@@ -96,27 +93,8 @@ class VerificationCog(HearthCog, name="Verification"):
     async def verification_channel_deleted(self, channel: discord.abc.GuildChannel) -> None:
         await self.service.channel_deleted(channel)
 
-    # --- GDPR --------------------------------------------------------------------------------------------------------
+    # --- GDPR (the table: cogs/verification/gdpr.py) -----------------------------------------------------------------
 
-    async def export_user_data(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
-        """The member's verifications, and the decisions they took as a reviewer (without the other member)."""
-        own = await repo.export_member(self.pool, user_id)
-        reviewed = await repo.export_reviewed(self.pool, user_id)
-        return {"verification_tickets": [jsonable(row) for row in own] + [jsonable(row) for row in reviewed]}
-
-    async def erase_user_data(self, user_id: int) -> ErasureReport:
-        """Delete the member's verifications (and their channels still there); forget them as a reviewer."""
-        channels = await repo.channels_of_member(self.pool, user_id)
-        deleted, anonymised = await repo.erase_member(self.pool, user_id)
-        for row in channels:
-            await self.bot.timers.cancel(CLEANUP, str(row["id"]))
-            self.service.forget(row["channel_id"])
-            guild = self.bot.get_guild(row["guild_id"])
-            channel = guild.get_channel(row["channel_id"]) if guild else None
-            if channel is not None:
-                try:
-                    await channel.delete(reason="The member asked for their data to be erased")
-                except discord.HTTPException as exc:
-                    log.warning("GDPR erasure: could not delete verification channel %s: %s", channel.id, exc)
-        return ErasureReport(deleted={"verification_tickets": rows_affected(deleted)},
-                             anonymised={"verification_tickets": rows_affected(anonymised)})
+    async def forget_erased_user(self, user_id: int) -> None:
+        """Drop the open channels of the user's (deleted) verifications from memory."""
+        self.service.forget_user(user_id)

@@ -294,6 +294,10 @@ class VerificationService:
     def forget(self, channel_id: int) -> None:
         self.channels.pop(channel_id, None)
 
+    def forget_user(self, user_id: int) -> None:
+        """Drop every channel of the user's verifications from memory (GDPR erasure deleted them)."""
+        self.channels = {channel: ref for channel, ref in self.channels.items() if ref.user_id != user_id}
+
     async def _lookup(self, guild_id: int, channel_id: int) -> ChannelRef | None:
         """The open verification of a channel: memory first, the database once per unknown channel."""
         ref = self.channels.get(channel_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from cogs.engagement.gdpr import TABLES
 from tests.engagement.helpers import cog
 from tests.hearth_harness import Hearth
 from utils.gdpr import erase_everything, export_everything
@@ -30,15 +31,16 @@ async def test_export_and_erase_cover_every_engagement_table(hearth: Hearth) -> 
     await hearth.db.execute("INSERT INTO engagement_og_claims (guild_id, user_id) VALUES ($1, $2)",
                             g.guild.id, g.member.id)
     await d.say(g.general, g.member, "still buffered when the request comes")
-    data, failed = await export_everything(hearth.bot, g.member.id)
-    assert failed == []
-    mine = data["Engagement"]
-    assert set(mine) == set(engagement.gdpr_tables)
+    data, missing = await export_everything(hearth.bot, hearth.db, g.member.id)
+    assert missing == []
+    mine = data["engagement"]
+    assert set(mine) == set(TABLES)
     assert all(mine[table] for table in mine), {t: len(r) for t, r in mine.items()}
     assert len(mine["engagement_weekly_messages"]) == 4  # the buffered message too
     assert mine["engagement_daily_counts"][0]["messages"] == 4
-    report, failed = await erase_everything(hearth.bot, g.member.id)
-    assert failed == []
+    erasure = await erase_everything(hearth.bot, hearth.db, g.member.id)
+    assert erasure.committed and erasure.not_erased == []
+    report = erasure.report
     assert report.anonymised["engagement_challenges"] == 1 and report.anonymised["engagement_weekly_results"] == 1
     assert report.deleted["engagement_weekly_messages"] == 4 and report.deleted["engagement_participants"] == 1
     for table, column in (("engagement_daily_counts", "user_id"), ("engagement_member_totals", "user_id"),

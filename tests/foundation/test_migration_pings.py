@@ -1,4 +1,4 @@
-"""Migration 0008_pings on a database that already has data: who set each stored text comes from its creator,
+"""Migration 0012_pings on a database that already has data: who set each stored text comes from its creator,
 the engagement totals from the daily counts, and participants and weekly results get their parent's guild_id."""
 
 from __future__ import annotations

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from tests.hearth_harness import Hearth
+from utils.cooldowns import OnCooldown
+
+COOLDOWN = timedelta(minutes=10)  # per member, for exports and for erasures (docs/gdpr.md)
 
 
 async def _seed(hearth: Hearth, user_id: int, guild_id: int) -> None:
@@ -26,10 +30,10 @@ async def test_export_my_data_is_a_private_json_file(hearth: Hearth) -> None:
     document = json.loads(message.attachments[0].data)
     assert document["user_id"] == g.member.id and document["incomplete_parts"] == []
     data = document["data"]
-    assert [row["command_name"] for row in data["Audit"]["audit_logs"]] == ["ping"]
-    assert [row["created_by"] for row in data["Reminders"]["reminders"]] == [g.member.id]
-    assert [row["tier"] for row in data["Premium"]["premium_subs"]] == ["yearly"]
-    assert all(row["user_id"] == g.member.id for row in data["Audit"]["audit_logs"])
+    assert [row["command_name"] for row in data["audit"]["audit_logs"]] == ["ping"]
+    assert [row["created_by"] for row in data["reminders"]["reminders"]] == [g.member.id]
+    assert [row["tier"] for row in data["premium"]["premium_subs"]] == ["yearly"]
+    assert all(row["user_id"] == g.member.id for row in data["audit"]["audit_logs"])
 
 
 async def test_delete_my_data_after_confirmation(hearth: Hearth) -> None:
@@ -82,3 +86,89 @@ async def test_posting_the_agreement_is_for_admins(hearth: Hearth) -> None:
     refused = await hearth.discord.slash("config gdpr post", user=g.member, guild=g.guild, check_permissions=False)
     assert refused.text == "You need the **Manage Server** permission to use this command."
     assert [m for m in hearth.discord.messages_in(g.general) if m.embeds] == []
+
+
+async def test_a_member_cannot_repeat_data_exports_back_to_back(hearth: Hearth) -> None:
+    g, d = hearth.guild, hearth.discord
+    start = hearth.clock.now()
+    first = await d.slash("export_my_data", user=g.member, guild=g.guild)
+    assert (first.followups[0] if first.followups else first.message).attachments
+    for _ in range(3):  # a script hammering the command does no work at all
+        with d.expect_errors(OnCooldown):
+            again = await d.slash("export_my_data", user=g.member, guild=g.guild)
+        assert again.ephemeral and again.text == "You're doing data exports too often. Try again in 10 min."
+        assert not (again.followups[0] if again.followups else again.message).attachments
+    other = await d.slash("export_my_data", user=g.admin, guild=g.guild)  # someone else is not held up
+    assert (other.followups[0] if other.followups else other.message).attachments
+    hearth.clock.set(start + COOLDOWN - timedelta(seconds=30))
+    with d.expect_errors(OnCooldown):
+        soon = await d.slash("export_my_data", user=g.member, guild=g.guild)
+    assert soon.text == "You're doing data exports too often. Try again in 30 s."
+    hearth.clock.set(start + COOLDOWN)
+    later = await d.slash("export_my_data", user=g.member, guild=g.guild)
+    assert (later.followups[0] if later.followups else later.message).attachments
+
+
+async def test_a_member_cannot_repeat_erasures_back_to_back(hearth: Hearth) -> None:
+    g, d = hearth.guild, hearth.discord
+    start = hearth.clock.now()
+    first_prompt = await d.slash("delete_my_data", user=g.member, guild=g.guild)
+    second_prompt = await d.slash("delete_my_data", user=g.member, guild=g.guild)  # two prompts open at once
+    done = await d.click(first_prompt, "Delete everything", user=g.member)
+    assert (done.followups[0].content if done.followups else done.text).startswith("🗑️")
+    twice = await d.click(second_prompt, "Delete everything", user=g.member)  # answered by the view itself
+    assert twice.ephemeral and twice.text == "You're doing data erasures too often. Try again in 10 min."
+    with d.expect_errors(OnCooldown):
+        refused = await d.slash("delete_my_data", user=g.member, guild=g.guild)
+    assert refused.ephemeral and refused.text == "You're doing data erasures too often. Try again in 10 min."
+    assert not refused.message or not refused.message.buttons()
+    hearth.clock.set(start + COOLDOWN)
+    prompt = await d.slash("delete_my_data", user=g.member, guild=g.guild)
+    assert [b["label"] for b in prompt.message.buttons()] == ["Delete everything", "Cancel"]
+
+
+async def test_a_failing_part_undoes_the_whole_erasure_and_says_so(hearth: Hearth) -> None:
+    """Nothing is half-erased: when one feature's tables refuse the erasure (here a trigger an operator added),
+    every other deletion is rolled back too, the member is told, and may try again at once."""
+    g, d, db = hearth.guild, hearth.discord, hearth.db
+    await _seed(hearth, g.member.id, g.guild.id)
+    await db.execute("INSERT INTO onboarding (guild_id, user_id, responses) VALUES ($1, $2, '{}')",
+                     g.guild.id, g.member.id)
+    await db.execute("CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                     "$$ BEGIN RAISE EXCEPTION 'onboarding rows are locked for an audit'; END $$")
+    await db.execute("CREATE TRIGGER test_refuse BEFORE DELETE ON onboarding FOR EACH ROW EXECUTE FUNCTION "
+                     "test_refuse()")
+    try:
+        prompt = await d.slash("delete_my_data", user=g.member, guild=g.guild)
+        done = await d.click(prompt, "Delete everything", user=g.member)
+        summary = done.followups[0].content if done.followups else done.text
+        assert summary.startswith("⚠️ **Nothing was erased.** everything: onboarding failed"), summary
+        assert await db.fetchval("SELECT count(*) FROM audit_logs WHERE user_id = $1", g.member.id) >= 1
+        assert await db.fetchval("SELECT created_by FROM reminders") == g.member.id
+        assert await db.fetchval("SELECT count(*) FROM onboarding WHERE user_id = $1", g.member.id) == 1
+    finally:
+        await db.execute("DROP TRIGGER test_refuse ON onboarding")
+        await db.execute("DROP FUNCTION test_refuse()")
+    again = await d.slash("delete_my_data", user=g.member, guild=g.guild)  # no cooldown: nothing happened
+    done = await d.click(again, "Delete everything", user=g.member)
+    assert (done.followups[0].content if done.followups else done.text).startswith("🗑️ **Your data was erased.**")
+    assert await db.fetchval("SELECT count(*) FROM onboarding WHERE user_id = $1", g.member.id) == 0
+
+
+async def test_the_answer_names_a_channel_the_bot_could_not_delete(hearth: Hearth) -> None:
+    """An open verification's private channel holds the member's payment screenshot; when the bot may not delete
+    it any more (an admin took Manage Channels away there), the rows are erased and the answer says exactly which
+    channel is left."""
+    g, d, db = hearth.guild, hearth.discord, hearth.db
+    channel = g.guild.add_text_channel("verify-7-bob", overwrites={g.guild.bot_role: {"deny": ["manage_channels"]}})
+    await d.settle()
+    await db.execute("INSERT INTO verification_tickets (guild_id, user_id, channel_id, status) VALUES ($1, $2, $3, "
+                     "'pending')", g.guild.id, g.member.id, channel.id)
+    prompt = await d.slash("delete_my_data", user=g.member, guild=g.guild)
+    done = await d.click(prompt, "Delete everything", user=g.member)
+    summary = done.followups[0].content if done.followups else done.text
+    assert summary.startswith("⚠️ **Your data was erased, except what is listed under Not erased.**\n"
+                              f"⚠️ Not erased: the private channel <#{channel.id}> on **{g.guild.name}** (I lack the "
+                              "permission; ask its staff to delete it)"), summary
+    assert channel.id in d.world.channels
+    assert await db.fetchval("SELECT count(*) FROM verification_tickets WHERE user_id = $1", g.member.id) == 0

@@ -9,6 +9,7 @@ import io
 
 from tests.onboarding.conftest import Onboarding
 from utils.errors import BadInput
+from utils.gdpr import erase_everything, export_everything
 
 
 async def _csv(ob: Onboarding, admin, guild) -> list[list[str]]:
@@ -210,12 +211,11 @@ async def test_gdpr_export_and_erase_cover_every_guild(onboarding: Onboarding) -
     await db.execute("INSERT INTO onboarding (guild_id, user_id, responses, \"timestamp\") VALUES "
                      "($1, $2, $3, now()), ($4, $2, $5, now()), ($1, $6, $3, now())",
                      ob.guild_id, m.id, {"1": "red"}, other_guild_id, {"2": "x"}, ob.g.member.id)
-    cog = ob.hearth.bot.get_cog("Onboarding")
-    assert cog.gdpr_tables == ("onboarding", "guild_onboarding_questions")  # the latter: who mapped roles
-    exported = await cog.export_user_data(m.id)
+    data, _ = await export_everything(ob.hearth.bot, db, m.id)
+    exported = data["onboarding"]
     assert sorted(row["guild_id"] for row in exported["onboarding"]) == sorted([ob.guild_id, other_guild_id])
     assert all(isinstance(row["timestamp"], str) for row in exported["onboarding"])
-    report = await cog.erase_user_data(m.id)
-    assert report.deleted == {"onboarding": 2}
+    erasure = await erase_everything(ob.hearth.bot, db, m.id)
+    assert erasure.report.deleted["onboarding"] == 2
     assert await db.fetchval("SELECT count(*) FROM onboarding WHERE user_id = $1", m.id) == 0
     assert await db.fetchval("SELECT count(*) FROM onboarding WHERE user_id = $1", ob.g.member.id) == 1

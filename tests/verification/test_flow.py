@@ -281,24 +281,24 @@ async def test_gdpr_export_and_erase(desk: Desk) -> None:
     await hearth.discord.click(review_message(desk, desk.logs), "Approve", user=desk.reviewer)
     _, second_channel = await start(desk, g.moderator)
 
-    exported, failed = await export_everything(hearth.bot, g.member.id)
-    assert not failed
-    rows = exported["Verification"]["verification_tickets"]
+    exported, missing = await export_everything(hearth.bot, hearth.db, g.member.id)
+    assert not missing
+    rows = exported["verification"]["verification_tickets"]
     assert [r["id"] for r in rows] == [verification["id"]] and rows[0]["status"] == "verified"
-    as_reviewer, _ = await export_everything(hearth.bot, desk.reviewer.id)
-    assert as_reviewer["Verification"]["verification_tickets"] == [
-        {"id": verification["id"], "guild_id": g.guild.id, "status": "verified",
-         "resolved_at": hearth.clock.now().isoformat(), "resolved_by_user_id": desk.reviewer.id}]
+    as_reviewer, _ = await export_everything(hearth.bot, hearth.db, desk.reviewer.id)
+    # The reviewer's decision is another member's verification: its id and their role in it, nothing else.
+    assert as_reviewer["verification"]["verification_tickets"] == [
+        {"id": verification["id"], "role": "resolved_by_user_id"}]
 
-    report, failed = await erase_everything(hearth.bot, g.member.id)
-    assert not failed and report.deleted["verification_tickets"] == 1
+    erasure = await erase_everything(hearth.bot, hearth.db, g.member.id)
+    assert erasure.not_erased == [] and erasure.report.deleted["verification_tickets"] == 1
     assert await row(desk, verification["id"]) is None
-    report, _ = await erase_everything(hearth.bot, desk.reviewer.id)
-    assert report.anonymised["verification_tickets"] == 0  # the row they reviewed is gone already
+    erasure = await erase_everything(hearth.bot, hearth.db, desk.reviewer.id)
+    assert erasure.report.anonymised["verification_tickets"] == 0  # the row they reviewed is gone already
     # Erasing a member with an open verification deletes its channel (it holds their screenshot).
-    report, _ = await erase_everything(hearth.bot, g.moderator.id)
+    erasure = await erase_everything(hearth.bot, hearth.db, g.moderator.id)
     await hearth.discord.settle()
-    assert report.deleted["verification_tickets"] == 1
+    assert erasure.report.deleted["verification_tickets"] == 1
     assert second_channel.id not in hearth.discord.world.channels
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'verification_cleanup'") == 0
 
@@ -311,9 +311,9 @@ async def test_gdpr_erasure_deletes_a_rejected_channel_waiting_to_close(desk: De
     opened = await hearth.discord.click(review_message(desk, channel), "Reject", user=desk.reviewer)
     await hearth.discord.submit_modal(opened, {"reason": "Wrong product."})
     assert channel.id in hearth.discord.world.channels  # readable for an hour …
-    report, failed = await erase_everything(hearth.bot, desk.member.id)
+    erasure = await erase_everything(hearth.bot, hearth.db, desk.member.id)
     await hearth.discord.settle()
-    assert not failed and report.deleted["verification_tickets"] == 1
+    assert erasure.not_erased == [] and erasure.report.deleted["verification_tickets"] == 1
     assert channel.id not in hearth.discord.world.channels  # … unless the member asks for erasure
     assert await row(desk, verification["id"]) is None
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'verification_cleanup'") == 0
@@ -325,8 +325,8 @@ async def test_gdpr_erasure_of_a_reviewer_keeps_the_member_row(desk: Desk) -> No
     desk.llm.reply_json(answer(can_verify=False, needs_review=True))
     await upload(desk, channel)
     await hearth.discord.click(review_message(desk, desk.logs), "Approve", user=desk.reviewer)
-    report, failed = await erase_everything(hearth.bot, desk.reviewer.id)
-    assert not failed and report.anonymised["verification_tickets"] == 1
+    erasure = await erase_everything(hearth.bot, hearth.db, desk.reviewer.id)
+    assert erasure.not_erased == [] and erasure.report.anonymised["verification_tickets"] == 1
     kept = await row(desk, verification["id"])
     assert kept["status"] == "verified" and kept["resolved_by_user_id"] is None
 

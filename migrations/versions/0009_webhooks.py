@@ -1,7 +1,7 @@
 """Webhooks and the HTTP API: the companion replay guard, API keys, and indexes for retention and health.
 
-Revision ID: 0008_webhooks
-Revises: 0007_engagement
+Revision ID: 0009_webhooks
+Revises: 0008_roles
 Create Date: 2026-11-23
 
 - companion_replays (new): the digest of every companion-webhook signature used, until it is stale anyway
@@ -16,8 +16,8 @@ Create Date: 2026-11-23
 
 from alembic import op
 
-revision = "0008_webhooks"
-down_revision = "0007_engagement"
+revision = "0009_webhooks"
+down_revision = "0008_roles"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Premium: the Checkout Sessions Hearth created, and the refunds and disputes that ended premium.
 
-Revision ID: 0008_premium
-Revises: 0007_engagement
+Revision ID: 0010_premium
+Revises: 0009_webhooks
 Create Date: 2026-12-01
 
 - premium_checkouts (new): every Checkout Session Hearth created, with the buyer, the tier, the price, amount
@@ -14,8 +14,8 @@ Create Date: 2026-12-01
 
 from alembic import op
 
-revision = "0008_premium"
-down_revision = "0007_engagement"
+revision = "0010_premium"
+down_revision = "0009_webhooks"
 branch_labels = None
 depends_on = None
 

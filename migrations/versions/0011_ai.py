@@ -1,7 +1,7 @@
 """AI: the per-guild daily budget of background LLM calls.
 
-Revision ID: 0008_ai
-Revises: 0007_engagement
+Revision ID: 0011_ai
+Revises: 0010_premium
 Create Date: 2026-12-06
 
 - gpt_guild_usage (new): LLM requests per guild and UTC day made by background features nobody starts on
@@ -12,8 +12,8 @@ Create Date: 2026-12-06
 
 from alembic import op
 
-revision = "0008_ai"
-down_revision = "0007_engagement"
+revision = "0011_ai"
+down_revision = "0010_premium"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Who may ping in stored texts; engagement totals; guild_id on the last two engagement tables.
 
-Revision ID: 0008_pings
-Revises: 0007_engagement
+Revision ID: 0012_pings
+Revises: 0011_ai
 Create Date: 2026-12-06
 
 - reminders.message_set_by: who last set the reminder's message, channel or schedule. The post pings only what
@@ -17,8 +17,8 @@ Create Date: 2026-12-06
 
 from alembic import op
 
-revision = "0008_pings"
-down_revision = "0007_engagement"
+revision = "0012_pings"
+down_revision = "0011_ai"
 branch_labels = None
 depends_on = None
 
