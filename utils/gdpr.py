@@ -142,34 +142,29 @@ def covered_columns(package: str = "cogs") -> dict[str, set[str]]:
 # --- loaded cogs with user data in memory ---------------------------------------------------------------------
 
 
-async def _flush_loaded(bot: Any) -> list[str]:
-    """Let loaded cogs write what they buffer; the cogs whose flush failed."""
+async def _each_loaded_cog(bot: Any, hook: str, *args: Any) -> list[str]:
+    """Call `hook(*args)` on every loaded cog that defines it; the names of the cogs where it failed."""
     failed = []
     for name, cog in list(bot.cogs.items()):
-        flush = getattr(cog, "flush_for_gdpr", None)
-        if flush is None:
+        method = getattr(cog, hook, None)
+        if method is None:
             continue
         try:
-            await flush()
+            await method(*args)
         except Exception:
-            log.exception("GDPR: cog %s could not write its buffer", name)
+            log.exception("GDPR: %s failed in cog %s", hook, name)
             failed.append(name)
     return failed
+
+
+async def _flush_loaded(bot: Any) -> list[str]:
+    """Let loaded cogs write what they buffer; the cogs whose flush failed."""
+    return await _each_loaded_cog(bot, "flush_for_gdpr")
 
 
 async def forget_in_memory(bot: Any, user_id: int) -> list[str]:
     """Tell every loaded cog of this process to drop what it holds in memory about the user; the cogs that failed."""
-    failed = []
-    for name, cog in list(bot.cogs.items()):
-        forget = getattr(cog, "forget_erased_user", None)
-        if forget is None:
-            continue
-        try:
-            await forget(user_id)
-        except Exception:
-            log.exception("GDPR: cog %s could not forget user %s", name, user_id)
-            failed.append(name)
-    return failed
+    return await _each_loaded_cog(bot, "forget_erased_user", user_id)
 
 
 def _origin(bot: Any) -> str:

@@ -20,6 +20,8 @@ from collections.abc import Iterable
 
 import discord
 
+from utils.members import find_member
+
 log = logging.getLogger(__name__)
 
 ROLE_MENTION = re.compile(r"<@&(\d{15,21})>")
@@ -69,16 +71,10 @@ def _mentionable_roles(text: str, guild: discord.Guild) -> list[discord.Role] | 
 
 
 async def member_or_none(guild: discord.Guild, user_id: int | None) -> discord.Member | None:
-    """The member with this id (from the cache, else asked from Discord), or None when unknown or gone."""
-    if user_id is None:
-        return None
-    member = guild.get_member(user_id)
-    if member is not None:
-        return member
+    """The member with this id, or None when unknown, gone, or not known right now (Discord unavailable): a text
+    whose author cannot be looked up is posted with the pings anyone may make, never more."""
     try:
-        return await guild.fetch_member(user_id)
-    except discord.NotFound:
-        return None  # left the server (or the account is gone): they may ping no more than anyone
-    except discord.HTTPException as exc:  # unknown for now: post with the pings anyone may make, never more
+        return await find_member(guild, user_id)
+    except discord.HTTPException as exc:
         log.info("Could not look up member %s of guild %s (%s): posting with the least pings", user_id, guild.id, exc)
         return None

@@ -26,6 +26,7 @@ import discord
 
 from utils.errors import BadInput, permission_name
 from utils.guild_log import post_to_log
+from utils.members import find_member
 
 if TYPE_CHECKING:
     from utils.hearth_bot import HearthBot
@@ -146,19 +147,6 @@ def check_role_grant(role: discord.Role, setter: discord.Member, bot_member: dis
     refusal = role_refusal(role, setter, bot_member, actor=True)
     if refusal is not None:
         raise RoleRefused(refusal)
-
-
-async def find_member(guild: discord.Guild, user_id: int | None) -> discord.Member | None:
-    """The member from the cache, else from Discord; None when unknown or no longer on the server."""
-    if not user_id:
-        return None
-    member = guild.get_member(user_id)
-    if member is not None:
-        return member
-    try:
-        return await guild.fetch_member(user_id)
-    except discord.NotFound:
-        return None
 
 
 class RoleGrants:

@@ -7,19 +7,16 @@ characters (`hk_xxxxxxxx`) to recognise it. Creating and revoking a key is also 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 
 from cogs.api import repo
 from utils.api_keys import PREFIX_LENGTH, SCOPES, new_key
+from utils.cog_base import HearthCog
 from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput
 from utils.guild_log import post_to_log
-
-if TYPE_CHECKING:
-    from cogs.api.cog import ApiCog
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +26,9 @@ SCOPE_CHOICES = [app_commands.Choice(name="read: read this server's data", value
 
 
 class ApiKeyCommands(AdminConfigGroup, name="api_key", description="Keys for the bot's HTTP API (admins)"):
-    """The `/config api_key` subgroup; `self.cog` is the api cog."""
+    """The `/config api_key` subgroup; `self.cog` is the api cog (only its pool and bot are used)."""
 
-    cog: ApiCog
+    cog: HearthCog
 
     @app_commands.command(name="create", description="Create an API key for this server (shown once)")
     @app_commands.describe(name="What the key is for, e.g. dashboard", scope="What it may do (default: read)")
