@@ -24,6 +24,7 @@ from utils.config import ConfigError, Settings, load_settings
 from utils.db import Database
 from utils.embedded_db import EmbeddedPostgres, ensure_database
 from utils.hearth_bot import HearthBot, UnknownCogError, create_bot, discover_cogs, select_cogs, shard_options
+from utils.http_api import ApiUnavailable
 from utils.migrations import UnknownRevisionError, upgrade_to_head
 
 log = logging.getLogger("hearth")
@@ -151,6 +152,8 @@ async def serve(settings: Settings, cogs: list[str] | None) -> int:
         except discord.PrivilegedIntentsRequired as exc:
             raise StartupError("Enable the Server Members and Message Content intents for the bot in the "
                                "Developer Portal (Bot page), then start again.") from exc
+        except ApiUnavailable as exc:
+            raise StartupError(str(exc)) from exc
         log.info("Hearth stopped cleanly")
         return 0
     finally:

@@ -39,6 +39,10 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 
+class ApiUnavailable(OSError):
+    """The HTTP API cannot start (its port is taken, the address does not exist): the message says how to fix it."""
+
+
 class BodyLimit:
     """ASGI middleware: read the request body up to a limit, answer 413 beyond it, else hand it to the app."""
 
@@ -154,8 +158,8 @@ class HttpApi:
             sock.bind((host, port))
         except OSError as exc:
             sock.close()
-            raise OSError(f"the HTTP API cannot listen on {host}:{port} ({exc.strerror}); "
-                          "set API_PORT to a free port or API_ENABLED=false") from exc
+            raise ApiUnavailable(f"the HTTP API cannot listen on {host}:{port} ({exc.strerror}); "
+                                 "set API_PORT to a free port or API_ENABLED=false") from exc
         sock.listen(128)
         sock.setblocking(False)
         self.port = sock.getsockname()[1]

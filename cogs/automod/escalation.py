@@ -30,6 +30,9 @@ DEFAULT_ESCALATION = [
 ]
 MAX_EVENTS = 100
 MAX_KEEP = 30 * 86400  # seconds of events kept at most
+# Totals are kept to 1/100 of a point: decay below that is not measurable, so violations in a row count in full
+# (three 1-point violations a tenth of a second apart are 3 points, not 2.99999, and reach a 3-point step).
+POINTS_DECIMALS = 2
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ def check_escalation(value: Any) -> str | None:
 
 
 def total_points(events: list[list[float]], now: float, mode: str, period: float) -> float:
-    """The decayed total of `[time, points]` events at `now`."""
+    """The decayed total of `[time, points]` events at `now`, to 1/100 of a point (`POINTS_DECIMALS`)."""
     total = 0.0
     for at, points in events:
         age = max(0.0, now - at)
@@ -69,7 +72,7 @@ def total_points(events: list[list[float]], now: float, mode: str, period: float
             total += points if age < period else 0.0
         else:
             total += points * 0.5 ** (age / period) if period > 0 else 0.0
-    return max(0.0, total)
+    return max(0.0, round(total, POINTS_DECIMALS))
 
 
 def violations_since(events: list[list[float]], since: float) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -104,6 +105,10 @@ class ConfigCog(HearthCog, name="Config"):
                    channel: discord.TextChannel | None = None, role: discord.Role | None = None) -> None:
         spec = self._spec(scope, key)
         new = resolve_value(spec, interaction.guild, value, channel, role, interaction.user)
+        if await self._unchanged(interaction, spec, new):
+            await interaction.response.send_message(
+                f"`{spec.qualified}` is already {format_value(spec, new)}: nothing changed.", ephemeral=True)
+            return
         change = await self.store.set(interaction.guild_id, scope, key, new, changed_by=interaction.user.id)
         await self._announce(interaction, "✅", f"`{spec.qualified}`: {format_effective(spec, change.old)} → "
                                                 f"{format_value(spec, new)}")
@@ -160,6 +165,11 @@ class ConfigCog(HearthCog, name="Config"):
             validate_setting(spec, interaction.guild, found.new_value, interaction.user)
         except InvalidSettingValue as exc:
             raise BadInput(f"Entry #{entry} can't be restored now: {exc}") from None
+        if await self._unchanged(interaction, spec, found.new_value):
+            shown = format_effective(spec, found.new_value)
+            await interaction.response.send_message(
+                f"`{spec.qualified}` is already {shown}, as entry #{entry} set it: nothing changed.", ephemeral=True)
+            return
         change = await self.store.rollback(interaction.guild_id, found, changed_by=interaction.user.id)
         old, new = format_effective(spec, change.old), format_effective(spec, change.new)
         await self._announce(interaction, "↩️", f"`{spec.qualified}` rolled back to entry #{entry}: {old} → {new}")
@@ -246,6 +256,16 @@ class ConfigCog(HearthCog, name="Config"):
             if current in str(e.id):
                 choices.append(app_commands.Choice(name=label[:100], value=e.id))
         return choices
+
+    async def _unchanged(self, interaction: discord.Interaction, spec: SettingSpec, new: Any) -> bool:
+        """Whether storing `new` would change nothing: the same value is stored already (None: nothing is stored).
+        For a role the bot gives, a different admin setting it again is a change: it makes them its setter, whom
+        role safety checks at every grant."""
+        guild_id = interaction.guild_id
+        stored = await self.store.stored(guild_id)
+        if stored.get((spec.scope, spec.key)) != new:
+            return False
+        return not spec.grants_role or await self.store.setter(guild_id, spec.scope, spec.key) == interaction.user.id
 
     async def _announce(self, interaction: discord.Interaction, icon: str, summary: str) -> None:
         """Confirm a change to the admin and note it in the log channel (reporting if that failed)."""

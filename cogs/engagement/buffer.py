@@ -44,12 +44,27 @@ class StreakMark:
 
 
 @dataclass
+class Participation:
+    """A member's messages in a challenge, and Discord's id of the first one: snowflakes grow with time, so it
+    records who started first (the tie-break) whatever order the rows are written in."""
+
+    messages: int
+    first_message_id: int
+
+    def merge(self, other: Participation) -> None:
+        """Add another count of the same member in the same challenge."""
+        self.messages += other.messages
+        self.first_message_id = min(self.first_message_id, other.first_message_id)
+
+
+@dataclass
 class Batch:
     """Everything buffered at one moment, to be written in one transaction."""
 
     daily: dict[tuple[int, int, date], int] = field(default_factory=dict)  # (guild, user, local day) → messages
     streaks: dict[tuple[int, int], StreakMark] = field(default_factory=dict)  # (guild, user) → days seen
-    participants: dict[tuple[int, int, int], int] = field(default_factory=dict)  # (guild, challenge, user) → messages
+    # (guild, challenge, user) → messages and the first one
+    participants: dict[tuple[int, int, int], Participation] = field(default_factory=dict)
     messages: deque[MessageRow] = field(default_factory=deque)
     reactions: dict[tuple[int, int], int] = field(default_factory=dict)  # (guild, message) → reaction delta
 
@@ -112,7 +127,11 @@ class EngagementBuffer:
             mark.see(day)
         if challenge_id is not None:
             pkey = (guild_id, challenge_id, user_id)
-            b.participants[pkey] = b.participants.get(pkey, 0) + 1
+            joined = b.participants.get(pkey)
+            if joined is None:
+                b.participants[pkey] = Participation(1, message_id)
+            else:
+                joined.merge(Participation(1, message_id))
         if index:
             if len(b.messages) >= self.message_capacity:
                 b.messages.popleft()
@@ -150,9 +169,11 @@ class EngagementBuffer:
                 batch.streaks[key].merge_after(mark)
             elif self.keys < self.key_capacity:
                 batch.streaks[key] = mark
-        for key, count in newer.participants.items():
-            if key in batch.participants or self.keys < self.key_capacity:
-                batch.participants[key] = batch.participants.get(key, 0) + count
+        for key, joined in newer.participants.items():
+            if key in batch.participants:
+                batch.participants[key].merge(joined)
+            elif self.keys < self.key_capacity:
+                batch.participants[key] = joined
         for key, delta in newer.reactions.items():
             if key in batch.reactions or self.keys < self.key_capacity:
                 batch.reactions[key] = batch.reactions.get(key, 0) + delta

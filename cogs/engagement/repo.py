@@ -55,10 +55,12 @@ _FLUSH_STREAKS = """
     RETURNING guild_id, user_id, current_days, base_nickname, nickname_applied
 """
 _FLUSH_PARTICIPANTS = """
-    INSERT INTO engagement_participants AS p (guild_id, challenge_id, user_id, message_count)
-    SELECT b.g, b.c, b.u, b.n FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::int[]) AS b(g, c, u, n)
+    INSERT INTO engagement_participants AS p (guild_id, challenge_id, user_id, message_count, first_message_id)
+    SELECT b.g, b.c, b.u, b.n, b.f
+    FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::int[], $5::bigint[]) AS b(g, c, u, n, f)
     JOIN engagement_challenges c ON c.guild_id = b.g AND c.id = b.c AND c.active
-    ON CONFLICT (challenge_id, user_id) DO UPDATE SET message_count = p.message_count + EXCLUDED.message_count
+    ON CONFLICT (challenge_id, user_id) DO UPDATE SET message_count = p.message_count + EXCLUDED.message_count,
+        first_message_id = least(p.first_message_id, EXCLUDED.first_message_id)
 """
 _FLUSH_REACTIONS = """
     UPDATE engagement_weekly_messages AS m SET reactions_count = greatest(0, m.reactions_count + r.delta)
@@ -99,8 +101,9 @@ async def flush(conn: Any, batch: Batch, *, streak_guilds: set[int] | None = Non
         statements += 1
     if batch.participants:
         keys = list(batch.participants)
+        joined = list(batch.participants.values())
         await conn.execute(_FLUSH_PARTICIPANTS, [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys],
-                           list(batch.participants.values()))
+                           [j.messages for j in joined], [j.first_message_id for j in joined])
         statements += 1
     if batch.reactions:
         keys = list(batch.reactions)
@@ -178,11 +181,12 @@ async def guild_challenges(executor: Any, guild_id: int, *, active: bool | None 
 
 
 async def participants(executor: Any, guild_id: int, challenge_id: int, limit: int | None = None) -> list[Any]:
-    """Participants by messages (most first; ties: who joined first)."""
+    """Participants by messages (most first; ties: who posted first, by their first message's id — rows from
+    before that was recorded come after, by row id)."""
     return await executor.fetch(
         "SELECT user_id, message_count FROM engagement_participants "
         "WHERE guild_id = $1 AND challenge_id = $2 AND message_count > 0 "
-        "ORDER BY message_count DESC, id LIMIT $3", guild_id, challenge_id, limit)
+        "ORDER BY message_count DESC, first_message_id NULLS LAST, id LIMIT $3", guild_id, challenge_id, limit)
 
 
 async def finish_challenge(executor: Any, guild_id: int, challenge_id: int, ended_at: datetime,

@@ -1,5 +1,6 @@
 """Ticket channels: the permissions the bot needs, the private overwrites, and where a new channel goes
-(the ticket category, or an overflow category when Discord's limit of 50 channels per category is reached)."""
+(the ticket category, or an overflow category when Discord's limit of 50 channels per category is reached; with
+no ticket category set, or the set one deleted, a private "Tickets" category is created and remembered)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from utils.errors import permission_name
 log = logging.getLogger(__name__)
 
 CATEGORY_LIMIT = 50  # Discord: at most 50 channels in one category
+DEFAULT_CATEGORY = "Tickets"  # created when a ticket opens before /ticket setup chose a category
 NEEDED = ("manage_channels", "manage_roles", "view_channel", "send_messages", "embed_links", "attach_files",
           "read_message_history")
 
@@ -51,7 +53,7 @@ def ticket_overwrites(guild: discord.Guild, opener: discord.abc.Snowflake, staff
 
 def category_overwrites(guild: discord.Guild, staff_role: discord.Role | None
                         ) -> dict[discord.Role | discord.Member, discord.PermissionOverwrite]:
-    """An overflow category: hidden from @everyone, visible to the bot and the staff."""
+    """A category the bot creates for tickets: hidden from @everyone, visible to the bot and the staff."""
     overwrites: dict[discord.Role | discord.Member, discord.PermissionOverwrite] = {
         guild.default_role: HIDDEN, guild.me: BOT}
     if staff_role is not None:
@@ -74,22 +76,25 @@ class Placement:
     """Picks the category of a new ticket channel and creates the overflow category when needed."""
 
     def __init__(self, guild: discord.Guild, category_id: int | None, overflow_id: int | None,
-                 staff_role: discord.Role | None, remember_overflow: Callable[[int], Awaitable[None]]) -> None:
+                 staff_role: discord.Role | None, remember: Callable[[str, int], Awaitable[None]]) -> None:
         self.guild = guild
         self.base = self._category(category_id)
         self.overflow = self._category(overflow_id)
         self.staff_role = staff_role
-        self.remember_overflow = remember_overflow
-        self.configured = category_id is not None
+        self.remember = remember  # (setting key, category id): store a category the bot created
+        self.created_base: discord.CategoryChannel | None = None  # the default category, if this ticket made it
 
     def _category(self, channel_id: int | None) -> discord.CategoryChannel | None:
         channel = self.guild.get_channel(channel_id) if channel_id else None
         return channel if isinstance(channel, discord.CategoryChannel) else None
 
-    async def parent(self, *, base_full: bool = False, overflow_full: bool = False) -> discord.CategoryChannel | None:
-        """The category for the next ticket channel (None = no category configured or it is gone)."""
-        if self.base is None:
-            return None
+    async def parent(self, *, base_full: bool = False, overflow_full: bool = False) -> discord.CategoryChannel:
+        """The category for the next ticket channel."""
+        if self.base is None:  # never set up, or the category was deleted: make the default one
+            self.base = self.created_base = await self._new_category(
+                DEFAULT_CATEGORY, "category", position=None,
+                reason="No ticket category was set (see /ticket setup): created the default one")
+            return self.base
         if not base_full and has_room(self.base):
             return self.base
         if not overflow_full and has_room(self.overflow):
@@ -99,13 +104,19 @@ class Placement:
 
     async def _new_overflow(self) -> discord.CategoryChannel:
         assert self.base is not None
-        name = f"{self.base.name} (overflow)"[:100]
+        log.info("Guild %s: ticket category %s is full, creating an overflow category", self.guild.id, self.base.id)
+        return await self._new_category(f"{self.base.name} (overflow)"[:100], "overflow_category",
+                                        position=self.base.position + 1,
+                                        reason="Ticket category is full (50 channels)")
+
+    async def _new_category(self, name: str, key: str, *, position: int | None,
+                            reason: str) -> discord.CategoryChannel:
+        """Create a private ticket category and remember it in the `tickets.<key>` setting."""
+        options = {} if position is None else {"position": position}
         created = await self.guild.create_category(name, overwrites=category_overwrites(self.guild, self.staff_role),
-                                                   position=self.base.position + 1,
-                                                   reason="Ticket category is full (50 channels)")
-        log.info("Guild %s: ticket category %s is full, created overflow category %s", self.guild.id, self.base.id,
-                 created.id)
-        await self.remember_overflow(created.id)
+                                                   reason=reason, **options)
+        log.info("Guild %s: created ticket category %s (%s) for tickets.%s", self.guild.id, created.id, name, key)
+        await self.remember(key, created.id)
         return created
 
     async def create(self, name: str, overwrites: dict, topic: str, reason: str) -> discord.TextChannel:
@@ -116,7 +127,7 @@ class Placement:
                 return await self.guild.create_text_channel(name, category=parent, overwrites=overwrites, topic=topic,
                                                             reason=reason)
             except discord.HTTPException as exc:
-                if parent is None or not is_category_full(exc) or attempt == 2:
+                if not is_category_full(exc) or attempt == 2:
                     raise
                 log.info("Guild %s: Discord says category %s is full", self.guild.id, parent.id)
                 parent = await self.parent(base_full=True, overflow_full=parent is self.overflow)

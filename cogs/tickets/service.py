@@ -256,12 +256,12 @@ class TicketService:
         ticket = await repo.create(self.pool, guild.id, member.id, str(member), description, category, now)
         staff = await self.staff_role(guild)
 
-        async def remember_overflow(category_id: int) -> None:
-            await self.bot.guild_settings.set(guild.id, "tickets", "overflow_category", category_id,
+        async def remember_category(key: str, category_id: int) -> None:
+            await self.bot.guild_settings.set(guild.id, "tickets", key, category_id,
                                               changed_by=self.bot.user.id if self.bot.user else None)
 
         placement = Placement(guild, await self.setting(guild.id, "category"),
-                              await self.setting(guild.id, "overflow_category"), staff, remember_overflow)
+                              await self.setting(guild.id, "overflow_category"), staff, remember_category)
         try:
             channel = await placement.create(f"ticket-{ticket.id}", ticket_overwrites(guild, member, staff),
                                              topic=f"Ticket #{ticket.id} by {member} ({member.id})",
@@ -279,6 +279,10 @@ class TicketService:
         ticket = await repo.move(self.pool, guild.id, ticket.id, None, {"channel_id": channel.id}, now)
         assert ticket is not None
         self.remember(ticket)
+        if placement.created_base is not None:  # told once: the category is remembered for the next tickets
+            await self.post_log(guild, content=(
+                f"ℹ️ No ticket category was set, so I created {placement.created_base.mention} (private to the "
+                "staff) for ticket channels. To choose another: `/ticket setup category:<category>`."))
         embed = discord.Embed(title=f"Ticket #{ticket.id}", description=description[:4000],
                               colour=discord.Colour.blurple())
         embed.add_field(name="Opened by", value=member.mention)

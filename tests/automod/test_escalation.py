@@ -95,3 +95,16 @@ async def test_violations_in_minutes(automod: Automod) -> None:
     clock.advance(minutes=1)
     await d.say(g.general, g.member, "badword")  # three in 7 minutes
     assert await _actions(automod) == ["warn", "warn", "warn", "timeout 1h"]
+
+
+async def test_the_default_escalation_counts_violations_in_a_row_in_full(automod: Automod) -> None:
+    """Three 1-point violations 0.1 s apart have decayed by less than a millionth of a point: they are 3 points,
+    so the default steps time the member out on the 3rd violation and ban on the 6th (not the 4th and 7th)."""
+    d, g, clock = automod.d, automod.g, automod.hearth.clock
+    warn = await automod.action("warn", severity=1)
+    await automod.rule("Bad word", "content", words="badword", action=warn)
+    for _ in range(6):
+        await d.say(g.general, g.member, "badword")
+        clock.advance(seconds=0.1)
+    assert await _actions(automod) == ["warn", "warn", "timeout 10m", "timeout 10m", "timeout 10m", "ban"]
+    assert g.member.id in g.guild.bans

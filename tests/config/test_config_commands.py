@@ -168,3 +168,40 @@ async def test_category_settings_take_a_category_and_refuse_a_text_channel(heart
                                         key="category", value="Community")
     assert result.text.startswith("✅ `tickets.category`")
     assert await hearth.bot.guild_settings.get(g.guild.id, "tickets", "category") == g.category.id
+
+
+async def test_setting_the_value_it_already_has_records_and_posts_nothing(hearth: Hearth) -> None:
+    g = hearth.guild
+    log = g.guild.add_text_channel("bot-log")
+    await hearth.discord.settle()
+    await hearth.bot.guild_settings.set(g.guild.id, "system", "log_channel", log.id, changed_by=g.admin.id)
+    await hearth.discord.slash("config set", user=g.admin, guild=g.guild, scope="system", key="timezone",
+                               value="Europe/Amsterdam")
+    posts = len(hearth.discord.messages_in(log))
+    again = await hearth.discord.slash("config set", user=g.admin, guild=g.guild, scope="system", key="timezone",
+                                       value="Europe/Amsterdam")
+    assert again.ephemeral and again.text == "`system.timezone` is already `Europe/Amsterdam`: nothing changed."
+    assert await hearth.db.fetchval("SELECT count(*) FROM settings_history WHERE key = 'timezone'") == 1
+    assert len(hearth.discord.messages_in(log)) == posts  # no "changed a setting" line for a non-change
+    entry = await hearth.db.fetchval("SELECT id FROM settings_history WHERE key = 'timezone'")
+    rolled = await hearth.discord.slash("config rollback", user=g.admin, guild=g.guild, entry=entry)
+    assert rolled.text == f"`system.timezone` is already `Europe/Amsterdam`, as entry #{entry} set it: nothing changed."
+    assert await hearth.db.fetchval("SELECT count(*) FROM settings_history WHERE key = 'timezone'") == 1
+
+
+async def test_another_admin_setting_the_same_granted_role_becomes_its_setter(hearth: Hearth) -> None:
+    g = hearth.guild
+    helpers = g.guild.add_role("Helpers", [])
+    await hearth.discord.settle()
+    await hearth.discord.slash("config set", user=g.owner, guild=g.guild, scope="gdpr", key="role",
+                               options={"role": helpers})
+    same = await hearth.discord.slash("config set", user=g.owner, guild=g.guild, scope="gdpr", key="role",
+                                      options={"role": helpers})
+    assert "nothing changed" in same.text
+    # A second admin who may give the role (Manage Roles, a role above it) sets it again: now it is theirs.
+    carol = g.guild.add_member("carol", roles=[g.guild.add_role("Role admin", ["manage_guild", "manage_roles"])])
+    await hearth.discord.settle()
+    taken_over = await hearth.discord.slash("config set", user=carol, guild=g.guild, scope="gdpr", key="role",
+                                            options={"role": helpers})
+    assert "nothing changed" not in taken_over.text
+    assert await hearth.bot.guild_settings.setter(g.guild.id, "gdpr", "role") == carol.id

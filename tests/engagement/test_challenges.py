@@ -169,3 +169,21 @@ async def test_a_guild_cannot_end_or_see_another_guilds_challenge(hearth: Hearth
     with pytest.raises(asyncpg.ForeignKeyViolationError):
         await hearth.db.execute("INSERT INTO engagement_participants (guild_id, challenge_id, user_id, message_count) "
                                 "VALUES ($1, $2, $3, 99)", g.guild.id, theirs, g.member.id)
+
+
+async def test_a_tie_goes_to_the_member_who_started_first_even_within_one_flush(hearth: Hearth) -> None:
+    """ivan posts 3 messages, then hugo 3, then gina 2, all before one counting flush: ivan and hugo tie, and
+    ivan started first, so ivan wins (the order of first participation is recorded, not read from row ids)."""
+    g, d = hearth.guild, hearth.discord
+    hearth.clock.set(START)
+    arena = g.guild.add_text_channel("arena")
+    ivan, hugo, gina = (g.guild.add_member(name) for name in ("ivan", "hugo", "gina"))
+    await d.settle()
+    await _start(hearth, arena, "leaderboard")
+    await _chat(hearth, arena, {ivan: 3, hugo: 3, gina: 2})
+    result = await d.slash("challenge end", user=g.admin, guild=g.guild, options={"channel": arena})
+    assert result.ephemeral
+    lines = d.last_message(arena).content.splitlines()
+    assert lines[1] == f"🥇 <@{ivan.id}> — 3 message(s)" and lines[2] == f"🥈 <@{hugo.id}> — 3 message(s)"
+    assert lines[3] == f"🥉 <@{gina.id}> — 2 message(s)"
+    assert await hearth.db.fetchval("SELECT winner_id FROM engagement_challenges") == ivan.id

@@ -7,6 +7,8 @@ import re
 
 import discord
 
+from tests.hearth_harness import Hearth
+from tests.standin import permissions as perms
 from tests.tickets.conftest import (
     Desk,
     can_send,
@@ -277,3 +279,28 @@ async def test_discord_refusing_a_full_category_sends_the_ticket_to_overflow(des
     assert channel.parent_id == overflow.id
     posts = hearth.discord.requests("POST", "/guilds/{guild_id}/channels")
     assert [int(p.json["parent_id"]) for p in posts[-2:]] == [desk.category.id, overflow.id]
+
+
+async def test_a_ticket_before_setup_gets_a_private_default_category_and_the_staff_are_told_once(
+        hearth: Hearth) -> None:
+    """/ticket open on a server where /ticket setup never ran: the channel does not land at the top of the channel
+    list; a private "Tickets" category is created, remembered, and the log channel says so once."""
+    g = hearth.guild
+    log = g.guild.add_text_channel("bot-log")
+    await hearth.discord.settle()
+    await hearth.bot.guild_settings.set(g.guild.id, "system", "log_channel", log.id, changed_by=g.admin.id)
+    first = await hearth.discord.slash("ticket open", user=g.member, guild=g.guild, description="My order is late")
+    assert "is open: <#" in first.text, first.text
+    categories = [c for c in g.guild.channels if c.type == 4 and c.name == "Tickets"]
+    assert len(categories) == 1
+    category = categories[0]
+    assert await hearth.bot.guild_settings.get(g.guild.id, "tickets", "category") == category.id
+    everyone = next(o for o in category.overwrites.values() if o.id == g.guild.id)
+    assert everyone.deny & perms.VIEW_CHANNEL  # hidden from @everyone
+    channel_id = await hearth.db.fetchval("SELECT channel_id FROM support_tickets ORDER BY id DESC LIMIT 1")
+    assert hearth.discord.world.channels[channel_id].parent_id == category.id
+    told = [m for m in hearth.discord.messages_in(log) if "No ticket category was set" in m.content]
+    assert len(told) == 1 and f"<#{category.id}>" in told[0].content
+    await hearth.discord.slash("ticket open", user=g.moderator, guild=g.guild, description="Another question")
+    assert len([c for c in g.guild.channels if c.type == 4 and c.name == "Tickets"]) == 1
+    assert len([m for m in hearth.discord.messages_in(log) if "No ticket category was set" in m.content]) == 1
