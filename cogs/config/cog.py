@@ -106,8 +106,12 @@ class ConfigCog(HearthCog, name="Config"):
         spec = self._spec(scope, key)
         new = resolve_value(spec, interaction.guild, value, channel, role, interaction.user)
         if await self._unchanged(interaction, spec, new):
-            await interaction.response.send_message(
-                f"`{spec.qualified}` is already {format_value(spec, new)}: nothing changed.", ephemeral=True)
+            text = f"`{spec.qualified}` is already {format_value(spec, new)}: nothing changed."
+            # Setting a channel again is how an admin says "I fixed its permissions": posting paused there resumes.
+            if spec.type in (SettingType.CHANNEL, SettingType.CHANNELS) and \
+                    self.bot.channel_access.unblock(guild_id=interaction.guild_id):
+                text += " I'll try posting in this server's paused channels again."
+            await interaction.response.send_message(text, ephemeral=True)
             return
         change = await self.store.set(interaction.guild_id, scope, key, new, changed_by=interaction.user.id)
         await self._announce(interaction, "✅", f"`{spec.qualified}`: {format_effective(spec, change.old)} → "
