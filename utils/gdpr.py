@@ -43,6 +43,7 @@ from uuid import UUID
 import asyncpg
 import discord
 
+from utils.cog_packages import discover_cogs
 from utils.notify import notify
 
 log = logging.getLogger(__name__)
@@ -97,12 +98,6 @@ class Part:
     erase: Erase
 
 
-def _cog_packages(package: str) -> list[str]:
-    from utils.hearth_bot import discover_cogs  # the same discovery that loads the cogs (by name, no cog import)
-
-    return discover_cogs(package)
-
-
 def _part(feature: str, module: ModuleType) -> Part:
     tables, export, erase = (getattr(module, name, None) for name in ("TABLES", "export", "erase"))
     if not isinstance(tables, Mapping) or not callable(export) or not callable(erase):
@@ -115,7 +110,7 @@ def parts(package: str = "cogs") -> tuple[list[Part], dict[str, str]]:
     not be imported (feature → why)."""
     found: list[Part] = []
     broken: dict[str, str] = {}
-    for feature in _cog_packages(package):
+    for feature in discover_cogs(package):  # the discovery that loads the cogs: by name, no cog import
         name = f"{package}.{feature}.{MODULE}"
         try:
             if importlib.util.find_spec(name) is None:

@@ -50,6 +50,14 @@ class HistoryEntry:
     change_type: str
 
 
+@dataclass(frozen=True)
+class _GuildRows:
+    """A guild's stored values and who last set each (`bot_settings.updated_by`), cached together."""
+
+    values: dict[tuple[str, str], Any]
+    setters: dict[tuple[str, str], int | None]
+
+
 _LOCK_VALUE = "SELECT value FROM bot_settings WHERE guild_id = $1 AND scope = $2 AND key = $3 FOR UPDATE"
 _OVERRIDES = "SELECT guild_id, value FROM bot_settings WHERE scope = $1 AND key = $2"
 _DELETE_VALUE = "DELETE FROM bot_settings WHERE guild_id = $1 AND scope = $2 AND key = $3"
@@ -85,12 +93,9 @@ class GuildSettings:
         self.clock = clock
         self.on_change = on_change  # told (guild id, changed scope/key pairs) after each committed change
         self.instance = uuid.uuid4().hex[:12]  # tells this process's own notifications from other processes' ones
-        self._cache: dict[int, dict[tuple[str, str], Any]] = {}
-        # Who last set each stored value (bot_settings.updated_by), loaded and forgotten with the values.
-        self._setters: dict[int, dict[tuple[str, str], int | None]] = {}
-        # Last known values after a lost LISTEN connection, served while the database cannot be reached.
-        self._fallback: dict[int, dict[tuple[str, str], Any]] = {}
-        self._fallback_setters: dict[int, dict[tuple[str, str], int | None]] = {}
+        self._cache: dict[int, _GuildRows] = {}
+        # Last known rows after a lost LISTEN connection, served while the database cannot be reached.
+        self._fallback: dict[int, _GuildRows] = {}
         self.fallbacks = 0
         self._versions: dict[int, int] = {}  # bumped by every invalidation, so a slow read cannot cache stale rows
         self._all_version = 0
@@ -104,13 +109,13 @@ class GuildSettings:
 
     async def stored(self, guild_id: int) -> dict[tuple[str, str], Any]:
         """Every value stored for the guild (not the defaults), from the cache when possible."""
-        return (await self._load(guild_id))[0]
+        return (await self._load(guild_id)).values
 
-    async def _load(self, guild_id: int) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], int | None]]:
+    async def _load(self, guild_id: int) -> _GuildRows:
         """The guild's stored values and who set each, from the cache when possible."""
         cached = self._cache.get(guild_id)
         if cached is not None:
-            return cached, self._setters.get(guild_id, {})
+            return cached
         version = (self._versions.get(guild_id, 0), self._all_version)
         try:
             rows = await self.pool.fetch("SELECT scope, key, value, updated_by FROM bot_settings WHERE guild_id = $1",
@@ -119,23 +124,21 @@ class GuildSettings:
             if guild_id not in self._fallback:
                 raise
             self.fallbacks += 1
-            return self._fallback[guild_id], self._fallback_setters.get(guild_id, {})
-        values = {(row["scope"], row["key"]): row["value"] for row in rows}
-        setters = {(row["scope"], row["key"]): row["updated_by"] for row in rows}
+            return self._fallback[guild_id]
+        loaded = _GuildRows({(row["scope"], row["key"]): row["value"] for row in rows},
+                            {(row["scope"], row["key"]): row["updated_by"] for row in rows})
         # A change committed while this read was under way makes the rows stale: use them, don't keep them.
         if (self._versions.get(guild_id, 0), self._all_version) == version:
-            self._cache[guild_id] = values
-            self._setters[guild_id] = setters
+            self._cache[guild_id] = loaded
             self._fallback.pop(guild_id, None)
-            self._fallback_setters.pop(guild_id, None)
-        return values, setters
+        return loaded
 
     async def setter(self, guild_id: int, scope: str, key: str) -> int | None:
         """Who last set the stored value of scope.key (None: not stored, or the setter's data was erased).
 
         Role-granting features check the role against this member each time they give it."""
         self.spec(scope, key)
-        return (await self._load(guild_id))[1].get((scope, key))
+        return (await self._load(guild_id)).setters.get((scope, key))
 
     async def get(self, guild_id: int, scope: str, key: str) -> Any:
         """The guild's value of scope.key, or its registered default."""
@@ -154,29 +157,22 @@ class GuildSettings:
         """Forget cached values of one guild (or all guilds)."""
         if guild_id is None:
             self._cache.clear()
-            self._setters.clear()
             self._fallback.clear()
-            self._fallback_setters.clear()
             self._all_version += 1
         else:
             self._cache.pop(guild_id, None)
-            self._setters.pop(guild_id, None)
             self._fallback.pop(guild_id, None)
-            self._fallback_setters.pop(guild_id, None)
             self._versions[guild_id] = self._versions.get(guild_id, 0) + 1
 
     def mark_stale(self, guild_id: int | None = None) -> None:
         """Re-read one guild (or every guild, after a lost LISTEN connection) on next use, but serve the last
         known values while the database cannot be reached (stale settings beat failing every message)."""
         fallback = {**self._fallback, **self._cache}
-        fallback_setters = {**self._fallback_setters, **self._setters}
         self.invalidate(guild_id)
         if guild_id is None:
             self._fallback = fallback
-            self._fallback_setters = fallback_setters
         elif guild_id in fallback:
             self._fallback[guild_id] = fallback[guild_id]
-            self._fallback_setters[guild_id] = fallback_setters.get(guild_id, {})
 
     async def set(self, guild_id: int, scope: str, key: str, value: Any, *, changed_by: int | None,
                   change_type: str | None = None) -> Change:

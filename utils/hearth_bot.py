@@ -7,9 +7,7 @@ to load is logged and recorded, and the others still load.
 
 from __future__ import annotations
 
-import importlib
 import logging
-import pkgutil
 import time
 import traceback
 from datetime import timedelta
@@ -21,6 +19,7 @@ from discord.ext import commands
 from utils import gdpr, message_pipeline, notify
 from utils.channel_access import ChannelAccess
 from utils.clock import Clock
+from utils.cog_packages import discover_cogs
 from utils.command_tree import HearthCommandTree
 from utils.config import Settings
 from utils.db import Database
@@ -43,12 +42,6 @@ LOAD_FIRST = ("config",)
 
 class UnknownCogError(ValueError):
     """A cog named in COGS / --cogs does not exist."""
-
-
-def discover_cogs(package: str = "cogs") -> list[str]:
-    """Names of the cog packages under `package` (each `cogs/<name>/__init__.py` with a `setup`)."""
-    module = importlib.import_module(package)
-    return sorted(info.name for info in pkgutil.iter_modules(module.__path__) if info.ispkg)
 
 
 def select_cogs(available: list[str], wanted: list[str] | None) -> list[str]:

@@ -36,8 +36,8 @@ class InvalidSettingValue(ValueError):
     """A value was refused; the message is meant for the admin who typed it."""
 
 
-Validator = Callable[[Any], str | None]
-CHANNEL_KINDS = ("text", "category")  # returns an error message, or None when the value is fine
+Validator = Callable[[Any], str | None]  # returns an error message, or None when the value is fine
+CHANNEL_KINDS = ("text", "category")  # what a CHANNEL setting may hold
 
 
 @dataclass(frozen=True)

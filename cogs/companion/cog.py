@@ -12,6 +12,7 @@ Without a configured secret both endpoints answer 503 and accept nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -38,6 +39,7 @@ REPLAYS_KEPT_AFTER_EXPIRY = timedelta(hours=1)
 REPLAYED = "replayed request (this signature was already used)"
 
 Body = TypeVar("Body", ReflectionBody, RevokeBody)
+T = TypeVar("T")
 
 
 class CompanionCog(HearthCog, name="Companion"):
@@ -89,13 +91,10 @@ class CompanionCog(HearthCog, name="Companion"):
         if isinstance(checked, JSONResponse):
             return checked
         verified, data = checked
-        try:
-            async with self.pool.acquire() as conn, conn.transaction():
-                if not await repo.claim_signature(conn, verified.digest, _moment(verified.expires_at)):
-                    return _replayed()
-                created = await repo.upsert(conn, data.user_id, data.reflection_id, data.content)
-        except DATABASE_ERRORS:
-            return JSONResponse({"error": "temporarily unavailable, retry later"}, 503)
+        created = await self._once(verified, lambda conn: repo.upsert(conn, data.user_id, data.reflection_id,
+                                                                       data.content))
+        if isinstance(created, JSONResponse):
+            return created
         return JSONResponse({"stored": True, "created": created}, 201 if created else 200)
 
     async def revoke(self, request: Request) -> JSONResponse:
@@ -104,14 +103,21 @@ class CompanionCog(HearthCog, name="Companion"):
         if isinstance(checked, JSONResponse):
             return checked
         verified, data = checked
+        deleted = await self._once(verified, lambda conn: repo.revoke(conn, data.user_id, data.reflection_id))
+        if isinstance(deleted, JSONResponse):
+            return deleted
+        return JSONResponse({"deleted": deleted})
+
+    async def _once(self, verified: Verified, effect: Callable[[Any], Awaitable[T]]) -> T | JSONResponse:
+        """Run the request's effect in one transaction with the claim of its signature: a replay (the signature was
+        used before, by any process) is refused, and an effect that failed leaves the signature unused."""
         try:
             async with self.pool.acquire() as conn, conn.transaction():
                 if not await repo.claim_signature(conn, verified.digest, _moment(verified.expires_at)):
                     return _replayed()
-                deleted = await repo.revoke(conn, data.user_id, data.reflection_id)
+                return await effect(conn)
         except DATABASE_ERRORS:
             return JSONResponse({"error": "temporarily unavailable, retry later"}, 503)
-        return JSONResponse({"deleted": deleted})
 
 
 def _moment(unix: float) -> datetime:

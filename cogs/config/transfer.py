@@ -12,6 +12,7 @@ from typing import Any
 
 import discord
 
+from cogs.config.values import channel_candidates
 from utils.errors import BadInput
 from utils.setting_values import refusal_text, validate_setting
 from utils.settings_registry import InvalidSettingValue, SettingSpec, SettingsRegistry, SettingType
@@ -126,23 +127,19 @@ def _local_value(spec: SettingSpec, item: dict[str, Any], guild: discord.Guild) 
     if value is None:
         raise InvalidSettingValue(f"`{spec.qualified}`: the export has no value.")
     if spec.type is SettingType.CHANNEL:
-        return _remap(spec, value, item.get("channel_name"), guild.get_channel, _channels(spec, guild), "#")
+        return _remap(spec, value, item.get("channel_name"), guild.get_channel, channel_candidates(spec, guild)[0], "#")
     if spec.type is SettingType.CHANNELS:
         if not isinstance(value, list):
             raise InvalidSettingValue(f"`{spec.qualified}`: expected a list of channels, the export has {value!r}.")
         names = item.get("channel_names")
         if not isinstance(names, list) or len(names) != len(value):
             names = [None] * len(value)
-        pairs = [_remap(spec, v, n, guild.get_channel, _channels(spec, guild), "#")
+        pairs = [_remap(spec, v, n, guild.get_channel, channel_candidates(spec, guild)[0], "#")
                  for v, n in zip(value, names, strict=True)]
         return [channel_id for channel_id, _ in pairs], "; ".join(note for _, note in pairs if note)
     if spec.type is SettingType.ROLE:
         return _remap(spec, value, item.get("role_name"), guild.get_role, guild.roles, "@")
     return value, ""
-
-
-def _channels(spec: SettingSpec, guild: discord.Guild) -> list[Any]:
-    return list(guild.categories if spec.channel_kind == "category" else guild.text_channels)
 
 
 def _remap(spec: SettingSpec, value: Any, name: Any, lookup: Any, candidates: Any, sigil: str) -> tuple[Any, str]:

@@ -48,7 +48,8 @@ def _find(spec: SettingSpec, text: str | None, chosen: Any, candidates: list[Any
                    + (" or type its name in `value`." if kind == "category" else "."), example=example_for(spec))
 
 
-def _channel_candidates(spec: SettingSpec, guild: discord.Guild) -> tuple[list[Any], str]:
+def channel_candidates(spec: SettingSpec, guild: discord.Guild) -> tuple[list[Any], str]:
+    """The channels a CHANNEL(S) setting may hold on `guild` (its categories or its text channels), and their kind."""
     if spec.channel_kind == "category":
         return list(guild.categories), "category"
     return list(guild.text_channels), "text channel"
@@ -58,14 +59,14 @@ def _typed(spec: SettingSpec, guild: discord.Guild, text: str | None, channel: d
            role: discord.Role | None) -> Any:
     """What the admin typed or picked, as the typed value to store (checked by `validate_setting` next)."""
     if spec.type is SettingType.CHANNEL:
-        candidates, kind = _channel_candidates(spec, guild)
+        candidates, kind = channel_candidates(spec, guild)
         return _find(spec, text, channel, candidates, guild.get_channel, kind).id
     if spec.type is SettingType.CHANNELS:
         if channel is not None:
             return [channel.id]
         if not text:
             raise BadInput(f"Give the channels of {spec.qualified} in the `value` option.", example=example_for(spec))
-        candidates, kind = _channel_candidates(spec, guild)
+        candidates, kind = channel_candidates(spec, guild)
         return [_find(spec, part, None, candidates, guild.get_channel, kind).id
                 for part in text.replace(",", " ").split()]
     if spec.type is SettingType.ROLE:

@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 
 from cogs.premium import notices, repo
-from cogs.premium.stripe_gateway import RetryLater, StripeGateway
+from cogs.premium.event_part import EventPart
+from cogs.premium.stripe_gateway import RetryLater
 from cogs.premium.stripe_objects import Buyer, object_id, subscription_id_of
-from cogs.premium.sync import Outcome, SubscriptionSync
+from cogs.premium.sync import Outcome
 from cogs.premium.verify import charge_problem, marker_problem
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -40,16 +41,8 @@ class Verdict:
     subscription: dict[str, Any] | None = None  # read back from Stripe (subscription mode)
 
 
-class CheckoutCompletions:
+class CheckoutCompletions(EventPart):
     """Judging and applying completed Checkout Sessions."""
-
-    def __init__(self, pool: Any, gateway: StripeGateway | None, sync: SubscriptionSync, clock: Any,
-                 guild_name: Callable[[int], str]) -> None:
-        self.pool = pool
-        self.gateway = gateway
-        self.sync = sync
-        self.clock = clock
-        self.guild_name = guild_name
 
     async def judge(self, session: dict[str, Any]) -> Verdict:
         """Check the session against Hearth's record and Stripe's line items (outside any transaction)."""

@@ -20,7 +20,6 @@ had paid for (it does not renew: it was cancelled) or `expired` when that is ove
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,10 +27,11 @@ from typing import Any
 import asyncpg
 
 from cogs.premium import notices, repo
+from cogs.premium.event_part import EventPart
 from cogs.premium.expiry_jobs import arm, disarm
 from cogs.premium.stripe_gateway import RetryLater, StripeGateway
 from cogs.premium.stripe_objects import ENDED_STATUSES, fully_refunded, object_id, subscription_id_of
-from cogs.premium.sync import Outcome, SubscriptionSync
+from cogs.premium.sync import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +56,8 @@ def _restores(event_type: str, obj: dict[str, Any]) -> bool:
     return event_type == "charge.dispute.closed" and obj.get("status") in RESTORING
 
 
-class Reversals:
+class Reversals(EventPart):
     """Finding and applying refunds and disputes."""
-
-    def __init__(self, pool: Any, gateway: StripeGateway | None, sync: SubscriptionSync, clock: Any,
-                 guild_name: Callable[[int], str]) -> None:
-        self.pool = pool
-        self.gateway = gateway
-        self.sync = sync
-        self.clock = clock
-        self.guild_name = guild_name
 
     def _stripe(self) -> StripeGateway:
         if self.gateway is None:
