@@ -9,8 +9,8 @@ with llm_cooldown(self.checkin_cooldown, (guild_id, user_id)):   # OnCooldown: "
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
-from contextlib import contextmanager
+from collections.abc import Hashable
+from contextlib import AbstractContextManager
 
 from gpt.errors import AIDisabled, AINotConfigured, AIUnavailable, GuildBudgetExceeded, QuotaExceeded
 from utils.cooldowns import Cooldown
@@ -20,13 +20,7 @@ from utils.cooldowns import Cooldown
 NOTHING_DONE = (AINotConfigured, AIDisabled, AIUnavailable, QuotaExceeded, GuildBudgetExceeded)
 
 
-@contextmanager
-def llm_cooldown(cooldown: Cooldown, key: Hashable) -> Iterator[None]:
+def llm_cooldown(cooldown: Cooldown, key: Hashable) -> AbstractContextManager[None]:
     """Count one use of `key` for the block (raises `OnCooldown` when used up); refund it if the LLM refused or
     failed inside the block."""
-    cooldown.hit(key)
-    try:
-        yield
-    except NOTHING_DONE:
-        cooldown.refund(key)
-        raise
+    return cooldown.counting(key, refund_on=NOTHING_DONE)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from utils.clock import Clock
@@ -64,6 +65,18 @@ class Cooldown:
         if key not in self._uses and len(self._uses) >= MAX_KEYS:
             self._sweep(self.clock.now())
         self._uses.setdefault(key, deque()).append(self.clock.now())
+
+    @contextmanager
+    def counting(self, key: Hashable, *, refund_on: tuple[type[BaseException], ...] = (BaseException,)
+                 ) -> Iterator[None]:
+        """Count one use of `key` for the block (raises `OnCooldown` when used up) and give it back when the block
+        raises one of `refund_on` (by default anything: the work did not happen)."""
+        self.hit(key)
+        try:
+            yield
+        except refund_on:
+            self.refund(key)
+            raise
 
     def refund(self, key: Hashable) -> None:
         """Give back the last use of `key` (the work it paid for did not happen, e.g. the LLM was down)."""

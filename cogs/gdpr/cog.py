@@ -65,14 +65,10 @@ class DeleteConfirm(OwnedView):
     @discord.ui.button(label="Delete everything", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         cooldown = self.cog.erase_cooldown
-        cooldown.hit(interaction.user.id)  # another prompt's confirm may have run meanwhile
-        self.stop()
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
+        with cooldown.counting(interaction.user.id):  # counted here: another prompt's confirm may have run
+            self.stop()
+            await interaction.response.defer(ephemeral=True, thinking=True)
             result = await erase_everything(self.cog.bot, self.cog.pool, interaction.user.id)
-        except BaseException:
-            cooldown.refund(interaction.user.id)
-            raise
         if not result.committed:
             cooldown.refund(interaction.user.id)  # nothing happened: they may try again at once
         await interaction.followup.send(erasure_summary(result), ephemeral=True)
@@ -150,13 +146,9 @@ class GDPRCog(HearthCog, name="GDPR"):
 
     @app_commands.command(name="export_my_data", description="Download everything this bot stores about you")
     async def export_my_data(self, interaction: discord.Interaction) -> None:
-        self.export_cooldown.hit(interaction.user.id)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
+        with self.export_cooldown.counting(interaction.user.id):  # a failed export is not counted
+            await interaction.response.defer(ephemeral=True, thinking=True)
             data, missing = await export_everything(self.bot, self.pool, interaction.user.id)
-        except BaseException:
-            self.export_cooldown.refund(interaction.user.id)  # nothing was sent: they may try again at once
-            raise
         document = {"user_id": interaction.user.id, "exported_at": self.bot.clock.now().isoformat(),
                     "incomplete_parts": missing, "data": data}
         payload = json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()

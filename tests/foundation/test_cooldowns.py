@@ -42,3 +42,19 @@ def test_expired_keys_are_swept_when_the_table_is_full() -> None:
     clock.advance(seconds=2)
     cooldown.hit("new")
     assert len(cooldown) == 1
+
+
+def test_counting_gives_the_use_back_only_for_the_failures_named() -> None:
+    clock = ManualClock()
+    cooldown = Cooldown(1, 60, clock)
+    with pytest.raises(KeyError), cooldown.counting("k", refund_on=(KeyError,)):
+        raise KeyError("the work did not happen")
+    with cooldown.counting("k"):  # given back above: usable again
+        pass
+    with pytest.raises(OnCooldown):
+        cooldown.hit("k")
+    clock.advance(seconds=60)
+    with pytest.raises(ValueError), cooldown.counting("k", refund_on=(KeyError,)):
+        raise ValueError("the work was done")
+    with pytest.raises(OnCooldown):  # not given back: ValueError is not a refund case
+        cooldown.hit("k")
