@@ -9,10 +9,10 @@ lock (migrations/env.py).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -26,6 +26,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATION_LOCK = int.from_bytes(b"hearthdb", "big")
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class UnknownRevisionError(RuntimeError):
@@ -54,14 +55,20 @@ def head_revision() -> str:
     return head
 
 
-async def current_revision(database_url: str) -> str | None:
-    """The revision the database is at, or None for a database Alembic never touched."""
+async def _on_connection(database_url: str, work: Callable[[Any], T]) -> T:
+    """Run the synchronous `work(connection)` on a SQLAlchemy connection to `database_url`, inside this event loop
+    (Alembic's commands are synchronous)."""
     engine = create_async_engine(sqlalchemy_url(database_url))
     try:
         async with engine.connect() as connection:
-            return await connection.run_sync(_read_revision)
+            return await connection.run_sync(work)
     finally:
         await engine.dispose()
+
+
+async def current_revision(database_url: str) -> str | None:
+    """The revision the database is at, or None for a database Alembic never touched."""
+    return await _on_connection(database_url, _read_revision)
 
 
 def _read_revision(connection) -> str | None:  # type: ignore[no-untyped-def]
@@ -73,18 +80,13 @@ def _read_revision(connection) -> str | None:  # type: ignore[no-untyped-def]
 async def run_alembic(database_url: str, action: str, revision: str) -> None:
     """Run `alembic <action> <revision>` (upgrade/downgrade) on `database_url` inside this event loop."""
     config = alembic_config()
-    engine = create_async_engine(sqlalchemy_url(database_url))
 
     def _do(connection) -> None:  # type: ignore[no-untyped-def]
         config.attributes["connection"] = connection
         getattr(command, action)(config, revision)
+        connection.commit()
 
-    try:
-        async with engine.connect() as connection:
-            await connection.run_sync(_do)
-            await connection.commit()
-    finally:
-        await engine.dispose()
+    await _on_connection(database_url, _do)
 
 
 @contextmanager
@@ -135,10 +137,5 @@ async def upgrade_to_head(database_url: str) -> str:
                 command.upgrade(config, "head")
                 connection.commit()
 
-    engine = create_async_engine(sqlalchemy_url(database_url))
-    try:
-        async with engine.connect() as connection:
-            await connection.run_sync(_upgrade)
-    finally:
-        await engine.dispose()
+    await _on_connection(database_url, _upgrade)
     return head
