@@ -26,7 +26,7 @@ from utils.errors import missing_permission_message
 from utils.settings_registry import SettingType
 
 if TYPE_CHECKING:
-    from utils.hearth_bot import HearthBot
+    from utils.bot_services import BotServices
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class Block:
 class ChannelAccess:
     """Per-process memory of channels the bot may not post in, and the one notice per block."""
 
-    def __init__(self, bot: HearthBot, *, expiry: timedelta = BLOCK_EXPIRY) -> None:
+    def __init__(self, bot: BotServices, *, expiry: timedelta = BLOCK_EXPIRY) -> None:
         self.bot = bot
         self.expiry = expiry
         self._blocked: dict[int, Block] = {}

@@ -15,12 +15,12 @@ import discord
 from utils.channel_access import ChannelBlocked
 
 if TYPE_CHECKING:
-    from utils.hearth_bot import HearthBot
+    from utils.bot_services import BotServices
 
 log = logging.getLogger(__name__)
 
 
-async def post_to_log(bot: HearthBot, guild: discord.Guild, *, content: str | None = None,
+async def post_to_log(bot: BotServices, guild: discord.Guild, *, content: str | None = None,
                       embed: discord.Embed | None = None) -> str | None:
     """Send to the guild's log channel; returns None when sent or not configured, else the problem."""
     channel_id = await bot.guild_settings.get(guild.id, "system", "log_channel")
