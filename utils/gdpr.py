@@ -43,6 +43,7 @@ from uuid import UUID
 import asyncpg
 import discord
 
+from utils.cog_discovery import discover_cogs
 from utils.notify import notify
 
 log = logging.getLogger(__name__)
@@ -98,9 +99,7 @@ class Part:
 
 
 def _cog_packages(package: str) -> list[str]:
-    from utils.hearth_bot import discover_cogs  # the same discovery that loads the cogs (by name, no cog import)
-
-    return discover_cogs(package)
+    return discover_cogs(package)  # the same discovery that loads the cogs (by name, no cog import)
 
 
 def _part(feature: str, module: ModuleType) -> Part:
