@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 import discord
 
-from utils.cog_packages import discover_cogs
+from utils.cog_discovery import UnknownCogError, discover_cogs, select_cogs
 from utils.config import ConfigError, Settings, load_settings
 from utils.db import Database
 from utils.embedded_db import EmbeddedPostgres, ensure_database
-from utils.hearth_bot import HearthBot, UnknownCogError, create_bot, select_cogs, shard_options
+from utils.hearth_bot import HearthBot, create_bot, shard_options
 from utils.http_api import ApiUnavailable
 from utils.migrations import UnknownRevisionError, upgrade_to_head
 

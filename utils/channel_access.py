@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
@@ -26,7 +26,11 @@ from utils.errors import missing_permission_message
 from utils.settings_registry import SettingType
 
 if TYPE_CHECKING:
-    from utils.bot_services import BotServices
+    from collections.abc import Callable, Coroutine
+
+    from utils.clock import Clock
+    from utils.guild_settings import GuildSettings
+    from utils.settings_registry import SettingsRegistry
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +58,28 @@ class Block:
     category_id: int | None = None
 
 
+class ChannelAccessBot(Protocol):
+    """What `ChannelAccess` uses of the bot (`HearthBot` provides it; the bot builds its `ChannelAccess`)."""
+
+    clock: Clock
+    settings_registry: SettingsRegistry
+
+    @property
+    def guild_settings(self) -> GuildSettings:
+        """Per-guild settings (the log channel)."""
+
+    @property
+    def user(self) -> discord.ClientUser | None:
+        """The bot's own user (None before login)."""
+
+    def add_listener(self, func: Callable[..., Coroutine[Any, Any, Any]], /, name: str = ...) -> None:
+        """Listen to a Discord or Hearth event."""
+
+
 class ChannelAccess:
     """Per-process memory of channels the bot may not post in, and the one notice per block."""
 
-    def __init__(self, bot: BotServices, *, expiry: timedelta = BLOCK_EXPIRY) -> None:
+    def __init__(self, bot: ChannelAccessBot, *, expiry: timedelta = BLOCK_EXPIRY) -> None:
         self.bot = bot
         self.expiry = expiry
         self._blocked: dict[int, Block] = {}

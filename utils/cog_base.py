@@ -1,10 +1,11 @@
 """The base class of every Hearth cog: its own database pool and its declared settings, opened and closed
-with the cog, so a cog only states its pool size and settings."""
+with the cog, so a cog only states its pool size and settings. Also the metaclass of a cog split into mixins."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from abc import ABCMeta
 from typing import TYPE_CHECKING, ClassVar
 
 from discord.ext import commands
@@ -76,3 +77,12 @@ class HearthCog(commands.Cog):
 
     async def unload(self) -> None:
         """Shutdown work before the pool closes (flush buffers, stop loops). Override as needed."""
+
+
+class CompositeMetaClass(commands.CogMeta, ABCMeta):
+    """The metaclass of a cog whose mixins derive from an ABC (Red's `MixinMeta` pattern).
+
+    The mixins declare what they use of the cog in an ABC of the cog's package (its contract); discord.py's cog
+    metaclass and `ABCMeta` must then agree, and this class is both. An abstract method the cog does not provide
+    fails when the cog is made, not at the first click that needs it.
+    """

@@ -43,7 +43,7 @@ from uuid import UUID
 import asyncpg
 import discord
 
-from utils.cog_packages import discover_cogs
+from utils.cog_discovery import discover_cogs
 from utils.notify import notify
 
 log = logging.getLogger(__name__)

@@ -8,19 +8,30 @@ A log channel the bot may not post in is paused through `utils.channel_access` (
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import discord
 
 from utils.channel_access import ChannelBlocked
 
 if TYPE_CHECKING:
-    from utils.bot_services import BotServices
+    from utils.channel_access import ChannelAccess
+    from utils.guild_settings import GuildSettings
 
 log = logging.getLogger(__name__)
 
 
-async def post_to_log(bot: BotServices, guild: discord.Guild, *, content: str | None = None,
+class GuildLogBot(Protocol):
+    """What posting to the log channel uses of the bot (`HearthBot` provides it)."""
+
+    channel_access: ChannelAccess
+
+    @property
+    def guild_settings(self) -> GuildSettings:
+        """Per-guild settings (`system.log_channel`)."""
+
+
+async def post_to_log(bot: GuildLogBot, guild: discord.Guild, *, content: str | None = None,
                       embed: discord.Embed | None = None) -> str | None:
     """Send to the guild's log channel; returns None when sent or not configured, else the problem."""
     channel_id = await bot.guild_settings.get(guild.id, "system", "log_channel")

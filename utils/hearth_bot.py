@@ -19,7 +19,7 @@ from discord.ext import commands
 from utils import gdpr, message_pipeline, notify
 from utils.channel_access import ChannelAccess
 from utils.clock import Clock
-from utils.cog_packages import discover_cogs
+from utils.cog_discovery import discover_cogs, select_cogs
 from utils.command_tree import HearthCommandTree
 from utils.config import Settings
 from utils.db import Database
@@ -37,26 +37,6 @@ from utils.timers import TimerService, skipped_summary
 log = logging.getLogger(__name__)
 
 VERSION = "0.1.0"
-LOAD_FIRST = ("config",)
-
-
-class UnknownCogError(ValueError):
-    """A cog named in COGS / --cogs does not exist."""
-
-
-def select_cogs(available: list[str], wanted: list[str] | None) -> list[str]:
-    """The cogs to load: all of `available`, or those `wanted` (COGS setting / --cogs flag), validated."""
-    if wanted:
-        unknown = [name for name in wanted if name not in available]
-        if unknown:
-            raise UnknownCogError(
-                f"unknown cog(s) in COGS: {', '.join(unknown)}. Available: {', '.join(available) or 'none'}."
-            )
-    chosen = [name for name in available if not wanted or name in wanted]
-    # /config loads first: other cogs add their own subgroups to it (/config automod …) when they load.
-    return sorted(chosen, key=lambda name: (name not in LOAD_FIRST, name))
-
-
 def default_intents() -> discord.Intents:
     """Guilds, members, messages with content, reactions: the privileged ones must be enabled in the portal."""
     intents = discord.Intents.default()

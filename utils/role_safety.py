@@ -29,7 +29,7 @@ from utils.guild_log import post_to_log
 from utils.members import find_member
 
 if TYPE_CHECKING:
-    from utils.bot_services import BotServices
+    from utils.guild_log import GuildLogBot
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ class RoleGrants:
     misconfigured role does not flood the log with one message per member.
     """
 
-    def __init__(self, bot: BotServices) -> None:
+    def __init__(self, bot: GuildLogBot) -> None:
         self.bot = bot
         self._reported: set[tuple[int, int, int | None, RoleRule]] = set()
 

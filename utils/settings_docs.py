@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from utils.cog_base import HearthCog
-from utils.cog_packages import discover_cogs
+from utils.cog_discovery import discover_cogs
 from utils.settings_registry import SettingSpec, SettingsRegistry, system_settings
 
 DOCS_FILE = Path(__file__).resolve().parent.parent / "docs" / "settings.md"

@@ -10,14 +10,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from utils.errors import missing_permission_message
-
-if TYPE_CHECKING:
-    from cogs.automod.appeals import AppealButton
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +81,8 @@ async def delete_message(message: discord.Message) -> str | None:
     return None
 
 
-async def send_dm(member: discord.abc.User, embed: discord.Embed, appeal: AppealButton | None) -> str | None:
+async def send_dm(member: discord.abc.User, embed: discord.Embed,
+                  appeal: discord.ui.Item[Any] | None) -> str | None:
     """DM the member (with an Appeal button); returns a note when their DMs are closed or it failed."""
     view = None
     if appeal is not None:

@@ -22,7 +22,7 @@ from gpt.errors import AIDisabled, AINotConfigured
 from utils.errors import UserFacingError
 
 if TYPE_CHECKING:
-    from cogs.automod.cog import AutomodCog
+    from cogs.automod.contract import AutomodContract
 
 log = logging.getLogger(__name__)
 QUEUE_SIZE = 500
@@ -31,7 +31,7 @@ QUEUE_SIZE = 500
 class AIModerator:
     """A bounded queue of (message, rules, received) and one worker task."""
 
-    def __init__(self, cog: AutomodCog) -> None:
+    def __init__(self, cog: AutomodContract) -> None:
         self.cog = cog
         self.queue: asyncio.Queue[tuple[discord.Message, list[Rule], float]] = asyncio.Queue(QUEUE_SIZE)
         self.dropped = 0

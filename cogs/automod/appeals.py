@@ -18,20 +18,21 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.automod import actions, repo
+from cogs.automod.log_channel import post_log
 from utils.role_safety import role_refusal
 
 if TYPE_CHECKING:
-    from cogs.automod.cog import AutomodCog
+    from cogs.automod.contract import AutomodContract
 
 log = logging.getLogger(__name__)
 REASON_MAX = 1000
 
 
-def _cog(interaction: discord.Interaction) -> AutomodCog:
+def _cog(interaction: discord.Interaction) -> AutomodContract:
     return interaction.client.get_cog("Automod")  # type: ignore[return-value]
 
 
-async def is_moderator(cog: AutomodCog, interaction: discord.Interaction) -> bool:
+async def is_moderator(cog: AutomodContract, interaction: discord.Interaction) -> bool:
     """Timeout Members, Manage Server, or the server's staff role."""
     permissions = interaction.permissions
     if permissions.moderate_members or permissions.manage_guild or permissions.administrator:
@@ -123,7 +124,7 @@ class AppealModal(discord.ui.Modal, title="Appeal an automatic moderation"):
         view = discord.ui.View(timeout=None)
         view.add_item(DecideButton("approve", self.guild_id, self.log_id))
         view.add_item(DecideButton("deny", self.guild_id, self.log_id))
-        await cog.post_log(guild, embed, view)
+        await post_log(cog.bot, guild, embed, view)
 
 
 class DecideButton(discord.ui.DynamicItem[discord.ui.Button],

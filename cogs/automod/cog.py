@@ -23,7 +23,6 @@ from cogs.automod.stats import StatsBuffer
 from cogs.automod.violations import Violations
 from gpt.service import LLMService
 from utils import notify
-from utils.channel_access import ChannelBlocked
 from utils.cog_base import HearthCog
 from utils.config_group import add_config_group, remove_config_group
 from utils.errors import DATABASE_ERRORS
@@ -54,7 +53,9 @@ def facts_of(message: discord.Message, member: discord.Member) -> MessageFacts:
 
 
 class AutomodCog(HearthCog, name="Automod"):
-    """Rules, actions, escalation, appeals and stats; `/config automod …`."""
+    """Rules, actions, escalation, appeals and stats; `/config automod …`.
+
+    Its parts (violations, the AI worker, appeals, commands) see it as `cogs.automod.contract.AutomodContract`."""
 
     pool_size = 2
     settings = (
@@ -156,21 +157,3 @@ class AutomodCog(HearthCog, name="Automod"):
             return True
         staff = await self.bot.guild_settings.get(member.guild.id, "system", "staff_role")
         return bool(staff and member.get_role(staff))
-
-    # --- posting ---------------------------------------------------------------------------------------
-
-    async def post_log(self, guild: discord.Guild, embed: discord.Embed, view: discord.ui.View | None) -> None:
-        """Post to automod.log_channel (else system.log_channel); problems are logged, never raised."""
-        channel_id = (await self.bot.guild_settings.get(guild.id, "automod", "log_channel")
-                      or await self.bot.guild_settings.get(guild.id, "system", "log_channel"))
-        channel = guild.get_channel(channel_id) if channel_id else None
-        if not isinstance(channel, discord.TextChannel):
-            return
-        try:
-            await self.bot.channel_access.send(channel, what="an automod log entry", embed=embed,
-                                               view=view or discord.utils.MISSING,
-                                               allowed_mentions=discord.AllowedMentions.none())
-        except ChannelBlocked:
-            pass  # the admins were told once; entries wait until the channel works again (the rows are kept)
-        except discord.HTTPException as exc:
-            log.warning("Guild %s: posting to the automod log failed: %s", guild.id, exc)

@@ -25,7 +25,7 @@ from utils.role_safety import check_role_grant
 from utils.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
 
 if TYPE_CHECKING:
-    pass
+    from cogs.automod.contract import AutomodContract
 
 _IDS = re.compile(r"\d{15,21}")
 _DURATION = SettingSpec("automod", "duration", SettingType.DURATION, None, "")
@@ -79,6 +79,8 @@ def _describe_action(row: Any) -> str:
 
 class AutomodCommands(AdminConfigGroup, name="automod", description="Automatic moderation rules (admins)"):
     """The `/config automod` subgroup; `self.cog` is the automod cog."""
+
+    cog: AutomodContract
 
     # --- helpers ---------------------------------------------------------------------------------------
 

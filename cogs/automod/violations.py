@@ -17,10 +17,11 @@ import discord
 from cogs.automod import actions, escalation, repo
 from cogs.automod.actions import Outcome
 from cogs.automod.appeals import AppealButton, FalsePositiveButton
+from cogs.automod.log_channel import post_log
 from cogs.automod.matchers import Hit
 
 if TYPE_CHECKING:
-    from cogs.automod.cog import AutomodCog
+    from cogs.automod.contract import AutomodContract
     from utils.message_pipeline import MessageContext
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ def _strength(hit: Hit) -> tuple[int, int]:
 class Violations:
     """Turns hits into logs, actions and stats."""
 
-    def __init__(self, cog: AutomodCog) -> None:
+    def __init__(self, cog: AutomodContract) -> None:
         self.cog = cog
         self.bot = cog.bot
 
@@ -131,7 +132,7 @@ class Violations:
         embed = self._embed(message, member, hit, outcome, title, total)
         view = discord.ui.View(timeout=None)
         view.add_item(FalsePositiveButton(guild.id, log_id))
-        await self.cog.post_log(guild, embed, view)
+        await post_log(self.bot, guild, embed, view)
         return log_id
 
     async def _mute_refused(self, guild: discord.Guild, outcome: Outcome) -> bool:

@@ -7,19 +7,17 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from cogs.engagement import repo
+from cogs.engagement.contract import MixinMeta
 from cogs.engagement.rules import local_day, next_weekly, week_bounds, week_start
 from cogs.engagement.settings import AWARDS, SCOPE
 from utils.channel_access import ChannelBlocked
 from utils.guild_log import post_to_log
 from utils.timers import Job
-
-if TYPE_CHECKING:
-    from cogs.engagement.cog import EngagementCog
 
 log = logging.getLogger(__name__)
 
@@ -33,21 +31,21 @@ def _parse_time(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-class AwardsMixin:
+class AwardsMixin(MixinMeta):
     """The weekly awards job; mixed into the engagement cog."""
 
-    async def plan_awards(self: EngagementCog, guild_id: int) -> None:
+    async def plan_awards(self, guild_id: int) -> None:
         """Schedule the weekly job while an awards channel is set; cancel it otherwise."""
         if await self.bot.guild_settings.get(guild_id, SCOPE, "awards_channel") is None:
             await self.bot.timers.cancel(AWARDS_JOB, str(guild_id))
             return
         await self.bot.timers.schedule(guild_id, AWARDS_JOB, str(guild_id), await self._next_awards(guild_id))
 
-    async def _next_awards(self: EngagementCog, guild_id: int, after: datetime | None = None) -> datetime:
+    async def _next_awards(self, guild_id: int, after: datetime | None = None) -> datetime:
         at = _parse_time(await self.bot.guild_settings.get(guild_id, SCOPE, "awards_time"))
         return next_weekly(at, await self.tz(guild_id), after or self.bot.clock.now())
 
-    async def run_weekly_awards(self: EngagementCog, job: Job) -> datetime | None:
+    async def run_weekly_awards(self, job: Job) -> datetime | None:
         """Award the week before the job's Monday; returns next Monday's time (None once awards are off)."""
         guild_id = job.guild_id
         if await self.bot.guild_settings.get(guild_id, SCOPE, "awards_channel") is None:
@@ -57,13 +55,13 @@ class AwardsMixin:
         await self.award_week(guild_id, monday)
         return await self._next_awards(guild_id, max(job.due_at, self.bot.clock.now()))
 
-    async def next_weekly_awards(self: EngagementCog, job: Job) -> datetime | None:
+    async def next_weekly_awards(self, job: Job) -> datetime | None:
         """Where a job that failed every attempt goes: next Monday's awards (None once awards are off)."""
         if await self.bot.guild_settings.get(job.guild_id, SCOPE, "awards_channel") is None:
             return None
         return await self._next_awards(job.guild_id, max(job.due_at, self.bot.clock.now()))
 
-    async def award_week(self: EngagementCog, guild_id: int, monday: Any) -> discord.Message | None:
+    async def award_week(self, guild_id: int, monday: Any) -> discord.Message | None:
         """Compute, post and record the awards of the week starting `monday` (local); at most once per week."""
         await self.flush(nicknames=False)
         tz = await self.tz(guild_id)
@@ -97,7 +95,7 @@ class AwardsMixin:
         await repo.prune_messages(self.pool, guild_id, start - RETENTION)
         return posted
 
-    async def _compute(self: EngagementCog, conn: Any, guild_id: int, week_id: int, enabled: list[str],
+    async def _compute(self, conn: Any, guild_id: int, week_id: int, enabled: list[str],
                        start: datetime, end: datetime, now: datetime) -> None:
         for key in enabled:
             if key == "star":
@@ -110,7 +108,7 @@ class AwardsMixin:
                                   row["message_id"] if key == "star" else None)
             await repo.award_badges(conn, guild_id, [row["user_id"]], key, now)
 
-    def _awards_embed(self: EngagementCog, guild: discord.Guild, monday: Any, results: list[Any]) -> discord.Embed:
+    def _awards_embed(self, guild: discord.Guild, monday: Any, results: list[Any]) -> discord.Embed:
         sunday = monday + timedelta(days=6)
         embed = discord.Embed(title=f"🏆 Weekly awards · {monday:%d %b} – {sunday:%d %b %Y}",
                               colour=discord.Colour.gold())

@@ -6,21 +6,19 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from cogs.engagement import repo
+from cogs.engagement.contract import MixinMeta
 from cogs.engagement.rules import weighted_pick
 from cogs.engagement.settings import SCOPE
 from utils.channel_access import ChannelBlocked
 from utils.errors import BadInput, permission_name
 from utils.guild_log import post_to_log
 from utils.timers import Job
-
-if TYPE_CHECKING:
-    from cogs.engagement.cog import EngagementCog
 
 CHALLENGE_JOB = "engagement_challenge"
 CHALLENGE_END_TIMEOUT = timedelta(minutes=2)
@@ -48,7 +46,7 @@ def ts(moment: datetime, style: str = "f") -> str:
     return f"<t:{int(moment.timestamp())}:{style}>"
 
 
-class ChallengesMixin:
+class ChallengesMixin(MixinMeta):
     """The /challenge commands and the end job; mixed into the engagement cog."""
 
     challenge = app_commands.Group(name="challenge", description="Message challenges (admins)", guild_only=True,
@@ -59,7 +57,7 @@ class ChallengesMixin:
                            title="What the challenge is called", duration="How long, e.g. 2h, 3d, 1w")
     @app_commands.choices(mode=[app_commands.Choice(name=k, value=k) for k in MODES])
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def challenge_start(self: EngagementCog, interaction: discord.Interaction, channel: discord.TextChannel,
+    async def challenge_start(self, interaction: discord.Interaction, channel: discord.TextChannel,
                               mode: str, title: str, duration: str) -> None:
         guild_id = interaction.guild_id
         title = title.strip()
@@ -93,7 +91,7 @@ class ChallengesMixin:
     @challenge.command(name="status", description="Running challenges and their leaders")
     # /challenge is hidden from members (default_permissions), but Discord does not stop a crafted interaction.
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def challenge_status(self: EngagementCog, interaction: discord.Interaction) -> None:
+    async def challenge_status(self, interaction: discord.Interaction) -> None:
         guild = interaction.guild
         await self.flush(nicknames=False)  # include what is still buffered
         running = await repo.guild_challenges(self.pool, guild.id, active=True)
@@ -115,7 +113,7 @@ class ChallengesMixin:
     @challenge.command(name="end", description="End a running challenge now and announce the result")
     @app_commands.describe(channel="The challenge's channel (not needed when only one is running)")
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def challenge_end(self: EngagementCog, interaction: discord.Interaction,
+    async def challenge_end(self, interaction: discord.Interaction,
                             channel: discord.TextChannel | None = None) -> None:
         guild_id = interaction.guild_id
         running = [(ch, cid) for (g, ch), cid in self.challenges.items() if g == guild_id]
@@ -134,11 +132,11 @@ class ChallengesMixin:
 
     # --- the end ---------------------------------------------------------------------------------------------
 
-    async def run_challenge_end(self: EngagementCog, job: Job) -> datetime | None:
+    async def run_challenge_end(self, job: Job) -> datetime | None:
         await self.end_challenge(job.guild_id, int(job.payload.get("challenge_id", job.key)))
         return None
 
-    async def end_challenge(self: EngagementCog, guild_id: int, challenge_id: int) -> str | None:
+    async def end_challenge(self, guild_id: int, challenge_id: int) -> str | None:
         """Close the challenge, pick the winner, give the badge and announce; None if it had already ended."""
         await self.flush(nicknames=False)  # the last messages count
         now = self.bot.clock.now()
@@ -159,7 +157,7 @@ class ChallengesMixin:
         self.challenges.pop((guild_id, row["channel_id"]), None)
         return await self._announce_challenge(guild_id, row, entries, winner, total)
 
-    async def _announce_challenge(self: EngagementCog, guild_id: int, row: Any, entries: list[tuple[int, int]],
+    async def _announce_challenge(self, guild_id: int, row: Any, entries: list[tuple[int, int]],
                                   winner: int | None, total: int) -> str:
         guild = self.bot.get_guild(guild_id)
         title = discord.utils.escape_markdown(row["title"] or "Challenge")

@@ -28,7 +28,7 @@ from cogs.engagement.og import OG_ITEMS, OGMixin
 from cogs.engagement.profile import ProfileMixin
 from cogs.engagement.rules import local_day, strip_suffix
 from cogs.engagement.settings import SCOPE, SETTINGS
-from utils.cog_base import HearthCog
+from utils.cog_base import CompositeMetaClass, HearthCog
 from utils.cooldowns import Cooldown
 from utils.flush_loop import FlushLoop
 from utils.message_pipeline import ORDER_ENGAGEMENT, MessageContext, attach
@@ -52,8 +52,10 @@ def has_image(message: discord.Message) -> bool:
 
 
 class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, NicknamesMixin, HearthCog,
-                    name="Engagement"):
-    """Counting, streaks, challenges, weekly awards, OG claims, profile and leaderboard cards."""
+                    metaclass=CompositeMetaClass, name="Engagement"):
+    """Counting, streaks, challenges, weekly awards, OG claims, profile and leaderboard cards.
+
+    The mixins see the cog through `cogs.engagement.contract.MixinMeta`; this class provides what it declares."""
 
     pool_size = 4
     settings = SETTINGS

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from cogs.engagement import repo
+from cogs.engagement.contract import MixinMeta
 from cogs.engagement.rules import SUFFIX, next_midnight, rename_blocker, wanted_nick
 from cogs.engagement.settings import SCOPE
 from utils.timers import Job
-
-if TYPE_CHECKING:
-    from cogs.engagement.cog import EngagementCog
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +26,10 @@ SWEEP_TIMEOUT = timedelta(minutes=15)  # restoring many nicknames runs into Disc
 REASON = "Hearth: daily streak"
 
 
-class NicknamesMixin:
+class NicknamesMixin(MixinMeta):
     """Nickname suffixes; mixed into the engagement cog."""
 
-    async def _streak_guilds(self: EngagementCog, guild_ids: set[int]) -> set[int]:
+    async def _streak_guilds(self, guild_ids: set[int]) -> set[int]:
         """Those of `guild_ids` with the nickname suffix on (settings from the cache)."""
         wanted = set()
         for guild_id in guild_ids:
@@ -41,13 +39,13 @@ class NicknamesMixin:
                 wanted.add(guild_id)
         return wanted
 
-    async def apply_streak_nicknames(self: EngagementCog, rows: list[Any]) -> None:
+    async def apply_streak_nicknames(self, rows: list[Any]) -> None:
         """After a flush: give each member whose streak was touched the nickname it calls for (one batch at a
         time, so two flushes never rename the same member concurrently)."""
         async with self._nickname_lock:
             await self._apply(rows)
 
-    async def _apply(self: EngagementCog, rows: list[Any]) -> None:
+    async def _apply(self, rows: list[Any]) -> None:
         for row in rows:
             member = self._member(row["guild_id"], row["user_id"])
             if member is None:
@@ -56,7 +54,7 @@ class NicknamesMixin:
             await self.set_streak_nick(member, row["current_days"], row["base_nickname"], row["nickname_applied"],
                                        minimum)
 
-    async def set_streak_nick(self: EngagementCog, member: discord.Member, days: int, stored_base: str | None,
+    async def set_streak_nick(self, member: discord.Member, days: int, stored_base: str | None,
                               applied: bool, minimum: int) -> str | None:
         """Rename the member for a streak of `days` (restoring the base below `minimum`); returns why not."""
         current = member.nick
@@ -81,7 +79,7 @@ class NicknamesMixin:
             await repo.set_nickname_state(self.pool, member.guild.id, member.id, base, now_applied)
         return None
 
-    async def restore_nicknames(self: EngagementCog, guild_id: int) -> int:
+    async def restore_nicknames(self, guild_id: int) -> int:
         """Give every member wearing a suffix their base nickname back (the feature was turned off)."""
         restored = 0
         async with self._nickname_lock:
@@ -89,7 +87,7 @@ class NicknamesMixin:
                 restored += await self._restore(guild_id, row["user_id"], row["base_nickname"])
         return restored
 
-    async def _restore(self: EngagementCog, guild_id: int, user_id: int, base: str | None) -> int:
+    async def _restore(self, guild_id: int, user_id: int, base: str | None) -> int:
         member = self._member(guild_id, user_id)
         if member is not None and member.nick is not None and SUFFIX.search(member.nick) and member.nick != base:
             if rename_blocker(member) is None:
@@ -103,7 +101,7 @@ class NicknamesMixin:
 
     # --- the daily sweep (a timers job per guild with the feature on) ------------------------------------------
 
-    async def plan_streak_sweep(self: EngagementCog, guild_id: int) -> None:
+    async def plan_streak_sweep(self, guild_id: int) -> None:
         """Schedule the daily sweep while the suffix is on; when it is off, cancel it and restore nicknames."""
         if guild_id in await self._streak_guilds({guild_id}):
             await self.bot.timers.schedule(guild_id, SWEEP_JOB, str(guild_id),
@@ -112,7 +110,7 @@ class NicknamesMixin:
             await self.bot.timers.cancel(SWEEP_JOB, str(guild_id))
             await self.restore_nicknames(guild_id)
 
-    async def run_streak_sweep(self: EngagementCog, job: Job) -> datetime | None:
+    async def run_streak_sweep(self, job: Job) -> datetime | None:
         """At local midnight: streaks whose last day is before yesterday end; their nicknames are restored."""
         guild_id = job.guild_id
         if guild_id not in await self._streak_guilds({guild_id}):
@@ -126,7 +124,7 @@ class NicknamesMixin:
                     await self._restore(guild_id, row["user_id"], row["base_nickname"])
         return next_midnight(tz, max(job.due_at, self.bot.clock.now()))
 
-    async def next_streak_sweep(self: EngagementCog, job: Job) -> datetime | None:
+    async def next_streak_sweep(self, job: Job) -> datetime | None:
         """Where a sweep that failed every attempt goes: the next local midnight (None once the suffix is off)."""
         if job.guild_id not in await self._streak_guilds({job.guild_id}):
             return None

@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from cogs.engagement import repo
+from cogs.engagement.contract import MixinMeta
 from cogs.engagement.settings import SCOPE
 from utils.errors import BadInput, missing_permission_message, permission_name
 from utils.guild_log import post_to_log
-
-if TYPE_CHECKING:
-    from cogs.engagement.cog import EngagementCog
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +36,7 @@ class OGClaimButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hearth
         return cls()
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        cog: EngagementCog = interaction.client.get_cog("Engagement")  # type: ignore[assignment]
+        cog: OGMixin = interaction.client.get_cog("Engagement")  # type: ignore[assignment]
         await cog.claim_og(interaction)
 
 
@@ -60,7 +58,7 @@ def og_view(full: bool) -> discord.ui.View:
     return view
 
 
-class OGMixin:
+class OGMixin(MixinMeta):
     """/og setup and the claim button; mixed into the engagement cog."""
 
     og = app_commands.Group(name="og", description="OG claims (admins)", guild_only=True,
@@ -69,7 +67,7 @@ class OGMixin:
     @og.command(name="setup", description="Post the OG claim message with its button")
     @app_commands.describe(channel="Where to post it (default: here)")
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def og_setup(self: EngagementCog, interaction: discord.Interaction,
+    async def og_setup(self, interaction: discord.Interaction,
                        channel: discord.TextChannel | None = None) -> None:
         guild = interaction.guild
         target = channel or interaction.channel
@@ -95,7 +93,7 @@ class OGMixin:
             f"✅ The OG claim message is in {target.mention} ({count}/{limit} claimed so far).{warning}",
             ephemeral=True)
 
-    async def claim_og(self: EngagementCog, interaction: discord.Interaction) -> None:
+    async def claim_og(self, interaction: discord.Interaction) -> None:
         guild = interaction.guild
         member = interaction.user
         limit = await self.bot.guild_settings.get(guild.id, SCOPE, "og_limit")
@@ -122,7 +120,7 @@ class OGMixin:
         if number is not None:
             await self.refresh_og_message(guild)
 
-    async def _give_og_role(self: EngagementCog, guild: discord.Guild, member: discord.Member) -> str:
+    async def _give_og_role(self, guild: discord.Guild, member: discord.Member) -> str:
         role_id = await self.bot.guild_settings.get(guild.id, SCOPE, "og_role")
         role = guild.get_role(role_id) if role_id else None
         if role_id is None:
@@ -141,7 +139,7 @@ class OGMixin:
             return " (I couldn't give you the role; the admins were told.)"
         return f" You now have the **{discord.utils.escape_markdown(role.name)}** role."
 
-    async def refresh_og_message(self: EngagementCog, guild: discord.Guild) -> None:
+    async def refresh_og_message(self, guild: discord.Guild) -> None:
         """Show the current count on the claim message. Concurrent calls coalesce: while one edit runs, others
         only mark the message dirty, and the running one edits again with a fresh count."""
         self._og_dirty.add(guild.id)

@@ -12,17 +12,15 @@ import io
 import logging
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 from discord import app_commands
 
 from cogs.engagement import cards, repo
+from cogs.engagement.contract import MixinMeta
 from cogs.engagement.rules import displayed_streak, strip_suffix, week_start
 from cogs.engagement.settings import BADGES
-
-if TYPE_CHECKING:
-    from cogs.engagement.cog import EngagementCog
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +37,13 @@ def period_start(period: str, today: date) -> date | None:
     return None
 
 
-class ProfileMixin:
+class ProfileMixin(MixinMeta):
     """The profile and leaderboard commands; mixed into the engagement cog."""
 
     @app_commands.command(name="profile", description="A member's badges, streak, messages and rank")
     @app_commands.describe(member="Whose profile (default: yours)")
     @app_commands.guild_only()
-    async def profile(self: EngagementCog, interaction: discord.Interaction,
+    async def profile(self, interaction: discord.Interaction,
                       member: discord.Member | None = None) -> None:
         target = member or interaction.user
         guild = interaction.guild
@@ -84,7 +82,7 @@ class ProfileMixin:
     @app_commands.describe(period="Which period (default: this week)")
     @app_commands.choices(period=[app_commands.Choice(name=label, value=key) for key, label in PERIODS.items()])
     @app_commands.guild_only()
-    async def leaderboard(self: EngagementCog, interaction: discord.Interaction, period: str = "week") -> None:
+    async def leaderboard(self, interaction: discord.Interaction, period: str = "week") -> None:
         guild = interaction.guild
         self.card_cooldown.hit((guild.id, interaction.user.id))
         await interaction.response.defer(thinking=True)
@@ -112,7 +110,7 @@ class ProfileMixin:
         embed.set_footer(text=subtitle)
         await interaction.followup.send(embed=embed, allowed_mentions=discord.AllowedMentions.none())
 
-    async def _draw(self: EngagementCog, draw: Callable[..., bytes], *args: Any) -> bytes | None:
+    async def _draw(self, draw: Callable[..., bytes], *args: Any) -> bytes | None:
         try:
             return await asyncio.get_running_loop().run_in_executor(self.drawing, draw, *args)
         except Exception:  # a broken font or image must not cost the member their answer

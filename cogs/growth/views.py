@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import discord
 
@@ -13,12 +13,18 @@ from cogs.growth.texts import FEELING_LIMIT, GOAL_LIMIT, OBSTACLE_LIMIT
 from utils.command_tree import report_failure
 from utils.errors import UserFacingError
 
-if TYPE_CHECKING:
-    from cogs.growth.cog import GrowthCog
-
 log = logging.getLogger(__name__)
 
 
+class Checkins(Protocol):
+    """What the modal and the button call on the growth cog (`GrowthCog` provides it)."""
+
+    async def complete_checkin(self, interaction: discord.Interaction, goal: str, obstacle: str | None,
+                               feeling: str | None, style: str) -> None:
+        """After the modal: ask the AI, store the check-in, answer privately."""
+
+    async def share_checkin(self, interaction: discord.Interaction, checkin_id: int) -> None:
+        """Post the member's own check-in to the channel, once."""
 
 
 class CheckinModal(discord.ui.Modal, title="Growth check-in"):
@@ -33,7 +39,7 @@ class CheckinModal(discord.ui.Modal, title="Growth check-in"):
     feeling: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
         label="How do you feel about it?", custom_id="feeling", required=False, max_length=FEELING_LIMIT)
 
-    def __init__(self, cog: GrowthCog, style: str) -> None:
+    def __init__(self, cog: Checkins, style: str) -> None:
         super().__init__(timeout=900)
         self.cog = cog
         self.style = style
@@ -62,7 +68,7 @@ class ShareCheckinButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templat
         return cls(int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        cog = interaction.client.get_cog("Growth")
+        cog: Checkins | None = interaction.client.get_cog("Growth")  # type: ignore[attr-defined]
         try:
             if cog is None:
                 raise UserFacingError("Growth check-ins are not available right now, try again later.")

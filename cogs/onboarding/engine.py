@@ -42,7 +42,7 @@ from utils.channel_access import ChannelBlocked
 from utils.guild_log import post_to_log
 
 if TYPE_CHECKING:
-    from cogs.onboarding.cog import OnboardingCog
+    from utils.cog_base import HearthCog
 
 log = logging.getLogger(__name__)
 GDPR_FIRST = ("🔒 This server asks you to accept its **data agreement** before onboarding. Find it in the server, "
@@ -95,9 +95,9 @@ class Flow:
 
 
 class Engine:
-    """The member-facing half of the onboarding cog."""
+    """The member-facing half of the onboarding cog (of which it uses only the bot and the pool)."""
 
-    def __init__(self, cog: OnboardingCog) -> None:
+    def __init__(self, cog: HearthCog) -> None:
         self.cog = cog
         self.bot = cog.bot
 

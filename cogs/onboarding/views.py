@@ -5,22 +5,38 @@ step's key in their custom_id. All state is in the database, so every button wor
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import discord
 
 from cogs.onboarding.flow import CHOICE_TYPES, LANGUAGE, OTHER_LANGUAGE, Question, Rule, Step
-
-if TYPE_CHECKING:
-    from cogs.onboarding.cog import OnboardingCog
 
 PREFIX = "hearth:onb"
 _KEY = r"(?P<key>[A-Za-z0-9_.]{1,60})"
 COLOUR = discord.Colour.teal()
 
 
-def _cog(interaction: discord.Interaction) -> OnboardingCog:
-    return interaction.client.get_cog("Onboarding")  # type: ignore[return-value]
+class Steps(Protocol):
+    """What the step buttons call: the member flow (`engine.Engine`, the onboarding cog's `engine`)."""
+
+    async def start(self, interaction: discord.Interaction, guild_id: int) -> None:
+        """Start: show the member's current step."""
+
+    async def accept_rule(self, interaction: discord.Interaction, guild_id: int, rule_id: int) -> None:
+        """"I accept" under a rule."""
+
+    async def pick(self, interaction: discord.Interaction, guild_id: int, key: str, values: list[str]) -> None:
+        """The options chosen in a select."""
+
+    async def open_text(self, interaction: discord.Interaction, guild_id: int, key: str) -> None:
+        """"Answer": open the text box of a question."""
+
+    async def skip(self, interaction: discord.Interaction, guild_id: int, key: str) -> None:
+        """"Skip" an optional question."""
+
+
+def _steps(interaction: discord.Interaction) -> Steps:
+    return interaction.client.get_cog("Onboarding").engine  # type: ignore[attr-defined]
 
 
 class StartButton(discord.ui.DynamicItem[discord.ui.Button], template=PREFIX + r":start:(?P<guild>\d+)"):
@@ -37,7 +53,7 @@ class StartButton(discord.ui.DynamicItem[discord.ui.Button], template=PREFIX + r
         return cls(int(match["guild"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        await _cog(interaction).engine.start(interaction, self.guild_id)
+        await _steps(interaction).start(interaction, self.guild_id)
 
 
 class AcceptButton(discord.ui.DynamicItem[discord.ui.Button], template=PREFIX + r":rule:(?P<guild>\d+):(?P<rule>\d+)"):
@@ -54,7 +70,7 @@ class AcceptButton(discord.ui.DynamicItem[discord.ui.Button], template=PREFIX + 
         return cls(int(match["guild"]), int(match["rule"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        await _cog(interaction).engine.accept_rule(interaction, self.guild_id, self.rule_id)
+        await _steps(interaction).accept_rule(interaction, self.guild_id, self.rule_id)
 
 
 class AnswerSelect(discord.ui.DynamicItem[discord.ui.Select], template=PREFIX + r":pick:(?P<guild>\d+):" + _KEY):
@@ -78,7 +94,7 @@ class AnswerSelect(discord.ui.DynamicItem[discord.ui.Select], template=PREFIX + 
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
         values = [str(v) for v in (interaction.data or {}).get("values", [])]
-        await _cog(interaction).engine.pick(interaction, self.guild_id, self.key, values)
+        await _steps(interaction).pick(interaction, self.guild_id, self.key, values)
 
 
 class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=PREFIX + r":text:(?P<guild>\d+):" + _KEY):
@@ -95,7 +111,7 @@ class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=PREFIX + 
         return cls(int(match["guild"]), match["key"])
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        await _cog(interaction).engine.open_text(interaction, self.guild_id, self.key)
+        await _steps(interaction).open_text(interaction, self.guild_id, self.key)
 
 
 class SkipButton(discord.ui.DynamicItem[discord.ui.Button], template=PREFIX + r":skip:(?P<guild>\d+):" + _KEY):
@@ -112,7 +128,7 @@ class SkipButton(discord.ui.DynamicItem[discord.ui.Button], template=PREFIX + r"
         return cls(int(match["guild"]), match["key"])
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        await _cog(interaction).engine.skip(interaction, self.guild_id, self.key)
+        await _steps(interaction).skip(interaction, self.guild_id, self.key)
 
 
 ITEMS = (StartButton, AcceptButton, AnswerSelect, AnswerButton, SkipButton)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import discord
 
@@ -19,14 +19,21 @@ from utils.command_tree import send_ephemeral
 from utils.errors import UserFacingError
 from utils.owned_view import OwnedView
 
-if TYPE_CHECKING:
-    from cogs.premium.cog import PremiumCog
-
 COLOUR = discord.Colour.gold()
 
 
-def _cog(interaction: discord.Interaction) -> PremiumCog:
-    cog = interaction.client.get_cog("Premium")  # type: ignore[attr-defined]
+class PremiumButtons(Protocol):
+    """What the terms and checkout buttons call on the premium cog (`PremiumCog` provides it)."""
+
+    async def accept_terms(self, interaction: discord.Interaction, version: str) -> None:
+        """The “I accept” button: record the version shown, then show the plans."""
+
+    async def start_checkout(self, interaction: discord.Interaction, tier: str) -> None:
+        """A buy button: create a Stripe Checkout Session and send its link privately."""
+
+
+def _cog(interaction: discord.Interaction) -> PremiumButtons:
+    cog: PremiumButtons | None = interaction.client.get_cog("Premium")  # type: ignore[attr-defined]
     if cog is None:
         raise UserFacingError("Premium is being restarted; please try again in a moment.")
     return cog

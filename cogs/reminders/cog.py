@@ -22,7 +22,7 @@ from cogs.reminders.sender import ReminderSender
 from cogs.reminders.watcher import WATCH_ITEMS, WatcherMixin
 from cogs.reminders.when import When, parse_when
 from gpt.service import LLMService
-from utils.cog_base import HearthCog
+from utils.cog_base import CompositeMetaClass, HearthCog
 from utils.errors import BadInput, UserFacingError, permission_name
 from utils.mentions import withheld_pings
 from utils.message_pipeline import ORDER_WATCHER
@@ -37,8 +37,10 @@ URL = re.compile(r"^https?://\S{1,500}$")
 NEEDED = ("view_channel", "send_messages", "embed_links")
 
 
-class RemindersCog(WatcherMixin, HearthCog, name="Reminders"):
-    """Reminder commands, the embed watcher, and the handlers of their timer jobs."""
+class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="Reminders"):
+    """Reminder commands, the embed watcher, and the handlers of their timer jobs.
+
+    The watcher sees the cog through `cogs.reminders.contract.MixinMeta`; this class provides what it declares."""
 
     pool_size = 5
     settings = (

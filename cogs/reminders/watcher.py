@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
 from discord.ext import commands
 
 from cogs.reminders import planner, repo
+from cogs.reminders.contract import MixinMeta
 from cogs.reminders.event_parser import Announcement, SpottedEvent, looks_like_announcement, spot_event
 from cogs.reminders.posting import ts
 from gpt.errors import AIDisabled, AINotConfigured, GuildBudgetExceeded
@@ -33,9 +34,6 @@ from utils.command_tree import report_failure
 from utils.cooldowns import Cooldown
 from utils.errors import UserFacingError
 from utils.message_pipeline import MessageContext
-
-if TYPE_CHECKING:
-    from cogs.reminders.cog import RemindersCog
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +56,7 @@ def announcement_of(message: discord.Message) -> Announcement:
     return Announcement(message.content or "", titles, texts, fields)
 
 
-async def may_manage(cog: RemindersCog, interaction: discord.Interaction) -> bool:
+async def may_manage(cog: MixinMeta, interaction: discord.Interaction) -> bool:
     """Staff for reminders: Manage Events, the reminders manager role or the server's staff role."""
     if interaction.permissions.manage_events:
         return True
@@ -93,7 +91,7 @@ class _WatchButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hearth:
             await report_failure(interaction, exc, f"the event proposal button {self.action}")
 
     async def _decide(self, interaction: discord.Interaction) -> None:
-        cog: RemindersCog = interaction.client.get_cog("Reminders")  # type: ignore[assignment]
+        cog: MixinMeta = interaction.client.get_cog("Reminders")  # type: ignore[assignment]
         if not await may_manage(cog, interaction):
             await interaction.response.send_message("Only staff (Manage Events or the reminders role) can decide "
                                                     "on event proposals.", ephemeral=True)
@@ -104,10 +102,9 @@ class _WatchButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hearth:
         await cog.create_from_announcement(interaction, self.channel_id, self.message_id)
 
 
-class WatcherMixin:
+class WatcherMixin(MixinMeta):
     """The listeners of the embed watcher, mixed into the reminders cog."""
 
-    bot: Any
     _watch_limits: tuple[Cooldown, Cooldown] | None = None
 
     def _limits(self) -> tuple[Cooldown, Cooldown]:
@@ -156,7 +153,7 @@ class WatcherMixin:
         announcement = announcement_of(message)
         now = self.bot.clock.now()
         event = spot_event(announcement, tz, now)
-        if event is not None or not self.llm.configured:  # type: ignore[attr-defined]
+        if event is not None or not self.llm.configured:
             return event
         text = "\n".join(part for part in (announcement.content, *announcement.embed_titles,
                                             *announcement.embed_texts) if part)
@@ -176,7 +173,7 @@ class WatcherMixin:
     async def _spot_with_llm(self, text: str, guild_id: int, tz: ZoneInfo, now: datetime) -> SpottedEvent | None:
         messages = event_extraction_messages(text, f"{now.astimezone(tz):%Y-%m-%d %H:%M}", tz.key)
         try:
-            answer = await self.llm.ask_json(messages, guild_id=guild_id,  # type: ignore[attr-defined]
+            answer = await self.llm.ask_json(messages, guild_id=guild_id,
                                              required=("is_event", "title", "start", "location"),
                                              background=BACKGROUND_FEATURE)
         except (AINotConfigured, AIDisabled):
@@ -232,7 +229,7 @@ class WatcherMixin:
         after = payload.message  # raw: also for announcements older than the bot's message cache
         if after.guild is None or not await self._is_watched_channel(after.guild.id, after.channel.id):
             return
-        linked = await repo.by_origin(self.pool, after.guild.id, after.id)  # type: ignore[attr-defined]
+        linked = await repo.by_origin(self.pool, after.guild.id, after.id)
         event = await self.spot(after) if linked else None
         for reminder in linked:
             if event is not None and event.at != reminder.event_time:
@@ -245,7 +242,7 @@ class WatcherMixin:
     async def watch_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if payload.guild_id is None or not await self._is_watched_channel(payload.guild_id, payload.channel_id):
             return
-        async with self.pool.acquire() as conn, conn.transaction():  # type: ignore[attr-defined]
+        async with self.pool.acquire() as conn, conn.transaction():
             linked = await repo.by_origin(conn, payload.guild_id, payload.message_id)
             for reminder in linked:
                 await self.bot.timers.cancel(planner.JOB_KIND, f"{reminder.id}:", prefix=True, conn=conn)
