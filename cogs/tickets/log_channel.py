@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from utils.hearth_bot import HearthBot
 
 
-async def log_channel(bot: HearthBot, guild: discord.Guild) -> discord.TextChannel | None:
+async def find_log_channel(bot: HearthBot, guild: discord.Guild) -> discord.TextChannel | None:
     """tickets.log_channel, else system.log_channel (the first one set counts, even if it is gone)."""
     for scope, key in (("tickets", "log_channel"), ("system", "log_channel")):
         channel_id = await bot.guild_settings.get(guild.id, scope, key)
@@ -27,7 +27,7 @@ async def post_log(bot: HearthBot, guild: discord.Guild, *, content: str | None 
                    embed: discord.Embed | None = None, files: list[discord.File] | None = None,
                    view: discord.ui.View | None = None) -> str | None:
     """Post to the tickets log channel: None when posted, else the problem in words."""
-    channel = await log_channel(bot, guild)
+    channel = await find_log_channel(bot, guild)
     if channel is None:
         return "no log channel is set (`tickets.log_channel` or `system.log_channel`)"
     kwargs: dict[str, Any] = {"content": content, "embed": embed, "files": files or [],
