@@ -1,6 +1,7 @@
-"""Ticket channels: the permissions the bot needs, the private overwrites, and where a new channel goes
-(the ticket category, or an overflow category when Discord's limit of 50 channels per category is reached; with
-no ticket category set, or the set one deleted, a private "Tickets" category is created and remembered)."""
+"""Ticket channels: the permissions the bot needs, the private overwrites (and the opener's write access as a
+ticket closes and reopens), and where a new channel goes (the ticket category, or an overflow category when
+Discord's limit of 50 channels per category is reached; with no ticket category set, or the set one deleted, a
+private "Tickets" category is created and remembered)."""
 
 from __future__ import annotations
 
@@ -132,3 +133,13 @@ class Placement:
                 log.info("Guild %s: Discord says category %s is full", self.guild.id, parent.id)
                 parent = await self.parent(base_full=True, overflow_full=parent is self.overflow)
         raise AssertionError("unreachable")
+
+
+async def set_opener_can_write(channel: discord.TextChannel, user_id: int, can: bool) -> None:
+    """Let the opener write again (reopened) or only read (closed); nothing when they left the server."""
+    member = channel.guild.get_member(user_id)
+    if member is None:
+        return
+    overwrite = channel.overwrites_for(member)
+    overwrite.update(send_messages=can, view_channel=True, read_message_history=True)
+    await channel.set_permissions(member, overwrite=overwrite, reason="Ticket reopened" if can else "Ticket closed")

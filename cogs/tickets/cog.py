@@ -3,11 +3,13 @@
 Who may do what: members open tickets and close their own; staff (the ticket staff role, else the server's
 staff role, or Manage Channels / Manage Server) run the lifecycle and the staff tools; `/ticket setup` and
 `/ticket panel` need Manage Server (checked at run time: Discord ignores default permissions on subcommands).
+
+The cog checks and answers; the work is done by the parts it builds in `load`: opening.py, moves.py,
+closing.py (with summaries.py), inactivity.py and staff_tools.py, over desk.py and the channel map in cache.py.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -16,8 +18,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.tickets import lifecycle, metrics, repo
+from cogs.tickets.cache import TicketCache
 from cogs.tickets.channels import missing_permissions, missing_text
-from cogs.tickets.service import ARCHIVE, INACTIVITY, TicketService
+from cogs.tickets.closing import Closing
+from cogs.tickets.desk import ARCHIVE, INACTIVITY, TicketDesk, describe_job
+from cogs.tickets.inactivity import Inactivity
+from cogs.tickets.moves import Moves
+from cogs.tickets.opening import Opening
+from cogs.tickets.settings import SETTINGS
+from cogs.tickets.staff_tools import StaffTools
+from cogs.tickets.summaries import Summaries
 from cogs.tickets.views import (
     DESCRIPTION_MAX,
     DESCRIPTION_MIN,
@@ -33,67 +43,37 @@ from utils.cog_base import HearthCog
 from utils.errors import BadInput, UserFacingError, permission_name
 from utils.options import RowId
 from utils.setting_values import set_checked
-from utils.settings_registry import SettingSpec, SettingType, int_range
-
-log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
 NOTE_MAX = 1000
 PANEL_NEEDS = ("view_channel", "send_messages", "embed_links")
 
 
-def _durations(value: Any) -> str | None:
-    return None if 0 <= value <= 90 * 86400 else "must be between 0s and 90d."
-
-
 class TicketsCog(HearthCog, name="Tickets"):
     """Support tickets."""
 
     pool_size = 5
-    settings = (
-        SettingSpec("tickets", "category", SettingType.CHANNEL, None,
-                    "Category for ticket channels (set it with /ticket setup, or /config set with its name).",
-                    channel_kind="category"),
-        SettingSpec("tickets", "overflow_category", SettingType.CHANNEL, None,
-                    "Category used when the ticket category holds 50 channels (created automatically if unset).",
-                    channel_kind="category"),
-        SettingSpec("tickets", "staff_role", SettingType.ROLE, None,
-                    "Role that handles tickets (default: system.staff_role)."),
-        SettingSpec("tickets", "escalation_role", SettingType.ROLE, None,
-                    "Role that escalated tickets go to (it is mentioned)."),
-        SettingSpec("tickets", "log_channel", SettingType.CHANNEL, None,
-                    "Where transcripts and FAQ proposals go (default: system.log_channel)."),
-        SettingSpec("tickets", "warn_after", SettingType.DURATION, 24 * 3600,
-                    "While a ticket waits for the member: remind them after this long without a reply.",
-                    validator=_durations),
-        SettingSpec("tickets", "close_after", SettingType.DURATION, 72 * 3600,
-                    "While a ticket waits for the member: close it after this long without a reply (counted from "
-                    "their last message, like warn_after).", validator=_durations),
-        SettingSpec("tickets", "archive_delay", SettingType.DURATION, 24 * 3600,
-                    "How long after closing a ticket its channel is deleted (0 = only with /ticket archive).",
-                    validator=_durations),
-        SettingSpec("tickets", "categories", SettingType.TEXT, None,
-                    "Ticket topics offered on the panel and in /ticket open, comma-separated (e.g. Billing, Bug)."),
-        SettingSpec("tickets", "faq_deflection", SettingType.BOOL, True,
-                    "Offer matching FAQ answers before a ticket opens."),
-        SettingSpec("tickets", "max_open_per_user", SettingType.INT, 3,
-                    "How many unclosed tickets one member may have at once.", validator=int_range(1, 20)),
-    )
+    settings = SETTINGS
 
     ticket = app_commands.Group(name="ticket", description="Support tickets", guild_only=True)
 
-    service: TicketService
-
     async def load(self) -> None:
         self.llm = LLMService.from_bot(self.bot, self.pool)
-        self.service = TicketService(self.bot, self.pool, self.llm)
-        await self.service.load_active()
+        self.cache = TicketCache()
+        await self.cache.load(self.pool)
+        self.desk = TicketDesk(self.bot, self.pool, self.cache)
+        self.opening = Opening(self.desk)
+        self.moves = Moves(self.desk)
+        self.summaries = Summaries(self.desk, self.llm)
+        self.closing = Closing(self.desk, self.summaries)
+        self.inactivity = Inactivity(self.desk, self.closing)
+        self.tools = StaffTools(self.desk, self.llm)
         # Both must happen (a waiting ticket closes, a closed one is archived and its channel removed): they are
         # retried until they work. Archiving reads the whole channel, so it may take longer.
-        self.bot.timers.register(INACTIVITY, self.service.run_inactivity, on_skip=self.service.run_inactivity,
-                                 describe=self.service.describe, timeout=timedelta(minutes=2))
-        self.bot.timers.register(ARCHIVE, self.service.run_archive, on_skip=self.service.run_archive,
-                                 describe=self.service.describe, timeout=timedelta(minutes=10))
+        self.bot.timers.register(INACTIVITY, self.inactivity.run, on_skip=self.inactivity.run,
+                                 describe=describe_job, timeout=timedelta(minutes=2))
+        self.bot.timers.register(ARCHIVE, self.closing.run_archive, on_skip=self.closing.run_archive,
+                                 describe=describe_job, timeout=timedelta(minutes=10))
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
 
     async def unload(self) -> None:
@@ -104,7 +84,7 @@ class TicketsCog(HearthCog, name="Tickets"):
 
     async def forget_erased_user(self, user_id: int) -> None:
         """GDPR erasure (the tables: cogs/tickets/gdpr.py) made the member's tickets anonymous: so is memory."""
-        self.service.forget_opener(user_id)
+        self.cache.forget_opener(user_id)
 
     # --- checks --------------------------------------------------------------------------------------------------
 
@@ -114,11 +94,11 @@ class TicketsCog(HearthCog, name="Tickets"):
             raise app_commands.MissingPermissions(["manage_guild"])
 
     async def _require_staff(self, interaction: discord.Interaction) -> None:
-        if not await self.service.is_staff(interaction.user):
+        if not await self.desk.is_staff(interaction.user):
             raise UserFacingError("Only staff can do that (the ticket staff role, Manage Channels or Manage Server).")
 
     async def _ticket(self, interaction: discord.Interaction, ticket_id: int | None) -> repo.Ticket:
-        return await self.service.resolve(interaction.guild_id, interaction.channel_id, ticket_id)
+        return await self.desk.resolve(interaction.guild_id, interaction.channel_id, ticket_id)
 
     # --- setup (admin) -------------------------------------------------------------------------------------------
 
@@ -144,7 +124,7 @@ class TicketsCog(HearthCog, name="Tickets"):
         await set_checked(self.bot, guild, interaction.user, "tickets", values)
         lines = [f"✅ Tickets open in **{category.name}**."]
         lines.append(f"Staff: {staff_role.mention}." if staff_role else
-                     "Staff: the server's staff role (`system.staff_role`)" if await self.service.staff_role(guild)
+                     "Staff: the server's staff role (`system.staff_role`)" if await self.desk.staff_role(guild)
                      else "⚠️ No staff role: set `staff_role:` (or `system.staff_role`), else only members with "
                           "Manage Channels see tickets.")
         if log_channel:
@@ -174,12 +154,12 @@ class TicketsCog(HearthCog, name="Tickets"):
         lacking = [permission_name(p) for p in PANEL_NEEDS if not getattr(allowed, p)]
         if lacking:
             raise UserFacingError(f"I can't post in {target.mention}: I'm missing **{', '.join(lacking)}** there.")
-        categories = await self.service.categories(guild.id)
+        categories = await self.opening.categories(guild.id)
         embed = discord.Embed(title=title or "Need help?", colour=discord.Colour.blurple(),
                               description=text or "Open a ticket and our staff will help you in a private channel.")
         await target.send(embed=embed, view=panel_view(categories), allowed_mentions=NONE)
         notes = [f"✅ Panel posted in {target.mention}."]
-        if await self.service.setting(guild.id, "category") is None:
+        if await self.desk.setting(guild.id, "category") is None:
             notes.append("⚠️ No ticket category is set yet: run `/ticket setup`.")
         missing = missing_permissions(guild)
         if missing:
@@ -191,8 +171,16 @@ class TicketsCog(HearthCog, name="Tickets"):
     async def ask_description(self, interaction: discord.Interaction, category: str | None) -> None:
         """The panel's button or menu: check early, then ask what the ticket is about."""
         assert interaction.guild is not None and isinstance(interaction.user, discord.Member)
-        await self.service.check_can_open(interaction.guild, interaction.user, category)
+        await self.opening.check_can_open(interaction.guild, interaction.user, category)
         await interaction.response.send_modal(OpenTicketModal(self, category))
+
+    async def request(self, interaction: discord.Interaction, description: str, category: str | None) -> None:
+        """The member described their problem (interaction deferred): offer FAQ answers, or open the ticket."""
+        await self.opening.request(interaction, description, category)
+
+    async def deflection_choice(self, interaction: discord.Interaction, deflection_id: int, choice: str) -> None:
+        """"This solved it" or "Open a ticket anyway" under the offered FAQ answers (views.DeflectionButton)."""
+        await self.opening.deflection_choice(interaction, deflection_id, choice)
 
     @ticket.command(name="open", description="Open a support ticket")
     @app_commands.describe(description="What you need help with (leave empty to get a form)",
@@ -203,14 +191,14 @@ class TicketsCog(HearthCog, name="Tickets"):
         if description is None:
             await self.ask_description(interaction, category)
             return
-        await self.service.check_can_open(interaction.guild, interaction.user, category)
+        await self.opening.check_can_open(interaction.guild, interaction.user, category)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.service.request(interaction, description, category)
+        await self.opening.request(interaction, description, category)
 
     @open_.autocomplete("category")
     async def _category_choices(self, interaction: discord.Interaction,
                                 current: str) -> list[app_commands.Choice[str]]:
-        names = await self.service.categories(interaction.guild_id)
+        names = await self.opening.categories(interaction.guild_id)
         return [app_commands.Choice(name=n, value=n) for n in names if current.lower() in n.lower()][:25]
 
     # --- lifecycle --------------------------------------------------------------------------------------------------
@@ -219,9 +207,9 @@ class TicketsCog(HearthCog, name="Tickets"):
         """A ticket's button (from views.TicketButton)."""
         guild, member = interaction.guild, interaction.user
         assert guild is not None and isinstance(member, discord.Member)
-        ticket = await self.service.resolve(guild.id, None, ticket_id)
+        ticket = await self.desk.resolve(guild.id, None, ticket_id)
         if action == "close":
-            lifecycle.check("close", ticket.id, ticket.status, staff=await self.service.is_staff(member),
+            lifecycle.check("close", ticket.id, ticket.status, staff=await self.desk.is_staff(member),
                             opener=member.id == ticket.user_id)
             await interaction.response.send_modal(CloseModal(self, ticket.id))
         elif action == "suggest":
@@ -229,12 +217,12 @@ class TicketsCog(HearthCog, name="Tickets"):
         elif action == "archive":
             await self._archive(interaction, ticket)
         else:
-            answer = await self.service.act(guild, member, ticket, action)
+            answer = await self.moves.act(guild, member, ticket, action)
             await interaction.response.send_message(answer, ephemeral=True, allowed_mentions=NONE)
 
     async def _act(self, interaction: discord.Interaction, action: str, ticket_id: int | None) -> None:
         ticket = await self._ticket(interaction, ticket_id)
-        answer = await self.service.act(interaction.guild, interaction.user, ticket, action)
+        answer = await self.moves.act(interaction.guild, interaction.user, ticket, action)
         await interaction.response.send_message(answer, ephemeral=True, allowed_mentions=NONE)
 
     @ticket.command(name="claim", description="Take on a ticket (staff)")
@@ -265,7 +253,7 @@ class TicketsCog(HearthCog, name="Tickets"):
         if reason is not None and len(reason) > REASON_MAX:
             raise BadInput(f"The reason is {len(reason)} characters; the limit is {REASON_MAX}.")
         found = await self._ticket(interaction, ticket)
-        lifecycle.check("close", found.id, found.status, staff=await self.service.is_staff(interaction.user),
+        lifecycle.check("close", found.id, found.status, staff=await self.desk.is_staff(interaction.user),
                         opener=interaction.user.id == found.user_id)
         await interaction.response.send_message(
             f"Close ticket #{found.id}" + (f" with the reason “{reason}”" if reason else "") + "?", ephemeral=True,
@@ -277,8 +265,8 @@ class TicketsCog(HearthCog, name="Tickets"):
         assert guild is not None
         if not interaction.response.is_done():
             await interaction.response.defer(ephemeral=True, thinking=True)
-        ticket = await self.service.resolve(guild.id, None, ticket_id)
-        report = await self.service.close(guild, ticket, interaction.user, (reason or "").strip() or None)
+        ticket = await self.desk.resolve(guild.id, None, ticket_id)
+        report = await self.closing.close(guild, ticket, interaction.user, (reason or "").strip() or None)
         await interaction.followup.send("\n".join(report), ephemeral=True, allowed_mentions=NONE)
 
     @ticket.command(name="archive", description="Archive a closed ticket now and delete its channel (staff)")
@@ -289,10 +277,10 @@ class TicketsCog(HearthCog, name="Tickets"):
     async def _archive(self, interaction: discord.Interaction, ticket: repo.Ticket) -> None:
         member = interaction.user
         assert isinstance(member, discord.Member)
-        lifecycle.check("archive", ticket.id, ticket.status, staff=await self.service.is_staff(member),
+        lifecycle.check("archive", ticket.id, ticket.status, staff=await self.desk.is_staff(member),
                         opener=member.id == ticket.user_id)
         await interaction.response.send_message(f"🗄️ Archiving ticket #{ticket.id}…", ephemeral=True)
-        answer = await self.service.archive(interaction.guild, ticket, member.id, actor=member)
+        answer = await self.closing.archive(interaction.guild, ticket, member.id)
         if interaction.channel_id != ticket.channel_id:  # else the channel, and the answer with it, is gone
             await interaction.followup.send(answer, ephemeral=True)
 
@@ -314,9 +302,9 @@ class TicketsCog(HearthCog, name="Tickets"):
         # Refused before "thinking…": AI off, the staff member's quota used up (suggestions are charged to them),
         # or their cooldown running.
         await self.llm.ensure_ready(interaction.guild_id, interaction.user.id)
-        self.service.suggest_cooldown.check((interaction.guild_id, interaction.user.id))
+        self.tools.suggest_cooldown.check((interaction.guild_id, interaction.user.id))
         await interaction.response.defer(ephemeral=True, thinking=True)
-        draft = await self.service.suggest_reply(interaction.guild, interaction.user, ticket)
+        draft = await self.tools.suggest_reply(interaction.guild, interaction.user, ticket)
         await interaction.followup.send(f"💡 **Suggested reply** (only you see this; edit before sending):\n\n{draft}",
                                         ephemeral=True, allowed_mentions=NONE)
 
@@ -332,8 +320,8 @@ class TicketsCog(HearthCog, name="Tickets"):
         found = await self._staff_ticket(interaction, ticket)
         if member.bot:
             raise BadInput("Bots can't be added to tickets.")
-        await self.service.set_member_access(interaction.guild, found, member, True)
-        channel = self.service.channel_of(interaction.guild, found)
+        await self.tools.set_member_access(interaction.guild, found, member, True)
+        channel = self.desk.channel_of(interaction.guild, found)
         if channel is not None:
             await channel.send(f"➕ {interaction.user.mention} added {member.mention} to this ticket.",
                                allowed_mentions=NONE)
@@ -350,7 +338,7 @@ class TicketsCog(HearthCog, name="Tickets"):
         if member.bot:  # removing my own overwrite would lock me out of the ticket I run
             raise BadInput(f"{member.mention} is a bot, not a ticket participant: bots can't be removed from tickets. "
                            "To end the ticket, use `/ticket close`.")
-        await self.service.set_member_access(interaction.guild, found, member, False)
+        await self.tools.set_member_access(interaction.guild, found, member, False)
         await interaction.response.send_message(f"Removed {member.mention} from ticket #{found.id}.", ephemeral=True,
                                                 allowed_mentions=NONE)
 
@@ -361,7 +349,7 @@ class TicketsCog(HearthCog, name="Tickets"):
         clean = "-".join(name.lower().split())[:90]
         if not clean:
             raise BadInput("Give a channel name.", example="/ticket rename name:billing-question")
-        channel = self.service.channel_of(interaction.guild, found)
+        channel = self.desk.channel_of(interaction.guild, found)
         if channel is None:
             raise UserFacingError("The ticket's channel no longer exists.")
         await channel.edit(name=clean, reason=f"Ticket #{found.id} renamed by {interaction.user}")
@@ -372,7 +360,7 @@ class TicketsCog(HearthCog, name="Tickets"):
     async def transfer(self, interaction: discord.Interaction, member: discord.Member,
                        ticket: RowId | None = None) -> None:
         found = await self._staff_ticket(interaction, ticket)
-        answer = await self.service.transfer(interaction.guild, found, interaction.user, member)
+        answer = await self.tools.transfer(interaction.guild, found, interaction.user, member)
         await interaction.response.send_message(answer, ephemeral=True, allowed_mentions=NONE)
 
     @ticket.command(name="note", description="Add a private staff note to the ticket (staff)")
@@ -399,6 +387,12 @@ class TicketsCog(HearthCog, name="Tickets"):
                               description="\n\n".join(lines)[-4000:] or "No notes yet: add one with `/ticket note`.")
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
 
+    # --- FAQ proposals (log channel) ----------------------------------------------------------------------------
+
+    async def decide_proposal(self, interaction: discord.Interaction, proposal_id: int, choice: str) -> None:
+        """"Add to FAQ" or "Dismiss" under an FAQ proposal (views.ProposalButton)."""
+        await self.summaries.decide_proposal(interaction, proposal_id, choice)
+
     # --- metrics ----------------------------------------------------------------------------------------------------
 
     @app_commands.command(name="ticket_stats", description="Ticket statistics (staff)")
@@ -424,9 +418,8 @@ class TicketsCog(HearthCog, name="Tickets"):
 
     @commands.Cog.listener("on_message")
     async def ticket_message(self, message: discord.Message) -> None:
-        if message.channel.id in self.service.active:
-            await self.service.on_message(message)
+        await self.inactivity.on_message(message)
 
     @commands.Cog.listener("on_guild_channel_delete")
     async def ticket_channel_deleted(self, channel: discord.abc.GuildChannel) -> None:
-        self.service.active.pop(channel.id, None)
+        self.cache.forget_channel(channel.id)

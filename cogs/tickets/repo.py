@@ -165,14 +165,6 @@ async def faq_matches(conn: Any, guild_id: int, tsquery: str, raw: str, min_simi
     return await conn.fetch(_FAQ_MATCH, guild_id, tsquery, raw, min_similarity, limit)
 
 
-async def faq_entries(conn: Any, guild_id: int, entry_ids: list[int]) -> list[Any]:
-    """Some FAQ entries of this guild, in the given order."""
-    rows = await conn.fetch("SELECT id, title, summary FROM faq_entries WHERE guild_id = $1 AND id = ANY($2::int[])",
-                            guild_id, entry_ids)
-    order = {entry_id: i for i, entry_id in enumerate(entry_ids)}
-    return sorted(rows, key=lambda row: order.get(row["id"], 0))
-
-
 async def add_deflection(conn: Any, guild_id: int, user_id: int, description: str, category: str | None,
                          entry_ids: list[int], now: datetime) -> int:
     """FAQ answers were offered to a member about to open a ticket."""

@@ -1,31 +1,26 @@
 """The tickets cog's components. Every button that outlives a command is a `DynamicItem` whose custom_id
 carries what it acts on (a ticket, a deflection, a proposal), so it keeps working after a restart; the
-callbacks look everything up again, scoped to the guild the click came from."""
+callbacks look everything up again, scoped to the guild the click came from. They reach the cog only through
+its declared contract (`contract.TicketActions`)."""
 
 from __future__ import annotations
 
-import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
+from cogs.tickets.contract import TicketActions
 from utils.command_tree import report_failure
 from utils.errors import UserFacingError
 from utils.owned_view import OwnedView
-
-if TYPE_CHECKING:
-    from cogs.tickets.cog import TicketsCog
-
-log = logging.getLogger(__name__)
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 1000
 REASON_MAX = 500
 
 
-
-
-def _cog(interaction: discord.Interaction) -> TicketsCog:
+def _cog(interaction: discord.Interaction) -> TicketActions:
+    """The loaded tickets cog, in a guild; else the member hears that tickets are unavailable."""
     cog = interaction.client.get_cog("Tickets")  # type: ignore[attr-defined]
     if cog is None or interaction.guild is None:
         raise UserFacingError("Tickets are not available right now, try again later.")
@@ -90,14 +85,14 @@ class OpenTicketModal(discord.ui.Modal, title="Open a ticket"):
         label="What do you need help with?", custom_id="description", style=discord.TextStyle.paragraph,
         min_length=DESCRIPTION_MIN, max_length=DESCRIPTION_MAX)
 
-    def __init__(self, cog: TicketsCog, category: str | None) -> None:
+    def __init__(self, cog: TicketActions, category: str | None) -> None:
         super().__init__(timeout=900)
         self.cog = cog
         self.category = category
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.cog.service.request(interaction, self.description.value, self.category)
+        await self.cog.request(interaction, self.description.value, self.category)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
         await report_failure(interaction, error, "opening a ticket")
@@ -123,7 +118,7 @@ class DeflectionButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
         try:
-            await _cog(interaction).service.deflection_choice(interaction, self.deflection_id, self.choice)
+            await _cog(interaction).deflection_choice(interaction, self.deflection_id, self.choice)
         except Exception as exc:
             await report_failure(interaction, exc, "a FAQ suggestion")
 
@@ -194,7 +189,7 @@ class CloseModal(discord.ui.Modal):
         label="Reason (optional)", custom_id="reason", style=discord.TextStyle.paragraph, required=False,
         max_length=REASON_MAX)
 
-    def __init__(self, cog: TicketsCog, ticket_id: int) -> None:
+    def __init__(self, cog: TicketActions, ticket_id: int) -> None:
         super().__init__(title=f"Close ticket #{ticket_id}", timeout=900)
         self.cog, self.ticket_id = cog, ticket_id
 
@@ -209,7 +204,7 @@ class CloseModal(discord.ui.Modal):
 class ConfirmClose(OwnedView):
     """/ticket close asks once more."""
 
-    def __init__(self, cog: TicketsCog, owner_id: int, ticket_id: int, reason: str | None) -> None:
+    def __init__(self, cog: TicketActions, owner_id: int, ticket_id: int, reason: str | None) -> None:
         super().__init__(owner_id, timeout=120)
         self.cog, self.ticket_id, self.reason = cog, ticket_id, reason
 
@@ -249,7 +244,7 @@ class ProposalButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
         try:
-            await _cog(interaction).service.decide_proposal(interaction, self.proposal_id, self.choice)
+            await _cog(interaction).decide_proposal(interaction, self.proposal_id, self.choice)
         except Exception as exc:
             await report_failure(interaction, exc, "an FAQ proposal")
 

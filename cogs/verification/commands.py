@@ -7,20 +7,16 @@ when it unloads), so the command is `/config verification panel`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import discord
 from discord import app_commands
 
 from cogs.verification import repo
-from cogs.verification.service import LABELS, NONE
+from cogs.verification.desk import LABELS, NONE
+from cogs.verification.log_channel import find_log_channel
 from cogs.verification.views import panel_view
 from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput, UserFacingError, permission_name
 from utils.setting_values import set_checked
-
-if TYPE_CHECKING:
-    pass
 
 PANEL_NEEDS = ("view_channel", "send_messages", "embed_links")
 
@@ -39,25 +35,25 @@ class VerificationCommands(AdminConfigGroup, name="verification", description="P
                     max_payment_age_days: app_commands.Range[int, 1, 366] | None = None) -> None:
         guild = interaction.guild
         assert guild is not None
-        service = self.cog.service
+        desk = self.cog.desk
         values = {"verified_role": verified_role and verified_role.id,
                   "reviewer_role": reviewer_role and reviewer_role.id, "category": category and category.id,
                   "log_channel": log_channel and log_channel.id,
                   "max_payment_age_days": max_payment_age_days}
         # The same checks as /config set (role safety for the verified role, never @everyone), all or nothing.
         await set_checked(self.cog.bot, guild, interaction.user, "verification", values)
-        role = await service.verified_role(guild)
-        reviewers = await service.reviewer_role(guild)
+        role = await desk.verified_role(guild)
+        reviewers = await desk.reviewer_role(guild)
         lines = [f"✅ Verified members get {role.mention}." if role else "Verified role: not set yet."]
         lines.append(f"Reviewers: {reviewers.mention}." if reviewers else
                      "⚠️ No reviewer role (`reviewer_role:` or `system.staff_role`): only members with Manage Server "
                      "can review, and they don't see verification channels unless they are admins.")
-        target = await service.log_channel(guild)
+        target = await find_log_channel(self.cog.bot, guild)
         lines.append(f"Reviews and results go to {target.mention}." if target else
                      "⚠️ No log channel: reviews are only posted in the verification channels.")
-        lines.append(f"Payments up to {await service.setting(guild.id, 'max_payment_age_days')} days old are "
+        lines.append(f"Payments up to {await desk.setting(guild.id, 'max_payment_age_days')} days old are "
                      "verified automatically.")
-        lines += [f"⚠️ {problem}" for problem in await service.setup_problems(guild)]
+        lines += [f"⚠️ {problem}" for problem in await desk.setup_problems(guild)]
         if not await self.cog.bot.premium.guild_has_premium(guild.id):
             lines.append("⚠️ Verification is a premium feature: members can't start one until the server has "
                          "premium.")
@@ -76,14 +72,14 @@ class VerificationCommands(AdminConfigGroup, name="verification", description="P
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel):
             raise BadInput("Pick a text channel for the panel.", example="/config verification panel channel:#verify")
-        problems = await self.cog.service.setup_problems(guild)
-        if await self.cog.service.verified_role(guild) is None:
+        problems = await self.cog.desk.setup_problems(guild)
+        if await self.cog.desk.verified_role(guild) is None:
             raise UserFacingError(" ".join(problems))
         allowed = target.permissions_for(guild.me)
         lacking = [permission_name(p) for p in PANEL_NEEDS if not getattr(allowed, p)]
         if lacking:
             raise UserFacingError(f"I can't post in {target.mention}: I'm missing **{', '.join(lacking)}** there.")
-        requirements = await self.cog.service.setting(guild.id, "instructions")
+        requirements = await self.cog.desk.setting(guild.id, "instructions")
         embed = discord.Embed(title=title or "Verify your membership", colour=discord.Colour.green(), description=(
             text or "Paid for a membership? Press **Verify**: you get a private channel where you upload a screenshot "
                     "of your payment, and you receive your role as soon as it is checked."))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from cogs.verification import repo
-from cogs.verification.service import CLEANUP
+from cogs.verification.desk import CLEANUP
 from utils.gdpr import ErasureReport, jsonable, rows_affected, staff_rows
 
 TABLES = {"verification_tickets": ("user_id", "resolved_by_user_id")}

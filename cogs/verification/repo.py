@@ -133,13 +133,6 @@ async def export_member(executor: Any, user_id: int) -> list[Any]:
                                 user_id)
 
 
-async def export_reviewed(executor: Any, user_id: int) -> list[Any]:
-    """What the user decided as a reviewer (without the other member's details)."""
-    return await executor.fetch(
-        "SELECT id, guild_id, status, resolved_at, resolved_by_user_id FROM verification_tickets "
-        "WHERE resolved_by_user_id = $1 AND user_id <> $1 ORDER BY id", user_id)
-
-
 async def channels_of_member(executor: Any, user_id: int) -> list[Any]:
     """(id, guild_id, channel_id) of the user's verifications: erasure deletes the channels still there (open
     ones, and rejected ones waiting for their delayed close)."""

@@ -1,29 +1,24 @@
 """The verification cog's components. Every button is a `DynamicItem` whose custom_id carries what it acts on,
 so panels and review buttons keep working after a restart; the callbacks look everything up again, scoped to
-the guild the click came from."""
+the guild the click came from. They reach the cog only through its declared contract
+(`contract.VerificationActions`)."""
 
 from __future__ import annotations
 
-import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
+from cogs.verification.contract import VerificationActions
 from utils.command_tree import report_failure
 from utils.errors import UserFacingError
-
-if TYPE_CHECKING:
-    from cogs.verification.cog import VerificationCog
-
-log = logging.getLogger(__name__)
 
 REJECTION_MAX = 500
 
 
-
-
-def _cog(interaction: discord.Interaction) -> VerificationCog:
+def _cog(interaction: discord.Interaction) -> VerificationActions:
+    """The loaded verification cog, for a member in a guild; else they hear that verification is unavailable."""
     cog = interaction.client.get_cog("Verification")  # type: ignore[attr-defined]
     if cog is None or interaction.guild is None or not isinstance(interaction.user, discord.Member):
         raise UserFacingError("Verification is not available right now, try again later.")
@@ -44,7 +39,7 @@ class VerifyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"he
 
     async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
         try:
-            await _cog(interaction).service.start(interaction)
+            await _cog(interaction).start(interaction)
         except Exception as exc:
             await report_failure(interaction, exc, "the verification panel")
 
@@ -75,9 +70,9 @@ class ReviewButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         try:
             cog = _cog(interaction)
             if self.action == "approve":
-                await cog.service.approve(interaction, self.verification_id)
+                await cog.approve(interaction, self.verification_id)
             else:
-                await cog.service.check_reviewable(interaction, self.verification_id)
+                await cog.check_reviewable(interaction, self.verification_id)
                 await interaction.response.send_modal(RejectModal(cog, self.verification_id))
         except Exception as exc:
             await report_failure(interaction, exc, f"verification {self.action}")
@@ -97,12 +92,12 @@ class RejectModal(discord.ui.Modal):
         label="Reason (shown to the member)", custom_id="reason", style=discord.TextStyle.paragraph,
         min_length=3, max_length=REJECTION_MAX)
 
-    def __init__(self, cog: VerificationCog, verification_id: int) -> None:
+    def __init__(self, cog: VerificationActions, verification_id: int) -> None:
         super().__init__(title=f"Reject verification #{verification_id}"[:45], timeout=900)
         self.cog, self.verification_id = cog, verification_id
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self.cog.service.reject(interaction, self.verification_id, self.reason.value)
+        await self.cog.reject(interaction, self.verification_id, self.reason.value)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
         await report_failure(interaction, error, "rejecting a verification")

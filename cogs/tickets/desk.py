@@ -1,0 +1,86 @@
+"""The ticket desk: what every ticket operation looks up — the `tickets` settings, who is staff, a ticket by
+number or by channel and its channel, the inactivity windows — and the kinds of the two timer jobs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from cogs.tickets import repo
+from utils.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from cogs.tickets.cache import TicketCache
+    from utils.db import HearthPool
+    from utils.hearth_bot import HearthBot
+    from utils.timers import Job
+
+INACTIVITY = "ticket_inactivity"  # warn, later auto-close, a ticket that waits for its opener
+ARCHIVE = "ticket_archive"  # archive a closed ticket after `tickets.archive_delay`
+NONE = discord.AllowedMentions.none()
+
+
+def only_user(user_id: int) -> discord.AllowedMentions:
+    """Mentions that ping exactly this member (the opener, when we wait for their reply)."""
+    return discord.AllowedMentions(everyone=False, roles=False, users=[discord.Object(user_id)], replied_user=False)
+
+
+def describe_job(job: Job) -> str:
+    """A ticket timer job in words (for the timers' reports)."""
+    return f"{job.kind.replace('_', ' ')} of ticket #{job.payload.get('ticket_id')}"
+
+
+class TicketDesk:
+    """The bot, the cog's pool and the channel map, with the look-ups every ticket operation shares."""
+
+    def __init__(self, bot: HearthBot, pool: HearthPool, cache: TicketCache) -> None:
+        self.bot = bot
+        self.pool = pool
+        self.cache = cache
+
+    async def setting(self, guild_id: int, key: str) -> Any:
+        """A `tickets.<key>` setting of the guild."""
+        return await self.bot.guild_settings.get(guild_id, "tickets", key)
+
+    async def staff_role(self, guild: discord.Guild) -> discord.Role | None:
+        """tickets.staff_role, else system.staff_role."""
+        role_id = await self.setting(guild.id, "staff_role") or await self.bot.guild_settings.get(
+            guild.id, "system", "staff_role")
+        return guild.get_role(role_id) if role_id else None
+
+    async def is_staff(self, member: discord.abc.User) -> bool:
+        """Manage Channels / Manage Server, or the staff role."""
+        if not isinstance(member, discord.Member):
+            return False
+        perms = member.guild_permissions
+        if perms.manage_channels or perms.manage_guild:
+            return True
+        role = await self.staff_role(member.guild)
+        return role is not None and member.get_role(role.id) is not None
+
+    async def inactivity_windows(self, guild_id: int) -> tuple[timedelta, timedelta]:
+        """(warn after, close after) a waiting ticket's opener last wrote; closing never comes before warning."""
+        warn = timedelta(seconds=await self.setting(guild_id, "warn_after"))
+        close = timedelta(seconds=await self.setting(guild_id, "close_after"))
+        return warn, max(close, warn)
+
+    async def resolve(self, guild_id: int, channel_id: int | None, ticket_id: int | None) -> repo.Ticket:
+        """The ticket with this id in this guild, or the one of the channel."""
+        if ticket_id is not None:
+            ticket = await repo.get(self.pool, guild_id, ticket_id)
+            if ticket is None:
+                raise UserFacingError(f"There is no ticket #{ticket_id} on this server.")
+            return ticket
+        ticket = await repo.by_channel(self.pool, guild_id, channel_id) if channel_id else None
+        if ticket is None:
+            raise UserFacingError("This isn't a ticket channel: run the command in the ticket's channel, or give "
+                                  "the ticket number (`ticket:`).")
+        return ticket
+
+    @staticmethod
+    def channel_of(guild: discord.Guild, ticket: repo.Ticket) -> discord.TextChannel | None:
+        """The ticket's channel, if it still exists."""
+        channel = guild.get_channel(ticket.channel_id) if ticket.channel_id else None
+        return channel if isinstance(channel, discord.TextChannel) else None

@@ -1,0 +1,43 @@
+"""The tickets settings (scope `tickets`): where ticket channels go, who handles them, the inactivity and
+archive clocks, topics, FAQ deflection and the open tickets a member may have."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from utils.settings_registry import SettingSpec, SettingType, int_range
+
+
+def _durations(value: Any) -> str | None:
+    return None if 0 <= value <= 90 * 86400 else "must be between 0s and 90d."
+
+
+SETTINGS = (
+    SettingSpec("tickets", "category", SettingType.CHANNEL, None,
+                "Category for ticket channels (set it with /ticket setup, or /config set with its name).",
+                channel_kind="category"),
+    SettingSpec("tickets", "overflow_category", SettingType.CHANNEL, None,
+                "Category used when the ticket category holds 50 channels (created automatically if unset).",
+                channel_kind="category"),
+    SettingSpec("tickets", "staff_role", SettingType.ROLE, None,
+                "Role that handles tickets (default: system.staff_role)."),
+    SettingSpec("tickets", "escalation_role", SettingType.ROLE, None,
+                "Role that escalated tickets go to (it is mentioned)."),
+    SettingSpec("tickets", "log_channel", SettingType.CHANNEL, None,
+                "Where transcripts and FAQ proposals go (default: system.log_channel)."),
+    SettingSpec("tickets", "warn_after", SettingType.DURATION, 24 * 3600,
+                "While a ticket waits for the member: remind them after this long without a reply.",
+                validator=_durations),
+    SettingSpec("tickets", "close_after", SettingType.DURATION, 72 * 3600,
+                "While a ticket waits for the member: close it after this long without a reply (counted from "
+                "their last message, like warn_after).", validator=_durations),
+    SettingSpec("tickets", "archive_delay", SettingType.DURATION, 24 * 3600,
+                "How long after closing a ticket its channel is deleted (0 = only with /ticket archive).",
+                validator=_durations),
+    SettingSpec("tickets", "categories", SettingType.TEXT, None,
+                "Ticket topics offered on the panel and in /ticket open, comma-separated (e.g. Billing, Bug)."),
+    SettingSpec("tickets", "faq_deflection", SettingType.BOOL, True,
+                "Offer matching FAQ answers before a ticket opens."),
+    SettingSpec("tickets", "max_open_per_user", SettingType.INT, 3,
+                "How many unclosed tickets one member may have at once.", validator=int_range(1, 20)),
+)

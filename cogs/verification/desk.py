@@ -1,0 +1,110 @@
+"""The verification desk: what every part of verification looks up — the `verification` settings, the verified
+and reviewer roles, who may review, what the server's setup lacks, DMs to members — with the status labels and
+the kind of the clean-up job.
+
+Statuses of `verification_tickets`: pending (channel open, waiting for a screenshot or the AI), manual_review
+(the AI was not sure: reviewers decide), error (the AI check failed: reviewers decide), verified (role granted,
+by the AI or a reviewer) and closed_manual (rejected by a reviewer, or closed without a screenshot).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from cogs.verification import repo
+from utils.errors import permission_name
+
+if TYPE_CHECKING:
+    from utils.db import HearthPool
+    from utils.hearth_bot import HearthBot
+    from utils.timers import Job
+
+log = logging.getLogger(__name__)
+
+NONE = discord.AllowedMentions.none()
+CLEANUP = "verification_cleanup"  # the timer job that closes a verification's channel (see channels.py)
+NEEDED = ("manage_channels", "manage_roles", "view_channel", "send_messages", "embed_links", "read_message_history")
+LABELS = {repo.PENDING: "waiting for a screenshot", repo.MANUAL_REVIEW: "waiting for a reviewer",
+          repo.ERROR: "waiting for a reviewer", repo.VERIFIED: "verified", repo.CLOSED_MANUAL: "closed"}
+
+
+def describe_job(job: Job) -> str:
+    """The clean-up job in words (for the timers' reports)."""
+    return f"clean-up of verification #{job.payload.get('verification_id')}"
+
+
+def missing_permissions(guild: discord.Guild) -> list[str]:
+    """Discord's names of the server permissions the bot lacks for verification (empty = all there)."""
+    have = guild.me.guild_permissions
+    return [permission_name(flag) for flag in NEEDED if not getattr(have, flag)]
+
+
+def role_problem(guild: discord.Guild, role: discord.Role) -> str | None:
+    """Why the bot could not grant `role`, or None."""
+    if role.is_default() or role.managed:
+        return f"@{role.name} can't be granted: pick a normal role."
+    if role >= guild.me.top_role:
+        return (f"My highest role must be above **@{role.name}** to grant it: move my role up in Server "
+                "Settings → Roles.")
+    return None
+
+
+class VerificationDesk:
+    """The bot and the cog's pool, with the look-ups every part of verification shares."""
+
+    def __init__(self, bot: HearthBot, pool: HearthPool) -> None:
+        self.bot = bot
+        self.pool = pool
+
+    async def setting(self, guild_id: int, key: str) -> Any:
+        """A `verification.<key>` setting of the guild."""
+        return await self.bot.guild_settings.get(guild_id, "verification", key)
+
+    async def verified_role(self, guild: discord.Guild) -> discord.Role | None:
+        """The role verified members get, if set and still there."""
+        role_id = await self.setting(guild.id, "verified_role")
+        return guild.get_role(role_id) if role_id else None
+
+    async def reviewer_role(self, guild: discord.Guild) -> discord.Role | None:
+        """The verification reviewer role, else the server's staff role."""
+        role_id = await self.setting(guild.id, "reviewer_role") or await self.bot.guild_settings.get(
+            guild.id, "system", "staff_role")
+        return guild.get_role(role_id) if role_id else None
+
+    async def is_reviewer(self, member: discord.Member) -> bool:
+        """Manage Server, or the reviewer role."""
+        if member.guild_permissions.manage_guild:
+            return True
+        role = await self.reviewer_role(member.guild)
+        return role is not None and role in member.roles
+
+    async def setup_problems(self, guild: discord.Guild) -> list[str]:
+        """What stops verification from working on this server (for admins)."""
+        problems = []
+        missing = missing_permissions(guild)
+        if missing:
+            problems.append(f"I'm missing the **{', '.join(missing)}** permission(s) in this server: grant them to "
+                            "my role in Server Settings → Roles.")
+        role = await self.verified_role(guild)
+        if role is None:
+            problems.append("No verified role is set: run `/config verification setup verified_role:`.")
+        else:
+            problem = role_problem(guild, role)
+            if problem:
+                problems.append(problem)
+        return problems
+
+    async def dm(self, user_id: int, text: str) -> bool:
+        """DM a member about their verification; False when Discord refuses (closed DMs) or the user is unknown."""
+        user = self.bot.get_user(user_id)
+        if user is None:
+            return False
+        try:
+            await user.send(text, allowed_mentions=NONE)
+        except discord.HTTPException as exc:
+            log.info("Could not DM user %s about their verification: %s", user_id, exc)
+            return False
+        return True
