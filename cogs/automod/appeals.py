@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.automod import actions, repo
-from cogs.automod.log_channel import post_log
+from utils.guild_log import post_to_log
 from utils.role_safety import role_refusal
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ class AppealModal(discord.ui.Modal, title="Appeal an automatic moderation"):
         view = discord.ui.View(timeout=None)
         view.add_item(DecideButton("approve", self.guild_id, self.log_id))
         view.add_item(DecideButton("deny", self.guild_id, self.log_id))
-        await post_log(cog.bot, guild, embed, view)
+        await post_to_log(cog.bot, guild, feature="automod", what="an automod log entry", embed=embed, view=view)
 
 
 class DecideButton(discord.ui.DynamicItem[discord.ui.Button],

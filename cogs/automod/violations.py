@@ -17,8 +17,8 @@ import discord
 from cogs.automod import actions, escalation, repo
 from cogs.automod.actions import Outcome
 from cogs.automod.appeals import AppealButton, FalsePositiveButton
-from cogs.automod.log_channel import post_log
 from cogs.automod.matchers import Hit
+from utils.guild_log import post_to_log
 
 if TYPE_CHECKING:
     from cogs.automod.contract import AutomodContract
@@ -132,7 +132,7 @@ class Violations:
         embed = self._embed(message, member, hit, outcome, title, total)
         view = discord.ui.View(timeout=None)
         view.add_item(FalsePositiveButton(guild.id, log_id))
-        await post_log(self.bot, guild, embed, view)
+        await post_to_log(self.bot, guild, feature="automod", what="an automod log entry", embed=embed, view=view)
         return log_id
 
     async def _mute_refused(self, guild: discord.Guild, outcome: Outcome) -> bool:

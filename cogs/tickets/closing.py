@@ -14,9 +14,9 @@ from cogs.tickets import lifecycle, repo, transcript
 from cogs.tickets.channels import set_opener_can_write
 from cogs.tickets.desk import ARCHIVE, INACTIVITY, NONE
 from cogs.tickets.lifecycle import ACTIVE, CLOSED
-from cogs.tickets.log_channel import post_log
 from cogs.tickets.views import closed_view
 from utils.errors import missing_permission_message
+from utils.guild_log import post_to_log
 
 if TYPE_CHECKING:
     from cogs.tickets.desk import TicketDesk
@@ -107,7 +107,8 @@ class Closing:
         if ticket.close_reason:
             embed.add_field(name="Reason", value=ticket.close_reason[:1024], inline=False)
         embed.set_footer(text=f"{len(lines)} message(s) · transcript attached (HTML and text)")
-        problem = await post_log(self.desk.bot, guild, embed=embed, files=files())
+        problem = await post_to_log(self.desk.bot, guild, feature="tickets", what="a ticket log entry", required=True,
+                                    embed=embed, files=files())
         report.append(f"⚠️ The transcript was not posted to the log: {problem}." if problem
                       else "📄 Transcript posted to the log channel.")
         if opener is None:

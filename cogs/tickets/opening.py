@@ -12,9 +12,9 @@ import discord
 from cogs.tickets import repo
 from cogs.tickets.channels import Placement, missing_permissions, missing_text, ticket_overwrites
 from cogs.tickets.desk import NONE
-from cogs.tickets.log_channel import post_log
 from cogs.tickets.views import control_view, deflection_view
 from utils.errors import BadInput, UserFacingError, missing_permission_message
+from utils.guild_log import post_to_log
 
 if TYPE_CHECKING:
     from cogs.tickets.desk import TicketDesk
@@ -154,7 +154,7 @@ class Opening:
         assert ticket is not None
         self.desk.cache.remember(ticket)
         if placement.created_base is not None:  # told once: the category is remembered for the next tickets
-            await post_log(bot, guild, content=(
+            await post_to_log(bot, guild, feature="tickets", what="a ticket log entry", required=True, content=(
                 f"ℹ️ No ticket category was set, so I created {placement.created_base.mention} (private to the "
                 "staff) for ticket channels. To choose another: `/ticket setup category:<category>`."))
         embed = discord.Embed(title=f"Ticket #{ticket.id}", description=description[:4000],
@@ -170,7 +170,8 @@ class Opening:
     async def _setup_problem(self, guild: discord.Guild, member: discord.Member, problem: str) -> UserFacingError:
         """Tell the admins (log channel) why a ticket could not open; the error for the member: the problem
         itself for an admin, else that the admins know."""
-        failed = await post_log(self.desk.bot, guild, content=f"⚠️ A member could not open a ticket: {problem}")
+        failed = await post_to_log(self.desk.bot, guild, feature="tickets", what="a ticket log entry", required=True,
+                                   content=f"⚠️ A member could not open a ticket: {problem}")
         if failed:
             log.warning("Guild %s: ticket setup problem (%s); log channel: %s", guild.id, problem, failed)
         if member.guild_permissions.manage_guild:

@@ -11,13 +11,13 @@ import discord
 
 from cogs.tickets import repo
 from cogs.tickets.desk import NONE
-from cogs.tickets.log_channel import post_log
 from cogs.tickets.prompts import faq_draft_messages, normalise_key, ticket_summary_messages
 from cogs.tickets.views import proposal_view
 from gpt.cooldown import llm_cooldown
 from gpt.errors import AIDisabled, AINotConfigured, GuildBudgetExceeded
 from utils.cooldowns import Cooldown
 from utils.errors import UserFacingError
+from utils.guild_log import post_to_log
 
 if TYPE_CHECKING:
     from cogs.tickets.desk import TicketDesk
@@ -101,7 +101,8 @@ class Summaries:
         embed.add_field(name="Answer", value=answer[:1024], inline=False)
         if keywords:
             embed.add_field(name="Keywords", value=", ".join(keywords)[:1024], inline=False)
-        problem = await post_log(self.desk.bot, guild, embed=embed, view=proposal_view(proposal_id))
+        problem = await post_to_log(self.desk.bot, guild, feature="tickets", what="a ticket log entry", required=True,
+                                    embed=embed, view=proposal_view(proposal_id))
         report.append(f"⚠️ An FAQ proposal could not be posted: {problem}." if problem
                       else "💡 Similar tickets keep coming: an FAQ proposal was posted to the log channel.")
 

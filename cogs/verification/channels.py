@@ -14,8 +14,8 @@ import discord
 from cogs.verification import repo
 from cogs.verification.cache import ChannelRef
 from cogs.verification.desk import CLEANUP, LABELS
-from cogs.verification.log_channel import post_log
 from utils.errors import UserFacingError, missing_permission_message
+from utils.guild_log import post_to_log
 
 if TYPE_CHECKING:
     from cogs.verification.cache import ChannelCache
@@ -137,7 +137,8 @@ class PrivateChannels:
     async def _setup_problem(self, guild: discord.Guild, member: discord.Member, problem: str) -> UserFacingError:
         """Tell the admins (log channel) why a verification could not start; the error for the member: the
         problem itself for an admin, else that the admins know."""
-        await post_log(self.desk.bot, guild, content=f"⚠️ A member could not start a verification: {problem}")
+        await post_to_log(self.desk.bot, guild, feature="verification", what="a verification log entry",
+                          content=f"⚠️ A member could not start a verification: {problem}")
         if member.guild_permissions.manage_guild:
             return UserFacingError(problem)
         return UserFacingError("Verification isn't available right now because of a setup problem on my side; "
@@ -158,7 +159,7 @@ class PrivateChannels:
             pass
         except discord.HTTPException as exc:
             problem = missing_permission_message(exc) if isinstance(exc, discord.Forbidden) else exc.text
-            await post_log(self.desk.bot, guild, content=(
+            await post_to_log(self.desk.bot, guild, feature="verification", what="a verification log entry", content=(
                 f"⚠️ I couldn't delete the channel of verification #{verification.id} ({channel.mention}): {problem} "
                 "Please delete it by hand: it holds the member's payment screenshot."))
 

@@ -12,10 +12,10 @@ from discord import app_commands
 
 from cogs.verification import repo
 from cogs.verification.desk import LABELS, NONE
-from cogs.verification.log_channel import find_log_channel
 from cogs.verification.views import panel_view
 from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput, UserFacingError, permission_name
+from utils.guild_log import find_log_channel
 from utils.setting_values import set_checked
 
 PANEL_NEEDS = ("view_channel", "send_messages", "embed_links")
@@ -48,7 +48,7 @@ class VerificationCommands(AdminConfigGroup, name="verification", description="P
         lines.append(f"Reviewers: {reviewers.mention}." if reviewers else
                      "⚠️ No reviewer role (`reviewer_role:` or `system.staff_role`): only members with Manage Server "
                      "can review, and they don't see verification channels unless they are admins.")
-        target = await find_log_channel(self.cog.bot, guild)
+        _, target = await find_log_channel(self.cog.bot, guild, "verification")
         lines.append(f"Reviews and results go to {target.mention}." if target else
                      "⚠️ No log channel: reviews are only posted in the verification channels.")
         lines.append(f"Payments up to {await desk.setting(guild.id, 'max_payment_age_days')} days old are "

@@ -13,9 +13,9 @@ from cogs.verification import repo
 from cogs.verification.assessment import sanitise
 from cogs.verification.channels import MEMBER_READ_ONLY
 from cogs.verification.desk import CLEANUP, LABELS, NONE, role_problem
-from cogs.verification.log_channel import post_log
 from cogs.verification.views import review_view
 from utils.errors import UserFacingError, missing_permission_message
+from utils.guild_log import post_to_log
 
 if TYPE_CHECKING:
     from cogs.verification.channels import PrivateChannels
@@ -80,8 +80,9 @@ class Review:
                                       "role.")
         how = f"approved by {by.mention}" if by else "automatically"
         paid = f", payment of {verification.payment_date.isoformat()}" if verification.payment_date else ""
-        await post_log(self.desk.bot, guild, content=f"✅ {member.mention} was verified {how} (verification "
-                                                     f"#{verification.id}{paid}).")
+        await post_to_log(self.desk.bot, guild, feature="verification", what="a verification log entry",
+                          content=f"✅ {member.mention} was verified {how} (verification "
+                                  f"#{verification.id}{paid}).")
         await self.channels.close_channel(guild, verification)
 
     async def ask_reviewers(self, guild: discord.Guild, verification: repo.Verification, note: str | None) -> None:
@@ -97,8 +98,9 @@ class Review:
                                    allowed_mentions=ping)
             except discord.HTTPException as exc:
                 log.warning("Guild %s: could not post the review request in %s: %s", guild.id, channel.id, exc)
-        await post_log(self.desk.bot, guild, content=content, embed=embed, view=review_view(verification.id),
-                       allowed_mentions=ping)
+        await post_to_log(self.desk.bot, guild, feature="verification", what="a verification log entry",
+                          content=content, embed=embed, view=review_view(verification.id),
+                          allowed_mentions=ping)
 
     # --- reviewers ----------------------------------------------------------------------------------------------------
 
@@ -197,7 +199,8 @@ class Review:
         answer += f" The channel closes {closes}." if delay else ""
         await interaction.followup.send(" ".join([answer, *notes]), ephemeral=True, allowed_mentions=NONE)
         await self._mark_decided(interaction, done, f"✖️ Rejected by {reviewer.mention}: {reason}")
-        await post_log(desk.bot, guild, content=f"✖️ Verification #{done.id} of <@{done.user_id}> was rejected by "
-                                                f"{reviewer.mention}: {reason}")
+        await post_to_log(desk.bot, guild, feature="verification", what="a verification log entry",
+                          content=f"✖️ Verification #{done.id} of <@{done.user_id}> was rejected by "
+                                  f"{reviewer.mention}: {reason}")
         if not delay:
             await self.channels.close_channel(guild, done)

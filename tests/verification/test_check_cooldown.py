@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from cogs.verification.service import CHECK_RATE
+from cogs.verification.submission import CHECK_RATE
 from tests.verification.conftest import Desk, row, start, upload
 
 
