@@ -51,6 +51,7 @@ class HealthCog(HearthCog, name="Health"):
         self._commands: tuple[datetime, int] | None = None  # (counted at, commands in the 24 hours before)
         self._commands_lock = asyncio.Lock()  # a burst of requests counts once
         self._sampled_at: datetime | None = None  # when this process last kept (or tried to keep) a sample
+        self._pinging: asyncio.Future[float] | None = None  # the database ping under way, shared by requests
 
     async def load(self) -> None:
         self.bot.api.include(self.router)
@@ -63,10 +64,8 @@ class HealthCog(HearthCog, name="Health"):
 
     async def report(self) -> dict[str, Any]:
         """The health report; `database.status` is "up" or "down"."""
-        started = time.perf_counter()
         try:
-            await asyncio.wait_for(repo.ping(self.pool), PING_TIMEOUT)
-            database: dict[str, Any] = {"status": "up", "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
+            database: dict[str, Any] = {"status": "up", "latency_ms": await self._ping()}
             commands_24h = await self._commands_24h()
         except DATABASE_ERRORS as exc:  # includes the ping's timeout
             database = {"status": "down", "error": type(exc).__name__}
@@ -86,6 +85,18 @@ class HealthCog(HearthCog, name="Health"):
             "database_pool_size": sum(p["size"] for p in pools.values()),
             "checked_at": self.bot.clock.now().isoformat(),
         }
+
+    async def _ping(self) -> float:
+        """The database's round trip in milliseconds; requests arriving while a ping is under way share it, so a
+        burst of health checks costs one round trip, not one connection each (single-flight)."""
+        if self._pinging is None or self._pinging.done():
+            self._pinging = asyncio.ensure_future(self._timed_ping())
+        return await asyncio.shield(self._pinging)
+
+    async def _timed_ping(self) -> float:
+        started = time.perf_counter()
+        await asyncio.wait_for(repo.ping(self.pool), PING_TIMEOUT)
+        return round((time.perf_counter() - started) * 1000, 1)
 
     async def _commands_24h(self) -> int:
         """Commands of the last 24 hours, counted at most once per `SAMPLE_EVERY` in this process."""
