@@ -20,13 +20,13 @@ from dataclasses import dataclass
 
 import discord
 
-from utils.cog_discovery import UnknownCogError, discover_cogs, select_cogs
-from utils.config import ConfigError, Settings, load_settings
-from utils.db import Database
-from utils.embedded_db import EmbeddedPostgres, ensure_database
-from utils.hearth_bot import HearthBot, create_bot, shard_options
-from utils.http_api import ApiUnavailable
-from utils.migrations import UnknownRevisionError, upgrade_to_head
+from core.cog_discovery import UnknownCogError, discover_cogs, select_cogs
+from core.config import ConfigError, Settings, load_settings
+from core.db import Database
+from core.embedded_db import EmbeddedPostgres, ensure_database
+from core.hearth_bot import HearthBot, create_bot, shard_options
+from core.http_api import ApiUnavailable
+from core.migrations import UnknownRevisionError, upgrade_to_head
 
 log = logging.getLogger("hearth")
 

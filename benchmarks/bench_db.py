@@ -12,8 +12,8 @@ import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
-from utils.embedded_db import EmbeddedPostgres, recreate_database
-from utils.migrations import upgrade_to_head
+from core.embedded_db import EmbeddedPostgres, recreate_database
+from core.migrations import upgrade_to_head
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -38,11 +38,11 @@ from benchmarks.bench_db import bench_server  # noqa: E402
 from cogs.engagement.buffer import EngagementBuffer  # noqa: E402
 from cogs.engagement.cog import EngagementCog  # noqa: E402
 from cogs.engagement.settings import SETTINGS  # noqa: E402
+from core.db import Database  # noqa: E402
+from core.guild_settings import GuildSettings  # noqa: E402
+from core.message_pipeline import MessageContext  # noqa: E402
+from core.settings_registry import SettingsRegistry, system_settings  # noqa: E402
 from utils.clock import Clock  # noqa: E402
-from utils.db import Database  # noqa: E402
-from utils.guild_settings import GuildSettings  # noqa: E402
-from utils.message_pipeline import MessageContext  # noqa: E402
-from utils.settings_registry import SettingsRegistry, system_settings  # noqa: E402
 
 CHANNELS_PER_GUILD = 10
 DB_NAME = "hearth_bench_engagement"

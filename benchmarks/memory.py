@@ -2,7 +2,7 @@
 
     python benchmarks/memory.py [--guilds 2500] [--channels 50] [--roles 20] [--members 100] [--target-mb 500]
 
-The bot is built by the project's factory (`utils.hearth_bot.create_bot`, the one `bot.py` uses) with Hearth's
+The bot is built by the project's factory (`core.hearth_bot.create_bot`, the one `bot.py` uses) with Hearth's
 intents (`default_intents()`: guilds, members, message content, ...) and discord.py's default member cache flags
 for those intents; every cog is loaded (cogs open their database pools lazily) on a fresh database migrated to
 head, on the embedded PostgreSQL under .test-data/bench. It connects to the Discord stand-in (tests/standin),
@@ -41,9 +41,9 @@ import discord.http  # noqa: E402
 import yarl  # noqa: E402
 
 from benchmarks.bench_db import bench_server  # noqa: E402
-from utils.config import Settings  # noqa: E402
-from utils.db import Database  # noqa: E402
-from utils.hearth_bot import create_bot, default_intents  # noqa: E402
+from core.config import Settings  # noqa: E402
+from core.db import Database  # noqa: E402
+from core.hearth_bot import create_bot, default_intents  # noqa: E402
 
 DATABASE = "hearth_bench_memory"
 MB = 1024 * 1024

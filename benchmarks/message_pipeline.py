@@ -38,14 +38,14 @@ from cogs.automod.cog import AutomodCog  # noqa: E402
 from cogs.automod.rules import clean_rule_config  # noqa: E402
 from cogs.custom_commands import repo as commands_repo  # noqa: E402
 from cogs.custom_commands.cog import CustomCommandsCog  # noqa: E402
+from core.config import Settings  # noqa: E402
+from core.db import Database  # noqa: E402
+from core.guild_settings import GuildSettings  # noqa: E402
+from core.message_pipeline import MessagePipeline  # noqa: E402
+from core.premium_guard import PremiumGuard  # noqa: E402
+from core.settings_registry import SettingsRegistry, system_settings  # noqa: E402
 from utils.clock import ManualClock  # noqa: E402
-from utils.config import Settings  # noqa: E402
-from utils.db import Database  # noqa: E402
 from utils.errors import BadInput  # noqa: E402
-from utils.guild_settings import GuildSettings  # noqa: E402
-from utils.message_pipeline import MessagePipeline  # noqa: E402
-from utils.premium_guard import PremiumGuard  # noqa: E402
-from utils.settings_registry import SettingsRegistry, system_settings  # noqa: E402
 
 GUILD, CHANNEL, BOT = 1000, 1001, 1
 WORDS = ("the", "game", "tonight", "anyone", "playing", "coffee", "break", "meeting", "later", "thanks", "great",

@@ -31,12 +31,12 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.bench_db import bench_server  # noqa: E402
 from cogs.reminders.planner import JOB_KIND  # noqa: E402
 from cogs.reminders.sender import ReminderSender  # noqa: E402
+from core.db import Database  # noqa: E402
+from core.guild_settings import GuildSettings  # noqa: E402
+from core.premium_guard import PremiumGuard  # noqa: E402
+from core.settings_registry import SettingsRegistry, system_settings  # noqa: E402
+from core.timers import TimerService  # noqa: E402
 from utils.clock import Clock  # noqa: E402
-from utils.db import Database  # noqa: E402
-from utils.guild_settings import GuildSettings  # noqa: E402
-from utils.premium_guard import PremiumGuard  # noqa: E402
-from utils.settings_registry import SettingsRegistry, system_settings  # noqa: E402
-from utils.timers import TimerService  # noqa: E402
 
 
 class RecordingSender(ReminderSender):

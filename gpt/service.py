@@ -20,6 +20,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from core.guild_log import post_to_log
+from core.guild_settings import GuildSettings, UnknownSetting
+from core.premium_guard import PremiumGuard
+from core.settings_registry import SettingSpec
 from gpt.client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, LLMClient, LLMError, Provider
 from gpt.errors import (
     AIDisabled,
@@ -50,10 +54,6 @@ from gpt.quota import (
 from gpt.repo import Executor
 from gpt.settings import GPT_ENABLED, GPT_MODEL, GPT_TEMPERATURE, allowed_models
 from utils.clock import Clock
-from utils.guild_log import post_to_log
-from utils.guild_settings import GuildSettings, UnknownSetting
-from utils.premium_guard import PremiumGuard
-from utils.settings_registry import SettingSpec
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from utils.config import MODEL_NAME
-from utils.settings_registry import SettingSpec, SettingType, int_range
+from core.config import MODEL_NAME
+from core.settings_registry import SettingSpec, SettingType, int_range
 
 DEFAULT_MODEL = "gpt-4o-mini"  # the default of OPENAI_MODEL
 

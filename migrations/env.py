@@ -2,7 +2,7 @@
 
 Two ways in:
 - `alembic upgrade head` on the command line: the URL comes from DATABASE_URL (a plain postgresql:// URL);
-- `utils.migrations` from inside the bot or the tests: it hands over an open connection in
+- `core.migrations` from inside the bot or the tests: it hands over an open connection in
   `config.attributes["connection"]`, so no second event loop is needed.
 """
 
@@ -14,14 +14,14 @@ import os
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from utils.migrations import migration_lock, sqlalchemy_url
+from core.migrations import migration_lock, sqlalchemy_url
 
 config = context.config
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     # Under the migration lock, so two processes (or a process and `alembic upgrade head` by hand) never migrate
-    # at once; Alembic reads the revision only once the lock is held. Re-entrant when utils.migrations holds it.
+    # at once; Alembic reads the revision only once the lock is held. Re-entrant when core.migrations holds it.
     with migration_lock(connection):
         context.configure(connection=connection, target_metadata=None, transaction_per_migration=True)
         with context.begin_transaction():

@@ -15,9 +15,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from utils.db import Database, HearthPool
-from utils.embedded_db import EmbeddedPostgres, ensure_database, quote_identifier, recreate_database
-from utils.migrations import upgrade_to_head
+from core.db import Database, HearthPool
+from core.embedded_db import EmbeddedPostgres, ensure_database, quote_identifier, recreate_database
+from core.migrations import upgrade_to_head
 
 pytest_plugins = ["tests.standin.plugin", "tests.hearth_harness", "tests.llm_standin", "tests.stripe_standin.plugin"]
 

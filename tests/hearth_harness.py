@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest_asyncio
 
+from core.config import Settings
+from core.db import Database, HearthPool
+from core.hearth_bot import HearthBot, create_bot
 from tests.standin import StandIn
 from tests.standin.plugin import DefaultGuild
 from utils.clock import ManualClock
-from utils.config import Settings
-from utils.db import Database, HearthPool
-from utils.hearth_bot import HearthBot, create_bot
 
 
 @dataclass

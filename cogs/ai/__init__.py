@@ -1,6 +1,6 @@
 """The AI features' shared part: the `gpt` settings scope and the daily clean-up of old quota counters."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from core.cog_base import HearthCog
+from core.timers import Job
 from gpt.quota import cleanup_old_guild_usage, cleanup_old_usage, next_reset, usage_day
 from gpt.settings import GPT_SETTINGS, allowed_models, gpt_settings
-from utils.cog_base import HearthCog
-from utils.timers import Job
 
 CLEANUP_KIND = "gpt_usage_cleanup"
 USAGE_RETENTION = timedelta(days=7)

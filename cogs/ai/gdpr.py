@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.gdpr import ErasureReport, jsonable, rows_of
 from gpt.quota import USAGE_RETENTION_DAYS, keep_usage_of_erased_user, kept_usage_of
-from utils.gdpr import ErasureReport, jsonable, rows_of
 
 TABLES = {"gpt_usage": ("user_id",)}
 KEPT_REASON = (f"your AI usage counts of the last {USAGE_RETENTION_DAYS} days, under a pseudonym instead of your id, "

@@ -1,6 +1,6 @@
 """The HTTP API's keys (`/config api_key create|list|revoke`, the `api_keys` table) and its keyed v1 routes."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

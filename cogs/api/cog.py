@@ -1,7 +1,7 @@
 """The HTTP API's keys and keyed routes.
 
 - Owns `api_keys`: created, listed and revoked by guild admins with `/config api_key …` (commands.py); the cog is
-  the key store that `utils.api_keys.require_key` looks keys up in (`bot.api.keys`).
+  the key store that `core.api_keys.require_key` looks keys up in (`bot.api.keys`).
 - `GET /api/v1/guilds/{guild_id}/settings` (a read key of that guild): the guild's settings, as `/config list`
   shows them. Discord ids are given as strings (JavaScript numbers cannot hold them).
 """
@@ -16,11 +16,11 @@ from fastapi import APIRouter, Depends
 
 from cogs.api import repo
 from cogs.api.commands import ApiKeyCommands
-from utils.api_keys import ApiError, ApiKey, require_key
-from utils.cog_base import HearthCog
+from core.api_keys import ApiError, ApiKey, require_key
+from core.cog_base import HearthCog
+from core.settings_registry import SettingType
 from utils.config_group import add_config_group, remove_config_group
 from utils.errors import DATABASE_ERRORS
-from utils.settings_registry import SettingType
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class ApiCog(HearthCog, name="API"):
         if self.bot.api.keys is self:
             self.bot.api.keys = None
 
-    # --- the key store (utils.api_keys.KeyStore) -----------------------------------------------------------
+    # --- the key store (core.api_keys.KeyStore) -----------------------------------------------------------
 
     async def find(self, key_hash: str) -> ApiKey | None:
         """The key with this hash, or None."""

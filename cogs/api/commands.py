@@ -12,11 +12,11 @@ import discord
 from discord import app_commands
 
 from cogs.api import repo
-from utils.api_keys import PREFIX_LENGTH, SCOPES, new_key
-from utils.cog_base import HearthCog
+from core.api_keys import PREFIX_LENGTH, SCOPES, new_key
+from core.cog_base import HearthCog
+from core.guild_log import post_to_log
 from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput
-from utils.guild_log import post_to_log
 
 log = logging.getLogger(__name__)
 

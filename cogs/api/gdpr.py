@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from cogs.api import repo
-from utils.gdpr import ErasureReport, jsonable
+from core.gdpr import ErasureReport, jsonable
 
 TABLES = {"api_keys": ("created_by", "revoked_by")}
 

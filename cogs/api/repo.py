@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from utils.api_keys import ApiKey
+from core.api_keys import ApiKey
 
 _COLUMNS = "id, guild_id, name, prefix, scope, created_by, created_at, last_used_at, revoked_at"
 _CREATE = f"""

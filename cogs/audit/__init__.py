@@ -1,6 +1,6 @@
 """The audit tracker: every command, success or failure, buffered and written in batches; /command_stats."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

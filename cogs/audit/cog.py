@@ -14,11 +14,11 @@ from discord.ext import commands
 
 from cogs.audit import repo
 from cogs.audit.buffer import AuditBuffer, AuditRecord
-from utils.cog_base import HearthCog
+from core.cog_base import HearthCog
+from core.flush_loop import FlushLoop
+from core.retention import LogTable, RetentionJob
+from core.settings_registry import SettingSpec, SettingType, int_range
 from utils.errors import BadInput, describe_error
-from utils.flush_loop import FlushLoop
-from utils.retention import LogTable, RetentionJob
-from utils.settings_registry import SettingSpec, SettingType, int_range
 
 log = logging.getLogger(__name__)
 

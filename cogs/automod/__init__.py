@@ -1,6 +1,6 @@
 """Automod: spam, content, regex and AI rules with actions, escalation, appeals and stats."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

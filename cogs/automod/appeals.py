@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.automod import actions, repo
-from utils.guild_log import post_to_log
-from utils.role_safety import role_refusal
+from core.guild_log import post_to_log
+from core.role_safety import role_refusal
 
 if TYPE_CHECKING:
     from cogs.automod.contract import AutomodContract
@@ -45,7 +45,7 @@ async def is_moderator(cog: AutomodContract, interaction: discord.Interaction) -
 def reversal_refusal(approver: discord.Member, context: dict[str, Any]) -> str | None:
     """Why `approver` may not approve an appeal of this action (None = they may): approving reverses it, and the
     reversal needs what doing it by hand needs: Ban Members to unban, Timeout Members to lift a timeout, Manage Roles
-    and role safety (`utils.role_safety`) to take the mute role off."""
+    and role safety (`core.role_safety`) to take the mute role off."""
     kind = context.get("kind")
     permissions = approver.guild_permissions
     refused = "Nothing was changed and the appeal is still open: someone who has it can approve it."

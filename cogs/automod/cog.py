@@ -21,15 +21,15 @@ from cogs.automod.matchers import GuildRules, MessageFacts
 from cogs.automod.rules import Rule
 from cogs.automod.stats import StatsBuffer
 from cogs.automod.violations import Violations
+from core import notify
+from core.cog_base import HearthCog
+from core.flush_loop import FlushLoop
+from core.message_pipeline import ORDER_AUTOMOD, MessageContext, attach
+from core.notify import GuildCache
+from core.settings_registry import SettingSpec, SettingType, int_range
 from gpt.service import LLMService
-from utils import notify
-from utils.cog_base import HearthCog
 from utils.config_group import add_config_group, remove_config_group
 from utils.errors import DATABASE_ERRORS
-from utils.flush_loop import FlushLoop
-from utils.message_pipeline import ORDER_AUTOMOD, MessageContext, attach
-from utils.notify import GuildCache
-from utils.settings_registry import SettingSpec, SettingType, int_range
 
 log = logging.getLogger(__name__)
 FLUSH_INTERVAL = 10.0

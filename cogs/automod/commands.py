@@ -18,11 +18,11 @@ from cogs.automod import repo
 from cogs.automod.actions import format_duration
 from cogs.automod.matchers import GuildRules, MessageFacts
 from cogs.automod.rules import ACTION_TYPES, RULE_TYPES, Rule, clean_action, clean_rule_config
+from core.role_safety import check_role_grant
+from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
 from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput, UserFacingError
 from utils.options import RowId
-from utils.role_safety import check_role_grant
-from utils.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
 
 if TYPE_CHECKING:
     from cogs.automod.contract import AutomodContract

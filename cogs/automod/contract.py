@@ -14,11 +14,11 @@ if TYPE_CHECKING:
 
     from cogs.automod.matchers import GuildRules, Hit
     from cogs.automod.stats import StatsBuffer
+    from core.db import HearthPool
+    from core.hearth_bot import HearthBot
+    from core.message_pipeline import MessageContext
+    from core.notify import GuildCache
     from gpt.service import LLMService
-    from utils.db import HearthPool
-    from utils.hearth_bot import HearthBot
-    from utils.message_pipeline import MessageContext
-    from utils.notify import GuildCache
 
 
 class ViolationHandler(Protocol):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from utils.gdpr import ErasureReport, delete_rows, forget_user, rows_of, staff_rows
+from core.gdpr import ErasureReport, delete_rows, forget_user, rows_of, staff_rows
 
 TABLES = {
     "automod_actions": ("created_by", "role_set_by"),

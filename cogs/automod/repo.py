@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 
-from utils.notify import notify
+from core.notify import notify
 
 CHANNEL = "hearth_automod"
 

@@ -18,11 +18,11 @@ from cogs.automod import actions, escalation, repo
 from cogs.automod.actions import Outcome
 from cogs.automod.appeals import AppealButton, FalsePositiveButton
 from cogs.automod.matchers import Hit
-from utils.guild_log import post_to_log
+from core.guild_log import post_to_log
 
 if TYPE_CHECKING:
     from cogs.automod.contract import AutomodContract
-    from utils.message_pipeline import MessageContext
+    from core.message_pipeline import MessageContext
 
 log = logging.getLogger(__name__)
 COLOURS = {"trial": discord.Colour.light_grey(), "refused": discord.Colour.dark_grey(),

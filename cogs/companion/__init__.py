@@ -1,6 +1,6 @@
 """The companion app's signed webhooks: reflections shared with the bot, and their revocation."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

@@ -23,9 +23,9 @@ from pydantic import ValidationError
 from cogs.companion import repo
 from cogs.companion.bodies import ReflectionBody, RevokeBody, describe
 from cogs.companion.signing import SignatureError, Verified, Verifier, unix_now
-from utils.cog_base import HearthCog
+from core.cog_base import HearthCog
+from core.retention import LogTable, RetentionJob
 from utils.errors import DATABASE_ERRORS
-from utils.retention import LogTable, RetentionJob
 
 log = logging.getLogger(__name__)
 

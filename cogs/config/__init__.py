@@ -1,6 +1,6 @@
 """`/config`: admins read and change every registered setting, with history, rollback, export and import."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

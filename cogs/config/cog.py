@@ -16,14 +16,14 @@ from discord import app_commands
 from cogs.config.transfer import build_export, import_refusal, parse_export, plan_import
 from cogs.config.values import format_effective, format_value, resolve_value
 from cogs.config.views import ImportConfirmView, preview_embed
-from utils.cog_base import HearthCog
+from core.cog_base import HearthCog
+from core.guild_log import post_to_log
+from core.guild_settings import GuildSettings
+from core.setting_values import validate_setting
+from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType, timezone_names
 from utils.errors import BadInput
-from utils.guild_log import post_to_log
-from utils.guild_settings import GuildSettings
 from utils.options import RowId
 from utils.paginator import Paginator
-from utils.setting_values import validate_setting
-from utils.settings_registry import InvalidSettingValue, SettingSpec, SettingType, timezone_names
 
 HISTORY_PAGE = 10
 CHOICES_LIMIT = 25

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from utils.gdpr import ErasureReport, forget_user, rows_of
+from core.gdpr import ErasureReport, forget_user, rows_of
 
 TABLES = {"bot_settings": ("updated_by",), "settings_history": ("changed_by",)}
 

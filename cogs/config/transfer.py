@@ -1,6 +1,6 @@
 """Export a guild's settings to JSON and plan an import into another guild (remapping channels and roles).
 
-An import is all or nothing: every entry passes the same checks as `/config set` (`utils.setting_values`), with the
+An import is all or nothing: every entry passes the same checks as `/config set` (`core.setting_values`), with the
 importing admin as the one who sets it; a single problem refuses the whole file, and the answer lists them all."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 import discord
 
 from cogs.config.values import channel_candidates
+from core.setting_values import refusal_text, validate_setting
+from core.settings_registry import InvalidSettingValue, SettingSpec, SettingsRegistry, SettingType
 from utils.errors import BadInput
-from utils.setting_values import refusal_text, validate_setting
-from utils.settings_registry import InvalidSettingValue, SettingSpec, SettingsRegistry, SettingType
 
 EXPORT_FORMAT = "hearth-settings"
 EXPORT_VERSION = 1

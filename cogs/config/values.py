@@ -8,9 +8,9 @@ from typing import Any
 
 import discord
 
+from core.setting_values import RoleSettingRefused, validate_setting
+from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
 from utils.errors import BadInput
-from utils.setting_values import RoleSettingRefused, validate_setting
-from utils.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
 
 _SNOWFLAKE = re.compile(r"^(?:<[#@]&?)?(\d{15,21})>?$")  # a mention or a bare id
 

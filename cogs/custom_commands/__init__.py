@@ -1,6 +1,6 @@
 """Custom commands: guild-defined triggers with templated responses."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

@@ -17,14 +17,14 @@ from cogs.custom_commands.commands import CustomCommandsGroup
 from cogs.custom_commands.matching import Command, GuildCommands
 from cogs.custom_commands.templates import render
 from cogs.custom_commands.uses import UsesBuffer
-from utils import notify
-from utils.cog_base import HearthCog
+from core import notify
+from core.cog_base import HearthCog
+from core.flush_loop import FlushLoop
+from core.message_pipeline import ORDER_CUSTOM_COMMANDS, MessageContext, attach
+from core.notify import GuildCache
 from utils.config_group import add_config_group, remove_config_group
 from utils.errors import missing_permission_message
-from utils.flush_loop import FlushLoop
 from utils.mentions import allowed_mentions_for, member_or_none
-from utils.message_pipeline import ORDER_CUSTOM_COMMANDS, MessageContext, attach
-from utils.notify import GuildCache
 
 log = logging.getLogger(__name__)
 FLUSH_INTERVAL = 10.0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from cogs.custom_commands import repo
-from utils.gdpr import ErasureReport, rows_of
+from core.gdpr import ErasureReport, rows_of
 
 TABLES = {"custom_commands": ("created_by", "response_set_by")}
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 
-from utils.notify import notify
+from core.notify import notify
 
 CHANNEL = "hearth_custom_commands"
 COLUMNS = ("id, name, trigger_type, trigger_value, response, enabled, case_sensitive, delete_trigger, "

@@ -1,6 +1,6 @@
 """Engagement: buffered message counting, daily streaks, challenges, weekly awards, OG claims, profile cards."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

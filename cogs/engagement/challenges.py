@@ -15,10 +15,10 @@ from cogs.engagement import repo
 from cogs.engagement.contract import MixinMeta
 from cogs.engagement.rules import weighted_pick
 from cogs.engagement.settings import SCOPE
-from utils.channel_access import ChannelBlocked
+from core.channel_access import ChannelBlocked
+from core.guild_log import post_to_log
+from core.timers import Job
 from utils.errors import BadInput, permission_name
-from utils.guild_log import post_to_log
-from utils.timers import Job
 
 CHALLENGE_JOB = "engagement_challenge"
 CHALLENGE_END_TIMEOUT = timedelta(minutes=2)

@@ -28,10 +28,10 @@ from cogs.engagement.og import OG_ITEMS, OGMixin
 from cogs.engagement.profile import ProfileMixin
 from cogs.engagement.rules import local_day, strip_suffix
 from cogs.engagement.settings import SCOPE, SETTINGS
-from utils.cog_base import CompositeMetaClass, HearthCog
+from core.cog_base import CompositeMetaClass, HearthCog
+from core.flush_loop import FlushLoop
+from core.message_pipeline import ORDER_ENGAGEMENT, MessageContext, attach
 from utils.cooldowns import Cooldown
-from utils.flush_loop import FlushLoop
-from utils.message_pipeline import ORDER_ENGAGEMENT, MessageContext, attach
 
 log = logging.getLogger(__name__)
 

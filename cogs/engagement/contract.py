@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 
     import discord
 
+    from core.db import HearthPool
+    from core.hearth_bot import HearthBot
     from utils.cooldowns import Cooldown
-    from utils.db import HearthPool
-    from utils.hearth_bot import HearthBot
 
 
 class MixinMeta(ABC):

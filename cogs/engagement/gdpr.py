@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from utils.gdpr import ErasureReport, delete_rows, forget_user, rows_of
+from core.gdpr import ErasureReport, delete_rows, forget_user, rows_of
 
 # table → the user column
 USER_TABLES = {

@@ -17,7 +17,7 @@ from cogs.engagement import repo
 from cogs.engagement.contract import MixinMeta
 from cogs.engagement.rules import SUFFIX, next_midnight, rename_blocker, wanted_nick
 from cogs.engagement.settings import SCOPE
-from utils.timers import Job
+from core.timers import Job
 
 log = logging.getLogger(__name__)
 

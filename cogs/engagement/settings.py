@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from utils.settings_registry import SettingSpec, SettingType, int_range
+from core.settings_registry import SettingSpec, SettingType, int_range
 
 SCOPE = "engagement"
 

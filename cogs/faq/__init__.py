@@ -1,6 +1,6 @@
 """FAQ: a guild's knowledge base, searched with full-text ranking plus typo-tolerant trigram matching."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

@@ -24,13 +24,13 @@ from cogs.faq.search import (
     tsquery_text,
     words,
 )
-from utils.cog_base import HearthCog
-from utils.command_tree import send_ephemeral
+from core.cog_base import HearthCog
+from core.command_tree import send_ephemeral
+from core.retention import LogTable, RetentionJob
+from core.settings_registry import SettingSpec, SettingType, int_range
 from utils.errors import BadInput, UserFacingError, describe_error
 from utils.options import RowId
 from utils.paginator import Paginator
-from utils.retention import LogTable, RetentionJob
-from utils.settings_registry import SettingSpec, SettingType, int_range
 
 PAGE = 10
 SEARCH_LOGS = LogTable("faq_search_logs", "searched_at", per_guild=True)

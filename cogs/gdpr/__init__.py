@@ -1,6 +1,6 @@
 """GDPR: /export_my_data, /delete_my_data (fanned out to every cog), and the server's data agreement."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

@@ -2,7 +2,7 @@
 
 - `/export_my_data`: a JSON file of everything every feature holds about the member, sent privately.
 - `/delete_my_data`: after a confirm button, every feature erases (or anonymises, or keeps with a reason) the
-  member's data in one transaction, loaded cog or not (utils/gdpr.py); the member gets a summary naming exactly
+  member's data in one transaction, loaded cog or not (core/gdpr.py); the member gets a summary naming exactly
   what could not be erased, if anything.
 - Both are limited per member (REQUEST_COOLDOWN): each reads or rewrites rows in every feature's tables.
 - `/config gdpr post [channel]`: the agreement with a persistent "I Agree" button (`gdpr_acceptance`); the
@@ -20,15 +20,15 @@ import discord
 from discord import app_commands
 
 from cogs.gdpr import repo
-from utils.cog_base import HearthCog
-from utils.command_tree import report_failure
+from core.cog_base import HearthCog
+from core.command_tree import report_failure
+from core.gdpr import Erasure, erase_everything, export_everything
+from core.guild_log import post_to_log
+from core.settings_registry import SettingSpec, SettingType
 from utils.config_group import AdminConfigGroup, add_config_group, remove_config_group
 from utils.cooldowns import Cooldown, OnCooldown
 from utils.errors import BadInput, missing_permission_message
-from utils.gdpr import Erasure, erase_everything, export_everything
-from utils.guild_log import post_to_log
 from utils.owned_view import OwnedView
-from utils.settings_registry import SettingSpec, SettingType
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from utils.gdpr import ErasureReport, delete_rows, rows_of
+from core.gdpr import ErasureReport, delete_rows, rows_of
 
 TABLES = {"gdpr_acceptance": ("user_id",)}
 

@@ -1,6 +1,6 @@
 """`/growthcheckin` and `/growthhistory`: short AI coaching on a member's goal, kept per server."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

@@ -25,11 +25,11 @@ from cogs.growth.texts import (
     trim,
 )
 from cogs.growth.views import CheckinModal, ShareCheckinButton, share_view, shared_view
+from core.cog_base import HearthCog
 from gpt.context import load_reflections
 from gpt.cooldown import llm_cooldown
 from gpt.prompts import PREMIUM_STYLES, growth_checkin_messages
 from gpt.service import LLMService
-from utils.cog_base import HearthCog
 from utils.cooldowns import Cooldown
 from utils.errors import BadInput, UserFacingError
 from utils.paginator import Paginator

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from utils.gdpr import ErasureReport, delete_rows, rows_of
+from core.gdpr import ErasureReport, delete_rows, rows_of
 
 TABLES = {"growth_checkins": ("user_id",)}
 

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 import discord
 
 from cogs.growth.texts import FEELING_LIMIT, GOAL_LIMIT, OBSTACLE_LIMIT
-from utils.command_tree import report_failure
+from core.command_tree import report_failure
 from utils.errors import UserFacingError
 
 log = logging.getLogger(__name__)

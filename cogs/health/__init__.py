@@ -1,6 +1,6 @@
 """`GET /api/health` on the bot's HTTP API, with a history kept for 30 days."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

@@ -4,7 +4,7 @@ Answers 200 when the database is reachable and 503 when it is not. It is public 
 nothing about any one guild. It is cheap whatever the request rate: each request is one `SELECT 1`; the count of
 commands in the last 24 hours is refreshed at most once a minute per process (an index range scan), and the
 report is kept in `health_check_history` at most once a minute across all processes (`SAMPLE_EVERY`). Samples
-older than HEALTH_HISTORY_RETENTION_DAYS (default 30) are deleted by a daily retention job (`utils/retention.py`,
+older than HEALTH_HISTORY_RETENTION_DAYS (default 30) are deleted by a daily retention job (`core/retention.py`,
 kind `CLEANUP_KIND`, guild 0: one job for all processes).
 """
 
@@ -21,10 +21,10 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from cogs.health import repo
+from core.cog_base import HearthCog
+from core.retention import LogTable, RetentionJob
 from gpt.probe import LLMProbe
-from utils.cog_base import HearthCog
 from utils.errors import DATABASE_ERRORS
-from utils.retention import LogTable, RetentionJob
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Onboarding: rules, questions and personalisation for new members, with roles at the end."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

@@ -14,9 +14,9 @@ from cogs.onboarding.commands import OnboardingCommands
 from cogs.onboarding.engine import Engine
 from cogs.onboarding.flow import LANGUAGE_NAMES, MODES, parse_languages
 from cogs.onboarding.views import ITEMS, MODAL_ID, modal_answer
-from utils.cog_base import HearthCog
+from core.cog_base import HearthCog
+from core.settings_registry import SettingSpec, SettingType
 from utils.config_group import add_config_group, remove_config_group
-from utils.settings_registry import SettingSpec, SettingType
 
 log = logging.getLogger(__name__)
 

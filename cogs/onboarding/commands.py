@@ -31,10 +31,10 @@ from cogs.onboarding.flow import (
     personal_questions,
 )
 from cogs.onboarding.views import panel_message, rule_embed
+from core.role_safety import check_role_grant, role_refusal
 from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput, UserFacingError, missing_permission_message
 from utils.options import RowId
-from utils.role_safety import check_role_grant, role_refusal
 
 if TYPE_CHECKING:
     pass

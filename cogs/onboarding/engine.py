@@ -37,12 +37,12 @@ from cogs.onboarding.views import (
     language_other_question,
     step_message,
 )
-from utils import gdpr
-from utils.channel_access import ChannelBlocked
-from utils.guild_log import post_to_log
+from core import gdpr
+from core.channel_access import ChannelBlocked
+from core.guild_log import post_to_log
 
 if TYPE_CHECKING:
-    from utils.cog_base import HearthCog
+    from core.cog_base import HearthCog
 
 log = logging.getLogger(__name__)
 GDPR_FIRST = ("🔒 This server asks you to accept its **data agreement** before onboarding. Find it in the server, "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from cogs.onboarding import repo
-from utils.gdpr import ErasureReport, jsonable, rows_affected
+from core.gdpr import ErasureReport, jsonable, rows_affected
 
 TABLES = {"onboarding": ("user_id",), "guild_onboarding_questions": ("role_map_by",)}
 

@@ -1,6 +1,6 @@
 """Premium with Stripe: plans and checkout, the webhook endpoint, status, transfer, billing portal and expiry."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

@@ -14,7 +14,7 @@ from cogs.premium.tiers import TIERS
 from utils.errors import UserFacingError
 
 if TYPE_CHECKING:
-    from utils.hearth_bot import HearthBot
+    from core.hearth_bot import HearthBot
 
 NOT_AVAILABLE = ("Premium checkout is not available on this bot: its operator has not connected a Stripe account. "
                  "Everything else works as usual.")

@@ -1,5 +1,5 @@
 """Premium with Stripe: `/premium plans|status|transfer|manage|check`, `/my_premium`, the Stripe webhook endpoint
-and the expiry jobs. Who has premium where is asked through `bot.premium` (utils/premium_guard.py)."""
+and the expiry jobs. Who has premium where is asked through `bot.premium` (core/premium_guard.py)."""
 
 from __future__ import annotations
 
@@ -38,10 +38,10 @@ from cogs.premium.views import (
     terms_message,
 )
 from cogs.premium.webhooks import StripeWebhooks
-from utils.cog_base import HearthCog
+from core.cog_base import HearthCog
+from core.retention import LogTable, RetentionJob
 from utils.cooldowns import Cooldown
 from utils.errors import BadInput, UserFacingError
-from utils.retention import LogTable, RetentionJob
 
 log = logging.getLogger(__name__)
 

@@ -16,12 +16,12 @@ import asyncpg
 from cogs.premium import notices, repo
 from cogs.premium.stripe_gateway import StripeGateway
 from cogs.premium.stripe_objects import LIVE_STATUSES, period_end
-from utils.premium_guard import announce_change
-from utils.timers import Job
+from core.premium_guard import announce_change
+from core.timers import Job
 
 if TYPE_CHECKING:
-    from utils.hearth_bot import HearthBot
-    from utils.timers import TimerService
+    from core.hearth_bot import HearthBot
+    from core.timers import TimerService
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from cogs.premium import repo
-from utils.gdpr import ErasureReport, jsonable, rows_of
+from core.gdpr import ErasureReport, jsonable, rows_of
 
 # premium_reversals has no user column: it is exported through the member's premium_subs rows.
 TABLES = {"premium_subs": ("user_id",), "terms_acceptance": ("user_id",), "premium_checkouts": ("user_id",)}

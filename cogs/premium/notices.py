@@ -13,7 +13,7 @@ import discord
 from cogs.premium.tiers import TIERS
 
 if TYPE_CHECKING:
-    from utils.hearth_bot import HearthBot
+    from core.hearth_bot import HearthBot
 
 log = logging.getLogger(__name__)
 DM_TIMEOUT = 10.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from utils.settings_registry import SettingSpec, SettingType
+from core.settings_registry import SettingSpec, SettingType
 
 DEFAULT_TERMS_VERSION = "2026-03-02"
 _URL = re.compile(r"^https?://\S+$")

@@ -35,7 +35,7 @@ from cogs.premium.stripe_objects import (
     tier_of,
     timestamp,
 )
-from utils.timers import TimerService
+from core.timers import TimerService
 
 log = logging.getLogger(__name__)
 

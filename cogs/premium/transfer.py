@@ -10,11 +10,11 @@ from discord import app_commands
 
 from cogs.premium import repo
 from cogs.premium.expiry_jobs import EXPIRY_KIND, WARNING_KIND
+from core.premium_guard import announce_change
 from utils.errors import BadInput, UserFacingError
-from utils.premium_guard import announce_change
 
 if TYPE_CHECKING:
-    from utils.hearth_bot import HearthBot
+    from core.hearth_bot import HearthBot
 
 CHOICES_LIMIT = 25
 

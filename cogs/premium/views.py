@@ -15,7 +15,7 @@ import discord
 from cogs.premium.checkout import PremiumSetup
 from cogs.premium.prices import Price
 from cogs.premium.tiers import TIERS, perks
-from utils.command_tree import send_ephemeral
+from core.command_tree import send_ephemeral
 from utils.errors import UserFacingError
 from utils.owned_view import OwnedView
 

@@ -38,11 +38,11 @@ from cogs.premium.reversals import Reversals
 from cogs.premium.stripe_gateway import RetryLater, StripeFailure, StripeGateway
 from cogs.premium.stripe_objects import subscription_id_of, timestamp
 from cogs.premium.sync import Outcome, SubscriptionSync
+from core.premium_guard import announce_change
 from utils.errors import DATABASE_ERRORS
-from utils.premium_guard import announce_change
 
 if TYPE_CHECKING:
-    from utils.hearth_bot import HearthBot
+    from core.hearth_bot import HearthBot
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Reminders and events: weekly reminders and one-off events posted by the timers service."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

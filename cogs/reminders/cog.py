@@ -21,14 +21,14 @@ from cogs.reminders.schedule import describe_days
 from cogs.reminders.sender import ReminderSender
 from cogs.reminders.watcher import WATCH_ITEMS, WatcherMixin
 from cogs.reminders.when import When, parse_when
+from core.cog_base import CompositeMetaClass, HearthCog
+from core.message_pipeline import ORDER_WATCHER
+from core.settings_registry import SettingSpec, SettingType, int_range
 from gpt.service import LLMService
-from utils.cog_base import CompositeMetaClass, HearthCog
 from utils.errors import BadInput, UserFacingError, permission_name
 from utils.mentions import withheld_pings
-from utils.message_pipeline import ORDER_WATCHER
 from utils.options import RowId
 from utils.paginator import Paginator
-from utils.settings_registry import SettingSpec, SettingType, int_range
 
 FREE_ACTIVE_LIMIT = 10
 PREMIUM_ACTIVE_LIMIT = 100

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import discord
 
+    from core.db import HearthPool
+    from core.hearth_bot import HearthBot
     from gpt.service import LLMService
-    from utils.db import HearthPool
-    from utils.hearth_bot import HearthBot
 
 
 class MixinMeta(ABC):

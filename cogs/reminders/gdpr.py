@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from cogs.reminders import repo
-from utils.gdpr import ErasureReport, rows_of
+from core.gdpr import ErasureReport, rows_of
 
 TABLES = {"reminders": ("created_by", "message_set_by")}
 

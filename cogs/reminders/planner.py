@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from cogs.reminders.repo import Reminder
 from cogs.reminders.schedule import next_occurrence
-from utils.timers import TimerService
+from core.timers import TimerService
 
 JOB_KIND = "reminder"
 

@@ -2,7 +2,7 @@
 
 Idempotent: `last_sent_at` records the occurrence a post was made for (its due time), so a job retried after a
 crash between the post and the end of the job does not post twice. A channel the bot may not post in is
-paused through `utils.channel_access` (the admins are told once) and that occurrence is skipped, so no job
+paused through `core.channel_access` (the admins are told once) and that occurrence is skipped, so no job
 retries against Discord; other Discord errors are retried by the timers service, and a weekly reminder whose
 last attempt failed moves on to its next occurrence instead of being dropped.
 """
@@ -19,14 +19,14 @@ import discord
 from cogs.reminders import repo
 from cogs.reminders.posting import reminder_embed
 from cogs.reminders.schedule import next_occurrence
-from utils.channel_access import ChannelBlocked
-from utils.guild_log import post_to_log
+from core.channel_access import ChannelBlocked
+from core.guild_log import post_to_log
+from core.timers import MAX_ATTEMPTS, Job
 from utils.mentions import allowed_mentions_for, member_or_none
-from utils.timers import MAX_ATTEMPTS, Job
 
 if TYPE_CHECKING:
-    from utils.db import HearthPool
-    from utils.hearth_bot import HearthBot
+    from core.db import HearthPool
+    from core.hearth_bot import HearthBot
 
 log = logging.getLogger(__name__)
 

@@ -27,13 +27,13 @@ from cogs.reminders import planner, repo
 from cogs.reminders.contract import MixinMeta
 from cogs.reminders.event_parser import Announcement, SpottedEvent, looks_like_announcement, spot_event
 from cogs.reminders.posting import ts
+from core.channel_access import ChannelBlocked
+from core.command_tree import report_failure
+from core.message_pipeline import MessageContext
 from gpt.errors import AIDisabled, AINotConfigured, GuildBudgetExceeded
 from gpt.prompts import event_extraction_messages
-from utils.channel_access import ChannelBlocked
-from utils.command_tree import report_failure
 from utils.cooldowns import Cooldown
 from utils.errors import UserFacingError
-from utils.message_pipeline import MessageContext
 
 log = logging.getLogger(__name__)
 

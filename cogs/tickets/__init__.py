@@ -1,7 +1,7 @@
 """Support tickets: a panel and /ticket open, private channels, a staff lifecycle, transcripts, AI summaries
 that turn recurring questions into FAQ proposals, staff tools and metrics."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

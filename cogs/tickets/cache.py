@@ -11,7 +11,7 @@ from cogs.tickets import repo
 from cogs.tickets.lifecycle import ARCHIVED
 
 if TYPE_CHECKING:
-    from utils.db import HearthPool
+    from core.db import HearthPool
 
 
 @dataclass

@@ -15,13 +15,13 @@ from cogs.tickets.channels import set_opener_can_write
 from cogs.tickets.desk import ARCHIVE, INACTIVITY, NONE
 from cogs.tickets.lifecycle import ACTIVE, CLOSED
 from cogs.tickets.views import closed_view
+from core.guild_log import post_to_log
 from utils.errors import missing_permission_message
-from utils.guild_log import post_to_log
 
 if TYPE_CHECKING:
     from cogs.tickets.desk import TicketDesk
     from cogs.tickets.summaries import Summaries
-    from utils.timers import Job
+    from core.timers import Job
 
 
 class Closing:

@@ -38,11 +38,11 @@ from cogs.tickets.views import (
     OpenTicketModal,
     panel_view,
 )
+from core.cog_base import HearthCog
+from core.setting_values import set_checked
 from gpt.service import LLMService
-from utils.cog_base import HearthCog
 from utils.errors import BadInput, UserFacingError, permission_name
 from utils.options import RowId
-from utils.setting_values import set_checked
 
 NONE = discord.AllowedMentions.none()
 NOTE_MAX = 1000

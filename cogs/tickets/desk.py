@@ -13,9 +13,9 @@ from utils.errors import UserFacingError
 
 if TYPE_CHECKING:
     from cogs.tickets.cache import TicketCache
-    from utils.db import HearthPool
-    from utils.hearth_bot import HearthBot
-    from utils.timers import Job
+    from core.db import HearthPool
+    from core.hearth_bot import HearthBot
+    from core.timers import Job
 
 INACTIVITY = "ticket_inactivity"  # warn, later auto-close, a ticket that waits for its opener
 ARCHIVE = "ticket_archive"  # archive a closed ticket after `tickets.archive_delay`

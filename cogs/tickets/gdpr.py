@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from utils.gdpr import ErasureReport, delete_rows, forget_user, jsonable, rows_affected, rows_of, staff_rows
+from core.gdpr import ErasureReport, delete_rows, forget_user, jsonable, rows_affected, rows_of, staff_rows
 
 STAFF_COLUMNS = ("claimed_by", "closed_by", "archived_by")
 TABLES = {

@@ -13,12 +13,12 @@ import discord
 from cogs.tickets import repo
 from cogs.tickets.desk import INACTIVITY, only_user
 from cogs.tickets.lifecycle import ACTIVE, WAITING
-from utils.channel_access import ChannelBlocked
+from core.channel_access import ChannelBlocked
 
 if TYPE_CHECKING:
     from cogs.tickets.closing import Closing
     from cogs.tickets.desk import TicketDesk
-    from utils.timers import Job
+    from core.timers import Job
 
 log = logging.getLogger(__name__)
 

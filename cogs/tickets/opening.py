@@ -13,8 +13,8 @@ from cogs.tickets import repo
 from cogs.tickets.channels import Placement, missing_permissions, missing_text, ticket_overwrites
 from cogs.tickets.desk import NONE
 from cogs.tickets.views import control_view, deflection_view
+from core.guild_log import post_to_log
 from utils.errors import BadInput, UserFacingError, missing_permission_message
-from utils.guild_log import post_to_log
 
 if TYPE_CHECKING:
     from cogs.tickets.desk import TicketDesk

@@ -13,11 +13,11 @@ from cogs.tickets import repo
 from cogs.tickets.desk import NONE
 from cogs.tickets.prompts import faq_draft_messages, normalise_key, ticket_summary_messages
 from cogs.tickets.views import proposal_view
+from core.guild_log import post_to_log
 from gpt.cooldown import llm_cooldown
 from gpt.errors import AIDisabled, AINotConfigured, GuildBudgetExceeded
 from utils.cooldowns import Cooldown
 from utils.errors import UserFacingError
-from utils.guild_log import post_to_log
 
 if TYPE_CHECKING:
     from cogs.tickets.desk import TicketDesk

@@ -11,7 +11,7 @@ from typing import Any
 import discord
 
 from cogs.tickets.contract import TicketActions
-from utils.command_tree import report_failure
+from core.command_tree import report_failure
 from utils.errors import UserFacingError
 from utils.owned_view import OwnedView
 

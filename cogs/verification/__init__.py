@@ -1,7 +1,7 @@
 """Verification: a "Verify" panel opens a private channel where a member uploads a payment screenshot; a vision
 model judges it (auto-verify) or reviewers approve or reject it. A premium feature."""
 
-from utils.hearth_bot import HearthBot
+from core.hearth_bot import HearthBot
 
 
 async def setup(bot: HearthBot) -> None:

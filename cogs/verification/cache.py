@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from cogs.verification import repo
 
 if TYPE_CHECKING:
-    from utils.db import HearthPool
+    from core.db import HearthPool
 
 NOT_VERIFICATION_MAX = 50_000  # channels remembered as "not a verification channel" before the set starts over
 

@@ -14,13 +14,13 @@ import discord
 from cogs.verification import repo
 from cogs.verification.cache import ChannelRef
 from cogs.verification.desk import CLEANUP, LABELS
+from core.guild_log import post_to_log
 from utils.errors import UserFacingError, missing_permission_message
-from utils.guild_log import post_to_log
 
 if TYPE_CHECKING:
     from cogs.verification.cache import ChannelCache
     from cogs.verification.desk import VerificationDesk
-    from utils.timers import Job
+    from core.timers import Job
 
 STALE_START = timedelta(minutes=5)  # a start that never got its channel (the process died) no longer blocks
 

@@ -22,8 +22,8 @@ from cogs.verification.review import Review
 from cogs.verification.settings import SETTINGS
 from cogs.verification.submission import Submission
 from cogs.verification.views import DYNAMIC_ITEMS
+from core.cog_base import HearthCog
 from gpt.service import LLMService
-from utils.cog_base import HearthCog
 from utils.config_group import add_config_group, remove_config_group
 
 

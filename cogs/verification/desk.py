@@ -18,9 +18,9 @@ from cogs.verification import repo
 from utils.errors import permission_name
 
 if TYPE_CHECKING:
-    from utils.db import HearthPool
-    from utils.hearth_bot import HearthBot
-    from utils.timers import Job
+    from core.db import HearthPool
+    from core.hearth_bot import HearthBot
+    from core.timers import Job
 
 log = logging.getLogger(__name__)
 

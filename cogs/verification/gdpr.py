@@ -9,7 +9,7 @@ from typing import Any
 
 from cogs.verification import repo
 from cogs.verification.desk import CLEANUP
-from utils.gdpr import ErasureReport, jsonable, rows_affected, staff_rows
+from core.gdpr import ErasureReport, jsonable, rows_affected, staff_rows
 
 TABLES = {"verification_tickets": ("user_id", "resolved_by_user_id")}
 

@@ -14,8 +14,8 @@ from cogs.verification.assessment import sanitise
 from cogs.verification.channels import MEMBER_READ_ONLY
 from cogs.verification.desk import CLEANUP, LABELS, NONE, role_problem
 from cogs.verification.views import review_view
+from core.guild_log import post_to_log
 from utils.errors import UserFacingError, missing_permission_message
-from utils.guild_log import post_to_log
 
 if TYPE_CHECKING:
     from cogs.verification.channels import PrivateChannels

@@ -11,7 +11,7 @@ from typing import Any
 import discord
 
 from cogs.verification.contract import VerificationActions
-from utils.command_tree import report_failure
+from core.command_tree import report_failure
 from utils.errors import UserFacingError
 
 REJECTION_MAX = 500

@@ -5,7 +5,7 @@ Revises: 0007_engagement
 Create Date: 2026-12-01
 
 A role the bot gives is checked, each time it is given, against the member who configured it (role safety,
-utils/role_safety.py). Settings keep that member in bot_settings.updated_by; two features keep roles outside the
+core/role_safety.py). Settings keep that member in bot_settings.updated_by; two features keep roles outside the
 settings and get a column for it:
 
 - guild_onboarding_questions.role_map_by: who last changed the question's role mapping (`/config onboarding

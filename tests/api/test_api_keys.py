@@ -14,8 +14,8 @@ import httpx
 import pytest_asyncio
 from fastapi import APIRouter, Depends
 
+from core.api_keys import ApiKey, new_key, require_key
 from tests.hearth_harness import Hearth
-from utils.api_keys import ApiKey, new_key, require_key
 from utils.errors import BadInput
 
 KEY = re.compile(r"hk_[A-Za-z0-9_-]{43}")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from core.gdpr import erase_everything, export_everything
 from tests.automod.conftest import Automod
-from utils.gdpr import erase_everything, export_everything
 
 
 async def test_export_and_erase(automod: Automod) -> None:

@@ -15,7 +15,7 @@ async def test_internal_error_has_a_reference_in_reply_and_log(hearth: Hearth, m
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(hearth.bot.guild_settings, "stored", broken)
-    with caplog.at_level(logging.ERROR, logger="utils.command_tree"), hearth.discord.expect_errors(RuntimeError):
+    with caplog.at_level(logging.ERROR, logger="core.command_tree"), hearth.discord.expect_errors(RuntimeError):
         result = await hearth.discord.slash("config list", user=g.admin, guild=g.guild)
     assert result.ephemeral
     match = re.fullmatch(r"Something went wrong on my side \(reference `([0-9a-f]{8})`\)\. .*", result.text)

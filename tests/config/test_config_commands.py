@@ -158,7 +158,7 @@ async def test_autocomplete_scope_key_and_value(hearth: Hearth) -> None:
 
 async def test_category_settings_take_a_category_and_refuse_a_text_channel(hearth: Hearth) -> None:
     """Channel settings hold one kind of channel: the ticket category takes a category (by name or id), never a
-    text channel, through /config set as through import (one gate: utils/setting_values.py)."""
+    text channel, through /config set as through import (one gate: core/setting_values.py)."""
     g = hearth.guild
     async with hearth.discord.expect_errors(BadInput):
         refused = await hearth.discord.slash("config set", user=g.admin, guild=g.guild, scope="tickets",

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from core.settings_registry import SettingSpec, SettingType
 from tests.hearth_harness import Hearth
 from tests.standin.models import Channel
 from utils.errors import UserFacingError
-from utils.settings_registry import SettingSpec, SettingType
 
 INTERNAL = "Something went wrong on my side"
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from utils.clock import ManualClock
-from utils.guild_settings import GuildSettings, UnknownSetting
-from utils.settings_registry import (
+from core.guild_settings import GuildSettings, UnknownSetting
+from core.settings_registry import (
     InvalidSettingValue,
     SettingSpec,
     SettingsRegistry,
@@ -16,6 +15,7 @@ from utils.settings_registry import (
     parse_value,
     system_settings,
 )
+from utils.clock import ManualClock
 
 
 def spec(kind: SettingType, **extra) -> SettingSpec:

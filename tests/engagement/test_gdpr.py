@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from cogs.engagement.gdpr import TABLES
+from core.gdpr import erase_everything, export_everything
 from tests.engagement.helpers import cog
 from tests.hearth_harness import Hearth
-from utils.gdpr import erase_everything, export_everything
 
 START = datetime(2026, 6, 1, 12, tzinfo=UTC)
 

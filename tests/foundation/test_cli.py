@@ -10,11 +10,11 @@ import uuid
 
 import pytest
 
+from core.config import ConfigError, load_settings
+from core.db import Database
+from core.hearth_bot import create_bot, shard_options
+from core.migrations import head_revision
 from tests.conftest import ROOT, TEST_DATA
-from utils.config import ConfigError, load_settings
-from utils.db import Database
-from utils.hearth_bot import create_bot, shard_options
-from utils.migrations import head_revision
 
 
 def run_bot(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -151,8 +151,8 @@ def test_check_refuses_a_database_from_the_future(pg_server) -> None:
 
     import asyncpg
 
+    from core.migrations import upgrade_to_head
     from tests.conftest import create_database, drop_database
-    from utils.migrations import upgrade_to_head
 
     async def prepare() -> str:
         url = await create_database(pg_server, "hearth_cli_future")

@@ -13,8 +13,8 @@ import sys
 
 import asyncpg
 
+from core.migrations import current_revision, head_revision
 from tests.conftest import ROOT, create_database, drop_database
-from utils.migrations import current_revision, head_revision
 
 DATABASE = "hearth_two_starts"
 

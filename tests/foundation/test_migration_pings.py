@@ -7,8 +7,8 @@ from datetime import date
 
 import asyncpg
 
+from core.migrations import run_alembic, upgrade_to_head
 from tests.conftest import create_database, drop_database
-from utils.migrations import run_alembic, upgrade_to_head
 
 
 async def test_upgrade_backfills_authors_totals_and_guild_ids(pg_server) -> None:

@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
-from utils.config import Settings
-from utils.db import Database, PoolBudgetExceeded
-from utils.hearth_bot import create_bot
+from core.config import Settings
+from core.db import Database, PoolBudgetExceeded
+from core.hearth_bot import create_bot
 
 
 async def _connections(pool, application_name: str) -> int:
@@ -22,7 +22,7 @@ async def test_budget_shrinks_then_refuses(database_url: str, caplog) -> None:
     db = Database(database_url, max_connections=5)
     try:
         first = await db.create_pool("first", 3)
-        with caplog.at_level(logging.WARNING, logger="utils.db"):
+        with caplog.at_level(logging.WARNING, logger="core.db"):
             second = await db.create_pool("second", 3)
         assert (first.get_max_size(), second.get_max_size()) == (3, 2)
         assert "asked for 3 connections but only 2 are left" in caplog.text
@@ -81,7 +81,7 @@ def _bot(database_url: str, max_connections: int = 10, cogs: list[str] | None = 
 async def test_broken_cog_is_reported_and_the_rest_load(database_url: str, caplog) -> None:
     bot = _bot(database_url)
     async with bot:
-        with caplog.at_level(logging.ERROR, logger="utils.hearth_bot"):
+        with caplog.at_level(logging.ERROR, logger="core.hearth_bot"):
             loaded = await bot.load_cogs()
         assert loaded == ["greedy", "healthy"]
         assert bot.cog_failures == {"broken": "RuntimeError: this cog is broken on purpose"}

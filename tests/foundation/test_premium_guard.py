@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from core.premium_guard import PremiumGuard
 from utils.clock import ManualClock
-from utils.premium_guard import PremiumGuard
 
 
 async def test_tiers_and_guild_premium(clean_db) -> None:

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from core import retention
 from tests.hearth_harness import Hearth
-from utils import retention
 from utils.errors import BadInput
 
 OTHER_GUILD = 555_000_000_000_000_001  # a guild with no setting: the defaults apply

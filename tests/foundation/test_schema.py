@@ -10,8 +10,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from core.migrations import UnknownRevisionError, current_revision, head_revision, run_alembic, upgrade_to_head
 from tests.conftest import create_database, drop_database
-from utils.migrations import UnknownRevisionError, current_revision, head_revision, run_alembic, upgrade_to_head
 
 CONTRACT = json.loads((Path(__file__).resolve().parent.parent / "schema_contract.json").read_text())["tables"]
 

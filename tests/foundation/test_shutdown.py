@@ -63,7 +63,7 @@ async def test_signal_stops_the_bot_cleanly(standin: StandIn, default_guild, sig
 
 
 def _start_again(data_dir):
-    from utils.embedded_db import EmbeddedPostgres
+    from core.embedded_db import EmbeddedPostgres
 
     server = EmbeddedPostgres(data_dir)
     server.start()

@@ -4,9 +4,9 @@ data back."""
 
 from __future__ import annotations
 
+from core.gdpr import erase_everything
 from tests.hearth_harness import Hearth
 from tests.waiting import eventually
-from utils.gdpr import erase_everything
 
 
 async def test_another_process_drops_its_buffer_of_an_erased_member(hearth: Hearth) -> None:

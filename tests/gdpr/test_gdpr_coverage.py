@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.gdpr import covered_columns, erase_everything, export_everything
 from tests.hearth_harness import Hearth
-from utils.gdpr import covered_columns, erase_everything, export_everything
 
 USER = 424_242_424_242_424_242
 # Tables with a user column that no feature writes yet (none today; a new one must join the GDPR protocol).

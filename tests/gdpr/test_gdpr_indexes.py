@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+from core.gdpr import covered_columns
 from tests.hearth_harness import Hearth
-from utils.gdpr import covered_columns
 
 FIRST_COLUMNS = """
     SELECT t.relname AS table_name, a.attname AS column_name

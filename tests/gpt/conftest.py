@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from core.config import Settings
+from core.db import HearthPool
+from core.guild_settings import GuildSettings
+from core.premium_guard import PremiumGuard
+from core.settings_registry import SettingsRegistry
 from gpt.service import LLMService
 from gpt.settings import GPT_SETTINGS
 from tests.llm_standin import LLMStandIn
 from utils.clock import ManualClock
-from utils.config import Settings
-from utils.db import HearthPool
-from utils.guild_settings import GuildSettings
-from utils.premium_guard import PremiumGuard
-from utils.settings_registry import SettingsRegistry
 
 GUILD = 111_000_000_000_000_001
 OTHER_GUILD = 111_000_000_000_000_002

@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from core.db import HearthPool
 from gpt.errors import AIUnavailable, GuildBudgetExceeded
 from gpt.quota import cleanup_old_guild_usage
 from tests.gpt.conftest import GUILD, OTHER_GUILD, ServiceFactory
 from tests.llm_standin import LLMStandIn
 from utils.clock import ManualClock
-from utils.db import HearthPool
 
 ASK = [{"role": "user", "content": "is this an event?"}]
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from core.db import HearthPool
 from gpt.errors import AIInvalidResponse
 from gpt.json_output import InvalidJSONAnswer, parse_json_object
 from gpt.service import LLMService
 from tests.gpt.conftest import GUILD, USER, usage
 from tests.llm_standin import LLMStandIn
-from utils.db import HearthPool
 
 ASK = [{"role": "user", "content": "Summarise the ticket."}]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
+from core.config import Settings
 from gpt.probe import LLMProbe
 from tests.llm_standin import LLMStandIn
-from utils.config import Settings
 
 
 def config(llm: LLMStandIn, key: str | None = "sk-test") -> Settings:

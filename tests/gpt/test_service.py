@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from core.config import ConfigError, load_settings
+from core.db import HearthPool
 from gpt.errors import AIDisabled, AINotConfigured, AIUnavailable
 from gpt.service import LLMService
 from gpt.settings import allowed_models
 from tests.gpt.conftest import GUILD, OTHER_GUILD, USER, ServiceFactory
 from tests.llm_standin import LLMStandIn
-from utils.config import ConfigError, load_settings
-from utils.db import HearthPool
 
 ASK = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hello"}]
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest_asyncio
 
 from cogs.growth.cog import GrowthCog
+from core.db import HearthPool
 from tests.hearth_harness import Hearth
 from tests.llm_standin import LLMStandIn
-from utils.db import HearthPool
 
 
 @pytest_asyncio.fixture(loop_scope="session")

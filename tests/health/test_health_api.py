@@ -10,10 +10,10 @@ from datetime import timedelta
 import httpx
 
 from cogs.health.cog import CLEANUP_KIND
+from core.config import Settings
+from core.db import Database
+from core.hearth_bot import create_bot
 from utils.clock import ManualClock
-from utils.config import Settings
-from utils.db import Database
-from utils.hearth_bot import create_bot
 
 
 def _bot(url: str, clock: ManualClock, **options):

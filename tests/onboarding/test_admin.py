@@ -7,9 +7,9 @@ from __future__ import annotations
 import csv
 import io
 
+from core.gdpr import erase_everything, export_everything
 from tests.onboarding.conftest import Onboarding
 from utils.errors import BadInput
-from utils.gdpr import erase_everything, export_everything
 
 
 async def _csv(ob: Onboarding, admin, guild) -> list[list[str]]:

@@ -3,8 +3,8 @@ staff summary; invalid email; resume after a restart; DMs open and closed; modes
 
 from __future__ import annotations
 
+from core.settings_registry import SettingSpec, SettingType
 from tests.onboarding.conftest import Onboarding
-from utils.settings_registry import SettingSpec, SettingType
 
 
 async def _full_setup(ob: Onboarding) -> dict[str, int]:

@@ -7,10 +7,10 @@ from types import SimpleNamespace
 
 import asyncpg
 
+from core.db import PoolBudget
+from core.message_pipeline import MessageContext, MessagePipeline, attach
+from core.notify import GuildCache, NotifyListener, notify
 from tests.hearth_harness import Hearth
-from utils.db import PoolBudget
-from utils.message_pipeline import MessageContext, MessagePipeline, attach
-from utils.notify import GuildCache, NotifyListener, notify
 
 
 def _message(author_id: int = 5, *, bot: bool = False, guild: bool = True) -> SimpleNamespace:

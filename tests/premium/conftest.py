@@ -12,6 +12,7 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
+from core.db import HearthPool
 from tests.hearth_harness import Hearth, bot_factory
 from tests.standin import StandIn
 from tests.standin.models import Member
@@ -19,7 +20,6 @@ from tests.standin.plugin import DefaultGuild
 from tests.standin.state import GuildState
 from tests.stripe_standin import StripeStandIn, WebhookSender
 from utils.clock import ManualClock
-from utils.db import HearthPool
 
 WEBHOOK_SECRET = "whsec_standin_0123456789"
 SECRET_KEY = "sk_test_standin"

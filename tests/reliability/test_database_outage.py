@@ -30,11 +30,11 @@ from cogs.automod.stats import StatsBuffer
 from cogs.custom_commands import repo as custom_commands_repo
 from cogs.custom_commands.uses import UsesBuffer
 from cogs.engagement.buffer import EngagementBuffer
+from core.command_tree import TOO_SLOW
 from tests.hearth_harness import bot_factory
 from tests.standin import StandIn
 from tests.waiting import eventually
 from utils.clock import ManualClock
-from utils.command_tree import TOO_SLOW
 from utils.errors import DatabaseUnavailable
 
 DOWN = DatabaseUnavailable().message
@@ -223,9 +223,9 @@ async def test_database_outage_commands_buffers_loops_and_recovery(standin: Stan
         # --- what was observed ------------------------------------------------------------------------------------
         retries = {name: len(spy.failures_between(down_at, up_at)) for name, spy in flushes.items()}
         timer_warnings = [r.getMessage() for r in caplog.records
-                          if r.name == "utils.timers" and "database unavailable" in r.getMessage()]
+                          if r.name == "core.timers" and "database unavailable" in r.getMessage()]
         listen_warnings = [r.getMessage() for r in caplog.records
-                           if r.name == "utils.notify" and "cannot connect" in r.getMessage()]
+                           if r.name == "core.notify" and "cannot connect" in r.getMessage()]
         print(f"\noutage: {outage_seconds:.1f}s; answers: {answers}\nbuffered while down: {buffered}\n"
               f"flush retries: {retries}; waits after each failed turn (clock seconds): {waits}\n"
               f"recovered after restart (s): { {k: round(v, 2) for k, v in recovered.items()} } "

@@ -1,6 +1,6 @@
 """Discord answers 403, 429 and 500 on the routes each cog posts to in the background.
 
-403: the admins are told once (utils/channel_access), posting to that channel stops (no request at all) until
+403: the admins are told once (core/channel_access), posting to that channel stops (no request at all) until
 something that could fix it happens, then resumes. 429 with retry_after and a transient 500: delivered exactly
 once (discord.py retries). 500 until discord.py gives up: a timer job is retried later and posts once; a command
 answers with the clear "Discord is having trouble" message instead of an internal error.
@@ -17,6 +17,7 @@ import discord
 import discord.http
 import pytest
 
+from core.channel_access import BLOCK_EXPIRY
 from tests.automod.conftest import Automod
 from tests.engagement.helpers import cog as engagement
 from tests.hearth_harness import Hearth
@@ -24,11 +25,10 @@ from tests.llm_standin import LLMStandIn
 from tests.standin.models import Channel
 from tests.tickets.conftest import Desk, _desk, open_ticket
 from tests.verification.conftest import make_desk, start, upload
-from utils.channel_access import BLOCK_EXPIRY
 from utils.errors import DISCORD_UNAVAILABLE
 
 DAY1 = datetime(2026, 6, 1, 12, tzinfo=UTC)  # a Monday; the guild's time zone stays UTC
-NOTICE = "I won't try to post in"  # the admins' notice (utils/channel_access)
+NOTICE = "I won't try to post in"  # the admins' notice (core/channel_access)
 SEND = ["send_messages"]
 
 

@@ -16,11 +16,11 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
+from core.db import HearthPool
 from tests.conftest import ROOT
 from tests.hearth_harness import bot_factory
 from tests.standin import StandIn
 from utils.clock import ManualClock
-from utils.db import HearthPool
 
 SCRIPT = ROOT / "tests" / "foundation" / "bot_on_standin.py"
 MESSAGES = 5

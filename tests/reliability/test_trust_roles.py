@@ -2,7 +2,7 @@
 
 Whoever makes the bot give a role, import settings or reverse a moderation must be allowed to do that themselves:
 
-- a role the bot gives passes role safety (`utils/role_safety.py`) when it is set (`/config set`, `/config import`,
+- a role the bot gives passes role safety (`core/role_safety.py`) when it is set (`/config set`, `/config import`,
   `/config rollback`, setup commands) and again when it is given, against the member who set it;
 - `/config import` checks every value exactly as `/config set` does and refuses the whole file;
 - approving an automod appeal needs the permission its reversal needs.

@@ -22,15 +22,15 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from core.db import HearthPool
+from core.hearth_bot import HearthBot
+from core.timers import Job
 from tests.hearth_harness import bot_factory
 from tests.standin import StandIn
 from tests.standin.models import Channel, Member
 from tests.standin.state import GuildState
 from tests.stripe_standin import StripeStandIn, WebhookSender
 from utils.clock import ManualClock
-from utils.db import HearthPool
-from utils.hearth_bot import HearthBot
-from utils.timers import Job
 
 SHARDS = 2
 GUILDS_PER_SHARD = 3

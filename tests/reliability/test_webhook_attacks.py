@@ -14,10 +14,10 @@ import httpx
 import pytest_asyncio
 
 from cogs.companion.signing import sign as app_sign
+from core.http_api import DEFAULT_MAX_BODY
 from tests.hearth_harness import Hearth
 from tests.premium.conftest import PremiumWorld
 from tests.stripe_standin import sign as stripe_sign
-from utils.http_api import DEFAULT_MAX_BODY
 
 APP_SECRET = "app-secret"
 

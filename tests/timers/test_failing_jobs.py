@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from core.timers import MAX_ATTEMPTS, Job, TimerService
 from tests.engagement.helpers import cog as engagement
 from tests.engagement.helpers import setting
 from tests.hearth_harness import Hearth
 from tests.premium.conftest import PremiumWorld, premium, stripe_env  # noqa: F401 - fixtures
 from tests.standin.models import Channel
 from utils.clock import ManualClock
-from utils.timers import MAX_ATTEMPTS, Job, TimerService
 
 MONDAY = datetime(2026, 6, 8, 9, tzinfo=UTC)  # the first weekly awards (09:00, the guild's time zone stays UTC)
 BACKOFF = (1, 2, 4, 8)  # minutes between the first five attempts

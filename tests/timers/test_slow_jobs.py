@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from core.timers import Job, TimerService
 from tests.hearth_harness import Hearth
 from utils.clock import ManualClock
-from utils.timers import Job, TimerService
 
 NOON = datetime(2026, 6, 1, 12, tzinfo=UTC)  # a Monday; the guild's time zone stays UTC
 SLOW = "test_slow_export"

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
+from core.timers import Job, TimerService
 from utils.clock import ManualClock
-from utils.timers import Job, TimerService
 
 
 class Recorder:

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import discord
 
 from cogs.verification.assessment import Assessment, decide, sanitise
+from core.gdpr import erase_everything, export_everything
 from tests.hearth_harness import Hearth
 from tests.llm_standin import LLMStandIn
 from tests.verification.conftest import (
@@ -27,7 +28,6 @@ from tests.verification.conftest import (
     upload,
 )
 from utils.errors import UserFacingError
-from utils.gdpr import erase_everything, export_everything
 
 MEMBER_ALLOW = discord.Permissions(view_channel=True, send_messages=True, attach_files=True,
                                    read_message_history=True, embed_links=True)

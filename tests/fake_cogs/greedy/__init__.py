@@ -2,7 +2,7 @@
 
 from discord.ext import commands
 
-from utils.cog_base import HearthCog
+from core.cog_base import HearthCog
 
 
 class Greedy(HearthCog):

@@ -2,8 +2,8 @@
 
 from discord.ext import commands
 
-from utils.cog_base import HearthCog
-from utils.settings_registry import SettingSpec, SettingType
+from core.cog_base import HearthCog
+from core.settings_registry import SettingSpec, SettingType
 
 
 class Healthy(HearthCog):

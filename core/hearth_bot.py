@@ -16,23 +16,23 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from utils import gdpr, message_pipeline, notify
-from utils.channel_access import ChannelAccess
+from core import gdpr, message_pipeline, notify
+from core.channel_access import ChannelAccess
+from core.cog_discovery import discover_cogs, select_cogs
+from core.command_tree import HearthCommandTree
+from core.config import Settings
+from core.db import Database
+from core.guild_log import post_to_log
+from core.guild_settings import NOTIFY_CHANNEL as SETTINGS_CHANNEL
+from core.guild_settings import GuildSettings
+from core.http_api import HttpApi
+from core.premium_guard import NOTIFY_CHANNEL as PREMIUM_CHANNEL
+from core.premium_guard import PremiumGuard
+from core.role_safety import RoleGrants
+from core.settings_registry import SettingsRegistry, system_settings
+from core.timers import NOTIFY_CHANNEL as TIMERS_CHANNEL
+from core.timers import TimerService, skipped_summary
 from utils.clock import Clock
-from utils.cog_discovery import discover_cogs, select_cogs
-from utils.command_tree import HearthCommandTree
-from utils.config import Settings
-from utils.db import Database
-from utils.guild_log import post_to_log
-from utils.guild_settings import NOTIFY_CHANNEL as SETTINGS_CHANNEL
-from utils.guild_settings import GuildSettings
-from utils.http_api import HttpApi
-from utils.premium_guard import NOTIFY_CHANNEL as PREMIUM_CHANNEL
-from utils.premium_guard import PremiumGuard
-from utils.role_safety import RoleGrants
-from utils.settings_registry import SettingsRegistry, system_settings
-from utils.timers import NOTIFY_CHANNEL as TIMERS_CHANNEL
-from utils.timers import TimerService, skipped_summary
 
 log = logging.getLogger(__name__)
 

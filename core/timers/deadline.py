@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from utils.clock import Clock
 
-log = logging.getLogger(__package__)  # the service's one logger, "utils.timers"
+log = logging.getLogger(__package__)  # the service's one logger, "core.timers"
 
 CANCEL_WAIT = 5.0  # seconds a cancelled handler may take to unwind (it normally takes none)
 T = TypeVar("T")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 
+from core.timers.deadline import JobTimedOut, bounded
+from core.timers.jobs import Job, Kind, Outcome, RunReport
+from core.timers.policy import after_failure
 from utils.clock import Clock
-from utils.timers.deadline import JobTimedOut, bounded
-from utils.timers.jobs import Job, Kind, Outcome, RunReport
-from utils.timers.policy import after_failure
 
-log = logging.getLogger(__package__)  # the service's one logger, "utils.timers"
+log = logging.getLogger(__package__)  # the service's one logger, "core.timers"
 
 
 async def attempt(job: Job, kind: Kind, stale: bool | Exception, clock: Clock, report: RunReport) -> Outcome:

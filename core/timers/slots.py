@@ -8,9 +8,9 @@ import uuid
 from collections.abc import Collection, Coroutine
 from typing import Any, NamedTuple
 
-from utils.timers.deadline import CANCEL_WAIT
+from core.timers.deadline import CANCEL_WAIT
 
-log = logging.getLogger(__package__)  # the service's one logger, "utils.timers"
+log = logging.getLogger(__package__)  # the service's one logger, "core.timers"
 
 
 class _Running(NamedTuple):

@@ -55,7 +55,7 @@ class NotifyListener:
                  min_backoff: float = 0.2, max_backoff: float = 30.0, connect: Connect | None = None) -> None:
         self.url = url
         self.name = name
-        self.budget = budget  # a utils.db.PoolBudget (or None): the connection is reserved in it
+        self.budget = budget  # a core.db.PoolBudget (or None): the connection is reserved in it
         self.min_backoff = min_backoff
         self.max_backoff = max_backoff
         self._connect = connect or (lambda url: asyncpg.connect(url, server_settings={

@@ -19,17 +19,17 @@ from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
 
+from core.db import HearthPool
+from core.timers.jobs import Job, Kind, RunReport
+from core.timers.notices import FailureReporter, GuildNotices, SkipReporter
+from core.timers.outcomes import OutcomeWriter
+from core.timers.repo import Shards, claim_due, earliest_due
+from core.timers.runner import attempt
+from core.timers.slots import Slots
 from utils.clock import Clock
-from utils.db import HearthPool
 from utils.errors import DATABASE_ERRORS
-from utils.timers.jobs import Job, Kind, RunReport
-from utils.timers.notices import FailureReporter, GuildNotices, SkipReporter
-from utils.timers.outcomes import OutcomeWriter
-from utils.timers.repo import Shards, claim_due, earliest_due
-from utils.timers.runner import attempt
-from utils.timers.slots import Slots
 
-log = logging.getLogger(__package__)  # the service's one logger, "utils.timers"
+log = logging.getLogger(__package__)  # the service's one logger, "core.timers"
 
 BATCH = 500  # the most jobs one claim takes
 CONCURRENCY = 100  # the most jobs one process runs at once

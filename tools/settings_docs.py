@@ -1,6 +1,6 @@
 """Generate docs/settings.md from the settings registry, so the admin guide lists every setting.
 
-Run `python -m utils.settings_docs` after adding or changing a setting; a test fails when the committed file
+Run `python -m tools.settings_docs` after adding or changing a setting; a test fails when the committed file
 is out of date.
 """
 
@@ -12,9 +12,9 @@ import pkgutil
 import sys
 from pathlib import Path
 
-from utils.cog_base import HearthCog
-from utils.cog_discovery import discover_cogs
-from utils.settings_registry import SettingSpec, SettingsRegistry, system_settings
+from core.cog_base import HearthCog
+from core.cog_discovery import discover_cogs
+from core.settings_registry import SettingSpec, SettingsRegistry, system_settings
 
 DOCS_FILE = Path(__file__).resolve().parent.parent / "docs" / "settings.md"
 
@@ -46,7 +46,7 @@ def render(registry: SettingsRegistry) -> str:
         "`/config set scope:<scope> key:<key> value:<value>` (channel and role settings also take the `channel` /",
         "`role` option), `/config get`, `/config reset`, `/config list [scope]`. See [config.md](config.md).",
         "",
-        "*This page is generated from the settings registry by `python -m utils.settings_docs`.*",
+        "*This page is generated from the settings registry by `python -m tools.settings_docs`.*",
     ]
     for scope in registry.scopes():
         lines += ["", f"## `{scope}`", "", "| Key | Type | Default | Description |", "| --- | --- | --- | --- |"]

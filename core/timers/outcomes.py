@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
-from utils.db import HearthPool
+from core.db import HearthPool
+from core.timers.jobs import Outcome
+from core.timers.repo import Moved, finish_jobs, move_jobs, release_leases
 from utils.errors import DATABASE_ERRORS
-from utils.timers.jobs import Outcome
-from utils.timers.repo import Moved, finish_jobs, move_jobs, release_leases
 
-log = logging.getLogger(__package__)  # the service's one logger, "utils.timers"
+log = logging.getLogger(__package__)  # the service's one logger, "core.timers"
 
 
 @dataclass

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 from discord.ext import commands
 
-from utils.db import HearthPool
-from utils.settings_registry import SettingSpec
+from core.db import HearthPool
+from core.settings_registry import SettingSpec
 
 if TYPE_CHECKING:
-    from utils.hearth_bot import HearthBot
+    from core.hearth_bot import HearthBot
 
 log = logging.getLogger(__name__)
 POOL_CLOSE_TIMEOUT = 10.0

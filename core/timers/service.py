@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from utils.timers.dispatcher import Dispatcher
-from utils.timers.jobs import Describe, Handler, Kind
-from utils.timers.repo import delete_jobs, guild_jobs, job_due_at, upsert_job
+from core.timers.dispatcher import Dispatcher
+from core.timers.jobs import Describe, Handler, Kind
+from core.timers.repo import delete_jobs, guild_jobs, job_due_at, upsert_job
 
 DEFAULT_TIMEOUT = timedelta(seconds=60)
 

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from core.role_safety import basic_refusal, role_refusal
+from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType, check_value, parse_value
 from utils.errors import BadInput
-from utils.role_safety import basic_refusal, role_refusal
-from utils.settings_registry import InvalidSettingValue, SettingSpec, SettingType, check_value, parse_value
 
 if TYPE_CHECKING:
-    from utils.guild_settings import Change
-    from utils.hearth_bot import HearthBot
+    from core.guild_settings import Change
+    from core.hearth_bot import HearthBot
 
 _NUMBER_TYPES: dict[SettingType, tuple[type, ...]] = {
     SettingType.INT: (int,), SettingType.DURATION: (int,), SettingType.FLOAT: (int, float)}

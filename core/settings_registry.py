@@ -45,7 +45,7 @@ class SettingSpec:
     """One declared setting. `validator` adds rules beyond the type (ranges, choices).
 
     `grants_role` marks a ROLE setting whose role the bot gives to members: setting it and giving it pass the
-    role-safety check (`utils.role_safety`) against the member who set it. `channel_kind` says which kind of
+    role-safety check (`core.role_safety`) against the member who set it. `channel_kind` says which kind of
     channel a CHANNEL setting holds ("text", or "category" for where the bot creates channels).
     """
 

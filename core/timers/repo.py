@@ -9,7 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from utils.timers.jobs import Job
+from core.timers.jobs import Job
 
 NOTIFY_CHANNEL = "hearth_timers"  # written literally in _SCHEDULE
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-log = logging.getLogger(__package__)  # the service's one logger, "utils.timers"
+log = logging.getLogger(__package__)  # the service's one logger, "core.timers"
 
 LEASE = timedelta(minutes=2)  # the shortest lease; a kind with a longer timeout gets timeout + LEASE_MARGIN
 LEASE_MARGIN = timedelta(minutes=1)  # covers computing the next occurrence and writing the outcome

@@ -43,8 +43,8 @@ from uuid import UUID
 import asyncpg
 import discord
 
-from utils.cog_discovery import discover_cogs
-from utils.notify import notify
+from core.cog_discovery import discover_cogs
+from core.notify import notify
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.db import HearthPool
+from core.notify import notify
+from core.settings_registry import SettingSpec, SettingsRegistry
 from utils.clock import Clock
-from utils.db import HearthPool
 from utils.errors import DATABASE_ERRORS
-from utils.notify import notify
-from utils.settings_registry import SettingSpec, SettingsRegistry
 
 
 class UnknownSetting(LookupError):

@@ -1,6 +1,6 @@
 """Which cogs there are and which to load: the cog packages under `cogs/`, and the COGS / --cogs choice.
 
-Kept apart from the bot object (`utils.hearth_bot`) because the GDPR fan-out and the settings docs discover the
+Kept apart from the bot object (`core.hearth_bot`) because the GDPR fan-out and the settings docs discover the
 cogs the same way without building a bot.
 """
 

@@ -26,13 +26,13 @@ is told, sent in the background), `policy` (after a failed attempt), `runner` (o
 claim-and-run loop, start and stop) and `service` (`TimerService`: registration, scheduling, shards).
 """
 
-from utils.timers.deadline import JobTimedOut
-from utils.timers.dispatcher import DEFAULT_GRACE
-from utils.timers.jobs import Describe, Handler, Job, RunReport
-from utils.timers.notices import FailureReporter, SkipReporter, failure_notice, skipped_summary
-from utils.timers.policy import MAX_ATTEMPTS, MAX_BACKOFF, retry_delay
-from utils.timers.repo import NOTIFY_CHANNEL
-from utils.timers.service import DEFAULT_TIMEOUT, TimerService
+from core.timers.deadline import JobTimedOut
+from core.timers.dispatcher import DEFAULT_GRACE
+from core.timers.jobs import Describe, Handler, Job, RunReport
+from core.timers.notices import FailureReporter, SkipReporter, failure_notice, skipped_summary
+from core.timers.policy import MAX_ATTEMPTS, MAX_BACKOFF, retry_delay
+from core.timers.repo import NOTIFY_CHANNEL
+from core.timers.service import DEFAULT_TIMEOUT, TimerService
 
 __all__ = [
     "DEFAULT_GRACE",

@@ -3,7 +3,7 @@ every cog.
 
 Never raises for Discord problems: it returns a sentence for the admin instead (no log channel set, the
 channel is gone, a permission is missing), so a command can finish its work and still say what went wrong.
-A log channel the bot may not post in is paused through `utils.channel_access` (the owner is told once by DM).
+A log channel the bot may not post in is paused through `core.channel_access` (the owner is told once by DM).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
-from utils.channel_access import ChannelBlocked
+from core.channel_access import ChannelBlocked
 
 if TYPE_CHECKING:
-    from utils.channel_access import ChannelAccess
-    from utils.guild_settings import GuildSettings
+    from core.channel_access import ChannelAccess
+    from core.guild_settings import GuildSettings
 
 log = logging.getLogger(__name__)
 

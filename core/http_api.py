@@ -6,7 +6,7 @@ a clear start-up message instead of uvicorn exiting the process, and uvicorn nev
 
 The interactive documentation (`/docs`, `/redoc`) and the schema (`/openapi.json`) are served only when
 `API_DOCS_ENABLED` is set; otherwise they answer 404 like any unknown path. Routes that need an API key declare
-`Depends(require_key(...))` (utils/api_keys.py); the key store is attached by the api cog (`HttpApi.keys`). An
+`Depends(require_key(...))` (core/api_keys.py); the key store is attached by the api cog (`HttpApi.keys`). An
 `ApiError` raised by a route or dependency is answered `{"error": message}` with its status.
 
 Request bodies are limited in one place, `BodyLimit`, in front of the whole app: a body larger than
@@ -28,7 +28,7 @@ import uvicorn
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from utils.api_keys import ApiError, KeyStore
+from core.api_keys import ApiError, KeyStore
 
 log = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from utils.settings_registry import SettingSpec
-from utils.timers import Job
+from core.settings_registry import SettingSpec
+from core.timers import Job
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from utils.timers.deadline import JobTimedOut
+from core.timers.deadline import JobTimedOut
 
-log = logging.getLogger(__package__)  # the service's one logger, "utils.timers"
+log = logging.getLogger(__package__)  # the service's one logger, "core.timers"
 
 SkipReporter = Callable[[int, list[str]], Awaitable[None]]  # (guild id, one line per skipped job)
 FailureReporter = Callable[[int, str], Awaitable[None]]  # (guild id, the notice)

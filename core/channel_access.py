@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
+from core.settings_registry import SettingType
 from utils.errors import missing_permission_message
-from utils.settings_registry import SettingType
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
+    from core.guild_settings import GuildSettings
+    from core.settings_registry import SettingsRegistry
     from utils.clock import Clock
-    from utils.guild_settings import GuildSettings
-    from utils.settings_registry import SettingsRegistry
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 A subscription (`premium_subs`, one active per user) applies to one guild. Answers are cached for a minute per
 process. Whoever changes a user's subscriptions calls `announce_change(conn, user_ids)` inside the change's
-transaction: on commit, PostgreSQL notifies every bot process (channel `hearth_premium`, `utils/notify.py`), and
+transaction: on commit, PostgreSQL notifies every bot process (channel `hearth_premium`, `core/notify.py`), and
 each one's guard drops that user's cached answers (`on_notification`). While the LISTEN connection is down,
 nothing is heard, so the whole cache is dropped when it is lost and again when it is back (`invalidate`).
 """
@@ -14,9 +14,9 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from core.db import HearthPool
+from core.notify import notify
 from utils.clock import Clock
-from utils.db import HearthPool
-from utils.notify import notify
 
 log = logging.getLogger(__name__)
 

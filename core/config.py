@@ -28,7 +28,7 @@ class ConfigError(Exception):
 
 
 class Settings(BaseSettings):
-    """Process-wide settings. Per-guild settings live in the database (see utils.settings_registry)."""
+    """Process-wide settings. Per-guild settings live in the database (see core.settings_registry)."""
 
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False

@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from core.timers.deadline import bounded
+from core.timers.jobs import Job, Kind, Outcome
+from core.timers.notices import failure_notice, how_often
 from utils.clock import Clock
-from utils.timers.deadline import bounded
-from utils.timers.jobs import Job, Kind, Outcome
-from utils.timers.notices import failure_notice, how_often
 
-log = logging.getLogger(__package__)  # the service's one logger, "utils.timers"
+log = logging.getLogger(__package__)  # the service's one logger, "core.timers"
 
 MAX_ATTEMPTS = 5  # after this many failed attempts the kind's policy decides
 MAX_BACKOFF = timedelta(hours=1)  # the longest wait between two attempts of a job that must happen
