@@ -22,6 +22,7 @@ from core.cog_discovery import discover_cogs, select_cogs
 from core.command_tree import HearthCommandTree
 from core.config import Settings
 from core.db import Database
+from core.feature_apis import FeatureApis
 from core.guild_log import post_to_log
 from core.guild_settings import NOTIFY_CHANNEL as SETTINGS_CHANNEL
 from core.guild_settings import GuildSettings
@@ -86,6 +87,8 @@ class HearthBot(commands.AutoShardedBot):
         self.channel_access.attach()
         # Roles the bot gives are checked again, when given, against whoever configured them.
         self.role_grants = RoleGrants(self)
+        # Features meet through the small APIs their owners publish here (`cogs/<feature>/api.py`).
+        self.apis = FeatureApis()
         self.cog_package = cog_package
         self.cog_names = select_cogs(discover_cogs(cog_package), cogs if cogs is not None else settings.cogs)
         self.cog_failures: dict[str, str] = {}
