@@ -23,7 +23,7 @@ from core.command_tree import HearthCommandTree
 from core.config import Settings
 from core.db import Database
 from core.feature_apis import FeatureApis
-from core.guild_log import post_to_log
+from core.guild_kit import post_to_log
 from core.guild_settings import NOTIFY_CHANNEL as SETTINGS_CHANNEL
 from core.guild_settings import GuildSettings
 from core.http_api import HttpApi

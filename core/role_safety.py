@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from core.guild_log import post_to_log
+from core.guild_kit import post_to_log
 from utils.errors import BadInput, permission_name
 from utils.members import find_member
 
 if TYPE_CHECKING:
-    from core.guild_log import GuildLogBot
+    from core.guild_kit import GuildLogBot
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from core.guild_log import post_to_log
+from core.guild_kit import post_to_log
 from core.guild_settings import GuildSettings, UnknownSetting
 from core.premium_guard import PremiumGuard
 from core.settings_registry import SettingSpec

@@ -14,7 +14,7 @@ from discord import app_commands
 from cogs.api import repo
 from core.api_keys import PREFIX_LENGTH, SCOPES, new_key
 from core.cog_base import HearthCog
-from core.guild_log import post_to_log
+from core.guild_kit import post_to_log
 from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.automod import actions, repo
-from core.guild_log import post_to_log
+from cogs.automod.staff import MODERATORS
+from core.guild_kit import is_staff, post_to_log
 from core.role_safety import role_refusal
 
 if TYPE_CHECKING:
@@ -33,13 +34,8 @@ def _cog(interaction: discord.Interaction) -> AutomodContract:
 
 
 async def is_moderator(cog: AutomodContract, interaction: discord.Interaction) -> bool:
-    """Timeout Members, Manage Server, or the server's staff role."""
-    permissions = interaction.permissions
-    if permissions.moderate_members or permissions.manage_guild or permissions.administrator:
-        return True
-    staff = await cog.bot.guild_settings.get(interaction.guild_id, "system", "staff_role")
-    member = interaction.user
-    return bool(staff and isinstance(member, discord.Member) and member.get_role(staff))
+    """Timeout Members, Manage Server, or the server's staff role (`staff.MODERATORS`)."""
+    return await is_staff(cog.bot, MODERATORS, interaction)
 
 
 def reversal_refusal(approver: discord.Member, context: dict[str, Any]) -> str | None:

@@ -19,11 +19,13 @@ from cogs.automod.commands import AutomodCommands
 from cogs.automod.escalation import DEFAULT_ESCALATION, check_escalation
 from cogs.automod.matchers import GuildRules, MessageFacts
 from cogs.automod.rules import Rule
+from cogs.automod.staff import EXEMPT
 from cogs.automod.stats import StatsBuffer
 from cogs.automod.violations import Violations
 from core import notify
 from core.cog_base import HearthCog
 from core.flush_loop import FlushLoop
+from core.guild_kit import is_staff
 from core.message_pipeline import ORDER_AUTOMOD, MessageContext, attach
 from core.notify import GuildCache
 from core.settings_registry import SettingSpec, SettingType, int_range
@@ -151,9 +153,5 @@ class AutomodCog(HearthCog, name="Automod"):
             self.ai.submit(message, ai_rules, ctx.received)
 
     async def is_staff(self, member: discord.Member) -> bool:
-        """The staff role, or Administrator / Manage Server / Timeout Members."""
-        permissions = member.guild_permissions
-        if permissions.administrator or permissions.manage_guild or permissions.moderate_members:
-            return True
-        staff = await self.bot.guild_settings.get(member.guild.id, "system", "staff_role")
-        return bool(staff and member.get_role(staff))
+        """The staff role, or Administrator / Manage Server / Timeout Members (`staff.EXEMPT`)."""
+        return await is_staff(self.bot, EXEMPT, member)

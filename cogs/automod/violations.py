@@ -18,7 +18,7 @@ from cogs.automod import actions, escalation, repo
 from cogs.automod.actions import Outcome
 from cogs.automod.appeals import AppealButton, FalsePositiveButton
 from cogs.automod.matchers import Hit
-from core.guild_log import post_to_log
+from core.guild_kit import post_to_log
 
 if TYPE_CHECKING:
     from cogs.automod.contract import AutomodContract

@@ -17,7 +17,7 @@ from cogs.config.transfer import build_export, import_refusal, parse_export, pla
 from cogs.config.values import format_effective, format_value, resolve_value
 from cogs.config.views import ImportConfirmView, preview_embed
 from core.cog_base import HearthCog
-from core.guild_log import post_to_log
+from core.guild_kit import post_to_log
 from core.guild_settings import GuildSettings
 from core.setting_values import validate_setting
 from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType, timezone_names

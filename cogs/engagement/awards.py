@@ -16,7 +16,7 @@ from cogs.engagement.contract import MixinMeta
 from cogs.engagement.rules import local_day, next_weekly, week_bounds, week_start
 from cogs.engagement.settings import AWARDS, SCOPE
 from core.channel_access import ChannelBlocked
-from core.guild_log import post_to_log
+from core.guild_kit import post_to_log
 from core.timers import Job
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from cogs.engagement.contract import MixinMeta
 from cogs.engagement.rules import weighted_pick
 from cogs.engagement.settings import SCOPE
 from core.channel_access import ChannelBlocked
-from core.guild_log import post_to_log
+from core.guild_kit import post_to_log
 from core.timers import Job
 from utils.errors import BadInput, permission_name
 

@@ -15,7 +15,7 @@ from discord import app_commands
 from cogs.engagement import repo
 from cogs.engagement.contract import MixinMeta
 from cogs.engagement.settings import SCOPE
-from core.guild_log import post_to_log
+from core.guild_kit import post_to_log
 from utils.errors import BadInput, missing_permission_message, permission_name
 
 log = logging.getLogger(__name__)

@@ -26,6 +26,7 @@ from cogs.faq.search import (
 )
 from core.cog_base import HearthCog
 from core.command_tree import send_ephemeral
+from core.guild_kit import CHANNEL, StaffRule, is_staff
 from core.retention import LogTable, RetentionJob
 from core.settings_registry import SettingSpec, SettingType, int_range
 from utils.errors import BadInput, UserFacingError, describe_error
@@ -41,14 +42,13 @@ SEARCH_LOG_RETENTION = SettingSpec(
 STATS_PERIODS = {"7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
 
 
+# FAQ staff: Manage Server or Manage Messages where the command was used, or the server's staff role.
+FAQ_STAFF = StaffRule(permissions=("manage_guild", "manage_messages"), where=CHANNEL, roles=(("system", "staff_role"),))
+
+
 async def is_faq_staff(bot: Any, interaction: discord.Interaction) -> bool:
-    """Manage Server / Manage Messages, or the staff role."""
-    perms = interaction.permissions
-    if perms.manage_guild or perms.manage_messages:
-        return True
-    role_id = await bot.guild_settings.get(interaction.guild_id, "system", "staff_role")
-    member = interaction.user
-    return bool(role_id and isinstance(member, discord.Member) and member.get_role(role_id))
+    """Manage Server / Manage Messages, or the staff role (`FAQ_STAFF`)."""
+    return await is_staff(bot, FAQ_STAFF, interaction)
 
 
 class ShowEntryButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"hearth:faq:show:(?P<id>\d+)"):

@@ -23,7 +23,7 @@ from cogs.gdpr import repo
 from core.cog_base import HearthCog
 from core.command_tree import report_failure
 from core.gdpr import Erasure, erase_everything, export_everything
-from core.guild_log import post_to_log
+from core.guild_kit import post_to_log
 from core.settings_registry import SettingSpec, SettingType
 from utils.config_group import AdminConfigGroup, add_config_group, remove_config_group
 from utils.cooldowns import Cooldown, OnCooldown

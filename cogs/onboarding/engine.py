@@ -39,7 +39,7 @@ from cogs.onboarding.views import (
 )
 from core import gdpr
 from core.channel_access import ChannelBlocked
-from core.guild_log import post_to_log
+from core.guild_kit import post_to_log
 
 if TYPE_CHECKING:
     from core.cog_base import HearthCog

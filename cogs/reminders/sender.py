@@ -20,7 +20,7 @@ from cogs.reminders import repo
 from cogs.reminders.posting import reminder_embed
 from cogs.reminders.schedule import next_occurrence
 from core.channel_access import ChannelBlocked
-from core.guild_log import post_to_log
+from core.guild_kit import post_to_log
 from core.timers import MAX_ATTEMPTS, Job
 from utils.mentions import allowed_mentions_for, member_or_none
 

@@ -29,6 +29,7 @@ from cogs.reminders.event_parser import Announcement, SpottedEvent, looks_like_a
 from cogs.reminders.posting import ts
 from core.channel_access import ChannelBlocked
 from core.command_tree import report_failure
+from core.guild_kit import ANY, CHANNEL, StaffRule, is_staff
 from core.message_pipeline import MessageContext
 from gpt.errors import AIDisabled, AINotConfigured, GuildBudgetExceeded
 from gpt.prompts import event_extraction_messages
@@ -56,16 +57,15 @@ def announcement_of(message: discord.Message) -> Announcement:
     return Announcement(message.content or "", titles, texts, fields)
 
 
+# Staff for reminders: Manage Events where the button was clicked, or the reminders manager role, or the server's
+# staff role (each counts: the manager role adds to the staff role).
+MANAGERS = StaffRule(permissions=("manage_events",), where=CHANNEL, combine=ANY,
+                     roles=(("reminders", "manager_role"), ("system", "staff_role")))
+
+
 async def may_manage(cog: MixinMeta, interaction: discord.Interaction) -> bool:
-    """Staff for reminders: Manage Events, the reminders manager role or the server's staff role."""
-    if interaction.permissions.manage_events:
-        return True
-    member = interaction.user
-    for scope, key in (("reminders", "manager_role"), ("system", "staff_role")):
-        role_id = await cog.bot.guild_settings.get(interaction.guild_id, scope, key)
-        if role_id and isinstance(member, discord.Member) and member.get_role(role_id):
-            return True
-    return False
+    """Staff for reminders: Manage Events, the reminders manager role or the server's staff role (`MANAGERS`)."""
+    return await is_staff(cog.bot, MANAGERS, interaction)
 
 
 class _WatchButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hearth:watch:(?P<action>create|ignore):"

@@ -15,7 +15,7 @@ from cogs.tickets.channels import set_opener_can_write
 from cogs.tickets.desk import ARCHIVE, INACTIVITY, NONE
 from cogs.tickets.lifecycle import ACTIVE, CLOSED
 from cogs.tickets.views import closed_view
-from core.guild_log import post_to_log
+from core.guild_kit import post_to_log
 from utils.errors import missing_permission_message
 
 if TYPE_CHECKING:

@@ -19,12 +19,13 @@ from discord.ext import commands
 
 from cogs.tickets import lifecycle, metrics, repo
 from cogs.tickets.cache import TicketCache
-from cogs.tickets.channels import missing_permissions, missing_text
+from cogs.tickets.channels import TICKET_CHANNELS
 from cogs.tickets.closing import Closing
+from cogs.tickets.deflection import SOLVED, Deflection, Offer
 from cogs.tickets.desk import ARCHIVE, INACTIVITY, TicketDesk, describe_job
 from cogs.tickets.inactivity import Inactivity
 from cogs.tickets.moves import Moves
-from cogs.tickets.opening import Opening
+from cogs.tickets.opening import Opening, opened_text
 from cogs.tickets.settings import SETTINGS
 from cogs.tickets.staff_tools import StaffTools
 from cogs.tickets.summaries import Summaries
@@ -36,6 +37,7 @@ from cogs.tickets.views import (
     CloseModal,
     ConfirmClose,
     OpenTicketModal,
+    deflection_view,
     panel_view,
 )
 from core.cog_base import HearthCog
@@ -62,7 +64,7 @@ class TicketsCog(HearthCog, name="Tickets"):
         self.cache = TicketCache()
         await self.cache.load(self.pool)
         self.desk = TicketDesk(self.bot, self.pool, self.cache)
-        self.opening = Opening(self.desk)
+        self.opening = Opening(self.desk, Deflection(self.desk))
         self.moves = Moves(self.desk)
         self.summaries = Summaries(self.desk, self.llm)
         self.closing = Closing(self.desk, self.summaries)
@@ -131,9 +133,9 @@ class TicketsCog(HearthCog, name="Tickets"):
             lines.append(f"Transcripts go to {log_channel.mention}.")
         if escalation_role:
             lines.append(f"Escalations go to {escalation_role.mention}.")
-        missing = missing_permissions(guild)
+        missing = TICKET_CHANNELS.missing_permissions(guild)
         if missing:
-            lines.append("⚠️ " + missing_text(missing))
+            lines.append("⚠️ " + TICKET_CHANNELS.missing_text(missing))
         await interaction.response.send_message("\n".join(lines), ephemeral=True, allowed_mentions=NONE)
 
     @ticket.command(name="panel", description="Post the \"Open ticket\" panel in a channel (admin)")
@@ -161,9 +163,9 @@ class TicketsCog(HearthCog, name="Tickets"):
         notes = [f"✅ Panel posted in {target.mention}."]
         if await self.desk.setting(guild.id, "category") is None:
             notes.append("⚠️ No ticket category is set yet: run `/ticket setup`.")
-        missing = missing_permissions(guild)
+        missing = TICKET_CHANNELS.missing_permissions(guild)
         if missing:
-            notes.append("⚠️ " + missing_text(missing))
+            notes.append("⚠️ " + TICKET_CHANNELS.missing_text(missing))
         await interaction.response.send_message("\n".join(notes), ephemeral=True)
 
     # --- opening (members) ------------------------------------------------------------------------------------------
@@ -176,11 +178,26 @@ class TicketsCog(HearthCog, name="Tickets"):
 
     async def request(self, interaction: discord.Interaction, description: str, category: str | None) -> None:
         """The member described their problem (interaction deferred): offer FAQ answers, or open the ticket."""
-        await self.opening.request(interaction, description, category)
+        assert interaction.guild is not None and isinstance(interaction.user, discord.Member)
+        result = await self.opening.request(interaction.guild, interaction.user, description, category)
+        if isinstance(result, Offer):
+            await interaction.followup.send(embed=result.embed, ephemeral=True,
+                                            view=deflection_view(result.deflection_id))
+        else:
+            await interaction.followup.send(opened_text(result), ephemeral=True)
 
     async def deflection_choice(self, interaction: discord.Interaction, deflection_id: int, choice: str) -> None:
         """"This solved it" or "Open a ticket anyway" under the offered FAQ answers (views.DeflectionButton)."""
-        await self.opening.deflection_choice(interaction, deflection_id, choice)
+        guild, member = interaction.guild, interaction.user
+        assert guild is not None and isinstance(member, discord.Member)
+        chosen = await self.opening.choose(guild, member, deflection_id, choice)
+        if chosen.outcome == SOLVED:
+            await interaction.response.edit_message(content="👍 Glad the FAQ helped! No ticket was opened.",
+                                                    embed=None, view=None)
+            return
+        await interaction.response.edit_message(content="Opening your ticket…", embed=None, view=None)
+        ticket = await self.opening.open_anyway(guild, member, chosen)
+        await interaction.edit_original_response(content=opened_text(ticket))
 
     @ticket.command(name="open", description="Open a support ticket")
     @app_commands.describe(description="What you need help with (leave empty to get a form)",
@@ -193,7 +210,7 @@ class TicketsCog(HearthCog, name="Tickets"):
             return
         await self.opening.check_can_open(interaction.guild, interaction.user, category)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.opening.request(interaction, description, category)
+        await self.request(interaction, description, category)
 
     @open_.autocomplete("category")
     async def _category_choices(self, interaction: discord.Interaction,
@@ -391,7 +408,9 @@ class TicketsCog(HearthCog, name="Tickets"):
 
     async def decide_proposal(self, interaction: discord.Interaction, proposal_id: int, choice: str) -> None:
         """"Add to FAQ" or "Dismiss" under an FAQ proposal (views.ProposalButton)."""
-        await self.summaries.decide_proposal(interaction, proposal_id, choice)
+        assert interaction.guild is not None
+        text = await self.summaries.decide_proposal(interaction.guild, interaction.user, proposal_id, choice)
+        await interaction.response.edit_message(content=text, view=None, allowed_mentions=NONE)
 
     # --- metrics ----------------------------------------------------------------------------------------------------
 

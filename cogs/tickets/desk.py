@@ -1,4 +1,4 @@
-"""The ticket desk: what every ticket operation looks up — the `tickets` settings, who is staff, a ticket by
+"""The ticket desk: what every ticket operation looks up — the `tickets` settings, who is staff (`STAFF`), a ticket by
 number or by channel and its channel, the inactivity windows — and the kinds of the two timer jobs."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.tickets import repo
+from core.guild_kit import FIRST_SET, GUILD, StaffRule, is_staff, staff_roles
 from utils.errors import UserFacingError
 
 if TYPE_CHECKING:
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
 INACTIVITY = "ticket_inactivity"  # warn, later auto-close, a ticket that waits for its opener
 ARCHIVE = "ticket_archive"  # archive a closed ticket after `tickets.archive_delay`
 NONE = discord.AllowedMentions.none()
+# Ticket staff: Manage Channels or Manage Server (server-wide), or the ticket staff role — which replaces the
+# server's staff role when set.
+STAFF = StaffRule(permissions=("manage_channels", "manage_guild"), where=GUILD, combine=FIRST_SET,
+                  roles=(("tickets", "staff_role"), ("system", "staff_role")))
 
 
 def only_user(user_id: int) -> discord.AllowedMentions:
@@ -46,19 +51,12 @@ class TicketDesk:
 
     async def staff_role(self, guild: discord.Guild) -> discord.Role | None:
         """tickets.staff_role, else system.staff_role."""
-        role_id = await self.setting(guild.id, "staff_role") or await self.bot.guild_settings.get(
-            guild.id, "system", "staff_role")
-        return guild.get_role(role_id) if role_id else None
+        roles = await staff_roles(self.bot, STAFF, guild)
+        return roles[0] if roles else None
 
     async def is_staff(self, member: discord.abc.User) -> bool:
-        """Manage Channels / Manage Server, or the staff role."""
-        if not isinstance(member, discord.Member):
-            return False
-        perms = member.guild_permissions
-        if perms.manage_channels or perms.manage_guild:
-            return True
-        role = await self.staff_role(member.guild)
-        return role is not None and member.get_role(role.id) is not None
+        """Manage Channels / Manage Server, or the staff role (`STAFF`)."""
+        return await is_staff(self.bot, STAFF, member)
 
     async def inactivity_windows(self, guild_id: int) -> tuple[timedelta, timedelta]:
         """(warn after, close after) a waiting ticket's opener last wrote; closing never comes before warning."""

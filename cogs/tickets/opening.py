@@ -1,54 +1,43 @@
-"""Opening a ticket: the early checks (topic, open tickets per member), the FAQ answers offered first (and the
-member's "solved" or "open anyway"), then the ticket row and its private channel (placed by `channels`)."""
+"""Opening a ticket: the early checks (topic, open tickets per member), the FAQ answers offered first (`deflection`)
+and the member's "solved" or "open anyway", then the ticket row and its private channel (the guild kit's private
+channels, placed in the ticket category or its overflow). Results go back to the cog, which answers the member."""
 
 from __future__ import annotations
 
 import logging
-import re
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING
 
 import discord
 
 from cogs.tickets import repo
-from cogs.tickets.channels import Placement, missing_permissions, missing_text, ticket_overwrites
-from cogs.tickets.desk import NONE
-from cogs.tickets.views import control_view, deflection_view
-from core.guild_log import post_to_log
+from cogs.tickets.channels import TICKET_CHANNELS
+from cogs.tickets.deflection import Choice, Offer
+from cogs.tickets.desk import NONE, STAFF
+from cogs.tickets.views import control_view
+from core.guild_kit import Placement, post_to_log, staff_roles
 from utils.errors import BadInput, UserFacingError, missing_permission_message
 
 if TYPE_CHECKING:
+    from cogs.tickets.deflection import Deflection
     from cogs.tickets.desk import TicketDesk
 
 log = logging.getLogger(__name__)
 
-DEFLECTION_RESULTS = 3
 TOPIC_MAX = 100  # characters of a ticket topic (configured or typed)
-FAQ_THRESHOLD = 0.35  # faq.min_similarity when the FAQ cog (which declares it) is not loaded
 
 
-def _words(text: str) -> str:
-    """The text's words as a full-text query matching any of them."""
-    return " | ".join(dict.fromkeys(w.lower() for w in re.findall(r"[^\W_]+", text)))
-
-
-def _opened(ticket: repo.Ticket) -> str:
+def opened_text(ticket: repo.Ticket) -> str:
+    """The answer to the member whose ticket opened."""
     return f"🎫 Your ticket #{ticket.id} is open: <#{ticket.channel_id}>."
-
-
-def _deflection_embed(matches: list[Any]) -> discord.Embed:
-    embed = discord.Embed(title="Maybe the FAQ already answers this?", colour=discord.Colour.teal(),
-                          description="Before we open a ticket, have a look at these answers.")
-    for row in matches:
-        answer = " ".join((row["summary"] or "").split())
-        embed.add_field(name=(row["title"] or "FAQ")[:256], value=(answer[:1000] or "—"), inline=False)
-    return embed
 
 
 class Opening:
     """From "I need help" to an open ticket in its own channel."""
 
-    def __init__(self, desk: TicketDesk) -> None:
+    def __init__(self, desk: TicketDesk, deflection: Deflection) -> None:
         self.desk = desk
+        self.deflection = deflection
 
     async def categories(self, guild_id: int) -> list[str]:
         """The server's ticket topics (`tickets.categories`), at most 25 (what a menu holds)."""
@@ -70,86 +59,54 @@ class Opening:
             raise UserFacingError(f"You already have {limit} open ticket(s). Please continue there, or close one "
                                   "first.")
 
-    async def request(self, interaction: discord.Interaction, description: str, category: str | None) -> None:
-        """After the member described their problem (interaction deferred): offer FAQ answers, or open."""
-        guild, member = interaction.guild, interaction.user
-        assert guild is not None and isinstance(member, discord.Member)
+    async def request(self, guild: discord.Guild, member: discord.Member, description: str,
+                      category: str | None) -> Offer | repo.Ticket:
+        """After the member described their problem: FAQ answers to offer first, or the ticket, opened."""
         text = " ".join(description.split())
         if len(text) < 10:
             raise UserFacingError("Please describe your problem in at least 10 characters.")
         await self.check_can_open(guild, member, category)
-        pool = self.desk.pool
-        if await self.desk.setting(guild.id, "faq_deflection"):
-            matches = await repo.faq_matches(pool, guild.id, _words(text), text, await self._faq_threshold(guild.id),
-                                             DEFLECTION_RESULTS)
-            if matches:
-                deflection_id = await repo.add_deflection(pool, guild.id, member.id, text, category,
-                                                          [m["id"] for m in matches], self.desk.bot.clock.now())
-                await interaction.followup.send(embed=_deflection_embed(matches), ephemeral=True,
-                                                view=deflection_view(deflection_id))
-                return
-        ticket = await self.open(guild, member, text, category)
-        await interaction.followup.send(_opened(ticket), ephemeral=True)
+        offer = await self.deflection.offer(guild, member, text, category)
+        if offer is not None:
+            return offer
+        return await self.open(guild, member, text, category)
 
-    async def _faq_threshold(self, guild_id: int) -> float:
-        try:
-            return float(await self.desk.bot.guild_settings.get(guild_id, "faq", "min_similarity"))
-        except LookupError:  # the FAQ cog (which declares it) is not loaded
-            return FAQ_THRESHOLD
+    async def choose(self, guild: discord.Guild, member: discord.Member, deflection_id: int, choice: str) -> Choice:
+        """The member's answer under the offered FAQ answers; "open anyway" passes a new ticket's early checks."""
+        if choice != "solved":
+            pending = await self.deflection.pending(guild, member, deflection_id)
+            if pending is not None:
+                await self.check_can_open(guild, member, pending["category"])
+        return await self.deflection.decide(guild, member, deflection_id, choice)
 
-    async def deflection_choice(self, interaction: discord.Interaction, deflection_id: int, choice: str) -> None:
-        """"This solved it" (counted, nothing opens) or "Open a ticket anyway"."""
-        guild, member = interaction.guild, interaction.user
-        assert guild is not None and isinstance(member, discord.Member)
-        pool = self.desk.pool
-        outcome = "solved" if choice == "solved" else "opened"
-        pending = await repo.get_deflection(pool, guild.id, deflection_id, member.id)
-        if pending is not None and outcome == "opened":
-            await self.check_can_open(guild, member, pending["category"])
-        row = await repo.decide_deflection(pool, guild.id, deflection_id, member.id, outcome,
-                                           self.desk.bot.clock.now())
-        if row is None:
-            raise UserFacingError("This suggestion was already answered (or isn't yours).")
-        if outcome == "solved":
-            await interaction.response.edit_message(content="👍 Glad the FAQ helped! No ticket was opened.",
-                                                    embed=None, view=None)
-            return
-        await interaction.response.edit_message(content="Opening your ticket…", embed=None, view=None)
+    async def open_anyway(self, guild: discord.Guild, member: discord.Member, choice: Choice) -> repo.Ticket:
+        """Open the ticket the member chose to open after all; if it can't open, they may answer again."""
         try:
-            ticket = await self.open(guild, member, row["description"], row["category"])
+            ticket = await self.open(guild, member, choice.description, choice.category)
         except BaseException:
-            await repo.undo_deflection(pool, guild.id, deflection_id)  # the member may try again
+            await self.deflection.undo(guild, choice.deflection_id)
             raise
-        await repo.link_deflection(pool, guild.id, deflection_id, ticket.id)
-        await interaction.edit_original_response(content=_opened(ticket))
+        await self.deflection.link(guild, choice.deflection_id, ticket.id)
+        return ticket
 
     async def open(self, guild: discord.Guild, member: discord.Member, description: str,
                    category: str | None) -> repo.Ticket:
         """Create the ticket and its private channel; the admins hear about missing permissions."""
-        missing = missing_permissions(guild)
+        missing = TICKET_CHANNELS.missing_permissions(guild)
         if missing:
-            raise await self._setup_problem(guild, member, missing_text(missing))
+            raise await self._setup_problem(guild, member, TICKET_CHANNELS.missing_text(missing))
         bot, pool = self.desk.bot, self.desk.pool
         now = bot.clock.now()
         ticket = await repo.create(pool, guild.id, member.id, str(member), description, category, now)
-        staff = await self.desk.staff_role(guild)
-
-        async def remember_category(key: str, category_id: int) -> None:
-            await bot.guild_settings.set(guild.id, "tickets", key, category_id,
-                                         changed_by=bot.user.id if bot.user else None)
-
-        placement = Placement(guild, await self.desk.setting(guild.id, "category"),
-                              await self.desk.setting(guild.id, "overflow_category"), staff, remember_category)
+        staff = await staff_roles(bot, STAFF, guild)
+        placement = await Placement.of(bot, guild, TICKET_CHANNELS, staff)
         try:
-            channel = await placement.create(f"ticket-{ticket.id}", ticket_overwrites(guild, member, staff),
+            channel = await placement.create(f"ticket-{ticket.id}", TICKET_CHANNELS.overwrites(guild, member, staff),
                                              topic=f"Ticket #{ticket.id} by {member} ({member.id})",
-                                             reason=f"Ticket #{ticket.id} opened by {member} ({member.id})")
+                                             reason=f"Ticket #{ticket.id} opened by {member} ({member.id})",
+                                             rollback=partial(repo.delete, pool, guild.id, ticket.id))
         except discord.Forbidden as exc:
-            await repo.delete(pool, guild.id, ticket.id)
             raise await self._setup_problem(guild, member, missing_permission_message(exc)) from exc
-        except BaseException:
-            await repo.delete(pool, guild.id, ticket.id)
-            raise
         ticket = await repo.move(pool, guild.id, ticket.id, None, {"channel_id": channel.id}, now)
         assert ticket is not None
         self.desk.cache.remember(ticket)

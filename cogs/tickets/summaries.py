@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.tickets import repo
-from cogs.tickets.desk import NONE
 from cogs.tickets.prompts import faq_draft_messages, normalise_key, ticket_summary_messages
 from cogs.tickets.views import proposal_view
-from core.guild_log import post_to_log
+from core.guild_kit import post_to_log
 from gpt.cooldown import llm_cooldown
 from gpt.errors import AIDisabled, AINotConfigured, GuildBudgetExceeded
 from utils.cooldowns import Cooldown
@@ -106,10 +105,9 @@ class Summaries:
         report.append(f"⚠️ An FAQ proposal could not be posted: {problem}." if problem
                       else "💡 Similar tickets keep coming: an FAQ proposal was posted to the log channel.")
 
-    async def decide_proposal(self, interaction: discord.Interaction, proposal_id: int, choice: str) -> None:
-        """"Add to FAQ" or "Dismiss" under a proposal (staff only)."""
-        guild, member = interaction.guild, interaction.user
-        assert guild is not None
+    async def decide_proposal(self, guild: discord.Guild, member: discord.abc.User, proposal_id: int,
+                              choice: str) -> str:
+        """"Add to FAQ" or "Dismiss" under a proposal (staff only); returns the proposal's new text."""
         if not await self.desk.is_staff(member):
             raise UserFacingError("Only staff can decide on FAQ proposals.")
         now = self.desk.bot.clock.now()
@@ -122,6 +120,5 @@ class Summaries:
             if choice == "add":
                 entry_id = await repo.add_faq_entry(conn, guild.id, proposal_id, row["title"], row["answer"],
                                                     list(row["keywords"] or []), member.id, now)
-        text = (f"✅ {member.mention} added this to the FAQ as #{entry_id}." if entry_id is not None
+        return (f"✅ {member.mention} added this to the FAQ as #{entry_id}." if entry_id is not None
                 else f"🙈 Dismissed by {member.mention}.")
-        await interaction.response.edit_message(content=text, view=None, allowed_mentions=NONE)

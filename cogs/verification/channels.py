@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING
 
 import discord
 
 from cogs.verification import repo
 from cogs.verification.cache import ChannelRef
-from cogs.verification.desk import CLEANUP, LABELS
-from core.guild_log import post_to_log
+from cogs.verification.desk import CLEANUP, LABELS, REVIEWERS, VERIFICATION_CHANNELS
+from core.guild_kit import Placement, post_to_log, staff_roles
 from utils.errors import UserFacingError, missing_permission_message
 
 if TYPE_CHECKING:
@@ -24,15 +25,8 @@ if TYPE_CHECKING:
 
 STALE_START = timedelta(minutes=5)  # a start that never got its channel (the process died) no longer blocks
 
-MEMBER = discord.PermissionOverwrite(view_channel=True, send_messages=True, attach_files=True,
-                                     read_message_history=True, embed_links=True)
 MEMBER_READ_ONLY = discord.PermissionOverwrite(view_channel=True, send_messages=False, attach_files=False,
                                                read_message_history=True)
-REVIEWER = discord.PermissionOverwrite(view_channel=True, send_messages=True, read_message_history=True,
-                                       attach_files=True)
-BOT = discord.PermissionOverwrite(view_channel=True, send_messages=True, read_message_history=True,
-                                  embed_links=True, attach_files=True, manage_channels=True, manage_messages=True)
-HIDDEN = discord.PermissionOverwrite(view_channel=False)
 
 
 def _slug(text: str) -> str:
@@ -60,16 +54,6 @@ class PrivateChannels:
         if problems:
             raise await self._setup_problem(guild, member, " ".join(problems))
 
-    async def start(self, interaction: discord.Interaction) -> None:
-        """The panel's Verify button: open the member's private channel."""
-        guild, member = interaction.guild, interaction.user
-        assert guild is not None and isinstance(member, discord.Member)
-        await self.check_can_start(guild, member)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        channel = await self.open(guild, member)
-        await interaction.followup.send(f"🔐 Your verification channel is open: {channel.mention}. Upload a "
-                                        "screenshot of your payment there.", ephemeral=True)
-
     async def _claim_start(self, guild: discord.Guild, member: discord.Member, now: datetime) -> int:
         """One open verification per member and the rate limit, checked and claimed under a lock."""
         cooldown = timedelta(seconds=await self.desk.setting(guild.id, "cooldown") or 0)
@@ -96,25 +80,17 @@ class PrivateChannels:
         desk = self.desk
         now = desk.bot.clock.now()
         verification_id = await self._claim_start(guild, member, now)
-        reviewer = await desk.reviewer_role(guild)
-        overwrites: dict[Any, discord.PermissionOverwrite] = {guild.default_role: HIDDEN, guild.me: BOT,
-                                                              member: MEMBER}
-        if reviewer is not None:
-            overwrites[reviewer] = REVIEWER
-        category_id = await desk.setting(guild.id, "category")
-        category = guild.get_channel(category_id) if category_id else None
+        reviewers = await staff_roles(desk.bot, REVIEWERS, guild)
+        placement = await Placement.of(desk.bot, guild, VERIFICATION_CHANNELS, reviewers)
         try:
-            channel = await guild.create_text_channel(
-                f"verify-{verification_id}-{_slug(member.name)}", overwrites=overwrites,
-                category=category if isinstance(category, discord.CategoryChannel) else None,
+            channel = await placement.create(
+                f"verify-{verification_id}-{_slug(member.name)}",
+                VERIFICATION_CHANNELS.overwrites(guild, member, reviewers),
                 topic=f"Verification #{verification_id} of {member} ({member.id})",
-                reason=f"Verification #{verification_id} started by {member} ({member.id})")
+                reason=f"Verification #{verification_id} started by {member} ({member.id})",
+                rollback=partial(repo.delete, desk.pool, guild.id, verification_id))
         except discord.Forbidden as exc:
-            await repo.delete(desk.pool, guild.id, verification_id)
             raise await self._setup_problem(guild, member, missing_permission_message(exc)) from exc
-        except BaseException:
-            await repo.delete(desk.pool, guild.id, verification_id)
-            raise
         await repo.set_channel(desk.pool, guild.id, verification_id, channel.id)
         self.cache.remember(ChannelRef(verification_id, guild.id, member.id), channel.id)
         timeout = await desk.setting(guild.id, "upload_timeout")

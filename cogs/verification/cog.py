@@ -2,7 +2,8 @@
 of the payment screenshot and Approve / Reject for reviewers. Premium-gated per guild.
 
 The flow: channels.py (start, the private channel, its clean-up), submission.py (the screenshot and the AI
-check), review.py (the verified role and the reviewers); docs/verification.md for admins.
+check), review.py (the verified role and the reviewers); docs/verification.md for admins. The parts return
+results; the cog answers the interactions.
 """
 
 from __future__ import annotations
@@ -17,14 +18,21 @@ from cogs.verification import repo
 from cogs.verification.cache import ChannelCache
 from cogs.verification.channels import PrivateChannels
 from cogs.verification.commands import VerificationCommands
-from cogs.verification.desk import CLEANUP, VerificationDesk, describe_job
-from cogs.verification.review import Review
+from cogs.verification.desk import CLEANUP, NONE, VerificationDesk, describe_job
+from cogs.verification.review import Review, rejection_reason
 from cogs.verification.settings import SETTINGS
 from cogs.verification.submission import Submission
 from cogs.verification.views import DYNAMIC_ITEMS
 from core.cog_base import HearthCog
 from gpt.service import LLMService
 from utils.config_group import add_config_group, remove_config_group
+
+
+def _in_guild(interaction: discord.Interaction) -> tuple[discord.Guild, discord.Member]:
+    """The guild and the member of a component's interaction (the views only call the cog for those)."""
+    guild, member = interaction.guild, interaction.user
+    assert guild is not None and isinstance(member, discord.Member)
+    return guild, member
 
 
 class VerificationCog(HearthCog, name="Verification"):
@@ -62,19 +70,36 @@ class VerificationCog(HearthCog, name="Verification"):
 
     async def start(self, interaction: discord.Interaction) -> None:
         """The panel's Verify: open the member's private verification channel."""
-        await self.channels.start(interaction)
+        guild, member = _in_guild(interaction)
+        await self.channels.check_can_start(guild, member)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        channel = await self.channels.open(guild, member)
+        await interaction.followup.send(f"🔐 Your verification channel is open: {channel.mention}. Upload a "
+                                        "screenshot of your payment there.", ephemeral=True)
 
     async def approve(self, interaction: discord.Interaction, verification_id: int) -> None:
         """A reviewer's Approve."""
-        await self.review.approve(interaction, verification_id)
+        guild, reviewer = _in_guild(interaction)
+        verification = await self.review.check_reviewable(guild, reviewer, verification_id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        decided = await self.review.approve(guild, reviewer, verification)
+        await interaction.followup.send(decided.answer, ephemeral=True, allowed_mentions=NONE)
+        await self.review.conclude(decided, interaction.message)
 
     async def check_reviewable(self, interaction: discord.Interaction, verification_id: int) -> repo.Verification:
         """The open verification a reviewer may act on (before the rejection modal opens)."""
-        return await self.review.check_reviewable(interaction, verification_id)
+        guild, reviewer = _in_guild(interaction)
+        return await self.review.check_reviewable(guild, reviewer, verification_id)
 
     async def reject(self, interaction: discord.Interaction, verification_id: int, reason: str) -> None:
         """A reviewer's Reject, with the reason from the modal."""
-        await self.review.reject(interaction, verification_id, reason)
+        guild, reviewer = _in_guild(interaction)
+        verification = await self.review.check_reviewable(guild, reviewer, verification_id)
+        reason = rejection_reason(reason)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        decided = await self.review.reject(guild, reviewer, verification, reason)
+        await interaction.followup.send(decided.answer, ephemeral=True, allowed_mentions=NONE)
+        await self.review.conclude(decided, interaction.message)
 
     # --- events ------------------------------------------------------------------------------------------------------
 

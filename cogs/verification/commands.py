@@ -13,7 +13,7 @@ from discord import app_commands
 from cogs.verification import repo
 from cogs.verification.desk import LABELS, NONE
 from cogs.verification.views import panel_view
-from core.guild_log import find_log_channel
+from core.guild_kit import find_log_channel
 from core.setting_values import set_checked
 from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput, UserFacingError, permission_name

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.verification import repo
-from utils.errors import permission_name
+from core.guild_kit import FIRST_SET, GUILD, PrivateChannelKind, StaffRule, is_staff, staff_roles
 
 if TYPE_CHECKING:
     from core.db import HearthPool
@@ -26,7 +26,20 @@ log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
 CLEANUP = "verification_cleanup"  # the timer job that closes a verification's channel (see channels.py)
-NEEDED = ("manage_channels", "manage_roles", "view_channel", "send_messages", "embed_links", "read_message_history")
+# Reviewers: Manage Server (server-wide), or the verification reviewer role — which replaces the server's staff
+# role when set.
+REVIEWERS = StaffRule(permissions=("manage_guild",), where=GUILD, combine=FIRST_SET,
+                      roles=(("verification", "reviewer_role"), ("system", "staff_role")))
+# What each party may do in a verification channel (the kit hides it from @everyone).
+MEMBER = discord.PermissionOverwrite(view_channel=True, send_messages=True, attach_files=True,
+                                     read_message_history=True, embed_links=True)
+REVIEWER = discord.PermissionOverwrite(view_channel=True, send_messages=True, read_message_history=True,
+                                       attach_files=True)
+BOT = discord.PermissionOverwrite(view_channel=True, send_messages=True, read_message_history=True,
+                                  embed_links=True, attach_files=True, manage_channels=True, manage_messages=True)
+VERIFICATION_CHANNELS = PrivateChannelKind(
+    feature="verification", label="verification", bot=BOT, member=MEMBER, staff=REVIEWER,
+    needed=("manage_channels", "manage_roles", "view_channel", "send_messages", "embed_links", "read_message_history"))
 LABELS = {repo.PENDING: "waiting for a screenshot", repo.MANUAL_REVIEW: "waiting for a reviewer",
           repo.ERROR: "waiting for a reviewer", repo.VERIFIED: "verified", repo.CLOSED_MANUAL: "closed"}
 
@@ -34,12 +47,6 @@ LABELS = {repo.PENDING: "waiting for a screenshot", repo.MANUAL_REVIEW: "waiting
 def describe_job(job: Job) -> str:
     """The clean-up job in words (for the timers' reports)."""
     return f"clean-up of verification #{job.payload.get('verification_id')}"
-
-
-def missing_permissions(guild: discord.Guild) -> list[str]:
-    """Discord's names of the server permissions the bot lacks for verification (empty = all there)."""
-    have = guild.me.guild_permissions
-    return [permission_name(flag) for flag in NEEDED if not getattr(have, flag)]
 
 
 def role_problem(guild: discord.Guild, role: discord.Role) -> str | None:
@@ -70,24 +77,19 @@ class VerificationDesk:
 
     async def reviewer_role(self, guild: discord.Guild) -> discord.Role | None:
         """The verification reviewer role, else the server's staff role."""
-        role_id = await self.setting(guild.id, "reviewer_role") or await self.bot.guild_settings.get(
-            guild.id, "system", "staff_role")
-        return guild.get_role(role_id) if role_id else None
+        roles = await staff_roles(self.bot, REVIEWERS, guild)
+        return roles[0] if roles else None
 
     async def is_reviewer(self, member: discord.Member) -> bool:
-        """Manage Server, or the reviewer role."""
-        if member.guild_permissions.manage_guild:
-            return True
-        role = await self.reviewer_role(member.guild)
-        return role is not None and role in member.roles
+        """Manage Server, or the reviewer role (`REVIEWERS`)."""
+        return await is_staff(self.bot, REVIEWERS, member)
 
     async def setup_problems(self, guild: discord.Guild) -> list[str]:
         """What stops verification from working on this server (for admins)."""
         problems = []
-        missing = missing_permissions(guild)
+        missing = VERIFICATION_CHANNELS.missing_permissions(guild)
         if missing:
-            problems.append(f"I'm missing the **{', '.join(missing)}** permission(s) in this server: grant them to "
-                            "my role in Server Settings → Roles.")
+            problems.append(VERIFICATION_CHANNELS.missing_text(missing))
         role = await self.verified_role(guild)
         if role is None:
             problems.append("No verified role is set: run `/config verification setup verified_role:`.")

@@ -4,7 +4,10 @@ with Approve / Reject buttons when the AI could not decide, and the reviewers' d
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 import discord
@@ -14,7 +17,7 @@ from cogs.verification.assessment import sanitise
 from cogs.verification.channels import MEMBER_READ_ONLY
 from cogs.verification.desk import CLEANUP, LABELS, NONE, role_problem
 from cogs.verification.views import review_view
-from core.guild_log import post_to_log
+from core.guild_kit import post_to_log
 from utils.errors import UserFacingError, missing_permission_message
 
 if TYPE_CHECKING:
@@ -22,6 +25,25 @@ if TYPE_CHECKING:
     from cogs.verification.desk import VerificationDesk
 
 log = logging.getLogger(__name__)
+
+
+def rejection_reason(text: str) -> str:
+    """The reason a reviewer typed, on one line; refused when empty (the member is always told why)."""
+    reason = " ".join(text.split())
+    if not reason:
+        raise UserFacingError("Give the member a reason.")
+    return reason
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A reviewer's decision, made: the resolved verification, the answer for the reviewer, the line that replaces
+    the review message's text, and what follows once the reviewer has their answer (`Review.conclude`)."""
+
+    verification: repo.Verification
+    answer: str
+    line: str
+    then: Callable[[], Awaitable[None]]
 
 
 def review_embed(verification: repo.Verification, note: str | None) -> discord.Embed:
@@ -104,10 +126,9 @@ class Review:
 
     # --- reviewers ----------------------------------------------------------------------------------------------------
 
-    async def check_reviewable(self, interaction: discord.Interaction, verification_id: int) -> repo.Verification:
+    async def check_reviewable(self, guild: discord.Guild, member: discord.Member,
+                               verification_id: int) -> repo.Verification:
         """The open verification a reviewer acts on; refuses non-reviewers and one's own verification."""
-        guild, member = interaction.guild, interaction.user
-        assert guild is not None and isinstance(member, discord.Member)
         if not await self.desk.is_reviewer(member):
             raise UserFacingError("Only reviewers can do that (the verification reviewer role, the staff role or "
                                   "Manage Server).")
@@ -120,24 +141,22 @@ class Review:
             raise UserFacingError("You can't review your own verification.")
         return verification
 
-    @staticmethod
-    async def _mark_decided(interaction: discord.Interaction, verification: repo.Verification, line: str) -> None:
-        """Take the buttons off the log's review message the reviewer clicked (the channel's goes with it)."""
-        message = interaction.message
-        if message is None or message.channel.id == verification.channel_id:
-            return
-        embeds = [discord.Embed.from_dict({**e.to_dict(), "description": line}) for e in message.embeds[:1]]
-        try:
-            await message.edit(embeds=embeds, view=None, allowed_mentions=NONE)
-        except discord.HTTPException as exc:
-            log.info("Could not update the review message %s: %s", message.id, exc)
+    async def conclude(self, decided: Decided, reviewed: discord.Message | None) -> None:
+        """After the reviewer has their answer: take the buttons off the log's review message they clicked (the
+        channel's goes with the channel), then what follows the decision (the member, the log, the channel)."""
+        if reviewed is not None and reviewed.channel.id != decided.verification.channel_id:
+            embeds = [discord.Embed.from_dict({**e.to_dict(), "description": decided.line})
+                      for e in reviewed.embeds[:1]]
+            try:
+                await reviewed.edit(embeds=embeds, view=None, allowed_mentions=NONE)
+            except discord.HTTPException as exc:
+                log.info("Could not update the review message %s: %s", reviewed.id, exc)
+        await decided.then()
 
-    async def approve(self, interaction: discord.Interaction, verification_id: int) -> None:
-        """A reviewer's Approve: grant the role, resolve, tell everyone, close the channel."""
-        verification = await self.check_reviewable(interaction, verification_id)
-        guild, reviewer = interaction.guild, interaction.user
-        assert guild is not None and isinstance(reviewer, discord.Member)
-        await interaction.response.defer(ephemeral=True, thinking=True)
+    async def approve(self, guild: discord.Guild, reviewer: discord.Member,
+                      verification: repo.Verification) -> Decided:
+        """A reviewer's Approve (of a verification `check_reviewable` returned): grant the role and resolve; then
+        (`conclude`) tell everyone and close the channel."""
         role = await self.desk.verified_role(guild)
         if role is None:
             raise UserFacingError("No verified role is set: an admin can run `/config verification setup`.")
@@ -152,21 +171,14 @@ class Review:
                                   now=self.desk.bot.clock.now(), by=reviewer.id)
         if done is None:
             raise UserFacingError(f"Verification #{verification.id} was resolved meanwhile.")
-        await interaction.followup.send(f"✅ Approved: {member.mention} now has {role.mention}.", ephemeral=True,
-                                        allowed_mentions=NONE)
-        await self._mark_decided(interaction, done, f"✅ Approved by {reviewer.mention}.")
-        await self.verified(guild, done, member, role, by=reviewer)
+        return Decided(done, f"✅ Approved: {member.mention} now has {role.mention}.",
+                       f"✅ Approved by {reviewer.mention}.",
+                       partial(self.verified, guild, done, member, role, by=reviewer))
 
-    async def reject(self, interaction: discord.Interaction, verification_id: int, reason: str) -> None:
-        """A reviewer's Reject (with the reason from the modal): tell the member, close the channel now or after
-        `verification.close_delay` (the member can read the reason there meanwhile)."""
-        verification = await self.check_reviewable(interaction, verification_id)
-        guild, reviewer = interaction.guild, interaction.user
-        assert guild is not None and isinstance(reviewer, discord.Member)
-        reason = " ".join(reason.split())
-        if not reason:
-            raise UserFacingError("Give the member a reason.")
-        await interaction.response.defer(ephemeral=True, thinking=True)
+    async def reject(self, guild: discord.Guild, reviewer: discord.Member, verification: repo.Verification,
+                     reason: str) -> Decided:
+        """A reviewer's Reject (with the reason from the modal, see `rejection_reason`): tell the member, close the
+        channel now or after `verification.close_delay` (the member can read the reason there meanwhile)."""
         desk = self.desk
         now = desk.bot.clock.now()
         done = await repo.resolve(desk.pool, guild.id, verification.id, status=repo.CLOSED_MANUAL, now=now,
@@ -197,10 +209,12 @@ class Review:
             await desk.bot.timers.schedule(guild.id, CLEANUP, str(done.id), now + delay, {"verification_id": done.id})
         answer = f"✖️ Rejected verification #{done.id} of <@{done.user_id}>."
         answer += f" The channel closes {closes}." if delay else ""
-        await interaction.followup.send(" ".join([answer, *notes]), ephemeral=True, allowed_mentions=NONE)
-        await self._mark_decided(interaction, done, f"✖️ Rejected by {reviewer.mention}: {reason}")
-        await post_to_log(desk.bot, guild, feature="verification", what="a verification log entry",
-                          content=f"✖️ Verification #{done.id} of <@{done.user_id}> was rejected by "
-                                  f"{reviewer.mention}: {reason}")
-        if not delay:
-            await self.channels.close_channel(guild, done)
+
+        async def then() -> None:
+            await post_to_log(desk.bot, guild, feature="verification", what="a verification log entry",
+                              content=f"✖️ Verification #{done.id} of <@{done.user_id}> was rejected by "
+                                      f"{reviewer.mention}: {reason}")
+            if not delay:
+                await self.channels.close_channel(guild, done)
+
+        return Decided(done, " ".join([answer, *notes]), f"✖️ Rejected by {reviewer.mention}: {reason}", then)

@@ -38,6 +38,18 @@ def _form_error(path: list[str], code: str, message: str) -> ApiError:
     return ApiError(400, 50035, "Invalid Form Body", errors)
 
 
+CATEGORY_LIMIT = 50  # Discord: a category holds at most 50 channels
+
+
+def check_category_room(channels: Any, parent_id: int, moving: int | None = None) -> None:
+    """400 Invalid Form Body on parent_id (CHANNEL_PARENT_MAX_CHANNELS) when the category already holds 50 channels
+    (`channels`: the world's channels; `moving`: a channel already in it does not count against itself)."""
+    held = sum(1 for c in channels.values() if c.parent_id == parent_id and c.id != moving)
+    if held >= CATEGORY_LIMIT:
+        raise _form_error(["parent_id"], "CHANNEL_PARENT_MAX_CHANNELS",
+                          f"Maximum number of channels in category reached ({CATEGORY_LIMIT})")
+
+
 def _max_len(value: Any, limit: int, path: list[str]) -> None:
     if value is not None and len(str(value)) > limit:
         raise _form_error(path, "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")

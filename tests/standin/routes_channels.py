@@ -6,7 +6,7 @@ import urllib.parse
 from typing import Any
 
 from . import permissions as P
-from .limits import ApiError, missing_access, missing_permissions, not_found
+from .limits import ApiError, check_category_room, missing_access, missing_permissions, not_found
 from .messaging import create_message, delete_message, edit_message
 from .models import DM, Channel, Message, Overwrite, emoji_key, emoji_payload, now_iso, user_payload
 from .server import NO_CONTENT, Req, RouteTable
@@ -59,6 +59,8 @@ async def edit_channel(req: Req) -> Any:
         if key in body:
             setattr(ch, key, body[key])
     if "parent_id" in body:
+        if body["parent_id"]:
+            check_category_room(req.world.channels, int(body["parent_id"]), moving=ch.id)
         ch.parent_id = int(body["parent_id"]) if body["parent_id"] else None
     if "permission_overwrites" in body:
         require(req, ch, P.MANAGE_ROLES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import permissions as P
-from .limits import ApiError, missing_permissions, not_found
+from .limits import ApiError, check_category_room, missing_permissions, not_found
 from .models import CATEGORY, TEXT, Channel, Member, Overwrite, Role, role_payload, snowflake, user_payload
 from .server import NO_CONTENT, Req, RouteTable
 from .state import GuildState
@@ -91,6 +91,7 @@ async def create_channel(req: Req) -> Any:
             raise ApiError(
                 400, 50035, "Invalid Form Body", {"parent_id": {"_errors": [{"code": "CHANNEL_PARENT_INVALID"}]}}
             )
+        check_category_room(req.world.channels, parent.id)
         ch.parent_id = parent.id
     for o in body.get("permission_overwrites") or []:
         oid = int(o["id"])
@@ -115,6 +116,8 @@ async def move_channels(req: Req) -> Any:
         if item.get("position") is not None:
             ch.position = int(item["position"])
         if "parent_id" in item:
+            if item["parent_id"]:
+                check_category_room(req.world.channels, int(item["parent_id"]), moving=ch.id)
             ch.parent_id = int(item["parent_id"]) if item["parent_id"] else None
         req.world.emit("CHANNEL_UPDATE", req.world.channel_payload(ch), guild.id)
     return NO_CONTENT

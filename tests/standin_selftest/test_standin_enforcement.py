@@ -91,6 +91,28 @@ async def test_message_limits(standin: StandIn, default_guild: DefaultGuild, bot
     assert len(ok.embeds[0]["fields"]) == 25
 
 
+async def test_a_category_holds_at_most_50_channels(standin: StandIn, default_guild: DefaultGuild,
+                                                   bot: SelfTestBot) -> None:
+    """Discord refuses a 51st channel in a category: 400 Invalid Form Body (50035) on parent_id."""
+    guild = default_guild.guild
+    full = guild.add_category("Full")
+    for i in range(50):
+        guild.add_text_channel(f"c-{i}", category=full)
+    await standin.settle()
+    cached = bot.get_guild(guild.id)
+    assert cached is not None
+    category = cached.get_channel(full.id)
+    with pytest.raises(discord.HTTPException) as info:
+        await cached.create_text_channel("one-too-many", category=category)  # type: ignore[arg-type]
+    assert info.value.status == 400 and info.value.code == 50035
+    assert "In parent_id: Maximum number of channels in category reached (50)" in info.value.text
+    assert sum(1 for c in standin.world.channels.values() if c.parent_id == full.id) == 50
+    outside = await cached.create_text_channel("outside")
+    with pytest.raises(discord.HTTPException):
+        await outside.edit(category=category)  # type: ignore[arg-type]
+    assert standin.world.channels[outside.id].parent_id is None
+
+
 async def test_cannot_send_where_not_allowed(standin: StandIn, default_guild: DefaultGuild, bot: SelfTestBot) -> None:
     guild = default_guild.guild
     hidden = guild.add_text_channel("staff", overwrites={guild.bot_role: {"deny": ["send_messages"]}})

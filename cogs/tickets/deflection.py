@@ -1,0 +1,102 @@
+"""FAQ deflection: before a ticket opens, the FAQ answers that may already solve the member's problem (kept as a
+pending deflection), and the member's answer to them — "This solved it" (counted, nothing opens) or "Open a ticket
+anyway" (the ticket opens from the stored description). Opening the ticket itself is `opening`'s."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from cogs.tickets import repo
+from utils.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from cogs.tickets.desk import TicketDesk
+
+DEFLECTION_RESULTS = 3
+FAQ_THRESHOLD = 0.35  # faq.min_similarity when the FAQ cog (which declares it) is not loaded
+SOLVED, OPENED = "solved", "opened"  # a deflection's outcomes
+
+
+def _words(text: str) -> str:
+    """The text's words as a full-text query matching any of them."""
+    return " | ".join(dict.fromkeys(w.lower() for w in re.findall(r"[^\W_]+", text)))
+
+
+def _deflection_embed(matches: list[Any]) -> discord.Embed:
+    embed = discord.Embed(title="Maybe the FAQ already answers this?", colour=discord.Colour.teal(),
+                          description="Before we open a ticket, have a look at these answers.")
+    for row in matches:
+        answer = " ".join((row["summary"] or "").split())
+        embed.add_field(name=(row["title"] or "FAQ")[:256], value=(answer[:1000] or "—"), inline=False)
+    return embed
+
+
+@dataclass(frozen=True)
+class Offer:
+    """FAQ answers offered instead of opening a ticket at once (the member answers with the deflection's buttons)."""
+
+    deflection_id: int
+    embed: discord.Embed
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The member's answer to an offer: `outcome` (SOLVED or OPENED), and the ticket to open for OPENED."""
+
+    deflection_id: int
+    outcome: str
+    description: str
+    category: str | None
+
+
+class Deflection:
+    """FAQ answers before a ticket opens, and the member's answer to them."""
+
+    def __init__(self, desk: TicketDesk) -> None:
+        self.desk = desk
+
+    async def offer(self, guild: discord.Guild, member: discord.Member, text: str,
+                    category: str | None) -> Offer | None:
+        """The FAQ answers worth showing before the ticket opens (stored as a pending deflection), or None (FAQ
+        deflection off, nothing similar enough)."""
+        if not await self.desk.setting(guild.id, "faq_deflection"):
+            return None
+        pool = self.desk.pool
+        matches = await repo.faq_matches(pool, guild.id, _words(text), text, await self._faq_threshold(guild.id),
+                                         DEFLECTION_RESULTS)
+        if not matches:
+            return None
+        deflection_id = await repo.add_deflection(pool, guild.id, member.id, text, category,
+                                                  [m["id"] for m in matches], self.desk.bot.clock.now())
+        return Offer(deflection_id, _deflection_embed(matches))
+
+    async def _faq_threshold(self, guild_id: int) -> float:
+        try:
+            return float(await self.desk.bot.guild_settings.get(guild_id, "faq", "min_similarity"))
+        except LookupError:  # the FAQ cog (which declares it) is not loaded
+            return FAQ_THRESHOLD
+
+    async def pending(self, guild: discord.Guild, member: discord.Member, deflection_id: int) -> Any:
+        """The member's deflection while it waits for their answer (its description and category), else None."""
+        return await repo.get_deflection(self.desk.pool, guild.id, deflection_id, member.id)
+
+    async def decide(self, guild: discord.Guild, member: discord.Member, deflection_id: int, choice: str) -> Choice:
+        """Record the member's answer ("solved" or "open") once; refuses one already answered, or someone else's."""
+        outcome = SOLVED if choice == "solved" else OPENED
+        row = await repo.decide_deflection(self.desk.pool, guild.id, deflection_id, member.id, outcome,
+                                           self.desk.bot.clock.now())
+        if row is None:
+            raise UserFacingError("This suggestion was already answered (or isn't yours).")
+        return Choice(deflection_id, outcome, row["description"], row["category"])
+
+    async def undo(self, guild: discord.Guild, deflection_id: int) -> None:
+        """The ticket could not open after all: the deflection is pending again (the member may try again)."""
+        await repo.undo_deflection(self.desk.pool, guild.id, deflection_id)
+
+    async def link(self, guild: discord.Guild, deflection_id: int, ticket_id: int) -> None:
+        """Remember which ticket the member opened anyway."""
+        await repo.link_deflection(self.desk.pool, guild.id, deflection_id, ticket_id)
