@@ -4,8 +4,9 @@ Who may do what: members open tickets and close their own; staff (the ticket sta
 staff role, or Manage Channels / Manage Server) run the lifecycle and the staff tools; `/ticket setup` and
 `/ticket panel` need Manage Server (checked at run time: Discord ignores default permissions on subcommands).
 
-The cog checks and answers; the work is done by the parts it builds in `load`: opening.py, moves.py,
-closing.py (with summaries.py), inactivity.py and staff_tools.py, over desk.py and the channel map in cache.py.
+The cog checks and answers the interactions; the work is done by the parts it builds in `load`, which return
+results: opening.py (with deflection.py), moves.py, closing.py (with summaries.py), inactivity.py and
+staff_tools.py, over desk.py and the channel map in cache.py.
 """
 
 from __future__ import annotations
