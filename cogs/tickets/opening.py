@@ -4,11 +4,11 @@ member's "solved" or "open anyway"), then the ticket row and its private channel
 from __future__ import annotations
 
 import logging
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.faq.api import FaqAnswer, FaqApi
 from cogs.tickets import repo
 from cogs.tickets.channels import Placement, missing_permissions, missing_text, ticket_overwrites
 from cogs.tickets.desk import NONE
@@ -23,24 +23,17 @@ log = logging.getLogger(__name__)
 
 DEFLECTION_RESULTS = 3
 TOPIC_MAX = 100  # characters of a ticket topic (configured or typed)
-FAQ_THRESHOLD = 0.35  # faq.min_similarity when the FAQ cog (which declares it) is not loaded
-
-
-def _words(text: str) -> str:
-    """The text's words as a full-text query matching any of them."""
-    return " | ".join(dict.fromkeys(w.lower() for w in re.findall(r"[^\W_]+", text)))
-
 
 def _opened(ticket: repo.Ticket) -> str:
     return f"🎫 Your ticket #{ticket.id} is open: <#{ticket.channel_id}>."
 
 
-def _deflection_embed(matches: list[Any]) -> discord.Embed:
+def _deflection_embed(matches: list[FaqAnswer]) -> discord.Embed:
     embed = discord.Embed(title="Maybe the FAQ already answers this?", colour=discord.Colour.teal(),
                           description="Before we open a ticket, have a look at these answers.")
-    for row in matches:
-        answer = " ".join((row["summary"] or "").split())
-        embed.add_field(name=(row["title"] or "FAQ")[:256], value=(answer[:1000] or "—"), inline=False)
+    for match in matches:
+        answer = " ".join(match.answer.split())
+        embed.add_field(name=(match.title or "FAQ")[:256], value=(answer[:1000] or "—"), inline=False)
     return embed
 
 
@@ -79,23 +72,17 @@ class Opening:
             raise UserFacingError("Please describe your problem in at least 10 characters.")
         await self.check_can_open(guild, member, category)
         pool = self.desk.pool
-        if await self.desk.setting(guild.id, "faq_deflection"):
-            matches = await repo.faq_matches(pool, guild.id, _words(text), text, await self._faq_threshold(guild.id),
-                                             DEFLECTION_RESULTS)
+        faq = self.desk.bot.apis.get(FaqApi)  # None when the FAQ cog is not loaded: no answers to offer
+        if faq is not None and await self.desk.setting(guild.id, "faq_deflection"):
+            matches = await faq.search(guild.id, text, DEFLECTION_RESULTS)
             if matches:
                 deflection_id = await repo.add_deflection(pool, guild.id, member.id, text, category,
-                                                          [m["id"] for m in matches], self.desk.bot.clock.now())
+                                                          [m.id for m in matches], self.desk.bot.clock.now())
                 await interaction.followup.send(embed=_deflection_embed(matches), ephemeral=True,
                                                 view=deflection_view(deflection_id))
                 return
         ticket = await self.open(guild, member, text, category)
         await interaction.followup.send(_opened(ticket), ephemeral=True)
-
-    async def _faq_threshold(self, guild_id: int) -> float:
-        try:
-            return float(await self.desk.bot.guild_settings.get(guild_id, "faq", "min_similarity"))
-        except LookupError:  # the FAQ cog (which declares it) is not loaded
-            return FAQ_THRESHOLD
 
     async def deflection_choice(self, interaction: discord.Interaction, deflection_id: int, choice: str) -> None:
         """"This solved it" (counted, nothing opens) or "Open a ticket anyway"."""
