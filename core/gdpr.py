@@ -280,21 +280,6 @@ def rows_affected(status: str) -> int:
     return int(status.split()[-1])
 
 
-_ACCEPTED = "SELECT accepted = 1 FROM gdpr_acceptance WHERE guild_id = $1 AND user_id = $2"
-
-
-async def has_accepted(executor: Any, guild_id: int, user_id: int) -> bool:
-    """Whether the member clicked "I Agree" on the guild's GDPR agreement (see the gdpr cog)."""
-    return bool(await executor.fetchval(_ACCEPTED, guild_id, user_id))
-
-
-async def acceptance_required(bot: Any, guild_id: int) -> bool:
-    """Whether the guild requires the GDPR agreement before onboarding and other features (`gdpr.required`)."""
-    if bot.settings_registry.get("gdpr", "required") is None:
-        return False  # the gdpr cog is not loaded
-    return bool(await bot.guild_settings.get(guild_id, "gdpr", "required"))
-
-
 # --- helpers for the common cases: rows found by a user column, then deleted or anonymised --------------------
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

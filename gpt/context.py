@@ -1,15 +1,12 @@
-"""Context for user-self AI flows: the member's own recent app reflections (never used for other people's flows,
-such as ticket replies)."""
+"""Context for user-self AI flows: the member's own recent app reflections as prompt lines (never used for other
+people's flows, such as ticket replies). The reflections themselves come from the companion cog's public API;
+this module only shapes them (how many, how old, how long)."""
 
 from __future__ import annotations
 
-import contextlib
-import json
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
-
-from gpt import repo
-from gpt.repo import Executor
 
 REFLECTION_DAYS = 30
 REFLECTION_LIMIT = 5
@@ -42,19 +39,11 @@ def format_reflection(content: Any, created_at: datetime) -> str | None:
     return _trim(f"{created_at.date().isoformat()}: " + " | ".join(parts), REFLECTION_CHARS)
 
 
-async def load_reflections(pool: Executor, user_id: int, now: datetime, *, days: int = REFLECTION_DAYS,
-                           limit: int = REFLECTION_LIMIT) -> list[str]:
-    """The user's reflections of the last `days` days, newest first, at most `limit`, each trimmed."""
-    rows = await repo.recent_reflections(pool, user_id, now - timedelta(days=days), limit)
+def reflection_lines(reflections: Iterable[tuple[Any, datetime]]) -> list[str]:
+    """(content, created_at) pairs, newest first, as trimmed prompt lines; reflections without text are left out."""
     lines = []
-    for row in rows:
-        content = row["plaintext_content"]
-        if isinstance(content, str):
-            # The pool decodes jsonb, but a JSON string holding an object is still worth reading.
-            with contextlib.suppress(ValueError):
-                decoded = json.loads(content)
-                content = decoded if isinstance(decoded, dict) else content
-        line = format_reflection(content, row["created_at"])
+    for content, created_at in reflections:
+        line = format_reflection(content, created_at)
         if line:
             lines.append(line)
     return lines

@@ -1,5 +1,5 @@
 """The LLM layer's SQL: daily usage counters per member (`gpt_usage`) and per guild for background features
-(`gpt_guild_usage`), and the reflections used as context.
+(`gpt_guild_usage`), and the counters kept after an erasure (`gpt_usage_erased`).
 
 Functions take a pool or a connection (anything with `fetchval` / `fetch` / `execute`); parameters always go
 through `$n` placeholders.
@@ -66,14 +66,6 @@ _CLAIM_GUILD_NOTICE = """
 """
 _GUILD_USED = "SELECT call_count FROM gpt_guild_usage WHERE guild_id = $1 AND usage_date = $2"
 _GUILD_CLEANUP = "DELETE FROM gpt_guild_usage WHERE usage_date < $1"
-_RECENT_REFLECTIONS = """
-    SELECT plaintext_content, created_at FROM app_reflections
-    WHERE user_id = $1 AND created_at >= $2
-    ORDER BY created_at DESC, id DESC
-    LIMIT $3
-"""
-
-
 async def charge_usage(db: Executor, user_id: int, guild_id: int, day: date, limit: int | None) -> int | None:
     """Count one call for (user, guild, day) if under `limit` (None = unlimited); the new count, or None if refused."""
     return await db.fetchval(_CHARGE, user_id, guild_id, day, limit)
@@ -119,11 +111,6 @@ async def delete_guild_usage_before(db: Executor, before: date) -> int:
     """Delete the guild counters of days before `before`; returns how many rows went."""
     status = await db.execute(_GUILD_CLEANUP, before)
     return int(status.split()[-1])
-
-
-async def recent_reflections(db: Executor, user_id: int, since: datetime, limit: int) -> list[Any]:
-    """The user's app reflections created at or after `since`, newest first, at most `limit`."""
-    return await db.fetch(_RECENT_REFLECTIONS, user_id, since, limit)
 
 
 # --- usage kept after a GDPR erasure (`gpt_usage_erased`): per day and guild, under a keyed pseudonym ----------

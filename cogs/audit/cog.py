@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.audit import repo
+from cogs.audit.api import AuditApi
 from cogs.audit.buffer import AuditBuffer, AuditRecord
 from core.cog_base import HearthCog
 from core.flush_loop import FlushLoop
@@ -54,6 +55,7 @@ class AuditCog(HearthCog, name="Audit"):
 
     pool_size = 2
     settings = (RETENTION,)
+    api: AuditApi
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -66,10 +68,13 @@ class AuditCog(HearthCog, name="Audit"):
         self.retention = RetentionJob(self, AUDIT_LOGS, kind="audit_logs_retention", setting=RETENTION)
 
     async def load(self) -> None:
+        self.api = AuditApi(self.pool)
+        self.bot.apis.publish(AuditApi, self.api)  # the health endpoint counts recent commands through it
         self.flusher.start()
         await self.retention.start()
 
     async def unload(self) -> None:
+        self.bot.apis.withdraw(AuditApi, self.api)
         self.retention.stop()
         await self.flusher.stop(timeout=5)
 

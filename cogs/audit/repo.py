@@ -71,3 +71,8 @@ async def command_names(pool: asyncpg.Pool, guild_id: int, prefix: str, limit: i
         guild_id, prefix, limit,
     )
     return [row["command_name"] for row in rows]
+
+
+async def commands_since(pool: asyncpg.Pool, since: datetime) -> int:
+    """Commands recorded since `since`, in all guilds (an index range scan on created_at)."""
+    return await pool.fetchval("SELECT count(*) FROM audit_logs WHERE created_at >= $1", since)

@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from cogs.companion import repo
+from cogs.companion.api import CompanionApi
 from cogs.companion.bodies import ReflectionBody, RevokeBody, describe
 from cogs.companion.signing import SignatureError, Verified, Verifier, unix_now
 from core.cog_base import HearthCog
@@ -46,6 +47,7 @@ class CompanionCog(HearthCog, name="Companion"):
     """The companion app's webhooks; owner of `app_reflections` and of its replay guard `companion_replays`."""
 
     pool_size = 2
+    api: CompanionApi
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -60,12 +62,15 @@ class CompanionCog(HearthCog, name="Companion"):
                                     keep=REPLAYS_KEPT_AFTER_EXPIRY, every=timedelta(hours=1))
 
     async def load(self) -> None:
+        self.api = CompanionApi(self.pool)
+        self.bot.apis.publish(CompanionApi, self.api)  # growth reads a member's own reflections through it
         self.bot.api.include(self.router)
         for path in (REFLECTIONS_PATH, REVOKE_PATH):
             self.bot.api.limit_body(path, MAX_BODY)  # refused with 413 by the API's one body limit
         await self.replays.start()
 
     async def unload(self) -> None:
+        self.bot.apis.withdraw(CompanionApi, self.api)
         self.bot.api.remove(self.router)
         self.replays.stop()
 

@@ -1,4 +1,5 @@
-"""SQL of `app_reflections` (user-level data from the companion app) and of its replay guard."""
+"""SQL of `app_reflections` (user-level data from the companion app) and of its replay guard; other features
+read reflections through `cogs/companion/api.py`."""
 
 from __future__ import annotations
 
@@ -33,3 +34,16 @@ async def revoke(executor: Any, user_id: int, reflection_id: str) -> int:
     status = await executor.execute("DELETE FROM app_reflections WHERE user_id = $1 AND reflection_id = $2",
                                     user_id, reflection_id)
     return int(status.split()[-1])
+
+
+_RECENT = """
+    SELECT plaintext_content, created_at FROM app_reflections
+    WHERE user_id = $1 AND created_at >= $2
+    ORDER BY created_at DESC, id DESC
+    LIMIT $3
+"""
+
+
+async def recent(executor: Any, user_id: int, since: datetime, limit: int) -> list[Any]:
+    """The user's reflections created at or after `since`, newest first, at most `limit`."""
+    return await executor.fetch(_RECENT, user_id, since, limit)

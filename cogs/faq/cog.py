@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 
 from cogs.faq import repo
+from cogs.faq.api import FaqApi
 from cogs.faq.search import (
     ANSWER_LIMIT,
     QUERY_LIMIT,
@@ -24,21 +25,17 @@ from cogs.faq.search import (
     tsquery_text,
     words,
 )
+from cogs.faq.settings import MAX_RESULTS, MIN_SIMILARITY, SEARCH_LOG_RETENTION, SETTINGS
 from core.cog_base import HearthCog
 from core.command_tree import send_ephemeral
 from core.guild_kit import CHANNEL, StaffRule, is_staff
 from core.retention import LogTable, RetentionJob
-from core.settings_registry import SettingSpec, SettingType, int_range
 from utils.errors import BadInput, UserFacingError, describe_error
 from utils.options import RowId
 from utils.paginator import Paginator
 
 PAGE = 10
 SEARCH_LOGS = LogTable("faq_search_logs", "searched_at", per_guild=True)
-SEARCH_LOG_RETENTION = SettingSpec(
-    "faq", "search_log_retention_days", SettingType.INT, 90,
-    "Days searches are kept for /faq stats (who searched what); older ones are deleted daily.",
-    validator=int_range(1, 3650))
 STATS_PERIODS = {"7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
 
 
@@ -82,15 +79,9 @@ class FaqCog(HearthCog, name="FAQ"):
     """The guild's FAQ."""
 
     pool_size = 3
+    api: FaqApi
 
-    settings = (
-        SettingSpec("faq", "min_similarity", SettingType.FLOAT, 0.35,
-                    "How close (0–1) a typed word must be to a title or keyword to count as a match despite a "
-                    "typo; lower finds more, higher finds less.", validator=int_range(0.1, 1.0)),
-        SettingSpec("faq", "max_results", SettingType.INT, 5,
-                    "How many results /faq search shows.", validator=int_range(1, 5)),
-        SEARCH_LOG_RETENTION,
-    )
+    settings = SETTINGS
 
     faq = app_commands.Group(name="faq", description="Frequently asked questions", guild_only=True)
 
@@ -100,10 +91,13 @@ class FaqCog(HearthCog, name="FAQ"):
                                       setting=SEARCH_LOG_RETENTION)
 
     async def load(self) -> None:
+        self.api = FaqApi(self.pool, self.bot.guild_settings)
+        self.bot.apis.publish(FaqApi, self.api)  # tickets search the FAQ and add entries through it
         self.bot.add_dynamic_items(ShowEntryButton)
         await self.retention.start()
 
     async def unload(self) -> None:
+        self.bot.apis.withdraw(FaqApi, self.api)
         self.retention.stop()
         self.bot.remove_dynamic_items(ShowEntryButton)
 
@@ -122,8 +116,8 @@ class FaqCog(HearthCog, name="FAQ"):
         if len(text) > QUERY_LIMIT:
             raise BadInput(f"The query is {len(text)} characters; the limit is {QUERY_LIMIT}.")
         guild_id = interaction.guild_id
-        limit = await self.bot.guild_settings.get(guild_id, "faq", "max_results")
-        threshold = await self.bot.guild_settings.get(guild_id, "faq", "min_similarity")
+        limit = await self.bot.guild_settings.get(guild_id, MAX_RESULTS.scope, MAX_RESULTS.key)
+        threshold = await self.bot.guild_settings.get(guild_id, MIN_SIMILARITY.scope, MIN_SIMILARITY.key)
         async with self.pool.acquire() as conn, conn.transaction():
             hits = await repo.search(conn, guild_id, tsquery_text(text), text, threshold, limit)
             await repo.log_search(conn, guild_id, interaction.user.id, text, len(hits),

@@ -1,33 +1,29 @@
 """GDPR for the FAQ: searches are the member's and are deleted; FAQ entries belong to the server and forget who
-wrote them; proposals a staff member decided are another member's ticket turned into a draft, so an export
-lists them by id and role only."""
+wrote them. (The proposals drawn from tickets are the tickets cog's: cogs/tickets/gdpr.py.)"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from core.gdpr import ErasureReport, delete_rows, forget_user, rows_of, staff_rows
+from core.gdpr import ErasureReport, delete_rows, forget_user, rows_of
 
 TABLES = {
     "faq_entries": ("created_by", "updated_by"),
-    "faq_proposals": ("decided_by",),
     "faq_search_logs": ("user_id",),
 }
 
 
 async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
-    """Entries the member wrote or edited, proposals they decided (id and role), their searches."""
+    """Entries the member wrote or edited, their searches."""
     entries = await rows_of(conn, "faq_entries", "created_by", user_id)
     entries += [row for row in await rows_of(conn, "faq_entries", "updated_by", user_id) if row not in entries]
     return {"faq_entries": entries,
-            "faq_proposals": await staff_rows(conn, "faq_proposals", ("decided_by",), user_id),
             "faq_search_logs": await rows_of(conn, "faq_search_logs", "user_id", user_id)}
 
 
 async def erase(conn: Any, user_id: int) -> ErasureReport:
-    """Delete the searches; forget the member as author and decider."""
+    """Delete the searches; forget the member as author."""
     return ErasureReport(
         deleted={"faq_search_logs": await delete_rows(conn, "faq_search_logs", "user_id", user_id)},
         anonymised={"faq_entries": await forget_user(conn, "faq_entries", "created_by", user_id)
-                    + await forget_user(conn, "faq_entries", "updated_by", user_id),
-                    "faq_proposals": await forget_user(conn, "faq_proposals", "decided_by", user_id)})
+                    + await forget_user(conn, "faq_entries", "updated_by", user_id)})

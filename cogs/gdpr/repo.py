@@ -16,3 +16,11 @@ async def accept(executor: Any, user_id: int, guild_id: int, when: datetime) -> 
     """Record the member's acceptance (again); True the first time."""
     # The column is a timestamp without time zone (per the reference schema): store UTC wall time.
     return await executor.fetchval(_ACCEPT, user_id, guild_id, when.replace(tzinfo=None))
+
+
+_ACCEPTED = "SELECT accepted = 1 FROM gdpr_acceptance WHERE guild_id = $1 AND user_id = $2"
+
+
+async def has_accepted(executor: Any, guild_id: int, user_id: int) -> bool:
+    """Whether the member accepted the guild's agreement."""
+    return bool(await executor.fetchval(_ACCEPTED, guild_id, user_id))

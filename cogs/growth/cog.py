@@ -9,11 +9,13 @@ scope (model, temperature, on/off) belongs to the AI cog.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Literal
 
 import discord
 from discord import app_commands
 
+from cogs.companion.api import CompanionApi
 from cogs.growth import repo
 from cogs.growth.texts import (
     GOAL_LIMIT,
@@ -26,7 +28,7 @@ from cogs.growth.texts import (
 )
 from cogs.growth.views import CheckinModal, ShareCheckinButton, share_view, shared_view
 from core.cog_base import HearthCog
-from gpt.context import load_reflections
+from gpt.context import REFLECTION_DAYS, REFLECTION_LIMIT, reflection_lines
 from gpt.cooldown import llm_cooldown
 from gpt.prompts import PREMIUM_STYLES, growth_checkin_messages
 from gpt.service import LLMService
@@ -91,7 +93,7 @@ class GrowthCog(HearthCog, name="Growth"):
             raise BadInput("Your goal is empty: write what you want to move forward on.")
         clean_obstacle, clean_feeling = _clean(obstacle), _clean(feeling)
         now = self.bot.clock.now()
-        reflections = await load_reflections(self.pool, user.id, now)
+        reflections = await self._reflections(user.id, now)
         messages = growth_checkin_messages(trim(clean_goal, GOAL_LIMIT), clean_obstacle, clean_feeling, style,
                                            reflections)
         with llm_cooldown(self.cooldown, (guild_id, user.id)):
@@ -103,6 +105,14 @@ class GrowthCog(HearthCog, name="Growth"):
                  checkin_id, user.id, guild_id, style, len(reflections))
         await interaction.followup.send(private_reply(checkin_id, style, reply), view=share_view(checkin_id),
                                         ephemeral=True)
+
+    async def _reflections(self, user_id: int, now: datetime) -> list[str]:
+        """The member's own recent reflections as prompt lines; none when the companion cog is not loaded."""
+        companion = self.bot.apis.get(CompanionApi)
+        if companion is None:
+            return []
+        found = await companion.recent_reflections(user_id, now, days=REFLECTION_DAYS, limit=REFLECTION_LIMIT)
+        return reflection_lines((reflection.content, reflection.created_at) for reflection in found)
 
     async def share_checkin(self, interaction: discord.Interaction, checkin_id: int) -> None:
         """Post the member's own check-in to the channel, once, without pinging anyone."""

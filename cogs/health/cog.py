@@ -20,6 +20,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from cogs.audit.api import AuditApi
 from cogs.health import repo
 from core.cog_base import HearthCog
 from core.retention import LogTable, RetentionJob
@@ -98,12 +99,16 @@ class HealthCog(HearthCog, name="Health"):
         await asyncio.wait_for(repo.ping(self.pool), PING_TIMEOUT)
         return round((time.perf_counter() - started) * 1000, 1)
 
-    async def _commands_24h(self) -> int:
-        """Commands of the last 24 hours, counted at most once per `SAMPLE_EVERY` in this process."""
+    async def _commands_24h(self) -> int | None:
+        """Commands of the last 24 hours (asked of the audit tracker), counted at most once per `SAMPLE_EVERY` in
+        this process; None when the audit cog is not loaded (no tracker, nothing to count)."""
+        audit = self.bot.apis.get(AuditApi)
+        if audit is None:
+            return None
         async with self._commands_lock:
             now = self.bot.clock.now()
             if self._commands is None or not timedelta(0) <= now - self._commands[0] < SAMPLE_EVERY:
-                self._commands = (now, await repo.commands_since(self.pool, now - timedelta(hours=24)))
+                self._commands = (now, await audit.commands_since(now - timedelta(hours=24)))
             return self._commands[1]
 
     def _shards(self) -> list[dict[str, Any]]:

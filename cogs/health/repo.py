@@ -17,11 +17,6 @@ async def ping(pool: asyncpg.Pool) -> None:
     await pool.fetchval("SELECT 1")
 
 
-async def commands_since(pool: asyncpg.Pool, since: datetime) -> int:
-    """Commands recorded by the audit tracker since `since`, in all guilds (an index range scan on created_at)."""
-    return await pool.fetchval("SELECT count(*) FROM audit_logs WHERE created_at >= $1", since)
-
-
 _SAMPLE = """
     INSERT INTO health_check_history (service, version, uptime_seconds, db_status, guild_count,
                                       active_commands_24h, gpt_status, database_pool_size, checked_at)

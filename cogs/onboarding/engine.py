@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from email_validator import EmailNotValidError, validate_email
 
+from cogs.gdpr.api import GdprApi
 from cogs.onboarding import repo
 from cogs.onboarding.flow import (
     COMPLETED,
@@ -37,7 +38,6 @@ from cogs.onboarding.views import (
     language_other_question,
     step_message,
 )
-from core import gdpr
 from core.channel_access import ChannelBlocked
 from core.guild_kit import post_to_log
 
@@ -123,8 +123,8 @@ class Engine:
         return Flow(guild, member, mode, items, responses, rules, questions, personal)
 
     async def _gdpr_pending(self, guild_id: int, user_id: int) -> bool:
-        return (await gdpr.acceptance_required(self.bot, guild_id)
-                and not await gdpr.has_accepted(self.cog.pool, guild_id, user_id))
+        agreement = self.bot.apis.get(GdprApi)  # None when the GDPR cog is not loaded: nothing to wait for
+        return agreement is not None and await agreement.acceptance_pending(guild_id, user_id)
 
     # --- joining -----------------------------------------------------------------------------------------
 

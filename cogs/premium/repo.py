@@ -266,12 +266,3 @@ async def accept_terms(executor: Executor, user_id: int, version: str, now: date
         "INSERT INTO terms_acceptance (user_id, accepted_at, version) VALUES ($1, $2, $3) "
         "ON CONFLICT (user_id) DO UPDATE SET accepted_at = EXCLUDED.accepted_at, version = EXCLUDED.version",
         user_id, now, version)
-
-
-# --- timers (read only: scheduling goes through the timers service) -------------------------------------------
-
-
-async def timer_jobs(conn: asyncpg.Connection, kinds: list[str], key: str) -> list[asyncpg.Record]:
-    """The pending timer jobs of a subscription row, to re-schedule them under another guild on transfer."""
-    return await conn.fetch("SELECT kind, key, due_at, payload FROM timers WHERE kind = ANY($1::text[]) AND key = $2",
-                            kinds, key)

@@ -57,7 +57,7 @@ async def move(bot: HearthBot, pool: asyncpg.Pool, row: asyncpg.Record, target: 
         if moved is None:
             raise UserFacingError("Your premium changed in the meantime (it ended or was moved already); "
                                   "see `/premium status`.")
-        for job in await repo.timer_jobs(conn, [WARNING_KIND, EXPIRY_KIND], str(row["id"])):
+        for job in await bot.timers.jobs_keyed([WARNING_KIND, EXPIRY_KIND], str(row["id"]), conn=conn):
             await bot.timers.schedule(target.id, job["kind"], job["key"], job["due_at"], job["payload"], conn=conn)
         await announce_change(conn, [row["user_id"]])  # other processes drop their cached answers on commit
     bot.timers.rearm()  # the moved jobs are visible to the dispatcher only after the commit

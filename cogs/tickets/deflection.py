@@ -4,12 +4,12 @@ anyway" (the ticket opens from the stored description). Opening the ticket itsel
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import discord
 
+from cogs.faq.api import FaqAnswer, FaqApi
 from cogs.tickets import repo
 from utils.errors import UserFacingError
 
@@ -17,21 +17,15 @@ if TYPE_CHECKING:
     from cogs.tickets.desk import TicketDesk
 
 DEFLECTION_RESULTS = 3
-FAQ_THRESHOLD = 0.35  # faq.min_similarity when the FAQ cog (which declares it) is not loaded
 SOLVED, OPENED = "solved", "opened"  # a deflection's outcomes
 
 
-def _words(text: str) -> str:
-    """The text's words as a full-text query matching any of them."""
-    return " | ".join(dict.fromkeys(w.lower() for w in re.findall(r"[^\W_]+", text)))
-
-
-def _deflection_embed(matches: list[Any]) -> discord.Embed:
+def _deflection_embed(matches: list[FaqAnswer]) -> discord.Embed:
     embed = discord.Embed(title="Maybe the FAQ already answers this?", colour=discord.Colour.teal(),
                           description="Before we open a ticket, have a look at these answers.")
-    for row in matches:
-        answer = " ".join((row["summary"] or "").split())
-        embed.add_field(name=(row["title"] or "FAQ")[:256], value=(answer[:1000] or "—"), inline=False)
+    for match in matches:
+        answer = " ".join(match.answer.split())
+        embed.add_field(name=(match.title or "FAQ")[:256], value=(answer[:1000] or "—"), inline=False)
     return embed
 
 
@@ -62,23 +56,16 @@ class Deflection:
     async def offer(self, guild: discord.Guild, member: discord.Member, text: str,
                     category: str | None) -> Offer | None:
         """The FAQ answers worth showing before the ticket opens (stored as a pending deflection), or None (FAQ
-        deflection off, nothing similar enough)."""
-        if not await self.desk.setting(guild.id, "faq_deflection"):
+        deflection off, the FAQ cog not loaded, nothing similar enough)."""
+        faq = self.desk.bot.apis.get(FaqApi)  # None when the FAQ cog is not loaded: no answers to offer
+        if faq is None or not await self.desk.setting(guild.id, "faq_deflection"):
             return None
-        pool = self.desk.pool
-        matches = await repo.faq_matches(pool, guild.id, _words(text), text, await self._faq_threshold(guild.id),
-                                         DEFLECTION_RESULTS)
+        matches = await faq.search(guild.id, text, DEFLECTION_RESULTS)
         if not matches:
             return None
-        deflection_id = await repo.add_deflection(pool, guild.id, member.id, text, category,
-                                                  [m["id"] for m in matches], self.desk.bot.clock.now())
+        deflection_id = await repo.add_deflection(self.desk.pool, guild.id, member.id, text, category,
+                                                  [m.id for m in matches], self.desk.bot.clock.now())
         return Offer(deflection_id, _deflection_embed(matches))
-
-    async def _faq_threshold(self, guild_id: int) -> float:
-        try:
-            return float(await self.desk.bot.guild_settings.get(guild_id, "faq", "min_similarity"))
-        except LookupError:  # the FAQ cog (which declares it) is not loaded
-            return FAQ_THRESHOLD
 
     async def pending(self, guild: discord.Guild, member: discord.Member, deflection_id: int) -> Any:
         """The member's deflection while it waits for their answer (its description and category), else None."""

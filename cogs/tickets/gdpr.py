@@ -7,7 +7,9 @@ claimed/closed/archived columns, as authors of notes (0) and in /ticket_stats sn
 posted in Discord are Discord messages: staff delete those by hand (see docs/tickets.md).
 
 A staff member's export holds their own tickets whole, but the tickets they only handled, the notes they wrote
-(about someone else's ticket) and the snapshots they ran only by id and role: those rows are other members'.
+(about someone else's ticket), the snapshots they ran and the FAQ proposals they decided (other members' tickets
+turned into a draft) only by id and role: those rows are other members'. A decider who asks for erasure is
+forgotten in the proposal.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ TABLES = {
     "ticket_deflections": ("user_id",),
     "ticket_metrics": ("triggered_by",),
     "ticket_summaries": (),  # found through the member's tickets
+    "faq_proposals": ("decided_by",),
 }
 
 _OPENED = "(guild_id, ticket_id) IN (SELECT guild_id, id FROM support_tickets WHERE user_id = $1)"
@@ -51,7 +54,8 @@ def _containing(user_id: int) -> str:
 
 
 async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
-    """The member's tickets, their summaries and FAQ deflections whole; what they did as staff by id and role."""
+    """The member's tickets, their summaries and FAQ deflections whole; what they did as staff (including FAQ
+    proposals they decided) by id and role."""
     counted = []
     for row in await conn.fetch(_SNAPSHOTS_COUNTING, _containing(user_id)):
         staff = row["staff"] if isinstance(row["staff"], list) else json.loads(row["staff"])
@@ -64,6 +68,7 @@ async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
         "ticket_deflections": await rows_of(conn, "ticket_deflections", "user_id", user_id),
         "ticket_metrics": await staff_rows(conn, "ticket_metrics", ("triggered_by",), user_id) + counted,
         "ticket_summaries": [jsonable(row) for row in await conn.fetch(_SUMMARIES_OF, user_id)],
+        "faq_proposals": await staff_rows(conn, "faq_proposals", ("decided_by",), user_id),
     }
 
 
@@ -80,4 +85,5 @@ async def erase(conn: Any, user_id: int) -> ErasureReport:
     report.anonymised["ticket_metrics"] = await forget_user(conn, "ticket_metrics", "triggered_by", user_id)
     report.anonymised["ticket_metrics"] += rows_affected(
         await conn.execute(_FORGET_IN_SNAPSHOTS, user_id, _containing(user_id)))
+    report.anonymised["faq_proposals"] = await forget_user(conn, "faq_proposals", "decided_by", user_id)
     return report

@@ -1,4 +1,5 @@
-"""SQL of tickets (and the FAQ tables the tickets cog reads for deflection and writes for proposals).
+"""SQL of tickets: tickets, notes, deflections, summaries, metrics, and the FAQ proposals drawn from summaries
+(`faq_proposals` is the tickets cog's table; FAQ entries themselves are the FAQ's, reached through its API).
 
 Every query is scoped to one guild. Status changes are conditional UPDATEs (`status = ANY(sources)`), so two
 staff members clicking at once cannot both move a ticket.
@@ -144,26 +145,7 @@ async def notes(conn: Any, guild_id: int, ticket_id: int) -> list[Any]:
                             "AND ticket_id = $2 ORDER BY id", guild_id, ticket_id)
 
 
-# --- deflection: FAQ entries offered before a ticket opens -----------------------------------------------------
-
-_FAQ_MATCH = """
-    WITH q AS (SELECT to_tsquery('english', $2) AS tsq, lower($3) AS raw),
-    scored AS (
-        SELECT e.id, e.title, e.summary,
-               CASE WHEN e.search_vector @@ q.tsq THEN ts_rank_cd(e.search_vector, q.tsq, 32) ELSE 0 END
-                   AS text_rank,
-               word_similarity(q.raw, e.search_text) AS fuzzy
-        FROM faq_entries e, q
-        WHERE e.guild_id = $1 AND (e.search_vector @@ q.tsq OR word_similarity(q.raw, e.search_text) >= $4))
-    SELECT * FROM scored WHERE text_rank > 0 OR fuzzy >= $4 ORDER BY text_rank + fuzzy DESC, id LIMIT $5
-"""
-
-
-async def faq_matches(conn: Any, guild_id: int, tsquery: str, raw: str, min_similarity: float,
-                      limit: int) -> list[Any]:
-    """The guild's FAQ entries matching a ticket description, best first."""
-    return await conn.fetch(_FAQ_MATCH, guild_id, tsquery, raw, min_similarity, limit)
-
+# --- deflection: FAQ answers offered before a ticket opens ------------------------------------------------------
 
 async def add_deflection(conn: Any, guild_id: int, user_id: int, description: str, category: str | None,
                          entry_ids: list[int], now: datetime) -> int:
@@ -244,15 +226,10 @@ async def decide_proposal(conn: Any, guild_id: int, proposal_id: int, status: st
         "AND status = 'pending' RETURNING id, title, answer, keywords", guild_id, proposal_id, status, by, now)
 
 
-async def add_faq_entry(conn: Any, guild_id: int, proposal_id: int, title: str, answer: str, keywords: list[str],
-                        by: int, now: datetime) -> int:
-    """The FAQ entry of an accepted proposal."""
-    entry_id = await conn.fetchval(
-        "INSERT INTO faq_entries (guild_id, title, summary, keywords, created_by, created_at, updated_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id", guild_id, title, answer, keywords, by, now)
+async def link_proposal_entry(conn: Any, guild_id: int, proposal_id: int, entry_id: int) -> None:
+    """The FAQ entry (added through the FAQ's API) that an accepted proposal became."""
     await conn.execute("UPDATE faq_proposals SET faq_entry_id = $3 WHERE guild_id = $1 AND id = $2",
                        guild_id, proposal_id, entry_id)
-    return entry_id
 
 
 # --- metrics -----------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.faq.api import FaqApi
 from cogs.tickets import repo
 from cogs.tickets.prompts import faq_draft_messages, normalise_key, ticket_summary_messages
 from cogs.tickets.views import proposal_view
@@ -118,7 +119,12 @@ class Summaries:
                 raise UserFacingError("This proposal was already decided (or doesn't exist here).")
             entry_id = None
             if choice == "add":
-                entry_id = await repo.add_faq_entry(conn, guild.id, proposal_id, row["title"], row["answer"],
-                                                    list(row["keywords"] or []), member.id, now)
+                # Raising here undoes the decision: the proposal stays pending until the FAQ runs again.
+                faq = self.desk.bot.apis.require(FaqApi, "FAQ")
+                # The FAQ adds its entry in its own transaction before ours commits: a failure leaves the proposal
+                # pending, and a second click waits on the decided row and then finds it decided.
+                entry_id = await faq.add_entry(guild.id, row["title"], row["answer"], list(row["keywords"] or []),
+                                               member.id, now)
+                await repo.link_proposal_entry(conn, guild.id, proposal_id, entry_id)
         return (f"✅ {member.mention} added this to the FAQ as #{entry_id}." if entry_id is not None
                 else f"🙈 Dismissed by {member.mention}.")

@@ -71,6 +71,7 @@ _CANCEL = "DELETE FROM timers WHERE kind = $1 AND key = $2"
 _CANCEL_PREFIX = "DELETE FROM timers WHERE kind = $1 AND starts_with(key, $2)"
 _GET = "SELECT due_at FROM timers WHERE kind = $1 AND key = $2"
 _GUILD_JOBS = "SELECT key, due_at FROM timers WHERE kind = $1 AND guild_id = $2"
+_KEYED_JOBS = "SELECT kind, key, due_at, payload FROM timers WHERE kind = ANY($1::text[]) AND key = $2"
 
 # The shards whose guilds' jobs a process runs: (shard count, shard ids held).
 Shards = tuple[int, list[int]]
@@ -96,6 +97,11 @@ async def delete_jobs(conn: Any, kind: str, key: str, *, prefix: bool) -> int:
 async def job_due_at(conn: Any, kind: str, key: str) -> datetime | None:
     """When (kind, key) is due, or None if there is no such job."""
     return await conn.fetchval(_GET, kind, key)
+
+
+async def keyed_jobs(conn: Any, kinds: list[str], key: str) -> list[Any]:
+    """The pending jobs (kind, key, due_at, payload) of any of `kinds` under `key`."""
+    return await conn.fetch(_KEYED_JOBS, kinds, key)
 
 
 async def guild_jobs(conn: Any, kind: str, guild_id: int) -> dict[str, datetime]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from core.timers.dispatcher import Dispatcher
 from core.timers.jobs import Describe, Handler, Kind
-from core.timers.repo import delete_jobs, guild_jobs, job_due_at, upsert_job
+from core.timers.repo import delete_jobs, guild_jobs, job_due_at, keyed_jobs, upsert_job
 
 DEFAULT_TIMEOUT = timedelta(seconds=60)
 
@@ -91,6 +91,11 @@ class TimerService(Dispatcher):
     async def due_at(self, kind: str, key: str) -> datetime | None:
         """When (kind, key) is due, or None if there is no such job."""
         return await job_due_at(self.pool, kind, key)
+
+    async def jobs_keyed(self, kinds: list[str], key: str, *, conn: Any = None) -> list[Any]:
+        """The pending jobs (`kind`, `key`, `due_at`, `payload`) of any of `kinds` under `key`, e.g. to schedule
+        them again under another guild (pass the caller's `conn` to read inside its transaction)."""
+        return await keyed_jobs(conn or self.pool, kinds, key)
 
     async def jobs_of_guild(self, kind: str, guild_id: int) -> dict[str, datetime]:
         """Key → due time of every `kind` job of a guild (one query, for listings)."""

@@ -1,0 +1,7 @@
+"""The tables the companion cog owns alone (created in migrations/versions): no other feature's SQL names them;
+others reach this data through the owner's public API."""
+
+TABLES: tuple[str, ...] = (
+    "app_reflections",
+    "companion_replays",
+)

@@ -1,0 +1,7 @@
+"""The tables the faq cog owns alone (created in migrations/versions): no other feature's SQL names them;
+others reach this data through the owner's public API."""
+
+TABLES: tuple[str, ...] = (
+    "faq_entries",
+    "faq_search_logs",
+)

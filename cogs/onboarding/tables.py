@@ -1,0 +1,8 @@
+"""The tables the onboarding cog owns alone (created in migrations/versions): no other feature's SQL names them;
+others reach this data through the owner's public API."""
+
+TABLES: tuple[str, ...] = (
+    "onboarding",
+    "guild_rules",
+    "guild_onboarding_questions",
+)
