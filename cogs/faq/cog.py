@@ -25,10 +25,10 @@ from cogs.faq.search import (
     words,
 )
 from core.cog_base import HearthCog
-from core.command_tree import send_ephemeral
+from core.persistent_items import PersistentItem
 from core.retention import LogTable, RetentionJob
 from core.settings_registry import SettingSpec, SettingType, int_range
-from utils.errors import BadInput, UserFacingError, describe_error
+from utils.errors import BadInput, UserFacingError
 from utils.options import RowId
 from utils.paginator import Paginator
 
@@ -51,37 +51,38 @@ async def is_faq_staff(bot: Any, interaction: discord.Interaction) -> bool:
     return bool(role_id and isinstance(member, discord.Member) and member.get_role(role_id))
 
 
-class ShowEntryButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"hearth:faq:show:(?P<id>\d+)"):
+class ShowEntryButton(PersistentItem[discord.ui.Button[Any], "FaqCog"], cog="FAQ", prefix="faq",
+                      template=r"show:(?P<id>\d+)", what="showing an FAQ entry",
+                      unavailable="The FAQ is not available right now, try again later."):
     """Shows one search result in full (only to whoever clicks); the entry id is in the custom_id."""
 
     def __init__(self, entry_id: int, label: str = "Show") -> None:
         super().__init__(discord.ui.Button(label=label[:80], style=discord.ButtonStyle.secondary,
-                                           custom_id=f"hearth:faq:show:{entry_id}"))
+                                           custom_id=self.custom_id_for("show", entry_id)))
         self.entry_id = entry_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> ShowEntryButton:
+    def from_match(cls, match: re.Match[str]) -> ShowEntryButton:
         return cls(int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        try:
-            cog = interaction.client.get_cog("FAQ")
-            if cog is None or interaction.guild_id is None:
-                raise UserFacingError("The FAQ is not available right now, try again later.")
-            entry = await repo.get(cog.pool, interaction.guild_id, self.entry_id)
-            if entry is None:
-                raise UserFacingError("That FAQ entry no longer exists.")
-            await interaction.response.send_message(embed=entry_embed(entry.id, entry.title, entry.answer,
-                                                                      entry.keywords), ephemeral=True)
-        except Exception as exc:  # a dynamic item's errors would only be logged by discord.py
-            await send_ephemeral(interaction, describe_error(exc).text)
+    @classmethod
+    def usable(cls, interaction: discord.Interaction) -> bool:
+        return interaction.guild_id is not None
+
+    async def clicked(self, interaction: discord.Interaction, cog: FaqCog) -> None:
+        assert interaction.guild_id is not None  # `usable`
+        entry = await repo.get(cog.pool, interaction.guild_id, self.entry_id)
+        if entry is None:
+            raise UserFacingError("That FAQ entry no longer exists.")
+        await interaction.response.send_message(embed=entry_embed(entry.id, entry.title, entry.answer,
+                                                                  entry.keywords), ephemeral=True)
 
 
 class FaqCog(HearthCog, name="FAQ"):
     """The guild's FAQ."""
 
     pool_size = 3
+    persistent_items = (ShowEntryButton,)
 
     settings = (
         SettingSpec("faq", "min_similarity", SettingType.FLOAT, 0.35,
@@ -100,12 +101,10 @@ class FaqCog(HearthCog, name="FAQ"):
                                       setting=SEARCH_LOG_RETENTION)
 
     async def load(self) -> None:
-        self.bot.add_dynamic_items(ShowEntryButton)
         await self.retention.start()
 
     async def unload(self) -> None:
         self.retention.stop()
-        self.bot.remove_dynamic_items(ShowEntryButton)
 
     async def _require_staff(self, interaction: discord.Interaction) -> None:
         if not await is_faq_staff(self.bot, interaction):
