@@ -27,12 +27,13 @@ import discord
 from core.command_tree import report_failure, send_ephemeral
 
 NAMESPACE = "hearth"
-ItemT = TypeVar("ItemT", bound="discord.ui.Item[Any]", covariant=True)
-CogT = TypeVar("CogT")
+ItemT = TypeVar("ItemT", bound="discord.ui.Item[Any]", covariant=True)  # the wrapped button or select
+CogT = TypeVar("CogT")  # what the item calls: the cog's declared contract
 
 UNAVAILABLE = "This is not available right now, try again later."
 
 
+# discord.py wants a template on every subclass: the base's matches nothing and is never registered.
 class PersistentItem(discord.ui.DynamicItem[ItemT], Generic[ItemT, CogT], template=r"(?!)"):
     """A button or select that survives restarts, resolves its cog once and reports failures like a command.
 
