@@ -1,13 +1,15 @@
 """The base class of every Hearth cog: its own database pool and its declared settings, opened and closed
-with the cog, so a cog only states its pool size and settings. Also the metaclass of a cog split into mixins."""
+with the cog, and its persistent buttons registered, so a cog only states them. Also the metaclass of a cog split
+into mixins."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from abc import ABCMeta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+import discord
 from discord.ext import commands
 
 from core.db import HearthPool
@@ -21,13 +23,15 @@ POOL_CLOSE_TIMEOUT = 10.0
 
 
 class HearthCog(commands.Cog):
-    """A cog with a pool of `pool_size` connections (0 = no pool) and `settings` in the registry.
+    """A cog with a pool of `pool_size` connections (0 = no pool), `settings` in the registry and its
+    `persistent_items` (`core.persistent_items.PersistentItem` classes) registered with the bot.
 
     Subclasses put start-up work in `load()` and shutdown work in `unload()`; the pool is open during both.
     """
 
     pool_size: ClassVar[int] = 0
     settings: ClassVar[tuple[SettingSpec, ...]] = ()
+    persistent_items: ClassVar[tuple[type[discord.ui.DynamicItem[Any]], ...]] = ()
 
     def __init__(self, bot: HearthBot) -> None:
         self.bot = bot
@@ -46,6 +50,9 @@ class HearthCog(commands.Cog):
         return self.qualified_name.lower()
 
     async def cog_load(self) -> None:
+        # First, and never undone: while the cog is away (reloading, or failed to start) its buttons on Discord
+        # still reach their item, which tells the member the feature is unavailable instead of failing silently.
+        self.bot.add_dynamic_items(*self.persistent_items)
         self.bot.settings_registry.register(*self.settings)
         try:
             if self.pool_size:

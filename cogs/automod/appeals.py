@@ -1,5 +1,5 @@
-"""Appeals and false positives: buttons that keep working after a restart (`DynamicItem`s with the guild and
-automod_logs id in their custom_id).
+"""Appeals and false positives: buttons that keep working after a restart (persistent items, `core.persistent_items`,
+with the guild and automod_logs id in their custom_id).
 
 - **Appeal** (in the member's DM) → a modal for the reason → the moderators get an embed with **Approve** /
   **Deny** in the log channel. Approve reverses the action (timeout cleared, mute role removed, unban) and
@@ -13,24 +13,19 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 
 from cogs.automod import actions, repo
+from cogs.automod.contract import AutomodContract
 from cogs.automod.staff import MODERATORS
 from core.guild_kit import is_staff, post_to_log
+from core.persistent_items import ItemT, PersistentItem, ReportingModal
 from core.role_safety import role_refusal
-
-if TYPE_CHECKING:
-    from cogs.automod.contract import AutomodContract
 
 log = logging.getLogger(__name__)
 REASON_MAX = 1000
-
-
-def _cog(interaction: discord.Interaction) -> AutomodContract:
-    return interaction.client.get_cog("Automod")  # type: ignore[return-value]
 
 
 async def is_moderator(cog: AutomodContract, interaction: discord.Interaction) -> bool:
@@ -61,21 +56,26 @@ def reversal_refusal(approver: discord.Member, context: dict[str, Any]) -> str |
     return None
 
 
-class AppealButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hearth:am:appeal:(?P<guild>\d+):(?P<log>\d+)"):
+class AutomodItem(PersistentItem[ItemT, AutomodContract], cog="Automod", prefix="am",
+                  unavailable="Automod is not available right now, try again later."):
+    """Automod's persistent buttons (`hearth:am:…`)."""
+
+
+class AppealButton(AutomodItem[discord.ui.Button[Any]], template=r"appeal:(?P<guild>\d+):(?P<log>\d+)",
+                   what="the automod appeal button"):
     """In the member's DM: opens the appeal form."""
 
     def __init__(self, guild_id: int, log_id: int) -> None:
         super().__init__(discord.ui.Button(label="Appeal", style=discord.ButtonStyle.primary, emoji="📨",
-                                           custom_id=f"hearth:am:appeal:{guild_id}:{log_id}"))
+                                           custom_id=self.custom_id_for("appeal", guild_id, log_id)))
         self.guild_id, self.log_id = guild_id, log_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,  # type: ignore[override]
-                             match: re.Match[str]) -> AppealButton:
+    def from_match(cls, match: re.Match[str]) -> AppealButton:
         return cls(int(match["guild"]), int(match["log"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        row = await repo.get_log(_cog(interaction).pool, self.guild_id, self.log_id)
+    async def clicked(self, interaction: discord.Interaction, cog: AutomodContract) -> None:
+        row = await repo.get_log(cog.pool, self.guild_id, self.log_id)
         if row is None or row["user_id"] != interaction.user.id:
             await interaction.response.send_message("This appeal is not yours to make.", ephemeral=True)
             return
@@ -83,22 +83,24 @@ class AppealButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hearth:
             await interaction.response.send_message(f"You already appealed (status: {row['appeal_status']}).",
                                                     ephemeral=True)
             return
-        await interaction.response.send_modal(AppealModal(self.guild_id, self.log_id))
+        await interaction.response.send_modal(AppealModal(cog, self.guild_id, self.log_id))
 
 
-class AppealModal(discord.ui.Modal, title="Appeal an automatic moderation"):
+class AppealModal(ReportingModal, title="Appeal an automatic moderation"):
     """Why the member thinks the action was a mistake."""
+
+    what = "an automod appeal"
 
     reason: discord.ui.TextInput = discord.ui.TextInput(
         label="Why should this be reversed?", style=discord.TextStyle.paragraph, max_length=REASON_MAX,
         custom_id="reason")
 
-    def __init__(self, guild_id: int, log_id: int) -> None:
+    def __init__(self, cog: AutomodContract, guild_id: int, log_id: int) -> None:
         super().__init__(custom_id=f"hearth:am:appealform:{guild_id}:{log_id}")
-        self.guild_id, self.log_id = guild_id, log_id
+        self.cog, self.guild_id, self.log_id = cog, guild_id, log_id
 
     async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        cog = _cog(interaction)
+        cog = self.cog
         reason = self.reason.value.strip() or "(no reason given)"
         if not await repo.open_appeal(cog.pool, self.guild_id, self.log_id, interaction.user.id, reason):
             await interaction.response.send_message("This appeal was already sent.", ephemeral=True)
@@ -123,24 +125,23 @@ class AppealModal(discord.ui.Modal, title="Appeal an automatic moderation"):
         await post_to_log(cog.bot, guild, feature="automod", what="an automod log entry", embed=embed, view=view)
 
 
-class DecideButton(discord.ui.DynamicItem[discord.ui.Button],
-                   template=r"hearth:am:decide:(?P<verdict>approve|deny):(?P<guild>\d+):(?P<log>\d+)"):
+class DecideButton(AutomodItem[discord.ui.Button[Any]],
+                   template=r"decide:(?P<verdict>approve|deny):(?P<guild>\d+):(?P<log>\d+)",
+                   what="an appeal decision"):
     """Approve / Deny on an appeal (moderators)."""
 
     def __init__(self, verdict: str, guild_id: int, log_id: int) -> None:
         label, style = ("Approve", discord.ButtonStyle.success) if verdict == "approve" else (
             "Deny", discord.ButtonStyle.danger)
         super().__init__(discord.ui.Button(label=label, style=style,
-                                           custom_id=f"hearth:am:decide:{verdict}:{guild_id}:{log_id}"))
+                                           custom_id=self.custom_id_for("decide", verdict, guild_id, log_id)))
         self.verdict, self.guild_id, self.log_id = verdict, guild_id, log_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,  # type: ignore[override]
-                             match: re.Match[str]) -> DecideButton:
+    def from_match(cls, match: re.Match[str]) -> DecideButton:
         return cls(match["verdict"], int(match["guild"]), int(match["log"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        cog = _cog(interaction)
+    async def clicked(self, interaction: discord.Interaction, cog: AutomodContract) -> None:
         if interaction.guild_id != self.guild_id or not await is_moderator(cog, interaction):
             await interaction.response.send_message("Only moderators (Timeout Members or the staff role) can decide "
                                                     "appeals.", ephemeral=True)
@@ -182,22 +183,20 @@ class DecideButton(discord.ui.DynamicItem[discord.ui.Button],
         await interaction.edit_original_response(content=summary, view=None)
 
 
-class FalsePositiveButton(discord.ui.DynamicItem[discord.ui.Button],
-                          template=r"hearth:am:fp:(?P<guild>\d+):(?P<log>\d+)"):
+class FalsePositiveButton(AutomodItem[discord.ui.Button[Any]], template=r"fp:(?P<guild>\d+):(?P<log>\d+)",
+                          what="the false-positive button"):
     """On the log embed: a moderator says the rule should not have fired."""
 
     def __init__(self, guild_id: int, log_id: int) -> None:
         super().__init__(discord.ui.Button(label="False positive", style=discord.ButtonStyle.secondary, emoji="🙅",
-                                           custom_id=f"hearth:am:fp:{guild_id}:{log_id}"))
+                                           custom_id=self.custom_id_for("fp", guild_id, log_id)))
         self.guild_id, self.log_id = guild_id, log_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,  # type: ignore[override]
-                             match: re.Match[str]) -> FalsePositiveButton:
+    def from_match(cls, match: re.Match[str]) -> FalsePositiveButton:
         return cls(int(match["guild"]), int(match["log"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        cog = _cog(interaction)
+    async def clicked(self, interaction: discord.Interaction, cog: AutomodContract) -> None:
         if interaction.guild_id != self.guild_id or not await is_moderator(cog, interaction):
             await interaction.response.send_message("Only moderators can mark false positives.", ephemeral=True)
             return

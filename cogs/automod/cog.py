@@ -60,6 +60,7 @@ class AutomodCog(HearthCog, name="Automod"):
     Its parts (violations, the AI worker, appeals, commands) see it as `cogs.automod.contract.AutomodContract`."""
 
     pool_size = 2
+    persistent_items = appeals.ITEMS
     settings = (
         SettingSpec("automod", "log_channel", SettingType.CHANNEL, None,
                     "Where automod reports actions and appeals (default: the system log channel)."),
@@ -96,7 +97,6 @@ class AutomodCog(HearthCog, name="Automod"):
     async def load(self) -> None:
         self.llm = LLMService.from_bot(self.bot, self.pool)
         await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.mark_stale)
-        self.bot.add_dynamic_items(*appeals.ITEMS)
         attach(self.bot).register("automod", self.on_message, order=ORDER_AUTOMOD)
         self.group = AutomodCommands(self)
         add_config_group(self.bot, self.group)
@@ -109,7 +109,6 @@ class AutomodCog(HearthCog, name="Automod"):
             pipeline.unregister("automod")
         if self.group is not None:
             remove_config_group(self.bot, self.group.name)
-        self.bot.remove_dynamic_items(*appeals.ITEMS)
         await self.ai.stop()
         await notify.unsubscribe(self.bot, repo.CHANNEL)
         await self.flusher.stop(timeout=5)

@@ -58,6 +58,7 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
     The mixins see the cog through `cogs.engagement.contract.MixinMeta`; this class provides what it declares."""
 
     pool_size = 4
+    persistent_items = OG_ITEMS
     settings = SETTINGS
 
     def __init__(self, bot: Any) -> None:
@@ -101,7 +102,6 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         timers.register(SWEEP_JOB, self.run_streak_sweep, on_skip=self.run_streak_sweep,
                         describe=lambda job: "the daily streak check", timeout=SWEEP_TIMEOUT,
                         next_occurrence=self.next_streak_sweep)
-        self.bot.add_dynamic_items(*OG_ITEMS)
         attach(self.bot).register("engagement", self.on_message, order=ORDER_ENGAGEMENT)
         self.flusher.start()
 
@@ -109,7 +109,6 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         pipeline = getattr(self.bot, "pipeline", None)
         if pipeline is not None:
             pipeline.unregister("engagement")
-        self.bot.remove_dynamic_items(*OG_ITEMS)
         for kind in (CHALLENGE_JOB, AWARDS_JOB, SWEEP_JOB):
             with contextlib.suppress(RuntimeError):
                 self.bot.timers.unregister(kind)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 import discord
 from discord import app_commands
@@ -16,27 +16,29 @@ from cogs.engagement import repo
 from cogs.engagement.contract import MixinMeta
 from cogs.engagement.settings import SCOPE
 from core.guild_kit import post_to_log
+from core.persistent_items import PersistentItem
 from utils.errors import BadInput, missing_permission_message, permission_name
 
 log = logging.getLogger(__name__)
 
-CLAIM_ID = "hearth:og:claim"
+
+class Claims(Protocol):
+    """What the Claim button calls on the engagement cog (`OGMixin` provides it)."""
+
+    async def claim_og(self, interaction: discord.Interaction) -> None:
+        """One member's claim, answered privately."""
 
 
-class OGClaimButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hearth:og:claim"):
-    """The Claim button; a DynamicItem so it works after restarts (the guild comes from the interaction)."""
+class OGClaimButton(PersistentItem[discord.ui.Button[Any], Claims], template=r"claim", cog="Engagement", prefix="og",
+                    what="the OG claim button",
+                    unavailable="OG claims are not available right now, try again later."):
+    """The Claim button; persistent, so it works after restarts (the guild comes from the interaction)."""
 
     def __init__(self, disabled: bool = False) -> None:
         super().__init__(discord.ui.Button(label="Claim OG", emoji="🏅", style=discord.ButtonStyle.success,
-                                           custom_id=CLAIM_ID, disabled=disabled))
+                                           custom_id=self.custom_id_for("claim"), disabled=disabled))
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,  # type: ignore[override]
-                             match: Any) -> OGClaimButton:
-        return cls()
-
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        cog: OGMixin = interaction.client.get_cog("Engagement")  # type: ignore[assignment]
+    async def clicked(self, interaction: discord.Interaction, cog: Claims) -> None:
         await cog.claim_og(interaction)
 
 

@@ -27,10 +27,10 @@ from cogs.faq.search import (
 )
 from cogs.faq.settings import MAX_RESULTS, MIN_SIMILARITY, SEARCH_LOG_RETENTION, SETTINGS
 from core.cog_base import HearthCog
-from core.command_tree import send_ephemeral
 from core.guild_kit import CHANNEL, StaffRule, is_staff
+from core.persistent_items import PersistentItem
 from core.retention import LogTable, RetentionJob
-from utils.errors import BadInput, UserFacingError, describe_error
+from utils.errors import BadInput, UserFacingError
 from utils.options import RowId
 from utils.paginator import Paginator
 
@@ -48,31 +48,31 @@ async def is_faq_staff(bot: Any, interaction: discord.Interaction) -> bool:
     return await is_staff(bot, FAQ_STAFF, interaction)
 
 
-class ShowEntryButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"hearth:faq:show:(?P<id>\d+)"):
+class ShowEntryButton(PersistentItem[discord.ui.Button[Any], "FaqCog"], cog="FAQ", prefix="faq",
+                      template=r"show:(?P<id>\d+)", what="showing an FAQ entry",
+                      unavailable="The FAQ is not available right now, try again later."):
     """Shows one search result in full (only to whoever clicks); the entry id is in the custom_id."""
 
     def __init__(self, entry_id: int, label: str = "Show") -> None:
         super().__init__(discord.ui.Button(label=label[:80], style=discord.ButtonStyle.secondary,
-                                           custom_id=f"hearth:faq:show:{entry_id}"))
+                                           custom_id=self.custom_id_for("show", entry_id)))
         self.entry_id = entry_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> ShowEntryButton:
+    def from_match(cls, match: re.Match[str]) -> ShowEntryButton:
         return cls(int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        try:
-            cog = interaction.client.get_cog("FAQ")
-            if cog is None or interaction.guild_id is None:
-                raise UserFacingError("The FAQ is not available right now, try again later.")
-            entry = await repo.get(cog.pool, interaction.guild_id, self.entry_id)
-            if entry is None:
-                raise UserFacingError("That FAQ entry no longer exists.")
-            await interaction.response.send_message(embed=entry_embed(entry.id, entry.title, entry.answer,
-                                                                      entry.keywords), ephemeral=True)
-        except Exception as exc:  # a dynamic item's errors would only be logged by discord.py
-            await send_ephemeral(interaction, describe_error(exc).text)
+    @classmethod
+    def usable(cls, interaction: discord.Interaction) -> bool:
+        return interaction.guild_id is not None
+
+    async def clicked(self, interaction: discord.Interaction, cog: FaqCog) -> None:
+        assert interaction.guild_id is not None  # `usable`
+        entry = await repo.get(cog.pool, interaction.guild_id, self.entry_id)
+        if entry is None:
+            raise UserFacingError("That FAQ entry no longer exists.")
+        await interaction.response.send_message(embed=entry_embed(entry.id, entry.title, entry.answer,
+                                                                  entry.keywords), ephemeral=True)
 
 
 class FaqCog(HearthCog, name="FAQ"):
@@ -80,6 +80,7 @@ class FaqCog(HearthCog, name="FAQ"):
 
     pool_size = 3
     api: FaqApi
+    persistent_items = (ShowEntryButton,)
 
     settings = SETTINGS
 
@@ -93,13 +94,11 @@ class FaqCog(HearthCog, name="FAQ"):
     async def load(self) -> None:
         self.api = FaqApi(self.pool, self.bot.guild_settings)
         self.bot.apis.publish(FaqApi, self.api)  # tickets search the FAQ and add entries through it
-        self.bot.add_dynamic_items(ShowEntryButton)
         await self.retention.start()
 
     async def unload(self) -> None:
         self.bot.apis.withdraw(FaqApi, self.api)
         self.retention.stop()
-        self.bot.remove_dynamic_items(ShowEntryButton)
 
     async def _require_staff(self, interaction: discord.Interaction) -> None:
         if not await is_faq_staff(self.bot, interaction):

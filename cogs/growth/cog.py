@@ -53,6 +53,7 @@ class GrowthCog(HearthCog, name="Growth"):
     """Growth check-ins with AI coaching."""
 
     pool_size = 3
+    persistent_items = (ShareCheckinButton,)
 
     llm: LLMService
     cooldown: Cooldown
@@ -60,10 +61,8 @@ class GrowthCog(HearthCog, name="Growth"):
     async def load(self) -> None:
         self.llm = LLMService.from_bot(self.bot, self.pool)
         self.cooldown = Cooldown(1, CHECKIN_COOLDOWN, self.bot.clock, what="growth check-ins")
-        self.bot.add_dynamic_items(ShareCheckinButton)
 
     async def unload(self) -> None:
-        self.bot.remove_dynamic_items(ShareCheckinButton)
         await self.llm.close()
 
     # --- /growthcheckin --------------------------------------------------------------------------------

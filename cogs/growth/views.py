@@ -1,19 +1,15 @@
-"""The check-in modal, the "Share publicly" button (works after restarts: the check-in id is in its custom_id)
-and the error reporting both share (their failures are not seen by the command tree's handler)."""
+"""The check-in modal and the "Share publicly" button (a persistent item: the check-in id is in its custom_id, so
+it works after restarts; ids posted before the `hearth:` namespace, `growth:share:<id>`, still work)."""
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any, Protocol
 
 import discord
 
 from cogs.growth.texts import FEELING_LIMIT, GOAL_LIMIT, OBSTACLE_LIMIT
-from core.command_tree import report_failure
-from utils.errors import UserFacingError
-
-log = logging.getLogger(__name__)
+from core.persistent_items import PersistentItem, ReportingModal
 
 
 class Checkins(Protocol):
@@ -27,8 +23,10 @@ class Checkins(Protocol):
         """Post the member's own check-in to the channel, once."""
 
 
-class CheckinModal(discord.ui.Modal, title="Growth check-in"):
+class CheckinModal(ReportingModal, title="Growth check-in"):
     """Goal, obstacle and feeling; submitting asks the AI for a short coaching reply."""
+
+    what = "growth check-in"
 
     goal: discord.ui.TextInput[CheckinModal] = discord.ui.TextInput(
         label="Your goal", custom_id="goal", max_length=GOAL_LIMIT,
@@ -50,31 +48,23 @@ class CheckinModal(discord.ui.Modal, title="Growth check-in"):
         await self.cog.complete_checkin(interaction, self.goal.value, self.obstacle.value, self.feeling.value,
                                         self.style)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
-        await report_failure(interaction, error, "growth check-in")
 
-
-class ShareCheckinButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"growth:share:(?P<id>[0-9]+)"):
+class ShareCheckinButton(PersistentItem[discord.ui.Button[Any], Checkins], template=r"share:(?P<id>[0-9]+)",
+                         cog="Growth", prefix="growth", legacy="growth", what="sharing a growth check-in",
+                         unavailable="Growth check-ins are not available right now, try again later."):
     """Posts the member's check-in to the channel; only its author can (the message is theirs alone anyway)."""
 
     def __init__(self, checkin_id: int) -> None:
         super().__init__(discord.ui.Button(label="Share publicly", emoji="📣", style=discord.ButtonStyle.primary,
-                                           custom_id=f"growth:share:{checkin_id}"))
+                                           custom_id=self.custom_id_for("share", checkin_id)))
         self.checkin_id = checkin_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> ShareCheckinButton:
+    def from_match(cls, match: re.Match[str]) -> ShareCheckinButton:
         return cls(int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        cog: Checkins | None = interaction.client.get_cog("Growth")  # type: ignore[attr-defined]
-        try:
-            if cog is None:
-                raise UserFacingError("Growth check-ins are not available right now, try again later.")
-            await cog.share_checkin(interaction, self.checkin_id)
-        except Exception as exc:  # a dynamic item's errors would only be logged by discord.py
-            await report_failure(interaction, exc, "sharing a growth check-in")
+    async def clicked(self, interaction: discord.Interaction, cog: Checkins) -> None:
+        await cog.share_checkin(interaction, self.checkin_id)
 
 
 def share_view(checkin_id: int) -> discord.ui.View:
@@ -88,5 +78,5 @@ def shared_view() -> discord.ui.View:
     """The button after sharing: disabled, saying it was shared."""
     view = discord.ui.View(timeout=None)
     view.add_item(discord.ui.Button(label="Shared", emoji="✅", style=discord.ButtonStyle.secondary,
-                                    custom_id="growth:shared", disabled=True))
+                                    custom_id="hearth:growth:shared", disabled=True))
     return view

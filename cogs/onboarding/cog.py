@@ -13,8 +13,9 @@ from discord.ext import commands
 from cogs.onboarding.commands import OnboardingCommands
 from cogs.onboarding.engine import Engine
 from cogs.onboarding.flow import LANGUAGE_NAMES, MODES, parse_languages
-from cogs.onboarding.views import ITEMS, MODAL_ID, modal_answer
+from cogs.onboarding.views import ITEMS, MODAL_ID, AnswerModal, modal_answer
 from core.cog_base import HearthCog
+from core.command_tree import report_failure
 from core.settings_registry import SettingSpec, SettingType
 from utils.config_group import add_config_group, remove_config_group
 
@@ -35,6 +36,7 @@ class OnboardingCog(HearthCog, name="Onboarding"):
     """The member flow (see engine.py) and the admin subgroup (see commands.py)."""
 
     pool_size = 3
+    persistent_items = ITEMS
     settings = (
         SettingSpec("onboarding", "mode", SettingType.TEXT, "disabled",
                     "What new members go through: disabled, rules, questions (with personalisation) or "
@@ -63,14 +65,12 @@ class OnboardingCog(HearthCog, name="Onboarding"):
         self.group: OnboardingCommands | None = None
 
     async def load(self) -> None:
-        self.bot.add_dynamic_items(*ITEMS)
         self.group = OnboardingCommands(self)
         add_config_group(self.bot, self.group)
 
     async def unload(self) -> None:
         if self.group is not None:
             remove_config_group(self.bot, self.group.name)
-        self.bot.remove_dynamic_items(*ITEMS)
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
@@ -84,4 +84,7 @@ class OnboardingCog(HearthCog, name="Onboarding"):
         data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
         match = MODAL_ID.fullmatch(str(data.get("custom_id", "")))
         if match:
-            await self.engine.submit_text(interaction, int(match["guild"]), match["key"], modal_answer(data))
+            try:
+                await self.engine.submit_text(interaction, int(match["guild"]), match["key"], modal_answer(data))
+            except Exception as exc:  # told to the member as the step buttons' failures are
+                await report_failure(interaction, exc, AnswerModal.what)

@@ -1,6 +1,6 @@
-"""What a member sees: one message per step, whose components are `DynamicItem`s carrying the guild id and the
-step's key in their custom_id. All state is in the database, so every button works after a restart, in DMs
-(where Discord sends no guild) and in the welcome channel alike."""
+"""What a member sees: one message per step, whose components are persistent items (`core.persistent_items`)
+carrying the guild id and the step's key in their custom_id. All state is in the database, so every button works
+after a restart, in DMs (where Discord sends no guild) and in the welcome channel alike."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from typing import Any, Protocol
 import discord
 
 from cogs.onboarding.flow import CHOICE_TYPES, LANGUAGE, OTHER_LANGUAGE, Question, Rule, Step
+from core.persistent_items import ItemT, PersistentItem, ReportingModal
 
-PREFIX = "hearth:onb"
+PREFIX = "hearth:onb"  # the items' ids: `hearth:onb:<kind>:<guild>:…`
 _KEY = r"(?P<key>[A-Za-z0-9_.]{1,60})"
 COLOUR = discord.Colour.teal()
 
@@ -35,45 +36,51 @@ class Steps(Protocol):
         """"Skip" an optional question."""
 
 
-def _steps(interaction: discord.Interaction) -> Steps:
-    return interaction.client.get_cog("Onboarding").engine  # type: ignore[attr-defined]
+class StepItem(PersistentItem[ItemT, Steps], cog="Onboarding", prefix="onb",
+               unavailable="Onboarding is not available right now, try again later."):
+    """The onboarding cog's persistent items: they call its member flow (`cog.engine`), not the cog."""
+
+    @classmethod
+    def contract_of(cls, cog: Any) -> Steps:
+        return cog.engine  # type: ignore[no-any-return]
 
 
-class StartButton(discord.ui.DynamicItem[discord.ui.Button], template=PREFIX + r":start:(?P<guild>\d+)"):
+class StartButton(StepItem[discord.ui.Button[Any]], template=r"start:(?P<guild>\d+)",
+                  what="the onboarding Start button"):
     """"Start" in the join DM and on the welcome-channel panel: shows the member's current step."""
 
     def __init__(self, guild_id: int) -> None:
         super().__init__(discord.ui.Button(label="Start", style=discord.ButtonStyle.success, emoji="👋",
-                                           custom_id=f"{PREFIX}:start:{guild_id}"))
+                                           custom_id=self.custom_id_for("start", guild_id)))
         self.guild_id = guild_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,  # type: ignore[override]
-                             match: Any) -> StartButton:
+    def from_match(cls, match: re.Match[str]) -> StartButton:
         return cls(int(match["guild"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        await _steps(interaction).start(interaction, self.guild_id)
+    async def clicked(self, interaction: discord.Interaction, steps: Steps) -> None:
+        await steps.start(interaction, self.guild_id)
 
 
-class AcceptButton(discord.ui.DynamicItem[discord.ui.Button], template=PREFIX + r":rule:(?P<guild>\d+):(?P<rule>\d+)"):
+class AcceptButton(StepItem[discord.ui.Button[Any]], template=r"rule:(?P<guild>\d+):(?P<rule>\d+)",
+                   what="accepting an onboarding rule"):
     """"I accept" under a rule."""
 
     def __init__(self, guild_id: int, rule_id: int) -> None:
         super().__init__(discord.ui.Button(label="I accept", style=discord.ButtonStyle.success, emoji="✅",
-                                           custom_id=f"{PREFIX}:rule:{guild_id}:{rule_id}"))
+                                           custom_id=self.custom_id_for("rule", guild_id, rule_id)))
         self.guild_id, self.rule_id = guild_id, rule_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,  # type: ignore[override]
-                             match: Any) -> AcceptButton:
+    def from_match(cls, match: re.Match[str]) -> AcceptButton:
         return cls(int(match["guild"]), int(match["rule"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        await _steps(interaction).accept_rule(interaction, self.guild_id, self.rule_id)
+    async def clicked(self, interaction: discord.Interaction, steps: Steps) -> None:
+        await steps.accept_rule(interaction, self.guild_id, self.rule_id)
 
 
-class AnswerSelect(discord.ui.DynamicItem[discord.ui.Select], template=PREFIX + r":pick:(?P<guild>\d+):" + _KEY):
+class AnswerSelect(StepItem[discord.ui.Select[Any]], template=r"pick:(?P<guild>\d+):" + _KEY,
+                   what="an onboarding answer"):
     """The options of a select or multiselect question (and of the personalisation steps)."""
 
     def __init__(self, guild_id: int, key: str, question: Question | None = None) -> None:
@@ -82,53 +89,52 @@ class AnswerSelect(discord.ui.DynamicItem[discord.ui.Select], template=PREFIX + 
                    for o in (question.options if question else [])] or [discord.SelectOption(label="…")]
         multi = question is not None and question.type == "multiselect"
         super().__init__(discord.ui.Select(
-            custom_id=f"{PREFIX}:pick:{guild_id}:{key}", options=options,
+            custom_id=self.custom_id_for("pick", guild_id, key), options=options,
             placeholder="Choose one or more…" if multi else "Choose one…",
             min_values=1, max_values=len(options) if multi else 1))
         self.guild_id, self.key = guild_id, key
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Select,  # type: ignore[override]
-                             match: Any) -> AnswerSelect:
+    def from_match(cls, match: re.Match[str]) -> AnswerSelect:
         return cls(int(match["guild"]), match["key"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def clicked(self, interaction: discord.Interaction, steps: Steps) -> None:
         values = [str(v) for v in (interaction.data or {}).get("values", [])]
-        await _steps(interaction).pick(interaction, self.guild_id, self.key, values)
+        await steps.pick(interaction, self.guild_id, self.key, values)
 
 
-class AnswerButton(discord.ui.DynamicItem[discord.ui.Button], template=PREFIX + r":text:(?P<guild>\d+):" + _KEY):
+class AnswerButton(StepItem[discord.ui.Button[Any]], template=r"text:(?P<guild>\d+):" + _KEY,
+                   what="an onboarding answer"):
     """"Answer" under a text or email question: opens a modal."""
 
     def __init__(self, guild_id: int, key: str) -> None:
         super().__init__(discord.ui.Button(label="Answer", style=discord.ButtonStyle.primary, emoji="✏️",
-                                           custom_id=f"{PREFIX}:text:{guild_id}:{key}"))
+                                           custom_id=self.custom_id_for("text", guild_id, key)))
         self.guild_id, self.key = guild_id, key
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,  # type: ignore[override]
-                             match: Any) -> AnswerButton:
+    def from_match(cls, match: re.Match[str]) -> AnswerButton:
         return cls(int(match["guild"]), match["key"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        await _steps(interaction).open_text(interaction, self.guild_id, self.key)
+    async def clicked(self, interaction: discord.Interaction, steps: Steps) -> None:
+        await steps.open_text(interaction, self.guild_id, self.key)
 
 
-class SkipButton(discord.ui.DynamicItem[discord.ui.Button], template=PREFIX + r":skip:(?P<guild>\d+):" + _KEY):
+class SkipButton(StepItem[discord.ui.Button[Any]], template=r"skip:(?P<guild>\d+):" + _KEY,
+                 what="skipping an onboarding question"):
     """"Skip" under an optional question."""
 
     def __init__(self, guild_id: int, key: str) -> None:
         super().__init__(discord.ui.Button(label="Skip", style=discord.ButtonStyle.secondary,
-                                           custom_id=f"{PREFIX}:skip:{guild_id}:{key}"))
+                                           custom_id=self.custom_id_for("skip", guild_id, key)))
         self.guild_id, self.key = guild_id, key
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,  # type: ignore[override]
-                             match: Any) -> SkipButton:
+    def from_match(cls, match: re.Match[str]) -> SkipButton:
         return cls(int(match["guild"]), match["key"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        await _steps(interaction).skip(interaction, self.guild_id, self.key)
+    async def clicked(self, interaction: discord.Interaction, steps: Steps) -> None:
+        await steps.skip(interaction, self.guild_id, self.key)
 
 
 ITEMS = (StartButton, AcceptButton, AnswerSelect, AnswerButton, SkipButton)
@@ -137,11 +143,13 @@ ITEMS = (StartButton, AcceptButton, AnswerSelect, AnswerButton, SkipButton)
 MODAL_ID = re.compile(PREFIX + r":modal:(?P<guild>\d+):" + _KEY)
 
 
-class AnswerModal(discord.ui.Modal):
+class AnswerModal(ReportingModal):
     """The text box of a text or email question (or of "Other…" language).
 
     The submission is handled by the cog's `on_interaction` listener from the custom_id (guild and step key), not
     by this object, so a modal opened before a restart is still answered after it."""
+
+    what = "an onboarding answer"
 
     def __init__(self, guild_id: int, key: str, question: Question, title: str) -> None:
         super().__init__(title=title[:45], timeout=900, custom_id=f"{PREFIX}:modal:{guild_id}:{key}")

@@ -30,8 +30,7 @@ from cogs.premium.tiers import TIERS
 from cogs.premium.transfer import move, mutual_guild_choices, resolve_target
 from cogs.premium.views import (
     COLOUR,
-    CheckoutButton,
-    TermsButton,
+    ITEMS,
     TransferConfirmView,
     link_view,
     plans_message,
@@ -55,6 +54,7 @@ class PremiumCog(HearthCog, name="Premium"):
 
     pool_size = 4
     settings = PREMIUM_SETTINGS
+    persistent_items = ITEMS
 
     premium = app_commands.Group(name="premium", description="Hearth Premium: plans, status, billing",
                                  guild_only=True)
@@ -87,12 +87,10 @@ class PremiumCog(HearthCog, name="Premium"):
         self.bot.api.include(self.webhooks.router)
         self.expiry = ExpiryJobs(self.bot, self.pool, self.gateway)
         self.expiry.register()
-        self.bot.add_dynamic_items(TermsButton, CheckoutButton)
         await self.events_retention.start()
 
     async def unload(self) -> None:
         self.events_retention.stop()
-        self.bot.remove_dynamic_items(TermsButton, CheckoutButton)
         if self.expiry is not None:
             self.expiry.unregister()
         if self.webhooks is not None:

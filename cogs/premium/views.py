@@ -1,7 +1,9 @@
 """Premium's messages and buttons.
 
-The terms and checkout buttons are `DynamicItem`s (their custom_id carries the terms version or the tier), so
-they keep working after a restart; the transfer confirmation is short-lived and a plain owner-only view.
+The terms and checkout buttons are persistent items (`core.persistent_items`: their custom_id carries the terms
+version or the tier), so they keep working after a restart; ids posted before the `hearth:` namespace
+(`premium:terms:…`, `premium:buy:…`) still work. The transfer confirmation is short-lived and a plain owner-only
+view.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import discord
 from cogs.premium.checkout import PremiumSetup
 from cogs.premium.prices import Price
 from cogs.premium.tiers import TIERS, perks
-from core.command_tree import send_ephemeral
+from core.persistent_items import ItemT, PersistentItem
 from utils.errors import UserFacingError
 from utils.owned_view import OwnedView
 
@@ -32,54 +34,46 @@ class PremiumButtons(Protocol):
         """A buy button: create a Stripe Checkout Session and send its link privately."""
 
 
-def _cog(interaction: discord.Interaction) -> PremiumButtons:
-    cog: PremiumButtons | None = interaction.client.get_cog("Premium")  # type: ignore[attr-defined]
-    if cog is None:
-        raise UserFacingError("Premium is being restarted; please try again in a moment.")
-    return cog
+class PremiumItem(PersistentItem[ItemT, PremiumButtons], cog="Premium", prefix="premium", legacy="premium",
+                  unavailable="Premium is being restarted; please try again in a moment."):
+    """Premium's persistent buttons: `hearth:premium:…`, and `premium:…` as older versions posted them."""
 
 
-async def _answering_errors(interaction: discord.Interaction, action: Callable[[], Awaitable[None]]) -> None:
-    # Button callbacks do not pass through the command tree's error handler: say what went wrong here.
-    try:
-        await action()
-    except UserFacingError as exc:
-        await send_ephemeral(interaction, exc.message)
-
-
-class TermsButton(discord.ui.DynamicItem[discord.ui.Button], template=r"premium:terms:(?P<version>[\w.\-]{1,40})"):
+class TermsButton(PremiumItem[discord.ui.Button[Any]], template=r"terms:(?P<version>[\w.\-]{1,40})",
+                  what="the premium terms button"):
     """“I accept”: records acceptance of the terms version in the custom_id, then shows the plans."""
 
     def __init__(self, version: str) -> None:
         super().__init__(discord.ui.Button(label="I accept", style=discord.ButtonStyle.success,
-                                           custom_id=f"premium:terms:{version}"))
+                                           custom_id=self.custom_id_for("terms", version)))
         self.version = version
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str], /) -> TermsButton:
+    def from_match(cls, match: re.Match[str]) -> TermsButton:
         return cls(match["version"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _answering_errors(interaction, lambda: _cog(interaction).accept_terms(interaction, self.version))
+    async def clicked(self, interaction: discord.Interaction, cog: PremiumButtons) -> None:
+        await cog.accept_terms(interaction, self.version)
 
 
-class CheckoutButton(discord.ui.DynamicItem[discord.ui.Button],
-                     template=r"premium:buy:(?P<tier>monthly|yearly|lifetime)"):
+class CheckoutButton(PremiumItem[discord.ui.Button[Any]], template=r"buy:(?P<tier>monthly|yearly|lifetime)",
+                     what="a premium buy button"):
     """A tier's buy button: creates a Stripe Checkout Session and sends its link privately."""
 
     def __init__(self, tier: str, label: str | None = None, *, disabled: bool = False) -> None:
         super().__init__(discord.ui.Button(label=label or TIERS[tier].title, style=discord.ButtonStyle.primary,
-                                           custom_id=f"premium:buy:{tier}", disabled=disabled))
+                                           custom_id=self.custom_id_for("buy", tier), disabled=disabled))
         self.tier = tier
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match: re.Match[str], /) -> CheckoutButton:
+    def from_match(cls, match: re.Match[str]) -> CheckoutButton:
         return cls(match["tier"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        await _answering_errors(interaction, lambda: _cog(interaction).start_checkout(interaction, self.tier))
+    async def clicked(self, interaction: discord.Interaction, cog: PremiumButtons) -> None:
+        await cog.start_checkout(interaction, self.tier)
+
+
+ITEMS = (TermsButton, CheckoutButton)
 
 
 def terms_message(setup: PremiumSetup, *, changed: bool) -> tuple[discord.Embed, discord.ui.View]:

@@ -43,6 +43,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
     The watcher sees the cog through `cogs.reminders.contract.MixinMeta`; this class provides what it declares."""
 
     pool_size = 5
+    persistent_items = WATCH_ITEMS
     settings = (
         SettingSpec("reminders", "manager_role", SettingType.ROLE, None,
                     "Role allowed to manage reminders (besides members with Manage Events)."),
@@ -69,13 +70,11 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
         # before its event is dropped: its loss is acceptable, the event's own post is a separate job).
         self.bot.timers.register(planner.JOB_KIND, self.sender.run, on_skip=self.sender.skip,
                                  describe=self.sender.describe, next_occurrence=self.sender.skip)
-        self.bot.add_dynamic_items(*WATCH_ITEMS)
         # Other bots' announcements count too (event bots post embeds): include_bots.
         self.bot.pipeline.register("embed_watcher", self.watch_stage, order=ORDER_WATCHER, include_bots=True)
 
     async def unload(self) -> None:
         self.bot.timers.unregister(planner.JOB_KIND)
-        self.bot.remove_dynamic_items(*WATCH_ITEMS)
         self.bot.pipeline.unregister("embed_watcher")
         await self.llm.close()
 

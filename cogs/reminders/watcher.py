@@ -2,8 +2,9 @@
 
 Nothing is created silently. A message (from a member or another bot) in a channel of
 `reminders.watch_channels` that announces an upcoming event gets a prompt in the staff channel with
-"Create reminder" / "Ignore". The buttons are `DynamicItem`s carrying the message ids, so they keep working
-after a restart. Editing the announcement offers to move its reminder; deleting it cancels the reminder.
+"Create reminder" / "Ignore". The buttons are persistent items (`core.persistent_items`) carrying the message
+ids, so they keep working after a restart. Editing the announcement offers to move its reminder; deleting it
+cancels the reminder.
 
 The LLM reads only what the deterministic parser cannot, and only when all of these hold (anyone may post in a
 watched channel, and every LLM call costs the operator money):
@@ -16,6 +17,7 @@ watched channel, and every LLM call costs the operator money):
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,9 +30,9 @@ from cogs.reminders.contract import MixinMeta
 from cogs.reminders.event_parser import Announcement, SpottedEvent, looks_like_announcement, spot_event
 from cogs.reminders.posting import ts
 from core.channel_access import ChannelBlocked
-from core.command_tree import report_failure
 from core.guild_kit import ANY, CHANNEL, StaffRule, is_staff
 from core.message_pipeline import MessageContext
+from core.persistent_items import PersistentItem
 from gpt.errors import AIDisabled, AINotConfigured, GuildBudgetExceeded
 from gpt.prompts import event_extraction_messages
 from utils.cooldowns import Cooldown
@@ -68,30 +70,27 @@ async def may_manage(cog: MixinMeta, interaction: discord.Interaction) -> bool:
     return await is_staff(cog.bot, MANAGERS, interaction)
 
 
-class _WatchButton(discord.ui.DynamicItem[discord.ui.Button], template=r"hearth:watch:(?P<action>create|ignore):"
-                                                                        r"(?P<channel>\d+):(?P<message>\d+)"):
+class _WatchButton(PersistentItem[discord.ui.Button[Any], MixinMeta], cog="Reminders", prefix="watch",
+                   template=r"(?P<action>create|ignore):(?P<channel>\d+):(?P<message>\d+)",
+                   unavailable="Reminders are not available right now, try again later."):
     """Create reminder / Ignore on a proposal; the custom_id carries the announcement's channel and message."""
 
     def __init__(self, action: str, channel_id: int, message_id: int) -> None:
         label, style = ("Create reminder", discord.ButtonStyle.success) if action == "create" else (
             "Ignore", discord.ButtonStyle.secondary)
         super().__init__(discord.ui.Button(label=label, style=style,
-                                           custom_id=f"hearth:watch:{action}:{channel_id}:{message_id}"))
+                                           custom_id=self.custom_id_for(action, channel_id, message_id)))
         self.action, self.channel_id, self.message_id = action, channel_id, message_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,  # type: ignore[override]
-                             match: Any) -> _WatchButton:
+    def from_match(cls, match: re.Match[str]) -> _WatchButton:
         return cls(match["action"], int(match["channel"]), int(match["message"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        try:
-            await self._decide(interaction)
-        except Exception as exc:  # e.g. the guild's AI budget is used up: told to the staff member, ephemerally
-            await report_failure(interaction, exc, f"the event proposal button {self.action}")
+    def describe(self) -> str:
+        return f"the event proposal button {self.action}"
 
-    async def _decide(self, interaction: discord.Interaction) -> None:
-        cog: MixinMeta = interaction.client.get_cog("Reminders")  # type: ignore[assignment]
+    async def clicked(self, interaction: discord.Interaction, cog: MixinMeta) -> None:
+        # A failure (e.g. the guild's AI budget is used up) is told to the staff member, ephemerally, by the base.
         if not await may_manage(cog, interaction):
             await interaction.response.send_message("Only staff (Manage Events or the reminders role) can decide "
                                                     "on event proposals.", ephemeral=True)

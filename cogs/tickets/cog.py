@@ -56,6 +56,7 @@ class TicketsCog(HearthCog, name="Tickets"):
     """Support tickets."""
 
     pool_size = 5
+    persistent_items = DYNAMIC_ITEMS
     settings = SETTINGS
 
     ticket = app_commands.Group(name="ticket", description="Support tickets", guild_only=True)
@@ -77,12 +78,10 @@ class TicketsCog(HearthCog, name="Tickets"):
                                  describe=describe_job, timeout=timedelta(minutes=2))
         self.bot.timers.register(ARCHIVE, self.closing.run_archive, on_skip=self.closing.run_archive,
                                  describe=describe_job, timeout=timedelta(minutes=10))
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
 
     async def unload(self) -> None:
         self.bot.timers.unregister(INACTIVITY)
         self.bot.timers.unregister(ARCHIVE)
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         await self.llm.close()
 
     async def forget_erased_user(self, user_id: int) -> None:

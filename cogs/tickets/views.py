@@ -1,7 +1,7 @@
-"""The tickets cog's components. Every button that outlives a command is a `DynamicItem` whose custom_id
-carries what it acts on (a ticket, a deflection, a proposal), so it keeps working after a restart; the
-callbacks look everything up again, scoped to the guild the click came from. They reach the cog only through
-its declared contract (`contract.TicketActions`)."""
+"""The tickets cog's components. Every button that outlives a command is a persistent item
+(`core.persistent_items`) whose custom_id carries what it acts on (a ticket, a deflection, a proposal), so it keeps
+working after a restart; the callbacks look everything up again, scoped to the guild the click came from. They
+reach the cog only through its declared contract (`contract.TicketActions`)."""
 
 from __future__ import annotations
 
@@ -12,61 +12,47 @@ import discord
 
 from cogs.tickets.contract import TicketActions
 from core.command_tree import report_failure
-from utils.errors import UserFacingError
+from core.persistent_items import ItemT, PersistentItem, ReportingModal
 from utils.owned_view import OwnedView
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 1000
 REASON_MAX = 500
 
 
-def _cog(interaction: discord.Interaction) -> TicketActions:
-    """The loaded tickets cog, in a guild; else the member hears that tickets are unavailable."""
-    cog = interaction.client.get_cog("Tickets")  # type: ignore[attr-defined]
-    if cog is None or interaction.guild is None:
-        raise UserFacingError("Tickets are not available right now, try again later.")
-    return cog  # type: ignore[return-value]
+class TicketItem(PersistentItem[ItemT, TicketActions], cog="Tickets",
+                 unavailable="Tickets are not available right now, try again later."):
+    """The tickets cog's persistent items: they act in a guild only."""
+
+    @classmethod
+    def usable(cls, interaction: discord.Interaction) -> bool:
+        return interaction.guild is not None
 
 
 # --- the panel ---------------------------------------------------------------------------------------------------
 
-class PanelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"hearth:ticket:panel"):
+class PanelButton(TicketItem[discord.ui.Button[Any]], prefix="ticket", template=r"panel", what="the ticket panel"):
     """"Open ticket" on the panel: asks for a description."""
 
     def __init__(self) -> None:
         super().__init__(discord.ui.Button(label="Open ticket", emoji="🎫", style=discord.ButtonStyle.primary,
-                                           custom_id="hearth:ticket:panel"))
+                                           custom_id=self.custom_id_for("panel")))
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> PanelButton:
-        return cls()
-
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        try:
-            await _cog(interaction).ask_description(interaction, None)
-        except Exception as exc:
-            await report_failure(interaction, exc, "the ticket panel")
+    async def clicked(self, interaction: discord.Interaction, cog: TicketActions) -> None:
+        await cog.ask_description(interaction, None)
 
 
-class PanelSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"hearth:ticket:category"):
+class PanelSelect(TicketItem[discord.ui.Select[Any]], prefix="ticket", template=r"category",
+                  what="the ticket panel"):
     """The panel's category menu: picking one asks for a description."""
 
     def __init__(self, categories: list[str] | None = None) -> None:
         options = [discord.SelectOption(label=name[:100], value=name[:100]) for name in (categories or [])[:25]]
-        super().__init__(discord.ui.Select(custom_id="hearth:ticket:category", placeholder="Pick a topic…",
+        super().__init__(discord.ui.Select(custom_id=self.custom_id_for("category"), placeholder="Pick a topic…",
                                            options=options or [discord.SelectOption(label="Other")]))
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> PanelSelect:
-        return cls()
-
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        try:
-            values = (interaction.data or {}).get("values") or []  # type: ignore[union-attr]
-            await _cog(interaction).ask_description(interaction, str(values[0]) if values else None)
-        except Exception as exc:
-            await report_failure(interaction, exc, "the ticket panel")
+    async def clicked(self, interaction: discord.Interaction, cog: TicketActions) -> None:
+        values = (interaction.data or {}).get("values") or []  # type: ignore[union-attr]
+        await cog.ask_description(interaction, str(values[0]) if values else None)
 
 
 def panel_view(categories: list[str]) -> discord.ui.View:
@@ -78,8 +64,10 @@ def panel_view(categories: list[str]) -> discord.ui.View:
     return view
 
 
-class OpenTicketModal(discord.ui.Modal, title="Open a ticket"):
+class OpenTicketModal(ReportingModal, title="Open a ticket"):
     """What the ticket is about."""
+
+    what = "opening a ticket"
 
     description: discord.ui.TextInput[OpenTicketModal] = discord.ui.TextInput(
         label="What do you need help with?", custom_id="description", style=discord.TextStyle.paragraph,
@@ -94,33 +82,26 @@ class OpenTicketModal(discord.ui.Modal, title="Open a ticket"):
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self.cog.request(interaction, self.description.value, self.category)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
-        await report_failure(interaction, error, "opening a ticket")
-
 
 # --- deflection ---------------------------------------------------------------------------------------------------
 
-class DeflectionButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                       template=r"hearth:tdefl:(?P<choice>solved|open):(?P<id>\d+)"):
+class DeflectionButton(TicketItem[discord.ui.Button[Any]], prefix="tdefl",
+                       template=r"(?P<choice>solved|open):(?P<id>\d+)", what="a FAQ suggestion"):
     """"This solved it" / "Open a ticket anyway" under the FAQ answers offered before a ticket opens."""
 
     def __init__(self, choice: str, deflection_id: int) -> None:
         label, style = (("This solved it", discord.ButtonStyle.success) if choice == "solved"
                         else ("Open a ticket anyway", discord.ButtonStyle.secondary))
         super().__init__(discord.ui.Button(label=label, style=style,
-                                           custom_id=f"hearth:tdefl:{choice}:{deflection_id}"))
+                                           custom_id=self.custom_id_for(choice, deflection_id)))
         self.choice, self.deflection_id = choice, deflection_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> DeflectionButton:
+    def from_match(cls, match: re.Match[str]) -> DeflectionButton:
         return cls(match["choice"], int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        try:
-            await _cog(interaction).deflection_choice(interaction, self.deflection_id, self.choice)
-        except Exception as exc:
-            await report_failure(interaction, exc, "a FAQ suggestion")
+    async def clicked(self, interaction: discord.Interaction, cog: TicketActions) -> None:
+        await cog.deflection_choice(interaction, self.deflection_id, self.choice)
 
 
 def deflection_view(deflection_id: int) -> discord.ui.View:
@@ -143,27 +124,25 @@ ACTION_BUTTONS = {
 }
 
 
-class TicketButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=r"hearth:ticket:(?P<action>claim|wait|escalate|close|suggest|reopen|archive):"
-                            r"(?P<id>\d+)"):
+class TicketButton(TicketItem[discord.ui.Button[Any]], prefix="ticket",
+                   template=r"(?P<action>claim|wait|escalate|close|suggest|reopen|archive):(?P<id>\d+)"):
     """A lifecycle or staff-tool button of one ticket."""
 
     def __init__(self, action: str, ticket_id: int) -> None:
         label, emoji, style = ACTION_BUTTONS[action]
         super().__init__(discord.ui.Button(label=label, emoji=emoji, style=style,
-                                           custom_id=f"hearth:ticket:{action}:{ticket_id}"))
+                                           custom_id=self.custom_id_for(action, ticket_id)))
         self.action, self.ticket_id = action, ticket_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> TicketButton:
+    def from_match(cls, match: re.Match[str]) -> TicketButton:
         return cls(match["action"], int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        try:
-            await _cog(interaction).button(interaction, self.action, self.ticket_id)
-        except Exception as exc:
-            await report_failure(interaction, exc, f"the ticket button {self.action}")
+    async def clicked(self, interaction: discord.Interaction, cog: TicketActions) -> None:
+        await cog.button(interaction, self.action, self.ticket_id)
+
+    def describe(self) -> str:
+        return f"the ticket button {self.action}"
 
 
 def control_view(ticket_id: int) -> discord.ui.View:
@@ -182,8 +161,10 @@ def closed_view(ticket_id: int) -> discord.ui.View:
     return view
 
 
-class CloseModal(discord.ui.Modal):
+class CloseModal(ReportingModal):
     """The reason for closing; submitting is the confirmation."""
+
+    what = "closing a ticket"
 
     reason: discord.ui.TextInput[CloseModal] = discord.ui.TextInput(
         label="Reason (optional)", custom_id="reason", style=discord.TextStyle.paragraph, required=False,
@@ -196,9 +177,6 @@ class CloseModal(discord.ui.Modal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self.cog.close_confirmed(interaction, self.ticket_id, self.reason.value or None)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
-        await report_failure(interaction, error, "closing a ticket")
 
 
 class ConfirmClose(OwnedView):
@@ -226,27 +204,23 @@ class ConfirmClose(OwnedView):
 
 # --- FAQ proposals --------------------------------------------------------------------------------------------------
 
-class ProposalButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                     template=r"hearth:faqprop:(?P<choice>add|dismiss):(?P<id>\d+)"):
+class ProposalButton(TicketItem[discord.ui.Button[Any]], prefix="faqprop",
+                     template=r"(?P<choice>add|dismiss):(?P<id>\d+)", what="an FAQ proposal"):
     """"Add to FAQ" / "Dismiss" under a proposal in the log channel."""
 
     def __init__(self, choice: str, proposal_id: int) -> None:
         label, style = (("Add to FAQ", discord.ButtonStyle.success) if choice == "add"
                         else ("Dismiss", discord.ButtonStyle.secondary))
         super().__init__(discord.ui.Button(label=label, style=style,
-                                           custom_id=f"hearth:faqprop:{choice}:{proposal_id}"))
+                                           custom_id=self.custom_id_for(choice, proposal_id)))
         self.choice, self.proposal_id = choice, proposal_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> ProposalButton:
+    def from_match(cls, match: re.Match[str]) -> ProposalButton:
         return cls(match["choice"], int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        try:
-            await _cog(interaction).decide_proposal(interaction, self.proposal_id, self.choice)
-        except Exception as exc:
-            await report_failure(interaction, exc, "an FAQ proposal")
+    async def clicked(self, interaction: discord.Interaction, cog: TicketActions) -> None:
+        await cog.decide_proposal(interaction, self.proposal_id, self.choice)
 
 
 def proposal_view(proposal_id: int) -> discord.ui.View:

@@ -40,6 +40,7 @@ class VerificationCog(HearthCog, name="Verification"):
 
     pool_size = 2  # clicks and uploads: short queries (the LLM call holds no connection)
     settings = SETTINGS
+    persistent_items = DYNAMIC_ITEMS
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -52,7 +53,6 @@ class VerificationCog(HearthCog, name="Verification"):
         self.channels = PrivateChannels(self.desk, self.cache)
         self.review = Review(self.desk, self.channels)
         self.submission = Submission(self.desk, self.cache, self.review, self.llm)
-        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
         # Must happen (a verification without a screenshot is closed, its channel removed): retried until it works.
         self.bot.timers.register(CLEANUP, self.channels.run_cleanup, on_skip=self.channels.run_cleanup,
                                  describe=describe_job, timeout=timedelta(minutes=2))
@@ -63,7 +63,6 @@ class VerificationCog(HearthCog, name="Verification"):
         if self.group is not None:
             remove_config_group(self.bot, self.group.name)
         self.bot.timers.unregister(CLEANUP)
-        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
         await self.llm.close()
 
     # --- what the components call (contract.VerificationActions) ----------------------------------------------------

@@ -1,7 +1,7 @@
-"""The verification cog's components. Every button is a `DynamicItem` whose custom_id carries what it acts on,
-so panels and review buttons keep working after a restart; the callbacks look everything up again, scoped to
-the guild the click came from. They reach the cog only through its declared contract
-(`contract.VerificationActions`)."""
+"""The verification cog's components. Every button is a persistent item (`core.persistent_items`) whose
+custom_id carries what it acts on, so panels and review buttons keep working after a restart; the callbacks look
+everything up again, scoped to the guild the click came from. They reach the cog only through its declared
+contract (`contract.VerificationActions`)."""
 
 from __future__ import annotations
 
@@ -11,37 +11,29 @@ from typing import Any
 import discord
 
 from cogs.verification.contract import VerificationActions
-from core.command_tree import report_failure
-from utils.errors import UserFacingError
+from core.persistent_items import ItemT, PersistentItem, ReportingModal
 
 REJECTION_MAX = 500
 
 
-def _cog(interaction: discord.Interaction) -> VerificationActions:
-    """The loaded verification cog, for a member in a guild; else they hear that verification is unavailable."""
-    cog = interaction.client.get_cog("Verification")  # type: ignore[attr-defined]
-    if cog is None or interaction.guild is None or not isinstance(interaction.user, discord.Member):
-        raise UserFacingError("Verification is not available right now, try again later.")
-    return cog  # type: ignore[return-value]
+class VerificationItem(PersistentItem[ItemT, VerificationActions], cog="Verification", prefix="verify",
+                       unavailable="Verification is not available right now, try again later."):
+    """The verification cog's persistent items: they act for a member in a guild only."""
+
+    @classmethod
+    def usable(cls, interaction: discord.Interaction) -> bool:
+        return interaction.guild is not None and isinstance(interaction.user, discord.Member)
 
 
-class VerifyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"hearth:verify:start"):
+class VerifyButton(VerificationItem[discord.ui.Button[Any]], template=r"start", what="the verification panel"):
     """"Verify" on the panel: opens the member's private verification channel."""
 
     def __init__(self) -> None:
         super().__init__(discord.ui.Button(label="Verify", emoji="✅", style=discord.ButtonStyle.success,
-                                           custom_id="hearth:verify:start"))
+                                           custom_id=self.custom_id_for("start")))
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> VerifyButton:
-        return cls()
-
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        try:
-            await _cog(interaction).start(interaction)
-        except Exception as exc:
-            await report_failure(interaction, exc, "the verification panel")
+    async def clicked(self, interaction: discord.Interaction, cog: VerificationActions) -> None:
+        await cog.start(interaction)
 
 
 def panel_view() -> discord.ui.View:
@@ -50,32 +42,29 @@ def panel_view() -> discord.ui.View:
     return view
 
 
-class ReviewButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=r"hearth:verify:(?P<action>approve|reject):(?P<id>\d+)"):
+class ReviewButton(VerificationItem[discord.ui.Button[Any]], template=r"(?P<action>approve|reject):(?P<id>\d+)"):
     """Approve / Reject under a verification waiting for a reviewer."""
 
     def __init__(self, action: str, verification_id: int) -> None:
         label, emoji, style = (("Approve", "✅", discord.ButtonStyle.success) if action == "approve"
                                else ("Reject", "✖️", discord.ButtonStyle.danger))
         super().__init__(discord.ui.Button(label=label, emoji=emoji, style=style,
-                                           custom_id=f"hearth:verify:{action}:{verification_id}"))
+                                           custom_id=self.custom_id_for(action, verification_id)))
         self.action, self.verification_id = action, verification_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str], /) -> ReviewButton:
+    def from_match(cls, match: re.Match[str]) -> ReviewButton:
         return cls(match["action"], int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
-        try:
-            cog = _cog(interaction)
-            if self.action == "approve":
-                await cog.approve(interaction, self.verification_id)
-            else:
-                await cog.check_reviewable(interaction, self.verification_id)
-                await interaction.response.send_modal(RejectModal(cog, self.verification_id))
-        except Exception as exc:
-            await report_failure(interaction, exc, f"verification {self.action}")
+    async def clicked(self, interaction: discord.Interaction, cog: VerificationActions) -> None:
+        if self.action == "approve":
+            await cog.approve(interaction, self.verification_id)
+        else:
+            await cog.check_reviewable(interaction, self.verification_id)
+            await interaction.response.send_modal(RejectModal(cog, self.verification_id))
+
+    def describe(self) -> str:
+        return f"verification {self.action}"
 
 
 def review_view(verification_id: int) -> discord.ui.View:
@@ -85,8 +74,10 @@ def review_view(verification_id: int) -> discord.ui.View:
     return view
 
 
-class RejectModal(discord.ui.Modal):
+class RejectModal(ReportingModal):
     """Why the verification is rejected: shown to the member and stored as `rejection_reason`."""
+
+    what = "rejecting a verification"
 
     reason: discord.ui.TextInput[RejectModal] = discord.ui.TextInput(
         label="Reason (shown to the member)", custom_id="reason", style=discord.TextStyle.paragraph,
@@ -98,9 +89,6 @@ class RejectModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await self.cog.reject(interaction, self.verification_id, self.reason.value)
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
-        await report_failure(interaction, error, "rejecting a verification")
 
 
 DYNAMIC_ITEMS = (VerifyButton, ReviewButton)
