@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cogs.automod import repo
 from tests.kit.desks import FeatureDesk
 from tests.standin.models import Channel, Message
 
@@ -19,16 +20,15 @@ class Automod(FeatureDesk):
     async def action(self, type_: str, **options: Any) -> int:
         """Add an action through the command; returns its id."""
         await self.d.slash("config automod action_add", user=self.g.admin, options={"type": type_, **options})
-        return await self.hearth.db.fetchval("SELECT max(id) FROM automod_actions WHERE guild_id = $1",
-                                             self.g.guild.id)
+        ids = [row["id"] for row in await repo.actions(self.db, self.server.id)]
+        return max(ids, default=None)  # type: ignore[return-value]  # None: the command added nothing
 
     async def rule(self, name: str, type_: str, **options: Any) -> int:
         """Add a rule through the command; returns its id."""
         result = await self.d.slash("config automod add", user=self.g.admin,
                                     options={"name": name, "type": type_, **options})
         assert "added" in result.text, result.text
-        return await self.hearth.db.fetchval("SELECT max(id) FROM automod_rules WHERE guild_id = $1",
-                                             self.g.guild.id)
+        return max(row["id"] for row in await repo.rules(self.db, self.server.id))
 
     def log_embeds(self) -> list[dict[str, Any]]:
         """Embeds posted to the log channel, oldest first."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cogs.onboarding import repo
 from tests.kit.desks import FeatureDesk
 from tests.standin.models import Channel, Member, Message, Role
 
@@ -36,14 +37,13 @@ class Onboarding(FeatureDesk):
         """Add a rule with `/config onboarding rule_add`; returns its id."""
         result = await self.admin("rule_add", title=title, description=description, **options)
         assert "Added rule" in result.text, result.text
-        return await self.hearth.db.fetchval("SELECT max(id) FROM guild_rules WHERE guild_id = $1", self.guild_id)
+        return max(rule.id for rule in await repo.rules(self.db, self.guild_id))
 
     async def question(self, text: str, type_: str, **options: Any) -> int:
         """Add a question with `/config onboarding question_add`; returns its id."""
         result = await self.admin("question_add", text=text, type=type_, **options)
         assert "Added question" in result.text, result.text
-        return await self.hearth.db.fetchval("SELECT max(id) FROM guild_onboarding_questions WHERE guild_id = $1",
-                                             self.guild_id)
+        return max(question.id for question in await repo.questions(self.db, self.guild_id))
 
     async def responses(self, member: Member, guild_id: int | None = None) -> dict[str, Any] | None:
         """The member's stored answers, or None when there is no row (raw SQL: the repo answers {} for both)."""

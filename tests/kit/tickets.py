@@ -3,9 +3,11 @@ Tickets category and a ticket-logs channel, configured with /ticket setup; openi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass
 from typing import Any
 
+from cogs.tickets import repo
 from tests.hearth_harness import Hearth
 from tests.kit.desks import FeatureDesk
 from tests.standin.models import Channel, Member, Role
@@ -52,14 +54,17 @@ async def open_ticket(desk: TicketDesk, member: Member | None = None, descriptio
                                         **options)
     assert result.ephemeral
     assert "is open: <#" in result.text, result.text
-    row = await hearth.db.fetchrow("SELECT * FROM support_tickets WHERE user_id = $1 ORDER BY id DESC LIMIT 1",
-                                   who.id)
-    return dict(row), hearth.discord.world.channels[row["channel_id"]]
+    channel_id = int(re.search(r"is open: <#(\d+)>", result.text).group(1))  # type: ignore[union-attr]
+    found = await repo.by_channel(hearth.db, hearth.guild.guild.id, channel_id)
+    assert found is not None and found.user_id == who.id, found
+    return asdict(found), hearth.discord.world.channels[found.channel_id]
 
 
 async def ticket(desk: TicketDesk, ticket_id: int) -> dict:
-    """The ticket's row, as it is now."""
-    return dict(await desk.hearth.db.fetchrow("SELECT * FROM support_tickets WHERE id = $1", ticket_id))
+    """The ticket's row, as it is now (read through the tickets repo)."""
+    found = await repo.get(desk.db, desk.server.id, ticket_id)
+    assert found is not None, f"no ticket #{ticket_id}"
+    return asdict(found)
 
 
 def control_message(desk: TicketDesk, channel: Channel) -> Any:

@@ -4,9 +4,11 @@ panel posted in #general; starting a verification, uploading a receipt and readi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass
 from typing import Any
 
+from cogs.verification import repo
 from tests.hearth_harness import Hearth
 from tests.kit.desks import FeatureDesk
 from tests.kit.premium import seed_premium
@@ -70,9 +72,10 @@ async def start(desk: VerificationDesk, member: Member | None = None) -> tuple[d
     result = await hearth.discord.click(desk.panel, "Verify", user=who)
     assert result.ephemeral
     assert "Your verification channel is open: <#" in result.text, result.text
-    row = await hearth.db.fetchrow("SELECT * FROM verification_tickets WHERE user_id = $1 ORDER BY id DESC LIMIT 1",
-                                   who.id)
-    return dict(row), hearth.discord.world.channels[row["channel_id"]]
+    channel_id = int(re.search(r"channel is open: <#(\d+)>", result.text).group(1))  # type: ignore[union-attr]
+    found = await repo.open_by_channel(hearth.db, hearth.guild.guild.id, channel_id)
+    assert found is not None and found.user_id == who.id, found
+    return asdict(found), hearth.discord.world.channels[found.channel_id]
 
 
 async def upload(desk: VerificationDesk, channel: Channel, member: Member | None = None, data: bytes = PNG,
@@ -83,9 +86,9 @@ async def upload(desk: VerificationDesk, channel: Channel, member: Member | None
 
 
 async def row(desk: VerificationDesk, verification_id: int) -> dict[str, Any] | None:
-    """The verification's row as it is now, or None once it is gone."""
-    found = await desk.hearth.db.fetchrow("SELECT * FROM verification_tickets WHERE id = $1", verification_id)
-    return dict(found) if found else None
+    """The verification's row as it is now (read through the verification repo), or None once it is gone."""
+    found = await repo.get(desk.db, desk.server.id, verification_id)
+    return asdict(found) if found else None
 
 
 def review_message(desk: VerificationDesk, channel: Channel) -> Message:
