@@ -4,6 +4,7 @@ step, invalid transitions, buttons after a restart, guild isolation, missing per
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import discord
 
@@ -11,6 +12,7 @@ from tests.hearth_harness import Hearth
 from tests.kit.channels import can_send, can_view, overwrite
 from tests.kit.tickets import TicketDesk, control_message, open_ticket, ticket
 from tests.standin import permissions as perms
+from tests.standin.models import Channel, Message
 from utils.errors import BadInput, UserFacingError
 
 PARTICIPANT = discord.Permissions(view_channel=True, send_messages=True, read_message_history=True,
@@ -36,11 +38,71 @@ async def test_open_creates_a_private_channel(desk: TicketDesk) -> None:
     assert all(b["custom_id"].endswith(f":{row['id']}") for b in control.buttons())
 
 
-async def test_each_transition_and_who_may_take_it(desk: TicketDesk) -> None:
-    hearth, g = desk.hearth, desk.hearth.guild
+# --- one ticket through its lifecycle, one story per transition (each story walks there with the steps before) ---
+
+
+@dataclass
+class Walk:
+    """A ticket taken through the lifecycle so far: its id, its channel and its control message."""
+
+    tid: int
+    channel: Channel
+    control: Message
+
+
+async def _opened(desk: TicketDesk) -> Walk:
+    """A ticket the member just opened."""
     row, channel = await open_ticket(desk)
-    tid = row["id"]
-    control = control_message(desk, channel)
+    return Walk(row["id"], channel, control_message(desk, channel))
+
+
+async def _claimed(desk: TicketDesk) -> Walk:
+    """Opened, then claimed by staff."""
+    walk = await _opened(desk)
+    await desk.hearth.discord.click(walk.control, "Claim", user=desk.staff)
+    return walk
+
+
+async def _waiting(desk: TicketDesk) -> Walk:
+    """Claimed, then waiting for the member (an inactivity timer is due)."""
+    walk = await _claimed(desk)
+    await desk.hearth.discord.click(walk.control, "Waiting for member", user=desk.staff)
+    return walk
+
+
+async def _escalated(desk: TicketDesk) -> Walk:
+    """Waiting, then escalated by staff."""
+    walk = await _waiting(desk)
+    await desk.hearth.discord.click(walk.control, "Escalate", user=desk.staff)
+    return walk
+
+
+async def _closed_by_opener(desk: TicketDesk) -> Walk:
+    """Escalated, then closed by its opener with /ticket close and the confirmation button."""
+    walk = await _escalated(desk)
+    g = desk.hearth.guild
+    asked = await desk.hearth.discord.slash("ticket close", user=g.member, guild=g.guild, channel=walk.channel,
+                                            reason="Works again")
+    await desk.hearth.discord.click(asked, "Close ticket", user=g.member)
+    return walk
+
+
+def _closed_notice(desk: TicketDesk, walk: Walk) -> Message:
+    """The newest message with buttons in the ticket's channel (after a close: Reopen / Archive now)."""
+    return next(m for m in reversed(desk.hearth.discord.messages_in(walk.channel)) if m.buttons())
+
+
+async def _reopened(desk: TicketDesk) -> Walk:
+    """Closed by its opener, then reopened by staff."""
+    walk = await _closed_by_opener(desk)
+    await desk.hearth.discord.click(_closed_notice(desk, walk), "Reopen", user=desk.staff)
+    return walk
+
+
+async def test_members_cannot_claim_and_staff_claim_once(desk: TicketDesk) -> None:
+    hearth, g = desk.hearth, desk.hearth.guild
+    walk = await _opened(desk)
+    tid, channel, control = walk.tid, walk.channel, walk.control
 
     # Members can't claim; staff can, once.
     refused = await hearth.discord.click(control, "Claim", user=g.member)
@@ -57,12 +119,24 @@ async def test_each_transition_and_who_may_take_it(desk: TicketDesk) -> None:
     assert again.text == (f"Ticket #{tid} is claimed, so it can't be claimed. "
                           "Possible now: wait, escalate, close.")
 
+
+async def test_waiting_for_the_member_starts_the_inactivity_clock(desk: TicketDesk) -> None:
+    hearth = desk.hearth
+    walk = await _claimed(desk)
+    tid, control = walk.tid, walk.control
+
     # Waiting for the member starts the inactivity clock.
     waited = await hearth.discord.click(control, "Waiting for member", user=desk.staff)
     assert waited.text == f"Ticket #{tid} is now waiting for the member."
     assert (await ticket(desk, tid))["status"] == "waiting_for_user"
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'ticket_inactivity' AND key = $1",
                                     str(tid)) == 1
+
+
+async def test_escalation_mentions_only_the_escalation_role_and_lets_it_in(desk: TicketDesk) -> None:
+    hearth = desk.hearth
+    walk = await _waiting(desk)
+    tid, channel, control = walk.tid, walk.channel, walk.control
 
     # Escalation mentions the escalation role (and only it) and lets it in.
     await hearth.discord.click(control, "Escalate", user=desk.staff)
@@ -78,6 +152,12 @@ async def test_each_transition_and_who_may_take_it(desk: TicketDesk) -> None:
     assert can_view(desk.server, desk.escalation, channel)
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'ticket_inactivity'") == 0
 
+
+async def test_the_opener_may_close_their_own_ticket_with_confirmation(desk: TicketDesk) -> None:
+    hearth, g = desk.hearth, desk.hearth.guild
+    walk = await _escalated(desk)
+    tid, channel = walk.tid, walk.channel
+
     # The opener may close their own ticket (command, with confirmation).
     asked = await hearth.discord.slash("ticket close", user=g.member, guild=g.guild, channel=channel,
                                        reason="Works again")
@@ -89,8 +169,14 @@ async def test_each_transition_and_who_may_take_it(desk: TicketDesk) -> None:
     assert row["closed_at"] == hearth.clock.now() and row["auto_closed"] is False
     assert can_view(desk.server, g.member, channel) and not can_send(desk.server, g.member, channel)
 
+
+async def test_only_staff_reopen_and_a_reopened_claimed_ticket_is_claimed_again(desk: TicketDesk) -> None:
+    hearth, g = desk.hearth, desk.hearth.guild
+    walk = await _closed_by_opener(desk)
+    tid, channel = walk.tid, walk.channel
+
     # Only staff reopen; a reopened claimed ticket is claimed again.
-    closed_notice = next(m for m in reversed(hearth.discord.messages_in(channel)) if m.buttons())
+    closed_notice = _closed_notice(desk, walk)
     assert [b["label"] for b in closed_notice.buttons()] == ["Reopen", "Archive now"]
     refused = await hearth.discord.click(closed_notice, "Reopen", user=g.member)
     assert refused.text == f"Only staff can do that: ticket #{tid} can't be reopened by you."
@@ -100,6 +186,12 @@ async def test_each_transition_and_who_may_take_it(desk: TicketDesk) -> None:
     assert row["status"] == "claimed" and row["closed_at"] is None and row["reopened_count"] == 1
     assert can_send(desk.server, g.member, channel)
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'ticket_archive'") == 0
+
+
+async def test_staff_close_with_the_button_then_archive(desk: TicketDesk) -> None:
+    hearth, g = desk.hearth, desk.hearth.guild
+    walk = await _reopened(desk)
+    tid, channel, control = walk.tid, walk.channel, walk.control
 
     # Staff close with the button (the modal is the confirmation), then archive.
     opened = await hearth.discord.click(control, "Close", user=desk.staff)
