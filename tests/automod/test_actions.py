@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.automod.conftest import Automod
+from tests.kit.automod import Automod
 
 
 async def _bad_word_rule(automod: Automod, action_type: str, **action_options) -> int:

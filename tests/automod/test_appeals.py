@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.automod.conftest import Automod
+from tests.kit.automod import Automod
 
 
 async def _timed_out(automod: Automod) -> None:

@@ -4,7 +4,7 @@ cache: no database round trip per clean message, invalidated on change in this p
 from __future__ import annotations
 
 from cogs.automod import repo
-from tests.automod.conftest import Automod
+from tests.kit.automod import Automod
 from utils.errors import BadInput
 
 

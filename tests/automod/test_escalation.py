@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cogs.automod.escalation import check_escalation, pick_step, total_points
-from tests.automod.conftest import Automod
+from tests.kit.automod import Automod
 
 DAY = 86400
 

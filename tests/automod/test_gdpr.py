@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.gdpr import erase_everything, export_everything
-from tests.automod.conftest import Automod
+from tests.kit.automod import Automod
 
 
 async def test_export_and_erase(automod: Automod) -> None:

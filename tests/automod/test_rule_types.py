@@ -7,7 +7,8 @@ import time
 import pytest
 
 from cogs.automod.normalise import normalise, squash
-from tests.automod.conftest import Automod
+from tests.kit.automod import Automod
+from tests.kit.premium import seed_premium
 from tests.llm_standin import LLMStandIn
 from utils.errors import BadInput, UserFacingError
 
@@ -148,8 +149,7 @@ async def test_ai_rule_is_premium_only_and_judged_off_the_hot_path(automod: Auto
     with h.discord.expect_errors(UserFacingError):
         result = await h.discord.slash("config automod add", user=g.admin, options={"name": "AI", "type": "ai"})
     assert "premium feature" in result.text
-    await h.db.execute("INSERT INTO premium_subs (user_id, guild_id, tier, status) VALUES ($1, $2, 'monthly', "
-                       "'active')", g.admin.id, g.guild.id)
+    await seed_premium(h.db, g.admin.id, g.guild.id, "monthly")
     await h.restart(openai_api_key="sk-test", openai_base_url=llm.base_url)
     d = h.discord
     cog = h.bot.get_cog("Automod")

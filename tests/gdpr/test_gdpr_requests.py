@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 from tests.hearth_harness import Hearth
+from tests.kit.premium import seed_premium
 from utils.cooldowns import OnCooldown
 
 COOLDOWN = timedelta(minutes=10)  # per member, for exports and for erasures (docs/gdpr.md)
@@ -16,8 +17,7 @@ async def _seed(hearth: Hearth, user_id: int, guild_id: int) -> None:
                             "VALUES ($1, $2, 'ping', 'slash', true)", guild_id, user_id)
     await hearth.db.execute("INSERT INTO reminders (guild_id, name, channel_id, created_by) VALUES ($1, 'r', 1, $2)",
                             guild_id, user_id)
-    await hearth.db.execute("INSERT INTO premium_subs (user_id, guild_id, tier, status) VALUES ($1, $2, 'yearly', "
-                            "'active')", user_id, guild_id)
+    await seed_premium(hearth.db, user_id, guild_id, "yearly")
 
 
 async def test_export_my_data_is_a_private_json_file(hearth: Hearth) -> None:

@@ -11,7 +11,7 @@ import pytest
 from core.db import HearthPool
 from gpt.errors import AIUnavailable, GuildBudgetExceeded
 from gpt.quota import cleanup_old_guild_usage
-from tests.gpt.conftest import GUILD, OTHER_GUILD, ServiceFactory
+from tests.kit.gpt import GUILD, OTHER_GUILD, ServiceFactory
 from tests.llm_standin import LLMStandIn
 from utils.clock import ManualClock
 

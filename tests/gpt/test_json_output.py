@@ -8,7 +8,7 @@ from core.db import HearthPool
 from gpt.errors import AIInvalidResponse
 from gpt.json_output import InvalidJSONAnswer, parse_json_object
 from gpt.service import LLMService
-from tests.gpt.conftest import GUILD, USER, usage
+from tests.kit.gpt import GUILD, USER, usage
 from tests.llm_standin import LLMStandIn
 
 ASK = [{"role": "user", "content": "Summarise the ticket."}]

@@ -11,7 +11,8 @@ from core.db import HearthPool
 from gpt.errors import AIUnavailable, QuotaExceeded
 from gpt.quota import check_and_increment_gpt_quota, cleanup_old_usage, next_reset, refund_gpt_quota, usage_day
 from gpt.service import LLMService
-from tests.gpt.conftest import GUILD, OTHER_GUILD, OTHER_USER, USER, seed_premium, usage
+from tests.kit.gpt import GUILD, OTHER_GUILD, OTHER_USER, USER, usage
+from tests.kit.premium import seed_premium
 from tests.llm_standin import DEFAULT_REPLY, Fail, LLMRequest, LLMStandIn
 from utils.clock import ManualClock
 

@@ -9,7 +9,7 @@ from core.db import HearthPool
 from gpt.errors import AIDisabled, AINotConfigured, AIUnavailable
 from gpt.service import LLMService
 from gpt.settings import allowed_models
-from tests.gpt.conftest import GUILD, OTHER_GUILD, USER, ServiceFactory
+from tests.kit.gpt import GUILD, OTHER_GUILD, USER, ServiceFactory
 from tests.llm_standin import LLMStandIn
 
 ASK = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "hello"}]

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from gpt.errors import AINotConfigured, QuotaExceeded
 from gpt.prompts import GROWTH_SYSTEM_PROMPTS
-from tests.growth.conftest import growth_cog, seed_premium
 from tests.hearth_harness import Hearth
+from tests.kit.growth import growth_cog
+from tests.kit.premium import seed_premium
 from tests.llm_standin import LLMStandIn
 from utils.cooldowns import OnCooldown
 from utils.errors import BadInput, UserFacingError

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.growth.conftest import seed_checkin
 from tests.hearth_harness import Hearth
+from tests.kit.growth import seed_checkin
 from tests.llm_standin import LLMStandIn
 from utils.errors import BadInput
 

@@ -8,7 +8,7 @@ import csv
 import io
 
 from core.gdpr import erase_everything, export_everything
-from tests.onboarding.conftest import Onboarding
+from tests.kit.onboarding import Onboarding
 from utils.errors import BadInput
 
 

@@ -4,7 +4,7 @@ staff summary; invalid email; resume after a restart; DMs open and closed; modes
 from __future__ import annotations
 
 from core.settings_registry import SettingSpec, SettingType
-from tests.onboarding.conftest import Onboarding
+from tests.kit.onboarding import Onboarding
 
 
 async def _full_setup(ob: Onboarding) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.premium.conftest import PremiumWorld, labels
+from tests.kit.premium import PremiumWorld, labels
 from utils.cooldowns import OnCooldown
 
 

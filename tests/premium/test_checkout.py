@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.premium.conftest import COGS, PRICES, SECRET_KEY, STRIPE_SETTINGS, PremiumWorld, labels, shown_text
+from tests.kit.premium import COGS, PRICES, SECRET_KEY, STRIPE_SETTINGS, PremiumWorld, labels, shown_text
 from utils.errors import UserFacingError
 
 

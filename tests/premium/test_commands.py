@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.premium.conftest import PremiumWorld, labels, shown_text
+from tests.kit.premium import PremiumWorld, labels, shown_text
 from utils.errors import BadInput, UserFacingError
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tests.premium.conftest import PRICES, PremiumWorld
+from tests.kit.premium import PRICES, PremiumWorld
 from utils.errors import UserFacingError
 
 

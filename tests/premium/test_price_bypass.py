@@ -4,7 +4,7 @@ Each attack pays real (stand-in) Stripe money and delivers the signed webhook St
 
 from __future__ import annotations
 
-from tests.premium.conftest import COGS, PRICES, STRIPE_SETTINGS, PremiumWorld
+from tests.kit.premium import COGS, PRICES, STRIPE_SETTINGS, PremiumWorld
 from utils.errors import BadInput
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.premium.conftest import PRICES, PremiumWorld
+from tests.kit.premium import PRICES, PremiumWorld
 
 
 async def _ended(premium: PremiumWorld, status: str) -> dict:

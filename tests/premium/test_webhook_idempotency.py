@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.premium.conftest import PremiumWorld
+from tests.kit.premium import PremiumWorld
 
 
 async def _completed_checkout_event(premium: PremiumWorld) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.premium.conftest import PremiumWorld
+from tests.kit.premium import PremiumWorld
 from tests.stripe_standin.objects import unix
 
 

@@ -7,7 +7,7 @@ import time
 
 import httpx
 
-from tests.premium.conftest import COGS, PremiumWorld
+from tests.kit.premium import COGS, PremiumWorld
 from tests.stripe_standin import sign
 
 

@@ -1,5 +1,7 @@
 """The database goes down for a while (the `outage_db` cluster is stopped mid-run, then started again).
 
+The outage runs once (the module's `outage` fixture) and each story checks one part of what it observed.
+
 While it is down: commands of several cogs answer "temporarily unavailable" inside Discord's 3-second window
 (the stand-in refuses later answers), the buffered writes (command records, engagement counts, custom-command
 uses, automod stats) stay in bounded buffers, the background loops (buffer flushes, the timers dispatcher, the
@@ -16,6 +18,7 @@ import os
 import signal
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,7 @@ from cogs.engagement.buffer import EngagementBuffer
 from core.command_tree import TOO_SLOW
 from tests.hearth_harness import bot_factory
 from tests.standin import StandIn
+from tests.standin.plugin import DefaultGuild, build_default_guild
 from tests.waiting import eventually
 from utils.clock import ManualClock
 from utils.errors import DatabaseUnavailable
@@ -82,10 +86,93 @@ async def outage_url(outage_db, _reset_sql: str) -> AsyncIterator[str]:
             await outage_db.start()
 
 
-async def test_database_outage_commands_buffers_loops_and_recovery(standin: StandIn, default_guild, outage_db,
-                                                                   outage_url: str, caplog) -> None:
-    caplog.set_level(logging.INFO)
-    g = default_guild
+@dataclass
+class OutageRun:
+    """What one run of the outage scenario observed; each story below checks one part of it."""
+
+    answers: dict[str, tuple[str, bool, float]]  # command → (text, ephemeral, seconds), sent while down
+    commands: int  # how many commands were sent while down
+    down_notices_in_general: list[str]  # the bot's public messages in #general that carry the "down" text
+    custom_replies: int  # the custom command's answers in #general (one before, one during the outage)
+    judged_deleted: bool  # the message the deleting rule judged during the outage
+    fallbacks: dict[str, int]  # caches that answered from memory: custom commands, automod, guild settings
+    errors_logged: list[str]
+    buffered: dict[str, int]  # what the buffers held during the outage
+    capacities: list[int]  # the buffers' caps
+    dropped: tuple[int, int, int, int]  # audit, engagement increments, custom-command uses, automod stats
+    retries: dict[str, int]  # failed writes of each flush loop while the database was down
+    waits: dict[str, list[float]]  # each loop's wait after each failed turn (clock seconds)
+    timer_warnings: list[str]
+    listen_warnings: list[str]
+    recovered: dict[str, float | None]  # seconds until written again after the restart (None: never)
+    failed_commands_recorded: int  # audit_logs rows with success = false
+    weekly_messages: int  # engagement_weekly_messages rows
+    reminder_posts: int  # "⏰ Standup" posts in #general
+    reminder_last_sent_at: datetime | None
+    due: datetime  # when the reminder fell due (during the outage)
+    health_down: tuple[int, dict[str, Any]]  # /api/health while down: status, body
+    health_up: int  # /api/health status after recovery
+    reminders_before: int
+    reminders_after: int
+    automod_rules: int
+    automod_stats_rule_id: int | None
+    rule_id: int
+    timezone_after: Any  # the guild's timezone after the failed /config set
+    cache_reloaded: bool  # the custom commands' cache loaded again after the reconnect
+    notify_dropped_cache: bool  # another process's change reached the bot over LISTEN after the outage
+    config_set_again: str  # the answer to /config set once the database is back
+    standin_problems: list[str]  # what the Discord stand-in found wrong (unimplemented routes, errors)
+    outage_seconds: float = 0.0
+
+
+class _Records(logging.Handler):
+    """Collects every log record while the scenario runs (what `caplog` gives a single test)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+async def _within(check: Any, timeout: float = 30.0) -> float | None:  # noqa: ASYNC109
+    """`eventually`, but a timeout is recorded (None) for the story that checks it instead of failing the run."""
+    try:
+        return await eventually(check, timeout=timeout)
+    except AssertionError:
+        return None
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def outage(outage_db, _reset_sql: str) -> AsyncIterator[OutageRun]:
+    """The database goes down and comes back once for all the stories below (the run takes about 20 s)."""
+    conn = await asyncpg.connect(outage_db.url)
+    try:
+        async with conn.transaction():
+            await conn.execute(_reset_sql)
+    finally:
+        await conn.close()
+    records = _Records()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(records)
+    root.setLevel(logging.INFO)
+    standin = StandIn()
+    await standin.start()
+    try:
+        yield await _run_outage(standin, build_default_guild(standin), outage_db, outage_db.url, records)
+    finally:
+        root.removeHandler(records)
+        root.setLevel(level)
+        with contextlib.suppress(Exception):
+            await standin.close()
+        if not (outage_db.server.data_dir / "postmaster.pid").exists():
+            await outage_db.start()
+
+
+async def _run_outage(standin: StandIn, g: DefaultGuild, outage_db: Any, outage_url: str,
+                      caplog: _Records) -> OutageRun:
     clock = ManualClock(datetime(2026, 6, 1, 9, tzinfo=UTC))
     bot = await standin.connect(bot_factory(outage_url, clock)(api_enabled=True, api_port=0))
     audit, engagement = bot.get_cog("Audit"), bot.get_cog("Engagement")
@@ -170,8 +257,8 @@ async def test_database_outage_commands_buffers_loops_and_recovery(standin: Stan
                     "automod_stats": len(automod.stats)}
 
         # Read between two failed write attempts (an attempt holds its batch outside the buffer for a moment).
-        await eventually(lambda: held()["engagement_increments"] == MESSAGES + 1 and held()["audit"] >= len(commands)
-                          and held()["custom_command_uses"] == held()["automod_stats"] == 1, timeout=5)
+        await _within(lambda: held()["engagement_increments"] == MESSAGES + 1 and held()["audit"] >= len(commands)
+                      and held()["custom_command_uses"] == held()["automod_stats"] == 1, timeout=5)
         buffered = held()
         # Let every flush loop fail a few times: each move of the clock past the longest wait is one more turn of
         # every loop, and after each failed turn the loop's next attempt is further away (up to MAX_BACKOFF).
@@ -201,12 +288,12 @@ async def test_database_outage_commands_buffers_loops_and_recovery(standin: Stan
         db = await asyncpg.connect(outage_url)
         clock.advance(seconds=MAX_BACKOFF)  # the flush loops' next turn
         recovered = {
-            "audit": await eventually(lambda: _count_is(db, "SELECT count(*) FROM audit_logs", 3 + len(commands))),
-            "engagement": await eventually(lambda: _count_is(
+            "audit": await _within(lambda: _count_is(db, "SELECT count(*) FROM audit_logs", 3 + len(commands))),
+            "engagement": await _within(lambda: _count_is(
                 db, "SELECT sum(messages) FROM engagement_daily_counts", 2 + MESSAGES + 1)),
-            "custom_commands": await eventually(lambda: _count_is(db, "SELECT uses FROM custom_commands", 2)),
-            "automod": await eventually(lambda: _count_is(db, "SELECT triggers_count FROM automod_stats", 2)),
-            "listen": await eventually(lambda: listener.listening and listener.connections > connections),
+            "custom_commands": await _within(lambda: _count_is(db, "SELECT uses FROM custom_commands", 2)),
+            "automod": await _within(lambda: _count_is(db, "SELECT triggers_count FROM automod_stats", 2)),
+            "listen": await _within(lambda: listener.listening and listener.connections > connections),
         }
         health_up = await api.get("/api/health")
         # A job the dispatcher took as the database came back finishes first: a minute of clock moved under a
@@ -228,67 +315,140 @@ async def test_database_outage_commands_buffers_loops_and_recovery(standin: Stan
                            if r.name == "core.notify" and "cannot connect" in r.getMessage()]
         print(f"\noutage: {outage_seconds:.1f}s; answers: {answers}\nbuffered while down: {buffered}\n"
               f"flush retries: {retries}; waits after each failed turn (clock seconds): {waits}\n"
-              f"recovered after restart (s): { {k: round(v, 2) for k, v in recovered.items()} } "
+              f"recovered after restart (s): { {k: v if v is None else round(v, 2) for k, v in recovered.items()} } "
               f"(database back {time.monotonic() - up_at:.1f}s ago)\n"
               f"timers: {timer_warnings}\nLISTEN: {len(listen_warnings)} failed reconnects: {listen_warnings[:3]}\n"
               f"errors logged: {sorted({(r.name, r.getMessage()[:90]) for r in caplog.records if r.levelno >= 40})}")
-
-        # Commands of every cog answered, in time (the stand-in enforces 3 s), with the clear message, privately.
-        for name, (text, ephemeral, _seconds) in answers.items():
-            assert text == DOWN, (name, text)
-            assert ephemeral, name  # also for /profile and /leaderboard: their public "thinking…" is removed
-        assert not [m for m in standin.messages_in(g.general) if m.author.id == bot.user.id and DOWN in m.content]
-        # The message pipeline kept working from memory: the custom command answered, the deleting rule deleted.
-        replies = [m for m in standin.messages_in(g.general) if m.author.id == bot.user.id and m.content == "Be kind."]
-        assert len(replies) == 2
-        assert standin.world.messages[judged.id].deleted
-        assert custom.cache.fallbacks >= 1 and automod.cache.fallbacks >= 1 and bot.guild_settings.fallbacks >= 1
-        assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
-        # Buffered, not lost; bounded by a cap, nothing dropped in this short outage.
-        assert buffered["audit"] >= len(commands) and buffered["engagement_increments"] == MESSAGES + 1
-        assert buffered["custom_command_uses"] == 1 and buffered["automod_stats"] == 1
-        for holder, cap in ((audit.buffer, "capacity"), (engagement.buffer, "key_capacity"),
-                            (engagement.buffer, "message_capacity"), (custom.uses, "capacity"),
-                            (automod.stats, "capacity")):
-            assert getattr(holder, cap) > 0
-        assert (audit.buffer.dropped, engagement.buffer.dropped_increments, custom.uses.dropped,
-                automod.stats.dropped) == (0, 0, 0, 0)
-        # The loops retried with back-off, and wrote everything once the database was back.
-        assert all(count >= 2 for count in retries.values()), retries
-        # The wait doubled after each failed turn, up to the ceiling (and was FLUSH while writes succeeded).
-        assert all(wait == [FLUSH * 2, MAX_BACKOFF, MAX_BACKOFF, MAX_BACKOFF, MAX_BACKOFF]
-                   for wait in waits.values()), waits
-        assert [m for m in timer_warnings if "retrying in 1s" in m] and [m for m in timer_warnings
-                                                                        if "retrying in 4s" in m]
-        assert len(listen_warnings) >= 1
-        assert (await db.fetchval("SELECT count(*) FROM audit_logs WHERE success = false")) >= len(commands)
-        assert await db.fetchval("SELECT count(*) FROM engagement_weekly_messages") == 2 + MESSAGES + 1
-        # The reminder that fell due during the outage: posted once after recovery.
-        posts = [m for m in standin.messages_in(g.general) if m.embeds and m.embeds[0].get("title") == "⏰ Standup"]
-        assert len(posts) == 1
-        assert await db.fetchval("SELECT last_sent_at FROM reminders") == due
-        # Health: 503 while down, 200 after.
-        assert health_down.status_code == 503 and health_down.json()["database"]["status"] == "down"
-        assert health_up.status_code == 200
-        # Nothing written before the outage was lost, and the failed /config set changed nothing.
-        assert await db.fetchval("SELECT count(*) FROM reminders") == before["reminders"]
-        assert await db.fetchval("SELECT count(*) FROM automod_rules") == 1
-        assert await db.fetchval("SELECT rule_id FROM automod_stats") == rule_id
-        assert await bot.guild_settings.get(g.guild.id, "system", "timezone") == "UTC"
+        general = standin.messages_in(g.general)
+        posts = [m for m in general if m.embeds and m.embeds[0].get("title") == "⏰ Standup"]
+        timezone_after = await bot.guild_settings.get(g.guild.id, "system", "timezone")
         # LISTEN is really back: another process's change reaches this one and drops its cached commands.
         await custom.cache.get(g.guild.id)  # loaded again from the database (the reconnect marked it stale)
-        assert custom.cache.peek(g.guild.id) is not None
+        cache_reloaded = custom.cache.peek(g.guild.id) is not None
         await db.execute("SELECT pg_notify($1, $2)", custom_commands_repo.CHANNEL, str(g.guild.id))
-        await eventually(lambda: custom.cache.peek(g.guild.id) is None, timeout=5)
+        notify_dropped_cache = await _within(lambda: custom.cache.peek(g.guild.id) is None, timeout=5) is not None
         # And commands work again.
         again = await standin.slash("config set", user=g.admin, guild=g.guild, scope="system", key="timezone",
                                     value="Asia/Tokyo")
-        assert "→ `Asia/Tokyo`" in again.text
+        run = OutageRun(
+            answers=answers, commands=len(commands),
+            down_notices_in_general=[m.content for m in general if m.author.id == bot.user.id and DOWN in m.content],
+            custom_replies=len([m for m in general if m.author.id == bot.user.id and m.content == "Be kind."]),
+            judged_deleted=standin.world.messages[judged.id].deleted,
+            fallbacks={"custom": custom.cache.fallbacks, "automod": automod.cache.fallbacks,
+                       "settings": bot.guild_settings.fallbacks},
+            errors_logged=[r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR],
+            buffered=buffered,
+            capacities=[getattr(holder, cap) for holder, cap in (
+                (audit.buffer, "capacity"), (engagement.buffer, "key_capacity"),
+                (engagement.buffer, "message_capacity"), (custom.uses, "capacity"), (automod.stats, "capacity"))],
+            dropped=(audit.buffer.dropped, engagement.buffer.dropped_increments, custom.uses.dropped,
+                     automod.stats.dropped),
+            retries=retries, waits=waits, timer_warnings=timer_warnings, listen_warnings=listen_warnings,
+            recovered=recovered,
+            failed_commands_recorded=await db.fetchval("SELECT count(*) FROM audit_logs WHERE success = false"),
+            weekly_messages=await db.fetchval("SELECT count(*) FROM engagement_weekly_messages"),
+            reminder_posts=len(posts), reminder_last_sent_at=await db.fetchval("SELECT last_sent_at FROM reminders"),
+            due=due, health_down=(health_down.status_code, health_down.json()), health_up=health_up.status_code,
+            reminders_before=before["reminders"], reminders_after=await db.fetchval("SELECT count(*) FROM reminders"),
+            automod_rules=await db.fetchval("SELECT count(*) FROM automod_rules"),
+            automod_stats_rule_id=await db.fetchval("SELECT rule_id FROM automod_stats"), rule_id=rule_id,
+            timezone_after=timezone_after, cache_reloaded=cache_reloaded, notify_dropped_cache=notify_dropped_cache,
+            config_set_again=again.text, standin_problems=[], outage_seconds=outage_seconds)
     finally:
         await api.aclose()
         if not db.is_closed():
             await db.close()
         await standin.disconnect(bot)
+    await standin.close()
+    run.standin_problems = standin.problems()
+    return run
+
+
+# --- the stories: each checks one part of what the run observed ------------------------------------------------------
+
+
+async def test_commands_of_every_cog_answer_in_time_privately_with_the_clear_message(outage: OutageRun) -> None:
+    # Commands of every cog answered, in time (the stand-in enforces 3 s), with the clear message, privately.
+    for name, (text, ephemeral, _seconds) in outage.answers.items():
+        assert text == DOWN, (name, text)
+        assert ephemeral, name  # also for /profile and /leaderboard: their public "thinking…" is removed
+    assert not outage.down_notices_in_general
+
+
+async def test_the_message_pipeline_keeps_working_from_memory(outage: OutageRun) -> None:
+    # The message pipeline kept working from memory: the custom command answered, the deleting rule deleted.
+    assert outage.custom_replies == 2
+    assert outage.judged_deleted
+    assert outage.fallbacks["custom"] >= 1 and outage.fallbacks["automod"] >= 1 and outage.fallbacks["settings"] >= 1
+
+
+async def test_nothing_is_logged_as_an_error(outage: OutageRun) -> None:
+    assert outage.errors_logged == []
+
+
+async def test_writes_are_buffered_within_their_caps_and_none_dropped(outage: OutageRun) -> None:
+    # Buffered, not lost; bounded by a cap, nothing dropped in this short outage.
+    buffered = outage.buffered
+    assert buffered["audit"] >= outage.commands and buffered["engagement_increments"] == MESSAGES + 1
+    assert buffered["custom_command_uses"] == 1 and buffered["automod_stats"] == 1
+    for cap in outage.capacities:
+        assert cap > 0
+    assert outage.dropped == (0, 0, 0, 0)
+
+
+async def test_flush_loops_retry_with_a_doubling_wait_up_to_the_ceiling(outage: OutageRun) -> None:
+    # The loops retried with back-off, and wrote everything once the database was back.
+    assert all(count >= 2 for count in outage.retries.values()), outage.retries
+    # The wait doubled after each failed turn, up to the ceiling (and was FLUSH while writes succeeded).
+    assert all(wait == [FLUSH * 2, MAX_BACKOFF, MAX_BACKOFF, MAX_BACKOFF, MAX_BACKOFF]
+               for wait in outage.waits.values()), outage.waits
+
+
+async def test_every_buffer_is_written_and_listen_is_back_after_the_restart(outage: OutageRun) -> None:
+    assert all(seconds is not None for seconds in outage.recovered.values()), outage.recovered
+    assert outage.failed_commands_recorded >= outage.commands
+    assert outage.weekly_messages == 2 + MESSAGES + 1
+
+
+async def test_the_timers_dispatcher_backs_off_and_listen_reconnects_are_logged(outage: OutageRun) -> None:
+    timer_warnings = outage.timer_warnings
+    assert [m for m in timer_warnings if "retrying in 1s" in m] and [m for m in timer_warnings
+                                                                    if "retrying in 4s" in m]
+    assert len(outage.listen_warnings) >= 1
+
+
+async def test_the_reminder_due_during_the_outage_is_posted_once_after_recovery(outage: OutageRun) -> None:
+    # The reminder that fell due during the outage: posted once after recovery.
+    assert outage.reminder_posts == 1
+    assert outage.reminder_last_sent_at == outage.due
+
+
+async def test_health_is_503_while_down_and_200_after(outage: OutageRun) -> None:
+    # Health: 503 while down, 200 after.
+    status, body = outage.health_down
+    assert status == 503 and body["database"]["status"] == "down"
+    assert outage.health_up == 200
+
+
+async def test_nothing_written_before_the_outage_is_lost(outage: OutageRun) -> None:
+    # Nothing written before the outage was lost, and the failed /config set changed nothing.
+    assert outage.reminders_after == outage.reminders_before
+    assert outage.automod_rules == 1
+    assert outage.automod_stats_rule_id == outage.rule_id
+    assert outage.timezone_after == "UTC"
+
+
+async def test_listen_is_really_back_and_commands_work_again(outage: OutageRun) -> None:
+    # LISTEN is really back: another process's change reaches this one and drops its cached commands.
+    assert outage.cache_reloaded
+    assert outage.notify_dropped_cache
+    # And commands work again.
+    assert "→ `Asia/Tokyo`" in outage.config_set_again
+
+
+async def test_the_discord_stand_in_saw_no_problems(outage: OutageRun) -> None:
+    assert outage.standin_problems == []
 
 
 async def _count_is(db: asyncpg.Connection, query: str, expected: int) -> bool:

@@ -18,13 +18,13 @@ import discord.http
 import pytest
 
 from core.channel_access import BLOCK_EXPIRY
-from tests.automod.conftest import Automod
 from tests.engagement.helpers import cog as engagement
 from tests.hearth_harness import Hearth
+from tests.kit.automod import Automod
+from tests.kit.tickets import TicketDesk, open_ticket, ticket_desk
+from tests.kit.verification import start, upload, verification_desk
 from tests.llm_standin import LLMStandIn
 from tests.standin.models import Channel
-from tests.tickets.conftest import Desk, _desk, open_ticket
-from tests.verification.conftest import make_desk, start, upload
 from utils.errors import DISCORD_UNAVAILABLE
 
 DAY1 = datetime(2026, 6, 1, 12, tzinfo=UTC)  # a Monday; the guild's time zone stays UTC
@@ -287,13 +287,13 @@ async def _trigger_awards(hearth: Hearth, target: Channel, n: int) -> None:
 
 
 async def _prepare_tickets(hearth: Hearth, logs: Channel) -> Channel:
-    desk = await _desk(hearth)
+    desk = await ticket_desk(hearth)
     hearth.desk = desk  # type: ignore[attr-defined]
     return desk.logs
 
 
 async def _trigger_ticket_transcript(hearth: Hearth, target: Channel, n: int) -> None:
-    desk: Desk = hearth.desk  # type: ignore[attr-defined]
+    desk: TicketDesk = hearth.desk  # type: ignore[attr-defined]
     _, channel = await open_ticket(desk, description=f"Problem number {n} with the game")
     asked = await hearth.discord.slash("ticket close", user=desk.staff, guild=hearth.guild.guild, channel=channel)
     done = await hearth.discord.click(asked, "Close ticket", user=desk.staff)
@@ -301,7 +301,7 @@ async def _trigger_ticket_transcript(hearth: Hearth, target: Channel, n: int) ->
 
 
 async def _prepare_ticket_warning(hearth: Hearth, logs: Channel) -> Channel:
-    desk = await _desk(hearth)
+    desk = await ticket_desk(hearth)
     _, channel = await open_ticket(desk)
     result = await hearth.discord.slash("ticket wait", user=desk.staff, guild=hearth.guild.guild, channel=channel)
     assert "waiting for the member" in result.text, result.text
@@ -406,7 +406,7 @@ async def test_verification_review_requests_403_one_notice_paused_then_resume(he
     d = hearth.discord
     hearth.clock.set(DAY1)
     logs = await _logs(hearth)
-    desk = await make_desk(hearth, llm)
+    desk = await verification_desk(hearth, llm)
     earlier = _posts(hearth, desk.logs)
     await _block_by_overwrite(hearth, desk.logs)
     await d.settle()

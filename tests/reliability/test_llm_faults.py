@@ -14,11 +14,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.growth.conftest import growth_cog
 from tests.hearth_harness import Hearth
+from tests.kit.growth import growth_cog
+from tests.kit.premium import seed_premium
+from tests.kit.tickets import TicketDesk, control_message, open_ticket, ticket, ticket_desk
+from tests.kit.verification import review_message, row, start, upload, verification_desk
 from tests.llm_standin import LLMStandIn
-from tests.tickets.conftest import Desk, _desk, control_message, open_ticket, ticket
-from tests.verification.conftest import make_desk, review_message, row, start, upload
 
 FAULTS = ["hang", "429", "500"]
 TIMEOUT = 0.3
@@ -84,9 +85,9 @@ async def test_growth_checkin_says_try_later_and_refunds(hearth: Hearth, llm: LL
 # --- tickets: close without a summary, no suggested reply ------------------------------------------------------------
 
 
-async def _ai_desk(hearth: Hearth, llm: LLMStandIn) -> Desk:
+async def _ai_desk(hearth: Hearth, llm: LLMStandIn) -> TicketDesk:
     await hearth.connect_llm(llm)
-    return await _desk(hearth)
+    return await ticket_desk(hearth)
 
 
 @pytest.mark.parametrize("fault", FAULTS)
@@ -128,7 +129,7 @@ async def test_suggested_reply_is_unavailable(hearth: Hearth, llm: LLMStandIn, f
 
 @pytest.mark.parametrize("fault", FAULTS)
 async def test_verification_goes_to_manual_review(hearth: Hearth, llm: LLMStandIn, fault: str) -> None:
-    desk = await make_desk(hearth, llm)
+    desk = await verification_desk(hearth, llm)
     verification, channel = await start(desk)
     inject(llm, fault)
     await upload(desk, channel)
@@ -147,8 +148,7 @@ async def test_verification_goes_to_manual_review(hearth: Hearth, llm: LLMStandI
 async def test_automod_ai_rule_takes_no_action_and_regex_rules_still_work(hearth: Hearth, llm: LLMStandIn,
                                                                           fault: str) -> None:
     g, d = hearth.guild, hearth.discord
-    await hearth.db.execute("INSERT INTO premium_subs (user_id, guild_id, tier, status) VALUES ($1, $2, 'monthly', "
-                            "'active')", g.admin.id, g.guild.id)
+    await seed_premium(hearth.db, g.admin.id, g.guild.id, "monthly")
     await hearth.connect_llm(llm)
     cog = hearth.bot.get_cog("Automod")
     d.busy_checks.append(lambda: f"{n} AI judgement(s)" if (n := hearth.bot.get_cog("Automod").ai.pending) else None)

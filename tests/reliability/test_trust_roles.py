@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 
-from tests.automod.conftest import Automod, automod  # noqa: F401 - fixture
+from tests.automod.conftest import automod  # noqa: F401 - fixture
 from tests.hearth_harness import Hearth
-from tests.onboarding.conftest import Onboarding, onboarding  # noqa: F401 - fixture
+from tests.kit.automod import Automod
+from tests.kit.onboarding import Onboarding
+from tests.onboarding.conftest import onboarding  # noqa: F401 - fixture
 from utils.errors import BadInput
 
 

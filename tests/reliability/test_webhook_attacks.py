@@ -16,7 +16,7 @@ import pytest_asyncio
 from cogs.companion.signing import sign as app_sign
 from core.http_api import DEFAULT_MAX_BODY
 from tests.hearth_harness import Hearth
-from tests.premium.conftest import PremiumWorld
+from tests.kit.premium import PremiumWorld
 from tests.stripe_standin import sign as stripe_sign
 
 APP_SECRET = "app-secret"

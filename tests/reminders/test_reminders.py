@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.hearth_harness import Hearth
+from tests.kit.premium import seed_premium
 from tests.standin.models import Pings
 from utils.errors import BadInput, UserFacingError
 
@@ -201,9 +202,7 @@ async def test_images_and_more_than_ten_reminders_need_premium(brussels: Hearth)
         result = await hearth.discord.slash("reminder add", user=g.admin, guild=g.guild, name="eleventh",
                                             options={"channel": g.general}, when="every day 10:00")
     assert "already has 10 reminders, the limit" in result.text
-    await hearth.db.execute("INSERT INTO premium_subs (user_id, guild_id, tier, status) VALUES ($1, $2, 'yearly', "
-                            "'active')", g.admin.id, g.guild.id)
-    hearth.bot.premium.invalidate()
+    await seed_premium(hearth, g.admin.id, g.guild.id, "yearly")
     text = await _add(hearth, name="eleventh", channel=g.general, when="every day 10:00",
                       image="https://example.org/a.png")
     assert text.startswith("✅ Created")

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 
+from tests.kit.tickets import TicketDesk, open_ticket, ticket
 from tests.llm_standin import LLMRequest, LLMStandIn
-from tests.tickets.conftest import Desk, open_ticket, ticket
 
 
-async def _close(desk: Desk, channel, user=None, reason: str | None = None):
+async def _close(desk: TicketDesk, channel, user=None, reason: str | None = None):
     hearth = desk.hearth
     options = {"reason": reason} if reason else {}
     asked = await hearth.discord.slash("ticket close", user=user or desk.staff, guild=hearth.guild.guild,
@@ -19,7 +19,7 @@ async def _close(desk: Desk, channel, user=None, reason: str | None = None):
     return done.followups[-1].content
 
 
-async def test_transcript_has_the_whole_conversation(desk: Desk) -> None:
+async def test_transcript_has_the_whole_conversation(desk: TicketDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     row, channel = await open_ticket(desk)
     await hearth.discord.say(channel, g.member, "It crashes with <script>alert('x')</script> & more",
@@ -64,7 +64,7 @@ async def test_transcript_has_the_whole_conversation(desk: Desk) -> None:
     assert {a.filename: a.data.decode() for a in dm.attachments} == files
 
 
-async def test_closed_dms_are_reported_not_an_error(desk: Desk) -> None:
+async def test_closed_dms_are_reported_not_an_error(desk: TicketDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     g.member.user.dms_open = False
     row, channel = await open_ticket(desk)
@@ -74,7 +74,7 @@ async def test_closed_dms_are_reported_not_an_error(desk: Desk) -> None:
     assert hearth.discord.last_message(desk.logs).attachments  # the log still has it
 
 
-async def test_llm_down_closing_still_works_and_says_so(ai_desk: Desk, llm: LLMStandIn) -> None:
+async def test_llm_down_closing_still_works_and_says_so(ai_desk: TicketDesk, llm: LLMStandIn) -> None:
     hearth = ai_desk.hearth
     row, channel = await open_ticket(ai_desk)
     llm.fail(500, times=3)
@@ -102,7 +102,7 @@ def _responder(keys: list[str]):
     return answer
 
 
-async def test_three_similar_summaries_make_an_faq_proposal(ai_desk: Desk, llm: LLMStandIn) -> None:
+async def test_three_similar_summaries_make_an_faq_proposal(ai_desk: TicketDesk, llm: LLMStandIn) -> None:
     hearth, g = ai_desk.hearth, ai_desk.hearth.guild
     llm.respond_with(_responder(["password-reset", "Password Reset", "password-resets", "billing-question"]))
     people = [g.member, g.admin, g.moderator]
@@ -141,7 +141,7 @@ async def test_three_similar_summaries_make_an_faq_proposal(ai_desk: Desk, llm: 
     assert await hearth.db.fetchval("SELECT count(*) FROM faq_proposals") == 1
 
 
-async def test_only_staff_decide_on_proposals_and_dismiss_works(ai_desk: Desk, llm: LLMStandIn) -> None:
+async def test_only_staff_decide_on_proposals_and_dismiss_works(ai_desk: TicketDesk, llm: LLMStandIn) -> None:
     hearth, g = ai_desk.hearth, ai_desk.hearth.guild
     llm.respond_with(_responder(["refund-request"] * 3))
     for person in (g.member, g.admin, g.moderator):
@@ -159,7 +159,7 @@ async def test_only_staff_decide_on_proposals_and_dismiss_works(ai_desk: Desk, l
 
 
 async def test_a_member_closing_their_own_tickets_in_a_loop_gets_three_summaries_an_hour(
-        ai_desk: Desk, llm: LLMStandIn) -> None:
+        ai_desk: TicketDesk, llm: LLMStandIn) -> None:
     hearth, g = ai_desk.hearth, ai_desk.hearth.guild
     llm.respond_with(_responder(["apples", "boats", "clouds", "admin-question"]))  # different topics: no FAQ draft
     reports = []
@@ -177,7 +177,7 @@ async def test_a_member_closing_their_own_tickets_in_a_loop_gets_three_summaries
     assert len(llm.completions) == 4
 
 
-async def test_a_used_up_guild_budget_means_no_summary_and_says_so(ai_desk: Desk, llm: LLMStandIn) -> None:
+async def test_a_used_up_guild_budget_means_no_summary_and_says_so(ai_desk: TicketDesk, llm: LLMStandIn) -> None:
     hearth, g = ai_desk.hearth, ai_desk.hearth.guild
     await hearth.connect_llm(llm, ai_guild_daily_budget=1)
     llm.respond_with(lambda _request: json.dumps({"summary": "Login trouble.", "similarity_key": "login"}))

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 
-from tests.tickets.conftest import Desk, control_message, open_ticket
+from tests.kit.tickets import TicketDesk, control_message, open_ticket
 
 DESCRIPTION = "My card was charged twice for premium"
 NOTE = "Refunded by hand, member seemed upset"
 
 
-async def _export(desk: Desk, who) -> tuple[str, dict]:
+async def _export(desk: TicketDesk, who) -> tuple[str, dict]:
     hearth = desk.hearth
     result = await hearth.discord.slash("export_my_data", user=who, guild=hearth.guild.guild)
     message = result.followups[0] if result.followups else result.message
@@ -20,7 +20,7 @@ async def _export(desk: Desk, who) -> tuple[str, dict]:
     return raw.decode() if isinstance(raw, bytes) else raw, json.loads(raw)
 
 
-async def _handled_ticket(desk: Desk) -> int:
+async def _handled_ticket(desk: TicketDesk) -> int:
     """The member opens a ticket; the staff member claims it, notes it, closes it and runs /ticket_stats."""
     hearth, g = desk.hearth, desk.hearth.guild
     row, channel = await open_ticket(desk, g.member, DESCRIPTION)
@@ -33,7 +33,7 @@ async def _handled_ticket(desk: Desk) -> int:
     return row["id"]
 
 
-async def test_a_staff_members_export_holds_no_other_members_data(desk: Desk) -> None:
+async def test_a_staff_members_export_holds_no_other_members_data(desk: TicketDesk) -> None:
     g = desk.hearth.guild
     ticket_id = await _handled_ticket(desk)
     raw, document = await _export(desk, desk.staff)
@@ -49,7 +49,7 @@ async def test_a_staff_members_export_holds_no_other_members_data(desk: Desk) ->
         assert secret not in raw, secret
 
 
-async def test_the_openers_export_holds_their_ticket(desk: Desk) -> None:
+async def test_the_openers_export_holds_their_ticket(desk: TicketDesk) -> None:
     g = desk.hearth.guild
     ticket_id = await _handled_ticket(desk)
     _, document = await _export(desk, g.member)
@@ -57,7 +57,7 @@ async def test_the_openers_export_holds_their_ticket(desk: Desk) -> None:
     assert (mine["id"], mine["description"], mine["user_id"]) == (ticket_id, DESCRIPTION, g.member.id)
 
 
-async def test_erasing_a_staff_member_removes_them_from_stats_snapshots(desk: Desk) -> None:
+async def test_erasing_a_staff_member_removes_them_from_stats_snapshots(desk: TicketDesk) -> None:
     hearth = desk.hearth
     await _handled_ticket(desk)
     snapshot = await hearth.db.fetchval("SELECT snapshot FROM ticket_metrics")

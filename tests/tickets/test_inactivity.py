@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.tickets.conftest import Desk, open_ticket, ticket
+from tests.kit.tickets import TicketDesk, open_ticket, ticket
 
 WARN = timedelta(hours=24)
 CLOSE = timedelta(hours=72)
 
 
-async def _waiting(desk: Desk):
+async def _waiting(desk: TicketDesk):
     row, channel = await open_ticket(desk)
     result = await desk.hearth.discord.slash("ticket wait", user=desk.staff, guild=desk.hearth.guild.guild,
                                              channel=channel)
@@ -20,11 +20,11 @@ async def _waiting(desk: Desk):
     return row["id"], channel, desk.hearth.clock.now()
 
 
-def _warnings(desk: Desk, channel) -> list:
+def _warnings(desk: TicketDesk, channel) -> list:
     return [m for m in desk.hearth.discord.messages_in(channel) if m.content.startswith("⏰")]
 
 
-async def test_warns_then_closes_automatically(desk: Desk) -> None:
+async def test_warns_then_closes_automatically(desk: TicketDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     tid, channel, start = await _waiting(desk)
     await hearth.move_clock(start + WARN - timedelta(seconds=1))
@@ -50,7 +50,7 @@ async def test_warns_then_closes_automatically(desk: Desk) -> None:
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'ticket_inactivity'") == 0
 
 
-async def test_the_members_reply_restarts_the_clock_and_staff_replies_do_not(desk: Desk) -> None:
+async def test_the_members_reply_restarts_the_clock_and_staff_replies_do_not(desk: TicketDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     tid, channel, start = await _waiting(desk)
     await hearth.move_clock(start + timedelta(hours=20))
@@ -75,7 +75,7 @@ async def test_the_members_reply_restarts_the_clock_and_staff_replies_do_not(des
     assert (await ticket(desk, tid))["status"] == "closed"
 
 
-async def test_leaving_the_waiting_state_stops_the_clock(desk: Desk) -> None:
+async def test_leaving_the_waiting_state_stops_the_clock(desk: TicketDesk) -> None:
     hearth = desk.hearth
     tid, channel, start = await _waiting(desk)
     await hearth.discord.slash("ticket claim", user=desk.staff, guild=hearth.guild.guild, channel=channel)
@@ -85,7 +85,7 @@ async def test_leaving_the_waiting_state_stops_the_clock(desk: Desk) -> None:
     assert _warnings(desk, channel) == []
 
 
-async def test_closed_tickets_are_archived_after_the_delay(desk: Desk) -> None:
+async def test_closed_tickets_are_archived_after_the_delay(desk: TicketDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     row, channel = await open_ticket(desk)
     asked = await hearth.discord.slash("ticket close", user=desk.staff, guild=g.guild, channel=channel)

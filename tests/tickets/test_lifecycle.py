@@ -4,27 +4,22 @@ step, invalid transitions, buttons after a restart, guild isolation, missing per
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import discord
 
 from tests.hearth_harness import Hearth
+from tests.kit.channels import can_send, can_view, overwrite
+from tests.kit.tickets import TicketDesk, control_message, open_ticket, ticket
 from tests.standin import permissions as perms
-from tests.tickets.conftest import (
-    Desk,
-    can_send,
-    can_view,
-    control_message,
-    open_ticket,
-    overwrite,
-    ticket,
-)
+from tests.standin.models import Channel, Message
 from utils.errors import BadInput, UserFacingError
 
 PARTICIPANT = discord.Permissions(view_channel=True, send_messages=True, read_message_history=True,
                                   attach_files=True, embed_links=True)
 
 
-async def test_open_creates_a_private_channel(desk: Desk) -> None:
+async def test_open_creates_a_private_channel(desk: TicketDesk) -> None:
     g = desk.hearth.guild
     row, channel = await open_ticket(desk)
     assert row["status"] == "open" and row["guild_id"] == g.guild.id and row["username"] == "bob"
@@ -34,8 +29,8 @@ async def test_open_creates_a_private_channel(desk: Desk) -> None:
     assert overwrite(channel, desk.staff_role.id) == (PARTICIPANT, discord.Permissions.none())
     bot_allow, _ = overwrite(channel, g.guild.me.id)
     assert bot_allow >= PARTICIPANT
-    assert can_view(desk, g.member, channel) and can_view(desk, desk.staff, channel)
-    assert not can_view(desk, g.moderator, channel)  # neither the opener nor staff
+    assert can_view(desk.server, g.member, channel) and can_view(desk.server, desk.staff, channel)
+    assert not can_view(desk.server, g.moderator, channel)  # neither the opener nor staff
     control = control_message(desk, channel)
     assert [b["label"] for b in control.buttons()] == ["Claim", "Waiting for member", "Escalate", "Close",
                                                        "Suggest reply"]
@@ -43,11 +38,71 @@ async def test_open_creates_a_private_channel(desk: Desk) -> None:
     assert all(b["custom_id"].endswith(f":{row['id']}") for b in control.buttons())
 
 
-async def test_each_transition_and_who_may_take_it(desk: Desk) -> None:
-    hearth, g = desk.hearth, desk.hearth.guild
+# --- one ticket through its lifecycle, one story per transition (each story walks there with the steps before) ---
+
+
+@dataclass
+class Walk:
+    """A ticket taken through the lifecycle so far: its id, its channel and its control message."""
+
+    tid: int
+    channel: Channel
+    control: Message
+
+
+async def _opened(desk: TicketDesk) -> Walk:
+    """A ticket the member just opened."""
     row, channel = await open_ticket(desk)
-    tid = row["id"]
-    control = control_message(desk, channel)
+    return Walk(row["id"], channel, control_message(desk, channel))
+
+
+async def _claimed(desk: TicketDesk) -> Walk:
+    """Opened, then claimed by staff."""
+    walk = await _opened(desk)
+    await desk.hearth.discord.click(walk.control, "Claim", user=desk.staff)
+    return walk
+
+
+async def _waiting(desk: TicketDesk) -> Walk:
+    """Claimed, then waiting for the member (an inactivity timer is due)."""
+    walk = await _claimed(desk)
+    await desk.hearth.discord.click(walk.control, "Waiting for member", user=desk.staff)
+    return walk
+
+
+async def _escalated(desk: TicketDesk) -> Walk:
+    """Waiting, then escalated by staff."""
+    walk = await _waiting(desk)
+    await desk.hearth.discord.click(walk.control, "Escalate", user=desk.staff)
+    return walk
+
+
+async def _closed_by_opener(desk: TicketDesk) -> Walk:
+    """Escalated, then closed by its opener with /ticket close and the confirmation button."""
+    walk = await _escalated(desk)
+    g = desk.hearth.guild
+    asked = await desk.hearth.discord.slash("ticket close", user=g.member, guild=g.guild, channel=walk.channel,
+                                            reason="Works again")
+    await desk.hearth.discord.click(asked, "Close ticket", user=g.member)
+    return walk
+
+
+def _closed_notice(desk: TicketDesk, walk: Walk) -> Message:
+    """The newest message with buttons in the ticket's channel (after a close: Reopen / Archive now)."""
+    return next(m for m in reversed(desk.hearth.discord.messages_in(walk.channel)) if m.buttons())
+
+
+async def _reopened(desk: TicketDesk) -> Walk:
+    """Closed by its opener, then reopened by staff."""
+    walk = await _closed_by_opener(desk)
+    await desk.hearth.discord.click(_closed_notice(desk, walk), "Reopen", user=desk.staff)
+    return walk
+
+
+async def test_members_cannot_claim_and_staff_claim_once(desk: TicketDesk) -> None:
+    hearth, g = desk.hearth, desk.hearth.guild
+    walk = await _opened(desk)
+    tid, channel, control = walk.tid, walk.channel, walk.control
 
     # Members can't claim; staff can, once.
     refused = await hearth.discord.click(control, "Claim", user=g.member)
@@ -64,12 +119,24 @@ async def test_each_transition_and_who_may_take_it(desk: Desk) -> None:
     assert again.text == (f"Ticket #{tid} is claimed, so it can't be claimed. "
                           "Possible now: wait, escalate, close.")
 
+
+async def test_waiting_for_the_member_starts_the_inactivity_clock(desk: TicketDesk) -> None:
+    hearth = desk.hearth
+    walk = await _claimed(desk)
+    tid, control = walk.tid, walk.control
+
     # Waiting for the member starts the inactivity clock.
     waited = await hearth.discord.click(control, "Waiting for member", user=desk.staff)
     assert waited.text == f"Ticket #{tid} is now waiting for the member."
     assert (await ticket(desk, tid))["status"] == "waiting_for_user"
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'ticket_inactivity' AND key = $1",
                                     str(tid)) == 1
+
+
+async def test_escalation_mentions_only_the_escalation_role_and_lets_it_in(desk: TicketDesk) -> None:
+    hearth = desk.hearth
+    walk = await _waiting(desk)
+    tid, channel, control = walk.tid, walk.channel, walk.control
 
     # Escalation mentions the escalation role (and only it) and lets it in.
     await hearth.discord.click(control, "Escalate", user=desk.staff)
@@ -82,8 +149,14 @@ async def test_each_transition_and_who_may_take_it(desk: Desk) -> None:
     mentions = sent[-1].json["allowed_mentions"]
     assert mentions["parse"] == [] and mentions.get("users", []) == []
     assert [int(x) for x in mentions["roles"]] == [desk.escalation_role.id]
-    assert can_view(desk, desk.escalation, channel)
+    assert can_view(desk.server, desk.escalation, channel)
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'ticket_inactivity'") == 0
+
+
+async def test_the_opener_may_close_their_own_ticket_with_confirmation(desk: TicketDesk) -> None:
+    hearth, g = desk.hearth, desk.hearth.guild
+    walk = await _escalated(desk)
+    tid, channel = walk.tid, walk.channel
 
     # The opener may close their own ticket (command, with confirmation).
     asked = await hearth.discord.slash("ticket close", user=g.member, guild=g.guild, channel=channel,
@@ -94,10 +167,16 @@ async def test_each_transition_and_who_may_take_it(desk: Desk) -> None:
     row = await ticket(desk, tid)
     assert row["status"] == "closed" and row["closed_by"] == g.member.id and row["close_reason"] == "Works again"
     assert row["closed_at"] == hearth.clock.now() and row["auto_closed"] is False
-    assert can_view(desk, g.member, channel) and not can_send(desk, g.member, channel)
+    assert can_view(desk.server, g.member, channel) and not can_send(desk.server, g.member, channel)
+
+
+async def test_only_staff_reopen_and_a_reopened_claimed_ticket_is_claimed_again(desk: TicketDesk) -> None:
+    hearth, g = desk.hearth, desk.hearth.guild
+    walk = await _closed_by_opener(desk)
+    tid, channel = walk.tid, walk.channel
 
     # Only staff reopen; a reopened claimed ticket is claimed again.
-    closed_notice = next(m for m in reversed(hearth.discord.messages_in(channel)) if m.buttons())
+    closed_notice = _closed_notice(desk, walk)
     assert [b["label"] for b in closed_notice.buttons()] == ["Reopen", "Archive now"]
     refused = await hearth.discord.click(closed_notice, "Reopen", user=g.member)
     assert refused.text == f"Only staff can do that: ticket #{tid} can't be reopened by you."
@@ -105,8 +184,14 @@ async def test_each_transition_and_who_may_take_it(desk: Desk) -> None:
     assert reopened.text == f"Ticket #{tid} is now claimed."
     row = await ticket(desk, tid)
     assert row["status"] == "claimed" and row["closed_at"] is None and row["reopened_count"] == 1
-    assert can_send(desk, g.member, channel)
+    assert can_send(desk.server, g.member, channel)
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'ticket_archive'") == 0
+
+
+async def test_staff_close_with_the_button_then_archive(desk: TicketDesk) -> None:
+    hearth, g = desk.hearth, desk.hearth.guild
+    walk = await _reopened(desk)
+    tid, channel, control = walk.tid, walk.channel, walk.control
 
     # Staff close with the button (the modal is the confirmation), then archive.
     opened = await hearth.discord.click(control, "Close", user=desk.staff)
@@ -125,7 +210,7 @@ async def test_each_transition_and_who_may_take_it(desk: Desk) -> None:
     assert channel.id not in hearth.discord.world.channels
 
 
-async def test_invalid_transitions_say_what_is_possible(desk: Desk) -> None:
+async def test_invalid_transitions_say_what_is_possible(desk: TicketDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     row, channel = await open_ticket(desk)
     tid = row["id"]
@@ -147,30 +232,30 @@ async def test_invalid_transitions_say_what_is_possible(desk: Desk) -> None:
     assert outside.text.startswith("This isn't a ticket channel")
 
 
-async def test_staff_tools_change_overwrites_and_keep_notes_private(desk: Desk) -> None:
+async def test_staff_tools_change_overwrites_and_keep_notes_private(desk: TicketDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     row, channel = await open_ticket(desk)
     tid = row["id"]
     friend = g.guild.add_member("carol")
     await hearth.discord.settle()
-    assert not can_view(desk, friend, channel)
+    assert not can_view(desk.server, friend, channel)
     added = await hearth.discord.slash("ticket add_user", user=desk.staff, guild=g.guild, channel=channel,
                                        options={"member": friend})
     assert added.text == f"Added <@{friend.id}> to ticket #{tid}."
     assert overwrite(channel, friend.id) == (PARTICIPANT, discord.Permissions.none())
-    assert can_view(desk, friend, channel) and can_send(desk, friend, channel)
+    assert can_view(desk.server, friend, channel) and can_send(desk.server, friend, channel)
     with hearth.discord.expect_errors(UserFacingError):
         refused = await hearth.discord.slash("ticket add_user", user=g.member, guild=g.guild, channel=channel,
                                              options={"member": g.moderator})
     assert refused.text.startswith("Only staff can do that")
     await hearth.discord.slash("ticket remove_user", user=desk.staff, guild=g.guild, channel=channel,
                                options={"member": friend})
-    assert overwrite(channel, friend.id) is None and not can_view(desk, friend, channel)
+    assert overwrite(channel, friend.id) is None and not can_view(desk.server, friend, channel)
     with hearth.discord.expect_errors(BadInput):
         opener = await hearth.discord.slash("ticket remove_user", user=desk.staff, guild=g.guild, channel=channel,
                                             options={"member": g.member})
     assert opener.text.startswith("The member who opened the ticket can't be removed")
-    assert can_view(desk, g.member, channel)
+    assert can_view(desk.server, g.member, channel)
 
     await hearth.discord.slash("ticket rename", user=desk.staff, guild=g.guild, channel=channel,
                                name="Voice Crash")
@@ -203,7 +288,7 @@ async def test_staff_tools_change_overwrites_and_keep_notes_private(desk: Desk) 
     assert await hearth.db.fetchval("SELECT guild_id FROM ticket_notes") == g.guild.id
 
 
-async def test_buttons_keep_working_after_a_restart(desk: Desk) -> None:
+async def test_buttons_keep_working_after_a_restart(desk: TicketDesk) -> None:
     hearth = desk.hearth
     row, channel = await open_ticket(desk)
     control = control_message(desk, channel)
@@ -216,7 +301,7 @@ async def test_buttons_keep_working_after_a_restart(desk: Desk) -> None:
     assert (await ticket(desk, row["id"]))["first_response_at"] == hearth.clock.now()
 
 
-async def test_another_guilds_ticket_cannot_be_touched(desk: Desk) -> None:
+async def test_another_guilds_ticket_cannot_be_touched(desk: TicketDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     foreign = await hearth.db.fetchval(
         "INSERT INTO support_tickets (guild_id, user_id, description, status, channel_id) "
@@ -230,7 +315,7 @@ async def test_another_guilds_ticket_cannot_be_touched(desk: Desk) -> None:
     assert await hearth.db.fetchval("SELECT count(*) FROM ticket_notes") == 0
 
 
-async def test_missing_bot_permissions_are_named(desk: Desk) -> None:
+async def test_missing_bot_permissions_are_named(desk: TicketDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     g.guild.set_role_permissions(g.guild.bot_role, ["view_channel", "send_messages", "embed_links", "attach_files",
                                                     "read_message_history", "manage_channels"])
@@ -249,7 +334,7 @@ async def test_missing_bot_permissions_are_named(desk: Desk) -> None:
     assert [c for c in hearth.discord.world.channels.values() if re.fullmatch(r"ticket-\d+", c.name or "")] == []
 
 
-async def test_full_category_overflows_and_the_ticket_still_opens(desk: Desk) -> None:
+async def test_full_category_overflows_and_the_ticket_still_opens(desk: TicketDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     for i in range(50):
         g.guild.add_text_channel(f"old-ticket-{i}", category=desk.category)
@@ -258,14 +343,14 @@ async def test_full_category_overflows_and_the_ticket_still_opens(desk: Desk) ->
     overflow = hearth.discord.world.channels[channel.parent_id]
     assert overflow.id != desk.category.id and overflow.name == "Tickets (overflow)"
     assert await hearth.bot.guild_settings.get(g.guild.id, "tickets", "overflow_category") == overflow.id
-    assert not can_view(desk, g.moderator, channel) and can_view(desk, g.member, channel)
+    assert not can_view(desk.server, g.moderator, channel) and can_view(desk.server, g.member, channel)
     # The next ticket goes to the same overflow category.
     _, second = await open_ticket(desk, g.admin, "Another problem with the voice chat")
     assert second.parent_id == overflow.id
     assert sum(1 for c in hearth.discord.world.channels.values() if c.name == "Tickets (overflow)") == 1
 
 
-async def test_discord_refusing_a_full_category_sends_the_ticket_to_overflow(desk: Desk) -> None:
+async def test_discord_refusing_a_full_category_sends_the_ticket_to_overflow(desk: TicketDesk) -> None:
     """The bot's cache may not know the category is full: Discord's own refusal is handled the same way."""
     hearth, g = desk.hearth, desk.hearth.guild
     overflow = g.guild.add_category("Tickets 2")

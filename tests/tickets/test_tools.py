@@ -6,12 +6,12 @@ import csv
 import io
 from datetime import timedelta
 
+from tests.kit.tickets import TicketDesk, control_message, open_ticket, ticket
 from tests.llm_standin import LLMStandIn
-from tests.tickets.conftest import Desk, control_message, open_ticket, ticket
 from utils.errors import UserFacingError
 
 
-async def test_admin_posts_a_panel_members_open_from_it(desk: Desk) -> None:
+async def test_admin_posts_a_panel_members_open_from_it(desk: TicketDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     await hearth.bot.guild_settings.set(g.guild.id, "tickets", "categories", "Billing, Technical", changed_by=1)
     refused = await hearth.discord.slash("ticket panel", user=g.member, guild=g.guild)
@@ -37,7 +37,7 @@ async def test_admin_posts_a_panel_members_open_from_it(desk: Desk) -> None:
     assert {"name": "Topic", "value": "Billing", "inline": True} in control_message(desk, channel).embeds[0]["fields"]
 
 
-async def test_open_limits_and_unknown_topics(desk: Desk) -> None:
+async def test_open_limits_and_unknown_topics(desk: TicketDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     await hearth.bot.guild_settings.set(g.guild.id, "tickets", "max_open_per_user", 1, changed_by=1)
     await hearth.bot.guild_settings.set(g.guild.id, "tickets", "categories", "Billing", changed_by=1)
@@ -53,13 +53,13 @@ async def test_open_limits_and_unknown_topics(desk: Desk) -> None:
     assert await hearth.db.fetchval("SELECT count(*) FROM support_tickets") == 1
 
 
-async def _faq(desk: Desk) -> int:
+async def _faq(desk: TicketDesk) -> int:
     return await desk.hearth.db.fetchval(
         "INSERT INTO faq_entries (guild_id, title, summary, keywords) VALUES ($1, 'How do I reset my password?', "
         "'Use Forgot password on the login page.', '{password,login}') RETURNING id", desk.hearth.guild.guild.id)
 
 
-async def test_faq_answers_are_offered_before_a_ticket_opens(desk: Desk) -> None:
+async def test_faq_answers_are_offered_before_a_ticket_opens(desk: TicketDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     entry = await _faq(desk)
     await hearth.db.execute("INSERT INTO faq_entries (guild_id, title, summary, keywords) VALUES "
@@ -89,7 +89,7 @@ async def test_faq_answers_are_offered_before_a_ticket_opens(desk: Desk) -> None
     assert await hearth.db.fetchval("SELECT count(*) FROM support_tickets") == 1
 
 
-async def test_suggest_reply_is_private_and_charged_to_the_staff_member(ai_desk: Desk, llm: LLMStandIn) -> None:
+async def test_suggest_reply_is_private_and_charged_to_the_staff_member(ai_desk: TicketDesk, llm: LLMStandIn) -> None:
     hearth, g = ai_desk.hearth, ai_desk.hearth.guild
     _row, channel = await open_ticket(ai_desk)
     await hearth.discord.say(channel, g.member, "It happens every time I join the Music channel")
@@ -110,7 +110,7 @@ async def test_suggest_reply_is_private_and_charged_to_the_staff_member(ai_desk:
 
 
 async def test_suggest_reply_cooldown_and_quota_refuse_before_any_llm_request(
-        ai_desk: Desk, llm: LLMStandIn) -> None:
+        ai_desk: TicketDesk, llm: LLMStandIn) -> None:
     hearth = ai_desk.hearth
     _row, channel = await open_ticket(ai_desk)
     await hearth.discord.click(control_message(ai_desk, channel), "Suggest reply", user=ai_desk.staff)
@@ -136,14 +136,14 @@ async def test_suggest_reply_cooldown_and_quota_refuse_before_any_llm_request(
     assert await hearth.db.fetchval("SELECT call_count FROM gpt_usage WHERE user_id = $1", ai_desk.staff.id) == 1
 
 
-async def test_suggest_reply_without_ai_says_so(desk: Desk) -> None:
+async def test_suggest_reply_without_ai_says_so(desk: TicketDesk) -> None:
     hearth = desk.hearth
     _, channel = await open_ticket(desk)
     result = await hearth.discord.click(control_message(desk, channel), "Suggest reply", user=desk.staff)
     assert result.ephemeral and result.text.startswith("AI is not configured on this server")
 
 
-async def test_ticket_stats_counts_times_and_exports(desk: Desk) -> None:
+async def test_ticket_stats_counts_times_and_exports(desk: TicketDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     await hearth.bot.guild_settings.set(g.guild.id, "tickets", "archive_delay", 0, changed_by=1)
     start = hearth.clock.now()

@@ -15,7 +15,8 @@ from core.timers import MAX_ATTEMPTS, Job, TimerService
 from tests.engagement.helpers import cog as engagement
 from tests.engagement.helpers import setting
 from tests.hearth_harness import Hearth
-from tests.premium.conftest import PremiumWorld, premium, stripe_env  # noqa: F401 - fixtures
+from tests.kit.premium import PremiumWorld
+from tests.premium.conftest import premium, stripe_env  # noqa: F401 - fixtures
 from tests.standin.models import Channel
 from utils.clock import ManualClock
 

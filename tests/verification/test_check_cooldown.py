@@ -6,14 +6,15 @@ from __future__ import annotations
 import json
 
 from cogs.verification.submission import CHECK_RATE
-from tests.verification.conftest import Desk, row, start, upload
+from tests.kit.verification import VerificationDesk, row, start, upload
 
 
 def needs_review() -> dict:
     return {"can_verify": False, "needs_manual_review": True, "reason": "Unclear.", "payment_date": None}
 
 
-async def test_a_fourth_screenshot_check_within_the_hour_is_refused_without_an_llm_request(desk: Desk) -> None:
+async def test_a_fourth_screenshot_check_within_the_hour_is_refused_without_an_llm_request(
+        desk: VerificationDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     await hearth.bot.guild_settings.set(g.guild.id, "verification", "cooldown", 0, changed_by=g.admin.id)
     desk.llm.respond_with(lambda _request: json.dumps(needs_review()))
@@ -37,7 +38,7 @@ async def test_a_fourth_screenshot_check_within_the_hour_is_refused_without_an_l
     assert (await row(desk, verification["id"]))["status"] == "manual_review"
 
 
-async def test_a_check_the_ai_could_not_do_gives_the_use_back(desk: Desk) -> None:
+async def test_a_check_the_ai_could_not_do_gives_the_use_back(desk: VerificationDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     await hearth.bot.guild_settings.set(g.guild.id, "verification", "cooldown", 0, changed_by=g.admin.id)
     for _ in range(CHECK_RATE[0] + 1):  # more failed checks than the limit: none of them counts

@@ -12,21 +12,10 @@ import discord
 from cogs.verification.assessment import Assessment, decide, sanitise
 from core.gdpr import erase_everything, export_everything
 from tests.hearth_harness import Hearth
+from tests.kit.channels import can_send, can_view, has_role, overwrite
+from tests.kit.premium import seed_premium
+from tests.kit.verification import PNG, VerificationDesk, review_message, row, start, upload, verification_desk
 from tests.llm_standin import LLMStandIn
-from tests.verification.conftest import (
-    PNG,
-    Desk,
-    can_send,
-    can_view,
-    has_role,
-    make_desk,
-    overwrite,
-    review_message,
-    row,
-    seed_premium,
-    start,
-    upload,
-)
 from utils.errors import UserFacingError
 
 MEMBER_ALLOW = discord.Permissions(view_channel=True, send_messages=True, attach_files=True,
@@ -39,7 +28,7 @@ def answer(can_verify: bool = True, needs_review: bool = False, reason: str = "A
             "payment_date": payment_date}
 
 
-async def test_auto_verified(desk: Desk) -> None:
+async def test_auto_verified(desk: VerificationDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     verification, channel = await start(desk)
     assert verification["status"] == "pending" and verification["guild_id"] == g.guild.id
@@ -48,8 +37,8 @@ async def test_auto_verified(desk: Desk) -> None:
     assert channel.parent_id == desk.category.id and channel.name.startswith(f"verify-{verification['id']}-")
     assert overwrite(channel, g.guild.id) == (discord.Permissions.none(), discord.Permissions(view_channel=True))
     assert overwrite(channel, g.member.id) == (MEMBER_ALLOW, discord.Permissions.none())
-    assert can_view(desk, g.member, channel) and can_view(desk, desk.reviewer, channel)
-    assert not can_view(desk, g.moderator, channel)
+    assert can_view(desk.server, g.member, channel) and can_view(desk.server, desk.reviewer, channel)
+    assert not can_view(desk.server, g.moderator, channel)
     welcome = hearth.discord.messages_in(channel)[0]
     assert welcome.content == f"<@{g.member.id}>, welcome!" and "screenshot of your payment" in welcome.embeds[0][
         "description"]
@@ -71,7 +60,7 @@ async def test_auto_verified(desk: Desk) -> None:
     assert done["status"] == "verified" and done["ai_can_verify"] is True and done["ai_needs_manual_review"] is False
     assert done["payment_date"] == date(2026, 1, 1) and done["ai_reason"] == "A completed card payment receipt."
     assert done["resolved_at"] == hearth.clock.now() and done["resolved_by_user_id"] is None
-    assert has_role(desk, g.member, desk.verified_role)
+    assert has_role(desk.server, g.member, desk.verified_role)
     assert channel.id not in hearth.discord.world.channels  # closed, screenshot with it
     assert "You're verified on" in hearth.discord.dms_to(g.member)[-1].content
     assert f"<@{g.member.id}> was verified automatically" in hearth.discord.last_message(desk.logs).content
@@ -81,7 +70,7 @@ async def test_auto_verified(desk: Desk) -> None:
     assert with_role.text == "You're already verified (you have **@Verified**)."
 
 
-async def test_old_payment_goes_to_manual_review_and_is_approved(desk: Desk) -> None:
+async def test_old_payment_goes_to_manual_review_and_is_approved(desk: VerificationDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     verification, channel = await start(desk)
     # 40 days before the clock's 2026-01-05: older than the default 35.
@@ -91,7 +80,7 @@ async def test_old_payment_goes_to_manual_review_and_is_approved(desk: Desk) -> 
     pending = await row(desk, verification["id"])
     assert pending["status"] == "manual_review" and pending["resolved_at"] is None
     assert pending["payment_date"] == date(2025, 11, 26)
-    assert not has_role(desk, g.member, desk.verified_role)
+    assert not has_role(desk.server, g.member, desk.verified_role)
     in_channel = review_message(desk, channel)
     assert f"<@&{desk.reviewer_role.id}>" in in_channel.content
     assert "The payment is 40 days old (the limit is 35)." in str(in_channel.embeds)
@@ -108,12 +97,12 @@ async def test_old_payment_goes_to_manual_review_and_is_approved(desk: Desk) -> 
     done = await row(desk, verification["id"])
     assert done["status"] == "verified" and done["resolved_by_user_id"] == desk.reviewer.id
     assert done["resolved_at"] == hearth.clock.now()
-    assert has_role(desk, g.member, desk.verified_role)
+    assert has_role(desk.server, g.member, desk.verified_role)
     assert channel.id not in hearth.discord.world.channels
     assert hearth.discord.world.messages[in_log.id].components == []  # buttons gone from the log message
 
 
-async def test_reject_with_reason(desk: Desk) -> None:
+async def test_reject_with_reason(desk: VerificationDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     verification, channel = await start(desk)
     desk.llm.reply_json(answer(can_verify=False, needs_review=True,
@@ -132,20 +121,20 @@ async def test_reject_with_reason(desk: Desk) -> None:
     done = await row(desk, verification["id"])
     assert done["status"] == "closed_manual" and done["rejection_reason"] == "This is a checkout page, not a receipt."
     assert done["resolved_by_user_id"] == desk.reviewer.id and done["resolved_at"] == hearth.clock.now()
-    assert not has_role(desk, g.member, desk.verified_role)
+    assert not has_role(desk.server, g.member, desk.verified_role)
     # The member reads the reason (channel and DM) but can no longer write; the channel closes an hour later.
     assert "This is a checkout page, not a receipt." in hearth.discord.last_message(channel).content
     assert "This is a checkout page, not a receipt." in hearth.discord.dms_to(g.member)[-1].content
-    assert can_view(desk, g.member, channel) and not can_send(desk, g.member, channel)
+    assert can_view(desk.server, g.member, channel) and not can_send(desk.server, g.member, channel)
     late = await hearth.discord.click(review_message(desk, channel), "Approve", user=desk.reviewer)
     assert late.text == f"Verification #{verification['id']} is already closed."
-    assert not has_role(desk, g.member, desk.verified_role)
+    assert not has_role(desk.server, g.member, desk.verified_role)
     await hearth.move_clock(hearth.clock.now() + timedelta(minutes=61))
     assert channel.id not in hearth.discord.world.channels
     assert (await row(desk, verification["id"]))["status"] == "closed_manual"
 
 
-async def test_llm_down_means_manual_review(desk: Desk) -> None:
+async def test_llm_down_means_manual_review(desk: VerificationDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     verification, channel = await start(desk)
     desk.llm.fail(500, times=3)  # the first try and the client's two retries
@@ -155,7 +144,7 @@ async def test_llm_down_means_manual_review(desk: Desk) -> None:
     assert pending["status"] == "error" and pending["resolved_at"] is None
     assert pending["ai_can_verify"] is None and pending["payment_date"] is None
     assert pending["ai_reason"] == "The AI check failed (the AI service did not answer), so a reviewer decides."
-    assert not has_role(desk, g.member, desk.verified_role)
+    assert not has_role(desk.server, g.member, desk.verified_role)
     assert "The AI check failed" in str(review_message(desk, desk.logs).embeds)
     # Another upload while it waits for a reviewer is not sent to the model again.
     await upload(desk, channel)
@@ -164,11 +153,11 @@ async def test_llm_down_means_manual_review(desk: Desk) -> None:
     # A reviewer settles it.
     approved = await hearth.discord.click(review_message(desk, channel), "Approve", user=desk.reviewer)
     assert approved.text.startswith("✅ Approved")
-    assert has_role(desk, g.member, desk.verified_role)
+    assert has_role(desk.server, g.member, desk.verified_role)
     assert channel.id not in hearth.discord.world.channels
 
 
-async def test_second_open_verification_refused_and_rate_limited(desk: Desk) -> None:
+async def test_second_open_verification_refused_and_rate_limited(desk: VerificationDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     verification, channel = await start(desk)
     second = await hearth.discord.click(desk.panel, "Verify", user=g.member)
@@ -188,7 +177,7 @@ async def test_second_open_verification_refused_and_rate_limited(desk: Desk) -> 
     assert again["id"] != verification["id"]
 
 
-async def test_screenshot_not_an_image_and_upload_timeout(desk: Desk) -> None:
+async def test_screenshot_not_an_image_and_upload_timeout(desk: VerificationDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     verification, channel = await start(desk)
     await upload(desk, channel, data=b"hello", name="notes.txt", content_type="text/plain")
@@ -206,7 +195,7 @@ async def test_screenshot_not_an_image_and_upload_timeout(desk: Desk) -> None:
     assert "no screenshot arrived in time" in hearth.discord.dms_to(g.member)[-1].content
 
 
-async def test_review_buttons_work_after_a_restart(desk: Desk) -> None:
+async def test_review_buttons_work_after_a_restart(desk: VerificationDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     _, channel = await start(desk)
     desk.llm.reply_json(answer(can_verify=False, needs_review=True, reason="Blurry."))
@@ -214,14 +203,14 @@ async def test_review_buttons_work_after_a_restart(desk: Desk) -> None:
     await hearth.restart(openai_api_key="sk-test", openai_base_url=desk.llm.base_url)
     approved = await hearth.discord.click(review_message(desk, desk.logs), "Approve", user=desk.reviewer)
     assert approved.text.startswith("✅ Approved")
-    assert has_role(desk, g.member, desk.verified_role)
+    assert has_role(desk.server, g.member, desk.verified_role)
     # ... and the panel too.
     await hearth.db.execute("DELETE FROM verification_tickets")
     started = await hearth.discord.click(desk.panel, "Verify", user=desk.reviewer)
     assert "Your verification channel is open" in started.text
 
 
-async def test_reviewer_cannot_review_own_verification(desk: Desk) -> None:
+async def test_reviewer_cannot_review_own_verification(desk: VerificationDesk) -> None:
     hearth = desk.hearth
     verification, channel = await start(desk, desk.reviewer)
     desk.llm.reply_json(answer(can_verify=False, needs_review=True))
@@ -232,7 +221,7 @@ async def test_reviewer_cannot_review_own_verification(desk: Desk) -> None:
 
 
 async def test_premium_gated(hearth: Hearth, llm: LLMStandIn) -> None:
-    desk = await make_desk(hearth, llm, premium=False)
+    desk = await verification_desk(hearth, llm, premium=False)
     g = hearth.guild
     async with hearth.discord.expect_errors(UserFacingError):
         refused = await hearth.discord.slash("config verification panel", user=g.admin, guild=g.guild,
@@ -240,7 +229,7 @@ async def test_premium_gated(hearth: Hearth, llm: LLMStandIn) -> None:
     assert refused.text.startswith("Verification is a premium feature")
     assert not any(m.buttons() for m in hearth.discord.messages_in(g.general))
     # A panel from when the server had premium refuses new verifications once it lapsed.
-    await seed_premium(hearth, g.guild.id, g.owner.id)
+    await seed_premium(hearth, g.owner.id, g.guild.id, "yearly")
     await hearth.discord.slash("config verification panel", user=g.admin, guild=g.guild, options={"channel": g.general})
     panel = next(m for m in reversed(hearth.discord.messages_in(g.general)) if m.buttons())
     await hearth.db.execute("UPDATE premium_subs SET status = 'canceled'")
@@ -251,7 +240,7 @@ async def test_premium_gated(hearth: Hearth, llm: LLMStandIn) -> None:
     assert desk.panel is None
 
 
-async def test_admin_commands_need_manage_server(desk: Desk) -> None:
+async def test_admin_commands_need_manage_server(desk: VerificationDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     # Hidden from members by /config's default permissions; refused at run time too (a check failure).
     refused = await hearth.discord.slash("config verification open", user=g.moderator, guild=g.guild,
@@ -262,7 +251,7 @@ async def test_admin_commands_need_manage_server(desk: Desk) -> None:
     assert f"**#{verification['id']}** <@{g.member.id}> · waiting for a screenshot" in listed.text
 
 
-async def test_guild_isolation(desk: Desk) -> None:
+async def test_guild_isolation(desk: VerificationDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     verification, _ = await start(desk)
     # A row of another guild with the same member and channel id does not count as open here, and vice versa.
@@ -273,7 +262,7 @@ async def test_guild_isolation(desk: Desk) -> None:
     assert f"#{verification['id']}**" not in listed.text and f"#{other['id']}**" in listed.text
 
 
-async def test_gdpr_export_and_erase(desk: Desk) -> None:
+async def test_gdpr_export_and_erase(desk: VerificationDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     verification, channel = await start(desk)
     desk.llm.reply_json(answer(can_verify=False, needs_review=True))
@@ -303,7 +292,7 @@ async def test_gdpr_export_and_erase(desk: Desk) -> None:
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'verification_cleanup'") == 0
 
 
-async def test_gdpr_erasure_deletes_a_rejected_channel_waiting_to_close(desk: Desk) -> None:
+async def test_gdpr_erasure_deletes_a_rejected_channel_waiting_to_close(desk: VerificationDesk) -> None:
     hearth = desk.hearth
     verification, channel = await start(desk)
     desk.llm.reply_json(answer(can_verify=False, needs_review=True))
@@ -319,7 +308,7 @@ async def test_gdpr_erasure_deletes_a_rejected_channel_waiting_to_close(desk: De
     assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'verification_cleanup'") == 0
 
 
-async def test_gdpr_erasure_of_a_reviewer_keeps_the_member_row(desk: Desk) -> None:
+async def test_gdpr_erasure_of_a_reviewer_keeps_the_member_row(desk: VerificationDesk) -> None:
     hearth = desk.hearth
     verification, channel = await start(desk)
     desk.llm.reply_json(answer(can_verify=False, needs_review=True))
@@ -351,7 +340,7 @@ def test_sanitise_and_decide() -> None:
         True, False, "No reason given.", date(2026, 1, 1))
 
 
-async def test_verified_role_the_admin_may_not_give_is_refused_at_setup_and_when_given(desk: Desk) -> None:
+async def test_verified_role_the_admin_may_not_give_is_refused_at_setup_and_when_given(desk: VerificationDesk) -> None:
     """Role safety (issue 14): an admin with only Manage Server can't make verification hand out an Administrator
     role, neither through setup (refused as a whole) nor through a value stored before the check existed."""
     hearth, g = desk.hearth, desk.hearth.guild
@@ -372,11 +361,11 @@ async def test_verified_role_the_admin_may_not_give_is_refused_at_setup_and_when
     verification, channel = await start(desk)
     desk.llm.reply_json(answer())
     await upload(desk, channel)
-    assert not has_role(desk, g.member, owners)
+    assert not has_role(desk.server, g.member, owners)
     assert (await row(desk, verification["id"]))["status"] == "manual_review"
     approved = await hearth.discord.click(review_message(desk, desk.logs), "Approve", user=desk.reviewer)
     assert f"<@{g.admin.id}>, who set it, doesn't have the **Manage Roles** permission" in approved.text
-    assert not has_role(desk, g.member, owners)
+    assert not has_role(desk.server, g.member, owners)
     assert (await row(desk, verification["id"]))["status"] == "manual_review"
     reports = [m.content for m in hearth.discord.messages_in(desk.logs) if m.content.startswith("⛔")]
     assert len(reports) == 1 and "configured in `verification.verified_role`" in reports[0]
