@@ -10,7 +10,7 @@ import re
 import pytest
 
 from tests.custom_ids import as_posted_before, custom_ids
-from tests.premium.conftest import PremiumWorld, labels
+from tests.kit.premium import PremiumWorld, labels
 
 
 async def test_new_ids_are_under_hearth_and_old_premium_ids_still_work(premium: PremiumWorld) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cogs.tickets.views import proposal_view
 from core.cog_discovery import discover_cogs
-from tests.tickets.conftest import Desk
+from tests.kit.tickets import TicketDesk as Desk
 
 ENTRIES = [
     ("How do I reset my password?", "Use the Forgot password link on the login page.", "password, login, account"),

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import discord
 
-from tests.verification.conftest import Desk, can_view, overwrite, start
+from tests.kit.channels import can_view, overwrite
+from tests.kit.verification import VerificationDesk, start
 
 
-async def test_full_category_overflows_and_the_verification_still_starts(desk: Desk) -> None:
+async def test_full_category_overflows_and_the_verification_still_starts(desk: VerificationDesk) -> None:
     hearth, g = desk.hearth, desk.hearth.guild
     for i in range(50):
         g.guild.add_text_channel(f"old-verify-{i}", category=desk.category)
@@ -23,8 +24,8 @@ async def test_full_category_overflows_and_the_verification_still_starts(desk: D
     assert overwrite(overflow, g.guild.id) == (discord.Permissions.none(), discord.Permissions(view_channel=True))
     assert overwrite(overflow, desk.reviewer_role.id) is not None
     assert channel.name.startswith(f"verify-{verification['id']}-") and verification["channel_id"] == channel.id
-    assert can_view(desk, g.member, channel) and can_view(desk, desk.reviewer, channel)
-    assert not can_view(desk, g.moderator, channel)
+    assert can_view(desk.server, g.member, channel) and can_view(desk.server, desk.reviewer, channel)
+    assert not can_view(desk.server, g.moderator, channel)
 
     # The next verification goes to the same overflow category.
     _, second = await start(desk, g.admin)
@@ -32,7 +33,7 @@ async def test_full_category_overflows_and_the_verification_still_starts(desk: D
     assert sum(1 for c in hearth.discord.world.channels.values() if c.name == "Verification (overflow)") == 1
 
 
-async def test_discord_refusing_a_full_category_sends_the_verification_to_overflow(desk: Desk) -> None:
+async def test_discord_refusing_a_full_category_sends_the_verification_to_overflow(desk: VerificationDesk) -> None:
     """The bot's cache may not know the category is full: Discord's own refusal is handled the same way."""
     hearth, g = desk.hearth, desk.hearth.guild
     overflow = g.guild.add_category("Verification 2")
