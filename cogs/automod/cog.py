@@ -25,7 +25,7 @@ from core import notify
 from core.cog_base import HearthCog
 from core.flush_loop import FlushLoop
 from core.message_pipeline import ORDER_AUTOMOD, MessageContext, attach
-from core.notify import GuildCache
+from core.guild_cache import GuildCache
 from core.settings_registry import SettingSpec, SettingType, int_range
 from gpt.service import LLMService
 from utils.config_group import add_config_group, remove_config_group

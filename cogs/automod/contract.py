@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from core.db import HearthPool
     from core.hearth_bot import HearthBot
     from core.message_pipeline import MessageContext
-    from core.notify import GuildCache
+    from core.guild_cache import GuildCache
     from gpt.service import LLMService
 
 
