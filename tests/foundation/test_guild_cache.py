@@ -19,11 +19,13 @@ class Loader:
         self.calls: list[int] = []
         self.gate = asyncio.Event()
         self.gate.set()
+        self.started = asyncio.Event()  # set when a load begins
         self.error: BaseException | None = None
         self.answer = "v1"
 
     async def __call__(self, key: int) -> list[str]:
         self.calls.append(key)
+        self.started.set()
         answer = self.answer  # what the database holds when the read starts
         await self.gate.wait()
         if self.error is not None:
@@ -52,13 +54,12 @@ async def test_a_load_overtaken_by_an_invalidation_is_not_kept() -> None:
     cache: GuildCache[list[str]] = GuildCache(load)
     first = asyncio.ensure_future(cache.get(1))
     second = asyncio.ensure_future(cache.get(1))
-    while not load.calls:  # the load has started reading
-        await asyncio.sleep(0)
+    await load.started.wait()  # the load has started reading
+    load.started.clear()
     cache.invalidate(1)  # the data changed while the load was reading it
     load.answer = "v2"
     third = asyncio.ensure_future(cache.get(1))  # after the change: a new load, not the old one
-    while len(load.calls) < 2:
-        await asyncio.sleep(0)
+    await load.started.wait()
     load.gate.set()
     assert await first == ["v1"] and await second == ["v1"]  # the waiters of the old load get its answer
     assert await third == ["v2"] and load.calls == [1, 1]

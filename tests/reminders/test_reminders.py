@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from cogs.premium.api import premium_of
 from tests.hearth_harness import Hearth
 from tests.standin.models import Pings
 from utils.errors import BadInput, UserFacingError
@@ -203,7 +204,7 @@ async def test_images_and_more_than_ten_reminders_need_premium(brussels: Hearth)
     assert "already has 10 reminders, the limit" in result.text
     await hearth.db.execute("INSERT INTO premium_subs (user_id, guild_id, tier, status) VALUES ($1, $2, 'yearly', "
                             "'active')", g.admin.id, g.guild.id)
-    hearth.bot.premium.invalidate()
+    premium_of(hearth.bot).invalidate()
     text = await _add(hearth, name="eleventh", channel=g.general, when="every day 10:00",
                       image="https://example.org/a.png")
     assert text.startswith("✅ Created")

@@ -10,6 +10,7 @@ from typing import Any
 import discord
 import pytest_asyncio
 
+from cogs.premium.api import premium_of
 from tests.hearth_harness import Hearth
 from tests.llm_standin import LLMStandIn
 from tests.standin import permissions as perms
@@ -43,7 +44,7 @@ class Desk:
 async def seed_premium(hearth: Hearth, guild_id: int, user_id: int) -> None:
     await hearth.db.execute("INSERT INTO premium_subs (user_id, guild_id, tier, status) "
                             "VALUES ($1, $2, 'yearly', 'active')", user_id, guild_id)
-    hearth.bot.premium.invalidate()
+    premium_of(hearth.bot).invalidate()
 
 
 async def make_desk(hearth: Hearth, llm: LLMStandIn, *, premium: bool = True) -> Desk:

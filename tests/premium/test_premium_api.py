@@ -1,16 +1,16 @@
-"""The premium guard reads premium_subs: active and unexpired, per user and guild, cached until invalidated."""
+"""The premium API reads premium_subs: active and unexpired, per user and guild, cached until invalidated."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from core.premium_guard import PremiumGuard
+from cogs.premium.api import PremiumApi
 from utils.clock import ManualClock
 
 
 async def test_tiers_and_guild_premium(clean_db) -> None:
     clock = ManualClock()
-    guard = PremiumGuard(clean_db, clock)
+    guard = PremiumApi(clean_db, clock)
     insert = "INSERT INTO premium_subs (user_id, guild_id, tier, status, expires_at) VALUES ($1, $2, $3, $4, $5)"
     await clean_db.execute(insert, 1, 10, "monthly", "active", clock.now() + timedelta(days=3))
     await clean_db.execute(insert, 2, 10, "yearly", "expired", None)
@@ -28,7 +28,7 @@ async def test_tiers_and_guild_premium(clean_db) -> None:
 
 async def test_a_notification_forgets_the_users_answers_and_every_guild_answer(clean_db) -> None:
     clock = ManualClock()
-    guard = PremiumGuard(clean_db, clock)
+    guard = PremiumApi(clean_db, clock)
     insert = "INSERT INTO premium_subs (user_id, guild_id, tier, status) VALUES ($1, $2, $3, 'active')"
     await clean_db.execute(insert, 1, 10, "monthly")
     await clean_db.execute(insert, 2, 10, "yearly")
