@@ -1,7 +1,8 @@
 """The one in-memory cache for data the hot path reads: loaded once per key, dropped when the data changes.
 
 Guild settings, who has premium, automod rules, custom commands and the open verification channels all use
-`GuildCache`. A key is usually a guild id (any hashable works: a (user, guild) pair, a channel id).
+`GuildCache`; nothing else keeps a per-guild cache of its own. A key is usually a guild id (any hashable
+works: a (user, guild) pair, a (guild, channel) pair).
 
 ```python
 cache = GuildCache(load_rules)                       # load_rules(guild_id) -> value, one query
@@ -71,6 +72,10 @@ class GuildCache(Generic[V]):
         if self.ttl is not None and self._expires.get(key, 0.0) <= self._clock():
             return None
         return self._values.get(key)
+
+    def items(self) -> list[tuple[Hashable, V]]:
+        """The cached (key, value) pairs (expired ones included), e.g. to pick keys to invalidate by value."""
+        return list(self._values.items())
 
     async def get(self, key: Hashable) -> V:
         """The key's value: from memory, or from the load under way, or loaded now (once for all callers)."""

@@ -151,6 +151,7 @@ async def test_invalidate_where_and_put() -> None:
         await cache.get(key)
     cache.invalidate_where(lambda key: key != 2)
     assert (cache.peek(1), cache.peek(2), cache.peek(3)) == (None, ["v1"], None)
+    assert cache.items() == [(2, ["v1"])]
     load.gate.clear()
     pending = asyncio.ensure_future(cache.get(4))
     await asyncio.sleep(0)
