@@ -1,8 +1,9 @@
 """Per-guild settings: values in `bot_settings`, every change in `settings_history`, cached per guild.
 
 Any cog reads its settings with `await bot.guild_settings.get(guild_id, scope, key)` (the registered default
-when unset). The first read of a guild loads all its rows in one query; later reads are memory only, and every
-change invalidates the guild's cache. Each change is one transaction: the value and its history row together.
+when unset). The first read of a guild loads all its rows in one query (one for all the reads that miss at once:
+`core.guild_cache.GuildCache`); later reads are memory only, and every change invalidates the guild's cache.
+Each change is one transaction: the value and its history row together.
 """
 
 from __future__ import annotations
