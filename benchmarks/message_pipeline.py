@@ -38,11 +38,12 @@ from cogs.automod.cog import AutomodCog  # noqa: E402
 from cogs.automod.rules import clean_rule_config  # noqa: E402
 from cogs.custom_commands import repo as commands_repo  # noqa: E402
 from cogs.custom_commands.cog import CustomCommandsCog  # noqa: E402
+from cogs.premium.api import PremiumApi  # noqa: E402
 from core.config import Settings  # noqa: E402
 from core.db import Database  # noqa: E402
+from core.feature_apis import FeatureApis  # noqa: E402
 from core.guild_settings import GuildSettings  # noqa: E402
 from core.message_pipeline import MessagePipeline  # noqa: E402
-from core.premium_guard import PremiumGuard  # noqa: E402
 from core.settings_registry import SettingsRegistry, system_settings  # noqa: E402
 from utils.clock import ManualClock  # noqa: E402
 from utils.errors import BadInput  # noqa: E402
@@ -91,10 +92,11 @@ async def make_bot(url: str, clock: ManualClock) -> Any:
     client, guild, channel = build_state()
     bot = SimpleNamespace(
         config=Settings(_env_file=None), db=db, clock=clock, settings_registry=registry,
-        guild_settings=GuildSettings(registry, services, clock), premium=PremiumGuard(services, clock),
+        guild_settings=GuildSettings(registry, services, clock), apis=FeatureApis(),
         tree=SimpleNamespace(get_command=lambda name: None), add_dynamic_items=lambda *items: None,
         remove_dynamic_items=lambda *items: None, add_listener=lambda func, name: None,
         user=SimpleNamespace(id=BOT), state=client._connection, guild=guild, channel=channel)
+    bot.apis.publish(PremiumApi, PremiumApi(services, clock))  # as the premium cog does when it loads
     bot.pipeline = MessagePipeline(bot)
     return bot
 

@@ -29,11 +29,12 @@ sys.path.insert(0, str(ROOT))
 
 
 from benchmarks.bench_db import bench_server  # noqa: E402
+from cogs.premium.api import PremiumApi  # noqa: E402
 from cogs.reminders.planner import JOB_KIND  # noqa: E402
 from cogs.reminders.sender import ReminderSender  # noqa: E402
 from core.db import Database  # noqa: E402
+from core.feature_apis import FeatureApis  # noqa: E402
 from core.guild_settings import GuildSettings  # noqa: E402
-from core.premium_guard import PremiumGuard  # noqa: E402
 from core.settings_registry import SettingsRegistry, system_settings  # noqa: E402
 from core.timers import TimerService  # noqa: E402
 from utils.clock import Clock  # noqa: E402
@@ -57,8 +58,8 @@ async def burst(url: str, reminders: int, guilds: int) -> None:
     registry = SettingsRegistry()
     registry.register(*system_settings())
     services = await db.create_pool("services", 4)
-    bot = SimpleNamespace(clock=clock, guild_settings=GuildSettings(registry, services, clock),
-                          premium=PremiumGuard(services, clock))
+    bot = SimpleNamespace(clock=clock, guild_settings=GuildSettings(registry, services, clock), apis=FeatureApis())
+    bot.apis.publish(PremiumApi, PremiumApi(services, clock))  # as the premium cog does when it loads
     sender = RecordingSender(bot, await db.create_pool("reminders", 20))
     timers = TimerService(await db.create_pool("timers", 10), clock)
     timers.register(JOB_KIND, sender.run, on_skip=sender.skip, describe=sender.describe)

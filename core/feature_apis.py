@@ -28,26 +28,33 @@ from utils.errors import UserFacingError
 T = TypeVar("T")
 
 
+def _key(kind: type) -> str:
+    # By the class's name, not the class object: unloading a cog makes discord.py drop the cog package's modules
+    # from sys.modules, so the API class reloaded with the cog is a new object, while other cogs still hold the
+    # class they imported before.
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
 class FeatureApis:
-    """The registry of feature APIs on the bot (`bot.apis`), keyed by the API's class."""
+    """The registry of feature APIs on the bot (`bot.apis`), keyed by the API's class (by its qualified name)."""
 
     def __init__(self) -> None:
-        self._apis: dict[type, object] = {}
+        self._apis: dict[str, object] = {}
 
     def publish(self, kind: type[T], api: T) -> None:
         """Make `api` the `kind` API of this bot (a cog does this in `cog_load`; a reload replaces it)."""
         if not isinstance(api, kind):
             raise TypeError(f"{api!r} is not a {kind.__name__}")
-        self._apis[kind] = api
+        self._apis[_key(kind)] = api
 
     def withdraw(self, kind: type[T], api: T | None = None) -> None:
         """Take the `kind` API away (in `cog_unload`); with `api`, only if it is still the published one."""
-        if api is None or self._apis.get(kind) is api:
-            self._apis.pop(kind, None)
+        if api is None or self._apis.get(_key(kind)) is api:
+            self._apis.pop(_key(kind), None)
 
     def get(self, kind: type[T]) -> T | None:
         """The published `kind` API, or None when its feature is not loaded."""
-        return cast("T | None", self._apis.get(kind))
+        return cast("T | None", self._apis.get(_key(kind)))
 
     def require(self, kind: type[T], feature: str) -> T:
         """The published `kind` API; a human error naming `feature` when it is not loaded."""

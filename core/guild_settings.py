@@ -1,8 +1,9 @@
 """Per-guild settings: values in `bot_settings`, every change in `settings_history`, cached per guild.
 
 Any cog reads its settings with `await bot.guild_settings.get(guild_id, scope, key)` (the registered default
-when unset). The first read of a guild loads all its rows in one query; later reads are memory only, and every
-change invalidates the guild's cache. Each change is one transaction: the value and its history row together.
+when unset). The first read of a guild loads all its rows in one query (one for all the reads that miss at once:
+`core.guild_cache.GuildCache`); later reads are memory only, and every change invalidates the guild's cache.
+Each change is one transaction: the value and its history row together.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from core.db import HearthPool
+from core.guild_cache import GuildCache
 from core.notify import notify
 from core.settings_registry import SettingSpec, SettingsRegistry
 from utils.clock import Clock
-from utils.errors import DATABASE_ERRORS
 
 
 class UnknownSetting(LookupError):
@@ -93,12 +94,9 @@ class GuildSettings:
         self.clock = clock
         self.on_change = on_change  # told (guild id, changed scope/key pairs) after each committed change
         self.instance = uuid.uuid4().hex[:12]  # tells this process's own notifications from other processes' ones
-        self._cache: dict[int, _GuildRows] = {}
-        # Last known rows after a lost LISTEN connection, served while the database cannot be reached.
-        self._fallback: dict[int, _GuildRows] = {}
-        self.fallbacks = 0
-        self._versions: dict[int, int] = {}  # bumped by every invalidation, so a slow read cannot cache stale rows
-        self._all_version = 0
+        # One load per guild even when a burst of events misses at once; a read overtaken by a change is not
+        # kept; after a lost LISTEN connection the last known rows answer while the database is unreachable.
+        self._rows: GuildCache[_GuildRows] = GuildCache(self._read)
 
     def spec(self, scope: str, key: str) -> SettingSpec:
         """The declared setting, or `UnknownSetting`."""
@@ -111,27 +109,22 @@ class GuildSettings:
         """Every value stored for the guild (not the defaults), from the cache when possible."""
         return (await self._load(guild_id)).values
 
+    @property
+    def fallbacks(self) -> int:
+        """Reads answered from the last known rows because the database was unreachable."""
+        return self._rows.fallbacks
+
     async def _load(self, guild_id: int) -> _GuildRows:
         """The guild's stored values and who set each, from the cache when possible."""
-        cached = self._cache.get(guild_id)
-        if cached is not None:
-            return cached
-        version = (self._versions.get(guild_id, 0), self._all_version)
-        try:
-            rows = await self.pool.fetch("SELECT scope, key, value, updated_by FROM bot_settings WHERE guild_id = $1",
-                                         guild_id)
-        except DATABASE_ERRORS:
-            if guild_id not in self._fallback:
-                raise
-            self.fallbacks += 1
-            return self._fallback[guild_id]
-        loaded = _GuildRows({(row["scope"], row["key"]): row["value"] for row in rows},
-                            {(row["scope"], row["key"]): row["updated_by"] for row in rows})
-        # A change committed while this read was under way makes the rows stale: use them, don't keep them.
-        if (self._versions.get(guild_id, 0), self._all_version) == version:
-            self._cache[guild_id] = loaded
-            self._fallback.pop(guild_id, None)
-        return loaded
+        cached = self._rows.peek(guild_id)  # the hot path: no coroutine beyond this one
+        return cached if cached is not None else await self._rows.get(guild_id)
+
+    async def _read(self, guild_id: int) -> _GuildRows:
+        """The guild's rows from the database (one query; `GuildCache` runs one at a time per guild)."""
+        rows = await self.pool.fetch("SELECT scope, key, value, updated_by FROM bot_settings WHERE guild_id = $1",
+                                     guild_id)
+        return _GuildRows({(row["scope"], row["key"]): row["value"] for row in rows},
+                          {(row["scope"], row["key"]): row["updated_by"] for row in rows})
 
     async def setter(self, guild_id: int, scope: str, key: str) -> int | None:
         """Who last set the stored value of scope.key (None: not stored, or the setter's data was erased).
@@ -155,24 +148,12 @@ class GuildSettings:
 
     def invalidate(self, guild_id: int | None = None) -> None:
         """Forget cached values of one guild (or all guilds)."""
-        if guild_id is None:
-            self._cache.clear()
-            self._fallback.clear()
-            self._all_version += 1
-        else:
-            self._cache.pop(guild_id, None)
-            self._fallback.pop(guild_id, None)
-            self._versions[guild_id] = self._versions.get(guild_id, 0) + 1
+        self._rows.invalidate(guild_id)
 
     def mark_stale(self, guild_id: int | None = None) -> None:
         """Re-read one guild (or every guild, after a lost LISTEN connection) on next use, but serve the last
         known values while the database cannot be reached (stale settings beat failing every message)."""
-        fallback = {**self._fallback, **self._cache}
-        self.invalidate(guild_id)
-        if guild_id is None:
-            self._fallback = fallback
-        elif guild_id in fallback:
-            self._fallback[guild_id] = fallback[guild_id]
+        self._rows.mark_stale(guild_id)
 
     async def set(self, guild_id: int, scope: str, key: str, value: Any, *, changed_by: int | None,
                   change_type: str | None = None) -> Change:

@@ -27,8 +27,6 @@ from core.guild_kit import post_to_log
 from core.guild_settings import NOTIFY_CHANNEL as SETTINGS_CHANNEL
 from core.guild_settings import GuildSettings
 from core.http_api import HttpApi
-from core.premium_guard import NOTIFY_CHANNEL as PREMIUM_CHANNEL
-from core.premium_guard import PremiumGuard
 from core.role_safety import RoleGrants
 from core.settings_registry import SettingsRegistry, system_settings
 from core.timers import NOTIFY_CHANNEL as TIMERS_CHANNEL
@@ -77,7 +75,6 @@ class HearthBot(commands.AutoShardedBot):
         self.settings_registry = SettingsRegistry()
         self.settings_registry.register(*system_settings())
         self._guild_settings: GuildSettings | None = None
-        self._premium: PremiumGuard | None = None
         self._timers: TimerService | None = None
         self.api = HttpApi(VERSION, max_body=settings.api_max_body_bytes, docs=settings.api_docs_enabled)
         # One on_message path for automod, custom commands, engagement and the embed watcher.
@@ -106,13 +103,6 @@ class HearthBot(commands.AutoShardedBot):
         return self._guild_settings
 
     @property
-    def premium(self) -> PremiumGuard:
-        """Who has premium where (available once `prepare()` ran)."""
-        if self._premium is None:
-            raise RuntimeError("the premium guard is not ready: prepare() has not run")
-        return self._premium
-
-    @property
     def timers(self) -> TimerService:
         """The timers service (available once `prepare()` ran; its dispatcher starts when Discord is ready)."""
         if self._timers is None:
@@ -120,18 +110,15 @@ class HearthBot(commands.AutoShardedBot):
         return self._timers
 
     async def prepare(self) -> list[str]:
-        """Open the shared services (settings, premium guard, timers), then load the cogs; returns the cogs."""
+        """Open the shared services (settings, timers), then load the cogs; returns the cogs."""
         if self._guild_settings is None:
             pool = await self.db.create_pool("services", 4)
             self._guild_settings = GuildSettings(
                 self.settings_registry, pool, self.clock,
                 on_change=lambda guild_id, keys: self.dispatch("hearth_settings_changed", guild_id, keys))
-            self._premium = PremiumGuard(pool, self.clock)
             # Settings changed by another bot process reach this one through LISTEN/NOTIFY.
             await notify.subscribe(self, SETTINGS_CHANNEL, self._guild_settings.on_notification,
                                    self._guild_settings.mark_stale)
-            # So do subscription changes made by another process (a Stripe webhook it received, an expiry …).
-            await notify.subscribe(self, PREMIUM_CHANNEL, self._premium.on_notification, self._premium.invalidate)
             self._timers = TimerService(await self.db.create_pool("timers", 3), self.clock,
                                         grace=self._late_job_grace, report_skipped=self._report_skipped_jobs,
                                         report_failure=self._report_failed_job)
@@ -210,11 +197,10 @@ class HearthBot(commands.AutoShardedBot):
         await self.api.stop()
         await super().close()
         await notify.unsubscribe(self, SETTINGS_CHANNEL)
-        await notify.unsubscribe(self, PREMIUM_CHANNEL)
         await notify.unsubscribe(self, TIMERS_CHANNEL)
         await notify.unsubscribe(self, gdpr.ERASED_CHANNEL)
         await self.db.close_all()
-        self._guild_settings = self._premium = self._timers = None
+        self._guild_settings = self._timers = None
 
 
 def shard_options(settings: Settings) -> dict[str, Any]:

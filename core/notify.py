@@ -10,14 +10,7 @@ the owner drops its whole cache then.
 
 The connection counts in the database's connection budget (`Database.budget`) like a pool of one.
 
-`GuildCache` is the per-guild in-memory cache such listeners invalidate (automod rules, custom commands):
-
-```python
-cache = GuildCache(load_rules)                       # load_rules(guild_id) -> value, one query
-await notify.subscribe(bot, "hearth_automod", cache.invalidate_payload, cache.invalidate)  # in load()
-await notify.unsubscribe(bot, "hearth_automod")      # in unload()
-rules = await cache.get(guild_id)                    # memory after the first load
-```
+The caches such listeners invalidate are `core.guild_cache.GuildCache` (also importable from here).
 """
 
 from __future__ import annotations
@@ -26,13 +19,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import asyncpg
 
-from utils.errors import DATABASE_ERRORS
+from core.guild_cache import GuildCache
 
 log = logging.getLogger(__name__)
+
+__all__ = ["Callback", "GuildCache", "NotifyListener", "notify", "subscribe", "unsubscribe"]
 
 Callback = Callable[[str], Any]  # called with the payload; may return an awaitable
 Connect = Callable[[str], Awaitable[asyncpg.Connection]]
@@ -214,99 +209,3 @@ async def unsubscribe(bot: Any, channel: str) -> None:
     if not listener.channels:
         await listener.stop()
         bot.notify_listener = None
-
-
-T = TypeVar("T")
-_MISSING: Any = object()
-
-
-class GuildCache(Generic[T]):
-    """Per-guild values loaded on first use and kept until invalidated (by this process or a NOTIFY).
-
-    Concurrent first reads of a guild share one load; a load that was overtaken by an invalidation is handed
-    to its waiters but not kept, so a change is never hidden by a stale load.
-
-    When the LISTEN connection drops, `mark_stale` (the listener's reconnect callback) forgets the values like
-    `invalidate` but keeps them as a fallback: a reload that fails because the database is down returns the last
-    known value instead of failing, so the message pipeline keeps working from memory through an outage. An
-    explicit invalidation (a change we know of) drops the fallback too.
-    """
-
-    def __init__(self, load: Callable[[int], Awaitable[T]]) -> None:
-        self._load = load
-        self._values: dict[int, T] = {}
-        self._fallback: dict[int, T] = {}  # last known values after a lost LISTEN connection
-        self.fallbacks = 0  # loads answered from the fallback because the database was unreachable
-        self._loading: dict[int, asyncio.Future[T]] = {}
-        self._generation: dict[int, int] = {}
-        self._epoch = 0
-        self.loads = 0  # database loads so far (for tests and benchmarks)
-
-    def peek(self, guild_id: int) -> T | None:
-        """The cached value, without loading."""
-        return self._values.get(guild_id)
-
-    async def get(self, guild_id: int) -> T:
-        """The guild's value: from memory, or loaded once."""
-        value = self._values.get(guild_id, _MISSING)
-        if value is not _MISSING:
-            return value
-        pending = self._loading.get(guild_id)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        stamp = (self._epoch, self._generation.get(guild_id, 0))
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._loading[guild_id] = future
-        try:
-            self.loads += 1
-            value = await self._load(guild_id)
-        except DATABASE_ERRORS as exc:
-            self._loading.pop(guild_id, None)
-            stale = self._fallback.get(guild_id, _MISSING)
-            if stale is _MISSING:
-                future.set_exception(exc)
-                future.exception()
-                raise
-            self.fallbacks += 1
-            future.set_result(stale)
-            return stale
-        except BaseException as exc:
-            self._loading.pop(guild_id, None)
-            future.set_exception(exc)
-            future.exception()  # retrieved: waiters (if any) re-raise it themselves
-            raise
-        self._loading.pop(guild_id, None)
-        if stamp == (self._epoch, self._generation.get(guild_id, 0)):
-            self._values[guild_id] = value
-            self._fallback.pop(guild_id, None)
-        future.set_result(value)
-        return value
-
-    def mark_stale(self) -> None:
-        """Reload every guild on next use, but fall back on the current values while the database is down."""
-        fallback = {**self._fallback, **self._values}
-        self.invalidate()
-        self._fallback = fallback
-
-    def invalidate(self, guild_id: int | None = None) -> None:
-        """Forget one guild's value (or every guild's)."""
-        if guild_id is None:
-            self._values.clear()
-            self._fallback.clear()
-            self._epoch += 1
-            self._loading.clear()
-            return
-        self._values.pop(guild_id, None)
-        self._fallback.pop(guild_id, None)
-        self._loading.pop(guild_id, None)
-        self._generation[guild_id] = self._generation.get(guild_id, 0) + 1
-
-    def invalidate_payload(self, payload: str) -> None:
-        """A NOTIFY payload: a guild id, or "*" for every guild."""
-        if payload.strip() == "*":
-            self.invalidate()
-            return
-        try:
-            self.invalidate(int(payload))
-        except ValueError:
-            log.warning("Ignoring a notification with payload %r", payload)

@@ -1,7 +1,7 @@
 """`LLMService`: what cogs use to ask the LLM, with per-guild settings, daily quotas and clear failures.
 
 ```python
-llm = LLMService.from_bot(bot, pool)                      # in a cog's load(); `await llm.close()` in unload()
+llm = LLMService.from_bot(bot, pool, premium=premium_of(bot))   # in a cog's load(); `await llm.close()` in unload()
 text = await llm.ask(messages, guild_id=g, user_id=u)     # user-initiated: charged to u's daily quota
 data = await llm.ask_json(messages, guild_id=g, required=("summary",), background="ticket summary")
                                                           # background feature: charged to the guild's budget
@@ -18,11 +18,10 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from core.guild_kit import post_to_log
 from core.guild_settings import GuildSettings, UnknownSetting
-from core.premium_guard import PremiumGuard
 from core.settings_registry import SettingSpec
 from gpt.client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, LLMClient, LLMError, Provider
 from gpt.errors import (
@@ -60,6 +59,14 @@ log = logging.getLogger(__name__)
 BudgetNotice = Callable[[int, GuildBudgetExceeded], Awaitable[None]]
 
 
+class PremiumTiers(Protocol):
+    """Who has which premium tier where: the premium cog's answer (`cogs.premium.api.premium_of(bot)`), passed in
+    by the cog that builds the service, since gpt/ sits below the cogs."""
+
+    async def tier(self, user_id: int, guild_id: int) -> str | None:
+        """The user's active premium tier in the guild, or None (free)."""
+
+
 @dataclass(frozen=True)
 class GuildLLMOptions:
     """The model and temperature one guild's calls use."""
@@ -71,7 +78,7 @@ class GuildLLMOptions:
 class LLMService:
     """The LLM for every cog: one client for the process-wide provider, options per guild, quotas per user."""
 
-    def __init__(self, config: Any, guild_settings: GuildSettings, premium: PremiumGuard, clock: Clock,
+    def __init__(self, config: Any, guild_settings: GuildSettings, premium: PremiumTiers, clock: Clock,
                  pool: Executor, *, timeout: float = DEFAULT_TIMEOUT, max_retries: int = DEFAULT_MAX_RETRIES,
                  on_budget_exhausted: BudgetNotice | None = None) -> None:
         self.config = config
@@ -91,12 +98,13 @@ class LLMService:
         self.probe = LLMProbe(config, clock=clock, client=self.client)
 
     @classmethod
-    def from_bot(cls, bot: Any, pool: Executor, **options: Any) -> LLMService:
-        """A service for `bot` (its config, guild settings, premium guard and clock), counting usage in `pool`."""
+    def from_bot(cls, bot: Any, pool: Executor, *, premium: PremiumTiers, **options: Any) -> LLMService:
+        """A service for `bot` (its config, guild settings and clock) and `premium` (who has which tier),
+        counting usage in `pool`."""
         options.setdefault("timeout", getattr(bot.config, "openai_timeout", DEFAULT_TIMEOUT))
         options.setdefault("max_retries", getattr(bot.config, "openai_max_retries", DEFAULT_MAX_RETRIES))
         options.setdefault("on_budget_exhausted", _log_channel_notice(bot))
-        return cls(bot.config, bot.guild_settings, bot.premium, bot.clock, pool, **options)
+        return cls(bot.config, bot.guild_settings, premium, bot.clock, pool, **options)
 
     @property
     def configured(self) -> bool:

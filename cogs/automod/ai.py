@@ -1,7 +1,7 @@
 """AI rules, off the hot path: the pipeline stage only queues the message; a background worker asks the LLM
 (through gpt/, as a system call that is never charged to the author) and acts when it flags the message.
 
-Premium only: the worker checks `bot.premium.guild_has_premium` (cached) before each call. Without an LLM key
+Premium only: the worker checks `premium_of(bot).guild_has_premium` (cached) before each call. Without an LLM key
 or with AI turned off on the server, AI rules do nothing (and say so once in the log). When the queue is full
 (the LLM is slow), new messages are not judged and are counted in `dropped`.
 """
@@ -18,6 +18,7 @@ import discord
 from cogs.automod.matchers import Hit
 from cogs.automod.prompts import REQUIRED, moderation_messages
 from cogs.automod.rules import Rule
+from cogs.premium.api import premium_of
 from gpt.errors import AIDisabled, AINotConfigured
 from utils.errors import UserFacingError
 
@@ -79,7 +80,7 @@ class AIModerator:
         guild = message.guild
         if guild is None or not isinstance(message.author, discord.Member):
             return None
-        if not await self.cog.bot.premium.guild_has_premium(guild.id):
+        if not await premium_of(self.cog.bot).guild_has_premium(guild.id):
             return None
         categories = sorted({c for rule in rules for c in rule.config.get("categories", [])})
         try:

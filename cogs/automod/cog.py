@@ -22,12 +22,13 @@ from cogs.automod.rules import Rule
 from cogs.automod.staff import EXEMPT
 from cogs.automod.stats import StatsBuffer
 from cogs.automod.violations import Violations
+from cogs.premium.api import premium_of
 from core import notify
 from core.cog_base import HearthCog
 from core.flush_loop import FlushLoop
+from core.guild_cache import GuildCache
 from core.guild_kit import is_staff
 from core.message_pipeline import ORDER_AUTOMOD, MessageContext, attach
-from core.notify import GuildCache
 from core.settings_registry import SettingSpec, SettingType, int_range
 from gpt.service import LLMService
 from utils.config_group import add_config_group, remove_config_group
@@ -95,7 +96,7 @@ class AutomodCog(HearthCog, name="Automod"):
     # --- lifecycle -------------------------------------------------------------------------------------
 
     async def load(self) -> None:
-        self.llm = LLMService.from_bot(self.bot, self.pool)
+        self.llm = LLMService.from_bot(self.bot, self.pool, premium=premium_of(self.bot))
         await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.mark_stale)
         attach(self.bot).register("automod", self.on_message, order=ORDER_AUTOMOD)
         self.group = AutomodCommands(self)

@@ -18,6 +18,7 @@ from cogs.automod import repo
 from cogs.automod.actions import format_duration
 from cogs.automod.matchers import GuildRules, MessageFacts
 from cogs.automod.rules import ACTION_TYPES, RULE_TYPES, Rule, clean_action, clean_rule_config
+from cogs.premium.api import premium_of
 from core.role_safety import check_role_grant
 from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
 from utils.config_group import AdminConfigGroup
@@ -132,7 +133,7 @@ class AutomodCommands(AdminConfigGroup, name="automod", description="Automatic m
         merged = self._config({}, interaction, config=config, words=words, pattern=pattern, whole_word=whole_word,
                               exempt_roles=exempt_roles, exempt_channels=exempt_channels)
         cleaned = clean_rule_config(type, merged)
-        if type == "ai" and not await self.cog.bot.premium.guild_has_premium(guild_id):
+        if type == "ai" and not await premium_of(self.cog.bot).guild_has_premium(guild_id):
             raise UserFacingError("AI rules are a premium feature: this server has no active premium subscription.")
         action_id = await self._action_id(guild_id, action)
         rule_id = await repo.create_rule(self.cog.pool, guild_id, type, name, cleaned, action_id, trial,

@@ -15,9 +15,9 @@ if TYPE_CHECKING:
     from cogs.automod.matchers import GuildRules, Hit
     from cogs.automod.stats import StatsBuffer
     from core.db import HearthPool
+    from core.guild_cache import GuildCache
     from core.hearth_bot import HearthBot
     from core.message_pipeline import MessageContext
-    from core.notify import GuildCache
     from gpt.service import LLMService
 
 

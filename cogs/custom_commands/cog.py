@@ -20,8 +20,8 @@ from cogs.custom_commands.uses import UsesBuffer
 from core import notify
 from core.cog_base import HearthCog
 from core.flush_loop import FlushLoop
+from core.guild_cache import GuildCache
 from core.message_pipeline import ORDER_CUSTOM_COMMANDS, MessageContext, attach
-from core.notify import GuildCache
 from utils.config_group import add_config_group, remove_config_group
 from utils.errors import missing_permission_message
 from utils.mentions import allowed_mentions_for, member_or_none

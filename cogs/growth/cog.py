@@ -27,6 +27,7 @@ from cogs.growth.texts import (
     trim,
 )
 from cogs.growth.views import CheckinModal, ShareCheckinButton, share_view, shared_view
+from cogs.premium.api import premium_of
 from core.cog_base import HearthCog
 from gpt.context import REFLECTION_DAYS, REFLECTION_LIMIT, reflection_lines
 from gpt.cooldown import llm_cooldown
@@ -59,7 +60,7 @@ class GrowthCog(HearthCog, name="Growth"):
     cooldown: Cooldown
 
     async def load(self) -> None:
-        self.llm = LLMService.from_bot(self.bot, self.pool)
+        self.llm = LLMService.from_bot(self.bot, self.pool, premium=premium_of(self.bot))
         self.cooldown = Cooldown(1, CHECKIN_COOLDOWN, self.bot.clock, what="growth check-ins")
 
     async def unload(self) -> None:
@@ -76,7 +77,7 @@ class GrowthCog(HearthCog, name="Growth"):
         assert guild_id is not None  # guild_only
         # Refuse before the modal, so nobody types a check-in that cannot be answered.
         await self.llm.guild_options(guild_id)
-        if style in PREMIUM_STYLES and await self.bot.premium.tier(user_id, guild_id) is None:
+        if style in PREMIUM_STYLES and await premium_of(self.bot).tier(user_id, guild_id) is None:
             raise UserFacingError(PREMIUM_STYLE_REFUSAL)
         await self.llm.ensure_ready(guild_id, user_id)
         self.cooldown.check((guild_id, user_id))  # counted when the form comes back (see complete_checkin)

@@ -1,5 +1,6 @@
 """Premium with Stripe: `/premium plans|status|transfer|manage|check`, `/my_premium`, the Stripe webhook endpoint
-and the expiry jobs. Who has premium where is asked through `bot.premium` (core/premium_guard.py)."""
+and the expiry jobs. Who has premium where is the cog's public API (`cogs/premium/api.py`), published on
+`bot.apis` while the cog is loaded; other features ask it through `premium_of(bot)`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import discord
 from discord import app_commands
 
 from cogs.premium import notices, repo
+from cogs.premium.api import NOTIFY_CHANNEL, PremiumApi, premium_of
 from cogs.premium.checkout import (
     NO_PRICES,
     NOT_AVAILABLE,
@@ -37,6 +39,7 @@ from cogs.premium.views import (
     terms_message,
 )
 from cogs.premium.webhooks import StripeWebhooks
+from core import notify
 from core.cog_base import HearthCog
 from core.retention import LogTable, RetentionJob
 from utils.cooldowns import Cooldown
@@ -65,6 +68,7 @@ class PremiumCog(HearthCog, name="Premium"):
         self.catalogue = PriceCatalogue({}, None)
         self.webhooks: StripeWebhooks | None = None
         self.expiry: ExpiryJobs | None = None
+        self.api: PremiumApi | None = None
         # Handled event ids (the webhook's idempotency) are kept STRIPE_EVENTS_RETENTION_DAYS, at least 30 days:
         # Stripe redelivers an event for up to 3 days.
         self.events_retention = RetentionJob(
@@ -75,6 +79,11 @@ class PremiumCog(HearthCog, name="Premium"):
                                         what="billing links")
 
     async def load(self) -> None:
+        self.api = PremiumApi(self.pool, self.bot.clock)
+        self.bot.apis.publish(PremiumApi, self.api)
+        # Subscription changes made by another process (a Stripe webhook it received, an expiry …) reach this
+        # one through LISTEN/NOTIFY; while the connection is down nothing is heard: drop every cached answer.
+        await notify.subscribe(self.bot, NOTIFY_CHANNEL, self.api.on_notification, self.api.invalidate)
         key = self.bot.config.stripe_secret_key
         if key is not None:
             self.gateway = StripeGateway(key.get_secret_value(), api_base=api_base_override(self.bot.config))
@@ -90,6 +99,9 @@ class PremiumCog(HearthCog, name="Premium"):
         await self.events_retention.start()
 
     async def unload(self) -> None:
+        if self.api is not None:
+            self.bot.apis.withdraw(PremiumApi, self.api)
+            await notify.unsubscribe(self.bot, NOTIFY_CHANNEL)
         self.events_retention.stop()
         if self.expiry is not None:
             self.expiry.unregister()
@@ -271,11 +283,11 @@ class PremiumCog(HearthCog, name="Premium"):
         if not interaction.permissions.manage_guild:
             raise app_commands.MissingPermissions(["manage_guild"])
         row = await repo.active_in_guild(self.pool, member.id, interaction.guild_id)
-        if row is None or not await self.bot.premium.is_premium(member.id, interaction.guild_id):
+        if row is None or not await premium_of(self.bot).is_premium(member.id, interaction.guild_id):
             text = f"{member.mention} has no premium on this server."
         else:
             until = "lifetime" if row["expires_at"] is None else f"paid until {notices.when(row['expires_at'])}"
             text = f"{member.mention} has **{row['tier'].title()}** premium on this server ({until})."
-        server = "yes" if await self.bot.premium.guild_has_premium(interaction.guild_id) else "no"
+        server = "yes" if await premium_of(self.bot).guild_has_premium(interaction.guild_id) else "no"
         await interaction.response.send_message(f"{text}\nThis server has premium from any member: {server}.",
                                                 ephemeral=True, allowed_mentions=discord.AllowedMentions.none())

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 
 from cogs.premium import notices, repo
+from cogs.premium.api import announce_change, premium_of
 from cogs.premium.stripe_gateway import StripeGateway
 from cogs.premium.stripe_objects import LIVE_STATUSES, period_end
-from core.premium_guard import announce_change
 from core.timers import Job
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ class ExpiryJobs:
                 await announce_change(conn, [row["user_id"]])
         if ended is None:
             return
-        self.bot.premium.invalidate()
+        premium_of(self.bot).invalidate()
         log.info("Premium: subscription #%s of user %s expired", row["id"], row["user_id"])
         text = notices.expired(row["tier"], notices.guild_name(self.bot, row["guild_id"]))
         await notices.send_dm(self.bot, notices.Notice(row["user_id"], text))
@@ -136,7 +136,7 @@ class ExpiryJobs:
             await arm(self.bot.timers, conn, extended, now, renews=not subscription.get("cancel_at_period_end"))
             await announce_change(conn, [row["user_id"]])
         self.bot.timers.rearm()
-        self.bot.premium.invalidate()
+        premium_of(self.bot).invalidate()
         log.info("Premium: subscription #%s renewed in Stripe until %s (webhook not seen yet)", row["id"], end)
         return True
 

@@ -79,6 +79,21 @@ async def latest_for_user(executor: Executor, user_id: int) -> asyncpg.Record | 
         _SELECT + "WHERE user_id = $1 ORDER BY id DESC LIMIT 1", user_id)
 
 
+_ACTIVE_AT = "status = 'active' AND (expires_at IS NULL OR expires_at > $2)"
+
+
+async def active_tier(executor: Executor, user_id: int, guild_id: int, now: datetime) -> str | None:
+    """The tier of the user's subscription that is active at `now` and applies to this guild, or None."""
+    return await executor.fetchval(
+        "SELECT tier FROM premium_subs WHERE user_id = $1 AND guild_id = $3 AND " + _ACTIVE_AT, user_id, now, guild_id)
+
+
+async def guild_has_active(executor: Executor, guild_id: int, now: datetime) -> bool:
+    """Whether any member's subscription active at `now` applies to this guild."""
+    return await executor.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM premium_subs WHERE guild_id = $1 AND " + _ACTIVE_AT + ")", guild_id, now)
+
+
 async def active_in_guild(executor: Executor, user_id: int, guild_id: int) -> asyncpg.Record | None:
     """The user's active subscription if it applies to this guild (what a guild's admins may see)."""
     return await executor.fetchrow(

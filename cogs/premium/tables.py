@@ -1,7 +1,5 @@
 """The tables the premium cog owns alone (created in migrations/versions): no other feature's SQL names them;
-others reach this data through the owner's public API.
-
-premium_subs is read by core/premium_guard.py until the premium guard moves into this cog's public API."""
+others reach this data through the owner's public API (who has premium: `cogs/premium/api.py`)."""
 
 TABLES: tuple[str, ...] = (
     "premium_subs",

@@ -9,8 +9,8 @@ import discord
 from discord import app_commands
 
 from cogs.premium import repo
+from cogs.premium.api import announce_change, premium_of
 from cogs.premium.expiry_jobs import EXPIRY_KIND, WARNING_KIND
-from core.premium_guard import announce_change
 from utils.errors import BadInput, UserFacingError
 
 if TYPE_CHECKING:
@@ -61,5 +61,5 @@ async def move(bot: HearthBot, pool: asyncpg.Pool, row: asyncpg.Record, target: 
             await bot.timers.schedule(target.id, job["kind"], job["key"], job["due_at"], job["payload"], conn=conn)
         await announce_change(conn, [row["user_id"]])  # other processes drop their cached answers on commit
     bot.timers.rearm()  # the moved jobs are visible to the dispatcher only after the commit
-    bot.premium.invalidate()
+    premium_of(bot).invalidate()
     return moved

@@ -32,13 +32,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from cogs.premium import notices, repo
+from cogs.premium.api import announce_change, premium_of
 from cogs.premium.completion import CheckoutCompletions
 from cogs.premium.reversals import EVENTS as REVERSAL_EVENTS
 from cogs.premium.reversals import Reversals
 from cogs.premium.stripe_gateway import RetryLater, StripeFailure, StripeGateway
 from cogs.premium.stripe_objects import subscription_id_of, timestamp
 from cogs.premium.sync import Outcome, SubscriptionSync
-from core.premium_guard import announce_change
 from utils.errors import DATABASE_ERRORS
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ class StripeWebhooks:
             await announce_change(conn, outcome.users)
         if outcome.changed:
             self.bot.timers.rearm()  # jobs scheduled in the transaction are visible only now
-            self.bot.premium.invalidate()  # at once here; other processes on the notification
+            premium_of(self.bot).invalidate()  # at once here; other processes on the notification
         await notices.send_all(self.bot, outcome.notices)
         return True
 

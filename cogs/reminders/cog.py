@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.premium.api import premium_of
 from cogs.reminders import planner, repo
 from cogs.reminders.posting import reminder_embed, ts
 from cogs.reminders.repo import Reminder
@@ -64,7 +65,8 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
 
     async def load(self) -> None:
         self.sender = ReminderSender(self.bot, self.pool)
-        self.llm = LLMService.from_bot(self.bot, self.pool)  # the embed watcher's fallback parser
+        # The embed watcher's fallback parser.
+        self.llm = LLMService.from_bot(self.bot, self.pool, premium=premium_of(self.bot))
         # After the last failed attempt the post is lost, never the reminder: the job is handled as a skipped one
         # (a weekly reminder moves to its next occurrence, a finished event is cleaned up, and an early reminder
         # before its event is dropped: its loss is acceptable, the event's own post is a separate job).
@@ -142,11 +144,11 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
             if not URL.match(image):
                 raise BadInput("The image must be a web address starting with https://.",
                                example="image:https://example.org/banner.png")
-            if not await self.bot.premium.is_premium(user_id, guild_id):
+            if not await premium_of(self.bot).is_premium(user_id, guild_id):
                 raise UserFacingError("Reminder images are a premium feature. See `/premium` to unlock them.")
 
     async def _check_limit(self, guild_id: int) -> None:
-        premium = await self.bot.premium.guild_has_premium(guild_id)
+        premium = await premium_of(self.bot).guild_has_premium(guild_id)
         limit = PREMIUM_ACTIVE_LIMIT if premium else FREE_ACTIVE_LIMIT
         if await repo.count(self.pool, guild_id) >= limit:
             extra = "" if premium else f" Premium servers can have up to {PREMIUM_ACTIVE_LIMIT} (see `/premium`)."
@@ -284,7 +286,8 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
             raise BadInput(f"There is no reminder #{reminder} on this server.", example="/reminder list")
         phase = "repeat" if found.recurring else "pre"
         moment = found.event_time or self.bot.clock.now()
-        image = bool(found.image_url) and await self.bot.premium.is_premium(found.created_by or 0, interaction.guild_id)
+        image = bool(found.image_url) and await premium_of(self.bot).is_premium(found.created_by or 0,
+                                                                                interaction.guild_id)
         await interaction.response.send_message(
             content=found.message or None, embed=reminder_embed(found, phase, moment, image=image), ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none())

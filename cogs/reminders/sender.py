@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import discord
 
+from cogs.premium.api import premium_of
 from cogs.reminders import repo
 from cogs.reminders.posting import reminder_embed
 from cogs.reminders.schedule import next_occurrence
@@ -106,7 +107,7 @@ class ReminderSender:
                               "not be posted: its channel no longer exists. Edit it with `/reminder edit`.")
             return None
         moment = reminder.event_time if phase in ("pre", "start") and reminder.event_time else job.due_at
-        image = bool(reminder.image_url) and reminder.created_by is not None and await self.bot.premium.is_premium(
+        image = bool(reminder.image_url) and reminder.created_by is not None and await premium_of(self.bot).is_premium(
             reminder.created_by, guild.id)
         # Whoever last set the message (or where and when it is posted) decides what it may ping, as of now.
         author = await member_or_none(guild, reminder.message_set_by) if reminder.message else None

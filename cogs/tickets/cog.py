@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.premium.api import premium_of
 from cogs.tickets import lifecycle, metrics, repo
 from cogs.tickets.cache import TicketCache
 from cogs.tickets.channels import TICKET_CHANNELS
@@ -62,7 +63,7 @@ class TicketsCog(HearthCog, name="Tickets"):
     ticket = app_commands.Group(name="ticket", description="Support tickets", guild_only=True)
 
     async def load(self) -> None:
-        self.llm = LLMService.from_bot(self.bot, self.pool)
+        self.llm = LLMService.from_bot(self.bot, self.pool, premium=premium_of(self.bot))
         self.cache = TicketCache()
         await self.cache.load(self.pool)
         self.desk = TicketDesk(self.bot, self.pool, self.cache)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.premium.api import premium_of
 from cogs.verification import repo
 from cogs.verification.cache import ChannelRef
 from cogs.verification.desk import CLEANUP, LABELS, REVIEWERS, VERIFICATION_CHANNELS
@@ -44,7 +45,7 @@ class PrivateChannels:
 
     async def check_can_start(self, guild: discord.Guild, member: discord.Member) -> None:
         """Refuse early what needs no lock: no premium, not set up, already verified."""
-        if not await self.desk.bot.premium.guild_has_premium(guild.id):
+        if not await premium_of(self.desk.bot).guild_has_premium(guild.id):
             raise UserFacingError("Verification is a premium feature, and this server has no active premium right "
                                   "now. An admin can see `/premium`.")
         role = await self.desk.verified_role(guild)

@@ -14,6 +14,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from cogs.premium.api import premium_of
 from cogs.verification import repo
 from cogs.verification.cache import ChannelCache
 from cogs.verification.channels import PrivateChannels
@@ -47,7 +48,7 @@ class VerificationCog(HearthCog, name="Verification"):
         self.group: VerificationCommands | None = None
 
     async def load(self) -> None:
-        self.llm = LLMService.from_bot(self.bot, self.pool)
+        self.llm = LLMService.from_bot(self.bot, self.pool, premium=premium_of(self.bot))
         self.desk = VerificationDesk(self.bot, self.pool)
         self.cache = ChannelCache(self.pool)
         self.channels = PrivateChannels(self.desk, self.cache)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
+from cogs.premium.api import premium_of
 from cogs.verification import repo
 from cogs.verification.desk import LABELS, NONE
 from cogs.verification.views import panel_view
@@ -54,7 +55,7 @@ class VerificationCommands(AdminConfigGroup, name="verification", description="P
         lines.append(f"Payments up to {await desk.setting(guild.id, 'max_payment_age_days')} days old are "
                      "verified automatically.")
         lines += [f"⚠️ {problem}" for problem in await desk.setup_problems(guild)]
-        if not await self.cog.bot.premium.guild_has_premium(guild.id):
+        if not await premium_of(self.cog.bot).guild_has_premium(guild.id):
             lines.append("⚠️ Verification is a premium feature: members can't start one until the server has "
                          "premium.")
         await interaction.response.send_message("\n".join(lines), ephemeral=True, allowed_mentions=NONE)
@@ -66,7 +67,7 @@ class VerificationCommands(AdminConfigGroup, name="verification", description="P
                     text: app_commands.Range[str, 1, 2000] | None = None) -> None:
         guild = interaction.guild
         assert guild is not None
-        if not await self.cog.bot.premium.guild_has_premium(guild.id):
+        if not await premium_of(self.cog.bot).guild_has_premium(guild.id):
             raise UserFacingError("Verification is a premium feature, and this server has no active premium. "
                                   "See `/premium`.")
         target = channel or interaction.channel

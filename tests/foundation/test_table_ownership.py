@@ -19,10 +19,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SCANNED = ("cogs", "gpt", "core", "utils")
 LAYER_GDPR = {"gpt": "gpt.gdpr", "core": "core.settings_gdpr"}  # a layer's GDPR part, answered by a cog's module
-# Known, temporary: the premium guard still reads premium_subs from core; it moves into the premium cog's public
-# API (cogs/premium/api.py) in the cache change of the same issue. Remove this entry when it has moved.
-KNOWN_EXCEPTIONS = {("core/premium_guard.py", "premium_subs")}
-
 _CREATED = re.compile(r"CREATE TABLE (?:IF NOT EXISTS )?([a-z_][a-z0-9_]*)", re.IGNORECASE)
 _NAMED_IN_SQL = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE|COPY)\s+(?:ONLY\s+|IF\s+(?:NOT\s+)?EXISTS\s+)?"
                            r"([a-z_][a-z0-9_]*)", re.IGNORECASE)
@@ -117,12 +113,7 @@ def test_every_migration_table_has_exactly_one_owner() -> None:
 
 
 def test_no_module_names_another_owners_table() -> None:
-    assert sorted(violations(_owner_of()) - KNOWN_EXCEPTIONS) == []
-
-
-def test_the_known_exceptions_are_still_needed() -> None:
-    assert sorted(KNOWN_EXCEPTIONS - violations(_owner_of())) == [], \
-        "these modules no longer name the table: remove them from KNOWN_EXCEPTIONS"
+    assert sorted(violations(_owner_of())) == []
 
 
 def test_gdpr_modules_answer_for_their_own_tables() -> None:

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from cogs.premium.api import PremiumApi
 from core.config import Settings
 from core.db import HearthPool
 from core.guild_settings import GuildSettings
-from core.premium_guard import PremiumGuard
 from core.settings_registry import SettingsRegistry
 from gpt.service import LLMService
 from gpt.settings import GPT_SETTINGS
@@ -35,7 +35,7 @@ async def make_service(clean_db: HearthPool, clock: ManualClock) -> AsyncIterato
 
     def make(**settings: Any) -> LLMService:
         config = Settings(_env_file=None, **settings)
-        service = LLMService(config, GuildSettings(registry, clean_db, clock), PremiumGuard(clean_db, clock), clock,
+        service = LLMService(config, GuildSettings(registry, clean_db, clock), PremiumApi(clean_db, clock), clock,
                              clean_db)
         built.append(service)
         return service

@@ -10,6 +10,7 @@ from typing import Any
 
 import asyncpg
 
+from cogs.premium.api import premium_of
 from core.db import HearthPool
 from tests.hearth_harness import Hearth
 from tests.kit.desks import FeatureDesk
@@ -28,7 +29,7 @@ async def seed_premium(where: Hearth | HearthPool, user_id: int, guild_id: int, 
     await db.execute("INSERT INTO premium_subs (user_id, guild_id, tier, status, expires_at) "
                      "VALUES ($1, $2, $3, 'active', $4)", user_id, guild_id, tier, expires_at)
     if isinstance(where, Hearth):
-        where.bot.premium.invalidate()
+        premium_of(where.bot).invalidate()
 
 
 WEBHOOK_SECRET = "whsec_standin_0123456789"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cogs.premium.api import premium_of
 from tests.kit.premium import PremiumWorld, labels, shown_text
 from utils.errors import BadInput, UserFacingError
 
@@ -20,7 +21,7 @@ async def test_status_and_my_premium(premium: PremiumWorld) -> None:
 
 async def test_transfer_moves_premium_after_confirmation(premium: PremiumWorld) -> None:
     member, home, second = premium.guild.member, premium.guild.guild.id, premium.second.id
-    guard = premium.hearth.bot.premium
+    guard = premium_of(premium.hearth.bot)
     await premium.premium_for(member)
     choices = await premium.discord.autocomplete("premium transfer", "server", user=member)
     assert [(c["name"], c["value"]) for c in choices] == [("Second Home", str(second))]  # mutual, not current

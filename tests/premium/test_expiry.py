@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from cogs.premium.api import premium_of
 from tests.kit.premium import PremiumWorld
 
 
@@ -41,13 +42,13 @@ async def test_warning_once_then_expired(premium: PremiumWorld) -> None:
     assert row["expiry_warning_sent_at"] == expires_at - timedelta(days=7)
     await _run_timers_at(premium, expires_at - timedelta(days=3))
     assert len(_warnings(premium)) == 1  # exactly once
-    assert await premium.hearth.bot.premium.is_premium(member.id, guild_id)
+    assert await premium_of(premium.hearth.bot).is_premium(member.id, guild_id)
 
     await _run_timers_at(premium, expires_at)
     [row] = await premium.rows(member.id)
     assert row["status"] == "expired"
     assert await premium.jobs(row["id"]) == {}
-    assert not await premium.hearth.bot.premium.is_premium(member.id, guild_id)
+    assert not await premium_of(premium.hearth.bot).is_premium(member.id, guild_id)
     assert "has ended" in premium.dm_texts(member)[-1]
     assert len(_warnings(premium)) == 1
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from cogs.premium.api import premium_of
 from tests.kit.premium import PRICES, PremiumWorld
 from utils.errors import UserFacingError
 
@@ -10,7 +11,7 @@ from utils.errors import UserFacingError
 async def test_premium_and_settings_stay_in_their_guild(premium: PremiumWorld) -> None:
     bob, alice = premium.guild.member, premium.guild.admin
     home, second = premium.guild.guild.id, premium.second.id
-    guard = premium.hearth.bot.premium
+    guard = premium_of(premium.hearth.bot)
     alice_there = premium.second.member(alice.id)
 
     with premium.discord.expect_errors(UserFacingError):

@@ -4,13 +4,14 @@ Each attack pays real (stand-in) Stripe money and delivers the signed webhook St
 
 from __future__ import annotations
 
+from cogs.premium.api import premium_of
 from tests.kit.premium import COGS, PRICES, STRIPE_SETTINGS, PremiumWorld
 from utils.errors import BadInput
 
 
 async def _nothing_granted(premium: PremiumWorld, user_id: int) -> None:
     assert await premium.rows(user_id) == []
-    assert not await premium.hearth.bot.premium.is_premium(user_id, premium.guild.guild.id)
+    assert not await premium_of(premium.hearth.bot).is_premium(user_id, premium.guild.guild.id)
     assert await premium.db.fetchval("SELECT count(*) FROM timers WHERE kind LIKE 'premium_%'") == 0
 
 

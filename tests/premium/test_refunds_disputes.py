@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from cogs.premium.api import premium_of
 from tests.kit.premium import PRICES, PremiumWorld
 
 
@@ -12,7 +13,7 @@ async def _ended(premium: PremiumWorld, status: str) -> dict:
     member = premium.guild.member
     [row] = await premium.rows(member.id)
     assert row["status"] == status
-    assert not await premium.hearth.bot.premium.is_premium(member.id, premium.guild.guild.id)
+    assert not await premium_of(premium.hearth.bot).is_premium(member.id, premium.guild.guild.id)
     assert await premium.jobs(row["id"]) == {}
     return row
 
@@ -21,7 +22,7 @@ async def test_a_refund_of_lifetime_ends_it_and_tells_the_member(premium: Premiu
     member = premium.guild.member
     session = await premium.buy(member, "lifetime")
     payment = premium.stripe.payment_of(session["id"])
-    assert await premium.hearth.bot.premium.is_premium(member.id, premium.guild.guild.id)  # cached now
+    assert await premium_of(premium.hearth.bot).is_premium(member.id, premium.guild.guild.id)  # cached now
 
     await premium.deliver("charge.refunded", premium.stripe.refund(payment, amount=1000))  # a partial refund
     assert [row["status"] for row in await premium.rows(member.id)] == ["active"]
@@ -90,7 +91,7 @@ async def test_a_won_dispute_restores_lifetime(premium: PremiumWorld) -> None:
     await premium.deliver("charge.dispute.closed", premium.stripe.close_dispute(dispute["id"], "won"))
     [row] = await premium.rows(member.id)
     assert (row["status"], row["tier"]) == ("active", "lifetime")
-    assert await premium.hearth.bot.premium.is_premium(member.id, premium.guild.guild.id)
+    assert await premium_of(premium.hearth.bot).is_premium(member.id, premium.guild.guild.id)
     assert "is back for good" in premium.dm_texts(member)[-1]
 
 

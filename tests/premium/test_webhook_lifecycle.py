@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from cogs.premium.api import premium_of
 from tests.kit.premium import PremiumWorld
 from tests.stripe_standin.objects import unix
 
@@ -20,7 +21,7 @@ async def test_paid_subscription_checkout_activates_premium(premium: PremiumWorl
     jobs = await premium.jobs(row["id"])
     assert jobs["premium_expiry"] == (guild_id, row["expires_at"])
     assert jobs["premium_expiry_warning"] == (guild_id, row["expires_at"] - timedelta(days=7))  # yearly renewal
-    assert await premium.hearth.bot.premium.tier(member.id, guild_id) == "yearly"
+    assert await premium_of(premium.hearth.bot).tier(member.id, guild_id) == "yearly"
     [dm] = premium.dm_texts(member)
     assert "**Yearly** premium is active on **Hearth Test**" in dm
 
@@ -33,7 +34,7 @@ async def test_paid_lifetime_checkout_activates_lifetime(premium: PremiumWorld) 
         "lifetime", "active", None, None)
     assert row["stripe_customer_id"].startswith("cus_")
     assert await premium.jobs(row["id"]) == {}
-    assert await premium.hearth.bot.premium.is_premium(member.id, premium.guild.guild.id)
+    assert await premium_of(premium.hearth.bot).is_premium(member.id, premium.guild.guild.id)
     assert "for good" in premium.dm_texts(member)[0]
 
 
@@ -63,13 +64,13 @@ async def test_an_older_snapshot_does_not_undo_a_newer_one(premium: PremiumWorld
     await premium.deliver("customer.subscription.updated", still_active, created=created + 10)
     [row] = await premium.rows(member.id)
     assert row["status"] == "cancelled"
-    assert not await premium.hearth.bot.premium.is_premium(member.id, premium.guild.guild.id)
+    assert not await premium_of(premium.hearth.bot).is_premium(member.id, premium.guild.guild.id)
 
 
 async def test_cancellation_ends_premium_and_tells_the_user(premium: PremiumWorld) -> None:
     member, guild_id = premium.guild.member, premium.guild.guild.id
     session = await premium.buy(member)
-    assert await premium.hearth.bot.premium.is_premium(member.id, guild_id)  # cached now
+    assert await premium_of(premium.hearth.bot).is_premium(member.id, guild_id)  # cached now
     snapshot = premium.stripe.update_subscription(session["subscription"], cancel_at_period_end=True)
     await premium.deliver("customer.subscription.updated", snapshot,
                           previous_attributes={"cancel_at_period_end": False})
@@ -82,7 +83,7 @@ async def test_cancellation_ends_premium_and_tells_the_user(premium: PremiumWorl
     [row] = await premium.rows(member.id)
     assert row["status"] == "cancelled"
     assert await premium.jobs(row["id"]) == {}
-    assert not await premium.hearth.bot.premium.is_premium(member.id, guild_id)  # the cache was invalidated
+    assert not await premium_of(premium.hearth.bot).is_premium(member.id, guild_id)  # the cache was invalidated
     assert "has been cancelled" in premium.dm_texts(member)[-1]
 
 
@@ -99,7 +100,7 @@ async def test_failed_renewal_lapses_premium_and_a_later_payment_restores_it(pre
     [row] = await premium.rows(member.id)
     assert row["status"] == "expired"
     assert await premium.jobs(row["id"]) == {}
-    assert not await premium.hearth.bot.premium.is_premium(member.id, guild_id)
+    assert not await premium_of(premium.hearth.bot).is_premium(member.id, guild_id)
     assert "couldn't take the payment" in premium.dm_texts(member)[-1]
     assert f"<t:{unix(retry_at)}:D>" in premium.dm_texts(member)[-1]
 
@@ -107,7 +108,7 @@ async def test_failed_renewal_lapses_premium_and_a_later_payment_restores_it(pre
     await premium.deliver("invoice.paid", premium.stripe.invoice(sub_id, paid=True))
     [row] = await premium.rows(member.id)
     assert (row["status"], unix(row["expires_at"])) == ("active", paid_until["current_period_end"])
-    assert await premium.hearth.bot.premium.is_premium(member.id, guild_id)
+    assert await premium_of(premium.hearth.bot).is_premium(member.id, guild_id)
     assert "is active" in premium.dm_texts(member)[-1]
 
 

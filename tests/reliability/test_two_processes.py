@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from cogs.premium.api import premium_of
 from core.db import HearthPool
 from core.hearth_bot import HearthBot
 from core.timers import Job
@@ -282,7 +283,7 @@ async def test_one_stripe_event_delivered_to_both_processes_has_one_effect(two: 
     session_id = next(s["id"] for s in two.stripe.sessions.values() if s["url"] in answer.text)
     event = two.stripe.event("checkout.session.completed", two.stripe.complete_checkout(session_id))
     for bot in two.bots:  # both processes have "no premium" cached for a minute
-        assert await bot.premium.tier(buyer.id, place.guild.id) is None
+        assert await premium_of(bot).tier(buyer.id, place.guild.id) is None
     premium_heard = [heard(bot, "hearth_premium") for bot in two.bots]
 
     responses = await asyncio.gather(*(sender.send(event) for sender in two.webhooks))
@@ -292,7 +293,7 @@ async def test_one_stripe_event_delivered_to_both_processes_has_one_effect(two: 
     for waiter in premium_heard:
         await asyncio.wait_for(waiter.wait(), timeout=5)
     for bot in two.bots:
-        assert await bot.premium.tier(buyer.id, place.guild.id) == "monthly"
+        assert await premium_of(bot).tier(buyer.id, place.guild.id) == "monthly"
     await two.discord.settle()
     assert await two.db.fetchval("SELECT count(*) FROM stripe_events WHERE event_id = $1", event["id"]) == 1
     rows = await two.db.fetch("SELECT guild_id, tier, status FROM premium_subs WHERE user_id = $1", buyer.id)

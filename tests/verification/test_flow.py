@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import discord
 
+from cogs.premium.api import premium_of
 from cogs.verification.assessment import Assessment, decide, sanitise
 from core.gdpr import erase_everything, export_everything
 from tests.hearth_harness import Hearth
@@ -233,7 +234,7 @@ async def test_premium_gated(hearth: Hearth, llm: LLMStandIn) -> None:
     await hearth.discord.slash("config verification panel", user=g.admin, guild=g.guild, options={"channel": g.general})
     panel = next(m for m in reversed(hearth.discord.messages_in(g.general)) if m.buttons())
     await hearth.db.execute("UPDATE premium_subs SET status = 'canceled'")
-    hearth.bot.premium.invalidate()
+    premium_of(hearth.bot).invalidate()
     refused = await hearth.discord.click(panel, "Verify", user=g.member)
     assert refused.text.startswith("Verification is a premium feature")
     assert await hearth.db.fetchval("SELECT count(*) FROM verification_tickets") == 0

@@ -1,16 +1,16 @@
-"""The premium guard reads premium_subs: active and unexpired, per user and guild, cached until invalidated."""
+"""The premium API reads premium_subs: active and unexpired, per user and guild, cached until invalidated."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from core.premium_guard import PremiumGuard
+from cogs.premium.api import PremiumApi, premium_of
 from utils.clock import ManualClock
 
 
 async def test_tiers_and_guild_premium(clean_db) -> None:
     clock = ManualClock()
-    guard = PremiumGuard(clean_db, clock)
+    guard = PremiumApi(clean_db, clock)
     insert = "INSERT INTO premium_subs (user_id, guild_id, tier, status, expires_at) VALUES ($1, $2, $3, $4, $5)"
     await clean_db.execute(insert, 1, 10, "monthly", "active", clock.now() + timedelta(days=3))
     await clean_db.execute(insert, 2, 10, "yearly", "expired", None)
@@ -28,7 +28,7 @@ async def test_tiers_and_guild_premium(clean_db) -> None:
 
 async def test_a_notification_forgets_the_users_answers_and_every_guild_answer(clean_db) -> None:
     clock = ManualClock()
-    guard = PremiumGuard(clean_db, clock)
+    guard = PremiumApi(clean_db, clock)
     insert = "INSERT INTO premium_subs (user_id, guild_id, tier, status) VALUES ($1, $2, $3, 'active')"
     await clean_db.execute(insert, 1, 10, "monthly")
     await clean_db.execute(insert, 2, 10, "yearly")
@@ -43,3 +43,16 @@ async def test_a_notification_forgets_the_users_answers_and_every_guild_answer(c
     assert await guard.tier(2, 10) == "yearly"  # user 2 was not named: still cached
     guard.on_notification("2,3")
     assert await guard.tier(2, 10) is None
+
+
+async def test_other_features_still_see_premium_after_the_premium_cog_is_reloaded(hearth) -> None:
+    g = hearth.guild
+    await hearth.db.execute("INSERT INTO premium_subs (user_id, guild_id, tier, status) VALUES ($1, $2, 'yearly', "
+                            "'active')", g.member.id, g.guild.id)
+    assert await premium_of(hearth.bot).tier(g.member.id, g.guild.id) == "yearly"
+    # discord.py drops the cog package's modules on unload: the reloaded API is built from a new PremiumApi class.
+    await hearth.bot.reload_extension("cogs.premium")
+    assert await premium_of(hearth.bot).tier(g.member.id, g.guild.id) == "yearly"
+    await hearth.bot.unload_extension("cogs.premium")
+    assert await premium_of(hearth.bot).tier(g.member.id, g.guild.id) is None  # no premium cog: nobody has premium
+    assert not await premium_of(hearth.bot).guild_has_premium(g.guild.id)
