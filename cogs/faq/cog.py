@@ -24,20 +24,16 @@ from cogs.faq.search import (
     tsquery_text,
     words,
 )
+from cogs.faq.settings import FAQ_SEARCH_LOG_RETENTION_DAYS, SETTINGS
 from core.cog_base import HearthCog
 from core.command_tree import send_ephemeral
 from core.retention import LogTable, RetentionJob
-from core.settings_registry import SettingSpec, SettingType, int_range
 from utils.errors import BadInput, UserFacingError, describe_error
 from utils.options import RowId
 from utils.paginator import Paginator
 
 PAGE = 10
 SEARCH_LOGS = LogTable("faq_search_logs", "searched_at", per_guild=True)
-SEARCH_LOG_RETENTION = SettingSpec(
-    "faq", "search_log_retention_days", SettingType.INT, 90,
-    "Days searches are kept for /faq stats (who searched what); older ones are deleted daily.",
-    validator=int_range(1, 3650))
 STATS_PERIODS = {"7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
 
 
@@ -83,21 +79,14 @@ class FaqCog(HearthCog, name="FAQ"):
 
     pool_size = 3
 
-    settings = (
-        SettingSpec("faq", "min_similarity", SettingType.FLOAT, 0.35,
-                    "How close (0–1) a typed word must be to a title or keyword to count as a match despite a "
-                    "typo; lower finds more, higher finds less.", validator=int_range(0.1, 1.0)),
-        SettingSpec("faq", "max_results", SettingType.INT, 5,
-                    "How many results /faq search shows.", validator=int_range(1, 5)),
-        SEARCH_LOG_RETENTION,
-    )
+    settings = SETTINGS
 
     faq = app_commands.Group(name="faq", description="Frequently asked questions", guild_only=True)
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
         self.retention = RetentionJob(self, SEARCH_LOGS, kind="faq_search_logs_retention",
-                                      setting=SEARCH_LOG_RETENTION)
+                                      setting=FAQ_SEARCH_LOG_RETENTION_DAYS)
 
     async def load(self) -> None:
         self.bot.add_dynamic_items(ShowEntryButton)

@@ -20,11 +20,11 @@ import discord
 from discord import app_commands
 
 from cogs.gdpr import repo
+from cogs.gdpr.settings import SETTINGS
 from core.cog_base import HearthCog
 from core.command_tree import report_failure
 from core.gdpr import Erasure, erase_everything, export_everything
 from core.guild_log import post_to_log
-from core.settings_registry import SettingSpec, SettingType
 from utils.config_group import AdminConfigGroup, add_config_group, remove_config_group
 from utils.cooldowns import Cooldown, OnCooldown
 from utils.errors import BadInput, missing_permission_message
@@ -34,12 +34,6 @@ log = logging.getLogger(__name__)
 
 REQUEST_COOLDOWN = 600.0  # seconds between two exports (or two erasures) of one member
 AGREE_ID = "hearth:gdpr:agree"
-DEFAULT_AGREEMENT = (
-    "This server uses Hearth. To run its features it stores what you do with them: your commands, reminders "
-    "you create, tickets, onboarding answers, automod records and similar. Nothing is sold or shared. You can "
-    "download everything with /export_my_data and delete it with /delete_my_data at any time. "
-    "Press **I Agree** to accept."
-)
 
 
 class AgreeButton(discord.ui.View):
@@ -120,14 +114,7 @@ class GDPRCog(HearthCog, name="GDPR"):
     """Data requests and the data agreement."""
 
     pool_size = 2
-    settings = (
-        SettingSpec("gdpr", "required", SettingType.BOOL, False,
-                    "Members must accept the data agreement before onboarding and other features."),
-        SettingSpec("gdpr", "role", SettingType.ROLE, None, "Role granted when a member accepts the agreement.",
-                    grants_role=True),
-        SettingSpec("gdpr", "agreement_text", SettingType.TEXT, DEFAULT_AGREEMENT,
-                    "The text of the data agreement posted by /config gdpr post."),
-    )
+    settings = SETTINGS
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)

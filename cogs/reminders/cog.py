@@ -19,11 +19,11 @@ from cogs.reminders.posting import reminder_embed, ts
 from cogs.reminders.repo import Reminder
 from cogs.reminders.schedule import describe_days
 from cogs.reminders.sender import ReminderSender
+from cogs.reminders.settings import SETTINGS
 from cogs.reminders.watcher import WATCH_ITEMS, WatcherMixin
 from cogs.reminders.when import When, parse_when
 from core.cog_base import CompositeMetaClass, HearthCog
 from core.message_pipeline import ORDER_WATCHER
-from core.settings_registry import SettingSpec, SettingType, int_range
 from gpt.service import LLMService
 from utils.errors import BadInput, UserFacingError, permission_name
 from utils.mentions import withheld_pings
@@ -43,17 +43,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
     The watcher sees the cog through `cogs.reminders.contract.MixinMeta`; this class provides what it declares."""
 
     pool_size = 5
-    settings = (
-        SettingSpec("reminders", "manager_role", SettingType.ROLE, None,
-                    "Role allowed to manage reminders (besides members with Manage Events)."),
-        SettingSpec("reminders", "pre_event_minutes", SettingType.INT, 60,
-                    "Minutes before a one-off event that the early reminder is posted (0 = none).",
-                    validator=int_range(0, 1440)),
-        SettingSpec("reminders", "watch_channels", SettingType.CHANNELS, [],
-                    "Channels where event announcements (also other bots' embeds) become reminder proposals."),
-        SettingSpec("reminders", "watch_prompt_channel", SettingType.CHANNEL, None,
-                    "Where staff get the proposals of the embed watcher (default: the log channel)."),
-    )
+    settings = SETTINGS
 
     reminder = app_commands.Group(name="reminder", description="Reminders and events", guild_only=True)
 
