@@ -264,7 +264,7 @@ class LLMService:
     async def _setting(self, guild_id: int, spec: SettingSpec) -> Any:
         # The `gpt` scope is declared by the cog that owns it; without it loaded, the defaults apply.
         try:
-            return await self.guild_settings.get(guild_id, spec.scope, spec.key)
+            return await self.guild_settings.setting(guild_id, spec)
         except UnknownSetting:
             return spec.default
 

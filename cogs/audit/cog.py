@@ -18,6 +18,7 @@ from cogs.audit.settings import AUDIT_RETENTION_DAYS, SETTINGS
 from core.cog_base import HearthCog
 from core.flush_loop import FlushLoop
 from core.retention import LogTable, RetentionJob
+from core.settings_registry import SYSTEM_TIMEZONE
 from utils.errors import BadInput, describe_error
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,7 @@ class AuditCog(HearthCog, name="Audit"):
         await self.flush()  # include what is still buffered
         guild_id = interaction.guild_id
         since = self.bot.clock.now() - PERIODS[period] if PERIODS[period] else None
-        timezone = await self.bot.guild_settings.get(guild_id, "system", "timezone")
+        timezone = await self.bot.guild_settings.setting(guild_id, SYSTEM_TIMEZONE)
         total = await repo.overall(self.pool, guild_id, since, command)
         embed = discord.Embed(title=f"Command usage · {'all time' if since is None else 'last ' + period}"
                                     + (f" · /{command}" if command else ""), colour=discord.Colour.blurple())

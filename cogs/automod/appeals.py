@@ -20,6 +20,7 @@ import discord
 from cogs.automod import actions, repo
 from core.guild_log import post_to_log
 from core.role_safety import role_refusal
+from core.settings_registry import SYSTEM_STAFF_ROLE
 
 if TYPE_CHECKING:
     from cogs.automod.contract import AutomodContract
@@ -37,7 +38,7 @@ async def is_moderator(cog: AutomodContract, interaction: discord.Interaction) -
     permissions = interaction.permissions
     if permissions.moderate_members or permissions.manage_guild or permissions.administrator:
         return True
-    staff = await cog.bot.guild_settings.get(interaction.guild_id, "system", "staff_role")
+    staff = await cog.bot.guild_settings.setting(interaction.guild_id, SYSTEM_STAFF_ROLE)
     member = interaction.user
     return bool(staff and isinstance(member, discord.Member) and member.get_role(staff))
 

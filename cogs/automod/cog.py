@@ -26,6 +26,7 @@ from core.cog_base import HearthCog
 from core.flush_loop import FlushLoop
 from core.message_pipeline import ORDER_AUTOMOD, MessageContext, attach
 from core.notify import GuildCache
+from core.settings_registry import SYSTEM_STAFF_ROLE
 from gpt.service import LLMService
 from utils.config_group import add_config_group, remove_config_group
 from utils.errors import DATABASE_ERRORS
@@ -137,5 +138,5 @@ class AutomodCog(HearthCog, name="Automod"):
         permissions = member.guild_permissions
         if permissions.administrator or permissions.manage_guild or permissions.moderate_members:
             return True
-        staff = await self.bot.guild_settings.get(member.guild.id, "system", "staff_role")
+        staff = await self.bot.guild_settings.setting(member.guild.id, SYSTEM_STAFF_ROLE)
         return bool(staff and member.get_role(staff))

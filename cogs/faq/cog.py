@@ -24,10 +24,11 @@ from cogs.faq.search import (
     tsquery_text,
     words,
 )
-from cogs.faq.settings import FAQ_SEARCH_LOG_RETENTION_DAYS, SETTINGS
+from cogs.faq.settings import FAQ_MAX_RESULTS, FAQ_MIN_SIMILARITY, FAQ_SEARCH_LOG_RETENTION_DAYS, SETTINGS
 from core.cog_base import HearthCog
 from core.command_tree import send_ephemeral
 from core.retention import LogTable, RetentionJob
+from core.settings_registry import SYSTEM_STAFF_ROLE
 from utils.errors import BadInput, UserFacingError, describe_error
 from utils.options import RowId
 from utils.paginator import Paginator
@@ -42,7 +43,7 @@ async def is_faq_staff(bot: Any, interaction: discord.Interaction) -> bool:
     perms = interaction.permissions
     if perms.manage_guild or perms.manage_messages:
         return True
-    role_id = await bot.guild_settings.get(interaction.guild_id, "system", "staff_role")
+    role_id = await bot.guild_settings.setting(interaction.guild_id, SYSTEM_STAFF_ROLE)
     member = interaction.user
     return bool(role_id and isinstance(member, discord.Member) and member.get_role(role_id))
 
@@ -111,8 +112,8 @@ class FaqCog(HearthCog, name="FAQ"):
         if len(text) > QUERY_LIMIT:
             raise BadInput(f"The query is {len(text)} characters; the limit is {QUERY_LIMIT}.")
         guild_id = interaction.guild_id
-        limit = await self.bot.guild_settings.get(guild_id, "faq", "max_results")
-        threshold = await self.bot.guild_settings.get(guild_id, "faq", "min_similarity")
+        limit = await self.bot.guild_settings.setting(guild_id, FAQ_MAX_RESULTS)
+        threshold = await self.bot.guild_settings.setting(guild_id, FAQ_MIN_SIMILARITY)
         async with self.pool.acquire() as conn, conn.transaction():
             hits = await repo.search(conn, guild_id, tsquery_text(text), text, threshold, limit)
             await repo.log_search(conn, guild_id, interaction.user.id, text, len(hits),

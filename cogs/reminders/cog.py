@@ -19,11 +19,12 @@ from cogs.reminders.posting import reminder_embed, ts
 from cogs.reminders.repo import Reminder
 from cogs.reminders.schedule import describe_days
 from cogs.reminders.sender import ReminderSender
-from cogs.reminders.settings import SETTINGS
+from cogs.reminders.settings import REMINDERS_MANAGER_ROLE, REMINDERS_PRE_EVENT_MINUTES, SETTINGS
 from cogs.reminders.watcher import WATCH_ITEMS, WatcherMixin
 from cogs.reminders.when import When, parse_when
 from core.cog_base import CompositeMetaClass, HearthCog
 from core.message_pipeline import ORDER_WATCHER
+from core.settings_registry import SYSTEM_TIMEZONE
 from gpt.service import LLMService
 from utils.errors import BadInput, UserFacingError, permission_name
 from utils.mentions import withheld_pings
@@ -90,7 +91,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
                 await self.bot.timers.cancel(planner.JOB_KIND, f"{old.id}:", prefix=True, conn=conn)
                 await repo.delete(conn, guild_id, old.id)
         await self._check_limit(guild_id)
-        pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
+        pre = await self.bot.guild_settings.setting(guild_id, REMINDERS_PRE_EVENT_MINUTES)
         fields = {"name": event.title, "channel_id": channel_id, "location": event.location,
                   "created_by": interaction.user.id, "message_set_by": interaction.user.id,
                   "origin_channel_id": channel_id, "origin_message_id": message_id,
@@ -102,7 +103,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
     async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
         if interaction.permissions.manage_events:
             return True
-        role_id = await self.bot.guild_settings.get(interaction.guild_id, "reminders", "manager_role")
+        role_id = await self.bot.guild_settings.setting(interaction.guild_id, REMINDERS_MANAGER_ROLE)
         if role_id and isinstance(interaction.user, discord.Member) and interaction.user.get_role(role_id):
             return True
         raise app_commands.MissingPermissions(["manage_events"])
@@ -110,7 +111,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
     # --- helpers -----------------------------------------------------------------------------------------
 
     async def _tz(self, guild_id: int) -> ZoneInfo:
-        return ZoneInfo(await self.bot.guild_settings.get(guild_id, "system", "timezone"))
+        return ZoneInfo(await self.bot.guild_settings.setting(guild_id, SYSTEM_TIMEZONE))
 
     def _check_channel(self, channel: discord.TextChannel) -> None:
         me = channel.guild.me
@@ -157,7 +158,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
     async def _save(self, guild_id: int, fields: dict[str, Any], reminder_id: int | None) -> tuple[Reminder, Any]:
         """Insert or update the row and replace its jobs, in one transaction."""
         tz = await self._tz(guild_id)
-        pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
+        pre = await self.bot.guild_settings.setting(guild_id, REMINDERS_PRE_EVENT_MINUTES)
         async with self.pool.acquire() as conn, conn.transaction():
             if reminder_id is None:
                 saved = await repo.create(conn, guild_id, fields)
@@ -202,7 +203,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
         self._check_channel(channel)
         parsed = parse_when(when, await self._tz(guild_id), self.bot.clock.now())
         await self._check_limit(guild_id)
-        pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
+        pre = await self.bot.guild_settings.setting(guild_id, REMINDERS_PRE_EVENT_MINUTES)
         fields = {"name": name.strip(), "channel_id": channel.id, "message": message, "location": location,
                   "image_url": image, "created_by": interaction.user.id, "message_set_by": interaction.user.id,
                   **self._schedule_fields(parsed, await self._tz(guild_id), pre)}
@@ -245,7 +246,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
             fields["channel_id"] = channel.id
         if when is not None:
             parsed = parse_when(when, await self._tz(guild_id), self.bot.clock.now())
-            pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
+            pre = await self.bot.guild_settings.setting(guild_id, REMINDERS_PRE_EVENT_MINUTES)
             fields |= self._schedule_fields(parsed, await self._tz(guild_id), pre)
             fields |= {"last_sent_at": None, "sent_message_id": None}
         if not fields:
@@ -296,7 +297,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
             return
         reminders, _ = await repo.page(self.pool, guild_id, 10_000, 0)
         tz = await self._tz(guild_id)
-        pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
+        pre = await self.bot.guild_settings.setting(guild_id, REMINDERS_PRE_EVENT_MINUTES)
         async with self.pool.acquire() as conn, conn.transaction():
             for reminder in reminders:
                 await planner.reschedule(self.bot.timers, conn, reminder,

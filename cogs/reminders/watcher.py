@@ -27,9 +27,11 @@ from cogs.reminders import planner, repo
 from cogs.reminders.contract import MixinMeta
 from cogs.reminders.event_parser import Announcement, SpottedEvent, looks_like_announcement, spot_event
 from cogs.reminders.posting import ts
+from cogs.reminders.settings import REMINDERS_MANAGER_ROLE, REMINDERS_WATCH_CHANNELS, REMINDERS_WATCH_PROMPT_CHANNEL
 from core.channel_access import ChannelBlocked
 from core.command_tree import report_failure
 from core.message_pipeline import MessageContext
+from core.settings_registry import SYSTEM_LOG_CHANNEL, SYSTEM_STAFF_ROLE, SYSTEM_TIMEZONE
 from gpt.errors import AIDisabled, AINotConfigured, GuildBudgetExceeded
 from gpt.prompts import event_extraction_messages
 from utils.cooldowns import Cooldown
@@ -61,8 +63,8 @@ async def may_manage(cog: MixinMeta, interaction: discord.Interaction) -> bool:
     if interaction.permissions.manage_events:
         return True
     member = interaction.user
-    for scope, key in (("reminders", "manager_role"), ("system", "staff_role")):
-        role_id = await cog.bot.guild_settings.get(interaction.guild_id, scope, key)
+    for spec in (REMINDERS_MANAGER_ROLE, SYSTEM_STAFF_ROLE):
+        role_id = await cog.bot.guild_settings.setting(interaction.guild_id, spec)
         if role_id and isinstance(member, discord.Member) and member.get_role(role_id):
             return True
     return False
@@ -131,12 +133,12 @@ class WatcherMixin(MixinMeta):
 
     async def _is_watched_channel(self, guild_id: int, channel_id: int) -> bool:
         # Settings are cached per guild: no database round trip per message, edit or deletion.
-        channels = await self.bot.guild_settings.get(guild_id, "reminders", "watch_channels")
+        channels = await self.bot.guild_settings.setting(guild_id, REMINDERS_WATCH_CHANNELS)
         return channel_id in (channels or [])
 
     async def _prompt_channel(self, guild: discord.Guild) -> discord.TextChannel | None:
-        for scope, key in (("reminders", "watch_prompt_channel"), ("system", "log_channel")):
-            channel_id = await self.bot.guild_settings.get(guild.id, scope, key)
+        for spec in (REMINDERS_WATCH_PROMPT_CHANNEL, SYSTEM_LOG_CHANNEL):
+            channel_id = await self.bot.guild_settings.setting(guild.id, spec)
             channel = guild.get_channel(channel_id) if channel_id else None
             if isinstance(channel, discord.TextChannel):
                 return channel
@@ -149,7 +151,7 @@ class WatcherMixin(MixinMeta):
 
         `requested`: a staff member's click asks, not a chat message, so the rate limits do not apply (every
         click answers a proposal the gate already let through) and a used-up budget is told to them."""
-        tz = ZoneInfo(await self.bot.guild_settings.get(message.guild.id, "system", "timezone"))
+        tz = ZoneInfo(await self.bot.guild_settings.setting(message.guild.id, SYSTEM_TIMEZONE))
         announcement = announcement_of(message)
         now = self.bot.clock.now()
         event = spot_event(announcement, tz, now)

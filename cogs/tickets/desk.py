@@ -4,11 +4,13 @@ number or by channel and its channel, the inactivity windows — and the kinds o
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
 from cogs.tickets import repo
+from cogs.tickets.settings import TICKETS_CLOSE_AFTER, TICKETS_STAFF_ROLE, TICKETS_WARN_AFTER
+from core.settings_registry import SYSTEM_STAFF_ROLE
 from utils.errors import UserFacingError
 
 if TYPE_CHECKING:
@@ -40,14 +42,10 @@ class TicketDesk:
         self.pool = pool
         self.cache = cache
 
-    async def setting(self, guild_id: int, key: str) -> Any:
-        """A `tickets.<key>` setting of the guild."""
-        return await self.bot.guild_settings.get(guild_id, "tickets", key)
-
     async def staff_role(self, guild: discord.Guild) -> discord.Role | None:
         """tickets.staff_role, else system.staff_role."""
-        role_id = await self.setting(guild.id, "staff_role") or await self.bot.guild_settings.get(
-            guild.id, "system", "staff_role")
+        role_id = (await self.bot.guild_settings.setting(guild.id, TICKETS_STAFF_ROLE)
+                   or await self.bot.guild_settings.setting(guild.id, SYSTEM_STAFF_ROLE))
         return guild.get_role(role_id) if role_id else None
 
     async def is_staff(self, member: discord.abc.User) -> bool:
@@ -62,8 +60,8 @@ class TicketDesk:
 
     async def inactivity_windows(self, guild_id: int) -> tuple[timedelta, timedelta]:
         """(warn after, close after) a waiting ticket's opener last wrote; closing never comes before warning."""
-        warn = timedelta(seconds=await self.setting(guild_id, "warn_after"))
-        close = timedelta(seconds=await self.setting(guild_id, "close_after"))
+        warn = timedelta(seconds=await self.bot.guild_settings.setting(guild_id, TICKETS_WARN_AFTER))
+        close = timedelta(seconds=await self.bot.guild_settings.setting(guild_id, TICKETS_CLOSE_AFTER))
         return warn, max(close, warn)
 
     async def resolve(self, guild_id: int, channel_id: int | None, ticket_id: int | None) -> repo.Ticket:

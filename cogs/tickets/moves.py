@@ -11,6 +11,7 @@ from cogs.tickets import lifecycle, repo
 from cogs.tickets.channels import PARTICIPANT, set_opener_can_write
 from cogs.tickets.desk import ARCHIVE, INACTIVITY, NONE, only_user
 from cogs.tickets.lifecycle import CLAIMED, OPEN, WAITING
+from cogs.tickets.settings import TICKETS_ESCALATION_ROLE
 from utils.errors import UserFacingError, missing_permission_message
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class Moves:
                       f"<t:{int((now + close).timestamp())}:R>.")
             mentions = only_user(ticket.user_id)
         elif action == "escalate":
-            role_id = await desk.setting(guild.id, "escalation_role")
+            role_id = await desk.bot.guild_settings.setting(guild.id, TICKETS_ESCALATION_ROLE)
             escalation_role = guild.get_role(role_id) if role_id else None
             if escalation_role is None:
                 raise UserFacingError("No escalation role is set: an admin can set one with `/ticket setup "

@@ -12,6 +12,13 @@ import discord
 from cogs.tickets import repo
 from cogs.tickets.channels import Placement, missing_permissions, missing_text, ticket_overwrites
 from cogs.tickets.desk import NONE
+from cogs.tickets.settings import (
+    TICKETS_CATEGORIES,
+    TICKETS_CATEGORY,
+    TICKETS_FAQ_DEFLECTION,
+    TICKETS_MAX_OPEN_PER_USER,
+    TICKETS_OVERFLOW_CATEGORY,
+)
 from cogs.tickets.views import control_view, deflection_view
 from core.guild_log import post_to_log
 from utils.errors import BadInput, UserFacingError, missing_permission_message
@@ -52,7 +59,7 @@ class Opening:
 
     async def categories(self, guild_id: int) -> list[str]:
         """The server's ticket topics (`tickets.categories`), at most 25 (what a menu holds)."""
-        raw = await self.desk.setting(guild_id, "categories") or ""
+        raw = await self.desk.bot.guild_settings.setting(guild_id, TICKETS_CATEGORIES) or ""
         return list(dict.fromkeys(part.strip()[:TOPIC_MAX] for part in raw.split(",") if part.strip()))[:25]
 
     async def check_can_open(self, guild: discord.Guild, member: discord.Member, category: str | None) -> None:
@@ -65,7 +72,7 @@ class Opening:
         names = await self.categories(guild.id)
         if category is not None and names and category not in names:
             raise UserFacingError(f"“{category}” is not a ticket topic here. Topics: {', '.join(names)}.")
-        limit = await self.desk.setting(guild.id, "max_open_per_user")
+        limit = await self.desk.bot.guild_settings.setting(guild.id, TICKETS_MAX_OPEN_PER_USER)
         if await repo.count_active_of(self.desk.pool, guild.id, member.id) >= limit:
             raise UserFacingError(f"You already have {limit} open ticket(s). Please continue there, or close one "
                                   "first.")
@@ -79,7 +86,7 @@ class Opening:
             raise UserFacingError("Please describe your problem in at least 10 characters.")
         await self.check_can_open(guild, member, category)
         pool = self.desk.pool
-        if await self.desk.setting(guild.id, "faq_deflection"):
+        if await self.desk.bot.guild_settings.setting(guild.id, TICKETS_FAQ_DEFLECTION):
             matches = await repo.faq_matches(pool, guild.id, _words(text), text, await self._faq_threshold(guild.id),
                                              DEFLECTION_RESULTS)
             if matches:
@@ -138,8 +145,9 @@ class Opening:
             await bot.guild_settings.set(guild.id, "tickets", key, category_id,
                                          changed_by=bot.user.id if bot.user else None)
 
-        placement = Placement(guild, await self.desk.setting(guild.id, "category"),
-                              await self.desk.setting(guild.id, "overflow_category"), staff, remember_category)
+        placement = Placement(guild, await self.desk.bot.guild_settings.setting(guild.id, TICKETS_CATEGORY),
+                              await self.desk.bot.guild_settings.setting(guild.id, TICKETS_OVERFLOW_CATEGORY), staff,
+                              remember_category)
         try:
             channel = await placement.create(f"ticket-{ticket.id}", ticket_overwrites(guild, member, staff),
                                              topic=f"Ticket #{ticket.id} by {member} ({member.id})",

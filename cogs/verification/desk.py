@@ -10,11 +10,13 @@ by the AI or a reviewer) and closed_manual (rejected by a reviewer, or closed wi
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
 from cogs.verification import repo
+from cogs.verification.settings import VERIFICATION_REVIEWER_ROLE, VERIFICATION_VERIFIED_ROLE
+from core.settings_registry import SYSTEM_STAFF_ROLE
 from utils.errors import permission_name
 
 if TYPE_CHECKING:
@@ -59,19 +61,15 @@ class VerificationDesk:
         self.bot = bot
         self.pool = pool
 
-    async def setting(self, guild_id: int, key: str) -> Any:
-        """A `verification.<key>` setting of the guild."""
-        return await self.bot.guild_settings.get(guild_id, "verification", key)
-
     async def verified_role(self, guild: discord.Guild) -> discord.Role | None:
         """The role verified members get, if set and still there."""
-        role_id = await self.setting(guild.id, "verified_role")
+        role_id = await self.bot.guild_settings.setting(guild.id, VERIFICATION_VERIFIED_ROLE)
         return guild.get_role(role_id) if role_id else None
 
     async def reviewer_role(self, guild: discord.Guild) -> discord.Role | None:
         """The verification reviewer role, else the server's staff role."""
-        role_id = await self.setting(guild.id, "reviewer_role") or await self.bot.guild_settings.get(
-            guild.id, "system", "staff_role")
+        role_id = (await self.bot.guild_settings.setting(guild.id, VERIFICATION_REVIEWER_ROLE)
+                   or await self.bot.guild_settings.setting(guild.id, SYSTEM_STAFF_ROLE))
         return guild.get_role(role_id) if role_id else None
 
     async def is_reviewer(self, member: discord.Member) -> bool:
