@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from core.db import Executor
 from core.guild_log import post_to_log
 from core.guild_settings import GuildSettings, UnknownSetting
 from core.premium_guard import PremiumGuard
@@ -51,7 +52,6 @@ from gpt.quota import (
     usage_day,
     usage_today,
 )
-from gpt.repo import Executor
 from gpt.settings import GPT_ENABLED, GPT_MODEL, GPT_TEMPERATURE, allowed_models
 from utils.clock import Clock
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.db import Executor
 from core.gdpr import ErasureReport, jsonable, rows_of
 from gpt.quota import USAGE_RETENTION_DAYS, keep_usage_of_erased_user, kept_usage_of
 
@@ -18,13 +19,13 @@ KEPT_REASON = (f"your AI usage counts of the last {USAGE_RETENTION_DAYS} days, u
                "days")
 
 
-async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
+async def export(conn: Executor, user_id: int) -> dict[str, list[dict[str, Any]]]:
     """The member's daily AI usage counters, and those kept under their pseudonym after an earlier erasure."""
     return {"gpt_usage": await rows_of(conn, "gpt_usage", "user_id", user_id),
             "gpt_usage_erased": [jsonable(row) for row in await kept_usage_of(conn, user_id)]}
 
 
-async def erase(conn: Any, user_id: int) -> ErasureReport:
+async def erase(conn: Executor, user_id: int) -> ErasureReport:
     """Move the counters under the member's pseudonym (the rows with their id are deleted)."""
     moved = await keep_usage_of_erased_user(conn, user_id)
     return ErasureReport(deleted={"gpt_usage": moved}, kept={"gpt_usage_erased": KEPT_REASON} if moved else {})

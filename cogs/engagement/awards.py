@@ -16,6 +16,7 @@ from cogs.engagement.contract import MixinMeta
 from cogs.engagement.rules import local_day, next_weekly, week_bounds, week_start
 from cogs.engagement.settings import AWARDS, ENGAGEMENT_AWARDS, ENGAGEMENT_AWARDS_CHANNEL, ENGAGEMENT_AWARDS_TIME
 from core.channel_access import ChannelBlocked
+from core.db import Executor
 from core.guild_log import post_to_log
 from core.timers import Job
 
@@ -95,7 +96,7 @@ class AwardsMixin(MixinMeta):
         await repo.prune_messages(self.pool, guild_id, start - RETENTION)
         return posted
 
-    async def _compute(self, conn: Any, guild_id: int, week_id: int, enabled: list[str],
+    async def _compute(self, conn: Executor, guild_id: int, week_id: int, enabled: list[str],
                        start: datetime, end: datetime, now: datetime) -> None:
         for key in enabled:
             if key == "star":

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+
+from core.db import Executor
 
 _ACCEPT = """
     INSERT INTO gdpr_acceptance (user_id, guild_id, accepted, "timestamp") VALUES ($1, $2, 1, $3)
@@ -12,7 +13,7 @@ _ACCEPT = """
 """
 
 
-async def accept(executor: Any, user_id: int, guild_id: int, when: datetime) -> bool:
+async def accept(executor: Executor, user_id: int, guild_id: int, when: datetime) -> bool:
     """Record the member's acceptance (again); True the first time."""
     # The column is a timestamp without time zone (per the reference schema): store UTC wall time.
     return await executor.fetchval(_ACCEPT, user_id, guild_id, when.replace(tzinfo=None))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from core.db import Executor
 from core.gdpr import ErasureReport, delete_rows, forget_user, jsonable, rows_affected, rows_of, staff_rows
 
 STAFF_COLUMNS = ("claimed_by", "closed_by", "archived_by")
@@ -50,7 +51,7 @@ def _containing(user_id: int) -> str:
     return json.dumps([{"user_id": user_id}])
 
 
-async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
+async def export(conn: Executor, user_id: int) -> dict[str, list[dict[str, Any]]]:
     """The member's tickets, their summaries and FAQ deflections whole; what they did as staff by id and role."""
     counted = []
     for row in await conn.fetch(_SNAPSHOTS_COUNTING, _containing(user_id)):
@@ -67,7 +68,7 @@ async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-async def erase(conn: Any, user_id: int) -> ErasureReport:
+async def erase(conn: Executor, user_id: int) -> ErasureReport:
     """Delete or anonymise, in the caller's transaction."""
     report = ErasureReport()
     report.deleted["ticket_notes"] = rows_affected(await conn.execute(_DELETE_NOTES_OF, user_id))
