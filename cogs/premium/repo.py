@@ -61,6 +61,12 @@ async def row_id_of_subscription(executor: Executor, subscription_id: str) -> in
         "SELECT id FROM premium_subs WHERE stripe_subscription_id = $1 ORDER BY id DESC LIMIT 1", subscription_id)
 
 
+async def owner_of_subscription(executor: Executor, subscription_id: str) -> asyncpg.Record | None:
+    """A row (`user_id`) of a Stripe subscription, read without a lock: whose advisory lock to take first."""
+    return await executor.fetchrow("SELECT user_id FROM premium_subs WHERE stripe_subscription_id = $1 LIMIT 1",
+                                   subscription_id)
+
+
 async def by_id(executor: Executor, row_id: int) -> asyncpg.Record | None:
     """One subscription row by id."""
     return await executor.fetchrow(_SELECT + "WHERE id = $1", row_id)
