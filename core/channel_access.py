@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
-from core.settings_registry import SettingType
+from core.settings_registry import SYSTEM_LOG_CHANNEL, SettingType
 from utils.errors import missing_permission_message
 
 if TYPE_CHECKING:
@@ -188,7 +188,7 @@ class ChannelAccess:
         notice = (f"⚠️ I couldn't post {what} in {channel.mention}. {problem}\n"
                   f"I won't try to post in {channel.mention} again until its permissions or my roles change "
                   "(or a channel setting is changed with `/config`); posts due meanwhile are skipped.")
-        log_id = await self.bot.guild_settings.get(guild.id, "system", "log_channel")
+        log_id = await self.bot.guild_settings.setting(guild.id, SYSTEM_LOG_CHANNEL)
         log_channel = guild.get_channel(log_id) if log_id else None
         if isinstance(log_channel, discord.TextChannel) and self.blocked(log_channel.id) is None:
             try:

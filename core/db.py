@@ -3,17 +3,42 @@
 Every cog gets its own pool (so a flood in one cog cannot starve another), but the sum of all open pools'
 `max_size` stays within `DB_MAX_CONNECTIONS`: a request that does not fit is shrunk to what is left, with a
 warning, and refused when nothing is left.
+
+`Executor` is the one type repo functions take: anything that runs a query (a pool, a connection, a connection
+inside the caller's transaction). A function that opens its own transaction takes `TransactionPool` (it calls
+`acquire()`), or an `asyncpg.Connection` when it opens a savepoint on the caller's connection.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
 
 import asyncpg
 
 log = logging.getLogger(__name__)
+
+
+class Executor(Protocol):
+    """What a repo function needs to run its SQL: an asyncpg pool (`HearthPool`), a connection, or a connection
+    inside the caller's transaction all satisfy it."""
+
+    async def execute(self, query: str, *args: Any) -> str: ...
+
+    async def executemany(self, command: str, args: Iterable[Sequence[Any]]) -> None: ...
+
+    async def fetch(self, query: str, *args: Any) -> list[Any]: ...
+
+    async def fetchrow(self, query: str, *args: Any) -> Any: ...
+
+    async def fetchval(self, query: str, *args: Any, column: int = 0) -> Any: ...
+
+
+TransactionPool = asyncpg.Pool
+"""A pool, for a function that acquires a connection and opens its own transaction (an `Executor` that is a
+single connection could not do that). `HearthPool` is one."""
 
 
 class PoolBudgetExceeded(RuntimeError):

@@ -44,6 +44,7 @@ import asyncpg
 import discord
 
 from core.cog_discovery import discover_cogs
+from core.db import Executor, TransactionPool
 from core.notify import notify
 
 log = logging.getLogger(__name__)
@@ -179,7 +180,8 @@ async def on_erased_notification(bot: Any, payload: str) -> None:
 # --- export ---------------------------------------------------------------------------------------------------
 
 
-async def export_everything(bot: Any, pool: Any, user_id: int) -> tuple[dict[str, dict[str, list]], list[str]]:
+async def export_everything(bot: Any, pool: TransactionPool,
+                            user_id: int) -> tuple[dict[str, dict[str, list]], list[str]]:
     """Every feature's export (feature → table → rows), from one snapshot, and what is missing from it."""
     found, broken = parts(bot.cog_package)
     missing = [f"{feature} (its data module cannot be loaded)" for feature in sorted(broken)]
@@ -199,7 +201,7 @@ async def export_everything(bot: Any, pool: Any, user_id: int) -> tuple[dict[str
 # --- erasure --------------------------------------------------------------------------------------------------
 
 
-async def erase_everything(bot: Any, pool: Any, user_id: int) -> Erasure:
+async def erase_everything(bot: Any, pool: TransactionPool, user_id: int) -> Erasure:
     """Erase the user from every feature's tables in one transaction, then outside the database; see the module."""
     found, broken = parts(bot.cog_package)
     await _flush_loaded(bot)  # so buffered rows are erased too; what stays buffered is dropped after the commit
@@ -292,13 +294,13 @@ def _ident(name: str) -> str:
     return name
 
 
-async def rows_of(executor: Any, table: str, column: str, user_id: int) -> list[dict[str, Any]]:
+async def rows_of(executor: Executor, table: str, column: str, user_id: int) -> list[dict[str, Any]]:
     """Every row of `table` whose `column` is the user, JSON-ready (for exports of the user's own rows)."""
     sql = "SELECT * FROM " + _ident(table) + " WHERE " + _ident(column) + " = $1"
     return [jsonable(row) for row in await executor.fetch(sql, user_id)]
 
 
-async def staff_rows(executor: Any, table: str, columns: tuple[str, ...], user_id: int, *,
+async def staff_rows(executor: Executor, table: str, columns: tuple[str, ...], user_id: int, *,
                      subject: str | None = None) -> list[dict[str, Any]]:
     """Rows where the user only acted on someone else's record (claimed a ticket, decided an appeal …): the row's
     id and the user's role in it (the column), nothing else of the row. Rows whose `subject` column is the user
@@ -312,13 +314,13 @@ async def staff_rows(executor: Any, table: str, columns: tuple[str, ...], user_i
     return found
 
 
-async def delete_rows(executor: Any, table: str, column: str, user_id: int) -> int:
+async def delete_rows(executor: Executor, table: str, column: str, user_id: int) -> int:
     """Delete the rows of `table` whose `column` is the user; returns how many."""
     return rows_affected(await executor.execute(
         "DELETE FROM " + _ident(table) + " WHERE " + _ident(column) + " = $1", user_id))
 
 
-async def forget_user(executor: Any, table: str, column: str, user_id: int, *, replacement: Any = None) -> int:
+async def forget_user(executor: Executor, table: str, column: str, user_id: int, *, replacement: Any = None) -> int:
     """Keep the rows but replace the user in `column` (NULL, or e.g. 0 for NOT NULL columns); returns how many."""
     return rows_affected(await executor.execute(
         "UPDATE " + _ident(table) + " SET " + _ident(column) + " = $2 WHERE " + _ident(column) + " = $1",

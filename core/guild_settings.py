@@ -1,9 +1,11 @@
 """Per-guild settings: values in `bot_settings`, every change in `settings_history`, cached per guild.
 
-Any cog reads its settings with `await bot.guild_settings.get(guild_id, scope, key)` (the registered default
-when unset). The first read of a guild loads all its rows in one query (one for all the reads that miss at once:
-`core.guild_cache.GuildCache`); later reads are memory only, and every change invalidates the guild's cache.
-Each change is one transaction: the value and its history row together.
+Feature code reads a setting with `await bot.guild_settings.setting(guild_id, SPEC)`, where SPEC is the
+`SettingSpec` constant its cog declares in `settings.py` (the registered default when unset); the value comes back
+typed as the spec says. `get(guild_id, scope, key)` reads by name, for `/config`, whose keys come from admins.
+The first read of a guild loads all its rows in one query (one for all the reads that miss at once:
+`core.guild_cache.GuildCache`); later reads are memory only, and every change
+invalidates the guild's cache. Each change is one transaction: the value and its history row together.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from core.db import HearthPool
 from core.guild_cache import GuildCache
 from core.notify import notify
 from core.settings_registry import SettingSpec, SettingsRegistry
 from utils.clock import Clock
+
+T = TypeVar("T")
 
 
 class UnknownSetting(LookupError):
@@ -138,6 +142,12 @@ class GuildSettings:
         spec = self.spec(scope, key)
         values = await self.stored(guild_id)
         return values.get((scope, key), spec.default)
+
+    async def setting(self, guild_id: int, spec: SettingSpec[T]) -> T:
+        """The guild's value of a declared setting, or its registered default; `UnknownSetting` when the spec's
+        cog is not loaded (its scope is not registered)."""
+        value: T = await self.get(guild_id, spec.scope, spec.key)
+        return value
 
     async def overrides(self, scope: str, key: str) -> dict[int, Any]:
         """Every guild that set scope.key itself, with its value (for jobs over all guilds, e.g. retention);

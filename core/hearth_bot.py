@@ -28,7 +28,7 @@ from core.guild_settings import NOTIFY_CHANNEL as SETTINGS_CHANNEL
 from core.guild_settings import GuildSettings
 from core.http_api import HttpApi
 from core.role_safety import RoleGrants
-from core.settings_registry import SettingsRegistry, system_settings
+from core.settings_registry import SYSTEM_LATE_JOB_GRACE, SettingsRegistry, system_settings
 from core.timers import NOTIFY_CHANNEL as TIMERS_CHANNEL
 from core.timers import TimerService, skipped_summary
 from utils.clock import Clock
@@ -144,7 +144,7 @@ class HearthBot(commands.AutoShardedBot):
             self._timers.start()
 
     async def _late_job_grace(self, guild_id: int) -> timedelta:
-        return timedelta(seconds=await self.guild_settings.get(guild_id, "system", "late_job_grace"))
+        return timedelta(seconds=await self.guild_settings.setting(guild_id, SYSTEM_LATE_JOB_GRACE))
 
     async def _report_skipped_jobs(self, guild_id: int, lines: list[str]) -> None:
         guild = self.get_guild(guild_id)

@@ -23,6 +23,7 @@ from typing import Any
 
 import asyncpg
 
+from core.db import Executor
 from core.guild_cache import GuildCache
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ Callback = Callable[[str], Any]  # called with the payload; may return an awaita
 Connect = Callable[[str], Awaitable[asyncpg.Connection]]
 
 
-async def notify(conn: Any, channel: str, payload: str) -> None:
+async def notify(conn: Executor, channel: str, payload: str) -> None:
     """Send a notification on `channel` (delivered when `conn`'s transaction commits)."""
     await conn.execute("SELECT pg_notify($1, $2)", channel, payload)
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
@@ -37,12 +37,16 @@ class InvalidSettingValue(ValueError):
 
 
 Validator = Callable[[Any], str | None]  # returns an error message, or None when the value is fine
+T = TypeVar("T")  # the Python type of a setting's value (what `GuildSettings.setting` returns)
 CHANNEL_KINDS = ("text", "category")  # what a CHANNEL setting may hold
 
 
 @dataclass(frozen=True)
-class SettingSpec:
+class SettingSpec(Generic[T]):
     """One declared setting. `validator` adds rules beyond the type (ranges, choices).
+
+    Each cog declares its settings as named constants in its `settings.py`, annotated with their value type
+    (`SettingSpec[int | None]`), and reads them with `bot.guild_settings.setting(guild_id, SPEC)`.
 
     `grants_role` marks a ROLE setting whose role the bot gives to members: setting it and giving it pass the
     role-safety check (`core.role_safety`) against the member who set it. `channel_kind` says which kind of
@@ -52,7 +56,7 @@ class SettingSpec:
     scope: str
     key: str
     type: SettingType
-    default: Any
+    default: T
     description: str
     validator: Validator | None = field(default=None, compare=False)
     choices: tuple[str, ...] = ()
@@ -252,19 +256,25 @@ def timezone_names(prefix: str = "", limit: int = 25) -> list[str]:
     return sorted(name for name in available_timezones() if lowered in name.lower())[:limit]
 
 
-def system_settings() -> Iterable[SettingSpec]:
+SYSTEM_TIMEZONE: SettingSpec[str] = SettingSpec(
+    "system", "timezone", SettingType.TIMEZONE, "UTC",
+    "The server's time zone (IANA name); schedules and daily counters follow it.")
+SYSTEM_LOG_CHANNEL: SettingSpec[int | None] = SettingSpec(
+    "system", "log_channel", SettingType.CHANNEL, None,
+    "Channel where the bot reports moderation actions, errors and missed jobs.")
+SYSTEM_STAFF_ROLE: SettingSpec[int | None] = SettingSpec(
+    "system", "staff_role", SettingType.ROLE, None,
+    "Role of the server's staff: handles tickets and verifications, exempt from automod.")
+SYSTEM_LATE_JOB_GRACE: SettingSpec[int] = SettingSpec(
+    "system", "late_job_grace", SettingType.DURATION, 600,
+    "After downtime, scheduled posts (reminders …) later than this are skipped and summarised "
+    "in the log channel instead of being sent late.", validator=int_range(0, 7 * 86400))
+SYSTEM_LANGUAGE: SettingSpec[str] = SettingSpec(
+    "system", "language", SettingType.TEXT, "en",
+    "Language of the bot's messages on this server (more languages are planned).",
+    choices=("en",))
+
+
+def system_settings() -> Iterable[SettingSpec[Any]]:
     """The `system` scope every guild has: time zone, log channel, staff role, language, late-job grace."""
-    return (
-        SettingSpec("system", "timezone", SettingType.TIMEZONE, "UTC",
-                    "The server's time zone (IANA name); schedules and daily counters follow it."),
-        SettingSpec("system", "log_channel", SettingType.CHANNEL, None,
-                    "Channel where the bot reports moderation actions, errors and missed jobs."),
-        SettingSpec("system", "staff_role", SettingType.ROLE, None,
-                    "Role of the server's staff: handles tickets and verifications, exempt from automod."),
-        SettingSpec("system", "late_job_grace", SettingType.DURATION, 600,
-                    "After downtime, scheduled posts (reminders …) later than this are skipped and summarised "
-                    "in the log channel instead of being sent late.", validator=int_range(0, 7 * 86400)),
-        SettingSpec("system", "language", SettingType.TEXT, "en",
-                    "Language of the bot's messages on this server (more languages are planned).",
-                    choices=("en",)),
-    )
+    return (SYSTEM_TIMEZONE, SYSTEM_LOG_CHANNEL, SYSTEM_STAFF_ROLE, SYSTEM_LATE_JOB_GRACE, SYSTEM_LANGUAGE)

@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from core.db import Executor
 from gpt import repo
-from gpt.repo import Executor
 from utils.pseudonyms import pseudonym, pseudonym_for_keeping
 
 FREE_DAILY_LIMIT = 5

@@ -8,16 +8,9 @@ through `$n` placeholders.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
-
-class Executor(Protocol):
-    """A pool or a connection."""
-
-    async def fetchval(self, query: str, *args: Any) -> Any: ...
-    async def fetch(self, query: str, *args: Any) -> list[Any]: ...
-    async def execute(self, query: str, *args: Any) -> str: ...
-
+from core.db import Executor  # also the name gpt.context imports
 
 # One statement, so concurrent requests cannot both take the last unit: the insert path runs only when the
 # limit allows a first call, and the update path only while the count is under the limit. A NULL limit means

@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from core.db import Executor
 from core.guild_kit import post_to_log
 from core.guild_settings import GuildSettings, UnknownSetting
 from core.settings_registry import SettingSpec
@@ -50,7 +51,6 @@ from gpt.quota import (
     usage_day,
     usage_today,
 )
-from gpt.repo import Executor
 from gpt.settings import GPT_ENABLED, GPT_MODEL, GPT_TEMPERATURE, allowed_models
 from utils.clock import Clock
 
@@ -272,7 +272,7 @@ class LLMService:
     async def _setting(self, guild_id: int, spec: SettingSpec) -> Any:
         # The `gpt` scope is declared by the cog that owns it; without it loaded, the defaults apply.
         try:
-            return await self.guild_settings.get(guild_id, spec.scope, spec.key)
+            return await self.guild_settings.setting(guild_id, spec)
         except UnknownSetting:
             return spec.default
 

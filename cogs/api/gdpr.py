@@ -6,16 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from cogs.api import repo
+from core.db import Executor
 from core.gdpr import ErasureReport, jsonable
 
 TABLES = {"api_keys": ("created_by", "revoked_by")}
 
 
-async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
+async def export(conn: Executor, user_id: int) -> dict[str, list[dict[str, Any]]]:
     """Keys the member created or revoked (prefix, guild, scope, times; never the key or its hash)."""
     return {"api_keys": [jsonable(row) for row in await repo.of_user(conn, user_id)]}
 
 
-async def erase(conn: Any, user_id: int) -> ErasureReport:
+async def erase(conn: Executor, user_id: int) -> ErasureReport:
     """Keep the keys without the member as creator or revoker."""
     return ErasureReport(anonymised={"api_keys": await repo.forget_user(conn, user_id)})

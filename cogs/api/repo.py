@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.api_keys import ApiKey
+from core.db import Executor
 
 _COLUMNS = "id, guild_id, name, prefix, scope, created_by, created_at, last_used_at, revoked_at"
 _CREATE = f"""
@@ -37,44 +38,44 @@ def _key(row: Any) -> ApiKey:
     return ApiKey(**dict(row))
 
 
-async def create(executor: Any, guild_id: int, name: str, prefix: str, key_hash: str, scope: str,
+async def create(executor: Executor, guild_id: int, name: str, prefix: str, key_hash: str, scope: str,
                  created_by: int, now: datetime) -> ApiKey:
     """Store a new key (its hash only)."""
     return _key(await executor.fetchrow(_CREATE, guild_id, name, prefix, key_hash, scope, created_by, now))
 
 
-async def find(executor: Any, key_hash: str) -> ApiKey | None:
+async def find(executor: Executor, key_hash: str) -> ApiKey | None:
     """The key with this hash, revoked or not."""
     row = await executor.fetchrow(_FIND, key_hash)
     return _key(row) if row else None
 
 
-async def touch(executor: Any, key_id: int, now: datetime, every: timedelta) -> None:
+async def touch(executor: Executor, key_id: int, now: datetime, every: timedelta) -> None:
     """Set the key's last use to `now` unless it was set less than `every` ago."""
     await executor.execute(_TOUCH, key_id, now, every)
 
 
-async def active(executor: Any, guild_id: int) -> list[ApiKey]:
+async def active(executor: Executor, guild_id: int) -> list[ApiKey]:
     """The guild's keys that are not revoked, oldest first."""
     return [_key(row) for row in await executor.fetch(_ACTIVE, guild_id)]
 
 
-async def count_active(executor: Any, guild_id: int) -> int:
+async def count_active(executor: Executor, guild_id: int) -> int:
     """How many keys of the guild are not revoked."""
     return await executor.fetchval(_COUNT_ACTIVE, guild_id)
 
 
-async def revoke(executor: Any, guild_id: int, prefix: str, revoked_by: int, now: datetime) -> list[ApiKey]:
+async def revoke(executor: Executor, guild_id: int, prefix: str, revoked_by: int, now: datetime) -> list[ApiKey]:
     """Revoke the guild's active keys with this prefix (normally one); returns them."""
     return [_key(row) for row in await executor.fetch(_REVOKE, guild_id, prefix, revoked_by, now)]
 
 
-async def of_user(executor: Any, user_id: int) -> list[Any]:
+async def of_user(executor: Executor, user_id: int) -> list[Any]:
     """Keys the member created or revoked (for the GDPR export)."""
     return await executor.fetch(_OF_USER, user_id)
 
 
-async def forget_user(executor: Any, user_id: int) -> int:
+async def forget_user(executor: Executor, user_id: int) -> int:
     """Keep the keys, without the member as creator or revoker; returns how many rows changed."""
     created = await executor.execute(_FORGET_CREATOR, user_id)
     revoked = await executor.execute(_FORGET_REVOKER, user_id)

@@ -15,10 +15,11 @@ from discord.ext import commands
 from cogs.audit import repo
 from cogs.audit.api import AuditApi
 from cogs.audit.buffer import AuditBuffer, AuditRecord
+from cogs.audit.settings import AUDIT_RETENTION_DAYS, SETTINGS
 from core.cog_base import HearthCog
 from core.flush_loop import FlushLoop
 from core.retention import LogTable, RetentionJob
-from core.settings_registry import SettingSpec, SettingType, int_range
+from core.settings_registry import SYSTEM_TIMEZONE
 from utils.errors import BadInput, describe_error
 
 log = logging.getLogger(__name__)
@@ -29,10 +30,6 @@ BATCH_SIZE = 500
 COMMAND_NAME_MAX = 100  # "group subgroup command": three names of at most 32 characters
 PERIODS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
 AUDIT_LOGS = LogTable("audit_logs", "created_at", per_guild=True)
-RETENTION = SettingSpec(
-    "audit", "retention_days", SettingType.INT, 90,
-    "Days command records are kept for /command_stats; older ones are deleted daily.",
-    validator=int_range(1, 3650))
 
 
 def command_type(command: Any) -> str:
@@ -54,7 +51,7 @@ class AuditCog(HearthCog, name="Audit"):
     """Buffers command records and writes them every few seconds and at shutdown."""
 
     pool_size = 2
-    settings = (RETENTION,)
+    settings = SETTINGS
     api: AuditApi
 
     def __init__(self, bot: Any) -> None:
@@ -65,7 +62,7 @@ class AuditCog(HearthCog, name="Audit"):
             "Audit", self.flush, bot.clock, interval=FLUSH_INTERVAL, max_backoff=MAX_BACKOFF,
             backlog=lambda: f"{len(self.buffer)} command record(s)",
             dropped=lambda: f"{self.buffer.dropped} dropped while the buffer was full")
-        self.retention = RetentionJob(self, AUDIT_LOGS, kind="audit_logs_retention", setting=RETENTION)
+        self.retention = RetentionJob(self, AUDIT_LOGS, kind="audit_logs_retention", setting=AUDIT_RETENTION_DAYS)
 
     async def load(self) -> None:
         self.api = AuditApi(self.pool)
@@ -157,7 +154,7 @@ class AuditCog(HearthCog, name="Audit"):
         await self.flush()  # include what is still buffered
         guild_id = interaction.guild_id
         since = self.bot.clock.now() - PERIODS[period] if PERIODS[period] else None
-        timezone = await self.bot.guild_settings.get(guild_id, "system", "timezone")
+        timezone = await self.bot.guild_settings.setting(guild_id, SYSTEM_TIMEZONE)
         total = await repo.overall(self.pool, guild_id, since, command)
         embed = discord.Embed(title=f"Command usage · {'all time' if since is None else 'last ' + period}"
                                     + (f" · /{command}" if command else ""), colour=discord.Colour.blurple())

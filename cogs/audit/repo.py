@@ -7,14 +7,15 @@ from datetime import datetime
 import asyncpg
 
 from cogs.audit.buffer import COLUMNS, AuditRecord
+from core.db import Executor
 
 
-async def insert_batch(pool: asyncpg.Pool, records: list[AuditRecord]) -> None:
+async def insert_batch(pool: Executor, records: list[AuditRecord]) -> None:
     """Write records with one COPY (fast, one round trip)."""
     await pool.copy_records_to_table("audit_logs", records=[r.as_row() for r in records], columns=list(COLUMNS))
 
 
-async def command_totals(pool: asyncpg.Pool, guild_id: int, since: datetime | None,
+async def command_totals(pool: Executor, guild_id: int, since: datetime | None,
                          command: str | None, limit: int = 10) -> list[asyncpg.Record]:
     """Per command: uses and failures, most used first."""
     return await pool.fetch(
@@ -27,7 +28,7 @@ async def command_totals(pool: asyncpg.Pool, guild_id: int, since: datetime | No
     )
 
 
-async def overall(pool: asyncpg.Pool, guild_id: int, since: datetime | None,
+async def overall(pool: Executor, guild_id: int, since: datetime | None,
                   command: str | None) -> asyncpg.Record:
     """Total uses and failures."""
     return await pool.fetchrow(
@@ -38,7 +39,7 @@ async def overall(pool: asyncpg.Pool, guild_id: int, since: datetime | None,
     )
 
 
-async def busiest_hours(pool: asyncpg.Pool, guild_id: int, since: datetime | None, command: str | None,
+async def busiest_hours(pool: Executor, guild_id: int, since: datetime | None, command: str | None,
                         timezone: str, limit: int = 3) -> list[asyncpg.Record]:
     """The hours of the day (in the guild's time zone) with the most uses."""
     return await pool.fetch(
@@ -50,7 +51,7 @@ async def busiest_hours(pool: asyncpg.Pool, guild_id: int, since: datetime | Non
     )
 
 
-async def frequent_errors(pool: asyncpg.Pool, guild_id: int, since: datetime | None, command: str,
+async def frequent_errors(pool: Executor, guild_id: int, since: datetime | None, command: str,
                           limit: int = 3) -> list[asyncpg.Record]:
     """The most frequent error messages of one command."""
     return await pool.fetch(
@@ -62,7 +63,7 @@ async def frequent_errors(pool: asyncpg.Pool, guild_id: int, since: datetime | N
     )
 
 
-async def command_names(pool: asyncpg.Pool, guild_id: int, prefix: str, limit: int = 25) -> list[str]:
+async def command_names(pool: Executor, guild_id: int, prefix: str, limit: int = 25) -> list[str]:
     """Command names used in the guild, for autocomplete."""
     rows = await pool.fetch(
         """SELECT DISTINCT command_name FROM audit_logs

@@ -16,9 +16,9 @@ import discord
 from cogs.automod import appeals, repo
 from cogs.automod.ai import AIModerator
 from cogs.automod.commands import AutomodCommands
-from cogs.automod.escalation import DEFAULT_ESCALATION, check_escalation
 from cogs.automod.matchers import GuildRules, MessageFacts
 from cogs.automod.rules import Rule
+from cogs.automod.settings import SETTINGS
 from cogs.automod.staff import EXEMPT
 from cogs.automod.stats import StatsBuffer
 from cogs.automod.violations import Violations
@@ -29,7 +29,6 @@ from core.flush_loop import FlushLoop
 from core.guild_cache import GuildCache
 from core.guild_kit import is_staff
 from core.message_pipeline import ORDER_AUTOMOD, MessageContext, attach
-from core.settings_registry import SettingSpec, SettingType, int_range
 from gpt.service import LLMService
 from utils.config_group import add_config_group, remove_config_group
 from utils.errors import DATABASE_ERRORS
@@ -62,24 +61,7 @@ class AutomodCog(HearthCog, name="Automod"):
 
     pool_size = 2
     persistent_items = appeals.ITEMS
-    settings = (
-        SettingSpec("automod", "log_channel", SettingType.CHANNEL, None,
-                    "Where automod reports actions and appeals (default: the system log channel)."),
-        SettingSpec("automod", "mute_role", SettingType.ROLE, None,
-                    "Role given by the mute action (unless the action names its own role).", grants_role=True),
-        SettingSpec("automod", "timeout_duration", SettingType.DURATION, 600,
-                    "How long the timeout action lasts when the action or escalation step sets no duration.",
-                    validator=int_range(1, 28 * 86400)),
-        SettingSpec("automod", "decay_mode", SettingType.TEXT, "half_life",
-                    "How violation points fade: half_life (halve every decay_period) or window (count fully "
-                    "for decay_period, then not at all).", choices=("half_life", "window")),
-        SettingSpec("automod", "decay_period", SettingType.DURATION, 86400,
-                    "The half-life or window of violation points.", validator=int_range(60, 90 * 86400)),
-        SettingSpec("automod", "escalation", SettingType.JSON, DEFAULT_ESCALATION,
-                    'Escalation steps: [{"points": 3, "action": "timeout", "duration": 600}, {"points": 6, '
-                    '"action": "ban"}, {"violations": 3, "minutes": 10, "action": "timeout"}]; [] = off.',
-                    validator=check_escalation),
-    )
+    settings = SETTINGS
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)

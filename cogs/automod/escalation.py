@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from cogs.automod import repo
+from core.db import TransactionPool
 
 STRENGTH = {"delete": 0, "warn": 1, "mute": 2, "timeout": 3, "ban": 4}
 ESCALATION_ACTIONS = ("warn", "mute", "timeout", "ban")
@@ -104,7 +105,7 @@ def _events(row: Any) -> list[list[float]]:
     return [list(e) for e in ((row["context"] or {}).get("events") or [])]
 
 
-async def add_points(pool: Any, guild_id: int, user_id: int, rule_type: str, points: float, when: datetime,
+async def add_points(pool: TransactionPool, guild_id: int, user_id: int, rule_type: str, points: float, when: datetime,
                      now: datetime, mode: str, period: float) -> tuple[float, list[list[float]]]:
     """Record points (negative = remove) at `when`; returns the member's decayed total over every rule type
     and all their recent events. One transaction; the member's rows are locked meanwhile."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.db import Executor
 from core.gdpr import ErasureReport, delete_rows, forget_user, rows_of, staff_rows
 
 TABLES = {
@@ -18,7 +19,7 @@ TABLES = {
 STAFF_COLUMNS = ("moderator_id", "appeal_decided_by")
 
 
-async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
+async def export(conn: Executor, user_id: int) -> dict[str, list[dict[str, Any]]]:
     """The member's own logs and points in full, the rules and actions they created (or whose role they chose),
     the logs they moderated."""
     actions = {row["id"]: row for column in TABLES["automod_actions"]
@@ -30,7 +31,7 @@ async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
             "automod_user_history": await rows_of(conn, "automod_user_history", "user_id", user_id)}
 
 
-async def erase(conn: Any, user_id: int) -> ErasureReport:
+async def erase(conn: Executor, user_id: int) -> ErasureReport:
     """Delete the member's logs and points; anonymise what they created or decided."""
     report = ErasureReport()
     report.deleted["automod_logs"] = await delete_rows(conn, "automod_logs", "user_id", user_id)

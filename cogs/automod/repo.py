@@ -11,6 +11,7 @@ from typing import Any
 
 import asyncpg
 
+from core.db import Executor, TransactionPool
 from core.notify import notify
 
 CHANNEL = "hearth_automod"
@@ -23,17 +24,17 @@ RULES_WITH_ACTIONS = """
 """
 
 
-async def rules(conn: Any, guild_id: int) -> list[asyncpg.Record]:
+async def rules(conn: Executor, guild_id: int) -> list[asyncpg.Record]:
     """Every rule of the guild with its action, in id order (one round trip: what the cache loads)."""
     return await conn.fetch(RULES_WITH_ACTIONS + " ORDER BY r.id", guild_id)
 
 
-async def rule(conn: Any, guild_id: int, rule_id: int) -> asyncpg.Record | None:
+async def rule(conn: Executor, guild_id: int, rule_id: int) -> asyncpg.Record | None:
     """One rule of this guild (None for another guild's id)."""
     return await conn.fetchrow(RULES_WITH_ACTIONS + " AND r.id = $2", guild_id, rule_id)
 
 
-async def create_rule(pool: Any, guild_id: int, rule_type: str, name: str, config: dict[str, Any],
+async def create_rule(pool: TransactionPool, guild_id: int, rule_type: str, name: str, config: dict[str, Any],
                       action_id: int | None, trial: bool, created_by: int, now: datetime) -> int:
     """Insert a rule; returns its id."""
     async with pool.acquire() as conn, conn.transaction():
@@ -46,7 +47,7 @@ async def create_rule(pool: Any, guild_id: int, rule_type: str, name: str, confi
     return rule_id
 
 
-async def update_rule(pool: Any, guild_id: int, rule_id: int, *, name: str | None = None,
+async def update_rule(pool: TransactionPool, guild_id: int, rule_id: int, *, name: str | None = None,
                       config: dict[str, Any] | None = None, action_id: int | None = None, set_action: bool = False,
                       trial: bool | None = None, enabled: bool | None = None, now: datetime) -> bool:
     """Change some fields of a rule (None = unchanged); False when the guild has no such rule."""
@@ -62,7 +63,7 @@ async def update_rule(pool: Any, guild_id: int, rule_id: int, *, name: str | Non
     return found is not None
 
 
-async def delete_rule(pool: Any, guild_id: int, rule_id: int) -> str | None:
+async def delete_rule(pool: TransactionPool, guild_id: int, rule_id: int) -> str | None:
     """Delete a rule; returns its name (None when the guild has no such rule)."""
     async with pool.acquire() as conn, conn.transaction():
         name = await conn.fetchval("DELETE FROM automod_rules WHERE guild_id = $1 AND id = $2 RETURNING name",
@@ -74,19 +75,19 @@ async def delete_rule(pool: Any, guild_id: int, rule_id: int) -> str | None:
 
 # --- actions ---------------------------------------------------------------------------------------------
 
-async def actions(conn: Any, guild_id: int) -> list[asyncpg.Record]:
+async def actions(conn: Executor, guild_id: int) -> list[asyncpg.Record]:
     """Every action of the guild, in id order."""
     return await conn.fetch("SELECT id, action_type, severity, config FROM automod_actions WHERE guild_id = $1 "
                             "ORDER BY id", guild_id)
 
 
-async def action(conn: Any, guild_id: int, action_id: int) -> asyncpg.Record | None:
+async def action(conn: Executor, guild_id: int, action_id: int) -> asyncpg.Record | None:
     """One action of this guild."""
     return await conn.fetchrow("SELECT id, action_type, severity, config FROM automod_actions "
                                "WHERE guild_id = $1 AND id = $2", guild_id, action_id)
 
 
-async def create_action(pool: Any, guild_id: int, action_type: str, severity: int, config: dict[str, Any],
+async def create_action(pool: Executor, guild_id: int, action_type: str, severity: int, config: dict[str, Any],
                         created_by: int, now: datetime, role_set_by: int | None = None) -> int:
     """Insert an action; returns its id. `role_set_by`: who chose its role (role safety checks them on each mute)."""
     return await pool.fetchval(
@@ -96,7 +97,7 @@ async def create_action(pool: Any, guild_id: int, action_type: str, severity: in
         guild_id, action_type, severity, config, created_by, now, role_set_by)
 
 
-async def update_action(pool: Any, guild_id: int, action_id: int, action_type: str, severity: int,
+async def update_action(pool: TransactionPool, guild_id: int, action_id: int, action_type: str, severity: int,
                         config: dict[str, Any], role_set_by: int | None = None) -> bool:
     """Replace an action's type, severity and config (rules using it see the change); `role_set_by` (when given)
     records who chose a new role."""
@@ -111,7 +112,7 @@ async def update_action(pool: Any, guild_id: int, action_id: int, action_type: s
     return found is not None
 
 
-async def delete_action(pool: Any, guild_id: int, action_id: int) -> bool:
+async def delete_action(pool: TransactionPool, guild_id: int, action_id: int) -> bool:
     """Delete an action (rules using it are left without one: they only log)."""
     async with pool.acquire() as conn, conn.transaction():
         found = await conn.fetchval("DELETE FROM automod_actions WHERE guild_id = $1 AND id = $2 RETURNING id",
@@ -127,7 +128,7 @@ LOG_COLUMNS = ("id, guild_id, user_id, message_id, channel_id, rule_id, action_t
                "moderator_id, timestamp, appeal_status, points, appeal_reason, false_positive")
 
 
-async def insert_log(pool: Any, guild_id: int, user_id: int, message_id: int | None, channel_id: int | None,
+async def insert_log(pool: Executor, guild_id: int, user_id: int, message_id: int | None, channel_id: int | None,
                      rule_id: int | None, action_taken: str, content: str | None, context: dict[str, Any],
                      points: float, now: datetime, ai_analysis: dict[str, Any] | None = None) -> int:
     """Write one automod_logs row; returns its id."""
@@ -138,20 +139,20 @@ async def insert_log(pool: Any, guild_id: int, user_id: int, message_id: int | N
         guild_id, user_id, message_id, channel_id, rule_id, action_taken, content, context, points, now, ai_analysis)
 
 
-async def update_log_outcome(pool: Any, guild_id: int, log_id: int, action_taken: str,
+async def update_log_outcome(pool: Executor, guild_id: int, log_id: int, action_taken: str,
                              context: dict[str, Any]) -> None:
     """Record how the action went (notes such as "DMs closed", or a failure)."""
     await pool.execute("UPDATE automod_logs SET context = $3, action_taken = $4 WHERE guild_id = $1 AND id = $2",
                        guild_id, log_id, context, action_taken)
 
 
-async def get_log(conn: Any, guild_id: int, log_id: int) -> asyncpg.Record | None:
+async def get_log(conn: Executor, guild_id: int, log_id: int) -> asyncpg.Record | None:
     """One log row of this guild."""
     return await conn.fetchrow("SELECT " + LOG_COLUMNS + " FROM automod_logs WHERE guild_id = $1 AND id = $2",
                                guild_id, log_id)
 
 
-async def open_appeal(pool: Any, guild_id: int, log_id: int, user_id: int, reason: str) -> bool:
+async def open_appeal(pool: Executor, guild_id: int, log_id: int, user_id: int, reason: str) -> bool:
     """Mark the member's log row as appealed (only once, only by that member)."""
     found = await pool.fetchval(
         """UPDATE automod_logs SET appeal_status = 'pending', appeal_reason = $4
@@ -160,7 +161,7 @@ async def open_appeal(pool: Any, guild_id: int, log_id: int, user_id: int, reaso
     return found is not None
 
 
-async def decide_appeal(pool: Any, guild_id: int, log_id: int, status: str, moderator_id: int,
+async def decide_appeal(pool: Executor, guild_id: int, log_id: int, status: str, moderator_id: int,
                         now: datetime) -> asyncpg.Record | None:
     """Approve or deny a pending appeal (once: a second click finds nothing); returns the row."""
     return await pool.fetchrow(
@@ -169,7 +170,7 @@ async def decide_appeal(pool: Any, guild_id: int, log_id: int, status: str, mode
         guild_id, log_id, status, moderator_id, now)
 
 
-async def mark_false_positive(pool: Any, guild_id: int, log_id: int, moderator_id: int) -> asyncpg.Record | None:
+async def mark_false_positive(pool: Executor, guild_id: int, log_id: int, moderator_id: int) -> asyncpg.Record | None:
     """Mark a log row as a false positive (once); returns the row."""
     return await pool.fetchrow(
         """UPDATE automod_logs SET false_positive = true, moderator_id = $3
@@ -179,14 +180,14 @@ async def mark_false_positive(pool: Any, guild_id: int, log_id: int, moderator_i
 
 # --- user history (escalation) ---------------------------------------------------------------------------
 
-async def history_for_update(conn: Any, guild_id: int, user_id: int) -> list[asyncpg.Record]:
+async def history_for_update(conn: Executor, guild_id: int, user_id: int) -> list[asyncpg.Record]:
     """The member's history rows, locked until the transaction ends."""
     return await conn.fetch(
         """SELECT rule_type, violation_count, last_violation, total_points, context FROM automod_user_history
            WHERE guild_id = $1 AND user_id = $2 FOR UPDATE""", guild_id, user_id)
 
 
-async def save_history(conn: Any, guild_id: int, user_id: int, rule_type: str, violation_count: int,
+async def save_history(conn: Executor, guild_id: int, user_id: int, rule_type: str, violation_count: int,
                        last_violation: datetime, points: float, context: dict[str, Any], now: datetime) -> None:
     """Insert or replace one history row."""
     await conn.execute(
@@ -201,7 +202,7 @@ async def save_history(conn: Any, guild_id: int, user_id: int, rule_type: str, v
 
 # --- stats -----------------------------------------------------------------------------------------------
 
-async def flush_stats(pool: Any, rows: list[tuple[int, int, date, int, int, float]]) -> None:
+async def flush_stats(pool: Executor, rows: list[tuple[int, int, date, int, int, float]]) -> None:
     """Add buffered counts, set-based, in one statement: (guild, rule, day, triggers, false positives,
     summed response ms). The average response time is weighted by the triggers of each batch."""
     if not rows:
@@ -224,7 +225,7 @@ async def flush_stats(pool: Any, rows: list[tuple[int, int, date, int, int, floa
         guilds, rule_ids, days, triggers, fps, totals)
 
 
-async def stats(conn: Any, guild_id: int, since: date) -> list[asyncpg.Record]:
+async def stats(conn: Executor, guild_id: int, since: date) -> list[asyncpg.Record]:
     """Per rule since `since`: triggers, false positives, average response time (ms)."""
     return await conn.fetch(
         """SELECT r.id, r.name, r.rule_type, r.trial_mode, COALESCE(sum(s.triggers_count), 0) AS triggers,

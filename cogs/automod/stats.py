@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any
 
 from cogs.automod import repo
+from core.db import Executor
 
 log = logging.getLogger(__name__)
 CAPACITY = 50_000  # distinct (guild, rule, day) keys held while the database is away
@@ -48,7 +48,7 @@ class StatsBuffer:
         entry[1] += false_positives
         entry[2] += response_ms
 
-    async def flush(self, pool: Any) -> int:
+    async def flush(self, pool: Executor) -> int:
         """Write everything counted so far; returns the number of rows written."""
         if not self._counts:
             return 0

@@ -18,6 +18,13 @@ from cogs.automod import actions, escalation, repo
 from cogs.automod.actions import Outcome
 from cogs.automod.appeals import AppealButton, FalsePositiveButton
 from cogs.automod.matchers import Hit
+from cogs.automod.settings import (
+    AUTOMOD_DECAY_MODE,
+    AUTOMOD_DECAY_PERIOD,
+    AUTOMOD_ESCALATION,
+    AUTOMOD_MUTE_ROLE,
+    AUTOMOD_TIMEOUT_DURATION,
+)
 from core.guild_kit import post_to_log
 
 if TYPE_CHECKING:
@@ -43,9 +50,6 @@ class Violations:
     def __init__(self, cog: AutomodContract) -> None:
         self.cog = cog
         self.bot = cog.bot
-
-    async def _setting(self, guild_id: int, key: str) -> Any:
-        return await self.bot.guild_settings.get(guild_id, "automod", key)
 
     async def handle(self, message: discord.Message, member: discord.Member, hits: list[Hit], *,
                      received: float, ctx: MessageContext | None = None,
@@ -79,13 +83,13 @@ class Violations:
                 notes.append(note)
             elif ctx is not None:
                 ctx.mark_deleted()
-        mode = await self._setting(member.guild.id, "decay_mode")
-        period = float(await self._setting(member.guild.id, "decay_period"))
+        mode = await self.bot.guild_settings.setting(member.guild.id, AUTOMOD_DECAY_MODE)
+        period = float(await self.bot.guild_settings.setting(member.guild.id, AUTOMOD_DECAY_PERIOD))
         total, events = await escalation.add_points(self.cog.pool, member.guild.id, member.id, rule.type,
                                                     rule.points, now, now, mode, period)
-        step = escalation.pick_step(await self._setting(member.guild.id, "escalation") or [], total, events,
-                                    now.timestamp())
-        default_timeout = int(await self._setting(member.guild.id, "timeout_duration"))
+        step = escalation.pick_step(await self.bot.guild_settings.setting(member.guild.id, AUTOMOD_ESCALATION) or [],
+                                    total, events, now.timestamp())
+        default_timeout = int(await self.bot.guild_settings.setting(member.guild.id, AUTOMOD_TIMEOUT_DURATION))
         kind = action.type
         duration = int(action.config.get("duration") or default_timeout) if kind == "timeout" else 0
         escalated = None
@@ -96,7 +100,7 @@ class Violations:
         # Who configured the mute role: role safety checks the role against them each time it is given.
         role_setter, role_source = action.role_set_by, f"automod action #{action.id}"
         if not role_id:
-            role_id = await self._setting(member.guild.id, "mute_role")
+            role_id = await self.bot.guild_settings.setting(member.guild.id, AUTOMOD_MUTE_ROLE)
             role_setter = await self.bot.guild_settings.setter(member.guild.id, "automod", "mute_role")
             role_source = "`automod.mute_role`"
         outcome = Outcome(kind, duration if kind == "timeout" else None, role_id if kind == "mute" else None,
@@ -170,8 +174,8 @@ class Violations:
         if not row["points"]:
             return
         guild_id = row["guild_id"]
-        mode = await self._setting(guild_id, "decay_mode")
-        period = float(await self._setting(guild_id, "decay_period"))
+        mode = await self.bot.guild_settings.setting(guild_id, AUTOMOD_DECAY_MODE)
+        period = float(await self.bot.guild_settings.setting(guild_id, AUTOMOD_DECAY_PERIOD))
         rule_type = (row["context"] or {}).get("rule_type", "unknown")
         await escalation.add_points(self.cog.pool, guild_id, row["user_id"], rule_type, -row["points"],
                                     row["timestamp"], self.bot.clock.now(), mode, period)

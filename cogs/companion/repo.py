@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from core.db import Executor
+
 _UPSERT = """
     INSERT INTO app_reflections (user_id, reflection_id, plaintext_content) VALUES ($1, $2, $3)
     ON CONFLICT (user_id, reflection_id) DO UPDATE SET plaintext_content = EXCLUDED.plaintext_content
@@ -18,18 +20,18 @@ _CLAIM = """
 """
 
 
-async def claim_signature(executor: Any, digest: bytes, expires_at: datetime) -> bool:
+async def claim_signature(executor: Executor, digest: bytes, expires_at: datetime) -> bool:
     """Record a signature as used; False when it was used before (a replay). Call in the transaction of the
     request's effect, so a request that failed can be sent again."""
     return bool(await executor.fetchval(_CLAIM, digest, expires_at))
 
 
-async def upsert(executor: Any, user_id: int, reflection_id: str, content: dict[str, Any]) -> bool:
+async def upsert(executor: Executor, user_id: int, reflection_id: str, content: dict[str, Any]) -> bool:
     """Store or replace a reflection; True when it is new."""
     return await executor.fetchval(_UPSERT, user_id, reflection_id, content)
 
 
-async def revoke(executor: Any, user_id: int, reflection_id: str) -> int:
+async def revoke(executor: Executor, user_id: int, reflection_id: str) -> int:
     """Delete one reflection; returns how many rows went (0 or 1)."""
     status = await executor.execute("DELETE FROM app_reflections WHERE user_id = $1 AND reflection_id = $2",
                                     user_id, reflection_id)

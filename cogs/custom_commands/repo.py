@@ -8,6 +8,7 @@ from typing import Any
 
 import asyncpg
 
+from core.db import Executor, TransactionPool
 from core.notify import notify
 
 CHANNEL = "hearth_custom_commands"
@@ -15,30 +16,31 @@ COLUMNS = ("id, name, trigger_type, trigger_value, response, enabled, case_sensi
            "reply_to_user, uses, created_by, created_at, updated_at, response_set_by")
 
 
-async def enabled(conn: Any, guild_id: int) -> list[asyncpg.Record]:
+async def enabled(conn: Executor, guild_id: int) -> list[asyncpg.Record]:
     """The guild's enabled commands (what the cache loads, one round trip)."""
     return await conn.fetch("SELECT " + COLUMNS + " FROM custom_commands WHERE guild_id = $1 AND enabled",
                             guild_id)
 
 
-async def all_commands(conn: Any, guild_id: int) -> list[asyncpg.Record]:
+async def all_commands(conn: Executor, guild_id: int) -> list[asyncpg.Record]:
     """Every command of the guild, by name."""
     return await conn.fetch("SELECT " + COLUMNS + " FROM custom_commands WHERE guild_id = $1 ORDER BY name",
                             guild_id)
 
 
-async def by_name(conn: Any, guild_id: int, name: str) -> asyncpg.Record | None:
+async def by_name(conn: Executor, guild_id: int, name: str) -> asyncpg.Record | None:
     """One command of this guild."""
     return await conn.fetchrow("SELECT " + COLUMNS + " FROM custom_commands WHERE guild_id = $1 AND name = $2",
                                guild_id, name)
 
 
-async def count(conn: Any, guild_id: int) -> int:
+async def count(conn: Executor, guild_id: int) -> int:
     """How many commands the guild has."""
     return await conn.fetchval("SELECT count(*) FROM custom_commands WHERE guild_id = $1", guild_id)
 
 
-async def create(pool: Any, guild_id: int, values: dict[str, Any], created_by: int, now: datetime) -> int | None:
+async def create(pool: TransactionPool, guild_id: int, values: dict[str, Any], created_by: int,
+                 now: datetime) -> int | None:
     """Insert a command; None when the name is taken."""
     async with pool.acquire() as conn, conn.transaction():
         command_id = await conn.fetchval(
@@ -54,7 +56,7 @@ async def create(pool: Any, guild_id: int, values: dict[str, Any], created_by: i
     return command_id
 
 
-async def update(pool: Any, guild_id: int, name: str, values: dict[str, Any], now: datetime,
+async def update(pool: TransactionPool, guild_id: int, name: str, values: dict[str, Any], now: datetime,
                  response_set_by: int | None) -> bool:
     """Replace a command's trigger, response and options (the validated full set); `response_set_by` is the member
     who set the response now (None: the response was not set by this change, its author stays)."""
@@ -71,7 +73,7 @@ async def update(pool: Any, guild_id: int, name: str, values: dict[str, Any], no
     return found is not None
 
 
-async def delete(pool: Any, guild_id: int, name: str) -> bool:
+async def delete(pool: TransactionPool, guild_id: int, name: str) -> bool:
     """Delete a command."""
     async with pool.acquire() as conn, conn.transaction():
         found = await conn.fetchval("DELETE FROM custom_commands WHERE guild_id = $1 AND name = $2 RETURNING id",
@@ -81,7 +83,7 @@ async def delete(pool: Any, guild_id: int, name: str) -> bool:
     return found is not None
 
 
-async def forget_person(conn: Any, user_id: int) -> int:
+async def forget_person(conn: Executor, user_id: int) -> int:
     """GDPR erasure (every guild): the user is no longer named as creator or response author; returns the rows."""
     status = await conn.execute(
         "UPDATE custom_commands SET created_by = CASE WHEN created_by = $1 THEN NULL ELSE created_by END, "
@@ -90,7 +92,7 @@ async def forget_person(conn: Any, user_id: int) -> int:
     return int(status.split()[-1])
 
 
-async def add_uses(pool: Any, rows: list[tuple[int, int, int]]) -> None:
+async def add_uses(pool: Executor, rows: list[tuple[int, int, int]]) -> None:
     """Add (guild, command id, uses) counts in one set-based statement."""
     if not rows:
         return

@@ -8,9 +8,9 @@ command that finds no room is dropped and counted in `dropped`.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from cogs.custom_commands import repo
+from core.db import Executor
 
 log = logging.getLogger(__name__)
 CAPACITY = 50_000  # distinct (guild, command) counters held while the database is away
@@ -46,7 +46,7 @@ class UsesBuffer:
         key = (guild_id, command_id)
         return self._counts.get(key, 0) + self._writing.get(key, 0)
 
-    async def flush(self, pool: Any) -> int:
+    async def flush(self, pool: Executor) -> int:
         """Write the counts; returns the rows written. A failed write keeps the counts for the next try."""
         if not self._counts or self._writing:
             return 0

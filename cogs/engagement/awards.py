@@ -14,8 +14,9 @@ import discord
 from cogs.engagement import repo
 from cogs.engagement.contract import MixinMeta
 from cogs.engagement.rules import local_day, next_weekly, week_bounds, week_start
-from cogs.engagement.settings import AWARDS, SCOPE
+from cogs.engagement.settings import AWARDS, ENGAGEMENT_AWARDS, ENGAGEMENT_AWARDS_CHANNEL, ENGAGEMENT_AWARDS_TIME
 from core.channel_access import ChannelBlocked
+from core.db import Executor
 from core.guild_kit import post_to_log
 from core.timers import Job
 
@@ -36,19 +37,19 @@ class AwardsMixin(MixinMeta):
 
     async def plan_awards(self, guild_id: int) -> None:
         """Schedule the weekly job while an awards channel is set; cancel it otherwise."""
-        if await self.bot.guild_settings.get(guild_id, SCOPE, "awards_channel") is None:
+        if await self.bot.guild_settings.setting(guild_id, ENGAGEMENT_AWARDS_CHANNEL) is None:
             await self.bot.timers.cancel(AWARDS_JOB, str(guild_id))
             return
         await self.bot.timers.schedule(guild_id, AWARDS_JOB, str(guild_id), await self._next_awards(guild_id))
 
     async def _next_awards(self, guild_id: int, after: datetime | None = None) -> datetime:
-        at = _parse_time(await self.bot.guild_settings.get(guild_id, SCOPE, "awards_time"))
+        at = _parse_time(await self.bot.guild_settings.setting(guild_id, ENGAGEMENT_AWARDS_TIME))
         return next_weekly(at, await self.tz(guild_id), after or self.bot.clock.now())
 
     async def run_weekly_awards(self, job: Job) -> datetime | None:
         """Award the week before the job's Monday; returns next Monday's time (None once awards are off)."""
         guild_id = job.guild_id
-        if await self.bot.guild_settings.get(guild_id, SCOPE, "awards_channel") is None:
+        if await self.bot.guild_settings.setting(guild_id, ENGAGEMENT_AWARDS_CHANNEL) is None:
             return None
         tz = await self.tz(guild_id)
         monday = week_start(local_day(job.due_at, tz)) - timedelta(days=7)
@@ -57,7 +58,7 @@ class AwardsMixin(MixinMeta):
 
     async def next_weekly_awards(self, job: Job) -> datetime | None:
         """Where a job that failed every attempt goes: next Monday's awards (None once awards are off)."""
-        if await self.bot.guild_settings.get(job.guild_id, SCOPE, "awards_channel") is None:
+        if await self.bot.guild_settings.setting(job.guild_id, ENGAGEMENT_AWARDS_CHANNEL) is None:
             return None
         return await self._next_awards(job.guild_id, max(job.due_at, self.bot.clock.now()))
 
@@ -67,7 +68,7 @@ class AwardsMixin(MixinMeta):
         tz = await self.tz(guild_id)
         start, end = week_bounds(monday, tz)
         now = self.bot.clock.now()
-        enabled = [key for key in await self.bot.guild_settings.get(guild_id, SCOPE, "awards") if key in AWARDS]
+        enabled = [key for key in await self.bot.guild_settings.setting(guild_id, ENGAGEMENT_AWARDS) if key in AWARDS]
         guild = self.bot.get_guild(guild_id)
         posted = None
         async with self.pool.acquire() as conn, conn.transaction():
@@ -78,7 +79,7 @@ class AwardsMixin(MixinMeta):
             if created:
                 await self._compute(conn, guild_id, week_id, enabled, start, end, now)
             results = await repo.results(conn, guild_id, week_id)
-            channel_id = await self.bot.guild_settings.get(guild_id, SCOPE, "awards_channel")
+            channel_id = await self.bot.guild_settings.setting(guild_id, ENGAGEMENT_AWARDS_CHANNEL)
             channel = guild.get_channel(channel_id) if guild and channel_id else None
             if results and isinstance(channel, discord.TextChannel):
                 try:
@@ -95,7 +96,7 @@ class AwardsMixin(MixinMeta):
         await repo.prune_messages(self.pool, guild_id, start - RETENTION)
         return posted
 
-    async def _compute(self, conn: Any, guild_id: int, week_id: int, enabled: list[str],
+    async def _compute(self, conn: Executor, guild_id: int, week_id: int, enabled: list[str],
                        start: datetime, end: datetime, now: datetime) -> None:
         for key in enabled:
             if key == "star":

@@ -14,7 +14,7 @@ from discord import app_commands
 from cogs.engagement import repo
 from cogs.engagement.contract import MixinMeta
 from cogs.engagement.rules import weighted_pick
-from cogs.engagement.settings import SCOPE
+from cogs.engagement.settings import ENGAGEMENT_CHALLENGE_TOP
 from core.channel_access import ChannelBlocked
 from core.guild_kit import post_to_log
 from core.timers import Job
@@ -168,7 +168,7 @@ class ChallengesMixin(MixinMeta):
             text = (f"🎲 The challenge **{title}** is over! {len(entries)} participant(s), {total} message(s).\n"
                     f"The draw picked <@{winner}> ({count} message(s), so {count} ticket(s)) — congratulations! 🏆")
         else:
-            top = await self.bot.guild_settings.get(guild_id, SCOPE, "challenge_top")
+            top = await self.bot.guild_settings.setting(guild_id, ENGAGEMENT_CHALLENGE_TOP)
             medals = ["🥇", "🥈", "🥉"]
             lines = [f"{medals[i] if i < 3 else f'{i + 1}.'} <@{user_id}> — {count} message(s)"
                      for i, (user_id, count) in enumerate(entries[:top])]

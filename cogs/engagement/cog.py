@@ -27,10 +27,11 @@ from cogs.engagement.nicknames import SWEEP_JOB, SWEEP_TIMEOUT, NicknamesMixin
 from cogs.engagement.og import OG_ITEMS, OGMixin
 from cogs.engagement.profile import ProfileMixin
 from cogs.engagement.rules import local_day, strip_suffix
-from cogs.engagement.settings import SCOPE, SETTINGS
+from cogs.engagement.settings import ENGAGEMENT_ENABLED, ENGAGEMENT_IGNORED_CHANNELS, SCOPE, SETTINGS
 from core.cog_base import CompositeMetaClass, HearthCog
 from core.flush_loop import FlushLoop
 from core.message_pipeline import ORDER_ENGAGEMENT, MessageContext, attach
+from core.settings_registry import SYSTEM_TIMEZONE
 from utils.cooldowns import Cooldown
 
 log = logging.getLogger(__name__)
@@ -125,13 +126,13 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         message = context.message
         guild_id = message.guild.id
         settings = self.bot.guild_settings
-        if not await settings.get(guild_id, SCOPE, "enabled"):
+        if not await settings.setting(guild_id, ENGAGEMENT_ENABLED):
             return
         channel_id = message.channel.id
-        ignored = await settings.get(guild_id, SCOPE, "ignored_channels")
+        ignored = await settings.setting(guild_id, ENGAGEMENT_IGNORED_CHANNELS)
         if ignored and channel_id in ignored:
             return
-        tz = ZoneInfo(await settings.get(guild_id, "system", "timezone"))
+        tz = ZoneInfo(await settings.setting(guild_id, SYSTEM_TIMEZONE))
         now = self.bot.clock.now()
         self.buffer.add_message(guild_id, message.author.id, channel_id, message.id, now, local_day(now, tz),
                                 has_image(message), self.challenges.get((guild_id, channel_id)))
@@ -152,7 +153,7 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         member = payload.member or self._member(payload.guild_id, payload.user_id)
         if member is not None and member.bot:
             return
-        if not await self.bot.guild_settings.get(payload.guild_id, SCOPE, "enabled"):
+        if not await self.bot.guild_settings.setting(payload.guild_id, ENGAGEMENT_ENABLED):
             return
         self.buffer.add_reaction(payload.guild_id, payload.message_id, delta)
 
@@ -201,7 +202,7 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
 
     async def tz(self, guild_id: int) -> ZoneInfo:
         """The guild's time zone (system.timezone)."""
-        return ZoneInfo(await self.bot.guild_settings.get(guild_id, "system", "timezone"))
+        return ZoneInfo(await self.bot.guild_settings.setting(guild_id, SYSTEM_TIMEZONE))
 
     def today(self, tz: ZoneInfo) -> Any:
         return local_day(self.bot.clock.now(), tz)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.db import Executor
 from core.gdpr import ErasureReport, delete_rows, forget_user, rows_of
 
 # table → the user column
@@ -24,12 +25,12 @@ TABLES = {table: (column,) for table, column in USER_TABLES.items()}
 KEPT_WITHOUT_WINNER = {"engagement_challenges": None, "engagement_weekly_results": 0}  # table → replacement
 
 
-async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
+async def export(conn: Executor, user_id: int) -> dict[str, list[dict[str, Any]]]:
     """Every engagement row of the member (they are the winner, participant or counted member in each)."""
     return {table: await rows_of(conn, table, column, user_id) for table, column in USER_TABLES.items()}
 
 
-async def erase(conn: Any, user_id: int) -> ErasureReport:
+async def erase(conn: Executor, user_id: int) -> ErasureReport:
     """Delete the member's rows; keep the guild's challenges and weekly results without them."""
     report = ErasureReport()
     for table, column in USER_TABLES.items():

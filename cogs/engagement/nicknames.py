@@ -16,7 +16,11 @@ import discord
 from cogs.engagement import repo
 from cogs.engagement.contract import MixinMeta
 from cogs.engagement.rules import SUFFIX, next_midnight, rename_blocker, wanted_nick
-from cogs.engagement.settings import SCOPE
+from cogs.engagement.settings import (
+    ENGAGEMENT_ENABLED,
+    ENGAGEMENT_STREAK_NICKNAME_MIN,
+    ENGAGEMENT_STREAK_NICKNAMES,
+)
 from core.timers import Job
 
 log = logging.getLogger(__name__)
@@ -34,8 +38,8 @@ class NicknamesMixin(MixinMeta):
         wanted = set()
         for guild_id in guild_ids:
             settings = self.bot.guild_settings
-            if await settings.get(guild_id, SCOPE, "streak_nicknames") and await settings.get(guild_id, SCOPE,
-                                                                                            "enabled"):
+            if (await settings.setting(guild_id, ENGAGEMENT_STREAK_NICKNAMES)
+                    and await settings.setting(guild_id, ENGAGEMENT_ENABLED)):
                 wanted.add(guild_id)
         return wanted
 
@@ -50,7 +54,7 @@ class NicknamesMixin(MixinMeta):
             member = self._member(row["guild_id"], row["user_id"])
             if member is None:
                 continue
-            minimum = await self.bot.guild_settings.get(row["guild_id"], SCOPE, "streak_nickname_min")
+            minimum = await self.bot.guild_settings.setting(row["guild_id"], ENGAGEMENT_STREAK_NICKNAME_MIN)
             await self.set_streak_nick(member, row["current_days"], row["base_nickname"], row["nickname_applied"],
                                        minimum)
 

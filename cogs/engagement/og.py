@@ -14,7 +14,7 @@ from discord import app_commands
 
 from cogs.engagement import repo
 from cogs.engagement.contract import MixinMeta
-from cogs.engagement.settings import SCOPE
+from cogs.engagement.settings import ENGAGEMENT_OG_LIMIT, ENGAGEMENT_OG_ROLE, SCOPE
 from core.guild_kit import post_to_log
 from core.persistent_items import PersistentItem
 from utils.errors import BadInput, missing_permission_message, permission_name
@@ -80,8 +80,8 @@ class OGMixin(MixinMeta):
                    if not getattr(allowed, p)]
         if missing:
             raise BadInput(f"I can't post in {target.mention}: I'm missing **{', '.join(missing)}** there.")
-        limit = await self.bot.guild_settings.get(guild.id, SCOPE, "og_limit")
-        role_id = await self.bot.guild_settings.get(guild.id, SCOPE, "og_role")
+        limit = await self.bot.guild_settings.setting(guild.id, ENGAGEMENT_OG_LIMIT)
+        role_id = await self.bot.guild_settings.setting(guild.id, ENGAGEMENT_OG_ROLE)
         warning = ""
         role = guild.get_role(role_id) if role_id else None
         if role_id and (role is None or role >= guild.me.top_role or not guild.me.guild_permissions.manage_roles):
@@ -98,7 +98,7 @@ class OGMixin(MixinMeta):
     async def claim_og(self, interaction: discord.Interaction) -> None:
         guild = interaction.guild
         member = interaction.user
-        limit = await self.bot.guild_settings.get(guild.id, SCOPE, "og_limit")
+        limit = await self.bot.guild_settings.setting(guild.id, ENGAGEMENT_OG_LIMIT)
         now = self.bot.clock.now()
         async with self.pool.acquire() as conn, conn.transaction():
             setup = await repo.og_setup(conn, guild.id, lock=True)  # one claim at a time per guild
@@ -123,7 +123,7 @@ class OGMixin(MixinMeta):
             await self.refresh_og_message(guild)
 
     async def _give_og_role(self, guild: discord.Guild, member: discord.Member) -> str:
-        role_id = await self.bot.guild_settings.get(guild.id, SCOPE, "og_role")
+        role_id = await self.bot.guild_settings.setting(guild.id, ENGAGEMENT_OG_ROLE)
         role = guild.get_role(role_id) if role_id else None
         if role_id is None:
             return ""
@@ -156,8 +156,8 @@ class OGMixin(MixinMeta):
                 if not isinstance(channel, discord.TextChannel):
                     return
                 count = await repo.og_count(self.pool, guild.id)
-                limit = await self.bot.guild_settings.get(guild.id, SCOPE, "og_limit")
-                role_id = await self.bot.guild_settings.get(guild.id, SCOPE, "og_role")
+                limit = await self.bot.guild_settings.setting(guild.id, ENGAGEMENT_OG_LIMIT)
+                role_id = await self.bot.guild_settings.setting(guild.id, ENGAGEMENT_OG_ROLE)
                 try:
                     await channel.get_partial_message(setup["message_id"]).edit(
                         embed=og_embed(count, limit, role_id), view=og_view(count >= limit))

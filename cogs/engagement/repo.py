@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from cogs.engagement.buffer import Batch
+from core.db import Executor
 
 # --- the flush: one statement per table ------------------------------------------------------------------------
 
@@ -77,7 +78,7 @@ class FlushResult:
     streaks: list[Any]
 
 
-async def flush(conn: Any, batch: Batch, *, streak_guilds: set[int] | None = None) -> FlushResult:
+async def flush(conn: Executor, batch: Batch, *, streak_guilds: set[int] | None = None) -> FlushResult:
     """Write a batch in the caller's transaction: one statement per table that has something to write.
 
     The streak rows come back only for `streak_guilds` (the guilds whose nickname suffix is on)."""
@@ -123,27 +124,27 @@ def _columns(rows: Any, width: int) -> list[list[Any]]:
 
 # --- streaks and nicknames ----------------------------------------------------------------------------------------
 
-async def streak(executor: Any, guild_id: int, user_id: int) -> Any:
+async def streak(executor: Executor, guild_id: int, user_id: int) -> Any:
     return await executor.fetchrow(
         "SELECT last_day, current_days, best_days, base_nickname, nickname_applied FROM engagement_streaks "
         "WHERE guild_id = $1 AND user_id = $2", guild_id, user_id)
 
 
-async def end_broken_streaks(executor: Any, guild_id: int, before: date) -> list[Any]:
+async def end_broken_streaks(executor: Executor, guild_id: int, before: date) -> list[Any]:
     """Set streaks whose last day is before `before` to 0; returns those that carried a nickname suffix."""
     return await executor.fetch(
         "UPDATE engagement_streaks SET current_days = 0 WHERE guild_id = $1 AND current_days > 0 AND last_day < $2 "
         "RETURNING user_id, base_nickname, nickname_applied", guild_id, before)
 
 
-async def with_suffix(executor: Any, guild_id: int) -> list[Any]:
+async def with_suffix(executor: Executor, guild_id: int) -> list[Any]:
     """Members whose nickname carries the streak suffix."""
     return await executor.fetch(
         "SELECT user_id, base_nickname FROM engagement_streaks WHERE guild_id = $1 AND nickname_applied",
         guild_id)
 
 
-async def set_nickname_state(executor: Any, guild_id: int, user_id: int, base: str | None, applied: bool) -> None:
+async def set_nickname_state(executor: Executor, guild_id: int, user_id: int, base: str | None, applied: bool) -> None:
     await executor.execute(
         "UPDATE engagement_streaks SET base_nickname = $3, nickname_applied = $4 WHERE guild_id = $1 AND user_id = $2",
         guild_id, user_id, base, applied)
@@ -151,13 +152,13 @@ async def set_nickname_state(executor: Any, guild_id: int, user_id: int, base: s
 
 # --- challenges ------------------------------------------------------------------------------------------------------
 
-async def active_challenges(executor: Any) -> list[Any]:
+async def active_challenges(executor: Executor) -> list[Any]:
     """Every active challenge of every guild (loaded once; the hot path keeps them in memory)."""
     return await executor.fetch("SELECT id, guild_id, channel_id FROM engagement_challenges WHERE active")
 
 
-async def create_challenge(executor: Any, guild_id: int, channel_id: int, mode: str, title: str, started_at: datetime,
-                           ends_at: datetime) -> int | None:
+async def create_challenge(executor: Executor, guild_id: int, channel_id: int, mode: str, title: str,
+                           started_at: datetime, ends_at: datetime) -> int | None:
     """The new challenge's id, or None when the channel already has an active one."""
     return await executor.fetchval(
         "INSERT INTO engagement_challenges (guild_id, channel_id, mode, title, active, started_at, ends_at) "
@@ -169,18 +170,19 @@ _CHALLENGE_COLUMNS = "id, guild_id, channel_id, mode, title, active, started_at,
                      "messages_count"
 
 
-async def challenge(executor: Any, guild_id: int, challenge_id: int, *, lock: bool = False) -> Any:
+async def challenge(executor: Executor, guild_id: int, challenge_id: int, *, lock: bool = False) -> Any:
     sql = "SELECT " + _CHALLENGE_COLUMNS + " FROM engagement_challenges WHERE guild_id = $1 AND id = $2"
     return await executor.fetchrow(sql + (" FOR UPDATE" if lock else ""), guild_id, challenge_id)
 
 
-async def guild_challenges(executor: Any, guild_id: int, *, active: bool | None = None, limit: int = 10) -> list[Any]:
+async def guild_challenges(executor: Executor, guild_id: int, *, active: bool | None = None,
+                           limit: int = 10) -> list[Any]:
     return await executor.fetch(
         "SELECT " + _CHALLENGE_COLUMNS + " FROM engagement_challenges WHERE guild_id = $1 "
         "AND ($2::bool IS NULL OR active = $2) ORDER BY id DESC LIMIT $3", guild_id, active, limit)
 
 
-async def participants(executor: Any, guild_id: int, challenge_id: int, limit: int | None = None) -> list[Any]:
+async def participants(executor: Executor, guild_id: int, challenge_id: int, limit: int | None = None) -> list[Any]:
     """Participants by messages (most first; ties: who posted first, by their first message's id — rows from
     before that was recorded come after, by row id)."""
     return await executor.fetch(
@@ -189,7 +191,7 @@ async def participants(executor: Any, guild_id: int, challenge_id: int, limit: i
         "ORDER BY message_count DESC, first_message_id NULLS LAST, id LIMIT $3", guild_id, challenge_id, limit)
 
 
-async def finish_challenge(executor: Any, guild_id: int, challenge_id: int, ended_at: datetime,
+async def finish_challenge(executor: Executor, guild_id: int, challenge_id: int, ended_at: datetime,
                            winner_id: int | None, messages: int) -> None:
     await executor.execute(
         "UPDATE engagement_challenges SET active = false, ended_at = $3, winner_id = $4, messages_count = $5 "
@@ -198,20 +200,20 @@ async def finish_challenge(executor: Any, guild_id: int, challenge_id: int, ende
 
 # --- badges, counts, leaderboards -----------------------------------------------------------------------------------
 
-async def award_badges(executor: Any, guild_id: int, user_ids: list[int], badge_key: str, at: datetime) -> None:
+async def award_badges(executor: Executor, guild_id: int, user_ids: list[int], badge_key: str, at: datetime) -> None:
     await executor.execute(
         "INSERT INTO engagement_badges (guild_id, user_id, badge_key, assigned_at) "
         "SELECT $1, u, $3, $4 FROM unnest($2::bigint[]) AS u", guild_id, user_ids, badge_key, at)
 
 
-async def badges(executor: Any, guild_id: int, user_id: int) -> list[Any]:
+async def badges(executor: Executor, guild_id: int, user_id: int) -> list[Any]:
     """The member's badges, counted by kind (most recent kinds first)."""
     return await executor.fetch(
         "SELECT badge_key, count(*) AS times FROM engagement_badges WHERE guild_id = $1 AND user_id = $2 "
         "GROUP BY badge_key ORDER BY max(assigned_at) DESC", guild_id, user_id)
 
 
-async def leaderboard(executor: Any, guild_id: int, since: date | None, limit: int) -> list[Any]:
+async def leaderboard(executor: Executor, guild_id: int, since: date | None, limit: int) -> list[Any]:
     """The top members since a day (the days of that period only), or of all time (from the running totals)."""
     if since is None:
         return await executor.fetch(
@@ -223,13 +225,13 @@ async def leaderboard(executor: Any, guild_id: int, since: date | None, limit: i
         "ORDER BY messages DESC, user_id LIMIT $3", guild_id, since, limit)
 
 
-async def messages_since(executor: Any, guild_id: int, user_id: int, since: date) -> int:
+async def messages_since(executor: Executor, guild_id: int, user_id: int, since: date) -> int:
     return int(await executor.fetchval(
         "SELECT coalesce(sum(messages), 0) FROM engagement_daily_counts WHERE guild_id = $1 AND user_id = $2 "
         "AND day >= $3", guild_id, user_id, since))
 
 
-async def member_totals(executor: Any, guild_id: int, user_id: int) -> tuple[int, int | None]:
+async def member_totals(executor: Executor, guild_id: int, user_id: int) -> tuple[int, int | None]:
     """All-time messages of the member and their rank in the guild (None without messages): one totals row, and
     the members ahead of it counted on the (guild_id, messages) index."""
     row = await executor.fetchrow(
@@ -242,7 +244,7 @@ async def member_totals(executor: Any, guild_id: int, user_id: int) -> tuple[int
 
 # --- weekly awards ---------------------------------------------------------------------------------------------------
 
-async def top_senders(executor: Any, guild_id: int, start: datetime, end: datetime, *,
+async def top_senders(executor: Executor, guild_id: int, start: datetime, end: datetime, *,
                       images_only: bool = False) -> Any:
     return await executor.fetchrow(
         "SELECT user_id, count(*) AS metric FROM engagement_weekly_messages "
@@ -250,14 +252,14 @@ async def top_senders(executor: Any, guild_id: int, start: datetime, end: dateti
         "GROUP BY user_id ORDER BY metric DESC, min(created_at) LIMIT 1", guild_id, start, end, images_only)
 
 
-async def most_reacted(executor: Any, guild_id: int, start: datetime, end: datetime) -> Any:
+async def most_reacted(executor: Executor, guild_id: int, start: datetime, end: datetime) -> Any:
     return await executor.fetchrow(
         "SELECT user_id, reactions_count AS metric, message_id, channel_id FROM engagement_weekly_messages "
         "WHERE guild_id = $1 AND created_at >= $2 AND created_at < $3 AND reactions_count > 0 "
         "ORDER BY reactions_count DESC, created_at LIMIT 1", guild_id, start, end)
 
 
-async def open_week(executor: Any, guild_id: int, week_start: date, week_end: date) -> tuple[int, bool]:
+async def open_week(executor: Executor, guild_id: int, week_start: date, week_end: date) -> tuple[int, bool]:
     """The week's row (created now or before) and whether it was created by this call."""
     created = await executor.fetchval(
         "INSERT INTO engagement_weekly_awards (guild_id, week_start, week_end) VALUES ($1, $2, $3) "
@@ -270,13 +272,13 @@ async def open_week(executor: Any, guild_id: int, week_start: date, week_end: da
     return existing, False
 
 
-async def week(executor: Any, guild_id: int, week_id: int, *, lock: bool = False) -> Any:
+async def week(executor: Executor, guild_id: int, week_id: int, *, lock: bool = False) -> Any:
     sql = "SELECT id, week_start, week_end, channel_id, message_id, posted_at FROM engagement_weekly_awards " \
           "WHERE guild_id = $1 AND id = $2"
     return await executor.fetchrow(sql + (" FOR UPDATE" if lock else ""), guild_id, week_id)
 
 
-async def add_result(executor: Any, guild_id: int, week_id: int, award_key: str, user_id: int, metric: int,
+async def add_result(executor: Executor, guild_id: int, week_id: int, award_key: str, user_id: int, metric: int,
                      message_id: int | None) -> None:
     await executor.execute(
         "INSERT INTO engagement_weekly_results (guild_id, week_id, award_key, user_id, metric, message_id) "
@@ -284,21 +286,21 @@ async def add_result(executor: Any, guild_id: int, week_id: int, award_key: str,
         guild_id, week_id, award_key, user_id, metric, message_id)
 
 
-async def results(executor: Any, guild_id: int, week_id: int) -> list[Any]:
+async def results(executor: Executor, guild_id: int, week_id: int) -> list[Any]:
     return await executor.fetch(
         "SELECT r.award_key, r.user_id, r.metric, r.message_id, m.channel_id FROM engagement_weekly_results r "
         "LEFT JOIN engagement_weekly_messages m ON m.guild_id = r.guild_id AND m.message_id = r.message_id "
         "WHERE r.guild_id = $1 AND r.week_id = $2 ORDER BY r.id", guild_id, week_id)
 
 
-async def mark_posted(executor: Any, guild_id: int, week_id: int, channel_id: int, message_id: int,
+async def mark_posted(executor: Executor, guild_id: int, week_id: int, channel_id: int, message_id: int,
                       at: datetime) -> None:
     await executor.execute(
         "UPDATE engagement_weekly_awards SET channel_id = $3, message_id = $4, posted_at = $5 "
         "WHERE guild_id = $1 AND id = $2", guild_id, week_id, channel_id, message_id, at)
 
 
-async def prune_messages(executor: Any, guild_id: int, before: datetime) -> int:
+async def prune_messages(executor: Executor, guild_id: int, before: datetime) -> int:
     """Drop indexed messages older than the awards need (retention)."""
     status = await executor.execute(
         "DELETE FROM engagement_weekly_messages WHERE guild_id = $1 AND created_at < $2", guild_id, before)
@@ -307,23 +309,23 @@ async def prune_messages(executor: Any, guild_id: int, before: datetime) -> int:
 
 # --- OG claims -------------------------------------------------------------------------------------------------------
 
-async def save_og_setup(executor: Any, guild_id: int, channel_id: int, message_id: int, at: datetime) -> None:
+async def save_og_setup(executor: Executor, guild_id: int, channel_id: int, message_id: int, at: datetime) -> None:
     await executor.execute(
         "INSERT INTO engagement_og_setup (guild_id, channel_id, message_id, updated_at) VALUES ($1, $2, $3, $4) "
         "ON CONFLICT (guild_id) DO UPDATE SET channel_id = EXCLUDED.channel_id, message_id = EXCLUDED.message_id, "
         "updated_at = EXCLUDED.updated_at", guild_id, channel_id, message_id, at)
 
 
-async def og_setup(executor: Any, guild_id: int, *, lock: bool = False) -> Any:
+async def og_setup(executor: Executor, guild_id: int, *, lock: bool = False) -> Any:
     sql = "SELECT channel_id, message_id FROM engagement_og_setup WHERE guild_id = $1"
     return await executor.fetchrow(sql + (" FOR UPDATE" if lock else ""), guild_id)
 
 
-async def og_count(executor: Any, guild_id: int) -> int:
+async def og_count(executor: Executor, guild_id: int) -> int:
     return await executor.fetchval("SELECT count(*) FROM engagement_og_claims WHERE guild_id = $1", guild_id)
 
 
-async def og_claim(executor: Any, guild_id: int, user_id: int, at: datetime) -> bool:
+async def og_claim(executor: Executor, guild_id: int, user_id: int, at: datetime) -> bool:
     """Record the claim; False when the member already has one."""
     status = await executor.execute(
         "INSERT INTO engagement_og_claims (guild_id, user_id, claimed_at) VALUES ($1, $2, $3) "
@@ -331,6 +333,6 @@ async def og_claim(executor: Any, guild_id: int, user_id: int, at: datetime) -> 
     return status.endswith(" 1")
 
 
-async def og_claimed(executor: Any, guild_id: int, user_id: int) -> bool:
+async def og_claimed(executor: Executor, guild_id: int, user_id: int) -> bool:
     return bool(await executor.fetchval(
         "SELECT true FROM engagement_og_claims WHERE guild_id = $1 AND user_id = $2", guild_id, user_id))

@@ -14,7 +14,7 @@ from typing import Any
 
 from cogs.faq import repo
 from cogs.faq.search import tsquery_text
-from cogs.faq.settings import MIN_SIMILARITY
+from cogs.faq.settings import FAQ_MIN_SIMILARITY
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class FaqApi:
         """The guild's entries matching `text`, best first, at most `limit` (not logged as a /faq search)."""
         if not tsquery_text(text):
             return []  # no words: nothing to look for (and to_tsquery would refuse an empty query)
-        threshold = float(await self._settings.get(guild_id, MIN_SIMILARITY.scope, MIN_SIMILARITY.key))
+        threshold = float(await self._settings.setting(guild_id, FAQ_MIN_SIMILARITY))
         hits = await repo.search(self._pool, guild_id, tsquery_text(text), text, threshold, limit)
         return [FaqAnswer(hit.entry.id, hit.entry.title, hit.entry.answer) for hit in hits]
 

@@ -25,11 +25,12 @@ from cogs.faq.search import (
     tsquery_text,
     words,
 )
-from cogs.faq.settings import MAX_RESULTS, MIN_SIMILARITY, SEARCH_LOG_RETENTION, SETTINGS
+from cogs.faq.settings import FAQ_MAX_RESULTS, FAQ_MIN_SIMILARITY, FAQ_SEARCH_LOG_RETENTION_DAYS, SETTINGS
 from core.cog_base import HearthCog
 from core.guild_kit import CHANNEL, StaffRule, is_staff
 from core.persistent_items import PersistentItem
 from core.retention import LogTable, RetentionJob
+from core.settings_registry import SYSTEM_STAFF_ROLE
 from utils.errors import BadInput, UserFacingError
 from utils.options import RowId
 from utils.paginator import Paginator
@@ -40,7 +41,7 @@ STATS_PERIODS = {"7d": timedelta(days=7), "30d": timedelta(days=30), "all": None
 
 
 # FAQ staff: Manage Server or Manage Messages where the command was used, or the server's staff role.
-FAQ_STAFF = StaffRule(permissions=("manage_guild", "manage_messages"), where=CHANNEL, roles=(("system", "staff_role"),))
+FAQ_STAFF = StaffRule(permissions=("manage_guild", "manage_messages"), where=CHANNEL, roles=(SYSTEM_STAFF_ROLE,))
 
 
 async def is_faq_staff(bot: Any, interaction: discord.Interaction) -> bool:
@@ -89,7 +90,7 @@ class FaqCog(HearthCog, name="FAQ"):
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
         self.retention = RetentionJob(self, SEARCH_LOGS, kind="faq_search_logs_retention",
-                                      setting=SEARCH_LOG_RETENTION)
+                                      setting=FAQ_SEARCH_LOG_RETENTION_DAYS)
 
     async def load(self) -> None:
         self.api = FaqApi(self.pool, self.bot.guild_settings)
@@ -115,8 +116,8 @@ class FaqCog(HearthCog, name="FAQ"):
         if len(text) > QUERY_LIMIT:
             raise BadInput(f"The query is {len(text)} characters; the limit is {QUERY_LIMIT}.")
         guild_id = interaction.guild_id
-        limit = await self.bot.guild_settings.get(guild_id, MAX_RESULTS.scope, MAX_RESULTS.key)
-        threshold = await self.bot.guild_settings.get(guild_id, MIN_SIMILARITY.scope, MIN_SIMILARITY.key)
+        limit = await self.bot.guild_settings.setting(guild_id, FAQ_MAX_RESULTS)
+        threshold = await self.bot.guild_settings.setting(guild_id, FAQ_MIN_SIMILARITY)
         async with self.pool.acquire() as conn, conn.transaction():
             hits = await repo.search(conn, guild_id, tsquery_text(text), text, threshold, limit)
             await repo.log_search(conn, guild_id, interaction.user.id, text, len(hits),

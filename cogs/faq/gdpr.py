@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.db import Executor
 from core.gdpr import ErasureReport, delete_rows, forget_user, rows_of
 
 TABLES = {
@@ -13,7 +14,7 @@ TABLES = {
 }
 
 
-async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
+async def export(conn: Executor, user_id: int) -> dict[str, list[dict[str, Any]]]:
     """Entries the member wrote or edited, their searches."""
     entries = await rows_of(conn, "faq_entries", "created_by", user_id)
     entries += [row for row in await rows_of(conn, "faq_entries", "updated_by", user_id) if row not in entries]
@@ -21,7 +22,7 @@ async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
             "faq_search_logs": await rows_of(conn, "faq_search_logs", "user_id", user_id)}
 
 
-async def erase(conn: Any, user_id: int) -> ErasureReport:
+async def erase(conn: Executor, user_id: int) -> ErasureReport:
     """Delete the searches; forget the member as author."""
     return ErasureReport(
         deleted={"faq_search_logs": await delete_rows(conn, "faq_search_logs", "user_id", user_id)},

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.db import Executor
+
 _COLUMNS = "id, guild_id, title, summary, keywords, created_at, created_by, updated_at, updated_by"
 
 
@@ -45,7 +47,7 @@ def _entry(row: Any) -> Entry | None:
     return Entry(**{k: row[k] for k in Entry.__dataclass_fields__}) if row is not None else None
 
 
-async def add(conn: Any, guild_id: int, title: str, answer: str, keywords: list[str], by: int | None,
+async def add(conn: Executor, guild_id: int, title: str, answer: str, keywords: list[str], by: int | None,
               now: datetime) -> Entry:
     """Insert an entry."""
     row = await conn.fetchrow(
@@ -54,13 +56,13 @@ async def add(conn: Any, guild_id: int, title: str, answer: str, keywords: list[
     return _entry(row)
 
 
-async def get(conn: Any, guild_id: int, entry_id: int) -> Entry | None:
+async def get(conn: Executor, guild_id: int, entry_id: int) -> Entry | None:
     """One entry of this guild."""
     return _entry(await conn.fetchrow("SELECT " + _COLUMNS + " FROM faq_entries WHERE guild_id = $1 AND id = $2",
                                       guild_id, entry_id))
 
 
-async def edit(conn: Any, guild_id: int, entry_id: int, title: str | None, answer: str | None,
+async def edit(conn: Executor, guild_id: int, entry_id: int, title: str | None, answer: str | None,
                keywords: list[str] | None, by: int, now: datetime) -> Entry | None:
     """Change the given parts of an entry of this guild; None if there is no such entry here."""
     row = await conn.fetchrow(
@@ -71,13 +73,13 @@ async def edit(conn: Any, guild_id: int, entry_id: int, title: str | None, answe
     return _entry(row)
 
 
-async def remove(conn: Any, guild_id: int, entry_id: int) -> Entry | None:
+async def remove(conn: Executor, guild_id: int, entry_id: int) -> Entry | None:
     """Delete an entry of this guild; returns it, or None if there was none."""
     return _entry(await conn.fetchrow("DELETE FROM faq_entries WHERE guild_id = $1 AND id = $2 RETURNING " + _COLUMNS,
                                       guild_id, entry_id))
 
 
-async def page(conn: Any, guild_id: int, limit: int, offset: int) -> tuple[list[Entry], int]:
+async def page(conn: Executor, guild_id: int, limit: int, offset: int) -> tuple[list[Entry], int]:
     """A page of the guild's entries (by title) and their total."""
     total = await conn.fetchval("SELECT count(*) FROM faq_entries WHERE guild_id = $1", guild_id)
     rows = await conn.fetch("SELECT " + _COLUMNS + " FROM faq_entries WHERE guild_id = $1 "
@@ -85,7 +87,7 @@ async def page(conn: Any, guild_id: int, limit: int, offset: int) -> tuple[list[
     return [_entry(row) for row in rows], total  # type: ignore[misc]
 
 
-async def titles(conn: Any, guild_id: int, text: str, limit: int = 25) -> list[tuple[int, str]]:
+async def titles(conn: Executor, guild_id: int, text: str, limit: int = 25) -> list[tuple[int, str]]:
     """(id, title) of entries whose title contains `text` or whose id is `text`, for autocomplete."""
     rows = await conn.fetch(
         "SELECT id, title FROM faq_entries WHERE guild_id = $1 AND (strpos(lower(title), lower($2)) > 0 "
@@ -111,13 +113,13 @@ _SEARCH = """
 """
 
 
-async def search(conn: Any, guild_id: int, tsquery: str, raw: str, min_similarity: float, limit: int) -> list[Hit]:
+async def search(conn: Executor, guild_id: int, tsquery: str, raw: str, min_similarity: float, limit: int) -> list[Hit]:
     """The guild's entries matching the query, best first."""
     rows = await conn.fetch(_SEARCH, guild_id, tsquery, raw, min_similarity, limit)
     return [Hit(_entry(row), float(row["text_rank"]), float(row["fuzzy"])) for row in rows]  # type: ignore[arg-type]
 
 
-async def log_search(conn: Any, guild_id: int, user_id: int, query: str, results: int, top_entry_id: int | None,
+async def log_search(conn: Executor, guild_id: int, user_id: int, query: str, results: int, top_entry_id: int | None,
                      now: datetime) -> None:
     """Record one search (every search is logged, also those with no result)."""
     await conn.execute(
@@ -125,7 +127,7 @@ async def log_search(conn: Any, guild_id: int, user_id: int, query: str, results
         "VALUES ($1, $2, $3, $4, $5, $6)", guild_id, user_id, query, results, top_entry_id, now)
 
 
-async def top_queries(conn: Any, guild_id: int, since: datetime | None, limit: int = 10,
+async def top_queries(conn: Executor, guild_id: int, since: datetime | None, limit: int = 10,
                       *, unanswered: bool = False) -> list[tuple[str, int]]:
     """The most frequent queries (lowercased, trimmed) since `since`; only those without result if `unanswered`."""
     rows = await conn.fetch(
@@ -136,7 +138,7 @@ async def top_queries(conn: Any, guild_id: int, since: datetime | None, limit: i
     return [(row["q"], row["n"]) for row in rows]
 
 
-async def search_totals(conn: Any, guild_id: int, since: datetime | None) -> tuple[int, int]:
+async def search_totals(conn: Executor, guild_id: int, since: datetime | None) -> tuple[int, int]:
     """(searches, searches without result) since `since`."""
     row = await conn.fetchrow(
         "SELECT count(*) AS total, count(*) FILTER (WHERE results_count = 0) AS empty FROM faq_search_logs "
@@ -144,7 +146,7 @@ async def search_totals(conn: Any, guild_id: int, since: datetime | None) -> tup
     return row["total"], row["empty"]
 
 
-async def erase_user(conn: Any, guild_id: int, user_id: int) -> int:
+async def erase_user(conn: Executor, guild_id: int, user_id: int) -> int:
     """Forget one member's searches in the guild (GDPR erasure); returns how many rows went."""
     status = await conn.execute("DELETE FROM faq_search_logs WHERE guild_id = $1 AND user_id = $2", guild_id, user_id)
     return int(status.split()[-1])

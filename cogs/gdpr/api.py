@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from cogs.gdpr import repo
-from cogs.gdpr.settings import REQUIRED
+from cogs.gdpr.settings import GDPR_REQUIRED
 
 
 class GdprApi:
@@ -24,7 +24,7 @@ class GdprApi:
 
     async def required(self, guild_id: int) -> bool:
         """Whether the guild requires the agreement before onboarding and other features (`gdpr.required`)."""
-        return bool(await self._settings.get(guild_id, REQUIRED.scope, REQUIRED.key))
+        return bool(await self._settings.setting(guild_id, GDPR_REQUIRED))
 
     async def has_accepted(self, guild_id: int, user_id: int) -> bool:
         """Whether the member clicked "I Agree" on the guild's agreement."""

@@ -21,7 +21,7 @@ from discord import app_commands
 
 from cogs.gdpr import repo
 from cogs.gdpr.api import GdprApi
-from cogs.gdpr.settings import SETTINGS
+from cogs.gdpr.settings import GDPR_AGREEMENT_TEXT, GDPR_ROLE, SETTINGS
 from core.cog_base import HearthCog
 from core.command_tree import report_failure
 from core.gdpr import Erasure, erase_everything, export_everything
@@ -167,7 +167,7 @@ class GDPRCog(HearthCog, name="GDPR"):
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel):
             raise BadInput("Pick a text channel for the agreement.", example="/config gdpr post channel:#welcome")
-        text = await self.bot.guild_settings.get(interaction.guild_id, "gdpr", "agreement_text")
+        text = await self.bot.guild_settings.setting(interaction.guild_id, GDPR_AGREEMENT_TEXT)
         embed = discord.Embed(title="🔒 Data agreement", description=text, colour=discord.Colour.green())
         try:
             await target.send(embed=embed, view=AgreeButton(self))
@@ -181,7 +181,7 @@ class GDPRCog(HearthCog, name="GDPR"):
             return
         first = await repo.accept(self.pool, interaction.user.id, interaction.guild.id, self.bot.clock.now())
         text = "✅ Thank you, your acceptance is recorded." if first else "You had already accepted; recorded again."
-        role_id = await self.bot.guild_settings.get(interaction.guild.id, "gdpr", "role")
+        role_id = await self.bot.guild_settings.setting(interaction.guild.id, GDPR_ROLE)
         role = interaction.guild.get_role(role_id) if role_id else None
         if role is not None and isinstance(interaction.user, discord.Member) and role not in interaction.user.roles:
             # Checked again now, against whoever set gdpr.role (the log channel is told once why not).

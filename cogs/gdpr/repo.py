@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+
+from core.db import Executor
 
 _ACCEPT = """
     INSERT INTO gdpr_acceptance (user_id, guild_id, accepted, "timestamp") VALUES ($1, $2, 1, $3)
@@ -12,7 +13,7 @@ _ACCEPT = """
 """
 
 
-async def accept(executor: Any, user_id: int, guild_id: int, when: datetime) -> bool:
+async def accept(executor: Executor, user_id: int, guild_id: int, when: datetime) -> bool:
     """Record the member's acceptance (again); True the first time."""
     # The column is a timestamp without time zone (per the reference schema): store UTC wall time.
     return await executor.fetchval(_ACCEPT, user_id, guild_id, when.replace(tzinfo=None))
@@ -21,6 +22,6 @@ async def accept(executor: Any, user_id: int, guild_id: int, when: datetime) -> 
 _ACCEPTED = "SELECT accepted = 1 FROM gdpr_acceptance WHERE guild_id = $1 AND user_id = $2"
 
 
-async def has_accepted(executor: Any, guild_id: int, user_id: int) -> bool:
+async def has_accepted(executor: Executor, guild_id: int, user_id: int) -> bool:
     """Whether the member accepted the guild's agreement."""
     return bool(await executor.fetchval(_ACCEPTED, guild_id, user_id))

@@ -1,5 +1,5 @@
-"""The data agreement's settings (scope `gdpr`), as spec constants: the cog declares them, it and its public API
-read them."""
+"""The GDPR settings (scope `gdpr`): whether members must accept the data agreement, the role it grants, and
+its text."""
 
 from __future__ import annotations
 
@@ -12,11 +12,16 @@ DEFAULT_AGREEMENT = (
     "Press **I Agree** to accept."
 )
 
-REQUIRED = SettingSpec("gdpr", "required", SettingType.BOOL, False,
-                       "Members must accept the data agreement before onboarding and other features.")
-ROLE = SettingSpec("gdpr", "role", SettingType.ROLE, None, "Role granted when a member accepts the agreement.",
-                   grants_role=True)
-AGREEMENT_TEXT = SettingSpec("gdpr", "agreement_text", SettingType.TEXT, DEFAULT_AGREEMENT,
-                             "The text of the data agreement posted by /config gdpr post.")
+GDPR_REQUIRED: SettingSpec[bool] = SettingSpec(
+    "gdpr", "required", SettingType.BOOL, False,
+    "Members must accept the data agreement before onboarding and other features.")
+GDPR_ROLE: SettingSpec[int | None] = SettingSpec(
+    "gdpr", "role", SettingType.ROLE, None, "Role granted when a member accepts the agreement.",
+    grants_role=True)
+GDPR_AGREEMENT_TEXT: SettingSpec[str] = SettingSpec(
+    "gdpr", "agreement_text", SettingType.TEXT, DEFAULT_AGREEMENT,
+    "The text of the data agreement posted by /config gdpr post.")
 
-SETTINGS = (REQUIRED, ROLE, AGREEMENT_TEXT)
+SETTINGS: tuple[SettingSpec, ...] = (
+    GDPR_REQUIRED, GDPR_ROLE, GDPR_AGREEMENT_TEXT,
+)

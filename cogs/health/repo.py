@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-import asyncpg
+from core.db import Executor, TransactionPool
 
 # Taken (per transaction) by every process that wants to sample, so two processes sampling at the same instant
 # still write one row per interval.
 SAMPLE_LOCK = 0x4845_4C54_4853  # "HELTHS"
 
 
-async def ping(pool: asyncpg.Pool) -> None:
+async def ping(pool: Executor) -> None:
     """One round trip; raises when the database is unreachable."""
     await pool.fetchval("SELECT 1")
 
@@ -27,7 +27,7 @@ _SAMPLE = """
 """
 
 
-async def record_sample(pool: asyncpg.Pool, report: dict[str, Any], checked_at: datetime,
+async def record_sample(pool: TransactionPool, report: dict[str, Any], checked_at: datetime,
                         every: timedelta) -> bool:
     """Keep the report in `health_check_history` unless some process kept one less than `every` ago; True if
     written."""

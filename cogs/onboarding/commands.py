@@ -30,6 +30,16 @@ from cogs.onboarding.flow import (
     parse_options,
     personal_questions,
 )
+from cogs.onboarding.settings import (
+    ONBOARDING_COMPLETION_ROLE,
+    ONBOARDING_JOIN_ROLE,
+    ONBOARDING_LANGUAGES,
+    ONBOARDING_MODE,
+    ONBOARDING_PERSONALISATION,
+    ONBOARDING_STAFF_CHANNEL,
+    ONBOARDING_WELCOME_CHANNEL,
+    ONBOARDING_WELCOME_TEXT,
+)
 from cogs.onboarding.views import panel_message, rule_embed
 from core.role_safety import check_role_grant, role_refusal
 from utils.config_group import AdminConfigGroup
@@ -158,8 +168,8 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
                                                 allowed_mentions=discord.AllowedMentions.none())
 
     async def _overview(self, guild: discord.Guild) -> discord.Embed:
-        setting = self.cog.engine.setting
-        mode = await setting(guild.id, "mode")
+        setting = self.cog.bot.guild_settings.setting
+        mode = await setting(guild.id, ONBOARDING_MODE)
         rules = await repo.rules(self.pool, guild.id)
         questions = await repo.questions(self.pool, guild.id)
         embed = discord.Embed(title="Onboarding", colour=discord.Colour.teal(),
@@ -168,16 +178,18 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
                         value="\n".join(_describe_rule(r) for r in rules)[:1024] or "None yet: `rule_add`.")
         embed.add_field(name=f"Questions ({len(questions)})", inline=False,
                         value="\n".join(_describe_question(q) for q in questions)[:1024] or "None yet: `question_add`.")
-        personal = await setting(guild.id, "personalisation")
-        languages = ", ".join(parse_languages(await setting(guild.id, "languages")))
+        personal = await setting(guild.id, ONBOARDING_PERSONALISATION)
+        languages = ", ".join(parse_languages(await setting(guild.id, ONBOARDING_LANGUAGES)))
         embed.add_field(name="Personalisation", inline=False,
                         value=f"personalised content, preferred language ({languages}, other)" if personal else "off")
         roles = []
-        for key, label in (("join_role", "join role (removed at the end)"), ("completion_role", "completion role")):
-            role_id = await setting(guild.id, key)
+        for spec, label in ((ONBOARDING_JOIN_ROLE, "join role (removed at the end)"),
+                            (ONBOARDING_COMPLETION_ROLE, "completion role")):
+            role_id = await setting(guild.id, spec)
             roles.append(f"{label}: {f'<@&{role_id}>' if role_id else 'not set'}")
-        for key, label in (("welcome_channel", "welcome channel"), ("staff_channel", "staff channel")):
-            channel_id = await setting(guild.id, key)
+        for spec, label in ((ONBOARDING_WELCOME_CHANNEL, "welcome channel"),
+                            (ONBOARDING_STAFF_CHANNEL, "staff channel")):
+            channel_id = await setting(guild.id, spec)
             roles.append(f"{label}: {f'<#{channel_id}>' if channel_id else 'not set'}")
         embed.add_field(name="Roles and channels", value="\n".join(roles), inline=False)
         return embed
@@ -185,11 +197,12 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
     @app_commands.command(name="preview", description="See the flow as a new member will (nothing is saved)")
     async def preview(self, interaction: discord.Interaction) -> None:
         guild = interaction.guild
-        mode = await self.cog.engine.setting(guild.id, "mode")
+        mode = await self.cog.bot.guild_settings.setting(guild.id, ONBOARDING_MODE)
         rules = [r for r in await repo.rules(self.pool, guild.id) if r.enabled]
         questions = [q for q in await repo.questions(self.pool, guild.id) if q.enabled]
-        personal = (personal_questions(parse_languages(await self.cog.engine.setting(guild.id, "languages")))
-                    if await self.cog.engine.setting(guild.id, "personalisation") else [])
+        personal = (personal_questions(parse_languages(
+                        await self.cog.bot.guild_settings.setting(guild.id, ONBOARDING_LANGUAGES)))
+                    if await self.cog.bot.guild_settings.setting(guild.id, ONBOARDING_PERSONALISATION) else [])
         steps: list[str] = []
         embeds: list[discord.Embed] = []
         if mode in ("rules", "rules_questions"):
@@ -222,12 +235,13 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
     async def panel(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
         guild = interaction.guild
         if channel is None:
-            channel_id = await self.cog.engine.setting(guild.id, "welcome_channel")
+            channel_id = await self.cog.bot.guild_settings.setting(guild.id, ONBOARDING_WELCOME_CHANNEL)
             channel = guild.get_channel(channel_id) if channel_id else None  # type: ignore[assignment]
         if not isinstance(channel, discord.TextChannel):
             raise BadInput("Give a channel, or set the welcome channel first.",
                            example="/config set scope:onboarding key:welcome_channel channel:#welcome")
-        embed, view = panel_message(guild, await self.cog.engine.setting(guild.id, "welcome_text"))
+        embed, view = panel_message(guild,
+                                    await self.cog.bot.guild_settings.setting(guild.id, ONBOARDING_WELCOME_TEXT))
         try:
             await channel.send(embed=embed, view=view)
         except discord.Forbidden as exc:

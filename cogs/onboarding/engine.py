@@ -30,6 +30,16 @@ from cogs.onboarding.flow import (
     personal_questions,
     visible_items,
 )
+from cogs.onboarding.settings import (
+    ONBOARDING_COMPLETION_ROLE,
+    ONBOARDING_JOIN_ROLE,
+    ONBOARDING_LANGUAGES,
+    ONBOARDING_MODE,
+    ONBOARDING_PERSONALISATION,
+    ONBOARDING_STAFF_CHANNEL,
+    ONBOARDING_WELCOME_CHANNEL,
+    ONBOARDING_WELCOME_TEXT,
+)
 from cogs.onboarding.views import (
     AnswerModal,
     done_embed,
@@ -101,9 +111,6 @@ class Engine:
         self.cog = cog
         self.bot = cog.bot
 
-    async def setting(self, guild_id: int, key: str) -> Any:
-        return await self.bot.guild_settings.get(guild_id, "onboarding", key)
-
     def _now(self) -> Any:
         return self.bot.clock.now()
 
@@ -113,11 +120,12 @@ class Engine:
     async def load(self, guild: discord.Guild, member: discord.Member) -> Flow:
         """The member's flow on `guild`, from the database and the guild's settings."""
         pool = self.cog.pool
-        mode = await self.setting(guild.id, "mode")
+        mode = await self.bot.guild_settings.setting(guild.id, ONBOARDING_MODE)
         rules = await repo.rules(pool, guild.id)
         questions = await repo.questions(pool, guild.id)
-        personal = (personal_questions(parse_languages(await self.setting(guild.id, "languages")))
-                    if await self.setting(guild.id, "personalisation") else [])
+        personal = (personal_questions(parse_languages(
+                        await self.bot.guild_settings.setting(guild.id, ONBOARDING_LANGUAGES)))
+                    if await self.bot.guild_settings.setting(guild.id, ONBOARDING_PERSONALISATION) else [])
         responses = await repo.responses(pool, guild.id, member.id)
         items = visible_items(mode, rules, questions, personal, responses)
         return Flow(guild, member, mode, items, responses, rules, questions, personal)
@@ -131,7 +139,7 @@ class Engine:
     async def on_join(self, member: discord.Member) -> None:
         """Give the join role and send the welcome with Start: by DM, or in the welcome channel if DMs are closed."""
         guild = member.guild
-        if member.bot or await self.setting(guild.id, "mode") == "disabled":
+        if member.bot or await self.bot.guild_settings.setting(guild.id, ONBOARDING_MODE) == "disabled":
             return
         flow = await self.load(guild, member)
         if flow.completed:  # a returning member who finished before: give the roles back, ask nothing
@@ -143,12 +151,13 @@ class Engine:
                 except discord.HTTPException as exc:
                     log.info("Guild %s: cannot DM %s about their roles: %s", guild.id, member.id, exc)
             return
-        join = Grant(await self.setting(guild.id, "join_role"), await self._setter(guild.id, "join_role"),
+        join = Grant(await self.bot.guild_settings.setting(guild.id, ONBOARDING_JOIN_ROLE),
+                     await self._setter(guild.id, "join_role"),
                      "`onboarding.join_role`")
         outcome = await self._change_roles(member, add=[join], remove=[])
         problems = outcome.problems
         note = "\n".join(outcome.member_notes) or None
-        text = await self.setting(guild.id, "welcome_text")
+        text = await self.bot.guild_settings.setting(guild.id, ONBOARDING_WELCOME_TEXT)
         pending = await self._gdpr_pending(guild.id, member.id)
         _, embed, view = intro_message(guild, text, gdpr_pending=pending)
         try:
@@ -161,7 +170,7 @@ class Engine:
     async def _welcome_fallback(self, member: discord.Member, text: str | None, pending: bool,
                                 note: str | None = None) -> list[str]:
         guild = member.guild
-        channel_id = await self.setting(guild.id, "welcome_channel")
+        channel_id = await self.bot.guild_settings.setting(guild.id, ONBOARDING_WELCOME_CHANNEL)
         channel = guild.get_channel(channel_id) if channel_id else None
         if not isinstance(channel, discord.TextChannel):
             return [f"I couldn't DM {member.mention} and no welcome channel is set "
@@ -200,7 +209,7 @@ class Engine:
         if guild is None or member is None:
             await self._say(interaction, "You are not a member of that server (any more), so there is nothing to do.")
             return None
-        if await self.setting(guild_id, "mode") == "disabled":
+        if await self.bot.guild_settings.setting(guild_id, ONBOARDING_MODE) == "disabled":
             await self._say(interaction, f"Onboarding is turned off on **{guild.name}**.")
             return None
         return await self.load(guild, member)
@@ -357,11 +366,12 @@ class Engine:
     async def _apply_roles(self, flow: Flow) -> RoleOutcome:
         """Completion role and the roles mapped to the chosen options in; the join role out."""
         guild_id = flow.guild.id
-        add: list[Grant] = [Grant(await self.setting(guild_id, "completion_role"),
+        add: list[Grant] = [Grant(await self.bot.guild_settings.setting(guild_id, ONBOARDING_COMPLETION_ROLE),
                                   await self._setter(guild_id, "completion_role"), "`onboarding.completion_role`")]
         add += [Grant(role_id, question.role_map_by, f"the role mapping of onboarding question Q{question.key}")
                 for role_id, question in mapped_roles(flow.items, flow.responses)]
-        return await self._change_roles(flow.member, add=add, remove=[await self.setting(guild_id, "join_role")])
+        return await self._change_roles(
+            flow.member, add=add, remove=[await self.bot.guild_settings.setting(guild_id, ONBOARDING_JOIN_ROLE)])
 
     async def _setter(self, guild_id: int, key: str) -> int | None:
         return await self.bot.guild_settings.setter(guild_id, "onboarding", key)
@@ -411,7 +421,7 @@ class Engine:
         embed = summary_embed(flow, self._now())
         if problems:
             embed.add_field(name="⚠️ Problems", value="\n".join(problems)[:1024], inline=False)
-        channel_id = await self.setting(guild.id, "staff_channel")
+        channel_id = await self.bot.guild_settings.setting(guild.id, ONBOARDING_STAFF_CHANNEL)
         channel = guild.get_channel(channel_id) if channel_id else None
         if isinstance(channel, discord.TextChannel):
             try:

@@ -9,6 +9,13 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 
 from cogs.premium.prices import Price
+from cogs.premium.settings import (
+    PREMIUM_CANCEL_URL,
+    PREMIUM_PRIVACY_URL,
+    PREMIUM_SUCCESS_URL,
+    PREMIUM_TERMS_URL,
+    PREMIUM_TERMS_VERSION,
+)
 from cogs.premium.stripe_objects import GUILD_KEY, MARKER_KEY, TIER_KEY, USER_KEY, client_reference
 from cogs.premium.tiers import TIERS
 from utils.errors import UserFacingError
@@ -35,16 +42,13 @@ class PremiumSetup:
 
 async def load_setup(bot: HearthBot, guild_id: int) -> PremiumSetup:
     """Read the guild's premium settings."""
-
-    async def get(key: str) -> Any:
-        return await bot.guild_settings.get(guild_id, "premium", key)
-
+    setting = bot.guild_settings.setting
     return PremiumSetup(
-        terms_version=await get("terms_version"),
-        terms_url=await get("terms_url"),
-        privacy_url=await get("privacy_url"),
-        success_url=await get("success_url"),
-        cancel_url=await get("cancel_url"),
+        terms_version=await setting(guild_id, PREMIUM_TERMS_VERSION),
+        terms_url=await setting(guild_id, PREMIUM_TERMS_URL),
+        privacy_url=await setting(guild_id, PREMIUM_PRIVACY_URL),
+        success_url=await setting(guild_id, PREMIUM_SUCCESS_URL),
+        cancel_url=await setting(guild_id, PREMIUM_CANCEL_URL),
     )
 
 

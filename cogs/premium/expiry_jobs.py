@@ -17,6 +17,7 @@ from cogs.premium import notices, repo
 from cogs.premium.api import announce_change, premium_of
 from cogs.premium.stripe_gateway import StripeGateway
 from cogs.premium.stripe_objects import LIVE_STATUSES, period_end
+from core.db import Executor
 from core.timers import Job
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ async def arm(timers: TimerService, conn: asyncpg.Connection, row: asyncpg.Recor
         await timers.cancel(WARNING_KIND, key, conn=conn)
 
 
-async def disarm(timers: TimerService, conn: Any, row_id: int) -> None:
+async def disarm(timers: TimerService, conn: Executor, row_id: int) -> None:
     """Cancel both jobs of a row (it was cancelled, replaced or is lifetime)."""
     await timers.cancel(WARNING_KIND, str(row_id), conn=conn)
     await timers.cancel(EXPIRY_KIND, str(row_id), conn=conn)
@@ -141,6 +142,6 @@ class ExpiryJobs:
         return True
 
 
-async def timers_cancel_warning(timers: TimerService, conn: Any, row_id: int) -> None:
+async def timers_cancel_warning(timers: TimerService, conn: Executor, row_id: int) -> None:
     """Cancel a row's pending warning (it expired first)."""
     await timers.cancel(WARNING_KIND, str(row_id), conn=conn)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from cogs.premium import repo
+from core.db import Executor
 from core.gdpr import ErasureReport, jsonable, rows_of
 
 # premium_reversals has no user column: it is exported through the member's premium_subs rows.
@@ -19,7 +20,7 @@ KEPT = {
 }
 
 
-async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
+async def export(conn: Executor, user_id: int) -> dict[str, list[dict[str, Any]]]:
     """The member's subscriptions (with their refunds and disputes), checkouts and acceptance of the terms."""
     return {"premium_subs": await rows_of(conn, "premium_subs", "user_id", user_id),
             "terms_acceptance": await rows_of(conn, "terms_acceptance", "user_id", user_id),
@@ -27,6 +28,6 @@ async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
             "premium_reversals": [jsonable(r) for r in await repo.reversals_of_user(conn, user_id)]}
 
 
-async def erase(conn: Any, user_id: int) -> ErasureReport:
+async def erase(conn: Executor, user_id: int) -> ErasureReport:
     """Nothing is deleted: the report says what is kept and why."""
     return ErasureReport(kept=dict(KEPT))

@@ -8,11 +8,10 @@ user and applies to one guild; at most one row per user is `active` (a partial u
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 
-Executor = Any  # an asyncpg connection or pool
+from core.db import Executor
 
 _COLUMNS = ("id, user_id, guild_id, tier, status, stripe_subscription_id, stripe_customer_id, expires_at, "
             "created_at, expiry_warning_sent_at, stripe_updated_at")
@@ -62,6 +61,12 @@ async def row_id_of_subscription(executor: Executor, subscription_id: str) -> in
         "SELECT id FROM premium_subs WHERE stripe_subscription_id = $1 ORDER BY id DESC LIMIT 1", subscription_id)
 
 
+async def owner_of_subscription(executor: Executor, subscription_id: str) -> asyncpg.Record | None:
+    """A row (`user_id`) of a Stripe subscription, read without a lock: whose advisory lock to take first."""
+    return await executor.fetchrow("SELECT user_id FROM premium_subs WHERE stripe_subscription_id = $1 LIMIT 1",
+                                   subscription_id)
+
+
 async def by_id(executor: Executor, row_id: int) -> asyncpg.Record | None:
     """One subscription row by id."""
     return await executor.fetchrow(_SELECT + "WHERE id = $1", row_id)
@@ -107,7 +112,7 @@ async def customer_id_for_user(executor: Executor, user_id: int) -> str | None:
         "ORDER BY id DESC LIMIT 1", user_id)
 
 
-async def insert_active(conn: asyncpg.Connection, *, user_id: int, guild_id: int, tier: str,
+async def insert_active(conn: Executor, *, user_id: int, guild_id: int, tier: str,
                         subscription_id: str | None, customer_id: str | None, expires_at: datetime | None,
                         now: datetime, stripe_updated_at: datetime) -> asyncpg.Record:
     """Create an active subscription row."""
@@ -118,7 +123,7 @@ async def insert_active(conn: asyncpg.Connection, *, user_id: int, guild_id: int
         stripe_updated_at)
 
 
-async def update_from_stripe(conn: asyncpg.Connection, row_id: int, *, status: str, tier: str,
+async def update_from_stripe(conn: Executor, row_id: int, *, status: str, tier: str,
                              expires_at: datetime | None, customer_id: str | None,
                              stripe_updated_at: datetime) -> asyncpg.Record:
     """Apply Stripe's view of a subscription; a new expiry date re-arms the 7-day warning."""
@@ -131,7 +136,7 @@ async def update_from_stripe(conn: asyncpg.Connection, row_id: int, *, status: s
         "WHERE id = $1" + _RETURNING, row_id, status, tier, expires_at, customer_id, stripe_updated_at)
 
 
-async def set_status(conn: asyncpg.Connection, row_id: int, status: str,
+async def set_status(conn: Executor, row_id: int, status: str,
                      stripe_updated_at: datetime | None = None) -> None:
     """Change a row's status (e.g. cancelled when replaced or deleted in Stripe, expired after a failed renewal)."""
     await conn.execute(
@@ -155,14 +160,14 @@ async def expire(executor: Executor, row_id: int, now: datetime) -> asyncpg.Reco
         "WHERE id = $1 AND status = 'active' AND expires_at <= $2" + _RETURNING, row_id, now)
 
 
-async def extend(conn: asyncpg.Connection, row_id: int, expires_at: datetime) -> asyncpg.Record | None:
+async def extend(conn: Executor, row_id: int, expires_at: datetime) -> asyncpg.Record | None:
     """Move an active row's expiry later (Stripe renewed it) and re-arm the warning; None if no longer active."""
     return await conn.fetchrow(
         "UPDATE premium_subs SET expires_at = $2, expiry_warning_sent_at = NULL "
         "WHERE id = $1 AND status = 'active'" + _RETURNING, row_id, expires_at)
 
 
-async def move_to_guild(conn: asyncpg.Connection, row_id: int, user_id: int, from_guild: int,
+async def move_to_guild(conn: Executor, row_id: int, user_id: int, from_guild: int,
                         to_guild: int) -> asyncpg.Record | None:
     """Transfer an active row to another guild; None when it is no longer active in `from_guild`."""
     return await conn.fetchrow(
@@ -171,7 +176,7 @@ async def move_to_guild(conn: asyncpg.Connection, row_id: int, user_id: int, fro
         + _RETURNING, row_id, user_id, from_guild, to_guild)
 
 
-async def restore(conn: asyncpg.Connection, row_id: int, status: str) -> asyncpg.Record | None:
+async def restore(conn: Executor, row_id: int, status: str) -> asyncpg.Record | None:
     """Bring a row ended by a dispute back (`active`, or `expired` when its paid period is over meanwhile)."""
     return await conn.fetchrow(
         "UPDATE premium_subs SET status = $2, expiry_warning_sent_at = NULL WHERE id = $1" + _RETURNING,
@@ -206,7 +211,7 @@ async def checkout(executor: Executor, session_id: str, *, lock: bool = False) -
         + (" FOR UPDATE" if lock else ""), session_id)
 
 
-async def finish_checkout(conn: asyncpg.Connection, session_id: str, *, status: str, now: datetime,
+async def finish_checkout(conn: Executor, session_id: str, *, status: str, now: datetime,
                           refusal: str | None = None, payment_intent_id: str | None = None,
                           subscription_id: str | None = None, premium_sub_id: int | None = None) -> None:
     """Close an open checkout: `granted` (with the premium row it paid for) or `refused` (with the reason)."""
@@ -234,7 +239,7 @@ async def checkouts_of_user(executor: Executor, user_id: int) -> list[asyncpg.Re
 IN_EFFECT = "(kind = 'refund' OR status NOT IN ('won', 'warning_closed', 'prevented'))"
 
 
-async def record_reversal(conn: asyncpg.Connection, *, guild_id: int, premium_sub_id: int, kind: str,
+async def record_reversal(conn: Executor, *, guild_id: int, premium_sub_id: int, kind: str,
                           object_id: str, payment_intent_id: str | None, status: str, now: datetime) -> bool:
     """Record a full refund (`kind` refund) or a dispute that ends a premium row; False if already recorded."""
     inserted = await conn.fetchval(
@@ -244,7 +249,7 @@ async def record_reversal(conn: asyncpg.Connection, *, guild_id: int, premium_su
     return inserted is not None
 
 
-async def close_dispute(conn: asyncpg.Connection, guild_id: int, dispute_id: str, status: str,
+async def close_dispute(conn: Executor, guild_id: int, dispute_id: str, status: str,
                         now: datetime) -> None:
     """Store how a dispute closed (won, lost …)."""
     await conn.execute(
@@ -252,7 +257,7 @@ async def close_dispute(conn: asyncpg.Connection, guild_id: int, dispute_id: str
         "WHERE guild_id = $1 AND stripe_object_id = $2 AND kind = 'dispute'", guild_id, dispute_id, status, now)
 
 
-async def reversals_in_effect(conn: asyncpg.Connection, guild_id: int, premium_sub_id: int) -> int:
+async def reversals_in_effect(conn: Executor, guild_id: int, premium_sub_id: int) -> int:
     """How many refunds and not-won disputes still end this row."""
     return await conn.fetchval(
         "SELECT count(*) FROM premium_reversals WHERE guild_id = $1 AND premium_sub_id = $2 AND " + IN_EFFECT,

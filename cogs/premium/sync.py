@@ -78,8 +78,7 @@ class SubscriptionSync:
         (a verified checkout of Hearth's, for this subscription) may create the row."""
         outcome = Outcome()
         sub_id = subscription["id"]
-        peek = await conn.fetchrow("SELECT user_id FROM premium_subs WHERE stripe_subscription_id = $1 LIMIT 1",
-                                   sub_id)
+        peek = await repo.owner_of_subscription(conn, sub_id)
         user_id = peek["user_id"] if peek else grant.user_id if grant else None
         if user_id is None:
             log.info("Premium: subscription %s did not come from a checkout Hearth created; ignored", sub_id)
@@ -144,8 +143,7 @@ class SubscriptionSync:
         """A renewal payment failed: tell the user; if the paid period is over, premium lapses (`expired`) until
         a payment goes through (then `invoice.paid` brings it back)."""
         outcome = Outcome()
-        peek = await conn.fetchrow("SELECT user_id FROM premium_subs WHERE stripe_subscription_id = $1 LIMIT 1",
-                                   sub_id)
+        peek = await repo.owner_of_subscription(conn, sub_id)
         if peek is None:
             return outcome  # the first payment of a checkout: Stripe shows the error on the checkout page
         await repo.lock_user(conn, peek["user_id"])

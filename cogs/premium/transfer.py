@@ -11,6 +11,7 @@ from discord import app_commands
 from cogs.premium import repo
 from cogs.premium.api import announce_change, premium_of
 from cogs.premium.expiry_jobs import EXPIRY_KIND, WARNING_KIND
+from core.db import TransactionPool
 from utils.errors import BadInput, UserFacingError
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ async def resolve_target(bot: HearthBot, user_id: int, raw: str) -> discord.Guil
     return guild
 
 
-async def move(bot: HearthBot, pool: asyncpg.Pool, row: asyncpg.Record, target: discord.Guild) -> asyncpg.Record:
+async def move(bot: HearthBot, pool: TransactionPool, row: asyncpg.Record, target: discord.Guild) -> asyncpg.Record:
     """Move the row to `target` and its timer jobs with it, in one transaction; the old server loses it at once."""
     async with pool.acquire() as conn, conn.transaction():
         await repo.lock_user(conn, row["user_id"])

@@ -27,6 +27,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
 import stripe
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -170,7 +171,7 @@ class StripeWebhooks:
             log.warning("Stripe event %s: subscription %s does not exist in Stripe", event["id"], sub_id)
         return found
 
-    async def _apply(self, conn: Any, event: dict[str, Any], fetched: Any) -> Outcome:
+    async def _apply(self, conn: asyncpg.Connection, event: dict[str, Any], fetched: Any) -> Outcome:
         kind, obj, created = event["type"], event["data"]["object"], timestamp(event["created"])
         assert created is not None
         if kind in CHECKOUT_EVENTS:

@@ -20,11 +20,12 @@ from cogs.reminders.posting import reminder_embed, ts
 from cogs.reminders.repo import Reminder
 from cogs.reminders.schedule import describe_days
 from cogs.reminders.sender import ReminderSender
+from cogs.reminders.settings import REMINDERS_MANAGER_ROLE, REMINDERS_PRE_EVENT_MINUTES, SETTINGS
 from cogs.reminders.watcher import WATCH_ITEMS, WatcherMixin
 from cogs.reminders.when import When, parse_when
 from core.cog_base import CompositeMetaClass, HearthCog
 from core.message_pipeline import ORDER_WATCHER
-from core.settings_registry import SettingSpec, SettingType, int_range
+from core.settings_registry import SYSTEM_TIMEZONE
 from gpt.service import LLMService
 from utils.errors import BadInput, UserFacingError, permission_name
 from utils.mentions import withheld_pings
@@ -45,17 +46,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
 
     pool_size = 5
     persistent_items = WATCH_ITEMS
-    settings = (
-        SettingSpec("reminders", "manager_role", SettingType.ROLE, None,
-                    "Role allowed to manage reminders (besides members with Manage Events)."),
-        SettingSpec("reminders", "pre_event_minutes", SettingType.INT, 60,
-                    "Minutes before a one-off event that the early reminder is posted (0 = none).",
-                    validator=int_range(0, 1440)),
-        SettingSpec("reminders", "watch_channels", SettingType.CHANNELS, [],
-                    "Channels where event announcements (also other bots' embeds) become reminder proposals."),
-        SettingSpec("reminders", "watch_prompt_channel", SettingType.CHANNEL, None,
-                    "Where staff get the proposals of the embed watcher (default: the log channel)."),
-    )
+    settings = SETTINGS
 
     reminder = app_commands.Group(name="reminder", description="Reminders and events", guild_only=True)
 
@@ -101,7 +92,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
                 await self.bot.timers.cancel(planner.JOB_KIND, f"{old.id}:", prefix=True, conn=conn)
                 await repo.delete(conn, guild_id, old.id)
         await self._check_limit(guild_id)
-        pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
+        pre = await self.bot.guild_settings.setting(guild_id, REMINDERS_PRE_EVENT_MINUTES)
         fields = {"name": event.title, "channel_id": channel_id, "location": event.location,
                   "created_by": interaction.user.id, "message_set_by": interaction.user.id,
                   "origin_channel_id": channel_id, "origin_message_id": message_id,
@@ -113,7 +104,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
     async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
         if interaction.permissions.manage_events:
             return True
-        role_id = await self.bot.guild_settings.get(interaction.guild_id, "reminders", "manager_role")
+        role_id = await self.bot.guild_settings.setting(interaction.guild_id, REMINDERS_MANAGER_ROLE)
         if role_id and isinstance(interaction.user, discord.Member) and interaction.user.get_role(role_id):
             return True
         raise app_commands.MissingPermissions(["manage_events"])
@@ -121,7 +112,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
     # --- helpers -----------------------------------------------------------------------------------------
 
     async def _tz(self, guild_id: int) -> ZoneInfo:
-        return ZoneInfo(await self.bot.guild_settings.get(guild_id, "system", "timezone"))
+        return ZoneInfo(await self.bot.guild_settings.setting(guild_id, SYSTEM_TIMEZONE))
 
     def _check_channel(self, channel: discord.TextChannel) -> None:
         me = channel.guild.me
@@ -168,7 +159,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
     async def _save(self, guild_id: int, fields: dict[str, Any], reminder_id: int | None) -> tuple[Reminder, Any]:
         """Insert or update the row and replace its jobs, in one transaction."""
         tz = await self._tz(guild_id)
-        pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
+        pre = await self.bot.guild_settings.setting(guild_id, REMINDERS_PRE_EVENT_MINUTES)
         async with self.pool.acquire() as conn, conn.transaction():
             if reminder_id is None:
                 saved = await repo.create(conn, guild_id, fields)
@@ -213,7 +204,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
         self._check_channel(channel)
         parsed = parse_when(when, await self._tz(guild_id), self.bot.clock.now())
         await self._check_limit(guild_id)
-        pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
+        pre = await self.bot.guild_settings.setting(guild_id, REMINDERS_PRE_EVENT_MINUTES)
         fields = {"name": name.strip(), "channel_id": channel.id, "message": message, "location": location,
                   "image_url": image, "created_by": interaction.user.id, "message_set_by": interaction.user.id,
                   **self._schedule_fields(parsed, await self._tz(guild_id), pre)}
@@ -256,7 +247,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
             fields["channel_id"] = channel.id
         if when is not None:
             parsed = parse_when(when, await self._tz(guild_id), self.bot.clock.now())
-            pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
+            pre = await self.bot.guild_settings.setting(guild_id, REMINDERS_PRE_EVENT_MINUTES)
             fields |= self._schedule_fields(parsed, await self._tz(guild_id), pre)
             fields |= {"last_sent_at": None, "sent_message_id": None}
         if not fields:
@@ -308,7 +299,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
             return
         reminders, _ = await repo.page(self.pool, guild_id, 10_000, 0)
         tz = await self._tz(guild_id)
-        pre = await self.bot.guild_settings.get(guild_id, "reminders", "pre_event_minutes")
+        pre = await self.bot.guild_settings.setting(guild_id, REMINDERS_PRE_EVENT_MINUTES)
         async with self.pool.acquire() as conn, conn.transaction():
             for reminder in reminders:
                 await planner.reschedule(self.bot.timers, conn, reminder,

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from cogs.reminders.repo import Reminder
 from cogs.reminders.schedule import next_occurrence
+from core.db import Executor
 from core.timers import TimerService
 
 JOB_KIND = "reminder"
@@ -42,7 +42,7 @@ def plan(reminder: Reminder, tz: ZoneInfo, now: datetime, pre_minutes: int) -> l
     return jobs
 
 
-async def reschedule(timers: TimerService, conn: Any, reminder: Reminder, jobs: list[PlannedJob]) -> None:
+async def reschedule(timers: TimerService, conn: Executor, reminder: Reminder, jobs: list[PlannedJob]) -> None:
     """Replace the reminder's jobs by `jobs`, inside the caller's transaction."""
     await timers.cancel(JOB_KIND, f"{reminder.id}:", prefix=True, conn=conn)
     for job in jobs:

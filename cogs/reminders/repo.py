@@ -8,6 +8,8 @@ from typing import Any
 
 import asyncpg
 
+from core.db import Executor
+
 _COLUMNS = ("id, guild_id, name, channel_id, time, call_time, days, message, created_by, origin_channel_id, "
             "origin_message_id, event_time, location, last_sent_at, image_url, sent_message_id, message_set_by")
 
@@ -50,7 +52,7 @@ def _reminder(row: asyncpg.Record | None) -> Reminder | None:
     return Reminder(**dict(row)) if row is not None else None
 
 
-async def create(conn: Any, guild_id: int, fields: dict[str, Any]) -> Reminder:
+async def create(conn: Executor, guild_id: int, fields: dict[str, Any]) -> Reminder:
     """Insert a reminder; `fields` are column values (name, channel_id, …)."""
     names = list(fields)
     placeholders = ", ".join(f"${i}" for i in range(2, len(names) + 2))
@@ -60,7 +62,7 @@ async def create(conn: Any, guild_id: int, fields: dict[str, Any]) -> Reminder:
     return _reminder(row)
 
 
-async def update(conn: Any, guild_id: int, reminder_id: int, fields: dict[str, Any]) -> Reminder | None:
+async def update(conn: Executor, guild_id: int, reminder_id: int, fields: dict[str, Any]) -> Reminder | None:
     """Change columns of one reminder of this guild; None if it does not exist here."""
     names = list(fields)
     assignments = ", ".join(f"{name} = ${i}" for i, name in enumerate(_checked(names), start=3))
@@ -70,19 +72,19 @@ async def update(conn: Any, guild_id: int, reminder_id: int, fields: dict[str, A
     return _reminder(row)
 
 
-async def get(conn: Any, guild_id: int, reminder_id: int) -> Reminder | None:
+async def get(conn: Executor, guild_id: int, reminder_id: int) -> Reminder | None:
     """One reminder of this guild."""
     return _reminder(await conn.fetchrow(
         "SELECT " + _COLUMNS + " FROM reminders WHERE guild_id = $1 AND id = $2", guild_id, reminder_id))
 
 
-async def get_for_update(conn: Any, guild_id: int, reminder_id: int) -> Reminder | None:
+async def get_for_update(conn: Executor, guild_id: int, reminder_id: int) -> Reminder | None:
     """One reminder, locked until the end of the transaction (a send and its bookkeeping stay together)."""
     return _reminder(await conn.fetchrow(
         "SELECT " + _COLUMNS + " FROM reminders WHERE guild_id = $1 AND id = $2 FOR UPDATE", guild_id, reminder_id))
 
 
-async def page(conn: Any, guild_id: int, limit: int, offset: int) -> tuple[list[Reminder], int]:
+async def page(conn: Executor, guild_id: int, limit: int, offset: int) -> tuple[list[Reminder], int]:
     """A page of the guild's reminders (newest first) and their total."""
     total = await conn.fetchval("SELECT count(*) FROM reminders WHERE guild_id = $1", guild_id)
     rows = await conn.fetch("SELECT " + _COLUMNS + " FROM reminders WHERE guild_id = $1 ORDER BY id DESC "
@@ -90,12 +92,12 @@ async def page(conn: Any, guild_id: int, limit: int, offset: int) -> tuple[list[
     return [Reminder(**dict(row)) for row in rows], total
 
 
-async def count(conn: Any, guild_id: int) -> int:
+async def count(conn: Executor, guild_id: int) -> int:
     """How many reminders the guild has."""
     return await conn.fetchval("SELECT count(*) FROM reminders WHERE guild_id = $1", guild_id)
 
 
-async def search(conn: Any, guild_id: int, text: str, limit: int = 25) -> list[Reminder]:
+async def search(conn: Executor, guild_id: int, text: str, limit: int = 25) -> list[Reminder]:
     """Reminders whose name or id contains `text`, for autocomplete."""
     rows = await conn.fetch(
         "SELECT " + _COLUMNS + " FROM reminders WHERE guild_id = $1 AND (strpos(lower(name), lower($2)) > 0 "
@@ -103,20 +105,20 @@ async def search(conn: Any, guild_id: int, text: str, limit: int = 25) -> list[R
     return [Reminder(**dict(row)) for row in rows]
 
 
-async def by_origin(conn: Any, guild_id: int, origin_message_id: int) -> list[Reminder]:
+async def by_origin(conn: Executor, guild_id: int, origin_message_id: int) -> list[Reminder]:
     """Reminders created from a watched message."""
     rows = await conn.fetch("SELECT " + _COLUMNS + " FROM reminders WHERE guild_id = $1 AND origin_message_id = $2",
                             guild_id, origin_message_id)
     return [Reminder(**dict(row)) for row in rows]
 
 
-async def delete(conn: Any, guild_id: int, reminder_id: int) -> bool:
+async def delete(conn: Executor, guild_id: int, reminder_id: int) -> bool:
     """Delete one reminder of this guild; False if there was none."""
     status = await conn.execute("DELETE FROM reminders WHERE guild_id = $1 AND id = $2", guild_id, reminder_id)
     return status.endswith(" 1")
 
 
-async def forget_person(conn: Any, user_id: int) -> int:
+async def forget_person(conn: Executor, user_id: int) -> int:
     """GDPR erasure (every guild): the user is no longer named as creator or last editor; returns the rows."""
     status = await conn.execute(
         "UPDATE reminders SET created_by = CASE WHEN created_by = $1 THEN NULL ELSE created_by END, "

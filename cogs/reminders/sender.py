@@ -22,6 +22,7 @@ from cogs.reminders.posting import reminder_embed
 from cogs.reminders.schedule import next_occurrence
 from core.channel_access import ChannelBlocked
 from core.guild_kit import post_to_log
+from core.settings_registry import SYSTEM_TIMEZONE
 from core.timers import MAX_ATTEMPTS, Job
 from utils.mentions import allowed_mentions_for, member_or_none
 
@@ -45,7 +46,7 @@ class ReminderSender:
 
     async def timezone(self, guild_id: int) -> ZoneInfo:
         """The guild's time zone (system.timezone)."""
-        return ZoneInfo(await self.bot.guild_settings.get(guild_id, "system", "timezone"))
+        return ZoneInfo(await self.bot.guild_settings.setting(guild_id, SYSTEM_TIMEZONE))
 
     async def run(self, job: Job) -> datetime | None:
         """Post the reminder for this job; returns the next occurrence for weekly reminders."""

@@ -29,10 +29,12 @@ from cogs.reminders import planner, repo
 from cogs.reminders.contract import MixinMeta
 from cogs.reminders.event_parser import Announcement, SpottedEvent, looks_like_announcement, spot_event
 from cogs.reminders.posting import ts
+from cogs.reminders.settings import REMINDERS_MANAGER_ROLE, REMINDERS_WATCH_CHANNELS, REMINDERS_WATCH_PROMPT_CHANNEL
 from core.channel_access import ChannelBlocked
 from core.guild_kit import ANY, CHANNEL, StaffRule, is_staff
 from core.message_pipeline import MessageContext
 from core.persistent_items import PersistentItem
+from core.settings_registry import SYSTEM_LOG_CHANNEL, SYSTEM_STAFF_ROLE, SYSTEM_TIMEZONE
 from gpt.errors import AIDisabled, AINotConfigured, GuildBudgetExceeded
 from gpt.prompts import event_extraction_messages
 from utils.cooldowns import Cooldown
@@ -62,7 +64,7 @@ def announcement_of(message: discord.Message) -> Announcement:
 # Staff for reminders: Manage Events where the button was clicked, or the reminders manager role, or the server's
 # staff role (each counts: the manager role adds to the staff role).
 MANAGERS = StaffRule(permissions=("manage_events",), where=CHANNEL, combine=ANY,
-                     roles=(("reminders", "manager_role"), ("system", "staff_role")))
+                     roles=(REMINDERS_MANAGER_ROLE, SYSTEM_STAFF_ROLE))
 
 
 async def may_manage(cog: MixinMeta, interaction: discord.Interaction) -> bool:
@@ -130,12 +132,12 @@ class WatcherMixin(MixinMeta):
 
     async def _is_watched_channel(self, guild_id: int, channel_id: int) -> bool:
         # Settings are cached per guild: no database round trip per message, edit or deletion.
-        channels = await self.bot.guild_settings.get(guild_id, "reminders", "watch_channels")
+        channels = await self.bot.guild_settings.setting(guild_id, REMINDERS_WATCH_CHANNELS)
         return channel_id in (channels or [])
 
     async def _prompt_channel(self, guild: discord.Guild) -> discord.TextChannel | None:
-        for scope, key in (("reminders", "watch_prompt_channel"), ("system", "log_channel")):
-            channel_id = await self.bot.guild_settings.get(guild.id, scope, key)
+        for spec in (REMINDERS_WATCH_PROMPT_CHANNEL, SYSTEM_LOG_CHANNEL):
+            channel_id = await self.bot.guild_settings.setting(guild.id, spec)
             channel = guild.get_channel(channel_id) if channel_id else None
             if isinstance(channel, discord.TextChannel):
                 return channel
@@ -148,7 +150,7 @@ class WatcherMixin(MixinMeta):
 
         `requested`: a staff member's click asks, not a chat message, so the rate limits do not apply (every
         click answers a proposal the gate already let through) and a used-up budget is told to them."""
-        tz = ZoneInfo(await self.bot.guild_settings.get(message.guild.id, "system", "timezone"))
+        tz = ZoneInfo(await self.bot.guild_settings.setting(message.guild.id, SYSTEM_TIMEZONE))
         announcement = announcement_of(message)
         now = self.bot.clock.now()
         event = spot_event(announcement, tz, now)

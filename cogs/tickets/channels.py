@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import discord
 
+from cogs.tickets.settings import TICKETS_CATEGORY, TICKETS_OVERFLOW_CATEGORY
 from core.guild_kit import PrivateChannelKind
 
 # What each party may do in a ticket channel.
@@ -17,7 +18,8 @@ BOT = discord.PermissionOverwrite(view_channel=True, send_messages=True, read_me
                                   attach_files=True, embed_links=True, manage_channels=True)
 
 TICKET_CHANNELS = PrivateChannelKind(
-    feature="tickets", label="ticket", bot=BOT, member=PARTICIPANT, staff=PARTICIPANT, purpose="run tickets",
+    category=TICKETS_CATEGORY, overflow_category=TICKETS_OVERFLOW_CATEGORY, label="ticket",
+    bot=BOT, member=PARTICIPANT, staff=PARTICIPANT, purpose="run tickets",
     needed=("manage_channels", "manage_roles", "view_channel", "send_messages", "embed_links", "attach_files",
             "read_message_history"),
     default_category="Tickets",  # created when a ticket opens before /ticket setup chose a category

@@ -14,6 +14,7 @@ from cogs.tickets import lifecycle, repo, transcript
 from cogs.tickets.channels import set_opener_can_write
 from cogs.tickets.desk import ARCHIVE, INACTIVITY, NONE
 from cogs.tickets.lifecycle import ACTIVE, CLOSED
+from cogs.tickets.settings import TICKETS_ARCHIVE_DELAY
 from cogs.tickets.views import closed_view
 from core.guild_kit import post_to_log
 from utils.errors import missing_permission_message
@@ -47,7 +48,7 @@ class Closing:
         closer_id = actor.id if actor is not None else (desk.bot.user.id if desk.bot.user else None)
         fields = {"status": CLOSED, "closed_at": now, "closed_by": closer_id, "close_reason": reason,
                   "auto_closed": actor is None}
-        delay = await desk.setting(guild.id, "archive_delay")
+        delay = await desk.bot.guild_settings.setting(guild.id, TICKETS_ARCHIVE_DELAY)
         async with desk.pool.acquire() as conn, conn.transaction():
             closed = await repo.move(conn, guild.id, ticket.id, ACTIVE, fields, now)
             if closed is None:

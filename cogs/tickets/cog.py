@@ -28,7 +28,7 @@ from cogs.tickets.desk import ARCHIVE, INACTIVITY, TicketDesk, describe_job
 from cogs.tickets.inactivity import Inactivity
 from cogs.tickets.moves import Moves
 from cogs.tickets.opening import Opening, opened_text
-from cogs.tickets.settings import SETTINGS
+from cogs.tickets.settings import SETTINGS, TICKETS_CATEGORY
 from cogs.tickets.staff_tools import StaffTools
 from cogs.tickets.summaries import Summaries
 from cogs.tickets.views import (
@@ -162,7 +162,7 @@ class TicketsCog(HearthCog, name="Tickets"):
                               description=text or "Open a ticket and our staff will help you in a private channel.")
         await target.send(embed=embed, view=panel_view(categories), allowed_mentions=NONE)
         notes = [f"✅ Panel posted in {target.mention}."]
-        if await self.desk.setting(guild.id, "category") is None:
+        if await self.desk.bot.guild_settings.setting(guild.id, TICKETS_CATEGORY) is None:
             notes.append("⚠️ No ticket category is set yet: run `/ticket setup`.")
         missing = TICKET_CHANNELS.missing_permissions(guild)
         if missing:

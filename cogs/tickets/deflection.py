@@ -11,6 +11,7 @@ import discord
 
 from cogs.faq.api import FaqAnswer, FaqApi
 from cogs.tickets import repo
+from cogs.tickets.settings import TICKETS_FAQ_DEFLECTION
 from utils.errors import UserFacingError
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class Deflection:
         """The FAQ answers worth showing before the ticket opens (stored as a pending deflection), or None (FAQ
         deflection off, the FAQ cog not loaded, nothing similar enough)."""
         faq = self.desk.bot.apis.get(FaqApi)  # None when the FAQ cog is not loaded: no answers to offer
-        if faq is None or not await self.desk.setting(guild.id, "faq_deflection"):
+        if faq is None or not await self.desk.bot.guild_settings.setting(guild.id, TICKETS_FAQ_DEFLECTION):
             return None
         matches = await faq.search(guild.id, text, DEFLECTION_RESULTS)
         if not matches:

@@ -4,12 +4,14 @@ number or by channel and its channel, the inactivity windows — and the kinds o
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
 from cogs.tickets import repo
+from cogs.tickets.settings import TICKETS_CLOSE_AFTER, TICKETS_STAFF_ROLE, TICKETS_WARN_AFTER
 from core.guild_kit import FIRST_SET, GUILD, StaffRule, is_staff, staff_roles
+from core.settings_registry import SYSTEM_STAFF_ROLE
 from utils.errors import UserFacingError
 
 if TYPE_CHECKING:
@@ -24,7 +26,7 @@ NONE = discord.AllowedMentions.none()
 # Ticket staff: Manage Channels or Manage Server (server-wide), or the ticket staff role — which replaces the
 # server's staff role when set.
 STAFF = StaffRule(permissions=("manage_channels", "manage_guild"), where=GUILD, combine=FIRST_SET,
-                  roles=(("tickets", "staff_role"), ("system", "staff_role")))
+                  roles=(TICKETS_STAFF_ROLE, SYSTEM_STAFF_ROLE))
 
 
 def only_user(user_id: int) -> discord.AllowedMentions:
@@ -45,10 +47,6 @@ class TicketDesk:
         self.pool = pool
         self.cache = cache
 
-    async def setting(self, guild_id: int, key: str) -> Any:
-        """A `tickets.<key>` setting of the guild."""
-        return await self.bot.guild_settings.get(guild_id, "tickets", key)
-
     async def staff_role(self, guild: discord.Guild) -> discord.Role | None:
         """tickets.staff_role, else system.staff_role."""
         roles = await staff_roles(self.bot, STAFF, guild)
@@ -60,8 +58,8 @@ class TicketDesk:
 
     async def inactivity_windows(self, guild_id: int) -> tuple[timedelta, timedelta]:
         """(warn after, close after) a waiting ticket's opener last wrote; closing never comes before warning."""
-        warn = timedelta(seconds=await self.setting(guild_id, "warn_after"))
-        close = timedelta(seconds=await self.setting(guild_id, "close_after"))
+        warn = timedelta(seconds=await self.bot.guild_settings.setting(guild_id, TICKETS_WARN_AFTER))
+        close = timedelta(seconds=await self.bot.guild_settings.setting(guild_id, TICKETS_CLOSE_AFTER))
         return warn, max(close, warn)
 
     async def resolve(self, guild_id: int, channel_id: int | None, ticket_id: int | None) -> repo.Ticket:

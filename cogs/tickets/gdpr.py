@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cogs.tickets import repo
+from core.db import Executor
 from core.gdpr import ErasureReport, delete_rows, forget_user, jsonable, rows_affected, rows_of, staff_rows
 
 STAFF_COLUMNS = ("claimed_by", "closed_by", "archived_by")
@@ -29,35 +31,12 @@ TABLES = {
     "faq_proposals": ("decided_by",),
 }
 
-_OPENED = "(guild_id, ticket_id) IN (SELECT guild_id, id FROM support_tickets WHERE user_id = $1)"
-_SUMMARIES_OF = "SELECT * FROM ticket_summaries WHERE " + _OPENED + " ORDER BY id"
-_DELETE_NOTES_OF = "DELETE FROM ticket_notes WHERE " + _OPENED
-_DELETE_SUMMARIES_OF = "DELETE FROM ticket_summaries WHERE " + _OPENED
-_ANONYMISE_OPENER = """
-    UPDATE support_tickets SET user_id = 0, username = NULL, description = '[erased at the member''s request]'
-    WHERE user_id = $1
-"""
-# /ticket_stats snapshots list staff ids inside JSON: {"closed_per_staff": [{"user_id": 1, "closed": 3}, …]}
-_IN_SNAPSHOT = "(snapshot -> 'closed_per_staff') @> $2::text::jsonb"
-_SNAPSHOTS_COUNTING = ("SELECT id, snapshot -> 'closed_per_staff' AS staff FROM ticket_metrics "
-                       "WHERE (snapshot -> 'closed_per_staff') @> $1::text::jsonb ORDER BY id")
-_FORGET_IN_SNAPSHOTS = """
-    UPDATE ticket_metrics SET snapshot = jsonb_set(snapshot, '{closed_per_staff}', (
-        SELECT coalesce(jsonb_agg(CASE WHEN (e ->> 'user_id')::bigint = $1 THEN e || '{"user_id": null}' ELSE e END
-                                  ORDER BY n), '[]'::jsonb)
-        FROM jsonb_array_elements(snapshot -> 'closed_per_staff') WITH ORDINALITY AS s(e, n)))
-    WHERE """ + _IN_SNAPSHOT
 
-
-def _containing(user_id: int) -> str:
-    return json.dumps([{"user_id": user_id}])
-
-
-async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
+async def export(conn: Executor, user_id: int) -> dict[str, list[dict[str, Any]]]:
     """The member's tickets, their summaries and FAQ deflections whole; what they did as staff (including FAQ
     proposals they decided) by id and role."""
     counted = []
-    for row in await conn.fetch(_SNAPSHOTS_COUNTING, _containing(user_id)):
+    for row in await repo.snapshots_counting(conn, user_id):
         staff = row["staff"] if isinstance(row["staff"], list) else json.loads(row["staff"])
         closed = sum(entry.get("closed", 0) for entry in staff if entry.get("user_id") == user_id)
         counted.append({"id": row["id"], "role": "closed_per_staff", "closed": closed})
@@ -67,23 +46,22 @@ async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
         "ticket_notes": await staff_rows(conn, "ticket_notes", ("author_id",), user_id),
         "ticket_deflections": await rows_of(conn, "ticket_deflections", "user_id", user_id),
         "ticket_metrics": await staff_rows(conn, "ticket_metrics", ("triggered_by",), user_id) + counted,
-        "ticket_summaries": [jsonable(row) for row in await conn.fetch(_SUMMARIES_OF, user_id)],
+        "ticket_summaries": [jsonable(row) for row in await repo.summaries_of_opener(conn, user_id)],
         "faq_proposals": await staff_rows(conn, "faq_proposals", ("decided_by",), user_id),
     }
 
 
-async def erase(conn: Any, user_id: int) -> ErasureReport:
+async def erase(conn: Executor, user_id: int) -> ErasureReport:
     """Delete or anonymise, in the caller's transaction."""
     report = ErasureReport()
-    report.deleted["ticket_notes"] = rows_affected(await conn.execute(_DELETE_NOTES_OF, user_id))
-    report.deleted["ticket_summaries"] = rows_affected(await conn.execute(_DELETE_SUMMARIES_OF, user_id))
-    report.anonymised["support_tickets"] = rows_affected(await conn.execute(_ANONYMISE_OPENER, user_id))
+    report.deleted["ticket_notes"] = rows_affected(await repo.delete_notes_of_opener(conn, user_id))
+    report.deleted["ticket_summaries"] = rows_affected(await repo.delete_summaries_of_opener(conn, user_id))
+    report.anonymised["support_tickets"] = rows_affected(await repo.anonymise_opener(conn, user_id))
     for column in STAFF_COLUMNS:
         report.anonymised["support_tickets"] += await forget_user(conn, "support_tickets", column, user_id)
     report.anonymised["ticket_notes"] = await forget_user(conn, "ticket_notes", "author_id", user_id, replacement=0)
     report.deleted["ticket_deflections"] = await delete_rows(conn, "ticket_deflections", "user_id", user_id)
     report.anonymised["ticket_metrics"] = await forget_user(conn, "ticket_metrics", "triggered_by", user_id)
-    report.anonymised["ticket_metrics"] += rows_affected(
-        await conn.execute(_FORGET_IN_SNAPSHOTS, user_id, _containing(user_id)))
+    report.anonymised["ticket_metrics"] += rows_affected(await repo.forget_in_snapshots(conn, user_id))
     report.anonymised["faq_proposals"] = await forget_user(conn, "faq_proposals", "decided_by", user_id)
     return report

@@ -12,6 +12,7 @@ import discord
 
 from cogs.tickets import repo
 from cogs.tickets.lifecycle import LABELS, STATUSES
+from core.db import Executor
 
 PERIODS: dict[str, timedelta | None] = {"7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
 
@@ -44,7 +45,7 @@ def _seconds(value: Any) -> int | None:
     return None if value is None else round(float(value))
 
 
-async def gather(conn: Any, guild_id: int, scope: str, now: datetime) -> Stats:
+async def gather(conn: Executor, guild_id: int, scope: str, now: datetime) -> Stats:
     """Compute the figures of one guild for `scope` (7d, 30d, all)."""
     delta = PERIODS[scope]
     since = now - delta if delta else None

@@ -17,6 +17,7 @@ from cogs.tickets import lifecycle, repo
 from cogs.tickets.channels import PARTICIPANT, set_opener_can_write
 from cogs.tickets.desk import ARCHIVE, INACTIVITY, NONE, only_user
 from cogs.tickets.lifecycle import CLAIMED, CLOSED, OPEN, WAITING
+from cogs.tickets.settings import TICKETS_ESCALATION_ROLE
 from utils.errors import UserFacingError, missing_permission_message
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ class Moves:
 
     async def _escalate(self, guild: discord.Guild, actor: discord.Member, ticket: repo.Ticket,
                         now: datetime) -> Move:
-        role_id = await self.desk.setting(guild.id, "escalation_role")
+        role_id = await self.desk.bot.guild_settings.setting(guild.id, TICKETS_ESCALATION_ROLE)
         role = guild.get_role(role_id) if role_id else None
         if role is None:
             raise UserFacingError("No escalation role is set: an admin can set one with `/ticket setup "

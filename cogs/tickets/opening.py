@@ -14,6 +14,7 @@ from cogs.tickets import repo
 from cogs.tickets.channels import TICKET_CHANNELS
 from cogs.tickets.deflection import Choice, Offer
 from cogs.tickets.desk import NONE, STAFF
+from cogs.tickets.settings import TICKETS_CATEGORIES, TICKETS_MAX_OPEN_PER_USER
 from cogs.tickets.views import control_view
 from core.guild_kit import Placement, post_to_log, staff_roles
 from utils.errors import BadInput, UserFacingError, missing_permission_message
@@ -41,7 +42,7 @@ class Opening:
 
     async def categories(self, guild_id: int) -> list[str]:
         """The server's ticket topics (`tickets.categories`), at most 25 (what a menu holds)."""
-        raw = await self.desk.setting(guild_id, "categories") or ""
+        raw = await self.desk.bot.guild_settings.setting(guild_id, TICKETS_CATEGORIES) or ""
         return list(dict.fromkeys(part.strip()[:TOPIC_MAX] for part in raw.split(",") if part.strip()))[:25]
 
     async def check_can_open(self, guild: discord.Guild, member: discord.Member, category: str | None) -> None:
@@ -54,7 +55,7 @@ class Opening:
         names = await self.categories(guild.id)
         if category is not None and names and category not in names:
             raise UserFacingError(f"“{category}” is not a ticket topic here. Topics: {', '.join(names)}.")
-        limit = await self.desk.setting(guild.id, "max_open_per_user")
+        limit = await self.desk.bot.guild_settings.setting(guild.id, TICKETS_MAX_OPEN_PER_USER)
         if await repo.count_active_of(self.desk.pool, guild.id, member.id) >= limit:
             raise UserFacingError(f"You already have {limit} open ticket(s). Please continue there, or close one "
                                   "first.")

@@ -1,15 +1,19 @@
 """SQL of tickets: tickets, notes, deflections, summaries, metrics, and the FAQ proposals drawn from summaries
 (`faq_proposals` is the tickets cog's table; FAQ entries themselves are the FAQ's, reached through its API).
 
-Every query is scoped to one guild. Status changes are conditional UPDATEs (`status = ANY(sources)`), so two
+Every query is scoped to one guild, except the GDPR ones at the end, which follow one member across guilds (a data
+request covers every server). Status changes are conditional UPDATEs (`status = ANY(sources)`), so two
 staff members clicking at once cannot both move a ticket.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from core.db import Executor
 
 _COLUMNS = ("id, guild_id, user_id, username, description, status, created_at, channel_id, claimed_by, claimed_at, "
             "updated_at, escalated_to, archived_at, archived_by, category, close_reason, closed_at, closed_by, "
@@ -62,7 +66,7 @@ def _assignments(fields: dict[str, Any], start: int) -> str:
     return ", ".join(f"{name} = ${i}" for i, name in enumerate(fields, start=start))
 
 
-async def create(conn: Any, guild_id: int, user_id: int, username: str, description: str, category: str | None,
+async def create(conn: Executor, guild_id: int, user_id: int, username: str, description: str, category: str | None,
                  now: datetime) -> Ticket:
     """A new open ticket (its channel is set once created)."""
     return _ticket(await conn.fetchrow(
@@ -71,39 +75,39 @@ async def create(conn: Any, guild_id: int, user_id: int, username: str, descript
         guild_id, user_id, username, description, category, now))  # type: ignore[return-value]
 
 
-async def delete(conn: Any, guild_id: int, ticket_id: int) -> None:
+async def delete(conn: Executor, guild_id: int, ticket_id: int) -> None:
     """Remove a ticket whose channel could not be created."""
     await conn.execute("DELETE FROM support_tickets WHERE guild_id = $1 AND id = $2", guild_id, ticket_id)
 
 
-async def get(conn: Any, guild_id: int, ticket_id: int) -> Ticket | None:
+async def get(conn: Executor, guild_id: int, ticket_id: int) -> Ticket | None:
     """One ticket of this guild."""
     return _ticket(await conn.fetchrow(
         "SELECT " + _COLUMNS + " FROM support_tickets WHERE guild_id = $1 AND id = $2", guild_id, ticket_id))
 
 
-async def by_channel(conn: Any, guild_id: int, channel_id: int) -> Ticket | None:
+async def by_channel(conn: Executor, guild_id: int, channel_id: int) -> Ticket | None:
     """The (latest) ticket whose channel this is."""
     return _ticket(await conn.fetchrow(
         "SELECT " + _COLUMNS + " FROM support_tickets WHERE guild_id = $1 AND channel_id = $2 ORDER BY id DESC "
         "LIMIT 1", guild_id, channel_id))
 
 
-async def with_channels(conn: Any) -> list[Ticket]:
+async def with_channels(conn: Executor) -> list[Ticket]:
     """Every not yet archived ticket with a channel, of all guilds (the bot's in-memory channel map)."""
     rows = await conn.fetch("SELECT " + _COLUMNS + " FROM support_tickets WHERE status <> 'archived' "
                             "AND channel_id IS NOT NULL")
     return [_ticket(row) for row in rows]  # type: ignore[misc]
 
 
-async def count_active_of(conn: Any, guild_id: int, user_id: int) -> int:
+async def count_active_of(conn: Executor, guild_id: int, user_id: int) -> int:
     """How many not yet closed tickets the member has in the guild."""
     return await conn.fetchval(
         "SELECT count(*) FROM support_tickets WHERE guild_id = $1 AND user_id = $2 "
         "AND status IN ('open', 'claimed', 'waiting_for_user', 'escalated')", guild_id, user_id)
 
 
-async def move(conn: Any, guild_id: int, ticket_id: int, sources: frozenset[str] | set[str] | None,
+async def move(conn: Executor, guild_id: int, ticket_id: int, sources: frozenset[str] | set[str] | None,
                fields: dict[str, Any], now: datetime) -> Ticket | None:
     """Change a ticket if its status is one of `sources` (None = any); None when it was not (or is not here)."""
     row = await conn.fetchrow(
@@ -114,7 +118,7 @@ async def move(conn: Any, guild_id: int, ticket_id: int, sources: frozenset[str]
     return _ticket(row)
 
 
-async def mark_first_response(conn: Any, guild_id: int, ticket_id: int, now: datetime) -> bool:
+async def mark_first_response(conn: Executor, guild_id: int, ticket_id: int, now: datetime) -> bool:
     """Record the first answer by someone else than the opener (once)."""
     status = await conn.execute(
         "UPDATE support_tickets SET first_response_at = $3 WHERE guild_id = $1 AND id = $2 "
@@ -122,7 +126,7 @@ async def mark_first_response(conn: Any, guild_id: int, ticket_id: int, now: dat
     return status.endswith(" 1")
 
 
-async def opener_replied(conn: Any, guild_id: int, ticket_id: int, now: datetime) -> Ticket | None:
+async def opener_replied(conn: Executor, guild_id: int, ticket_id: int, now: datetime) -> Ticket | None:
     """The opener wrote while the ticket waits for them: the inactivity clock starts again."""
     return _ticket(await conn.fetchrow(
         "UPDATE support_tickets SET last_opener_activity_at = $3, inactivity_warned_at = NULL "
@@ -132,14 +136,14 @@ async def opener_replied(conn: Any, guild_id: int, ticket_id: int, now: datetime
 
 # --- notes --------------------------------------------------------------------------------------------------
 
-async def add_note(conn: Any, guild_id: int, ticket_id: int, author_id: int, note: str, now: datetime) -> int:
+async def add_note(conn: Executor, guild_id: int, ticket_id: int, author_id: int, note: str, now: datetime) -> int:
     """A private staff note."""
     return await conn.fetchval(
         "INSERT INTO ticket_notes (guild_id, ticket_id, author_id, note, created_at) VALUES ($1, $2, $3, $4, $5) "
         "RETURNING id", guild_id, ticket_id, author_id, note, now)
 
 
-async def notes(conn: Any, guild_id: int, ticket_id: int) -> list[Any]:
+async def notes(conn: Executor, guild_id: int, ticket_id: int) -> list[Any]:
     """The ticket's notes, oldest first."""
     return await conn.fetch("SELECT id, author_id, note, created_at FROM ticket_notes WHERE guild_id = $1 "
                             "AND ticket_id = $2 ORDER BY id", guild_id, ticket_id)
@@ -147,7 +151,7 @@ async def notes(conn: Any, guild_id: int, ticket_id: int) -> list[Any]:
 
 # --- deflection: FAQ answers offered before a ticket opens ------------------------------------------------------
 
-async def add_deflection(conn: Any, guild_id: int, user_id: int, description: str, category: str | None,
+async def add_deflection(conn: Executor, guild_id: int, user_id: int, description: str, category: str | None,
                          entry_ids: list[int], now: datetime) -> int:
     """FAQ answers were offered to a member about to open a ticket."""
     return await conn.fetchval(
@@ -155,7 +159,7 @@ async def add_deflection(conn: Any, guild_id: int, user_id: int, description: st
         "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", guild_id, user_id, description, category, entry_ids, now)
 
 
-async def decide_deflection(conn: Any, guild_id: int, deflection_id: int, user_id: int, outcome: str,
+async def decide_deflection(conn: Executor, guild_id: int, deflection_id: int, user_id: int, outcome: str,
                             now: datetime) -> Any:
     """Record the member's choice (once); None if it was decided already, or is someone else's."""
     return await conn.fetchrow(
@@ -164,19 +168,19 @@ async def decide_deflection(conn: Any, guild_id: int, deflection_id: int, user_i
         guild_id, deflection_id, user_id, "pending", outcome, now)
 
 
-async def get_deflection(conn: Any, guild_id: int, deflection_id: int, user_id: int) -> Any:
+async def get_deflection(conn: Executor, guild_id: int, deflection_id: int, user_id: int) -> Any:
     """A member's pending deflection."""
     return await conn.fetchrow("SELECT id, description, category FROM ticket_deflections WHERE guild_id = $1 "
                                "AND id = $2 AND user_id = $3 AND outcome = 'pending'", guild_id, deflection_id, user_id)
 
 
-async def undo_deflection(conn: Any, guild_id: int, deflection_id: int) -> None:
+async def undo_deflection(conn: Executor, guild_id: int, deflection_id: int) -> None:
     """Opening failed after "Open a ticket anyway": the choice is open again."""
     await conn.execute("UPDATE ticket_deflections SET outcome = 'pending', decided_at = NULL WHERE guild_id = $1 "
                        "AND id = $2 AND outcome = 'opened' AND ticket_id IS NULL", guild_id, deflection_id)
 
 
-async def link_deflection(conn: Any, guild_id: int, deflection_id: int, ticket_id: int) -> None:
+async def link_deflection(conn: Executor, guild_id: int, deflection_id: int, ticket_id: int) -> None:
     """The ticket opened after all."""
     await conn.execute("UPDATE ticket_deflections SET ticket_id = $3 WHERE guild_id = $1 AND id = $2",
                        guild_id, deflection_id, ticket_id)
@@ -184,7 +188,7 @@ async def link_deflection(conn: Any, guild_id: int, deflection_id: int, ticket_i
 
 # --- summaries and FAQ proposals ---------------------------------------------------------------------------------
 
-async def add_summary(conn: Any, guild_id: int, ticket_id: int, summary: str, similarity_key: str,
+async def add_summary(conn: Executor, guild_id: int, ticket_id: int, summary: str, similarity_key: str,
                       now: datetime) -> int:
     """The AI summary of a closed ticket."""
     return await conn.fetchval(
@@ -192,7 +196,7 @@ async def add_summary(conn: Any, guild_id: int, ticket_id: int, summary: str, si
         "VALUES ($1, $2, $3, $4, $5) RETURNING id", guild_id, ticket_id, summary, similarity_key, now)
 
 
-async def similar_unproposed(conn: Any, guild_id: int, similarity_key: str, threshold: float) -> list[Any]:
+async def similar_unproposed(conn: Executor, guild_id: int, similarity_key: str, threshold: float) -> list[Any]:
     """Summaries of the guild similar to `similarity_key` (trigram similarity) that no proposal covered yet,
     locked until the end of the transaction."""
     return await conn.fetch(
@@ -201,7 +205,7 @@ async def similar_unproposed(conn: Any, guild_id: int, similarity_key: str, thre
         "ORDER BY id FOR UPDATE", guild_id, similarity_key, threshold)
 
 
-async def add_proposal(conn: Any, guild_id: int, similarity_key: str, title: str, answer: str, keywords: list[str],
+async def add_proposal(conn: Executor, guild_id: int, similarity_key: str, title: str, answer: str, keywords: list[str],
                        summary_ids: list[int], now: datetime) -> int:
     """A proposal covering `summary_ids`."""
     proposal_id = await conn.fetchval(
@@ -212,14 +216,14 @@ async def add_proposal(conn: Any, guild_id: int, similarity_key: str, title: str
     return proposal_id
 
 
-async def update_proposal_text(conn: Any, guild_id: int, proposal_id: int, title: str, answer: str,
+async def update_proposal_text(conn: Executor, guild_id: int, proposal_id: int, title: str, answer: str,
                                keywords: list[str]) -> None:
     """The AI's draft of the entry."""
     await conn.execute("UPDATE faq_proposals SET title = $3, answer = $4, keywords = $5 WHERE guild_id = $1 "
                        "AND id = $2", guild_id, proposal_id, title, answer, keywords)
 
 
-async def decide_proposal(conn: Any, guild_id: int, proposal_id: int, status: str, by: int, now: datetime) -> Any:
+async def decide_proposal(conn: Executor, guild_id: int, proposal_id: int, status: str, by: int, now: datetime) -> Any:
     """Accept or dismiss a pending proposal (once); None when it is not pending (or not here)."""
     return await conn.fetchrow(
         "UPDATE faq_proposals SET status = $3, decided_by = $4, decided_at = $5 WHERE guild_id = $1 AND id = $2 "
@@ -234,14 +238,14 @@ async def link_proposal_entry(conn: Any, guild_id: int, proposal_id: int, entry_
 
 # --- metrics -----------------------------------------------------------------------------------------------------
 
-async def status_counts(conn: Any, guild_id: int, since: datetime | None) -> dict[str, int]:
+async def status_counts(conn: Executor, guild_id: int, since: datetime | None) -> dict[str, int]:
     """Tickets created since `since` (None = ever), by current status."""
     rows = await conn.fetch("SELECT status, count(*) AS n FROM support_tickets WHERE guild_id = $1 "
                             "AND ($2::timestamptz IS NULL OR created_at >= $2) GROUP BY status", guild_id, since)
     return {row["status"]: row["n"] for row in rows}
 
 
-async def timing(conn: Any, guild_id: int, since: datetime | None) -> Any:
+async def timing(conn: Executor, guild_id: int, since: datetime | None) -> Any:
     """Average cycle time, median resolution time (tickets closed since `since`), average first response
     (tickets created since `since`), in seconds; auto-closed vs closed by hand."""
     return await conn.fetchrow(
@@ -264,7 +268,7 @@ async def timing(conn: Any, guild_id: int, since: datetime | None) -> Any:
         """, guild_id, since)
 
 
-async def closed_per_staff(conn: Any, guild_id: int, since: datetime | None) -> list[tuple[int, int]]:
+async def closed_per_staff(conn: Executor, guild_id: int, since: datetime | None) -> list[tuple[int, int]]:
     """(staff member, tickets they closed by hand) since `since`, most first."""
     rows = await conn.fetch(
         "SELECT closed_by, count(*) AS n FROM support_tickets WHERE guild_id = $1 AND closed_at IS NOT NULL "
@@ -273,24 +277,80 @@ async def closed_per_staff(conn: Any, guild_id: int, since: datetime | None) -> 
     return [(row["closed_by"], row["n"]) for row in rows]
 
 
-async def deflection_counts(conn: Any, guild_id: int, since: datetime | None) -> dict[str, int]:
+async def deflection_counts(conn: Executor, guild_id: int, since: datetime | None) -> dict[str, int]:
     """Deflections by outcome (pending, solved, opened) since `since`."""
     rows = await conn.fetch("SELECT outcome, count(*) AS n FROM ticket_deflections WHERE guild_id = $1 "
                             "AND ($2::timestamptz IS NULL OR created_at >= $2) GROUP BY outcome", guild_id, since)
     return {row["outcome"]: row["n"] for row in rows}
 
 
-async def add_metrics_snapshot(conn: Any, guild_id: int, scope: str, snapshot: dict[str, Any], counts: dict[str, int],
-                               average_cycle: int | None, by: int, now: datetime) -> int:
+async def add_metrics_snapshot(conn: Executor, guild_id: int, scope: str, snapshot: dict[str, Any],
+                               counts: dict[str, int], average_cycle: int | None, by: int, now: datetime) -> int:
     """Store one /ticket_stats result."""
     return await conn.fetchval(
         "INSERT INTO ticket_metrics (guild_id, snapshot, scope, counts, average_cycle_time, triggered_by, created_at) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id", guild_id, snapshot, scope, counts, average_cycle, by, now)
 
 
-async def export_rows(conn: Any, guild_id: int, since: datetime | None) -> list[Any]:
+async def export_rows(conn: Executor, guild_id: int, since: datetime | None) -> list[Any]:
     """The tickets created since `since`, for the CSV export."""
     return await conn.fetch(
         "SELECT id, status, category, user_id, created_at, claimed_by, first_response_at, closed_at, closed_by, "
         "auto_closed, archived_at FROM support_tickets WHERE guild_id = $1 "
         "AND ($2::timestamptz IS NULL OR created_at >= $2) ORDER BY id", guild_id, since)
+
+
+# --- GDPR: one member's rows across guilds (a data request covers every server) --------------------------------
+
+_OPENED = "(guild_id, ticket_id) IN (SELECT guild_id, id FROM support_tickets WHERE user_id = $1)"
+_SUMMARIES_OF = "SELECT * FROM ticket_summaries WHERE " + _OPENED + " ORDER BY id"
+_DELETE_NOTES_OF = "DELETE FROM ticket_notes WHERE " + _OPENED
+_DELETE_SUMMARIES_OF = "DELETE FROM ticket_summaries WHERE " + _OPENED
+_ANONYMISE_OPENER = """
+    UPDATE support_tickets SET user_id = 0, username = NULL, description = '[erased at the member''s request]'
+    WHERE user_id = $1
+"""
+# /ticket_stats snapshots list staff ids inside JSON: {"closed_per_staff": [{"user_id": 1, "closed": 3}, …]}
+_IN_SNAPSHOT = "(snapshot -> 'closed_per_staff') @> $2::text::jsonb"
+_SNAPSHOTS_COUNTING = ("SELECT id, snapshot -> 'closed_per_staff' AS staff FROM ticket_metrics "
+                       "WHERE (snapshot -> 'closed_per_staff') @> $1::text::jsonb ORDER BY id")
+_FORGET_IN_SNAPSHOTS = """
+    UPDATE ticket_metrics SET snapshot = jsonb_set(snapshot, '{closed_per_staff}', (
+        SELECT coalesce(jsonb_agg(CASE WHEN (e ->> 'user_id')::bigint = $1 THEN e || '{"user_id": null}' ELSE e END
+                                  ORDER BY n), '[]'::jsonb)
+        FROM jsonb_array_elements(snapshot -> 'closed_per_staff') WITH ORDINALITY AS s(e, n)))
+    WHERE """ + _IN_SNAPSHOT
+
+
+def _containing(user_id: int) -> str:
+    return json.dumps([{"user_id": user_id}])
+
+
+async def snapshots_counting(conn: Executor, user_id: int) -> list[Any]:
+    """The /ticket_stats snapshots whose closed-per-staff list counts this staff member (id and that list)."""
+    return await conn.fetch(_SNAPSHOTS_COUNTING, _containing(user_id))
+
+
+async def summaries_of_opener(conn: Executor, user_id: int) -> list[Any]:
+    """The AI summaries of the member's own tickets."""
+    return await conn.fetch(_SUMMARIES_OF, user_id)
+
+
+async def delete_notes_of_opener(conn: Executor, user_id: int) -> str:
+    """Delete the staff notes about the member's tickets; the command status (`DELETE n`)."""
+    return await conn.execute(_DELETE_NOTES_OF, user_id)
+
+
+async def delete_summaries_of_opener(conn: Executor, user_id: int) -> str:
+    """Delete the AI summaries of the member's tickets; the command status (`DELETE n`)."""
+    return await conn.execute(_DELETE_SUMMARIES_OF, user_id)
+
+
+async def anonymise_opener(conn: Executor, user_id: int) -> str:
+    """Clear what identifies the member in the tickets they opened; the command status (`UPDATE n`)."""
+    return await conn.execute(_ANONYMISE_OPENER, user_id)
+
+
+async def forget_in_snapshots(conn: Executor, user_id: int) -> str:
+    """Replace the staff member's id by null in /ticket_stats snapshots; the command status (`UPDATE n`)."""
+    return await conn.execute(_FORGET_IN_SNAPSHOTS, user_id, _containing(user_id))

@@ -12,32 +12,47 @@ def _durations(value: Any) -> str | None:
     return None if 0 <= value <= 90 * 86400 else "must be between 0s and 90d."
 
 
-SETTINGS = (
-    SettingSpec("tickets", "category", SettingType.CHANNEL, None,
-                "Category for ticket channels (set it with /ticket setup, or /config set with its name).",
-                channel_kind="category"),
-    SettingSpec("tickets", "overflow_category", SettingType.CHANNEL, None,
-                "Category used when the ticket category holds 50 channels (created automatically if unset).",
-                channel_kind="category"),
-    SettingSpec("tickets", "staff_role", SettingType.ROLE, None,
-                "Role that handles tickets (default: system.staff_role)."),
-    SettingSpec("tickets", "escalation_role", SettingType.ROLE, None,
-                "Role that escalated tickets go to (it is mentioned)."),
-    SettingSpec("tickets", "log_channel", SettingType.CHANNEL, None,
-                "Where transcripts and FAQ proposals go (default: system.log_channel)."),
-    SettingSpec("tickets", "warn_after", SettingType.DURATION, 24 * 3600,
-                "While a ticket waits for the member: remind them after this long without a reply.",
-                validator=_durations),
-    SettingSpec("tickets", "close_after", SettingType.DURATION, 72 * 3600,
-                "While a ticket waits for the member: close it after this long without a reply (counted from "
-                "their last message, like warn_after).", validator=_durations),
-    SettingSpec("tickets", "archive_delay", SettingType.DURATION, 24 * 3600,
-                "How long after closing a ticket its channel is deleted (0 = only with /ticket archive).",
-                validator=_durations),
-    SettingSpec("tickets", "categories", SettingType.TEXT, None,
-                "Ticket topics offered on the panel and in /ticket open, comma-separated (e.g. Billing, Bug)."),
-    SettingSpec("tickets", "faq_deflection", SettingType.BOOL, True,
-                "Offer matching FAQ answers before a ticket opens."),
-    SettingSpec("tickets", "max_open_per_user", SettingType.INT, 3,
-                "How many unclosed tickets one member may have at once.", validator=int_range(1, 20)),
+TICKETS_CATEGORY: SettingSpec[int | None] = SettingSpec(
+    "tickets", "category", SettingType.CHANNEL, None,
+    "Category for ticket channels (set it with /ticket setup, or /config set with its name).",
+    channel_kind="category")
+TICKETS_OVERFLOW_CATEGORY: SettingSpec[int | None] = SettingSpec(
+    "tickets", "overflow_category", SettingType.CHANNEL, None,
+    "Category used when the ticket category holds 50 channels (created automatically if unset).",
+    channel_kind="category")
+TICKETS_STAFF_ROLE: SettingSpec[int | None] = SettingSpec(
+    "tickets", "staff_role", SettingType.ROLE, None,
+    "Role that handles tickets (default: system.staff_role).")
+TICKETS_ESCALATION_ROLE: SettingSpec[int | None] = SettingSpec(
+    "tickets", "escalation_role", SettingType.ROLE, None,
+    "Role that escalated tickets go to (it is mentioned).")
+TICKETS_LOG_CHANNEL: SettingSpec[int | None] = SettingSpec(
+    "tickets", "log_channel", SettingType.CHANNEL, None,
+    "Where transcripts and FAQ proposals go (default: system.log_channel).")
+TICKETS_WARN_AFTER: SettingSpec[int] = SettingSpec(
+    "tickets", "warn_after", SettingType.DURATION, 24 * 3600,
+    "While a ticket waits for the member: remind them after this long without a reply.",
+    validator=_durations)
+TICKETS_CLOSE_AFTER: SettingSpec[int] = SettingSpec(
+    "tickets", "close_after", SettingType.DURATION, 72 * 3600,
+    "While a ticket waits for the member: close it after this long without a reply (counted from "
+    "their last message, like warn_after).", validator=_durations)
+TICKETS_ARCHIVE_DELAY: SettingSpec[int] = SettingSpec(
+    "tickets", "archive_delay", SettingType.DURATION, 24 * 3600,
+    "How long after closing a ticket its channel is deleted (0 = only with /ticket archive).",
+    validator=_durations)
+TICKETS_CATEGORIES: SettingSpec[str | None] = SettingSpec(
+    "tickets", "categories", SettingType.TEXT, None,
+    "Ticket topics offered on the panel and in /ticket open, comma-separated (e.g. Billing, Bug).")
+TICKETS_FAQ_DEFLECTION: SettingSpec[bool] = SettingSpec(
+    "tickets", "faq_deflection", SettingType.BOOL, True,
+    "Offer matching FAQ answers before a ticket opens.")
+TICKETS_MAX_OPEN_PER_USER: SettingSpec[int] = SettingSpec(
+    "tickets", "max_open_per_user", SettingType.INT, 3,
+    "How many unclosed tickets one member may have at once.", validator=int_range(1, 20))
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    TICKETS_CATEGORY, TICKETS_OVERFLOW_CATEGORY, TICKETS_STAFF_ROLE, TICKETS_ESCALATION_ROLE, TICKETS_LOG_CHANNEL,
+    TICKETS_WARN_AFTER, TICKETS_CLOSE_AFTER, TICKETS_ARCHIVE_DELAY, TICKETS_CATEGORIES, TICKETS_FAQ_DEFLECTION,
+    TICKETS_MAX_OPEN_PER_USER,
 )

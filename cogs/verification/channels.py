@@ -16,6 +16,7 @@ from cogs.premium.api import premium_of
 from cogs.verification import repo
 from cogs.verification.cache import ChannelRef
 from cogs.verification.desk import CLEANUP, LABELS, REVIEWERS, VERIFICATION_CHANNELS
+from cogs.verification.settings import VERIFICATION_COOLDOWN, VERIFICATION_INSTRUCTIONS, VERIFICATION_UPLOAD_TIMEOUT
 from core.guild_kit import Placement, post_to_log, staff_roles
 from utils.errors import UserFacingError, missing_permission_message
 
@@ -57,7 +58,7 @@ class PrivateChannels:
 
     async def _claim_start(self, guild: discord.Guild, member: discord.Member, now: datetime) -> int:
         """One open verification per member and the rate limit, checked and claimed under a lock."""
-        cooldown = timedelta(seconds=await self.desk.setting(guild.id, "cooldown") or 0)
+        cooldown = timedelta(seconds=await self.desk.bot.guild_settings.setting(guild.id, VERIFICATION_COOLDOWN) or 0)
         async with self.desk.pool.acquire() as conn, conn.transaction():
             await repo.lock_member(conn, guild.id, member.id)
             existing = await repo.open_of_member(conn, guild.id, member.id)
@@ -94,10 +95,10 @@ class PrivateChannels:
             raise await self._setup_problem(guild, member, missing_permission_message(exc)) from exc
         await repo.set_channel(desk.pool, guild.id, verification_id, channel.id)
         self.cache.remember(ChannelRef(verification_id, guild.id, member.id), channel.id)
-        timeout = await desk.setting(guild.id, "upload_timeout")
+        timeout = await desk.bot.guild_settings.setting(guild.id, VERIFICATION_UPLOAD_TIMEOUT)
         await desk.bot.timers.schedule(guild.id, CLEANUP, str(verification_id), now + timedelta(seconds=timeout),
                                        {"verification_id": verification_id})
-        requirements = await desk.setting(guild.id, "instructions")
+        requirements = await desk.bot.guild_settings.setting(guild.id, VERIFICATION_INSTRUCTIONS)
         embed = discord.Embed(title=f"Verification #{verification_id}", colour=discord.Colour.green(), description=(
             "Upload a **screenshot of your payment** in this channel (PNG, JPEG, WebP or GIF, up to 10 MB).\n"
             "An AI checks it; when it can't be sure, a reviewer decides.\n\n"

@@ -13,6 +13,7 @@ from discord import app_commands
 from cogs.premium.api import premium_of
 from cogs.verification import repo
 from cogs.verification.desk import LABELS, NONE
+from cogs.verification.settings import VERIFICATION_INSTRUCTIONS, VERIFICATION_MAX_PAYMENT_AGE_DAYS
 from cogs.verification.views import panel_view
 from core.guild_kit import find_log_channel
 from core.setting_values import set_checked
@@ -52,8 +53,8 @@ class VerificationCommands(AdminConfigGroup, name="verification", description="P
         _, target = await find_log_channel(self.cog.bot, guild, "verification")
         lines.append(f"Reviews and results go to {target.mention}." if target else
                      "⚠️ No log channel: reviews are only posted in the verification channels.")
-        lines.append(f"Payments up to {await desk.setting(guild.id, 'max_payment_age_days')} days old are "
-                     "verified automatically.")
+        max_age = await desk.bot.guild_settings.setting(guild.id, VERIFICATION_MAX_PAYMENT_AGE_DAYS)
+        lines.append(f"Payments up to {max_age} days old are verified automatically.")
         lines += [f"⚠️ {problem}" for problem in await desk.setup_problems(guild)]
         if not await premium_of(self.cog.bot).guild_has_premium(guild.id):
             lines.append("⚠️ Verification is a premium feature: members can't start one until the server has "
@@ -80,7 +81,7 @@ class VerificationCommands(AdminConfigGroup, name="verification", description="P
         lacking = [permission_name(p) for p in PANEL_NEEDS if not getattr(allowed, p)]
         if lacking:
             raise UserFacingError(f"I can't post in {target.mention}: I'm missing **{', '.join(lacking)}** there.")
-        requirements = await self.cog.desk.setting(guild.id, "instructions")
+        requirements = await self.cog.desk.bot.guild_settings.setting(guild.id, VERIFICATION_INSTRUCTIONS)
         embed = discord.Embed(title=title or "Verify your membership", colour=discord.Colour.green(), description=(
             text or "Paid for a membership? Press **Verify**: you get a private channel where you upload a screenshot "
                     "of your payment, and you receive your role as soon as it is checked."))

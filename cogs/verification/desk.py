@@ -10,12 +10,19 @@ by the AI or a reviewer) and closed_manual (rejected by a reviewer, or closed wi
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
 from cogs.verification import repo
+from cogs.verification.settings import (
+    VERIFICATION_CATEGORY,
+    VERIFICATION_OVERFLOW_CATEGORY,
+    VERIFICATION_REVIEWER_ROLE,
+    VERIFICATION_VERIFIED_ROLE,
+)
 from core.guild_kit import FIRST_SET, GUILD, PrivateChannelKind, StaffRule, is_staff, staff_roles
+from core.settings_registry import SYSTEM_STAFF_ROLE
 
 if TYPE_CHECKING:
     from core.db import HearthPool
@@ -29,7 +36,7 @@ CLEANUP = "verification_cleanup"  # the timer job that closes a verification's c
 # Reviewers: Manage Server (server-wide), or the verification reviewer role — which replaces the server's staff
 # role when set.
 REVIEWERS = StaffRule(permissions=("manage_guild",), where=GUILD, combine=FIRST_SET,
-                      roles=(("verification", "reviewer_role"), ("system", "staff_role")))
+                      roles=(VERIFICATION_REVIEWER_ROLE, SYSTEM_STAFF_ROLE))
 # What each party may do in a verification channel (the kit hides it from @everyone).
 MEMBER = discord.PermissionOverwrite(view_channel=True, send_messages=True, attach_files=True,
                                      read_message_history=True, embed_links=True)
@@ -38,7 +45,8 @@ REVIEWER = discord.PermissionOverwrite(view_channel=True, send_messages=True, re
 BOT = discord.PermissionOverwrite(view_channel=True, send_messages=True, read_message_history=True,
                                   embed_links=True, attach_files=True, manage_channels=True, manage_messages=True)
 VERIFICATION_CHANNELS = PrivateChannelKind(
-    feature="verification", label="verification", bot=BOT, member=MEMBER, staff=REVIEWER,
+    category=VERIFICATION_CATEGORY, overflow_category=VERIFICATION_OVERFLOW_CATEGORY, label="verification",
+    bot=BOT, member=MEMBER, staff=REVIEWER,
     needed=("manage_channels", "manage_roles", "view_channel", "send_messages", "embed_links", "read_message_history"))
 LABELS = {repo.PENDING: "waiting for a screenshot", repo.MANUAL_REVIEW: "waiting for a reviewer",
           repo.ERROR: "waiting for a reviewer", repo.VERIFIED: "verified", repo.CLOSED_MANUAL: "closed"}
@@ -66,13 +74,9 @@ class VerificationDesk:
         self.bot = bot
         self.pool = pool
 
-    async def setting(self, guild_id: int, key: str) -> Any:
-        """A `verification.<key>` setting of the guild."""
-        return await self.bot.guild_settings.get(guild_id, "verification", key)
-
     async def verified_role(self, guild: discord.Guild) -> discord.Role | None:
         """The role verified members get, if set and still there."""
-        role_id = await self.setting(guild.id, "verified_role")
+        role_id = await self.bot.guild_settings.setting(guild.id, VERIFICATION_VERIFIED_ROLE)
         return guild.get_role(role_id) if role_id else None
 
     async def reviewer_role(self, guild: discord.Guild) -> discord.Role | None:

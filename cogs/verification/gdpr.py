@@ -9,19 +9,20 @@ from typing import Any
 
 from cogs.verification import repo
 from cogs.verification.desk import CLEANUP
+from core.db import Executor
 from core.gdpr import ErasureReport, jsonable, rows_affected, staff_rows
 
 TABLES = {"verification_tickets": ("user_id", "resolved_by_user_id")}
 
 
-async def export(conn: Any, user_id: int) -> dict[str, list[dict[str, Any]]]:
+async def export(conn: Executor, user_id: int) -> dict[str, list[dict[str, Any]]]:
     """The member's verifications, and the ones they decided as a reviewer (id and role)."""
     own = [jsonable(row) for row in await repo.export_member(conn, user_id)]
     reviewed = await staff_rows(conn, "verification_tickets", ("resolved_by_user_id",), user_id, subject="user_id")
     return {"verification_tickets": own + reviewed}
 
 
-async def erase(conn: Any, user_id: int) -> ErasureReport:
+async def erase(conn: Executor, user_id: int) -> ErasureReport:
     """Delete the member's verifications (their channels and cleanup jobs go after); forget them as a reviewer."""
     channels = await repo.channels_of_member(conn, user_id)
     deleted, anonymised = await repo.erase_member(conn, user_id)

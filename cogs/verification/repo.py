@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from core.db import Executor
+
 PENDING, VERIFIED, MANUAL_REVIEW, ERROR = "pending", "verified", "manual_review", "error"
 CLOSED_MANUAL = "closed_manual"
 OPEN_STATUSES = (PENDING, MANUAL_REVIEW, ERROR)
@@ -46,56 +48,56 @@ def _row(row: Any) -> Verification | None:
     return Verification(**dict(row)) if row is not None else None
 
 
-async def lock_member(conn: Any, guild_id: int, user_id: int) -> None:
+async def lock_member(conn: Executor, guild_id: int, user_id: int) -> None:
     """Serialise starts of one member in one guild until the transaction ends (across bot processes too)."""
     await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('verification:' || $1::bigint::text || ':' || "
                        "$2::bigint::text, 0))", guild_id, user_id)
 
 
-async def open_of_member(executor: Any, guild_id: int, user_id: int) -> Verification | None:
+async def open_of_member(executor: Executor, guild_id: int, user_id: int) -> Verification | None:
     """The member's open verification in the guild, if any."""
     return _row(await executor.fetchrow(
         f"SELECT {_COLUMNS} FROM verification_tickets WHERE guild_id = $1 AND user_id = $2 AND resolved_at IS NULL "
         "ORDER BY id DESC LIMIT 1", guild_id, user_id))
 
 
-async def last_started(executor: Any, guild_id: int, user_id: int) -> datetime | None:
+async def last_started(executor: Executor, guild_id: int, user_id: int) -> datetime | None:
     """When the member last started a verification in the guild."""
     return await executor.fetchval(
         "SELECT max(created_at) FROM verification_tickets WHERE guild_id = $1 AND user_id = $2", guild_id, user_id)
 
 
-async def create(executor: Any, guild_id: int, user_id: int, now: datetime) -> int:
+async def create(executor: Executor, guild_id: int, user_id: int, now: datetime) -> int:
     """A pending verification without its channel yet (channel_id 0 until `set_channel`)."""
     return await executor.fetchval(
         "INSERT INTO verification_tickets (guild_id, user_id, channel_id, status, created_at) "
         "VALUES ($1, $2, 0, 'pending', $3) RETURNING id", guild_id, user_id, now)
 
 
-async def set_channel(executor: Any, guild_id: int, verification_id: int, channel_id: int) -> None:
+async def set_channel(executor: Executor, guild_id: int, verification_id: int, channel_id: int) -> None:
     await executor.execute("UPDATE verification_tickets SET channel_id = $3 WHERE guild_id = $1 AND id = $2",
                            guild_id, verification_id, channel_id)
 
 
-async def delete(executor: Any, guild_id: int, verification_id: int) -> None:
+async def delete(executor: Executor, guild_id: int, verification_id: int) -> None:
     """Forget a verification whose channel could not be created."""
     await executor.execute("DELETE FROM verification_tickets WHERE guild_id = $1 AND id = $2", guild_id,
                            verification_id)
 
 
-async def get(executor: Any, guild_id: int, verification_id: int) -> Verification | None:
+async def get(executor: Executor, guild_id: int, verification_id: int) -> Verification | None:
     return _row(await executor.fetchrow(
         f"SELECT {_COLUMNS} FROM verification_tickets WHERE guild_id = $1 AND id = $2", guild_id, verification_id))
 
 
-async def open_by_channel(executor: Any, guild_id: int, channel_id: int) -> Verification | None:
+async def open_by_channel(executor: Executor, guild_id: int, channel_id: int) -> Verification | None:
     """The open verification whose private channel is `channel_id`."""
     return _row(await executor.fetchrow(
         f"SELECT {_COLUMNS} FROM verification_tickets WHERE guild_id = $1 AND channel_id = $2 "
         "AND resolved_at IS NULL ORDER BY id DESC LIMIT 1", guild_id, channel_id))
 
 
-async def record_assessment(executor: Any, guild_id: int, verification_id: int, *, status: str,
+async def record_assessment(executor: Executor, guild_id: int, verification_id: int, *, status: str,
                             can_verify: bool | None, needs_review: bool | None, reason: str | None,
                             payment_date: date | None, resolved_at: datetime | None = None) -> Verification | None:
     """Store the AI's judgement of a pending verification (and resolve it when auto-verified); None if it was
@@ -108,7 +110,7 @@ async def record_assessment(executor: Any, guild_id: int, verification_id: int, 
         resolved_at))
 
 
-async def resolve(executor: Any, guild_id: int, verification_id: int, *, status: str, now: datetime,
+async def resolve(executor: Executor, guild_id: int, verification_id: int, *, status: str, now: datetime,
                   by: int | None, rejection_reason: str | None = None) -> Verification | None:
     """Close an open verification as verified or closed_manual; None if it was already resolved."""
     return _row(await executor.fetchrow(
@@ -117,7 +119,7 @@ async def resolve(executor: Any, guild_id: int, verification_id: int, *, status:
         f"RETURNING {_COLUMNS}", guild_id, verification_id, status, now, by, rejection_reason))
 
 
-async def open_list(executor: Any, guild_id: int, limit: int = 25) -> list[Verification]:
+async def open_list(executor: Executor, guild_id: int, limit: int = 25) -> list[Verification]:
     """The guild's open verifications, oldest first."""
     rows = await executor.fetch(
         f"SELECT {_COLUMNS} FROM verification_tickets WHERE guild_id = $1 AND resolved_at IS NULL "
@@ -127,20 +129,20 @@ async def open_list(executor: Any, guild_id: int, limit: int = 25) -> list[Verif
 
 # --- GDPR (one user, every guild) -------------------------------------------------------------------------------
 
-async def export_member(executor: Any, user_id: int) -> list[Any]:
+async def export_member(executor: Executor, user_id: int) -> list[Any]:
     """The user's own verifications."""
     return await executor.fetch("SELECT " + _COLUMNS + " FROM verification_tickets WHERE user_id = $1 ORDER BY id",
                                 user_id)
 
 
-async def channels_of_member(executor: Any, user_id: int) -> list[Any]:
+async def channels_of_member(executor: Executor, user_id: int) -> list[Any]:
     """(id, guild_id, channel_id) of the user's verifications: erasure deletes the channels still there (open
     ones, and rejected ones waiting for their delayed close)."""
     return await executor.fetch(
         "SELECT id, guild_id, channel_id FROM verification_tickets WHERE user_id = $1 AND channel_id <> 0", user_id)
 
 
-async def erase_member(executor: Any, user_id: int) -> tuple[str, str]:
+async def erase_member(executor: Executor, user_id: int) -> tuple[str, str]:
     """Delete the user's verifications and drop their name from the ones they reviewed; the two statuses."""
     deleted = await executor.execute("DELETE FROM verification_tickets WHERE user_id = $1", user_id)
     anonymised = await executor.execute(

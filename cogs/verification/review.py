@@ -16,6 +16,7 @@ from cogs.verification import repo
 from cogs.verification.assessment import sanitise
 from cogs.verification.channels import MEMBER_READ_ONLY
 from cogs.verification.desk import CLEANUP, LABELS, NONE, role_problem
+from cogs.verification.settings import VERIFICATION_CLOSE_DELAY
 from cogs.verification.views import review_view
 from core.guild_kit import post_to_log
 from utils.errors import UserFacingError, missing_permission_message
@@ -185,7 +186,7 @@ class Review:
                                   by=reviewer.id, rejection_reason=reason)
         if done is None:
             raise UserFacingError(f"Verification #{verification.id} was resolved meanwhile.")
-        delay = timedelta(seconds=await desk.setting(guild.id, "close_delay"))
+        delay = timedelta(seconds=await desk.bot.guild_settings.setting(guild.id, VERIFICATION_CLOSE_DELAY))
         closes = discord.utils.format_dt(now + delay, "R")
         channel = guild.get_channel(done.channel_id)
         notes = []

@@ -19,6 +19,8 @@ from cogs.verification import repo
 from cogs.verification.assessment import Assessment, Decision, decide, sanitise
 from cogs.verification.desk import CLEANUP, NONE
 from cogs.verification.prompts import ANSWER_KEYS, verification_messages
+from cogs.verification.settings import VERIFICATION_INSTRUCTIONS, VERIFICATION_MAX_PAYMENT_AGE_DAYS
+from core.settings_registry import SYSTEM_TIMEZONE
 from gpt.errors import AIDisabled, AIInvalidResponse, AINotConfigured, AIUnavailable, QuotaExceeded
 from utils.cooldowns import Cooldown, OnCooldown
 
@@ -169,15 +171,15 @@ class Submission:
 
     async def _local_today(self, guild_id: int) -> date:
         """Today in the server's time zone (`system.timezone`): how old a payment is counts in its days."""
-        zone = await self.desk.bot.guild_settings.get(guild_id, "system", "timezone")
+        zone = await self.desk.bot.guild_settings.setting(guild_id, SYSTEM_TIMEZONE)
         return self.desk.bot.clock.now().astimezone(ZoneInfo(zone or "UTC")).date()
 
     async def _assess(self, guild_id: int, image: bytes, content_type: str
                       ) -> tuple[Assessment | None, Decision, str]:
         """The model's assessment, the decision and the status it leads to; an AI failure means manual review."""
         today = await self._local_today(guild_id)
-        messages = verification_messages(image, content_type, today,
-                                         await self.desk.setting(guild_id, "instructions"))
+        messages = verification_messages(
+            image, content_type, today, await self.desk.bot.guild_settings.setting(guild_id, VERIFICATION_INSTRUCTIONS))
         try:
             answer = await self.llm.ask_json(messages, guild_id=guild_id, required=ANSWER_KEYS)
         except Exception as exc:  # no AI, turned off, failing, unusable: a human decides instead
@@ -188,5 +190,6 @@ class Submission:
             return None, Decision(False, f"The AI check failed ({_ai_failure(exc)}), so a reviewer decides."), \
                 repo.ERROR
         assessment = Assessment.from_answer(answer)
-        decision = decide(assessment, today, await self.desk.setting(guild_id, "max_payment_age_days"))
+        decision = decide(assessment, today,
+                          await self.desk.bot.guild_settings.setting(guild_id, VERIFICATION_MAX_PAYMENT_AGE_DAYS))
         return assessment, decision, repo.VERIFIED if decision.verified else repo.MANUAL_REVIEW

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import discord
 
 from core.channel_access import ChannelBlocked
+from core.settings_registry import SYSTEM_LOG_CHANNEL
 
 if TYPE_CHECKING:
     from core.channel_access import ChannelAccess
@@ -37,7 +38,7 @@ async def find_log_channel(bot: GuildLogBot, guild: discord.Guild,
     """The log channel id in effect — `<feature>.log_channel` when the feature has one set, else
     `system.log_channel` — and the channel, if it still is a text channel of the guild."""
     channel_id = await bot.guild_settings.get(guild.id, feature, "log_channel") if feature else None
-    channel_id = channel_id or await bot.guild_settings.get(guild.id, "system", "log_channel")
+    channel_id = channel_id or await bot.guild_settings.setting(guild.id, SYSTEM_LOG_CHANNEL)
     channel = guild.get_channel(channel_id) if channel_id else None
     return channel_id, channel if isinstance(channel, discord.TextChannel) else None
 

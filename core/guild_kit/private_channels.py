@@ -23,6 +23,7 @@ from utils.errors import permission_name
 
 if TYPE_CHECKING:
     from core.guild_settings import GuildSettings
+    from core.settings_registry import SettingSpec
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,8 @@ class PlacementBot(Protocol):
 class PrivateChannelKind:
     """What one feature's private channels look like, and what the bot needs to make them."""
 
-    feature: str  # the settings scope: `<feature>.category`, `<feature>.overflow_category`
+    category: SettingSpec[int | None]  # the feature's category setting (`<feature>.category`)
+    overflow_category: SettingSpec[int | None]  # where channels go once the category holds 50
     label: str  # "ticket": in audit-log reasons and logs ("Ticket category is full …")
     needed: tuple[str, ...]  # server permissions the bot needs (discord.py names)
     bot: discord.PermissionOverwrite
@@ -98,13 +100,13 @@ class Placement:
 
     def __init__(self, guild: discord.Guild, kind: PrivateChannelKind, category_id: int | None,
                  overflow_id: int | None, staff: Sequence[discord.Role],
-                 remember: Callable[[str, int], Awaitable[None]]) -> None:
+                 remember: Callable[[SettingSpec[int | None], int], Awaitable[None]]) -> None:
         self.guild = guild
         self.kind = kind
         self.base = self._category(category_id)
         self.overflow = self._category(overflow_id)
         self.staff = staff
-        self.remember = remember  # (setting key, category id): store a category the bot created
+        self.remember = remember  # (setting, category id): store a category the bot created
         self.created_base: discord.CategoryChannel | None = None  # the default category, if this channel made it
 
     @classmethod
@@ -112,13 +114,13 @@ class Placement:
                  staff: Sequence[discord.Role]) -> Placement:
         """The placement from the feature's settings; a category the bot creates is remembered in them."""
 
-        async def remember(key: str, category_id: int) -> None:
-            await bot.guild_settings.set(guild.id, kind.feature, key, category_id,
+        async def remember(spec: SettingSpec[int | None], category_id: int) -> None:
+            await bot.guild_settings.set(guild.id, spec.scope, spec.key, category_id,
                                          changed_by=bot.user.id if bot.user else None)
 
         settings = bot.guild_settings
-        return cls(guild, kind, await settings.get(guild.id, kind.feature, "category"),
-                   await settings.get(guild.id, kind.feature, "overflow_category"), staff, remember)
+        return cls(guild, kind, await settings.setting(guild.id, kind.category),
+                   await settings.setting(guild.id, kind.overflow_category), staff, remember)
 
     def _category(self, channel_id: int | None) -> discord.CategoryChannel | None:
         channel = self.guild.get_channel(channel_id) if channel_id else None
@@ -130,7 +132,7 @@ class Placement:
             if self.kind.default_category is None:
                 return None
             self.base = self.created_base = await self._new_category(
-                self.kind.default_category, "category", position=None, reason=self.kind.default_reason)
+                self.kind.default_category, self.kind.category, position=None, reason=self.kind.default_reason)
             return self.base
         if not base_full and has_room(self.base):
             return self.base
@@ -143,19 +145,19 @@ class Placement:
         assert self.base is not None
         log.info("Guild %s: %s category %s is full, creating an overflow category", self.guild.id, self.kind.label,
                  self.base.id)
-        return await self._new_category(f"{self.base.name} (overflow)"[:100], "overflow_category",
+        return await self._new_category(f"{self.base.name} (overflow)"[:100], self.kind.overflow_category,
                                         position=self.base.position + 1,
                                         reason=f"{self.kind.label.capitalize()} category is full (50 channels)")
 
-    async def _new_category(self, name: str, key: str, *, position: int | None,
+    async def _new_category(self, name: str, spec: SettingSpec[int | None], *, position: int | None,
                             reason: str) -> discord.CategoryChannel:
-        """Create a private category (the bot and the staff see it) and remember it in `<feature>.<key>`."""
+        """Create a private category (the bot and the staff see it) and remember it in the `spec` setting."""
         options = {} if position is None else {"position": position}
         created = await self.guild.create_category(name, overwrites=self.kind.overwrites(self.guild, staff=self.staff),
                                                    reason=reason, **options)
         log.info("Guild %s: created %s category %s (%s) for %s.%s", self.guild.id, self.kind.label, created.id, name,
-                 self.kind.feature, key)
-        await self.remember(key, created.id)
+                 spec.scope, spec.key)
+        await self.remember(spec, created.id)
         return created
 
     async def create(self, name: str, overwrites: Overwrites, topic: str, reason: str, *,

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from core.guild_settings import GuildSettings
+    from core.settings_registry import SettingSpec
 
 GUILD: Literal["guild"] = "guild"  # the member's server-wide permissions
 CHANNEL: Literal["channel"] = "channel"  # the interaction's permissions (its channel, overwrites applied)
@@ -43,7 +44,7 @@ class StaffRule:
     """Who counts as staff for one feature: any of `permissions` (read `where`), or a role of `roles`."""
 
     permissions: tuple[str, ...]  # discord.py permission names; any one of them is enough
-    roles: tuple[tuple[str, str], ...]  # role settings (scope, key), in order
+    roles: tuple[SettingSpec[int | None], ...]  # role settings, in order
     where: Literal["guild", "channel"] = GUILD
     combine: Literal["first set", "any"] = FIRST_SET
 
@@ -55,8 +56,8 @@ class StaffRule:
 
 async def _role_ids(bot: StaffBot, rule: StaffRule, guild_id: int | None) -> AsyncIterator[int]:
     """The staff role ids the rule's settings name, read one at a time (a `FIRST_SET` rule stops at the first)."""
-    for scope, key in rule.roles:
-        role_id = await bot.guild_settings.get(guild_id, scope, key)
+    for spec in rule.roles:
+        role_id = await bot.guild_settings.setting(guild_id, spec)
         if role_id:
             yield role_id
             if rule.combine == FIRST_SET:

@@ -9,6 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from core.db import Executor
 from core.timers.jobs import Job
 
 NOTIFY_CHANNEL = "hearth_timers"  # written literally in _SCHEDULE
@@ -83,38 +84,38 @@ def _count(status: str) -> int:
     return int(status.split()[-1])
 
 
-async def upsert_job(conn: Any, guild_id: int, kind: str, key: str, due_at: datetime,
+async def upsert_job(conn: Executor, guild_id: int, kind: str, key: str, due_at: datetime,
                    payload: dict[str, Any]) -> int:
     """Create or move the job (kind, key) and notify every process; returns its id."""
     return await conn.fetchval(_SCHEDULE, guild_id, kind, key, due_at, payload)
 
 
-async def delete_jobs(conn: Any, kind: str, key: str, *, prefix: bool) -> int:
+async def delete_jobs(conn: Executor, kind: str, key: str, *, prefix: bool) -> int:
     """Delete the job (kind, key), or with `prefix` every job of `kind` whose key starts with `key`."""
     return _count(await conn.execute(_CANCEL_PREFIX if prefix else _CANCEL, kind, key))
 
 
-async def job_due_at(conn: Any, kind: str, key: str) -> datetime | None:
+async def job_due_at(conn: Executor, kind: str, key: str) -> datetime | None:
     """When (kind, key) is due, or None if there is no such job."""
     return await conn.fetchval(_GET, kind, key)
 
 
-async def keyed_jobs(conn: Any, kinds: list[str], key: str) -> list[Any]:
+async def keyed_jobs(conn: Executor, kinds: list[str], key: str) -> list[Any]:
     """The pending jobs (kind, key, due_at, payload) of any of `kinds` under `key`."""
     return await conn.fetch(_KEYED_JOBS, kinds, key)
 
 
-async def guild_jobs(conn: Any, kind: str, guild_id: int) -> dict[str, datetime]:
+async def guild_jobs(conn: Executor, kind: str, guild_id: int) -> dict[str, datetime]:
     """Key → due time of every `kind` job of a guild."""
     return {row["key"]: row["due_at"] for row in await conn.fetch(_GUILD_JOBS, kind, guild_id)}
 
 
-async def earliest_due(conn: Any, kinds: list[str], shards: Shards) -> datetime | None:
+async def earliest_due(conn: Executor, kinds: list[str], shards: Shards) -> datetime | None:
     """The earliest moment a job of `kinds` on `shards` can be claimed (None: there is no such job)."""
     return await conn.fetchval(_NEXT_DUE, kinds, *shards)
 
 
-async def claim_due(conn: Any, now: datetime, token: uuid.UUID, leases: dict[str, timedelta], limit: int,
+async def claim_due(conn: Executor, now: datetime, token: uuid.UUID, leases: dict[str, timedelta], limit: int,
                 shards: Shards) -> list[Job]:
     """Lease at most `limit` due jobs of the kinds in `leases` (kind → lease) on `shards` to `token`, earliest
     first, skipping rows another process is claiming at this instant."""
@@ -123,18 +124,18 @@ async def claim_due(conn: Any, now: datetime, token: uuid.UUID, leases: dict[str
                 row["attempts"], max(timedelta(0), now - row["due_at"])) for row in rows]
 
 
-async def finish_jobs(conn: Any, done: list[tuple[int, uuid.UUID]]) -> None:
+async def finish_jobs(conn: Executor, done: list[tuple[int, uuid.UUID]]) -> None:
     """Delete finished jobs (job id, lease token) that still hold their lease."""
     ids, tokens = zip(*done, strict=True)
     await conn.execute(_FINISH_MANY, list(ids), list(tokens))
 
 
-async def move_jobs(conn: Any, moved: list[Moved]) -> None:
+async def move_jobs(conn: Executor, moved: list[Moved]) -> None:
     """Move jobs that still hold their lease to their new due time, and free them."""
     ids, tokens, due, reset = zip(*moved, strict=True)
     await conn.execute(_MOVE_MANY, list(ids), list(tokens), list(due), list(reset))
 
 
-async def release_leases(conn: Any, tokens: list[uuid.UUID]) -> int:
+async def release_leases(conn: Executor, tokens: list[uuid.UUID]) -> int:
     """Free the jobs leased to `tokens` without counting the attempt; returns how many."""
     return _count(await conn.execute(_RELEASE, tokens))

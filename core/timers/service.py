@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from core.db import Executor
 from core.timers.dispatcher import Dispatcher
 from core.timers.jobs import Describe, Handler, Kind
 from core.timers.repo import delete_jobs, guild_jobs, job_due_at, keyed_jobs, upsert_job
@@ -76,7 +77,7 @@ class TimerService(Dispatcher):
     # --- scheduling ----------------------------------------------------------------------------------------
 
     async def schedule(self, guild_id: int, kind: str, key: str, due_at: datetime,
-                       payload: dict[str, Any] | None = None, *, conn: Any = None) -> int:
+                       payload: dict[str, Any] | None = None, *, conn: Executor = None) -> int:
         """Create or move the job (kind, key). With `conn` it joins the caller's transaction: the caller then
         calls `rearm()` after the commit (the dispatcher cannot see the job before)."""
         job_id = await upsert_job(conn or self.pool, guild_id, kind, key, due_at, payload or {})
@@ -84,7 +85,7 @@ class TimerService(Dispatcher):
             self.rearm()
         return job_id
 
-    async def cancel(self, kind: str, key: str, *, prefix: bool = False, conn: Any = None) -> int:
+    async def cancel(self, kind: str, key: str, *, prefix: bool = False, conn: Executor = None) -> int:
         """Delete the job (kind, key), or every job of `kind` whose key starts with `key`; returns how many."""
         return await delete_jobs(conn or self.pool, kind, key, prefix=prefix)
 
