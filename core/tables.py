@@ -2,7 +2,7 @@
 names them; features reach this data through the shared services (settings, timers, pseudonyms).
 
 The kernel's own: settings and their history (core/guild_settings.py), the timers service (core/timers/), the
-installation's secrets (utils/pseudonyms.py, in the shared layer under core)."""
+installation's secrets (core/pseudonyms.py, in the shared layer under core)."""
 
 TABLES: tuple[str, ...] = (
     "bot_settings",

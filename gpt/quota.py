@@ -11,7 +11,7 @@ The day comes from the bot's clock (not the database's CURRENT_DATE), so tests m
 on UTC.
 
 A GDPR erasure does not reset the quota: it moves the member's counters to `gpt_usage_erased` under a keyed
-pseudonym (utils/pseudonyms.py), and a charge counts those too (`erased_usage`). Both tables keep
+pseudonym (core/pseudonyms.py), and a charge counts those too (`erased_usage`). Both tables keep
 USAGE_RETENTION_DAYS days.
 """
 
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from core.db import Executor
+from core.pseudonyms import pseudonym, pseudonym_for_keeping
 from gpt import repo
-from utils.pseudonyms import pseudonym, pseudonym_for_keeping
 
 FREE_DAILY_LIMIT = 5
 FAIR_USE = "fair use"  # the tier's ceiling is the operator's AI_FAIR_USE_DAILY_LIMIT

@@ -1,2 +1,2 @@
 """Leaf helpers with no service behind them: clock, errors, paginator, options, member lookup, mentions,
-cooldowns, pseudonyms. They import nothing from `core/` or the cogs."""
+cooldowns. They import nothing from `core/` or the cogs."""

@@ -166,4 +166,4 @@ def test_module_owners() -> None:
     assert owner_of_path(Path("cogs/tickets/tickets/deep.py")) == "tickets"
     assert owner_of_path(Path("gpt/repo.py")) == "gpt"
     assert owner_of_path(Path("core/timers/repo.py")) == "core"
-    assert owner_of_path(Path("utils/pseudonyms.py")) == "core"
+    assert owner_of_path(Path("utils/clock.py")) == "core"
