@@ -23,7 +23,7 @@ from typing import Any
 
 import asyncpg
 
-from core.db import Executor
+from core.db import Executor, TransactionPool
 from core.guild_cache import GuildCache
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,17 @@ Connect = Callable[[str], Awaitable[asyncpg.Connection]]
 async def notify(conn: Executor, channel: str, payload: str) -> None:
     """Send a notification on `channel` (delivered when `conn`'s transaction commits)."""
     await conn.execute("SELECT pg_notify($1, $2)", channel, payload)
+
+
+async def change_and_notify(pool: TransactionPool, channel: str, guild_id: int, query: str, *args: Any) -> Any:
+    """Run one writing `query` (…`RETURNING` one value) and, when it returned a row, notify `channel` with the
+    guild id in the same transaction, so every process drops its cached copy once the change is visible.
+    Returns the query's value (None when no row was written)."""
+    async with pool.acquire() as conn, conn.transaction():
+        value = await conn.fetchval(query, *args)
+        if value is not None:
+            await notify(conn, channel, str(guild_id))
+    return value
 
 
 class NotifyListener:

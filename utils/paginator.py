@@ -30,6 +30,12 @@ class Paginator(OwnedView):
         """Render page 1 and set the buttons."""
         return await self._render()
 
+    async def send(self, interaction: discord.Interaction) -> None:
+        """Answer the interaction privately with page 1, with the buttons only when there is more than one page."""
+        embed = await self.first_page()
+        view = self if self.pages > 1 else discord.utils.MISSING
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
     async def _render(self) -> discord.Embed:
         embed, total = await self.fetch(self.page)
         self.pages = max(1, math.ceil(total / self.per_page))

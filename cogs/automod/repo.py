@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 
 from core.db import Executor, TransactionPool
-from core.notify import notify
+from core.notify import change_and_notify
 
 CHANNEL = "hearth_automod"
 
@@ -37,40 +37,34 @@ async def rule(conn: Executor, guild_id: int, rule_id: int) -> asyncpg.Record | 
 async def create_rule(pool: TransactionPool, guild_id: int, rule_type: str, name: str, config: dict[str, Any],
                       action_id: int | None, trial: bool, created_by: int, now: datetime) -> int:
     """Insert a rule; returns its id."""
-    async with pool.acquire() as conn, conn.transaction():
-        rule_id = await conn.fetchval(
-            """INSERT INTO automod_rules (guild_id, rule_type, name, enabled, config, action_id, created_by,
+    return await change_and_notify(
+        pool, CHANNEL, guild_id,
+        """INSERT INTO automod_rules (guild_id, rule_type, name, enabled, config, action_id, created_by,
                                           created_at, updated_at, is_premium, trial_mode)
                VALUES ($1, $2, $3, true, $4, $5, $6, $7, $7, $8, $9) RETURNING id""",
-            guild_id, rule_type, name, config, action_id, created_by, now, rule_type == "ai", trial)
-        await notify(conn, CHANNEL, str(guild_id))
-    return rule_id
+        guild_id, rule_type, name, config, action_id, created_by, now, rule_type == "ai", trial)
 
 
 async def update_rule(pool: TransactionPool, guild_id: int, rule_id: int, *, name: str | None = None,
                       config: dict[str, Any] | None = None, action_id: int | None = None, set_action: bool = False,
                       trial: bool | None = None, enabled: bool | None = None, now: datetime) -> bool:
     """Change some fields of a rule (None = unchanged); False when the guild has no such rule."""
-    async with pool.acquire() as conn, conn.transaction():
-        found = await conn.fetchval(
-            """UPDATE automod_rules SET name = COALESCE($3, name), config = COALESCE($4, config),
+    found = await change_and_notify(
+        pool, CHANNEL, guild_id,
+        """UPDATE automod_rules SET name = COALESCE($3, name), config = COALESCE($4, config),
                    action_id = CASE WHEN $5 THEN $6 ELSE action_id END, trial_mode = COALESCE($7, trial_mode),
                    enabled = COALESCE($8, enabled), updated_at = $9
                WHERE guild_id = $1 AND id = $2 RETURNING id""",
-            guild_id, rule_id, name, config, set_action, action_id, trial, enabled, now)
-        if found:
-            await notify(conn, CHANNEL, str(guild_id))
+        guild_id, rule_id, name, config, set_action, action_id, trial, enabled, now)
     return found is not None
 
 
 async def delete_rule(pool: TransactionPool, guild_id: int, rule_id: int) -> str | None:
     """Delete a rule; returns its name (None when the guild has no such rule)."""
-    async with pool.acquire() as conn, conn.transaction():
-        name = await conn.fetchval("DELETE FROM automod_rules WHERE guild_id = $1 AND id = $2 RETURNING name",
-                                   guild_id, rule_id)
-        if name is not None:
-            await notify(conn, CHANNEL, str(guild_id))
-    return name
+    return await change_and_notify(
+        pool, CHANNEL, guild_id,
+        "DELETE FROM automod_rules WHERE guild_id = $1 AND id = $2 RETURNING name",
+        guild_id, rule_id)
 
 
 # --- actions ---------------------------------------------------------------------------------------------
@@ -101,24 +95,21 @@ async def update_action(pool: TransactionPool, guild_id: int, action_id: int, ac
                         config: dict[str, Any], role_set_by: int | None = None) -> bool:
     """Replace an action's type, severity and config (rules using it see the change); `role_set_by` (when given)
     records who chose a new role."""
-    async with pool.acquire() as conn, conn.transaction():
-        found = await conn.fetchval(
-            """UPDATE automod_actions SET action_type = $3, severity = $4, config = $5,
+    found = await change_and_notify(
+        pool, CHANNEL, guild_id,
+        """UPDATE automod_actions SET action_type = $3, severity = $4, config = $5,
                    role_set_by = COALESCE($6, role_set_by)
                WHERE guild_id = $1 AND id = $2 RETURNING id""",
-            guild_id, action_id, action_type, severity, config, role_set_by)
-        if found:
-            await notify(conn, CHANNEL, str(guild_id))
+        guild_id, action_id, action_type, severity, config, role_set_by)
     return found is not None
 
 
 async def delete_action(pool: TransactionPool, guild_id: int, action_id: int) -> bool:
     """Delete an action (rules using it are left without one: they only log)."""
-    async with pool.acquire() as conn, conn.transaction():
-        found = await conn.fetchval("DELETE FROM automod_actions WHERE guild_id = $1 AND id = $2 RETURNING id",
-                                    guild_id, action_id)
-        if found:
-            await notify(conn, CHANNEL, str(guild_id))
+    found = await change_and_notify(
+        pool, CHANNEL, guild_id,
+        "DELETE FROM automod_actions WHERE guild_id = $1 AND id = $2 RETURNING id",
+        guild_id, action_id)
     return found is not None
 
 

@@ -281,6 +281,4 @@ class ConfigCog(HearthCog, name="Config"):
 
     async def _send_pages(self, interaction: discord.Interaction, fetch) -> None:  # type: ignore[no-untyped-def]
         paginator = Paginator(interaction.user.id, fetch, HISTORY_PAGE)
-        embed = await paginator.first_page()
-        view = paginator if paginator.pages > 1 else discord.utils.MISSING
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        await paginator.send(interaction)

@@ -134,9 +134,7 @@ class CustomCommandsGroup(AdminConfigGroup, name="custom_commands", description=
             return embed, len(rows)
 
         paginator = Paginator(interaction.user.id, page, PAGE)
-        embed = await paginator.first_page()
-        await interaction.response.send_message(embed=embed, ephemeral=True,
-                                                view=paginator if paginator.pages > 1 else discord.utils.MISSING)
+        await paginator.send(interaction)
 
     @app_commands.command(name="show", description="Show one custom command")
     async def show(self, interaction: discord.Interaction, name: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 
 from core.db import Executor, TransactionPool
-from core.notify import notify
+from core.notify import change_and_notify
 
 CHANNEL = "hearth_custom_commands"
 COLUMNS = ("id, name, trigger_type, trigger_value, response, enabled, case_sensitive, delete_trigger, "
@@ -42,44 +42,38 @@ async def count(conn: Executor, guild_id: int) -> int:
 async def create(pool: TransactionPool, guild_id: int, values: dict[str, Any], created_by: int,
                  now: datetime) -> int | None:
     """Insert a command; None when the name is taken."""
-    async with pool.acquire() as conn, conn.transaction():
-        command_id = await conn.fetchval(
-            """INSERT INTO custom_commands (guild_id, name, trigger_type, trigger_value, response, enabled,
+    return await change_and_notify(
+        pool, CHANNEL, guild_id,
+        """INSERT INTO custom_commands (guild_id, name, trigger_type, trigger_value, response, enabled,
                    case_sensitive, delete_trigger, reply_to_user, uses, created_by, created_at, updated_at,
                    response_set_by)
                VALUES ($1, $2, $3, $4, $5, true, $6, $7, $8, 0, $9, $10, $10, $9)
                ON CONFLICT (guild_id, name) DO NOTHING RETURNING id""",
-            guild_id, values["name"], values["trigger_type"], values["trigger_value"], values["response"],
-            values["case_sensitive"], values["delete_trigger"], values["reply_to_user"], created_by, now)
-        if command_id is not None:
-            await notify(conn, CHANNEL, str(guild_id))
-    return command_id
+        guild_id, values["name"], values["trigger_type"], values["trigger_value"], values["response"],
+        values["case_sensitive"], values["delete_trigger"], values["reply_to_user"], created_by, now)
 
 
 async def update(pool: TransactionPool, guild_id: int, name: str, values: dict[str, Any], now: datetime,
                  response_set_by: int | None) -> bool:
     """Replace a command's trigger, response and options (the validated full set); `response_set_by` is the member
     who set the response now (None: the response was not set by this change, its author stays)."""
-    async with pool.acquire() as conn, conn.transaction():
-        found = await conn.fetchval(
-            """UPDATE custom_commands SET trigger_type = $3, trigger_value = $4, response = $5, enabled = $6,
+    found = await change_and_notify(
+        pool, CHANNEL, guild_id,
+        """UPDATE custom_commands SET trigger_type = $3, trigger_value = $4, response = $5, enabled = $6,
                    case_sensitive = $7, delete_trigger = $8, reply_to_user = $9, updated_at = $10,
                    response_set_by = coalesce($11, response_set_by)
                WHERE guild_id = $1 AND name = $2 RETURNING id""",
-            guild_id, name, values["trigger_type"], values["trigger_value"], values["response"], values["enabled"],
-            values["case_sensitive"], values["delete_trigger"], values["reply_to_user"], now, response_set_by)
-        if found is not None:
-            await notify(conn, CHANNEL, str(guild_id))
+        guild_id, name, values["trigger_type"], values["trigger_value"], values["response"], values["enabled"],
+        values["case_sensitive"], values["delete_trigger"], values["reply_to_user"], now, response_set_by)
     return found is not None
 
 
 async def delete(pool: TransactionPool, guild_id: int, name: str) -> bool:
     """Delete a command."""
-    async with pool.acquire() as conn, conn.transaction():
-        found = await conn.fetchval("DELETE FROM custom_commands WHERE guild_id = $1 AND name = $2 RETURNING id",
-                                    guild_id, name)
-        if found is not None:
-            await notify(conn, CHANNEL, str(guild_id))
+    found = await change_and_notify(
+        pool, CHANNEL, guild_id,
+        "DELETE FROM custom_commands WHERE guild_id = $1 AND name = $2 RETURNING id",
+        guild_id, name)
     return found is not None
 
 

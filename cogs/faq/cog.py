@@ -186,9 +186,7 @@ class FaqCog(HearthCog, name="FAQ"):
             return embed, total
 
         paginator = Paginator(interaction.user.id, page, PAGE)
-        embed = await paginator.first_page()
-        view = paginator if paginator.pages > 1 else discord.utils.MISSING
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        await paginator.send(interaction)
 
     @faq.command(name="stats", description="Top searches and searches without a result (staff)")
     async def stats(self, interaction: discord.Interaction, period: Literal["7d", "30d", "all"] = "30d") -> None:

@@ -156,9 +156,4 @@ class GrowthCog(HearthCog, name="Growth"):
                                                       index * HISTORY_PAGE)
             return history_embed(rows, total), total
 
-        pager = Paginator(user_id, page, HISTORY_PAGE)
-        embed = await pager.first_page()
-        if pager.pages > 1:
-            await interaction.response.send_message(embed=embed, view=pager, ephemeral=True)
-        else:
-            await interaction.response.send_message(embed=embed, ephemeral=True)
+        await Paginator(user_id, page, HISTORY_PAGE).send(interaction)

@@ -226,9 +226,7 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
             return embed, total
 
         paginator = Paginator(interaction.user.id, page, PAGE)
-        embed = await paginator.first_page()
-        view = paginator if paginator.pages > 1 else discord.utils.MISSING
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        await paginator.send(interaction)
 
     @reminder.command(name="edit", description="Change a reminder (only the options you give)")
     @app_commands.describe(reminder="The reminder (number or name)")
