@@ -10,7 +10,7 @@ the owner drops its whole cache then.
 
 The connection counts in the database's connection budget (`Database.budget`) like a pool of one.
 
-The caches such listeners invalidate are `core.guild_cache.GuildCache` (also importable from here).
+The caches such listeners invalidate are `core.guild_cache.GuildCache`.
 """
 
 from __future__ import annotations
@@ -24,11 +24,10 @@ from typing import Any
 import asyncpg
 
 from core.db import Executor, TransactionPool
-from core.guild_cache import GuildCache
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Callback", "GuildCache", "NotifyListener", "notify", "subscribe", "unsubscribe"]
+__all__ = ["Callback", "NotifyListener", "change_and_notify", "notify", "subscribe", "unsubscribe"]
 
 Callback = Callable[[str], Any]  # called with the payload; may return an awaitable
 Connect = Callable[[str], Awaitable[asyncpg.Connection]]

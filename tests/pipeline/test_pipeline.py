@@ -8,8 +8,9 @@ from types import SimpleNamespace
 import asyncpg
 
 from core.db import PoolBudget
+from core.guild_cache import GuildCache
 from core.message_pipeline import MessageContext, MessagePipeline, attach
-from core.notify import GuildCache, NotifyListener, notify
+from core.notify import NotifyListener, notify
 from tests.hearth_harness import Hearth
 
 
