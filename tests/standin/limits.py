@@ -38,6 +38,9 @@ def _form_error(path: list[str], code: str, message: str) -> ApiError:
     return ApiError(400, 50035, "Invalid Form Body", errors)
 
 
+form_error = _form_error  # public name for other modules
+
+
 CATEGORY_LIMIT = 50  # Discord: a category holds at most 50 channels
 
 
@@ -48,6 +51,16 @@ def check_category_room(channels: Any, parent_id: int, moving: int | None = None
     if held >= CATEGORY_LIMIT:
         raise _form_error(["parent_id"], "CHANNEL_PARENT_MAX_CHANNELS",
                           f"Maximum number of channels in category reached ({CATEGORY_LIMIT})")
+
+
+MAX_SLOWMODE = 21600  # seconds (6 hours)
+
+
+def validate_slowmode(body: dict[str, Any]) -> None:
+    """``rate_limit_per_user`` must be 0-21600 (400 Invalid Form Body otherwise)."""
+    value = body.get("rate_limit_per_user")
+    if value is not None and not (isinstance(value, int) and 0 <= value <= MAX_SLOWMODE):
+        raise _form_error(["rate_limit_per_user"], "NUMBER_TYPE_MAX", f"int value should be <= {MAX_SLOWMODE}.")
 
 
 def _max_len(value: Any, limit: int, path: list[str]) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .limits import validate_message
-from .models import Attachment, Channel, Message, Pings, User, mentioned_ids, now_iso, snowflake
+from .limits import ApiError, form_error, validate_message
+from .models import Attachment, Channel, Message, Pings, User, mentioned_ids, now_iso, snowflake, snowflake_time
 
 if TYPE_CHECKING:
     from .server import UploadedFile
@@ -166,3 +167,45 @@ def emit_create(world: World, msg: Message) -> None:
 def emit_update(world: World, msg: Message) -> None:
     """MESSAGE_UPDATE for ``msg`` (full message)."""
     world.emit("MESSAGE_UPDATE", world.message_payload(msg), msg.guild_id)
+
+
+BULK_DELETE_MAX_AGE = timedelta(days=14)
+
+
+def validate_history_limit(raw: str) -> int:
+    """``limit`` of GET /channels/{id}/messages: an int from 1 to 100 (400 Invalid Form Body otherwise)."""
+    try:
+        limit = int(raw)
+    except ValueError:
+        raise form_error(["limit"], "NUMBER_TYPE_COERCE", "Value is not int.") from None
+    if not 1 <= limit <= 100:
+        raise form_error(["limit"], "NUMBER_TYPE_MAX" if limit > 100 else "NUMBER_TYPE_MIN",
+                          "int value should be between 1 and 100.")
+    return limit
+
+
+def bulk_delete_messages(world: World, channel: Channel, raw_ids: Any) -> list[str]:
+    """POST .../messages/bulk-delete as Discord does it: 2-100 ids (unknown ones count but are skipped), no
+    duplicates, none older than 14 days (400 50034, judged by the id's timestamp, nothing deleted). Sends one
+    MESSAGE_DELETE_BULK with the ids actually deleted; returns them."""
+    if not isinstance(raw_ids, list) or not 2 <= len(raw_ids) <= 100:
+        raise form_error(["messages"], "BASE_TYPE_BAD_LENGTH", "Must be between 2 and 100 in length.")
+    ids = [int(i) for i in raw_ids]
+    if len(set(ids)) != len(ids):
+        raise form_error(["messages"], "BASE_TYPE_DUPLICATE", "Duplicate message ids.")
+    oldest_allowed = datetime.now(UTC) - BULK_DELETE_MAX_AGE
+    if any(snowflake_time(i) < oldest_allowed for i in ids):
+        raise ApiError(400, 50034, "You can only bulk delete messages that are under 14 days old.")
+    deleted = []
+    for mid in ids:
+        msg = world.messages.get(mid)
+        if msg is not None and msg.channel_id == channel.id and not msg.deleted:
+            msg.deleted = True
+            deleted.append(str(mid))
+    if deleted:
+        data: dict[str, Any] = {"ids": deleted, "channel_id": str(channel.id)}
+        if channel.guild_id:
+            data["guild_id"] = str(channel.guild_id)
+        world.emit("MESSAGE_DELETE_BULK", data, channel.guild_id)
+        world.notify()
+    return deleted

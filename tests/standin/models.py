@@ -41,6 +41,21 @@ def snowflake() -> int:
         return candidate
 
 
+def snowflake_at(when: datetime) -> int:
+    """A unique snowflake whose timestamp is ``when`` (for backdated messages: a 15-day-old message without
+    sleeping). Unlike :func:`snowflake` it is not greater than the ids made before it."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    ms = int(when.timestamp() * 1000) - DISCORD_EPOCH_MS
+    with _snowflake_lock:
+        return (ms << 22) | (next(_snowflake_counter) & 0x3FFFFF)
+
+
+def snowflake_time(sid: int) -> datetime:
+    """When a snowflake was made."""
+    return datetime.fromtimestamp(((sid >> 22) + DISCORD_EPOCH_MS) / 1000, UTC)
+
+
 def snowflake_on_shard(shard_id: int, shard_count: int) -> int:
     """A new snowflake (still strictly increasing) that Discord would route to shard ``shard_id`` of
     ``shard_count`` as a guild id: ``(id >> 22) % shard_count == shard_id``. Its timestamp is at most

@@ -5,9 +5,18 @@ from __future__ import annotations
 import urllib.parse
 from typing import Any
 
+from . import audit
 from . import permissions as P
-from .limits import ApiError, check_category_room, missing_access, missing_permissions, not_found
-from .messaging import create_message, delete_message, edit_message
+from .limits import (
+    ApiError,
+    check_category_room,
+    form_error,
+    missing_access,
+    missing_permissions,
+    not_found,
+    validate_slowmode,
+)
+from .messaging import bulk_delete_messages, create_message, delete_message, edit_message, validate_history_limit
 from .models import DM, Channel, Message, Overwrite, emoji_key, emoji_payload, now_iso, user_payload
 from .server import NO_CONTENT, Req, RouteTable
 
@@ -50,26 +59,68 @@ async def get_channel_route(req: Req) -> Any:
     return req.world.channel_payload(ch)
 
 
+def _overwrite_from(raw: dict[str, Any], tid: int | None = None) -> Overwrite:
+    oid = int(raw["id"]) if tid is None else tid
+    otype = raw.get("type")
+    if otype not in (0, 1, "0", "1"):
+        raise form_error(["type"], "BASE_TYPE_CHOICES", "Value must be one of (0, 1).")
+    return Overwrite(oid, int(otype), int(raw.get("allow") or 0), int(raw.get("deny") or 0))
+
+
+def check_overwrite_bits(req: Req, ch: Channel, overwrites: list[Overwrite]) -> None:
+    """Discord: only permissions the bot has in the guild (or the parent category) may be allowed or denied,
+    unless the bot holds a Manage Roles overwrite in the channel itself (403 Missing Permissions)."""
+    guild = req.world.guild_of(ch)
+    if guild is None:
+        return
+    me = guild.me
+    own = [o for o in ch.overwrites.values() if o.id == me.id or (o.type == 0 and o.id in me.roles)]
+    if any(o.allow & P.MANAGE_ROLES for o in own):
+        return
+    parent = req.world.channels.get(ch.parent_id) if ch.parent_id else None
+    have = P.channel_permissions(guild, me, parent) if parent else P.base_permissions(guild, me)
+    for ow in overwrites:
+        if (ow.allow | ow.deny) & ~have:
+            raise missing_permissions()
+
+
 @routes.add("PATCH", "/channels/{channel_id}")
 async def edit_channel(req: Req) -> Any:
     ch = get_channel(req)
     require(req, ch, P.MANAGE_CHANNELS)
     body = req.body
-    for key in ("name", "topic", "nsfw", "rate_limit_per_user", "position"):
-        if key in body:
-            setattr(ch, key, body[key])
-    if "parent_id" in body:
-        if body["parent_id"]:
-            check_category_room(req.world.channels, int(body["parent_id"]), moving=ch.id)
-        ch.parent_id = int(body["parent_id"]) if body["parent_id"] else None
+    validate_slowmode(body)
+    if "name" in body and not 1 <= len(str(body["name"] or "")) <= 100:
+        raise ApiError(400, 50035, "Invalid Form Body", {"name": {"_errors": [{"code": "BASE_TYPE_BAD_LENGTH"}]}})
+    new_overwrites = None
     if "permission_overwrites" in body:
         require(req, ch, P.MANAGE_ROLES)
-        ch.overwrites = {
-            int(o["id"]): Overwrite(int(o["id"]), int(o["type"]), int(o.get("allow", 0)), int(o.get("deny", 0)))
-            for o in body["permission_overwrites"]
-        }
+        new_overwrites = {int(o["id"]): _overwrite_from(o) for o in body["permission_overwrites"] or []}
+        changed = [o for o in new_overwrites.values() if o != ch.overwrites.get(o.id)]
+        check_overwrite_bits(req, ch, changed)
+    if body.get("parent_id"):
+        check_category_room(req.world.channels, int(body["parent_id"]), moving=ch.id)
+    before = audit.channel_snapshot(ch)
+    old_overwrites = dict(ch.overwrites)
+    for key in ("name", "topic", "nsfw", "rate_limit_per_user", "position"):
+        if key in body:
+            setattr(ch, key, body[key] if key != "rate_limit_per_user" else int(body[key] or 0))
+    if "parent_id" in body:
+        ch.parent_id = int(body["parent_id"]) if body["parent_id"] else None
+    if new_overwrites is not None:
+        ch.overwrites = new_overwrites
     data = req.world.channel_payload(ch)
     req.world.emit("CHANNEL_UPDATE", data, ch.guild_id)
+    guild = req.world.guild_of(ch)
+    if guild is not None:
+        after = audit.channel_snapshot(ch)
+        before.pop("permission_overwrites")
+        after.pop("permission_overwrites")
+        changes = audit.diff(before, after)
+        if changes:
+            audit.record(guild, audit.CHANNEL_UPDATE, req.world.bot_user.id, ch.id, reason=req.reason,
+                         changes=changes)
+        audit.record_overwrites(guild, ch, old_overwrites, ch.overwrites, req.world.bot_user.id, req.reason)
     return data
 
 
@@ -80,8 +131,11 @@ async def delete_channel(req: Req) -> Any:
         require(req, ch, P.MANAGE_CHANNELS)
     data = req.world.channel_payload(ch)
     del req.world.channels[ch.id]
-    if ch.type != DM:
+    guild = req.world.guild_of(ch)
+    if ch.type != DM and guild is not None:
         req.world.emit("CHANNEL_DELETE", data, ch.guild_id)
+        changes = [audit.change(k, v, None) for k, v in audit.channel_snapshot(ch).items() if v not in (None, [])]
+        audit.record(guild, audit.CHANNEL_DELETE, req.world.bot_user.id, ch.id, reason=req.reason, changes=changes)
     return data
 
 
@@ -89,10 +143,14 @@ async def delete_channel(req: Req) -> Any:
 async def put_overwrite(req: Req) -> Any:
     ch = get_channel(req)
     require(req, ch, P.MANAGE_ROLES)
-    tid = req.id("target")
-    body = req.body
-    ch.overwrites[tid] = Overwrite(tid, int(body.get("type", 0)), int(body.get("allow", 0)), int(body.get("deny", 0)))
+    new = _overwrite_from(req.body, req.id("target"))
+    check_overwrite_bits(req, ch, [new])
+    old = dict(ch.overwrites)
+    ch.overwrites[new.id] = new
     req.world.emit("CHANNEL_UPDATE", req.world.channel_payload(ch), ch.guild_id)
+    guild = req.world.guild_of(ch)
+    if guild is not None:
+        audit.record_overwrites(guild, ch, old, ch.overwrites, req.world.bot_user.id, req.reason)
     return NO_CONTENT
 
 
@@ -100,8 +158,13 @@ async def put_overwrite(req: Req) -> Any:
 async def delete_overwrite(req: Req) -> Any:
     ch = get_channel(req)
     require(req, ch, P.MANAGE_ROLES)
-    ch.overwrites.pop(req.id("target"), None)
+    old = dict(ch.overwrites)
+    if ch.overwrites.pop(req.id("target"), None) is None:
+        return NO_CONTENT  # nothing to delete: Discord answers 204 and sends nothing
     req.world.emit("CHANNEL_UPDATE", req.world.channel_payload(ch), ch.guild_id)
+    guild = req.world.guild_of(ch)
+    if guild is not None:
+        audit.record_overwrites(guild, ch, old, ch.overwrites, req.world.bot_user.id, req.reason)
     return NO_CONTENT
 
 
@@ -130,7 +193,7 @@ async def history(req: Req) -> Any:
     ch = get_channel(req)
     require(req, ch, P.READ_MESSAGE_HISTORY)
     msgs = req.world.visible_messages(ch.id)
-    limit = int(req.query.get("limit", 50))
+    limit = validate_history_limit(req.query.get("limit", "50"))
     if "before" in req.query:
         msgs = [m for m in msgs if m.id < int(req.query["before"])]
     if "after" in req.query:
@@ -171,6 +234,11 @@ async def remove_message(req: Req) -> Any:
     if msg.author.id != req.world.bot_user.id:
         require(req, ch, P.MANAGE_MESSAGES)
     delete_message(req.world, msg)
+    guild = req.world.guild_of(ch)
+    if guild is not None and msg.author.id != req.world.bot_user.id:  # Discord logs deleting others' messages only
+        options = {"channel_id": str(ch.id), "count": "1"}
+        audit.record(guild, audit.MESSAGE_DELETE, req.world.bot_user.id, msg.author.id, reason=req.reason,
+                     options=options)
     return NO_CONTENT
 
 
@@ -178,19 +246,11 @@ async def remove_message(req: Req) -> Any:
 async def bulk_delete(req: Req) -> Any:
     ch = get_channel(req)
     require(req, ch, P.MANAGE_MESSAGES)
-    ids = [int(i) for i in req.body.get("messages", [])]
-    if not 2 <= len(ids) <= 100:
-        raise ApiError(400, 50016, "You must provide at least 2 and fewer than 100 messages to delete.")
-    deleted = []
-    for mid in ids:
-        msg = req.world.messages.get(mid)
-        if msg is not None and msg.channel_id == ch.id and not msg.deleted:
-            msg.deleted = True
-            deleted.append(str(mid))
-    data: dict[str, Any] = {"ids": deleted, "channel_id": str(ch.id)}
-    if ch.guild_id:
-        data["guild_id"] = str(ch.guild_id)
-    req.world.emit("MESSAGE_DELETE_BULK", data, ch.guild_id)
+    deleted = bulk_delete_messages(req.world, ch, req.body.get("messages"))
+    guild = req.world.guild_of(ch)
+    if guild is not None and deleted:
+        audit.record(guild, audit.MESSAGE_BULK_DELETE, req.world.bot_user.id, ch.id, reason=req.reason,
+                     options={"count": str(len(deleted))})
     return NO_CONTENT
 
 

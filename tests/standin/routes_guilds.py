@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import audit, moderation
 from . import permissions as P
-from .limits import ApiError, check_category_room, missing_permissions, not_found
-from .models import CATEGORY, TEXT, Channel, Member, Overwrite, Role, role_payload, snowflake, user_payload
+from .limits import ApiError, check_category_room, missing_permissions, not_found, validate_slowmode
+from .models import CATEGORY, TEXT, Channel, Member, Overwrite, Role, role_payload, snowflake
 from .server import NO_CONTENT, Req, RouteTable
 from .state import GuildState
 
@@ -52,11 +53,9 @@ def check_role_assignable(req: Req, guild: GuildState, role: Role) -> None:
         raise missing_permissions()
 
 
-def member_update(req: Req, guild: GuildState, member: Member) -> dict[str, Any]:
-    """Emit GUILD_MEMBER_UPDATE and return the member payload."""
-    data = req.world.member_payload(member)
-    req.world.emit("GUILD_MEMBER_UPDATE", {**data, "guild_id": str(guild.id)}, guild.id)
-    return data
+def bot_id(req: Req) -> int:
+    """The acting user for audit entries: the bot."""
+    return req.world.bot_user.id
 
 
 @routes.add("GET", "/guilds/{guild_id}")
@@ -98,10 +97,14 @@ async def create_channel(req: Req) -> Any:
         ch.overwrites[oid] = Overwrite(oid, int(o.get("type", 0)), int(o.get("allow", 0)), int(o.get("deny", 0)))
     if ch.overwrites:
         require(req, guild, P.MANAGE_ROLES)
+    validate_slowmode(body)
+    ch.rate_limit_per_user = int(body.get("rate_limit_per_user") or 0)
     req.world.channels[ch.id] = ch
     req.world.channel_messages[ch.id] = []
     data = req.world.channel_payload(ch)
     req.world.emit("CHANNEL_CREATE", data, guild.id)
+    changes = [audit.change(k, None, v) for k, v in audit.channel_snapshot(ch).items() if v not in (None, [])]
+    audit.record(guild, audit.CHANNEL_CREATE, bot_id(req), ch.id, reason=req.reason, changes=changes)
     return data
 
 
@@ -142,8 +145,7 @@ async def fetch_member(req: Req) -> Any:
 async def edit_me(req: Req) -> Any:
     guild = get_guild(req)
     require(req, guild, P.CHANGE_NICKNAME)
-    guild.me.nick = req.body.get("nick") or None
-    return member_update(req, guild, guild.me)
+    return moderation.update_member(guild, guild.me, bot_id(req), req.reason, {"nick": req.body.get("nick")})
 
 
 @routes.add("PATCH", "/guilds/{guild_id}/members/{user_id}")
@@ -169,34 +171,11 @@ async def edit_member(req: Req) -> Any:
         require(req, guild, P.MODERATE_MEMBERS)
         if not outranks or P.base_permissions(guild, member) & P.ADMINISTRATOR:
             raise missing_permissions()
+        moderation.check_timeout(body["communication_disabled_until"])
     if "mute" in body or "deaf" in body or "channel_id" in body:
         require(req, guild, 1 << 22 if "mute" in body else 0, 1 << 23 if "deaf" in body else 0)
-    if "nick" in body:
-        member.nick = body["nick"] or None
-    if "roles" in body:
-        member.roles = [int(r) for r in body["roles"] or []]
-    if "communication_disabled_until" in body:
-        member.communication_disabled_until = body["communication_disabled_until"]
-    member.mute = bool(body.get("mute", member.mute))
-    member.deaf = bool(body.get("deaf", member.deaf))
-    return member_update(req, guild, member)
-
-
-@routes.add("DELETE", "/guilds/{guild_id}/members/{user_id}")
-async def kick(req: Req) -> Any:
-    guild = get_guild(req)
-    member = get_member(req, guild)
-    require(req, guild, P.KICK_MEMBERS)
-    if not P.can_manage(guild, guild.me, member):
-        raise missing_permissions()
-    remove_member(req, guild, member)
-    return NO_CONTENT
-
-
-def remove_member(req: Req, guild: GuildState, member: Member) -> None:
-    """Remove from the guild and emit GUILD_MEMBER_REMOVE."""
-    guild.members.pop(member.user.id, None)
-    req.world.emit("GUILD_MEMBER_REMOVE", {"guild_id": str(guild.id), "user": user_payload(member.user)}, guild.id)
+    fields = {k: body[k] for k in ("nick", "roles", "communication_disabled_until", "mute", "deaf") if k in body}
+    return moderation.update_member(guild, member, bot_id(req), req.reason, fields)
 
 
 @routes.add("PUT", "/guilds/{guild_id}/members/{user_id}/roles/{role_id}")
@@ -207,8 +186,7 @@ async def add_role(req: Req) -> Any:
     require(req, guild, P.MANAGE_ROLES)
     check_role_assignable(req, guild, role)
     if role.id not in member.roles:
-        member.roles.append(role.id)
-        member_update(req, guild, member)
+        moderation.update_member(guild, member, bot_id(req), req.reason, {"roles": [*member.roles, role.id]})
     return NO_CONTENT
 
 
@@ -220,56 +198,8 @@ async def remove_role(req: Req) -> Any:
     require(req, guild, P.MANAGE_ROLES)
     check_role_assignable(req, guild, role)
     if role.id in member.roles:
-        member.roles.remove(role.id)
-        member_update(req, guild, member)
-    return NO_CONTENT
-
-
-@routes.add("GET", "/guilds/{guild_id}/bans")
-async def list_bans(req: Req) -> Any:
-    guild = get_guild(req)
-    require(req, guild, P.BAN_MEMBERS)
-    return [{"user": user_payload(req.world.users[u]), "reason": r} for u, r in guild.bans.items()]
-
-
-@routes.add("GET", "/guilds/{guild_id}/bans/{user_id}")
-async def fetch_ban(req: Req) -> Any:
-    guild = get_guild(req)
-    require(req, guild, P.BAN_MEMBERS)
-    uid = req.id("user_id")
-    if uid not in guild.bans:
-        raise not_found("Ban", 10026)
-    return {"user": user_payload(req.world.users[uid]), "reason": guild.bans[uid]}
-
-
-@routes.add("PUT", "/guilds/{guild_id}/bans/{user_id}")
-async def ban(req: Req) -> Any:
-    guild = get_guild(req)
-    require(req, guild, P.BAN_MEMBERS)
-    uid = req.id("user_id")
-    user = req.world.users.get(uid)
-    if user is None:
-        raise not_found("User", 10013)
-    member = guild.members.get(uid)
-    if member is not None and not P.can_manage(guild, guild.me, member):
-        raise missing_permissions()
-    guild.bans[uid] = req.reason
-    req.world.emit("GUILD_BAN_ADD", {"guild_id": str(guild.id), "user": user_payload(user)}, guild.id)
-    if member is not None:
-        remove_member(req, guild, member)
-    return NO_CONTENT
-
-
-@routes.add("DELETE", "/guilds/{guild_id}/bans/{user_id}")
-async def unban(req: Req) -> Any:
-    guild = get_guild(req)
-    require(req, guild, P.BAN_MEMBERS)
-    uid = req.id("user_id")
-    if guild.bans.pop(uid, "missing") == "missing":
-        raise not_found("Ban", 10026)
-    req.world.emit(
-        "GUILD_BAN_REMOVE", {"guild_id": str(guild.id), "user": user_payload(req.world.users[uid])}, guild.id
-    )
+        roles = [r for r in member.roles if r != role.id]
+        moderation.update_member(guild, member, bot_id(req), req.reason, {"roles": roles})
     return NO_CONTENT
 
 
@@ -312,6 +242,8 @@ async def create_role(req: Req) -> Any:
     req.world.emit("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": data}, guild.id)
     for other in moved:  # like Discord: the roles pushed up are announced with their new position
         req.world.emit("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": role_payload(other)}, guild.id)
+    changes = [audit.change(k, None, v) for k, v in audit.role_snapshot(role).items()]
+    audit.record(guild, audit.ROLE_CREATE, bot_id(req), role.id, reason=req.reason, changes=changes)
     return data
 
 
@@ -322,9 +254,13 @@ async def edit_role(req: Req) -> Any:
     require(req, guild, P.MANAGE_ROLES)
     if role.id != guild.id:
         check_role_assignable(req, guild, role)
+    before = audit.role_snapshot(role)
     _apply_role(role, req.body)
     data = role_payload(role)
     req.world.emit("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": data}, guild.id)
+    changes = audit.diff(before, audit.role_snapshot(role))
+    if changes:
+        audit.record(guild, audit.ROLE_UPDATE, bot_id(req), role.id, reason=req.reason, changes=changes)
     return data
 
 
@@ -352,4 +288,6 @@ async def delete_role(req: Req) -> Any:
         if role.id in member.roles:
             member.roles.remove(role.id)
     req.world.emit("GUILD_ROLE_DELETE", {"guild_id": str(guild.id), "role_id": str(role.id)}, guild.id)
+    changes = [audit.change(k, v, None) for k, v in audit.role_snapshot(role).items()]
+    audit.record(guild, audit.ROLE_DELETE, bot_id(req), role.id, reason=req.reason, changes=changes)
     return NO_CONTENT

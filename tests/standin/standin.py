@@ -16,7 +16,7 @@ import discord.webhook.async_
 import yarl
 from aiohttp import web
 
-from . import routes_app, routes_channels, routes_guilds
+from . import routes_app, routes_channels, routes_guilds, routes_invites, routes_moderation
 from .actions import UserActions
 from .errors import CapturedError, ErrorCollector, ExpectErrors
 from .gateway import Gateway
@@ -89,7 +89,7 @@ class StandIn(UserActions):
         self.world = World(bot_name)
         self.gateway = Gateway(self.world)
         table = RouteTable()
-        for module in (routes_app, routes_channels, routes_guilds):
+        for module in (routes_app, routes_channels, routes_guilds, routes_moderation, routes_invites):
             table.extend(module.routes)
         self.http = HttpServer(self.world, table)
         self.errors = ErrorCollector()

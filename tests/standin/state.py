@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import urllib.parse
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from . import permissions as perms
+from .guild_helpers import GuildModeration
 from .models import (
     CATEGORY,
     DM,
@@ -39,6 +40,9 @@ from .models import (
     user_payload,
 )
 
+if TYPE_CHECKING:
+    from .invites import Invite
+
 Emitter = Callable[[str, dict[str, Any], "int | None"], None]
 UserRef = User | Member | int
 
@@ -50,8 +54,8 @@ def user_id_of(ref: UserRef | discord.abc.Snowflake) -> int:
     return int(ref.id)
 
 
-class GuildState:
-    """A test guild with builder helpers."""
+class GuildState(GuildModeration):
+    """A test guild with builder helpers (moderator/invite helpers in ``guild_helpers``)."""
 
     def __init__(self, world: World, gid: int, name: str, owner_id: int) -> None:
         self.world = world
@@ -62,6 +66,11 @@ class GuildState:
         self.members: dict[int, Member] = {}
         self.bans: dict[int, str | None] = {}
         self.features: list[str] = []
+        self.audit_log: list[dict[str, Any]] = []  # entries as Discord stores them (see audit.py)
+        self.invites: dict[str, Invite] = {}
+        self.vanity_code: str | None = None
+        self.vanity_uses = 0
+        self.verification_level = 0
 
     # -- lookups ---------------------------------------------------------
     @property
@@ -258,7 +267,7 @@ class GuildState:
             "roles": [role_payload(r) for r in sorted(self.roles.values(), key=lambda r: r.position)],
             "emojis": [],
             "stickers": [],
-            "verification_level": 0,
+            "verification_level": self.verification_level,
             "default_message_notifications": 0,
             "explicit_content_filter": 0,
             "mfa_level": 0,
@@ -272,7 +281,7 @@ class GuildState:
             "system_channel_flags": 0,
             "rules_channel_id": None,
             "public_updates_channel_id": None,
-            "vanity_url_code": None,
+            "vanity_url_code": self.vanity_code,
             "max_members": 500000,
             "approximate_member_count": self.member_count,
         }
@@ -424,7 +433,7 @@ class World:
         self.messages[msg.id] = msg
         self.channel_messages.setdefault(msg.channel_id, []).append(msg.id)
         ch = self.channels.get(msg.channel_id)
-        if ch is not None and not msg.ephemeral:
+        if ch is not None and not msg.ephemeral and msg.id > (ch.last_message_id or 0):
             ch.last_message_id = msg.id
         self.notify()
         return msg
@@ -446,7 +455,7 @@ class World:
             if msg.deleted or (msg.ephemeral and not include_ephemeral):
                 continue
             out.append(msg)
-        return out
+        return sorted(out, key=lambda m: m.id)  # by id, as Discord orders them (backdated ones included)
 
     # -- payloads ------------------------------------------------------------
     def channel_payload(self, channel: Channel) -> dict[str, Any]:
