@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
 
+from . import models
 from . import permissions as perms
 from .interactions import (
     APPLICATION_COMMAND,
@@ -369,15 +371,20 @@ class UserActions:
         attachments: Iterable[tuple[str, bytes] | tuple[str, bytes, str]] = (),
         embeds: Iterable[dict[str, Any]] = (),
         reply_to: Message | None = None,
+        at: datetime | None = None,
         settle: bool = True,
     ) -> Message:
-        """``user`` posts a message in ``channel`` (MESSAGE_CREATE)."""
+        """``user`` posts a message in ``channel`` (MESSAGE_CREATE). ``at`` backdates it: its id and timestamp
+        are from that time (e.g. 15 days ago, to test the 14-day bulk-delete limit without waiting)."""
         author, guild, channel = self._context(user, None, channel)
         if guild is not None and isinstance(author, Member):
             if not perms.channel_permissions(guild, author, channel) & perms.SEND_MESSAGES:
                 raise PermissionError(f"{author.user.username} cannot send in #{channel.name}")
         plain = author.user if isinstance(author, Member) else author
-        msg = Message(snowflake(), channel.id, plain, content, guild_id=channel.guild_id, embeds=list(embeds))
+        msg = Message(snowflake() if at is None else models.snowflake_at(at), channel.id, plain, content,
+                      guild_id=channel.guild_id, embeds=list(embeds))
+        if at is not None:
+            msg.timestamp = models.snowflake_time(msg.id).isoformat()
         msg.attachments = [self.world.add_attachment(*a) for a in attachments]
         if reply_to is not None:
             msg.type = 19
@@ -462,14 +469,12 @@ class UserActions:
         if settle:
             await self.settle()
 
-    async def member_join(self, guild: GuildState, user: str | User, *, settle: bool = True, **kw: Any) -> Member:
-        """A user joins ``guild`` (GUILD_MEMBER_ADD); ``kw`` as for ``GuildState.add_member``."""
-        if isinstance(user, User):
-            if user.id in guild.bans:
-                raise PermissionError(f"{user.username} is banned from {guild.name}")
-            member = guild.add_member(user.username, user=user, **kw)
-        else:
-            member = guild.add_member(user, **kw)
+    async def member_join(
+        self, guild: GuildState, user: str | User, *, invite: str | None = None, settle: bool = True, **kw: Any
+    ) -> Member:
+        """A user joins ``guild`` (GUILD_MEMBER_ADD), through ``invite`` (a code; its ``uses`` goes up) if given;
+        ``kw`` as for ``GuildState.add_member``. See ``GuildState.join``."""
+        member = guild.join(user, invite=invite, **kw)
         if settle:
             await self.settle()
         return member

@@ -396,7 +396,8 @@ class World:
         owner_user = owner if isinstance(owner, User) else self.add_user(owner)
         guild = GuildState(self, gid, name, owner_user.id)
         default = discord.Permissions.general() | discord.Permissions.text()
-        default.value &= ~(perms.MANAGE_CHANNELS | perms.MANAGE_ROLES | perms.MANAGE_GUILD | perms.MANAGE_MESSAGES)
+        default.value &= ~(perms.MANAGE_CHANNELS | perms.MANAGE_ROLES | perms.MANAGE_GUILD | perms.MANAGE_MESSAGES
+                           | perms.VIEW_AUDIT_LOG)
         every = perms.to_bits(everyone_permissions) if everyone_permissions is not None else default.value
         guild.roles[gid] = Role(gid, gid, "@everyone", every, 0)
         bot_bits = perms.ALL & ~perms.ADMINISTRATOR if bot_permissions is None else perms.to_bits(bot_permissions)
