@@ -12,7 +12,6 @@ with the guild and automod_logs id in their custom_id).
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 import discord
@@ -21,7 +20,7 @@ from cogs.automod import actions, repo
 from cogs.automod.contract import AutomodContract
 from cogs.automod.staff import MODERATORS
 from core.guild_kit import is_staff, post_to_log
-from core.persistent_items import ItemT, PersistentItem, ReportingModal
+from core.persistent_items import ItemT, Look, PersistentItem, ReportingModal, choices
 from core.role_safety import role_refusal
 
 log = logging.getLogger(__name__)
@@ -58,21 +57,17 @@ def reversal_refusal(approver: discord.Member, context: dict[str, Any]) -> str |
 
 class AutomodItem(PersistentItem[ItemT, AutomodContract], cog="Automod", prefix="am",
                   unavailable="Automod is not available right now, try again later."):
-    """Automod's persistent buttons (`hearth:am:…`)."""
+    """Automod's persistent buttons (`hearth:am:…`): each acts on one automod log entry of a guild."""
+
+    guild_id: int
+    log_id: int
 
 
-class AppealButton(AutomodItem[discord.ui.Button[Any]], template=r"appeal:(?P<guild>\d+):(?P<log>\d+)",
+class AppealButton(AutomodItem[discord.ui.Button[Any]], template=r"appeal:(?P<guild_id>\d+):(?P<log_id>\d+)",
                    what="the automod appeal button"):
     """In the member's DM: opens the appeal form."""
 
-    def __init__(self, guild_id: int, log_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Appeal", style=discord.ButtonStyle.primary, emoji="📨",
-                                           custom_id=self.custom_id_for("appeal", guild_id, log_id)))
-        self.guild_id, self.log_id = guild_id, log_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> AppealButton:
-        return cls(int(match["guild"]), int(match["log"]))
+    look = Look("Appeal", discord.ButtonStyle.primary, "📨")
 
     async def clicked(self, interaction: discord.Interaction, cog: AutomodContract) -> None:
         row = await repo.get_log(cog.pool, self.guild_id, self.log_id)
@@ -119,27 +114,18 @@ class AppealModal(ReportingModal, title="Appeal an automatic moderation"):
                         inline=False)
         if row["message_content"]:
             embed.add_field(name="Message", value=row["message_content"][:1024], inline=False)
-        view = discord.ui.View(timeout=None)
-        view.add_item(DecideButton("approve", self.guild_id, self.log_id))
-        view.add_item(DecideButton("deny", self.guild_id, self.log_id))
-        await post_to_log(cog.bot, guild, feature="automod", what="an automod log entry", embed=embed, view=view)
+        await post_to_log(cog.bot, guild, feature="automod", what="an automod log entry", embed=embed,
+                          view=DecideButton.view_of(self.guild_id, self.log_id))
 
 
 class DecideButton(AutomodItem[discord.ui.Button[Any]],
-                   template=r"decide:(?P<verdict>approve|deny):(?P<guild>\d+):(?P<log>\d+)",
+                   template=r"decide:(?P<verdict>approve|deny):(?P<guild_id>\d+):(?P<log_id>\d+)",
                    what="an appeal decision"):
     """Approve / Deny on an appeal (moderators)."""
 
-    def __init__(self, verdict: str, guild_id: int, log_id: int) -> None:
-        label, style = ("Approve", discord.ButtonStyle.success) if verdict == "approve" else (
-            "Deny", discord.ButtonStyle.danger)
-        super().__init__(discord.ui.Button(label=label, style=style,
-                                           custom_id=self.custom_id_for("decide", verdict, guild_id, log_id)))
-        self.verdict, self.guild_id, self.log_id = verdict, guild_id, log_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> DecideButton:
-        return cls(match["verdict"], int(match["guild"]), int(match["log"]))
+    verdict: str
+    looks = choices(approve=Look("Approve", discord.ButtonStyle.success),
+                    deny=Look("Deny", discord.ButtonStyle.danger))
 
     async def clicked(self, interaction: discord.Interaction, cog: AutomodContract) -> None:
         if interaction.guild_id != self.guild_id or not await is_moderator(cog, interaction):
@@ -183,18 +169,11 @@ class DecideButton(AutomodItem[discord.ui.Button[Any]],
         await interaction.edit_original_response(content=summary, view=None)
 
 
-class FalsePositiveButton(AutomodItem[discord.ui.Button[Any]], template=r"fp:(?P<guild>\d+):(?P<log>\d+)",
+class FalsePositiveButton(AutomodItem[discord.ui.Button[Any]], template=r"fp:(?P<guild_id>\d+):(?P<log_id>\d+)",
                           what="the false-positive button"):
     """On the log embed: a moderator says the rule should not have fired."""
 
-    def __init__(self, guild_id: int, log_id: int) -> None:
-        super().__init__(discord.ui.Button(label="False positive", style=discord.ButtonStyle.secondary, emoji="🙅",
-                                           custom_id=self.custom_id_for("fp", guild_id, log_id)))
-        self.guild_id, self.log_id = guild_id, log_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> FalsePositiveButton:
-        return cls(int(match["guild"]), int(match["log"]))
+    look = Look("False positive", discord.ButtonStyle.secondary, "🙅")
 
     async def clicked(self, interaction: discord.Interaction, cog: AutomodContract) -> None:
         if interaction.guild_id != self.guild_id or not await is_moderator(cog, interaction):

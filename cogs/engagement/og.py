@@ -16,7 +16,7 @@ from cogs.engagement import repo
 from cogs.engagement.contract import MixinMeta
 from cogs.engagement.settings import ENGAGEMENT_OG_LIMIT, ENGAGEMENT_OG_ROLE, SCOPE
 from core.guild_kit import post_to_log
-from core.persistent_items import PersistentItem
+from core.persistent_items import Look, PersistentItem
 from utils.errors import BadInput, missing_permission_message, permission_name
 
 log = logging.getLogger(__name__)
@@ -34,9 +34,7 @@ class OGClaimButton(PersistentItem[discord.ui.Button[Any], Claims], template=r"c
                     unavailable="OG claims are not available right now, try again later."):
     """The Claim button; persistent, so it works after restarts (the guild comes from the interaction)."""
 
-    def __init__(self, disabled: bool = False) -> None:
-        super().__init__(discord.ui.Button(label="Claim OG", emoji="🏅", style=discord.ButtonStyle.success,
-                                           custom_id=self.custom_id_for("claim"), disabled=disabled))
+    look = Look("Claim OG", discord.ButtonStyle.success, "🏅")
 
     async def clicked(self, interaction: discord.Interaction, cog: Claims) -> None:
         await cog.claim_og(interaction)
@@ -52,12 +50,6 @@ def og_embed(count: int, limit: int, role_id: int | None) -> discord.Embed:
     embed.add_field(name="Claimed", value=f"**{min(count, limit)}/{limit}**" + (" — all spots are taken!"
                                                                                if count >= limit else ""))
     return embed
-
-
-def og_view(full: bool) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(OGClaimButton(disabled=full))
-    return view
 
 
 class OGMixin(MixinMeta):
@@ -88,7 +80,8 @@ class OGMixin(MixinMeta):
             warning = ("\n⚠️ I can't give the OG role: it must exist and be below my highest role, and I need "
                        "**Manage Roles**. Claims still record the badge.")
         count = await repo.og_count(self.pool, guild.id)
-        message = await target.send(embed=og_embed(count, limit, role_id), view=og_view(count >= limit),
+        message = await target.send(embed=og_embed(count, limit, role_id),
+                                    view=OGClaimButton.view_of(disabled=count >= limit),
                                     allowed_mentions=discord.AllowedMentions.none())
         await repo.save_og_setup(self.pool, guild.id, target.id, message.id, self.bot.clock.now())
         await interaction.response.send_message(
@@ -160,6 +153,6 @@ class OGMixin(MixinMeta):
                 role_id = await self.bot.guild_settings.setting(guild.id, ENGAGEMENT_OG_ROLE)
                 try:
                     await channel.get_partial_message(setup["message_id"]).edit(
-                        embed=og_embed(count, limit, role_id), view=og_view(count >= limit))
+                        embed=og_embed(count, limit, role_id), view=OGClaimButton.view_of(disabled=count >= limit))
                 except discord.HTTPException as exc:
                     log.info("Guild %s: could not update the OG claim message: %s", guild.id, exc)

@@ -6,7 +6,6 @@ search is logged in `faq_search_logs` (who, what, how many results) for `/faq st
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -28,7 +27,7 @@ from cogs.faq.search import (
 from cogs.faq.settings import FAQ_MAX_RESULTS, FAQ_MIN_SIMILARITY, FAQ_SEARCH_LOG_RETENTION_DAYS, SETTINGS
 from core.cog_base import HearthCog
 from core.guild_kit import CHANNEL, StaffRule, is_staff
-from core.persistent_items import PersistentItem
+from core.persistent_items import Look, PersistentItem
 from core.retention import LogTable, RetentionJob
 from core.settings_registry import SYSTEM_STAFF_ROLE
 from utils.errors import BadInput, UserFacingError
@@ -50,18 +49,13 @@ async def is_faq_staff(bot: Any, interaction: discord.Interaction) -> bool:
 
 
 class ShowEntryButton(PersistentItem[discord.ui.Button[Any], "FaqCog"], cog="FAQ", prefix="faq",
-                      template=r"show:(?P<id>\d+)", what="showing an FAQ entry",
+                      template=r"show:(?P<entry_id>\d+)", what="showing an FAQ entry",
                       unavailable="The FAQ is not available right now, try again later."):
-    """Shows one search result in full (only to whoever clicks); the entry id is in the custom_id."""
+    """Shows one search result in full (only to whoever clicks); the entry id is in the custom_id. The search
+    labels each button with its result."""
 
-    def __init__(self, entry_id: int, label: str = "Show") -> None:
-        super().__init__(discord.ui.Button(label=label[:80], style=discord.ButtonStyle.secondary,
-                                           custom_id=self.custom_id_for("show", entry_id)))
-        self.entry_id = entry_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> ShowEntryButton:
-        return cls(int(match["id"]))
+    entry_id: int
+    look = Look("Show", discord.ButtonStyle.secondary)
 
     @classmethod
     def usable(cls, interaction: discord.Interaction) -> bool:
@@ -132,7 +126,7 @@ class FaqCog(HearthCog, name="FAQ"):
         for number, hit in enumerate(hits, start=1):
             embed.add_field(name=f"{number}. {hit.entry.title}"[:256], value=excerpt(hit.entry.answer) or "—",
                             inline=False)
-            view.add_item(ShowEntryButton(hit.entry.id, f"{number}. {hit.entry.title}"))
+            view.add_item(ShowEntryButton(hit.entry.id, label=f"{number}. {hit.entry.title}"))
         embed.set_footer(text="Click a result to read it in full.")
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 

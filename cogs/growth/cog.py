@@ -26,7 +26,7 @@ from cogs.growth.texts import (
     public_post,
     trim,
 )
-from cogs.growth.views import CheckinModal, ShareCheckinButton, share_view, shared_view
+from cogs.growth.views import CheckinModal, ShareCheckinButton, shared_view
 from cogs.premium.api import premium_of
 from core.cog_base import HearthCog
 from gpt.context import REFLECTION_DAYS, REFLECTION_LIMIT, reflection_lines
@@ -103,8 +103,8 @@ class GrowthCog(HearthCog, name="Growth"):
                                                clean_feeling, style, reply, now)
         log.info("Growth check-in #%d by user %s in guild %s (%s, %d reflection(s) as context)",
                  checkin_id, user.id, guild_id, style, len(reflections))
-        await interaction.followup.send(private_reply(checkin_id, style, reply), view=share_view(checkin_id),
-                                        ephemeral=True)
+        await interaction.followup.send(private_reply(checkin_id, style, reply),
+                                        view=ShareCheckinButton.view_of(checkin_id), ephemeral=True)
 
     async def _reflections(self, user_id: int, now: datetime) -> list[str]:
         """The member's own recent reflections as prompt lines; none when the companion cog is not loaded."""

@@ -3,13 +3,12 @@ it works after restarts; ids posted before the `hearth:` namespace, `growth:shar
 
 from __future__ import annotations
 
-import re
 from typing import Any, Protocol
 
 import discord
 
 from cogs.growth.texts import FEELING_LIMIT, GOAL_LIMIT, OBSTACLE_LIMIT
-from core.persistent_items import PersistentItem, ReportingModal
+from core.persistent_items import Look, PersistentItem, ReportingModal
 
 
 class Checkins(Protocol):
@@ -49,29 +48,17 @@ class CheckinModal(ReportingModal, title="Growth check-in"):
                                         self.style)
 
 
-class ShareCheckinButton(PersistentItem[discord.ui.Button[Any], Checkins], template=r"share:(?P<id>[0-9]+)",
+class ShareCheckinButton(PersistentItem[discord.ui.Button[Any], Checkins], template=r"share:(?P<checkin_id>[0-9]+)",
                          cog="Growth", prefix="growth", legacy="growth", what="sharing a growth check-in",
                          unavailable="Growth check-ins are not available right now, try again later."):
-    """Posts the member's check-in to the channel; only its author can (the message is theirs alone anyway)."""
+    """Posts the member's check-in to the channel; only its author can (the message is theirs alone anyway).
+    `ShareCheckinButton.view_of(checkin_id)` is the view under a private check-in reply."""
 
-    def __init__(self, checkin_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Share publicly", emoji="📣", style=discord.ButtonStyle.primary,
-                                           custom_id=self.custom_id_for("share", checkin_id)))
-        self.checkin_id = checkin_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> ShareCheckinButton:
-        return cls(int(match["id"]))
+    checkin_id: int
+    look = Look("Share publicly", discord.ButtonStyle.primary, "📣")
 
     async def clicked(self, interaction: discord.Interaction, cog: Checkins) -> None:
         await cog.share_checkin(interaction, self.checkin_id)
-
-
-def share_view(checkin_id: int) -> discord.ui.View:
-    """The button under a private check-in reply."""
-    view = discord.ui.View(timeout=None)
-    view.add_item(ShareCheckinButton(checkin_id))
-    return view
 
 
 def shared_view() -> discord.ui.View:

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 import discord
 
 from cogs.onboarding.flow import CHOICE_TYPES, LANGUAGE, OTHER_LANGUAGE, Question, Rule, Step
-from core.persistent_items import ItemT, PersistentItem, ReportingModal
+from core.persistent_items import ItemT, Look, PersistentItem, ReportingModal, choices
 
 PREFIX = "hearth:onb"  # the items' ids: `hearth:onb:<kind>:<guild>:…`
 _KEY = r"(?P<key>[A-Za-z0-9_.]{1,60})"
@@ -38,106 +38,76 @@ class Steps(Protocol):
 
 class StepItem(PersistentItem[ItemT, Steps], cog="Onboarding", prefix="onb",
                unavailable="Onboarding is not available right now, try again later."):
-    """The onboarding cog's persistent items: they call its member flow (`cog.engine`), not the cog."""
+    """The onboarding cog's persistent items: they call its member flow (`cog.engine`), not the cog. Each
+    carries its guild (Discord sends none in DMs)."""
+
+    guild_id: int
 
     @classmethod
     def contract_of(cls, cog: Any) -> Steps:
         return cog.engine  # type: ignore[no-any-return]
 
 
-class StartButton(StepItem[discord.ui.Button[Any]], template=r"start:(?P<guild>\d+)",
+class StartButton(StepItem[discord.ui.Button[Any]], template=r"start:(?P<guild_id>\d+)",
                   what="the onboarding Start button"):
     """"Start" in the join DM and on the welcome-channel panel: shows the member's current step."""
 
-    def __init__(self, guild_id: int) -> None:
-        super().__init__(discord.ui.Button(label="Start", style=discord.ButtonStyle.success, emoji="👋",
-                                           custom_id=self.custom_id_for("start", guild_id)))
-        self.guild_id = guild_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> StartButton:
-        return cls(int(match["guild"]))
+    look = Look("Start", discord.ButtonStyle.success, "👋")
 
     async def clicked(self, interaction: discord.Interaction, steps: Steps) -> None:
         await steps.start(interaction, self.guild_id)
 
 
-class AcceptButton(StepItem[discord.ui.Button[Any]], template=r"rule:(?P<guild>\d+):(?P<rule>\d+)",
+class AcceptButton(StepItem[discord.ui.Button[Any]], template=r"rule:(?P<guild_id>\d+):(?P<rule_id>\d+)",
                    what="accepting an onboarding rule"):
     """"I accept" under a rule."""
 
-    def __init__(self, guild_id: int, rule_id: int) -> None:
-        super().__init__(discord.ui.Button(label="I accept", style=discord.ButtonStyle.success, emoji="✅",
-                                           custom_id=self.custom_id_for("rule", guild_id, rule_id)))
-        self.guild_id, self.rule_id = guild_id, rule_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> AcceptButton:
-        return cls(int(match["guild"]), int(match["rule"]))
+    rule_id: int
+    look = Look("I accept", discord.ButtonStyle.success, "✅")
 
     async def clicked(self, interaction: discord.Interaction, steps: Steps) -> None:
         await steps.accept_rule(interaction, self.guild_id, self.rule_id)
 
 
-class AnswerSelect(StepItem[discord.ui.Select[Any]], template=r"pick:(?P<guild>\d+):" + _KEY,
+class AnswerSelect(StepItem[discord.ui.Select[Any]], template=r"pick:(?P<guild_id>\d+):" + _KEY,
                    what="an onboarding answer"):
     """The options of a select or multiselect question (and of the personalisation steps)."""
+
+    key: str
 
     def __init__(self, guild_id: int, key: str, question: Question | None = None) -> None:
         options = [discord.SelectOption(label=str(o["label"])[:100], value=str(o["value"])[:100],
                                         description=(str(o["description"])[:100] if o.get("description") else None))
                    for o in (question.options if question else [])] or [discord.SelectOption(label="…")]
         multi = question is not None and question.type == "multiselect"
-        super().__init__(discord.ui.Select(
-            custom_id=self.custom_id_for("pick", guild_id, key), options=options,
+        self.wrap(discord.ui.Select(
+            custom_id=self.custom_id_for(guild_id, key), options=options,
             placeholder="Choose one or more…" if multi else "Choose one…",
-            min_values=1, max_values=len(options) if multi else 1))
-        self.guild_id, self.key = guild_id, key
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> AnswerSelect:
-        return cls(int(match["guild"]), match["key"])
+            min_values=1, max_values=len(options) if multi else 1), guild_id, key)
 
     async def clicked(self, interaction: discord.Interaction, steps: Steps) -> None:
         values = [str(v) for v in (interaction.data or {}).get("values", [])]
         await steps.pick(interaction, self.guild_id, self.key, values)
 
 
-class AnswerButton(StepItem[discord.ui.Button[Any]], template=r"text:(?P<guild>\d+):" + _KEY,
-                   what="an onboarding answer"):
-    """"Answer" under a text or email question: opens a modal."""
+class QuestionButton(StepItem[discord.ui.Button[Any]], template=r"(?P<kind>text|skip):(?P<guild_id>\d+):" + _KEY):
+    """"Answer" under a text or email question (opens a modal) and "Skip" under an optional question."""
 
-    def __init__(self, guild_id: int, key: str) -> None:
-        super().__init__(discord.ui.Button(label="Answer", style=discord.ButtonStyle.primary, emoji="✏️",
-                                           custom_id=self.custom_id_for("text", guild_id, key)))
-        self.guild_id, self.key = guild_id, key
+    kind: str
+    key: str
+    looks = choices(text=Look("Answer", discord.ButtonStyle.primary, "✏️"), skip=Look("Skip"))
 
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> AnswerButton:
-        return cls(int(match["guild"]), match["key"])
+    def describe(self) -> str:
+        return "an onboarding answer" if self.kind == "text" else "skipping an onboarding question"
 
     async def clicked(self, interaction: discord.Interaction, steps: Steps) -> None:
-        await steps.open_text(interaction, self.guild_id, self.key)
+        if self.kind == "skip":
+            await steps.skip(interaction, self.guild_id, self.key)
+        else:
+            await steps.open_text(interaction, self.guild_id, self.key)
 
 
-class SkipButton(StepItem[discord.ui.Button[Any]], template=r"skip:(?P<guild>\d+):" + _KEY,
-                 what="skipping an onboarding question"):
-    """"Skip" under an optional question."""
-
-    def __init__(self, guild_id: int, key: str) -> None:
-        super().__init__(discord.ui.Button(label="Skip", style=discord.ButtonStyle.secondary,
-                                           custom_id=self.custom_id_for("skip", guild_id, key)))
-        self.guild_id, self.key = guild_id, key
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> SkipButton:
-        return cls(int(match["guild"]), match["key"])
-
-    async def clicked(self, interaction: discord.Interaction, steps: Steps) -> None:
-        await steps.skip(interaction, self.guild_id, self.key)
-
-
-ITEMS = (StartButton, AcceptButton, AnswerSelect, AnswerButton, SkipButton)
+ITEMS = (StartButton, AcceptButton, AnswerSelect, QuestionButton)
 
 
 MODAL_ID = re.compile(PREFIX + r":modal:(?P<guild>\d+):" + _KEY)
@@ -190,8 +160,7 @@ def intro_message(guild: discord.Guild, text: str | None, *, gdpr_pending: bool 
     embed = discord.Embed(title=f"Welcome to {guild.name}"[:256], description=description[:4096], colour=COLOUR)
     if guild.icon:
         embed.set_thumbnail(url=guild.icon.url)
-    view = discord.ui.View(timeout=None)
-    view.add_item(StartButton(guild.id))
+    view = StartButton.view_of(guild.id)
     content = (f"{mention.mention}, I couldn't send you a direct message. Press **Start** to do the onboarding "  # type: ignore[attr-defined]
                "here (only you will see it)." if mention is not None else None)
     return content, embed, view
@@ -202,9 +171,7 @@ def panel_message(guild: discord.Guild, text: str | None) -> tuple[discord.Embed
     embed = discord.Embed(title=f"Welcome to {guild.name}"[:256], colour=COLOUR, description=(
         text or "New here? Press **Start** to read the rules and answer a few questions. "
                 "Only you will see your steps, and you can continue where you left off.")[:4096])
-    view = discord.ui.View(timeout=None)
-    view.add_item(StartButton(guild.id))
-    return embed, view
+    return embed, StartButton.view_of(guild.id)
 
 
 def rule_embed(rule: Rule, footer: str | None = None) -> discord.Embed:
@@ -235,10 +202,10 @@ def step_message(guild: discord.Guild, step: Step, error: str | None = None) -> 
     else:
         hint = ("Press **Answer** to give your email address." if question.type == "email"
                 else "Press **Answer** to type your answer.")
-        view.add_item(AnswerButton(guild.id, question.key))
+        view.add_item(QuestionButton("text", guild.id, question.key))
     if not question.required:
         hint += " This question is optional."
-        view.add_item(SkipButton(guild.id, question.key))
+        view.add_item(QuestionButton("skip", guild.id, question.key))
     description = f"❌ {error}\n\n{hint}" if error else hint
     embed = discord.Embed(title=question.text[:256], description=description[:4096], colour=COLOUR)
     embed.set_footer(text=footer)

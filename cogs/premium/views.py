@@ -8,7 +8,6 @@ view.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -17,7 +16,7 @@ import discord
 from cogs.premium.checkout import PremiumSetup
 from cogs.premium.prices import Price
 from cogs.premium.tiers import TIERS, perks
-from core.persistent_items import ItemT, PersistentItem
+from core.persistent_items import ItemT, Look, PersistentItem, choices
 from utils.errors import UserFacingError
 from utils.owned_view import OwnedView
 
@@ -43,14 +42,8 @@ class TermsButton(PremiumItem[discord.ui.Button[Any]], template=r"terms:(?P<vers
                   what="the premium terms button"):
     """“I accept”: records acceptance of the terms version in the custom_id, then shows the plans."""
 
-    def __init__(self, version: str) -> None:
-        super().__init__(discord.ui.Button(label="I accept", style=discord.ButtonStyle.success,
-                                           custom_id=self.custom_id_for("terms", version)))
-        self.version = version
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> TermsButton:
-        return cls(match["version"])
+    version: str
+    look = Look("I accept", discord.ButtonStyle.success)
 
     async def clicked(self, interaction: discord.Interaction, cog: PremiumButtons) -> None:
         await cog.accept_terms(interaction, self.version)
@@ -60,14 +53,8 @@ class CheckoutButton(PremiumItem[discord.ui.Button[Any]], template=r"buy:(?P<tie
                      what="a premium buy button"):
     """A tier's buy button: creates a Stripe Checkout Session and sends its link privately."""
 
-    def __init__(self, tier: str, label: str | None = None, *, disabled: bool = False) -> None:
-        super().__init__(discord.ui.Button(label=label or TIERS[tier].title, style=discord.ButtonStyle.primary,
-                                           custom_id=self.custom_id_for("buy", tier), disabled=disabled))
-        self.tier = tier
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> CheckoutButton:
-        return cls(match["tier"])
+    tier: str
+    looks = choices(**{name: Look(tier.title, discord.ButtonStyle.primary) for name, tier in TIERS.items()})
 
     async def clicked(self, interaction: discord.Interaction, cog: PremiumButtons) -> None:
         await cog.start_checkout(interaction, self.tier)
@@ -100,7 +87,7 @@ def plans_message(prices: dict[str, Price]) -> tuple[discord.Embed, discord.ui.V
         on_sale = name in prices
         price = prices[name].label if on_sale else "not on sale"
         embed.add_field(name=f"{tier.title} · {price}", value=perks(tier), inline=False)
-        view.add_item(CheckoutButton(name, f"Buy {tier.title.lower()}", disabled=not on_sale))
+        view.add_item(CheckoutButton(name, label=f"Buy {tier.title.lower()}", disabled=not on_sale))
     embed.set_footer(text="Secure payment by Stripe. Cancel any time with /premium manage.")
     return embed, view
 

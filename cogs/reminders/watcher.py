@@ -17,7 +17,6 @@ watched channel, and every LLM call costs the operator money):
 from __future__ import annotations
 
 import logging
-import re
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,7 +32,7 @@ from cogs.reminders.settings import REMINDERS_MANAGER_ROLE, REMINDERS_WATCH_CHAN
 from core.channel_access import ChannelBlocked
 from core.guild_kit import ANY, CHANNEL, StaffRule, is_staff
 from core.message_pipeline import MessageContext
-from core.persistent_items import PersistentItem
+from core.persistent_items import Look, PersistentItem, choices
 from core.settings_registry import SYSTEM_LOG_CHANNEL, SYSTEM_STAFF_ROLE, SYSTEM_TIMEZONE
 from gpt.errors import AIDisabled, AINotConfigured, GuildBudgetExceeded
 from gpt.prompts import event_extraction_messages
@@ -73,20 +72,14 @@ async def may_manage(cog: MixinMeta, interaction: discord.Interaction) -> bool:
 
 
 class _WatchButton(PersistentItem[discord.ui.Button[Any], MixinMeta], cog="Reminders", prefix="watch",
-                   template=r"(?P<action>create|ignore):(?P<channel>\d+):(?P<message>\d+)",
+                   template=r"(?P<action>create|ignore):(?P<channel_id>\d+):(?P<message_id>\d+)",
                    unavailable="Reminders are not available right now, try again later."):
     """Create reminder / Ignore on a proposal; the custom_id carries the announcement's channel and message."""
 
-    def __init__(self, action: str, channel_id: int, message_id: int) -> None:
-        label, style = ("Create reminder", discord.ButtonStyle.success) if action == "create" else (
-            "Ignore", discord.ButtonStyle.secondary)
-        super().__init__(discord.ui.Button(label=label, style=style,
-                                           custom_id=self.custom_id_for(action, channel_id, message_id)))
-        self.action, self.channel_id, self.message_id = action, channel_id, message_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> _WatchButton:
-        return cls(match["action"], int(match["channel"]), int(match["message"]))
+    action: str
+    channel_id: int
+    message_id: int
+    looks = choices(create=Look("Create reminder", discord.ButtonStyle.success), ignore=Look("Ignore"))
 
     def describe(self) -> str:
         return f"the event proposal button {self.action}"
@@ -220,9 +213,7 @@ class WatcherMixin(MixinMeta):
         event = await self.spot(message)
         if event is None:
             return
-        view = discord.ui.View(timeout=None)
-        view.add_item(_WatchButton("create", message.channel.id, message.id))
-        view.add_item(_WatchButton("ignore", message.channel.id, message.id))
+        view = _WatchButton.view_of(message.channel.id, message.id)
         await self._propose(message, event, f"Spotted in {message.channel.mention}. Create a reminder for it?", view)
 
     @commands.Cog.listener("on_raw_message_edit")
@@ -234,8 +225,7 @@ class WatcherMixin(MixinMeta):
         event = await self.spot(after) if linked else None
         for reminder in linked:
             if event is not None and event.at != reminder.event_time:
-                view = discord.ui.View(timeout=None)
-                view.add_item(_WatchButton("create", after.channel.id, after.id))
+                view = _WatchButton.view_of(after.channel.id, after.id, choices=("create",))
                 await self._propose(after, event, f"The announcement of reminder #{reminder.id} changed. "
                                     "Create reminder replaces it with the new time.", view)
 

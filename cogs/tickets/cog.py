@@ -38,8 +38,8 @@ from cogs.tickets.views import (
     REASON_MAX,
     CloseModal,
     ConfirmClose,
+    DeflectionButton,
     OpenTicketModal,
-    deflection_view,
     panel_view,
 )
 from core.cog_base import HearthCog
@@ -183,7 +183,7 @@ class TicketsCog(HearthCog, name="Tickets"):
         result = await self.opening.request(interaction.guild, interaction.user, description, category)
         if isinstance(result, Offer):
             await interaction.followup.send(embed=result.embed, ephemeral=True,
-                                            view=deflection_view(result.deflection_id))
+                                            view=DeflectionButton.view_of(result.deflection_id))
         else:
             await interaction.followup.send(opened_text(result), ephemeral=True)
 

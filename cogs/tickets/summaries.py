@@ -12,7 +12,7 @@ import discord
 from cogs.faq.api import FaqApi
 from cogs.tickets import repo
 from cogs.tickets.prompts import faq_draft_messages, normalise_key, ticket_summary_messages
-from cogs.tickets.views import proposal_view
+from cogs.tickets.views import ProposalButton
 from core.guild_kit import post_to_log
 from gpt.cooldown import llm_cooldown
 from gpt.errors import AIDisabled, AINotConfigured, GuildBudgetExceeded
@@ -102,7 +102,7 @@ class Summaries:
         if keywords:
             embed.add_field(name="Keywords", value=", ".join(keywords)[:1024], inline=False)
         problem = await post_to_log(self.desk.bot, guild, feature="tickets", what="a ticket log entry", required=True,
-                                    embed=embed, view=proposal_view(proposal_id))
+                                    embed=embed, view=ProposalButton.view_of(proposal_id))
         report.append(f"⚠️ An FAQ proposal could not be posted: {problem}." if problem
                       else "💡 Similar tickets keep coming: an FAQ proposal was posted to the log channel.")
 

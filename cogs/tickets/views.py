@@ -5,14 +5,13 @@ reach the cog only through its declared contract (`contract.TicketActions`)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import discord
 
 from cogs.tickets.contract import TicketActions
 from core.command_tree import report_failure
-from core.persistent_items import ItemT, PersistentItem, ReportingModal
+from core.persistent_items import ItemT, Look, PersistentItem, ReportingModal, choices
 from utils.owned_view import OwnedView
 
 DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 1000
@@ -33,9 +32,7 @@ class TicketItem(PersistentItem[ItemT, TicketActions], cog="Tickets",
 class PanelButton(TicketItem[discord.ui.Button[Any]], prefix="ticket", template=r"panel", what="the ticket panel"):
     """"Open ticket" on the panel: asks for a description."""
 
-    def __init__(self) -> None:
-        super().__init__(discord.ui.Button(label="Open ticket", emoji="🎫", style=discord.ButtonStyle.primary,
-                                           custom_id=self.custom_id_for("panel")))
+    look = Look("Open ticket", discord.ButtonStyle.primary, "🎫")
 
     async def clicked(self, interaction: discord.Interaction, cog: TicketActions) -> None:
         await cog.ask_description(interaction, None)
@@ -47,8 +44,8 @@ class PanelSelect(TicketItem[discord.ui.Select[Any]], prefix="ticket", template=
 
     def __init__(self, categories: list[str] | None = None) -> None:
         options = [discord.SelectOption(label=name[:100], value=name[:100]) for name in (categories or [])[:25]]
-        super().__init__(discord.ui.Select(custom_id=self.custom_id_for("category"), placeholder="Pick a topic…",
-                                           options=options or [discord.SelectOption(label="Other")]))
+        self.wrap(discord.ui.Select(custom_id=self.custom_id_for(), placeholder="Pick a topic…",
+                                    options=options or [discord.SelectOption(label="Other")]))
 
     async def clicked(self, interaction: discord.Interaction, cog: TicketActions) -> None:
         values = (interaction.data or {}).get("values") or []  # type: ignore[union-attr]
@@ -86,57 +83,35 @@ class OpenTicketModal(ReportingModal, title="Open a ticket"):
 # --- deflection ---------------------------------------------------------------------------------------------------
 
 class DeflectionButton(TicketItem[discord.ui.Button[Any]], prefix="tdefl",
-                       template=r"(?P<choice>solved|open):(?P<id>\d+)", what="a FAQ suggestion"):
-    """"This solved it" / "Open a ticket anyway" under the FAQ answers offered before a ticket opens."""
+                       template=r"(?P<choice>solved|open):(?P<deflection_id>\d+)", what="a FAQ suggestion"):
+    """"This solved it" / "Open a ticket anyway" under the FAQ answers offered before a ticket opens
+    (`DeflectionButton.view_of(deflection_id)`)."""
 
-    def __init__(self, choice: str, deflection_id: int) -> None:
-        label, style = (("This solved it", discord.ButtonStyle.success) if choice == "solved"
-                        else ("Open a ticket anyway", discord.ButtonStyle.secondary))
-        super().__init__(discord.ui.Button(label=label, style=style,
-                                           custom_id=self.custom_id_for(choice, deflection_id)))
-        self.choice, self.deflection_id = choice, deflection_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> DeflectionButton:
-        return cls(match["choice"], int(match["id"]))
+    choice: str
+    deflection_id: int
+    looks = choices(solved=Look("This solved it", discord.ButtonStyle.success), open=Look("Open a ticket anyway"))
 
     async def clicked(self, interaction: discord.Interaction, cog: TicketActions) -> None:
         await cog.deflection_choice(interaction, self.deflection_id, self.choice)
 
 
-def deflection_view(deflection_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(DeflectionButton("solved", deflection_id))
-    view.add_item(DeflectionButton("open", deflection_id))
-    return view
-
-
 # --- the ticket's own buttons ---------------------------------------------------------------------------------------
 
-ACTION_BUTTONS = {
-    "claim": ("Claim", "🙋", discord.ButtonStyle.primary),
-    "wait": ("Waiting for member", "⏳", discord.ButtonStyle.secondary),
-    "escalate": ("Escalate", "⚠️", discord.ButtonStyle.secondary),
-    "close": ("Close", "🔒", discord.ButtonStyle.danger),
-    "suggest": ("Suggest reply", "💡", discord.ButtonStyle.secondary),
-    "reopen": ("Reopen", "🔓", discord.ButtonStyle.primary),
-    "archive": ("Archive now", "🗄️", discord.ButtonStyle.danger),
-}
-
-
 class TicketButton(TicketItem[discord.ui.Button[Any]], prefix="ticket",
-                   template=r"(?P<action>claim|wait|escalate|close|suggest|reopen|archive):(?P<id>\d+)"):
+                   template=r"(?P<action>claim|wait|escalate|close|suggest|reopen|archive):(?P<ticket_id>\d+)"):
     """A lifecycle or staff-tool button of one ticket."""
 
-    def __init__(self, action: str, ticket_id: int) -> None:
-        label, emoji, style = ACTION_BUTTONS[action]
-        super().__init__(discord.ui.Button(label=label, emoji=emoji, style=style,
-                                           custom_id=self.custom_id_for(action, ticket_id)))
-        self.action, self.ticket_id = action, ticket_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> TicketButton:
-        return cls(match["action"], int(match["id"]))
+    action: str
+    ticket_id: int
+    looks = choices(
+        claim=Look("Claim", discord.ButtonStyle.primary, "🙋"),
+        wait=Look("Waiting for member", discord.ButtonStyle.secondary, "⏳"),
+        escalate=Look("Escalate", discord.ButtonStyle.secondary, "⚠️"),
+        close=Look("Close", discord.ButtonStyle.danger, "🔒"),
+        suggest=Look("Suggest reply", discord.ButtonStyle.secondary, "💡"),
+        reopen=Look("Reopen", discord.ButtonStyle.primary, "🔓"),
+        archive=Look("Archive now", discord.ButtonStyle.danger, "🗄️"),
+    )
 
     async def clicked(self, interaction: discord.Interaction, cog: TicketActions) -> None:
         await cog.button(interaction, self.action, self.ticket_id)
@@ -147,18 +122,12 @@ class TicketButton(TicketItem[discord.ui.Button[Any]], prefix="ticket",
 
 def control_view(ticket_id: int) -> discord.ui.View:
     """Under the ticket's opening message."""
-    view = discord.ui.View(timeout=None)
-    for action in ("claim", "wait", "escalate", "close", "suggest"):
-        view.add_item(TicketButton(action, ticket_id))
-    return view
+    return TicketButton.view_of(ticket_id, choices=("claim", "wait", "escalate", "close", "suggest"))
 
 
 def closed_view(ticket_id: int) -> discord.ui.View:
     """Under the "closed" notice."""
-    view = discord.ui.View(timeout=None)
-    view.add_item(TicketButton("reopen", ticket_id))
-    view.add_item(TicketButton("archive", ticket_id))
-    return view
+    return TicketButton.view_of(ticket_id, choices=("reopen", "archive"))
 
 
 class CloseModal(ReportingModal):
@@ -205,29 +174,18 @@ class ConfirmClose(OwnedView):
 # --- FAQ proposals --------------------------------------------------------------------------------------------------
 
 class ProposalButton(TicketItem[discord.ui.Button[Any]], prefix="faqprop",
-                     template=r"(?P<choice>add|dismiss):(?P<id>\d+)", what="an FAQ proposal"):
-    """"Add to FAQ" / "Dismiss" under a proposal in the log channel."""
+                     template=r"(?P<choice>add|dismiss):(?P<proposal_id>\d+)", what="an FAQ proposal"):
+    """"Add to FAQ" / "Dismiss" under a proposal in the log channel (`ProposalButton.view_of(proposal_id)`)."""
 
-    def __init__(self, choice: str, proposal_id: int) -> None:
-        label, style = (("Add to FAQ", discord.ButtonStyle.success) if choice == "add"
-                        else ("Dismiss", discord.ButtonStyle.secondary))
-        super().__init__(discord.ui.Button(label=label, style=style,
-                                           custom_id=self.custom_id_for(choice, proposal_id)))
-        self.choice, self.proposal_id = choice, proposal_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> ProposalButton:
-        return cls(match["choice"], int(match["id"]))
+    choice: str
+    proposal_id: int
+    looks = choices(add=Look("Add to FAQ", discord.ButtonStyle.success), dismiss=Look("Dismiss"))
 
     async def clicked(self, interaction: discord.Interaction, cog: TicketActions) -> None:
         await cog.decide_proposal(interaction, self.proposal_id, self.choice)
 
 
-def proposal_view(proposal_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(ProposalButton("add", proposal_id))
-    view.add_item(ProposalButton("dismiss", proposal_id))
-    return view
+proposal_view = ProposalButton.view_of  # the name tests import
 
 
 DYNAMIC_ITEMS = (PanelButton, PanelSelect, DeflectionButton, TicketButton, ProposalButton)

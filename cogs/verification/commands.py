@@ -14,7 +14,7 @@ from cogs.premium.api import premium_of
 from cogs.verification import repo
 from cogs.verification.desk import LABELS, NONE
 from cogs.verification.settings import VERIFICATION_INSTRUCTIONS, VERIFICATION_MAX_PAYMENT_AGE_DAYS
-from cogs.verification.views import panel_view
+from cogs.verification.views import VerifyButton
 from core.guild_kit import find_log_channel
 from core.setting_values import set_checked
 from utils.config_group import AdminConfigGroup
@@ -87,7 +87,7 @@ class VerificationCommands(AdminConfigGroup, name="verification", description="P
                     "of your payment, and you receive your role as soon as it is checked."))
         if requirements:
             embed.add_field(name="What counts", value=requirements[:1024], inline=False)
-        await target.send(embed=embed, view=panel_view(), allowed_mentions=NONE)
+        await target.send(embed=embed, view=VerifyButton.view_of(), allowed_mentions=NONE)
         notes = [f"✅ Panel posted in {target.mention}.", *(f"⚠️ {p}" for p in problems)]
         await interaction.response.send_message("\n".join(notes), ephemeral=True, allowed_mentions=NONE)
 

@@ -17,7 +17,7 @@ from cogs.verification.assessment import sanitise
 from cogs.verification.channels import MEMBER_READ_ONLY
 from cogs.verification.desk import CLEANUP, LABELS, NONE, role_problem
 from cogs.verification.settings import VERIFICATION_CLOSE_DELAY
-from cogs.verification.views import review_view
+from cogs.verification.views import ReviewButton
 from core.guild_kit import post_to_log
 from utils.errors import UserFacingError, missing_permission_message
 
@@ -117,12 +117,12 @@ class Review:
         channel = guild.get_channel(verification.channel_id)
         if isinstance(channel, discord.TextChannel):
             try:
-                await channel.send(content=content, embed=embed, view=review_view(verification.id),
+                await channel.send(content=content, embed=embed, view=ReviewButton.view_of(verification.id),
                                    allowed_mentions=ping)
             except discord.HTTPException as exc:
                 log.warning("Guild %s: could not post the review request in %s: %s", guild.id, channel.id, exc)
         await post_to_log(self.desk.bot, guild, feature="verification", what="a verification log entry",
-                          content=content, embed=embed, view=review_view(verification.id),
+                          content=content, embed=embed, view=ReviewButton.view_of(verification.id),
                           allowed_mentions=ping)
 
     # --- reviewers ----------------------------------------------------------------------------------------------------

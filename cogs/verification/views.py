@@ -5,13 +5,12 @@ contract (`contract.VerificationActions`)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import discord
 
 from cogs.verification.contract import VerificationActions
-from core.persistent_items import ItemT, PersistentItem, ReportingModal
+from core.persistent_items import ItemT, Look, PersistentItem, ReportingModal, choices
 
 REJECTION_MAX = 500
 
@@ -26,35 +25,22 @@ class VerificationItem(PersistentItem[ItemT, VerificationActions], cog="Verifica
 
 
 class VerifyButton(VerificationItem[discord.ui.Button[Any]], template=r"start", what="the verification panel"):
-    """"Verify" on the panel: opens the member's private verification channel."""
+    """"Verify" on the panel (`VerifyButton.view_of()`): opens the member's private verification channel."""
 
-    def __init__(self) -> None:
-        super().__init__(discord.ui.Button(label="Verify", emoji="✅", style=discord.ButtonStyle.success,
-                                           custom_id=self.custom_id_for("start")))
+    look = Look("Verify", discord.ButtonStyle.success, "✅")
 
     async def clicked(self, interaction: discord.Interaction, cog: VerificationActions) -> None:
         await cog.start(interaction)
 
 
-def panel_view() -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(VerifyButton())
-    return view
+class ReviewButton(VerificationItem[discord.ui.Button[Any]],
+                   template=r"(?P<action>approve|reject):(?P<verification_id>\d+)"):
+    """Approve / Reject under a verification waiting for a reviewer (`ReviewButton.view_of(verification_id)`)."""
 
-
-class ReviewButton(VerificationItem[discord.ui.Button[Any]], template=r"(?P<action>approve|reject):(?P<id>\d+)"):
-    """Approve / Reject under a verification waiting for a reviewer."""
-
-    def __init__(self, action: str, verification_id: int) -> None:
-        label, emoji, style = (("Approve", "✅", discord.ButtonStyle.success) if action == "approve"
-                               else ("Reject", "✖️", discord.ButtonStyle.danger))
-        super().__init__(discord.ui.Button(label=label, emoji=emoji, style=style,
-                                           custom_id=self.custom_id_for(action, verification_id)))
-        self.action, self.verification_id = action, verification_id
-
-    @classmethod
-    def from_match(cls, match: re.Match[str]) -> ReviewButton:
-        return cls(match["action"], int(match["id"]))
+    action: str
+    verification_id: int
+    looks = choices(approve=Look("Approve", discord.ButtonStyle.success, "✅"),
+                    reject=Look("Reject", discord.ButtonStyle.danger, "✖️"))
 
     async def clicked(self, interaction: discord.Interaction, cog: VerificationActions) -> None:
         if self.action == "approve":
@@ -65,13 +51,6 @@ class ReviewButton(VerificationItem[discord.ui.Button[Any]], template=r"(?P<acti
 
     def describe(self) -> str:
         return f"verification {self.action}"
-
-
-def review_view(verification_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(ReviewButton("approve", verification_id))
-    view.add_item(ReviewButton("reject", verification_id))
-    return view
 
 
 class RejectModal(ReportingModal):
