@@ -1,4 +1,7 @@
-"""Every prompt Hearth sends to an LLM, in one place, so wording changes are reviewed together.
+"""The LLM layer's shared prompt parts (the JSON instruction and its repair) and the prompts of features without a
+prompts module of their own (growth check-ins, event extraction for the reminders watcher). Features with their
+own prompts keep them beside them: `cogs/tickets/prompts.py`, `cogs/automod/prompts.py`,
+`cogs/verification/prompts.py`.
 
 Text written by users is always placed in the user message, fenced and labelled, and the system message
 tells the model to treat it as data: a member cannot rewrite the bot's instructions through a check-in.
