@@ -1,0 +1,9 @@
+"""The tables the moderation cog owns alone (created in migrations/versions/0015_moderation.py): no other
+feature's SQL names them; automod and others record and read cases through `cogs.moderation.api.ModerationApi`."""
+
+TABLES: tuple[str, ...] = (
+    "moderation_case_counters",
+    "moderation_cases",
+    "moderation_case_edits",
+    "moderation_notes",
+)
