@@ -10,7 +10,9 @@ from cogs.moderation import repo
 from cogs.moderation.api import ModerationApi
 from cogs.moderation.cases import Case
 from tests.kit.desks import FeatureDesk
+from tests.standin.interactions import InteractionResult
 from tests.standin.models import Channel, Message
+from utils.errors import UserFacingError
 
 
 @dataclass
@@ -35,6 +37,13 @@ class Moderation(FeatureDesk):
         """Every case number of the default guild, in order."""
         return [row["number"] for row in await self.db.fetch(
             "SELECT number FROM moderation_cases WHERE guild_id = $1 ORDER BY number", self.server.id)]
+
+    async def refused(self, command: str, *, user: Any, **options: Any) -> InteractionResult:
+        """Run a command that must be refused (a `UserFacingError`, answered privately); the answer."""
+        async with self.d.expect_errors(UserFacingError):
+            result = await self.d.slash(command, user=user, check_permissions=False, **options)
+        assert result.ephemeral, result.text
+        return result
 
     def log_messages(self) -> list[Message]:
         """The mod log's messages with an embed, oldest first."""
