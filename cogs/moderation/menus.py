@@ -20,8 +20,8 @@ class WarnForm(ReportingModal, title="Warn for this message"):
     """Reason and points of a warning about one message; `delete` also deletes the message once warned."""
 
     what = "a warning"
-    reason: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Reason", max_length=1000)
-    points: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Points", default="1", max_length=5)
+    reason: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Reason", max_length=1000, custom_id="reason")
+    points: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Points", default="1", max_length=5, custom_id="points")
 
     def __init__(self, cog: MenuActions, message: discord.Message, evidence: dict[str, Any], delete: bool) -> None:
         super().__init__(title="Delete and warn" if delete else "Warn for this message")
