@@ -21,7 +21,8 @@ class WarnForm(ReportingModal, title="Warn for this message"):
 
     what = "a warning"
     reason: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Reason", max_length=1000, custom_id="reason")
-    points: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Points", default="1", max_length=5, custom_id="points")
+    points: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Points", default="1", max_length=5,
+                                                             custom_id="points")
 
     def __init__(self, cog: MenuActions, message: discord.Message, evidence: dict[str, Any], delete: bool) -> None:
         super().__init__(title="Delete and warn" if delete else "Warn for this message")
