@@ -19,6 +19,7 @@ from cogs.moderation.api import ModerationApi
 from cogs.moderation.case_commands import NOT_MODERATOR, CaseCommands
 from cogs.moderation.cases import TITLES, CaseLog
 from cogs.moderation.checks import MODERATORS, VERBS
+from cogs.moderation.external import ExternalActions
 from cogs.moderation.member_actions import TEMPBAN_KIND, MemberActions
 from cogs.moderation.menus import MenuActions
 from cogs.moderation.settings import MODERATION_DM_ON_ACTION, SETTINGS
@@ -32,7 +33,7 @@ DONE = {"warn": "were warned", "timeout": "were timed out", "kick": "were kicked
         "tempban": "were banned", "softban": "were kicked (softban: your recent messages were deleted)"}
 
 
-class ModerationCog(MenuActions, CaseCommands, MemberActions,
+class ModerationCog(MenuActions, CaseCommands, MemberActions, ExternalActions,
                     # ChannelTools (cogs/moderation/channel_tools.py: /purge, /slowmode, /lock, /unlock) joins here
                     HearthCog, metaclass=CompositeMetaClass, name="Moderation"):
     """Cases, warnings, notes, member actions; the mixins see it as `cogs.moderation.contract.MixinMeta`."""
@@ -44,6 +45,7 @@ class ModerationCog(MenuActions, CaseCommands, MemberActions,
         super().__init__(bot)
         self.api: ModerationApi | None = None
         self.menus: list[app_commands.ContextMenu] = []
+        self.own_bans: set[tuple[int, int]] = set()
 
     async def load(self) -> None:
         self.cases = CaseLog(self.bot, self.pool)

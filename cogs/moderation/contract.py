@@ -27,6 +27,7 @@ class MixinMeta(ABC):
     bot: HearthBot
     pool: HearthPool
     cases: CaseLog  # numbering, storing and logging cases
+    own_bans: set[tuple[int, int]]  # (guild id, user id) of bans Hearth is making right now
 
     @abstractmethod
     async def require(self, interaction: discord.Interaction, rule: StaffRule, refusal: str) -> discord.Member:

@@ -147,9 +147,13 @@ class MemberActions(MixinMeta):
         length = format_duration(seconds) if seconds else None
         note = await self.tell_member(guild, member, action, reason, duration=length) if member else None
         why = audit_reason(interaction.user, reason)
-        await self._discord("ban", guild.ban(user, reason=why, delete_message_seconds=delete_seconds))
-        if action == "softban":
-            await self._discord("unban", guild.unban(user, reason=f"Softban: {why}"[:512]))
+        self.own_bans.add((guild.id, user.id))  # its GUILD_BAN_ADD is not an outside ban (`external`)
+        try:
+            await self._discord("ban", guild.ban(user, reason=why, delete_message_seconds=delete_seconds))
+            if action == "softban":
+                await self._discord("unban", guild.unban(user, reason=f"Softban: {why}"[:512]))
+        finally:
+            self.own_bans.discard((guild.id, user.id))
         expires = self.bot.clock.now() + timedelta(seconds=seconds) if seconds else None
         async with self.pool.acquire() as conn, conn.transaction():
             case = await self.cases.record(guild, action, target_id=user.id, moderator_id=interaction.user.id,
