@@ -131,7 +131,8 @@ class ChannelTools(ChannelToolsMeta):
         await interaction.response.defer(ephemeral=True, thinking=True)
         done = [target for target in targets if await self._lock_one(target, interaction.user, reason)]
         skipped = len(targets) - len(done)
-        answer = (f"🔒 Locked {mentions(done)}." if done else "Nothing to lock: the channels were locked already.")
+        answer = (f"🔒 Locked {mentions(done)}." if done
+                  else f"Nothing to lock: {mentions(targets)} {'is' if len(targets) == 1 else 'are'} already locked.")
         if skipped and done:
             answer += f" ({skipped} already locked.)"
         if done:
