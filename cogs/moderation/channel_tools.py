@@ -151,6 +151,8 @@ class ChannelTools(ChannelToolsMeta):
         guild = interaction.guild
         if server:
             saved = await locks_repo.locked(self.pool, guild.id)
+            for gone in [lock for lock in saved if guild.get_channel(lock.channel_id) is None]:
+                await locks_repo.delete(self.pool, guild.id, gone.channel_id)  # deleted channels: nothing to undo
             targets = self._manageable(interaction, [guild.get_channel(lock.channel_id) for lock in saved])
             if not saved:
                 raise UserFacingError("No channel is locked by /lock in this server.")
