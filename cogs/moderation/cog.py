@@ -18,6 +18,7 @@ from cogs.moderation import repo
 from cogs.moderation.api import ModerationApi
 from cogs.moderation.case_commands import NOT_MODERATOR, CaseCommands
 from cogs.moderation.cases import TITLES, CaseLog
+from cogs.moderation.channel_tools import ChannelTools
 from cogs.moderation.checks import MODERATORS, VERBS
 from cogs.moderation.external import ExternalActions
 from cogs.moderation.member_actions import TEMPBAN_KIND, MemberActions
@@ -33,8 +34,7 @@ DONE = {"warn": "were warned", "timeout": "were timed out", "kick": "were kicked
         "tempban": "were banned", "softban": "were kicked (softban: your recent messages were deleted)"}
 
 
-class ModerationCog(MenuActions, CaseCommands, MemberActions, ExternalActions,
-                    # ChannelTools (cogs/moderation/channel_tools.py: /purge, /slowmode, /lock, /unlock) joins here
+class ModerationCog(MenuActions, CaseCommands, MemberActions, ExternalActions, ChannelTools,
                     HearthCog, metaclass=CompositeMetaClass, name="Moderation"):
     """Cases, warnings, notes, member actions; the mixins see it as `cogs.moderation.contract.MixinMeta`."""
 

@@ -161,3 +161,10 @@ async def remove_note(executor: Executor, guild_id: int, note_id: int) -> asyncp
     return await executor.fetchrow(
         "DELETE FROM moderation_notes WHERE guild_id = $1 AND id = $2 RETURNING id, target_id, text",
         guild_id, note_id)
+
+
+async def forget_target(conn: Executor, user_id: int) -> int:
+    """GDPR erasure (every guild): the member's cases stay, without their evidence and without naming them."""
+    status = await conn.execute(
+        "UPDATE moderation_cases SET target_id = NULL, evidence = NULL WHERE target_id = $1", user_id)
+    return int(status.split()[-1])

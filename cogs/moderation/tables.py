@@ -1,4 +1,5 @@
-"""The tables the moderation cog owns alone (created in migrations/versions/0015_moderation.py): no other
+"""The tables the moderation cog owns alone (created in migrations/versions/0015_moderation.py and
+0016_channel_locks.py): no other
 feature's SQL names them; automod and others record and read cases through `cogs.moderation.api.ModerationApi`."""
 
 TABLES: tuple[str, ...] = (
@@ -6,4 +7,5 @@ TABLES: tuple[str, ...] = (
     "moderation_cases",
     "moderation_case_edits",
     "moderation_notes",
+    "moderation_channel_locks",
 )
