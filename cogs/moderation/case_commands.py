@@ -112,6 +112,7 @@ class CaseCommands(MixinMeta):
     @case.command(name="delete", description="Delete a case (admins; it is kept, hidden)")
     @app_commands.describe(number="The case number", reason="Why it is deleted")
     async def case_delete(self, interaction: discord.Interaction, number: RowId, reason: str | None = None) -> None:
+        await self.require(interaction, MODERATORS, NOT_MODERATOR)  # the /case group's rule first, as for the others
         admin = await self.require(interaction, CASE_ADMINS, "Only admins (Manage Server) can delete cases.")
         await self._delete(interaction, admin, number, reason, None)
 

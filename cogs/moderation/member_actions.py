@@ -127,6 +127,8 @@ class MemberActions(MixinMeta):
     @app_commands.default_permissions(ban_members=True)
     async def tempban(self, interaction: discord.Interaction, user: discord.User, duration: str,
                       reason: Reason | None = None, delete_messages: DeleteWindow = "none") -> None:
+        # Who may ban is said before what is wrong with the input: a member without Ban Members learns that first.
+        check_action("tempban", interaction.user, None, interaction.guild, needs_member=False)
         seconds = parse_duration(duration, maximum=MAX_TEMPBAN, what="temporary ban",
                                  example="/tempban duration:7d")
         await self._ban(interaction, user, "tempban", reason, DELETE_WINDOWS[delete_messages], seconds)

@@ -226,7 +226,14 @@ async def whole_database_sql(hearth: Hearth, skip: tuple[str, ...] = ()) -> str:
         "AND table_name <> 'alembic_version' ORDER BY table_name")
     parts = [f"'{r['table_name']}', (SELECT coalesce(json_agg(row_to_json(t) ORDER BY row_to_json(t)::text), '[]') "
              f"FROM {r['table_name']} t WHERE $1::bigint IS NOT NULL)" for r in rows if r["table_name"] not in skip]
-    return "SELECT json_build_object(" + ", ".join(parts) + ")"
+    return _object_sql(parts)
+
+
+def _object_sql(parts: list[str]) -> str:
+    """SELECT one JSON object of the `'table', (rows)` pairs. A function takes at most 100 arguments in PostgreSQL,
+    so the pairs are built 40 at a time and the objects joined (jsonb `||`)."""
+    chunks = [parts[i:i + 40] for i in range(0, len(parts), 40)] or [[]]
+    return "SELECT " + " || ".join(f"jsonb_build_object({', '.join(chunk)})" for chunk in chunks)
 
 
 async def snapshot_sql(hearth: Hearth) -> str:
@@ -236,7 +243,7 @@ async def snapshot_sql(hearth: Hearth) -> str:
         where = LINKED_TABLES.get(table, "guild_id = $1")
         parts.append(f"'{table}', (SELECT coalesce(json_agg(row_to_json(t) ORDER BY row_to_json(t)::text), '[]') "
                      f"FROM {table} t WHERE {where})")
-    return "SELECT json_build_object(" + ", ".join(parts) + ")"
+    return _object_sql(parts)
 
 
 async def snapshot(hearth: Hearth, sql: str, guild_id: int) -> dict[str, list[dict[str, Any]]]:

@@ -109,9 +109,20 @@ async def _fresh_ticket(home: Home) -> None:
     home.opened += 1
 
 
+async def _present(home: Home, who: str) -> Member:
+    """The member an example runs as, back in the guild if an earlier invocation kicked or banned them (the
+    moderation commands do that by design): the ban lifted and the member rejoined with their roles."""
+    guild, user = home.hearth.guild.guild, home.users[who]
+    if user.id not in guild.members:
+        guild.bans.pop(user.id, None)
+        roles = [guild.roles[r] for r in user.roles if r in guild.roles and r != guild.id]
+        home.users[who] = user = await home.hearth.discord.member_join(guild, user.user, roles=roles)
+    return user
+
+
 async def _invoke(home: Home, command: str, who: str, where: str, options: dict[str, Any]) -> InteractionResult:
     hearth = home.hearth
-    user = home.users[who]
+    user = await _present(home, who)
     channel = home.ticket_channel if where == "ticket" else hearth.guild.general
     return await hearth.discord.slash(command, user=user, guild=hearth.guild.guild, channel=channel,
                                       options=options, check_permissions=False)
