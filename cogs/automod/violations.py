@@ -96,19 +96,22 @@ class Violations:
         if step is not None and (escalation.STRENGTH[step.kind], step.duration or default_timeout) > (
                 escalation.STRENGTH[kind], duration):
             kind, duration, escalated = step.kind, step.duration or default_timeout, step.why
-        role_id = action.config.get("role_id")
-        # Who configured the mute role: role safety checks the role against them each time it is given.
-        role_setter, role_source = action.role_set_by, f"automod action #{action.id}"
-        if not role_id:
-            role_id = await self.bot.guild_settings.setting(member.guild.id, AUTOMOD_MUTE_ROLE)
-            role_setter = await self.bot.guild_settings.setter(member.guild.id, "automod", "mute_role")
-            role_source = "`automod.mute_role`"
+        role_id, role_setter, role_source = await self.mute_role(member.guild.id, action)
         outcome = Outcome(kind, duration if kind == "timeout" else None, role_id if kind == "mute" else None,
                           notes=notes, role_setter=role_setter, role_source=role_source)
         if escalated:
             outcome.notes.insert(0, f"escalated: {escalated}")
         await self._record(message, member, hit, outcome, rule.points, kind, ai_analysis, total=total,
                            act=True)
+
+    async def mute_role(self, guild_id: int, action: Any = None) -> tuple[int | None, int | None, str]:
+        """The mute role (the action's, else `automod.mute_role`), who configured it (role safety checks the role
+        against them each time it is given) and where it is configured, for the log."""
+        role_id = action.config.get("role_id") if action is not None else None
+        if role_id:
+            return role_id, action.role_set_by, f"automod action #{action.id}"
+        return (await self.bot.guild_settings.setting(guild_id, AUTOMOD_MUTE_ROLE),
+                await self.bot.guild_settings.setter(guild_id, "automod", "mute_role"), "`automod.mute_role`")
 
     async def _record(self, message: discord.Message, member: discord.Member, hit: Hit, outcome: Outcome,
                       points: float, colour: str, ai_analysis: dict[str, Any] | None, *, title: str | None = None,
@@ -121,7 +124,7 @@ class Violations:
                                        self.bot.clock.now(), ai_analysis)
         if act:
             # A refused mute role: not muted, so not told they were (the log embed says why).
-            if not await self._mute_refused(guild, outcome):
+            if not await self.mute_refused(guild, outcome):
                 if outcome.kind != "delete":
                     appeal = AppealButton(guild.id, log_id) if outcome.kind in actions.APPEALABLE else None
                     embed = actions.member_embed(guild, outcome, hit.rule.name, hit.reason)
@@ -139,7 +142,7 @@ class Violations:
         await post_to_log(self.bot, guild, feature="automod", what="an automod log entry", embed=embed, view=view)
         return log_id
 
-    async def _mute_refused(self, guild: discord.Guild, outcome: Outcome) -> bool:
+    async def mute_refused(self, guild: discord.Guild, outcome: Outcome) -> bool:
         """Role safety for the mute role, against whoever configured it: True (and a note) when it is refused."""
         role = guild.get_role(outcome.role_id or 0) if outcome.kind == "mute" else None
         if role is None:

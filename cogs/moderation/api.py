@@ -39,12 +39,16 @@ class ModerationApi:
     async def record_case(self, guild: discord.Guild, type_: str, *, target_id: int, reason: str | None,
                           moderator_id: int | None = None, automod_rule: str | None = None,
                           duration_seconds: int | None = None, expires_at: datetime | None = None,
-                          points: float = 0.0, evidence: dict[str, Any] | None = None) -> CaseRecord:
+                          points: float = 0.0, evidence: dict[str, Any] | None = None,
+                          linked_case: int | None = None) -> CaseRecord:
         """Record a case (an automatic one names its `automod_rule` and no moderator) and post it to the mod log.
 
         `evidence`: what the member's message held (`{"content", "attachments": [urls], "channel_id",
-        "message_id"}`), captured now because the message may be deleted."""
+        "message_id"}`), captured now because the message may be deleted. `linked_case`: the case this one closes
+        (an unban, untimeout or unmute: the case it reverses) or follows (an escalation: the case that reached the
+        threshold)."""
         case = await self._cases.record(guild, type_, target_id=target_id, moderator_id=moderator_id,
                                         automod_rule=automod_rule, reason=reason, duration_seconds=duration_seconds,
-                                        expires_at=expires_at, points=points, evidence=evidence)
+                                        expires_at=expires_at, points=points, evidence=evidence,
+                                        linked_case=linked_case)
         return CaseRecord(case.number, case.type, case.target_id, case.reason, case.points, case.created_at)

@@ -24,12 +24,18 @@ from core.guild_kit import find_log_channel
 
 log = logging.getLogger(__name__)
 
-CASE_TYPES = ("warn", "timeout", "untimeout", "kick", "ban", "tempban", "softban", "unban")
+CASE_TYPES = ("warn", "timeout", "untimeout", "kick", "ban", "tempban", "softban", "unban", "mute",
+              "unmute")
 TITLES = {"warn": "Warning", "timeout": "Timeout", "untimeout": "Timeout lifted", "kick": "Kick", "ban": "Ban",
-          "tempban": "Temporary ban", "softban": "Softban", "unban": "Unban"}
+          "tempban": "Temporary ban", "softban": "Softban", "unban": "Unban", "mute": "Mute (role)",
+          "unmute": "Mute lifted"}
 COLOURS = {"warn": discord.Colour.gold(), "timeout": discord.Colour.orange(), "untimeout": discord.Colour.green(),
            "kick": discord.Colour.dark_orange(), "ban": discord.Colour.red(), "tempban": discord.Colour.dark_red(),
-           "softban": discord.Colour.dark_orange(), "unban": discord.Colour.green()}
+           "softban": discord.Colour.dark_orange(), "unban": discord.Colour.green(),
+           "mute": discord.Colour.dark_orange(), "unmute": discord.Colour.green()}
+# A case of these types closes the case it links to (an unban its ban); any other case follows it (an escalation
+# the warning that reached its threshold).
+CLOSING_TYPES = ("untimeout", "unban", "unmute")
 REASON_LIMIT = 1000
 EVIDENCE_LIMIT = 1000
 
@@ -97,7 +103,7 @@ def embed_of(case: Case) -> discord.Embed:
     if case.points:
         embed.add_field(name="Points", value=f"{case.points:g}")
     if case.linked_case:
-        embed.add_field(name="Closes", value=f"case #{case.linked_case}")
+        embed.add_field(name="Closes" if case.type in CLOSING_TYPES else "Follows", value=f"case #{case.linked_case}")
     embed.add_field(name="Reason", value=(case.reason or "no reason given")[:1024], inline=False)
     if case.evidence:
         embed.add_field(name="Evidence", value=evidence_text(case.evidence), inline=False)
