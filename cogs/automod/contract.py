@@ -30,8 +30,8 @@ class ViolationHandler(Protocol):
                      ai_analysis: dict[str, Any] | None = None) -> None:
         """Act on the rules that fired for one message."""
 
-    async def remove_points(self, row: Any) -> None:
-        """Take back the points of a logged violation (false positive, approved appeal)."""
+    async def remove_points(self, row: Any, *, taken: bool = False) -> None:
+        """Take back the points of a logged violation (false positive, approved appeal, a removed case), once."""
 
     async def mute_role(self, guild_id: int, action: Any = None) -> tuple[int | None, int | None, str]:
         """The mute role (the action's, else `automod.mute_role`), who configured it, where it is configured."""

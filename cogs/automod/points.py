@@ -132,5 +132,5 @@ class OutsidePoints:
         taken = await repo.take_points(self.cog.pool, guild_id, row["id"])
         if taken is None:
             return False
-        await self.cog.violations.remove_points(taken)
+        await self.cog.violations.remove_points(taken, taken=True)
         return True

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from cogs.automod import actions, escalation, repo
+from cogs.automod import actions, cases, escalation, repo
 from cogs.automod.actions import Outcome
 from cogs.automod.appeals import AppealButton, FalsePositiveButton
 from cogs.automod.matchers import Hit
@@ -132,11 +132,20 @@ class Violations:
                     if note:
                         outcome.notes.append(note)
                 await actions.apply(outcome, member, f"{hit.rule.name}: {hit.reason}")
-            if outcome.notes:
+            # The one case log (when moderation is loaded): the rule as the moderator, the message as evidence.
+            escalated = next((n for n in outcome.notes if n.startswith("escalated: ")), None)
+            case = await cases.record_action(self.bot, guild, outcome, target_id=member.id, rule_name=hit.rule.name,
+                                             reason=hit.reason + (f" ({escalated})" if escalated else ""),
+                                             points=points, evidence=cases.evidence_of(message))
+            if case is not None:
+                context["case"] = case
+            if outcome.notes or case is not None:
                 context["notes"] = outcome.notes
                 label = outcome.label if outcome.done else f"{outcome.label} (failed)"
                 await repo.update_log_outcome(self.cog.pool, guild.id, log_id, label, context)
         embed = self._embed(message, member, hit, outcome, title, total)
+        if context.get("case") is not None:
+            embed.add_field(name="Case", value=f"#{context['case']}")
         view = discord.ui.View(timeout=None)
         view.add_item(FalsePositiveButton(guild.id, log_id))
         await post_to_log(self.bot, guild, feature="automod", what="an automod log entry", embed=embed, view=view)
@@ -172,10 +181,15 @@ class Violations:
             embed.add_field(name="Notes", value="\n".join(f"• {n}" for n in outcome.notes)[:1024], inline=False)
         return embed
 
-    async def remove_points(self, row: Any) -> None:
-        """Take back the points of a logged violation (false positive, approved appeal)."""
+    async def remove_points(self, row: Any, *, taken: bool = False) -> None:
+        """Take back the points of a logged violation (false positive, approved appeal, a removed case), once
+        (`taken`: the caller already marked them taken back)."""
         if not row["points"]:
             return
+        if not taken:
+            row = await repo.take_points(self.cog.pool, row["guild_id"], row["id"])
+            if row is None:
+                return  # already taken back
         guild_id = row["guild_id"]
         mode = await self.bot.guild_settings.setting(guild_id, AUTOMOD_DECAY_MODE)
         period = float(await self.bot.guild_settings.setting(guild_id, AUTOMOD_DECAY_PERIOD))
