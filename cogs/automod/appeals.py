@@ -153,7 +153,8 @@ class DecideButton(AutomodItem[discord.ui.Button[Any]],
         notes: list[str] = []
         if status == "approved":
             context = row["context"] or {}
-            note = await actions.revert(guild, row["user_id"], context, f"Appeal approved by {interaction.user}")
+            with cases.acting_on(cog.bot, guild.id, row["user_id"], str(context.get("kind")), reversal=True):
+                note = await actions.revert(guild, row["user_id"], context, f"Appeal approved by {interaction.user}")
             if note:
                 notes.append(note)
             elif context.get("case") is not None:

@@ -9,6 +9,7 @@ A plain `delete` (the message removed, nobody told) is not a case: it stays in a
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +22,19 @@ log = logging.getLogger(__name__)
 
 CASE_OF = {"warn": "warn", "mute": "mute", "timeout": "timeout", "ban": "ban"}
 REVERSAL_OF = {"mute": "unmute", "timeout": "untimeout", "ban": "unban"}
+
+
+EVENT_OF = {"timeout": "timeout", "ban": "ban"}  # the gateway event an action causes, moderation's word for it
+REVERSAL_EVENT_OF = {"timeout": "timeout", "ban": "unban"}
+
+
+def acting_on(bot: Any, guild_id: int, user_id: int, kind: str, *,
+              reversal: bool = False) -> AbstractContextManager[None]:
+    """Around automod's own Discord action (`kind`, or its reversal) on a member: moderation then does not record
+    the gateway event it causes as an action taken outside Hearth (a no-op without moderation, or for a mute)."""
+    api = bot.apis.get(ModerationApi)
+    event = (REVERSAL_EVENT_OF if reversal else EVENT_OF).get(kind)
+    return api.acting_on(guild_id, user_id, event) if api is not None and event else nullcontext()
 
 
 def evidence_of(message: discord.Message) -> dict[str, Any]:

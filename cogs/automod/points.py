@@ -104,7 +104,8 @@ class OutsidePoints:
             note = await actions.send_dm(member, actions.member_embed(guild, outcome, ESCALATION, reason), appeal)
             if note:
                 outcome.notes.append(note)
-            await actions.apply(outcome, member, reason)
+            with cases.acting_on(self.bot, guild.id, member.id, outcome.kind):
+                await actions.apply(outcome, member, reason)
         number = await cases.record_action(self.bot, guild, outcome, target_id=member.id, rule_name=ESCALATION,
                                            reason=reason, linked_case=after_case)
         if number is not None:

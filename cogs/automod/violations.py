@@ -131,7 +131,8 @@ class Violations:
                     note = await actions.send_dm(member, embed, appeal)
                     if note:
                         outcome.notes.append(note)
-                await actions.apply(outcome, member, f"{hit.rule.name}: {hit.reason}")
+                with cases.acting_on(self.bot, guild.id, member.id, outcome.kind):
+                    await actions.apply(outcome, member, f"{hit.rule.name}: {hit.reason}")
             # The one case log (when moderation is loaded): the rule as the moderator, the message as evidence.
             escalated = next((n for n in outcome.notes if n.startswith("escalated: ")), None)
             case = await cases.record_action(self.bot, guild, outcome, target_id=member.id, rule_name=hit.rule.name,

@@ -7,6 +7,7 @@ A case recorded here is numbered like a manual one and posted to the mod-log cha
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -52,3 +53,9 @@ class ModerationApi:
                                         expires_at=expires_at, points=points, evidence=evidence,
                                         linked_case=linked_case)
         return CaseRecord(case.number, case.type, case.target_id, case.reason, case.points, case.created_at)
+
+    def acting_on(self, guild_id: int, user_id: int, *kinds: str) -> AbstractContextManager[None]:
+        """Wrap a Discord action another feature takes on a member (`with api.acting_on(guild.id, member.id):`) that
+        it records as a case itself (`kinds`: "ban", "unban", "kick", "timeout"), so the gateway event it causes is
+        not recorded again as an action taken outside Hearth."""
+        return self._cases.acting_on(guild_id, user_id, *kinds)

@@ -9,8 +9,10 @@ once), and never raises for Discord: a case is recorded whether or not its log m
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -37,6 +39,7 @@ COLOURS = {"warn": discord.Colour.gold(), "timeout": discord.Colour.orange(), "u
 # the warning that reached its threshold).
 CLOSING_TYPES = ("untimeout", "unban", "unmute")
 REASON_LIMIT = 1000
+OWN_GRACE = timedelta(minutes=1)
 EVIDENCE_LIMIT = 1000
 
 
@@ -140,6 +143,29 @@ class CaseLog:
     def __init__(self, bot: Any, pool: HearthPool) -> None:
         self.bot = bot
         self.pool = pool
+        # (guild id, user id, event kind) → until when: Hearth's own actions whose gateway event is still to come
+        self.own: dict[tuple[int, int, str], datetime] = {}
+
+    @contextmanager
+    def acting_on(self, guild_id: int, user_id: int, *kinds: str) -> Iterator[None]:
+        """Around Hearth's own ban, unban, kick or timeout of a member (`kinds`: "ban", "unban", "kick",
+        "timeout"): the gateway event each causes (which may arrive after Discord answered) is not an action taken
+        outside Hearth (`external`), so it is not recorded a second time. Each expects one event (`is_own` takes
+        it), for a minute at most; nothing is expected when the action failed."""
+        until = self.bot.clock.now() + OWN_GRACE
+        for kind in kinds:
+            self.own[(guild_id, user_id, kind)] = until
+        try:
+            yield
+        except BaseException:
+            for kind in kinds:
+                self.own.pop((guild_id, user_id, kind), None)
+            raise
+
+    def is_own(self, guild_id: int, user_id: int, kind: str) -> bool:
+        """Whether this event was caused by Hearth's own action (expected by `acting_on`); takes the expectation."""
+        until = self.own.pop((guild_id, user_id, kind), None)
+        return until is not None and self.bot.clock.now() <= until
 
     async def record(self, guild: discord.Guild, type_: str, *, target_id: int, moderator_id: int | None,
                      reason: str | None, automod_rule: str | None = None, duration_seconds: int | None = None,

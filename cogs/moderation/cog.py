@@ -45,7 +45,6 @@ class ModerationCog(MenuActions, CaseCommands, MemberActions, ExternalActions, C
         super().__init__(bot)
         self.api: ModerationApi | None = None
         self.menus: list[app_commands.ContextMenu] = []
-        self.own_bans: set[tuple[int, int]] = set()
 
     async def load(self) -> None:
         self.cases = CaseLog(self.bot, self.pool)
