@@ -1,7 +1,7 @@
 """Automod's actions as moderation cases: when the moderation cog is loaded, every action automod takes on a member
 (a warning, a mute, a timeout, a ban, an escalation step, the reversal of an approved appeal) is recorded in the
-server's one case log through `ModerationApi`, with the rule as the moderator and the message as evidence. Without
-the moderation cog, automod works as before and records no case.
+server's one case log through `core.case_log.CaseRecorder` (moderation implements it), with the rule as the
+moderator and the message as evidence. Without the moderation cog, automod works as before and records no case.
 
 A plain `delete` (the message removed, nobody told) is not a case: it stays in automod's own log.
 """
@@ -16,7 +16,7 @@ from typing import Any
 import discord
 
 from cogs.automod.actions import Outcome
-from cogs.moderation.api import ModerationApi
+from core.case_log import CaseRecorder
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def acting_on(bot: Any, guild_id: int, user_id: int, kind: str, *,
               reversal: bool = False) -> AbstractContextManager[None]:
     """Around automod's own Discord action (`kind`, or its reversal) on a member: moderation then does not record
     the gateway event it causes as an action taken outside Hearth (a no-op without moderation, or for a mute)."""
-    api = bot.apis.get(ModerationApi)
+    api = bot.apis.get(CaseRecorder)
     event = (REVERSAL_EVENT_OF if reversal else EVENT_OF).get(kind)
     return api.acting_on(guild_id, user_id, event) if api is not None and event else nullcontext()
 
@@ -49,7 +49,7 @@ async def record_action(bot: Any, guild: discord.Guild, outcome: Outcome, *, tar
                         linked_case: int | None = None) -> int | None:
     """Record an action automod took as a case (None when moderation is not loaded, the action is no case, or
     it failed); the case number."""
-    api = bot.apis.get(ModerationApi)
+    api = bot.apis.get(CaseRecorder)
     type_ = CASE_OF.get(outcome.kind)
     if api is None or type_ is None or not outcome.done:
         return None
@@ -68,7 +68,7 @@ async def record_action(bot: Any, guild: discord.Guild, outcome: Outcome, *, tar
 async def record_reversal(bot: Any, guild: discord.Guild, kind: str, *, target_id: int, moderator_id: int,
                           reason: str, case_number: int) -> int | None:
     """Record the reversal of an appealed action (unban, untimeout, unmute) as a case closing `case_number`."""
-    api = bot.apis.get(ModerationApi)
+    api = bot.apis.get(CaseRecorder)
     type_ = REVERSAL_OF.get(kind)
     if api is None or type_ is None:
         return None
