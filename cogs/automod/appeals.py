@@ -3,9 +3,11 @@ with the guild and automod_logs id in their custom_id).
 
 - **Appeal** (in the member's DM) → a modal for the reason → the moderators get an embed with **Approve** /
   **Deny** in the log channel. Approve reverses the action (timeout cleared, mute role removed, unban) and
-  removes the points; either way the member is told the outcome. Each appeal is decided once. Approving needs
-  the permission the reversal itself needs (Ban Members for an unban, Timeout Members for a timeout, Manage Roles
-  and role safety for the mute role); without it nothing is reversed and the appeal stays open.
+  removes the points; either way the member is told the outcome. With the moderation cog loaded, the reversal is a
+  case closing the action's case (unban, untimeout, unmute), by the moderator who approved. Each appeal is
+  decided once. Approving needs the permission the reversal itself needs (Ban Members for an unban, Timeout
+  Members for a timeout, Manage Roles and role safety for the mute role); without it nothing is reversed and the
+  appeal stays open.
 - **False positive** (on the log embed) → counted in automod_stats.false_positives, the points are removed.
 """
 
@@ -16,7 +18,7 @@ from typing import Any
 
 import discord
 
-from cogs.automod import actions, repo
+from cogs.automod import actions, cases, repo
 from cogs.automod.contract import AutomodContract
 from cogs.automod.staff import MODERATORS
 from core.guild_kit import is_staff, post_to_log
@@ -150,10 +152,16 @@ class DecideButton(AutomodItem[discord.ui.Button[Any]],
         guild = interaction.guild
         notes: list[str] = []
         if status == "approved":
-            note = await actions.revert(guild, row["user_id"], row["context"] or {},
-                                        f"Appeal approved by {interaction.user}")
+            context = row["context"] or {}
+            with cases.acting_on(cog.bot, guild.id, row["user_id"], str(context.get("kind")), reversal=True):
+                note = await actions.revert(guild, row["user_id"], context, f"Appeal approved by {interaction.user}")
             if note:
                 notes.append(note)
+            elif context.get("case") is not None:
+                # The reversal closes the action's case in the one case log (when moderation is loaded).
+                await cases.record_reversal(cog.bot, guild, str(context.get("kind")), target_id=row["user_id"],
+                                            moderator_id=interaction.user.id, case_number=int(context["case"]),
+                                            reason=f"Appeal approved: {row['appeal_reason'] or 'no reason given'}")
             if not row["false_positive"]:
                 await cog.violations.remove_points(row)
         text = (f"Your appeal in **{discord.utils.escape_markdown(guild.name)}** was **{status}**."

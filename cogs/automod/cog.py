@@ -15,6 +15,7 @@ import discord
 
 from cogs.automod import appeals, repo
 from cogs.automod.ai import AIModerator
+from cogs.automod.api import AutomodApi
 from cogs.automod.commands import AutomodCommands
 from cogs.automod.matchers import GuildRules, MessageFacts
 from cogs.automod.rules import Rule
@@ -70,6 +71,7 @@ class AutomodCog(HearthCog, name="Automod"):
         self.violations = Violations(self)
         self.ai = AIModerator(self)
         self.group: AutomodCommands | None = None
+        self.api: AutomodApi | None = None
         self.flusher = FlushLoop(
             "Automod stats", lambda: self.stats.flush(self.pool), bot.clock, interval=FLUSH_INTERVAL,
             max_backoff=MAX_BACKOFF, backlog=lambda: f"{len(self.stats)} stats row(s)",
@@ -85,8 +87,12 @@ class AutomodCog(HearthCog, name="Automod"):
         add_config_group(self.bot, self.group)
         self.ai.start()
         self.flusher.start()
+        self.api = AutomodApi(self)
+        self.bot.apis.publish(AutomodApi, self.api)  # moderation's warnings feed the same escalation
 
     async def unload(self) -> None:
+        if self.api is not None:
+            self.bot.apis.withdraw(AutomodApi, self.api)
         pipeline = getattr(self.bot, "pipeline", None)
         if pipeline is not None:
             pipeline.unregister("automod")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     import discord
 
+    from cogs.automod.actions import Outcome
     from cogs.automod.matchers import GuildRules, Hit
     from cogs.automod.stats import StatsBuffer
     from core.db import HearthPool
@@ -29,8 +30,14 @@ class ViolationHandler(Protocol):
                      ai_analysis: dict[str, Any] | None = None) -> None:
         """Act on the rules that fired for one message."""
 
-    async def remove_points(self, row: Any) -> None:
-        """Take back the points of a logged violation (false positive, approved appeal)."""
+    async def remove_points(self, row: Any, *, taken: bool = False) -> None:
+        """Take back the points of a logged violation (false positive, approved appeal, a removed case), once."""
+
+    async def mute_role(self, guild_id: int, action: Any = None) -> tuple[int | None, int | None, str]:
+        """The mute role (the action's, else `automod.mute_role`), who configured it, where it is configured."""
+
+    async def mute_refused(self, guild: discord.Guild, outcome: Outcome) -> bool:
+        """Role safety for the mute role, against whoever configured it: True (and a note) when it is refused."""
 
 
 class AutomodContract(Protocol):
@@ -45,3 +52,6 @@ class AutomodContract(Protocol):
     @property
     def pool(self) -> HearthPool:
         """The cog's database pool."""
+
+    async def is_staff(self, member: discord.Member) -> bool:
+        """Staff are never acted on (`staff.EXEMPT`)."""

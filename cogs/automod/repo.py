@@ -225,3 +225,29 @@ async def stats(conn: Executor, guild_id: int, since: date) -> list[asyncpg.Reco
            FROM automod_rules r
            LEFT JOIN automod_stats s ON s.rule_id = r.id AND s.guild_id = r.guild_id AND s.date >= $2
            WHERE r.guild_id = $1 GROUP BY r.id ORDER BY triggers DESC, r.id""", guild_id, since)
+
+
+# --- points of cases (manual warnings through AutomodApi; automod's own cases) ---------------------------
+
+async def log_of_case(conn: Executor, guild_id: int, case_number: int) -> asyncpg.Record | None:
+    """The log row that holds the points of moderation case `case_number` (its context names the case)."""
+    return await conn.fetchrow(
+        "SELECT " + LOG_COLUMNS + """ FROM automod_logs WHERE guild_id = $1 AND context->>'case' = $2::text
+           ORDER BY id LIMIT 1""", guild_id, str(case_number))
+
+
+async def take_points(pool: Executor, guild_id: int, log_id: int) -> asyncpg.Record | None:
+    """Mark a log row's points as taken back (once: a second call finds nothing); the row, or None when its points
+    were already taken back or it has none."""
+    return await pool.fetchrow(
+        """UPDATE automod_logs SET context = COALESCE(context, '{}'::jsonb) || '{"points_removed": true}'::jsonb
+           WHERE guild_id = $1 AND id = $2 AND points > 0
+             AND NOT COALESCE((context->>'points_removed')::boolean, false)
+           RETURNING """ + LOG_COLUMNS, guild_id, log_id)
+
+
+async def set_log_case(pool: Executor, guild_id: int, log_id: int, case_number: int) -> None:
+    """Remember the moderation case that records a logged action."""
+    await pool.execute(
+        """UPDATE automod_logs SET context = COALESCE(context, '{}'::jsonb) || jsonb_build_object('case', $3::int)
+           WHERE guild_id = $1 AND id = $2""", guild_id, log_id, case_number)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from cogs.automod import actions, escalation, repo
+from cogs.automod import actions, cases, escalation, repo
 from cogs.automod.actions import Outcome
 from cogs.automod.appeals import AppealButton, FalsePositiveButton
 from cogs.automod.matchers import Hit
@@ -96,19 +96,22 @@ class Violations:
         if step is not None and (escalation.STRENGTH[step.kind], step.duration or default_timeout) > (
                 escalation.STRENGTH[kind], duration):
             kind, duration, escalated = step.kind, step.duration or default_timeout, step.why
-        role_id = action.config.get("role_id")
-        # Who configured the mute role: role safety checks the role against them each time it is given.
-        role_setter, role_source = action.role_set_by, f"automod action #{action.id}"
-        if not role_id:
-            role_id = await self.bot.guild_settings.setting(member.guild.id, AUTOMOD_MUTE_ROLE)
-            role_setter = await self.bot.guild_settings.setter(member.guild.id, "automod", "mute_role")
-            role_source = "`automod.mute_role`"
+        role_id, role_setter, role_source = await self.mute_role(member.guild.id, action)
         outcome = Outcome(kind, duration if kind == "timeout" else None, role_id if kind == "mute" else None,
                           notes=notes, role_setter=role_setter, role_source=role_source)
         if escalated:
             outcome.notes.insert(0, f"escalated: {escalated}")
         await self._record(message, member, hit, outcome, rule.points, kind, ai_analysis, total=total,
                            act=True)
+
+    async def mute_role(self, guild_id: int, action: Any = None) -> tuple[int | None, int | None, str]:
+        """The mute role (the action's, else `automod.mute_role`), who configured it (role safety checks the role
+        against them each time it is given) and where it is configured, for the log."""
+        role_id = action.config.get("role_id") if action is not None else None
+        if role_id:
+            return role_id, action.role_set_by, f"automod action #{action.id}"
+        return (await self.bot.guild_settings.setting(guild_id, AUTOMOD_MUTE_ROLE),
+                await self.bot.guild_settings.setter(guild_id, "automod", "mute_role"), "`automod.mute_role`")
 
     async def _record(self, message: discord.Message, member: discord.Member, hit: Hit, outcome: Outcome,
                       points: float, colour: str, ai_analysis: dict[str, Any] | None, *, title: str | None = None,
@@ -121,25 +124,35 @@ class Violations:
                                        self.bot.clock.now(), ai_analysis)
         if act:
             # A refused mute role: not muted, so not told they were (the log embed says why).
-            if not await self._mute_refused(guild, outcome):
+            if not await self.mute_refused(guild, outcome):
                 if outcome.kind != "delete":
                     appeal = AppealButton(guild.id, log_id) if outcome.kind in actions.APPEALABLE else None
                     embed = actions.member_embed(guild, outcome, hit.rule.name, hit.reason)
                     note = await actions.send_dm(member, embed, appeal)
                     if note:
                         outcome.notes.append(note)
-                await actions.apply(outcome, member, f"{hit.rule.name}: {hit.reason}")
-            if outcome.notes:
+                with cases.acting_on(self.bot, guild.id, member.id, outcome.kind):
+                    await actions.apply(outcome, member, f"{hit.rule.name}: {hit.reason}")
+            # The one case log (when moderation is loaded): the rule as the moderator, the message as evidence.
+            escalated = next((n for n in outcome.notes if n.startswith("escalated: ")), None)
+            case = await cases.record_action(self.bot, guild, outcome, target_id=member.id, rule_name=hit.rule.name,
+                                             reason=hit.reason + (f" ({escalated})" if escalated else ""),
+                                             points=points, evidence=cases.evidence_of(message))
+            if case is not None:
+                context["case"] = case
+            if outcome.notes or case is not None:
                 context["notes"] = outcome.notes
                 label = outcome.label if outcome.done else f"{outcome.label} (failed)"
                 await repo.update_log_outcome(self.cog.pool, guild.id, log_id, label, context)
         embed = self._embed(message, member, hit, outcome, title, total)
+        if context.get("case") is not None:
+            embed.add_field(name="Case", value=f"#{context['case']}")
         view = discord.ui.View(timeout=None)
         view.add_item(FalsePositiveButton(guild.id, log_id))
         await post_to_log(self.bot, guild, feature="automod", what="an automod log entry", embed=embed, view=view)
         return log_id
 
-    async def _mute_refused(self, guild: discord.Guild, outcome: Outcome) -> bool:
+    async def mute_refused(self, guild: discord.Guild, outcome: Outcome) -> bool:
         """Role safety for the mute role, against whoever configured it: True (and a note) when it is refused."""
         role = guild.get_role(outcome.role_id or 0) if outcome.kind == "mute" else None
         if role is None:
@@ -169,10 +182,15 @@ class Violations:
             embed.add_field(name="Notes", value="\n".join(f"• {n}" for n in outcome.notes)[:1024], inline=False)
         return embed
 
-    async def remove_points(self, row: Any) -> None:
-        """Take back the points of a logged violation (false positive, approved appeal)."""
+    async def remove_points(self, row: Any, *, taken: bool = False) -> None:
+        """Take back the points of a logged violation (false positive, approved appeal, a removed case), once
+        (`taken`: the caller already marked them taken back)."""
         if not row["points"]:
             return
+        if not taken:
+            row = await repo.take_points(self.cog.pool, row["guild_id"], row["id"])
+            if row is None:
+                return  # already taken back
         guild_id = row["guild_id"]
         mode = await self.bot.guild_settings.setting(guild_id, AUTOMOD_DECAY_MODE)
         period = float(await self.bot.guild_settings.setting(guild_id, AUTOMOD_DECAY_PERIOD))

@@ -8,6 +8,7 @@ from typing import Any, Literal
 import discord
 from discord import app_commands
 
+from cogs.automod.api import AutomodApi
 from cogs.moderation import repo
 from cogs.moderation.cases import TITLES, Case, embed_of
 from cogs.moderation.checks import CASE_ADMINS, MODERATORS
@@ -20,7 +21,7 @@ PAGE = 10
 NOTE_LIMIT = 1000
 NOT_MODERATOR = ("Only moderators can do that: Timeout Members, Kick Members, Ban Members or Manage Server, or "
                  "the server's staff role.")
-CaseType = Literal["warn", "timeout", "untimeout", "kick", "ban", "tempban", "softban", "unban"]
+CaseType = Literal["warn", "timeout", "untimeout", "kick", "ban", "tempban", "softban", "unban", "mute", "unmute"]
 Points = app_commands.Range[float, 0, 100]
 Reason = app_commands.Range[str, 1, 1000]
 
@@ -74,6 +75,12 @@ class CaseCommands(MixinMeta):
         case = await self.cases.record(guild, "warn", target_id=target.id, moderator_id=moderator.id, reason=reason,
                                        points=points, evidence=evidence)
         text = f"⚠️ Case #{case.number}: warned {target.mention} ({points:g} point{'s' if points != 1 else ''})."
+        # One escalation engine: the points join automod's decaying total (without automod, nothing escalates).
+        automod = self.bot.apis.get(AutomodApi)
+        if automod is not None and points > 0:
+            escalated = await automod.add_points(guild, target, points, reason, case.number)
+            if escalated is not None:
+                text += f"\n⏫ The points reached an escalation step: {escalated.describe()}."
         await interaction.followup.send(text + (f"\n{note}" if note else ""), ephemeral=True,
                                         allowed_mentions=discord.AllowedMentions.none())
         return case
@@ -125,10 +132,15 @@ class CaseCommands(MixinMeta):
             what = "warning" if only_type == "warn" else "case"
             raise BadInput(f"There is no {what} #{number} on this server.",
                            example="/warnings list" if only_type else "/cases")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        points = ""
+        automod = self.bot.apis.get(AutomodApi)
+        if row["points"] and automod is not None and await automod.remove_points(guild, number):
+            points = " Its points no longer count towards escalation."
         problem = await self.cases.refresh(guild, Case.of(row))
-        await interaction.response.send_message(
+        await interaction.followup.send(
             f"🗑️ {TITLES[row['type']]} #{number} deleted: it no longer counts, and stays in the record as deleted."
-            + (f"\nThe mod log was not updated: {problem}." if problem else ""), ephemeral=True)
+            + points + (f"\nThe mod log was not updated: {problem}." if problem else ""), ephemeral=True)
 
     # --- listings ------------------------------------------------------------------------------------------
 

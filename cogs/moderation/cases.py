@@ -9,8 +9,10 @@ once), and never raises for Discord: a case is recorded whether or not its log m
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -24,13 +26,20 @@ from core.guild_kit import find_log_channel
 
 log = logging.getLogger(__name__)
 
-CASE_TYPES = ("warn", "timeout", "untimeout", "kick", "ban", "tempban", "softban", "unban")
+CASE_TYPES = ("warn", "timeout", "untimeout", "kick", "ban", "tempban", "softban", "unban", "mute",
+              "unmute")
 TITLES = {"warn": "Warning", "timeout": "Timeout", "untimeout": "Timeout lifted", "kick": "Kick", "ban": "Ban",
-          "tempban": "Temporary ban", "softban": "Softban", "unban": "Unban"}
+          "tempban": "Temporary ban", "softban": "Softban", "unban": "Unban", "mute": "Mute (role)",
+          "unmute": "Mute lifted"}
 COLOURS = {"warn": discord.Colour.gold(), "timeout": discord.Colour.orange(), "untimeout": discord.Colour.green(),
            "kick": discord.Colour.dark_orange(), "ban": discord.Colour.red(), "tempban": discord.Colour.dark_red(),
-           "softban": discord.Colour.dark_orange(), "unban": discord.Colour.green()}
+           "softban": discord.Colour.dark_orange(), "unban": discord.Colour.green(),
+           "mute": discord.Colour.dark_orange(), "unmute": discord.Colour.green()}
+# A case of these types closes the case it links to (an unban its ban); any other case follows it (an escalation
+# the warning that reached its threshold).
+CLOSING_TYPES = ("untimeout", "unban", "unmute")
 REASON_LIMIT = 1000
+OWN_GRACE = timedelta(minutes=1)
 EVIDENCE_LIMIT = 1000
 
 
@@ -97,7 +106,7 @@ def embed_of(case: Case) -> discord.Embed:
     if case.points:
         embed.add_field(name="Points", value=f"{case.points:g}")
     if case.linked_case:
-        embed.add_field(name="Closes", value=f"case #{case.linked_case}")
+        embed.add_field(name="Closes" if case.type in CLOSING_TYPES else "Follows", value=f"case #{case.linked_case}")
     embed.add_field(name="Reason", value=(case.reason or "no reason given")[:1024], inline=False)
     if case.evidence:
         embed.add_field(name="Evidence", value=evidence_text(case.evidence), inline=False)
@@ -134,6 +143,29 @@ class CaseLog:
     def __init__(self, bot: Any, pool: HearthPool) -> None:
         self.bot = bot
         self.pool = pool
+        # (guild id, user id, event kind) → until when: Hearth's own actions whose gateway event is still to come
+        self.own: dict[tuple[int, int, str], datetime] = {}
+
+    @contextmanager
+    def acting_on(self, guild_id: int, user_id: int, *kinds: str) -> Iterator[None]:
+        """Around Hearth's own ban, unban, kick or timeout of a member (`kinds`: "ban", "unban", "kick",
+        "timeout"): the gateway event each causes (which may arrive after Discord answered) is not an action taken
+        outside Hearth (`external`), so it is not recorded a second time. Each expects one event (`is_own` takes
+        it), for a minute at most; nothing is expected when the action failed."""
+        until = self.bot.clock.now() + OWN_GRACE
+        for kind in kinds:
+            self.own[(guild_id, user_id, kind)] = until
+        try:
+            yield
+        except BaseException:
+            for kind in kinds:
+                self.own.pop((guild_id, user_id, kind), None)
+            raise
+
+    def is_own(self, guild_id: int, user_id: int, kind: str) -> bool:
+        """Whether this event was caused by Hearth's own action (expected by `acting_on`); takes the expectation."""
+        until = self.own.pop((guild_id, user_id, kind), None)
+        return until is not None and self.bot.clock.now() <= until
 
     async def record(self, guild: discord.Guild, type_: str, *, target_id: int, moderator_id: int | None,
                      reason: str | None, automod_rule: str | None = None, duration_seconds: int | None = None,

@@ -1,5 +1,6 @@
 """Moderation: the case log, warnings and notes (`case_commands`), member actions (`member_actions`), context
-menus and `/whois`; publishes `ModerationApi` so other features (automod) record cases in the same log.
+menus and `/whois`; publishes `ModerationApi` as the `core.case_log.CaseRecorder` so other features (automod)
+record cases in the same log.
 
 Who may do what (`checks`): warnings, cases, notes and /whois need a moderation permission (Timeout Members, Kick
 Members, Ban Members, Manage Server) or the staff role; each member action needs the moderator's own Discord
@@ -24,6 +25,7 @@ from cogs.moderation.external import ExternalActions
 from cogs.moderation.member_actions import TEMPBAN_KIND, MemberActions
 from cogs.moderation.menus import MenuActions
 from cogs.moderation.settings import MODERATION_DM_ON_ACTION, SETTINGS
+from core.case_log import CaseRecorder
 from core.cog_base import CompositeMetaClass, HearthCog
 from core.guild_kit import StaffRule, is_staff
 from utils.errors import UserFacingError
@@ -45,12 +47,11 @@ class ModerationCog(MenuActions, CaseCommands, MemberActions, ExternalActions, C
         super().__init__(bot)
         self.api: ModerationApi | None = None
         self.menus: list[app_commands.ContextMenu] = []
-        self.own_bans: set[tuple[int, int]] = set()
 
     async def load(self) -> None:
         self.cases = CaseLog(self.bot, self.pool)
         self.api = ModerationApi(self.cases)
-        self.bot.apis.publish(ModerationApi, self.api)  # automod records its cases through it
+        self.bot.apis.publish(CaseRecorder, self.api)  # automod records its cases through it
         # A tempban must end: retried until the unban is done (the default policy of the timers service).
         self.bot.timers.register(TEMPBAN_KIND, self.lift_tempban, on_skip=self.lift_tempban,
                                  describe=lambda job: f"the end of temporary ban case #{job.payload.get('case')}")
@@ -63,7 +64,7 @@ class ModerationCog(MenuActions, CaseCommands, MemberActions, ExternalActions, C
             self.bot.tree.remove_command(menu.name, type=menu.type)
         self.bot.timers.unregister(TEMPBAN_KIND)
         if self.api is not None:
-            self.bot.apis.withdraw(ModerationApi, self.api)
+            self.bot.apis.withdraw(CaseRecorder, self.api)
 
     # --- the contract --------------------------------------------------------------------------------------
 

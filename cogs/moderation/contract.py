@@ -27,7 +27,6 @@ class MixinMeta(ABC):
     bot: HearthBot
     pool: HearthPool
     cases: CaseLog  # numbering, storing and logging cases
-    own_bans: set[tuple[int, int]]  # (guild id, user id) of bans Hearth is making right now
 
     @abstractmethod
     async def require(self, interaction: discord.Interaction, rule: StaffRule, refusal: str) -> discord.Member:
@@ -43,6 +42,11 @@ class MixinMeta(ABC):
     async def warn_member(self, interaction: discord.Interaction, user: discord.abc.User, reason: str,
                           points: float, evidence: dict[str, Any] | None = None) -> Case:
         """Record a warning (with its evidence), tell the member, answer the moderator (`case_commands`)."""
+
+    @abstractmethod
+    async def record_unban(self, guild: discord.Guild, user_id: int, moderator_id: int | None,
+                           reason: str | None, *, from_job: bool = False) -> Case:
+        """Record an unban closing the member's open ban case (`member_actions`)."""
 
     @abstractmethod
     async def send_cases(self, interaction: discord.Interaction, target_id: int | None, moderator_id: int | None,

@@ -71,8 +71,9 @@ class MemberActions(MixinMeta):
         assert member is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         length = format_duration(seconds)
-        await self._discord("time out", member.timeout(timedelta(seconds=seconds),
-                                                       reason=audit_reason(interaction.user, reason)))
+        with self.cases.acting_on(member.guild.id, member.id, "timeout"):
+            await self._discord("time out", member.timeout(timedelta(seconds=seconds),
+                                                           reason=audit_reason(interaction.user, reason)))
         note = await self.tell_member(interaction.guild, member, "timeout", reason, duration=length)
         case = await self.cases.record(interaction.guild, "timeout", target_id=member.id,
                                        moderator_id=interaction.user.id, reason=reason, duration_seconds=seconds,
@@ -90,7 +91,9 @@ class MemberActions(MixinMeta):
         if not member.is_timed_out():
             raise UserFacingError(f"{member.mention} is not timed out.")
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self._discord("lift the timeout of", member.timeout(None, reason=audit_reason(interaction.user, reason)))
+        with self.cases.acting_on(member.guild.id, member.id, "timeout"):
+            await self._discord("lift the timeout of",
+                                member.timeout(None, reason=audit_reason(interaction.user, reason)))
         case = await self.cases.record(interaction.guild, "untimeout", target_id=member.id,
                                        moderator_id=interaction.user.id, reason=reason)
         await self._answer(interaction, case, f"✅ {member.mention}'s timeout is lifted", None)
@@ -106,7 +109,8 @@ class MemberActions(MixinMeta):
         assert member is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         note = await self.tell_member(interaction.guild, member, "kick", reason)
-        await self._discord("kick", member.kick(reason=audit_reason(interaction.user, reason)))
+        with self.cases.acting_on(member.guild.id, member.id, "kick"):
+            await self._discord("kick", member.kick(reason=audit_reason(interaction.user, reason)))
         case = await self.cases.record(interaction.guild, "kick", target_id=member.id,
                                        moderator_id=interaction.user.id, reason=reason)
         await self._answer(interaction, case, f"👢 Kicked {member.mention}", note)
@@ -149,13 +153,11 @@ class MemberActions(MixinMeta):
         length = format_duration(seconds) if seconds else None
         note = await self.tell_member(guild, member, action, reason, duration=length) if member else None
         why = audit_reason(interaction.user, reason)
-        self.own_bans.add((guild.id, user.id))  # its GUILD_BAN_ADD is not an outside ban (`external`)
-        try:
+        kinds = ("ban", "unban") if action == "softban" else ("ban",)
+        with self.cases.acting_on(guild.id, user.id, *kinds):  # its GUILD_BAN_ADD is not an outside ban
             await self._discord("ban", guild.ban(user, reason=why, delete_message_seconds=delete_seconds))
             if action == "softban":
                 await self._discord("unban", guild.unban(user, reason=f"Softban: {why}"[:512]))
-        finally:
-            self.own_bans.discard((guild.id, user.id))
         expires = self.bot.clock.now() + timedelta(seconds=seconds) if seconds else None
         async with self.pool.acquire() as conn, conn.transaction():
             case = await self.cases.record(guild, action, target_id=user.id, moderator_id=interaction.user.id,
@@ -180,7 +182,8 @@ class MemberActions(MixinMeta):
         target = discord.Object(int(user.strip()))
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            await guild.unban(target, reason=audit_reason(interaction.user, reason))
+            with self.cases.acting_on(guild.id, target.id, "unban"):
+                await guild.unban(target, reason=audit_reason(interaction.user, reason))
         except discord.NotFound:
             raise UserFacingError(f"<@{target.id}> is not banned here.") from None
         except discord.Forbidden as exc:
@@ -231,7 +234,8 @@ class MemberActions(MixinMeta):
         if current is None or current["number"] != number:
             return None  # closed or replaced by a later ban (a permanent one must not be lifted by this job)
         try:
-            await guild.unban(discord.Object(user_id), reason=f"Temporary ban (case #{number}) ended")
+            with self.cases.acting_on(guild.id, user_id, "unban"):
+                await guild.unban(discord.Object(user_id), reason=f"Temporary ban (case #{number}) ended")
         except discord.NotFound:
             pass  # already unbanned (by hand, in Discord's menus): the case below still closes the tempban
         await self.record_unban(guild, user_id, self.bot.user.id if self.bot.user else None,

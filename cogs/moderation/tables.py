@@ -1,6 +1,6 @@
 """The tables the moderation cog owns alone (created in migrations/versions/0015_moderation.py and
-0016_channel_locks.py): no other
-feature's SQL names them; automod and others record and read cases through `cogs.moderation.api.ModerationApi`."""
+0016_channel_locks.py): no other feature's SQL names them; automod and others record cases through
+`core.case_log.CaseRecorder` (implemented in cogs/moderation/api.py)."""
 
 TABLES: tuple[str, ...] = (
     "moderation_case_counters",

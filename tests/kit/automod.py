@@ -31,9 +31,20 @@ class Automod(FeatureDesk):
         return max(row["id"] for row in await repo.rules(self.db, self.server.id))
 
     def log_embeds(self) -> list[dict[str, Any]]:
-        """Embeds posted to the log channel, oldest first."""
-        return [m.embeds[0] for m in self.d.messages_in(self.logs) if m.embeds]
+        """Automod's embeds posted to the log channel, oldest first."""
+        return [m.embeds[0] for m in self.log_messages()]
 
     def log_messages(self) -> list[Message]:
-        """The log channel's messages that carry an embed, oldest first."""
-        return [m for m in self.d.messages_in(self.logs) if m.embeds]
+        """The log channel's messages from automod (an embed; not the moderation cases that the same channel
+        shows when it is also the mod log), oldest first."""
+        return [m for m in self.d.messages_in(self.logs) if m.embeds and not is_case(m.embeds[0])]
+
+    def case_embeds(self) -> list[dict[str, Any]]:
+        """The moderation cases' embeds in the log channel (moderation falls back to the system log), oldest
+        first."""
+        return [m.embeds[0] for m in self.d.messages_in(self.logs) if m.embeds and is_case(m.embeds[0])]
+
+
+def is_case(embed: dict[str, Any]) -> bool:
+    """A moderation case's embed (`Case #12 · Timeout`)."""
+    return str(embed.get("title", "")).startswith("Case #")

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cogs.moderation import repo
-from cogs.moderation.api import ModerationApi
 from cogs.moderation.cases import Case
+from core.case_log import CaseRecorder
 from tests.kit.desks import FeatureDesk
 from tests.standin.interactions import InteractionResult
 from tests.standin.models import Channel, Message
@@ -22,9 +22,9 @@ class Moderation(FeatureDesk):
     logs: Channel
 
     @property
-    def api(self) -> ModerationApi:
+    def api(self) -> CaseRecorder:
         """The moderation API the running bot publishes."""
-        api = self.hearth.bot.apis.get(ModerationApi)
+        api = self.hearth.bot.apis.get(CaseRecorder)
         assert api is not None
         return api
 

@@ -104,6 +104,7 @@ async def test_case_delete_is_for_admins_and_soft(moderation: Moderation) -> Non
 
 async def test_cases_filters_and_pages(moderation: Moderation) -> None:
     m = moderation
+    await m.setting("automod", "escalation", [])  # twelve warnings of one member, none escalated
     for i in range(12):
         await warn(m, f"w{i}")
     guild = m.hearth.bot.get_guild(m.server.id)

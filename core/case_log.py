@@ -1,0 +1,53 @@
+"""The one case log, as features below moderation see it: the interface automod records its cases through.
+
+The moderation cog owns the case log (numbering, the mod-log channel, its tables) and implements this interface in
+`cogs/moderation/api.py`. Automod sits below moderation (moderation's `/warn` feeds automod's escalation through
+automod's own API), so automod cannot import moderation: both meet here, in the floor under them. Moderation
+publishes its implementation as `bot.apis.publish(CaseRecorder, api)`; a caller asks
+`bot.apis.get(CaseRecorder)` (None when moderation is not loaded: the caller records no case).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import discord
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """A case as another feature sees it."""
+
+    number: int
+    type: str
+    target_id: int | None
+    reason: str | None
+    points: float
+    created_at: datetime
+
+
+class CaseRecorder(ABC):
+    """The guilds' case logs (reached as `bot.apis.get(CaseRecorder)`)."""
+
+    @abstractmethod
+    async def record_case(self, guild: discord.Guild, type_: str, *, target_id: int, reason: str | None,
+                          moderator_id: int | None = None, automod_rule: str | None = None,
+                          duration_seconds: int | None = None, expires_at: datetime | None = None,
+                          points: float = 0.0, evidence: dict[str, Any] | None = None,
+                          linked_case: int | None = None) -> CaseRecord:
+        """Record a case (an automatic one names its `automod_rule` and no moderator) and post it to the mod log.
+
+        `evidence`: what the member's message held (`{"content", "attachments": [urls], "channel_id",
+        "message_id"}`), captured now because the message may be deleted. `linked_case`: the case this one closes
+        (an unban, untimeout or unmute: the case it reverses) or follows (an escalation: the case that reached the
+        threshold)."""
+
+    @abstractmethod
+    def acting_on(self, guild_id: int, user_id: int, *kinds: str) -> AbstractContextManager[None]:
+        """Wrap a Discord action another feature takes on a member (`with log.acting_on(guild.id, member.id):`) that
+        it records as a case itself (`kinds`: "ban", "unban", "kick", "timeout"), so the gateway event it causes is
+        not recorded again as an action taken outside Hearth."""
