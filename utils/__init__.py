@@ -1,2 +1,2 @@
 """Leaf helpers with no service behind them: clock, errors, paginator, options, member lookup, mentions,
-cooldowns. They import nothing from `core/` or the cogs."""
+cooldowns, durations. They import nothing from `core/` or the cogs."""

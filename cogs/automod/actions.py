@@ -14,6 +14,7 @@ from typing import Any
 
 import discord
 
+from utils import durations
 from utils.errors import missing_permission_message
 
 log = logging.getLogger(__name__)
@@ -44,13 +45,8 @@ class Outcome:
 
 
 def format_duration(seconds: int) -> str:
-    """600 → 10m, 3660 → 1h1m."""
-    parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if seconds >= size:
-            parts.append(f"{seconds // size}{unit}")
-            seconds %= size
-    return "".join(parts) or "0s"
+    """600 → 10m, 3660 → 1h1m (the form stored in automod_logs.action_taken)."""
+    return durations.format_duration(seconds, sep="")
 
 
 def hierarchy_problem(member: discord.Member) -> str | None:

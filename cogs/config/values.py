@@ -10,6 +10,7 @@ import discord
 
 from core.setting_values import RoleSettingRefused, validate_setting
 from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
+from utils.durations import format_duration
 from utils.errors import BadInput
 
 _SNOWFLAKE = re.compile(r"^(?:<[#@]&?)?(\d{15,21})>?$")  # a mention or a bare id
@@ -102,14 +103,6 @@ def _parse(spec: SettingSpec, text: str) -> Any:
         raise BadInput(f"{spec.qualified}: {exc}", example=example_for(spec)) from None
 
 
-def format_duration(seconds: int) -> str:
-    """90061 → 1d 1h 1m 1s."""
-    parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        amount, seconds = divmod(seconds, size)
-        if amount:
-            parts.append(f"{amount}{unit}")
-    return " ".join(parts) or "0s"
 
 
 def format_value(spec: SettingSpec | None, value: Any) -> str:

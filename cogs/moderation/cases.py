@@ -19,10 +19,10 @@ import asyncpg
 import discord
 
 from cogs.moderation import repo
-from cogs.moderation.durations import format_duration
 from core.channel_access import ChannelBlocked
 from core.db import HearthPool
 from core.guild_kit import find_log_channel
+from utils.durations import format_duration
 
 log = logging.getLogger(__name__)
 

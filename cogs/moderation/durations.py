@@ -4,6 +4,7 @@ parser, and shown back the same way."""
 from __future__ import annotations
 
 from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
+from utils.durations import format_duration
 from utils.errors import BadInput
 
 MAX_TIMEOUT = 28 * 86400  # Discord: a timeout ends at most 28 days ahead
@@ -25,11 +26,3 @@ def parse_duration(text: str, *, maximum: int, what: str, example: str) -> int:
     return seconds
 
 
-def format_duration(seconds: int) -> str:
-    """90061 → 1d 1h 1m 1s."""
-    parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        amount, seconds = divmod(seconds, size)
-        if amount:
-            parts.append(f"{amount}{unit}")
-    return " ".join(parts) or "0s"
