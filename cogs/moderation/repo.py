@@ -89,16 +89,18 @@ async def soft_delete(executor: Executor, guild_id: int, number: int, by: int, r
             RETURNING {_CASE_COLUMNS}""", guild_id, number, by, now, reason, only_type)
 
 
+# Live cases of a guild ($1), optionally of one target ($2), moderator ($3) and type ($4).
+_FILTERED = """guild_id = $1 AND deleted_at IS NULL AND ($2::bigint IS NULL OR target_id = $2)
+               AND ($3::bigint IS NULL OR moderator_id = $3) AND ($4::text IS NULL OR type = $4)"""
+_PAGE = f"SELECT {_CASE_COLUMNS} FROM moderation_cases WHERE {_FILTERED} ORDER BY number DESC LIMIT $5 OFFSET $6"
+_PAGE_TOTAL = f"SELECT count(*) FROM moderation_cases WHERE {_FILTERED}"
+
+
 async def page(executor: Executor, guild_id: int, *, target_id: int | None, moderator_id: int | None,
                type_: str | None, limit: int, offset: int) -> tuple[list[asyncpg.Record], int]:
     """Live cases matching the filters, newest first, and how many there are."""
-    where = """guild_id = $1 AND deleted_at IS NULL AND ($2::bigint IS NULL OR target_id = $2)
-               AND ($3::bigint IS NULL OR moderator_id = $3) AND ($4::text IS NULL OR type = $4)"""
-    rows = await executor.fetch(
-        f"SELECT {_CASE_COLUMNS} FROM moderation_cases WHERE {where} ORDER BY number DESC LIMIT $5 OFFSET $6",
-        guild_id, target_id, moderator_id, type_, limit, offset)
-    total = await executor.fetchval(f"SELECT count(*) FROM moderation_cases WHERE {where}",
-                                    guild_id, target_id, moderator_id, type_)
+    rows = await executor.fetch(_PAGE, guild_id, target_id, moderator_id, type_, limit, offset)
+    total = await executor.fetchval(_PAGE_TOTAL, guild_id, target_id, moderator_id, type_)
     return list(rows), total
 
 
