@@ -51,3 +51,8 @@ class CaseRecorder(ABC):
         """Wrap a Discord action another feature takes on a member (`with log.acting_on(guild.id, member.id):`) that
         it records as a case itself (`kinds`: "ban", "unban", "kick", "timeout"), so the gateway event it causes is
         not recorded again as an action taken outside Hearth."""
+
+    @abstractmethod
+    def not_acting(self, guild_id: int, user_id: int, *kinds: str) -> None:
+        """The action wrapped in `acting_on` failed without raising (the caller turned Discord's refusal into a
+        note): no gateway event is coming, so an action outside Hearth on the member soon after is still recorded."""

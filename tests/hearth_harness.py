@@ -77,9 +77,9 @@ class CogModules:
 
     @classmethod
     def restore(cls) -> None:
-        """Put the remembered submodules back where a fresh load's imports look for them."""
-        for name, module in cls.kept.items():
-            sys.modules.setdefault(name, module)
+        """Put the remembered submodules back where a fresh load's imports look for them. They replace any copy
+        imported meanwhile without a bot (a GDPR or settings test), so every cog module sees the same modules."""
+        sys.modules.update(cls.kept)
 
     @classmethod
     def reuse_in(cls, bot: HearthBot) -> None:

@@ -156,6 +156,7 @@ class DecideButton(AutomodItem[discord.ui.Button[Any]],
             with cases.acting_on(cog.bot, guild.id, row["user_id"], str(context.get("kind")), reversal=True):
                 note = await actions.revert(guild, row["user_id"], context, f"Appeal approved by {interaction.user}")
             if note:
+                cases.not_acting(cog.bot, guild.id, row["user_id"], str(context.get("kind")), reversal=True)
                 notes.append(note)
             elif context.get("case") is not None:
                 # The reversal closes the action's case in the one case log (when moderation is loaded).

@@ -37,6 +37,15 @@ def acting_on(bot: Any, guild_id: int, user_id: int, kind: str, *,
     return api.acting_on(guild_id, user_id, event) if api is not None and event else nullcontext()
 
 
+def not_acting(bot: Any, guild_id: int, user_id: int, kind: str, *, reversal: bool = False) -> None:
+    """After `acting_on` around an action that failed (a note, not an exception): no gateway event is coming, so
+    moderation must not keep expecting one (it would ignore a real outside action on the member meanwhile)."""
+    api = bot.apis.get(CaseRecorder)
+    event = (REVERSAL_EVENT_OF if reversal else EVENT_OF).get(kind)
+    if api is not None and event:
+        api.not_acting(guild_id, user_id, event)
+
+
 def evidence_of(message: discord.Message) -> dict[str, Any]:
     """What the offending message held, kept with the case even after the message is deleted."""
     return {"message_id": message.id, "channel_id": message.channel.id, "author_id": message.author.id,

@@ -106,6 +106,8 @@ class OutsidePoints:
                 outcome.notes.append(note)
             with cases.acting_on(self.bot, guild.id, member.id, outcome.kind):
                 await actions.apply(outcome, member, reason)
+            if not outcome.done:
+                cases.not_acting(self.bot, guild.id, member.id, outcome.kind)
         number = await cases.record_action(self.bot, guild, outcome, target_id=member.id, rule_name=ESCALATION,
                                            reason=reason, linked_case=after_case)
         if number is not None:

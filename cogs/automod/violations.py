@@ -133,6 +133,8 @@ class Violations:
                         outcome.notes.append(note)
                 with cases.acting_on(self.bot, guild.id, member.id, outcome.kind):
                     await actions.apply(outcome, member, f"{hit.rule.name}: {hit.reason}")
+                if not outcome.done:
+                    cases.not_acting(self.bot, guild.id, member.id, outcome.kind)
             # The one case log (when moderation is loaded): the rule as the moderator, the message as evidence.
             escalated = next((n for n in outcome.notes if n.startswith("escalated: ")), None)
             case = await cases.record_action(self.bot, guild, outcome, target_id=member.id, rule_name=hit.rule.name,

@@ -40,3 +40,7 @@ class ModerationApi(CaseRecorder):
     def acting_on(self, guild_id: int, user_id: int, *kinds: str) -> AbstractContextManager[None]:
         """See `core.case_log.CaseRecorder.acting_on`."""
         return self._cases.acting_on(guild_id, user_id, *kinds)
+
+    def not_acting(self, guild_id: int, user_id: int, *kinds: str) -> None:
+        """See `core.case_log.CaseRecorder.not_acting`."""
+        self._cases.not_acting(guild_id, user_id, *kinds)

@@ -158,9 +158,13 @@ class CaseLog:
         try:
             yield
         except BaseException:
-            for kind in kinds:
-                self.own.pop((guild_id, user_id, kind), None)
+            self.not_acting(guild_id, user_id, *kinds)
             raise
+
+    def not_acting(self, guild_id: int, user_id: int, *kinds: str) -> None:
+        """Drop the expectations of `acting_on` for an action that failed: no gateway event is coming."""
+        for kind in kinds:
+            self.own.pop((guild_id, user_id, kind), None)
 
     def is_own(self, guild_id: int, user_id: int, kind: str) -> bool:
         """Whether this event was caused by Hearth's own action (expected by `acting_on`); takes the expectation."""

@@ -17,6 +17,7 @@ from discord import app_commands
 
 from cogs.moderation import repo
 from cogs.moderation.api import ModerationApi
+from cogs.moderation.appeals import APPEALABLE, AppealButton, DecideButton
 from cogs.moderation.case_commands import NOT_MODERATOR, CaseCommands
 from cogs.moderation.cases import TITLES, CaseLog
 from cogs.moderation.channel_tools import ChannelTools
@@ -42,6 +43,7 @@ class ModerationCog(MenuActions, CaseCommands, MemberActions, ExternalActions, C
 
     pool_size = 3
     settings = SETTINGS
+    persistent_items = (AppealButton, DecideButton)
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -86,8 +88,10 @@ class ModerationCog(MenuActions, CaseCommands, MemberActions, ExternalActions, C
             text += f" It lasts {duration}."
         embed = discord.Embed(title=TITLES[action], description=text, colour=discord.Colour.orange())
         embed.add_field(name="Reason", value=(reason or "no reason given")[:1024])
+        # A ban or timeout can be appealed from this DM (`appeals`): it is sent while the bot still reaches them.
+        view = AppealButton.view_of(guild.id, user.id) if action in APPEALABLE else discord.utils.MISSING
         try:
-            await user.send(embed=embed, allowed_mentions=discord.AllowedMentions.none())
+            await user.send(embed=embed, view=view, allowed_mentions=discord.AllowedMentions.none())
         except discord.Forbidden:
             return f"Their DMs are closed: they were not told why I had to {VERBS[action]} them."
         except discord.HTTPException as exc:

@@ -49,6 +49,11 @@ class MixinMeta(ABC):
         """Record an unban closing the member's open ban case (`member_actions`)."""
 
     @abstractmethod
+    async def record_untimeout(self, guild: discord.Guild, user_id: int, moderator_id: int | None,
+                               reason: str | None) -> Case:
+        """Record a lifted timeout closing the member's open timeout case (`member_actions`)."""
+
+    @abstractmethod
     async def send_cases(self, interaction: discord.Interaction, target_id: int | None, moderator_id: int | None,
                          type_: str | None) -> None:
         """Answer with the matching cases, paginated (`case_commands`)."""

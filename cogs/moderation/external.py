@@ -97,8 +97,7 @@ class ExternalActions(MixinMeta):
             return  # Hearth's own (automod, another process): recorded by whoever did it
         if lifted:
             moderator_id, reason = self._who(guild, readable, entry, "Timeout lifted")
-            await self.cases.record(guild, "untimeout", target_id=after.id, moderator_id=moderator_id,
-                                    reason=reason)
+            await self.record_untimeout(guild, after.id, moderator_id, reason)
             return
         assert until is not None
         seconds = max(1, round((until - now).total_seconds()))

@@ -7,6 +7,8 @@ attachments) is dropped and the target anonymised; notes about the member are de
 the cases, reason edits and notes they wrote by id and role only (they are other members' records); erasing a
 moderator forgets them as moderator, deleter, editor and note author. A channel lock remembers who locked it
 (exported to them by id); on erasure the lock is kept (the server needs it to unlock) and forgets who made it.
+A member's appeals (their own words) are exported whole and deleted on erasure; a moderator who decided appeals
+sees them by id and is forgotten as their decider.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ TABLES = {
     "moderation_case_edits": ("edited_by",),
     "moderation_notes": ("target_id", "author_id"),
     "moderation_channel_locks": ("locked_by",),
+    "moderation_appeals": ("user_id", "decided_by"),
 }
 STAFF_COLUMNS = ("moderator_id", "deleted_by")
 
@@ -34,7 +37,9 @@ async def export(conn: Executor, user_id: int) -> dict[str, list[dict[str, Any]]
             "moderation_case_edits": await staff_rows(conn, "moderation_case_edits", ("edited_by",), user_id),
             "moderation_notes": await rows_of(conn, "moderation_notes", "target_id", user_id)
             + await staff_rows(conn, "moderation_notes", ("author_id",), user_id, subject="target_id"),
-            "moderation_channel_locks": await rows_of(conn, "moderation_channel_locks", "locked_by", user_id)}
+            "moderation_channel_locks": await rows_of(conn, "moderation_channel_locks", "locked_by", user_id),
+            "moderation_appeals": await rows_of(conn, "moderation_appeals", "user_id", user_id)
+            + await staff_rows(conn, "moderation_appeals", ("decided_by",), user_id, subject="user_id")}
 
 
 async def erase(conn: Executor, user_id: int) -> ErasureReport:
@@ -49,4 +54,6 @@ async def erase(conn: Executor, user_id: int) -> ErasureReport:
     report.anonymised["moderation_notes"] = await forget_user(conn, "moderation_notes", "author_id", user_id)
     report.anonymised["moderation_channel_locks"] = await forget_user(conn, "moderation_channel_locks", "locked_by",
                                                                       user_id)
+    report.deleted["moderation_appeals"] = await delete_rows(conn, "moderation_appeals", "user_id", user_id)
+    report.anonymised["moderation_appeals"] = await forget_user(conn, "moderation_appeals", "decided_by", user_id)
     return report

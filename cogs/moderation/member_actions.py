@@ -95,9 +95,18 @@ class MemberActions(MixinMeta):
         with self.cases.acting_on(member.guild.id, member.id, "timeout"):
             await self._discord("lift the timeout of",
                                 member.timeout(None, reason=audit_reason(interaction.user, reason)))
-        case = await self.cases.record(interaction.guild, "untimeout", target_id=member.id,
-                                       moderator_id=interaction.user.id, reason=reason)
+        case = await self.record_untimeout(interaction.guild, member.id, interaction.user.id, reason)
         await self._answer(interaction, case, f"✅ {member.mention}'s timeout is lifted", None)
+
+    async def record_untimeout(self, guild: discord.Guild, user_id: int, moderator_id: int | None,
+                               reason: str | None) -> Case:
+        """Record a lifted timeout as a case closing the member's open timeout case (when there is one)."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            timeout = await repo.open_timeout(conn, guild.id, user_id)
+            case = await self.cases.record(guild, "untimeout", target_id=user_id, moderator_id=moderator_id,
+                                           reason=reason, linked_case=timeout["number"] if timeout else None,
+                                           conn=conn)
+        return await self.cases.post(guild, case)
 
     # --- kick and bans -------------------------------------------------------------------------------------
 

@@ -130,11 +130,79 @@ async def open_ban(executor: Executor, guild_id: int, target_id: int) -> asyncpg
             ORDER BY c.number DESC LIMIT 1""", guild_id, target_id)
 
 
+async def open_timeout(executor: Executor, guild_id: int, target_id: int) -> asyncpg.Record | None:
+    """The member's latest live timeout that no untimeout closed yet."""
+    return await executor.fetchrow(
+        f"""SELECT {_CASE_COLUMNS} FROM moderation_cases c
+            WHERE c.guild_id = $1 AND c.target_id = $2 AND c.type = 'timeout' AND c.deleted_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM moderation_cases u WHERE u.guild_id = c.guild_id
+                              AND u.linked_case = c.number AND u.type = 'untimeout')
+            ORDER BY c.number DESC LIMIT 1""", guild_id, target_id)
+
+
 async def closing_case(executor: Executor, guild_id: int, number: int, type_: str) -> asyncpg.Record | None:
     """The case of `type_` that closes case `number` (the unban of a tempban), if any."""
     return await executor.fetchrow(
         f"""SELECT {_CASE_COLUMNS} FROM moderation_cases WHERE guild_id = $1 AND linked_case = $2 AND type = $3
             LIMIT 1""", guild_id, number, type_)
+
+
+# --- appeals (of manual bans and timeouts) -------------------------------------------------------------------
+
+async def case_to_appeal(executor: Executor, guild_id: int, target_id: int, now: datetime) -> asyncpg.Record | None:
+    """The member's latest live case an appeal can still reverse: a ban or tempban no unban closed, or a timeout
+    that has not run out and no untimeout closed."""
+    return await executor.fetchrow(
+        f"""SELECT {_CASE_COLUMNS} FROM moderation_cases c
+            WHERE c.guild_id = $1 AND c.target_id = $2 AND c.deleted_at IS NULL
+              AND ((c.type IN ('ban', 'tempban') AND NOT EXISTS (
+                       SELECT 1 FROM moderation_cases u WHERE u.guild_id = c.guild_id AND u.linked_case = c.number
+                       AND u.type = 'unban'))
+                   OR (c.type = 'timeout' AND c.expires_at > $3 AND NOT EXISTS (
+                       SELECT 1 FROM moderation_cases u WHERE u.guild_id = c.guild_id AND u.linked_case = c.number
+                       AND u.type = 'untimeout')))
+            ORDER BY c.number DESC LIMIT 1""", guild_id, target_id, now)
+
+
+_APPEAL_COLUMNS = "id, guild_id, case_number, user_id, reason, status, decided_by, decided_at, created_at"
+
+
+async def appeal_of_case(executor: Executor, guild_id: int, case_number: int) -> asyncpg.Record | None:
+    """The appeal of a case, if one was made."""
+    return await executor.fetchrow(
+        f"SELECT {_APPEAL_COLUMNS} FROM moderation_appeals WHERE guild_id = $1 AND case_number = $2",
+        guild_id, case_number)
+
+
+async def get_appeal(executor: Executor, guild_id: int, appeal_id: int) -> asyncpg.Record | None:
+    """One appeal of the guild."""
+    return await executor.fetchrow(
+        f"SELECT {_APPEAL_COLUMNS} FROM moderation_appeals WHERE guild_id = $1 AND id = $2", guild_id, appeal_id)
+
+
+async def open_appeal(executor: Executor, guild_id: int, case_number: int, user_id: int, reason: str,
+                      now: datetime) -> int | None:
+    """Store a pending appeal of a case; its id, or None when the case was already appealed (once per case)."""
+    return await executor.fetchval(
+        """INSERT INTO moderation_appeals (guild_id, case_number, user_id, reason, created_at)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (guild_id, case_number) DO NOTHING RETURNING id""",
+        guild_id, case_number, user_id, reason, now)
+
+
+async def decide_appeal(executor: Executor, guild_id: int, appeal_id: int, status: str, by: int,
+                        now: datetime) -> asyncpg.Record | None:
+    """Decide a pending appeal (once: a second decision finds nothing); the appeal, or None."""
+    return await executor.fetchrow(
+        f"""UPDATE moderation_appeals SET status = $3, decided_by = $4, decided_at = $5
+            WHERE guild_id = $1 AND id = $2 AND status = 'pending' RETURNING {_APPEAL_COLUMNS}""",
+        guild_id, appeal_id, status, by, now)
+
+
+async def reopen_appeal(executor: Executor, guild_id: int, appeal_id: int) -> None:
+    """Put an approved appeal back to pending: Discord refused the reversal, so nothing was reversed."""
+    await executor.execute(
+        """UPDATE moderation_appeals SET status = 'pending', decided_by = NULL, decided_at = NULL
+           WHERE guild_id = $1 AND id = $2""", guild_id, appeal_id)
 
 
 # --- notes ---------------------------------------------------------------------------------------------------

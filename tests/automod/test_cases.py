@@ -3,6 +3,7 @@ an approved appeal's reversal is a case closing the action's case. Without the m
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from cogs.moderation import repo as moderation_repo
@@ -87,6 +88,19 @@ async def test_a_failed_action_is_no_case(automod: Automod) -> None:
     await d.say(g.general, g.member, "badword")
     assert await _cases(automod) == []
     assert "(failed)" in await automod.db.fetchval("SELECT action_taken FROM automod_logs")
+
+
+async def test_after_a_failed_timeout_an_outside_timeout_is_still_recorded(automod: Automod) -> None:
+    d, g = automod.d, automod.g
+    g.guild.set_role_permissions(g.guild.bot_role, ["view_channel", "send_messages", "embed_links",
+                                                    "manage_messages", "view_audit_log"])
+    await d.settle()
+    await _rule(automod, "timeout", severity=3)
+    await d.say(g.general, g.member, "badword")  # Discord refuses automod's timeout: no event is coming
+    g.guild.timeout(g.member, timedelta(hours=1), by=g.moderator, reason="by hand")  # within the minute
+    await d.settle()
+    [case] = await _cases(automod)
+    assert (case.type, case.moderator_id) == ("timeout", g.moderator.id)
 
 
 async def _appeal_and_approve(automod: Automod) -> None:

@@ -19,7 +19,7 @@ async def test_a_timeout_and_its_lifting_in_discords_menus_become_cases(moderati
     m.server.timeout(m.member, None, by=m.g.moderator)
     await m.d.settle()
     lifted = await m.case(2)
-    assert (lifted.type, lifted.moderator_id) == ("untimeout", m.g.moderator.id)
+    assert (lifted.type, lifted.moderator_id, lifted.linked_case) == ("untimeout", m.g.moderator.id, 1)
     assert m.log_embed(2)["title"] == "Case #2 · Timeout lifted"
 
 
