@@ -21,12 +21,11 @@ import discord
 from cogs.automod import actions, cases, repo
 from cogs.automod.contract import AutomodContract
 from cogs.automod.staff import MODERATORS
-from core.guild_kit import is_staff, post_to_log
-from core.persistent_items import ItemT, Look, PersistentItem, ReportingModal, choices
+from core.guild_kit import AppealForm, is_staff, post_to_log
+from core.persistent_items import ItemT, Look, PersistentItem, choices
 from core.role_safety import role_refusal
 
 log = logging.getLogger(__name__)
-REASON_MAX = 1000
 
 
 async def is_moderator(cog: AutomodContract, interaction: discord.Interaction) -> bool:
@@ -83,14 +82,10 @@ class AppealButton(AutomodItem[discord.ui.Button[Any]], template=r"appeal:(?P<gu
         await interaction.response.send_modal(AppealModal(cog, self.guild_id, self.log_id))
 
 
-class AppealModal(ReportingModal, title="Appeal an automatic moderation"):
+class AppealModal(AppealForm, title="Appeal an automatic moderation"):
     """Why the member thinks the action was a mistake."""
 
     what = "an automod appeal"
-
-    reason: discord.ui.TextInput = discord.ui.TextInput(
-        label="Why should this be reversed?", style=discord.TextStyle.paragraph, max_length=REASON_MAX,
-        custom_id="reason")
 
     def __init__(self, cog: AutomodContract, guild_id: int, log_id: int) -> None:
         super().__init__(custom_id=f"hearth:am:appealform:{guild_id}:{log_id}")
@@ -98,7 +93,7 @@ class AppealModal(ReportingModal, title="Appeal an automatic moderation"):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
         cog = self.cog
-        reason = self.reason.value.strip() or "(no reason given)"
+        reason = self.reason_text
         if not await repo.open_appeal(cog.pool, self.guild_id, self.log_id, interaction.user.id, reason):
             await interaction.response.send_message("This appeal was already sent.", ephemeral=True)
             return

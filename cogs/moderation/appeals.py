@@ -24,15 +24,14 @@ from cogs.moderation import repo
 from cogs.moderation.cases import TITLES, Case
 from cogs.moderation.checks import MODERATORS, missing_bot_permission, missing_own_permission
 from cogs.moderation.contract import MixinMeta
-from core.guild_kit import is_staff, post_to_log
-from core.persistent_items import ItemT, Look, PersistentItem, ReportingModal, choices
+from core.guild_kit import AppealForm, is_staff, post_to_log
+from core.persistent_items import ItemT, Look, PersistentItem, choices
 from utils.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 
 APPEALABLE = ("ban", "tempban", "timeout")  # kicks and softbans are over at once: there is nothing to reverse
 REVERSAL = {"ban": "unban", "tempban": "unban", "timeout": "untimeout"}
-REASON_MAX = 1000
 
 
 class ModerationItem(PersistentItem[ItemT, MixinMeta], cog="Moderation", prefix="mod",
@@ -62,14 +61,10 @@ class AppealButton(ModerationItem[discord.ui.Button[Any]], template=r"appeal:(?P
         await interaction.response.send_modal(AppealModal(cog, self.guild_id, row["number"]))
 
 
-class AppealModal(ReportingModal, title="Appeal a moderation action"):
+class AppealModal(AppealForm, title="Appeal a moderation action"):
     """Why the member thinks the action should be reversed."""
 
     what = "a moderation appeal"
-
-    reason: discord.ui.TextInput = discord.ui.TextInput(
-        label="Why should this be reversed?", style=discord.TextStyle.paragraph, max_length=REASON_MAX,
-        custom_id="reason")
 
     def __init__(self, cog: MixinMeta, guild_id: int, case_number: int) -> None:
         super().__init__(custom_id=f"hearth:mod:appealform:{guild_id}:{case_number}")
@@ -77,7 +72,7 @@ class AppealModal(ReportingModal, title="Appeal a moderation action"):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
         cog = self.cog
-        reason = self.reason.value.strip() or "(no reason given)"
+        reason = self.reason_text
         appeal_id = await repo.open_appeal(cog.pool, self.guild_id, self.case_number, interaction.user.id, reason,
                                            cog.bot.clock.now())
         if appeal_id is None:
