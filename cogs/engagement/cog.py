@@ -32,6 +32,7 @@ from core.cog_base import CompositeMetaClass, HearthCog
 from core.flush_loop import FlushLoop
 from core.message_pipeline import ORDER_ENGAGEMENT, MessageContext, attach
 from core.settings_registry import SYSTEM_TIMEZONE
+from utils.cards import avatar_bytes
 from utils.cooldowns import Cooldown
 
 log = logging.getLogger(__name__)
@@ -227,9 +228,4 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
 
     async def avatar_of(self, member: discord.abc.User | None) -> bytes | None:
         """A custom avatar's bytes (small), or None for default avatars and on any failure."""
-        if member is None or member.avatar is None:
-            return None
-        try:
-            return await asyncio.wait_for(member.display_avatar.with_size(128).read(), timeout=3)
-        except (TimeoutError, discord.HTTPException, discord.DiscordException, ValueError):
-            return None
+        return await avatar_bytes(member)
