@@ -113,6 +113,11 @@ class InvitesCog(InvitesCommands, HearthCog, metaclass=CompositeMetaClass, name=
         await self.warm_up([guild])
 
     @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        if self.bot.is_ready():  # back after an outage (on start, on_ready reads every guild)
+            await self.warm_up([guild])
+
+    @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         self.tracker.forget(guild.id)
 
@@ -128,6 +133,13 @@ class InvitesCog(InvitesCommands, HearthCog, metaclass=CompositeMetaClass, name=
     async def on_guild_update(self, before: discord.Guild, after: discord.Guild) -> None:
         if before.vanity_url_code != after.vanity_url_code:
             await self.tracker.vanity_changed(after)
+
+    @commands.Cog.listener()
+    async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
+        guild = after.guild
+        state = self.tracker.guilds.get(guild.id)
+        if state is not None and state.snapshot is None and guild.me.guild_permissions.manage_guild:
+            await self.tracker.refresh(guild)  # Manage Server is back: the next join can be told again
 
     @commands.Cog.listener()
     async def on_hearth_settings_changed(self, guild_id: int, keys: list[tuple[str, str]]) -> None:

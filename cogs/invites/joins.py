@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import discord
@@ -31,7 +31,6 @@ from utils.errors import DATABASE_ERRORS
 log = logging.getLogger(__name__)
 
 RECENT = 1000  # attributions kept in memory (the database has them too; this serves a database outage)
-SAME_JOIN = timedelta(seconds=1)  # Discord's join time against a stored one: the same membership
 
 
 def account_age(member: discord.Member, joined_at: datetime) -> int:
@@ -99,10 +98,10 @@ class JoinBook:
             return await asyncio.shield(task)
         joined_at = member.joined_at
         remembered = self.recent.get(key)
-        if remembered is not None and (joined_at is None or abs(remembered[0] - joined_at) < SAME_JOIN):
+        if remembered is not None and (joined_at is None or remembered[0] == joined_at):
             return remembered[1]
         row = await repo.latest_join(self.pool, member.guild.id, member.id)
-        if row is None or (joined_at is not None and abs(row.joined_at - joined_at) >= SAME_JOIN):
+        if row is None or (joined_at is not None and row.joined_at != joined_at):
             return UNKNOWN_JOIN
         invites = None
         if row.inviter_id is not None:
@@ -141,7 +140,7 @@ class JoinBook:
             if member.joined_at is None or member.joined_at <= since:
                 continue
             known = recorded.get(member.id)
-            if known is None or member.joined_at - known[0] >= SAME_JOIN:
+            if known is None or member.joined_at > known[0]:  # Discord's join time, stored exactly
                 missed.append((member.id, member.joined_at, account_age(member, member.joined_at)))
         gone = [uid for uid, (_, here) in recorded.items() if here and guild.get_member(uid) is None]
         if not missed and not gone:
