@@ -138,7 +138,7 @@ class InvitesCog(InvitesCommands, HearthCog, metaclass=CompositeMetaClass, name=
     async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
         guild = after.guild
         state = self.tracker.guilds.get(guild.id)
-        if state is not None and state.snapshot is None and guild.me.guild_permissions.manage_guild:
+        if state is not None and state.snapshot is None and guild.me and guild.me.guild_permissions.manage_guild:
             await self.tracker.refresh(guild)  # Manage Server is back: the next join can be told again
 
     @commands.Cog.listener()

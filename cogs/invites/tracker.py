@@ -76,7 +76,7 @@ class InviteTracker:
 
     async def _fetch(self, guild: discord.Guild) -> Snapshot:
         """The guild's invites and vanity URL as Discord counts them now; `Blind` without Manage Server."""
-        if not guild.me.guild_permissions.manage_guild:
+        if guild.me is None or not guild.me.guild_permissions.manage_guild:
             raise Blind
         try:
             invites = await guild.invites()

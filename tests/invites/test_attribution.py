@@ -6,7 +6,7 @@ import asyncio
 
 import discord
 
-from cogs.invites.api import JoinAttribution
+from cogs.invites.api import InvitesApi, JoinAttribution
 from tests.kit.invites import InvitesDesk
 
 
@@ -95,3 +95,14 @@ async def test_leaving_marks_the_join_left_and_asks_nothing_of_discord(invites: 
     (row,) = await invites.rows(olga)
     assert row["left_at"] == invites.hearth.clock.now() and row["latest"]
     assert len(invites.d.requests("GET", "/guilds/{guild_id}/invites")) == before
+
+
+async def test_the_api_follows_the_cog_and_a_reloaded_cog_reads_the_invites_at_once(invites: InvitesDesk) -> None:
+    bot = invites.hearth.bot
+    await bot.reload_extension("cogs.invites")  # into a running bot: no on_ready, the cog reads the invites itself
+    await invites.d.settle()
+    pia = await invites.join("pia", "alice1")
+    assert await invites.how(pia) == ("invite", "alice1", invites.g.admin.id)
+    assert (await invites.attribution(pia)).inviter_invites == 1
+    await bot.unload_extension("cogs.invites")
+    assert bot.apis.get(InvitesApi) is None
