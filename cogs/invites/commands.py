@@ -32,12 +32,6 @@ EMPTY_BOARD = "No invites counted yet."
 Count = app_commands.Range[int, 0, 1_000_000]
 
 
-def _admin_check(interaction: discord.Interaction) -> bool:
-    if not interaction.permissions.manage_guild:
-        raise app_commands.MissingPermissions(["manage_guild"])
-    return True
-
-
 admins_only = app_commands.checks.has_permissions(manage_guild=True)
 
 
@@ -53,9 +47,12 @@ class ResetAllView(OwnedView):
     @discord.ui.button(label="Reset everyone's invites", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button[ResetAllView]) -> None:
         self.stop()
-        _admin_check(interaction)  # still an admin when pressing
         guild = interaction.guild
         assert guild is not None
+        if not interaction.permissions.manage_guild:  # still an admin when pressing
+            await interaction.response.edit_message(
+                content="You no longer have the **Manage Server** permission: nothing was changed.", view=None)
+            return
         await repo.adjust(self.cog.pool, guild.id, None, "reset", 0, interaction.user.id, self.cog.bot.clock.now())
         await interaction.response.edit_message(
             content="✅ Everyone's invites start again from 0. The join history is kept (`/invites show`).",

@@ -84,3 +84,13 @@ async def test_reset_needs_one_target(invites: InvitesDesk) -> None:
             refused = await invites.d.slash("invites reset", user=g.owner, options=options)
         assert refused.ephemeral and "Give either a member or all:True" in refused.text
     assert await invites.db.fetchval("SELECT count(*) FROM invite_adjustments") == 0
+
+
+async def test_the_confirmation_checks_the_permission_again(invites: InvitesDesk) -> None:
+    g = invites.g
+    asked = await invites.d.slash("invites reset", user=g.admin, options={"all": True})
+    g.guild.set_role_permissions(g.guild.role("Admin"), ["view_channel", "send_messages"])
+    await invites.d.settle()
+    pressed = await invites.d.click(asked, "Reset everyone's invites", user=g.admin)
+    assert "nothing was changed" in pressed.message.content
+    assert await invites.db.fetchval("SELECT count(*) FROM invite_adjustments") == 0
