@@ -204,6 +204,13 @@ async def seed_other_guild(hearth: Hearth) -> OtherGuild:
                "VALUES ($1, '{}'::jsonb, 'all', '{}'::jsonb) RETURNING id", gid)
     await many("api_keys", "INSERT INTO api_keys (guild_id, name, prefix, key_hash, scope, created_by) "
                "VALUES ($1, 'B dashboard', 'hk_BBBBBBBB', repeat('b', 64), 'write', $2) RETURNING id", gid, oid)
+    await many("invite_joins", "INSERT INTO invite_joins (guild_id, user_id, joined_at, how, code, inviter_id, "
+               "account_age_seconds) VALUES ($1, $2, $3, 'invite', 'bInvite', $4, 864000) RETURNING id",
+               gid, uid, now - timedelta(days=1), oid)
+    await many("invite_adjustments", "INSERT INTO invite_adjustments (guild_id, user_id, kind, value, set_by) "
+               "VALUES ($1, $2, 'set', 5, $2) RETURNING id", gid, oid)
+    await many("invite_tracking", "INSERT INTO invite_tracking (guild_id, since) VALUES ($1, $2) "
+               "ON CONFLICT (guild_id) DO UPDATE SET since = excluded.since RETURNING 0 AS id", gid, now)
     ids = {table: [i for i in values if i] for table, values in ids.items()}
     other.row_ids = ids
     return other

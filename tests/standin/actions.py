@@ -479,6 +479,15 @@ class UserActions:
             await self.settle()
         return member
 
+    async def members_join(self, guild: GuildState, joins: list[tuple[str | User, str | None]], *,
+                           settle: bool = True, **kw: Any) -> list[Member]:
+        """Several users join ``guild`` at once, each through its invite code (or None): every use is counted
+        before the GUILD_MEMBER_ADD events arrive. See ``GuildState.join_many``."""
+        members = guild.join_many(joins, **kw)
+        if settle:
+            await self.settle()
+        return members
+
     async def member_leave(self, guild: GuildState, member: Member | User, *, settle: bool = True) -> None:
         """A member leaves ``guild`` (GUILD_MEMBER_REMOVE)."""
         from .models import user_payload

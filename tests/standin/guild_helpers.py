@@ -139,3 +139,20 @@ class GuildModeration:
         if isinstance(user, User):
             return self.add_member(user.username, user=user, **kw)
         return self.add_member(user, **kw)
+
+    def join_many(self: GuildState, joins: list[tuple[str | User, str | None]], **kw: Any) -> list[Member]:  # type: ignore[misc]
+        """Several users join at once, each through its invite (or None): Discord counts every use first, then
+        the GUILD_MEMBER_ADD events follow one another, so a bot that fetches the invites on the first event
+        already sees every use. Refused (nothing changed) when any user is banned or already a member, or any
+        code is unknown or expired. ``kw`` as for ``add_member``, for every new member."""
+        for user, code in joins:
+            if isinstance(user, User) and (user.id in self.bans or user.id in self.members):
+                raise PermissionError(f"{user.username} cannot join {self.name} (banned or already a member)")
+            if code is not None and code != self.vanity_code and (code not in self.invites
+                                                                  or self.invites[code].expired):
+                raise LookupError(f"invite {code!r} is unknown or expired in {self.name}")
+        for _, code in joins:
+            if code is not None:
+                invites.use(self, code)
+        return [self.add_member(user.username, user=user, **kw) if isinstance(user, User)
+                else self.add_member(user, **kw) for user, _ in joins]

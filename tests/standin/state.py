@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import urllib.parse
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -36,6 +37,7 @@ from .models import (
     mentioned_ids,
     role_payload,
     snowflake,
+    snowflake_at,
     snowflake_on_shard,
     user_payload,
 )
@@ -237,10 +239,11 @@ class GuildState(GuildModeration):
         bot: bool = False,
         global_name: str | None = None,
         user: User | None = None,
+        created_at: datetime | None = None,
     ) -> Member:
         """Create a user and add them as a member. ``permissions`` creates a
-        dedicated role "<name> perms" holding those permissions."""
-        user = user or self.world.add_user(name, bot=bot, global_name=global_name)
+        dedicated role "<name> perms" holding those permissions; ``created_at`` backdates a new user's account."""
+        user = user or self.world.add_user(name, bot=bot, global_name=global_name, created_at=created_at)
         role_ids = [r.id for r in roles]
         if permissions is not None:
             role_ids.append(self.add_role(f"{name} perms", permissions).id)
@@ -370,9 +373,12 @@ class World:
             self._emitter(event, data, guild_id)
 
     # -- builders ----------------------------------------------------------
-    def add_user(self, name: str, *, bot: bool = False, global_name: str | None = None) -> User:
-        """Create a user (not in any guild)."""
-        user = User(snowflake(), name, global_name=global_name, bot=bot)
+    def add_user(self, name: str, *, bot: bool = False, global_name: str | None = None,
+                 created_at: datetime | None = None) -> User:
+        """Create a user (not in any guild). An account's creation time is its id's timestamp, as on Discord:
+        ``created_at`` backdates it (a year-old account) instead of "now"."""
+        user = User(snowflake() if created_at is None else snowflake_at(created_at), name, global_name=global_name,
+                    bot=bot)
         self.users[user.id] = user
         return user
 

@@ -147,3 +147,39 @@ async def test_invites_and_joins(standin: StandIn, default_guild: DefaultGuild, 
     assert len([n for n, _ in seen if n == "invite_create"]) == 2
     with pytest.raises(discord.Forbidden):
         await guild.invites()
+
+
+async def test_joins_at_once_account_age_and_invite_permissions(standin: StandIn, default_guild: DefaultGuild,
+                                                                 bot: SelfTestBot) -> None:
+    g = default_guild.guild
+    guild = bot.get_guild(g.id)
+    assert guild is not None
+    first = g.add_invite(default_guild.general, inviter=default_guild.admin)
+    second = g.add_invite(default_guild.general, inviter=default_guild.moderator)
+    g.set_vanity("town")
+    await standin.settle()
+    seen: list[dict[str, int]] = []
+
+    async def on_member_join(member: discord.Member) -> None:  # what a bot fetching on each join sees
+        seen.append({i.code: i.uses or 0 for i in await member.guild.invites()})
+
+    bot.add_listener(on_member_join)
+    year_ago = discord.utils.utcnow() - dt.timedelta(days=365)
+    old = standin.add_user("old-timer", created_at=year_ago)
+    members = await standin.members_join(g, [(old, first.code), ("newbie", second.code), ("walk-in", "town")])
+    assert [m.user.username for m in members] == ["old-timer", "newbie", "walk-in"]
+    # every use was counted before the first GUILD_MEMBER_ADD reached the bot
+    assert seen == [{first.code: 1, second.code: 1}] * 3 and g.vanity_uses == 1
+    joined = {m.name: m for m in guild.members}
+    assert abs((joined["old-timer"].created_at - year_ago).total_seconds()) < 1
+    assert (discord.utils.utcnow() - joined["newbie"].created_at).total_seconds() < 60
+    with pytest.raises(LookupError):  # nothing happens when one code is bad
+        g.join_many([("x", first.code), ("y", "no-such-code")])
+    assert first.uses == 1 and "x" not in {m.user.username for m in g.members.values()}
+    # Discord: the invites and the vanity URL need Manage Server (403, code 50013)
+    g.set_role_permissions(g.bot_role, ["view_channel", "send_messages", "manage_channels"])
+    await standin.settle()
+    for call in (guild.invites(), bot.http.get_vanity_code(guild.id)):
+        with pytest.raises(discord.Forbidden) as err:
+            await call
+        assert err.value.code == 50013
