@@ -56,6 +56,11 @@ class FeatureApis:
         """The published `kind` API, or None when its feature is not loaded."""
         return cast("T | None", self._apis.get(_key(kind)))
 
+    def named(self, qualified_name: str) -> object | None:
+        """The API published under a class's qualified name (`"cogs.invites.api.InvitesApi"`), or None: for a
+        caller that cannot import the owner's api module (an optional feature built apart). Prefer `get`."""
+        return self._apis.get(qualified_name)
+
     def require(self, kind: type[T], feature: str) -> T:
         """The published `kind` API; a human error naming `feature` when it is not loaded."""
         api = self.get(kind)
