@@ -113,7 +113,9 @@ class Welcomer:
             return
         post = await self.post_of(kind, guild, user)
         wants_card = kind == "welcome" and await self._setting(guild, WELCOME_CARD)
-        attach_here = channel is not None and channel.permissions_for(guild.me).attach_files
+        allowed = channel.permissions_for(guild.me) if channel is not None else discord.Permissions.none()
+        attach_here = allowed.attach_files
+        can_post = allowed.view_channel and allowed.send_messages  # else channel_access tells the admins
         card = None
         if wants_card and (attach_here or to in ("dm", "both")):
             card, problem = await self.card_of(guild, user)
@@ -123,9 +125,9 @@ class Welcomer:
                 self.resolved(guild, "draw")
         if channel_id is not None:
             await self._to_channel(kind, guild, channel_id, channel, post, card if attach_here else None)
-            if wants_card and channel is not None and not attach_here:
-                await self.report(guild, f"attach:{channel.id}", (
-                    f"I couldn't attach the welcome card in {channel.mention}: I'm missing the **Attach Files** "
+            if wants_card and can_post and not attach_here:
+                await self.report(guild, f"attach:{channel_id}", (
+                    f"I couldn't attach the welcome card in <#{channel_id}>: I'm missing the **Attach Files** "
                     "permission there, so welcomes go as text only."))
         if to in ("dm", "both"):
             await self._to_dm(kind, guild, user, post, card)
@@ -198,7 +200,7 @@ class Welcomer:
                 if missing:
                     notes.append(f"⚠️ I'm missing **{', '.join(missing)}** in {channel.mention}: nothing can be "
                                  "posted there.")
-                if kind == "welcome" and await self._setting(guild, WELCOME_CARD) and not allowed.attach_files:
+                elif kind == "welcome" and await self._setting(guild, WELCOME_CARD) and not allowed.attach_files:
                     notes.append(f"⚠️ I'm missing **Attach Files** in {channel.mention}: the card can't be attached "
                                  "there, welcomes go as text only.")
         if to in ("dm", "both"):
