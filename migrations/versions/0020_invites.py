@@ -1,7 +1,7 @@
 """Invite tracking: who joined through whose invite, admins' adjustments of the counts, where tracking began.
 
 Revision ID: 0020_invites
-Revises: 0017_automod_cases
+Revises: 0018_case_appeals
 Create Date: 2026-12-20
 
 - invite_joins: one row per join the bot saw (or found on start: joins while it was down, `how` 'unknown').
@@ -21,7 +21,7 @@ Create Date: 2026-12-20
 from alembic import op
 
 revision = "0020_invites"
-down_revision = "0017_automod_cases"
+down_revision = "0018_case_appeals"
 branch_labels = None
 depends_on = None
 

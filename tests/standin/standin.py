@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import discord
+import discord.asset
 import discord.gateway
 import discord.http
 import discord.webhook.async_
@@ -18,6 +19,7 @@ from aiohttp import web
 
 from . import routes_app, routes_channels, routes_guilds, routes_invites, routes_moderation
 from .actions import UserActions
+from .cdn import Cdn
 from .errors import CapturedError, ErrorCollector, ExpectErrors
 from .gateway import Gateway
 from .models import Message
@@ -92,6 +94,7 @@ class StandIn(UserActions):
         for module in (routes_app, routes_channels, routes_guilds, routes_moderation, routes_invites):
             table.extend(module.routes)
         self.http = HttpServer(self.world, table)
+        self.cdn = Cdn(self.http)
         self.errors = ErrorCollector()
         self.bot: Any = None
         self.links: list[BotLink] = []
@@ -113,6 +116,7 @@ class StandIn(UserActions):
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/gateway/", self.gateway.handle)
         app.router.add_get("/attachments/{aid}/{filename}", self.http.handle_attachment)
+        app.router.add_get("/cdn/{tail:.*}", self.cdn.handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -150,11 +154,13 @@ class StandIn(UserActions):
             return
         self._saved = {
             "base": discord.http.Route.BASE,
+            "cdn": discord.asset.Asset.BASE,
             "gateway": discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
             "http_asyncio": discord.http.asyncio,
             "webhook_asyncio": discord.webhook.async_.asyncio,
         }
         discord.http.Route.BASE = f"{self.world.base_url}/api/v10"
+        discord.asset.Asset.BASE = f"{self.world.base_url}/cdn"
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.world.gateway_url)
         fast = _FastAsyncio(self, self.retry_sleep_cap)
         discord.http.asyncio = fast  # type: ignore[assignment]
@@ -164,6 +170,7 @@ class StandIn(UserActions):
         if not self._saved:
             return
         discord.http.Route.BASE = self._saved["base"]
+        discord.asset.Asset.BASE = self._saved["cdn"]
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = self._saved["gateway"]
         discord.http.asyncio = self._saved["http_asyncio"]
         discord.webhook.async_.asyncio = self._saved["webhook_asyncio"]
@@ -317,6 +324,18 @@ class StandIn(UserActions):
     def add_user(self, name: str, **kw: Any) -> Any:
         """Create a user that is in no guild."""
         return self.world.add_user(name, **kw)
+
+    def set_avatar(self, who: Any, image: bytes | None) -> str | None:
+        """``who`` (a user or member) uploads ``image`` as their avatar (None: the default one): served by the CDN
+        (tests/standin/cdn.py) under the new hash, which is returned; GUILD_MEMBER_UPDATE in each of their guilds."""
+        user = getattr(who, "user", who)
+        avatar = self.cdn.set_avatar(user, image)
+        for guild in self.world.guilds.values():
+            member = guild.members.get(user.id)
+            if member is not None:
+                data = self.world.member_payload(member)
+                self.world.emit("GUILD_MEMBER_UPDATE", {**data, "guild_id": str(guild.id)}, guild.id)
+        return avatar
 
     @property
     def bot_user(self) -> Any:
