@@ -33,6 +33,8 @@ from cogs.raid.settings import (
     RAID_YOUNG_ACCOUNT_AGE,
     RAID_YOUNG_ACCOUNT_WEIGHT,
 )
+from cogs.raid.staff import STAFF
+from core.guild_kit import is_staff
 from utils.durations import format_duration
 
 
@@ -60,6 +62,8 @@ class Watch:
         setting = self.desk.bot.guild_settings.setting
         if member.bot or not await setting(guild.id, RAID_ENABLED):
             return
+        if await is_staff(self.desk.bot, STAFF, member):
+            return  # a moderator joining with their roles (restored by another bot) is never caught
         risk = await self.risk(guild.id)
         join = risk.join(member, self.desk.bot.clock.now())
         timeout = await setting(guild.id, RAID_TIMEOUT_JOINERS)
