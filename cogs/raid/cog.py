@@ -118,23 +118,28 @@ class RaidCog(HearthCog, name="Raid"):
 
     # --- the undo button and /raid undo --------------------------------------------------------------------
 
-    async def undo_clicked(self, interaction: discord.Interaction, incident_id: int) -> None:
-        """Undo as far as the clicker may; the answer is theirs alone."""
+    @staticmethod
+    def _undoer(interaction: discord.Interaction) -> discord.Member:
+        """The member undoing, when they hold one of the permissions an undo needs (else refused, nothing done)."""
         clicker = interaction.user
         if not isinstance(clicker, discord.Member) or interaction.guild is None:
             raise UserFacingError("Raid incidents are undone in their server.")
         permissions = clicker.guild_permissions
         if not (permissions.manage_guild or permissions.moderate_members):
             raise UserFacingError(NEEDS)
+        return clicker
+
+    async def undo_clicked(self, interaction: discord.Interaction, incident_id: int) -> None:
+        """Undo as far as the clicker may; the answer is theirs alone."""
+        clicker = self._undoer(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        answer = await self.restorer.undo(interaction.guild, clicker, incident_id)
+        answer = await self.restorer.undo(clicker.guild, clicker, incident_id)
         await interaction.followup.send(answer, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
 
     @raid.command(name="undo", description="Undo what the raid brake did (the alert's button, as a command)")
     @app_commands.describe(incident="The incident number (default: the latest)")
     async def undo_command(self, interaction: discord.Interaction, incident: IncidentId | None = None) -> None:
-        guild = interaction.guild
-        assert guild is not None
+        guild = self._undoer(interaction).guild
         if incident is None:
             latest = await repo.latest(self.pool, guild.id)
             if latest is None:
@@ -149,7 +154,8 @@ class RaidCog(HearthCog, name="Raid"):
         guild, user = interaction.guild, interaction.user
         assert guild is not None and isinstance(user, discord.Member)
         if not user.guild_permissions.manage_guild:
-            raise UserFacingError("Ending a raid incident needs **Manage Server**.")
+            raise UserFacingError("Ending a raid incident needs **Manage Server** (ending may put the verification "
+                                  "level and invites back): **Timeout Members** is not enough.")
         active = await repo.active(self.pool, guild.id)
         if not active:
             raise UserFacingError("No raid incident is on in this server.")
