@@ -41,7 +41,7 @@ from cogs.raid.views import ITEMS
 from cogs.raid.watch import Watch
 from core.cog_base import HearthCog
 from core.guild_kit import is_staff
-from core.message_pipeline import ORDER_AUTOMOD, MessageContext, attach
+from core.message_pipeline import ORDER_CUSTOM_COMMANDS, MessageContext, attach
 from utils.durations import format_duration
 from utils.errors import UserFacingError
 from utils.paginator import Paginator
@@ -49,7 +49,8 @@ from utils.paginator import Paginator
 log = logging.getLogger(__name__)
 
 STAGE = "raid"
-ORDER = ORDER_AUTOMOD + 5  # after automod (a message it deleted still counts: run_after_delete)
+# After automod and custom commands, before engagement: a message automod deleted still counts (run_after_delete).
+ORDER = ORDER_CUSTOM_COMMANDS + 10
 PER_PAGE = 10
 IncidentId = app_commands.Range[int, 1, 2**53]
 NOT_STAFF = "Only moderators (Timeout Members, Manage Server or the staff role) can see raid protection's status."
