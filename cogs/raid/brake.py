@@ -49,6 +49,15 @@ class Candidate:
     timeout: bool = False
 
 
+@dataclass(frozen=True)
+class Opened:
+    """A new incident and the timeouts its opening planned (`act` asks Discord for exactly these, so a member caught
+    meanwhile by `add` is never timed out twice)."""
+
+    incident: Incident
+    planned: list[tuple[int, datetime | None]]
+
+
 def named(user_ids: Sequence[int]) -> str:
     """`<@1>, <@2>, …`: the first few members (mentions in embeds and ephemeral answers never ping)."""
     shown = ", ".join(f"<@{user_id}>" for user_id in user_ids[:PROBLEM_MEMBERS])
@@ -73,7 +82,7 @@ class Brake:
     # --- starting ------------------------------------------------------------------------------------------
 
     async def open(self, guild: discord.Guild, kind: str, summary: str,
-                   candidates: Sequence[Candidate]) -> Incident:
+                   candidates: Sequence[Candidate]) -> Opened:
         """Record a new incident with what the brake is about to change (call with the guild's lock held)."""
         desk = self.desk
         plan = await desk.plan(guild.id)
@@ -108,7 +117,7 @@ class Brake:
         desk.bot.timers.rearm()
         await desk.opened(guild.id, kind, incident.id)
         log.warning("Guild %s: raid protection opened incident %s (%s): %s", guild.id, incident.id, kind, summary)
-        return incident
+        return Opened(incident, [(m.user_id, m.timed_out_until) for m in members if m.timed_out_until is not None])
 
     @staticmethod
     def _new(guild: discord.Guild, candidate: Candidate, until: datetime | None) -> NewMember:
@@ -136,8 +145,9 @@ class Brake:
 
     # --- acting --------------------------------------------------------------------------------------------
 
-    async def act(self, guild: discord.Guild, incident: Incident) -> None:
+    async def act(self, guild: discord.Guild, opened: Opened) -> None:
         """Apply the brake the incident planned, post the alert, then record the timeouts as cases."""
+        incident = opened.incident
         reason = f"Raid protection: incident #{incident.id}"
         problems: list[str] = []
         level_failed = invites_failed = False
@@ -151,9 +161,7 @@ class Brake:
             if problem is not None:
                 problems.append(problem)
                 invites_failed = True
-        planned = [m for m in await repo.members(self.desk.pool, guild.id, incident.id)
-                   if m.timed_out_until is not None]
-        done, failures = await self._time_out(guild, [(m.user_id, m.timed_out_until) for m in planned], reason)
+        done, failures = await self._time_out(guild, opened.planned, reason)
         problems += failures
         if problems or level_failed or invites_failed:
             await repo.add_problems(self.desk.pool, guild.id, incident.id, problems, level_failed=level_failed,

@@ -19,7 +19,6 @@ import asyncpg
 from core.db import Executor, TransactionPool
 
 UNDOING = "undoing"
-DONE = ("restored", "changed", "lifted", "gone", "expired")
 
 
 @dataclass(frozen=True)
@@ -217,12 +216,6 @@ async def members(executor: Executor, guild_id: int, incident_id: int, *, offset
         "SELECT * FROM raid_members WHERE guild_id = $1 AND incident_id = $2 ORDER BY added_at, user_id "
         "OFFSET $3 LIMIT $4", guild_id, incident_id, offset, limit)
     return [RaidMember.of(row) for row in rows]
-
-
-async def member_count(executor: Executor, guild_id: int, incident_id: int) -> int:
-    """How many members the incident caught."""
-    return int(await executor.fetchval(
-        "SELECT count(*) FROM raid_members WHERE guild_id = $1 AND incident_id = $2", guild_id, incident_id))
 
 
 # --- undo and end: claiming what to put back, then storing what became of it ------------------------------------

@@ -15,10 +15,9 @@ from datetime import datetime, timedelta
 
 import discord
 
-from cogs.raid.brake import Brake, Candidate, plural
+from cogs.raid.brake import Brake, Candidate, Opened, plural
 from cogs.raid.desk import JOINS, MENTIONS, RaidDesk
 from cogs.raid.detector import Join, JoinRate, Mention, MentionRate, Risk
-from cogs.raid.repo import Incident
 from cogs.raid.settings import (
     RAID_DEFAULT_AVATAR_WEIGHT,
     RAID_ENABLED,
@@ -67,7 +66,7 @@ class Watch:
         risk = await self.risk(guild.id)
         join = risk.join(member, self.desk.bot.clock.now())
         timeout = await setting(guild.id, RAID_TIMEOUT_JOINERS)
-        opened: Incident | None = None
+        opened: Opened | None = None
         async with self.desk.locks[guild.id]:
             incident_id = await self.desk.on(guild.id, JOINS)
             if incident_id is None:
@@ -103,7 +102,7 @@ class Watch:
         now = self.desk.bot.clock.now()
         recent = timedelta(seconds=await setting(guild.id, RAID_RECENT_JOIN))
         timeout = await setting(guild.id, RAID_MENTION_TIMEOUT)
-        opened: Incident | None = None
+        opened: Opened | None = None
         async with self.desk.locks[guild.id]:
             incident_id = await self.desk.on(guild.id, MENTIONS)
             if incident_id is None:

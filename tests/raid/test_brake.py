@@ -91,3 +91,17 @@ async def test_a_refusal_from_discord_is_reported_and_not_recorded_as_done(raid:
         "Grant it to my role.",
         "I'm missing the **Manage Server** permission, so I couldn't pause invites. Grant it to my role."]
     assert len(await raid.cases()) == 16  # the timeouts went ahead
+
+
+async def test_a_burst_arriving_at_once_opens_one_incident_and_times_each_joiner_out_once(raid: Raid) -> None:
+    now = raid.hearth.clock.now()
+    raiders = [await raid.d.member_join(raid.server, f"burst{n}", created_at=now - timedelta(hours=2), settle=False)
+               for n in range(30)]
+    await raid.d.settle()
+    assert await raid.db.fetchval("SELECT count(*) FROM raid_incidents") == 1
+    incident = await raid.incident()
+    assert len(await raid.members(incident.id)) == 30 and all(raid.timed_out(member) for member in raiders)
+    timeouts = [r for r in raid.d.requests("PATCH", "/guilds/{guild_id}/members/{user_id}")
+                if "communication_disabled_until" in (r.json or {})]
+    assert sorted(int(r.params["user_id"]) for r in timeouts) == sorted(r.id for r in raiders)
+    assert len(await raid.cases()) == 30 and len(raid.alert_messages()) == 1
