@@ -127,13 +127,16 @@ class GuildModeration:
 
     def join(self: GuildState, user: str | User, *, invite: str | None = None, **kw: Any) -> Member:  # type: ignore[misc]
         """``user`` (a name makes a new user) joins, through ``invite`` (a code or the vanity code, whose
-        ``uses`` goes up first, as Discord counts it before GUILD_MEMBER_ADD). Banned users cannot join.
+        ``uses`` goes up first, as Discord counts it before GUILD_MEMBER_ADD). Banned users cannot join, nor
+        anyone through an invite while invites are paused (INVITES_DISABLED).
         ``kw`` as for ``add_member``."""
         if isinstance(user, User):
             if user.id in self.bans:
                 raise PermissionError(f"{user.username} is banned from {self.name}")
             if user.id in self.members:
                 raise ValueError(f"{user.username} is already in {self.name}")
+        if invite is not None and "INVITES_DISABLED" in self.features:
+            raise PermissionError(f"invites to {self.name} are paused")
         if invite is not None:
             invites.use(self, invite)
         if isinstance(user, User):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import audit, moderation
+from . import audit, guild_safety, moderation
 from . import permissions as P
 from .limits import ApiError, check_category_room, missing_permissions, not_found, validate_slowmode
 from .models import CATEGORY, TEXT, Channel, Member, Overwrite, Role, role_payload, snowflake
@@ -66,6 +66,14 @@ async def fetch_guild(req: Req) -> Any:
         data["approximate_member_count"] = guild.member_count
         data["approximate_presence_count"] = 0
     return data
+
+
+@routes.add("PATCH", "/guilds/{guild_id}")
+async def modify_guild(req: Req) -> Any:
+    """Modify Guild: the verification level, the mutable features (invites paused), the name (guild_safety.py)."""
+    guild = get_guild(req)
+    return guild_safety.modify(guild, req.body, actor_id=bot_id(req), permissions=req.world.bot_permissions(guild),
+                               reason=req.reason)
 
 
 @routes.add("GET", "/guilds/{guild_id}/channels")

@@ -18,6 +18,7 @@ import discord
 
 from . import permissions as perms
 from .guild_helpers import GuildModeration
+from .guild_safety import GuildSafety
 from .models import (
     CATEGORY,
     DM,
@@ -56,8 +57,9 @@ def user_id_of(ref: UserRef | discord.abc.Snowflake) -> int:
     return int(ref.id)
 
 
-class GuildState(GuildModeration):
-    """A test guild with builder helpers (moderator/invite helpers in ``guild_helpers``)."""
+class GuildState(GuildModeration, GuildSafety):
+    """A test guild with builder helpers (moderator/invite helpers in ``guild_helpers``, the server's safety
+    settings in ``guild_safety``)."""
 
     def __init__(self, world: World, gid: int, name: str, owner_id: int) -> None:
         self.world = world
@@ -240,14 +242,20 @@ class GuildState(GuildModeration):
         global_name: str | None = None,
         user: User | None = None,
         created_at: datetime | None = None,
+        avatar: str | None = None,
+        joined_at: datetime | None = None,
     ) -> Member:
         """Create a user and add them as a member. ``permissions`` creates a
-        dedicated role "<name> perms" holding those permissions; ``created_at`` backdates a new user's account."""
-        user = user or self.world.add_user(name, bot=bot, global_name=global_name, created_at=created_at)
+        dedicated role "<name> perms" holding those permissions. ``created_at`` and ``avatar`` describe the new
+        user's account (see ``World.add_user``); ``joined_at`` backdates the membership (default: now)."""
+        user = user or self.world.add_user(name, bot=bot, global_name=global_name, created_at=created_at,
+                                           avatar=avatar)
         role_ids = [r.id for r in roles]
         if permissions is not None:
             role_ids.append(self.add_role(f"{name} perms", permissions).id)
         member = Member(self.id, user, role_ids, nick)
+        if joined_at is not None:
+            member.joined_at = joined_at.isoformat()
         self.members[user.id] = member
         data = self.world.member_payload(member)
         data["guild_id"] = str(self.id)
@@ -374,11 +382,12 @@ class World:
 
     # -- builders ----------------------------------------------------------
     def add_user(self, name: str, *, bot: bool = False, global_name: str | None = None,
-                 created_at: datetime | None = None) -> User:
-        """Create a user (not in any guild). An account's creation time is its id's timestamp, as on Discord:
-        ``created_at`` backdates it (a year-old account) instead of "now"."""
-        user = User(snowflake() if created_at is None else snowflake_at(created_at), name, global_name=global_name,
-                    bot=bot)
+                 created_at: datetime | None = None, avatar: str | None = None) -> User:
+        """Create a user (not in any guild). ``created_at``: when the account was made (Discord keeps it in the
+        id's timestamp, so the id is made for that moment; default now). ``avatar``: an avatar hash (default
+        None: the default avatar)."""
+        uid = snowflake() if created_at is None else snowflake_at(created_at)
+        user = User(uid, name, global_name=global_name, bot=bot, avatar=avatar)
         self.users[user.id] = user
         return user
 
