@@ -34,12 +34,13 @@ class CaseRecorder(ABC):
     """The guilds' case logs (reached as `bot.apis.get(CaseRecorder)`)."""
 
     @abstractmethod
-    async def record_case(self, guild: discord.Guild, type_: str, *, target_id: int, reason: str | None,
+    async def record_case(self, guild: discord.Guild, type_: str, *, target_id: int | None, reason: str | None,
                           moderator_id: int | None = None, automod_rule: str | None = None,
                           duration_seconds: int | None = None, expires_at: datetime | None = None,
                           points: float = 0.0, evidence: dict[str, Any] | None = None,
                           linked_case: int | None = None) -> CaseRecord:
         """Record a case (an automatic one names its `automod_rule` and no moderator) and post it to the mod log.
+        `target_id` is None only for a case about the whole server (`server_brake`, `server_brake_lifted`).
 
         `evidence`: what the member's message held (`{"content", "attachments": [urls], "channel_id",
         "message_id"}`), captured now because the message may be deleted. `linked_case`: the case this one closes

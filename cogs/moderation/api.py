@@ -25,7 +25,7 @@ class ModerationApi(CaseRecorder):
     def __init__(self, cases: CaseLog) -> None:
         self._cases = cases
 
-    async def record_case(self, guild: discord.Guild, type_: str, *, target_id: int, reason: str | None,
+    async def record_case(self, guild: discord.Guild, type_: str, *, target_id: int | None, reason: str | None,
                           moderator_id: int | None = None, automod_rule: str | None = None,
                           duration_seconds: int | None = None, expires_at: datetime | None = None,
                           points: float = 0.0, evidence: dict[str, Any] | None = None,

@@ -21,7 +21,8 @@ PAGE = 10
 NOTE_LIMIT = 1000
 NOT_MODERATOR = ("Only moderators can do that: Timeout Members, Kick Members, Ban Members or Manage Server, or "
                  "the server's staff role.")
-CaseType = Literal["warn", "timeout", "untimeout", "kick", "ban", "tempban", "softban", "unban", "mute", "unmute"]
+CaseType = Literal["warn", "timeout", "untimeout", "kick", "ban", "tempban", "softban", "unban", "mute", "unmute",
+                   "server_brake", "server_brake_lifted"]
 Points = app_commands.Range[float, 0, 100]
 Reason = app_commands.Range[str, 1, 1000]
 

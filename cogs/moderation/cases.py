@@ -27,17 +27,20 @@ from utils.durations import format_duration
 log = logging.getLogger(__name__)
 
 CASE_TYPES = ("warn", "timeout", "untimeout", "kick", "ban", "tempban", "softban", "unban", "mute",
-              "unmute")
+              "unmute", "server_brake", "server_brake_lifted")
+# Cases about the whole server, not one member (raid protection raising the verification level, pausing invites).
+SERVER_TYPES = ("server_brake", "server_brake_lifted")
 TITLES = {"warn": "Warning", "timeout": "Timeout", "untimeout": "Timeout lifted", "kick": "Kick", "ban": "Ban",
           "tempban": "Temporary ban", "softban": "Softban", "unban": "Unban", "mute": "Mute (role)",
-          "unmute": "Mute lifted"}
+          "unmute": "Mute lifted", "server_brake": "Server brake", "server_brake_lifted": "Server brake lifted"}
 COLOURS = {"warn": discord.Colour.gold(), "timeout": discord.Colour.orange(), "untimeout": discord.Colour.green(),
            "kick": discord.Colour.dark_orange(), "ban": discord.Colour.red(), "tempban": discord.Colour.dark_red(),
            "softban": discord.Colour.dark_orange(), "unban": discord.Colour.green(),
-           "mute": discord.Colour.dark_orange(), "unmute": discord.Colour.green()}
+           "mute": discord.Colour.dark_orange(), "unmute": discord.Colour.green(),
+           "server_brake": discord.Colour.dark_red(), "server_brake_lifted": discord.Colour.green()}
 # A case of these types closes the case it links to (an unban its ban); any other case follows it (an escalation
 # the warning that reached its threshold).
-CLOSING_TYPES = ("untimeout", "unban", "unmute")
+CLOSING_TYPES = ("untimeout", "unban", "unmute", "server_brake_lifted")
 REASON_LIMIT = 1000
 OWN_GRACE = timedelta(minutes=1)
 EVIDENCE_LIMIT = 1000
@@ -81,9 +84,16 @@ class Case:
             return f"<@{self.moderator_id}>"
         return f"Automod ({self.automod_rule})" if self.automod_rule else "unknown"
 
+    @property
+    def target(self) -> str:
+        """Whom the case is about: the member's mention, the server, or "(erased member)"."""
+        if self.type in SERVER_TYPES:
+            return "the server"
+        return f"<@{self.target_id}>" if self.target_id else "(erased member)"
+
     def line(self) -> str:
         """One line of a listing: `#12 Warning · @bob · reason`."""
-        target = f"<@{self.target_id}>" if self.target_id else "(erased member)"
+        target = self.target
         reason = discord.utils.escape_markdown(self.reason or "no reason")
         points = f" · {self.points:g} pt" if self.points else ""
         when = discord.utils.format_dt(self.created_at, "d")
@@ -96,8 +106,11 @@ def embed_of(case: Case) -> discord.Embed:
     colour = discord.Colour.light_grey() if case.deleted_at else COLOURS[case.type]
     embed = discord.Embed(title=title + (" (deleted)" if case.deleted_at else ""), colour=colour,
                           timestamp=case.created_at)
-    embed.add_field(name="Member", value=f"<@{case.target_id}> ({case.target_id})" if case.target_id
-                    else "(erased member)")
+    if case.type in SERVER_TYPES:
+        embed.add_field(name="Server", value="the whole server")
+    else:
+        embed.add_field(name="Member", value=f"<@{case.target_id}> ({case.target_id})" if case.target_id
+                        else "(erased member)")
     embed.add_field(name="Moderator", value=case.by)
     if case.duration_seconds:
         embed.add_field(name="Duration", value=format_duration(case.duration_seconds))
@@ -171,7 +184,7 @@ class CaseLog:
         until = self.own.pop((guild_id, user_id, kind), None)
         return until is not None and self.bot.clock.now() <= until
 
-    async def record(self, guild: discord.Guild, type_: str, *, target_id: int, moderator_id: int | None,
+    async def record(self, guild: discord.Guild, type_: str, *, target_id: int | None, moderator_id: int | None,
                      reason: str | None, automod_rule: str | None = None, duration_seconds: int | None = None,
                      expires_at: datetime | None = None, points: float = 0.0,
                      evidence: dict[str, Any] | None = None, linked_case: int | None = None,

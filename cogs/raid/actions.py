@@ -116,7 +116,7 @@ def still_ours(member: discord.Member, until: datetime) -> str:
     return "ours" if abs(current - until) <= SAME_TIMEOUT else "changed"
 
 
-async def record_case(bot: Any, guild: discord.Guild, type_: str, target_id: int, reason: str, *,
+async def record_case(bot: Any, guild: discord.Guild, type_: str, target_id: int | None, reason: str, *,
                       moderator_id: int | None = None, duration: timedelta | None = None,
                       linked_case: int | None = None) -> int | None:
     """Record a case in the one case log (the brake's own name it as the rule, a reversal its moderator); the case

@@ -172,6 +172,13 @@ class Brake:
         if posted is not None:
             await repo.add_problems(self.desk.pool, guild.id, incident.id, [f"The alert was not posted: {posted}."])
         await self._cases(guild, incident.id, done, reason)
+        changed = [what for what, asked, failed in (
+            (f"verification level raised to {level_name(incident.raised_level)}", incident.raised_level is not None,
+             level_failed), ("invites paused", incident.invites_paused, invites_failed)) if asked and not failed]
+        if changed:  # the server-wide part of the brake is a case too (about the server, not a member)
+            said = "; ".join(changed)
+            await record_case(self.desk.bot, guild, "server_brake", None,
+                              f"{said[0].upper()}{said[1:]} (incident #{incident.id})")
 
     async def add(self, guild: discord.Guild, incident_id: int, candidate: Candidate) -> None:
         """A member joined (or mentioned) while the incident is on: caught, and timed out per the settings."""

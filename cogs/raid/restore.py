@@ -102,7 +102,7 @@ class Restorer:
         if not parts:
             return []
         why = f"Raid protection: incident #{incident.id} ended" + (f" by {by} ({by.id})" if by else "")
-        outcomes, lines = await self._server(guild, locked, parts, why)
+        outcomes, lines = await self._server(guild, locked, parts, why, by.id if by else None)
         await repo.settle(self.desk.pool, guild.id, incident.id, self.desk.bot.clock.now(), server=outcomes,
                           timeouts=[], by=None)
         return lines
@@ -139,7 +139,7 @@ class Restorer:
         results: list[tuple[int, str | None, int | None]] = [(m.user_id, None, None) for m in lifting]
         lines: list[str] = []
         try:
-            outcomes, lines = await self._server(guild, incident, parts, why)
+            outcomes, lines = await self._server(guild, incident, parts, why, clicker.id)
             results, more = await self._lift(guild, clicker, incident_id, lifting, why)
             lines += more
         finally:  # whatever happened, each claim ends: an outcome, or given back for a retry
@@ -181,9 +181,10 @@ class Restorer:
                     f"{discord.utils.format_dt(incident.undone_at, 'R')}.")
         return f"Raid incident #{incident.id} has nothing left to undo."
 
-    async def _server(self, guild: discord.Guild, incident: Incident, parts: set[str],
-                      why: str) -> tuple[dict[str, str | None], list[str]]:
-        """Put back the claimed level and invites; their outcomes (None: Discord refused) and what happened."""
+    async def _server(self, guild: discord.Guild, incident: Incident, parts: set[str], why: str,
+                      moderator_id: int | None) -> tuple[dict[str, str | None], list[str]]:
+        """Put back the claimed level and invites; their outcomes (None: Discord refused) and what happened. What
+        was put back is a `server_brake_lifted` case (by `moderator_id`, or raid protection at a quiet end)."""
         outcomes: dict[str, str | None] = {}
         lines: list[str] = []
         if "level" in parts:
@@ -205,6 +206,12 @@ class Restorer:
                 problem = await set_invites(guild, paused=False, reason=why)
                 outcomes["invites"] = None if problem else "restored"
                 lines.append(problem or "Invites are resumed.")
+        back = f"Verification level back to {level_name(incident.previous_level or 0)}."
+        restored = [said for part, said in (("level", back), ("invites", "Invites resumed."))
+                    if outcomes.get(part) == "restored"]
+        if restored:
+            await record_case(self.desk.bot, guild, "server_brake_lifted", None,
+                              f"{' '.join(restored)} (incident #{incident.id})", moderator_id=moderator_id)
         return outcomes, lines
 
     async def _lift(self, guild: discord.Guild, clicker: discord.Member, incident_id: int,

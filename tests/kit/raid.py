@@ -73,6 +73,10 @@ class Raid(FeatureDesk):
         return await self.db.fetch("SELECT * FROM moderation_cases WHERE guild_id = $1 ORDER BY number",
                                    self.server.id)
 
+    async def member_cases(self) -> list[Any]:
+        """The cases about members (without the server-wide `server_brake` ones), in order."""
+        return [case for case in await self.cases() if case["target_id"] is not None]
+
     def timed_out(self, member: Member) -> bool:
         """Whether Discord holds a timeout for the member now."""
         value = self.server.members[member.id].communication_disabled_until

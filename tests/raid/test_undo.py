@@ -21,7 +21,7 @@ async def test_the_undo_restores_the_previous_state_exactly(raid: Raid) -> None:
     result = await raid.d.click(raid.alert(), "Undo all of this", user=raid.owner)
     assert result.ephemeral and "is undone" in result.text, result.text
     assert "back to Low" in result.text and "Invites are resumed" in result.text
-    assert "18 timeouts lifted (cases #19–#36)" in result.text
+    assert "18 timeouts lifted (cases #21–#38)" in result.text
     assert raid.server.verification_level == 1 and not raid.server.invites_paused
     assert not any(raid.timed_out(member) for member in raiders)
     cases = await raid.cases()
@@ -29,6 +29,12 @@ async def test_the_undo_restores_the_previous_state_exactly(raid: Raid) -> None:
     assert len(untimeouts) == 18 and {c["moderator_id"] for c in untimeouts} == {raid.owner.id}
     timeout_of = {c["target_id"]: c["number"] for c in cases if c["type"] == "timeout"}
     assert all(c["linked_case"] == timeout_of[c["target_id"]] for c in untimeouts)
+    # The server-wide part is a case too: the brake by raid protection, its lifting by who undid it.
+    brake, lifted = [c for c in cases if c["type"] in ("server_brake", "server_brake_lifted")]
+    assert (brake["number"], brake["target_id"], brake["automod_rule"]) == (17, None, "Raid protection")
+    assert "Verification level raised to High; invites paused" in brake["reason"]
+    assert (lifted["number"], lifted["moderator_id"]) == (20, raid.owner.id)
+    assert lifted["reason"].startswith("Verification level back to Low. Invites resumed.")
     incident = await raid.incident()
     assert (incident.undone_by, incident.end_reason, incident.level_outcome, incident.invites_outcome) == (
         raid.owner.id, "undone", "restored", "restored")
@@ -67,7 +73,7 @@ async def test_someone_without_the_permissions_is_refused(raid: Raid) -> None:
     assert result.ephemeral and "needs **Manage Server**" in result.text and "nothing was changed" in result.text
     assert raid.server.verification_level == 3 and raid.server.invites_paused
     assert all(raid.timed_out(member) for member in raiders)
-    assert (await raid.incident()).undone_at is None and len(await raid.cases()) == 16
+    assert (await raid.incident()).undone_at is None and len(await raid.member_cases()) == 16
 
 
 async def test_each_part_needs_the_clickers_own_permission(raid: Raid) -> None:
