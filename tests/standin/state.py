@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import urllib.parse
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -24,21 +25,26 @@ from .models import (
     VOICE,
     Attachment,
     Channel,
+    Emoji,
     Member,
     Message,
     Overwrite,
     Role,
     User,
+    VoiceState,
     attachment_payload,
     channel_payload,
+    custom_emoji_payload,
     emoji_payload,
     member_payload,
     mentioned_ids,
     role_payload,
     snowflake,
+    snowflake_at,
     snowflake_on_shard,
     user_payload,
 )
+from .server_events import GuildServerEvents
 
 if TYPE_CHECKING:
     from .invites import Invite
@@ -54,8 +60,9 @@ def user_id_of(ref: UserRef | discord.abc.Snowflake) -> int:
     return int(ref.id)
 
 
-class GuildState(GuildModeration):
-    """A test guild with builder helpers (moderator/invite helpers in ``guild_helpers``)."""
+class GuildState(GuildModeration, GuildServerEvents):
+    """A test guild with builder helpers (moderator/invite helpers in ``guild_helpers``; roles, channels,
+    emojis, threads, voice and avatars changed in Discord's client in ``server_events``)."""
 
     def __init__(self, world: World, gid: int, name: str, owner_id: int) -> None:
         self.world = world
@@ -71,6 +78,8 @@ class GuildState(GuildModeration):
         self.vanity_code: str | None = None
         self.vanity_uses = 0
         self.verification_level = 0
+        self.emojis: dict[int, Emoji] = {}
+        self.voice_states: dict[int, VoiceState] = {}  # user id -> where they are connected
 
     # -- lookups ---------------------------------------------------------
     @property
@@ -265,7 +274,7 @@ class GuildState(GuildModeration):
             "description": None,
             "features": list(self.features),
             "roles": [role_payload(r) for r in sorted(self.roles.values(), key=lambda r: r.position)],
-            "emojis": [],
+            "emojis": [custom_emoji_payload(e, self.world.users) for e in self.emojis.values()],
             "stickers": [],
             "verification_level": self.verification_level,
             "default_message_notifications": 0,
@@ -291,11 +300,13 @@ class GuildState(GuildModeration):
                 members = [self.me]
             data.update(
                 {
-                    "channels": [self.world.channel_payload(c) for c in self.channels],
+                    "channels": [self.world.channel_payload(c) for c in self.channels if not c.is_thread],
                     "members": [member_payload(m) for m in members],
                     "member_count": self.member_count,
-                    "threads": [],
-                    "voice_states": [],
+                    "threads": [self.world.channel_payload(c) for c in self.channels
+                                if c.is_thread and not c.archived],
+                    "voice_states": [self.voice_state_payload(v, self.members[v.user_id], with_member=False)
+                                     for v in self.voice_states.values() if v.user_id in self.members],
                     "presences": [],
                     "stage_instances": [],
                     "guild_scheduled_events": [],
@@ -370,9 +381,11 @@ class World:
             self._emitter(event, data, guild_id)
 
     # -- builders ----------------------------------------------------------
-    def add_user(self, name: str, *, bot: bool = False, global_name: str | None = None) -> User:
-        """Create a user (not in any guild)."""
-        user = User(snowflake(), name, global_name=global_name, bot=bot)
+    def add_user(self, name: str, *, bot: bool = False, global_name: str | None = None,
+                 created_at: datetime | None = None) -> User:
+        """Create a user (not in any guild); ``created_at`` backdates the account (its id's timestamp)."""
+        user = User(snowflake() if created_at is None else snowflake_at(created_at), name, global_name=global_name,
+                    bot=bot)
         self.users[user.id] = user
         return user
 
@@ -398,6 +411,7 @@ class World:
         default = discord.Permissions.general() | discord.Permissions.text()
         default.value &= ~(perms.MANAGE_CHANNELS | perms.MANAGE_ROLES | perms.MANAGE_GUILD | perms.MANAGE_MESSAGES
                            | perms.VIEW_AUDIT_LOG)
+        default.update(connect=True, speak=True, stream=True, use_voice_activation=True)  # as Discord's default
         every = perms.to_bits(everyone_permissions) if everyone_permissions is not None else default.value
         guild.roles[gid] = Role(gid, gid, "@everyone", every, 0)
         bot_bits = perms.ALL & ~perms.ADMINISTRATOR if bot_permissions is None else perms.to_bits(bot_permissions)
