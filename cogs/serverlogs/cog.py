@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -222,15 +223,16 @@ class ServerLogsCog(HearthCog, name="ServerLogs"):
         now = self.now()
         if before.timed_out_until != after.timed_out_until:
             await self._timeout(after, now)
-        changes = [members.roles_entry(before, after, now), members.nick_entry(before, after, now)]
-        if before.guild_avatar != after.guild_avatar:
-            changes.append(members.avatar_entry(after, before.guild_avatar, after.guild_avatar, now, server=True))
-        if not any(changes):
+        if before.roles == after.roles and before.nick == after.nick and before.guild_avatar == after.guild_avatar:
             return
         target = await self.router.destination(guild_id, Kind.MEMBERS, person=after)
-        if target is not None:
-            for entry in changes:
-                self.queue_entry(guild_id, target, entry)
+        if target is None:
+            return
+        self.queue_entry(guild_id, target, members.roles_entry(before, after, now))
+        self.queue_entry(guild_id, target, members.nick_entry(before, after, now))
+        if before.guild_avatar != after.guild_avatar:
+            self.queue_entry(guild_id, target, members.avatar_entry(after, before.guild_avatar, after.guild_avatar,
+                                                                    now, server=True))
 
     @commands.Cog.listener()
     async def on_user_update(self, before: discord.User, after: discord.User) -> None:
@@ -275,56 +277,59 @@ class ServerLogsCog(HearthCog, name="ServerLogs"):
 
     # --- the server's structure ---------------------------------------------------------------------------------
 
-    async def _server(self, guild_id: int, entry: LogEntry | None, *, places: tuple[int | None, ...] = ()) -> None:
-        if entry is None:
-            return
+    async def _server(self, guild_id: int, build: Callable[[], LogEntry | list[LogEntry] | None], *,
+                      places: tuple[int | None, ...] = ()) -> None:
+        """Queue what `build` makes (called only when the server kind is logged and the place is not ignored)."""
         target = await self.router.destination(guild_id, Kind.SERVER, channel_ids=places)
-        if target is not None:
+        if target is None:
+            return
+        built = build()
+        for entry in built if isinstance(built, list) else [built]:
             self.queue_entry(guild_id, target, entry)
 
     @commands.Cog.listener()
     async def on_guild_channel_create(self, channel: discord.abc.GuildChannel) -> None:
-        await self._server(channel.guild.id, server.channel_entry(channel, self.now(), created=True))
+        await self._server(channel.guild.id, lambda: server.channel_entry(channel, self.now(), created=True))
 
     @commands.Cog.listener()
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
-        await self._server(channel.guild.id, server.channel_entry(channel, self.now(), created=False))
+        await self._server(channel.guild.id, lambda: server.channel_entry(channel, self.now(), created=False))
 
     @commands.Cog.listener()
     async def on_guild_channel_update(self, before: discord.abc.GuildChannel,
                                       after: discord.abc.GuildChannel) -> None:
-        await self._server(after.guild.id, server.channel_update_entry(before, after, self.now()))
+        await self._server(after.guild.id, lambda: server.channel_update_entry(before, after, self.now()))
 
     @commands.Cog.listener()
     async def on_guild_role_create(self, role: discord.Role) -> None:
-        await self._server(role.guild.id, server.role_entry(role, self.now(), created=True))
+        await self._server(role.guild.id, lambda: server.role_entry(role, self.now(), created=True))
 
     @commands.Cog.listener()
     async def on_guild_role_delete(self, role: discord.Role) -> None:
-        await self._server(role.guild.id, server.role_entry(role, self.now(), created=False))
+        await self._server(role.guild.id, lambda: server.role_entry(role, self.now(), created=False))
 
     @commands.Cog.listener()
     async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
-        await self._server(after.guild.id, server.role_update_entry(before, after, self.now()))
+        await self._server(after.guild.id, lambda: server.role_update_entry(before, after, self.now()))
 
     @commands.Cog.listener()
     async def on_guild_emojis_update(self, guild: discord.Guild, before: Any, after: Any) -> None:
-        for entry in server.emoji_entries(before, after, self.now()):
-            await self._server(guild.id, entry)
+        await self._server(guild.id, lambda: server.emoji_entries(before, after, self.now()))
 
     @commands.Cog.listener()
     async def on_thread_create(self, thread: discord.Thread) -> None:
-        await self._server(thread.guild.id, server.thread_entry(thread, self.now()),
+        await self._server(thread.guild.id, lambda: server.thread_entry(thread, self.now()),
                            places=(thread.id, thread.parent_id))
 
     @commands.Cog.listener()
     async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
-        entry = server.thread_delete_entry(payload.thread_id, payload.parent_id, payload.thread, self.now())
-        await self._server(payload.guild_id, entry, places=(payload.thread_id, payload.parent_id))
+        await self._server(payload.guild_id, lambda: server.thread_delete_entry(
+            payload.thread_id, payload.parent_id, payload.thread, self.now()),
+            places=(payload.thread_id, payload.parent_id))
 
     @commands.Cog.listener()
     async def on_thread_update(self, before: discord.Thread, after: discord.Thread) -> None:
-        await self._server(after.guild.id, server.thread_update_entry(before, after, self.now()),
+        await self._server(after.guild.id, lambda: server.thread_update_entry(before, after, self.now()),
                            places=(after.id, after.parent_id))
 
     # --- voice --------------------------------------------------------------------------------------------------
@@ -332,9 +337,9 @@ class ServerLogsCog(HearthCog, name="ServerLogs"):
     @commands.Cog.listener()
     async def on_voice_state_update(self, member: discord.Member, before: discord.VoiceState,
                                     after: discord.VoiceState) -> None:
-        entry = server.voice_entry(member, before.channel, after.channel, self.now())
-        if entry is None:
-            return
+        old, new = before.channel, after.channel  # read now: discord.py updates `after` in place on the next change
+        if getattr(old, "id", None) == getattr(new, "id", None):
+            return  # muted, deafened, streaming: not logged
         target = await self.router.destination(member.guild.id, Kind.VOICE, person=member)
         if target is not None:
-            self.queue_entry(member.guild.id, target, entry)
+            self.queue_entry(member.guild.id, target, server.voice_entry(member, old, new, self.now()))
