@@ -85,8 +85,11 @@ class ServerLogsCog(HearthCog, name="ServerLogs"):
         """Post every channel whose turn it is (`everything`: every channel, once, at shutdown)."""
         now = self.now()
         due = self.batcher.due(now, everything=everything)
-        if due:
-            await asyncio.gather(*(self._post_turn(queue, now) for queue in due))
+        results = await asyncio.gather(*(self._post_turn(queue, now) for queue in due), return_exceptions=True)
+        for queue, result in zip(due, results, strict=True):
+            if isinstance(result, Exception):  # one channel's failure must not stop the others
+                log.error("Guild %s: posting the server log in %s failed", queue.guild_id, queue.channel_id,
+                          exc_info=result)
 
     async def _post_turn(self, queue: ChannelQueue, now: datetime) -> None:
         outgoing = self.batcher.take(queue, now)

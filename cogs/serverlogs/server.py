@@ -23,7 +23,7 @@ def _changes_entry(title: str, subject: str, line_subject: str, changes: list[tu
         return None
     embed = make_embed(title, subject, colour, now, footer=footer)
     for name, old, new in changes[:10]:
-        embed.add_field(name=name, value=clip(f"{old} → {new}", 1024), inline=False)
+        embed.add_field(name=name, value=clip(f"{old} → {new}", 600), inline=False)  # ten stay under 6000
     line = f"{title.split(' ', 1)[0]} {line_subject}: " + ", ".join(name.lower() for name, _, _ in changes)
     return LogEntry(Kind.SERVER, noun, embed, line)
 

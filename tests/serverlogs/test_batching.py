@@ -65,6 +65,15 @@ async def test_an_idle_log_posts_at_once_and_a_busy_one_waits_its_turn(desk: Log
     assert len(desk.messages(Kind.MESSAGES)) == 2
 
 
+async def test_what_waits_is_posted_at_a_graceful_shutdown(desk: LogsDesk) -> None:
+    for text in ("one", "two"):
+        said = await desk.d.say(desk.g.general, desk.member, text)
+        await desk.d.delete_message(said)
+    assert len(desk.messages(Kind.MESSAGES)) == 1  # "two" waits for the channel's next turn
+    await desk.hearth.restart()
+    assert [e["fields"][0]["value"] for e in desk.embeds(Kind.MESSAGES)] == ["one", "two"]
+
+
 # --- packing (no Discord) -------------------------------------------------------------------------------------------
 
 
