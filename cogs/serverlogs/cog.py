@@ -92,7 +92,13 @@ class ServerLogsCog(HearthCog, name="ServerLogs"):
                           exc_info=result)
 
     async def _post_turn(self, queue: ChannelQueue, now: datetime) -> None:
-        outgoing = self.batcher.take(queue, now)
+        self.posting += 1
+        try:
+            await self._post(queue, self.batcher.take(queue, now))
+        finally:
+            self.posting -= 1
+
+    async def _post(self, queue: ChannelQueue, outgoing: list[Outgoing]) -> None:
         guild = self.bot.get_guild(queue.guild_id)
         channel = guild.get_channel(queue.channel_id) if guild is not None else None
         if not isinstance(channel, discord.TextChannel):
@@ -106,27 +112,23 @@ class ServerLogsCog(HearthCog, name="ServerLogs"):
             await self.bot.channel_access.block(channel, problem, WHAT)  # the admins are told once
             self._unposted(queue, outgoing, problem)
             return
-        self.posting += 1
-        try:
-            for n, message in enumerate(outgoing):
-                try:
-                    await self._send(queue, channel, message)
-                except ChannelBlocked as exc:
-                    self._unposted(queue, outgoing[n:], exc.problem)
-                    return
-                except discord.HTTPException as exc:
-                    if exc.status >= 500:  # Discord is struggling (discord.py retried): next turn
-                        log.warning("Guild %s: posting the server log failed (%s); retrying next turn",
-                                    queue.guild_id, exc.status)
-                        self.batcher.put_back(queue, outgoing[n:])
-                    else:
-                        log.warning("Guild %s: Discord refused a server log post (%s): %s", queue.guild_id,
-                                    exc.status, exc.text)
-                        self._unposted(queue, outgoing[n:], f"Discord refused a post ({exc.status}).")
-                    return
-                queue.posted += len(message.entries)
-        finally:
-            self.posting -= 1
+        for n, message in enumerate(outgoing):
+            try:
+                await self._send(queue, channel, message)
+            except ChannelBlocked as exc:
+                self._unposted(queue, outgoing[n:], exc.problem)
+                return
+            except discord.HTTPException as exc:
+                if exc.status >= 500:  # Discord is struggling (discord.py retried already): next turn
+                    log.warning("Guild %s: posting the server log failed (%s); retrying next turn",
+                                queue.guild_id, exc.status)
+                    self.batcher.put_back(queue, outgoing[n:])
+                else:
+                    log.warning("Guild %s: Discord refused a server log post (%s): %s", queue.guild_id,
+                                exc.status, exc.text)
+                    self._unposted(queue, outgoing[n:], f"Discord refused a post ({exc.status}).")
+                return
+            queue.posted += len(message.entries)
 
     async def _send(self, queue: ChannelQueue, channel: discord.TextChannel, message: Outgoing) -> None:
         note = message.note

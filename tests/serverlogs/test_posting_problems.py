@@ -63,3 +63,16 @@ async def test_a_deleted_log_channel_is_reported(desk: LogsDesk) -> None:
     assert f"<#{desk.logs[Kind.MESSAGES].id}> no longer exists" in shown
     assert "⚠️ 2 could not be posted (the log channel no longer exists" in shown
     assert "🗑️ Channel deleted" in desk.titles(Kind.SERVER)
+
+
+async def test_discord_failing_delays_the_entries_to_the_next_turn(desk: LogsDesk) -> None:
+    route = f"/channels/{desk.logs[Kind.MESSAGES].id}/messages"
+    desk.d.fail("POST", route, 502, times=5)  # discord.py tries 5 times, then gives up
+    said = await desk.d.say(desk.g.general, desk.member, "while Discord struggles")
+    await desk.d.delete_message(said)
+    assert desk.messages(Kind.MESSAGES) == []
+    await desk.turn()
+
+    (entry,) = desk.embeds(Kind.MESSAGES)
+    assert entry["fields"][0]["value"] == "while Discord struggles"
+    assert len(desk.d.requests("POST", route)) == 6  # 5 refused, then the next turn
