@@ -4,16 +4,17 @@ message's `{inviter}`).
 The invites cog publishes one `InvitesApi` on `bot.apis` while it is loaded; a caller imports this module only and
 asks `bot.apis.get(InvitesApi)` (None when the cog is not loaded: do without, as with tracking off).
 
-    invites = self.bot.apis.get(InvitesApi)
-    joined = await invites.attribution(member) if invites is not None else None
+    joined = await attribution_of(self.bot, member)  # None: tracking not loaded, failing or slow
     if joined is not None and joined.how == "invite": ...  # joined.code, joined.inviter_id, joined.inviter_invites
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import discord
 
@@ -47,3 +48,21 @@ class InvitesApi:
         answers from what was recorded; "unknown" when nothing was (tracking off, or the member was here before
         tracking began)."""
         return await self._resolve(member)
+
+
+ATTRIBUTION_TIMEOUT = 5.0  # seconds another feature's join handler waits for invite tracking
+
+
+async def attribution_of(bot: Any, member: discord.Member, *,
+                         timeout: float = ATTRIBUTION_TIMEOUT) -> JoinAttribution | None:  # noqa: ASYNC109
+    """For other features' join handlers: how `member` joined, or None when invite tracking is not loaded, fails
+    or takes longer than `timeout` seconds (a welcome or a log entry must not wait on it, nor fail with it)."""
+    api = bot.apis.get(InvitesApi)
+    if api is None:
+        return None
+    try:
+        return await asyncio.wait_for(api.attribution(member), timeout)
+    except Exception as exc:
+        logging.getLogger(__name__).warning("Guild %s: invite attribution of %s failed (%r)", member.guild.id,
+                                            member.id, exc)
+        return None

@@ -7,13 +7,12 @@ not loaded (or invite tracking failing) every inviter is "unknown". The inviter 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 import discord
 
-from cogs.invites.api import InvitesApi
+from cogs.invites.api import attribution_of
 from cogs.welcome.messages import plain
 
 log = logging.getLogger(__name__)
@@ -21,20 +20,15 @@ log = logging.getLogger(__name__)
 UNKNOWN = "unknown"
 VANITY = "the server's vanity link"
 FORMER_MEMBER = "a former member"
-ATTRIBUTION_TIMEOUT = 5.0  # seconds a welcome waits for invite tracking to tell who invited the member
 
 
 async def inviter_text(bot: Any, member: discord.Member | discord.User) -> str:
     """Who invited `member`: the inviter's name (escaped), "the server's vanity link", or "unknown" (invite
     tracking absent, off, unsure, slow or failing)."""
-    api = bot.apis.get(InvitesApi)
-    if api is None or not isinstance(member, discord.Member):
+    if not isinstance(member, discord.Member):
         return UNKNOWN
-    try:
-        joined = await asyncio.wait_for(api.attribution(member), ATTRIBUTION_TIMEOUT)
-    except Exception as exc:  # invite tracking's trouble must not cost the member their welcome
-        log.warning("Guild %s: invite attribution of %s failed (%r); {inviter} is unknown", member.guild.id,
-                    member.id, exc)
+    joined = await attribution_of(bot, member)
+    if joined is None:
         return UNKNOWN
     if joined.how == "vanity":
         return VANITY

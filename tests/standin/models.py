@@ -23,6 +23,9 @@ DM = 1
 VOICE = 2
 CATEGORY = 4
 NEWS = 5
+PUBLIC_THREAD = 11
+PRIVATE_THREAD = 12
+THREAD_TYPES = (10, PUBLIC_THREAD, PRIVATE_THREAD)
 
 _snowflake_lock = threading.Lock()
 _snowflake_counter = itertools.count()
@@ -141,11 +144,22 @@ class Channel:
     recipients: list[int] = field(default_factory=list)  # DM only
     last_message_id: int | None = None
     pins: list[int] = field(default_factory=list)
+    # Threads only (``type`` in THREAD_TYPES; ``parent_id`` is their channel): who started it and its metadata.
+    owner_id: int | None = None
+    archived: bool = False
+    locked: bool = False
+    auto_archive_duration: int = 1440
+    archive_timestamp: str = field(default_factory=lambda: now_iso())
 
     @property
     def mention(self) -> str:
         """Mention string ``<#id>``."""
         return f"<#{self.id}>"
+
+    @property
+    def is_thread(self) -> bool:
+        """A thread (its permissions are its parent channel's)."""
+        return self.type in THREAD_TYPES
 
 
 @dataclass(eq=False)
@@ -162,6 +176,7 @@ class Member:
     mute: bool = False
     flags: int = 0
     pending: bool = False
+    avatar: str | None = None  # the member's server avatar hash (None: their user avatar is shown)
 
     @property
     def id(self) -> int:
@@ -296,7 +311,7 @@ def member_payload(member: Member, *, with_user: bool = True, permissions: int |
     data: dict[str, Any] = {
         "roles": [str(r) for r in member.roles],
         "nick": member.nick,
-        "avatar": None,
+        "avatar": member.avatar,
         "joined_at": member.joined_at,
         "premium_since": None,
         "deaf": member.deaf,
@@ -343,7 +358,63 @@ def channel_payload(channel: Channel, users: dict[int, User] | None = None) -> d
         data["rate_limit_per_user"] = channel.rate_limit_per_user
     if channel.type == VOICE:
         data.update({"bitrate": 64000, "user_limit": 0, "rtc_region": None, "rate_limit_per_user": 0})
+    if channel.type in THREAD_TYPES:
+        data.update({
+            "owner_id": str(channel.owner_id) if channel.owner_id else None,
+            "rate_limit_per_user": channel.rate_limit_per_user,
+            "message_count": 0,
+            "member_count": 1,
+            "thread_metadata": {
+                "archived": channel.archived,
+                "auto_archive_duration": channel.auto_archive_duration,
+                "archive_timestamp": channel.archive_timestamp,
+                "locked": channel.locked,
+            },
+        })
+        data.pop("permission_overwrites", None)
     return data
+
+
+@dataclass(eq=False)
+class Emoji:
+    """A custom emoji of a guild."""
+
+    id: int
+    name: str
+    animated: bool = False
+    user_id: int | None = None  # who uploaded it
+
+    @property
+    def mention(self) -> str:
+        """``<:name:id>`` (``<a:name:id>`` when animated)."""
+        return f"<{'a' if self.animated else ''}:{self.name}:{self.id}>"
+
+
+def custom_emoji_payload(emoji: Emoji, users: dict[int, User] | None = None) -> dict[str, Any]:
+    """Emoji object as in GUILD_CREATE and GUILD_EMOJIS_UPDATE."""
+    data: dict[str, Any] = {
+        "id": str(emoji.id),
+        "name": emoji.name,
+        "roles": [],
+        "require_colons": True,
+        "managed": False,
+        "animated": emoji.animated,
+        "available": True,
+    }
+    if users is not None and emoji.user_id in users:
+        data["user"] = user_payload(users[emoji.user_id])
+    return data
+
+
+@dataclass
+class VoiceState:
+    """A member connected to a voice channel."""
+
+    user_id: int
+    channel_id: int
+    session_id: str
+    self_mute: bool = False
+    self_deaf: bool = False
 
 
 def attachment_payload(att: Attachment) -> dict[str, Any]:

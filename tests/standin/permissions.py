@@ -28,6 +28,11 @@ MANAGE_NICKNAMES = 1 << 27
 CHANGE_NICKNAME = 1 << 26
 MODERATE_MEMBERS = 1 << 40
 VIEW_AUDIT_LOG = 1 << 7
+CONNECT = 1 << 20
+MOVE_MEMBERS = 1 << 24
+MANAGE_EXPRESSIONS = 1 << 30
+MANAGE_THREADS = 1 << 34
+CREATE_PUBLIC_THREADS = 1 << 35
 CREATE_INSTANT_INVITE = 1 << 0
 
 PermissionSpec = int | discord.Permissions | Iterable[str] | str | None
@@ -73,6 +78,8 @@ def channel_permissions(guild: GuildState, member: Member, channel: Channel | No
     bits = base_permissions(guild, member)
     if bits == ALL or channel is None:
         return bits
+    if channel.is_thread and channel.parent_id in guild.world.channels:
+        channel = guild.world.channels[channel.parent_id]  # a thread has its parent channel's permissions
     ows = channel.overwrites
     everyone = ows.get(guild.id)
     if everyone is not None:

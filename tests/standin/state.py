@@ -26,13 +26,16 @@ from .models import (
     VOICE,
     Attachment,
     Channel,
+    Emoji,
     Member,
     Message,
     Overwrite,
     Role,
     User,
+    VoiceState,
     attachment_payload,
     channel_payload,
+    custom_emoji_payload,
     emoji_payload,
     member_payload,
     mentioned_ids,
@@ -42,6 +45,7 @@ from .models import (
     snowflake_on_shard,
     user_payload,
 )
+from .server_events import GuildServerEvents
 
 if TYPE_CHECKING:
     from .invites import Invite
@@ -57,9 +61,10 @@ def user_id_of(ref: UserRef | discord.abc.Snowflake) -> int:
     return int(ref.id)
 
 
-class GuildState(GuildModeration, GuildSafety):
+class GuildState(GuildModeration, GuildSafety, GuildServerEvents):
     """A test guild with builder helpers (moderator/invite helpers in ``guild_helpers``, the server's safety
-    settings in ``guild_safety``)."""
+    settings in ``guild_safety``; roles, channels, emojis, threads, voice and avatars changed in Discord's client
+    in ``server_events``)."""
 
     def __init__(self, world: World, gid: int, name: str, owner_id: int) -> None:
         self.world = world
@@ -75,6 +80,8 @@ class GuildState(GuildModeration, GuildSafety):
         self.vanity_code: str | None = None
         self.vanity_uses = 0
         self.verification_level = 0
+        self.emojis: dict[int, Emoji] = {}
+        self.voice_states: dict[int, VoiceState] = {}  # user id -> where they are connected
 
     # -- lookups ---------------------------------------------------------
     @property
@@ -276,7 +283,7 @@ class GuildState(GuildModeration, GuildSafety):
             "description": None,
             "features": list(self.features),
             "roles": [role_payload(r) for r in sorted(self.roles.values(), key=lambda r: r.position)],
-            "emojis": [],
+            "emojis": [custom_emoji_payload(e, self.world.users) for e in self.emojis.values()],
             "stickers": [],
             "verification_level": self.verification_level,
             "default_message_notifications": 0,
@@ -302,11 +309,13 @@ class GuildState(GuildModeration, GuildSafety):
                 members = [self.me]
             data.update(
                 {
-                    "channels": [self.world.channel_payload(c) for c in self.channels],
+                    "channels": [self.world.channel_payload(c) for c in self.channels if not c.is_thread],
                     "members": [member_payload(m) for m in members],
                     "member_count": self.member_count,
-                    "threads": [],
-                    "voice_states": [],
+                    "threads": [self.world.channel_payload(c) for c in self.channels
+                                if c.is_thread and not c.archived],
+                    "voice_states": [self.voice_state_payload(v, self.members[v.user_id], with_member=False)
+                                     for v in self.voice_states.values() if v.user_id in self.members],
                     "presences": [],
                     "stage_instances": [],
                     "guild_scheduled_events": [],
@@ -413,6 +422,7 @@ class World:
         default = discord.Permissions.general() | discord.Permissions.text()
         default.value &= ~(perms.MANAGE_CHANNELS | perms.MANAGE_ROLES | perms.MANAGE_GUILD | perms.MANAGE_MESSAGES
                            | perms.VIEW_AUDIT_LOG)
+        default.update(connect=True, speak=True, stream=True, use_voice_activation=True)  # as Discord's default
         every = perms.to_bits(everyone_permissions) if everyone_permissions is not None else default.value
         guild.roles[gid] = Role(gid, gid, "@everyone", every, 0)
         bot_bits = perms.ALL & ~perms.ADMINISTRATOR if bot_permissions is None else perms.to_bits(bot_permissions)
