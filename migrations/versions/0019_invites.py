@@ -1,6 +1,6 @@
 """Invite tracking: who joined through whose invite, admins' adjustments of the counts, where tracking began.
 
-Revision ID: 0020_invites
+Revision ID: 0019_invites
 Revises: 0018_case_appeals
 Create Date: 2026-12-20
 
@@ -20,7 +20,7 @@ Create Date: 2026-12-20
 
 from alembic import op
 
-revision = "0020_invites"
+revision = "0019_invites"
 down_revision = "0018_case_appeals"
 branch_labels = None
 depends_on = None

@@ -1,8 +1,8 @@
 """Raid protection: incidents (a join raid or a mention wave) and the members caught in them, with everything the
 brake changed saved before it changed it, so the one-click undo restores exactly that.
 
-Revision ID: 0021_raid
-Revises: 0020_invites
+Revision ID: 0020_raid
+Revises: 0019_invites
 Create Date: 2026-12-06
 
 - raid_incidents: one row per incident of a guild (`kind` joins or mentions, cogs/raid/desk.py's constants; at most
@@ -22,8 +22,8 @@ Create Date: 2026-12-06
 
 from alembic import op
 
-revision = "0021_raid"
-down_revision = "0020_invites"
+revision = "0020_raid"
+down_revision = "0019_invites"
 branch_labels = None
 depends_on = None
 
