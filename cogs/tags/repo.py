@@ -13,8 +13,11 @@ import asyncpg
 from cogs.tags.model import Tag, TagHit
 from core.db import Executor, TransactionPool
 
-# How close a typed name must be to a tag's name (pg_trgm similarity or word similarity, 0–1) to be offered.
-FUZZY = 0.3
+# How close typed text must be to a tag's name (pg_trgm similarity or word similarity, 0–1): autocomplete offers
+# choices to pick from, so it forgives more (a swapped pair of letters, "pyhton", is about 0.28); a search answers
+# other features too (tickets, /ask), so it asks for a closer match.
+CHOICE_FUZZY = 0.25
+SEARCH_FUZZY = 0.3
 
 _TAG = """t.id, t.guild_id, own.name, t.content, t.owned_by, t.created_by, t.content_set_by, t.uses,
           t.created_at, t.updated_at"""
@@ -155,7 +158,7 @@ async def names_like(conn: Executor, guild_id: int, typed: str, limit: int = 25,
                      owner: int | None = None) -> list[tuple[str, bool, str]]:
     """(name, is alias, the tag's own name) of the guild's names close to `typed`, best first; with `owner`, only
     the names of that member's tags and the aliases they made."""
-    rows = await conn.fetch(_NAMES, guild_id, typed.strip(), FUZZY, owner, limit)
+    rows = await conn.fetch(_NAMES, guild_id, typed.strip(), CHOICE_FUZZY, owner, limit)
     return [(row["name"], row["is_alias"], row["tag_name"]) for row in rows]
 
 
@@ -186,7 +189,7 @@ async def search(conn: Executor, guild_id: int, query: str, limit: int) -> list[
     """The guild's tags matching `query` by name (typo-tolerant) or by text, best first."""
     if not query.strip():
         return []
-    rows = await conn.fetch(_SEARCH, guild_id, query.strip(), FUZZY, limit)
+    rows = await conn.fetch(_SEARCH, guild_id, query.strip(), SEARCH_FUZZY, limit)
     return [TagHit(Tag.from_row(row), float(row["fuzzy"]) + float(row["text_rank"])) for row in rows]
 
 
