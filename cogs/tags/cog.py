@@ -15,6 +15,7 @@ from discord import app_commands
 
 from cogs.tags import repo
 from cogs.tags.api import TagsApi
+from cogs.tags.forms import TagTextForm
 from cogs.tags.model import Tag
 from cogs.tags.names import CONTENT_MAX, NAME_MAX, clean_content, clean_name
 from cogs.tags.posting import pings_for, post_of
@@ -166,26 +167,51 @@ class TagsCog(HearthCog, name="Tags"):
 
     @tag.command(name="create", description="Create a tag (you own it)")
     @app_commands.describe(name=f"1–{NAME_MAX} characters: letters, digits, spaces",
-                           content=f"The text (up to {CONTENT_MAX} characters; \\n for a new line; an image URL "
-                                   "on the last line is shown as an image)")
-    async def create(self, interaction: discord.Interaction, name: str, content: str) -> None:
+                           content=f"The text (up to {CONTENT_MAX} characters; leave it out for a multi-line form; "
+                                   "an image URL on the last line is shown as an image)")
+    async def create(self, interaction: discord.Interaction, name: str, content: str | None = None) -> None:
         staff = await require_may_create(self.bot, interaction)
-        clean, text = clean_name(name), clean_content(content)
+        clean = clean_name(name)
+        text = clean_content(content) if content is not None else None
         await require_room(self.bot, self.pool, interaction.guild_id, interaction.user, staff=staff)
-        created = await repo.create(self.pool, interaction.guild_id, clean, text, interaction.user.id,
+
+        async def save(answered: discord.Interaction, typed: str) -> None:  # the rules again: time has passed
+            again = await require_may_create(self.bot, answered)
+            await require_room(self.bot, self.pool, answered.guild_id, answered.user, staff=again)
+            await self._create(answered, clean, clean_content(typed))
+
+        if text is None:
+            await interaction.response.send_modal(TagTextForm(f"New tag: {clean}", save))
+            return
+        await self._create(interaction, clean, text)
+
+    async def _create(self, interaction: discord.Interaction, name: str, text: str) -> None:
+        created = await repo.create(self.pool, interaction.guild_id, name, text, interaction.user.id,
                                     self.bot.clock.now())
         if created is None:
-            raise BadInput(f"There is already a tag or alias called `{clean}` on this server (names ignore case).",
-                           example=f"/tag info name:{clean}")
-        await self._reply(interaction, f"✅ Tag `{clean}` created. Post it with `/tag get name:{clean}`."
+            raise BadInput(f"There is already a tag or alias called `{name}` on this server (names ignore case).",
+                           example=f"/tag info name:{name}")
+        await self._reply(interaction, f"✅ Tag `{name}` created. Post it with `/tag get name:{name}`."
                                        + _ping_note(text, interaction))
 
     @tag.command(name="edit", description="Replace a tag's text (its owner or staff)")
-    @app_commands.describe(name="The tag's name or alias", content="The new text (\\n for a new line)")
-    async def edit(self, interaction: discord.Interaction, name: str, content: str) -> None:
+    @app_commands.describe(name="The tag's name or alias",
+                           content="The new text (leave it out to edit the current text in a multi-line form)")
+    async def edit(self, interaction: discord.Interaction, name: str, content: str | None = None) -> None:
         tag, _ = await self._find(interaction, name)
         await require_manage(self.bot, interaction, tag, "edit")
-        text = clean_content(content)
+
+        async def save(answered: discord.Interaction, typed: str) -> None:  # the rules again: time has passed
+            now, _ = await self._find(answered, tag.name)
+            await require_manage(self.bot, answered, now, "edit")
+            await self._edit(answered, now, clean_content(typed))
+
+        if content is None:
+            await interaction.response.send_modal(TagTextForm(f"Edit tag: {tag.name}", save, tag.content))
+            return
+        await self._edit(interaction, tag, clean_content(content))
+
+    async def _edit(self, interaction: discord.Interaction, tag: Tag, text: str) -> None:
         if not await repo.set_content(self.pool, tag.guild_id, tag.id, text, interaction.user.id,
                                       self.bot.clock.now()):
             raise UserFacingError(f"The tag `{tag.name}` was deleted meanwhile.")

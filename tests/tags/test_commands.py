@@ -148,3 +148,32 @@ async def test_guilds_are_isolated(tags: TagDesk) -> None:
     assert [(r["guild_id"], r["content"]) for r in rows] == [(other.id, "theirs")]
     listing = await tags.run("list")
     assert "theirs" not in listing.text.lower()
+
+
+async def test_without_content_a_form_takes_several_lines(tags: TagDesk) -> None:
+    opened = await tags.run("create", name="steps")
+    assert opened.response_type == 9 and opened.modal["title"] == "New tag: steps"
+    done = await tags.d.submit_modal(opened, {"text": "1. Join\n2. Verify\n3. Chat"}, user=tags.member)
+    assert done.ephemeral and done.text.startswith("✅ Tag `steps` created.")
+    assert (await tags.tag("steps")).content == "1. Join\n2. Verify\n3. Chat"
+    editing = await tags.run("edit", name="steps")
+    assert _text_input(editing.modal)["value"] == "1. Join\n2. Verify\n3. Chat"  # prefilled with the current text
+    await tags.d.submit_modal(editing, {"text": "1. Join\n2. Chat"}, user=tags.member)
+    assert (await tags.tag("steps")).content == "1. Join\n2. Chat"
+
+
+async def test_the_form_checks_the_rules_again_on_submit(tags: TagDesk) -> None:
+    await tags.setting("tags", "max_per_member", 1)
+    first = await tags.run("create", name="one")
+    second = await tags.run("create", name="two")  # both forms opened while the member had room
+    await tags.d.submit_modal(first, {"text": "1"}, user=tags.member)
+    refused = await tags.d.submit_modal(second, {"text": "2"}, user=tags.member)  # answered by the form itself
+    assert refused.ephemeral and "the limit on this server is 1" in refused.text and await tags.count() == 1
+
+
+def _text_input(modal: dict) -> dict:
+    for row in modal["components"]:
+        for component in row.get("components", [row.get("component")]):
+            if component and component.get("custom_id") == "text":
+                return component
+    raise AssertionError(f"no text input in {modal}")
