@@ -1,65 +1,14 @@
-"""Uses of custom commands, counted in memory and added to `custom_commands.uses` in batches.
-
-The buffer holds one counter per (guild, command): it grows with the number of commands used, not with uses,
-and has a hard limit (`capacity`) so a database that stays down cannot make it grow without bound; a use of a
-command that finds no room is dropped and counted in `dropped`.
-"""
+"""Uses of custom commands, counted in memory and added to `custom_commands.uses` in batches (the shared
+`core.use_counts.UseCounts` with this cog's statement)."""
 
 from __future__ import annotations
 
-import logging
-
 from cogs.custom_commands import repo
-from core.db import Executor
-
-log = logging.getLogger(__name__)
-CAPACITY = 50_000  # distinct (guild, command) counters held while the database is away
-
-Key = tuple[int, int]  # guild, command id
+from core.use_counts import CAPACITY, UseCounts
 
 
-class UsesBuffer:
-    """Pending use counts; `pending` includes a batch being written, so a cache reload never undercounts."""
+class UsesBuffer(UseCounts):
+    """Pending custom command uses, keyed by (guild, command id)."""
 
     def __init__(self, capacity: int = CAPACITY) -> None:
-        self.capacity = capacity
-        self._counts: dict[Key, int] = {}
-        self._writing: dict[Key, int] = {}
-        self.dropped = 0  # uses not counted because the buffer was full
-
-    def __len__(self) -> int:
-        return len(self._counts)
-
-    def add(self, guild_id: int, command_id: int) -> None:
-        """Count one use (memory only); dropped (and counted) when the buffer is full."""
-        key = (guild_id, command_id)
-        if key not in self._counts and len(self._counts) >= self.capacity:
-            if not self.dropped:
-                log.warning("Custom commands: the use-count buffer is full (%d commands); uses are being dropped",
-                            self.capacity)
-            self.dropped += 1
-            return
-        self._counts[key] = self._counts.get(key, 0) + 1
-
-    def pending(self, guild_id: int, command_id: int) -> int:
-        """Uses not yet in the database."""
-        key = (guild_id, command_id)
-        return self._counts.get(key, 0) + self._writing.get(key, 0)
-
-    async def flush(self, pool: Executor) -> int:
-        """Write the counts; returns the rows written. A failed write keeps the counts for the next try."""
-        if not self._counts or self._writing:
-            return 0
-        self._writing, self._counts = self._counts, {}
-        try:
-            await repo.add_uses(pool, [(g, c, n) for (g, c), n in self._writing.items()])
-        except BaseException:
-            for key, n in self._writing.items():
-                if key in self._counts or len(self._counts) < self.capacity:
-                    self._counts[key] = self._counts.get(key, 0) + n
-                else:
-                    self.dropped += n
-            raise
-        finally:
-            written, self._writing = len(self._writing), {}
-        return written
+        super().__init__(repo.add_uses, "Custom commands", capacity)
