@@ -114,6 +114,20 @@ class Role:
         return f"<@&{self.id}>"
 
 
+@dataclass(eq=False)
+class Emoji:
+    """A guild's custom emoji."""
+
+    id: int
+    guild_id: int
+    name: str
+    animated: bool = False
+
+    def __str__(self) -> str:
+        """How a member types it: ``<:name:id>`` (``<a:name:id>`` when animated)."""
+        return f"<{'a' if self.animated else ''}:{self.name}:{self.id}>"
+
+
 @dataclass
 class Overwrite:
     """A channel permission overwrite (type 0 = role, 1 = member)."""

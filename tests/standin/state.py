@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from . import permissions as perms
+from .emojis import GuildEmojis, emoji_object
 from .guild_helpers import GuildModeration
 from .models import (
     CATEGORY,
@@ -24,6 +25,7 @@ from .models import (
     VOICE,
     Attachment,
     Channel,
+    Emoji,
     Member,
     Message,
     Overwrite,
@@ -54,7 +56,7 @@ def user_id_of(ref: UserRef | discord.abc.Snowflake) -> int:
     return int(ref.id)
 
 
-class GuildState(GuildModeration):
+class GuildState(GuildModeration, GuildEmojis):
     """A test guild with builder helpers (moderator/invite helpers in ``guild_helpers``)."""
 
     def __init__(self, world: World, gid: int, name: str, owner_id: int) -> None:
@@ -68,6 +70,7 @@ class GuildState(GuildModeration):
         self.features: list[str] = []
         self.audit_log: list[dict[str, Any]] = []  # entries as Discord stores them (see audit.py)
         self.invites: dict[str, Invite] = {}
+        self.emojis: dict[int, Emoji] = {}  # custom emojis (``add_emoji``, tests/standin/emojis.py)
         self.vanity_code: str | None = None
         self.vanity_uses = 0
         self.verification_level = 0
@@ -265,7 +268,7 @@ class GuildState(GuildModeration):
             "description": None,
             "features": list(self.features),
             "roles": [role_payload(r) for r in sorted(self.roles.values(), key=lambda r: r.position)],
-            "emojis": [],
+            "emojis": [emoji_object(e) for e in self.emojis.values()],
             "stickers": [],
             "verification_level": self.verification_level,
             "default_message_notifications": 0,
