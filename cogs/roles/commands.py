@@ -25,8 +25,3 @@ class RolesGroup(app_commands.Group, name="roles", guild_only=True,
         super().__init__()
         for group in (MenuGroup(desk), ReactionGroup(desk), AutoroleGroup(desk), StickyGroup(desk)):
             self.add_command(group)
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if not interaction.permissions.manage_roles:
-            raise app_commands.MissingPermissions(["manage_roles"])
-        return True

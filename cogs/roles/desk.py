@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import discord
+from discord import app_commands
 
 from cogs.roles.menus import MenuService
 from cogs.roles.models import GuildRoles
@@ -59,3 +60,17 @@ async def reply(interaction: discord.Interaction, text: str) -> None:
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NONE)
     else:
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
+
+
+class RolesSubgroup(app_commands.Group):
+    """A subgroup of `/roles` (`/roles menu`, …): its commands need Manage Roles (discord.py checks only a command's
+    own group, so each subgroup checks it; Discord hides `/roles` from others by its default permissions)."""
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if not interaction.permissions.manage_roles:
+            raise app_commands.MissingPermissions(["manage_roles"])
+        return True

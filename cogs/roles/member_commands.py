@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 
 from cogs.roles import repo, repo_members
-from cogs.roles.desk import Desk, admin_of, check_role, manage_roles_warning, reply
+from cogs.roles.desk import RolesSubgroup, admin_of, check_role, manage_roles_warning, reply
 from cogs.roles.inputs import LINK_EXAMPLE, parse_duration, parse_emoji, parse_message_link
 from cogs.roles.joins import AFTER_TEXT
 from cogs.roles.models import Autorole, ReactionRole
@@ -47,12 +47,8 @@ def message_url(guild_id: int, channel_id: int, message_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
 
 
-class ReactionGroup(app_commands.Group, name="reaction", description="Reaction roles on an existing message"):
+class ReactionGroup(RolesSubgroup, name="reaction", description="Reaction roles on an existing message"):
     """`/roles reaction …`."""
-
-    def __init__(self, desk: Desk) -> None:
-        super().__init__()
-        self.desk = desk
 
     async def _message(self, guild: discord.Guild, link_text: str) -> discord.Message:
         link = parse_message_link(link_text, guild.id, example=f"message:{LINK_EXAMPLE}")
@@ -152,12 +148,8 @@ class ReactionGroup(app_commands.Group, name="reaction", description="Reaction r
         await Paginator(interaction.user.id, page, PAGE).send(interaction)
 
 
-class AutoroleGroup(app_commands.Group, name="autorole", description="Roles given on join (members and bots apart)"):
+class AutoroleGroup(RolesSubgroup, name="autorole", description="Roles given on join (members and bots apart)"):
     """`/roles autorole …`."""
-
-    def __init__(self, desk: Desk) -> None:
-        super().__init__()
-        self.desk = desk
 
     @app_commands.command(name="add", description="Give a role to everyone who joins (or passes verification)")
     @app_commands.describe(role="The role", target="New members or new bots", after="On join, or once the member "
@@ -214,12 +206,8 @@ def describe(rule: Autorole, role: str) -> str:
     return f"New {rule.target} get {role} {when}{later}."
 
 
-class StickyGroup(app_commands.Group, name="sticky", description="Roles given back to members who leave and return"):
+class StickyGroup(RolesSubgroup, name="sticky", description="Roles given back to members who leave and return"):
     """`/roles sticky …`."""
-
-    def __init__(self, desk: Desk) -> None:
-        super().__init__()
-        self.desk = desk
 
     @app_commands.command(name="add", description="Give this role back to members who leave and come back")
     @app_commands.describe(role="The role (never one with moderator or admin permissions)")

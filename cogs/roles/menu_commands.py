@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 
 from cogs.roles import repo
-from cogs.roles.desk import Desk, admin_of, check_role, manage_roles_warning, reply
+from cogs.roles.desk import RolesSubgroup, admin_of, check_role, manage_roles_warning, reply
 from cogs.roles.inputs import parse_duration, parse_emoji
 from cogs.roles.models import MAX_OPTIONS, Menu, Option
 from cogs.roles.views import how_it_works
@@ -63,12 +63,8 @@ def _text(value: str | None, current: str | None) -> str | None:
     return None if value.strip() == CLEAR else value
 
 
-class MenuGroup(app_commands.Group, name="menu", description="Role menus: members pick roles with buttons or a select"):
+class MenuGroup(RolesSubgroup, name="menu", description="Role menus: members pick roles with buttons or a select"):
     """`/roles menu …`."""
-
-    def __init__(self, desk: Desk) -> None:
-        super().__init__()
-        self.desk = desk
 
     async def _menu(self, guild_id: int, name: str) -> Menu:
         menu = await repo.menu_by_name(self.desk.pool, guild_id, name)

@@ -10,6 +10,7 @@ from typing import Any
 from tests.hearth_harness import Hearth
 from tests.kit.desks import FeatureDesk
 from tests.standin.models import Channel, Member, Message, Role
+from utils.errors import UserFacingError
 
 MEMBER_ROLE = "/guilds/{guild_id}/members/{user_id}/roles/{role_id}"
 
@@ -28,6 +29,13 @@ class RolesDesk(FeatureDesk):
     async def roles(self, command: str, *, by: Member | None = None, **options: Any) -> Any:
         """Run `/roles <command>` as the role manager (or `by`); returns the result."""
         return await self.d.slash(f"roles {command}", user=by or self.manager, options=options)
+
+    async def refused(self, command: str, *, by: Member | None = None, **options: Any) -> Any:
+        """Run `/roles <command>` that must be refused (a `UserFacingError`, answered privately); the answer."""
+        async with self.d.expect_errors(UserFacingError):
+            result = await self.roles(command, by=by, **options)
+        assert result.ephemeral, result.text
+        return result
 
     async def menu(self, name: str, roles: list[Role], *, post: bool = True, **create: Any) -> Message | None:
         """Create a menu with `roles` and post it in #roles; returns the posted message."""
