@@ -9,7 +9,9 @@ across restarts and processes.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from datetime import timedelta
 from typing import Any
 
@@ -45,6 +47,10 @@ class MenuService:
         self.pool = pool
         self.changer = changer
         self.cooldown = Cooldown(PICKS_PER_WINDOW, PICK_WINDOW, bot.clock, what="role changes")
+        # One pick per member at a time (a guild's clicks all reach the process holding its shard): two quick
+        # clicks in a limit or unique menu are judged one after the other, each on the member's roles as Discord
+        # has them then (read again: a click's own copy of the member is from before the other click).
+        self._locks: weakref.WeakValueDictionary[tuple[int, int], asyncio.Lock] = weakref.WeakValueDictionary()
 
     # --- a member's pick ---------------------------------------------------------------------------------------
 
@@ -59,6 +65,18 @@ class MenuService:
             raise UserFacingError("This role menu no longer exists.")
         if menu.required_role_id and member.get_role(menu.required_role_id) is None:
             raise UserFacingError(f"You need the <@&{menu.required_role_id}> role to use this menu.")
+        lock = self._locks.setdefault((guild.id, member.id), asyncio.Lock())
+        async with lock:
+            try:
+                member = await guild.fetch_member(member.id)
+            except discord.NotFound:
+                raise UserFacingError("You're no longer on this server.") from None
+            lines = await self._apply(menu, member, role_ids)
+        await interaction.followup.send("\n".join(lines) or "Nothing changed.", ephemeral=True, allowed_mentions=NONE)
+
+    async def _apply(self, menu: Menu, member: discord.Member, role_ids: list[int]) -> list[str]:
+        """Give and take the member's roles by the menu's rules; what to tell them."""
+        guild = member.guild
         wanted = plan(menu, {role.id for role in member.roles}, role_ids)
         outcome = Outcome()
         grants, gone = [], []
@@ -79,7 +97,7 @@ class MenuService:
         if menu.mode == "temporary" and outcome.given and menu.duration_seconds:
             ends = self.bot.clock.now() + timedelta(seconds=menu.duration_seconds)
             lines.append(f"⏳ It will be removed {discord.utils.format_dt(ends, 'R')}.")
-        await interaction.followup.send("\n".join(lines) or "Nothing changed.", ephemeral=True, allowed_mentions=NONE)
+        return lines
 
     async def _schedule_removals(self, menu: Menu, member: discord.Member, outcome: Outcome) -> None:
         """A temporary menu's roles are removed after its duration; a dropped one needs no removal any more."""

@@ -161,3 +161,16 @@ async def test_leavers_sticky_roles_expire(desk: RolesDesk) -> None:
     assert await desk.db.fetchval("SELECT count(*) FROM role_sticky_members") == 1
     await hearth.move_clock(hearth.clock.now() + timedelta(days=2))
     assert await desk.db.fetchval("SELECT count(*) FROM role_sticky_members") == 0
+
+
+async def test_joins_cost_no_database_round_trip(desk: RolesDesk) -> None:
+    """Autoroles on join come from the cached configuration; only sticky roles (a member's own) need a read."""
+    await desk.roles("autorole add", role=desk.gamer)
+    await desk.d.member_join(desk.server, "warm")  # loads the guild's configuration once
+    pool = desk.hearth.bot.db.pools["roles"]
+    before = pool.acquisitions
+    for name in ("a", "b", "c"):
+        joined = await desk.d.member_join(desk.server, name)
+        assert desk.has(joined, desk.gamer)
+        await desk.d.member_leave(desk.server, joined)
+    assert pool.acquisitions == before

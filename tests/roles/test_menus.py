@@ -190,3 +190,14 @@ async def test_clicks_are_rate_limited(desk: RolesDesk) -> None:
     desk.hearth.clock.advance(seconds=11)
     await desk.d.click(message, "Gamer", user=desk.member)
     assert len(desk.role_changes("DELETE")) == 3
+
+
+async def test_two_quick_picks_respect_the_limit(desk: RolesDesk) -> None:
+    """Two clicks at once in a limit menu: the second is judged on the roles the first one left."""
+    message = await desk.menu("One", [desk.gamer, desk.artist], mode="limit", limit=1)
+    first = await desk.d.click(message, "Gamer", user=desk.member, settle=False)
+    second = await desk.d.click(message, "Artist", user=desk.member, settle=False)
+    await desk.d.settle()
+    assert "You now have" in first.text + second.text and "at most 1 role(s)" in first.text + second.text
+    held = [role for role in (desk.gamer, desk.artist) if desk.has(desk.member, role)]
+    assert len(held) == 1 and len(desk.role_changes("PUT")) == 1
