@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.custom_ids import custom_ids
 from tests.kit.roles import RolesDesk
 
 TEMPORARY = "SELECT count(*) FROM timers WHERE kind = 'roles_temporary'"
@@ -15,6 +16,9 @@ async def test_normal_menu_toggles_a_role(desk: RolesDesk) -> None:
     message = await desk.menu("Games", [desk.gamer, desk.artist], description="Pick what you play")
     assert message is not None and [b["label"] for b in message.buttons()] == ["Gamer", "Artist"]
     assert message.embeds[0]["title"] == "Games"
+    menu_id = await desk.db.fetchval("SELECT id FROM role_menus")
+    assert custom_ids(message) == [f"hearth:rolemenu:{menu_id}:{desk.gamer.id}",
+                                   f"hearth:rolemenu:{menu_id}:{desk.artist.id}"]  # posted ids never change
     assert f"<@&{desk.gamer.id}>" in message.embeds[0]["description"]
     assert message.pings.roles == [] and message.pings.users == [] and not message.pings.everyone
     got = await desk.d.click(message, "Gamer", user=desk.member)
