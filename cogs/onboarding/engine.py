@@ -143,6 +143,7 @@ class Engine:
             return
         flow = await self.load(guild, member)
         if flow.completed:  # a returning member who finished before: give the roles back, ask nothing
+            self.bot.dispatch("hearth_onboarding_completed", member)
             outcome = await self._apply_roles(flow)
             await self._report_problems(guild, member, outcome.problems)  # refusals: the log was told once
             if outcome.member_notes:
@@ -355,6 +356,7 @@ class Engine:
             await interaction.response.edit_message(content=None, embed=embed, view=None)
         if not first:
             return
+        self.bot.dispatch("hearth_onboarding_completed", member)  # e.g. the roles cog's autoroles "after onboarding"
         flow.responses = await repo.responses(self.cog.pool, guild.id, member.id)
         outcome = await self._apply_roles(flow)
         await self._summary(flow, outcome.problems + outcome.refused)

@@ -98,7 +98,11 @@ class Review:
 
     async def verified(self, guild: discord.Guild, verification: repo.Verification, member: discord.Member,
                        role: discord.Role, *, by: discord.Member | None) -> None:
-        """After the role was granted and the row resolved: tell the member and the log, close the channel."""
+        """After the role was granted and the row resolved: tell the member and the log, close the channel.
+
+        Other features learn that the member passed from the event `hearth_member_verified(member)` (the roles
+        cog's autoroles "after verification")."""
+        self.desk.bot.dispatch("hearth_member_verified", member)
         await self.desk.dm(member.id, f"✅ You're verified on **{guild.name}**: you now have the **{role.name}** "
                                       "role.")
         how = f"approved by {by.mention}" if by else "automatically"

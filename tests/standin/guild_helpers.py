@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from . import invites, moderation
+from . import audit, invites, moderation
 from . import permissions as P
 from .models import Channel, Member, User
 
@@ -92,6 +92,19 @@ class GuildModeration:
         moderation.check_moderator(self, by, P.MANAGE_ROLES, None)
         ids = [r if isinstance(r, int) else r.id for r in roles]
         moderation.update_member(self, member, by.id, reason, {"roles": ids})
+
+    def delete_role(self: GuildState, role: Any, *, by: Member | None = None) -> None:  # type: ignore[misc]
+        """``by`` (default: the owner) deletes a role in Server Settings → Roles: members lose it,
+        GUILD_ROLE_DELETE, audit entry 32."""
+        who = by or self.owner
+        moderation.check_moderator(self, who, P.MANAGE_ROLES, None)
+        del self.roles[role.id]
+        for member in self.members.values():
+            if role.id in member.roles:
+                member.roles.remove(role.id)
+        self.world.emit("GUILD_ROLE_DELETE", {"guild_id": str(self.id), "role_id": str(role.id)}, self.id)
+        changes = [audit.change(k, v, None) for k, v in audit.role_snapshot(role).items()]
+        audit.record(self, audit.ROLE_DELETE, who.id, role.id, changes=changes)
 
     # -- invites --------------------------------------------------------------------------------------------
     def add_invite(

@@ -389,6 +389,10 @@ class Emoji:
         """``<:name:id>`` (``<a:name:id>`` when animated)."""
         return f"<{'a' if self.animated else ''}:{self.name}:{self.id}>"
 
+    def __str__(self) -> str:
+        """How a member types it: the mention."""
+        return self.mention
+
 
 def custom_emoji_payload(emoji: Emoji, users: dict[int, User] | None = None) -> dict[str, Any]:
     """Emoji object as in GUILD_CREATE and GUILD_EMOJIS_UPDATE."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from . import audit
 from . import permissions as P
+from .emojis import check_reaction_emoji, check_reaction_room
 from .limits import (
     ApiError,
     check_category_room,
@@ -282,9 +283,11 @@ async def add_reaction(req: Req) -> Any:
     require(req, ch, P.READ_MESSAGE_HISTORY)
     msg = get_message(req, ch)
     key = _emoji(req)
-    users = msg.reactions.setdefault(key, [])
-    if not users:
+    check_reaction_emoji(req.world, key)
+    if not msg.reactions.get(key):
         require(req, ch, P.ADD_REACTIONS)
+        check_reaction_room(msg, key)
+    users = msg.reactions.setdefault(key, [])
     if req.world.bot_user.id not in users:
         users.append(req.world.bot_user.id)
         req.world.emit("MESSAGE_REACTION_ADD", _reaction_event(req, msg, key, req.world.bot_user.id), msg.guild_id)

@@ -114,13 +114,17 @@ class GuildServerEvents:
             "emojis": [custom_emoji_payload(e, self.world.users) for e in self.emojis.values()],
         }, self.id)
 
-    def add_emoji(self: GuildState, name: str, *, by: Member, animated: bool = False) -> Emoji:  # type: ignore[misc]
-        """``by`` uploads a custom emoji (Manage Expressions): GUILD_EMOJIS_UPDATE, audit entry 60."""
-        _require(self, by, P.MANAGE_EXPRESSIONS)
-        emoji = Emoji(snowflake(), name, animated, by.id)
+    def add_emoji(self: GuildState, name: str, *, by: Member | None = None, animated: bool = False,  # type: ignore[misc]
+                  emoji_id: int | None = None) -> Emoji:
+        """``by`` uploads a custom emoji (Manage Expressions): GUILD_EMOJIS_UPDATE, audit entry 60. Without ``by``
+        the emoji is simply there (a test's setup: no audit entry); ``str(emoji)`` is how a member types it."""
+        if by is not None:
+            _require(self, by, P.MANAGE_EXPRESSIONS)
+        emoji = Emoji(emoji_id or snowflake(), name, animated, by.id if by else None)
         self.emojis[emoji.id] = emoji
         self._emojis_update()
-        audit.record(self, audit.EMOJI_CREATE, by.id, emoji.id, changes=[audit.change("name", None, name)])
+        if by is not None:
+            audit.record(self, audit.EMOJI_CREATE, by.id, emoji.id, changes=[audit.change("name", None, name)])
         return emoji
 
     def rename_emoji(self: GuildState, emoji: Emoji, name: str, *, by: Member) -> None:  # type: ignore[misc]
@@ -130,12 +134,15 @@ class GuildServerEvents:
         self._emojis_update()
         audit.record(self, audit.EMOJI_UPDATE, by.id, emoji.id, changes=[audit.change("name", old, name)])
 
-    def delete_emoji(self: GuildState, emoji: Emoji, *, by: Member) -> None:  # type: ignore[misc]
-        """``by`` deletes a custom emoji: GUILD_EMOJIS_UPDATE, audit entry 62."""
-        _require(self, by, P.MANAGE_EXPRESSIONS)
+    def delete_emoji(self: GuildState, emoji: Emoji, *, by: Member | None = None) -> None:  # type: ignore[misc]
+        """``by`` deletes a custom emoji: GUILD_EMOJIS_UPDATE, audit entry 62 (none without ``by``)."""
+        if by is not None:
+            _require(self, by, P.MANAGE_EXPRESSIONS)
         del self.emojis[emoji.id]
         self._emojis_update()
-        audit.record(self, audit.EMOJI_DELETE, by.id, emoji.id, changes=[audit.change("name", emoji.name, None)])
+        if by is not None:
+            audit.record(self, audit.EMOJI_DELETE, by.id, emoji.id,
+                         changes=[audit.change("name", emoji.name, None)])
 
     # -- threads ----------------------------------------------------------------------------------------------
     def create_thread(self: GuildState, channel: Channel, name: str, *, by: Member,  # type: ignore[misc]

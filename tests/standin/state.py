@@ -77,6 +77,7 @@ class GuildState(GuildModeration, GuildSafety, GuildServerEvents):
         self.features: list[str] = []
         self.audit_log: list[dict[str, Any]] = []  # entries as Discord stores them (see audit.py)
         self.invites: dict[str, Invite] = {}
+        self.emojis: dict[int, Emoji] = {}  # custom emojis (``add_emoji``, tests/standin/emojis.py)
         self.vanity_code: str | None = None
         self.vanity_uses = 0
         self.verification_level = 0

@@ -146,3 +146,22 @@ async def test_moderators_acting_in_discord(standin: StandIn, default_guild: Def
     ]
     assert audit[1].before.timed_out_until is not None and audit[1].after.timed_out_until is None
     assert standin.events("MESSAGE_DELETE_BULK")[-1]["ids"] == [str(old.id)]  # the ban's message deletion
+
+
+async def test_a_role_deleted_in_discord(standin: StandIn, default_guild: DefaultGuild, bot: SelfTestBot) -> None:
+    """An admin deleting a role in Server Settings: members lose it, GUILD_ROLE_DELETE, audit entry 32."""
+    seen = listen(bot, "guild_role_delete")
+    g = default_guild.guild
+    gamers = g.add_role("Gamers")
+    bob = default_guild.member
+    g.set_roles(bob, [gamers], by=default_guild.owner)
+    with pytest.raises(PermissionError):
+        g.delete_role(gamers, by=default_guild.moderator)  # no Manage Roles
+    g.delete_role(gamers)
+    await standin.settle()
+    dguild = bot.get_guild(g.id)
+    assert dguild is not None and dguild.get_role(gamers.id) is None
+    assert [role.id for _, role in seen] == [gamers.id] and gamers.id not in g.members[bob.id].roles
+    entry = g.audit_log[-1]
+    assert entry["action_type"] == 32 and entry["target_id"] == str(gamers.id)
+    assert entry["user_id"] == str(default_guild.owner.id)

@@ -36,6 +36,8 @@ async def test_messages_history_pins_reactions(standin: StandIn, default_guild: 
         await fetched.edit(content="not yours")
     await fetched.pin()
     assert [m.id async for m in channel.pins()] == [first.id]
+    default_guild.guild.add_emoji("party", emoji_id=123456)  # a custom emoji must exist (else 10014)
+    await standin.settle()
     await fetched.add_reaction("<:party:123456>")
     assert standin.world.messages[first.id].reactions == {"party:123456": [standin.bot_user.id]}
     await standin.react(first, default_guild.member, "👍")
