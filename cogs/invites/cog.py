@@ -47,7 +47,7 @@ BLIND = ("📨 I can't tell who invited new members: reading the server's invite
 class InvitesCog(InvitesCommands, HearthCog, metaclass=CompositeMetaClass, name="Invites"):
     """Invite tracking; the commands mixin sees it as `cogs.invites.contract.MixinMeta`."""
 
-    pool_size = 2
+    pool_size = 1  # a write per join or leave; commands are rare
     settings = SETTINGS
 
     def __init__(self, bot: Any) -> None:

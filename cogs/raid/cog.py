@@ -59,7 +59,7 @@ NOT_STAFF = "Only moderators (Timeout Members, Manage Server or the staff role) 
 class RaidCog(HearthCog, name="Raid"):
     """Raid protection; the undo button sees it as `cogs.raid.contract.RaidActions`."""
 
-    pool_size = 2
+    pool_size = 1  # an incident is rare; ordinary joins and messages touch no database
     settings = SETTINGS
     persistent_items = ITEMS
 

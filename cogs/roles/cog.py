@@ -39,7 +39,7 @@ RETENTION_KIND = "roles_sticky_retention"
 class RolesCog(HearthCog, name="Roles"):
     """Role menus, reaction roles, autoroles and sticky roles; `/roles …`."""
 
-    pool_size = 2
+    pool_size = 1  # configuration is cached; writes come from admin commands and grants
     settings = SETTINGS
     persistent_items = ITEMS
 
