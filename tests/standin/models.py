@@ -346,6 +346,17 @@ def channel_payload(channel: Channel, users: dict[int, User] | None = None) -> d
     return data
 
 
+@dataclass
+class VoiceState:
+    """A member connected to a voice channel."""
+
+    user_id: int
+    channel_id: int
+    session_id: str
+    self_mute: bool = False
+    self_deaf: bool = False
+
+
 def attachment_payload(att: Attachment) -> dict[str, Any]:
     """Attachment object."""
     return {

@@ -28,6 +28,7 @@ MANAGE_NICKNAMES = 1 << 27
 CHANGE_NICKNAME = 1 << 26
 MODERATE_MEMBERS = 1 << 40
 VIEW_AUDIT_LOG = 1 << 7
+CONNECT = 1 << 20
 CREATE_INSTANT_INVITE = 1 << 0
 
 PermissionSpec = int | discord.Permissions | Iterable[str] | str | None

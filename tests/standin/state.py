@@ -29,6 +29,7 @@ from .models import (
     Overwrite,
     Role,
     User,
+    VoiceState,
     attachment_payload,
     channel_payload,
     emoji_payload,
@@ -39,6 +40,7 @@ from .models import (
     snowflake_on_shard,
     user_payload,
 )
+from .voice import GuildVoice
 
 if TYPE_CHECKING:
     from .invites import Invite
@@ -54,8 +56,8 @@ def user_id_of(ref: UserRef | discord.abc.Snowflake) -> int:
     return int(ref.id)
 
 
-class GuildState(GuildModeration):
-    """A test guild with builder helpers (moderator/invite helpers in ``guild_helpers``)."""
+class GuildState(GuildModeration, GuildVoice):
+    """A test guild with builder helpers (moderator/invite helpers in ``guild_helpers``, voice in ``voice``)."""
 
     def __init__(self, world: World, gid: int, name: str, owner_id: int) -> None:
         self.world = world
@@ -71,6 +73,7 @@ class GuildState(GuildModeration):
         self.vanity_code: str | None = None
         self.vanity_uses = 0
         self.verification_level = 0
+        self.voice_states: dict[int, VoiceState] = {}  # user id -> where they are connected
 
     # -- lookups ---------------------------------------------------------
     @property
@@ -295,7 +298,8 @@ class GuildState(GuildModeration):
                     "members": [member_payload(m) for m in members],
                     "member_count": self.member_count,
                     "threads": [],
-                    "voice_states": [],
+                    "voice_states": [self.voice_state_payload(v, self.members[v.user_id], with_member=False)
+                                     for v in self.voice_states.values() if v.user_id in self.members],
                     "presences": [],
                     "stage_instances": [],
                     "guild_scheduled_events": [],
@@ -398,6 +402,7 @@ class World:
         default = discord.Permissions.general() | discord.Permissions.text()
         default.value &= ~(perms.MANAGE_CHANNELS | perms.MANAGE_ROLES | perms.MANAGE_GUILD | perms.MANAGE_MESSAGES
                            | perms.VIEW_AUDIT_LOG)
+        default.update(connect=True, speak=True, stream=True, use_voice_activation=True)  # as Discord's default
         every = perms.to_bits(everyone_permissions) if everyone_permissions is not None else default.value
         guild.roles[gid] = Role(gid, gid, "@everyone", every, 0)
         bot_bits = perms.ALL & ~perms.ADMINISTRATOR if bot_permissions is None else perms.to_bits(bot_permissions)
