@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import math
+from functools import partial
 
 import discord
 from discord import app_commands
@@ -21,6 +22,7 @@ from utils.cards import LeaderboardRow, avatar_bytes, leaderboard_card
 from utils.errors import BadInput, UserFacingError
 
 PAGE = 10
+EMPTY = "Nobody has earned XP yet."
 NONE = discord.AllowedMentions.none()
 Amount = app_commands.Range[int, 1, 10_000_000]
 OFF = ("Levels are off on this server. An admin can turn them on with "
@@ -93,7 +95,7 @@ class CommandsMixin(MixinMeta):
             rows = [LeaderboardRow(rank, f"{self.display_name(guild, user_id)} · level {curve.level_of(xp)}", user_id,
                                    xp, await avatar_bytes(guild.get_member(user_id)))
                     for rank, user_id, xp in entries]
-            png = await self.draw(leaderboard_card, title, subtitle, rows, empty="Nobody has earned XP yet.")
+            png = await self.draw(partial(leaderboard_card, empty=EMPTY), title, subtitle, rows)
             if png is not None:
                 await interaction.followup.send(file=discord.File(io.BytesIO(png), filename="levels.png"),
                                                 allowed_mentions=NONE)
@@ -101,7 +103,7 @@ class CommandsMixin(MixinMeta):
         lines = [f"**#{rank}** {discord.utils.escape_markdown(self.display_name(guild, user_id))} — level "
                  f"{curve.level_of(xp)} ({xp:,} XP)" for rank, user_id, xp in entries]
         embed = discord.Embed(title=title, colour=discord.Colour.orange(),
-                              description="\n".join(lines) or "Nobody has earned XP yet.")
+                              description="\n".join(lines) or EMPTY)
         embed.set_footer(text=subtitle)
         await interaction.followup.send(embed=embed, allowed_mentions=NONE)
 
