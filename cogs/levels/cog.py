@@ -66,9 +66,9 @@ def places(channel: Any) -> list[int | None]:
     return [channel.id, getattr(channel, "category_id", None)]
 
 
-def role_ids(member: discord.Member) -> list[int]:
-    """The ids of a member's roles."""
-    return [role.id for role in member.roles]
+def role_ids(member: discord.Member | discord.User) -> list[int]:
+    """The ids of a member's roles (none for a user the cache holds no membership of)."""
+    return [role.id for role in getattr(member, "roles", ())]
 
 
 class LevelsCog(CommandsMixin, HearthCog, metaclass=CompositeMetaClass, name="Levels"):
@@ -135,8 +135,6 @@ class LevelsCog(CommandsMixin, HearthCog, metaclass=CompositeMetaClass, name="Le
     async def on_message(self, context: MessageContext) -> None:
         message = context.message
         author = message.author
-        if not isinstance(author, discord.Member):
-            return
         guild_id = message.guild.id
         settings = self.bot.guild_settings
         if not await settings.setting(guild_id, LEVELS_ENABLED):
@@ -162,6 +160,8 @@ class LevelsCog(CommandsMixin, HearthCog, metaclass=CompositeMetaClass, name="Le
         if key not in self.last_award and len(self.last_award) >= COOLDOWN_KEYS:
             self.last_award = {k: at for k, at in self.last_award.items()
                                if (now - at).total_seconds() < LONGEST_COOLDOWN}
+            if len(self.last_award) * 2 >= COOLDOWN_KEYS:  # still crowded: start over rather than sweep per message
+                self.last_award = {}
         self.last_award[key] = now
 
     async def guild_rules(self, guild_id: int) -> GuildRules:

@@ -40,8 +40,8 @@ async def test_a_hostile_name_and_template_ping_nobody_else(levels: LevelsDesk) 
     loud = s.add_role("Loud", mentionable=True)
     hostile = s.add_member("hostile", nick=HOSTILE.format(role=loud.id, owner=g.owner.id))
     await levels.discord.settle()
-    await levels.set("announce_message", "@everyone {member} ({member.name}) hit {level} <@&%d> {member.mention}"
-                     % loud.id)
+    await levels.set("announce_message",
+                     "@everyone {member} ({member.name}) hit {level} <@&" + str(loud.id) + "> {member.mention}")
     await _level_up(levels, hostile)
     [message] = _announcements(levels, g.general)
     assert message.pings == Pings(everyone=False, roles=[], users=[hostile.id])
