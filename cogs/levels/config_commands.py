@@ -53,9 +53,11 @@ class LevelsConfig(AdminConfigGroup, name="levels", description="Level roles and
         await repo.set_level_role(self.cog.pool, guild.id, level, role.id, interaction.user.id,
                                   self.cog.bot.clock.now())
         self.cog.rules.invalidate(guild.id)
-        await interaction.response.send_message(
-            f"✅ Members reaching level {level} get {role.mention}. Members already past it get it at their next "
-            "level-up.", ephemeral=True, allowed_mentions=NONE)
+        text = (f"✅ Members reaching level {level} get {role.mention}. Members already past it get it at their next "
+                "level-up.")
+        if not guild.me.guild_permissions.manage_roles:
+            text += "\n⚠️ I don't have the **Manage Roles** permission yet, so I can't give it until I do."
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
 
     @app_commands.command(name="role_remove", description="Stop giving a level role (members keep it)")
     @app_commands.describe(role="The level role")

@@ -15,11 +15,11 @@ ROLE_MODES = ("stack", "replace")
 # The level-up message's variables ({{ and }} are literal braces).
 ANNOUNCE_VARIABLES = ("member", "member.mention", "member.name", "level", "old_level", "xp", "server")
 DEFAULT_ANNOUNCEMENT = "🎉 {member.mention} reached **level {level}**!"
-ANNOUNCEMENT_MAX = 1500
+ANNOUNCEMENT_MAX = 1000  # what a TEXT setting holds
 
 
 def check_announcement(value: Any) -> str | None:
-    """The level-up template: known variables only, no stray brace, at most 1,500 characters."""
+    """The level-up template: known variables only, no stray brace, at most 1,000 characters."""
     if not isinstance(value, str):
         return "must be text."
     try:
