@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 ORDER_AUTOMOD = 10  # first: may delete the message
 ORDER_CUSTOM_COMMANDS = 50
 ORDER_ENGAGEMENT = 70
+ORDER_LEVELS = 75  # XP, after the engagement counters
 ORDER_WATCHER = 90
 
 

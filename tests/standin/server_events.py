@@ -12,7 +12,6 @@ helpers they refuse (PermissionError) a person without the permission Discord's 
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from . import audit, moderation
@@ -24,7 +23,6 @@ from .models import (
     Emoji,
     Member,
     Role,
-    VoiceState,
     custom_emoji_payload,
     now_iso,
     role_payload,
@@ -185,57 +183,6 @@ class GuildServerEvents:
         self.world.emit("THREAD_DELETE", {"id": str(thread.id), "guild_id": str(self.id),
                                           "parent_id": str(thread.parent_id), "type": thread.type}, self.id)
         audit.record(self, audit.THREAD_DELETE, by.id, thread.id, changes=[audit.change("name", thread.name)])
-
-    # -- voice ------------------------------------------------------------------------------------------------
-    def voice_state_payload(self: GuildState, state: VoiceState | None, member: Member,  # type: ignore[misc]
-                            *, with_member: bool = True) -> dict[str, Any]:
-        """A voice state object (``channel_id`` None once they left)."""
-        data: dict[str, Any] = {
-            "guild_id": str(self.id),
-            "channel_id": str(state.channel_id) if state else None,
-            "user_id": str(member.id),
-            "session_id": state.session_id if state else uuid.uuid4().hex,
-            "deaf": member.deaf,
-            "mute": member.mute,
-            "self_deaf": state.self_deaf if state else False,
-            "self_mute": state.self_mute if state else False,
-            "self_video": False,
-            "suppress": False,
-            "request_to_speak_timestamp": None,
-        }
-        if with_member:
-            data["member"] = self.world.member_payload(member)
-        return data
-
-    def voice_join(self: GuildState, member: Member, channel: Channel) -> None:  # type: ignore[misc]
-        """``member`` connects to the voice ``channel`` (needs Connect there), or switches to it themselves:
-        VOICE_STATE_UPDATE."""
-        _require(self, member, P.CONNECT, channel)
-        state = self.voice_states.get(member.id)
-        if state is None:
-            state = VoiceState(member.id, channel.id, uuid.uuid4().hex)
-            self.voice_states[member.id] = state
-        state.channel_id = channel.id
-        self.world.emit("VOICE_STATE_UPDATE", self.voice_state_payload(state, member), self.id)
-
-    def voice_move(self: GuildState, member: Member, channel: Channel, *, by: Member) -> None:  # type: ignore[misc]
-        """``by`` (Move Members) drags a connected ``member`` into ``channel``: VOICE_STATE_UPDATE, audit 26."""
-        _require(self, by, P.MOVE_MEMBERS, channel)
-        state = self.voice_states[member.id]
-        state.channel_id = channel.id
-        self.world.emit("VOICE_STATE_UPDATE", self.voice_state_payload(state, member), self.id)
-        audit.record(self, audit.MEMBER_MOVE, by.id, None, options={"channel_id": str(channel.id), "count": "1"})
-
-    def voice_leave(self: GuildState, member: Member, *, by: Member | None = None) -> None:  # type: ignore[misc]
-        """``member`` hangs up (or ``by`` with Move Members disconnects them, audit 27): VOICE_STATE_UPDATE with
-        ``channel_id`` null."""
-        if by is not None:
-            _require(self, by, P.MOVE_MEMBERS)
-        state = self.voice_states.pop(member.id)
-        self.world.emit("VOICE_STATE_UPDATE", {**self.voice_state_payload(state, member), "channel_id": None},
-                        self.id)
-        if by is not None:
-            audit.record(self, audit.MEMBER_DISCONNECT, by.id, None, options={"count": "1"})
 
     # -- avatars ----------------------------------------------------------------------------------------------
     def set_avatar(self: GuildState, member: Member, avatar: str | None, *, server: bool = False) -> None:  # type: ignore[misc]

@@ -46,6 +46,7 @@ from .models import (
     user_payload,
 )
 from .server_events import GuildServerEvents
+from .voice import GuildVoice
 
 if TYPE_CHECKING:
     from .invites import Invite
@@ -61,10 +62,10 @@ def user_id_of(ref: UserRef | discord.abc.Snowflake) -> int:
     return int(ref.id)
 
 
-class GuildState(GuildModeration, GuildSafety, GuildServerEvents):
+class GuildState(GuildModeration, GuildSafety, GuildServerEvents, GuildVoice):
     """A test guild with builder helpers (moderator/invite helpers in ``guild_helpers``, the server's safety
-    settings in ``guild_safety``; roles, channels, emojis, threads, voice and avatars changed in Discord's client
-    in ``server_events``)."""
+    settings in ``guild_safety``; roles, channels, emojis, threads and avatars changed in Discord's client in
+    ``server_events``; voice states in ``voice``)."""
 
     def __init__(self, world: World, gid: int, name: str, owner_id: int) -> None:
         self.world = world

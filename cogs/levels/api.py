@@ -1,0 +1,85 @@
+"""The levels feature's public API (`bot.apis.get(LevelsApi)`): a member's level and XP, and the level-up hook.
+
+```python
+levels = self.bot.apis.get(LevelsApi)            # None when the levels cog is not loaded
+level = await levels.level_of(guild_id, user_id) if levels else 0
+
+class PointsCog(HearthCog):
+    @commands.Cog.listener()
+    async def on_hearth_level_up(self, event: LevelUp) -> None:   # the hook: whatever the cogs' load order
+        ...
+```
+
+The hook is the bot event `hearth_level_up` with a `LevelUp` (`LevelsApi.subscribe(callback)` adds a plain
+listener for it; a cog declares the listener instead, which also works when it loads before the levels cog and
+goes away with it). It fires **once per level-up across all bot processes**: the process whose XP write crossed
+the level boundary fires it, after the write committed (at most once: a process that dies in between loses the
+event). A member who jumps several levels at once gets one event (`old_level` → `new_level`); XP taken away and
+earned again fires again for the same level, so a subscriber that pays out per level keys its idempotency on what
+it needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from cogs.levels import curve, repo
+from core.db import Executor
+
+LEVEL_UP_EVENT = "hearth_level_up"  # bot.dispatch(LEVEL_UP_EVENT, LevelUp): listeners named on_hearth_level_up
+Source = Literal["activity", "give"]  # earned by messages / voice, or given by staff with /xp give
+
+
+@dataclass(frozen=True)
+class LevelUp:
+    """A member reached a higher level."""
+
+    guild_id: int
+    user_id: int
+    old_level: int
+    new_level: int
+    xp: int  # their total XP after the write that crossed the boundary
+    source: Source
+    channel_id: int | None = None  # the text channel of their latest counted message (None: voice, or given)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A member's XP, level and rank on a server (rank None without XP)."""
+
+    xp: int
+    level: int
+    rank: int | None
+
+
+class LevelsApi:
+    """Levels as other features see them. Reads include XP this process still buffers, so they are current."""
+
+    def __init__(self, bot: Any, pool: Executor, pending_xp: Callable[[int, int], int]) -> None:
+        self._bot = bot
+        self._pool = pool
+        self._pending_xp = pending_xp
+
+    async def xp_of(self, guild_id: int, user_id: int) -> int:
+        """A member's total XP on the server."""
+        return await repo.xp_of(self._pool, guild_id, user_id) + self._pending_xp(guild_id, user_id)
+
+    async def level_of(self, guild_id: int, user_id: int) -> int:
+        """A member's level on the server (0 when they have no XP)."""
+        return curve.level_of(await self.xp_of(guild_id, user_id))
+
+    async def standing(self, guild_id: int, user_id: int) -> Standing:
+        """XP, level and rank (the rank as of the last write)."""
+        row = await repo.standing(self._pool, guild_id, user_id)
+        xp = (int(row["xp"]) if row else 0) + self._pending_xp(guild_id, user_id)
+        return Standing(xp, curve.level_of(xp), int(row["rank"]) if row and row["xp"] else None)
+
+    def subscribe(self, callback: Callable[[LevelUp], Awaitable[None]]) -> None:
+        """Call `callback(event)` at every level-up (a bot listener: it stays when the levels cog reloads)."""
+        self._bot.add_listener(callback, f"on_{LEVEL_UP_EVENT}")
+
+    def unsubscribe(self, callback: Callable[[LevelUp], Awaitable[None]]) -> None:
+        """Stop calling `callback`."""
+        self._bot.remove_listener(callback, f"on_{LEVEL_UP_EVENT}")

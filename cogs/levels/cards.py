@@ -1,0 +1,58 @@
+"""The rank card: the profile card's style (900×300, round avatar, name, rank in the corner, figures, a bar), drawn
+with the shared kit (`utils/cards.py`), with the progress bar to the next level. `/levels` draws the kit's own
+leaderboard card. Rendering is CPU work: the cog runs it in its drawing threads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PIL import Image, ImageDraw
+
+from utils.cards import ACCENT, BACKGROUND, MUTED, PANEL, TEXT, bar, fit_text, font, png_bytes, round_avatar
+
+RANK_SIZE = (900, 300)
+
+
+@dataclass
+class RankData:
+    """What a rank card shows."""
+
+    name: str
+    subtitle: str  # e.g. the username
+    user_id: int
+    level: int
+    rank: int | None
+    xp: int  # total
+    into_level: int  # XP since reaching `level`
+    needed: int  # XP from `level` to the next
+    messages: int
+    voice_minutes: int
+    avatar: bytes | None = None
+
+
+def rank_card(data: RankData) -> bytes:
+    """A 900×300 PNG: avatar, name, rank and level, XP towards the next level with its bar, totals."""
+    image = Image.new("RGB", RANK_SIZE, BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((16, 16, RANK_SIZE[0] - 16, RANK_SIZE[1] - 16), radius=24, fill=PANEL)
+    avatar = round_avatar(data.avatar, data.user_id, data.name, 160)
+    image.paste(avatar, (44, 70), avatar)
+    left, right = 236, RANK_SIZE[0] - 48
+    draw.text((left, 40), fit_text(draw, data.name, right - left - 300, font(38, True)), font=font(38, True), fill=TEXT)
+    draw.text((left, 88), fit_text(draw, data.subtitle, right - left - 300, font(20)), font=font(20), fill=MUTED)
+    draw.text((right, 40), str(data.level), font=font(44, True), fill=ACCENT, anchor="ra")
+    draw.text((right, 92), "level", font=font(18), fill=MUTED, anchor="ra")
+    rank_x = right - max(110, int(draw.textlength(str(data.level), font=font(44, True))) + 40)
+    draw.text((rank_x, 40), f"#{data.rank}" if data.rank else "—", font=font(44, True), fill=TEXT, anchor="ra")
+    draw.text((rank_x, 92), "rank", font=font(18), fill=MUTED, anchor="ra")
+    draw.text((left, 138), f"{data.into_level:,} / {data.needed:,} XP", font=font(26, True), fill=TEXT)
+    draw.text((right, 144), f"level {data.level + 1} in {data.needed - data.into_level:,} XP", font=font(18),
+              fill=MUTED, anchor="ra")
+    bar(draw, (left, 180, right, 204), data.into_level / data.needed if data.needed else 1.0, ACCENT)
+    stats = [("total XP", f"{data.xp:,}"), ("messages", f"{data.messages:,}"),
+             ("in voice", f"{data.voice_minutes // 60} h {data.voice_minutes % 60:02d} min")]
+    for index, (label, value) in enumerate(stats):
+        x = left + index * 200
+        draw.text((x, 222), value, font=font(22, True), fill=TEXT)
+        draw.text((x, 252), label, font=font(16), fill=MUTED)
+    return png_bytes(image)
