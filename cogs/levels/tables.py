@@ -1,4 +1,4 @@
-"""The tables the levels cog owns alone (created in migrations/versions/0024_levels.py): no other feature's SQL names
+"""The tables the levels cog owns alone (created in migrations/versions/0023_levels.py): no other feature's SQL names
 them; others ask `cogs/levels/api.py` (`LevelsApi`)."""
 
 TABLES: tuple[str, ...] = (

@@ -1,7 +1,7 @@
 """Levels: XP per member, level roles, XP multipliers (issue 19).
 
-Revision ID: 0024_levels
-Revises: 0018_case_appeals
+Revision ID: 0023_levels
+Revises: 0022_role_menus
 Create Date: 2026-12-20
 
 - levels_members: one row per member and guild: total XP (the level is computed from it on MEE6's curve, never
@@ -16,8 +16,8 @@ Create Date: 2026-12-20
 
 from alembic import op
 
-revision = "0024_levels"
-down_revision = "0018_case_appeals"
+revision = "0023_levels"
+down_revision = "0022_role_menus"
 branch_labels = None
 depends_on = None
 
