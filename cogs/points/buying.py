@@ -21,7 +21,7 @@ import discord
 from discord import app_commands
 
 from cogs.points import repo
-from cogs.points.contract import MixinMeta, answer_replay, reference_of
+from cogs.points.contract import MixinMeta, answer_replay, charging, reference_of
 from cogs.points.redeems import RedeemButton
 from cogs.points.render import clean, points, redeem_embed, ts
 from cogs.points.settings import POINTS_ENABLED, SCOPE
@@ -58,7 +58,7 @@ class BuyingMixin(MixinMeta):
         reference = reference_of(interaction)
         now = self.bot.clock.now()
         await self.flush()
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with charging(self.pool) as conn:
             held = await repo.balance(conn, guild.id, member.id, lock=True)
             replayed = await repo.has_reference(conn, guild.id, member.id, reference)
             if not replayed:

@@ -7,12 +7,17 @@ cog's module: cog → mixins → contract.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
+
+from cogs.points.repo import NotEnoughPoints
+from utils.errors import UserFacingError
 
 if TYPE_CHECKING:
     from core.db import HearthPool
@@ -39,6 +44,19 @@ class MixinMeta(ABC):
     async def refund(self, guild_id: int, user_id: int, amount: int, reference: str, reason: str,
                      actor_id: int | None = None, conn: Any = None) -> None:
         """Give points back through the ledger, once per `reference` (`BuyingMixin`)."""
+
+
+@contextlib.asynccontextmanager
+async def charging(pool: HearthPool) -> AsyncIterator[Any]:
+    """A connection in a transaction for a change that takes points; the balance CHECK's last word (a debit that
+    would go below zero, which the caller's own check under the row lock should already have refused) becomes an
+    answer instead of an internal error."""
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            yield conn
+    except NotEnoughPoints:
+        raise UserFacingError("There aren't enough points for that any more: another change came first. "
+                              "Check `/balance`.") from None
 
 
 def reference_of(interaction: discord.Interaction) -> str:

@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 
 from cogs.points import repo
-from cogs.points.contract import MixinMeta, answer_replay, reference_of
+from cogs.points.contract import MixinMeta, answer_replay, charging, reference_of
 from cogs.points.render import COLOUR, ledger_line, points
 from cogs.points.settings import (
     MAX_AMOUNT,
@@ -81,7 +81,7 @@ class WalletMixin(MixinMeta):
         day_start = await self._day_start(guild.id, now)
         reference = reference_of(interaction)
         await self.flush()
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with charging(self.pool) as conn:
             held = (await repo.lock_accounts(conn, guild.id, [giver.id, receiver.id])).get(giver.id, 0)
             if await repo.has_reference(conn, guild.id, giver.id, reference):
                 replayed = True
@@ -167,7 +167,7 @@ class WalletMixin(MixinMeta):
                            example="/points give member:@bob amount:50 reason:Event winner")
         reference = reference_of(interaction)
         await self.flush()
-        async with self.pool.acquire() as conn, conn.transaction():
+        async with charging(self.pool) as conn:
             held = await repo.balance(conn, guild.id, member.id, lock=True)
             replayed = await repo.has_reference(conn, guild.id, member.id, reference)
             if not replayed:

@@ -112,3 +112,24 @@ async def points_desk(hearth: Hearth) -> PointsDesk:
     desk = PointsDesk(hearth, logs, vip)
     await desk.setting("points", "log_channel", logs.id)
     return desk
+
+
+class LevelsApi:
+    """A stand-in for the levels feature's API (built in another branch), published under the real one's name
+    (`cogs.levels.api.LevelsApi`, the key `bot.apis` uses) with the level-up hook points listens to."""
+
+    __module__ = "cogs.levels.api"
+
+    def __init__(self) -> None:
+        self.listeners: list[Any] = []
+
+    def add_level_up_listener(self, listener: Any) -> None:
+        self.listeners.append(listener)
+
+    def remove_level_up_listener(self, listener: Any) -> None:
+        self.listeners.remove(listener)
+
+    async def level_up(self, guild_id: int, user_id: int, level: int) -> None:
+        """What the levels feature does when a member reaches `level`."""
+        for listener in list(self.listeners):
+            await listener(guild_id, user_id, level)

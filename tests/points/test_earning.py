@@ -1,0 +1,129 @@
+"""Earning: messages through the buffer (no database round trip per message, one statement per flush, nothing lost
+at shutdown), the cooldown, ignored channels and the off switch, challenge wins and level-ups through the other
+features' hooks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.kit.points import LevelsApi, PointsDesk
+
+
+def _trips(desk: PointsDesk) -> dict[str, int]:
+    return {owner: desk.hearth.bot.db.pools[owner].acquisitions for owner in ("points", "services")}
+
+
+async def _activity(desk: PointsDesk, member) -> list[tuple[int, str]]:
+    rows = await desk.db.fetch("SELECT amount, reference FROM points_ledger WHERE guild_id = $1 AND user_id = $2 "
+                               "AND kind = 'activity' ORDER BY id", desk.server.id, member.id)
+    return [(r["amount"], r["reference"]) for r in rows]
+
+
+async def test_messages_earn_without_a_database_round_trip(desk: PointsDesk) -> None:
+    d, g = desk.d, desk.g
+    await d.say(g.general, g.admin, "warm-up: the guild's settings are read once, then cached")
+    before = _trips(desk)
+    for n in range(30):
+        await d.say(g.general, (g.member, g.moderator, g.owner)[n % 3], f"message {n}")
+    assert _trips(desk) == before  # thirty messages, not one round trip
+    assert await desk.db.fetchval("SELECT count(*) FROM points_ledger") == 0
+    assert await desk.cog.flush() == 4  # one point per member per minute: the admin and three others
+    assert _trips(desk) == {**before, "points": before["points"] + 1}  # one statement for all of them
+    assert await desk.balance(g.member) == 1
+
+
+async def test_each_minute_earns_and_the_days_row_grows(desk: PointsDesk) -> None:
+    d, g, clock = desk.d, desk.g, desk.hearth.clock
+    before, flushes = _trips(desk), desk.cog.flushes
+    for minute in range(5):
+        for n in range(6):
+            await d.say(g.general, g.member if n % 2 else g.moderator, f"minute {minute} message {n}")
+        clock.advance(seconds=61)  # the background flush runs as the clock moves
+    await desk.cog.flush()
+    # One round trip per flush that had something to write, none per message.
+    assert _trips(desk)["points"] - before["points"] == desk.cog.flushes - flushes
+    day = clock.now().date().isoformat()
+    assert await _activity(desk, g.member) == [(5, f"activity:{day}")]
+    assert await desk.balance(g.moderator) == 5
+    clock.advance(days=1)
+    await d.say(g.general, g.member, "the next day")
+    await desk.cog.flush()
+    assert [amount for amount, _ in await _activity(desk, g.member)] == [5, 1]
+    assert await desk.broken_accounts() == []
+
+
+async def test_the_cooldown_ignored_channels_and_the_off_switch(desk: PointsDesk) -> None:
+    d, g, clock = desk.d, desk.g, desk.hearth.clock
+    spam = desk.server.add_text_channel("spam")
+    await d.settle()
+    await desk.setting("points", "ignored_channels", [spam.id])
+    await desk.setting("points", "message_cooldown", 300)
+    await desk.setting("points", "message_points", 3)
+    await d.say(spam, g.member, "not counted here")
+    await d.say(g.general, g.member, "counted")
+    clock.advance(seconds=200)
+    await d.say(g.general, g.member, "inside the cooldown")
+    clock.advance(seconds=101)
+    await d.say(g.general, g.member, "after it")
+    await desk.setting("points", "enabled", False)
+    clock.advance(minutes=10)
+    await d.say(g.general, g.member, "points are off")
+    await desk.cog.flush()
+    assert await desk.balance(g.member) == 6
+
+
+async def test_shutdown_writes_what_is_buffered(desk: PointsDesk) -> None:
+    d, g = desk.d, desk.g
+    await d.say(g.general, g.member, "just before the restart")
+    await desk.hearth.restart()  # unloading the cog (as SIGTERM does) flushes the buffer
+    assert await desk.balance(g.member) == 1
+
+
+async def test_a_challenge_win_earns_points_once(desk: PointsDesk) -> None:
+    d, g = desk.d, desk.g
+    await desk.setting("points", "message_points", 0)
+    arena = desk.server.add_text_channel("arena")
+    await d.settle()
+    started = await d.slash("challenge start", user=g.admin, guild=desk.server, options={"channel": arena},
+                            mode="leaderboard", title="Sprint", duration="1h")
+    assert "started" in started.text
+    for n in range(3):
+        await d.say(arena, g.member, f"entry {n}")
+    await d.say(arena, g.moderator, "one entry")
+    ended = await d.slash("challenge end", user=g.admin, guild=desk.server)
+    assert "is over" in ended.text
+    await desk.hearth.move_clock(desk.hearth.clock.now() + timedelta(hours=2))  # the job was cancelled: nothing more
+    await desk.cog.flush()
+    challenge = await desk.db.fetchval("SELECT id FROM engagement_challenges")
+    rows = await desk.db.fetch("SELECT user_id, amount, reference FROM points_ledger")
+    assert [tuple(r) for r in rows] == [(g.member.id, 100, f"challenge:{challenge}")]
+    await desk.cog.on_challenge_won(desk.server.id, challenge, g.member.id)  # heard twice: credited once
+    await desk.cog.flush()
+    assert await desk.balance(g.member) == 100
+
+
+async def test_level_ups_earn_points_once_per_level_through_the_levels_api(desk: PointsDesk) -> None:
+    g, bot = desk.g, desk.hearth.bot
+    levels = LevelsApi()
+    bot.apis.publish(LevelsApi, levels)
+    await desk.cog.flush()  # the points cog links to APIs published since it loaded
+    assert len(levels.listeners) == 1
+    await levels.level_up(desk.server.id, g.admin.id, 1)  # warm-up: the guild's settings are read, then cached
+    before = _trips(desk)
+    await levels.level_up(desk.server.id, g.member.id, 5)
+    await levels.level_up(desk.server.id, g.member.id, 5)  # announced twice: earned once
+    await levels.level_up(desk.server.id, g.member.id, 6)
+    assert _trips(desk) == before  # buffered, no round trip on the levels feature's path
+    await desk.cog.flush()
+    rows = await desk.db.fetch("SELECT amount, reference, reason FROM points_ledger ORDER BY user_id = $1, id",
+                               g.member.id)
+    assert [tuple(r) for r in rows] == [(50, "level:1", "Reached level 1"), (50, "level:5", "Reached level 5"),
+                                        (50, "level:6", "Reached level 6")]
+    reloaded = LevelsApi()  # the levels cog reloads: a new API object
+    bot.apis.publish(LevelsApi, reloaded)
+    await desk.cog.flush()
+    assert (len(levels.listeners), len(reloaded.listeners)) == (0, 1)
+    await reloaded.level_up(desk.server.id, g.member.id, 7)
+    bot.apis.withdraw(LevelsApi)
+    await desk.cog.flush()
+    assert reloaded.listeners == [] and await desk.balance(g.member) == 150
