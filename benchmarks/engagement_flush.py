@@ -39,6 +39,7 @@ from cogs.engagement.buffer import EngagementBuffer  # noqa: E402
 from cogs.engagement.cog import EngagementCog  # noqa: E402
 from cogs.engagement.settings import SETTINGS  # noqa: E402
 from core.db import Database  # noqa: E402
+from core.feature_apis import FeatureApis  # noqa: E402
 from core.guild_settings import GuildSettings  # noqa: E402
 from core.message_pipeline import MessageContext  # noqa: E402
 from core.settings_registry import SettingsRegistry, system_settings  # noqa: E402
@@ -80,7 +81,7 @@ async def make_cog(db: Database, clock: Clock) -> TimedCog:
     services = await db.create_pool("services", 4)
     bot = SimpleNamespace(clock=clock, guild_settings=GuildSettings(registry, services, clock), user=None,
                           get_guild=lambda guild_id: None, remove_dynamic_items=lambda *items: None,
-                          timers=SimpleNamespace(unregister=lambda kind: None))
+                          timers=SimpleNamespace(unregister=lambda kind: None), apis=FeatureApis())
     cog = TimedCog(bot)
     cog._pool = await db.create_pool("engagement", 4)
     return cog
