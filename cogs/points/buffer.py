@@ -81,10 +81,6 @@ class PointsBuffer:
         """Drop whatever is buffered about one user (GDPR erasure)."""
         self._credits = {key: credit for key, credit in self._credits.items() if key[1] != user_id}
 
-    def forget_guild(self, guild_id: int) -> None:
-        """Drop whatever is buffered about one guild (the bot left it)."""
-        self._credits = {key: credit for key, credit in self._credits.items() if key[0] != guild_id}
-
 
 class ActivityGate:
     """Message points at most once per cooldown per member, in memory (a guild's messages all reach the process

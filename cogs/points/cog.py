@@ -14,9 +14,6 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import discord
-from discord.ext import commands
-
 from cogs.engagement.api import EngagementApi
 from cogs.points import repo
 from cogs.points.buffer import ActivityGate, PointsBuffer
@@ -157,11 +154,6 @@ class PointsCog(WalletMixin, ShopMixin, BuyingMixin, RedeemMixin, HearthCog, met
                 raise
             self.flushes += 1
         return sum(entry.amount for entry in entries)
-
-    @commands.Cog.listener()
-    async def on_guild_remove(self, guild: discord.Guild) -> None:
-        async with self._flush_lock:
-            self.buffer.forget_guild(guild.id)
 
     # --- GDPR (the tables: cogs/points/gdpr.py) ---------------------------------------------------------------------
 

@@ -4,8 +4,9 @@ features' hooks."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+from cogs.points.buffer import ActivityGate, PointsBuffer
 from tests.kit.points import LevelsApi, PointsDesk
 
 
@@ -127,3 +128,26 @@ async def test_level_ups_earn_points_once_per_level_through_the_levels_api(desk:
     bot.apis.withdraw(LevelsApi)
     await desk.cog.flush()
     assert reloaded.listeners == [] and await desk.balance(g.member) == 150
+
+
+def test_the_buffer_is_bounded_credits_once_and_merges_failed_batches() -> None:
+    buffer = PointsBuffer(capacity=2)
+    buffer.add(1, 10, 1, "activity", "activity:2026-06-01", "Messages")
+    buffer.add(1, 10, 1, "activity", "activity:2026-06-01", "Messages")  # the day's credit grows
+    buffer.add(1, 10, 50, "level", "level:5", "Reached level 5")
+    buffer.add(1, 10, 50, "level", "level:5", "Reached level 5")  # a one-off credit counts once
+    buffer.add(1, 11, 3, "activity", "activity:2026-06-01", "Messages")  # full: dropped and counted
+    assert buffer.dropped == 3
+    failed = buffer.take()
+    assert sorted((e.reference, e.amount) for e in failed) == [("activity:2026-06-01", 2), ("level:5", 50)]
+    buffer.add(1, 10, 1, "activity", "activity:2026-06-01", "Messages")
+    buffer.put_back(failed)
+    assert sorted((e.reference, e.amount) for e in buffer.take()) == [("activity:2026-06-01", 3), ("level:5", 50)]
+
+
+def test_the_cooldown_memory_is_bounded() -> None:
+    gate, start = ActivityGate(max_keys=3), datetime(2026, 6, 1, tzinfo=UTC)
+    assert [gate.allow(1, user, start, 60) for user in (1, 2, 3)] == [True, True, True]
+    assert gate.allow(1, 1, start + timedelta(seconds=30), 60) is False
+    assert gate.allow(1, 4, start + timedelta(days=2), 60) is True  # the day-old keys were swept first
+    assert len(gate) == 1

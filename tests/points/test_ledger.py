@@ -3,7 +3,9 @@ overspend, a replayed interaction spends once, a balance never goes negative, gu
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,15 @@ from cogs.points import repo
 from tests.kit.points import PointsDesk
 
 BUY_ROUTE = "/guilds/{guild_id}/members/{user_id}/roles/{role_id}"
+POINTS_PACKAGE = Path(__file__).resolve().parents[2] / "cogs" / "points"
+
+
+def test_only_the_ledger_statement_writes_balances() -> None:
+    """The invariant has one keeper: `repo.post` (its UPDATE of existing accounts and INSERT of new ones). The
+    erasure deletes balances only after closing them to zero through `post`."""
+    writes = re.compile(r"\b(?:INSERT\s+INTO|UPDATE)\s+points_balances\b", re.IGNORECASE)
+    found = {path.name: len(writes.findall(path.read_text())) for path in POINTS_PACKAGE.glob("*.py")}
+    assert {name: count for name, count in found.items() if count} == {"repo.py": 2}
 
 
 async def test_every_balance_is_the_sum_of_its_ledger_after_a_mix_of_operations(desk: PointsDesk) -> None:
