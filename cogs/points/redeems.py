@@ -73,7 +73,7 @@ class RedeemMixin(MixinMeta):
         if row is None:
             current = await repo.redeem(self.pool, guild.id, redeem_id)
             if current is None:
-                raise UserFacingError("This request no longer exists (the member's data was erased).")
+                raise UserFacingError("This request no longer exists (its member's data may have been erased).")
             who = f" by <@{current['decided_by']}>" if current["decided_by"] else ""
             raise UserFacingError(f"Request #{redeem_id} was already decided: {STATUS_WORDS[current['status']]}{who}.")
         await interaction.response.edit_message(embed=redeem_embed(row, status, interaction.user.id),

@@ -22,6 +22,7 @@ from typing import Any
 import asyncpg
 
 from core.db import Executor
+from utils.options import ROW_ID_MAX
 
 NOT_NEGATIVE = "points_balances_not_negative"
 ACTIVITY = "activity"
@@ -253,6 +254,8 @@ async def add_redeem(ex: Executor, item: ShopItem, user_id: int, note: str, now:
 async def decide_redeem(ex: Executor, guild_id: int, redeem_id: int, status: str, by: int,
                         now: datetime) -> Any | None:
     """Approve or refuse a pending request, once: the request, or None when it is not pending (any more)."""
+    if not 0 < redeem_id <= ROW_ID_MAX:  # a crafted button id: no such row
+        return None
     return await ex.fetchrow(
         "UPDATE points_redeems SET status = $3, decided_by = $4, decided_at = $5 "
         "WHERE guild_id = $1 AND id = $2 AND status = 'pending' "
@@ -262,6 +265,8 @@ async def decide_redeem(ex: Executor, guild_id: int, redeem_id: int, status: str
 
 async def redeem(ex: Executor, guild_id: int, redeem_id: int) -> Any | None:
     """One request of the guild, or None."""
+    if not 0 < redeem_id <= ROW_ID_MAX:
+        return None
     return await ex.fetchrow("SELECT id, user_id, item_name, price, note, status, decided_by, created_at "
                              "FROM points_redeems WHERE guild_id = $1 AND id = $2", guild_id, redeem_id)
 

@@ -7,6 +7,7 @@ import asyncio
 
 from tests.custom_ids import custom_ids
 from tests.kit.points import PointsDesk
+from tests.standin.models import walk_components
 
 
 async def _requested(desk: PointsDesk, note: str | None = None):
@@ -87,3 +88,14 @@ async def test_without_a_staff_channel_nothing_is_charged(desk: PointsDesk) -> N
     assert await desk.ledger(g.member) == [(100, "staff"), (-30, "buy"), (30, "refund")]
     assert await desk.db.fetchval("SELECT status FROM points_redeems") == "refused"
     assert desk.requests_in_log() == []
+
+
+async def test_a_crafted_request_number_is_answered(desk: PointsDesk) -> None:
+    d, g = desk.d, desk.g
+    request = await _requested(desk)
+    for component in walk_components(request.components):  # a client sending ids the bot never posted
+        if "custom_id" in component:
+            component["custom_id"] = component["custom_id"].rsplit(":", 1)[0] + ":99999999999"
+    answer = await d.click(request, "Approve", user=g.admin)
+    assert answer.ephemeral and answer.text == "This request no longer exists (its member's data may have been erased)."
+    assert await desk.db.fetchval("SELECT status FROM points_redeems") == "pending"
