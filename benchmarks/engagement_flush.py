@@ -49,6 +49,7 @@ from cogs.levels.buffer import Gain  # noqa: E402
 from cogs.levels.cog import LevelsCog  # noqa: E402
 from cogs.levels.settings import SETTINGS as LEVELS_SETTINGS  # noqa: E402
 from core.db import Database  # noqa: E402
+from core.feature_apis import FeatureApis  # noqa: E402
 from core.guild_settings import GuildSettings  # noqa: E402
 from core.message_pipeline import MessageContext  # noqa: E402
 from core.settings_registry import SettingsRegistry, system_settings  # noqa: E402
@@ -107,7 +108,7 @@ async def make_cog(db: Database, clock: Clock) -> TimedCog:
     level_ups: list = []  # every hearth_level_up the levels cog fires
     bot = SimpleNamespace(clock=clock, guild_settings=GuildSettings(registry, services, clock), user=None,
                           get_guild=lambda guild_id: None, remove_dynamic_items=lambda *items: None,
-                          timers=SimpleNamespace(unregister=lambda kind: None), level_ups=level_ups,
+                          timers=SimpleNamespace(unregister=lambda kind: None), level_ups=level_ups, apis=FeatureApis(),
                           dispatch=lambda event, *args: level_ups.append(args[0]))
     cog = TimedCog(bot)
     cog._pool = await db.create_pool("engagement", 4)

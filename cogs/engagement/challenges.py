@@ -155,6 +155,8 @@ class ChallengesMixin(MixinMeta):
             if winner is not None:
                 await repo.award_badges(conn, guild_id, [winner], "challenge_winner", now)
         self.challenges.pop((guild_id, row["channel_id"]), None)
+        if winner is not None:  # committed: other features (points) hear of the winner once
+            await self.api.challenge_won(guild_id, challenge_id, winner)
         return await self._announce_challenge(guild_id, row, entries, winner, total)
 
     async def _announce_challenge(self, guild_id: int, row: Any, entries: list[tuple[int, int]],

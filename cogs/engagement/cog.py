@@ -20,6 +20,7 @@ import discord
 from discord.ext import commands
 
 from cogs.engagement import repo
+from cogs.engagement.api import EngagementApi
 from cogs.engagement.awards import AWARDS_JOB, AWARDS_TIMEOUT, AwardsMixin
 from cogs.engagement.buffer import EngagementBuffer
 from cogs.engagement.challenges import CHALLENGE_END_TIMEOUT, CHALLENGE_JOB, ChallengesMixin
@@ -87,6 +88,7 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         # Cards cost a database read and a drawing each: a few per member per minute (per process; a guild's
         # interactions all reach the process holding its shard).
         self.card_cooldown = Cooldown(CARD_RATE, CARD_PER, bot.clock)
+        self.api = EngagementApi()  # other features hear of challenge winners through it
 
     # --- lifecycle -----------------------------------------------------------------------------------------
 
@@ -106,8 +108,10 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
                         next_occurrence=self.next_streak_sweep)
         attach(self.bot).register("engagement", self.on_message, order=ORDER_ENGAGEMENT)
         self.flusher.start()
+        self.bot.apis.publish(EngagementApi, self.api)
 
     async def unload(self) -> None:
+        self.bot.apis.withdraw(EngagementApi, self.api)
         pipeline = getattr(self.bot, "pipeline", None)
         if pipeline is not None:
             pipeline.unregister("engagement")

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     import discord
 
+    from cogs.engagement.api import EngagementApi
     from core.db import HearthPool
     from core.hearth_bot import HearthBot
     from utils.cooldowns import Cooldown
@@ -35,6 +36,7 @@ class MixinMeta(ABC):
     pool: HearthPool
     challenges: dict[tuple[int, int], int]  # (guild, channel) → active challenge id
     rng: random.Random  # the random challenge draw
+    api: EngagementApi  # what other features hear (challenge winners)
     drawing: ThreadPoolExecutor  # where cards are drawn
     card_cooldown: Cooldown  # /profile and /leaderboard per member
     _nickname_lock: asyncio.Lock  # one nickname pass at a time

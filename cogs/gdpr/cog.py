@@ -114,7 +114,7 @@ class GDPRCommands(AdminConfigGroup, name="gdpr", description="The data agreemen
 class GDPRCog(HearthCog, name="GDPR"):
     """Data requests and the data agreement."""
 
-    pool_size = 2
+    pool_size = 1  # data requests are rare and run one at a time per member
     settings = SETTINGS
     api: GdprApi
 

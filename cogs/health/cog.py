@@ -39,7 +39,7 @@ PING_TIMEOUT = 2.0
 class HealthCog(HearthCog, name="Health"):
     """Serves GET /api/health."""
 
-    pool_size = 2
+    pool_size = 1  # one health probe at a time
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)

@@ -74,7 +74,7 @@ def role_ids(member: discord.Member | discord.User) -> list[int]:
 class LevelsCog(CommandsMixin, HearthCog, metaclass=CompositeMetaClass, name="Levels"):
     """XP, levels, level roles, announcements, voice XP, /rank, /levels, /xp and `/config levels`."""
 
-    pool_size = 3
+    pool_size = 2  # the flush and the occasional /rank or /levels
     settings = SETTINGS
 
     def __init__(self, bot: Any) -> None:

@@ -120,3 +120,15 @@ async def test_cog_that_does_not_fit_the_budget_fails_alone(database_url: str) -
         assert bot.get_cog("Greedy").pool.get_max_size() == 2
         assert "PoolBudgetExceeded" in bot.cog_failures["healthy"]
     assert bot.db.pools == {}
+
+
+async def test_every_cog_loads_within_the_default_connection_budget(hearth) -> None:
+    """A new cog's pool must still fit in DB_MAX_CONNECTIONS' default: a cog whose pool does not fit fails to
+    load (or, when the budget is short, every later pool shrinks)."""
+    bot = hearth.bot
+    assert bot.cog_failures == {}
+    budget = Settings(_env_file=None).db_max_connections
+    wanted = {owner: sizes["max"] for owner, sizes in bot.db.pool_sizes().items()}
+    assert sum(wanted.values()) <= budget, wanted
+    assert all(cog.pool_size <= wanted.get(cog.pool_owner, 0) for cog in bot.cogs.values()
+               if getattr(cog, "pool_size", 0)), "a cog's pool was shrunk to fit the budget"

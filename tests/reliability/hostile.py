@@ -211,6 +211,16 @@ async def seed_other_guild(hearth: Hearth) -> OtherGuild:
                "VALUES ($1, $2, 'set', 5, $2) RETURNING id", gid, oid)
     await many("invite_tracking", "INSERT INTO invite_tracking (guild_id, since) VALUES ($1, $2) "
                "ON CONFLICT (guild_id) DO UPDATE SET since = excluded.since RETURNING 0 AS id", gid, now)
+    await many("points_balances", "INSERT INTO points_balances (guild_id, user_id, balance) VALUES ($1, $2, 70) "
+               "RETURNING 0 AS id", gid, uid)
+    await many("points_ledger", "INSERT INTO points_ledger (guild_id, user_id, amount, kind, reference, created_at) "
+               "VALUES ($1, $2, 100, 'staff', 'b-grant', $3), ($1, $2, -30, 'buy', 'b-buy', $3) RETURNING 0 AS id",
+               gid, uid, now)
+    await many("points_shop_items", "INSERT INTO points_shop_items (guild_id, name, kind, price, created_by, "
+               "created_at) VALUES ($1, 'Shout-out', 'custom', 30, $2, $3) RETURNING id", gid, oid, now)
+    await many("points_redeems", "INSERT INTO points_redeems (guild_id, item_id, user_id, item_name, price, "
+               "created_at) VALUES ($1, $2, $3, 'Shout-out', 30, $4) RETURNING id",
+               gid, ids["points_shop_items"][0], uid, now)
     ids = {table: [i for i in values if i] for table, values in ids.items()}
     other.row_ids = ids
     return other
