@@ -106,6 +106,23 @@ def bar(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], fraction: flo
         draw.rounded_rectangle((x0, y0, int(filled), y1), radius=radius, fill=colour)
 
 
+def member_card(size: tuple[int, int], *, avatar: bytes | None, user_id: int, name: str, subtitle: str,
+                reserved: int) -> tuple[Image.Image, ImageDraw.ImageDraw, int, int]:
+    """The frame a member's card starts with (the profile card, the rank card): the panel, the round avatar, the
+    name and the subtitle, leaving `reserved` pixels on the right for the card's own figures. Returns the image,
+    its drawing context and the text column's left and right edges."""
+    image = Image.new("RGB", size, BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((16, 16, size[0] - 16, size[1] - 16), radius=24, fill=PANEL)
+    picture = round_avatar(avatar, user_id, name, 160)
+    image.paste(picture, (44, 70), picture)
+    left, right = 236, size[0] - 48
+    draw.text((left, 40), fit_text(draw, name, right - left - reserved, font(38, True)), font=font(38, True),
+              fill=TEXT)
+    draw.text((left, 88), fit_text(draw, subtitle, right - left - reserved, font(20)), font=font(20), fill=MUTED)
+    return image, draw, left, right
+
+
 def png_bytes(image: Image.Image) -> bytes:
     """The image as PNG bytes."""
     out = io.BytesIO()

@@ -9,13 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PIL import Image, ImageDraw
-
 from utils.cards import (
     ACCENT,
-    BACKGROUND,
     MUTED,
-    PANEL,
     TEXT,
     LeaderboardRow,
     bar,
@@ -24,8 +20,8 @@ from utils.cards import (
     font,
     leaderboard_card,
     leaderboard_size,
+    member_card,
     png_bytes,
-    round_avatar,
 )
 
 __all__ = ["PROFILE_SIZE", "LeaderboardRow", "ProfileData", "leaderboard_card", "leaderboard_size", "profile_card"]
@@ -51,14 +47,8 @@ class ProfileData:
 
 def profile_card(data: ProfileData) -> bytes:
     """A 900×300 PNG: avatar, name, rank and messages, the streak with a bar towards the best, badges."""
-    image = Image.new("RGB", PROFILE_SIZE, BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    draw.rounded_rectangle((16, 16, PROFILE_SIZE[0] - 16, PROFILE_SIZE[1] - 16), radius=24, fill=PANEL)
-    avatar = round_avatar(data.avatar, data.user_id, data.name, 160)
-    image.paste(avatar, (44, 70), avatar)
-    left, right = 236, PROFILE_SIZE[0] - 48
-    draw.text((left, 40), fit_text(draw, data.name, right - left - 170, font(38, True)), font=font(38, True), fill=TEXT)
-    draw.text((left, 88), fit_text(draw, data.subtitle, right - left - 170, font(20)), font=font(20), fill=MUTED)
+    image, draw, left, right = member_card(PROFILE_SIZE, avatar=data.avatar, user_id=data.user_id, name=data.name,
+                                           subtitle=data.subtitle, reserved=170)
     rank = f"#{data.rank}" if data.rank else "—"
     draw.text((right, 40), rank, font=font(44, True), fill=ACCENT, anchor="ra")
     draw.text((right, 92), "rank", font=font(18), fill=MUTED, anchor="ra")

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw
-
-from utils.cards import ACCENT, BACKGROUND, MUTED, PANEL, TEXT, bar, fit_text, font, png_bytes, round_avatar
+from utils.cards import ACCENT, MUTED, TEXT, bar, font, member_card, png_bytes
 
 RANK_SIZE = (900, 300)
 
@@ -32,14 +30,8 @@ class RankData:
 
 def rank_card(data: RankData) -> bytes:
     """A 900×300 PNG: avatar, name, rank and level, XP towards the next level with its bar, totals."""
-    image = Image.new("RGB", RANK_SIZE, BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    draw.rounded_rectangle((16, 16, RANK_SIZE[0] - 16, RANK_SIZE[1] - 16), radius=24, fill=PANEL)
-    avatar = round_avatar(data.avatar, data.user_id, data.name, 160)
-    image.paste(avatar, (44, 70), avatar)
-    left, right = 236, RANK_SIZE[0] - 48
-    draw.text((left, 40), fit_text(draw, data.name, right - left - 300, font(38, True)), font=font(38, True), fill=TEXT)
-    draw.text((left, 88), fit_text(draw, data.subtitle, right - left - 300, font(20)), font=font(20), fill=MUTED)
+    image, draw, left, right = member_card(RANK_SIZE, avatar=data.avatar, user_id=data.user_id, name=data.name,
+                                           subtitle=data.subtitle, reserved=300)
     draw.text((right, 40), str(data.level), font=font(44, True), fill=ACCENT, anchor="ra")
     draw.text((right, 92), "level", font=font(18), fill=MUTED, anchor="ra")
     rank_x = right - max(110, int(draw.textlength(str(data.level), font=font(44, True))) + 40)
