@@ -120,8 +120,8 @@ class SettingsRegistry:
 
 _TRUE = {"true", "yes", "on", "1", "enable", "enabled"}
 _FALSE = {"false", "no", "off", "0", "disable", "disabled"}
-_DURATION_PART = re.compile(r"(\d+)\s*(d|h|m|s)", re.I)
-_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+_DURATION_PART = re.compile(r"(\d+)\s*(w|d|h|m|s)", re.I)
+_UNIT_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 _SNOWFLAKE = re.compile(r"^(?:<[#@]&?)?(\d{15,21})>?$")
 
 

@@ -4,7 +4,6 @@ draws a winner weighted by messages. The winner gets the `challenge_winner` badg
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +14,7 @@ from cogs.engagement import repo
 from cogs.engagement.contract import MixinMeta
 from cogs.engagement.rules import weighted_pick
 from cogs.engagement.settings import ENGAGEMENT_CHALLENGE_TOP
+from core import duration_input
 from core.channel_access import ChannelBlocked
 from core.guild_kit import post_to_log
 from core.timers import Job
@@ -22,24 +22,15 @@ from utils.errors import BadInput, permission_name
 
 CHALLENGE_JOB = "engagement_challenge"
 CHALLENGE_END_TIMEOUT = timedelta(minutes=2)
-MIN_DURATION = 60
 MAX_DURATION = 90 * 86400
-_DURATION_PART = re.compile(r"(\d+)\s*(w|d|h|m)", re.I)
-_UNIT = {"w": 604800, "d": 86400, "h": 3600, "m": 60}
 NEEDED = ("view_channel", "send_messages", "embed_links")
 MODES = {"leaderboard": "🏁 Leaderboard: most messages wins", "random": "🎲 Random draw: every message is a ticket"}
 
 
 def parse_duration(text: str) -> int:
-    """'2h', '3d', '1d 12h', '1w', '90m' → seconds; BadInput otherwise."""
-    compact = text.replace(" ", "").lower()
-    parts = _DURATION_PART.findall(compact)
-    if not parts or "".join(n + u for n, u in parts) != compact:
-        raise BadInput(f"`{text}` is not a duration.", example="/challenge start … duration:3d")
-    seconds = sum(int(number) * _UNIT[unit.lower()] for number, unit in parts)
-    if not MIN_DURATION <= seconds <= MAX_DURATION:
-        raise BadInput("A challenge lasts from 1 minute to 90 days.", example="duration:2h")
-    return seconds
+    """'2h', '3d', '1d 12h', '1w', '90m' → seconds (1 minute to 90 days); BadInput otherwise."""
+    return duration_input.parse_duration(text, maximum=MAX_DURATION, what="challenge",
+                                         example="/challenge start … duration:3d")
 
 
 def ts(moment: datetime, style: str = "f") -> str:

@@ -19,7 +19,8 @@ from cogs.moderation import repo
 from cogs.moderation.cases import Case
 from cogs.moderation.checks import check_action, missing_own_permission
 from cogs.moderation.contract import MixinMeta
-from cogs.moderation.durations import MAX_TEMPBAN, MAX_TIMEOUT, parse_duration
+from cogs.moderation.durations import MAX_TEMPBAN, MAX_TIMEOUT
+from core.duration_input import parse_duration
 from core.timers.jobs import Job
 from utils.durations import format_duration
 from utils.errors import UserFacingError, missing_permission_message

@@ -12,33 +12,25 @@ from cogs.points import repo
 from cogs.points.contract import MixinMeta
 from cogs.points.render import COLOUR, ITEM_KINDS, clean, item_line, item_what, points
 from cogs.points.settings import MAX_AMOUNT
+from core import duration_input
 from core.role_safety import check_role_grant
-from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
 from utils.errors import BadInput, UserFacingError
 from utils.paginator import Paginator
 
 MAX_ITEMS = 50  # per guild
 SHOP_PAGE = 10
-MIN_DURATION, MAX_DURATION = 60, 365 * 86400
+MAX_DURATION = 365 * 86400
 Price = app_commands.Range[int, 1, MAX_AMOUNT]
 ItemName = app_commands.Range[str, 1, 60]
 Description = app_commands.Range[str, 1, 200]
 DurationText = app_commands.Range[str, 1, 30]
 KIND_CHOICES = [app_commands.Choice(name=words, value=kind) for kind, words in ITEM_KINDS.items()]
-_DURATION = SettingSpec("points", "item_duration", SettingType.DURATION, None, "")  # the registry's one parser
 
 
 def parse_duration(text: str) -> int:
     """How long a temporary role lasts, in seconds (1 minute to a year); `BadInput` otherwise."""
-    example = "/shop add … kind:temporary role duration:7d"
-    try:
-        seconds = parse_value(_DURATION, text)
-    except InvalidSettingValue:
-        raise BadInput(f"`{text}` is not a duration: use minutes, hours or days like 30m, 12h or 7d.",
-                       example=example) from None
-    if not MIN_DURATION <= seconds <= MAX_DURATION:
-        raise BadInput("A temporary role lasts from 1 minute to 365 days.", example=example)
-    return int(seconds)
+    return duration_input.parse_duration(text, maximum=MAX_DURATION, what="temporary role",
+                                         example="/shop add … kind:temporary role duration:7d")
 
 
 def _name(text: str) -> str:

@@ -10,13 +10,10 @@ from typing import Any
 
 import discord
 
-from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
-from utils.durations import format_duration
+from core import duration_input
 from utils.errors import BadInput
 
-MIN_DURATION = 60
 MAX_DURATION = 365 * 86400
-_DURATION = SettingSpec("roles", "duration", SettingType.DURATION, None, "")
 _CUSTOM = re.compile(r"<?(?P<animated>a)?:?(?P<name>[A-Za-z0-9_~]{1,32}):(?P<id>\d{1,21})>?")
 _LINK = re.compile(r"https?://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/channels/(?P<guild>\d+|@me)/"
                    r"(?P<channel>\d+)/(?P<message>\d+)/?")
@@ -112,13 +109,4 @@ def parse_message_link(text: str, guild_id: int, *, example: str) -> MessageLink
 
 def parse_duration(text: str, *, example: str) -> int:
     """`text` (10m, 2h, 7d, 1d 12h) in seconds, from a minute to a year; `BadInput` otherwise."""
-    try:
-        seconds = parse_value(_DURATION, text)
-    except InvalidSettingValue:
-        raise BadInput(f"`{discord.utils.escape_markdown(text)[:50]}` is not a duration: use minutes, hours or days "
-                       "like 10m, 2h or 7d.", example=example) from None
-    if not isinstance(seconds, int) or seconds < MIN_DURATION:
-        raise BadInput("A duration is at least 1 minute.", example=example)
-    if seconds > MAX_DURATION:
-        raise BadInput(f"A duration is at most {format_duration(MAX_DURATION)}.", example=example)
-    return seconds
+    return duration_input.parse_duration(text, maximum=MAX_DURATION, example=example)

@@ -151,9 +151,9 @@ async def test_bad_input_is_answered_and_stores_nothing(desk: PointsDesk) -> Non
         "A role item needs its role.\nExample: `/shop add name:VIP price:500 kind:role role:@VIP`",
         "Only a temporary role has a duration: pick kind temporary role.",
         "A temporary role needs its duration.\nExample: `/shop add … kind:temporary role duration:7d`",
-        "`forever` is not a duration: use minutes, hours or days like 30m, 12h or 7d.\n"
+        "`forever` is not a duration: use minutes, hours or days like 10m, 2h or 7d.\n"
         "Example: `/shop add … kind:temporary role duration:7d`",
-        "A temporary role lasts from 1 minute to 365 days.\nExample: `/shop add … kind:temporary role duration:7d`",
+        "A temporary role lasts at least 1 minute.\nExample: `/shop add … kind:temporary role duration:7d`",
         "The item needs a name.\nExample: `/shop add name:VIP price:500 kind:role role:@VIP`",
         "The shop has no item called **Nothing**.\nExample: `/shop list`",
     ]

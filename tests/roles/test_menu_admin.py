@@ -103,7 +103,7 @@ async def test_bad_input_is_answered_in_words(desk: RolesDesk) -> None:
         ("menu create", {"name": "A", "mode": "limit"}, "A menu in mode **limit** needs the most roles"),
         ("menu create", {"name": "A", "mode": "temporary"}, "A menu in mode **temporary** needs how long"),
         ("menu create", {"name": "A", "mode": "temporary", "duration": "soon"}, "`soon` is not a duration"),
-        ("menu create", {"name": "A", "mode": "temporary", "duration": "10s"}, "A duration is at least 1 minute."),
+        ("menu create", {"name": "A", "mode": "temporary", "duration": "10s"}, "A duration lasts at least 1 minute."),
         ("menu create", {"name": "A", "required_role": desk.server.everyone}, "Every member has @everyone"),
         ("menu edit", {"menu": "Games"}, "Say what to change."),
         ("menu post", {"menu": "Games"}, "**Games** has no roles yet: add some first."),
