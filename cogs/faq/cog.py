@@ -15,7 +15,8 @@ import discord
 from discord import app_commands
 
 from cogs.faq import repo, transfer
-from cogs.faq.api import FaqApi
+from cogs.faq.api import FAQ_STAFF, FaqApi
+from cogs.faq.ask import AddToFaqButton, Asker
 from cogs.faq.search import (
     ANSWER_LIMIT,
     QUERY_LIMIT,
@@ -27,11 +28,12 @@ from cogs.faq.search import (
     words,
 )
 from cogs.faq.settings import FAQ_MAX_RESULTS, FAQ_MIN_SIMILARITY, FAQ_SEARCH_LOG_RETENTION_DAYS, SETTINGS
+from cogs.premium.api import premium_of
 from core.cog_base import HearthCog
-from core.guild_kit import CHANNEL, StaffRule, is_staff
+from core.guild_kit import is_staff
 from core.persistent_items import Look, PersistentItem
 from core.retention import LogTable, RetentionJob
-from core.settings_registry import SYSTEM_STAFF_ROLE
+from gpt.service import LLMService
 from utils.errors import BadInput, UserFacingError
 from utils.options import RowId
 from utils.paginator import Paginator
@@ -39,10 +41,6 @@ from utils.paginator import Paginator
 PAGE = 10
 SEARCH_LOGS = LogTable("faq_search_logs", "searched_at", per_guild=True)
 STATS_PERIODS = {"7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
-
-
-# FAQ staff: Manage Server or Manage Messages where the command was used, or the server's staff role.
-FAQ_STAFF = StaffRule(permissions=("manage_guild", "manage_messages"), where=CHANNEL, roles=(SYSTEM_STAFF_ROLE,))
 
 
 async def is_faq_staff(bot: Any, interaction: discord.Interaction) -> bool:
@@ -77,7 +75,8 @@ class FaqCog(HearthCog, name="FAQ"):
 
     pool_size = 3
     api: FaqApi
-    persistent_items = (ShowEntryButton,)
+    asker: Asker
+    persistent_items = (ShowEntryButton, AddToFaqButton)
 
     settings = SETTINGS
 
@@ -91,11 +90,20 @@ class FaqCog(HearthCog, name="FAQ"):
     async def load(self) -> None:
         self.api = FaqApi(self.pool, self.bot.guild_settings)
         self.bot.apis.publish(FaqApi, self.api)  # tickets search the FAQ and add entries through it
+        self.asker = Asker(self.bot, LLMService.from_bot(self.bot, self.pool, premium=premium_of(self.bot)))
         await self.retention.start()
 
     async def unload(self) -> None:
         self.bot.apis.withdraw(FaqApi, self.api)
         self.retention.stop()
+        await self.asker.llm.close()
+
+    @app_commands.command(name="ask", description="Ask the server's FAQ and tags: an AI answer citing them")
+    @app_commands.guild_only()
+    @app_commands.describe(question="Your question, e.g. how do I get a refund?",
+                           private="Only you see the answer (default: posted in this channel)")
+    async def ask(self, interaction: discord.Interaction, question: str, private: bool = False) -> None:
+        await self.asker.answer(interaction, question, private)
 
     async def _require_staff(self, interaction: discord.Interaction) -> None:
         if not await is_faq_staff(self.bot, interaction):
