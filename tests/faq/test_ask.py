@@ -133,3 +133,15 @@ async def test_only_staff_add_an_answer_to_the_faq_also_after_a_restart(hearth: 
     assert added.text.startswith(f"✅ Added FAQ #{row['id']}")
     button = hearth.discord.world.messages[posted.id].buttons()[0]
     assert button["label"] == f"Added as FAQ #{row['id']}" and button["disabled"]
+
+
+async def test_a_member_over_the_daily_ai_limit_is_refused_before_the_ai(hearth: Hearth, llm: LLMStandIn) -> None:
+    await _knowledge(hearth, llm)
+    g = hearth.guild
+    await hearth.db.execute("INSERT INTO gpt_usage (user_id, guild_id, usage_date, call_count) VALUES ($1, $2, $3, 5)",
+                            g.member.id, g.guild.id, hearth.clock.now().date())
+    with hearth.discord.expect_errors(UserFacingError):
+        refused = await _ask(hearth)
+    assert refused.ephemeral and refused.text.startswith("You've used all 5 of your AI requests for today")
+    assert llm.completions == [] and await _usage(hearth) == 5
+    assert [m for m in hearth.discord.messages_in(g.general) if m.embeds] == []
