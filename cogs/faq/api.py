@@ -3,7 +3,8 @@
 The FAQ cog publishes one `FaqApi` on `bot.apis` while it is loaded; a caller imports this module only and asks
 `bot.apis.get(FaqApi)` (None when the FAQ cog is not loaded). The SQL stays in `cogs/faq/repo.py`: there is one
 search, the one `/faq search` uses (full text plus typo-tolerant trigram matching, the guild's
-`faq.min_similarity`).
+`faq.min_similarity`). Who counts as FAQ staff (`FAQ_STAFF`) is declared here too, for features that let staff
+add entries (`/ask`'s "Add to FAQ").
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from typing import Any
 from cogs.faq import repo
 from cogs.faq.search import tsquery_text
 from cogs.faq.settings import FAQ_MIN_SIMILARITY
+from core.guild_kit import CHANNEL, StaffRule
+from core.settings_registry import SYSTEM_STAFF_ROLE
+
+# FAQ staff: Manage Server or Manage Messages where the command was used, or the server's staff role.
+FAQ_STAFF = StaffRule(permissions=("manage_guild", "manage_messages"), where=CHANNEL, roles=(SYSTEM_STAFF_ROLE,))
 
 
 @dataclass(frozen=True)

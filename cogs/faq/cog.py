@@ -1,19 +1,22 @@
-"""`/faq`: search for everyone; add, edit, remove, list and stats for staff.
+"""`/faq`: search, list and view for everyone (an answer may be posted publicly); add, edit, remove and stats for
+staff; export and import for admins.
 
-Staff here means: Manage Server, Manage Messages, or the server's staff role (`system.staff_role`). Every
-search is logged in `faq_search_logs` (who, what, how many results) for `/faq stats`.
+Staff here means: Manage Server, Manage Messages, or the server's staff role (`system.staff_role`); admins: Manage
+Server. Every search is logged in `faq_search_logs` (who, what, how many results) for `/faq stats`.
 """
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any, Literal
 
 import discord
 from discord import app_commands
 
-from cogs.faq import repo
-from cogs.faq.api import FaqApi
+from cogs.faq import repo, transfer
+from cogs.faq.api import FAQ_STAFF, FaqApi
+from cogs.faq.ask import AddToFaqButton, Asker
 from cogs.faq.search import (
     ANSWER_LIMIT,
     QUERY_LIMIT,
@@ -25,11 +28,12 @@ from cogs.faq.search import (
     words,
 )
 from cogs.faq.settings import FAQ_MAX_RESULTS, FAQ_MIN_SIMILARITY, FAQ_SEARCH_LOG_RETENTION_DAYS, SETTINGS
+from cogs.premium.api import premium_of
 from core.cog_base import HearthCog
-from core.guild_kit import CHANNEL, StaffRule, is_staff
+from core.guild_kit import is_staff
 from core.persistent_items import Look, PersistentItem
 from core.retention import LogTable, RetentionJob
-from core.settings_registry import SYSTEM_STAFF_ROLE
+from gpt.service import LLMService
 from utils.errors import BadInput, UserFacingError
 from utils.options import RowId
 from utils.paginator import Paginator
@@ -37,10 +41,6 @@ from utils.paginator import Paginator
 PAGE = 10
 SEARCH_LOGS = LogTable("faq_search_logs", "searched_at", per_guild=True)
 STATS_PERIODS = {"7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
-
-
-# FAQ staff: Manage Server or Manage Messages where the command was used, or the server's staff role.
-FAQ_STAFF = StaffRule(permissions=("manage_guild", "manage_messages"), where=CHANNEL, roles=(SYSTEM_STAFF_ROLE,))
 
 
 async def is_faq_staff(bot: Any, interaction: discord.Interaction) -> bool:
@@ -75,7 +75,8 @@ class FaqCog(HearthCog, name="FAQ"):
 
     pool_size = 3
     api: FaqApi
-    persistent_items = (ShowEntryButton,)
+    asker: Asker
+    persistent_items = (ShowEntryButton, AddToFaqButton)
 
     settings = SETTINGS
 
@@ -89,11 +90,20 @@ class FaqCog(HearthCog, name="FAQ"):
     async def load(self) -> None:
         self.api = FaqApi(self.pool, self.bot.guild_settings)
         self.bot.apis.publish(FaqApi, self.api)  # tickets search the FAQ and add entries through it
+        self.asker = Asker(self.bot, LLMService.from_bot(self.bot, self.pool, premium=premium_of(self.bot)))
         await self.retention.start()
 
     async def unload(self) -> None:
         self.bot.apis.withdraw(FaqApi, self.api)
         self.retention.stop()
+        await self.asker.llm.close()
+
+    @app_commands.command(name="ask", description="Ask the server's FAQ and tags: an AI answer citing them")
+    @app_commands.guild_only()
+    @app_commands.describe(question="Your question, e.g. how do I get a refund?",
+                           private="Only you see the answer (default: posted in this channel)")
+    async def ask(self, interaction: discord.Interaction, question: str, private: bool = False) -> None:
+        await self.asker.answer(interaction, question, private)
 
     async def _require_staff(self, interaction: discord.Interaction) -> None:
         if not await is_faq_staff(self.bot, interaction):
@@ -102,9 +112,12 @@ class FaqCog(HearthCog, name="FAQ"):
     # --- search (everyone) ---------------------------------------------------------------------------------
 
     @faq.command(name="search", description="Search the FAQ")
-    @app_commands.describe(query="What you are looking for, e.g. reset password")
-    async def search(self, interaction: discord.Interaction, query: str) -> None:
+    @app_commands.describe(query="What you are looking for, e.g. reset password",
+                           public="Post the best answer in this channel for everyone (default: only you see it)")
+    async def search(self, interaction: discord.Interaction, query: str, public: bool = False) -> None:
         text = query.strip()
+        if public:
+            _require_posting(interaction)
         if not words(text):
             raise BadInput("Type a few words to search for.", example="/faq search query:reset password")
         if len(text) > QUERY_LIMIT:
@@ -120,6 +133,10 @@ class FaqCog(HearthCog, name="FAQ"):
             await interaction.response.send_message(
                 f"Nothing in the FAQ matches **{discord.utils.escape_markdown(text)}**. Try other words, or ask "
                 "the staff (`/ticket open`).", ephemeral=True)
+            return
+        if public:
+            best = hits[0].entry
+            await _post_publicly(interaction, entry_embed(best.id, best.title, best.answer, best.keywords))
             return
         embed = discord.Embed(title=f"FAQ results for “{text[:200]}”", colour=discord.Colour.teal())
         view = discord.ui.View(timeout=None)
@@ -166,9 +183,8 @@ class FaqCog(HearthCog, name="FAQ"):
             raise BadInput(f"There is no FAQ entry #{entry} on this server.", example="/faq list")
         await interaction.response.send_message(f"🗑️ Deleted FAQ #{removed.id}: **{removed.title}**.", ephemeral=True)
 
-    @faq.command(name="list", description="All FAQ entries (staff)")
+    @faq.command(name="list", description="All FAQ entries")
     async def list_(self, interaction: discord.Interaction) -> None:
-        await self._require_staff(interaction)
         guild_id = interaction.guild_id
 
         async def page(index: int) -> tuple[discord.Embed, int]:
@@ -176,7 +192,9 @@ class FaqCog(HearthCog, name="FAQ"):
             lines = [f"**#{e.id}** {discord.utils.escape_markdown(e.title)}"
                      + (f" · _{', '.join(e.keywords)}_" if e.keywords else "") for e in entries]
             embed = discord.Embed(title="FAQ entries", colour=discord.Colour.teal(),
-                                  description="\n".join(lines)[:4000] or "No entries yet: add one with `/faq add`.")
+                                  description="\n".join(lines)[:4000] or "No entries yet (staff add them with "
+                                                                         "`/faq add`).")
+            embed.set_footer(text="Read one with /faq view entry:<number>.")
             return embed, total
 
         paginator = Paginator(interaction.user.id, page, PAGE)
@@ -201,6 +219,63 @@ class FaqCog(HearthCog, name="FAQ"):
         embed.add_field(name="Top queries", value=listing(top), inline=False)
         embed.add_field(name="Queries with no result", value=listing(missing), inline=False)
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @faq.command(name="view", description="Read one FAQ entry")
+    @app_commands.describe(entry="The entry (number or title)",
+                           public="Post it in this channel for everyone (default: only you see it)")
+    async def view(self, interaction: discord.Interaction, entry: RowId, public: bool = False) -> None:
+        if public:
+            _require_posting(interaction)
+        found = await repo.get(self.pool, interaction.guild_id, entry)
+        if found is None:
+            raise BadInput(f"There is no FAQ entry #{entry} on this server.", example="/faq list")
+        embed = entry_embed(found.id, found.title, found.answer, found.keywords)
+        if public:
+            await _post_publicly(interaction, embed)
+        else:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    # --- export / import (admins) ------------------------------------------------------------------------
+
+    @faq.command(name="export", description="Download the FAQ as a CSV or JSON file (admins)")
+    @app_commands.describe(file_format="CSV for spreadsheets, JSON for tools (default)")
+    @app_commands.rename(file_format="format")
+    async def export(self, interaction: discord.Interaction, file_format: Literal["json", "csv"] = "json") -> None:
+        _require_admin(interaction)
+        entries = [(e.title, e.answer, e.keywords) for e in await repo.all_entries(self.pool, interaction.guild_id)]
+        if file_format == "csv":
+            data = transfer.to_csv(entries)
+        else:
+            data = transfer.to_json(entries, self.bot.clock.now().isoformat())
+        file = discord.File(io.BytesIO(data), filename=f"faq-{interaction.guild_id}.{file_format}")
+        await interaction.response.send_message(f"{len(entries)} FAQ entr{'y' if len(entries) == 1 else 'ies'} "
+                                                "exported.", file=file, ephemeral=True)
+
+    @faq.command(name="import", description="Add or update FAQ entries from a CSV or JSON file (admins)")
+    @app_commands.describe(file="A file made by /faq export, or a CSV with the columns title, answer, keywords")
+    async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        _require_admin(interaction)
+        if file.size > transfer.MAX_FILE_BYTES:
+            raise BadInput(f"The file is {file.size // 1024} KB; the limit is {transfer.MAX_FILE_BYTES // 1024} KB.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            entries = transfer.parse(file.filename, await file.read())
+        except transfer.ImportProblems as problems:
+            raise BadInput(transfer.refusal(problems.problems)) from None
+        now, by, added = self.bot.clock.now(), interaction.user.id, 0
+        async with self.pool.acquire() as conn, conn.transaction():  # all entries or none
+            for item in entries:
+                added += await repo.upsert_by_title(conn, interaction.guild_id, item.title, item.answer,
+                                                    item.keywords, by, now)
+        await interaction.followup.send(f"✅ Imported {len(entries)} FAQ entr{'y' if len(entries) == 1 else 'ies'}: "
+                                        f"{added} added, {len(entries) - added} updated (same title).",
+                                        ephemeral=True)
+
+    @view.autocomplete("entry")
+    async def _any_entry_choices(self, interaction: discord.Interaction,
+                                 current: str) -> list[app_commands.Choice[int]]:
+        found = await repo.titles(self.pool, interaction.guild_id, current.strip())
+        return [app_commands.Choice(name=f"#{entry_id} {title}"[:100], value=entry_id) for entry_id, title in found]
 
     @edit.autocomplete("entry")
     @remove.autocomplete("entry")
@@ -227,3 +302,22 @@ class FaqCog(HearthCog, name="FAQ"):
         except ValueError as exc:
             raise BadInput(str(exc), example="keywords:password, login, account") from None
         return clean_title, clean_answer, clean_words
+
+
+def _require_admin(interaction: discord.Interaction) -> None:
+    """Export and import are for admins (Manage Server)."""
+    if not interaction.permissions.manage_guild:
+        raise UserFacingError("Only admins (Manage Server) can export or import the FAQ.")
+
+
+def _require_posting(interaction: discord.Interaction) -> None:
+    """A public answer speaks in the channel: only for someone who may send messages there themselves."""
+    if not interaction.permissions.send_messages:
+        raise UserFacingError("You can't send messages in this channel, so the answer can't be posted here; "
+                              "leave `public` off to read it yourself.")
+
+
+async def _post_publicly(interaction: discord.Interaction, embed: discord.Embed) -> None:
+    """An FAQ entry posted in the channel, saying who asked for it; it pings nobody."""
+    embed.set_author(name=f"Shared by {interaction.user.display_name}"[:256])
+    await interaction.response.send_message(embed=embed, allowed_mentions=discord.AllowedMentions.none())

@@ -150,3 +150,22 @@ async def erase_user(conn: Executor, guild_id: int, user_id: int) -> int:
     """Forget one member's searches in the guild (GDPR erasure); returns how many rows went."""
     status = await conn.execute("DELETE FROM faq_search_logs WHERE guild_id = $1 AND user_id = $2", guild_id, user_id)
     return int(status.split()[-1])
+
+
+async def all_entries(conn: Executor, guild_id: int) -> list[Entry]:
+    """Every entry of the guild, by id (for `/faq export`)."""
+    rows = await conn.fetch("SELECT " + _COLUMNS + " FROM faq_entries WHERE guild_id = $1 ORDER BY id", guild_id)
+    return [_entry(row) for row in rows]  # type: ignore[misc]
+
+
+async def upsert_by_title(conn: Executor, guild_id: int, title: str, answer: str, keywords: list[str], by: int,
+                          now: datetime) -> bool:
+    """Replace the answer and keywords of the guild's entry with this title (any case), or add it; True if added.
+    Call it inside the import's transaction."""
+    status = await conn.execute(
+        "UPDATE faq_entries SET title = $2, summary = $3, keywords = $4, updated_by = $5, updated_at = $6 "
+        "WHERE guild_id = $1 AND lower(title) = lower($2)", guild_id, title, answer, keywords, by, now)
+    if int(status.split()[-1]):
+        return False
+    await add(conn, guild_id, title, answer, keywords, by, now)
+    return True

@@ -25,13 +25,14 @@ from utils.errors import UserFacingError, permission_name
 
 # Checked in the callback (not visible in the tree): the staff of tickets and the FAQ.
 STAFF_COMMANDS = {
-    "faq add", "faq edit", "faq remove", "faq list", "faq stats",
+    "faq add", "faq edit", "faq remove", "faq stats",
     "ticket add_user", "ticket remove_user", "ticket rename", "ticket transfer", "ticket note", "ticket notes",
     "ticket suggest", "ticket claim", "ticket wait", "ticket escalate",
 }
 STAFF_REFUSAL = "Only staff"
-# Checked in the callback too, for a permission: /premium is for everyone, its `check` subcommand for admins.
-ADMIN_IN_CALLBACK = {"premium check"}
+# Checked in the callback too, for a permission: /premium is for everyone, its `check` subcommand for admins; so
+# are /faq's export and import (the rest of /faq is for members and staff).
+ADMIN_IN_CALLBACK = {"premium check", "faq export", "faq import"}
 # The audit log records every command, refused ones included: that is the point of it.
 NOT_SNAPSHOTTED = ("audit_logs", "health_check_history")
 
