@@ -40,7 +40,7 @@ class Closing:
         desk = self.desk
         if actor is not None:
             assert isinstance(actor, discord.Member)
-            lifecycle.check("close", ticket.id, ticket.status, staff=await desk.is_staff(actor),
+            lifecycle.check("close", ticket.id, ticket.status, staff=await desk.is_staff(actor, ticket),
                             opener=actor.id == ticket.user_id)
         elif ticket.status not in ACTIVE:
             return []

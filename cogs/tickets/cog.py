@@ -19,12 +19,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.premium.api import premium_of
+from cogs.tickets import categories as cats
 from cogs.tickets import lifecycle, metrics, repo
 from cogs.tickets.cache import TicketCache
+from cogs.tickets.category_commands import CategoryCommands
 from cogs.tickets.channels import TICKET_CHANNELS
 from cogs.tickets.closing import Closing
 from cogs.tickets.deflection import SOLVED, Deflection, Offer
 from cogs.tickets.desk import ARCHIVE, INACTIVITY, TicketDesk, describe_job
+from cogs.tickets.group import TICKET
 from cogs.tickets.inactivity import Inactivity
 from cogs.tickets.moves import Moves
 from cogs.tickets.opening import Opening, opened_text
@@ -53,14 +56,14 @@ NOTE_MAX = 1000
 PANEL_NEEDS = ("view_channel", "send_messages", "embed_links")
 
 
-class TicketsCog(HearthCog, name="Tickets"):
+class TicketsCog(CategoryCommands, HearthCog, name="Tickets"):
     """Support tickets."""
 
     pool_size = 5
     persistent_items = DYNAMIC_ITEMS
     settings = SETTINGS
 
-    ticket = app_commands.Group(name="ticket", description="Support tickets", guild_only=True)
+    ticket = TICKET
 
     async def load(self) -> None:
         self.llm = LLMService.from_bot(self.bot, self.pool, premium=premium_of(self.bot))
@@ -96,8 +99,8 @@ class TicketsCog(HearthCog, name="Tickets"):
         if not interaction.permissions.manage_guild:
             raise app_commands.MissingPermissions(["manage_guild"])
 
-    async def _require_staff(self, interaction: discord.Interaction) -> None:
-        if not await self.desk.is_staff(interaction.user):
+    async def _require_staff(self, interaction: discord.Interaction, ticket: repo.Ticket | None = None) -> None:
+        if not await self.desk.is_staff(interaction.user, ticket):
             raise UserFacingError("Only staff can do that (the ticket staff role, Manage Channels or Manage Server).")
 
     async def _ticket(self, interaction: discord.Interaction, ticket_id: int | None) -> repo.Ticket:
@@ -160,7 +163,8 @@ class TicketsCog(HearthCog, name="Tickets"):
         categories = await self.opening.categories(guild.id)
         embed = discord.Embed(title=title or "Need help?", colour=discord.Colour.blurple(),
                               description=text or "Open a ticket and our staff will help you in a private channel.")
-        await target.send(embed=embed, view=panel_view(categories), allowed_mentions=NONE)
+        configured = [(c.id, c.name) for c in await cats.of_guild(self.pool, guild.id)]
+        await target.send(embed=embed, view=panel_view(categories, configured), allowed_mentions=NONE)
         notes = [f"✅ Panel posted in {target.mention}."]
         if await self.desk.bot.guild_settings.setting(guild.id, TICKETS_CATEGORY) is None:
             notes.append("⚠️ No ticket category is set yet: run `/ticket setup`.")
@@ -206,6 +210,10 @@ class TicketsCog(HearthCog, name="Tickets"):
     async def open_(self, interaction: discord.Interaction,
                     description: app_commands.Range[str, DESCRIPTION_MIN, DESCRIPTION_MAX] | None = None,
                     category: str | None = None) -> None:
+        configured = await cats.by_name(self.pool, interaction.guild_id, category) if category else None
+        if configured is not None and (configured.questions or description is None):
+            await self.ask_form(interaction, configured.id)
+            return
         if description is None:
             await self.ask_description(interaction, category)
             return
@@ -227,7 +235,7 @@ class TicketsCog(HearthCog, name="Tickets"):
         assert guild is not None and isinstance(member, discord.Member)
         ticket = await self.desk.resolve(guild.id, None, ticket_id)
         if action == "close":
-            lifecycle.check("close", ticket.id, ticket.status, staff=await self.desk.is_staff(member),
+            lifecycle.check("close", ticket.id, ticket.status, staff=await self.desk.is_staff(member, ticket),
                             opener=member.id == ticket.user_id)
             await interaction.response.send_modal(CloseModal(self, ticket.id))
         elif action == "suggest":
@@ -271,7 +279,7 @@ class TicketsCog(HearthCog, name="Tickets"):
         if reason is not None and len(reason) > REASON_MAX:
             raise BadInput(f"The reason is {len(reason)} characters; the limit is {REASON_MAX}.")
         found = await self._ticket(interaction, ticket)
-        lifecycle.check("close", found.id, found.status, staff=await self.desk.is_staff(interaction.user),
+        lifecycle.check("close", found.id, found.status, staff=await self.desk.is_staff(interaction.user, found),
                         opener=interaction.user.id == found.user_id)
         await interaction.response.send_message(
             f"Close ticket #{found.id}" + (f" with the reason “{reason}”" if reason else "") + "?", ephemeral=True,
@@ -295,7 +303,7 @@ class TicketsCog(HearthCog, name="Tickets"):
     async def _archive(self, interaction: discord.Interaction, ticket: repo.Ticket) -> None:
         member = interaction.user
         assert isinstance(member, discord.Member)
-        lifecycle.check("archive", ticket.id, ticket.status, staff=await self.desk.is_staff(member),
+        lifecycle.check("archive", ticket.id, ticket.status, staff=await self.desk.is_staff(member, ticket),
                         opener=member.id == ticket.user_id)
         await interaction.response.send_message(f"🗄️ Archiving ticket #{ticket.id}…", ephemeral=True)
         answer = await self.closing.archive(interaction.guild, ticket, member.id)
@@ -306,15 +314,15 @@ class TicketsCog(HearthCog, name="Tickets"):
 
     async def _staff_ticket(self, interaction: discord.Interaction, ticket_id: int | None,
                             *, active: bool = True) -> repo.Ticket:
-        await self._require_staff(interaction)
         found = await self._ticket(interaction, ticket_id)
+        await self._require_staff(interaction, found)
         if active and found.status not in lifecycle.ACTIVE:
             raise lifecycle.InvalidTransition(f"Ticket #{found.id} is {lifecycle.LABELS[found.status]}: reopen it "
                                               "first.")
         return found
 
     async def _suggest(self, interaction: discord.Interaction, ticket: repo.Ticket) -> None:
-        await self._require_staff(interaction)
+        await self._require_staff(interaction, ticket)
         if ticket.status == lifecycle.ARCHIVED:
             raise UserFacingError(f"Ticket #{ticket.id} is archived.")
         # Refused before "thinking…": AI off, the staff member's quota used up (suggestions are charged to them),

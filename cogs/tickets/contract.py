@@ -17,6 +17,13 @@ class TicketActions(Protocol):
     async def ask_description(self, interaction: discord.Interaction, category: str | None) -> None:
         """The panel's button or menu: check early, then ask what the ticket is about."""
 
+    async def ask_form(self, interaction: discord.Interaction, category_id: int) -> None:
+        """A configured category's panel button: check early, then show its form."""
+
+    async def submit_form(self, interaction: discord.Interaction, category_id: int, description: str | None,
+                          answers: list[tuple[str, str]]) -> None:
+        """The category's form was sent (interaction deferred): open the ticket with the answers at its head."""
+
     async def request(self, interaction: discord.Interaction, description: str, category: str | None) -> None:
         """The member described their problem (interaction deferred): offer FAQ answers, or open the ticket."""
 

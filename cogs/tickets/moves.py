@@ -46,7 +46,7 @@ class Moves:
     async def act(self, guild: discord.Guild, actor: discord.Member, ticket: repo.Ticket, action: str) -> str:
         """Take `action` on the ticket; returns the answer to the actor."""
         desk = self.desk
-        staff = await desk.is_staff(actor)
+        staff = await desk.is_staff(actor, ticket)
         transition = lifecycle.check(action, ticket.id, ticket.status, staff=staff, opener=actor.id == ticket.user_id)
         now = desk.bot.clock.now()
         channel = desk.channel_of(guild, ticket)
