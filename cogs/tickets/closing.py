@@ -12,7 +12,7 @@ import discord
 
 from cogs.tickets import lifecycle, repo, transcript
 from cogs.tickets.channels import set_opener_can_write
-from cogs.tickets.desk import ARCHIVE, INACTIVITY, NONE
+from cogs.tickets.desk import ARCHIVE, IDLE, INACTIVITY, NONE
 from cogs.tickets.lifecycle import ACTIVE, CLOSED
 from cogs.tickets.settings import TICKETS_ARCHIVE_DELAY
 from cogs.tickets.views import closed_view
@@ -33,7 +33,7 @@ class Closing:
         self.summaries = summaries
 
     async def close(self, guild: discord.Guild, ticket: repo.Ticket, actor: discord.abc.User | None,
-                    reason: str | None) -> list[str]:
+                    reason: str | None, *, why: str = "no reply from the member") -> list[str]:
         """Close the ticket (`actor` None: automatically, for inactivity): status, channel read-only for the
         opener, transcript to the log and the opener, AI summary (and maybe an FAQ proposal). Returns what
         happened, line by line, for whoever closed it."""
@@ -54,13 +54,14 @@ class Closing:
             if closed is None:
                 raise lifecycle.InvalidTransition(f"Ticket #{ticket.id} changed meanwhile; try again.")
             await desk.bot.timers.cancel(INACTIVITY, str(ticket.id), conn=conn)
+            await desk.bot.timers.cancel(IDLE, str(ticket.id), conn=conn)
             if delay:
                 await desk.bot.timers.schedule(guild.id, ARCHIVE, str(ticket.id), now + timedelta(seconds=delay),
                                                {"ticket_id": ticket.id}, conn=conn)
         desk.cache.remember(closed)
         report = [f"🔒 Ticket #{ticket.id} is closed."]
         channel = desk.channel_of(guild, closed)
-        who = "automatically (no reply from the member)" if actor is None else f"by {actor.mention}"
+        who = f"automatically ({why})" if actor is None else f"by {actor.mention}"
         notice = f"🔒 Ticket closed {who}." + (f"\n**Reason:** {reason}" if reason else "")
         if delay:
             notice += f"\nThis channel will be archived <t:{int((now + timedelta(seconds=delay)).timestamp())}:R>."

@@ -26,8 +26,9 @@ from cogs.tickets.category_commands import CategoryCommands
 from cogs.tickets.channels import TICKET_CHANNELS
 from cogs.tickets.closing import Closing
 from cogs.tickets.deflection import SOLVED, Deflection, Offer
-from cogs.tickets.desk import ARCHIVE, INACTIVITY, TicketDesk, describe_job
+from cogs.tickets.desk import ARCHIVE, IDLE, INACTIVITY, TicketDesk, describe_job
 from cogs.tickets.group import TICKET
+from cogs.tickets.idle import Idle
 from cogs.tickets.inactivity import Inactivity
 from cogs.tickets.moves import Moves
 from cogs.tickets.opening import Opening, opened_text
@@ -75,17 +76,22 @@ class TicketsCog(CategoryCommands, HearthCog, name="Tickets"):
         self.summaries = Summaries(self.desk, self.llm)
         self.closing = Closing(self.desk, self.summaries)
         self.inactivity = Inactivity(self.desk, self.closing)
+        self.idle = Idle(self.desk, self.closing)
+        self.opening.on_open = self.moves.on_active = self.idle.arm
         self.tools = StaffTools(self.desk, self.llm)
         # Both must happen (a waiting ticket closes, a closed one is archived and its channel removed): they are
         # retried until they work. Archiving reads the whole channel, so it may take longer.
         self.bot.timers.register(INACTIVITY, self.inactivity.run, on_skip=self.inactivity.run,
                                  describe=describe_job, timeout=timedelta(minutes=2))
+        self.bot.timers.register(IDLE, self.idle.run, on_skip=self.idle.run, describe=describe_job,
+                                 timeout=timedelta(minutes=2))
         self.bot.timers.register(ARCHIVE, self.closing.run_archive, on_skip=self.closing.run_archive,
                                  describe=describe_job, timeout=timedelta(minutes=10))
 
     async def unload(self) -> None:
         self.bot.timers.unregister(INACTIVITY)
         self.bot.timers.unregister(ARCHIVE)
+        self.bot.timers.unregister(IDLE)
         await self.llm.close()
 
     async def forget_erased_user(self, user_id: int) -> None:
@@ -447,6 +453,12 @@ class TicketsCog(CategoryCommands, HearthCog, name="Tickets"):
     @commands.Cog.listener("on_message")
     async def ticket_message(self, message: discord.Message) -> None:
         await self.inactivity.on_message(message)
+
+    @commands.Cog.listener("on_raw_member_remove")
+    async def ticket_opener_left(self, payload: discord.RawMemberRemoveEvent) -> None:
+        guild = self.bot.get_guild(payload.guild_id)
+        if guild is not None:
+            await self.idle.opener_left(guild, payload.user)
 
     @commands.Cog.listener("on_guild_channel_delete")
     async def ticket_channel_deleted(self, channel: discord.abc.GuildChannel) -> None:

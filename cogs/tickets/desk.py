@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from core.timers import Job
 
 INACTIVITY = "ticket_inactivity"  # warn, later auto-close, a ticket that waits for its opener
+IDLE = "ticket_idle"  # warn, later auto-close, any active ticket nobody wrote in for a while (idle.py)
 ARCHIVE = "ticket_archive"  # archive a closed ticket after `tickets.archive_delay`
 NONE = discord.AllowedMentions.none()
 # Ticket staff: Manage Channels or Manage Server (server-wide), or the ticket staff role — which replaces the

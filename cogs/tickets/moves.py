@@ -40,6 +40,7 @@ class Moves:
 
     def __init__(self, desk: TicketDesk) -> None:
         self.desk = desk
+        self.on_active: Callable[[repo.Ticket], Awaitable[None]] | None = None  # reopened: the idle clock starts
         self._plans: dict[str, Callable[[discord.Guild, discord.Member, repo.Ticket, datetime], Awaitable[Move]]] = {
             "claim": self._claim, "wait": self._wait, "escalate": self._escalate, "reopen": self._reopen}
 
@@ -66,6 +67,12 @@ class Moves:
             if ticket.status == CLOSED:  # reopened: the closed ticket's archive job is off
                 await timers.cancel(ARCHIVE, str(ticket.id), conn=conn)
         desk.cache.remember(moved)
+        if ticket.status == CLOSED:  # reopened: the idle clock starts afresh
+            ref = desk.cache.get(moved.channel_id) if moved.channel_id else None
+            if ref is not None:
+                ref.last_activity = now
+            if self.on_active is not None:
+                await self.on_active(moved)
         problems = []
         if channel is not None:
             try:

@@ -5,6 +5,7 @@ channels, placed in the ticket category or its overflow). Results go back to the
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,7 @@ class Opening:
     def __init__(self, desk: TicketDesk, deflection: Deflection) -> None:
         self.desk = desk
         self.deflection = deflection
+        self.on_open: Callable[[repo.Ticket], Awaitable[None]] | None = None  # the idle clock starts
 
     async def categories(self, guild_id: int) -> list[str]:
         """The server's configured ticket categories, then its topics (`tickets.categories`), at most 25 (what a
@@ -127,6 +129,8 @@ class Opening:
         ticket = await repo.move(pool, guild.id, ticket.id, None, {"channel_id": channel.id}, now)
         assert ticket is not None
         self.desk.cache.remember(ticket)
+        if self.on_open is not None:
+            await self.on_open(ticket)
         if placement.created_base is not None:  # told once: the category is remembered for the next tickets
             await post_to_log(bot, guild, feature="tickets", what="a ticket log entry", required=True, content=(
                 f"ℹ️ No ticket category was set, so I created {placement.created_base.mention} (private to the "
