@@ -20,7 +20,7 @@ from discord.ext import commands
 
 from cogs.premium.api import premium_of
 from cogs.tickets import categories as cats
-from cogs.tickets import lifecycle, metrics, repo
+from cogs.tickets import feedback, lifecycle, metrics, repo
 from cogs.tickets.cache import TicketCache
 from cogs.tickets.category_commands import CategoryCommands
 from cogs.tickets.channels import TICKET_CHANNELS
@@ -30,6 +30,7 @@ from cogs.tickets.desk import ARCHIVE, IDLE, INACTIVITY, TicketDesk, describe_jo
 from cogs.tickets.group import TICKET
 from cogs.tickets.idle import Idle
 from cogs.tickets.inactivity import Inactivity
+from cogs.tickets.member_commands import MemberCommands
 from cogs.tickets.moves import Moves
 from cogs.tickets.opening import Opening, opened_text
 from cogs.tickets.settings import SETTINGS, TICKETS_CATEGORY
@@ -57,7 +58,7 @@ NOTE_MAX = 1000
 PANEL_NEEDS = ("view_channel", "send_messages", "embed_links")
 
 
-class TicketsCog(CategoryCommands, HearthCog, name="Tickets"):
+class TicketsCog(CategoryCommands, MemberCommands, HearthCog, name="Tickets"):
     """Support tickets."""
 
     pool_size = 5
@@ -443,7 +444,10 @@ class TicketsCog(CategoryCommands, HearthCog, name="Tickets"):
                                             stats.average_cycle_seconds, interaction.user.id, now)
             rows = await repo.export_rows(conn, guild_id, now - metrics.PERIODS[period]
                                           if metrics.PERIODS[period] else None) if csv else []
-        kwargs: dict[str, Any] = {"embed": metrics.embed(stats), "ephemeral": True, "allowed_mentions": NONE}
+            rated = await feedback.averages(conn, guild_id, now - metrics.PERIODS[period]
+                                            if metrics.PERIODS[period] else None)
+        kwargs: dict[str, Any] = {"embeds": [metrics.embed(stats), feedback.embed(*rated)], "ephemeral": True,
+                                  "allowed_mentions": NONE}
         if csv:
             kwargs["file"] = metrics.csv_file(stats, rows)
         await interaction.response.send_message(**kwargs)

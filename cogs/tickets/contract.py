@@ -36,5 +36,12 @@ class TicketActions(Protocol):
     async def close_confirmed(self, interaction: discord.Interaction, ticket_id: int, reason: str | None) -> None:
         """Closing was confirmed (the close modal or the confirmation view): close and report."""
 
+    async def rate(self, interaction: discord.Interaction, ticket_id: int, stars: int) -> None:
+        """A star button under a closed ticket: the opener's rating, asked once (then the comment form)."""
+
+    async def feedback_given(self, interaction: discord.Interaction, ticket_id: int, stars: int,
+                             comment: str | None) -> None:
+        """The rating's form was sent: store it (once)."""
+
     async def decide_proposal(self, interaction: discord.Interaction, proposal_id: int, choice: str) -> None:
         """"Add to FAQ" (`add`) or "Dismiss" (`dismiss`) under an FAQ proposal."""

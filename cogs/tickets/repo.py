@@ -365,3 +365,28 @@ async def anonymise_opener(conn: Executor, user_id: int) -> str:
 async def forget_in_snapshots(conn: Executor, user_id: int) -> str:
     """Replace the staff member's id by null in /ticket_stats snapshots; the command status (`UPDATE n`)."""
     return await conn.execute(_FORGET_IN_SNAPSHOTS, user_id, _containing(user_id))
+
+
+async def of_member(conn: Executor, guild_id: int, user_id: int, limit: int = 25) -> list[Ticket]:
+    """The member's latest tickets in the guild (`/tickets`)."""
+    rows = await conn.fetch("SELECT " + _COLUMNS + " FROM support_tickets WHERE guild_id = $1 AND user_id = $2 "
+                            "ORDER BY id DESC LIMIT $3", guild_id, user_id, limit)
+    return [_ticket(row) for row in rows]  # type: ignore[misc]
+
+
+async def transcripts_of_opener(conn: Executor, user_id: int) -> list[Any]:
+    """The kept transcripts of the member's tickets (their GDPR export)."""
+    return await conn.fetch("SELECT x.ticket_id, x.guild_id, x.html, x.created_at FROM ticket_transcripts x "
+                            "JOIN support_tickets t ON t.id = x.ticket_id WHERE t.user_id = $1", user_id)
+
+
+async def delete_transcripts_of_opener(conn: Executor, user_id: int) -> str:
+    """Delete the kept transcripts of the member's tickets (erasure); the command status."""
+    return await conn.execute("DELETE FROM ticket_transcripts x USING support_tickets t "
+                              "WHERE t.id = x.ticket_id AND t.user_id = $1", user_id)
+
+
+async def feedback_received(conn: Executor, user_id: int) -> list[Any]:
+    """The ratings of tickets the staff member handled (someone else's: by ticket id only in their export)."""
+    return await conn.fetch("SELECT ticket_id FROM ticket_feedback WHERE staff_id = $1 "
+                            "AND user_id IS DISTINCT FROM $1 ORDER BY ticket_id", user_id)

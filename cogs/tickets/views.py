@@ -209,6 +209,42 @@ class ConfirmClose(OwnedView):
         await report_failure(interaction, error, "closing a ticket")
 
 
+# --- feedback after close -------------------------------------------------------------------------------------------
+
+class FeedbackButton(TicketItem[discord.ui.Button[Any]], prefix="tfb",
+                     template=r"(?P<stars>[1-5]):(?P<ticket_id>\d+)", what="the ticket feedback"):
+    """1 to 5 stars under the "how did we do?" question of a closed ticket (only its opener may answer)."""
+
+    stars: str
+    ticket_id: int
+    looks = choices(**{str(n): Look("★" * n, discord.ButtonStyle.secondary) for n in range(1, 6)})
+
+    async def clicked(self, interaction: discord.Interaction, cog: TicketActions) -> None:
+        await cog.rate(interaction, self.ticket_id, int(self.stars))
+
+
+def feedback_view(ticket_id: int) -> discord.ui.View:
+    """The 5 star buttons."""
+    return FeedbackButton.view_of(ticket_id, choices=("1", "2", "3", "4", "5"))
+
+
+class FeedbackModal(ReportingModal):
+    """The optional comment with a rating; submitting stores it."""
+
+    what = "rating a ticket"
+
+    comment: discord.ui.TextInput[FeedbackModal] = discord.ui.TextInput(
+        label="Anything to add? (optional)", custom_id="comment", style=discord.TextStyle.paragraph, required=False,
+        max_length=1000)
+
+    def __init__(self, cog: TicketActions, ticket_id: int, stars: int) -> None:
+        super().__init__(title=f"Rate ticket #{ticket_id}: {'★' * stars}", timeout=900)
+        self.cog, self.ticket_id, self.stars = cog, ticket_id, stars
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.cog.feedback_given(interaction, self.ticket_id, self.stars, self.comment.value or None)
+
+
 # --- FAQ proposals --------------------------------------------------------------------------------------------------
 
 class ProposalButton(TicketItem[discord.ui.Button[Any]], prefix="faqprop",
@@ -226,4 +262,5 @@ class ProposalButton(TicketItem[discord.ui.Button[Any]], prefix="faqprop",
 proposal_view = ProposalButton.view_of  # the name tests import
 
 
-DYNAMIC_ITEMS = (PanelButton, PanelSelect, CategoryButton, DeflectionButton, TicketButton, ProposalButton)
+DYNAMIC_ITEMS = (PanelButton, PanelSelect, CategoryButton, FeedbackButton, DeflectionButton, TicketButton,
+                 ProposalButton)
