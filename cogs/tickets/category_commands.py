@@ -11,10 +11,15 @@ import discord
 from discord import app_commands
 
 from cogs.tickets import categories as cats
+from cogs.tickets import lifecycle, repo
+from cogs.tickets.channels import PARTICIPANT
+from cogs.tickets.desk import STAFF
 from cogs.tickets.group import TICKET
 from cogs.tickets.opening import opened_text
 from cogs.tickets.views import FormModal
+from core.guild_kit import staff_roles
 from utils.errors import BadInput, UserFacingError
+from utils.options import RowId
 
 if TYPE_CHECKING:
     from cogs.tickets.desk import TicketDesk
@@ -82,6 +87,44 @@ class CategoryCommands:
                  f"`{c.name_template}` · {len(c.questions)} question(s)" for c in found]
         await interaction.response.send_message("\n".join(lines) or "No ticket categories yet: `/ticket "
                                                 "category_set`.", ephemeral=True, allowed_mentions=NONE)
+
+    @TICKET.command(name="move", description="Move a ticket to another category: its staff and access follow (staff)")
+    @app_commands.describe(category="The ticket category to move it to",
+                           ticket="Ticket number (default: this channel's ticket)")
+    async def move(self, interaction: discord.Interaction, category: str, ticket: RowId | None = None) -> None:
+        guild = interaction.guild
+        found = await self.desk.resolve(guild.id, interaction.channel_id, ticket)
+        if not await self.desk.is_staff(interaction.user, found):
+            raise UserFacingError("Only staff can do that (the ticket staff role, Manage Channels or Manage Server).")
+        if found.status not in lifecycle.ACTIVE:
+            raise lifecycle.InvalidTransition(f"Ticket #{found.id} is {lifecycle.LABELS[found.status]}: reopen it "
+                                              "first.")
+        target = await cats.by_name(self.desk.pool, guild.id, category)
+        if target is None:
+            raise UserFacingError(f"There is no ticket category “{category[:80]}”: see `/ticket categories`.")
+        if target.id == found.category_id:
+            raise UserFacingError(f"Ticket #{found.id} is already in **{target.name}**.")
+        old = await cats.get(self.desk.pool, guild.id, found.category_id) if found.category_id else None
+        old_staff = (old and old.staff_roles(guild)) or await staff_roles(self.bot, STAFF, guild)
+        new_staff = target.staff_roles(guild) or await staff_roles(self.bot, STAFF, guild)
+        channel = self.desk.channel_of(guild, found)
+        if channel is not None:
+            reason = f"Ticket #{found.id} moved to {target.name} by {interaction.user}"
+            for role in old_staff:
+                if role not in new_staff:
+                    await channel.set_permissions(role, overwrite=None, reason=reason)
+            for role in new_staff:
+                await channel.set_permissions(role, overwrite=PARTICIPANT, reason=reason)
+            parent = guild.get_channel(target.discord_category_id) if target.discord_category_id else None
+            if isinstance(parent, discord.CategoryChannel) and parent.id != channel.category_id:
+                await channel.edit(category=parent, sync_permissions=False, reason=reason)
+        await repo.move(self.desk.pool, guild.id, found.id, None, {"category_id": target.id, "category": target.name},
+                        self.bot.clock.now())
+        if channel is not None:
+            await channel.send(f"📂 {interaction.user.mention} moved this ticket to **{target.name}**.",
+                               allowed_mentions=NONE)
+        await interaction.response.send_message(f"Ticket #{found.id} moved to **{target.name}**.", ephemeral=True,
+                                                allowed_mentions=NONE)
 
     # --- a member's way through a category ----------------------------------------------------------------------
 

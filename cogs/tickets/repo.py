@@ -61,7 +61,7 @@ def _ticket(row: Any) -> Ticket | None:
 
 _WRITABLE = {"status", "channel_id", "claimed_by", "claimed_at", "escalated_to", "archived_at", "archived_by",
              "close_reason", "closed_at", "closed_by", "auto_closed", "first_response_at", "last_opener_activity_at",
-             "inactivity_warned_at", "reopened_count", "category_id", "priority", "last_activity_at",
+             "inactivity_warned_at", "reopened_count", "category_id", "category", "priority", "last_activity_at",
              "idle_warned_at"}
 
 

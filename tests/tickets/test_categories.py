@@ -96,3 +96,27 @@ async def test_category_set_checks(desk: TicketDesk) -> None:
     assert await hearth.db.fetchval("SELECT count(*) FROM ticket_categories") == 0
     listed = await hearth.discord.slash("ticket categories", user=g.member, guild=g.guild)
     assert listed.ephemeral
+
+
+async def test_move_hands_the_ticket_to_the_other_categorys_staff(desk: TicketDesk) -> None:
+    hearth, g = desk.hearth, desk.hearth.guild
+    setup = await _two_categories(desk)
+    opened = await hearth.discord.slash("ticket open", user=g.member, guild=g.guild, category="Technical",
+                                        description="The bot does not answer in voice")
+    row = await hearth.db.fetchrow("SELECT * FROM support_tickets WHERE user_id = $1", g.member.id)
+    assert opened.followups[-1].content == f"🎫 Your ticket #{row['id']} is open: <#{row['channel_id']}>."
+    channel = hearth.discord.world.channels[row["channel_id"]]
+    assert can_view(desk.server, setup["tech_staff"], channel)
+    with hearth.discord.expect_errors(UserFacingError):
+        await hearth.discord.slash("ticket move", user=setup["billing_staff"], guild=g.guild,
+                                   category="Billing", ticket=row["id"])
+    done = await hearth.discord.slash("ticket move", user=setup["tech_staff"], guild=g.guild, channel=channel,
+                                      category="Billing")
+    assert done.text == f"Ticket #{row['id']} moved to **Billing**."
+    moved = await repo.get(hearth.db, g.guild.id, row["id"])
+    assert moved is not None and moved.category == "Billing"
+    channel = hearth.discord.world.channels[row["channel_id"]]
+    assert channel.parent_id == setup["billing_cat"].id
+    assert overwrite(channel, setup["tech_role"].id) is None and overwrite(channel, setup["billing_role"].id)
+    assert can_view(desk.server, setup["billing_staff"], channel) and can_view(desk.server, g.member, channel)
+    assert not can_view(desk.server, setup["tech_staff"], channel)
