@@ -77,8 +77,8 @@ class MemberCommands:
             raise UserFacingError("Only staff and the member who opened the ticket can read its transcript.")
         page = await feedback.transcript(self.pool, interaction.guild_id, found.id)
         if page is None:
-            raise UserFacingError(f"Ticket #{found.id} has no kept transcript (it is made when the ticket closes, "
-                                  "and kept for `tickets.transcript_retention`).")
+            raise UserFacingError(f"Ticket #{found.id} has no kept transcript: it is made when the ticket closes "
+                                  "(tickets closed before transcripts were kept have none).")
         await interaction.response.send_message(
             f"📄 Transcript of ticket #{found.id} (open it in a browser).", ephemeral=True,
             file=discord.File(io.BytesIO(page.encode()), filename=f"ticket-{found.id}.html"))
