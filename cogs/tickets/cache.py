@@ -5,6 +5,7 @@ to `remember`, which keeps the map in step."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from cogs.tickets import repo
@@ -23,11 +24,15 @@ class ActiveTicket:
     user_id: int
     status: str
     responded: bool  # someone other than the opener has written (first_response_at is set)
+    # The last message by a person (the idle clock): kept here, written to the row by the idle job only.
+    last_activity: datetime | None = None
 
     @classmethod
-    def of(cls, ticket: repo.Ticket) -> ActiveTicket:
-        """The cached view of a ticket row."""
-        return cls(ticket.id, ticket.guild_id, ticket.user_id, ticket.status, ticket.first_response_at is not None)
+    def of(cls, ticket: repo.Ticket, last_activity: datetime | None = None) -> ActiveTicket:
+        """The cached view of a ticket row (the newer of the row's and the known last activity)."""
+        known = [t for t in (last_activity, ticket.last_activity_at, ticket.created_at) if t is not None]
+        return cls(ticket.id, ticket.guild_id, ticket.user_id, ticket.status, ticket.first_response_at is not None,
+                   max(known) if known else None)
 
 
 class TicketCache:
@@ -51,7 +56,12 @@ class TicketCache:
         if ticket.status == ARCHIVED:
             self.by_channel.pop(ticket.channel_id, None)
         else:
-            self.by_channel[ticket.channel_id] = ActiveTicket.of(ticket)
+            old = self.by_channel.get(ticket.channel_id)
+            self.by_channel[ticket.channel_id] = ActiveTicket.of(ticket, old.last_activity if old else None)
+
+    def of_member(self, guild_id: int, user_id: int) -> list[ActiveTicket]:
+        """The member's tickets in the guild that still have a channel (a member who leaves)."""
+        return [ref for ref in self.by_channel.values() if ref.guild_id == guild_id and ref.user_id == user_id]
 
     def forget_channel(self, channel_id: int) -> None:
         """The channel was deleted."""

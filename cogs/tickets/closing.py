@@ -5,17 +5,18 @@ deletion (by hand, or the archive job after `tickets.archive_delay`)."""
 from __future__ import annotations
 
 import io
+import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.tickets import lifecycle, repo, transcript
+from cogs.tickets import feedback, lifecycle, repo, transcript
 from cogs.tickets.channels import set_opener_can_write
-from cogs.tickets.desk import ARCHIVE, INACTIVITY, NONE
+from cogs.tickets.desk import ARCHIVE, IDLE, INACTIVITY, NONE, only_user
 from cogs.tickets.lifecycle import ACTIVE, CLOSED
 from cogs.tickets.settings import TICKETS_ARCHIVE_DELAY
-from cogs.tickets.views import closed_view
+from cogs.tickets.views import closed_view, feedback_view
 from core.guild_kit import post_to_log
 from utils.errors import missing_permission_message
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from cogs.tickets.desk import TicketDesk
     from cogs.tickets.summaries import Summaries
     from core.timers import Job
+
+log = logging.getLogger(__name__)
 
 
 class Closing:
@@ -33,14 +36,14 @@ class Closing:
         self.summaries = summaries
 
     async def close(self, guild: discord.Guild, ticket: repo.Ticket, actor: discord.abc.User | None,
-                    reason: str | None) -> list[str]:
+                    reason: str | None, *, why: str = "no reply from the member") -> list[str]:
         """Close the ticket (`actor` None: automatically, for inactivity): status, channel read-only for the
         opener, transcript to the log and the opener, AI summary (and maybe an FAQ proposal). Returns what
         happened, line by line, for whoever closed it."""
         desk = self.desk
         if actor is not None:
             assert isinstance(actor, discord.Member)
-            lifecycle.check("close", ticket.id, ticket.status, staff=await desk.is_staff(actor),
+            lifecycle.check("close", ticket.id, ticket.status, staff=await desk.is_staff(actor, ticket),
                             opener=actor.id == ticket.user_id)
         elif ticket.status not in ACTIVE:
             return []
@@ -54,13 +57,14 @@ class Closing:
             if closed is None:
                 raise lifecycle.InvalidTransition(f"Ticket #{ticket.id} changed meanwhile; try again.")
             await desk.bot.timers.cancel(INACTIVITY, str(ticket.id), conn=conn)
+            await desk.bot.timers.cancel(IDLE, str(ticket.id), conn=conn)
             if delay:
                 await desk.bot.timers.schedule(guild.id, ARCHIVE, str(ticket.id), now + timedelta(seconds=delay),
                                                {"ticket_id": ticket.id}, conn=conn)
         desk.cache.remember(closed)
         report = [f"🔒 Ticket #{ticket.id} is closed."]
         channel = desk.channel_of(guild, closed)
-        who = "automatically (no reply from the member)" if actor is None else f"by {actor.mention}"
+        who = f"automatically ({why})" if actor is None else f"by {actor.mention}"
         notice = f"🔒 Ticket closed {who}." + (f"\n**Reason:** {reason}" if reason else "")
         if delay:
             notice += f"\nThis channel will be archived <t:{int((now + timedelta(seconds=delay)).timestamp())}:R>."
@@ -69,6 +73,7 @@ class Closing:
             return report
         try:
             await set_opener_can_write(channel, closed.user_id, False)
+            await self._ask_feedback(guild, channel, closed)  # before the notice, which stays the last message
             await channel.send(notice, view=closed_view(closed.id), allowed_mentions=NONE)
         except discord.Forbidden as exc:
             report.append(f"⚠️ {missing_permission_message(exc)}")
@@ -76,6 +81,17 @@ class Closing:
         if conversation is not None:
             await self.summaries.summarise(guild, closed, conversation, report)
         return report
+
+    async def _ask_feedback(self, guild: discord.Guild, channel: discord.TextChannel, ticket: repo.Ticket) -> None:
+        """Ask the opener (still a member) to rate the ticket, once per ticket, before the channel is archived."""
+        if guild.get_member(ticket.user_id) is None or await feedback.has_feedback(self.desk.pool, guild.id,
+                                                                                    ticket.id):
+            return
+        try:
+            await channel.send(f"⭐ <@{ticket.user_id}>, how did we do? Rate this ticket (once):",
+                               view=feedback_view(ticket.id), allowed_mentions=only_user(ticket.user_id))
+        except discord.HTTPException as exc:
+            log.warning("Guild %s: ticket #%s feedback question not sent: %s", guild.id, ticket.id, exc)
 
     async def _send_transcript(self, guild: discord.Guild, channel: discord.TextChannel, ticket: repo.Ticket,
                                report: list[str]) -> str | None:
@@ -96,6 +112,7 @@ class Closing:
             close_reason=ticket.close_reason)
         text = transcript.text(header, lines)
         page = transcript.html_page(header, lines)
+        await feedback.keep_transcript(self.desk.pool, guild.id, ticket.id, page, self.desk.bot.clock.now())
 
         def files() -> list[discord.File]:
             return [discord.File(io.BytesIO(page.encode()), filename=f"ticket-{ticket.id}.html"),

@@ -19,13 +19,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.premium.api import premium_of
-from cogs.tickets import lifecycle, metrics, repo
+from cogs.tickets import categories as cats
+from cogs.tickets import feedback, lifecycle, metrics, repo
 from cogs.tickets.cache import TicketCache
+from cogs.tickets.category_commands import CategoryCommands
 from cogs.tickets.channels import TICKET_CHANNELS
 from cogs.tickets.closing import Closing
 from cogs.tickets.deflection import SOLVED, Deflection, Offer
-from cogs.tickets.desk import ARCHIVE, INACTIVITY, TicketDesk, describe_job
+from cogs.tickets.desk import ARCHIVE, IDLE, INACTIVITY, TicketDesk, describe_job
+from cogs.tickets.group import TICKET
+from cogs.tickets.idle import Idle
 from cogs.tickets.inactivity import Inactivity
+from cogs.tickets.member_commands import MemberCommands
 from cogs.tickets.moves import Moves
 from cogs.tickets.opening import Opening, opened_text
 from cogs.tickets.settings import SETTINGS, TICKETS_CATEGORY
@@ -53,14 +58,14 @@ NOTE_MAX = 1000
 PANEL_NEEDS = ("view_channel", "send_messages", "embed_links")
 
 
-class TicketsCog(HearthCog, name="Tickets"):
+class TicketsCog(CategoryCommands, MemberCommands, HearthCog, name="Tickets"):
     """Support tickets."""
 
     pool_size = 5
     persistent_items = DYNAMIC_ITEMS
     settings = SETTINGS
 
-    ticket = app_commands.Group(name="ticket", description="Support tickets", guild_only=True)
+    ticket = TICKET
 
     async def load(self) -> None:
         self.llm = LLMService.from_bot(self.bot, self.pool, premium=premium_of(self.bot))
@@ -72,17 +77,22 @@ class TicketsCog(HearthCog, name="Tickets"):
         self.summaries = Summaries(self.desk, self.llm)
         self.closing = Closing(self.desk, self.summaries)
         self.inactivity = Inactivity(self.desk, self.closing)
+        self.idle = Idle(self.desk, self.closing)
+        self.opening.on_open = self.moves.on_active = self.idle.arm
         self.tools = StaffTools(self.desk, self.llm)
         # Both must happen (a waiting ticket closes, a closed one is archived and its channel removed): they are
         # retried until they work. Archiving reads the whole channel, so it may take longer.
         self.bot.timers.register(INACTIVITY, self.inactivity.run, on_skip=self.inactivity.run,
                                  describe=describe_job, timeout=timedelta(minutes=2))
+        self.bot.timers.register(IDLE, self.idle.run, on_skip=self.idle.run, describe=describe_job,
+                                 timeout=timedelta(minutes=2))
         self.bot.timers.register(ARCHIVE, self.closing.run_archive, on_skip=self.closing.run_archive,
                                  describe=describe_job, timeout=timedelta(minutes=10))
 
     async def unload(self) -> None:
         self.bot.timers.unregister(INACTIVITY)
         self.bot.timers.unregister(ARCHIVE)
+        self.bot.timers.unregister(IDLE)
         await self.llm.close()
 
     async def forget_erased_user(self, user_id: int) -> None:
@@ -96,8 +106,8 @@ class TicketsCog(HearthCog, name="Tickets"):
         if not interaction.permissions.manage_guild:
             raise app_commands.MissingPermissions(["manage_guild"])
 
-    async def _require_staff(self, interaction: discord.Interaction) -> None:
-        if not await self.desk.is_staff(interaction.user):
+    async def _require_staff(self, interaction: discord.Interaction, ticket: repo.Ticket | None = None) -> None:
+        if not await self.desk.is_staff(interaction.user, ticket):
             raise UserFacingError("Only staff can do that (the ticket staff role, Manage Channels or Manage Server).")
 
     async def _ticket(self, interaction: discord.Interaction, ticket_id: int | None) -> repo.Ticket:
@@ -160,7 +170,8 @@ class TicketsCog(HearthCog, name="Tickets"):
         categories = await self.opening.categories(guild.id)
         embed = discord.Embed(title=title or "Need help?", colour=discord.Colour.blurple(),
                               description=text or "Open a ticket and our staff will help you in a private channel.")
-        await target.send(embed=embed, view=panel_view(categories), allowed_mentions=NONE)
+        configured = [(c.id, c.name) for c in await cats.of_guild(self.pool, guild.id)]
+        await target.send(embed=embed, view=panel_view(categories, configured), allowed_mentions=NONE)
         notes = [f"✅ Panel posted in {target.mention}."]
         if await self.desk.bot.guild_settings.setting(guild.id, TICKETS_CATEGORY) is None:
             notes.append("⚠️ No ticket category is set yet: run `/ticket setup`.")
@@ -206,6 +217,10 @@ class TicketsCog(HearthCog, name="Tickets"):
     async def open_(self, interaction: discord.Interaction,
                     description: app_commands.Range[str, DESCRIPTION_MIN, DESCRIPTION_MAX] | None = None,
                     category: str | None = None) -> None:
+        configured = await cats.by_name(self.pool, interaction.guild_id, category) if category else None
+        if configured is not None and (configured.questions or description is None):
+            await self.ask_form(interaction, configured.id)
+            return
         if description is None:
             await self.ask_description(interaction, category)
             return
@@ -227,7 +242,7 @@ class TicketsCog(HearthCog, name="Tickets"):
         assert guild is not None and isinstance(member, discord.Member)
         ticket = await self.desk.resolve(guild.id, None, ticket_id)
         if action == "close":
-            lifecycle.check("close", ticket.id, ticket.status, staff=await self.desk.is_staff(member),
+            lifecycle.check("close", ticket.id, ticket.status, staff=await self.desk.is_staff(member, ticket),
                             opener=member.id == ticket.user_id)
             await interaction.response.send_modal(CloseModal(self, ticket.id))
         elif action == "suggest":
@@ -271,7 +286,7 @@ class TicketsCog(HearthCog, name="Tickets"):
         if reason is not None and len(reason) > REASON_MAX:
             raise BadInput(f"The reason is {len(reason)} characters; the limit is {REASON_MAX}.")
         found = await self._ticket(interaction, ticket)
-        lifecycle.check("close", found.id, found.status, staff=await self.desk.is_staff(interaction.user),
+        lifecycle.check("close", found.id, found.status, staff=await self.desk.is_staff(interaction.user, found),
                         opener=interaction.user.id == found.user_id)
         await interaction.response.send_message(
             f"Close ticket #{found.id}" + (f" with the reason “{reason}”" if reason else "") + "?", ephemeral=True,
@@ -295,7 +310,7 @@ class TicketsCog(HearthCog, name="Tickets"):
     async def _archive(self, interaction: discord.Interaction, ticket: repo.Ticket) -> None:
         member = interaction.user
         assert isinstance(member, discord.Member)
-        lifecycle.check("archive", ticket.id, ticket.status, staff=await self.desk.is_staff(member),
+        lifecycle.check("archive", ticket.id, ticket.status, staff=await self.desk.is_staff(member, ticket),
                         opener=member.id == ticket.user_id)
         await interaction.response.send_message(f"🗄️ Archiving ticket #{ticket.id}…", ephemeral=True)
         answer = await self.closing.archive(interaction.guild, ticket, member.id)
@@ -306,15 +321,15 @@ class TicketsCog(HearthCog, name="Tickets"):
 
     async def _staff_ticket(self, interaction: discord.Interaction, ticket_id: int | None,
                             *, active: bool = True) -> repo.Ticket:
-        await self._require_staff(interaction)
         found = await self._ticket(interaction, ticket_id)
+        await self._require_staff(interaction, found)
         if active and found.status not in lifecycle.ACTIVE:
             raise lifecycle.InvalidTransition(f"Ticket #{found.id} is {lifecycle.LABELS[found.status]}: reopen it "
                                               "first.")
         return found
 
     async def _suggest(self, interaction: discord.Interaction, ticket: repo.Ticket) -> None:
-        await self._require_staff(interaction)
+        await self._require_staff(interaction, ticket)
         if ticket.status == lifecycle.ARCHIVED:
             raise UserFacingError(f"Ticket #{ticket.id} is archived.")
         # Refused before "thinking…": AI off, the staff member's quota used up (suggestions are charged to them),
@@ -429,7 +444,10 @@ class TicketsCog(HearthCog, name="Tickets"):
                                             stats.average_cycle_seconds, interaction.user.id, now)
             rows = await repo.export_rows(conn, guild_id, now - metrics.PERIODS[period]
                                           if metrics.PERIODS[period] else None) if csv else []
-        kwargs: dict[str, Any] = {"embed": metrics.embed(stats), "ephemeral": True, "allowed_mentions": NONE}
+            rated = await feedback.averages(conn, guild_id, now - metrics.PERIODS[period]
+                                            if metrics.PERIODS[period] else None)
+        kwargs: dict[str, Any] = {"embeds": [metrics.embed(stats), feedback.embed(*rated)], "ephemeral": True,
+                                  "allowed_mentions": NONE}
         if csv:
             kwargs["file"] = metrics.csv_file(stats, rows)
         await interaction.response.send_message(**kwargs)
@@ -439,6 +457,12 @@ class TicketsCog(HearthCog, name="Tickets"):
     @commands.Cog.listener("on_message")
     async def ticket_message(self, message: discord.Message) -> None:
         await self.inactivity.on_message(message)
+
+    @commands.Cog.listener("on_raw_member_remove")
+    async def ticket_opener_left(self, payload: discord.RawMemberRemoveEvent) -> None:
+        guild = self.bot.get_guild(payload.guild_id)
+        if guild is not None:
+            await self.idle.opener_left(guild, payload.user)
 
     @commands.Cog.listener("on_guild_channel_delete")
     async def ticket_channel_deleted(self, channel: discord.abc.GuildChannel) -> None:

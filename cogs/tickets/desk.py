@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.tickets import repo
+from cogs.tickets import categories, repo
 from cogs.tickets.settings import TICKETS_CLOSE_AFTER, TICKETS_STAFF_ROLE, TICKETS_WARN_AFTER
 from core.guild_kit import FIRST_SET, GUILD, StaffRule, is_staff, staff_roles
 from core.settings_registry import SYSTEM_STAFF_ROLE
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from core.timers import Job
 
 INACTIVITY = "ticket_inactivity"  # warn, later auto-close, a ticket that waits for its opener
+IDLE = "ticket_idle"  # warn, later auto-close, any active ticket nobody wrote in for a while (idle.py)
 ARCHIVE = "ticket_archive"  # archive a closed ticket after `tickets.archive_delay`
 NONE = discord.AllowedMentions.none()
 # Ticket staff: Manage Channels or Manage Server (server-wide), or the ticket staff role — which replaces the
@@ -52,9 +53,15 @@ class TicketDesk:
         roles = await staff_roles(self.bot, STAFF, guild)
         return roles[0] if roles else None
 
-    async def is_staff(self, member: discord.abc.User) -> bool:
-        """Manage Channels / Manage Server, or the staff role (`STAFF`)."""
-        return await is_staff(self.bot, STAFF, member)
+    async def is_staff(self, member: discord.abc.User, ticket: repo.Ticket | None = None) -> bool:
+        """Manage Channels / Manage Server, or the staff role (`STAFF`); for a ticket of a configured category,
+        also the category's own staff roles."""
+        if await is_staff(self.bot, STAFF, member):
+            return True
+        if ticket is None or ticket.category_id is None or not isinstance(member, discord.Member):
+            return False
+        category = await categories.get(self.pool, ticket.guild_id, ticket.category_id)
+        return category is not None and any(role.id in category.staff_role_ids for role in member.roles)
 
     async def inactivity_windows(self, guild_id: int) -> tuple[timedelta, timedelta]:
         """(warn after, close after) a waiting ticket's opener last wrote; closing never comes before warning."""

@@ -4,7 +4,8 @@ A member's tickets stay in the server's records (statistics, other people's mess
 that identifies the opener: the opener becomes 0, the username and description are cleared, and the staff
 notes and AI summaries about those tickets are deleted. Staff members who ask for erasure are forgotten in
 claimed/closed/archived columns, as authors of notes (0) and in /ticket_stats snapshots. Transcripts already
-posted in Discord are Discord messages: staff delete those by hand (see docs/tickets.md).
+posted in Discord are Discord messages: staff delete those by hand (see docs/tickets.md); the kept transcripts of the
+member's tickets are deleted, their ratings deleted, and a staff member is forgotten in the ratings they received.
 
 A staff member's export holds their own tickets whole, but the tickets they only handled, the notes they wrote
 (about someone else's ticket), the snapshots they ran and the FAQ proposals they decided (other members' tickets
@@ -29,6 +30,9 @@ TABLES = {
     "ticket_metrics": ("triggered_by",),
     "ticket_summaries": (),  # found through the member's tickets
     "faq_proposals": ("decided_by",),
+    "ticket_categories": ("created_by",),
+    "ticket_feedback": ("user_id", "staff_id"),
+    "ticket_transcripts": (),  # found through the member's tickets
 }
 
 
@@ -48,6 +52,11 @@ async def export(conn: Executor, user_id: int) -> dict[str, list[dict[str, Any]]
         "ticket_metrics": await staff_rows(conn, "ticket_metrics", ("triggered_by",), user_id) + counted,
         "ticket_summaries": [jsonable(row) for row in await repo.summaries_of_opener(conn, user_id)],
         "faq_proposals": await staff_rows(conn, "faq_proposals", ("decided_by",), user_id),
+        "ticket_categories": await staff_rows(conn, "ticket_categories", ("created_by",), user_id),
+        "ticket_feedback": await rows_of(conn, "ticket_feedback", "user_id", user_id)
+        + [{"ticket_id": row["ticket_id"], "role": "staff_id"}
+           for row in await repo.feedback_received(conn, user_id)],
+        "ticket_transcripts": [jsonable(row) for row in await repo.transcripts_of_opener(conn, user_id)],
     }
 
 
@@ -56,6 +65,7 @@ async def erase(conn: Executor, user_id: int) -> ErasureReport:
     report = ErasureReport()
     report.deleted["ticket_notes"] = rows_affected(await repo.delete_notes_of_opener(conn, user_id))
     report.deleted["ticket_summaries"] = rows_affected(await repo.delete_summaries_of_opener(conn, user_id))
+    report.deleted["ticket_transcripts"] = rows_affected(await repo.delete_transcripts_of_opener(conn, user_id))
     report.anonymised["support_tickets"] = rows_affected(await repo.anonymise_opener(conn, user_id))
     for column in STAFF_COLUMNS:
         report.anonymised["support_tickets"] += await forget_user(conn, "support_tickets", column, user_id)
@@ -64,4 +74,7 @@ async def erase(conn: Executor, user_id: int) -> ErasureReport:
     report.anonymised["ticket_metrics"] = await forget_user(conn, "ticket_metrics", "triggered_by", user_id)
     report.anonymised["ticket_metrics"] += rows_affected(await repo.forget_in_snapshots(conn, user_id))
     report.anonymised["faq_proposals"] = await forget_user(conn, "faq_proposals", "decided_by", user_id)
+    report.deleted["ticket_feedback"] = await delete_rows(conn, "ticket_feedback", "user_id", user_id)
+    report.anonymised["ticket_feedback"] = await forget_user(conn, "ticket_feedback", "staff_id", user_id)
+    report.anonymised["ticket_categories"] = await forget_user(conn, "ticket_categories", "created_by", user_id)
     return report

@@ -67,6 +67,7 @@ class Inactivity:
             return
         desk = self.desk
         now = desk.bot.clock.now()
+        ref.last_activity = now  # the idle clock (idle.py), in memory: no database round trip per message
         if message.author.id == ref.user_id:
             if ref.status == WAITING:
                 ticket = await repo.opener_replied(desk.pool, ref.guild_id, ref.id, now)

@@ -40,13 +40,14 @@ class Moves:
 
     def __init__(self, desk: TicketDesk) -> None:
         self.desk = desk
+        self.on_active: Callable[[repo.Ticket], Awaitable[None]] | None = None  # reopened: the idle clock starts
         self._plans: dict[str, Callable[[discord.Guild, discord.Member, repo.Ticket, datetime], Awaitable[Move]]] = {
             "claim": self._claim, "wait": self._wait, "escalate": self._escalate, "reopen": self._reopen}
 
     async def act(self, guild: discord.Guild, actor: discord.Member, ticket: repo.Ticket, action: str) -> str:
         """Take `action` on the ticket; returns the answer to the actor."""
         desk = self.desk
-        staff = await desk.is_staff(actor)
+        staff = await desk.is_staff(actor, ticket)
         transition = lifecycle.check(action, ticket.id, ticket.status, staff=staff, opener=actor.id == ticket.user_id)
         now = desk.bot.clock.now()
         channel = desk.channel_of(guild, ticket)
@@ -66,6 +67,12 @@ class Moves:
             if ticket.status == CLOSED:  # reopened: the closed ticket's archive job is off
                 await timers.cancel(ARCHIVE, str(ticket.id), conn=conn)
         desk.cache.remember(moved)
+        if ticket.status == CLOSED:  # reopened: the idle clock starts afresh
+            ref = desk.cache.get(moved.channel_id) if moved.channel_id else None
+            if ref is not None:
+                ref.last_activity = now
+            if self.on_active is not None:
+                await self.on_active(moved)
         problems = []
         if channel is not None:
             try:

@@ -5,11 +5,13 @@ channels, placed in the ticket category or its overflow). Results go back to the
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.tickets import categories as cats
 from cogs.tickets import repo
 from cogs.tickets.channels import TICKET_CHANNELS
 from cogs.tickets.deflection import Choice, Offer
@@ -39,11 +41,15 @@ class Opening:
     def __init__(self, desk: TicketDesk, deflection: Deflection) -> None:
         self.desk = desk
         self.deflection = deflection
+        self.on_open: Callable[[repo.Ticket], Awaitable[None]] | None = None  # the idle clock starts
 
     async def categories(self, guild_id: int) -> list[str]:
-        """The server's ticket topics (`tickets.categories`), at most 25 (what a menu holds)."""
+        """The server's configured ticket categories, then its topics (`tickets.categories`), at most 25 (what a
+        menu holds)."""
         raw = await self.desk.bot.guild_settings.setting(guild_id, TICKETS_CATEGORIES) or ""
-        return list(dict.fromkeys(part.strip()[:TOPIC_MAX] for part in raw.split(",") if part.strip()))[:25]
+        configured = [c.name for c in await cats.of_guild(self.desk.pool, guild_id)]
+        topics = [part.strip()[:TOPIC_MAX] for part in raw.split(",") if part.strip()]
+        return list(dict.fromkeys(configured + topics))[:25]
 
     async def check_can_open(self, guild: discord.Guild, member: discord.Member, category: str | None) -> None:
         """Refuse early: unknown or overlong category, too many open tickets."""
@@ -53,7 +59,7 @@ class Opening:
                            "Pick one from the list, or leave `category` empty.",
                            example="/ticket open category:Billing")
         names = await self.categories(guild.id)
-        if category is not None and names and category not in names:
+        if category is not None and names and category.lower() not in {n.lower() for n in names}:
             raise UserFacingError(f"“{category}” is not a ticket topic here. Topics: {', '.join(names)}.")
         limit = await self.desk.bot.guild_settings.setting(guild.id, TICKETS_MAX_OPEN_PER_USER)
         if await repo.count_active_of(self.desk.pool, guild.id, member.id) >= limit:
@@ -91,18 +97,30 @@ class Opening:
         return ticket
 
     async def open(self, guild: discord.Guild, member: discord.Member, description: str,
-                   category: str | None) -> repo.Ticket:
-        """Create the ticket and its private channel; the admins hear about missing permissions."""
+                   category: str | None, answers: list[tuple[str, str]] | None = None,
+                   quote: str | None = None) -> repo.Ticket:
+        """Create the ticket and its private channel; the admins hear about missing permissions. A configured
+        category (by name) brings its staff roles (the only staff let in), its Discord category and channel name;
+        `answers` (its form) and `quote` (a message the ticket is about) head the ticket."""
         missing = TICKET_CHANNELS.missing_permissions(guild)
         if missing:
             raise await self._setup_problem(guild, member, TICKET_CHANNELS.missing_text(missing))
         bot, pool = self.desk.bot, self.desk.pool
         now = bot.clock.now()
-        ticket = await repo.create(pool, guild.id, member.id, str(member), description, category, now)
-        staff = await staff_roles(bot, STAFF, guild)
+        configured = await cats.by_name(pool, guild.id, category) if category else None
+        if configured is not None:
+            category = configured.name
+        ticket = await repo.create(pool, guild.id, member.id, str(member), description, category, now,
+                                   category_id=configured and configured.id, answers=answers)
+        staff = (configured and configured.staff_roles(guild)) or await staff_roles(bot, STAFF, guild)
         placement = await Placement.of(bot, guild, TICKET_CHANNELS, staff)
+        own = guild.get_channel(configured.discord_category_id) if configured and configured.discord_category_id \
+            else None
+        if isinstance(own, discord.CategoryChannel):
+            placement.base = own  # full: the ticket overflow category takes it, as for the main category
+        name = configured.channel_name(ticket.id, member) if configured else f"ticket-{ticket.id}"
         try:
-            channel = await placement.create(f"ticket-{ticket.id}", TICKET_CHANNELS.overwrites(guild, member, staff),
+            channel = await placement.create(name, TICKET_CHANNELS.overwrites(guild, member, staff),
                                              topic=f"Ticket #{ticket.id} by {member} ({member.id})",
                                              reason=f"Ticket #{ticket.id} opened by {member} ({member.id})",
                                              rollback=partial(repo.delete, pool, guild.id, ticket.id))
@@ -111,15 +129,22 @@ class Opening:
         ticket = await repo.move(pool, guild.id, ticket.id, None, {"channel_id": channel.id}, now)
         assert ticket is not None
         self.desk.cache.remember(ticket)
+        if self.on_open is not None:
+            await self.on_open(ticket)
         if placement.created_base is not None:  # told once: the category is remembered for the next tickets
             await post_to_log(bot, guild, feature="tickets", what="a ticket log entry", required=True, content=(
                 f"ℹ️ No ticket category was set, so I created {placement.created_base.mention} (private to the "
                 "staff) for ticket channels. To choose another: `/ticket setup category:<category>`."))
-        embed = discord.Embed(title=f"Ticket #{ticket.id}", description=description[:4000],
+        embed = discord.Embed(title=f"Ticket #{ticket.id}",
+                              description="**The form's answers:**" if answers else description[:4000],
                               colour=discord.Colour.blurple())
         embed.add_field(name="Opened by", value=member.mention)
         if category:
             embed.add_field(name="Topic", value=category)
+        for question, answer in answers or []:
+            embed.add_field(name=question[:256], value=answer[:1024] or "–", inline=False)
+        if quote:
+            embed.add_field(name="About this message", value=quote[:1024], inline=False)
         embed.set_footer(text="Staff: claim the ticket to take it on. Anyone here can close it with 🔒.")
         await channel.send(content=f"{member.mention}, thanks — staff will be with you soon.", embed=embed,
                            view=control_view(ticket.id), allowed_mentions=NONE)

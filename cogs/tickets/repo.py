@@ -17,7 +17,8 @@ from core.db import Executor
 
 _COLUMNS = ("id, guild_id, user_id, username, description, status, created_at, channel_id, claimed_by, claimed_at, "
             "updated_at, escalated_to, archived_at, archived_by, category, close_reason, closed_at, closed_by, "
-            "auto_closed, first_response_at, last_opener_activity_at, inactivity_warned_at, reopened_count")
+            "auto_closed, first_response_at, last_opener_activity_at, inactivity_warned_at, reopened_count, "
+            "category_id, answers, priority, last_activity_at, idle_warned_at")
 
 
 @dataclass
@@ -47,6 +48,11 @@ class Ticket:
     last_opener_activity_at: datetime | None
     inactivity_warned_at: datetime | None
     reopened_count: int
+    category_id: int | None = None  # a configured ticket category (cogs/tickets/categories.py)
+    answers: list[list[str]] | None = None  # the category form's [question, answer] pairs
+    priority: str = "normal"
+    last_activity_at: datetime | None = None  # the opener's or staff's last message (the idle clock)
+    idle_warned_at: datetime | None = None
 
 
 def _ticket(row: Any) -> Ticket | None:
@@ -55,7 +61,8 @@ def _ticket(row: Any) -> Ticket | None:
 
 _WRITABLE = {"status", "channel_id", "claimed_by", "claimed_at", "escalated_to", "archived_at", "archived_by",
              "close_reason", "closed_at", "closed_by", "auto_closed", "first_response_at", "last_opener_activity_at",
-             "inactivity_warned_at", "reopened_count"}
+             "inactivity_warned_at", "reopened_count", "category_id", "category", "priority", "last_activity_at",
+             "idle_warned_at"}
 
 
 def _assignments(fields: dict[str, Any], start: int) -> str:
@@ -67,12 +74,15 @@ def _assignments(fields: dict[str, Any], start: int) -> str:
 
 
 async def create(conn: Executor, guild_id: int, user_id: int, username: str, description: str, category: str | None,
-                 now: datetime) -> Ticket:
-    """A new open ticket (its channel is set once created)."""
+                 now: datetime, *, category_id: int | None = None,
+                 answers: list[tuple[str, str]] | None = None) -> Ticket:
+    """A new open ticket (its channel is set once created); its idle clock starts now."""
     return _ticket(await conn.fetchrow(
         "INSERT INTO support_tickets (guild_id, user_id, username, description, status, category, created_at, "
-        "updated_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $6) RETURNING " + _COLUMNS,
-        guild_id, user_id, username, description, category, now))  # type: ignore[return-value]
+        "updated_at, category_id, answers, last_activity_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $6, $7, $8, $6) "
+        "RETURNING " + _COLUMNS,
+        guild_id, user_id, username, description, category, now, category_id,
+        [list(pair) for pair in answers] if answers else None))  # type: ignore[return-value]
 
 
 async def delete(conn: Executor, guild_id: int, ticket_id: int) -> None:
@@ -307,7 +317,8 @@ _SUMMARIES_OF = "SELECT * FROM ticket_summaries WHERE " + _OPENED + " ORDER BY i
 _DELETE_NOTES_OF = "DELETE FROM ticket_notes WHERE " + _OPENED
 _DELETE_SUMMARIES_OF = "DELETE FROM ticket_summaries WHERE " + _OPENED
 _ANONYMISE_OPENER = """
-    UPDATE support_tickets SET user_id = 0, username = NULL, description = '[erased at the member''s request]'
+    UPDATE support_tickets SET user_id = 0, username = NULL, description = '[erased at the member''s request]',
+        answers = NULL
     WHERE user_id = $1
 """
 # /ticket_stats snapshots list staff ids inside JSON: {"closed_per_staff": [{"user_id": 1, "closed": 3}, …]}
@@ -354,3 +365,28 @@ async def anonymise_opener(conn: Executor, user_id: int) -> str:
 async def forget_in_snapshots(conn: Executor, user_id: int) -> str:
     """Replace the staff member's id by null in /ticket_stats snapshots; the command status (`UPDATE n`)."""
     return await conn.execute(_FORGET_IN_SNAPSHOTS, user_id, _containing(user_id))
+
+
+async def of_member(conn: Executor, guild_id: int, user_id: int, limit: int = 25) -> list[Ticket]:
+    """The member's latest tickets in the guild (`/tickets`)."""
+    rows = await conn.fetch("SELECT " + _COLUMNS + " FROM support_tickets WHERE guild_id = $1 AND user_id = $2 "
+                            "ORDER BY id DESC LIMIT $3", guild_id, user_id, limit)
+    return [_ticket(row) for row in rows]  # type: ignore[misc]
+
+
+async def transcripts_of_opener(conn: Executor, user_id: int) -> list[Any]:
+    """The kept transcripts of the member's tickets (their GDPR export)."""
+    return await conn.fetch("SELECT x.ticket_id, x.guild_id, x.html, x.created_at FROM ticket_transcripts x "
+                            "JOIN support_tickets t ON t.id = x.ticket_id WHERE t.user_id = $1", user_id)
+
+
+async def delete_transcripts_of_opener(conn: Executor, user_id: int) -> str:
+    """Delete the kept transcripts of the member's tickets (erasure); the command status."""
+    return await conn.execute("DELETE FROM ticket_transcripts x USING support_tickets t "
+                              "WHERE t.id = x.ticket_id AND t.user_id = $1", user_id)
+
+
+async def feedback_received(conn: Executor, user_id: int) -> list[Any]:
+    """The ratings of tickets the staff member handled (someone else's: by ticket id only in their export)."""
+    return await conn.fetch("SELECT ticket_id FROM ticket_feedback WHERE staff_id = $1 "
+                            "AND user_id IS DISTINCT FROM $1 ORDER BY ticket_id", user_id)

@@ -51,8 +51,20 @@ TICKETS_MAX_OPEN_PER_USER: SettingSpec[int] = SettingSpec(
     "tickets", "max_open_per_user", SettingType.INT, 3,
     "How many unclosed tickets one member may have at once.", validator=int_range(1, 20))
 
+TICKETS_IDLE_WARN_AFTER: SettingSpec[int] = SettingSpec(
+    "tickets", "idle_warn_after", SettingType.DURATION, 0,
+    "Any open ticket (not waiting for the member): warn in the ticket after this long without a message from "
+    "the member or staff (0 = off).", validator=_durations)
+TICKETS_IDLE_CLOSE_AFTER: SettingSpec[int] = SettingSpec(
+    "tickets", "idle_close_after", SettingType.DURATION, 0,
+    "Any open ticket (not waiting for the member): close it after this long without a message from the member "
+    "or staff (0 = off; never before idle_warn_after).", validator=_durations)
+TICKETS_CLOSE_ON_LEAVE: SettingSpec[bool] = SettingSpec(
+    "tickets", "close_on_leave", SettingType.BOOL, False,
+    "Close a member's open tickets when they leave the server (a line in the ticket and its transcript says so).")
+
 SETTINGS: tuple[SettingSpec, ...] = (
     TICKETS_CATEGORY, TICKETS_OVERFLOW_CATEGORY, TICKETS_STAFF_ROLE, TICKETS_ESCALATION_ROLE, TICKETS_LOG_CHANNEL,
     TICKETS_WARN_AFTER, TICKETS_CLOSE_AFTER, TICKETS_ARCHIVE_DELAY, TICKETS_CATEGORIES, TICKETS_FAQ_DEFLECTION,
-    TICKETS_MAX_OPEN_PER_USER,
+    TICKETS_MAX_OPEN_PER_USER, TICKETS_IDLE_WARN_AFTER, TICKETS_IDLE_CLOSE_AFTER, TICKETS_CLOSE_ON_LEAVE,
 )

@@ -67,7 +67,7 @@ class StaffTools:
             raise lifecycle.InvalidTransition(f"Ticket #{ticket.id} is {lifecycle.LABELS[ticket.status]}: only an "
                                               "active ticket's claim can be transferred.")
         desk = self.desk
-        if to.bot or not await desk.is_staff(to):
+        if to.bot or not await desk.is_staff(to, ticket):
             raise UserFacingError(f"{to.mention} is not staff: a claim can only go to a staff member.")
         now = desk.bot.clock.now()
         status = ticket.status if ticket.status in (WAITING, ESCALATED) else CLAIMED

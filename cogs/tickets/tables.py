@@ -11,4 +11,7 @@ TABLES: tuple[str, ...] = (
     "ticket_summaries",
     "ticket_metrics",
     "faq_proposals",
+    "ticket_categories",
+    "ticket_feedback",
+    "ticket_transcripts",
 )

@@ -52,13 +52,51 @@ class PanelSelect(TicketItem[discord.ui.Select[Any]], prefix="ticket", template=
         await cog.ask_description(interaction, str(values[0]) if values else None)
 
 
-def panel_view(categories: list[str]) -> discord.ui.View:
-    """The panel's components."""
+class CategoryButton(TicketItem[discord.ui.Button[Any]], prefix="ticket", template=r"cat:(?P<category_id>\d+)",
+                     what="the ticket panel"):
+    """One configured ticket category on the panel (`categories.TicketCategory`): asks its form."""
+
+    category_id: int
+    look = Look("Open ticket", discord.ButtonStyle.primary, "🎫")
+
+    async def clicked(self, interaction: discord.Interaction, cog: TicketActions) -> None:
+        await cog.ask_form(interaction, self.category_id)
+
+
+def panel_view(categories: list[str], configured: list[tuple[int, str]] | None = None) -> discord.ui.View:
+    """The panel's components: a button per configured category (id, name), else the topic menu and one button."""
     view = discord.ui.View(timeout=None)
+    if configured:
+        for category_id, name in configured[:25]:
+            view.add_item(CategoryButton(category_id, label=name))
+        return view
     if categories:
         view.add_item(PanelSelect(categories))
     view.add_item(PanelButton())
     return view
+
+
+class FormModal(ReportingModal):
+    """A ticket category's form: its questions (up to 5), or the description when it has none."""
+
+    what = "opening a ticket"
+
+    def __init__(self, cog: TicketActions, category_id: int, name: str, questions: list[str]) -> None:
+        super().__init__(title=f"{name} ticket"[:45], timeout=900)
+        self.cog, self.category_id, self.questions = cog, category_id, questions
+        self.inputs: list[discord.ui.TextInput[FormModal]] = []
+        for number, question in enumerate(questions or ["What do you need help with?"]):
+            field = discord.ui.TextInput(label=question[:45], custom_id=f"q{number}", max_length=DESCRIPTION_MAX,
+                                         style=discord.TextStyle.paragraph, min_length=1 if questions else
+                                         DESCRIPTION_MIN)
+            self.inputs.append(field)
+            self.add_item(field)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        values = [field.value for field in self.inputs]
+        answers = list(zip(self.questions, values, strict=False)) if self.questions else []
+        await self.cog.submit_form(interaction, self.category_id, values[0] if not self.questions else None, answers)
 
 
 class OpenTicketModal(ReportingModal, title="Open a ticket"):
@@ -171,6 +209,42 @@ class ConfirmClose(OwnedView):
         await report_failure(interaction, error, "closing a ticket")
 
 
+# --- feedback after close -------------------------------------------------------------------------------------------
+
+class FeedbackButton(TicketItem[discord.ui.Button[Any]], prefix="tfb",
+                     template=r"(?P<stars>[1-5]):(?P<ticket_id>\d+)", what="the ticket feedback"):
+    """1 to 5 stars under the "how did we do?" question of a closed ticket (only its opener may answer)."""
+
+    stars: str
+    ticket_id: int
+    looks = choices(**{str(n): Look("★" * n, discord.ButtonStyle.secondary) for n in range(1, 6)})
+
+    async def clicked(self, interaction: discord.Interaction, cog: TicketActions) -> None:
+        await cog.rate(interaction, self.ticket_id, int(self.stars))
+
+
+def feedback_view(ticket_id: int) -> discord.ui.View:
+    """The 5 star buttons."""
+    return FeedbackButton.view_of(ticket_id, choices=("1", "2", "3", "4", "5"))
+
+
+class FeedbackModal(ReportingModal):
+    """The optional comment with a rating; submitting stores it."""
+
+    what = "rating a ticket"
+
+    comment: discord.ui.TextInput[FeedbackModal] = discord.ui.TextInput(
+        label="Anything to add? (optional)", custom_id="comment", style=discord.TextStyle.paragraph, required=False,
+        max_length=1000)
+
+    def __init__(self, cog: TicketActions, ticket_id: int, stars: int) -> None:
+        super().__init__(title=f"Rate ticket #{ticket_id}: {'★' * stars}", timeout=900)
+        self.cog, self.ticket_id, self.stars = cog, ticket_id, stars
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self.cog.feedback_given(interaction, self.ticket_id, self.stars, self.comment.value or None)
+
+
 # --- FAQ proposals --------------------------------------------------------------------------------------------------
 
 class ProposalButton(TicketItem[discord.ui.Button[Any]], prefix="faqprop",
@@ -188,4 +262,5 @@ class ProposalButton(TicketItem[discord.ui.Button[Any]], prefix="faqprop",
 proposal_view = ProposalButton.view_of  # the name tests import
 
 
-DYNAMIC_ITEMS = (PanelButton, PanelSelect, DeflectionButton, TicketButton, ProposalButton)
+DYNAMIC_ITEMS = (PanelButton, PanelSelect, CategoryButton, FeedbackButton, DeflectionButton, TicketButton,
+                 ProposalButton)
