@@ -11,7 +11,7 @@ entry with the answer's persistent **Add to FAQ** button.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
@@ -26,7 +26,14 @@ from utils.cooldowns import Cooldown
 from utils.errors import BadInput, UserFacingError
 
 if TYPE_CHECKING:
-    from cogs.faq.cog import FaqCog
+    from cogs.faq.api import FaqApi
+
+
+class FaqDesk(Protocol):
+    """What the Add-to-FAQ button uses of the FAQ cog (the cog module imports this one, not the other way)."""
+
+    bot: Any
+    api: FaqApi
 
 ASK_RATE = (1, 30.0)  # questions per member and server: (uses, per seconds), in memory
 QUESTION_MIN, QUESTION_MAX = 3, 200  # an FAQ title's bounds, so a good answer can become an entry as asked
@@ -36,7 +43,7 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 NONE = discord.AllowedMentions.none()
 
 
-class AddToFaqButton(PersistentItem[discord.ui.Button[Any], "FaqCog"], cog="FAQ", prefix="faq", template=r"ask-add",
+class AddToFaqButton(PersistentItem[discord.ui.Button[Any], FaqDesk], cog="FAQ", prefix="faq", template=r"ask-add",
                      what="adding an /ask answer to the FAQ",
                      unavailable="The FAQ is not available right now, try again later."):
     """Makes the answer it is attached to an FAQ entry (question → title, answer → answer); staff only. What it
@@ -48,7 +55,7 @@ class AddToFaqButton(PersistentItem[discord.ui.Button[Any], "FaqCog"], cog="FAQ"
     def usable(cls, interaction: discord.Interaction) -> bool:
         return interaction.guild_id is not None
 
-    async def clicked(self, interaction: discord.Interaction, cog: FaqCog) -> None:
+    async def clicked(self, interaction: discord.Interaction, cog: FaqDesk) -> None:
         assert interaction.guild_id is not None  # `usable`
         if not await is_staff(cog.bot, FAQ_STAFF, interaction):
             raise UserFacingError("Only staff (Manage Server, Manage Messages or the staff role) can add answers to "
