@@ -49,12 +49,14 @@ def upgrade() -> None:
             ADD COLUMN last_activity_at timestamptz,
             ADD COLUMN idle_warned_at timestamptz""")
     op.execute("CREATE INDEX ix_support_tickets_category_id ON support_tickets (category_id)")
+    op.execute("CREATE INDEX ix_ticket_categories_created_by ON ticket_categories (created_by) "
+               "WHERE created_by IS NOT NULL")
     op.execute("""
         CREATE TABLE ticket_feedback (
             ticket_id integer PRIMARY KEY REFERENCES support_tickets (id) ON DELETE CASCADE,
             guild_id bigint NOT NULL,
             user_id bigint,
-            stars smallint NOT NULL CHECK (stars BETWEEN 1 AND 5),
+            stars integer NOT NULL CHECK (stars BETWEEN 1 AND 5),
             comment text,
             category_id integer REFERENCES ticket_categories (id) ON DELETE SET NULL,
             staff_id bigint,
@@ -62,6 +64,7 @@ def upgrade() -> None:
         )""")
     op.execute("CREATE INDEX ix_ticket_feedback_guild_id ON ticket_feedback (guild_id, created_at)")
     op.execute("CREATE INDEX ix_ticket_feedback_user_id ON ticket_feedback (user_id)")
+    op.execute("CREATE INDEX ix_ticket_feedback_staff_id ON ticket_feedback (staff_id) WHERE staff_id IS NOT NULL")
     op.execute("""
         CREATE TABLE ticket_transcripts (
             ticket_id integer PRIMARY KEY REFERENCES support_tickets (id) ON DELETE CASCADE,
