@@ -1,6 +1,5 @@
 """Ticket commands beyond the lifecycle (a mixin of the tickets cog, cog.py): the opener's rating after close,
-`/ticket transcript` (staff and the opener), `/ticket priority`, `/tickets` (a member's own tickets) and canned
-replies `/ticket reply <tag>` from the tags feature's API."""
+`/ticket transcript` (staff and the opener), `/ticket priority` and `/tickets` (a member's own tickets)."""
 
 from __future__ import annotations
 
@@ -27,7 +26,7 @@ PRIORITY_ICONS = {"low": "⚪", "normal": "🔵", "high": "🟠", "urgent": "�
 
 
 class MemberCommands:
-    """Feedback, transcripts, priority, a member's tickets, canned replies."""
+    """Feedback, transcripts, priority, a member's tickets."""
 
     bot: HearthBot
     desk: TicketDesk
