@@ -35,19 +35,22 @@ async def add(conn: Executor, guild_id: int, ticket_id: int, user_id: int, stars
     return status != "INSERT 0 0"
 
 
+# The period's ratings of a guild ($1), since $2 (NULL: all time); the statements are built once, no value in them.
+_PERIOD = "WHERE f.guild_id = $1 AND ($2::timestamptz IS NULL OR f.created_at >= $2)"
+_OVERALL = "SELECT count(*) AS n, avg(stars)::float AS avg FROM ticket_feedback f " + _PERIOD
+_PER_CATEGORY = (
+    "SELECT coalesce(c.name, t.category, 'No category') AS name, count(*) AS n, avg(f.stars)::float AS avg "
+    "FROM ticket_feedback f JOIN support_tickets t ON t.id = f.ticket_id "
+    "LEFT JOIN ticket_categories c ON c.id = f.category_id " + _PERIOD + " GROUP BY 1 ORDER BY 2 DESC LIMIT 10")
+_PER_STAFF = ("SELECT staff_id, count(*) AS n, avg(stars)::float AS avg FROM ticket_feedback f " + _PERIOD
+              + " AND staff_id IS NOT NULL GROUP BY staff_id ORDER BY 2 DESC LIMIT 10")
+
+
 async def averages(conn: Executor, guild_id: int, since: datetime | None) -> tuple[Any, list[Any], list[Any]]:
     """(overall count and average, per category name, per staff member) of the period's ratings."""
-    where = "WHERE f.guild_id = $1 AND ($2::timestamptz IS NULL OR f.created_at >= $2)"
-    overall = await conn.fetchrow(f"SELECT count(*) AS n, avg(stars)::float AS avg FROM ticket_feedback f {where}",
-                                  guild_id, since)
-    per_category = await conn.fetch(
-        "SELECT coalesce(c.name, t.category, 'No category') AS name, count(*) AS n, avg(f.stars)::float AS avg "
-        "FROM ticket_feedback f JOIN support_tickets t ON t.id = f.ticket_id "
-        f"LEFT JOIN ticket_categories c ON c.id = f.category_id {where} GROUP BY 1 ORDER BY 2 DESC LIMIT 10",
-        guild_id, since)
-    per_staff = await conn.fetch(
-        f"SELECT staff_id, count(*) AS n, avg(stars)::float AS avg FROM ticket_feedback f {where} "
-        "AND staff_id IS NOT NULL GROUP BY staff_id ORDER BY 2 DESC LIMIT 10", guild_id, since)
+    overall = await conn.fetchrow(_OVERALL, guild_id, since)
+    per_category = await conn.fetch(_PER_CATEGORY, guild_id, since)
+    per_staff = await conn.fetch(_PER_STAFF, guild_id, since)
     return overall, per_category, per_staff
 
 
