@@ -13,6 +13,7 @@ import discord
 from discord.ext import commands
 
 from core.db import HearthPool
+from core.modules import Module
 from core.settings_registry import SettingSpec
 
 if TYPE_CHECKING:
@@ -26,12 +27,17 @@ class HearthCog(commands.Cog):
     """A cog with a pool of `pool_size` connections (0 = no pool), `settings` in the registry and its
     `persistent_items` (`core.persistent_items.PersistentItem` classes) registered with the bot.
 
+    A cog declaring a `module` can be switched off per server (core/modules.py): its switch joins its settings,
+    and its listeners (except those named in `always_listening`) return at once where the module is off.
+
     Subclasses put start-up work in `load()` and shutdown work in `unload()`; the pool is open during both.
     """
 
     pool_size: ClassVar[int] = 0
     settings: ClassVar[tuple[SettingSpec, ...]] = ()
     persistent_items: ClassVar[tuple[type[discord.ui.DynamicItem[Any]], ...]] = ()
+    module: ClassVar[Module | None] = None
+    always_listening: ClassVar[frozenset[str]] = frozenset()  # listener methods that run while the module is off
 
     def __init__(self, bot: HearthBot) -> None:
         self.bot = bot
@@ -53,7 +59,10 @@ class HearthCog(commands.Cog):
         # First, and never undone: while the cog is away (reloading, or failed to start) its buttons on Discord
         # still reach their item, which tells the member the feature is unavailable instead of failing silently.
         self.bot.add_dynamic_items(*self.persistent_items)
-        self.bot.settings_registry.register(*self.settings)
+        self.bot.settings_registry.register(*self._all_settings())
+        if self.module is not None:
+            self.bot.modules.add(self.qualified_name, self.module)
+            self._gate_listeners(self.module)
         try:
             if self.pool_size:
                 self._pool = await self.bot.db.create_pool(self.pool_owner, self.pool_size)
@@ -77,7 +86,20 @@ class HearthCog(commands.Cog):
                 # A connection still checked out (a stuck query) must not block shutdown forever.
                 log.warning("Pool %s did not close within %.0fs; terminating it", self.pool_owner, POOL_CLOSE_TIMEOUT)
                 pool.terminate()
-        self.bot.settings_registry.unregister(*self.settings)
+        self.bot.settings_registry.unregister(*self._all_settings())
+        self.bot.modules.remove(self.qualified_name)
+
+    def _all_settings(self) -> tuple[SettingSpec, ...]:
+        """The declared settings and the module's switch (declared or not)."""
+        switch = self.module.switch if self.module is not None else None
+        return self.settings if switch is None or switch in self.settings else (*self.settings, switch)
+
+    def _gate_listeners(self, module: Module) -> None:
+        """Replace each listener with one that returns at once where the module is off: discord.py adds the
+        listeners after `cog_load`, by attribute name, so the instance attribute is what it registers."""
+        for _event, method_name in self.__cog_listeners__:
+            if method_name not in self.always_listening:
+                setattr(self, method_name, self.bot.modules.gate_listener(module, getattr(self, method_name)))
 
     async def load(self) -> None:
         """Start-up work after the pool is open (start loops, warm caches). Override as needed."""

@@ -34,6 +34,12 @@ class HearthCommandTree(app_commands.CommandTree):
 
     answer_within = ANSWER_WITHIN
 
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Before any command or context menu runs: refuse it where its module is off (`ModuleOff`, answered
+        by `on_error` like any failed check)."""
+        await guard(interaction)
+        return True
+
     async def _call(self, interaction: discord.Interaction) -> None:
         if interaction.type is discord.InteractionType.autocomplete:
             # discord.py runs no command check for autocomplete: without this, anyone could list what only staff
@@ -77,6 +83,15 @@ class HearthCommandTree(app_commands.CommandTree):
         await send_ephemeral(interaction, reply.text)
 
 
+async def guard(interaction: discord.Interaction) -> None:
+    """Hearth's own checks before any command runs, whoever declared it: the command's module must be on in the
+    guild. Raises the check's `AppCommandError`."""
+    modules = getattr(interaction.client, "modules", None)
+    command = interaction.command
+    if modules is not None and command is not None:
+        await modules.check(interaction.guild_id, command)
+
+
 async def may_run(interaction: discord.Interaction) -> bool:
     """Whether the member may run the command of this interaction, by the checks discord.py applies when it is run
     (the parent group's and the cog's `interaction_check`, the command's checks) and, stricter, every enclosing
@@ -100,7 +115,8 @@ async def may_run(interaction: discord.Interaction) -> bool:
     if wanted is not None and interaction.guild_id is not None and not wanted <= interaction.permissions:
         return False
     binding = command.binding
-    checks: list[Any] = [group.interaction_check for group in reversed(groups) if group is not binding]
+    checks: list[Any] = [_passes(guard)]
+    checks += [group.interaction_check for group in reversed(groups) if group is not binding]
     if binding is not None and hasattr(binding, "interaction_check"):
         checks.append(binding.interaction_check)
     checks.extend(command.checks)
@@ -115,6 +131,14 @@ async def may_run(interaction: discord.Interaction) -> bool:
                     command.qualified_name, interaction.guild_id, interaction.user.id, exc_info=True)
         return False
     return True
+
+
+def _passes(check: Any) -> Any:
+    """A check that raises on refusal, as one that returns whether it passed."""
+    async def passes(interaction: discord.Interaction) -> bool:
+        await check(interaction)
+        return True
+    return passes
 
 
 async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:

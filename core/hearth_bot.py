@@ -27,6 +27,7 @@ from core.guild_kit import post_to_log
 from core.guild_settings import NOTIFY_CHANNEL as SETTINGS_CHANNEL
 from core.guild_settings import GuildSettings
 from core.http_api import HttpApi
+from core.modules import Modules
 from core.role_safety import RoleGrants
 from core.settings_registry import SYSTEM_LATE_JOB_GRACE, SettingsRegistry, system_settings
 from core.timers import NOTIFY_CHANNEL as TIMERS_CHANNEL
@@ -86,6 +87,9 @@ class HearthBot(commands.AutoShardedBot):
         self.role_grants = RoleGrants(self)
         # Features meet through the small APIs their owners publish here (`cogs/<feature>/api.py`).
         self.apis = FeatureApis()
+        # Features an admin can switch off per server (`/config modules`), and what that switch stops.
+        self.modules = Modules(self)
+        self.add_listener(self.modules.on_settings_changed, "on_hearth_settings_changed")
         self.cog_package = cog_package
         self.cog_names = select_cogs(discover_cogs(cog_package), cogs if cogs is not None else settings.cogs)
         self.cog_failures: dict[str, str] = {}

@@ -26,6 +26,8 @@ from typing import Any
 
 import discord
 
+from core.modules import Module
+
 log = logging.getLogger(__name__)
 
 ORDER_AUTOMOD = 10  # first: may delete the message
@@ -65,6 +67,7 @@ class _Registration:
     include_bots: bool
     guild_only: bool
     run_after_delete: bool
+    module: Module | None
 
 
 class MessagePipeline:
@@ -79,10 +82,11 @@ class MessagePipeline:
     # --- registration ----------------------------------------------------------------------------------
 
     def register(self, name: str, stage: Stage, *, order: int, include_bots: bool = False,
-                 guild_only: bool = True, run_after_delete: bool = False) -> None:
-        """Add a stage; a second registration under the same name replaces the first (a cog reloading)."""
+                 guild_only: bool = True, run_after_delete: bool = False, module: Module | None = None) -> None:
+        """Add a stage; a second registration under the same name replaces the first (a cog reloading).
+        A stage of a `module` is skipped in guilds where the module is off."""
         self.unregister(name)
-        self._stages.append(_Registration(name, stage, order, include_bots, guild_only, run_after_delete))
+        self._stages.append(_Registration(name, stage, order, include_bots, guild_only, run_after_delete, module))
         self._stages.sort(key=lambda r: (r.order, r.name))
 
     def unregister(self, name: str) -> None:
@@ -114,11 +118,18 @@ class MessagePipeline:
                 continue
             if context.deleted and not registration.run_after_delete:
                 continue
+            if registration.module is not None and in_guild and not await self._module_on(message, registration):
+                continue
             try:
                 await registration.stage(context)
             except Exception:  # one broken stage must not stop the others
                 log.exception("Message pipeline stage %s failed on message %s", registration.name, message.id)
         return context
+
+    async def _module_on(self, message: discord.Message, registration: _Registration) -> bool:
+        """Whether the stage's module is on in the message's guild (a settings-cache read)."""
+        assert registration.module is not None and message.guild is not None
+        return bool(await self.bot.modules.is_on(message.guild.id, registration.module))
 
     async def on_message(self, message: discord.Message) -> None:
         """The `on_message` listener added to the bot."""

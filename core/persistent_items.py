@@ -32,6 +32,7 @@ from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 import discord
 
 from core.command_tree import report_failure, send_ephemeral
+from core.modules import ModuleOff
 
 NAMESPACE = "hearth"
 ItemT = TypeVar("ItemT", bound="discord.ui.Item[Any]", covariant=True)  # the wrapped button or select
@@ -230,10 +231,13 @@ class PersistentItem(discord.ui.DynamicItem[ItemT], Generic[ItemT, CogT], templa
                              match: re.Match[str], /) -> PersistentItem[ItemT, CogT]:
         made = cls.from_match(match)
         cog = interaction.client.get_cog(cls.cog_name)  # type: ignore[attr-defined]
-        if cog is not None and cls.usable(interaction):
-            made.cog = cls.contract_of(cog)
-        else:  # answered here; `interaction_check` then stops discord.py from calling the callback
+        # Answered here when refused; `interaction_check` then stops discord.py from calling the callback.
+        if cog is None or not cls.usable(interaction):
             await send_ephemeral(interaction, cls.unavailable)
+        elif (off := await _module_off(interaction, cog)) is not None:
+            await send_ephemeral(interaction, off)
+        else:
+            made.cog = cls.contract_of(cog)
         return made
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:  # type: ignore[override]
@@ -253,6 +257,15 @@ class PersistentItem(discord.ui.DynamicItem[ItemT], Generic[ItemT, CogT], templa
     def describe(self) -> str:
         """What the item is, for the log of a failure (override to name the item's state)."""
         return self.what
+
+
+async def _module_off(interaction: discord.Interaction, cog: object) -> str | None:
+    """The answer when the item's cog belongs to a module that is off in this guild (None: it is on)."""
+    modules = getattr(interaction.client, "modules", None)
+    module = modules.of_cog(cog) if modules is not None else None
+    if module is None or interaction.guild_id is None or await modules.is_on(interaction.guild_id, module):
+        return None
+    return ModuleOff(module).message
 
 
 class ReportingModal(discord.ui.Modal):

@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.cog_base import HearthCog
+from core.modules import Module
 from core.timers import Job
 from gpt.quota import cleanup_old_guild_usage, cleanup_old_usage, next_reset, usage_day
-from gpt.settings import GPT_SETTINGS, allowed_models, gpt_settings
+from gpt.settings import GPT_ENABLED, GPT_SETTINGS, allowed_models, gpt_settings
 
 CLEANUP_KIND = "gpt_usage_cleanup"
 USAGE_RETENTION = timedelta(days=7)
@@ -23,6 +24,8 @@ class AICog(HearthCog, name="AI"):
 
     pool_size = 1
     settings = GPT_SETTINGS
+    module = Module("ai", "AI", GPT_ENABLED, "ai.md",
+                    "ticket summaries, suggested replies, AI verification and automod")
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)

@@ -30,6 +30,7 @@ from core.flush_loop import FlushLoop
 from core.guild_cache import GuildCache
 from core.guild_kit import is_staff
 from core.message_pipeline import ORDER_AUTOMOD, MessageContext, attach
+from core.modules import declare
 from gpt.service import LLMService
 from utils.config_group import add_config_group, remove_config_group
 from utils.errors import DATABASE_ERRORS
@@ -63,6 +64,8 @@ class AutomodCog(HearthCog, name="Automod"):
     pool_size = 2
     persistent_items = appeals.ITEMS
     settings = SETTINGS
+    module = declare("automod", "Automod", docs="automod.md",
+                     summary="rules that delete, warn and time out automatically")
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -82,7 +85,7 @@ class AutomodCog(HearthCog, name="Automod"):
     async def load(self) -> None:
         self.llm = LLMService.from_bot(self.bot, self.pool, premium=premium_of(self.bot))
         await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.mark_stale)
-        attach(self.bot).register("automod", self.on_message, order=ORDER_AUTOMOD)
+        attach(self.bot).register("automod", self.on_message, order=ORDER_AUTOMOD, module=self.module)
         self.group = AutomodCommands(self)
         add_config_group(self.bot, self.group)
         self.ai.start()

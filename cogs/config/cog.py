@@ -13,6 +13,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from cogs.config.group import CONFIG
+from cogs.config.module_commands import ModuleCommands
 from cogs.config.transfer import build_export, import_refusal, parse_export, plan_import
 from cogs.config.values import format_effective, format_value, resolve_value
 from cogs.config.views import ImportConfirmView, preview_embed
@@ -29,13 +31,10 @@ HISTORY_PAGE = 10
 CHOICES_LIMIT = 25
 
 
-class ConfigCog(HearthCog, name="Config"):
+class ConfigCog(ModuleCommands, HearthCog, name="Config"):
     """Server settings for admins."""
 
-    config = app_commands.Group(
-        name="config", description="Server settings (admins)", guild_only=True,
-        default_permissions=discord.Permissions(manage_guild=True),
-    )
+    config = CONFIG
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
         if not interaction.permissions.manage_guild:
@@ -66,7 +65,7 @@ class ConfigCog(HearthCog, name="Config"):
 
     # --- reading ---------------------------------------------------------------------------------------
 
-    @config.command(name="list", description="Show the settings of one scope, or of all scopes")
+    @CONFIG.command(name="list", description="Show the settings of one scope, or of all scopes")
     @app_commands.describe(scope="Only this scope (e.g. system)")
     async def list_settings(self, interaction: discord.Interaction, scope: str | None = None) -> None:
         registry = self.bot.settings_registry
@@ -84,7 +83,7 @@ class ConfigCog(HearthCog, name="Config"):
 
         await self._send_pages(interaction, page)
 
-    @config.command(name="get", description="Show one setting: value, default and description")
+    @CONFIG.command(name="get", description="Show one setting: value, default and description")
     async def get(self, interaction: discord.Interaction, scope: str, key: str) -> None:
         spec = self._spec(scope, key)
         stored = await self.store.stored(interaction.guild_id)
@@ -98,7 +97,7 @@ class ConfigCog(HearthCog, name="Config"):
 
     # --- changing --------------------------------------------------------------------------------------
 
-    @config.command(name="set", description="Change a setting")
+    @CONFIG.command(name="set", description="Change a setting")
     @app_commands.describe(value="The new value (text, number, yes/no, time, time zone, duration such as 2h)",
                            channel="For channel settings", role="For role settings")
     async def set_(self, interaction: discord.Interaction, scope: str, key: str, value: str | None = None,
@@ -117,7 +116,7 @@ class ConfigCog(HearthCog, name="Config"):
         await self._announce(interaction, "✅", f"`{spec.qualified}`: {format_effective(spec, change.old)} → "
                                                 f"{format_value(spec, new)}")
 
-    @config.command(name="reset", description="Put a setting back to its default")
+    @CONFIG.command(name="reset", description="Put a setting back to its default")
     async def reset(self, interaction: discord.Interaction, scope: str, key: str) -> None:
         spec = self._spec(scope, key)
         change = await self.store.reset(interaction.guild_id, scope, key, changed_by=interaction.user.id)
@@ -131,7 +130,7 @@ class ConfigCog(HearthCog, name="Config"):
 
     # --- history -------------------------------------------------------------------------------------
 
-    @config.command(name="history", description="Who changed which setting, when, from what to what")
+    @CONFIG.command(name="history", description="Who changed which setting, when, from what to what")
     async def history(self, interaction: discord.Interaction, scope: str | None = None,
                       key: str | None = None) -> None:
         if key is not None and scope is None:
@@ -158,7 +157,7 @@ class ConfigCog(HearthCog, name="Config"):
 
         await self._send_pages(interaction, page)
 
-    @config.command(name="rollback", description="Give a setting back the value a history entry set")
+    @CONFIG.command(name="rollback", description="Give a setting back the value a history entry set")
     @app_commands.describe(entry="The history entry number (see /config history)")
     async def rollback(self, interaction: discord.Interaction, entry: RowId) -> None:
         found = await self.store.entry(interaction.guild_id, entry)
@@ -180,7 +179,7 @@ class ConfigCog(HearthCog, name="Config"):
 
     # --- export / import -----------------------------------------------------------------------------
 
-    @config.command(name="export", description="Download this server's settings as a JSON file")
+    @CONFIG.command(name="export", description="Download this server's settings as a JSON file")
     async def export(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         stored = await self.store.stored(interaction.guild_id)
@@ -189,7 +188,7 @@ class ConfigCog(HearthCog, name="Config"):
         file = discord.File(io.BytesIO(data), filename=f"hearth-settings-{interaction.guild_id}.json")
         await interaction.followup.send(f"{len(document['settings'])} setting(s) exported.", file=file, ephemeral=True)
 
-    @config.command(name="import", description="Load settings from an export file (preview first)")
+    @CONFIG.command(name="import", description="Load settings from an export file (preview first)")
     @app_commands.describe(file="A JSON file made by /config export")
     async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)

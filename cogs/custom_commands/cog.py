@@ -22,6 +22,7 @@ from core.cog_base import HearthCog
 from core.flush_loop import FlushLoop
 from core.guild_cache import GuildCache
 from core.message_pipeline import ORDER_CUSTOM_COMMANDS, MessageContext, attach
+from core.modules import declare
 from utils.config_group import add_config_group, remove_config_group
 from utils.errors import missing_permission_message
 from utils.mentions import allowed_mentions_for, member_or_none
@@ -43,6 +44,8 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
     """Triggers and templated responses; `/config custom_commands …`."""
 
     pool_size = 1
+    module = declare("custom_commands", "Custom commands", docs="custom-commands.md",
+                     summary="the server's own commands and auto-replies")
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -56,7 +59,7 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
 
     async def load(self) -> None:
         await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.mark_stale)
-        attach(self.bot).register("custom_commands", self.on_message, order=ORDER_CUSTOM_COMMANDS)
+        attach(self.bot).register("custom_commands", self.on_message, order=ORDER_CUSTOM_COMMANDS, module=self.module)
         self.group = CustomCommandsGroup(self)
         add_config_group(self.bot, self.group)
         self.flusher.start()

@@ -32,6 +32,7 @@ from cogs.engagement.settings import ENGAGEMENT_ENABLED, ENGAGEMENT_IGNORED_CHAN
 from core.cog_base import CompositeMetaClass, HearthCog
 from core.flush_loop import FlushLoop
 from core.message_pipeline import ORDER_ENGAGEMENT, MessageContext, attach
+from core.modules import declare
 from core.settings_registry import SYSTEM_TIMEZONE
 from utils.cards import avatar_bytes
 from utils.cooldowns import Cooldown
@@ -63,6 +64,8 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
     pool_size = 4
     persistent_items = OG_ITEMS
     settings = SETTINGS
+    module = declare("engagement", "Engagement", docs="engagement.md",
+                     summary="message counts, leaderboards, streaks, challenges")
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -98,15 +101,16 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         timers = self.bot.timers
         # A challenge must end (winner, badge, the channel freed): it is retried until it works.
         timers.register(CHALLENGE_JOB, self.run_challenge_end, on_skip=self.run_challenge_end,
-                        describe=lambda job: f"the end of challenge #{job.key}", timeout=CHALLENGE_END_TIMEOUT)
+                        describe=lambda job: f"the end of challenge #{job.key}", timeout=CHALLENGE_END_TIMEOUT,
+                        switch=self.module.switch)
         # Recurring: a week or a night that keeps failing is skipped, the series goes on.
         timers.register(AWARDS_JOB, self.run_weekly_awards, on_skip=self.run_weekly_awards,
                         describe=lambda job: "the weekly awards", timeout=AWARDS_TIMEOUT,
-                        next_occurrence=self.next_weekly_awards)
+                        next_occurrence=self.next_weekly_awards, switch=self.module.switch)
         timers.register(SWEEP_JOB, self.run_streak_sweep, on_skip=self.run_streak_sweep,
                         describe=lambda job: "the daily streak check", timeout=SWEEP_TIMEOUT,
                         next_occurrence=self.next_streak_sweep)
-        attach(self.bot).register("engagement", self.on_message, order=ORDER_ENGAGEMENT)
+        attach(self.bot).register("engagement", self.on_message, order=ORDER_ENGAGEMENT, module=self.module)
         self.flusher.start()
         self.bot.apis.publish(EngagementApi, self.api)
 

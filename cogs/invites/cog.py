@@ -32,6 +32,7 @@ from cogs.invites.tracker import InviteTracker
 from core.channel_access import ChannelBlocked
 from core.cog_base import CompositeMetaClass, HearthCog
 from core.guild_kit import post_to_log
+from core.modules import declare
 from utils.cooldowns import Cooldown
 from utils.errors import DATABASE_ERRORS
 
@@ -49,6 +50,7 @@ class InvitesCog(InvitesCommands, HearthCog, metaclass=CompositeMetaClass, name=
 
     pool_size = 1  # a write per join or leave; commands are rare
     settings = SETTINGS
+    module = declare("invites", "Invite tracking", docs="invites.md", summary="who invited whom")
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)

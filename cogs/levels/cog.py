@@ -44,6 +44,7 @@ from core.cog_base import CompositeMetaClass, HearthCog
 from core.flush_loop import FlushLoop
 from core.guild_cache import GuildCache
 from core.message_pipeline import ORDER_LEVELS, MessageContext, attach
+from core.modules import declare
 from utils.config_group import add_config_group, remove_config_group
 from utils.cooldowns import Cooldown
 
@@ -76,6 +77,7 @@ class LevelsCog(CommandsMixin, HearthCog, metaclass=CompositeMetaClass, name="Le
 
     pool_size = 2  # the flush and the occasional /rank or /levels
     settings = SETTINGS
+    module = declare("levels", "Levels", docs="levels.md", summary="XP, levels and level roles")
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -102,7 +104,7 @@ class LevelsCog(CommandsMixin, HearthCog, metaclass=CompositeMetaClass, name="Le
 
     async def load(self) -> None:
         await notify.subscribe(self.bot, repo.CHANNEL, self.rules.invalidate_payload, self.rules.mark_stale)
-        attach(self.bot).register("levels", self.on_message, order=ORDER_LEVELS)
+        attach(self.bot).register("levels", self.on_message, order=ORDER_LEVELS, module=self.module)
         self.api = LevelsApi(self.bot, self.pool, self.pending_xp)
         self.bot.apis.publish(LevelsApi, self.api)
         self.config_group = LevelsConfig(self)

@@ -29,6 +29,7 @@ from cogs.moderation.settings import MODERATION_DM_ON_ACTION, SETTINGS
 from core.case_log import CaseRecorder
 from core.cog_base import CompositeMetaClass, HearthCog
 from core.guild_kit import StaffRule, is_staff
+from core.modules import declare
 from utils.errors import UserFacingError
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class ModerationCog(MenuActions, CaseCommands, MemberActions, ExternalActions, C
 
     pool_size = 3
     settings = SETTINGS
+    module = declare("moderation", "Moderation", docs="moderation.md", summary="warns, timeouts, bans and the case log")
     persistent_items = (AppealButton, DecideButton)
 
     def __init__(self, bot: Any) -> None:

@@ -16,6 +16,7 @@ from cogs.onboarding.settings import SETTINGS
 from cogs.onboarding.views import ITEMS, MODAL_ID, AnswerModal, modal_answer
 from core.cog_base import HearthCog
 from core.command_tree import report_failure
+from core.modules import declare
 from utils.config_group import add_config_group, remove_config_group
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ class OnboardingCog(HearthCog, name="Onboarding"):
     pool_size = 3
     persistent_items = ITEMS
     settings = SETTINGS
+    module = declare("onboarding", "Onboarding", docs="onboarding.md", summary="rules and questions for new members")
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)

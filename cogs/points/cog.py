@@ -37,6 +37,7 @@ from cogs.points.wallet import WalletMixin
 from core.cog_base import CompositeMetaClass, HearthCog
 from core.flush_loop import FlushLoop
 from core.message_pipeline import ORDER_ENGAGEMENT, MessageContext, attach
+from core.modules import declare
 from core.settings_registry import SYSTEM_TIMEZONE
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class PointsCog(WalletMixin, ShopMixin, BuyingMixin, RedeemMixin, HearthCog, met
 
     pool_size = 2
     settings = SETTINGS
+    module = declare("points", "Points", docs="points.md", summary="points, the shop and rewards")
     persistent_items = (RedeemButton,)
 
     def __init__(self, bot: Any) -> None:
@@ -77,7 +79,7 @@ class PointsCog(WalletMixin, ShopMixin, BuyingMixin, RedeemMixin, HearthCog, met
         # Taking a temporary role back must happen: retried until it works (the log channel hears of it once).
         self.bot.timers.register(TEMP_ROLE_JOB, self.run_temp_role_end, on_skip=self.run_temp_role_end,
                                  describe=self.describe_temp_role, timeout=TEMP_ROLE_TIMEOUT)
-        attach(self.bot).register("points", self.on_message, order=ORDER_POINTS)
+        attach(self.bot).register("points", self.on_message, order=ORDER_POINTS, module=self.module)
         self.link_hooks()
         self.flusher.start()
 

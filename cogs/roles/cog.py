@@ -28,6 +28,7 @@ from cogs.roles.views import ITEMS
 from core import notify
 from core.cog_base import HearthCog
 from core.guild_cache import GuildCache
+from core.modules import declare
 from core.retention import LogTable, RetentionJob
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class RolesCog(HearthCog, name="Roles"):
 
     pool_size = 1  # configuration is cached; writes come from admin commands and grants
     settings = SETTINGS
+    module = declare("roles", "Role menus", docs="roles.md", summary="self-assigned roles, auto roles, reaction roles")
     persistent_items = ITEMS
 
     def __init__(self, bot: Any) -> None:
@@ -60,7 +62,8 @@ class RolesCog(HearthCog, name="Roles"):
         timers.register(TEMPORARY_KIND, self.menus.remove_temporary, on_skip=self.menus.remove_temporary,
                          describe=lambda job: f"the end of a temporary role (<@&{job.payload.get('role_id')}>)")
         timers.register(AUTOROLE_KIND, self.joins.run_delayed, on_skip=self.joins.run_delayed,
-                        describe=lambda job: f"a delayed autorole of <@{job.payload.get('user_id')}>")
+                        describe=lambda job: f"a delayed autorole of <@{job.payload.get('user_id')}>",
+                        switch=self.module.switch)
         await self.retention.start()
         self.group = RolesGroup(Desk(self.bot, self.pool, self.menus, self.cache))
         self.bot.tree.add_command(self.group)

@@ -29,6 +29,7 @@ from cogs.serverlogs.settings import LOGS_NEW_ACCOUNT_AGE, SETTINGS
 from core.channel_access import ChannelBlocked
 from core.cog_base import HearthCog
 from core.flush_loop import FlushLoop
+from core.modules import declare
 from utils.config_group import add_config_group, remove_config_group
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ class ServerLogsCog(HearthCog, name="ServerLogs"):
     """Listens to the server's events and posts them to the log channels."""
 
     settings = SETTINGS
+    module = declare("logs", "Server logs", docs="logging.md",
+                     summary="edits, deletions, joins, leaves and changes logged")
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)

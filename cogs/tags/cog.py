@@ -23,6 +23,7 @@ from cogs.tags.rules import is_tag_staff, require_manage, require_may_create, re
 from cogs.tags.settings import SETTINGS
 from core.cog_base import HearthCog
 from core.flush_loop import FlushLoop
+from core.modules import declare
 from core.use_counts import UseCounts
 from utils.errors import BadInput, UserFacingError
 from utils.members import find_member
@@ -61,6 +62,7 @@ class TagsCog(HearthCog, name="Tags"):
 
     pool_size = 2
     settings = SETTINGS
+    module = declare("tags", "Tags", docs="tags.md", summary="stored snippets posted with /tag")
 
     tag = app_commands.Group(name="tag", description="Tags: saved answers anyone can post", guild_only=True)
 

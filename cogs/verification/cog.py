@@ -25,6 +25,7 @@ from cogs.verification.settings import SETTINGS
 from cogs.verification.submission import Submission
 from cogs.verification.views import DYNAMIC_ITEMS
 from core.cog_base import HearthCog
+from core.modules import declare
 from gpt.service import LLMService
 from utils.config_group import add_config_group, remove_config_group
 
@@ -41,6 +42,8 @@ class VerificationCog(HearthCog, name="Verification"):
 
     pool_size = 2  # clicks and uploads: short queries (the LLM call holds no connection)
     settings = SETTINGS
+    module = declare("verification", "Verification", docs="verification.md",
+                     summary="screenshot and manual member verification")
     persistent_items = DYNAMIC_ITEMS
 
     def __init__(self, bot: Any) -> None:

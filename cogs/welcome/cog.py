@@ -22,6 +22,7 @@ from cogs.welcome.delivery import Welcomer
 from cogs.welcome.messages import LABELS, TEMPLATE_MAX
 from cogs.welcome.settings import BAN_TO, KIND_SETTINGS, SCOPE, SETTINGS, WELCOME_CARD
 from core.cog_base import HearthCog
+from core.modules import declare
 from core.setting_values import set_checked
 from utils.errors import BadInput
 
@@ -36,6 +37,7 @@ class WelcomeCog(HearthCog, name="Welcome"):
     """Greets members who join, says goodbye to those who leave, announces bans."""
 
     settings = SETTINGS
+    module = declare("welcome", "Welcome", docs="welcome.md", summary="welcome and goodbye messages")
 
     welcome = app_commands.Group(
         name="welcome", description="Welcome, farewell and ban messages (admins)", guild_only=True,

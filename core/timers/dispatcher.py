@@ -23,7 +23,7 @@ from core.db import HearthPool
 from core.timers.jobs import Job, Kind, RunReport
 from core.timers.notices import FailureReporter, GuildNotices, SkipReporter
 from core.timers.outcomes import OutcomeWriter
-from core.timers.repo import Shards, claim_due, earliest_due
+from core.timers.repo import Shards, Switches, claim_due, earliest_due
 from core.timers.runner import attempt
 from core.timers.slots import Slots
 from utils.clock import Clock
@@ -193,8 +193,15 @@ class Dispatcher:
     def _shard_filter(self) -> Shards:
         return self.shards or (1, [0])  # every guild is on shard 0 of 1
 
+    @property
+    def _switches(self) -> Switches:
+        """The registered kinds whose jobs wait while their module is off, with their switch."""
+        switched = [(name, kind.switch) for name, kind in self._kinds.items() if kind.switch is not None]
+        return ([name for name, _ in switched], [s.scope for _, s in switched],  # type: ignore[union-attr]
+                [s.key for _, s in switched], [bool(s.default) for _, s in switched])  # type: ignore[union-attr]
+
     async def _next_due(self) -> datetime | None:
-        return await earliest_due(self.pool, list(self._kinds), self._shard_filter)
+        return await earliest_due(self.pool, list(self._kinds), self._shard_filter, self._switches)
 
     async def _claim_and_start(self, now: datetime, report: RunReport) -> int:
         """Claim due jobs (as many as there are free slots) and start them; returns how many were claimed."""
@@ -205,7 +212,7 @@ class Dispatcher:
             token = self._claim_token = uuid.uuid4()
             try:
                 leases = {name: kind.lease for name, kind in self._kinds.items()}
-                jobs = await claim_due(self.pool, now, token, leases, free, self._shard_filter)
+                jobs = await claim_due(self.pool, now, token, leases, free, self._shard_filter, self._switches)
                 self._backlog = len(jobs) == free
                 await self._start(jobs, token, report)
             finally:

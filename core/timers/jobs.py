@@ -7,7 +7,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.settings_registry import SettingSpec
 
 log = logging.getLogger(__package__)  # the service's one logger, "core.timers"
 
@@ -45,6 +48,7 @@ class Kind:
     timeout: timedelta
     next_occurrence: Handler | None
     give_up: bool
+    switch: SettingSpec[bool] | None = None  # the module switch its jobs wait on while off (core/modules.py)
 
     @property
     def lease(self) -> timedelta:

@@ -24,6 +24,15 @@ _SCHEDULE = """
         RETURNING id)
     SELECT job.id FROM job, (SELECT pg_notify('hearth_timers', $1::text)) AS woken
 """
+# Jobs of a kind registered with a module switch wait while the module is off on their guild (core/modules.py):
+# `$a` kinds with a switch, parallel to the switch's scope `$b`, key `$c` and default `$d`. A guild that never set
+# the switch has its default.
+_WAITING = """NOT EXISTS (
+            SELECT 1 FROM unnest(${a}::text[], ${b}::text[], ${c}::text[], ${d}::boolean[])
+                AS sw(kind, scope, key, dflt)
+            WHERE sw.kind = timers.kind AND NOT coalesce(
+                (SELECT s.value = 'true'::jsonb FROM bot_settings s
+                 WHERE s.guild_id = timers.guild_id AND s.scope = sw.scope AND s.key = sw.key), sw.dflt))"""
 # The earliest moment something can be claimed: a free job's due time or a lease running out (least() skips
 # NULLs). Both sub-queries walk an index, so a table of 100,000 future jobs costs the same as an empty one.
 # Both queries filter by shard (`set_shards`): only jobs of guilds on this process's shards, by Discord's routing
@@ -33,7 +42,7 @@ _SCHEDULE = """
 _NEXT_DUE = """
     SELECT least(
         (SELECT due_at FROM timers WHERE kind = ANY($1::text[]) AND lease_until IS NULL
-             AND (guild_id >> 22) % $2::bigint = ANY($3::bigint[])
+             AND (guild_id >> 22) % $2::bigint = ANY($3::bigint[]) AND """ + _WAITING.format(a=4, b=5, c=6, d=7) + """
          ORDER BY due_at LIMIT 1),
         (SELECT min(greatest(due_at, lease_until)) FROM timers
          WHERE kind = ANY($1::text[]) AND lease_until IS NOT NULL
@@ -46,7 +55,7 @@ _CLAIM = """
     WHERE timers.kind = leases.kind AND timers.id IN (
         SELECT id FROM timers
         WHERE kind = ANY($3::text[]) AND due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
-            AND (guild_id >> 22) % $6::bigint = ANY($7::bigint[])
+            AND (guild_id >> 22) % $6::bigint = ANY($7::bigint[]) AND """ + _WAITING.format(a=8, b=9, c=10, d=11) + """
         ORDER BY due_at LIMIT $5 FOR UPDATE SKIP LOCKED)
     RETURNING timers.id, timers.guild_id, timers.kind, timers.key, timers.due_at, timers.payload, timers.attempts
 """
@@ -68,6 +77,11 @@ _RELEASE = """
     UPDATE timers SET lease_token = NULL, lease_until = NULL, attempts = greatest(attempts - 1, 0)
     WHERE lease_token = ANY($1::uuid[])
 """
+# A module turned on again: its jobs that fell due while it was off run now rather than count as late.
+_RESUME = """
+    UPDATE timers SET due_at = $3 WHERE guild_id = $1 AND kind = ANY($2::text[]) AND due_at < $3
+        AND lease_until IS NULL
+"""
 _CANCEL = "DELETE FROM timers WHERE kind = $1 AND key = $2"
 _CANCEL_PREFIX = "DELETE FROM timers WHERE kind = $1 AND starts_with(key, $2)"
 _GET = "SELECT due_at FROM timers WHERE kind = $1 AND key = $2"
@@ -76,7 +90,10 @@ _KEYED_JOBS = "SELECT kind, key, due_at, payload FROM timers WHERE kind = ANY($1
 
 # The shards whose guilds' jobs a process runs: (shard count, shard ids held).
 Shards = tuple[int, list[int]]
-Moved = tuple[int, uuid.UUID, datetime, bool]  # job id, lease token, new due time, attempts start afresh
+Moved = tuple[int, uuid.UUID, datetime, bool]
+# The kinds that wait while their module is off, with the switch's scope, key and default (see `_WAITING`).
+Switches = tuple[list[str], list[str], list[str], list[bool]]
+NO_SWITCHES: Switches = ([], [], [], [])  # job id, lease token, new due time, attempts start afresh
 
 
 def _count(status: str) -> int:
@@ -110,16 +127,23 @@ async def guild_jobs(conn: Executor, kind: str, guild_id: int) -> dict[str, date
     return {row["key"]: row["due_at"] for row in await conn.fetch(_GUILD_JOBS, kind, guild_id)}
 
 
-async def earliest_due(conn: Executor, kinds: list[str], shards: Shards) -> datetime | None:
-    """The earliest moment a job of `kinds` on `shards` can be claimed (None: there is no such job)."""
-    return await conn.fetchval(_NEXT_DUE, kinds, *shards)
+async def earliest_due(conn: Executor, kinds: list[str], shards: Shards,
+                       switches: Switches = NO_SWITCHES) -> datetime | None:
+    """The earliest moment a job of `kinds` on `shards` can be claimed, leaving out jobs whose module is off
+    (None: there is no such job)."""
+    return await conn.fetchval(_NEXT_DUE, kinds, *shards, *switches)
+
+
+async def resume_jobs(conn: Executor, guild_id: int, kinds: list[str], now: datetime) -> int:
+    """Make the guild's jobs of `kinds` that are overdue and not running due `now`; returns how many."""
+    return _count(await conn.execute(_RESUME, guild_id, kinds, now))
 
 
 async def claim_due(conn: Executor, now: datetime, token: uuid.UUID, leases: dict[str, timedelta], limit: int,
-                shards: Shards) -> list[Job]:
+                    shards: Shards, switches: Switches = NO_SWITCHES) -> list[Job]:
     """Lease at most `limit` due jobs of the kinds in `leases` (kind → lease) on `shards` to `token`, earliest
     first, skipping rows another process is claiming at this instant."""
-    rows = await conn.fetch(_CLAIM, now, token, list(leases), list(leases.values()), limit, *shards)
+    rows = await conn.fetch(_CLAIM, now, token, list(leases), list(leases.values()), limit, *shards, *switches)
     return [Job(row["id"], row["guild_id"], row["kind"], row["key"], row["due_at"], row["payload"],
                 row["attempts"], max(timedelta(0), now - row["due_at"])) for row in rows]
 

@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from core.db import Executor
+from core.settings_registry import SettingSpec
 from core.timers.dispatcher import Dispatcher
 from core.timers.jobs import Describe, Handler, Kind
-from core.timers.repo import delete_jobs, guild_jobs, job_due_at, keyed_jobs, upsert_job
+from core.timers.repo import delete_jobs, guild_jobs, job_due_at, keyed_jobs, resume_jobs, upsert_job
 
 DEFAULT_TIMEOUT = timedelta(seconds=60)
 
@@ -53,7 +54,8 @@ class TimerService(Dispatcher):
 
     def register(self, kind: str, run: Handler, *, on_skip: Handler | None = None,
                  describe: Describe | None = None, timeout: timedelta = DEFAULT_TIMEOUT,
-                 next_occurrence: Handler | None = None, give_up: bool = False) -> None:
+                 next_occurrence: Handler | None = None, give_up: bool = False,
+                 switch: SettingSpec[bool] | None = None) -> None:
         """Handle jobs of `kind` (from a cog's `load()`); `on_skip` runs instead of `run` for stale jobs.
 
         `timeout`: how long one attempt may take (on the bot's clock) before it is cancelled and retried.
@@ -62,17 +64,31 @@ class TimerService(Dispatcher):
           (None: the job has no next occurrence and is deleted);
         - `give_up=True` (losing the job is acceptable): the job is deleted;
         - neither (the default: the job must happen): it keeps being retried, at most `MAX_BACKOFF` apart.
+
+        `switch`: the kind's module switch (core/modules.py); while it is off on a guild, that guild's jobs of
+        the kind wait, and `resume` makes them due when it is turned on again.
         """
         if next_occurrence is not None and give_up:
             raise ValueError(f"timer kind {kind!r}: a job either moves to its next occurrence or is given up")
         if timeout <= timedelta(0):
             raise ValueError(f"timer kind {kind!r}: the timeout must be positive")
-        self._kinds[kind] = Kind(run, on_skip, describe, timeout, next_occurrence, give_up)
+        self._kinds[kind] = Kind(run, on_skip, describe, timeout, next_occurrence, give_up, switch)
         self.rearm()
 
     def unregister(self, kind: str) -> None:
         """Stop handling `kind` (from a cog's `unload()`); its jobs wait in the table."""
         self._kinds.pop(kind, None)
+
+    async def resume(self, guild_id: int, switch: SettingSpec[bool]) -> int:
+        """The module of `switch` was turned on in the guild: its jobs that fell due meanwhile are due now
+        (they waited; they are not late). Returns how many."""
+        kinds = [name for name, kind in self._kinds.items() if kind.switch == switch]
+        if not kinds:
+            return 0
+        moved = await resume_jobs(self.pool, guild_id, kinds, self.clock.now())
+        if moved:
+            self.rearm()
+        return moved
 
     # --- scheduling ----------------------------------------------------------------------------------------
 

@@ -1,0 +1,102 @@
+"""Module switches (`/config modules`, core/modules.py): a module that is off refuses its commands, context menus and
+buttons, its listeners and message stages do nothing, its scheduled jobs wait and run once it is back on."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.hearth_harness import Hearth
+from tests.kit.roles import roles_desk
+from tests.kit.tags import TagDesk
+from utils.errors import BadInput
+
+OFF = "is turned off on this server (an admin can turn it on with /config modules)."
+
+
+async def switch(hearth: Hearth, module: str, on: bool) -> str:
+    """`/config modules module:<module> on:<on>` as the admin; the answer."""
+    result = await hearth.discord.slash("config modules", user=hearth.guild.admin, module=module, on=on)
+    assert result.ephemeral
+    return result.text
+
+
+async def test_a_module_off_refuses_its_commands_until_it_is_on_again(hearth: Hearth) -> None:
+    tags = TagDesk(hearth)
+    await tags.create("rules", "Be kind.")
+    assert await switch(hearth, "tags", False) == "⛔ **Tags** turned off."
+    row = await tags.db.fetchrow("SELECT key, new_value, changed_by FROM settings_history WHERE scope = 'modules'")
+    assert tuple(row) == ("tags", False, hearth.guild.admin.id)
+    refused = await tags.post("rules")  # a refused check: not an error of the bot
+    assert refused.ephemeral and refused.text == f"Tags {OFF}"
+    assert tags.posts() == []
+    assert await hearth.discord.autocomplete("tag get", "name", user=tags.member, partial="ru") == []
+    assert await switch(hearth, "tags", True) == "✅ **Tags** turned on."
+    await tags.post("rules")
+    assert [m.content for m in tags.posts()] == ["Be kind."]
+
+
+async def test_the_listing_shows_each_module_and_bad_names_are_explained(hearth: Hearth) -> None:
+    await switch(hearth, "welcome", False)
+    listing = await hearth.discord.slash("config modules", user=hearth.guild.admin)
+    field = listing.message.embeds[0]["fields"][0]["value"]
+    assert "⛔ **Welcome** (`welcome`)" in field and "✅ **Tags** (`tags`)" in field
+    async with hearth.discord.expect_errors(BadInput):
+        bad = await hearth.discord.slash("config modules", user=hearth.guild.admin, module="weather", on=False)
+    assert bad.ephemeral and bad.text.startswith("There is no module `weather`. Modules: ")
+    again = await switch(hearth, "welcome", False)
+    assert again == "**Welcome** is already off."
+    member = await hearth.discord.slash("config modules", user=hearth.guild.member, module="tags", on=False,
+                                        check_permissions=False)
+    assert member.ephemeral and "Manage Server" in member.text
+    assert await hearth.bot.guild_settings.get(hearth.guild.guild.id, "modules", "tags") is True
+
+
+async def test_context_menus_and_listeners_of_a_module_that_is_off_do_nothing(hearth: Hearth) -> None:
+    g = hearth.guild
+    welcome = g.guild.add_text_channel("welcome")
+    await hearth.discord.settle()
+    await hearth.bot.guild_settings.set(g.guild.id, "welcome", "welcome_channel", welcome.id, changed_by=g.owner.id)
+    await switch(hearth, "welcome", False)
+    await hearth.discord.member_join(g.guild, "quiet")
+    assert hearth.discord.messages_in(welcome) == []
+    await switch(hearth, "welcome", True)
+    await hearth.discord.member_join(g.guild, "greeted")
+    assert len(hearth.discord.messages_in(welcome)) == 1
+
+    await switch(hearth, "moderation", False)
+    message = await hearth.discord.say(g.general, g.member, "rude words")
+    menu = await hearth.discord.context_menu("Warn", message, user=g.moderator)
+    assert menu.ephemeral and menu.text == f"Moderation {OFF}"
+    assert await hearth.db.fetchval("SELECT count(*) FROM moderation_cases") == 0
+
+
+async def test_a_message_stage_of_a_module_that_is_off_is_skipped(hearth: Hearth) -> None:
+    d, g = hearth.discord, hearth.guild
+    added = await d.slash("config custom_commands add", user=g.admin, name="hello", trigger_type="exact",
+                          trigger="!hello", response="Hi there")
+    assert added.text.startswith("✅")
+    bot_id = hearth.bot.user.id
+    await switch(hearth, "custom_commands", False)
+    await d.say(g.general, g.member, "!hello")
+    assert [m.content for m in d.messages_in(g.general) if m.author.id == bot_id] == []
+    await switch(hearth, "custom_commands", True)
+    await d.say(g.general, g.member, "!hello")
+    assert [m.content for m in d.messages_in(g.general) if m.author.id == bot_id] == ["Hi there"]
+
+
+async def test_scheduled_jobs_wait_while_off_and_run_when_back_on(hearth: Hearth) -> None:
+    desk = await roles_desk(hearth)
+    await desk.roles("autorole add", role=desk.gamer, delay="10m")
+    begin = hearth.clock.now()
+    person = await desk.d.member_join(desk.server, "pat")
+    await switch(hearth, "roles", False)
+    await hearth.move_clock(begin + timedelta(hours=2))  # long past the job's time and the guild's grace
+    assert not desk.has(person, desk.gamer)
+    assert await desk.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'roles_autorole'") == 1
+    await hearth.restart()  # the pause is in the database, not in this process
+    await hearth.move_clock(begin + timedelta(hours=3))
+    assert not desk.has(person, desk.gamer)
+    await switch(hearth, "roles", True)
+    await hearth.move_clock(begin + timedelta(hours=3, seconds=1))
+    assert desk.has(person, desk.gamer)
+    assert await desk.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'roles_autorole'") == 0
