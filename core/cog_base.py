@@ -90,9 +90,7 @@ class HearthCog(commands.Cog):
         self.bot.modules.remove(self.qualified_name)
 
     def _all_settings(self) -> tuple[SettingSpec, ...]:
-        """The declared settings and the module's switch (declared or not)."""
-        switch = self.module.switch if self.module is not None else None
-        return self.settings if switch is None or switch in self.settings else (*self.settings, switch)
+        return with_switch(self.settings, self.module)
 
     def _gate_listeners(self, module: Module) -> None:
         """Replace each listener with one that returns at once where the module is off: discord.py adds the
@@ -106,6 +104,12 @@ class HearthCog(commands.Cog):
 
     async def unload(self) -> None:
         """Shutdown work before the pool closes (flush buffers, stop loops). Override as needed."""
+
+
+def with_switch(settings: tuple[SettingSpec, ...], module: Module | None) -> tuple[SettingSpec, ...]:
+    """A cog's declared settings and its module's switch (whether or not the cog declares it itself)."""
+    switch = module.switch if module is not None else None
+    return settings if switch is None or switch in settings else (*settings, switch)
 
 
 class CompositeMetaClass(commands.CogMeta, ABCMeta):

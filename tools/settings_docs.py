@@ -12,7 +12,7 @@ import pkgutil
 import sys
 from pathlib import Path
 
-from core.cog_base import HearthCog
+from core.cog_base import HearthCog, with_switch
 from core.cog_discovery import discover_cogs
 from core.settings_registry import SettingSpec, SettingsRegistry, system_settings
 
@@ -29,7 +29,7 @@ def declared_settings(package: str = "cogs") -> SettingsRegistry:
             module = importlib.import_module(f"{package}.{name}.{info.name}")
             for _, cls in inspect.getmembers(module, inspect.isclass):
                 if issubclass(cls, HearthCog) and cls.__module__ == module.__name__:
-                    registry.register(*cls.settings)
+                    registry.register(*with_switch(cls.settings, cls.module))
     return registry
 
 
