@@ -35,9 +35,9 @@ class HearthCommandTree(app_commands.CommandTree):
     answer_within = ANSWER_WITHIN
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """Before any command or context menu runs: refuse it where its module is off (`ModuleOff`, answered
-        by `on_error` like any failed check)."""
-        await guard(interaction)
+        """Before any command or context menu runs: Hearth's own checks (`guard`), answered by `on_error` like
+        any failed check."""
+        await guard(interaction, count=True)
         return True
 
     async def _call(self, interaction: discord.Interaction) -> None:
@@ -83,13 +83,19 @@ class HearthCommandTree(app_commands.CommandTree):
         await send_ephemeral(interaction, reply.text)
 
 
-async def guard(interaction: discord.Interaction) -> None:
+async def guard(interaction: discord.Interaction, *, count: bool) -> None:
     """Hearth's own checks before any command runs, whoever declared it: the command's module must be on in the
-    guild. Raises the check's `AppCommandError`."""
-    modules = getattr(interaction.client, "modules", None)
+    guild (core/modules.py), and the guild's permission rules must let this member run it here, within its
+    cooldown (core/command_rules.py; a use is counted only with `count`). Raises the check's `AppCommandError`."""
     command = interaction.command
-    if modules is not None and command is not None:
+    if command is None:
+        return
+    modules = getattr(interaction.client, "modules", None)
+    if modules is not None:
         await modules.check(interaction.guild_id, command)
+    rules = getattr(interaction.client, "_command_rules", None)  # None before prepare() and in bare test clients
+    if rules is not None:
+        await rules.check(interaction, command, count=count)
 
 
 async def may_run(interaction: discord.Interaction) -> bool:
@@ -115,7 +121,7 @@ async def may_run(interaction: discord.Interaction) -> bool:
     if wanted is not None and interaction.guild_id is not None and not wanted <= interaction.permissions:
         return False
     binding = command.binding
-    checks: list[Any] = [_passes(guard)]
+    checks: list[Any] = [_passes(guard)]  # counts no use: autocomplete runs on every keystroke
     checks += [group.interaction_check for group in reversed(groups) if group is not binding]
     if binding is not None and hasattr(binding, "interaction_check"):
         checks.append(binding.interaction_check)
@@ -134,9 +140,9 @@ async def may_run(interaction: discord.Interaction) -> bool:
 
 
 def _passes(check: Any) -> Any:
-    """A check that raises on refusal, as one that returns whether it passed."""
+    """A check that raises on refusal (and counts no use), as one that returns whether it passed."""
     async def passes(interaction: discord.Interaction) -> bool:
-        await check(interaction)
+        await check(interaction, count=False)
         return True
     return passes
 

@@ -19,6 +19,8 @@ from discord.ext import commands
 from core import gdpr, message_pipeline, notify
 from core.channel_access import ChannelAccess
 from core.cog_discovery import discover_cogs, select_cogs
+from core.command_rules import NOTIFY_CHANNEL as RULES_CHANNEL
+from core.command_rules import CommandRules
 from core.command_tree import HearthCommandTree
 from core.config import Settings
 from core.db import Database
@@ -77,6 +79,7 @@ class HearthBot(commands.AutoShardedBot):
         self.settings_registry.register(*system_settings())
         self._guild_settings: GuildSettings | None = None
         self._timers: TimerService | None = None
+        self._command_rules: CommandRules | None = None
         self.api = HttpApi(VERSION, max_body=settings.api_max_body_bytes, docs=settings.api_docs_enabled)
         # One on_message path for automod, custom commands, engagement and the embed watcher.
         self.pipeline = message_pipeline.attach(self)
@@ -107,6 +110,13 @@ class HearthBot(commands.AutoShardedBot):
         return self._guild_settings
 
     @property
+    def command_rules(self) -> CommandRules:
+        """Command permission rules and cooldowns (available once `prepare()` ran)."""
+        if self._command_rules is None:
+            raise RuntimeError("command rules are not ready: prepare() has not run")
+        return self._command_rules
+
+    @property
     def timers(self) -> TimerService:
         """The timers service (available once `prepare()` ran; its dispatcher starts when Discord is ready)."""
         if self._timers is None:
@@ -123,6 +133,10 @@ class HearthBot(commands.AutoShardedBot):
             # Settings changed by another bot process reach this one through LISTEN/NOTIFY.
             await notify.subscribe(self, SETTINGS_CHANNEL, self._guild_settings.on_notification,
                                    self._guild_settings.mark_stale)
+            # Command permission rules and cooldowns: read with the settings, cached and invalidated like them.
+            self._command_rules = CommandRules(pool, self.clock)
+            await notify.subscribe(self, RULES_CHANNEL, self._command_rules.on_notification,
+                                   self._command_rules.mark_stale)
             self._timers = TimerService(await self.db.create_pool("timers", 3), self.clock,
                                         grace=self._late_job_grace, report_skipped=self._report_skipped_jobs,
                                         report_failure=self._report_failed_job)
@@ -202,9 +216,10 @@ class HearthBot(commands.AutoShardedBot):
         await super().close()
         await notify.unsubscribe(self, SETTINGS_CHANNEL)
         await notify.unsubscribe(self, TIMERS_CHANNEL)
+        await notify.unsubscribe(self, RULES_CHANNEL)
         await notify.unsubscribe(self, gdpr.ERASED_CHANNEL)
         await self.db.close_all()
-        self._guild_settings = self._timers = None
+        self._guild_settings = self._timers = self._command_rules = None
 
 
 def shard_options(settings: Settings) -> dict[str, Any]:

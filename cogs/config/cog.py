@@ -15,6 +15,7 @@ from discord import app_commands
 
 from cogs.config.group import CONFIG
 from cogs.config.module_commands import ModuleCommands
+from cogs.config.permission_commands import PermissionCommands
 from cogs.config.transfer import build_export, import_refusal, parse_export, plan_import
 from cogs.config.values import format_effective, format_value, resolve_value
 from cogs.config.views import ImportConfirmView, preview_embed
@@ -31,7 +32,7 @@ HISTORY_PAGE = 10
 CHOICES_LIMIT = 25
 
 
-class ConfigCog(ModuleCommands, HearthCog, name="Config"):
+class ConfigCog(ModuleCommands, PermissionCommands, HearthCog, name="Config"):
     """Server settings for admins."""
 
     config = CONFIG
