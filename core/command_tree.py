@@ -37,7 +37,7 @@ class HearthCommandTree(app_commands.CommandTree):
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         """Before any command or context menu runs: Hearth's own checks (`guard`), answered by `on_error` like
         any failed check."""
-        await guard(interaction, count=True)
+        await guard(interaction, interaction.command, count=True)
         return True
 
     async def _call(self, interaction: discord.Interaction) -> None:
@@ -83,11 +83,10 @@ class HearthCommandTree(app_commands.CommandTree):
         await send_ephemeral(interaction, reply.text)
 
 
-async def guard(interaction: discord.Interaction, *, count: bool) -> None:
+async def guard(interaction: discord.Interaction, command: Any, *, count: bool) -> None:
     """Hearth's own checks before any command runs, whoever declared it: the command's module must be on in the
     guild (core/modules.py), and the guild's permission rules must let this member run it here, within its
     cooldown (core/command_rules.py; a use is counted only with `count`). Raises the check's `AppCommandError`."""
-    command = interaction.command
     if command is None:
         return
     modules = getattr(interaction.client, "modules", None)
@@ -98,30 +97,32 @@ async def guard(interaction: discord.Interaction, *, count: bool) -> None:
         await rules.check(interaction, command, count=count)
 
 
-async def may_run(interaction: discord.Interaction) -> bool:
-    """Whether the member may run the command of this interaction, by the checks discord.py applies when it is run
+async def may_run(interaction: discord.Interaction, command: Any = None) -> bool:
+    """Whether the member may run `command` (default: the command of this interaction) where the interaction
+    happens, by Hearth's own checks (`guard`) and the checks discord.py applies when it is run
     (the parent group's and the cog's `interaction_check`, the command's checks) and, stricter, every enclosing
     group's `interaction_check` and the top-level command's `default_permissions` and `guild_only`.
 
     Used for autocomplete, which discord.py answers without any check. A check that raises counts as a refusal.
     Access that depends on the data (a member's own items) is for the autocomplete callback to filter. Checks run
-    on every keystroke, so they must not count uses: cooldowns are counted in the command body (utils/cooldowns)."""
-    command = interaction.command
-    if not isinstance(command, app_commands.Command):
+    on every keystroke, so they must not count uses: cooldowns are counted in the command body (utils/cooldowns).
+    `/help` asks the same question for every command."""
+    command = command or interaction.command
+    if not isinstance(command, app_commands.Command | app_commands.ContextMenu):
         return False
     groups: list[app_commands.Group] = []
-    parent = command.parent
+    parent = command.parent if isinstance(command, app_commands.Command) else None
     while parent is not None:
         groups.append(parent)
         parent = parent.parent
-    root: app_commands.Command | app_commands.Group = groups[-1] if groups else command
+    root: app_commands.Command | app_commands.ContextMenu | app_commands.Group = groups[-1] if groups else command
     if root.guild_only and interaction.guild_id is None:
         return False
     wanted = root.default_permissions
     if wanted is not None and interaction.guild_id is not None and not wanted <= interaction.permissions:
         return False
-    binding = command.binding
-    checks: list[Any] = [_passes(guard)]  # counts no use: autocomplete runs on every keystroke
+    binding = command.binding if isinstance(command, app_commands.Command) else None
+    checks: list[Any] = [_passes(guard, command)]  # counts no use: autocomplete runs on every keystroke
     checks += [group.interaction_check for group in reversed(groups) if group is not binding]
     if binding is not None and hasattr(binding, "interaction_check"):
         checks.append(binding.interaction_check)
@@ -133,16 +134,16 @@ async def may_run(interaction: discord.Interaction) -> bool:
     except app_commands.AppCommandError:
         return False  # a refused check (missing permission …): the member may not run it
     except Exception:  # a failing check refuses: the member only misses suggestions
-        log.warning("Autocomplete for /%s: a check failed (guild %s, user %s); no choices offered",
+        log.warning("Checking /%s: a check failed (guild %s, user %s); no choices offered",
                     command.qualified_name, interaction.guild_id, interaction.user.id, exc_info=True)
         return False
     return True
 
 
-def _passes(check: Any) -> Any:
-    """A check that raises on refusal (and counts no use), as one that returns whether it passed."""
+def _passes(check: Any, command: Any) -> Any:
+    """A check of `command` that raises on refusal (and counts no use), as one that returns whether it passed."""
     async def passes(interaction: discord.Interaction) -> bool:
-        await check(interaction, count=False)
+        await check(interaction, command, count=False)
         return True
     return passes
 

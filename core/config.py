@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     db_max_connections: int = Field(default=60, ge=2, le=10_000, description="Budget for all pools together.")
     db_command_timeout: float = Field(default=10.0, gt=0, le=600, description="Seconds a query may run.")
     db_acquire_timeout: float = Field(default=2.5, gt=0, le=60, description="Seconds to wait for a connection.")
+    docs_url: str | None = Field(
+        default=None, description="Where the admin guide (docs/) is published; /help links its pages (unset: the "
+        "page's path in the repository is named).")
     log_level: LogLevel = "INFO"
     api_enabled: bool = True
     api_host: str = "127.0.0.1"
