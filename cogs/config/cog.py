@@ -16,6 +16,8 @@ from discord import app_commands
 from cogs.config.group import CONFIG
 from cogs.config.module_commands import ModuleCommands
 from cogs.config.permission_commands import PermissionCommands
+from cogs.config.setup_commands import SetupCommands
+from cogs.config.setup_views import ITEMS as SETUP_ITEMS
 from cogs.config.transfer import build_export, import_refusal, parse_export, plan_import
 from cogs.config.values import format_effective, format_value, resolve_value
 from cogs.config.views import ImportConfirmView, preview_embed
@@ -32,10 +34,11 @@ HISTORY_PAGE = 10
 CHOICES_LIMIT = 25
 
 
-class ConfigCog(ModuleCommands, PermissionCommands, HearthCog, name="Config"):
+class ConfigCog(SetupCommands, ModuleCommands, PermissionCommands, HearthCog, name="Config"):
     """Server settings for admins."""
 
     config = CONFIG
+    persistent_items = SETUP_ITEMS
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
         if not interaction.permissions.manage_guild:

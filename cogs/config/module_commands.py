@@ -64,11 +64,11 @@ class ModuleCommands:
     async def modules_embed(self, guild_id: int) -> discord.Embed:
         """Every module with its state, for `/config modules` and the setup wizard."""
         registry: Modules = self.bot.modules
-        embed = discord.Embed(title="Modules", colour=discord.Colour.blurple(),
-                              description="Turn one off or on with `/config modules module:<name> on:<True|False>`.")
         lines = []
         for module in registry.all():
             icon = "✅" if await registry.is_on(guild_id, module) else "⛔"
             lines.append(f"{icon} **{module.label}** (`{module.name}`): {module.summary}")
-        embed.add_field(name="On this server", value="\n".join(lines)[:1024] or "No modules are loaded.", inline=False)
+        lines.append("\nTurn one off or on with `/config modules module:<name> on:<True|False>`.")
+        embed = discord.Embed(title="Modules on this server", colour=discord.Colour.blurple(),
+                              description="\n".join(lines)[:4096])
         return embed

@@ -31,6 +31,7 @@ from cogs.faq.settings import FAQ_MAX_RESULTS, FAQ_MIN_SIMILARITY, FAQ_SEARCH_LO
 from cogs.premium.api import premium_of
 from core.cog_base import HearthCog
 from core.guild_kit import is_staff
+from core.modules import declare
 from core.persistent_items import Look, PersistentItem
 from core.retention import LogTable, RetentionJob
 from gpt.service import LLMService
@@ -74,6 +75,7 @@ class FaqCog(HearthCog, name="FAQ"):
     """The guild's FAQ."""
 
     pool_size = 3
+    module = declare("faq", "FAQ", docs="faq.md", summary="answers to common questions, /faq and /ask")
     api: FaqApi
     asker: Asker
     persistent_items = (ShowEntryButton, AddToFaqButton)

@@ -25,6 +25,7 @@ from cogs.reminders.watcher import WATCH_ITEMS, WatcherMixin
 from cogs.reminders.when import When, parse_when
 from core.cog_base import CompositeMetaClass, HearthCog
 from core.message_pipeline import ORDER_WATCHER
+from core.modules import declare
 from core.settings_registry import SYSTEM_TIMEZONE
 from gpt.service import LLMService
 from utils.errors import BadInput, UserFacingError, permission_name
@@ -45,6 +46,8 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
     The watcher sees the cog through `cogs.reminders.contract.MixinMeta`; this class provides what it declares."""
 
     pool_size = 5
+    module = declare("reminders", "Reminders", docs="reminders.md",
+                     summary="scheduled announcements and personal reminders")
     persistent_items = WATCH_ITEMS
     settings = SETTINGS
 

@@ -48,6 +48,7 @@ from cogs.tickets.views import (
     panel_view,
 )
 from core.cog_base import HearthCog
+from core.modules import declare
 from core.setting_values import set_checked
 from gpt.service import LLMService
 from utils.errors import BadInput, UserFacingError, permission_name
@@ -62,6 +63,7 @@ class TicketsCog(CategoryCommands, MemberCommands, HearthCog, name="Tickets"):
     """Support tickets."""
 
     pool_size = 5
+    module = declare("tickets", "Tickets", docs="tickets.md", summary="private support channels with staff")
     persistent_items = DYNAMIC_ITEMS
     settings = SETTINGS
 

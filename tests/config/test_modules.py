@@ -38,7 +38,7 @@ async def test_a_module_off_refuses_its_commands_until_it_is_on_again(hearth: He
 async def test_the_listing_shows_each_module_and_bad_names_are_explained(hearth: Hearth) -> None:
     await switch(hearth, "welcome", False)
     listing = await hearth.discord.slash("config modules", user=hearth.guild.admin)
-    field = listing.message.embeds[0]["fields"][0]["value"]
+    field = listing.message.embeds[0]["description"]
     assert "⛔ **Welcome** (`welcome`)" in field and "✅ **Tags** (`tags`)" in field
     async with hearth.discord.expect_errors(BadInput):
         bad = await hearth.discord.slash("config modules", user=hearth.guild.admin, module="weather", on=False)
