@@ -28,7 +28,7 @@ _DAY_GROUPS = {"day": list(range(7)), "days": list(range(7)), "weekday": list(ra
 _RECURRING = re.compile(r"^(?:every|each)\s+(?P<days>.+?)\s+(?:at\s+)?(?P<time>\d{1,2}(?:[:.h]\d{2})?\s*(?:am|pm)?)$",
                         re.IGNORECASE)
 _DAILY = re.compile(r"^daily\s+(?:at\s+)?(?P<time>\d{1,2}(?:[:.h]\d{2})?\s*(?:am|pm)?)$", re.IGNORECASE)
-_UNTIL = re.compile(r"^(?P<schedule>(?:every|each|daily)\s.+?)\s+until\s+(?P<until>.+)$", re.IGNORECASE)
+_UNTIL = re.compile(r"^(?P<schedule>.+?)\s+until\s+(?P<until>.+)$", re.IGNORECASE)
 _TIMESTAMP = re.compile(r"^<t:(?P<unix>-?\d{1,12})(?::[tTdDfFR])?>$")
 
 
