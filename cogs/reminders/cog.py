@@ -230,6 +230,7 @@ class RemindersCog(WatcherMixin, PersonalMixin, HearthCog, metaclass=CompositeMe
                   channel: discord.TextChannel | None = None, message: str | None = None,
                   from_message: str | None = None, location: str | None = None, image: str | None = None) -> None:
         guild_id = interaction.guild_id
+        await self.require_enabled(guild_id)
         if from_message is not None:
             if message is not None:
                 raise BadInput("Give either `message` or `from_message`, not both.")

@@ -22,7 +22,7 @@ from cogs.reminders.personal_repo import NewReminder, PersonalReminder
 from cogs.reminders.planner import PERSONAL_KIND
 from cogs.reminders.posting import ts
 from cogs.reminders.schedule import describe_rule, local_to_utc, next_in_rule, weekly_rule
-from cogs.reminders.settings import REMINDERS_PERSONAL_FREE_LIMIT, REMINDERS_PERSONAL_PREMIUM_LIMIT
+from cogs.reminders.settings import REMINDERS_ENABLED, REMINDERS_PERSONAL_FREE_LIMIT, REMINDERS_PERSONAL_PREMIUM_LIMIT
 from cogs.reminders.when import parse_when
 from core.persistent_items import ReportingModal
 from core.settings_registry import SYSTEM_TIMEZONE, timezone_names
@@ -71,9 +71,16 @@ class PersonalMixin(MixinMeta, SnoozeTarget):
 
     async def remind_about_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
         """Open the form asking when (and an optional note)."""
+        await self.require_enabled(interaction.guild_id)
         await interaction.response.send_modal(RemindForm(self, message))
 
     # --- shared ------------------------------------------------------------------------------------------
+
+    async def require_enabled(self, guild_id: int | None) -> None:
+        """Refuse creating reminders while the module is switched off on this server."""
+        if guild_id is not None and not await self.bot.guild_settings.setting(guild_id, REMINDERS_ENABLED):
+            raise UserFacingError("Reminders are turned off on this server. An admin can turn them on with "
+                                  "`/config set scope:reminders key:enabled value:true`.")
 
     async def zone_of(self, user_id: int, guild_id: int | None) -> ZoneInfo:
         """The member's own time zone, else the server's."""
@@ -82,14 +89,20 @@ class PersonalMixin(MixinMeta, SnoozeTarget):
             own = await self.bot.guild_settings.setting(guild_id, SYSTEM_TIMEZONE)
         return ZoneInfo(own or "UTC")
 
-    async def _check_quota(self, guild_id: int, user_id: int) -> None:
+    async def _quota(self, guild_id: int, user_id: int) -> tuple[int, str]:
+        """The member's limit here, and what the refusal adds (how premium would raise it)."""
         free = await self.bot.guild_settings.setting(guild_id, REMINDERS_PERSONAL_FREE_LIMIT)
         paid = await self.bot.guild_settings.setting(guild_id, REMINDERS_PERSONAL_PREMIUM_LIMIT)
         premium = await premium_of(self.bot).is_premium(user_id, guild_id)
         limit = max(free, paid) if premium else free
-        if await personal_repo.count_active(self.pool, guild_id, user_id) < limit:
-            return
         extra = "" if premium or paid <= free else f" With premium you can have up to {paid} (see `/premium`)."
+        return limit, extra
+
+    async def _check_quota(self, conn: Any, guild_id: int, user_id: int, limit: int, extra: str) -> None:
+        """Refuse when the member already has `limit` reminders waiting (inside the creating transaction)."""
+        await personal_repo.lock_member(conn, guild_id, user_id)
+        if await personal_repo.count_active(conn, guild_id, user_id) < limit:
+            return
         raise UserFacingError(
             f"You already have {limit} reminders waiting on this server, the limit.{extra} To free a slot, delete "
             "one with `/remindme delete` (see them with `/remindme list`), or wait until one has been delivered.")
@@ -109,6 +122,7 @@ class PersonalMixin(MixinMeta, SnoozeTarget):
     async def create_personal(self, interaction: discord.Interaction, when: str, text: str, where: str,
                               origin: tuple[int, int] | None = None) -> None:
         """Read `when` in the member's zone, check the quota, save the reminder and schedule it; answer privately."""
+        await self.require_enabled(interaction.guild_id)
         text = text.strip()
         if not 1 <= len(text) <= TEXT_MAX:
             raise BadInput(f"The text must be 1 to {TEXT_MAX} characters.", example=WHEN_EXAMPLE)
@@ -122,10 +136,11 @@ class PersonalMixin(MixinMeta, SnoozeTarget):
         next_at = next_in_rule(rule, tz, now) if rule else parsed.at
         if next_at is None:
             raise BadInput("That schedule ends before it would remind you even once.", example=WHEN_EXAMPLE)
-        await self._check_quota(guild_id, user_id)
+        limit, extra = await self._quota(guild_id, user_id)
         new = NewReminder(guild_id, user_id, text, where, interaction.channel_id, tz.key, rule, next_at,
                           *(origin or (None, None)))
         async with self.pool.acquire() as conn, conn.transaction():
+            await self._check_quota(conn, guild_id, user_id, limit, extra)
             made = await personal_repo.create(conn, new, now)
             await self.bot.timers.schedule(guild_id, PERSONAL_KIND, f"{made.id}:due", next_at,
                                            {"reminder_id": made.id, "phase": "due"}, conn=conn)

@@ -17,6 +17,7 @@ _CREATE = ("INSERT INTO personal_reminders (guild_id, user_id, text, deliver, ch
            "origin_message_id, timezone, rule, next_at, created_at) "
            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING " + _COLUMNS)
 _GET = "SELECT " + _COLUMNS + " FROM personal_reminders WHERE guild_id = $1 AND id = $2"
+_LOCK_MEMBER = "SELECT pg_advisory_xact_lock(hashtextextended('personal_reminders:' || $1 || ':' || $2, 0))"
 _COUNT_ACTIVE = "SELECT count(*) FROM personal_reminders WHERE guild_id = $1 AND user_id = $2 AND NOT done"
 _PAGE = ("SELECT " + _COLUMNS + " FROM personal_reminders WHERE guild_id = $1 AND user_id = $2 AND NOT done "
          "ORDER BY next_at, id LIMIT $3 OFFSET $4")
@@ -98,6 +99,12 @@ async def create(conn: Executor, new: NewReminder, now: datetime) -> PersonalRem
 async def get(conn: Executor, guild_id: int, reminder_id: int) -> PersonalReminder | None:
     """One personal reminder of this guild (anyone's: callers check the owner)."""
     return _one(await conn.fetchrow(_GET, guild_id, reminder_id))
+
+
+async def lock_member(conn: Executor, guild_id: int, user_id: int) -> None:
+    """Serialise the member's reminder creations until the end of the transaction (the quota holds under a
+    double submit)."""
+    await conn.execute(_LOCK_MEMBER, str(guild_id), str(user_id))
 
 
 async def count_active(conn: Executor, guild_id: int, user_id: int) -> int:

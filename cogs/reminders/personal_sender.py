@@ -23,6 +23,7 @@ from cogs.reminders import personal_repo
 from cogs.reminders.personal_repo import PersonalReminder
 from cogs.reminders.posting import ts
 from cogs.reminders.schedule import next_in_rule
+from cogs.reminders.settings import REMINDERS_ENABLED
 from cogs.reminders.snooze import SnoozeButton
 from core.timers import Job
 
@@ -69,7 +70,8 @@ class PersonalSender:
             return None  # deleted meanwhile
         snoozed = job.payload.get("phase") == "snooze"
         sent = reminder.snooze_sent_at if snoozed else reminder.last_sent_at
-        if sent is None or sent < job.due_at:
+        enabled = await self.bot.guild_settings.setting(job.guild_id, REMINDERS_ENABLED)
+        if enabled and (sent is None or sent < job.due_at):  # switched off: handled without a delivery
             await self._deliver(reminder, job.due_at, snoozed)
         return await self._record(reminder, job, snoozed)
 

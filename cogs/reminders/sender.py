@@ -20,6 +20,7 @@ from cogs.premium.api import premium_of
 from cogs.reminders import repo
 from cogs.reminders.posting import reminder_embed
 from cogs.reminders.schedule import next_occurrence
+from cogs.reminders.settings import REMINDERS_ENABLED
 from core.channel_access import ChannelBlocked
 from core.guild_kit import post_to_log
 from core.settings_registry import SYSTEM_TIMEZONE
@@ -57,7 +58,9 @@ class ReminderSender:
         already_sent = reminder.last_sent_at is not None and reminder.last_sent_at >= job.due_at
         if not already_sent:
             try:
-                message = await self._post(reminder, phase, job)
+                # The module switched off: this occurrence is handled without a post (a weekly one moves on).
+                enabled = await self.bot.guild_settings.setting(job.guild_id, REMINDERS_ENABLED)
+                message = await self._post(reminder, phase, job) if enabled else None
             except discord.HTTPException as exc:
                 if job.attempts < MAX_ATTEMPTS:
                     raise  # the timers service retries with back-off (nothing was posted, nothing is recorded)

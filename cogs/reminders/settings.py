@@ -1,10 +1,15 @@
-"""The reminders settings (scope `reminders`): who manages reminders, the early reminder before an event, the
-embed watcher's channels, the default channel of server reminders, and the personal reminders' quota."""
+"""The reminders settings (scope `reminders`): the module switch, who manages reminders, the early reminder before
+an event, the embed watcher's channels, the default channel of server reminders, and the personal reminders'
+quota."""
 
 from __future__ import annotations
 
 from core.settings_registry import SettingSpec, SettingType, int_range
 
+REMINDERS_ENABLED: SettingSpec[bool] = SettingSpec(
+    "reminders", "enabled", SettingType.BOOL, True,
+    "The reminders module: when off, no reminder (server or personal) is created or posted; lists and deletes "
+    "still work.")
 REMINDERS_MANAGER_ROLE: SettingSpec[int | None] = SettingSpec(
     "reminders", "manager_role", SettingType.ROLE, None,
     "Role allowed to manage reminders (besides members with Manage Events).")
@@ -32,6 +37,7 @@ REMINDERS_PERSONAL_PREMIUM_LIMIT: SettingSpec[int] = SettingSpec(
     validator=int_range(0, 1000))
 
 SETTINGS: tuple[SettingSpec, ...] = (
-    REMINDERS_MANAGER_ROLE, REMINDERS_PRE_EVENT_MINUTES, REMINDERS_WATCH_CHANNELS, REMINDERS_WATCH_PROMPT_CHANNEL,
+    REMINDERS_ENABLED, REMINDERS_MANAGER_ROLE, REMINDERS_PRE_EVENT_MINUTES, REMINDERS_WATCH_CHANNELS,
+    REMINDERS_WATCH_PROMPT_CHANNEL,
     REMINDERS_DEFAULT_CHANNEL, REMINDERS_PERSONAL_FREE_LIMIT, REMINDERS_PERSONAL_PREMIUM_LIMIT,
 )

@@ -240,3 +240,52 @@ async def test_bad_times_are_answered_clearly(hearth: Hearth, when, expected) ->
         result = await hearth.discord.slash("remindme add", user=g.member, guild=g.guild, when=when, text="x")
     assert result.ephemeral and expected in result.text
     assert await hearth.db.fetchval("SELECT count(*) FROM personal_reminders") == 0
+
+
+async def test_another_servers_reminders_are_out_of_reach(hearth: Hearth) -> None:
+    g, d = hearth.guild, hearth.discord
+    other = d.add_guild("Other")
+    other.add_text_channel("general")
+    bob_there = other.add_member("bob", user=g.member.user)
+    await d.settle()
+    hearth.clock.set(_utc(2026, 6, 1, 9))
+    await _remind(hearth, g.member, when="tomorrow 9am", text="Here only")
+    mine = await hearth.db.fetchval("SELECT id FROM personal_reminders")
+    listing = await d.slash("remindme list", user=bob_there, guild=other)
+    assert "Here only" not in listing.text and "No reminders waiting" in listing.text
+    with d.expect_errors(BadInput):
+        refused = await d.slash("remindme delete", user=bob_there, guild=other, reminder=mine)
+    assert f"You have no reminder #{mine} on this server." in refused.text
+    assert await hearth.db.fetchval("SELECT count(*) FROM personal_reminders") == 1
+
+
+async def test_erasure_deletes_personal_reminders_their_jobs_and_the_zone(hearth: Hearth) -> None:
+    from core.gdpr import erase_everything, export_everything
+
+    bob = hearth.guild.member
+    hearth.clock.set(_utc(2026, 6, 1, 9))
+    await _zone(hearth, bob, "Europe/Brussels")
+    await _remind(hearth, bob, when="every day 8:00", text="Meds")
+    exported = await export_everything(hearth.bot, hearth.db, bob.id)
+    assert "Meds" in str(exported) and "Europe/Brussels" in str(exported)
+    await erase_everything(hearth.bot, hearth.db, bob.id)
+    assert await hearth.db.fetchval("SELECT count(*) FROM personal_reminders") == 0
+    assert await hearth.db.fetchval("SELECT count(*) FROM user_timezones") == 0
+    assert await hearth.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'personal_reminder'") == 0
+
+
+async def test_the_module_switch_stops_creating_and_delivering(hearth: Hearth) -> None:
+    g, d = hearth.guild, hearth.discord
+    hearth.clock.set(_utc(2026, 6, 1, 9))
+    await _remind(hearth, g.member, when="every day 10:00", text="Water the plants")
+    await hearth.bot.guild_settings.set(g.guild.id, "reminders", "enabled", False, changed_by=1)
+    with d.expect_errors(UserFacingError):
+        refused = await d.slash("remindme add", user=g.member, guild=g.guild, when="in 1 hour", text="x")
+    assert "Reminders are turned off on this server." in refused.text
+    await hearth.move_clock(_utc(2026, 6, 1, 10))
+    assert _reminders_to(hearth, g.member) == []  # handled without a delivery, and moved on
+    assert await hearth.db.fetchval("SELECT due_at FROM timers WHERE kind = 'personal_reminder'") == \
+        _utc(2026, 6, 2, 10)
+    await hearth.bot.guild_settings.set(g.guild.id, "reminders", "enabled", True, changed_by=1)
+    await hearth.move_clock(_utc(2026, 6, 2, 10))
+    assert len(_reminders_to(hearth, g.member)) == 1
