@@ -289,3 +289,16 @@ async def test_the_module_switch_stops_creating_and_delivering(hearth: Hearth) -
     await hearth.bot.guild_settings.set(g.guild.id, "reminders", "enabled", True, changed_by=1)
     await hearth.move_clock(_utc(2026, 6, 2, 10))
     assert len(_reminders_to(hearth, g.member)) == 1
+
+
+async def test_the_snooze_buttons_work_after_a_restart(hearth: Hearth) -> None:
+    bob = hearth.guild.member
+    hearth.clock.set(_utc(2026, 6, 1, 9))
+    await _remind(hearth, bob, when="in 1 hour", text="Stretch")
+    await hearth.move_clock(_utc(2026, 6, 1, 10))
+    [dm] = _reminders_to(hearth, bob)
+    await hearth.restart()
+    snoozed = await hearth.discord.click(dm, "Snooze 1 h", user=bob)
+    assert "I'll remind you again" in snoozed.text
+    await hearth.move_clock(_utc(2026, 6, 1, 11))
+    assert [m.embeds[0]["title"] for m in _reminders_to(hearth, bob)] == ["⏰ Reminder", "⏰ Reminder (snoozed)"]
