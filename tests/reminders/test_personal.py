@@ -302,3 +302,24 @@ async def test_the_snooze_buttons_work_after_a_restart(hearth: Hearth) -> None:
     assert "I'll remind you again" in snoozed.text
     await hearth.move_clock(_utc(2026, 6, 1, 11))
     assert [m.embeds[0]["title"] for m in _reminders_to(hearth, bob)] == ["⏰ Reminder", "⏰ Reminder (snoozed)"]
+
+
+async def test_here_only_where_the_member_may_write(hearth: Hearth) -> None:
+    g, d = hearth.guild, hearth.discord
+    announcements = g.guild.add_text_channel("announcements", overwrites={"everyone": {"deny": ["send_messages"]}})
+    await d.settle()
+    with d.expect_errors(BadInput):
+        refused = await d.slash("remindme add", user=g.member, guild=g.guild, channel=announcements,
+                                when="in 1 hour", text="x", where="here")
+    assert f"You may not send messages in <#{announcements.id}>" in refused.text and "`where: dm`" in refused.text
+    assert await hearth.db.fetchval("SELECT count(*) FROM personal_reminders") == 0
+
+
+async def test_a_form_with_an_unreadable_time_is_answered(hearth: Hearth) -> None:
+    g, d = hearth.guild, hearth.discord
+    message = await d.say(g.general, g.admin, "Vote closes soon")
+    opened = await d.context_menu("Remind me about this", message, user=g.member)
+    with d.expect_errors(BadInput, required=False):
+        answer = await d.submit_modal(opened, {"when": "whenever", "note": "vote"}, user=g.member)
+    assert answer.ephemeral and "I couldn't read `whenever`" in answer.text
+    assert await hearth.db.fetchval("SELECT count(*) FROM personal_reminders") == 0
