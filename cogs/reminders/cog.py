@@ -1,6 +1,8 @@
-"""`/reminder`: weekly reminders and one-off events (an early reminder at T−offset, an on-time post at T0).
+"""`/reminder`: weekly reminders and one-off events (an early reminder at T−offset, an on-time post at T0); and,
+through `PersonalMixin`, every member's own reminders (`/remindme`, `/timezone`, "Remind me about this").
 
-Who may manage reminders: members with Manage Events, or the role in `reminders.manager_role`.
+Who may manage server reminders: members with Manage Events, or the role in `reminders.manager_role` (checked by
+the `/reminder` group alone: personal reminders are for every member).
 """
 
 from __future__ import annotations
@@ -15,12 +17,19 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.premium.api import premium_of
-from cogs.reminders import planner, repo
+from cogs.reminders import planner, repo, snooze
+from cogs.reminders.personal import PersonalMixin
+from cogs.reminders.personal_sender import PersonalSender
 from cogs.reminders.posting import reminder_embed, ts
 from cogs.reminders.repo import Reminder
 from cogs.reminders.schedule import describe_days
 from cogs.reminders.sender import ReminderSender
-from cogs.reminders.settings import REMINDERS_MANAGER_ROLE, REMINDERS_PRE_EVENT_MINUTES, SETTINGS
+from cogs.reminders.settings import (
+    REMINDERS_DEFAULT_CHANNEL,
+    REMINDERS_MANAGER_ROLE,
+    REMINDERS_PRE_EVENT_MINUTES,
+    SETTINGS,
+)
 from cogs.reminders.watcher import WATCH_ITEMS, WatcherMixin
 from cogs.reminders.when import When, parse_when
 from core.cog_base import CompositeMetaClass, HearthCog
@@ -30,6 +39,7 @@ from core.settings_registry import SYSTEM_TIMEZONE
 from gpt.service import LLMService
 from utils.errors import BadInput, UserFacingError, permission_name
 from utils.mentions import withheld_pings
+from utils.message_links import parse_message_link
 from utils.options import RowId
 from utils.paginator import Paginator
 
@@ -40,36 +50,65 @@ URL = re.compile(r"^https?://\S{1,500}$")
 NEEDED = ("view_channel", "send_messages", "embed_links")
 
 
-class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="Reminders"):
-    """Reminder commands, the embed watcher, and the handlers of their timer jobs.
+class ManagersGroup(app_commands.Group):
+    """`/reminder`: for members with Manage Events, or the role in `reminders.manager_role`."""
 
-    The watcher sees the cog through `cogs.reminders.contract.MixinMeta`; this class provides what it declares."""
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
+        if interaction.permissions.manage_events:
+            return True
+        role_id = await interaction.client.guild_settings.setting(  # type: ignore[attr-defined]
+            interaction.guild_id, REMINDERS_MANAGER_ROLE)
+        if role_id and isinstance(interaction.user, discord.Member) and interaction.user.get_role(role_id):
+            return True
+        raise app_commands.MissingPermissions(["manage_events"])
+
+
+class RemindersCog(WatcherMixin, PersonalMixin, HearthCog, metaclass=CompositeMetaClass, name="Reminders"):
+    """Reminder commands, the embed watcher, personal reminders, and the handlers of their timer jobs.
+
+    The watcher and the personal reminders see the cog through `cogs.reminders.contract`; this class provides what
+    they declare."""
 
     pool_size = 5
     module = declare("reminders", "Reminders", docs="reminders.md",
                      summary="scheduled announcements and personal reminders")
-    persistent_items = WATCH_ITEMS
+    persistent_items = (*WATCH_ITEMS, *snooze.ITEMS)
     settings = SETTINGS
 
-    reminder = app_commands.Group(name="reminder", description="Reminders and events", guild_only=True)
+    reminder = ManagersGroup(name="reminder", description="Reminders and events", guild_only=True)
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
         self.sender: ReminderSender | None = None
+        self.menus: list[app_commands.ContextMenu] = []
 
     async def load(self) -> None:
         self.sender = ReminderSender(self.bot, self.pool)
+        personal = PersonalSender(self.bot, self.pool)
+        # A recurring personal reminder whose delivery keeps failing moves to its next occurrence; a one-off is
+        # then dropped (the guild's log channel is told once, without the member's text).
+        self.bot.timers.register(planner.PERSONAL_KIND, personal.run, on_skip=personal.skip,
+                                 describe=personal.describe, next_occurrence=personal.skip,
+                                 switch=self.module.switch)
+        self.menus = self.personal_menus()
+        for menu in self.menus:
+            self.bot.tree.add_command(menu)
         # The embed watcher's fallback parser.
         self.llm = LLMService.from_bot(self.bot, self.pool, premium=premium_of(self.bot))
         # After the last failed attempt the post is lost, never the reminder: the job is handled as a skipped one
         # (a weekly reminder moves to its next occurrence, a finished event is cleaned up, and an early reminder
         # before its event is dropped: its loss is acceptable, the event's own post is a separate job).
         self.bot.timers.register(planner.JOB_KIND, self.sender.run, on_skip=self.sender.skip,
-                                 describe=self.sender.describe, next_occurrence=self.sender.skip)
+                                 describe=self.sender.describe, next_occurrence=self.sender.skip,
+                                 switch=self.module.switch)
         # Other bots' announcements count too (event bots post embeds): include_bots.
-        self.bot.pipeline.register("embed_watcher", self.watch_stage, order=ORDER_WATCHER, include_bots=True)
+        self.bot.pipeline.register("embed_watcher", self.watch_stage, order=ORDER_WATCHER, include_bots=True,
+                                   module=self.module)
 
     async def unload(self) -> None:
+        for menu in self.menus:
+            self.bot.tree.remove_command(menu.name, type=menu.type)
+        self.bot.timers.unregister(planner.PERSONAL_KIND)
         self.bot.timers.unregister(planner.JOB_KIND)
         self.bot.pipeline.unregister("embed_watcher")
         await self.llm.close()
@@ -103,14 +142,6 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
         saved, next_due = await self._save(guild_id, fields, None)
         await interaction.response.edit_message(
             content=f"✅ {interaction.user.mention} created {self._summary(saved, next_due)}", view=None)
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:  # type: ignore[override]
-        if interaction.permissions.manage_events:
-            return True
-        role_id = await self.bot.guild_settings.setting(interaction.guild_id, REMINDERS_MANAGER_ROLE)
-        if role_id and isinstance(interaction.user, discord.Member) and interaction.user.get_role(role_id):
-            return True
-        raise app_commands.MissingPermissions(["manage_events"])
 
     # --- helpers -----------------------------------------------------------------------------------------
 
@@ -196,16 +227,25 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
     # --- commands ----------------------------------------------------------------------------------------
 
     @reminder.command(name="add", description="Create a weekly reminder or a one-off event")
-    @app_commands.describe(name="What it is called", channel="Where to post it",
+    @app_commands.describe(name="What it is called", channel="Where to post it (default: reminders.default_channel)",
                            when="e.g. tomorrow 18:00 · in 2h · 2026-12-24 19:00 · every mon,wed 20:30",
                            message="Text posted with it (mentions allowed if you may use them)",
+                           from_message="A message link: its text becomes the reminder's message",
                            location="Where the event takes place", image="Image URL (premium)")
-    async def add(self, interaction: discord.Interaction, name: str, channel: discord.TextChannel, when: str,
-                  message: str | None = None, location: str | None = None, image: str | None = None) -> None:
+    async def add(self, interaction: discord.Interaction, name: str, when: str,
+                  channel: discord.TextChannel | None = None, message: str | None = None,
+                  from_message: str | None = None, location: str | None = None, image: str | None = None) -> None:
         guild_id = interaction.guild_id
+        if from_message is not None:
+            if message is not None:
+                raise BadInput("Give either `message` or `from_message`, not both.")
+            message = await self._text_of_link(interaction, from_message)
         await self._check_texts(name, message, location, image, interaction.user.id, guild_id)
+        channel = channel or await self._default_channel(interaction.guild)
         self._check_channel(channel)
         parsed = parse_when(when, await self._tz(guild_id), self.bot.clock.now())
+        if parsed.until is not None:
+            raise BadInput("Server reminders repeat until deleted: leave out `until`.", example="every mon 20:30")
         await self._check_limit(guild_id)
         pre = await self.bot.guild_settings.setting(guild_id, REMINDERS_PRE_EVENT_MINUTES)
         fields = {"name": name.strip(), "channel_id": channel.id, "message": message, "location": location,
@@ -214,6 +254,37 @@ class RemindersCog(WatcherMixin, HearthCog, metaclass=CompositeMetaClass, name="
         saved, next_due = await self._save(guild_id, fields, None)
         await interaction.response.send_message(
             f"✅ Created {self._summary(saved, next_due)}{self._ping_note(saved, interaction)}", ephemeral=True)
+
+    async def _default_channel(self, guild: discord.Guild) -> discord.TextChannel:
+        channel_id = await self.bot.guild_settings.setting(guild.id, REMINDERS_DEFAULT_CHANNEL)
+        channel = guild.get_channel(channel_id) if channel_id else None
+        if not isinstance(channel, discord.TextChannel):
+            raise BadInput("Say where to post it (`channel`), or have an admin set a default reminders channel "
+                           "with `/config set scope:reminders key:default_channel`.",
+                           example="/reminder add name:Game night when:every fri 20:00 channel:#events")
+        return channel
+
+    async def _text_of_link(self, interaction: discord.Interaction, link: str) -> str:
+        """The text of a linked message of this server that the member may read (its content, else its first
+        embed's description)."""
+        example = "from_message:https://discord.com/channels/1/2/3"
+        where = parse_message_link(link, interaction.guild_id, example=example)
+        channel = interaction.guild.get_channel_or_thread(where.channel_id)
+        member = interaction.user
+        if channel is None or not isinstance(member, discord.Member) or not (
+                channel.permissions_for(member).view_channel and channel.permissions_for(member).read_message_history):
+            raise BadInput("I can't find that message in a channel you can read.", example=example)
+        try:
+            found = await channel.fetch_message(where.message_id)
+        except discord.NotFound:
+            raise BadInput("That message no longer exists.", example=example) from None
+        except discord.Forbidden:
+            raise UserFacingError(f"I can't read the messages of {channel.mention}: I need **View Channel** and "
+                                  "**Read Message History** there.") from None
+        text = found.content.strip() or (found.embeds[0].description or "" if found.embeds else "").strip()
+        if not text:
+            raise BadInput("That message has no text to use.", example=example)
+        return text[:1900]
 
     @reminder.command(name="list", description="This server's reminders")
     async def list_(self, interaction: discord.Interaction) -> None:

@@ -32,3 +32,11 @@ class MixinMeta(ABC):
     async def create_from_announcement(self, interaction: discord.Interaction, channel_id: int,
                                        message_id: int) -> None:
         """The "Create reminder" button: a one-off reminder for the announcement (replacing an older one)."""
+
+
+class SnoozeTarget(ABC):
+    """The reminders cog as the Snooze button of a delivered personal reminder sees it."""
+
+    @abstractmethod
+    async def snooze(self, interaction: discord.Interaction, guild_id: int, reminder_id: int, choice: str) -> None:
+        """Deliver the reminder again after `choice` (10m, 1h or tomorrow at 9:00), for its owner only."""

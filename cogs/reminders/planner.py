@@ -16,6 +16,7 @@ from core.db import Executor
 from core.timers import TimerService
 
 JOB_KIND = "reminder"
+PERSONAL_KIND = "personal_reminder"  # keys `<id>:due` (the reminder's occurrence) and `<id>:snooze`
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,19 @@
-"""When a reminder fires: recurring local times that stay right across daylight-saving changes."""
+"""When a reminder fires: recurring local times that stay right across daylight-saving changes.
+
+Server reminders store their weekly days and time; personal reminders store an RFC 5545 RRULE (python-dateutil's
+`rrule`), read in local wall-clock time and turned into UTC one occurrence at a time, so 08:00 stays 08:00 on both
+sides of a daylight-saving change.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dateutil.rrule import rrulestr
+
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
@@ -37,3 +45,36 @@ def describe_days(days: list[int]) -> str:
     if sorted(days) == [5, 6]:
         return "weekends"
     return ", ".join(DAY_NAMES[d] for d in sorted(days))
+
+
+def weekly_rule(days: list[int] | tuple[int, ...], at: time, tz: ZoneInfo, until: datetime | None = None) -> str:
+    """The RRULE of "every <days> at <at>" (local wall-clock time), ending before `until` (UTC) if given."""
+    rule = (f"FREQ=WEEKLY;BYDAY={','.join(_RRULE_DAYS[d] for d in sorted(days))};"
+            f"BYHOUR={at.hour};BYMINUTE={at.minute};BYSECOND=0")
+    if until is not None:
+        last = until.astimezone(tz).replace(tzinfo=None) - timedelta(seconds=1)
+        rule += f";UNTIL={last:%Y%m%dT%H%M%S}"
+    return rule
+
+
+def next_in_rule(rule: str, tz: ZoneInfo, after: datetime) -> datetime | None:
+    """The first occurrence of `rule` (local wall-clock times in `tz`) strictly after `after`, in UTC; None when
+    the rule has ended."""
+    local_after = after.astimezone(tz).replace(tzinfo=None)
+    start = datetime.combine(local_after.date() - timedelta(days=1), time(0))
+    # A few hours of slack: around a daylight-saving change, local order and UTC order may differ by the shift.
+    for occurrence in rrulestr(rule, dtstart=start).xafter(local_after - timedelta(hours=3), inc=True):
+        moment = local_to_utc(occurrence.date(), occurrence.time(), tz)
+        if moment > after:
+            return moment
+    return None
+
+
+def describe_rule(rule: str) -> str:
+    """ "FREQ=WEEKLY;BYDAY=MO;BYHOUR=8;BYMINUTE=0…" → "Mon at 08:00 (until 2027-02-28)"."""
+    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+    days = [_RRULE_DAYS.index(day) for day in parts.get("BYDAY", "").split(",") if day in _RRULE_DAYS]
+    text = f"{describe_days(days)} at {int(parts.get('BYHOUR', 0)):02d}:{int(parts.get('BYMINUTE', 0)):02d}"
+    if until := parts.get("UNTIL"):
+        text += f" (until {until[:4]}-{until[4:6]}-{until[6:8]})"
+    return text

@@ -57,7 +57,7 @@ class ReminderSender:
         already_sent = reminder.last_sent_at is not None and reminder.last_sent_at >= job.due_at
         if not already_sent:
             try:
-                message = await self._post(reminder, phase, job)
+                message = await self._post(reminder, phase, job)  # (while the module is off, the job waits)
             except discord.HTTPException as exc:
                 if job.attempts < MAX_ATTEMPTS:
                     raise  # the timers service retries with back-off (nothing was posted, nothing is recorded)

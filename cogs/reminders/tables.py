@@ -3,4 +3,6 @@ others reach this data through the owner's public API."""
 
 TABLES: tuple[str, ...] = (
     "reminders",
+    "personal_reminders",
+    "user_timezones",
 )

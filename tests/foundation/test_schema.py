@@ -134,9 +134,9 @@ async def test_every_guild_table_has_guild_id_not_null(database_url: str) -> Non
     tables = {r["table"] for r in schema["columns"]} - {"alembic_version"}
     guild_id = {r["table"]: r["not_null"] for r in schema["columns"] if r["column"] == "guild_id"}
     # The documented exceptions: user-level consent/app data, system health, the companion webhooks' replay
-    # guard (signature digests, no guild), the installation's own secrets.
+    # guard (signature digests, no guild), the installation's own secrets, a person's own time zone.
     user_level = {"terms_acceptance", "app_reflections", "health_check_history", "stripe_events", "companion_replays",
-                  "installation_secrets"}
+                  "installation_secrets", "user_timezones"}
     assert sorted(tables - set(guild_id) - user_level) == []
     assert [t for t, not_null in guild_id.items() if not not_null] == []
 

@@ -36,6 +36,8 @@ FOREIGN_KEYS = """
 SAMPLE = {"bigint": 1, "integer": 1, "text": "x", "jsonb": {}, "boolean": False, "date": "2026-01-01",
           "timestamp with time zone": "2026-01-01T00:00:00+00:00", "timestamp without time zone": "2026-01-01T00:00",
           "time without time zone": "12:00", "ARRAY": [], "uuid": "00000000-0000-0000-0000-000000000001"}
+# Required columns whose CHECK accepts only some values: a value it accepts.
+ALLOWED = {("command_rules", "target_type"): "member"}
 CASTS = {"date": "::text::date", "timestamp with time zone": "::text::timestamptz",
          "timestamp without time zone": "::text::timestamp", "time without time zone": "::text::time",
          "ARRAY": "::text[]", "uuid": "::text::uuid"}
@@ -74,7 +76,7 @@ async def _seed(db, tables: dict[str, list[str]]) -> None:
             elif column in tables[table]:
                 value = USER
             else:
-                value = SAMPLE[kind]
+                value = ALLOWED.get((table, column), SAMPLE[kind])
             names.append(column)
             values.append(value)
             casts.append(CASTS.get(kind, ""))
