@@ -31,6 +31,7 @@ from cogs.tickets.group import TICKET
 from cogs.tickets.idle import Idle
 from cogs.tickets.inactivity import Inactivity
 from cogs.tickets.member_commands import MemberCommands
+from cogs.tickets.menus import TicketMenus
 from cogs.tickets.moves import Moves
 from cogs.tickets.opening import Opening, opened_text
 from cogs.tickets.settings import SETTINGS, TICKETS_CATEGORY
@@ -58,7 +59,7 @@ NOTE_MAX = 1000
 PANEL_NEEDS = ("view_channel", "send_messages", "embed_links")
 
 
-class TicketsCog(CategoryCommands, MemberCommands, HearthCog, name="Tickets"):
+class TicketsCog(TicketMenus, CategoryCommands, MemberCommands, HearthCog, name="Tickets"):
     """Support tickets."""
 
     pool_size = 5
@@ -88,8 +89,13 @@ class TicketsCog(CategoryCommands, MemberCommands, HearthCog, name="Tickets"):
                                  timeout=timedelta(minutes=2))
         self.bot.timers.register(ARCHIVE, self.closing.run_archive, on_skip=self.closing.run_archive,
                                  describe=describe_job, timeout=timedelta(minutes=10))
+        self.menus = self.context_menus()
+        for menu in self.menus:
+            self.bot.tree.add_command(menu)
 
     async def unload(self) -> None:
+        for menu in getattr(self, "menus", []):
+            self.bot.tree.remove_command(menu.name, type=menu.type)
         self.bot.timers.unregister(INACTIVITY)
         self.bot.timers.unregister(ARCHIVE)
         self.bot.timers.unregister(IDLE)
