@@ -34,6 +34,7 @@ from cogs.tickets.member_commands import MemberCommands
 from cogs.tickets.menus import TicketMenus
 from cogs.tickets.moves import Moves
 from cogs.tickets.opening import Opening, opened_text
+from cogs.tickets.replies import CannedReplies
 from cogs.tickets.settings import SETTINGS, TICKETS_CATEGORY
 from cogs.tickets.staff_tools import StaffTools
 from cogs.tickets.summaries import Summaries
@@ -59,7 +60,7 @@ NOTE_MAX = 1000
 PANEL_NEEDS = ("view_channel", "send_messages", "embed_links")
 
 
-class TicketsCog(TicketMenus, CategoryCommands, MemberCommands, HearthCog, name="Tickets"):
+class TicketsCog(TicketMenus, CannedReplies, CategoryCommands, MemberCommands, HearthCog, name="Tickets"):
     """Support tickets."""
 
     pool_size = 5
