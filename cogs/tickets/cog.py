@@ -35,7 +35,7 @@ from cogs.tickets.menus import TicketMenus
 from cogs.tickets.moves import Moves
 from cogs.tickets.opening import Opening, opened_text
 from cogs.tickets.replies import CannedReplies
-from cogs.tickets.settings import SETTINGS, TICKETS_CATEGORY
+from cogs.tickets.settings import SETTINGS, TICKETS_CATEGORY, TICKETS_TRANSCRIPT_RETENTION_DAYS
 from cogs.tickets.staff_tools import StaffTools
 from cogs.tickets.summaries import Summaries
 from cogs.tickets.views import (
@@ -50,12 +50,14 @@ from cogs.tickets.views import (
     panel_view,
 )
 from core.cog_base import HearthCog
+from core.retention import LogTable, RetentionJob
 from core.setting_values import set_checked
 from gpt.service import LLMService
 from utils.errors import BadInput, UserFacingError, permission_name
 from utils.options import RowId
 
 NONE = discord.AllowedMentions.none()
+TRANSCRIPTS = LogTable("ticket_transcripts", "created_at", per_guild=True)
 NOTE_MAX = 1000
 PANEL_NEEDS = ("view_channel", "send_messages", "embed_links")
 
@@ -90,11 +92,15 @@ class TicketsCog(TicketMenus, CannedReplies, CategoryCommands, MemberCommands, H
                                  timeout=timedelta(minutes=2))
         self.bot.timers.register(ARCHIVE, self.closing.run_archive, on_skip=self.closing.run_archive,
                                  describe=describe_job, timeout=timedelta(minutes=10))
+        self.retention = RetentionJob(self, TRANSCRIPTS, kind="ticket_transcripts_retention",
+                                      setting=TICKETS_TRANSCRIPT_RETENTION_DAYS)
+        await self.retention.start()
         self.menus = self.context_menus()
         for menu in self.menus:
             self.bot.tree.add_command(menu)
 
     async def unload(self) -> None:
+        self.retention.stop()
         for menu in getattr(self, "menus", []):
             self.bot.tree.remove_command(menu.name, type=menu.type)
         self.bot.timers.unregister(INACTIVITY)

@@ -4,10 +4,10 @@ title, description and fields, images inline and other files as links, reactions
 lines).
 
 Safety: every piece of user content (text, names, embed fields, file names, emoji, URLs) is HTML-escaped; links
-only go to http(s) URLs; images are only shown from Discord's CDN (anything else is a link), so opening a
-transcript loads nothing from elsewhere; a Content-Security-Policy forbids scripts and every other source, and the
-page sends no referrer. (The `chat-exporter` package was not used: its page loads scripts from three public CDNs,
-and it fetches emoji images over the network while rendering.)"""
+only go to http(s) URLs; images are only shown from Discord's CDN (anything else is a link, so opening a
+transcript lets no one else know, e.g. with a tracking pixel in an embed); a Content-Security-Policy forbids
+scripts and every other source, and the page sends no referrer. (The `chat-exporter` package was not used: its
+page loads scripts from three public CDNs, and it fetches emoji images over the network while rendering.)"""
 
 from __future__ import annotations
 
@@ -16,13 +16,14 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import discord
+
 if TYPE_CHECKING:
     from cogs.tickets.transcript import Header, Line
 
-IMAGE_HOSTS = frozenset({"cdn.discordapp.com", "media.discordapp.net"})
+IMAGE_ORIGINS = frozenset({"https://cdn.discordapp.com", "https://media.discordapp.net"})
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
-CSP = ("default-src 'none'; img-src https://cdn.discordapp.com https://media.discordapp.net; "
-       "style-src 'unsafe-inline'")
+CSP = "default-src 'none'; img-src {origins}; style-src 'unsafe-inline'"
 _USER_MENTION = re.compile(r"&lt;@!?(\d{15,20})&gt;")
 _ROLE_MENTION = re.compile(r"&lt;@&amp;(\d{15,20})&gt;")
 _CHANNEL_MENTION = re.compile(r"&lt;#(\d{15,20})&gt;")
@@ -73,12 +74,17 @@ def _web_url(url: str) -> str | None:
     return url if urlsplit(url.strip()).scheme in ("http", "https") else None
 
 
-def _cdn_image(url: str) -> str | None:
-    """The URL when it is an image on Discord's CDN over https (what the page may load), else None."""
+def image_origins() -> frozenset[str]:
+    """Where the page may load images from: Discord's CDN (the one discord.py's assets use, which is
+    https://cdn.discordapp.com unless a test points it elsewhere) and its media proxy."""
+    base = urlsplit(discord.Asset.BASE)
+    return IMAGE_ORIGINS | {f"{base.scheme}://{base.netloc}"}
+
+
+def _cdn_image(url: str, origins: frozenset[str]) -> str | None:
+    """The URL when it is an image on Discord's CDN (what the page may load), else None."""
     parts = urlsplit(url.strip())
-    if parts.scheme == "https" and parts.hostname in IMAGE_HOSTS:
-        return url
-    return None
+    return url if f"{parts.scheme}://{parts.netloc}" in origins else None
 
 
 def _link(url: str, label: str) -> str:
@@ -101,7 +107,7 @@ def _text(value: str, names: dict[int, str]) -> str:
     return _CHANNEL_MENTION.sub('<span class="mention">#channel</span>', escaped)
 
 
-def _embed(embed: dict[str, Any], names: dict[int, str]) -> str:
+def _embed(embed: dict[str, Any], names: dict[int, str], origins: frozenset[str]) -> str:
     colour = _colour(embed.get("colour"))
     style = f' style="border-left-color:{colour}"' if colour else ""
     parts = [f'<div class="embed"{style}>']
@@ -120,7 +126,7 @@ def _embed(embed: dict[str, Any], names: dict[int, str]) -> str:
         parts.append("</div>")
     image = embed.get("image") or ""
     if image:
-        shown = _cdn_image(image)
+        shown = _cdn_image(image, origins)
         parts.append(f'<img src="{_e(shown)}" alt="" loading="lazy">' if shown
                      else f'<div class="att">🖼️ {_link(image, image)}</div>')
     if embed.get("footer"):
@@ -129,8 +135,8 @@ def _embed(embed: dict[str, Any], names: dict[int, str]) -> str:
     return "".join(parts)
 
 
-def _attachment(name: str, url: str) -> str:
-    image = _cdn_image(url)
+def _attachment(name: str, url: str, origins: frozenset[str]) -> str:
+    image = _cdn_image(url, origins)
     if image and urlsplit(url).path.lower().endswith(IMAGE_SUFFIXES):
         return (f'<div class="att"><a href="{_e(image)}" rel="noopener noreferrer" target="_blank">'
                 f'<img src="{_e(image)}" alt="{_e(name)}" loading="lazy"></a></div>')
@@ -141,10 +147,10 @@ def _when(line_time: Any) -> str:
     return line_time.strftime("%Y-%m-%d %H:%M:%S UTC") if line_time else "—"
 
 
-def _message(line: Line, names: dict[int, str]) -> str:
+def _message(line: Line, names: dict[int, str], origins: frozenset[str]) -> str:
     if line.system:
         return f'<div class="system">➜ {_e(line.system)} <span class="time">{_e(_when(line.created_at))}</span></div>'
-    avatar = _cdn_image(line.avatar_url) if line.avatar_url else None
+    avatar = _cdn_image(line.avatar_url, origins) if line.avatar_url else None
     colour = _colour(line.colour)
     parts = ['<div class="msg">',
              f'<img class="avatar" src="{_e(avatar)}" alt="">' if avatar else '<div class="avatar"></div>',
@@ -161,8 +167,8 @@ def _message(line: Line, names: dict[int, str]) -> str:
         edited = (f'<span class="edited" title="{_e(_when(line.edited_at))}">(edited)</span>' if line.edited_at
                   else "")
         parts.append(f'<div class="content">{_text(line.content, names)}{edited}</div>')
-    parts.extend(_embed(embed, names) for embed in line.embeds)
-    parts.extend(_attachment(name, url) for name, url in line.attachments)
+    parts.extend(_embed(embed, names, origins) for embed in line.embeds)
+    parts.extend(_attachment(name, url, origins) for name, url in line.attachments)
     if line.reactions:
         parts.append('<div class="reactions">' + "".join(
             f'<span class="reaction">{_e(emoji)} {count}</span>' for emoji, count in line.reactions) + "</div>")
@@ -173,8 +179,10 @@ def _message(line: Line, names: dict[int, str]) -> str:
 def page(header: Header, lines: list[Line]) -> str:
     """The HTML transcript: one self-contained page."""
     names = {line.author_id: _e(line.display_name or line.author) for line in lines}
+    origins = image_origins()
+    csp = CSP.format(origins=" ".join(sorted(origins)))
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+             f'<meta http-equiv="Content-Security-Policy" content="{_e(csp)}">',
              '<meta name="referrer" content="no-referrer">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>Ticket #{header.ticket_id} · {_e(header.guild)}</title>",
@@ -191,6 +199,6 @@ def page(header: Header, lines: list[Line]) -> str:
         parts.append(f'<p class="meta">Closed at {_e(_when(header.closed_at))} by {_e(header.closed_by or "—")}'
                      f"{reason}</p>")
     parts.append(f'<p class="meta">Messages: {len(lines)}</p></header><main>')
-    parts.extend(_message(line, names) for line in lines)
+    parts.extend(_message(line, names, origins) for line in lines)
     parts.append("</main></body></html>")
     return "\n".join(parts) + "\n"
