@@ -21,6 +21,7 @@ from discord.ext import commands
 from cogs.premium.api import premium_of
 from cogs.tickets import categories as cats
 from cogs.tickets import feedback, lifecycle, metrics, repo
+from cogs.tickets.api import TicketsApi
 from cogs.tickets.cache import TicketCache
 from cogs.tickets.category_commands import CategoryCommands
 from cogs.tickets.channels import TICKET_CHANNELS
@@ -92,6 +93,8 @@ class TicketsCog(TicketMenus, CannedReplies, CategoryCommands, MemberCommands, H
                                  timeout=timedelta(minutes=2))
         self.bot.timers.register(ARCHIVE, self.closing.run_archive, on_skip=self.closing.run_archive,
                                  describe=describe_job, timeout=timedelta(minutes=10))
+        self.api = TicketsApi(self.pool, self.bot.guild_settings)
+        self.bot.apis.publish(TicketsApi, self.api)  # /ask searches closed tickets' summaries through it
         self.retention = RetentionJob(self, TRANSCRIPTS, kind="ticket_transcripts_retention",
                                       setting=TICKETS_TRANSCRIPT_RETENTION_DAYS)
         await self.retention.start()
@@ -100,6 +103,7 @@ class TicketsCog(TicketMenus, CannedReplies, CategoryCommands, MemberCommands, H
             self.bot.tree.add_command(menu)
 
     async def unload(self) -> None:
+        self.bot.apis.withdraw(TicketsApi, self.api)
         self.retention.stop()
         for menu in getattr(self, "menus", []):
             self.bot.tree.remove_command(menu.name, type=menu.type)

@@ -390,3 +390,25 @@ async def feedback_received(conn: Executor, user_id: int) -> list[Any]:
     """The ratings of tickets the staff member handled (someone else's: by ticket id only in their export)."""
     return await conn.fetch("SELECT ticket_id FROM ticket_feedback WHERE staff_id = $1 "
                             "AND user_id IS DISTINCT FROM $1 ORDER BY ticket_id", user_id)
+
+
+# --- summaries as a knowledge source (/ask, through cogs/tickets/api.py) --------------------------------------------
+
+# Closed tickets' AI summaries matching any of the words (plainto_tsquery's AND turned into OR), best first; the
+# expression is the one ix_ticket_summaries_search indexes. Only the summary: never staff notes or the conversation.
+_SEARCH_SUMMARIES = """
+    WITH q AS (SELECT replace(plainto_tsquery('english', $2)::text, '&', '|')::tsquery AS words)
+    SELECT s.ticket_id, s.summary, t.category, t.closed_at,
+           ts_rank(to_tsvector('english'::regconfig, s.summary), q.words) AS rank
+    FROM ticket_summaries s CROSS JOIN q
+    JOIN support_tickets t ON t.guild_id = s.guild_id AND t.id = s.ticket_id
+    WHERE s.guild_id = $1 AND t.status IN ('closed', 'archived') AND q.words::text <> ''
+      AND to_tsvector('english'::regconfig, s.summary) @@ q.words
+    ORDER BY rank DESC, s.ticket_id DESC
+    LIMIT $3
+"""
+
+
+async def search_summaries(conn: Executor, guild_id: int, query: str, limit: int) -> list[Any]:
+    """The guild's closed tickets whose summary matches `query` (ticket_id, summary, category, closed_at, rank)."""
+    return await conn.fetch(_SEARCH_SUMMARIES, guild_id, query, limit)
