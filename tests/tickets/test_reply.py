@@ -3,6 +3,8 @@ suppressed by the tags' rule, counted as a staff reply; refused outside a ticket
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.kit.tickets import TicketDesk, open_ticket, ticket
 from utils.errors import UserFacingError
 
@@ -59,3 +61,20 @@ async def test_reply_refused_outside_a_ticket_and_for_non_staff(desk: TicketDesk
     assert "no tag" in unknown.text
     assert not any("restart the app" in m.content for m in hearth.discord.messages_in(channel))
     assert (await ticket(desk, row["id"]))["first_response_at"] is None
+
+
+async def test_a_canned_reply_restarts_the_idle_clock(desk: TicketDesk) -> None:
+    hearth, g = desk.hearth, desk.hearth.guild
+    warn = timedelta(hours=12)
+    await hearth.bot.guild_settings.set(desk.server.id, "tickets", "idle_warn_after", int(warn.total_seconds()),
+                                        changed_by=1)
+    await _tag(desk, "restart", "Please restart the app.")
+    _, channel = await open_ticket(desk)
+    start = hearth.clock.now()
+    await hearth.move_clock(start + timedelta(hours=6))
+    await hearth.discord.slash("ticket reply", user=desk.staff, guild=g.guild, channel=channel, tag="restart")
+    replied = hearth.clock.now()
+    await hearth.move_clock(start + warn)  # the staff reply moved the warning on
+    assert not [m for m in hearth.discord.messages_in(channel) if m.content.startswith("⏰")]
+    await hearth.move_clock(replied + warn)
+    assert [m for m in hearth.discord.messages_in(channel) if m.content.startswith("⏰")]
