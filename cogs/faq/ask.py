@@ -1,6 +1,6 @@
-"""`/ask <question>` (served by the FAQ cog): an answer the AI composes only from this server's FAQ entries and tags
-(found by their own search, through their public APIs), citing them; "I don't know" without asking the AI when
-nothing matches.
+"""`/ask <question>` (served by the FAQ cog): an answer the AI composes only from this server's FAQ entries, tags
+and closed tickets' summaries (found by their own search, through their public APIs), citing them; "I don't know"
+without asking the AI when nothing matches.
 
 Each answer is one AI request charged to the member's daily AI quota on the server (gpt.service), at most one
 question per member every `ASK_RATE` seconds (a refused or failed request gives its use back), and it pings
@@ -84,7 +84,7 @@ class Asker:
         self.cooldown = Cooldown(*ASK_RATE, bot.clock, what="/ask questions")
 
     async def answer(self, interaction: discord.Interaction, question: str, private: bool) -> None:
-        """Answer `question` from the guild's FAQ and tags (see the module's docstring)."""
+        """Answer `question` from the guild's FAQ, tags and ticket summaries (see the module's docstring)."""
         text = " ".join(question.split())
         if not _WORD.search(text) or not QUESTION_MIN <= len(text) <= QUESTION_MAX:
             raise BadInput(f"Ask a question of {QUESTION_MIN} to {QUESTION_MAX} characters.",
@@ -114,7 +114,7 @@ class Asker:
 def _dont_know(question: str, *, looked: list[Source] | None = None) -> str:
     """The "I don't know" answer (with what was read, when the AI found it did not answer the question)."""
     shown = discord.utils.escape_markdown(question)
-    text = f"🤷 I don't know: nothing in this server's FAQ or tags answers “{shown}”."
+    text = f"🤷 I don't know: nothing in this server's FAQ, tags or past tickets answers “{shown}”."
     if looked:
         text += " I read " + ", ".join(s.citation for s in looked) + "."
     return text + " Ask the staff (`/ticket open`), and they may add the answer to the FAQ."
@@ -125,5 +125,6 @@ def _answer_embed(question: str, answer: str, sources: list[Source], asker: disc
     embed = discord.Embed(title=question, description=answer.strip()[:ANSWER_MAX], colour=discord.Colour.teal())
     embed.set_author(name=f"Asked by {getattr(asker, 'display_name', asker.name)}"[:256])
     embed.add_field(name="Sources", value="\n".join(f"• {s.citation}" for s in sources)[:1024], inline=False)
-    embed.set_footer(text="AI answer made only from this server's FAQ and tags: check what matters with staff.")
+    embed.set_footer(text="AI answer made only from this server's FAQ, tags and past tickets: check what matters "
+                          "with staff.")
     return embed

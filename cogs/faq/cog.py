@@ -100,7 +100,8 @@ class FaqCog(HearthCog, name="FAQ"):
         self.retention.stop()
         await self.asker.llm.close()
 
-    @app_commands.command(name="ask", description="Ask the server's FAQ and tags: an AI answer citing them")
+    @app_commands.command(name="ask",
+                          description="Ask the server's FAQ, tags and past tickets: an AI answer citing them")
     @app_commands.guild_only()
     @app_commands.describe(question="Your question, e.g. how do I get a refund?",
                            private="Only you see the answer (default: posted in this channel)")

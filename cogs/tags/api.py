@@ -10,14 +10,28 @@ utils/mentions.py `allowed_mentions_for`), or with `AllowedMentions.none()`; `co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+import discord
 
 from cogs.tags import repo
 from cogs.tags.model import Tag, TagHit
+from cogs.tags.posting import pings_for, post_of
 from core.use_counts import UseCounts
 
-__all__ = ["Tag", "TagHit", "TagsApi"]
+__all__ = ["Tag", "TagHit", "TagMessage", "TagsApi"]
 SEARCH_LIMIT = 25
+
+
+@dataclass(frozen=True)
+class TagMessage:
+    """A tag as `/tag get` posts it: its text (None when it is only an image), the image's embed, and the pings
+    it may make where it is posted."""
+
+    content: str | None
+    embed: discord.Embed | None
+    allowed_mentions: discord.AllowedMentions
 
 
 class TagsApi:
@@ -40,3 +54,9 @@ class TagsApi:
     def count_use(self, guild_id: int, tag_id: int) -> None:
         """Count a post of the tag by another feature (memory only; written in batches with the tags' own uses)."""
         self._uses.add(guild_id, tag_id)
+
+    async def message_of(self, tag: Tag, channel: Any, member: discord.Member) -> TagMessage:
+        """The tag as `/tag get` posts it in `channel` for `member`: with the pings both the tag's last author and
+        `member` may make there (the tags' rule, cogs/tags/posting.py)."""
+        post = post_of(tag)
+        return TagMessage(post.content, post.embed, await pings_for(tag, post.content, channel, member))

@@ -6,13 +6,14 @@ staff role, or Manage Channels / Manage Server) run the lifecycle and the staff 
 
 The cog checks and answers the interactions; the work is done by the parts it builds in `load`, which return
 results: opening.py (with deflection.py), moves.py, closing.py (with summaries.py), inactivity.py and
-staff_tools.py, over desk.py and the channel map in cache.py.
+staff_tools.py, over desk.py and the channel map in cache.py. More commands come from its mixins: menus.py (the
+context menus), replies.py (`/ticket reply`), staff_commands.py (staff tools, `/ticket_stats`),
+category_commands.py and member_commands.py.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -20,7 +21,8 @@ from discord.ext import commands
 
 from cogs.premium.api import premium_of
 from cogs.tickets import categories as cats
-from cogs.tickets import feedback, lifecycle, metrics, repo
+from cogs.tickets import lifecycle, repo
+from cogs.tickets.api import TicketsApi
 from cogs.tickets.cache import TicketCache
 from cogs.tickets.category_commands import CategoryCommands
 from cogs.tickets.channels import TICKET_CHANNELS
@@ -31,9 +33,12 @@ from cogs.tickets.group import TICKET
 from cogs.tickets.idle import Idle
 from cogs.tickets.inactivity import Inactivity
 from cogs.tickets.member_commands import MemberCommands
+from cogs.tickets.menus import TicketMenus
 from cogs.tickets.moves import Moves
 from cogs.tickets.opening import Opening, opened_text
-from cogs.tickets.settings import SETTINGS, TICKETS_CATEGORY
+from cogs.tickets.replies import CannedReplies
+from cogs.tickets.settings import SETTINGS, TICKETS_CATEGORY, TICKETS_TRANSCRIPT_RETENTION_DAYS
+from cogs.tickets.staff_commands import StaffCommands
 from cogs.tickets.staff_tools import StaffTools
 from cogs.tickets.summaries import Summaries
 from cogs.tickets.views import (
@@ -49,17 +54,19 @@ from cogs.tickets.views import (
 )
 from core.cog_base import HearthCog
 from core.modules import declare
+from core.retention import LogTable, RetentionJob
 from core.setting_values import set_checked
 from gpt.service import LLMService
 from utils.errors import BadInput, UserFacingError, permission_name
 from utils.options import RowId
 
 NONE = discord.AllowedMentions.none()
-NOTE_MAX = 1000
+TRANSCRIPTS = LogTable("ticket_transcripts", "created_at", per_guild=True)
 PANEL_NEEDS = ("view_channel", "send_messages", "embed_links")
 
 
-class TicketsCog(CategoryCommands, MemberCommands, HearthCog, name="Tickets"):
+class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, MemberCommands, HearthCog,
+                 name="Tickets"):
     """Support tickets."""
 
     pool_size = 5
@@ -84,14 +91,27 @@ class TicketsCog(CategoryCommands, MemberCommands, HearthCog, name="Tickets"):
         self.tools = StaffTools(self.desk, self.llm)
         # Both must happen (a waiting ticket closes, a closed one is archived and its channel removed): they are
         # retried until they work. Archiving reads the whole channel, so it may take longer.
+        # Auto-closing waits while the module is off; archiving what is already closed does not.
         self.bot.timers.register(INACTIVITY, self.inactivity.run, on_skip=self.inactivity.run,
-                                 describe=describe_job, timeout=timedelta(minutes=2))
+                                 describe=describe_job, timeout=timedelta(minutes=2), switch=self.module.switch)
         self.bot.timers.register(IDLE, self.idle.run, on_skip=self.idle.run, describe=describe_job,
-                                 timeout=timedelta(minutes=2))
+                                 timeout=timedelta(minutes=2), switch=self.module.switch)
         self.bot.timers.register(ARCHIVE, self.closing.run_archive, on_skip=self.closing.run_archive,
                                  describe=describe_job, timeout=timedelta(minutes=10))
+        self.api = TicketsApi(self.pool, self.bot.guild_settings)
+        self.bot.apis.publish(TicketsApi, self.api)  # /ask searches closed tickets' summaries through it
+        self.retention = RetentionJob(self, TRANSCRIPTS, kind="ticket_transcripts_retention",
+                                      setting=TICKETS_TRANSCRIPT_RETENTION_DAYS)
+        await self.retention.start()
+        self.menus = self.context_menus()
+        for menu in self.menus:
+            self.bot.tree.add_command(menu)
 
     async def unload(self) -> None:
+        self.bot.apis.withdraw(TicketsApi, self.api)
+        self.retention.stop()
+        for menu in getattr(self, "menus", []):
+            self.bot.tree.remove_command(menu.name, type=menu.type)
         self.bot.timers.unregister(INACTIVITY)
         self.bot.timers.unregister(ARCHIVE)
         self.bot.timers.unregister(IDLE)
@@ -321,15 +341,6 @@ class TicketsCog(CategoryCommands, MemberCommands, HearthCog, name="Tickets"):
 
     # --- staff tools ------------------------------------------------------------------------------------------------
 
-    async def _staff_ticket(self, interaction: discord.Interaction, ticket_id: int | None,
-                            *, active: bool = True) -> repo.Ticket:
-        found = await self._ticket(interaction, ticket_id)
-        await self._require_staff(interaction, found)
-        if active and found.status not in lifecycle.ACTIVE:
-            raise lifecycle.InvalidTransition(f"Ticket #{found.id} is {lifecycle.LABELS[found.status]}: reopen it "
-                                              "first.")
-        return found
-
     async def _suggest(self, interaction: discord.Interaction, ticket: repo.Ticket) -> None:
         await self._require_staff(interaction, ticket)
         if ticket.status == lifecycle.ARCHIVED:
@@ -348,79 +359,6 @@ class TicketsCog(CategoryCommands, MemberCommands, HearthCog, name="Tickets"):
     async def suggest(self, interaction: discord.Interaction, ticket: RowId | None = None) -> None:
         await self._suggest(interaction, await self._staff_ticket(interaction, ticket, active=False))
 
-    @ticket.command(name="add_user", description="Let a member see and write in the ticket (staff)")
-    @app_commands.describe(member="Who to add", ticket="Ticket number (default: this channel's ticket)")
-    async def add_user(self, interaction: discord.Interaction, member: discord.Member,
-                       ticket: RowId | None = None) -> None:
-        found = await self._staff_ticket(interaction, ticket)
-        if member.bot:
-            raise BadInput("Bots can't be added to tickets.")
-        await self.tools.set_member_access(interaction.guild, found, member, True)
-        channel = self.desk.channel_of(interaction.guild, found)
-        if channel is not None:
-            await channel.send(f"➕ {interaction.user.mention} added {member.mention} to this ticket.",
-                               allowed_mentions=NONE)
-        await interaction.response.send_message(f"Added {member.mention} to ticket #{found.id}.", ephemeral=True,
-                                                allowed_mentions=NONE)
-
-    @ticket.command(name="remove_user", description="Take a member out of the ticket (staff)")
-    @app_commands.describe(member="Who to remove", ticket="Ticket number (default: this channel's ticket)")
-    async def remove_user(self, interaction: discord.Interaction, member: discord.Member,
-                          ticket: RowId | None = None) -> None:
-        found = await self._staff_ticket(interaction, ticket)
-        if member.id == found.user_id:
-            raise BadInput("The member who opened the ticket can't be removed from it; close the ticket instead.")
-        if member.bot:  # removing my own overwrite would lock me out of the ticket I run
-            raise BadInput(f"{member.mention} is a bot, not a ticket participant: bots can't be removed from tickets. "
-                           "To end the ticket, use `/ticket close`.")
-        await self.tools.set_member_access(interaction.guild, found, member, False)
-        await interaction.response.send_message(f"Removed {member.mention} from ticket #{found.id}.", ephemeral=True,
-                                                allowed_mentions=NONE)
-
-    @ticket.command(name="rename", description="Rename the ticket's channel (staff)")
-    @app_commands.describe(name="New channel name", ticket="Ticket number (default: this channel's ticket)")
-    async def rename(self, interaction: discord.Interaction, name: str, ticket: RowId | None = None) -> None:
-        found = await self._staff_ticket(interaction, ticket, active=False)
-        clean = "-".join(name.lower().split())[:90]
-        if not clean:
-            raise BadInput("Give a channel name.", example="/ticket rename name:billing-question")
-        channel = self.desk.channel_of(interaction.guild, found)
-        if channel is None:
-            raise UserFacingError("The ticket's channel no longer exists.")
-        await channel.edit(name=clean, reason=f"Ticket #{found.id} renamed by {interaction.user}")
-        await interaction.response.send_message(f"Renamed ticket #{found.id} to `{clean}`.", ephemeral=True)
-
-    @ticket.command(name="transfer", description="Hand your claim to another staff member (staff)")
-    @app_commands.describe(member="The staff member taking over", ticket="Ticket number (default: this channel's)")
-    async def transfer(self, interaction: discord.Interaction, member: discord.Member,
-                       ticket: RowId | None = None) -> None:
-        found = await self._staff_ticket(interaction, ticket)
-        answer = await self.tools.transfer(interaction.guild, found, interaction.user, member)
-        await interaction.response.send_message(answer, ephemeral=True, allowed_mentions=NONE)
-
-    @ticket.command(name="note", description="Add a private staff note to the ticket (staff)")
-    @app_commands.describe(text="The note (never shown to the member)",
-                           ticket="Ticket number (default: this channel's ticket)")
-    async def note(self, interaction: discord.Interaction, text: str, ticket: RowId | None = None) -> None:
-        found = await self._staff_ticket(interaction, ticket, active=False)
-        clean = text.strip()
-        if not 1 <= len(clean) <= NOTE_MAX:
-            raise BadInput(f"A note is 1 to {NOTE_MAX} characters.")
-        note_id = await repo.add_note(self.pool, interaction.guild_id, found.id, interaction.user.id, clean,
-                                      self.bot.clock.now())
-        await interaction.response.send_message(f"📝 Note #{note_id} saved on ticket #{found.id} (staff only).",
-                                                ephemeral=True)
-
-    @ticket.command(name="notes", description="The staff notes of a ticket (staff)")
-    @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
-    async def notes(self, interaction: discord.Interaction, ticket: RowId | None = None) -> None:
-        found = await self._staff_ticket(interaction, ticket, active=False)
-        rows = await repo.notes(self.pool, interaction.guild_id, found.id)
-        lines = [f"**#{r['id']}** <@{r['author_id']}> <t:{int(r['created_at'].timestamp())}:f>\n{r['note']}"
-                 for r in rows]
-        embed = discord.Embed(title=f"Staff notes · ticket #{found.id}", colour=discord.Colour.dark_gold(),
-                              description="\n\n".join(lines)[-4000:] or "No notes yet: add one with `/ticket note`.")
-        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NONE)
 
     # --- FAQ proposals (log channel) ----------------------------------------------------------------------------
 
@@ -429,30 +367,6 @@ class TicketsCog(CategoryCommands, MemberCommands, HearthCog, name="Tickets"):
         assert interaction.guild is not None
         text = await self.summaries.decide_proposal(interaction.guild, interaction.user, proposal_id, choice)
         await interaction.response.edit_message(content=text, view=None, allowed_mentions=NONE)
-
-    # --- metrics ----------------------------------------------------------------------------------------------------
-
-    @app_commands.command(name="ticket_stats", description="Ticket statistics (staff)")
-    @app_commands.guild_only()
-    @app_commands.describe(period="7d, 30d or all", csv="Attach the period's tickets as a CSV file")
-    async def ticket_stats(self, interaction: discord.Interaction, period: Literal["7d", "30d", "all"] = "30d",
-                           csv: bool = False) -> None:
-        await self._require_staff(interaction)
-        guild_id = interaction.guild_id
-        now = self.bot.clock.now()
-        async with self.pool.acquire() as conn, conn.transaction():
-            stats = await metrics.gather(conn, guild_id, period, now)
-            await repo.add_metrics_snapshot(conn, guild_id, period, stats.snapshot(), stats.counts,
-                                            stats.average_cycle_seconds, interaction.user.id, now)
-            rows = await repo.export_rows(conn, guild_id, now - metrics.PERIODS[period]
-                                          if metrics.PERIODS[period] else None) if csv else []
-            rated = await feedback.averages(conn, guild_id, now - metrics.PERIODS[period]
-                                            if metrics.PERIODS[period] else None)
-        kwargs: dict[str, Any] = {"embeds": [metrics.embed(stats), feedback.embed(*rated)], "ephemeral": True,
-                                  "allowed_mentions": NONE}
-        if csv:
-            kwargs["file"] = metrics.csv_file(stats, rows)
-        await interaction.response.send_message(**kwargs)
 
     # --- events ------------------------------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from cogs.tickets import repo
+from cogs.tickets import gdpr_repo
 from core.db import Executor
 from core.gdpr import ErasureReport, delete_rows, forget_user, jsonable, rows_affected, rows_of, staff_rows
 
@@ -40,7 +40,7 @@ async def export(conn: Executor, user_id: int) -> dict[str, list[dict[str, Any]]
     """The member's tickets, their summaries and FAQ deflections whole; what they did as staff (including FAQ
     proposals they decided) by id and role."""
     counted = []
-    for row in await repo.snapshots_counting(conn, user_id):
+    for row in await gdpr_repo.snapshots_counting(conn, user_id):
         staff = row["staff"] if isinstance(row["staff"], list) else json.loads(row["staff"])
         closed = sum(entry.get("closed", 0) for entry in staff if entry.get("user_id") == user_id)
         counted.append({"id": row["id"], "role": "closed_per_staff", "closed": closed})
@@ -50,29 +50,29 @@ async def export(conn: Executor, user_id: int) -> dict[str, list[dict[str, Any]]
         "ticket_notes": await staff_rows(conn, "ticket_notes", ("author_id",), user_id),
         "ticket_deflections": await rows_of(conn, "ticket_deflections", "user_id", user_id),
         "ticket_metrics": await staff_rows(conn, "ticket_metrics", ("triggered_by",), user_id) + counted,
-        "ticket_summaries": [jsonable(row) for row in await repo.summaries_of_opener(conn, user_id)],
+        "ticket_summaries": [jsonable(row) for row in await gdpr_repo.summaries_of_opener(conn, user_id)],
         "faq_proposals": await staff_rows(conn, "faq_proposals", ("decided_by",), user_id),
         "ticket_categories": await staff_rows(conn, "ticket_categories", ("created_by",), user_id),
         "ticket_feedback": await rows_of(conn, "ticket_feedback", "user_id", user_id)
         + [{"ticket_id": row["ticket_id"], "role": "staff_id"}
-           for row in await repo.feedback_received(conn, user_id)],
-        "ticket_transcripts": [jsonable(row) for row in await repo.transcripts_of_opener(conn, user_id)],
+           for row in await gdpr_repo.feedback_received(conn, user_id)],
+        "ticket_transcripts": [jsonable(row) for row in await gdpr_repo.transcripts_of_opener(conn, user_id)],
     }
 
 
 async def erase(conn: Executor, user_id: int) -> ErasureReport:
     """Delete or anonymise, in the caller's transaction."""
     report = ErasureReport()
-    report.deleted["ticket_notes"] = rows_affected(await repo.delete_notes_of_opener(conn, user_id))
-    report.deleted["ticket_summaries"] = rows_affected(await repo.delete_summaries_of_opener(conn, user_id))
-    report.deleted["ticket_transcripts"] = rows_affected(await repo.delete_transcripts_of_opener(conn, user_id))
-    report.anonymised["support_tickets"] = rows_affected(await repo.anonymise_opener(conn, user_id))
+    report.deleted["ticket_notes"] = rows_affected(await gdpr_repo.delete_notes_of_opener(conn, user_id))
+    report.deleted["ticket_summaries"] = rows_affected(await gdpr_repo.delete_summaries_of_opener(conn, user_id))
+    report.deleted["ticket_transcripts"] = rows_affected(await gdpr_repo.delete_transcripts_of_opener(conn, user_id))
+    report.anonymised["support_tickets"] = rows_affected(await gdpr_repo.anonymise_opener(conn, user_id))
     for column in STAFF_COLUMNS:
         report.anonymised["support_tickets"] += await forget_user(conn, "support_tickets", column, user_id)
     report.anonymised["ticket_notes"] = await forget_user(conn, "ticket_notes", "author_id", user_id, replacement=0)
     report.deleted["ticket_deflections"] = await delete_rows(conn, "ticket_deflections", "user_id", user_id)
     report.anonymised["ticket_metrics"] = await forget_user(conn, "ticket_metrics", "triggered_by", user_id)
-    report.anonymised["ticket_metrics"] += rows_affected(await repo.forget_in_snapshots(conn, user_id))
+    report.anonymised["ticket_metrics"] += rows_affected(await gdpr_repo.forget_in_snapshots(conn, user_id))
     report.anonymised["faq_proposals"] = await forget_user(conn, "faq_proposals", "decided_by", user_id)
     report.deleted["ticket_feedback"] = await delete_rows(conn, "ticket_feedback", "user_id", user_id)
     report.anonymised["ticket_feedback"] = await forget_user(conn, "ticket_feedback", "staff_id", user_id)

@@ -16,6 +16,7 @@ from cogs.tickets.lifecycle import ACTIVE, WAITING
 from core.channel_access import ChannelBlocked
 
 if TYPE_CHECKING:
+    from cogs.tickets.cache import ActiveTicket
     from cogs.tickets.closing import Closing
     from cogs.tickets.desk import TicketDesk
     from core.timers import Job
@@ -76,6 +77,13 @@ class Inactivity:
                     await desk.bot.timers.schedule(ref.guild_id, INACTIVITY, str(ref.id), now + warn,
                                                    {"ticket_id": ref.id})
             return
+        await self.staff_replied(ref)
+
+    async def staff_replied(self, ref: ActiveTicket) -> None:
+        """Someone other than the opener wrote (a message, or `/ticket reply`): the idle clock restarts, and the
+        first such reply is the ticket's first response."""
+        now = self.desk.bot.clock.now()
+        ref.last_activity = now
         if not ref.responded and ref.status in ACTIVE:
             ref.responded = True
-            await repo.mark_first_response(desk.pool, ref.guild_id, ref.id, now)
+            await repo.mark_first_response(self.desk.pool, ref.guild_id, ref.id, now)

@@ -98,10 +98,11 @@ class Opening:
 
     async def open(self, guild: discord.Guild, member: discord.Member, description: str,
                    category: str | None, answers: list[tuple[str, str]] | None = None,
-                   quote: str | None = None) -> repo.Ticket:
+                   quote: str | None = None, opened_by: discord.Member | None = None) -> repo.Ticket:
         """Create the ticket and its private channel; the admins hear about missing permissions. A configured
         category (by name) brings its staff roles (the only staff let in), its Discord category and channel name;
-        `answers` (its form) and `quote` (a message the ticket is about) head the ticket."""
+        `answers` (its form) and `quote` (a message the ticket is about) head the ticket; `opened_by`: the staff
+        member who opened it for `member` (named in its head)."""
         missing = TICKET_CHANNELS.missing_permissions(guild)
         if missing:
             raise await self._setup_problem(guild, member, TICKET_CHANNELS.missing_text(missing))
@@ -138,7 +139,8 @@ class Opening:
         embed = discord.Embed(title=f"Ticket #{ticket.id}",
                               description="**The form's answers:**" if answers else description[:4000],
                               colour=discord.Colour.blurple())
-        embed.add_field(name="Opened by", value=member.mention)
+        embed.add_field(name="Opened by", value=member.mention if opened_by is None
+                        else f"{opened_by.mention} for {member.mention}")
         if category:
             embed.add_field(name="Topic", value=category)
         for question, answer in answers or []:

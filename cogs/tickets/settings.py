@@ -1,5 +1,5 @@
 """The tickets settings (scope `tickets`): where ticket channels go, who handles them, the inactivity and
-archive clocks, topics, FAQ deflection and the open tickets a member may have."""
+archive clocks, topics, FAQ deflection, the open tickets a member may have and how long transcripts are kept."""
 
 from __future__ import annotations
 
@@ -62,9 +62,17 @@ TICKETS_IDLE_CLOSE_AFTER: SettingSpec[int] = SettingSpec(
 TICKETS_CLOSE_ON_LEAVE: SettingSpec[bool] = SettingSpec(
     "tickets", "close_on_leave", SettingType.BOOL, False,
     "Close a member's open tickets when they leave the server (a line in the ticket and its transcript says so).")
+TICKETS_TRANSCRIPT_RETENTION_DAYS: SettingSpec[int] = SettingSpec(
+    "tickets", "transcript_retention_days", SettingType.INT, 365,
+    "Days a closed ticket's kept transcript (/ticket transcript) is kept; older ones are deleted daily.",
+    validator=int_range(1, 3650))
+TICKETS_SUMMARIES_IN_ASK: SettingSpec[bool] = SettingSpec(
+    "tickets", "summaries_in_ask", SettingType.BOOL, True,
+    "Let /ask answer from closed tickets' AI summaries (they hold no names, but describe members' problems).")
 
 SETTINGS: tuple[SettingSpec, ...] = (
     TICKETS_CATEGORY, TICKETS_OVERFLOW_CATEGORY, TICKETS_STAFF_ROLE, TICKETS_ESCALATION_ROLE, TICKETS_LOG_CHANNEL,
     TICKETS_WARN_AFTER, TICKETS_CLOSE_AFTER, TICKETS_ARCHIVE_DELAY, TICKETS_CATEGORIES, TICKETS_FAQ_DEFLECTION,
     TICKETS_MAX_OPEN_PER_USER, TICKETS_IDLE_WARN_AFTER, TICKETS_IDLE_CLOSE_AFTER, TICKETS_CLOSE_ON_LEAVE,
+    TICKETS_TRANSCRIPT_RETENTION_DAYS, TICKETS_SUMMARIES_IN_ASK,
 )

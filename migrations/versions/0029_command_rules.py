@@ -1,7 +1,7 @@
 """Command permission rules and per-guild cooldowns (core/command_rules.py, `/config permissions`).
 
 Revision ID: 0029_command_rules
-Revises: 0027_personal_reminders
+Revises: 0028_ticket_transcripts
 Create Date: 2026-12-06
 
 - command_rules: allow or deny a command (its qualified name, a group, or `*` for every command) for a member,
@@ -14,7 +14,7 @@ Create Date: 2026-12-06
 from alembic import op
 
 revision = "0029_command_rules"
-down_revision = "0027_personal_reminders"
+down_revision = "0028_ticket_transcripts"
 branch_labels = None
 depends_on = None
 

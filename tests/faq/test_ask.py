@@ -69,7 +69,8 @@ async def test_ask_answers_from_the_guilds_sources_and_cites_them(hearth: Hearth
 async def test_nothing_relevant_says_i_dont_know_without_asking_the_ai(hearth: Hearth, llm: LLMStandIn) -> None:
     await _knowledge(hearth, llm)
     result = await _ask(hearth, "quantum chromodynamics on a lattice")
-    assert result.ephemeral and result.text.startswith("🤷 I don't know: nothing in this server's FAQ or tags")
+    assert result.ephemeral
+    assert result.text.startswith("🤷 I don't know: nothing in this server's FAQ, tags or past tickets")
     assert llm.completions == [] and await _usage(hearth) == 0
     again = await _ask(hearth, "zygomorphic xylophones")  # no cooldown was used either
     assert again.text.startswith("🤷 I don't know") and llm.completions == []
@@ -145,3 +146,46 @@ async def test_a_member_over_the_daily_ai_limit_is_refused_before_the_ai(hearth:
     assert refused.ephemeral and refused.text.startswith("You've used all 5 of your AI requests for today")
     assert llm.completions == [] and await _usage(hearth) == 5
     assert [m for m in hearth.discord.messages_in(g.general) if m.embeds] == []
+
+
+async def _ticket_with_summary(hearth: Hearth, summary: str, *, status: str = "closed", note: str | None = None,
+                               guild_id: int | None = None) -> int:
+    """A ticket of the default guild (or `guild_id`) with its AI summary, through the tickets' own repo."""
+    from cogs.tickets import repo as tickets
+
+    guild = guild_id or hearth.guild.guild.id
+    now = hearth.clock.now()
+    made = await tickets.create(hearth.db, guild, hearth.guild.member.id, "bob", "my refund never came", "Billing",
+                                now)
+    if status != "open":
+        await tickets.move(hearth.db, guild, made.id, None, {"status": status, "closed_at": now}, now)
+    await tickets.add_summary(hearth.db, guild, made.id, summary, "refund-delay", now)
+    if note:
+        await tickets.add_note(hearth.db, guild, made.id, 1, note, now)
+    return made.id
+
+
+async def test_ask_cites_a_closed_tickets_summary(hearth: Hearth, llm: LLMStandIn) -> None:
+    await hearth.connect_llm(llm)
+    closed = await _ticket_with_summary(hearth, "The member's refund was late; staff resent the refund by "
+                                        "bank transfer, which arrives within 5 days.", note="STAFF-ONLY remark")
+    await _ticket_with_summary(hearth, "Refund question still open, no answer yet.", status="open")
+    await _ticket_with_summary(hearth, "Refund of guild B was secret.", guild_id=42)
+    llm.respond_with(lambda r: f"Refunds are resent by bank transfer within 5 days [{_number_of(r, f'#{closed}')}].")
+    result = await _ask(hearth, "When does my refund arrive?")
+    (request,) = llm.completions
+    assert "bank transfer" in request.prompt_text
+    assert "STAFF-ONLY" not in request.prompt_text  # staff notes are never a source
+    assert "still open" not in request.prompt_text and "guild B" not in request.prompt_text
+    embed = result.last.embeds[0]
+    sources = next(f for f in embed["fields"] if f["name"] == "Sources")["value"].splitlines()
+    assert sources == [f"• Ticket #{closed} (`/ticket transcript ticket:{closed}`)"]
+    assert not result.last.pings
+
+
+async def test_ticket_summaries_stay_out_when_the_guild_says_so(hearth: Hearth, llm: LLMStandIn) -> None:
+    await hearth.connect_llm(llm)
+    await _ticket_with_summary(hearth, "The member's refund was late; staff resent it by bank transfer.")
+    await hearth.bot.guild_settings.set(hearth.guild.guild.id, "tickets", "summaries_in_ask", False, changed_by=1)
+    result = await _ask(hearth, "When does my refund arrive?")
+    assert result.text.startswith("🤷 I don't know") and llm.completions == []

@@ -45,9 +45,9 @@ async def test_transcript_has_the_whole_conversation(desk: TicketDesk) -> None:
     assert "<script>" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; more" in page
     assert "RTX &lt;b&gt;4070&lt;/b&gt;" in page and ">Setup<" in page and "Windows 11" in page
-    assert "Try turning it off and on again" in page and "(edited " in page
+    assert "Try turning it off and on again" in page and "(edited)" in page
     assert 'href="http' in page and "crash.log" in page
-    assert f'title="{g.member.id}">bob</span>' in page and "sam" in page
+    assert f'title="bob ({g.member.id})">bob</span>' in page and "sam" in page
     assert f"Ticket #{row['id']}" in page and "Fixed by a restart" in page
 
     # Plain text: the same, in order.
