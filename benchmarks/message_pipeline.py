@@ -12,6 +12,8 @@ with a ticker task measuring the longest event-loop stall.
 
 Targets: >= 5,000 clean messages/s, p99 < 2 ms, <= 5 round trips per 1,000 clean messages, no stall > 50 ms.
 Then the server log's listeners on message edits and deletions (a log channel set): no round trip per event.
+Last, both modules switched off (`/config modules`): the same messages through the pipeline must cost what a
+pipeline with no stage costs (no stage runs, no round trip), measured against that empty pipeline in the run.
 It uses its own embedded PostgreSQL under .test-data/bench (created on first run).
 """
 
@@ -45,6 +47,7 @@ from core.db import Database  # noqa: E402
 from core.feature_apis import FeatureApis  # noqa: E402
 from core.guild_settings import GuildSettings  # noqa: E402
 from core.message_pipeline import MessagePipeline  # noqa: E402
+from core.modules import Modules  # noqa: E402
 from core.settings_registry import SettingsRegistry, system_settings  # noqa: E402
 from utils.clock import ManualClock  # noqa: E402
 from utils.errors import BadInput  # noqa: E402
@@ -99,6 +102,7 @@ async def make_bot(url: str, clock: ManualClock) -> Any:
         user=SimpleNamespace(id=BOT), state=client._connection, guild=guild, channel=channel)
     bot.apis.publish(PremiumApi, PremiumApi(services, clock))  # as the premium cog does when it loads
     bot.pipeline = MessagePipeline(bot)
+    bot.modules = Modules(bot)
     return bot
 
 
@@ -194,8 +198,8 @@ async def bench(url: str, count: int, users: int) -> None:
     automod, commands = AutomodCog(bot), CustomCommandsCog(bot)
     await automod.cog_load()
     await commands.cog_load()
-    bot.pipeline.register("automod", automod.on_message, order=10)
-    bot.pipeline.register("custom_commands", commands.on_message, order=50)
+    bot.pipeline.register("automod", automod.on_message, order=10, module=automod.module)
+    bot.pipeline.register("custom_commands", commands.on_message, order=50, module=commands.module)
     rng = random.Random(7)
     texts = clean_texts(count, rng)
     messages = [make_message(bot.state, bot.channel, 10_000 + n, 100 + rng.randrange(users), text)
@@ -270,6 +274,7 @@ async def bench(url: str, count: int, users: int) -> None:
     print(f"targets: >= 5,000 messages/s ({rate:,.0f}), p99 < 2 ms ({p99:.3f}), <= 5 round trips per 1,000 "
           f"({per_1000:.2f}), longest stall < 50 ms ({worst * 1000:.1f}): {'PASS' if verdict else 'FAIL'}")
     await bench_server_logs(bot, messages[: count // 2], clock)
+    await bench_modules_off(bot, [automod.module, commands.module], messages, clock, statistics.median(times))
     await commands.cog_unload()
     await automod.cog_unload()
     await bot.db.close_all()
@@ -316,6 +321,35 @@ async def bench_server_logs(bot: Any, messages: list[discord.Message], clock: Ma
           f"{queued} entries queued or counted (must be {len(events) + 1}, with the warm-up)")
     ok = per_1000 == 0 and queued == len(events) + 1
     print(f"server log target: no database round trip per event ({per_1000:.2f}): {'PASS' if ok else 'FAIL'}")
+
+
+async def bench_modules_off(bot: Any, modules: list[Any], messages: list[discord.Message], clock: ManualClock,
+                            on_p50: float) -> None:
+    """Both modules off in the guild: per-message cost against the same stages on (`on_p50`) and against a
+    pipeline with one empty stage, same messages."""
+    for module in modules:
+        await bot.guild_settings.set(GUILD, module.switch.scope, module.switch.key, False, changed_by=2)
+    await bot.pipeline.dispatch(messages[0])  # the guild's settings in memory again after the change
+    empty = MessagePipeline(bot)
+    empty.register("nothing", _nothing, order=1)  # a pipeline with one stage that does nothing
+    before = trips(bot)
+    off_seconds, off_times = await run_batch(bot.pipeline.dispatch, messages, clock)
+    off_trips = trips(bot) - before
+    _, empty_times = await run_batch(empty.dispatch, messages, clock)
+    count = len(messages)
+    off_p50, empty_p50 = statistics.median(off_times), statistics.median(empty_times)
+    print(f"modules off (automod and custom commands switched off): {count / off_seconds:,.0f} messages/s, "
+          f"p50 {off_p50 * 1e6:.1f} µs, against {on_p50 * 1e6:.1f} µs with both on ({off_p50 / on_p50:.0%}) and "
+          f"{empty_p50 * 1e6:.1f} µs for a pipeline with one empty stage; {off_trips * 1000 / count:.2f} round "
+          "trips per 1,000 messages")
+    ok = off_trips == 0 and off_p50 < 0.1 * on_p50
+    print(f"modules-off target: no round trip, under 10% of the cost with the modules on: {'PASS' if ok else 'FAIL'}")
+    for module in modules:
+        await bot.guild_settings.set(GUILD, module.switch.scope, module.switch.key, True, changed_by=2)
+
+
+async def _nothing(context: Any) -> None:
+    return None
 
 
 if __name__ == "__main__":

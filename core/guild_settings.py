@@ -143,6 +143,14 @@ class GuildSettings:
         values = await self.stored(guild_id)
         return values.get((scope, key), spec.default)
 
+    def cached(self, guild_id: int, spec: SettingSpec[T]) -> tuple[bool, T | None]:
+        """(True, value) when the guild's settings are in memory, without awaiting; (False, None) otherwise.
+        For the hottest paths (a module switch read per message stage); everything else uses `setting`."""
+        rows = self._rows.peek(guild_id)
+        if rows is None:
+            return False, None
+        return True, rows.values.get((spec.scope, spec.key), spec.default)
+
     async def setting(self, guild_id: int, spec: SettingSpec[T]) -> T:
         """The guild's value of a declared setting, or its registered default; `UnknownSetting` when the spec's
         cog is not loaded (its scope is not registered)."""

@@ -118,18 +118,14 @@ class MessagePipeline:
                 continue
             if context.deleted and not registration.run_after_delete:
                 continue
-            if registration.module is not None and in_guild and not await self._module_on(message, registration):
+            if registration.module is not None and in_guild and not await self.bot.modules.is_on(
+                    message.guild.id, registration.module):  # type: ignore[union-attr]
                 continue
             try:
                 await registration.stage(context)
             except Exception:  # one broken stage must not stop the others
                 log.exception("Message pipeline stage %s failed on message %s", registration.name, message.id)
         return context
-
-    async def _module_on(self, message: discord.Message, registration: _Registration) -> bool:
-        """Whether the stage's module is on in the message's guild (a settings-cache read)."""
-        assert registration.module is not None and message.guild is not None
-        return bool(await self.bot.modules.is_on(message.guild.id, registration.module))
 
     async def on_message(self, message: discord.Message) -> None:
         """The `on_message` listener added to the bot."""

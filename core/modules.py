@@ -135,7 +135,10 @@ class Modules:
 
     async def is_on(self, guild_id: int, module: Module) -> bool:
         """Whether `module` is on in the guild (from the settings cache after the guild's first read)."""
-        return bool(await self.bot.guild_settings.setting(guild_id, module.switch))
+        known, value = self.bot.guild_settings.cached(guild_id, module.switch)
+        if not known:  # the guild's first read: one query (shared by every miss at once)
+            value = await self.bot.guild_settings.setting(guild_id, module.switch)
+        return bool(value)
 
     async def check(self, guild_id: int | None, command: object) -> None:
         """Raise `ModuleOff` when `command` belongs to a module that is off in the guild."""
