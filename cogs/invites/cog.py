@@ -50,6 +50,7 @@ class InvitesCog(InvitesCommands, HearthCog, metaclass=CompositeMetaClass, name=
 
     pool_size = 1  # a write per join or leave; commands are rare
     settings = SETTINGS
+    always_listening = frozenset({"on_member_join"})
     module = declare("invites", "Invite tracking", docs="invites.md", summary="who invited whom")
 
     def __init__(self, bot: Any) -> None:
@@ -155,11 +156,20 @@ class InvitesCog(InvitesCommands, HearthCog, metaclass=CompositeMetaClass, name=
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
-        if self.book is None:
+        # Not gated by the module switch like the other listeners (`always_listening`): the join must be
+        # registered before the first await, so another feature's join handler asking the API finds it. The switch
+        # is read from memory here; a guild whose settings are not in memory yet is tracked this once.
+        if self.book is None or not self._tracking(member.guild.id):
             return
         joined = await self.book.start(member)  # registered before the first await: the API finds it
-        if not member.bot:
+        if not member.bot and self._tracking(member.guild.id):
             await self.announce(member, joined)
+
+    def _tracking(self, guild_id: int) -> bool:
+        """Whether the module is on in the guild, from memory only (True when not known yet)."""
+        assert self.module is not None
+        known, on = self.bot.guild_settings.cached(guild_id, self.module.switch)
+        return on is not False if known else True
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:

@@ -27,6 +27,7 @@ from cogs.reminders.when import parse_when
 from core.persistent_items import ReportingModal
 from core.settings_registry import SYSTEM_TIMEZONE, timezone_names
 from utils.errors import BadInput, UserFacingError
+from utils.options import RowId
 from utils.paginator import Paginator
 
 PAGE = 10
@@ -173,7 +174,7 @@ class PersonalMixin(MixinMeta, SnoozeTarget):
 
     @remindme.command(name="delete", description="Delete one of your reminders")
     @app_commands.describe(reminder="Your reminder (number or text)")
-    async def remindme_delete(self, interaction: discord.Interaction, reminder: int) -> None:
+    async def remindme_delete(self, interaction: discord.Interaction, reminder: RowId) -> None:
         async with self.pool.acquire() as conn, conn.transaction():
             if not await personal_repo.delete_own(conn, interaction.guild_id, reminder, interaction.user.id):
                 raise BadInput(f"You have no reminder #{reminder} on this server.", example="/remindme list")

@@ -11,7 +11,7 @@ from tests.hearth_harness import Hearth
 # Autocompletes of commands that members may run: they offer what any member may see (or the member's own items).
 # /faq view: every member may list and read the FAQ (docs/faq.md).
 MEMBER_FACING = {("ticket open", "category"), ("premium transfer", "server"), ("buy", "item"), ("faq view", "entry"),
-                 ("timezone set", "zone"), ("remindme delete", "reminder")}
+                 ("timezone set", "zone"), ("remindme delete", "reminder"), ("help", "command")}
 
 
 def _names(choices: list[dict]) -> list[str]:

@@ -87,7 +87,8 @@ async def test_the_running_bot_has_one_pipeline_with_both_stages(hearth: Hearth)
     assert pipeline.dispatched >= 1
     # The cogs with cross-process caches, the settings, the timers and GDPR erasures listen over one shared
     # connection, counted in the budget.
-    assert hearth.bot.notify_listener.channels == ["hearth_automod", "hearth_custom_commands", "hearth_levels",
+    assert hearth.bot.notify_listener.channels == ["hearth_automod", "hearth_command_rules", "hearth_custom_commands",
+                                                   "hearth_levels",
                                                    "hearth_premium", "hearth_roles", "hearth_settings",
                                                    "hearth_timers", "hearth_user_erased"]
     assert hearth.bot.db.budget.reserved["listen:shared"] == 1
