@@ -176,6 +176,7 @@ class EventDesk:
             saved = await repo.update(conn, new)
             if moved:
                 await repo.move_attendees(conn, saved, locked.occurrence_at)
+                await self.bot.timers.cancel(jobs.REMINDER_KIND, f"{saved.id}:", prefix=True, conn=conn)
             promoted = await rsvp.fill(conn, saved) if saved.capacity != locked.capacity else []
             people = await repo.attendees(conn, saved)
             for person in people:
