@@ -121,6 +121,7 @@ async def hearth(standin: StandIn, default_guild: DefaultGuild, database_url: st
                  clean_db: HearthPool) -> AsyncIterator[Hearth]:
     """Hearth with every cog, connected to the stand-in's default guild."""
     clock = ManualClock()
+    standin.world.now = clock.now  # Discord's "not in the past" checks follow the test clock
     make = bot_factory(database_url, clock)
     bot = await standin.connect(make())
     harness = Hearth(standin, default_guild, bot, clock, clean_db, make)

@@ -25,6 +25,7 @@ CATEGORY = 4
 NEWS = 5
 PUBLIC_THREAD = 11
 PRIVATE_THREAD = 12
+STAGE = 13
 THREAD_TYPES = (10, PUBLIC_THREAD, PRIVATE_THREAD)
 
 _snowflake_lock = threading.Lock()
@@ -356,7 +357,7 @@ def channel_payload(channel: Channel, users: dict[int, User] | None = None) -> d
     if channel.type in (TEXT, NEWS):
         data["topic"] = channel.topic
         data["rate_limit_per_user"] = channel.rate_limit_per_user
-    if channel.type == VOICE:
+    if channel.type in (VOICE, STAGE):
         data.update({"bitrate": 64000, "user_limit": 0, "rtc_region": None, "rate_limit_per_user": 0})
     if channel.type in THREAD_TYPES:
         data.update({

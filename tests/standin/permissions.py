@@ -36,6 +36,8 @@ MANAGE_EXPRESSIONS = 1 << 30
 MANAGE_THREADS = 1 << 34
 CREATE_PUBLIC_THREADS = 1 << 35
 CREATE_INSTANT_INVITE = 1 << 0
+MANAGE_EVENTS = 1 << 33
+CREATE_EVENTS = 1 << 44
 
 PermissionSpec = int | discord.Permissions | Iterable[str] | str | None
 

@@ -17,7 +17,14 @@ import discord.webhook.async_
 import yarl
 from aiohttp import web
 
-from . import routes_app, routes_channels, routes_guilds, routes_invites, routes_moderation
+from . import (
+    routes_app,
+    routes_channels,
+    routes_guilds,
+    routes_invites,
+    routes_moderation,
+    routes_scheduled_events,
+)
 from .actions import UserActions
 from .cdn import Cdn
 from .errors import CapturedError, ErrorCollector, ExpectErrors
@@ -91,7 +98,8 @@ class StandIn(UserActions):
         self.world = World(bot_name)
         self.gateway = Gateway(self.world)
         table = RouteTable()
-        for module in (routes_app, routes_channels, routes_guilds, routes_moderation, routes_invites):
+        for module in (routes_app, routes_channels, routes_guilds, routes_moderation, routes_invites,
+                       routes_scheduled_events):
             table.extend(module.routes)
         self.http = HttpServer(self.world, table)
         self.cdn = Cdn(self.http)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import urllib.parse
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -22,6 +22,7 @@ from .guild_safety import GuildSafety
 from .models import (
     CATEGORY,
     DM,
+    STAGE,
     TEXT,
     VOICE,
     Attachment,
@@ -45,6 +46,8 @@ from .models import (
     snowflake_on_shard,
     user_payload,
 )
+from .scheduled_events import GuildScheduledEvents, ScheduledEvent
+from .scheduled_events import event_payload as scheduled_event_payload
 from .server_events import GuildServerEvents
 from .voice import GuildVoice
 
@@ -62,7 +65,7 @@ def user_id_of(ref: UserRef | discord.abc.Snowflake) -> int:
     return int(ref.id)
 
 
-class GuildState(GuildModeration, GuildSafety, GuildServerEvents, GuildVoice):
+class GuildState(GuildModeration, GuildSafety, GuildServerEvents, GuildVoice, GuildScheduledEvents):
     """A test guild with builder helpers (moderator/invite helpers in ``guild_helpers``, the server's safety
     settings in ``guild_safety``; roles, channels, emojis, threads and avatars changed in Discord's client in
     ``server_events``; voice states in ``voice``)."""
@@ -84,6 +87,7 @@ class GuildState(GuildModeration, GuildSafety, GuildServerEvents, GuildVoice):
         self.verification_level = 0
         self.emojis: dict[int, Emoji] = {}
         self.voice_states: dict[int, VoiceState] = {}  # user id -> where they are connected
+        self.scheduled_events: dict[int, ScheduledEvent] = {}  # id -> event (scheduled_events.py)
 
     # -- lookups ---------------------------------------------------------
     @property
@@ -200,6 +204,10 @@ class GuildState(GuildModeration, GuildSafety, GuildServerEvents, GuildVoice):
     def add_voice_channel(self, name: str, *, category: Channel | None = None) -> Channel:
         """Create a voice channel."""
         return self._add_channel(VOICE, name, category, None)
+
+    def add_stage_channel(self, name: str, *, category: Channel | None = None) -> Channel:
+        """Create a stage channel (type 13; for stage scheduled events)."""
+        return self._add_channel(STAGE, name, category, None)
 
     def _add_channel(
         self,
@@ -320,7 +328,8 @@ class GuildState(GuildModeration, GuildSafety, GuildServerEvents, GuildVoice):
                                      for v in self.voice_states.values() if v.user_id in self.members],
                     "presences": [],
                     "stage_instances": [],
-                    "guild_scheduled_events": [],
+                    "guild_scheduled_events": [scheduled_event_payload(self, e) for e in self.scheduled_events.values()
+                                               if not e.finished],
                     "soundboard_sounds": [],
                     "large": False,
                     "unavailable": False,
@@ -349,6 +358,9 @@ class World:
         self._app_owner: User | None = None
         self._emitter: Emitter | None = None
         self._changed: asyncio.Event | None = None
+        # "Now" for Discord's time checks that a test clock may move (scheduled events: no start in the past);
+        # a project's harness may point it at its ManualClock.
+        self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def notify(self) -> None:
         """Wake up :meth:`wait_change` waiters (called when messages change)."""
