@@ -24,6 +24,7 @@ from cogs.events.model import DEFAULT_REMINDERS, PENDING, Event
 from cogs.events.recurrence import describe, first_at_or_after
 from cogs.events.rsvp import ANSWERS
 from cogs.events.settings import EVENTS_MEMBERS_CAN_CREATE, EVENTS_STAFF, SETTINGS
+from cogs.events.sync import ScheduledSync
 from cogs.events.views import ITEMS, REMINDER_CHOICES, RemindersSelect
 from core.cog_base import HearthCog
 from core.guild_kit.staff import is_staff
@@ -63,6 +64,7 @@ class EventsCog(HearthCog, name="Events"):
 
     async def load(self) -> None:
         self.desk = EventDesk(self.bot, self.pool)
+        self.desk.on_change.append(ScheduledSync(self.bot, self.pool))
         self.bot.timers.register(jobs.REMINDER_KIND, self.desk.send_reminder, on_skip=self.desk.drop_reminder,
                                  describe=lambda job: f"an event reminder (event #{job.payload.get('event_id')})",
                                  give_up=True)
@@ -159,7 +161,7 @@ class EventsCog(HearthCog, name="Events"):
                 await jobs.cancel_all(self.bot.timers, conn, event.id)
                 await repo.set_status(conn, guild_id, event.id, "cancelled")
             raise
-        await self._desk._changed(event)
+        await self._desk.changed(event)
         repeats = f", repeating {describe(rule)}" if rule else ""
         await interaction.response.send_message(
             f"✅ Event #{event.id} **{event.title}** on {ts(event.occurrence_at)}{repeats}: {link(event)}",

@@ -42,7 +42,7 @@ class EventDesk:
         self.bot = bot
         self.pool = pool
         self.refresher = Refresher(bot.clock, self.refresh_now)
-        self.on_change: list[Any] = []  # coroutine functions called with an event after it changed (sync)
+        self.on_change: list[Any] = []  # called with (event, phase) after an event changed: the Discord sync
 
     # --- the message --------------------------------------------------------------------------------------
 
@@ -141,7 +141,7 @@ class EventDesk:
         view = ApprovalButton.view_of(event.id, member.id)
         if event.created_by and await self.dm(event.created_by, text, view=view):
             return
-        problem = await post_to_log(self.bot, member.guild, feature="events", what="an event sign-up to approve",
+        problem = await post_to_log(self.bot, member.guild, what="an event sign-up to approve",
                                     content=text, view=ApprovalButton.view_of(event.id, member.id))
         if problem:
             log.info("Events: nobody could be asked to approve a sign-up for event %s: %s", event.id, problem)
@@ -189,7 +189,7 @@ class EventDesk:
                              f"🕒 **{saved.title}** has a new time: {ts(saved.occurrence_at)} "
                              f"({ts(saved.occurrence_at, 'R')}). Your reminders follow it.\n{link(saved)}")
         await self.refresh_now(saved.id)
-        await self._changed(saved)
+        await self.changed(saved)
         return saved
 
     async def cancel(self, event: Event, reason: str | None) -> tuple[Event, int]:
@@ -205,13 +205,15 @@ class EventDesk:
         told = await self._tell(saved, [p for p in people if p.status in NOTIFIED],
                                 f"❌ **{saved.title}** ({ts(saved.occurrence_at)}) was cancelled.{why}")
         await self.refresh_now(saved.id)
-        await self._changed(saved)
+        await self.changed(saved)
         return saved, told
 
-    async def _changed(self, event: Event) -> None:
+    async def changed(self, event: Event, phase: str | None = None) -> None:
+        """Tell the hooks (the Discord Scheduled Event sync) that `event` changed, or an occurrence's `phase`
+        (start, end) came; a failing hook is logged, never stops the change."""
         for hook in self.on_change:
             try:
-                await hook(event)
+                await hook(event, phase)
             except Exception:
                 log.exception("Events: keeping event %s in step failed", event.id)
 
@@ -247,6 +249,7 @@ class EventDesk:
             return None
         if job.payload["phase"] == "start":
             await self.refresh_now(event.id)
+            await self.changed(event, "start")
             return None
         following = next_after(event.rrule, event.starts_at, event.tz, event.occurrence_at) if event.rrule else None
         async with self.pool.acquire() as conn, conn.transaction():
@@ -257,5 +260,5 @@ class EventDesk:
             await jobs.plan_phases(self.bot.timers, conn, saved)
         self.bot.timers.rearm()
         await self.refresh_now(saved.id)
-        await self._changed(saved)
+        await self.changed(saved, "end")
         return None
