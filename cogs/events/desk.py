@@ -251,7 +251,9 @@ class EventDesk:
             await self.refresh_now(event.id)
             await self.changed(event, "start")
             return None
-        following = next_after(event.rrule, event.starts_at, event.tz, event.occurrence_at) if event.rrule else None
+        # After downtime, occurrences already past are skipped: the next one is in the future.
+        after = max(event.occurrence_at, self.bot.clock.now())
+        following = next_after(event.rrule, event.starts_at, event.tz, after) if event.rrule else None
         async with self.pool.acquire() as conn, conn.transaction():
             if following is not None:
                 saved = await repo.advance(conn, event.guild_id, event.id, following)
