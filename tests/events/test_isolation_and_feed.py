@@ -10,7 +10,7 @@ from utils.errors import BadInput
 
 
 async def test_guilds_cannot_see_or_touch_each_others_events(events: EventsDesk) -> None:
-    g, d = events.guild, events.discord
+    d = events.discord
     other = d.add_guild("Other")
     other_general = other.add_text_channel("general")
     boss = other.add_member("boss", permissions=["manage_events"])
