@@ -150,6 +150,7 @@ class EventsCog(HearthCog, name="Events"):
                   "starts_at": begins, "occurrence_at": begins, "duration_seconds": seconds, "capacity": capacity,
                   "required_role_id": role.id if role else None, "approval": approval, "rrule": rule,
                   "created_by": interaction.user.id}
+        await interaction.response.defer(ephemeral=True, thinking=True)
         async with self.pool.acquire() as conn, conn.transaction():
             event = await repo.create(conn, guild_id, fields, now)
             await jobs.plan_phases(self.bot.timers, conn, event)
@@ -163,7 +164,7 @@ class EventsCog(HearthCog, name="Events"):
             raise
         await self._desk.changed(event)
         repeats = f", repeating {describe(rule)}" if rule else ""
-        await interaction.response.send_message(
+        await interaction.followup.send(
             f"✅ Event #{event.id} **{event.title}** on {ts(event.occurrence_at)}{repeats}: {link(event)}",
             ephemeral=True)
 
@@ -258,6 +259,7 @@ class EventsCog(HearthCog, name="Events"):
         if status in ("going", "maybe"):
             text += f" I'll DM you {minutes_text(change.person.reminder_minutes)}; change that with ⏰ Reminders."
         await interaction.response.send_message(text, ephemeral=True)
+        await self._desk.after_answer(interaction.user, event, change)  # type: ignore[arg-type]
 
     async def decide(self, interaction: discord.Interaction, event_id: int, user_id: int, approve: bool) -> None:
         """Approve / Deny, from the organiser's DMs or the log channel."""

@@ -93,7 +93,8 @@ class EventDesk:
     # --- answers and decisions ----------------------------------------------------------------------------
 
     async def answer(self, member: discord.Member, event_id: int, choice: str) -> tuple[Event, rsvp.Change]:
-        """Record a member's Going / Maybe / Can't; plans their reminders and tells whoever must know."""
+        """Record a member's Going / Maybe / Can't and plan their reminders (and those of whoever moved up);
+        `after_answer` then tells whoever must know."""
         now = self.bot.clock.now()
         async with self.pool.acquire() as conn, conn.transaction():
             event = await repo.lock(conn, member.guild.id, event_id)
@@ -104,11 +105,15 @@ class EventDesk:
             for person in change.touched:
                 await jobs.plan_reminders(self.bot.timers, conn, event, person, now)
         self.bot.timers.rearm()
+        return event, change
+
+    async def after_answer(self, member: discord.Member, event: Event, change: rsvp.Change) -> None:
+        """What follows an answer, once the member has been answered: DMs to whoever moved up from the waitlist,
+        the organiser asked to approve, the message refreshed (throttled)."""
         await self._promoted(event, change.promoted)
         if change.person.status == PENDING and change.previous != PENDING:
             await self._ask_organiser(event, member)
         await self.refresher.request(event.id)
-        return event, change
 
     async def decide(self, user: discord.abc.User, event: Event, user_id: int, approve: bool) -> rsvp.Change:
         """An organiser's decision on a pending sign-up; the member is DMed."""
