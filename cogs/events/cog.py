@@ -246,6 +246,19 @@ class EventsCog(HearthCog, name="Events"):
         await interaction.response.send_message(f"⏰ I'll DM you {minutes_text(person.reminder_minutes)}.",
                                                 ephemeral=True)
 
+    @edit.autocomplete("event")
+    @cancel.autocomplete("event")
+    async def _managed_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
+        staff = await is_staff(self.bot, EVENTS_STAFF, interaction)
+        found = await repo.search(self.pool, interaction.guild_id, current, None if staff else interaction.user.id)
+        return [app_commands.Choice(name=f"#{e.id} {e.title}"[:100], value=e.id) for e in found]
+
+    @show.autocomplete("event")
+    @reminders.autocomplete("event")
+    async def _event_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
+        found = await repo.search(self.pool, interaction.guild_id, current, None)
+        return [app_commands.Choice(name=f"#{e.id} {e.title}"[:100], value=e.id) for e in found]
+
     # --- buttons (EventActions) ---------------------------------------------------------------------------
 
     async def rsvp(self, interaction: discord.Interaction, event_id: int, choice: str) -> None:

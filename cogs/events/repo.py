@@ -59,6 +59,11 @@ MARK_REMINDED = """
 MOVE_ATTENDEES = """
     UPDATE event_attendees SET occurrence_at = $4, reminded_minutes = '{}'
     WHERE guild_id = $1 AND event_id = $2 AND occurrence_at = $3"""
+SEARCH = """
+    SELECT * FROM guild_events WHERE guild_id = $1 AND status = 'scheduled'
+        AND ($2 = '' OR strpos(lower(title), lower($2)) > 0 OR id::text = $2)
+        AND ($3::bigint IS NULL OR created_by = $3)
+    ORDER BY occurrence_at, id LIMIT 25"""
 FORGET_CREATOR = "UPDATE guild_events SET created_by = NULL WHERE created_by = $1"
 DELETE_ATTENDANCE = "DELETE FROM event_attendees WHERE user_id = $1 RETURNING event_id, occurrence_at, reminder_minutes"
 EVENTS_FOR_FEED = """
@@ -102,6 +107,12 @@ async def count_upcoming(conn: Executor, guild_id: int) -> int:
 async def feed(conn: Executor, guild_id: int) -> list[Event]:
     """Every scheduled event of the guild, for a calendar feed."""
     return [Event.of(row) for row in await conn.fetch(EVENTS_FOR_FEED, guild_id)]
+
+
+async def search(conn: Executor, guild_id: int, text: str, organiser: int | None) -> list[Event]:
+    """Up to 25 scheduled events of the guild whose title contains `text` (or whose number it is), soonest
+    first; only `organiser`'s when given (for autocomplete of commands on one's own events)."""
+    return [Event.of(row) for row in await conn.fetch(SEARCH, guild_id, text.strip()[:100], organiser)]
 
 
 async def set_message(conn: Executor, guild_id: int, event_id: int, message_id: int) -> None:

@@ -46,3 +46,16 @@ async def test_feed_lists_events_with_zone_rule_and_link(events: EventsDesk) -> 
     assert entry.location == "Church hall" and entry.uid == f"event-{event_id}-{g.guild.id}@hearth"
     message = await events.message(event_id)
     assert entry.url == f"https://discord.com/channels/{g.guild.id}/{g.general.id}/{message.id}"
+
+
+async def test_autocomplete_offers_members_only_their_own_events_to_edit(events: EventsDesk) -> None:
+    g, d = events.guild, events.discord
+    await events.setting("events", "members_can_create", True)
+    staff_event = await events.create(title="Staff meetup", start="2026-06-05 19:00")
+    own = await events.create(g.member, title="Bob's meetup", start="2026-06-06 19:00")
+    mine = await d.autocomplete("event edit", "event", user=g.member, partial="meetup")
+    assert [choice["value"] for choice in mine] == [own]
+    everything = await d.autocomplete("event edit", "event", user=g.admin, partial="meetup")
+    assert [choice["value"] for choice in everything] == [staff_event, own]
+    shown = await d.autocomplete("event show", "event", user=g.member, partial="")
+    assert [choice["value"] for choice in shown] == [staff_event, own]
