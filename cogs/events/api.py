@@ -24,7 +24,9 @@ class FeedEvent:
     `start` is the series' first start (DTSTART) as an aware datetime in the event's zone, `timezone` that zone's
     IANA name (TZID); `rrule` the RRULE value without DTSTART (None for a one-off event), whose UNTIL is local
     time; `next_start` the live occurrence (UTC); `uid` stable per event and guild (UID); `url` the event
-    message (URL, empty before it is posted); `location` a place or a voice channel's `<#id>` mention.
+    message (URL, empty before it is posted); `location` a place typed in (a voice or stage channel is
+    `voice_channel_id`); `last_modified` (LAST-MODIFIED, DTSTAMP) and `sequence` (SEQUENCE: raised by every change
+    of time or duration) let calendars replace what they hold.
     """
 
     uid: str
@@ -38,6 +40,8 @@ class FeedEvent:
     rrule: str | None
     next_start: datetime
     url: str
+    last_modified: datetime
+    sequence: int
 
 
 def feed_event(event: Event) -> FeedEvent:
@@ -46,7 +50,8 @@ def feed_event(event: Event) -> FeedEvent:
         uid=f"event-{event.id}-{event.guild_id}@hearth", title=event.title, description=event.description,
         start=event.starts_at.astimezone(event.tz), timezone=event.timezone,
         duration=timedelta(seconds=event.duration_seconds), location=event.location,
-        voice_channel_id=event.voice_channel_id, rrule=event.rrule, next_start=event.occurrence_at, url=link(event))
+        voice_channel_id=event.voice_channel_id, rrule=event.rrule, next_start=event.occurrence_at, url=link(event),
+        last_modified=event.updated_at, sequence=event.sequence)
 
 
 class EventsApi:

@@ -160,7 +160,7 @@ class EventsCog(HearthCog, name="Events"):
         except discord.HTTPException:
             async with self.pool.acquire() as conn, conn.transaction():
                 await jobs.cancel_all(self.bot.timers, conn, event.id)
-                await repo.set_status(conn, guild_id, event.id, "cancelled")
+                await repo.set_status(conn, guild_id, event.id, "cancelled", now)
             raise
         await self._desk.changed(event)
         repeats = f", repeating {describe(rule)}" if rule else ""

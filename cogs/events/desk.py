@@ -7,6 +7,7 @@ answers the interaction with what the desk returns).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import Any
@@ -42,12 +43,27 @@ class EventDesk:
         self.bot = bot
         self.pool = pool
         self.refresher = Refresher(bot.clock, self.refresh_now)
+        self._edit_locks: dict[int, tuple[asyncio.Lock, int]] = {}  # event → its lock, how many use it
         self.on_change: list[Any] = []  # called with (event, phase) after an event changed: the Discord sync
 
     # --- the message --------------------------------------------------------------------------------------
 
     async def refresh_now(self, event_id: int) -> None:
-        """Edit the event's message to show the event and its attendees as they are now."""
+        """Edit the event's message to show the event and its attendees as they are now. Edits of one event run
+        one at a time, each reading the rows afresh, so the last edit shows the last change."""
+        lock, users = self._edit_locks.get(event_id, (asyncio.Lock(), 0))
+        self._edit_locks[event_id] = (lock, users + 1)
+        try:
+            async with lock:
+                await self._edit(event_id)
+        finally:
+            lock, users = self._edit_locks[event_id]
+            if users == 1:
+                del self._edit_locks[event_id]
+            else:
+                self._edit_locks[event_id] = (lock, users - 1)
+
+    async def _edit(self, event_id: int) -> None:
         event = await repo.by_id(self.pool, event_id)
         if event is None or event.message_id is None:
             return
@@ -178,7 +194,7 @@ class EventDesk:
             locked = await repo.lock(conn, event.guild_id, event.id)
             if locked is None or locked.status != SCHEDULED:
                 raise UserFacingError("This event is no longer scheduled: it can't be edited.")
-            saved = await repo.update(conn, new)
+            saved = await repo.update(conn, new, now)
             if moved:
                 await repo.move_attendees(conn, saved, locked.occurrence_at)
                 await self.bot.timers.cancel(jobs.REMINDER_KIND, f"{saved.id}:", prefix=True, conn=conn)
@@ -204,7 +220,7 @@ class EventDesk:
             if locked is None or locked.status != SCHEDULED:
                 raise UserFacingError("This event is not scheduled any more (already cancelled or over).")
             people = await repo.attendees(conn, locked)
-            saved = await repo.set_status(conn, event.guild_id, event.id, "cancelled")
+            saved = await repo.set_status(conn, event.guild_id, event.id, "cancelled", self.bot.clock.now())
             await jobs.cancel_all(self.bot.timers, conn, event.id)
         why = f"\nReason: {reason}" if reason else ""
         told = await self._tell(saved, [p for p in people if p.status in NOTIFIED],
@@ -253,6 +269,8 @@ class EventDesk:
                 "occurrence"]:
             return None
         if job.payload["phase"] == "start":
+            if self.bot.clock.now() >= event.ends_at:
+                return None  # the bot was offline through the whole occurrence: its end job moves on
             await self.refresh_now(event.id)
             await self.changed(event, "start")
             return None
@@ -263,7 +281,7 @@ class EventDesk:
             if following is not None:
                 saved = await repo.advance(conn, event.guild_id, event.id, following)
             else:
-                saved = await repo.set_status(conn, event.guild_id, event.id, ENDED)
+                saved = await repo.set_status(conn, event.guild_id, event.id, ENDED, self.bot.clock.now())
             await jobs.plan_phases(self.bot.timers, conn, saved)
         self.bot.timers.rearm()
         await self.refresh_now(saved.id)

@@ -37,6 +37,8 @@ class Event:
     created_by: int | None
     scheduled_event_id: int | None
     created_at: datetime
+    updated_at: datetime
+    sequence: int
 
     @classmethod
     def of(cls, row: Any) -> Event:

@@ -16,8 +16,8 @@ _COLUMNS = ("channel_id", "title", "description", "location", "voice_channel_id"
 INSERT_EVENT = """
     INSERT INTO guild_events (guild_id, channel_id, title, description, location, voice_channel_id, timezone,
                               starts_at, occurrence_at, duration_seconds, capacity, required_role_id, approval, rrule,
-                              created_by, created_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING *"""
+                              created_by, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING *"""
 GET_EVENT = "SELECT * FROM guild_events WHERE guild_id = $1 AND id = $2"
 LOCK_EVENT = "SELECT * FROM guild_events WHERE guild_id = $1 AND id = $2 FOR UPDATE"
 EVENT_BY_ID = "SELECT * FROM guild_events WHERE id = $1"
@@ -29,9 +29,13 @@ SET_MESSAGE = "UPDATE guild_events SET message_id = $3 WHERE guild_id = $1 AND i
 SET_SCHEDULED = "UPDATE guild_events SET scheduled_event_id = $3 WHERE guild_id = $1 AND id = $2"
 UPDATE_EVENT = """
     UPDATE guild_events SET title = $3, description = $4, location = $5, starts_at = $6, occurrence_at = $7,
-        duration_seconds = $8, capacity = $9
+        duration_seconds = $8, capacity = $9, updated_at = $10,
+        sequence = sequence + CASE WHEN (occurrence_at, duration_seconds) IS DISTINCT FROM ($7, $8) THEN 1 ELSE 0 END
     WHERE guild_id = $1 AND id = $2 RETURNING *"""
-SET_STATUS = "UPDATE guild_events SET status = $3 WHERE guild_id = $1 AND id = $2 RETURNING *"
+SET_STATUS = """
+    UPDATE guild_events SET status = $3, updated_at = $4,
+        sequence = sequence + CASE WHEN $3 = 'cancelled' THEN 1 ELSE 0 END
+    WHERE guild_id = $1 AND id = $2 RETURNING *"""
 ADVANCE = "UPDATE guild_events SET occurrence_at = $3 WHERE guild_id = $1 AND id = $2 RETURNING *"
 
 ATTENDEES = """
@@ -125,17 +129,18 @@ async def set_scheduled_event(conn: Executor, guild_id: int, event_id: int, sche
     await conn.execute(SET_SCHEDULED, guild_id, event_id, scheduled_id)
 
 
-async def update(conn: Executor, event: Event) -> Event:
-    """Write the editable fields of `event`."""
+async def update(conn: Executor, event: Event, now: datetime) -> Event:
+    """Write the editable fields of `event` (a new time or duration raises its sequence)."""
     row = await conn.fetchrow(UPDATE_EVENT, event.guild_id, event.id, event.title, event.description,
                               event.location, event.starts_at, event.occurrence_at, event.duration_seconds,
-                              event.capacity)
+                              event.capacity, now)
     return Event.of(row)
 
 
-async def set_status(conn: Executor, guild_id: int, event_id: int, status: str) -> Event:
-    """Mark the event scheduled, cancelled or ended."""
-    return Event.of(await conn.fetchrow(SET_STATUS, guild_id, event_id, status))
+async def set_status(conn: Executor, guild_id: int, event_id: int, status: str,
+                     now: datetime) -> Event:
+    """Mark the event scheduled, cancelled (raising its sequence) or ended."""
+    return Event.of(await conn.fetchrow(SET_STATUS, guild_id, event_id, status, now))
 
 
 async def advance(conn: Executor, guild_id: int, event_id: int, occurrence_at: datetime) -> Event:

@@ -8,7 +8,8 @@ Create Date: 2026-12-06
   RRULE's DTSTART), `occurrence_at` the live one (sign-ups and reminders are for it); `rrule` is the RFC 5545
   rule (without DTSTART) expanded in `timezone`, so the local wall-clock time stays put across daylight saving.
   The event's message (`channel_id`, `message_id`) carries the RSVP buttons; `scheduled_event_id` is the
-  Discord Scheduled Event kept in step with it.
+  Discord Scheduled Event kept in step with it. `updated_at` and `sequence` (raised by every change of time and
+  by a cancel) are what a calendar feed writes as LAST-MODIFIED and SEQUENCE.
 - event_attendees: one row per member per occurrence: going, maybe, declined, waitlist (past capacity, in
   `responded_at` order) or pending (awaiting the organiser's approval); `reminder_minutes` are the times before
   the start the member is DMed, `reminded_minutes` those already sent (so a retry never sends twice).
@@ -45,6 +46,8 @@ def upgrade() -> None:
             created_by bigint,
             scheduled_event_id bigint,
             created_at timestamptz NOT NULL DEFAULT now(),
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            sequence integer NOT NULL DEFAULT 0,
             UNIQUE (id, guild_id)
         )""")
     op.execute("CREATE INDEX ix_guild_events_guild_id ON guild_events (guild_id, status, occurrence_at)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from cogs.events.api import EventsApi
+from tests.events.conftest import START
 from tests.kit.events import EventsDesk
 from utils.errors import BadInput
 
@@ -46,6 +47,12 @@ async def test_feed_lists_events_with_zone_rule_and_link(events: EventsDesk) -> 
     assert entry.location == "Church hall" and entry.uid == f"event-{event_id}-{g.guild.id}@hearth"
     message = await events.message(event_id)
     assert entry.url == f"https://discord.com/channels/{g.guild.id}/{g.general.id}/{message.id}"
+    assert entry.sequence == 0 and entry.last_modified == START
+    hearth.clock.set(START + timedelta(minutes=5))
+    await events.run("edit", event=event_id, title="Choir (new)")
+    await events.run("edit", event=event_id, duration="2h")
+    entry = (await hearth.bot.apis.get(EventsApi).feed(g.guild.id))[0]
+    assert entry.sequence == 1 and entry.last_modified == START + timedelta(minutes=5)
 
 
 async def test_autocomplete_offers_members_only_their_own_events_to_edit(events: EventsDesk) -> None:
