@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cogs.events import repo
-from cogs.events.desk import link
+from cogs.events.card import link
 from cogs.events.model import Event
 
 __all__ = ["EventsApi", "FeedEvent"]

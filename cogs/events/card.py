@@ -32,6 +32,13 @@ def names(user_ids: list[int], limit: int = FIELD_MAX) -> str:
     return ", ".join(shown) or "—"
 
 
+def link(event: Event) -> str:
+    """The event message's address (empty before it is posted)."""
+    if event.message_id is None:
+        return ""
+    return f"https://discord.com/channels/{event.guild_id}/{event.channel_id}/{event.message_id}"
+
+
 def where(event: Event) -> str | None:
     """The event's place: its voice or stage channel, or the location typed in."""
     if event.voice_channel_id:

@@ -17,8 +17,8 @@ from discord import app_commands
 
 from cogs.events import jobs, repo
 from cogs.events.api import EventsApi
-from cogs.events.card import event_embed, ts
-from cogs.events.desk import EventDesk, link
+from cogs.events.card import event_embed, link, ts
+from cogs.events.desk import EventDesk
 from cogs.events.forms import check_channel, parse_event_duration, parse_reminder_times, read_repeat, read_start
 from cogs.events.model import DEFAULT_REMINDERS, PENDING, Event
 from cogs.events.recurrence import describe, first_at_or_after

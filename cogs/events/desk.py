@@ -15,7 +15,7 @@ from typing import Any
 import discord
 
 from cogs.events import jobs, repo, rsvp
-from cogs.events.card import event_embed, open_for_signups, ts, where
+from cogs.events.card import event_embed, link, open_for_signups, ts, where
 from cogs.events.model import ENDED, GOING, PENDING, REMINDED, SCHEDULED, WAITLIST, Attendee, Event
 from cogs.events.recurrence import next_after
 from cogs.events.refresher import Refresher
@@ -27,13 +27,6 @@ from utils.errors import UserFacingError
 log = logging.getLogger(__name__)
 NONE = discord.AllowedMentions.none()
 NOTIFIED = (GOING, "maybe", WAITLIST, PENDING)  # who hears about a cancel or a time change
-
-
-def link(event: Event) -> str:
-    """The event message's address (empty before it is posted)."""
-    if event.message_id is None:
-        return ""
-    return f"https://discord.com/channels/{event.guild_id}/{event.channel_id}/{event.message_id}"
 
 
 class EventDesk:
