@@ -2,7 +2,8 @@
 
 One Discord event per occurrence: created with the event (voice or stage channel, else "external" at the
 location or the event's channel), edited with it, cancelled with it; at an occurrence's start it becomes active,
-at its end completed, and a recurring event gets a new Discord event for its next occurrence. (Discord's own
+at its end completed, and a recurring event gets a new Discord event for its next occurrence. A Discord event is
+made only for an organiser who could make one themselves (Create Events, Manage Events, or events staff). (Discord's own
 recurrence rules allow far less than RFC 5545 — one weekday per week, no end date — so Hearth moves from one
 occurrence to the next itself.) What Discord refuses (a missing Create Events permission) is told to the guild's
 log channel once per change, never to the member clicking, and never stops the event itself.
@@ -17,7 +18,9 @@ import discord
 
 from cogs.events import repo
 from cogs.events.model import CANCELLED, SCHEDULED, Event
+from cogs.events.settings import EVENTS_STAFF
 from core.guild_kit.log import post_to_log
+from core.guild_kit.staff import is_staff
 from utils.errors import missing_permission_message
 
 log = logging.getLogger(__name__)
@@ -61,6 +64,15 @@ class ScheduledSync:
                               content=f"I couldn't update the Discord event of **{event.title}** (#{event.id}): "
                                       f"{missing_permission_message(error)}")
 
+    async def _may_publish(self, guild: discord.Guild, event: Event) -> bool:
+        """The trust boundary: the bot creates a Discord event only for an organiser who could create one
+        themselves (Create Events or Manage Events) or who is events staff."""
+        member = guild.get_member(event.created_by) if event.created_by else None
+        if member is None:
+            return False
+        have = member.guild_permissions
+        return have.create_events or have.manage_events or await is_staff(self.bot, EVENTS_STAFF, member)
+
     async def _current(self, guild: discord.Guild, event: Event) -> discord.ScheduledEvent | None:
         if event.scheduled_event_id is None:
             return None
@@ -97,6 +109,9 @@ class ScheduledSync:
         fields = _fields(event, guild)
         if current is not None and current.status == discord.EventStatus.scheduled:
             await current.edit(**fields, reason=reason)
+            return
+        renewed = phase == "end" and event.scheduled_event_id is not None
+        if not renewed and not await self._may_publish(guild, event):
             return
         made = await guild.create_scheduled_event(**fields, privacy_level=discord.PrivacyLevel.guild_only,
                                                   reason=reason)

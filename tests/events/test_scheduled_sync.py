@@ -69,3 +69,14 @@ async def test_missing_create_events_is_told_to_the_log_channel(events: EventsDe
     assert await _scheduled_id(events, event_id) is None and g.guild.scheduled_events == {}
     told = [m.content for m in d.messages_in(logs)]
     assert len(told) == 1 and "**Quiet**" in told[0] and "Create Events" in told[0]
+
+
+async def test_no_discord_event_for_an_organiser_who_could_not_make_one(events: EventsDesk) -> None:
+    g = events.guild
+    await events.setting("events", "members_can_create", True)
+    event_id = await events.create(g.member, title="Bob's picnic", start="2026-06-05 19:00")
+    assert await _scheduled_id(events, event_id) is None and g.guild.scheduled_events == {}
+    planner = g.guild.add_member("planner", permissions=["create_events"])
+    await events.discord.settle()
+    planned = await events.create(planner, title="Planned", start="2026-06-05 19:00")
+    assert g.guild.scheduled_events[await _scheduled_id(events, planned)].name == "Planned"
