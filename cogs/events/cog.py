@@ -49,6 +49,11 @@ def minutes_text(minutes: list[int]) -> str:
     return ", ".join(shown) if shown else "no reminders"
 
 
+def _check_title(title: str) -> None:
+    if not title.strip():
+        raise BadInput("The title can't be blank.", example="/event create title:Game night start:friday 20:00")
+
+
 class EventsCog(HearthCog, name="Events"):
     """The /event commands, the RSVP buttons and the events' timer jobs."""
 
@@ -119,7 +124,7 @@ class EventsCog(HearthCog, name="Events"):
         until="Last date it repeats (YYYY-MM-DD)", count="How many times it happens in all")
     @app_commands.choices(repeat=REPEAT_CHOICES)
     async def create(self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 100],
-                     start: app_commands.Range[str, 1, 100], duration: str | None = None,
+                     start: app_commands.Range[str, 1, 100], duration: app_commands.Range[str, 1, 30] | None = None,
                      description: app_commands.Range[str, 1, 2000] | None = None,
                      location: app_commands.Range[str, 1, 100] | None = None,
                      voice: discord.VoiceChannel | discord.StageChannel | None = None,
@@ -128,6 +133,7 @@ class EventsCog(HearthCog, name="Events"):
                      repeat: app_commands.Choice[str] | None = None, days: str | None = None,
                      until: str | None = None, count: app_commands.Range[int, 1, 500] | None = None) -> None:
         await self._may_create(interaction)
+        _check_title(title)
         guild_id = interaction.guild_id
         tz_name = await self.bot.guild_settings.setting(guild_id, SYSTEM_TIMEZONE)
         now = self.bot.clock.now()
@@ -175,10 +181,13 @@ class EventsCog(HearthCog, name="Events"):
     async def edit(self, interaction: discord.Interaction, event: RowId,
                    title: app_commands.Range[str, 1, 100] | None = None,
                    description: app_commands.Range[str, 1, 2000] | None = None,
-                   start: app_commands.Range[str, 1, 100] | None = None, duration: str | None = None,
+                   start: app_commands.Range[str, 1, 100] | None = None,
+                   duration: app_commands.Range[str, 1, 30] | None = None,
                    location: app_commands.Range[str, 1, 100] | None = None,
                    capacity: app_commands.Range[int, 1, 10000] | None = None) -> None:
         current = await self._managed(interaction, event)
+        if title is not None:
+            _check_title(title)
         if all(value is None for value in (title, description, start, duration, location, capacity)):
             raise BadInput("Say what to change.", example=f"/event edit event:{event} start:saturday 19:00")
         now = self.bot.clock.now()

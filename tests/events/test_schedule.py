@@ -146,6 +146,7 @@ async def test_time_change_tells_attendees_and_moves_reminders(events: EventsDes
 async def test_bad_input_is_answered_privately(events: EventsDesk) -> None:
     g, d = events.guild, events.discord
     cases = [({"title": "X", "start": "yesterday 10:00"}, "is in the past"),
+             ({"title": "   ", "start": "tomorrow 10:00"}, "can't be blank"),
              ({"title": "X", "start": "whenever"}, "couldn't read"),
              ({"title": "X", "start": "tomorrow 10:00", "duration": "forever"}, "is not a duration"),
              ({"title": "X", "start": "tomorrow 10:00", "days": "mon"}, "only apply to a repeating event"),
