@@ -57,9 +57,11 @@ class Refresher:
             log.exception("Events: refreshing the message of event %s failed", event_id)
 
     async def close(self) -> None:
-        """Stop the trailing edits (at unload): the next change or the next start shows the current state."""
+        """At unload: make the trailing edits now (the pool is still open), so no change stays unshown."""
         self._stop.set()
-        tasks = list(self._pending.values())
-        for task in tasks:
+        waiting = dict(self._pending)
+        for task in waiting.values():
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*waiting.values(), return_exceptions=True)
+        for event_id in waiting:
+            await self._run(event_id)

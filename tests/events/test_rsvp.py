@@ -92,3 +92,30 @@ async def test_signups_close_at_the_start(events: EventsDesk) -> None:
     message = await events.message(event_id)
     assert all(button["disabled"] for button in message.buttons())
     assert "sign-ups are closed" in message.embeds[0]["footer"]["text"]
+
+
+async def test_buttons_work_after_a_restart_and_a_pending_edit_is_made_at_shutdown(events: EventsDesk) -> None:
+    g, d = events.guild, events.discord
+    carol = g.guild.add_member("carol")
+    await d.settle()
+    event_id = await events.create(title="Hike", start="2026-06-05 08:00")
+    await events.click(event_id, "Going", g.member)
+    await events.click(event_id, "Maybe", carol)  # within 5 s: waits for the trailing edit
+    assert "Maybe (0)" in str((await events.message(event_id)).embeds[0])
+    await events.hearth.restart()  # the old bot makes its pending edit as it unloads
+    assert "❔ Maybe (1)" in str((await events.message(event_id)).embeds[0])
+    result = await events.click(event_id, "Can't", carol)
+    assert result.ephemeral and await events.statuses(event_id) == {g.member.id: "going", carol.id: "declined"}
+
+
+async def test_promotion_with_closed_dms_still_promotes(events: EventsDesk) -> None:
+    g, d = events.guild, events.discord
+    carol = g.guild.add_member("carol")
+    carol.user.dms_open = False
+    await d.settle()
+    event_id = await events.create(title="Dinner", start="2026-06-05 19:00", capacity=1)
+    await events.click(event_id, "Going", g.member)
+    await events.click(event_id, "Going", carol)
+    await events.click(event_id, "Can't", g.member)
+    assert await events.statuses(event_id) == {g.member.id: "declined", carol.id: "going"}
+    assert events.dm_texts(carol) == []
