@@ -66,3 +66,18 @@ async def test_autocomplete_offers_members_only_their_own_events_to_edit(events:
     assert [choice["value"] for choice in everything] == [staff_event, own]
     shown = await d.autocomplete("event show", "event", user=g.member, partial="")
     assert [choice["value"] for choice in shown] == [staff_event, own]
+
+
+async def test_list_and_show(events: EventsDesk) -> None:
+    g = events.guild
+    later = await events.create(title="Later", start="2026-06-09 19:00", approval=True)
+    sooner = await events.create(title="Sooner", start="2026-06-05 19:00", repeat="daily", count=3)
+    await events.click(later, "Going", g.member)
+    listing = await events.run("list", g.member)
+    assert listing.ephemeral and listing.text.index("Sooner") < listing.text.index("Later")
+    assert f"#{sooner}" in listing.text and "every day, 3 times" in listing.text
+    as_member = await events.run("show", g.member, event=later)
+    assert as_member.ephemeral and "Awaiting approval" in as_member.text
+    assert "Waiting for approval" not in as_member.text
+    as_organiser = await events.run("show", event=later)
+    assert f"<@{g.member.id}>" in as_organiser.text and "Waiting for approval" in as_organiser.text
