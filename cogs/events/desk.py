@@ -70,6 +70,8 @@ class EventDesk:
                 embed=event_embed(event, people, now), view=event_view(event.id, open_=open_for_signups(event, now)))
         except discord.NotFound:
             log.info("Events: the message of event %s is gone", event_id)
+        except discord.HTTPException:  # no access any more: the event itself goes on (its jobs must not fail)
+            log.warning("Events: the message of event %s could not be edited", event_id, exc_info=True)
 
     async def post(self, channel: discord.abc.Messageable, event: Event) -> Event:
         """Post the event's message (no attendees yet) and remember it."""
