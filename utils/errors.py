@@ -38,6 +38,8 @@ ROUTE_PERMISSIONS: list[tuple[str, re.Pattern[str], str, str]] = [
     (m, re.compile(p), perm, action)
     for m, p, perm, action in [
         ("POST", r"^/guilds/(?P<guild>\d+)/channels$", "manage_channels", "create channels"),
+        ("POST", r"^/guilds/(?P<guild>\d+)/scheduled-events$", "create_events", "create the server's events"),
+        ("PATCH", r"^/guilds/(?P<guild>\d+)/scheduled-events/\d+$", "manage_events", "update the server's events"),
         ("PATCH", r"^/channels/(?P<channel>\d+)$", "manage_channels", "edit the channel"),
         ("DELETE", r"^/channels/(?P<channel>\d+)$", "manage_channels", "delete the channel"),
         ("PUT", r"^/channels/(?P<channel>\d+)/permissions/\d+$", "manage_roles", "set channel permissions"),

@@ -15,16 +15,12 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
+from core.moment_input import EXAMPLES, natural_moment, parse_time_of_day
+from core.moment_input import parse_weekdays as _parse_days
 from utils.errors import BadInput
 
-EXAMPLES = "`tomorrow 18:00`, `in 2h`, `2026-12-24 19:00`, `every mon,wed 20:30`, `every day 08:00`, `<t:1767225600>`"
+__all__ = ["EXAMPLES", "When", "parse_time_of_day", "parse_when"]
 
-_DAY_WORDS = {
-    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "wednesday": 2, "thu": 3, "thur": 3,
-    "thurs": 3, "thursday": 3, "fri": 4, "friday": 4, "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
-}
-_DAY_GROUPS = {"day": list(range(7)), "days": list(range(7)), "weekday": list(range(5)),
-               "weekdays": list(range(5)), "weekend": [5, 6], "weekends": [5, 6]}
 _RECURRING = re.compile(r"^(?:every|each)\s+(?P<days>.+?)\s+(?:at\s+)?(?P<time>\d{1,2}(?:[:.h]\d{2})?\s*(?:am|pm)?)$",
                         re.IGNORECASE)
 _DAILY = re.compile(r"^daily\s+(?:at\s+)?(?P<time>\d{1,2}(?:[:.h]\d{2})?\s*(?:am|pm)?)$", re.IGNORECASE)
@@ -48,36 +44,6 @@ class When:
         return bool(self.days)
 
 
-def parse_time_of_day(text: str) -> time:
-    """ "20:30", "8.15", "7pm", "7:30 am" → time, or BadInput."""
-    match = re.fullmatch(r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?", text.strip().lower())
-    if not match:
-        raise BadInput(f"`{text}` is not a time of day. Examples: {EXAMPLES}.")
-    hour, minute, half = int(match[1]), int(match[2] or 0), match[3]
-    if half:
-        if not 1 <= hour <= 12:
-            raise BadInput(f"`{text}` is not a time of day (12-hour times run from 1 to 12).")
-        hour = hour % 12 + (12 if half == "pm" else 0)
-    if hour > 23 or minute > 59:
-        raise BadInput(f"`{text}` is not a time of day; use 24-hour HH:MM, e.g. 20:30.")
-    return time(hour, minute)
-
-
-def _parse_days(text: str) -> tuple[int, ...]:
-    days: set[int] = set()
-    for word in re.split(r"[\s,/&+]+|\band\b", text.lower()):
-        if not word:
-            continue
-        if word in _DAY_GROUPS:
-            days.update(_DAY_GROUPS[word])
-        elif word in _DAY_WORDS:
-            days.add(_DAY_WORDS[word])
-        else:
-            raise BadInput(f"`{word}` is not a day. Use mon, tue, wed, thu, fri, sat, sun, day, weekdays or "
-                           f"weekends, e.g. `every mon,wed 20:30`.")
-    return tuple(sorted(days))
-
-
 def parse_when(text: str, tz: ZoneInfo, now: datetime) -> When:
     """Read `text` in time zone `tz`; refuse what can't be read and moments that are not in the future."""
     cleaned = " ".join(text.strip().split())
@@ -95,26 +61,11 @@ def parse_when(text: str, tz: ZoneInfo, now: datetime) -> When:
     if match := _TIMESTAMP.match(cleaned):
         moment = datetime.fromtimestamp(int(match["unix"]), UTC)
     else:
-        moment = _natural(cleaned, tz, now)
+        moment = natural_moment(cleaned, tz, now)
     if moment <= now:
         shown = int(moment.timestamp())
         raise BadInput(f"That moment (<t:{shown}:F>) is in the past. Pick a time in the future, e.g. `tomorrow 18:00`.")
     return When(at=moment)
-
-
-def _natural(text: str, tz: ZoneInfo, now: datetime) -> datetime:
-    parsed = dateparser.parse(text, languages=["en"], settings={
-        "TIMEZONE": tz.key,
-        "RETURN_AS_TIMEZONE_AWARE": True,
-        "PREFER_DATES_FROM": "future",
-        "RELATIVE_BASE": now.astimezone(tz).replace(tzinfo=None),
-    })
-    if parsed is None:
-        raise BadInput(f"I couldn't read `{text}` as a date and time. Examples: {EXAMPLES}.")
-    # dateparser applies the zone's offset of *today*; rebuild the wall-clock time in the zone so a date on the
-    # other side of a daylight-saving change gets its own offset.
-    wall = parsed.replace(tzinfo=None)
-    return wall.replace(tzinfo=tz).astimezone(UTC)
 
 
 def _until(text: str, tz: ZoneInfo, now: datetime) -> datetime:

@@ -1,7 +1,7 @@
 """Personal reminders (`/remindme`) and each person's own time zone.
 
 Revision ID: 0027_personal_reminders
-Revises: 0025_ticket_categories
+Revises: 0026_events
 Create Date: 2026-12-06
 
 - personal_reminders: a member's reminder in one guild (the quota and premium are per member and guild), delivered
@@ -17,7 +17,7 @@ Create Date: 2026-12-06
 from alembic import op
 
 revision = "0027_personal_reminders"
-down_revision = "0025_ticket_categories"
+down_revision = "0026_events"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,66 @@
+"""The events' public API: what other features may ask of events (the calendar feed reads it).
+
+The events cog publishes one `EventsApi` on `bot.apis` while it is loaded; a caller imports this module only and
+asks `bot.apis.get(EventsApi)` (None when the events cog is not loaded). The SQL stays in `cogs/events/repo.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from cogs.events import repo
+from cogs.events.card import link
+from cogs.events.model import Event
+
+__all__ = ["EventsApi", "FeedEvent"]
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """One event as a calendar feed shows it (RFC 5545 terms in brackets).
+
+    `start` is the series' first start (DTSTART) as an aware datetime in the event's zone, `timezone` that zone's
+    IANA name (TZID); `rrule` the RRULE value without DTSTART (None for a one-off event), whose UNTIL is local
+    time; `next_start` the live occurrence (UTC); `uid` stable per event and guild (UID); `url` the event
+    message (URL, empty before it is posted); `location` a place typed in (a voice or stage channel is
+    `voice_channel_id`); `last_modified` (LAST-MODIFIED, DTSTAMP) and `sequence` (SEQUENCE: raised by every change
+    of time or duration) let calendars replace what they hold.
+    """
+
+    uid: str
+    title: str
+    description: str | None
+    start: datetime
+    timezone: str
+    duration: timedelta
+    location: str | None
+    voice_channel_id: int | None
+    rrule: str | None
+    next_start: datetime
+    url: str
+    last_modified: datetime
+    sequence: int
+
+
+def feed_event(event: Event) -> FeedEvent:
+    """The feed's view of an event."""
+    return FeedEvent(
+        uid=f"event-{event.id}-{event.guild_id}@hearth", title=event.title, description=event.description,
+        start=event.starts_at.astimezone(event.tz), timezone=event.timezone,
+        duration=timedelta(seconds=event.duration_seconds), location=event.location,
+        voice_channel_id=event.voice_channel_id, rrule=event.rrule, next_start=event.occurrence_at, url=link(event),
+        last_modified=event.updated_at, sequence=event.sequence)
+
+
+class EventsApi:
+    """The events of every guild, for other features (reached as `bot.apis.get(EventsApi)`)."""
+
+    def __init__(self, pool: Any) -> None:
+        self._pool = pool
+
+    async def feed(self, guild_id: int) -> list[FeedEvent]:
+        """Every scheduled (not cancelled, not over) event of the guild, soonest live occurrence first, for a
+        calendar feed: a recurring series is one entry with its RRULE, expanded in its `timezone`."""
+        return [feed_event(event) for event in await repo.feed(self._pool, guild_id)]
