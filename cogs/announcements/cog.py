@@ -61,7 +61,7 @@ class AnnouncementsCog(HearthCog, name="Announcements"):
 
     pool_size = 1
     module = declare("announcements", "Announcements", docs="announcements.md",
-                     summary="/announce and /embed: staff posts, now or scheduled, mention-safe")
+                     summary="staff posts with /announce and /embed")
 
     announce = app_commands.Group(name="announce", description="Post an announcement, now or later",
                                   guild_only=True)

@@ -9,14 +9,14 @@ from cogs.announcements import repo
 from core.db import Executor
 from core.gdpr import ErasureReport, rows_of
 
-TABLES = {"announcements": ("author_id",)}
+TABLES = {"scheduled_announcements": ("author_id",)}
 
 
 async def export(conn: Executor, user_id: int) -> dict[str, list[dict[str, Any]]]:
     """The announcements the member scheduled that are still waiting to be posted."""
-    return {"announcements": await rows_of(conn, "announcements", "author_id", user_id)}
+    return {"scheduled_announcements": await rows_of(conn, "scheduled_announcements", "author_id", user_id)}
 
 
 async def erase(conn: Executor, user_id: int) -> ErasureReport:
     """Forget the member as author."""
-    return ErasureReport(anonymised={"announcements": await repo.forget_author(conn, user_id)})
+    return ErasureReport(anonymised={"scheduled_announcements": await repo.forget_author(conn, user_id)})

@@ -31,13 +31,13 @@ def _of(row: asyncpg.Record | None) -> Announcement | None:
 
 
 _CREATE = f"""
-    INSERT INTO announcements (guild_id, channel_id, author_id, content, ping_role_id, ping_everyone, due_at)
+    INSERT INTO scheduled_announcements (guild_id, channel_id, author_id, content, ping_role_id, ping_everyone, due_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {_COLUMNS}
 """
-_GET = f"SELECT {_COLUMNS} FROM announcements WHERE guild_id = $1 AND id = $2"
-_LIST = f"SELECT {_COLUMNS} FROM announcements WHERE guild_id = $1 ORDER BY due_at, id LIMIT $2"
-_DELETE = "DELETE FROM announcements WHERE guild_id = $1 AND id = $2 RETURNING id"
-_FORGET_AUTHOR = "UPDATE announcements SET author_id = NULL WHERE author_id = $1"
+_GET = f"SELECT {_COLUMNS} FROM scheduled_announcements WHERE guild_id = $1 AND id = $2"
+_LIST = f"SELECT {_COLUMNS} FROM scheduled_announcements WHERE guild_id = $1 ORDER BY due_at, id LIMIT $2"
+_DELETE = "DELETE FROM scheduled_announcements WHERE guild_id = $1 AND id = $2 RETURNING id"
+_FORGET_AUTHOR = "UPDATE scheduled_announcements SET author_id = NULL WHERE author_id = $1"
 
 
 async def create(conn: Executor, guild_id: int, channel_id: int, author_id: int, content: str,

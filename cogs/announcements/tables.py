@@ -1,5 +1,5 @@
 """The tables the announcements cog owns alone (created in migrations/versions): no other feature's SQL names them."""
 
 TABLES: tuple[str, ...] = (
-    "announcements",
+    "scheduled_announcements",
 )

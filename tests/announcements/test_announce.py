@@ -88,7 +88,7 @@ async def test_scheduled_is_posted_once_at_its_moment_after_a_restart(desk: Anno
     await hearth.move_clock(due + timedelta(hours=1))
     assert len(desk.posts()) == 1
     assert await _scheduled_jobs(desk) == 0
-    assert await desk.db.fetchval("SELECT count(*) FROM announcements") == 0
+    assert await desk.db.fetchval("SELECT count(*) FROM scheduled_announcements") == 0
 
 
 async def test_a_ping_the_sender_lost_is_left_out_and_the_log_told(desk: AnnounceDesk) -> None:
@@ -118,7 +118,7 @@ async def test_list_and_cancel(desk: AnnounceDesk) -> None:
     hearth = desk.hearth
     await desk.announce(message="First", when="in 1h")
     await desk.announce(message="Second", when="in 3h")
-    first, second = await desk.db.fetch("SELECT id FROM announcements ORDER BY due_at")
+    first, second = await desk.db.fetch("SELECT id FROM scheduled_announcements ORDER BY due_at")
     listed = await desk.discord.slash("announce list", user=desk.herald, guild=desk.server)
     assert listed.ephemeral
     shown = listed.embeds[0]["description"]

@@ -30,10 +30,10 @@ async def test_erasing_the_author_keeps_the_post_without_its_pings(desk: Announc
     await desk.announce(message="Town hall", when="in 1h", ping_everyone=True)
     async with hearth.db.acquire() as conn:
         exported = await gdpr.export(conn, desk.herald.id)
-        assert [row["content"] for row in exported["announcements"]] == ["Town hall"]
+        assert [row["content"] for row in exported["scheduled_announcements"]] == ["Town hall"]
         report = await gdpr.erase(conn, desk.herald.id)
-    assert report.anonymised == {"announcements": 1}
-    assert await hearth.db.fetchval("SELECT author_id FROM announcements") is None
+    assert report.anonymised == {"scheduled_announcements": 1}
+    assert await hearth.db.fetchval("SELECT author_id FROM scheduled_announcements") is None
     await hearth.move_clock(due)
     [post] = desk.posts()
     assert post.content == "Town hall" and not post.pings
