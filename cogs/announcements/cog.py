@@ -219,6 +219,8 @@ class AnnouncementsCog(HearthCog, name="Announcements"):
         require_bot(channel, EMBED_NEEDS)
 
         async def submit(answer: discord.Interaction, built: discord.Embed) -> None:
+            assert isinstance(answer.user, discord.Member)
+            require_manage_messages(answer.user, channel)  # again: the form may have been open for a while
             require_bot(channel, EMBED_NEEDS)
             sent = await channel.send(embed=built, allowed_mentions=discord.AllowedMentions.none())
             await answer.response.send_message(f"✅ Posted in {channel.mention}: {sent.jump_url}", ephemeral=True)
@@ -244,6 +246,8 @@ class AnnouncementsCog(HearthCog, name="Announcements"):
             raise UserFacingError("That message of mine has no embed to edit.")
 
         async def submit(answer: discord.Interaction, built: discord.Embed) -> None:
+            assert isinstance(answer.user, discord.Member) and isinstance(channel, discord.TextChannel | discord.Thread)
+            require_manage_messages(answer.user, channel)
             await message.edit(embed=built, allowed_mentions=discord.AllowedMentions.none())
             await answer.response.send_message(f"✅ Embed updated: {message.jump_url}", ephemeral=True)
 

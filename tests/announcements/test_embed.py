@@ -99,3 +99,11 @@ async def test_edit_needs_manage_messages_in_the_message_channel(desk: AnnounceD
         refused = await desk.discord.slash("embed edit", user=desk.member, guild=desk.server,
                                            message_link=desk.link(post))
     assert refused.modal is None and "Manage Messages" in refused.text
+
+
+async def test_the_bots_missing_embed_links_is_named(desk: AnnounceDesk) -> None:
+    desk.server.set_overwrite(desk.news, desk.discord.world.bot_user, deny=["embed_links"])
+    await desk.discord.settle()
+    async with desk.discord.expect_errors(UserFacingError):
+        refused = await _open(desk)
+    assert refused.modal is None and "Embed Links" in refused.text and desk.news.mention in refused.text
