@@ -140,3 +140,14 @@ async def test_list_and_cancel(desk: AnnounceDesk) -> None:
         again = await desk.discord.slash("announce cancel", user=desk.herald, guild=desk.server,
                                          announcement=second["id"])
     assert "no scheduled announcement" in again.text
+
+
+async def test_an_announcement_late_past_the_grace_is_skipped_and_forgotten(desk: AnnounceDesk) -> None:
+    hearth = desk.hearth
+    begin = hearth.clock.now()
+    await desk.announce(message="Tonight only", when="in 1h")
+    await hearth.restart()
+    await hearth.move_clock(begin + timedelta(hours=5))  # the bot was "down" well past the 10-minute grace
+    assert desk.posts() == []
+    assert await _scheduled_jobs(desk) == 0
+    assert await desk.db.fetchval("SELECT count(*) FROM scheduled_announcements") == 0
