@@ -1,4 +1,6 @@
-"""The health endpoint: version, uptime, database, guilds, recent commands, LLM and pool status.
+"""The health endpoint: version, uptime, database, guilds, recent commands, LLM and pool status; in Discord, the
+same report as `/status` (Manage Server, with the timers queue of the server and overall) and `/about` (everyone:
+version, documentation, privacy notice).
 
 Answers 200 when the database is reachable and 503 when it is not. It is public (for load balancers) and says
 nothing about any one guild. It is cheap whatever the request rate: each request is one `SELECT 1`; the count of
@@ -17,11 +19,14 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
+import discord
+from discord import app_commands
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from cogs.audit.api import AuditApi
 from cogs.health import repo
+from cogs.health.status import about_embed, status_embed, stripe_status
 from core.cog_base import HearthCog
 from core.retention import LogTable, RetentionJob
 from gpt.probe import LLMProbe
@@ -86,6 +91,30 @@ class HealthCog(HearthCog, name="Health"):
             "database_pool_size": sum(p["size"] for p in pools.values()),
             "checked_at": self.bot.clock.now().isoformat(),
         }
+
+    @app_commands.command(name="status", description="How the bot is doing: gateway, database, AI, payments, jobs")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def status(self, interaction: discord.Interaction) -> None:
+        """/status for admins: the health report's figures and the timers queue of this server and overall."""
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)  # the LLM probe may take a moment
+        report = await self.report()
+        queued = None
+        if report["database"]["status"] == "up":
+            try:
+                queued = await self.bot.timers.queued(interaction.guild_id)
+            except DATABASE_ERRORS:
+                queued = None
+        embed = status_embed(report, queued, stripe_status(self.bot.config))
+        await interaction.followup.send(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="about", description="About Hearth: version, documentation and your data")
+    async def about(self, interaction: discord.Interaction) -> None:
+        """/about for everyone."""
+        await interaction.response.send_message(embed=about_embed(self.bot.version, self.bot.config.docs_url),
+                                                ephemeral=True)
 
     async def _ping(self) -> float:
         """The database's round trip in milliseconds; requests arriving while a ping is under way share it, so a

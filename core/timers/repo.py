@@ -87,6 +87,13 @@ _CANCEL_PREFIX = "DELETE FROM timers WHERE kind = $1 AND starts_with(key, $2)"
 _GET = "SELECT due_at FROM timers WHERE kind = $1 AND key = $2"
 _GUILD_JOBS = "SELECT key, due_at FROM timers WHERE kind = $1 AND guild_id = $2"
 _KEYED_JOBS = "SELECT kind, key, due_at, payload FROM timers WHERE kind = ANY($1::text[]) AND key = $2"
+_QUEUED = """
+    SELECT count(*) FILTER (WHERE guild_id = $1 AND due_at <= $2) AS guild_due,
+           count(*) FILTER (WHERE guild_id = $1 AND due_at > $2) AS guild_future,
+           count(*) FILTER (WHERE due_at <= $2) AS all_due,
+           count(*) FILTER (WHERE due_at > $2) AS all_future
+    FROM timers
+"""
 
 # The shards whose guilds' jobs a process runs: (shard count, shard ids held).
 Shards = tuple[int, list[int]]
@@ -125,6 +132,11 @@ async def keyed_jobs(conn: Executor, kinds: list[str], key: str) -> list[Any]:
 async def guild_jobs(conn: Executor, kind: str, guild_id: int) -> dict[str, datetime]:
     """Key → due time of every `kind` job of a guild."""
     return {row["key"]: row["due_at"] for row in await conn.fetch(_GUILD_JOBS, kind, guild_id)}
+
+
+async def queued_counts(conn: Executor, guild_id: int, now: datetime) -> dict[str, int]:
+    """How many jobs are due (waiting to run, or running) and how many lie ahead, for the guild and overall."""
+    return dict(await conn.fetchrow(_QUEUED, guild_id, now))
 
 
 async def earliest_due(conn: Executor, kinds: list[str], shards: Shards,

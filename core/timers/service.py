@@ -10,7 +10,15 @@ from core.db import Executor
 from core.settings_registry import SettingSpec
 from core.timers.dispatcher import Dispatcher
 from core.timers.jobs import Describe, Handler, Kind
-from core.timers.repo import delete_jobs, guild_jobs, job_due_at, keyed_jobs, resume_jobs, upsert_job
+from core.timers.repo import (
+    delete_jobs,
+    guild_jobs,
+    job_due_at,
+    keyed_jobs,
+    queued_counts,
+    resume_jobs,
+    upsert_job,
+)
 
 DEFAULT_TIMEOUT = timedelta(seconds=60)
 
@@ -117,3 +125,8 @@ class TimerService(Dispatcher):
     async def jobs_of_guild(self, kind: str, guild_id: int) -> dict[str, datetime]:
         """Key → due time of every `kind` job of a guild (one query, for listings)."""
         return await guild_jobs(self.pool, kind, guild_id)
+
+    async def queued(self, guild_id: int) -> dict[str, int]:
+        """Jobs due now and in the future, for the guild and overall (`guild_due`, `guild_future`, `all_due`,
+        `all_future`; for /status)."""
+        return await queued_counts(self.pool, guild_id, self.clock.now())
