@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     db_max_connections: int = Field(default=63, ge=2, le=10_000, description="Budget for all pools together.")
     db_command_timeout: float = Field(default=10.0, gt=0, le=600, description="Seconds a query may run.")
     db_acquire_timeout: float = Field(default=2.5, gt=0, le=60, description="Seconds to wait for a connection.")
+    public_url: str | None = Field(
+        default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
+        description="Where this bot's HTTP API is reached from outside (e.g. https://bot.example.org), for the "
+        "events calendar links; unset: /event feed says it must be set.")
     docs_url: str | None = Field(
         default=None, description="Where the admin guide (docs/) is published; /help links its pages (unset: the "
         "page's path in the repository is named).")

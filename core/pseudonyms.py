@@ -18,13 +18,19 @@ _GET = "SELECT secret FROM installation_secrets WHERE name = $1"
 _CREATE = "INSERT INTO installation_secrets (name, secret) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING"
 
 
-async def _secret(executor: Any, *, create: bool) -> bytes | None:
-    secret = await executor.fetchval(_GET, SECRET_NAME)
+async def installation_secret(executor: Any, name: str, *, create: bool = True) -> bytes | None:
+    """The installation's random secret called `name` (32 bytes, the same in every bot process), made on first use
+    with `create`; None when it does not exist and `create` is False. Also signs the events' calendar links."""
+    secret = await executor.fetchval(_GET, name)
     if secret is None and create:
-        # A concurrent first erasure may win the insert: read back whichever secret was stored.
-        await executor.execute(_CREATE, SECRET_NAME, secrets.token_bytes(32))
-        secret = await executor.fetchval(_GET, SECRET_NAME)
+        # A concurrent first use may win the insert: read back whichever secret was stored.
+        await executor.execute(_CREATE, name, secrets.token_bytes(32))
+        secret = await executor.fetchval(_GET, name)
     return bytes(secret) if secret is not None else None
+
+
+async def _secret(executor: Any, *, create: bool) -> bytes | None:
+    return await installation_secret(executor, SECRET_NAME, create=create)
 
 
 def _digest(secret: bytes, user_id: int) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from cogs.events import repo
 from cogs.events.card import link
-from cogs.events.model import Event
+from cogs.events.model import SCHEDULED, Event
 
 __all__ = ["EventsApi", "FeedEvent"]
 
@@ -64,3 +64,11 @@ class EventsApi:
         """Every scheduled (not cancelled, not over) event of the guild, soonest live occurrence first, for a
         calendar feed: a recurring series is one entry with its RRULE, expanded in its `timezone`."""
         return [feed_event(event) for event in await repo.feed(self._pool, guild_id)]
+
+    async def one(self, event_id: int) -> tuple[int, FeedEvent] | None:
+        """(guild id, the feed's view) of one scheduled event, for its "Add to calendar" file (None when it does
+        not exist, was cancelled or is over)."""
+        event = await repo.by_id(self._pool, event_id)
+        if event is None or event.status != SCHEDULED:
+            return None
+        return event.guild_id, feed_event(event)

@@ -16,11 +16,12 @@ import discord
 from discord import app_commands
 
 from cogs.events import jobs, repo
-from cogs.events.api import EventsApi
+from cogs.events.api import EventsApi, FeedEvent, feed_event
 from cogs.events.card import event_embed, link, ts
 from cogs.events.desk import EventDesk
+from cogs.events.feed import FEED_PATH, CalendarRoutes, add_to_calendar_links, event_path, has_feed, new_token
 from cogs.events.forms import check_channel, parse_event_duration, parse_reminder_times, read_repeat, read_start
-from cogs.events.model import DEFAULT_REMINDERS, PENDING, Event
+from cogs.events.model import DEFAULT_REMINDERS, PENDING, SCHEDULED, Event
 from cogs.events.recurrence import describe, first_at_or_after
 from cogs.events.rsvp import ANSWERS
 from cogs.events.settings import EVENTS_MEMBERS_CAN_CREATE, EVENTS_STAFF, SETTINGS
@@ -82,8 +83,11 @@ class EventsCog(HearthCog, name="Events"):
                                  switch=self.module.switch)
         self.api = EventsApi(self.pool)
         self.bot.apis.publish(EventsApi, self.api)
+        self.calendar = CalendarRoutes(self)
+        self.bot.api.include(self.calendar.router)
 
     async def unload(self) -> None:
+        self.bot.api.remove(self.calendar.router)
         self.bot.apis.withdraw(EventsApi, self.api)
         self.bot.timers.unregister(jobs.REMINDER_KIND)
         self.bot.timers.unregister(jobs.PHASE_KIND)
@@ -95,6 +99,30 @@ class EventsCog(HearthCog, name="Events"):
         if self.desk is None:
             raise UserFacingError("Events are starting up; try again in a moment.")
         return self.desk
+
+    # --- the calendar (cogs/events/feed.py) ----------------------------------------------------------------
+
+    @property
+    def events_api(self) -> EventsApi:
+        return self.api
+
+    def guild_name(self, guild_id: int) -> str:
+        """The calendar's name."""
+        guild = self.bot.get_guild(guild_id)
+        return f"{guild.name} events" if guild else "Events"
+
+    def place_name(self, guild_id: int, event: FeedEvent) -> str | None:
+        """A voice or stage event's channel name, as the calendar's location."""
+        guild = self.bot.get_guild(guild_id)
+        channel = guild.get_channel(event.voice_channel_id) if guild and event.voice_channel_id else None
+        return f"#{channel.name} on {guild.name}" if channel and guild else None
+
+    def _public_url(self) -> str:
+        base = self.bot.config.public_url
+        if not base:
+            raise UserFacingError("The calendar needs the bot's public address: the operator sets PUBLIC_URL "
+                                  "(see docs/configuration.md).")
+        return base.rstrip("/")
 
     # --- who may do what ----------------------------------------------------------------------------------
 
@@ -243,12 +271,35 @@ class EventsCog(HearthCog, name="Events"):
             raise BadInput(f"There is no event #{event} on this server. `/event list` shows them.")
         people = await repo.attendees(self.pool, found)
         embed = event_embed(found, people, self.bot.clock.now())
+        if found.status == SCHEDULED:
+            base = self.bot.config.public_url
+            file_url = base.rstrip("/") + await event_path(self.pool, found.guild_id, found.id) if base else None
+            embed.add_field(name="Add to calendar", value=add_to_calendar_links(feed_event(found), file_url),
+                            inline=False)
         pending = [p.user_id for p in people if p.status == PENDING]
         if pending and (found.created_by == interaction.user.id
                         or await is_staff(self.bot, EVENTS_STAFF, interaction)):
             embed.add_field(name="Waiting for approval", value=", ".join(f"<@{u}>" for u in pending)[:1024],
                             inline=False)
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @event.command(name="feed", description="The server's calendar address for Google or Apple Calendar (admins)")
+    @app_commands.describe(reset="Make a new address; the old one stops working")
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def feed(self, interaction: discord.Interaction, reset: bool = False) -> None:
+        base = self._public_url()
+        guild_id = interaction.guild_id
+        if not reset and await has_feed(self.pool, guild_id):
+            await interaction.response.send_message(
+                "This server already has a calendar address; it was shown once, when it was made. "
+                "`/event feed reset:True` makes a new one (the old one stops working).", ephemeral=True)
+            return
+        token = await new_token(self.pool, guild_id, interaction.user.id, self.bot.clock.now())
+        await interaction.response.send_message(
+            f"📅 The calendar of this server's events: {base}{FEED_PATH.format(token=token)}\n"
+            "Add it in Google Calendar (Other calendars → From URL) or Apple Calendar (File → New Calendar "
+            "Subscription). Keep it private: anyone with it can read the events. `/event feed reset:True` replaces "
+            "it.", ephemeral=True)
 
     @event.command(name="reminders", description="When you get DM reminders for an event you're going to")
     @app_commands.describe(event="The event's number", times="e.g. 1d, 1h, 15m (or none)")

@@ -4,4 +4,5 @@ others reach this data through the owner's public API (cogs/events/api.py)."""
 TABLES: tuple[str, ...] = (
     "guild_events",
     "event_attendees",
+    "event_feeds",
 )
