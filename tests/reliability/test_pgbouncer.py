@@ -4,7 +4,8 @@ The bots' pools go through PgBouncer (`DATABASE_URL` = the pooled URL, `DATABASE
 migrations use the direct URL (`DATABASE_DIRECT_URL` = the test database itself). Checked through it: a slash
 command that writes (`/config set`, `/config custom_commands add`), a custom command answering a message (the
 message pipeline), a reminder scheduled by `/remindme add` and delivered by the timers service when the clock
-moves, and a settings change reaching a second bot process. PgBouncer's own statistics show the traffic went
+moves, the audit trail's batched COPY, a settings change reaching a second bot process, and start-up's
+migration step on the direct URL. PgBouncer's own statistics show the traffic went
 through it, and a control shows what the settings prevent: asyncpg's statement cache breaks behind it.
 
 Without `pgbouncer` installed the PgBouncer tests skip (saying so); with the environment variable CI set they
@@ -63,6 +64,7 @@ async def test_commands_messages_and_a_reminder_through_pgbouncer(
         hearth: Hearth, pgbouncer: PgBouncer, database_url: str) -> None:
     d, g = hearth.discord, hearth.guild
     name = database_name(database_url)
+    hearth.clock.set(START)
     bot = await hearth.restart(**through(pgbouncer, database_url))
     assert bot.db.url == pgbouncer.url(name) and bot.db.transaction_pooling
     assert bot.notify_listener.url == database_url  # LISTEN never goes through PgBouncer
@@ -85,7 +87,6 @@ async def test_commands_messages_and_a_reminder_through_pgbouncer(
     assert answers == ["Read #rules, bob"]
 
     # A reminder: scheduled by command, delivered by the timers service when the clock reaches it.
-    hearth.clock.set(START)
     made = await d.slash("remindme add", user=g.member, guild=g.guild, when="tomorrow 9am", text="Water the plants")
     due = datetime(2026, 12, 7, 8, tzinfo=UTC)  # 09:00 in Paris, the server's zone now (UTC+1 in December)
     assert f"<t:{int(due.timestamp())}:F>" in made.text
@@ -95,6 +96,12 @@ async def test_commands_messages_and_a_reminder_through_pgbouncer(
     [dm] = [m for m in d.dms_to(g.member) if m.embeds and m.embeds[0]["title"].startswith("⏰ Reminder")]
     assert dm.embeds[0]["description"] == "Water the plants"
     assert await hearth.db.fetchval("SELECT done FROM personal_reminders") is True
+
+    # The audit trail: its batches are a COPY (`copy_records_to_table`), through PgBouncer too (the flush loop may
+    # have written some already, on the moved clock).
+    await bot.get_cog("Audit").flush()
+    assert sorted(await hearth.db.fetch("SELECT command_name FROM audit_logs"), key=str) == [
+        ("config custom_commands add",), ("config set",), ("remindme add",)]
 
     # All of it went through PgBouncer: its transaction count grew, the bot's pools are its clients, LISTEN is not.
     assert await pgbouncer.transactions(name) - before >= 10
