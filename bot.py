@@ -53,6 +53,12 @@ class DatabaseHandle:
     url: str
     description: str
     embedded: EmbeddedPostgres | None = None
+    direct_url: str | None = None  # DATABASE_DIRECT_URL: PostgreSQL itself, for LISTEN and migrations
+
+    @property
+    def session_url(self) -> str:
+        """The URL of a connection with a session of its own (migrations, LISTEN): the direct one, else `url`."""
+        return self.direct_url or self.url
 
     def stop(self) -> None:
         """Stop the embedded server, if we started one."""
@@ -73,7 +79,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 async def open_database(settings: Settings) -> DatabaseHandle:
     """Use DATABASE_URL, or start (or reuse) the embedded PostgreSQL in EMBEDDED_PG_DIR."""
     if settings.database_url:
-        return DatabaseHandle(settings.database_url, "external (DATABASE_URL)")
+        pooled = " through a transaction-pooling PgBouncer" if settings.transaction_pooling else ""
+        return DatabaseHandle(settings.database_url, f"external (DATABASE_URL{pooled})",
+                              direct_url=settings.direct_database_url)
     embedded = EmbeddedPostgres(settings.embedded_pg_dir)
     try:
         server_uri = await asyncio.to_thread(embedded.start)
@@ -91,20 +99,22 @@ async def open_database(settings: Settings) -> DatabaseHandle:
 async def migrate(handle: DatabaseHandle) -> str:
     """Apply migrations to head; returns the revision."""
     try:
-        return await upgrade_to_head(handle.url)
+        return await upgrade_to_head(handle.session_url)  # the migration lock is a session-level advisory lock
     except UnknownRevisionError as exc:
         raise StartupError(str(exc)) from exc
     except (OSError, TimeoutError) as exc:
         raise StartupError(f"Could not reach the database ({handle.description}): {exc}") from exc
 
 
-def build_database(settings: Settings, url: str) -> Database:
-    """The pool factory with the configured budget and timeouts."""
+def build_database(settings: Settings, handle: DatabaseHandle) -> Database:
+    """The pool factory with the configured budget and timeouts, the direct URL and the pool mode."""
     return Database(
-        url,
+        handle.url,
         max_connections=settings.db_max_connections,
         command_timeout=settings.db_command_timeout,
         acquire_timeout=settings.db_acquire_timeout,
+        direct_url=handle.session_url,
+        transaction_pooling=settings.transaction_pooling,
     )
 
 
@@ -114,7 +124,7 @@ async def check(settings: Settings, cogs: list[str] | None) -> int:
     handle = await open_database(settings)
     try:
         revision = await migrate(handle)
-        bot = create_bot(settings, build_database(settings, handle.url), cogs=cogs)
+        bot = create_bot(settings, build_database(settings, handle), cogs=cogs)
         async with bot:
             loaded = await bot.prepare()
             print(f"Database:  {handle.description}")
@@ -142,7 +152,7 @@ async def serve(settings: Settings, cogs: list[str] | None) -> int:
         log.info("Database: %s at revision %s", handle.description, revision)
         shards = shard_options(settings)  # SHARD_COUNT / SHARD_IDS; none = every shard Discord recommends
         log.info("Shards: %s", ", ".join(f"{k}={v}" for k, v in shards.items()) or "all (Discord's recommendation)")
-        bot = create_bot(settings, build_database(settings, handle.url), cogs=cogs, **shards)
+        bot = create_bot(settings, build_database(settings, handle), cogs=cogs, **shards)
         _install_signal_handlers(bot)
         try:
             async with bot:

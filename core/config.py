@@ -16,7 +16,18 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 PRICE_TIERS = ("stripe_price_monthly", "stripe_price_yearly", "stripe_price_lifetime")
 _PRICE_ID = re.compile(r"price_[A-Za-z0-9_]{1,250}")
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+PoolMode = Literal["auto", "session", "transaction"]
 MODEL_NAME = re.compile(r"^[\w.:/@+-]{1,100}$")  # a model id as providers spell them (gpt-4o-mini, llama3.1:8b)
+
+
+def _postgres_url(value: str | None) -> str | None:
+    """A blank URL is unset; anything else must be a postgresql:// URL."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if not value.startswith(("postgresql://", "postgres://")):
+        raise ValueError("must start with postgresql:// (for example postgresql://user:pass@host:5432/hearth)")
+    return value
 
 
 class ConfigError(Exception):
@@ -38,6 +49,13 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="postgresql:// URL; unset = embedded PostgreSQL under EMBEDDED_PG_DIR."
     )
+    database_direct_url: str | None = Field(
+        default=None, description="postgresql:// URL straight to PostgreSQL (not through PgBouncer), for LISTEN and "
+        "migrations; unset = DATABASE_URL.")
+    database_pool_mode: PoolMode = Field(
+        default="auto", validate_default=True,
+        description="session, transaction (DATABASE_URL is a transaction-pooling PgBouncer: no prepared-statement "
+        "cache) or auto (transaction when DATABASE_DIRECT_URL differs from DATABASE_URL).")
     embedded_pg_dir: Path = Field(default=Path("data/postgres"), description="Embedded PostgreSQL data dir.")
     embedded_pg_database: str = Field(default="hearth", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
     db_max_connections: int = Field(default=63, ge=2, le=10_000, description="Budget for all pools together.")
@@ -101,13 +119,42 @@ class Settings(BaseSettings):
 
     @field_validator("database_url")
     @classmethod
-    def _postgres_url(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        value = value.strip()
-        if not value.startswith(("postgresql://", "postgres://")):
-            raise ValueError("must start with postgresql:// (for example postgresql://user:pass@host:5432/hearth)")
+    def _database_url(cls, value: str | None) -> str | None:
+        return _postgres_url(value)
+
+    @field_validator("database_direct_url")
+    @classmethod
+    def _direct_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = _postgres_url(value)
+        if value is not None and not info.data.get("database_url"):
+            raise ValueError("needs DATABASE_URL (the pooled URL) to be set too; without it Hearth runs the "
+                             "embedded PostgreSQL and connects to it directly")
         return value
+
+    @field_validator("database_pool_mode", mode="before")
+    @classmethod
+    def _lower_mode(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("database_pool_mode")
+    @classmethod
+    def _transaction_mode_needs_direct_url(cls, value: str, info: ValidationInfo) -> str:
+        if value == "transaction" and "database_direct_url" in info.data and not info.data["database_direct_url"]:
+            raise ValueError("transaction pooling needs DATABASE_DIRECT_URL (a URL straight to PostgreSQL, not "
+                             "through PgBouncer): LISTEN/NOTIFY and the migration lock need a session of their own")
+        return value
+
+    @property
+    def direct_database_url(self) -> str | None:
+        """The URL for LISTEN and migrations: DATABASE_DIRECT_URL, else DATABASE_URL (None = embedded)."""
+        return self.database_direct_url or self.database_url
+
+    @property
+    def transaction_pooling(self) -> bool:
+        """Whether DATABASE_URL leads to a transaction-pooling PgBouncer (DATABASE_POOL_MODE, `auto` resolved)."""
+        if self.database_pool_mode == "auto":
+            return self.database_direct_url is not None and self.database_direct_url != self.database_url
+        return self.database_pool_mode == "transaction"
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -212,7 +259,7 @@ def _describe(exc: ValidationError) -> list[str]:
         variable = "_".join(str(part) for part in error["loc"][:1]).upper() or "CONFIGURATION"
         message = error["msg"].removeprefix("Value error, ")
         value = error.get("input")
-        secret = any(word in variable for word in ("TOKEN", "KEY", "SECRET", "DATABASE_URL"))
+        secret = any(word in variable for word in ("TOKEN", "KEY", "SECRET", "DATABASE_URL", "DIRECT_URL"))
         shown = f" (got {value!r})" if isinstance(value, str | int | float) and not secret else ""
         lines.append(f"Configuration error: {variable}: {message}{shown}")
     return lines

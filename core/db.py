@@ -144,8 +144,23 @@ async def _init_connection(connection: asyncpg.Connection) -> None:
         )
 
 
+class TransactionPooledConnection(asyncpg.Connection):
+    """A connection to a transaction-pooling PgBouncer: no session state survives a transaction there, so the
+    pool's reset query on release (`RESET ALL`, `UNLISTEN *`, …) would only run on whichever server connection
+    PgBouncer picks; it is skipped."""
+
+    def get_reset_query(self) -> str:
+        """Nothing to reset: PgBouncer hands the server connection to another client after each transaction."""
+        return ""
+
+
 class Database:
-    """Where the database is and how to talk to it; creates the named pools within one budget."""
+    """Where the database is and how to talk to it; creates the named pools within one budget.
+
+    `url` is what the pools use; `direct_url` (default `url`) reaches PostgreSQL itself, for what needs a session
+    of its own: the LISTEN connection (`core/notify.py`) and migrations. With `transaction_pooling` (the pools go
+    through a transaction-pooling PgBouncer, docs/scaling.md) the pools keep no prepared-statement cache: asyncpg's
+    named statements live on one server connection, and the next transaction may run on another."""
 
     def __init__(
         self,
@@ -154,8 +169,12 @@ class Database:
         max_connections: int,
         command_timeout: float = 10.0,
         acquire_timeout: float = 2.5,
+        direct_url: str | None = None,
+        transaction_pooling: bool = False,
     ) -> None:
         self.url = url
+        self.direct_url = direct_url or url
+        self.transaction_pooling = transaction_pooling
         self.budget = PoolBudget(max_connections)
         self.command_timeout = command_timeout
         self.acquire_timeout = acquire_timeout
@@ -166,7 +185,7 @@ class Database:
         granted = self.budget.reserve(owner, max_size)
         pool = HearthPool(
             self.url,
-            connection_class=asyncpg.Connection,
+            connection_class=TransactionPooledConnection if self.transaction_pooling else asyncpg.Connection,
             record_class=asyncpg.Record,
             min_size=min(min_size, granted),
             max_size=granted,
@@ -180,6 +199,7 @@ class Database:
             command_timeout=self.command_timeout,
             timeout=self.acquire_timeout,
             server_settings={"application_name": f"hearth:{owner}"[:63]},
+            **self._pooling_options(),
         )
         pool.owner, pool.acquire_timeout, pool._database = owner, self.acquire_timeout, self
         self.pools[owner] = pool
@@ -189,6 +209,14 @@ class Database:
             pool.terminate()
             raise
         return pool
+
+    def _pooling_options(self) -> dict[str, Any]:
+        if not self.transaction_pooling:
+            return {}
+        # No statement cache: asyncpg then uses the unnamed statement and parses it again with each execution,
+        # so a statement never outlives the transaction PgBouncer ran it in (PgBouncer 1.18, Debian 12, cannot
+        # carry named statements from one server connection to another; `max_prepared_statements` is 1.21+).
+        return {"statement_cache_size": 0}
 
     def forget(self, owner: str) -> None:
         """Called by a closing pool: drop it from the registry and give its connections back."""

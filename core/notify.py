@@ -4,9 +4,10 @@ A writer calls `await notify(conn, CHANNEL, str(guild_id))` inside the transacti
 delivers the notification only on commit, so a rolled-back change notifies nobody). Each process runs one
 `NotifyListener` for all its channels (`subscribe(bot, channel, …)`): a dedicated connection (never a pooled
 one: a pool would hand it to someone else and the LISTEN would be lost) that calls the subscribed callbacks
-with the payload. When the connection
-drops, it reconnects with back-off and calls `on_reconnect`, because notifications sent meanwhile are lost:
-the owner drops its whole cache then.
+with the payload. It connects to `Database.direct_url` (DATABASE_DIRECT_URL), never through a transaction-pooling
+PgBouncer, which would run the LISTEN on whichever server connection it picks and never deliver a notification.
+When the connection drops, it reconnects with back-off and calls `on_reconnect`, because notifications sent
+meanwhile are lost: the owner drops its whole cache then.
 
 The connection counts in the database's connection budget (`Database.budget`) like a pool of one.
 
@@ -205,7 +206,7 @@ async def subscribe(bot: Any, channel: str, on_payload: Callback,
     """Listen on `channel` through the bot's one shared listener (`bot.notify_listener`, created on first use)."""
     listener = getattr(bot, "notify_listener", None)
     if not isinstance(listener, NotifyListener):
-        listener = NotifyListener(bot.db.url, budget=bot.db.budget)
+        listener = NotifyListener(bot.db.direct_url, budget=bot.db.budget)
         bot.notify_listener = listener
     await listener.subscribe(channel, on_payload, on_reconnect)
     return listener

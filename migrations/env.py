@@ -1,7 +1,8 @@
 """Alembic environment: runs the hand-written migrations over asyncpg.
 
 Two ways in:
-- `alembic upgrade head` on the command line: the URL comes from DATABASE_URL (a plain postgresql:// URL);
+- `alembic upgrade head` on the command line: the URL comes from DATABASE_DIRECT_URL, else DATABASE_URL (a plain
+  postgresql:// URL);
 - `core.migrations` from inside the bot or the tests: it hands over an open connection in
   `config.attributes["connection"]`, so no second event loop is needed.
 """
@@ -45,7 +46,9 @@ def _main() -> None:
     if connection is not None:
         _run(connection)
         return
-    url = config.attributes.get("database_url") or os.environ.get("DATABASE_URL")
+    # The migration lock is a session-level advisory lock: never through a transaction-pooling PgBouncer.
+    url = (config.attributes.get("database_url") or os.environ.get("DATABASE_DIRECT_URL")
+           or os.environ.get("DATABASE_URL"))
     if not url:
         raise SystemExit("Set DATABASE_URL (postgresql://user:pass@host:5432/db) to run migrations.")
     asyncio.run(_run_with_new_engine(url))

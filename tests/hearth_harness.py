@@ -99,7 +99,8 @@ class CogModules:
 def bot_factory(database_url: str, clock: ManualClock) -> Callable[..., HearthBot]:
     """Build Hearth bots for tests: no HTTP API unless asked, commands synced to the stand-in."""
 
-    def make(cogs: list[str] | None = None, url: str | None = None, **settings: Any) -> HearthBot:
+    def make(cogs: list[str] | None = None, url: str | None = None, direct_url: str | None = None,
+             **settings: Any) -> HearthBot:
         # HEARTH_TEST_COGS=config,audit,… limits the cogs every test bot loads (handy while a cog is half-built).
         wanted = os.environ.get("HEARTH_TEST_COGS")
         if cogs is None and wanted:
@@ -108,7 +109,8 @@ def bot_factory(database_url: str, clock: ManualClock) -> Callable[..., HearthBo
         values.update(settings)
         config = Settings(_env_file=None, **values)
         database = Database(url or database_url, max_connections=config.db_max_connections,
-                            command_timeout=config.db_command_timeout, acquire_timeout=config.db_acquire_timeout)
+                            command_timeout=config.db_command_timeout, acquire_timeout=config.db_acquire_timeout,
+                            direct_url=direct_url, transaction_pooling=config.transaction_pooling)
         bot = create_bot(config, database, clock=clock, cogs=cogs)
         CogModules.reuse_in(bot)
         return bot
