@@ -30,7 +30,7 @@ from cogs.faq.search import (
 from cogs.faq.settings import FAQ_MAX_RESULTS, FAQ_MIN_SIMILARITY, FAQ_SEARCH_LOG_RETENTION_DAYS, SETTINGS
 from cogs.premium.api import premium_of
 from core.cog_base import HearthCog
-from core.guild_kit import is_staff
+from core.guild_kit import is_staff, staff_only
 from core.modules import declare
 from core.persistent_items import Look, PersistentItem
 from core.retention import LogTable, RetentionJob
@@ -42,6 +42,17 @@ from utils.paginator import Paginator
 PAGE = 10
 SEARCH_LOGS = LogTable("faq_search_logs", "searched_at", per_guild=True)
 STATS_PERIODS = {"7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
+
+
+FAQ_STAFF_ONLY = staff_only(FAQ_STAFF, "Only staff (Manage Server, Manage Messages or the staff role) can change the "
+                            "FAQ.")
+
+
+async def _manages_server(interaction: discord.Interaction) -> bool:
+    return interaction.permissions.manage_guild
+
+
+FAQ_ADMIN_ONLY = staff_only(_manages_server, "Only admins (Manage Server) can export or import the FAQ.")
 
 
 async def is_faq_staff(bot: Any, interaction: discord.Interaction) -> bool:
@@ -155,6 +166,7 @@ class FaqCog(HearthCog, name="FAQ"):
     @faq.command(name="add", description="Add an FAQ entry (staff)")
     @app_commands.describe(title="The question, e.g. How do I reset my password?", answer="The answer",
                            keywords="Comma-separated words people may search for")
+    @FAQ_STAFF_ONLY
     async def add(self, interaction: discord.Interaction, title: str, answer: str, keywords: str | None = None) -> None:
         await self._require_staff(interaction)
         clean_title, clean_answer, clean_words = self._validated(title, answer, keywords)
@@ -165,6 +177,7 @@ class FaqCog(HearthCog, name="FAQ"):
 
     @faq.command(name="edit", description="Change an FAQ entry (only the parts you give; staff)")
     @app_commands.describe(entry="The entry (number or title)")
+    @FAQ_STAFF_ONLY
     async def edit(self, interaction: discord.Interaction, entry: RowId, title: str | None = None,
                    answer: str | None = None, keywords: str | None = None) -> None:
         await self._require_staff(interaction)
@@ -179,6 +192,7 @@ class FaqCog(HearthCog, name="FAQ"):
 
     @faq.command(name="remove", description="Delete an FAQ entry (staff)")
     @app_commands.describe(entry="The entry (number or title)")
+    @FAQ_STAFF_ONLY
     async def remove(self, interaction: discord.Interaction, entry: RowId) -> None:
         await self._require_staff(interaction)
         removed = await repo.remove(self.pool, interaction.guild_id, entry)
@@ -204,6 +218,7 @@ class FaqCog(HearthCog, name="FAQ"):
         await paginator.send(interaction)
 
     @faq.command(name="stats", description="Top searches and searches without a result (staff)")
+    @FAQ_STAFF_ONLY
     async def stats(self, interaction: discord.Interaction, period: Literal["7d", "30d", "all"] = "30d") -> None:
         await self._require_staff(interaction)
         guild_id = interaction.guild_id
@@ -243,8 +258,8 @@ class FaqCog(HearthCog, name="FAQ"):
     @faq.command(name="export", description="Download the FAQ as a CSV or JSON file (admins)")
     @app_commands.describe(file_format="CSV for spreadsheets, JSON for tools (default)")
     @app_commands.rename(file_format="format")
+    @FAQ_ADMIN_ONLY
     async def export(self, interaction: discord.Interaction, file_format: Literal["json", "csv"] = "json") -> None:
-        _require_admin(interaction)
         entries = [(e.title, e.answer, e.keywords) for e in await repo.all_entries(self.pool, interaction.guild_id)]
         if file_format == "csv":
             data = transfer.to_csv(entries)
@@ -256,8 +271,8 @@ class FaqCog(HearthCog, name="FAQ"):
 
     @faq.command(name="import", description="Add or update FAQ entries from a CSV or JSON file (admins)")
     @app_commands.describe(file="A file made by /faq export, or a CSV with the columns title, answer, keywords")
+    @FAQ_ADMIN_ONLY
     async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
-        _require_admin(interaction)
         if file.size > transfer.MAX_FILE_BYTES:
             raise BadInput(f"The file is {file.size // 1024} KB; the limit is {transfer.MAX_FILE_BYTES // 1024} KB.")
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -306,11 +321,6 @@ class FaqCog(HearthCog, name="FAQ"):
             raise BadInput(str(exc), example="keywords:password, login, account") from None
         return clean_title, clean_answer, clean_words
 
-
-def _require_admin(interaction: discord.Interaction) -> None:
-    """Export and import are for admins (Manage Server)."""
-    if not interaction.permissions.manage_guild:
-        raise UserFacingError("Only admins (Manage Server) can export or import the FAQ.")
 
 
 def _require_posting(interaction: discord.Interaction) -> None:

@@ -13,6 +13,7 @@ from discord import app_commands
 from cogs.tickets import categories as cats
 from cogs.tickets import lifecycle, repo
 from cogs.tickets.channels import PARTICIPANT
+from cogs.tickets.checks import TICKET_STAFF
 from cogs.tickets.desk import STAFF
 from cogs.tickets.group import TICKET
 from cogs.tickets.opening import opened_text
@@ -44,6 +45,7 @@ class CategoryCommands:
                            discord_category="Discord category its channels go to (default: the ticket category)",
                            template="Channel name, with {number}, {user}, {category} (default: ticket-{number})",
                            questions="Up to 5 questions asked before the ticket opens, separated by |")
+    @app_commands.checks.has_permissions(manage_guild=True)
     async def category_set(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, cats.NAME_MAX],
                            staff_role: discord.Role, staff_role_2: discord.Role | None = None,
                            staff_role_3: discord.Role | None = None,
@@ -71,6 +73,7 @@ class CategoryCommands:
     @TICKET.command(name="category_delete", description="Remove a ticket category (admin)")
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.describe(name="The category's name")
+    @app_commands.checks.has_permissions(manage_guild=True)
     async def category_delete(self, interaction: discord.Interaction, name: str) -> None:
         if not interaction.permissions.manage_guild:
             raise app_commands.MissingPermissions(["manage_guild"])
@@ -91,6 +94,7 @@ class CategoryCommands:
     @TICKET.command(name="move", description="Move a ticket to another category: its staff and access follow (staff)")
     @app_commands.describe(category="The ticket category to move it to",
                            ticket="Ticket number (default: this channel's ticket)")
+    @TICKET_STAFF
     async def move(self, interaction: discord.Interaction, category: str, ticket: RowId | None = None) -> None:
         guild = interaction.guild
         found = await self.desk.resolve(guild.id, interaction.channel_id, ticket)

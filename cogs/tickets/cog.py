@@ -26,6 +26,7 @@ from cogs.tickets.api import TicketsApi
 from cogs.tickets.cache import TicketCache
 from cogs.tickets.category_commands import CategoryCommands
 from cogs.tickets.channels import TICKET_CHANNELS
+from cogs.tickets.checks import TICKET_STAFF
 from cogs.tickets.closing import Closing
 from cogs.tickets.deflection import SOLVED, Deflection, Offer
 from cogs.tickets.desk import ARCHIVE, IDLE, INACTIVITY, TicketDesk, describe_job
@@ -143,6 +144,7 @@ class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, Me
                            log_channel="Where transcripts and FAQ proposals go",
                            escalation_role="Role escalated tickets go to",
                            overflow_category="Category used when the first one is full (50 channels)")
+    @app_commands.checks.has_permissions(manage_guild=True)
     async def setup(self, interaction: discord.Interaction, category: discord.CategoryChannel,
                     staff_role: discord.Role | None = None, log_channel: discord.TextChannel | None = None,
                     escalation_role: discord.Role | None = None,
@@ -174,6 +176,7 @@ class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, Me
     @ticket.command(name="panel", description="Post the \"Open ticket\" panel in a channel (admin)")
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.describe(channel="Where to post it (default: here)", title="Panel title", text="Panel text")
+    @app_commands.checks.has_permissions(manage_guild=True)
     async def panel(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None,
                     title: str | None = None, text: str | None = None) -> None:
         self._require_admin(interaction)
@@ -282,21 +285,25 @@ class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, Me
 
     @ticket.command(name="claim", description="Take on a ticket (staff)")
     @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
+    @TICKET_STAFF
     async def claim(self, interaction: discord.Interaction, ticket: RowId | None = None) -> None:
         await self._act(interaction, "claim", ticket)
 
     @ticket.command(name="wait", description="Wait for the member's reply; the inactivity clock starts (staff)")
     @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
+    @TICKET_STAFF
     async def wait(self, interaction: discord.Interaction, ticket: RowId | None = None) -> None:
         await self._act(interaction, "wait", ticket)
 
     @ticket.command(name="escalate", description="Hand the ticket to the escalation role (staff)")
     @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
+    @TICKET_STAFF
     async def escalate(self, interaction: discord.Interaction, ticket: RowId | None = None) -> None:
         await self._act(interaction, "escalate", ticket)
 
     @ticket.command(name="reopen", description="Reopen a closed ticket (staff)")
     @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
+    @TICKET_STAFF
     async def reopen(self, interaction: discord.Interaction, ticket: RowId | None = None) -> None:
         await self._act(interaction, "reopen", ticket)
 
@@ -326,6 +333,7 @@ class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, Me
 
     @ticket.command(name="archive", description="Archive a closed ticket now and delete its channel (staff)")
     @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
+    @TICKET_STAFF
     async def archive_(self, interaction: discord.Interaction, ticket: RowId | None = None) -> None:
         await self._archive(interaction, await self._ticket(interaction, ticket))
 
@@ -356,6 +364,7 @@ class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, Me
 
     @ticket.command(name="suggest", description="An AI draft of your next reply, only for you (staff)")
     @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
+    @TICKET_STAFF
     async def suggest(self, interaction: discord.Interaction, ticket: RowId | None = None) -> None:
         await self._suggest(interaction, await self._staff_ticket(interaction, ticket, active=False))
 

@@ -63,6 +63,16 @@ class TicketDesk:
         category = await categories.get(self.pool, ticket.guild_id, ticket.category_id)
         return category is not None and any(role.id in category.staff_role_ids for role in member.roles)
 
+    async def is_staff_anywhere(self, member: discord.abc.User) -> bool:
+        """Staff of tickets somewhere on the server: the staff rule, or the staff role of any category."""
+        if await is_staff(self.bot, STAFF, member):
+            return True
+        if not isinstance(member, discord.Member):
+            return False
+        roles = {role.id for role in member.roles}
+        return any(roles & set(category.staff_role_ids)
+                   for category in await categories.of_guild(self.pool, member.guild.id))
+
     async def inactivity_windows(self, guild_id: int) -> tuple[timedelta, timedelta]:
         """(warn after, close after) a waiting ticket's opener last wrote; closing never comes before warning."""
         warn = timedelta(seconds=await self.bot.guild_settings.setting(guild_id, TICKETS_WARN_AFTER))

@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 
 from cogs.tickets import feedback, lifecycle, repo
+from cogs.tickets.checks import TICKET_STAFF
 from cogs.tickets.group import TICKET
 from cogs.tickets.views import FeedbackModal
 from utils.errors import BadInput, UserFacingError
@@ -86,6 +87,7 @@ class MemberCommands:
 
     @TICKET.command(name="priority", description="Set a ticket's priority (staff)")
     @app_commands.describe(level="low, normal, high or urgent", ticket="Ticket number (default: this channel's)")
+    @TICKET_STAFF
     async def priority(self, interaction: discord.Interaction, level: Literal["low", "normal", "high", "urgent"],
                        ticket: RowId | None = None) -> None:
         found = await self.desk.resolve(interaction.guild_id, interaction.channel_id, ticket)

@@ -14,6 +14,7 @@ from discord import app_commands
 
 from cogs.tags.api import TagsApi
 from cogs.tickets import lifecycle
+from cogs.tickets.checks import NOT_STAFF, TICKET_STAFF
 from cogs.tickets.group import TICKET
 from utils.errors import UserFacingError
 
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 NONE = discord.AllowedMentions.none()
 CONTENT_MAX = 2000
-NOT_STAFF = "Only staff can do that (the ticket staff role, Manage Channels or Manage Server)."
 
 
 class CannedReplies:
@@ -36,6 +36,7 @@ class CannedReplies:
 
     @TICKET.command(name="reply", description="Post a tag as your reply in this ticket (staff)")
     @app_commands.describe(tag="The tag (name or alias) to post")
+    @TICKET_STAFF
     async def reply(self, interaction: discord.Interaction, tag: str) -> None:
         guild, staff = interaction.guild, interaction.user
         assert guild is not None and isinstance(staff, discord.Member)

@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 
 from cogs.tickets import feedback, lifecycle, metrics, repo
+from cogs.tickets.checks import NOT_STAFF, TICKET_STAFF
 from cogs.tickets.group import TICKET
 from utils.errors import BadInput, UserFacingError
 from utils.options import RowId
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
 NONE = discord.AllowedMentions.none()
 NOTE_MAX = 1000
-NOT_STAFF = "Only staff can do that (the ticket staff role, Manage Channels or Manage Server)."
 
 
 class StaffCommands:
@@ -46,6 +46,7 @@ class StaffCommands:
 
     @TICKET.command(name="add_user", description="Let a member see and write in the ticket (staff)")
     @app_commands.describe(member="Who to add", ticket="Ticket number (default: this channel's ticket)")
+    @TICKET_STAFF
     async def add_user(self, interaction: discord.Interaction, member: discord.Member,
                        ticket: RowId | None = None) -> None:
         found = await self._staff_ticket(interaction, ticket)
@@ -61,6 +62,7 @@ class StaffCommands:
 
     @TICKET.command(name="remove_user", description="Take a member out of the ticket (staff)")
     @app_commands.describe(member="Who to remove", ticket="Ticket number (default: this channel's ticket)")
+    @TICKET_STAFF
     async def remove_user(self, interaction: discord.Interaction, member: discord.Member,
                           ticket: RowId | None = None) -> None:
         found = await self._staff_ticket(interaction, ticket)
@@ -75,6 +77,7 @@ class StaffCommands:
 
     @TICKET.command(name="rename", description="Rename the ticket's channel (staff)")
     @app_commands.describe(name="New channel name", ticket="Ticket number (default: this channel's ticket)")
+    @TICKET_STAFF
     async def rename(self, interaction: discord.Interaction, name: str, ticket: RowId | None = None) -> None:
         found = await self._staff_ticket(interaction, ticket, active=False)
         clean = "-".join(name.lower().split())[:90]
@@ -88,6 +91,7 @@ class StaffCommands:
 
     @TICKET.command(name="transfer", description="Hand your claim to another staff member (staff)")
     @app_commands.describe(member="The staff member taking over", ticket="Ticket number (default: this channel's)")
+    @TICKET_STAFF
     async def transfer(self, interaction: discord.Interaction, member: discord.Member,
                        ticket: RowId | None = None) -> None:
         found = await self._staff_ticket(interaction, ticket)
@@ -97,6 +101,7 @@ class StaffCommands:
     @TICKET.command(name="note", description="Add a private staff note to the ticket (staff)")
     @app_commands.describe(text="The note (never shown to the member)",
                            ticket="Ticket number (default: this channel's ticket)")
+    @TICKET_STAFF
     async def note(self, interaction: discord.Interaction, text: str, ticket: RowId | None = None) -> None:
         found = await self._staff_ticket(interaction, ticket, active=False)
         clean = text.strip()
@@ -109,6 +114,7 @@ class StaffCommands:
 
     @TICKET.command(name="notes", description="The staff notes of a ticket (staff)")
     @app_commands.describe(ticket="Ticket number (default: this channel's ticket)")
+    @TICKET_STAFF
     async def notes(self, interaction: discord.Interaction, ticket: RowId | None = None) -> None:
         found = await self._staff_ticket(interaction, ticket, active=False)
         rows = await repo.notes(self.pool, interaction.guild_id, found.id)
@@ -123,6 +129,7 @@ class StaffCommands:
     @app_commands.command(name="ticket_stats", description="Ticket statistics (staff)")
     @app_commands.guild_only()
     @app_commands.describe(period="7d, 30d or all", csv="Attach the period's tickets as a CSV file")
+    @TICKET_STAFF
     async def ticket_stats(self, interaction: discord.Interaction, period: Literal["7d", "30d", "all"] = "30d",
                            csv: bool = False) -> None:
         if not await self.desk.is_staff(interaction.user):

@@ -1,6 +1,7 @@
 """The guild kit: what every moderation-style feature does on a server, written once.
 
-- `staff`: who is staff for a feature — one declared `StaffRule` per feature, checked by `is_staff`;
+- `staff`: who is staff for a feature — one declared `StaffRule` per feature, checked by `is_staff` (or by the
+  command check `staff_only`);
 - `private_channels`: a feature's private channels — overwrites per party, the permissions the bot needs, the
   category with its 50-channel overflow, rollback when the channel can't be made;
 - `log`: posting to the guild's log channel (the feature's own, else the system one) with `post_to_log`;
@@ -19,10 +20,10 @@ from core.guild_kit.private_channels import (
     has_room,
     is_category_full,
 )
-from core.guild_kit.staff import ANY, CHANNEL, FIRST_SET, GUILD, StaffRule, is_staff, staff_roles
+from core.guild_kit.staff import ANY, CHANNEL, FIRST_SET, GUILD, StaffRule, is_staff, staff_only, staff_roles
 
 __all__ = [
     "ANY", "APPEAL_REASON_MAX", "CATEGORY_LIMIT", "CHANNEL", "FIRST_SET", "GUILD", "HIDDEN", "AppealForm",
     "GuildLogBot", "Placement", "PrivateChannelKind", "StaffRule", "find_log_channel", "has_room", "is_category_full",
-    "is_staff", "post_to_log", "staff_roles",
+    "is_staff", "post_to_log", "staff_only", "staff_roles",
 ]

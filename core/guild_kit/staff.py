@@ -14,10 +14,14 @@ every one that is set counts.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import discord
+from discord import app_commands
+
+from utils.errors import UserFacingError
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -96,3 +100,22 @@ async def is_staff(bot: StaffBot, rule: StaffRule, who: discord.abc.User | disco
         if user.get_role(role_id) is not None:
             return True
     return False
+
+
+StaffTest = Callable[[discord.Interaction], Awaitable[bool]]
+
+
+def staff_only(rule: StaffRule | StaffTest, refusal: str) -> Callable[[Any], Any]:
+    """A command check: only staff under `rule` (or a feature's own test, e.g. "staff of any ticket category") may
+    run the command; others get `refusal`. As a check (not a test in the command's body), it also keeps the command
+    out of `/help` and autocomplete for members who may not run it. A command whose staff depends on the item acted
+    on (a ticket's category) still checks that in its body."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        allowed = (await is_staff(interaction.client, rule, interaction)  # type: ignore[arg-type]
+                   if isinstance(rule, StaffRule) else await rule(interaction))
+        if not allowed:
+            raise UserFacingError(refusal)
+        return True
+
+    return app_commands.check(predicate)

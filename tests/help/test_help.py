@@ -31,6 +31,10 @@ async def test_a_member_sees_what_they_may_use_and_no_more(hearth: Hearth) -> No
     admin = await listed(hearth, g.admin)
     assert "/tag get" in member and "/help" in member
     assert not [name for name in member if name.startswith("/config ")]  # Manage Server
+    staff_only = {"/faq add", "/faq edit", "/faq remove", "/faq export", "/ticket claim", "/ticket setup",
+                  "/ticket note", "/ticket reply", "/ticket_stats"}
+    assert not staff_only & set(member) and staff_only <= set(admin)  # staff checks are command checks
+    assert {"/ticket open", "/ticket close", "/faq search", "/tickets"} <= set(member)
     assert "/config set" in admin and "/config modules" in admin
     assert "/timeout" not in member and "/timeout" in moderator  # Timeout Members
     assert "Warn (right-click a message → Apps)" in moderator and not any(n.startswith("Warn") for n in member)
