@@ -20,7 +20,7 @@ depends_on = None
 def upgrade() -> None:
     op.execute("""
         CREATE TABLE dashboard_sessions (
-            id_hash text PRIMARY KEY CHECK (length(id_hash) = 64),
+            id_hash text PRIMARY KEY,
             user_id bigint NOT NULL,
             user_name text NOT NULL CHECK (length(user_name) <= 100),
             created_at timestamptz NOT NULL,
