@@ -36,8 +36,9 @@ from cogs.dashboard.security import (
     new_secret,
     set_cookie,
 )
-from cogs.dashboard.setting_forms import rows, submitted_value
+from cogs.dashboard.setting_forms import readable, rows, submitted_value
 from core.cog_base import HearthCog
+from core.guild_kit import post_to_log
 from core.setting_values import set_checked
 from core.settings_registry import InvalidSettingValue
 from utils.errors import DATABASE_ERRORS, UserFacingError
@@ -201,8 +202,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
         if isinstance(checked, HTMLResponse):
             return checked
         session_id, session, member = checked
-        notice = request.query_params.get("changed")
-        return await self._render_settings(session_id, session, member, notice=notice)
+        changed = request.query_params.get("changed")
+        return await self._render_settings(session_id, session, member,
+                                           notice=f"Saved: {changed[:100]}." if changed else None)
 
     async def _render_settings(self, session_id: str, session: repo.Session, member: Any, *, notice: str | None = None,
                                problem: str | None = None, status: int = 200) -> HTMLResponse:
@@ -231,11 +233,29 @@ class DashboardCog(HearthCog, name="Dashboard"):
                                                problem=f"There is no setting {scope}.{key}. Nothing was changed.")
         try:
             value = submitted_value(spec, form.get("value", []))
-            await set_checked(self.bot, member.guild, member, scope, {key: value}, change_type="dashboard")
+            if await self._unchanged(member, spec, value):
+                return await self._render_settings(session_id, session, member, notice=f"{spec.qualified} already "
+                                                   f"is {readable(spec, member.guild, value)}; nothing changed")
+            changes = await set_checked(self.bot, member.guild, member, scope, {key: value}, change_type="dashboard")
         except (InvalidSettingValue, UserFacingError) as exc:
             problem = str(exc).replace("`", "")
             return await self._render_settings(session_id, session, member, status=400, problem=problem)
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **self._who(session_id, session))
+        old = changes[0].old if changes else None
+        summary = (f"{spec.qualified}: {readable(spec, member.guild, spec.default if old is None else old)} → "
+                   f"{readable(spec, member.guild, value)}")
+        problem = await post_to_log(self.bot, member.guild, content=f"⚙️ {member.mention} changed a setting on the "
+                                    f"dashboard: {summary}"[:2000])
+        if problem:
+            log.info("Dashboard: change in guild %s not noted in its log channel: %s", member.guild.id, problem)
         return RedirectResponse(f"/dashboard/{member.guild.id}/settings?changed={spec.qualified}#{spec.qualified}",
                                 status_code=303)
+
+    async def _unchanged(self, member: Any, spec: Any, value: Any) -> bool:
+        """The same value is stored already (as /config set: a role the bot gives set again by another admin is a
+        change, it makes them the role's setter for role safety)."""
+        store = self.bot.guild_settings
+        if (await store.stored(member.guild.id)).get((spec.scope, spec.key)) != value:
+            return False
+        return not spec.grants_role or await store.setter(member.guild.id, spec.scope, spec.key) == member.id

@@ -110,3 +110,34 @@ async def test_names_are_escaped_and_pages_carry_strict_headers(hearth: Hearth, 
         csp = answer.headers["content-security-policy"]
         assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp and "script-src" not in csp
         assert answer.headers["x-frame-options"] == "DENY"
+
+
+async def test_a_channel_setting_then_a_change_noted_in_the_log_channel_and_the_same_value_twice(
+        hearth: Hearth, dashboard) -> None:
+    g = hearth.guild
+    browser = await _alice(hearth, dashboard)
+    url = f"/dashboard/{g.guild.id}/settings"
+    assert f'<option value="{g.general.id}">#general</option>' in browser.last_page
+    made = await browser.post(url, {"csrf": browser.csrf(), "scope": "system", "key": "log_channel",
+                                    "value": str(g.general.id)})
+    assert made.status_code == 303
+    assert await hearth.bot.guild_settings.get(g.guild.id, "system", "log_channel") == g.general.id
+    await browser.post(url, {"csrf": browser.csrf(), "scope": "system", "key": "timezone", "value": "Asia/Tokyo"})
+    await hearth.discord.settle()
+    note = hearth.discord.last_message(g.general)
+    assert note is not None and note.content == (f"⚙️ <@{g.admin.id}> changed a setting on the dashboard: "
+                                                 "system.timezone: UTC → Asia/Tokyo")
+    again = await browser.post(url, {"csrf": browser.csrf(), "scope": "system", "key": "timezone",
+                                     "value": "Asia/Tokyo"})
+    assert again.status_code == 200 and "system.timezone already is Asia/Tokyo; nothing changed" in again.text
+    assert await hearth.db.fetchval("SELECT count(*) FROM settings_history") == 2
+
+
+async def test_a_session_expires_after_seven_days(hearth: Hearth, dashboard) -> None:
+    g = hearth.guild
+    browser = await _alice(hearth, dashboard)
+    hearth.clock.advance(days=7, seconds=1)
+    assert (await browser.get(f"/dashboard/{g.guild.id}/settings")).status_code == 401
+    other = dashboard()
+    await other.login(g.owner)  # the next login clears expired sessions away
+    assert await hearth.db.fetchval("SELECT array_agg(user_id) FROM dashboard_sessions") == [g.owner.id]
