@@ -45,6 +45,7 @@ from utils.errors import DATABASE_ERRORS, UserFacingError
 
 log = logging.getLogger(__name__)
 
+SESSIONS_PER_USER = 10  # a user's newest sessions; logging in an 11th browser logs the oldest out
 UNAVAILABLE = "The dashboard's database is temporarily unavailable. Please try again in a minute."
 NOT_YOURS = ("You cannot manage this server here: the bot must be in it and you need Manage Server there "
              "(as its owner, an administrator or through a role).")
@@ -138,10 +139,14 @@ class DashboardCog(HearthCog, name="Dashboard"):
             try:
                 identity = await self.oauth.login_identity(code)
                 session_id = new_secret()
+                previous = request.cookies.get(SESSION_COOKIE)
                 async with self.pool.acquire() as conn, conn.transaction():
                     await repo.purge_expired(conn, now)
+                    if previous:  # this browser's earlier session ends: one session per browser
+                        await repo.delete(conn, hashed(previous))
                     await repo.create(conn, hashed(session_id), identity.user_id, identity.name, now,
                                       now + SESSION_LIFETIME)
+                    await repo.trim(conn, identity.user_id, SESSIONS_PER_USER)
             except LoginFailed as exc:
                 answer = message("Login failed", str(exc), status=400, login_link=True)
             except DATABASE_ERRORS:

@@ -15,6 +15,11 @@ _CREATE = """
 _FIND = "SELECT user_id, user_name, expires_at FROM dashboard_sessions WHERE id_hash = $1 AND expires_at > $2"
 _DELETE = "DELETE FROM dashboard_sessions WHERE id_hash = $1"
 _PURGE = "DELETE FROM dashboard_sessions WHERE expires_at <= $1"
+# A user keeps their newest sessions only (each browser that logged in is one): older ones are logged out.
+_TRIM = """
+    DELETE FROM dashboard_sessions WHERE id_hash IN (
+        SELECT id_hash FROM dashboard_sessions WHERE user_id = $1 ORDER BY created_at DESC, id_hash OFFSET $2)
+"""
 _OF_USER = """
     SELECT user_id, user_name, created_at, expires_at FROM dashboard_sessions WHERE user_id = $1 ORDER BY created_at
 """
@@ -50,6 +55,11 @@ async def delete(conn: Executor, id_hash: str) -> None:
 async def purge_expired(conn: Executor, now: datetime) -> None:
     """Delete every expired session."""
     await conn.execute(_PURGE, now)
+
+
+async def trim(conn: Executor, user_id: int, keep: int) -> None:
+    """Log a user out of all but their `keep` newest sessions."""
+    await conn.execute(_TRIM, user_id, keep)
 
 
 async def of_user(conn: Executor, user_id: int) -> list[Any]:

@@ -134,3 +134,18 @@ async def test_cookies_are_secure_over_https(hearth: Hearth, dashboard) -> None:
         assert callback.status_code == 303
         flags = [part.strip().lower() for part in _cookie_header(callback, "hearth_session").split(";")]
         assert {"secure", "httponly", "samesite=lax"} <= set(flags)
+
+
+async def test_a_user_keeps_ten_sessions_and_a_browser_one(hearth: Hearth, dashboard) -> None:
+    g = hearth.guild
+    first = dashboard()
+    await first.login(g.admin)
+    old = first.client.cookies["hearth_session"]
+    await first.login(g.admin)  # the same browser again: its earlier session ends
+    assert first.client.cookies["hearth_session"] != old
+    assert await hearth.db.fetchval("SELECT count(*) FROM dashboard_sessions") == 1
+    for _ in range(10):
+        hearth.clock.advance(seconds=1)
+        await dashboard().login(g.admin)
+    assert await hearth.db.fetchval("SELECT count(*) FROM dashboard_sessions") == 10
+    assert (await first.get(f"/dashboard/{g.guild.id}/settings")).status_code == 401  # the oldest was logged out
