@@ -41,10 +41,12 @@ from core.cog_base import HearthCog
 from core.guild_kit import post_to_log
 from core.setting_values import set_checked
 from core.settings_registry import InvalidSettingValue
+from utils.cooldowns import Cooldown, OnCooldown
 from utils.errors import DATABASE_ERRORS, UserFacingError
 
 log = logging.getLogger(__name__)
 
+LOGINS_PER_MINUTE = 20  # code exchanges per client address (each is three requests to Discord)
 SESSIONS_PER_USER = 10  # a user's newest sessions; logging in an 11th browser logs the oldest out
 UNAVAILABLE = "The dashboard's database is temporarily unavailable. Please try again in a minute."
 NOT_YOURS = ("You cannot manage this server here: the bot must be in it and you need Manage Server there "
@@ -67,6 +69,7 @@ class DashboardCog(HearthCog, name="Dashboard"):
         secret = config.discord_client_secret.get_secret_value()
         self.secure = base.startswith("https://")
         self.signer = Signer(secret)
+        self.logins = Cooldown(LOGINS_PER_MINUTE, 60, bot.clock, what="logins")
         self.oauth = OAuthClient(config.discord_api_base, config.discord_client_id, secret,
                                  f"{base}/dashboard/callback")
         add = functools.partial(self.router.add_api_route, include_in_schema=False, response_model=None)
@@ -137,6 +140,8 @@ class DashboardCog(HearthCog, name="Dashboard"):
                              "try again.", status=400, login_link=True)
         else:
             try:
+                # Each try costs three calls to Discord for the bot's OAuth2 client: bounded per address.
+                self.logins.hit(request.client.host if request.client else "?")
                 identity = await self.oauth.login_identity(code)
                 session_id = new_secret()
                 previous = request.cookies.get(SESSION_COOKIE)
@@ -149,6 +154,8 @@ class DashboardCog(HearthCog, name="Dashboard"):
                     await repo.trim(conn, identity.user_id, SESSIONS_PER_USER)
             except LoginFailed as exc:
                 answer = message("Login failed", str(exc), status=400, login_link=True)
+            except OnCooldown as exc:
+                answer = message("Too many logins", str(exc).replace("doing logins", "logging in"), status=429)
             except DATABASE_ERRORS:
                 answer = message("Try again later", UNAVAILABLE, status=503)
             else:

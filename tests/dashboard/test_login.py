@@ -149,3 +149,18 @@ async def test_a_user_keeps_ten_sessions_and_a_browser_one(hearth: Hearth, dashb
         await dashboard().login(g.admin)
     assert await hearth.db.fetchval("SELECT count(*) FROM dashboard_sessions") == 10
     assert (await first.get(f"/dashboard/{g.guild.id}/settings")).status_code == 401  # the oldest was logged out
+
+
+async def test_code_exchanges_are_bounded_per_address(hearth: Hearth, dashboard) -> None:
+    browser = dashboard()
+    exchanges = len(hearth.discord.world.oauth2.exchanges)
+    for _ in range(20):
+        state = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(await browser.start_login()).query))["state"]
+        assert (await browser.client.get("/dashboard/callback", params={"code": "bogus", "state": state})
+                ).status_code == 400
+    state = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(await browser.start_login()).query))["state"]
+    limited = await browser.client.get("/dashboard/callback", params={"code": "bogus", "state": state})
+    assert limited.status_code == 429 and "Try again in" in limited.text
+    assert len(hearth.discord.world.oauth2.exchanges) == exchanges + 20  # the 21st never reached Discord
+    hearth.clock.advance(minutes=1)
+    assert (await browser.login(hearth.guild.admin)).status_code == 303
