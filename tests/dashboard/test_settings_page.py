@@ -141,3 +141,27 @@ async def test_a_session_expires_after_seven_days(hearth: Hearth, dashboard) -> 
     other = dashboard()
     await other.login(g.owner)  # the next login clears expired sessions away
     assert await hearth.db.fetchval("SELECT array_agg(user_id) FROM dashboard_sessions") == [g.owner.id]
+
+
+async def test_channels_yes_no_and_durations_through_their_controls(hearth: Hearth, dashboard) -> None:
+    g = hearth.guild
+    news = g.guild.add_text_channel("news", category=g.category)
+    await hearth.discord.settle()
+    browser = await _alice(hearth, dashboard)
+    url = f"/dashboard/{g.guild.id}/settings"
+    assert '<select name="value" multiple>' in browser.last_page
+    picked = await browser.post(url, {"csrf": browser.csrf(), "scope": "engagement", "key": "ignored_channels",
+                                      "value": [str(g.general.id), str(news.id)]})
+    assert picked.status_code == 303
+    await browser.post(url, {"csrf": browser.csrf(), "scope": "events", "key": "members_can_create", "value": "yes"})
+    await browser.post(url, {"csrf": browser.csrf(), "scope": "levels", "key": "cooldown", "value": "2m"})
+    settings = hearth.bot.guild_settings
+    assert await settings.get(g.guild.id, "engagement", "ignored_channels") == [g.general.id, news.id]
+    assert await settings.get(g.guild.id, "events", "members_can_create") is True
+    assert await settings.get(g.guild.id, "levels", "cooldown") == 120
+    page = await browser.get(url)
+    assert "Now: <span>#general #news</span>" in page.text and "Now: <span>2m</span>" in page.text
+    # A category where a text channel is needed is refused by the same gate as /config set.
+    refused = await browser.post(url, {"csrf": browser.csrf(), "scope": "engagement", "key": "ignored_channels",
+                                       "value": [str(g.category.id)]})
+    assert refused.status_code == 400 and "is not a text channel" in refused.text
