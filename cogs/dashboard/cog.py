@@ -214,9 +214,10 @@ class DashboardCog(HearthCog, name="Dashboard"):
         if isinstance(checked, HTMLResponse):
             return checked
         session_id, session, member = checked
-        changed = request.query_params.get("changed")
+        changed = request.query_params.get("changed", "")  # only a real setting's name is echoed back
+        known = any(spec.qualified == changed for spec in self.bot.settings_registry.all())
         return await self._render_settings(session_id, session, member,
-                                           notice=f"Saved: {changed[:100]}." if changed else None)
+                                           notice=f"Saved: {changed}." if known else None)
 
     async def _render_settings(self, session_id: str, session: repo.Session, member: Any, *, notice: str | None = None,
                                problem: str | None = None, status: int = 200) -> HTMLResponse:

@@ -51,6 +51,8 @@ async def test_a_setting_changed_through_the_form_lands_in_the_database_and_hist
     assert "Europe/Paris" in got.text
     page = await browser.get(f"/dashboard/{g.guild.id}/settings?changed=system.timezone")
     assert "Saved: system.timezone." in page.text and "Europe/Paris" in page.text
+    forged = await browser.get(f"/dashboard/{g.guild.id}/settings?changed=Your+account+is+locked")
+    assert "Saved:" not in forged.text and "locked" not in forged.text
 
 
 async def test_a_bad_value_is_refused_with_the_reason(hearth: Hearth, dashboard) -> None:
