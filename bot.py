@@ -137,6 +137,10 @@ async def check(settings: Settings, cogs: list[str] | None) -> int:
             missing = settings.premium_missing()
             print("Premium:   " + (f"missing {', '.join(missing)} (a tier without its price is not on sale)"
                                      if missing else "Stripe keys and the three prices are set"))
+            if settings.dashboard_enabled:
+                gaps = settings.dashboard_missing()
+                print("Dashboard: " + (f"missing {', '.join(gaps)} (the dashboard is off until they are set)"
+                                       if gaps else f"on at {settings.public_url}/dashboard/"))
             print(f"Check:     {'FAILED' if bot.cog_failures else 'OK'} in {time.monotonic() - started:.2f}s")
             return 1 if bot.cog_failures else 0
     finally:

@@ -15,6 +15,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PRICE_TIERS = ("stripe_price_monthly", "stripe_price_yearly", "stripe_price_lifetime")
 _PRICE_ID = re.compile(r"price_[A-Za-z0-9_]{1,250}")
+DISCORD_API = "https://discord.com/api/v10"
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 PoolMode = Literal["auto", "session", "transaction"]
 MODEL_NAME = re.compile(r"^[\w.:/@+-]{1,100}$")  # a model id as providers spell them (gpt-4o-mini, llama3.1:8b)
@@ -58,13 +59,9 @@ class Settings(BaseSettings):
         "cache) or auto (transaction when DATABASE_DIRECT_URL differs from DATABASE_URL).")
     embedded_pg_dir: Path = Field(default=Path("data/postgres"), description="Embedded PostgreSQL data dir.")
     embedded_pg_database: str = Field(default="hearth", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
-    db_max_connections: int = Field(default=63, ge=2, le=10_000, description="Budget for all pools together.")
+    db_max_connections: int = Field(default=64, ge=2, le=10_000, description="Budget for all pools together.")
     db_command_timeout: float = Field(default=10.0, gt=0, le=600, description="Seconds a query may run.")
     db_acquire_timeout: float = Field(default=2.5, gt=0, le=60, description="Seconds to wait for a connection.")
-    public_url: str | None = Field(
-        default=None, pattern=r"^https?://[^\s/]+(/[^\s]*)?$",
-        description="Where this bot's HTTP API is reached from outside (e.g. https://bot.example.org), for the "
-        "events calendar links; unset: /event feed says it must be set.")
     docs_url: str | None = Field(
         default=None, description="Where the admin guide (docs/) is published; /help links its pages (unset: the "
         "page's path in the repository is named).")
@@ -76,6 +73,17 @@ class Settings(BaseSettings):
                                     description="Largest request body the HTTP API reads (bigger = 413).")
     api_docs_enabled: bool = Field(default=False,
                                    description="Serve /docs, /redoc and /openapi.json (off: they answer 404).")
+    dashboard_enabled: bool = Field(default=False, description="Serve the web dashboard under /dashboard/ "
+                                    "(needs the HTTP API, PUBLIC_URL and the OAuth2 client).")
+    public_url: str | None = Field(
+        default=None, description="Public address of the HTTP API as browsers reach it, e.g. "
+        "https://hearth.example.org: the dashboard (OAuth2 redirect URI: this + /dashboard/callback) and the events "
+        "calendar's addresses are built on it.")
+    discord_client_id: str | None = Field(default=None, description="OAuth2 client id (Developer Portal → OAuth2).")
+    discord_client_secret: SecretStr | None = Field(default=None,
+                                                    description="OAuth2 client secret (Developer Portal → OAuth2).")
+    discord_api_base: str = Field(default=DISCORD_API,
+                                  description="Discord's API address for the dashboard's OAuth2 calls.")
     health_history_retention_days: int = Field(default=30, ge=1, le=3650,
                                                description="Days health_check_history samples are kept.")
     stripe_events_retention_days: int = Field(default=90, ge=30, le=3650,
@@ -155,6 +163,26 @@ class Settings(BaseSettings):
         if self.database_pool_mode == "auto":
             return self.database_direct_url is not None and self.database_direct_url != self.database_url
         return self.database_pool_mode == "transaction"
+
+    @field_validator("public_url", "discord_api_base")
+    @classmethod
+    def _http_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or not value.strip():
+            return DISCORD_API if info.field_name == "discord_api_base" else None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")) or "?" in value or "#" in value:
+            raise ValueError("must be an http(s):// address without query, e.g. https://hearth.example.org")
+        return value
+
+    @field_validator("discord_client_id", mode="before")
+    @classmethod
+    def _client_id(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        value = value.strip()
+        if value and not value.isdigit():
+            raise ValueError("must be the application's numeric client id (Developer Portal → OAuth2 → Client ID)")
+        return value or None
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -238,8 +266,16 @@ class Settings(BaseSettings):
         wanted = ("stripe_secret_key", "stripe_webhook_secret", *PRICE_TIERS)
         return [name.upper() for name in wanted if getattr(self, name) is None]
 
+    def dashboard_missing(self) -> list[str]:
+        """What the enabled dashboard still needs (empty = ready, or the dashboard is off)."""
+        if not self.dashboard_enabled:
+            return []
+        missing = [name.upper() for name in ("public_url", "discord_client_id", "discord_client_secret")
+                   if getattr(self, name) is None]
+        return (["API_ENABLED=true"] if not self.api_enabled else []) + missing
+
     @field_validator("openai_api_key", "stripe_secret_key", "stripe_webhook_secret", "discord_token",
-                     "app_webhook_secret", mode="before")
+                     "app_webhook_secret", "discord_client_secret", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -1,7 +1,7 @@
 """The events calendar feed: one unguessable, revocable token per guild (cogs/events/feed.py, `/event feed`).
 
 Revision ID: 0032_event_feeds
-Revises: 0030_announcements
+Revises: 0031_dashboard
 Create Date: 2026-12-06
 
 - event_feeds: the SHA-256 of the guild's feed token (the token itself is shown once to the admin who asked and
@@ -11,7 +11,7 @@ Create Date: 2026-12-06
 from alembic import op
 
 revision = "0032_event_feeds"
-down_revision = "0030_announcements"
+down_revision = "0031_dashboard"
 branch_labels = None
 depends_on = None
 

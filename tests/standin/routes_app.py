@@ -9,6 +9,7 @@ from .interactions import InteractionResult
 from .limits import ApiError, not_found, validate_choices, validate_message, validate_modal
 from .messaging import create_message, delete_message, edit_message
 from .models import Message, snowflake, user_payload
+from .oauth2 import oauth_me
 from .server import NO_CONTENT, Req, RouteTable
 
 routes = RouteTable()
@@ -16,6 +17,8 @@ routes = RouteTable()
 
 @routes.add("GET", "/users/@me")
 async def me(req: Req) -> Any:
+    if req.bearer is not None:  # an OAuth2 access token: the user who authorized the app (tests/standin/oauth2.py)
+        return await oauth_me(req)
     return {**user_payload(req.world.bot_user), "verified": True, "mfa_enabled": False, "flags": 0, "bot": True}
 
 

@@ -52,6 +52,7 @@ class RecordedRequest:
     status: int = 0
     response: Any = None
     token: str | None = None  # the bot token it was sent with (tells connected bots apart; None for none)
+    authorization: str | None = None  # the raw Authorization header (OAuth2: Bearer / Basic); never in `headers`
 
     @property
     def reason(self) -> str | None:
@@ -139,6 +140,13 @@ class Req:
     json: Any
     files: list[UploadedFile]
     headers: dict[str, str]
+    authorization: str | None = None  # the raw Authorization header (Bot …, Bearer …, Basic …)
+
+    @property
+    def bearer(self) -> str | None:
+        """The OAuth2 access token of `Authorization: Bearer …`, or None."""
+        auth = self.authorization or ""
+        return auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
 
     def id(self, name: str) -> int:
         """A path parameter as int (404 style error if not numeric)."""
@@ -256,7 +264,8 @@ class HttpServer:
         template, params, handler = found if found else (None, {}, None)
         authorization = request.headers.get("Authorization", "")
         token = authorization.removeprefix("Bot ") if authorization.startswith("Bot ") else None
-        rec = RecordedRequest(method, template, path, params, dict(request.query), body, headers, files, token=token)
+        rec = RecordedRequest(method, template, path, params, dict(request.query), body, headers, files, token=token,
+                              authorization=authorization or None)
         self.requests.append(rec)
         for hold in self.holds:
             if hold.matches(rec.method, rec.route, rec.path):
@@ -284,7 +293,8 @@ class HttpServer:
             rec.response = body
             return json_response(body, 404)
         req = Req(
-            self.world, rec.method, rec.route or "", rec.path, rec.params, rec.query, rec.json, rec.files, rec.headers
+            self.world, rec.method, rec.route or "", rec.path, rec.params, rec.query, rec.json, rec.files, rec.headers,
+            rec.authorization,
         )
         try:
             result = await handler(req)

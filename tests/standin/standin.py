@@ -18,6 +18,7 @@ import yarl
 from aiohttp import web
 
 from . import (
+    oauth2,
     routes_app,
     routes_channels,
     routes_guilds,
@@ -99,7 +100,7 @@ class StandIn(UserActions):
         self.gateway = Gateway(self.world)
         table = RouteTable()
         for module in (routes_app, routes_channels, routes_guilds, routes_moderation, routes_invites,
-                       routes_scheduled_events):
+                       routes_scheduled_events, oauth2):
             table.extend(module.routes)
         self.http = HttpServer(self.world, table)
         self.cdn = Cdn(self.http)

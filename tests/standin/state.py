@@ -361,6 +361,9 @@ class World:
         # "Now" for Discord's time checks that a test clock may move (scheduled events: no start in the past);
         # a project's harness may point it at its ManualClock.
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
+        from .oauth2 import OAuth2  # web logins (Discord's OAuth2 code flow); imported here: it imports the server
+
+        self.oauth2 = OAuth2(self)
 
     def notify(self) -> None:
         """Wake up :meth:`wait_change` waiters (called when messages change)."""

@@ -1,0 +1,6 @@
+"""The tables the dashboard cog owns alone (created in migrations/versions): no other feature's SQL names them;
+others reach this data through the owner's public API."""
+
+TABLES: tuple[str, ...] = (
+    "dashboard_sessions",
+)

@@ -1,0 +1,85 @@
+"""Discord's OAuth2 code flow in the stand-in: approve, token exchange, /users/@me and /users/@me/guilds."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import discord
+import httpx
+import pytest
+
+from tests.standin import StandIn
+from tests.standin.plugin import DefaultGuild
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+REDIRECT = "http://site.test/callback"
+
+
+def _authorize(client_id: str = "4242", scope: str = "identify guilds", redirect: str = REDIRECT) -> str:
+    query = urllib.parse.urlencode({"client_id": client_id, "redirect_uri": redirect, "response_type": "code",
+                                    "scope": scope, "state": "st-1"})
+    return f"https://discord.com/oauth2/authorize?{query}"
+
+
+def _query(url: str) -> dict[str, str]:
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+
+
+async def _exchange(client: httpx.AsyncClient, code: str, *, secret: str = "s3cret",
+                    redirect: str = REDIRECT) -> httpx.Response:
+    return await client.post("/oauth2/token", data={"grant_type": "authorization_code", "code": code,
+                                                    "redirect_uri": redirect, "client_id": "4242",
+                                                    "client_secret": secret})
+
+
+async def test_code_flow_reads_the_user_and_their_guilds(standin: StandIn, default_guild: DefaultGuild) -> None:
+    standin.world.oauth2.add_client("4242", "s3cret", [REDIRECT])
+    other = standin.add_guild("Elsewhere", owner="alice-owner")
+    other.add_member("carol")
+    redirect = standin.world.oauth2.approve(_authorize(), default_guild.admin)
+    assert redirect.startswith(REDIRECT + "?") and _query(redirect)["state"] == "st-1"
+    async with httpx.AsyncClient(base_url=f"{standin.world.base_url}/api/v10") as client:
+        answer = await _exchange(client, _query(redirect)["code"])
+        assert answer.status_code == 200
+        body = answer.json()
+        assert body["token_type"] == "Bearer" and body["scope"] == "guilds identify" and body["expires_in"] > 0
+        bearer = {"Authorization": f"Bearer {body['access_token']}"}
+        me = (await client.get("/users/@me", headers=bearer)).json()
+        assert me["id"] == str(default_guild.admin.id) and me["username"] == "alice" and "bot" not in me
+        guilds = (await client.get("/users/@me/guilds", headers=bearer)).json()
+        assert [g["id"] for g in guilds] == [str(default_guild.guild.id)]  # not a guild alice is not in
+        perms = discord.Permissions(int(guilds[0]["permissions"]))
+        assert isinstance(guilds[0]["permissions"], str) and perms.manage_guild and not perms.administrator
+        assert guilds[0]["owner"] is False
+        owner = standin.world.oauth2.approve(_authorize(), default_guild.owner)
+        token = (await _exchange(client, _query(owner)["code"])).json()["access_token"]
+        listed = (await client.get("/users/@me/guilds", headers={"Authorization": f"Bearer {token}"})).json()
+        assert listed[0]["owner"] is True and discord.Permissions(int(listed[0]["permissions"])).administrator
+
+
+async def test_codes_are_single_use_and_bound_to_client_and_redirect(standin: StandIn,
+                                                                     default_guild: DefaultGuild) -> None:
+    standin.world.oauth2.add_client("4242", "s3cret", [REDIRECT, "http://site.test/other"])
+    async with httpx.AsyncClient(base_url=f"{standin.world.base_url}/api/v10") as client:
+        code = _query(standin.world.oauth2.approve(_authorize(), default_guild.member))["code"]
+        wrong_secret = await _exchange(client, code, secret="nope")
+        assert (wrong_secret.status_code, wrong_secret.json()["error"]) == (401, "invalid_client")
+        assert (await _exchange(client, code)).status_code == 200
+        again = await _exchange(client, code)
+        assert (again.status_code, again.json()["error"]) == (400, "invalid_grant")
+        code = _query(standin.world.oauth2.approve(_authorize(), default_guild.member))["code"]
+        moved = await _exchange(client, code, redirect="http://site.test/other")
+        assert (moved.status_code, moved.json()["error_description"]) == (400, 'Invalid "redirect_uri" in request.')
+        json_body = await client.post("/oauth2/token", json={"grant_type": "authorization_code", "code": "x"})
+        assert json_body.json()["error"] == "invalid_request"
+        code = _query(standin.world.oauth2.approve(_authorize(scope="identify"), default_guild.member))["code"]
+        token = (await _exchange(client, code)).json()["access_token"]
+        no_scope = await client.get("/users/@me/guilds", headers={"Authorization": f"Bearer {token}"})
+        assert (no_scope.status_code, no_scope.json()["code"]) == (403, 50001)
+        unknown = await client.get("/users/@me", headers={"Authorization": "Bearer forged"})
+        assert unknown.status_code == 401
+    with pytest.raises(AssertionError, match="redirect_uri"):
+        standin.world.oauth2.approve(_authorize(redirect="http://evil.test/cb"), default_guild.member)
+    denied = standin.world.oauth2.deny(_authorize())
+    assert _query(denied)["error"] == "access_denied" and _query(denied)["state"] == "st-1"
