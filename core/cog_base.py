@@ -66,7 +66,11 @@ class HearthCog(commands.Cog):
         try:
             if self.pool_size:
                 self._pool = await self.bot.db.create_pool(self.pool_owner, self.pool_size)
+            before = self._tree_roots()
             await self.load()
+            if self.module is not None:  # commands the cog adds to the tree itself (groups, context menus)
+                for command in self._tree_roots() - before:
+                    command.extras["module"] = self.module.name
         except BaseException:
             await self._close()
             raise
@@ -88,6 +92,11 @@ class HearthCog(commands.Cog):
                 pool.terminate()
         self.bot.settings_registry.unregister(*self._all_settings())
         self.bot.modules.remove(self.qualified_name)
+
+    def _tree_roots(self) -> set[Any]:
+        """The top-level commands, groups and context menus in the bot's tree."""
+        tree = self.bot.tree
+        return {command for kind in discord.AppCommandType for command in tree.get_commands(type=kind)}
 
     def _all_settings(self) -> tuple[SettingSpec, ...]:
         return with_switch(self.settings, self.module)

@@ -26,7 +26,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 from discord import app_commands
@@ -35,7 +35,8 @@ from core.settings_registry import SettingSpec, SettingType
 from utils.errors import UserFacingError
 
 if TYPE_CHECKING:
-    from core.hearth_bot import HearthBot
+    from core.guild_settings import GuildSettings
+    from core.timers import TimerService
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +86,22 @@ def guild_id_of(value: object) -> int | None:
     return guild.id if isinstance(guild, discord.Guild) else None
 
 
+class ModulesBot(Protocol):
+    """What the module switches use of the bot (`HearthBot` provides it)."""
+
+    @property
+    def guild_settings(self) -> GuildSettings:
+        """Per-guild settings: the switches are settings."""
+
+    @property
+    def timers(self) -> TimerService:
+        """The timers service: jobs wait while their module is off."""
+
+
 class Modules:
     """The modules of the loaded cogs (`bot.modules`), and whether each is on in a guild."""
 
-    def __init__(self, bot: HearthBot) -> None:
+    def __init__(self, bot: ModulesBot) -> None:
         self.bot = bot
         self._modules: dict[str, Module] = {}
         self._by_cog: dict[str, Module] = {}  # cog qualified_name → its module
@@ -120,15 +133,20 @@ class Modules:
         return self._by_cog.get(name) if isinstance(name, str) else None
 
     def of_command(self, command: object) -> Module | None:
-        """The module of a slash command or context menu: the `module` in its `extras`, else its cog's (the cog
-        a command or its root group is bound to, or whose method a context menu calls)."""
-        for holder in (command, getattr(command, "root_parent", None)):
+        """The module of a slash command or context menu: the `module` in its own or its root group's `extras`
+        (set for the commands a module's cog adds to the tree itself, see `HearthCog`), else the module of the cog
+        the command or its root group is bound to, or whose method a context menu calls. `/config <feature>`
+        subgroups belong to no module: an admin can prepare a feature before turning it on."""
+        root = getattr(command, "root_parent", None) or command
+        for holder in (command, root):
             named = (getattr(holder, "extras", None) or {}).get("module")
             if isinstance(named, str):
                 return self._modules.get(named)
+        for holder in (command, root):
             owner = getattr(holder, "binding", None) or getattr(getattr(holder, "callback", None), "__self__", None)
-            if owner is not None:
-                return self.of_cog(owner)
+            module = self.of_cog(owner) if owner is not None else None
+            if module is not None:
+                return module
         return None
 
     # --- state -------------------------------------------------------------------------------------------

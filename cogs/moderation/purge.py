@@ -21,6 +21,7 @@ from typing import Any
 import discord
 
 from utils.errors import BadInput
+from utils.message_links import LINK as MESSAGE_LINK
 
 MAX_COUNT = 1000
 SCAN_LIMIT = 5000  # messages looked at, at most, to find `count` matching ones (bounded work per command)
@@ -30,7 +31,6 @@ AGE_MARGIN = timedelta(minutes=5)  # a message this close to the 14-day line is 
 PROGRESS_BULK = 100  # a run is "long" beyond this many messages, or …
 PROGRESS_SINGLES = 10  # … beyond this many single deletes; progress is shown every so many
 LINK = re.compile(r"https?://\S", re.IGNORECASE)
-MESSAGE_LINK = re.compile(r"^https?://(?:\w+\.)?discord(?:app)?\.com/channels/(\d+|@me)/(\d+)/(\d+)/?$")
 MESSAGE_ID = re.compile(r"^\d{15,21}$")
 
 Progress = Callable[[int, int], Awaitable[None]]
@@ -98,13 +98,13 @@ def message_id(text: str | None, channel: discord.abc.GuildChannel | discord.Thr
     text = text.strip()
     if MESSAGE_ID.match(text):
         return int(text)
-    link = MESSAGE_LINK.match(text)
+    link = MESSAGE_LINK.fullmatch(text)
     if link is None:
         raise BadInput(f"`{text[:100]}` is not a message id or a message link.",
                        example=f"/purge count:50 {option}:https://discord.com/channels/1/2/3")
-    if int(link.group(2)) != channel.id:
+    if int(link["channel"]) != channel.id:
         raise BadInput(f"The message given as `{option}` is not in {channel.mention}: purge works in one channel.")
-    return int(link.group(3))
+    return int(link["message"])
 
 
 def discord_now(interaction: discord.Interaction) -> datetime:

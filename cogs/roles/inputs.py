@@ -15,8 +15,6 @@ from utils.errors import BadInput
 
 MAX_DURATION = 365 * 86400
 _CUSTOM = re.compile(r"<?(?P<animated>a)?:?(?P<name>[A-Za-z0-9_~]{1,32}):(?P<id>\d{1,21})>?")
-_LINK = re.compile(r"https?://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/channels/(?P<guild>\d+|@me)/"
-                   r"(?P<channel>\d+)/(?P<message>\d+)/?")
 _JOINERS = {0x200D, 0xFE0E, 0xFE0F}
 _KEYCAP = 0x20E3
 _KEYCAP_BASES = set("0123456789#*")
@@ -83,28 +81,6 @@ def parse_emoji(bot: Any, text: str, *, example: str, unicode_checked: bool = Tr
     if not text or len(text) > 32:
         raise BadInput("Type or paste one emoji (like 🎮).", example=example)
     return EmojiChoice(text, text.replace("\ufe0f", ""))
-
-
-@dataclass(frozen=True)
-class MessageLink:
-    """Where a message link points."""
-
-    guild_id: int
-    channel_id: int
-    message_id: int
-
-
-def parse_message_link(text: str, guild_id: int, *, example: str) -> MessageLink:
-    """The message a link (right-click the message → Copy Message Link) names in this server; `BadInput` for
-    anything else."""
-    match = _LINK.fullmatch(text.strip())
-    if match is None:
-        raise BadInput("That is not a message link: right-click the message (or long-press it) and pick **Copy "
-                       "Message Link**, then paste it here.", example=example)
-    if match["guild"] == "@me" or int(match["guild"]) != guild_id:
-        raise BadInput("That message is not on this server: reaction roles work on messages of this server only.",
-                       example=example)
-    return MessageLink(guild_id, int(match["channel"]), int(match["message"]))
 
 
 def parse_duration(text: str, *, example: str) -> int:

@@ -15,12 +15,13 @@ from discord import app_commands
 
 from cogs.roles import repo, repo_members
 from cogs.roles.desk import RolesSubgroup, admin_of, check_role, manage_roles_warning, reply
-from cogs.roles.inputs import LINK_EXAMPLE, parse_duration, parse_emoji, parse_message_link
+from cogs.roles.inputs import LINK_EXAMPLE, parse_duration, parse_emoji
 from cogs.roles.joins import AFTER_TEXT
 from cogs.roles.models import Autorole, ReactionRole
 from core.role_safety import dangerous_permissions
 from utils.durations import format_duration
 from utils.errors import BadInput, UserFacingError, missing_permission_message
+from utils.message_links import parse_message_link
 from utils.paginator import Paginator
 
 MAX_REACTIONS_PER_MESSAGE = 20  # Discord: at most 20 different reactions on a message

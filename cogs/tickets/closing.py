@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.tickets import feedback, lifecycle, repo, transcript
+from cogs.tickets import feedback, lifecycle, repo, transcript, transcript_html
 from cogs.tickets.channels import set_opener_can_write
 from cogs.tickets.desk import ARCHIVE, IDLE, INACTIVITY, NONE, only_user
 from cogs.tickets.lifecycle import ACTIVE, CLOSED
@@ -111,7 +111,7 @@ class Closing:
                                                                                            else None),
             close_reason=ticket.close_reason)
         text = transcript.text(header, lines)
-        page = transcript.html_page(header, lines)
+        page = transcript_html.page(header, lines)
         await feedback.keep_transcript(self.desk.pool, guild.id, ticket.id, page, self.desk.bot.clock.now())
 
         def files() -> list[discord.File]:

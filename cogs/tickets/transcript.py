@@ -10,8 +10,6 @@ from typing import Any
 
 import discord
 
-from cogs.tickets.transcript_html import page as _page
-
 QUOTE_MAX = 200  # characters of a replied-to message shown above the reply
 
 
@@ -117,11 +115,6 @@ def text(header: Header, lines: list[Line]) -> str:
         if line.reactions:
             out.append("    [reactions] " + " ".join(f"{emoji} {count}" for emoji, count in line.reactions))
     return "\n".join(out) + "\n"
-
-
-def html_page(header: Header, lines: list[Line]) -> str:
-    """The HTML transcript (cogs/tickets/transcript_html.py)."""
-    return _page(header, lines)
 
 
 async def collect(channel: discord.TextChannel) -> list[Line]:

@@ -4,11 +4,15 @@ buttons, its listeners and message stages do nothing, its scheduled jobs wait an
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
+
+import discord
+from discord import app_commands
 
 from tests.hearth_harness import Hearth
 from tests.kit.roles import roles_desk
 from tests.kit.tags import TagDesk
-from utils.errors import BadInput
+from utils.errors import BadInput, UserFacingError
 
 OFF = "is turned off on this server (an admin can turn it on with /config modules)."
 
@@ -100,3 +104,80 @@ async def test_scheduled_jobs_wait_while_off_and_run_when_back_on(hearth: Hearth
     await hearth.move_clock(begin + timedelta(hours=3, seconds=1))
     assert desk.has(person, desk.gamer)
     assert await desk.db.fetchval("SELECT count(*) FROM timers WHERE kind = 'roles_autorole'") == 0
+
+
+# The AI module has no command of its own: its switch (gpt.enabled) refuses the LLM calls of other modules'
+# commands (tests/gpt). These modules' commands are all admin configuration under /config, which stays available
+# while they are off; what the switch stops there is their listeners, stages, buttons and jobs.
+WITHOUT_COMMANDS = {"ai", "automod", "custom_commands", "logs", "onboarding", "verification"}
+
+
+def _simple_options(command: app_commands.Command, hearth: Hearth) -> dict[str, Any] | None:
+    """Plain values for the command's required options (None when one needs something this test can't give)."""
+    g = hearth.guild
+    values: dict[str, Any] = {}
+    for parameter in command.parameters:
+        if not parameter.required:
+            continue
+        kind = parameter.type
+        if parameter.choices:
+            values[parameter.display_name] = parameter.choices[0].value
+        elif kind is discord.AppCommandOptionType.string:
+            values[parameter.display_name] = "x"
+        elif kind in (discord.AppCommandOptionType.integer, discord.AppCommandOptionType.number):
+            values[parameter.display_name] = parameter.min_value or 1
+        elif kind is discord.AppCommandOptionType.boolean:
+            values[parameter.display_name] = False
+        elif kind in (discord.AppCommandOptionType.user, discord.AppCommandOptionType.mentionable):
+            values[parameter.display_name] = g.member
+        elif kind is discord.AppCommandOptionType.channel and not parameter.channel_types:
+            values[parameter.display_name] = g.general
+        else:
+            return None
+    return values
+
+
+async def test_every_module_refuses_its_commands_while_off_and_runs_them_when_on(hearth: Hearth) -> None:
+    """For each module, one of its slash commands (the first it can fill): refused with the module's message while
+    off, and run (whatever it then answers) once the module is on again."""
+    hearth.discord.ignore_errors(UserFacingError, app_commands.TransformerError)  # answers to the dummy options
+    modules = hearth.bot.modules
+    leaves = [c for c in hearth.bot.tree.walk_commands() if isinstance(c, app_commands.Command)]
+    tried = []
+    for module in modules.all():
+        if module.name in WITHOUT_COMMANDS:
+            continue
+        mine = sorted((c for c in leaves if modules.of_command(c) is module), key=lambda c: c.qualified_name)
+        runnable = [(c, options) for c in mine if (options := _simple_options(c, hearth)) is not None]
+        assert runnable, f"no command of {module.name} could be tried"
+        command, options = runnable[0]
+        await switch(hearth, module.name, False)
+        refused = await hearth.discord.slash(command.qualified_name, user=hearth.guild.owner, options=options,
+                                             check_permissions=False)
+        assert refused.text == f"{module.label} {OFF}", (command.qualified_name, refused.text)
+        await switch(hearth, module.name, True)
+        ran = await hearth.discord.slash(command.qualified_name, user=hearth.guild.owner, options=options,
+                                         check_permissions=False)
+        assert OFF not in (ran.text or ""), (command.qualified_name, ran.text)
+        tried.append(module.name)
+    assert len(tried) + len(WITHOUT_COMMANDS) == len(modules.all()) == 19
+
+
+async def test_every_listener_of_a_module_is_gated(hearth: Hearth) -> None:
+    """Each module's cog listeners go through the switch (except those a cog names in `always_listening`), and its
+    message stages carry the module, so a module that is off does no work per event."""
+    modules = hearth.bot.modules
+    listeners = 0
+    for cog in hearth.bot.cogs.values():
+        module = modules.of_cog(cog)
+        if module is None:
+            continue
+        for _event, name in cog.__cog_listeners__:
+            listeners += 1
+            gated = getattr(getattr(cog, name), "__wrapped__", None) is not None
+            assert gated != (name in cog.always_listening), (cog.qualified_name, name)
+    staged = {r.name: r.module.name if r.module else None for r in hearth.bot.pipeline._stages}
+    assert listeners >= 20
+    # Raid protection is not a module (turning it off would be turning the brake off): its stage always runs.
+    assert staged == {"automod": "automod", "custom_commands": "custom_commands", "engagement": "engagement",
+                      "levels": "levels", "points": "points", "embed_watcher": "reminders", "raid": None}

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from cogs.roles.inputs import looks_like_emoji, parse_duration, parse_emoji, parse_message_link
+from cogs.roles.inputs import looks_like_emoji, parse_duration, parse_emoji
 from cogs.roles.models import Menu, Option
 from cogs.roles.rules import plan
 from utils.errors import BadInput
+from utils.message_links import parse_message_link
 
 A, B, C, OTHER = 1, 2, 3, 99
 

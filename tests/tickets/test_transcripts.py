@@ -8,7 +8,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from cogs.tickets import feedback, repo
-from cogs.tickets.transcript import Header, Line, html_page, text
+from cogs.tickets.transcript import Header, Line, text
+from cogs.tickets.transcript_html import page as html_page
 from tests.kit.tickets import TicketDesk, open_ticket, ticket
 from tests.tickets.test_close import _close
 
