@@ -5,13 +5,17 @@ The FAQ cog publishes one `FaqApi` on `bot.apis` while it is loaded; a caller im
 search, the one `/faq search` uses (full text plus typo-tolerant trigram matching, the guild's
 `faq.min_similarity`). Who counts as FAQ staff (`FAQ_STAFF`) is declared here too, for features that let staff
 add entries (`/ask`'s "Add to FAQ").
+
+`/ask` also answers from past tickets: it declares what it needs of them here (`TicketSummarySource`), and the
+tickets cog publishes its API under that name too, so the FAQ never imports the tickets.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from cogs.faq import repo
 from cogs.faq.search import tsquery_text
@@ -52,3 +56,19 @@ class FaqApi:
         """Add an entry to the guild's FAQ on behalf of `by`; its id."""
         entry = await repo.add(self._pool, guild_id, title, answer, keywords, by, now)
         return entry.id
+
+
+class TicketSummary(Protocol):
+    """A closed ticket's AI summary as `/ask` cites it."""
+
+    ticket_id: int
+    summary: str
+    category: str | None
+
+
+class TicketSummarySource(ABC):
+    """What `/ask` asks of past tickets; the tickets cog publishes its API as this (`bot.apis`)."""
+
+    @abstractmethod
+    async def search_summaries(self, guild_id: int, query: str, limit: int) -> list[Any]:
+        """The guild's closed tickets whose summary matches `query`, best first (`TicketSummary` values)."""

@@ -1,7 +1,8 @@
 """What `/ask` may answer from: the guild's FAQ entries, tags and closed tickets' AI summaries matching the
 question, found by their owners' own full-text and trigram search through the public APIs (`FaqApi.search`,
-`TagsApi.search`, `TicketsApi.search_summaries`; no SQL here). A ticket is only ever its summary (never its staff
-notes or conversation), cited with its number and the command that shows its transcript to staff and its opener.
+`TagsApi.search`, the tickets' `TicketSummarySource.search_summaries`; no SQL here). A ticket is only ever its
+summary (never its staff notes or conversation), cited with its number and the command that shows its transcript
+to staff and its opener.
 """
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cogs.faq.api import FaqApi
+from cogs.faq.api import FaqApi, TicketSummarySource
 from cogs.tags.api import TagsApi
-from cogs.tickets.api import TicketsApi
 
 FAQ_LIMIT = 4
 TAG_LIMIT = 3
@@ -49,7 +49,7 @@ async def find_sources(apis: Any, guild_id: int, question: str) -> list[Source]:
     if tags is not None:
         for hit in await tags.search(guild_id, question, TAG_LIMIT):
             found.append(Source("Tag", hit.tag.name, hit.tag.content[:TEXT_LIMIT]))
-    tickets = apis.get(TicketsApi)
+    tickets = apis.get(TicketSummarySource)  # published by the tickets cog
     if tickets is not None:
         for summary in await tickets.search_summaries(guild_id, question, TICKET_LIMIT):
             topic = f" ({summary.category})" if summary.category else ""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cogs.faq.api import TicketSummarySource
 from cogs.tickets import repo
 from cogs.tickets.settings import TICKETS_SUMMARIES_IN_ASK
 
@@ -36,8 +37,9 @@ class SummaryHit:
         return f"/ticket transcript ticket:{self.ticket_id}"
 
 
-class TicketsApi:
-    """The tickets of every guild, for other features (reached as `bot.apis.get(TicketsApi)`)."""
+class TicketsApi(TicketSummarySource):
+    """The tickets of every guild, for other features (reached as `bot.apis.get(TicketsApi)`; `/ask` reaches it as
+    the `TicketSummarySource` it declares)."""
 
     def __init__(self, pool: Any, guild_settings: Any) -> None:
         self._pool = pool

@@ -19,6 +19,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.faq.api import TicketSummarySource
 from cogs.premium.api import premium_of
 from cogs.tickets import categories as cats
 from cogs.tickets import lifecycle, repo
@@ -100,7 +101,8 @@ class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, Me
         self.bot.timers.register(ARCHIVE, self.closing.run_archive, on_skip=self.closing.run_archive,
                                  describe=describe_job, timeout=timedelta(minutes=10))
         self.api = TicketsApi(self.pool, self.bot.guild_settings)
-        self.bot.apis.publish(TicketsApi, self.api)  # /ask searches closed tickets' summaries through it
+        self.bot.apis.publish(TicketsApi, self.api)
+        self.bot.apis.publish(TicketSummarySource, self.api)  # /ask searches closed tickets' summaries through it
         self.retention = RetentionJob(self, TRANSCRIPTS, kind="ticket_transcripts_retention",
                                       setting=TICKETS_TRANSCRIPT_RETENTION_DAYS)
         await self.retention.start()
@@ -110,6 +112,7 @@ class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, Me
 
     async def unload(self) -> None:
         self.bot.apis.withdraw(TicketsApi, self.api)
+        self.bot.apis.withdraw(TicketSummarySource, self.api)
         self.retention.stop()
         for menu in getattr(self, "menus", []):
             self.bot.tree.remove_command(menu.name, type=menu.type)
