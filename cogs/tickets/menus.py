@@ -18,10 +18,12 @@ from discord import app_commands
 
 from cogs.tickets import categories as cats
 from cogs.tickets.channels import PARTICIPANT
+from cogs.tickets.checks import staff_of_any_category
 from cogs.tickets.desk import NONE, only_user
 from cogs.tickets.opening import opened_text
 from cogs.tickets.views import FormModal
 from core.command_tree import report_failure
+from core.guild_kit import staff_check
 from utils.errors import UserFacingError
 from utils.owned_view import OwnedView
 
@@ -104,12 +106,13 @@ class TicketMenus:
     opening: Opening
 
     def context_menus(self) -> list[app_commands.ContextMenu]:
-        """The menus, guild-only, shown to everyone: ticket staff are a role, not a Discord permission, so the
-        user menu's staff check is made when it is used."""
+        """The menus, guild-only, shown to everyone in Discord: ticket staff are a role, not a Discord permission, so
+        the user menu's staff check is a check of the menu (and `/help` lists it for staff only)."""
         about = app_commands.ContextMenu(name=ABOUT_MESSAGE, callback=self.ticket_about_message)
         for_user = app_commands.ContextMenu(name=FOR_USER, callback=self.ticket_for_user)
         for menu in (about, for_user):
             menu.guild_only = True
+        for_user.add_check(staff_check(staff_of_any_category, NOT_STAFF))  # a check: /help shows it to staff only
         return [about, for_user]
 
     async def ticket_about_message(self, interaction: discord.Interaction, message: discord.Message) -> None:

@@ -20,10 +20,20 @@ from core.guild_kit.private_channels import (
     has_room,
     is_category_full,
 )
-from core.guild_kit.staff import ANY, CHANNEL, FIRST_SET, GUILD, StaffRule, is_staff, staff_only, staff_roles
+from core.guild_kit.staff import (
+    ANY,
+    CHANNEL,
+    FIRST_SET,
+    GUILD,
+    StaffRule,
+    is_staff,
+    staff_check,
+    staff_only,
+    staff_roles,
+)
 
 __all__ = [
     "ANY", "APPEAL_REASON_MAX", "CATEGORY_LIMIT", "CHANNEL", "FIRST_SET", "GUILD", "HIDDEN", "AppealForm",
     "GuildLogBot", "Placement", "PrivateChannelKind", "StaffRule", "find_log_channel", "has_room", "is_category_full",
-    "is_staff", "post_to_log", "staff_only", "staff_roles",
+    "is_staff", "post_to_log", "staff_check", "staff_only", "staff_roles",
 ]

@@ -105,11 +105,8 @@ async def is_staff(bot: StaffBot, rule: StaffRule, who: discord.abc.User | disco
 StaffTest = Callable[[discord.Interaction], Awaitable[bool]]
 
 
-def staff_only(rule: StaffRule | StaffTest, refusal: str) -> Callable[[Any], Any]:
-    """A command check: only staff under `rule` (or a feature's own test, e.g. "staff of any ticket category") may
-    run the command; others get `refusal`. As a check (not a test in the command's body), it also keeps the command
-    out of `/help` and autocomplete for members who may not run it. A command whose staff depends on the item acted
-    on (a ticket's category) still checks that in its body."""
+def staff_check(rule: StaffRule | StaffTest, refusal: str) -> StaffTest:
+    """The check behind `staff_only`, for a context menu's `add_check`: True for staff, else `UserFacingError`."""
 
     async def predicate(interaction: discord.Interaction) -> bool:
         allowed = (await is_staff(interaction.client, rule, interaction)  # type: ignore[arg-type]
@@ -118,4 +115,12 @@ def staff_only(rule: StaffRule | StaffTest, refusal: str) -> Callable[[Any], Any
             raise UserFacingError(refusal)
         return True
 
-    return app_commands.check(predicate)
+    return predicate
+
+
+def staff_only(rule: StaffRule | StaffTest, refusal: str) -> Callable[[Any], Any]:
+    """A command check: only staff under `rule` (or a feature's own test, e.g. "staff of any ticket category") may
+    run the command; others get `refusal`. As a check (not a test in the command's body), it also keeps the command
+    out of `/help` and autocomplete for members who may not run it. A command whose staff depends on the item acted
+    on (a ticket's category) still checks that in its body."""
+    return app_commands.check(staff_check(rule, refusal))

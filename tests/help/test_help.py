@@ -35,6 +35,8 @@ async def test_a_member_sees_what_they_may_use_and_no_more(hearth: Hearth) -> No
                   "/ticket note", "/ticket reply", "/ticket_stats"}
     assert not staff_only & set(member) and staff_only <= set(admin)  # staff checks are command checks
     assert {"/ticket open", "/ticket close", "/faq search", "/tickets"} <= set(member)
+    for_user = "Open a ticket for this user (right-click a member → Apps)"
+    assert for_user not in member and for_user in admin
     assert "/config set" in admin and "/config modules" in admin
     assert "/timeout" not in member and "/timeout" in moderator  # Timeout Members
     assert "Warn (right-click a message → Apps)" in moderator and not any(n.startswith("Warn") for n in member)
