@@ -56,6 +56,10 @@ class HearthBot(commands.AutoShardedBot):
     dispatcher then only runs jobs of guilds on this process's shards (see `TimerService.set_shards`).
     """
 
+    # Its `on_message` is the message pipeline (core/message_pipeline.py): Hearth has no prefix commands, and one
+    # task per message is all it starts (discord.py starts one per `on_message` listener).
+    pipeline_is_on_message = True
+
     def __init__(
         self,
         settings: Settings,
@@ -96,6 +100,10 @@ class HearthBot(commands.AutoShardedBot):
         self.cog_package = cog_package
         self.cog_names = select_cogs(discover_cogs(cog_package), cogs if cogs is not None else settings.cogs)
         self.cog_failures: dict[str, str] = {}
+
+    async def on_message(self, message: discord.Message) -> None:  # type: ignore[override]
+        """Every message goes through the pipeline's stages (no prefix commands: `process_commands` is not run)."""
+        await self.pipeline.dispatch(message)
 
     @property
     def uptime_seconds(self) -> int:

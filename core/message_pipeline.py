@@ -34,7 +34,9 @@ ORDER_AUTOMOD = 10  # first: may delete the message
 ORDER_CUSTOM_COMMANDS = 50
 ORDER_ENGAGEMENT = 70
 ORDER_LEVELS = 75  # XP, after the engagement counters
+ORDER_TICKETS = 60  # a ticket's activity clock (its opener's or staff's message)
 ORDER_WATCHER = 90
+ORDER_VERIFICATION = 95  # last: checking an uploaded screenshot calls the LLM
 
 
 @dataclass(eq=False)
@@ -133,12 +135,16 @@ class MessagePipeline:
 
 
 def attach(bot: Any) -> MessagePipeline:
-    """The bot's pipeline (`bot.pipeline`), created and listening on first use; idempotent."""
+    """The bot's pipeline (`bot.pipeline`), created and listening on first use; idempotent.
+
+    A bot whose own `on_message` runs the pipeline (`HearthBot`: `pipeline_is_on_message`) gets no extra listener:
+    discord.py starts one task per listener per message, and the pipeline is the only one Hearth needs."""
     pipeline = getattr(bot, "pipeline", None)
     if not isinstance(pipeline, MessagePipeline):
         pipeline = MessagePipeline(bot)
         bot.pipeline = pipeline
     if not pipeline._listening:
-        bot.add_listener(pipeline.on_message, "on_message")
+        if not getattr(bot, "pipeline_is_on_message", False):
+            bot.add_listener(pipeline.on_message, "on_message")
         pipeline._listening = True
     return pipeline

@@ -55,6 +55,7 @@ from cogs.tickets.views import (
     panel_view,
 )
 from core.cog_base import HearthCog
+from core.message_pipeline import ORDER_TICKETS, MessageContext, attach
 from core.modules import declare
 from core.retention import LogTable, RetentionJob
 from core.setting_values import set_checked
@@ -65,6 +66,9 @@ from utils.options import RowId
 NONE = discord.AllowedMentions.none()
 TRANSCRIPTS = LogTable("ticket_transcripts", "created_at", per_guild=True)
 PANEL_NEEDS = ("view_channel", "send_messages", "embed_links")
+
+
+STAGE = "tickets"  # the message-pipeline stage: activity in ticket channels
 
 
 class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, MemberCommands, HearthCog,
@@ -109,8 +113,10 @@ class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, Me
         self.menus = self.context_menus()
         for menu in self.menus:
             self.bot.tree.add_command(menu)
+        attach(self.bot).register(STAGE, self.ticket_message, order=ORDER_TICKETS, module=self.module)
 
     async def unload(self) -> None:
+        self.bot.pipeline.unregister(STAGE)
         self.bot.apis.withdraw(TicketsApi, self.api)
         self.bot.apis.withdraw(TicketSummarySource, self.api)
         self.retention.stop()
@@ -382,9 +388,9 @@ class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, Me
 
     # --- events ------------------------------------------------------------------------------------------------------
 
-    @commands.Cog.listener("on_message")
-    async def ticket_message(self, message: discord.Message) -> None:
-        await self.inactivity.on_message(message)
+    async def ticket_message(self, context: MessageContext) -> None:
+        """The message-pipeline stage: a message in a ticket channel resets its clocks (inactivity.py)."""
+        await self.inactivity.on_message(context.message)
 
     @commands.Cog.listener("on_raw_member_remove")
     async def ticket_opener_left(self, payload: discord.RawMemberRemoveEvent) -> None:

@@ -25,6 +25,7 @@ from cogs.verification.settings import SETTINGS
 from cogs.verification.submission import Submission
 from cogs.verification.views import DYNAMIC_ITEMS
 from core.cog_base import HearthCog
+from core.message_pipeline import ORDER_VERIFICATION, MessageContext, attach
 from core.modules import declare
 from gpt.service import LLMService
 from utils.config_group import add_config_group, remove_config_group
@@ -35,6 +36,9 @@ def _in_guild(interaction: discord.Interaction) -> tuple[discord.Guild, discord.
     guild, member = interaction.guild, interaction.user
     assert guild is not None and isinstance(member, discord.Member)
     return guild, member
+
+
+STAGE = "verification"  # the message-pipeline stage: screenshots uploaded in verification channels
 
 
 class VerificationCog(HearthCog, name="Verification"):
@@ -62,8 +66,10 @@ class VerificationCog(HearthCog, name="Verification"):
                                  describe=describe_job, timeout=timedelta(minutes=2))
         self.group = VerificationCommands(self)
         add_config_group(self.bot, self.group)
+        attach(self.bot).register(STAGE, self.verification_upload, order=ORDER_VERIFICATION, module=self.module)
 
     async def unload(self) -> None:
+        self.bot.pipeline.unregister(STAGE)
         if self.group is not None:
             remove_config_group(self.bot, self.group.name)
         self.bot.timers.unregister(CLEANUP)
@@ -106,9 +112,10 @@ class VerificationCog(HearthCog, name="Verification"):
 
     # --- events ------------------------------------------------------------------------------------------------------
 
-    @commands.Cog.listener("on_message")
-    async def verification_upload(self, message: discord.Message) -> None:
-        await self.submission.on_message(message)
+    async def verification_upload(self, context: MessageContext) -> None:
+        """The message-pipeline stage (last: a screenshot check calls the LLM): an upload in a verification
+        channel."""
+        await self.submission.on_message(context.message)
 
     @commands.Cog.listener("on_guild_channel_delete")
     async def verification_channel_deleted(self, channel: discord.abc.GuildChannel) -> None:
