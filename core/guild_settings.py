@@ -153,8 +153,16 @@ class GuildSettings:
 
     async def setting(self, guild_id: int, spec: SettingSpec[T]) -> T:
         """The guild's value of a declared setting, or its registered default; `UnknownSetting` when the spec's
-        cog is not loaded (its scope is not registered)."""
-        value: T = await self.get(guild_id, spec.scope, spec.key)
+        cog is not loaded (its scope is not registered). Read on every message by several stages: two dict
+        lookups once the guild's settings are in memory."""
+        key = (spec.scope, spec.key)
+        registered = self.registry.get(*key)
+        if registered is None:
+            raise UnknownSetting(f"{spec.scope}.{spec.key}")
+        rows = self._rows.peek(guild_id)
+        if rows is None:
+            rows = await self._rows.get(guild_id)
+        value: T = rows.values.get(key, registered.default)
         return value
 
     async def overrides(self, scope: str, key: str) -> dict[int, Any]:
