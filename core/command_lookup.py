@@ -9,7 +9,11 @@ import discord
 from discord import app_commands
 
 from core.command_rules import EVERY_COMMAND, NEVER_REFUSED
+from core.duration_input import parse_duration
 from utils.errors import BadInput
+
+MAX_COOLDOWN = 86_400  # a cooldown's period: at most one day
+MAX_COOLDOWN_USES = 100
 
 
 def known_commands(tree: app_commands.CommandTree) -> dict[str, str]:
@@ -59,3 +63,8 @@ def refusable(name: str) -> None:
     if name.split()[0] in NEVER_REFUSED:
         raise BadInput("/config is never restricted by rules (it needs Manage Server), so admins cannot be "
                        "locked out.")
+
+
+def cooldown_seconds(per: str, *, example: str) -> int:
+    """A cooldown's period from what the admin typed (e.g. `30s`, `10m`), at most a day, or a clear refusal."""
+    return parse_duration(per, maximum=MAX_COOLDOWN, minimum=1, example=example, what="cooldown")

@@ -9,15 +9,13 @@ import discord
 from discord import app_commands
 
 from cogs.config.group import PERMISSIONS
-from core.command_lookup import find_command, known_commands, refusable, rule_command
+from core.command_lookup import cooldown_seconds, find_command, known_commands, refusable, rule_command
 from core.command_rules import EVERY_COMMAND, CommandRules, Rule
-from core.duration_input import parse_duration
 from core.modules import Modules
 from utils.errors import BadInput, permission_name
 from utils.paginator import Paginator
 
 RULES_PAGE = 15
-MAX_COOLDOWN = 86_400
 
 
 class PermissionCommands:
@@ -163,7 +161,7 @@ class PermissionCommands:
                 raise BadInput(f"{shown} has no cooldown.")
             await self._announce(interaction, "🗑️", f"Cooldown removed from {shown}.")
             return
-        seconds = parse_duration(per, maximum=MAX_COOLDOWN, minimum=1, example="per:30s", what="cooldown")
+        seconds = cooldown_seconds(per, example="per:30s")
         await self.rules.set_cooldown(interaction.guild_id, name, uses, seconds, by=interaction.user.id)
         await self._announce(interaction, "⏱️", f"{shown}: at most {uses} per {seconds} s per member.")
 

@@ -26,6 +26,7 @@ from cogs.dashboard.access import managed_guilds, manager
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
 from cogs.dashboard.pages import PageRoute, message, page, stylesheet
+from cogs.dashboard.rule_pages import RulePages
 from cogs.dashboard.security import (
     SESSION_COOKIE,
     SESSION_LIFETIME,
@@ -85,6 +86,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
         modules = ModulePages(self)
         add("/dashboard/{guild_id}/modules", modules.show, methods=["GET"])
         add("/dashboard/{guild_id}/modules", modules.change, methods=["POST"])
+        rules = RulePages(self)
+        add("/dashboard/{guild_id}/permissions", rules.show, methods=["GET"])
+        add("/dashboard/{guild_id}/permissions", rules.change, methods=["POST"])
 
     async def load(self) -> None:
         config = self.bot.config
