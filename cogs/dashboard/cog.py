@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.dashboard import repo
 from cogs.dashboard.access import managed_guilds, manager
+from cogs.dashboard.audit_page import AuditPage
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
 from cogs.dashboard.pages import PageRoute, message, page, stylesheet
@@ -89,6 +90,7 @@ class DashboardCog(HearthCog, name="Dashboard"):
         rules = RulePages(self)
         add("/dashboard/{guild_id}/permissions", rules.show, methods=["GET"])
         add("/dashboard/{guild_id}/permissions", rules.change, methods=["POST"])
+        add("/dashboard/{guild_id}/audit", AuditPage(self).show, methods=["GET"])
 
     async def load(self) -> None:
         config = self.bot.config
