@@ -10,6 +10,9 @@ OAuth2 client is configured (`Settings.dashboard_missing`). Routes:
 - `GET /dashboard/` lists the servers the user manages NOW (cogs/dashboard/access.py, checked on every request).
 - `GET|POST /dashboard/{guild_id}/settings`: every setting of the registry, a form each; a change goes through
   `set_checked` (the validation and role safety of `/config set`) and lands in settings_history as 'dashboard'.
+- `GET|POST /dashboard/{guild_id}/modules` (module_pages.py), `GET|POST /dashboard/{guild_id}/permissions`
+  (rule_pages.py), `GET /dashboard/{guild_id}/audit` (audit_page.py): module switches, command rules and
+  cooldowns, the audit log. Every change made here is also recorded by the audit tracker (web_audit.py).
 """
 
 from __future__ import annotations
