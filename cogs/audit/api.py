@@ -1,5 +1,6 @@
 """The audit tracker's public API: figures of the recorded commands for other features (the health endpoint's
-count of recent commands).
+count of recent commands), a server's recent commands (the dashboard's audit page), and recording a change made
+on the web dashboard like a command.
 
 The audit cog publishes one `AuditApi` on `bot.apis` while it is loaded; a caller imports this module only and
 asks `bot.apis.get(AuditApi)` (None when the audit cog is not loaded: nothing is recorded, so there is nothing to
@@ -8,6 +9,8 @@ count). The SQL stays in `cogs/audit/repo.py`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,9 +20,40 @@ from cogs.audit import repo
 class AuditApi:
     """The recorded commands, for other features (reached as `bot.apis.get(AuditApi)`)."""
 
-    def __init__(self, pool: Any) -> None:
+    def __init__(self, pool: Any, recorder: Callable[..., None] | None = None,
+                 flush: Callable[[], Any] | None = None) -> None:
         self._pool = pool
+        self._record = recorder
+        self._flush = flush
 
     async def commands_since(self, since: datetime) -> int:
         """Commands written to the audit log since `since`, in all guilds (not those still in the buffer)."""
         return await repo.commands_since(self._pool, since)
+
+    def record_web_change(self, guild_id: int, user_id: int, page: str) -> None:
+        """A change made on the dashboard, recorded like a command: `dashboard <page>`, kind `dashboard`
+        (buffered, never blocks)."""
+        if self._record is not None:
+            self._record(guild_id=guild_id, user_id=user_id, name=f"dashboard {page}", kind="dashboard",
+                         success=True)
+
+    async def recent(self, guild_id: int, *, command: str | None = None, user_id: int | None = None,
+                     limit: int = 50, offset: int = 0) -> list[AuditEntry]:
+        """The guild's recorded commands, newest first, optionally of one command (and its subcommands) and one
+        user; what is still buffered is written first."""
+        if self._flush is not None:
+            await self._flush()
+        rows = await repo.recent(self._pool, guild_id, command, user_id, limit, offset)
+        return [AuditEntry(**dict(row)) for row in rows]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One recorded command use."""
+
+    user_id: int
+    command_name: str
+    command_type: str
+    success: bool | None
+    error_message: str | None
+    created_at: datetime

@@ -65,7 +65,7 @@ class AuditCog(HearthCog, name="Audit"):
         self.retention = RetentionJob(self, AUDIT_LOGS, kind="audit_logs_retention", setting=AUDIT_RETENTION_DAYS)
 
     async def load(self) -> None:
-        self.api = AuditApi(self.pool)
+        self.api = AuditApi(self.pool, self.record, self.flush)
         self.bot.apis.publish(AuditApi, self.api)  # the health endpoint counts recent commands through it
         self.flusher.start()
         await self.retention.start()

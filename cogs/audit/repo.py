@@ -77,3 +77,17 @@ async def command_names(pool: Executor, guild_id: int, prefix: str, limit: int =
 async def commands_since(pool: asyncpg.Pool, since: datetime) -> int:
     """Commands recorded since `since`, in all guilds (an index range scan on created_at)."""
     return await pool.fetchval("SELECT count(*) FROM audit_logs WHERE created_at >= $1", since)
+
+
+_RECENT = """
+    SELECT user_id, command_name, command_type, success, error_message, created_at FROM audit_logs
+    WHERE guild_id = $1 AND ($2::text IS NULL OR command_name = $2 OR starts_with(command_name, $2 || ' '))
+      AND ($3::bigint IS NULL OR user_id = $3)
+    ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5
+"""
+
+
+async def recent(pool: Executor, guild_id: int, command: str | None, user_id: int | None, limit: int,
+                 offset: int) -> list[asyncpg.Record]:
+    """A guild's recorded commands, newest first (the (guild_id, created_at) index), filtered."""
+    return await pool.fetch(_RECENT, guild_id, command, user_id, limit, offset)

@@ -9,44 +9,13 @@ import discord
 from discord import app_commands
 
 from cogs.config.group import PERMISSIONS
+from core.command_lookup import cooldown_seconds, find_command, known_commands, refusable, rule_command
 from core.command_rules import EVERY_COMMAND, CommandRules, Rule
-from core.duration_input import parse_duration
 from core.modules import Modules
 from utils.errors import BadInput, permission_name
 from utils.paginator import Paginator
 
 RULES_PAGE = 15
-MAX_COOLDOWN = 86_400
-
-
-def known_commands(tree: app_commands.CommandTree) -> dict[str, str]:
-    """Every command, group and context menu name a rule may name (lower case → as Discord shows it)."""
-    names: dict[str, str] = {}
-
-    def walk(items: list[Any]) -> None:
-        for item in items:
-            names[item.qualified_name.lower()] = item.qualified_name
-            if isinstance(item, app_commands.Group):
-                walk(item.commands)
-
-    walk(tree.get_commands(type=discord.AppCommandType.chat_input))
-    for kind in (discord.AppCommandType.message, discord.AppCommandType.user):
-        for menu in tree.get_commands(type=kind):
-            names[menu.name.lower()] = menu.name
-    return names
-
-
-def find_command(tree: app_commands.CommandTree, name: str) -> Any:
-    """The slash command, group or context menu called `name` (its qualified name)."""
-    parts = name.split()
-    for kind in (discord.AppCommandType.message, discord.AppCommandType.user):
-        menu = tree.get_command(name, type=kind)
-        if menu is not None:
-            return menu
-    found: Any = tree.get_command(parts[0])
-    for part in parts[1:]:
-        found = found.get_command(part) if isinstance(found, app_commands.Group) else None
-    return found
 
 
 class PermissionCommands:
@@ -63,15 +32,7 @@ class PermissionCommands:
 
     def _command(self, typed: str) -> str:
         """The command name a rule uses for what the admin typed (`*` for every command), or a clear refusal."""
-        cleaned = " ".join(typed.strip().lstrip("/").split())
-        if cleaned in ("*", "all", "every command"):
-            return EVERY_COMMAND
-        name = known_commands(self.bot.tree).get(cleaned.lower())
-        if name is None:
-            raise BadInput(f"There is no command `/{cleaned}` here. Name a command, a group (e.g. `ticket`) or "
-                           "`*` for every command; the list offers them as you type.",
-                           example="/config permissions deny command:tag role:@Muted")
-        return name
+        return rule_command(self.bot.tree, typed, example="/config permissions deny command:tag role:@Muted")
 
     @staticmethod
     def _target(interaction: discord.Interaction, role: discord.Role | None, channel: Any,
@@ -109,9 +70,7 @@ class PermissionCommands:
     async def _set(self, interaction: discord.Interaction, typed: str, role: discord.Role | None, channel: Any,
                    member: discord.Member | None, *, allow: bool) -> None:
         name = self._command(typed)
-        if name.split()[0] == "config":
-            raise BadInput("/config is never restricted by rules (it needs Manage Server), so admins cannot be "
-                           "locked out.")
+        refusable(name)
         kind, target_id, _ = self._target(interaction, role, channel, member)
         assert interaction.guild_id is not None
         await self.rules.set_rule(interaction.guild_id, name, kind, target_id, allow, by=interaction.user.id)
@@ -202,7 +161,7 @@ class PermissionCommands:
                 raise BadInput(f"{shown} has no cooldown.")
             await self._announce(interaction, "🗑️", f"Cooldown removed from {shown}.")
             return
-        seconds = parse_duration(per, maximum=MAX_COOLDOWN, minimum=1, example="per:30s", what="cooldown")
+        seconds = cooldown_seconds(per, example="per:30s")
         await self.rules.set_cooldown(interaction.guild_id, name, uses, seconds, by=interaction.user.id)
         await self._announce(interaction, "⏱️", f"{shown}: at most {uses} per {seconds} s per member.")
 

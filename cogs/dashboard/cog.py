@@ -10,6 +10,9 @@ OAuth2 client is configured (`Settings.dashboard_missing`). Routes:
 - `GET /dashboard/` lists the servers the user manages NOW (cogs/dashboard/access.py, checked on every request).
 - `GET|POST /dashboard/{guild_id}/settings`: every setting of the registry, a form each; a change goes through
   `set_checked` (the validation and role safety of `/config set`) and lands in settings_history as 'dashboard'.
+- `GET|POST /dashboard/{guild_id}/modules` (module_pages.py), `GET|POST /dashboard/{guild_id}/permissions`
+  (rule_pages.py), `GET /dashboard/{guild_id}/audit` (audit_page.py): module switches, command rules and
+  cooldowns, the audit log. Every change made here is also recorded by the audit tracker (web_audit.py).
 """
 
 from __future__ import annotations
@@ -23,8 +26,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.dashboard import repo
 from cogs.dashboard.access import managed_guilds, manager
+from cogs.dashboard.audit_page import AuditPage
+from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
 from cogs.dashboard.pages import PageRoute, message, page, stylesheet
+from cogs.dashboard.rule_pages import RulePages
 from cogs.dashboard.security import (
     SESSION_COOKIE,
     SESSION_LIFETIME,
@@ -37,6 +43,7 @@ from cogs.dashboard.security import (
     set_cookie,
 )
 from cogs.dashboard.setting_forms import readable, rows, submitted_value
+from cogs.dashboard.web_audit import record_change
 from core.cog_base import HearthCog
 from core.guild_kit import post_to_log
 from core.setting_values import set_checked
@@ -80,6 +87,13 @@ class DashboardCog(HearthCog, name="Dashboard"):
         add("/dashboard/logout", self.logout, methods=["POST"])
         add("/dashboard/{guild_id}/settings", self.settings_page, methods=["GET"])
         add("/dashboard/{guild_id}/settings", self.change_setting, methods=["POST"])
+        modules = ModulePages(self)
+        add("/dashboard/{guild_id}/modules", modules.show, methods=["GET"])
+        add("/dashboard/{guild_id}/modules", modules.change, methods=["POST"])
+        rules = RulePages(self)
+        add("/dashboard/{guild_id}/permissions", rules.show, methods=["GET"])
+        add("/dashboard/{guild_id}/permissions", rules.change, methods=["POST"])
+        add("/dashboard/{guild_id}/audit", AuditPage(self).show, methods=["GET"])
 
     async def load(self) -> None:
         config = self.bot.config
@@ -103,10 +117,10 @@ class DashboardCog(HearthCog, name="Dashboard"):
         found = await repo.find(self.pool, hashed(session_id), self.bot.clock.now())
         return None if found is None else (session_id, found)
 
-    def _who(self, session_id: str, session: repo.Session) -> dict[str, Any]:
+    def who(self, session_id: str, session: repo.Session) -> dict[str, Any]:
         return {"user": session, "csrf": self.signer.csrf_token(session_id)}
 
-    async def _form_checked(self, request: Request, session_id: str) -> dict[str, list[str]] | None:
+    async def form_checked(self, request: Request, session_id: str) -> dict[str, list[str]] | None:
         """The POSTed form when its CSRF token is this session's, else None."""
         form = await request.form()
         token = form.get("csrf")
@@ -170,9 +184,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
             found = await self._session(request)
             if found is None:
                 answer: Response = RedirectResponse("/dashboard/", status_code=303)
-            elif await self._form_checked(request, found[0]) is None:
+            elif await self.form_checked(request, found[0]) is None:
                 return message("Refused", "This form has expired; reload the page and try again.", status=403,
-                               **self._who(*found))
+                               **self.who(*found))
             else:
                 await repo.delete(self.pool, hashed(found[0]))
                 answer = RedirectResponse("/dashboard/", status_code=303)
@@ -192,9 +206,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
         if found is None:
             return page("login.html", title="Log in")
         guilds = managed_guilds(self.bot, found[1].user_id)
-        return page("index.html", title="Your servers", guilds=guilds, **self._who(*found))
+        return page("index.html", title="Your servers", guilds=guilds, **self.who(*found))
 
-    async def _guild_page(self, request: Request, guild_id: str) -> tuple[Any, Any, Any] | HTMLResponse:
+    async def guild_page(self, request: Request, guild_id: str) -> tuple[Any, Any, Any] | HTMLResponse:
         """(session id, session, member) when the user may manage this guild now, else the page to answer."""
         try:
             found = await self._session(request)
@@ -205,12 +219,12 @@ class DashboardCog(HearthCog, name="Dashboard"):
                            login_link=True)
         member = manager(self.bot, int(guild_id), found[1].user_id) if guild_id.isdigit() else None
         if member is None:
-            return message("Not yours to manage", NOT_YOURS, status=403, **self._who(*found))
+            return message("Not yours to manage", NOT_YOURS, status=403, **self.who(*found))
         return found[0], found[1], member
 
     async def settings_page(self, request: Request, guild_id: str) -> HTMLResponse:
         """Every setting of the server with its description, value and default, a form each."""
-        checked = await self._guild_page(request, guild_id)
+        checked = await self.guild_page(request, guild_id)
         if isinstance(checked, HTMLResponse):
             return checked
         session_id, session, member = checked
@@ -227,18 +241,19 @@ class DashboardCog(HearthCog, name="Dashboard"):
             return message("Try again later", UNAVAILABLE, status=503)
         grouped = rows(self.bot.settings_registry.all(), member.guild, stored)
         return page("settings.html", status=status, title=f"Settings · {member.guild.name}", guild=member.guild,
-                    scopes=grouped, notice=notice, problem=problem, **self._who(session_id, session))
+                    section="settings", scopes=grouped, notice=notice, problem=problem,
+                    **self.who(session_id, session))
 
     async def change_setting(self, request: Request, guild_id: str) -> Response:
         """One setting's form: through `set_checked` as the member, recorded as a 'dashboard' change."""
-        checked = await self._guild_page(request, guild_id)
+        checked = await self.guild_page(request, guild_id)
         if isinstance(checked, HTMLResponse):
             return checked
         session_id, session, member = checked
-        form = await self._form_checked(request, session_id)
+        form = await self.form_checked(request, session_id)
         if form is None:
             return message("Refused", "This form has expired or did not come from this dashboard; reload the page "
-                           "and try again. Nothing was changed.", status=403, **self._who(session_id, session))
+                           "and try again. Nothing was changed.", status=403, **self.who(session_id, session))
         scope, key = (form.get("scope") or [""])[0], (form.get("key") or [""])[0]
         spec = self.bot.settings_registry.get(scope, key)
         if spec is None:
@@ -254,7 +269,8 @@ class DashboardCog(HearthCog, name="Dashboard"):
             problem = str(exc).replace("`", "")
             return await self._render_settings(session_id, session, member, status=400, problem=problem)
         except DATABASE_ERRORS:
-            return message("Try again later", UNAVAILABLE, status=503, **self._who(session_id, session))
+            return message("Try again later", UNAVAILABLE, status=503, **self.who(session_id, session))
+        record_change(self.bot, member, "settings")
         old = changes[0].old if changes else None
         summary = (f"{spec.qualified}: {readable(spec, member.guild, spec.default if old is None else old)} → "
                    f"{readable(spec, member.guild, value)}")

@@ -1,0 +1,32 @@
+"""What the dashboard's page modules (modules, permissions, audit) use of the dashboard cog: the session and access
+check of a server's page, the CSRF-checked form, and the page context of the logged-in user."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+EXPIRED_FORM = ("This form has expired or did not come from this dashboard; reload the page and try again. "
+                "Nothing was changed.")
+
+
+class Dashboard(Protocol):
+    """The dashboard cog, as its page modules see it."""
+
+    bot: Any
+
+    async def guild_page(self, request: Request, guild_id: str) -> tuple[Any, Any, Any] | HTMLResponse:
+        """(session id, session, member) when the user may manage this guild now, else the page to answer."""
+
+    async def form_checked(self, request: Request, session_id: str) -> dict[str, list[str]] | None:
+        """The POSTed form when its CSRF token is this session's, else None."""
+
+    def who(self, session_id: str, session: Any) -> dict[str, Any]:
+        """The page context of the logged-in user (their session and CSRF token)."""
+
+
+def first(form: dict[str, list[str]], key: str) -> str:
+    """A form field's first value, stripped ("" when absent)."""
+    return (form.get(key) or [""])[0].strip()
