@@ -56,8 +56,8 @@ class HearthBot(commands.AutoShardedBot):
     dispatcher then only runs jobs of guilds on this process's shards (see `TimerService.set_shards`).
     """
 
-    # Its `on_message` is the message pipeline (core/message_pipeline.py): Hearth has no prefix commands, and one
-    # task per message is all it starts (discord.py starts one per `on_message` listener).
+    # Its `on_message` runs the message pipeline (core/message_pipeline.py): one task per message is all it starts
+    # (discord.py starts one per `on_message` listener), and text commands are parsed only when some exist.
     pipeline_is_on_message = True
 
     def __init__(
@@ -102,8 +102,11 @@ class HearthBot(commands.AutoShardedBot):
         self.cog_failures: dict[str, str] = {}
 
     async def on_message(self, message: discord.Message) -> None:  # type: ignore[override]
-        """Every message goes through the pipeline's stages (no prefix commands: `process_commands` is not run)."""
+        """Every message goes through the pipeline's stages; text commands are looked for only when some exist
+        (Hearth's own are all slash commands)."""
         await self.pipeline.dispatch(message)
+        if self.all_commands:
+            await self.process_commands(message)
 
     @property
     def uptime_seconds(self) -> int:
