@@ -120,9 +120,13 @@ class MessagePipeline:
                 continue
             if context.deleted and not registration.run_after_delete:
                 continue
-            if registration.module is not None and in_guild and not await self.bot.modules.is_on(
-                    message.guild.id, registration.module):  # type: ignore[union-attr]
-                continue
+            if registration.module is not None and in_guild:
+                guild_id = message.guild.id  # type: ignore[union-attr]
+                on = self.bot.modules.known_state(guild_id, registration.module)
+                if on is None:  # the guild's first message: its settings are read once
+                    on = await self.bot.modules.is_on(guild_id, registration.module)
+                if not on:
+                    continue
             try:
                 await registration.stage(context)
             except Exception:  # one broken stage must not stop the others

@@ -151,6 +151,12 @@ class Modules:
 
     # --- state -------------------------------------------------------------------------------------------
 
+    def known_state(self, guild_id: int, module: Module) -> bool | None:
+        """Whether `module` is on in the guild when its settings are in memory (None: they must be read first);
+        no coroutine, for the message pipeline's per-stage check."""
+        known, value = self.bot.guild_settings.cached(guild_id, module.switch)
+        return bool(value) if known else None
+
     async def is_on(self, guild_id: int, module: Module) -> bool:
         """Whether `module` is on in the guild (from the settings cache after the guild's first read)."""
         known, value = self.bot.guild_settings.cached(guild_id, module.switch)
