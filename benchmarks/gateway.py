@@ -5,8 +5,8 @@ websocket, against a do-nothing discord.py client measured in the same run (the 
 
 The stand-in runs in a child process (one guild, `--members` members, one text channel) and sends MESSAGE_CREATE
 events from random members as fast as its gateway can. In this process, first Hearth (built by `create_bot`, the
-factory `bot.py` uses, every cog loaded, on a fresh database migrated to head), then a plain `discord.Client`
-with the same intents whose `on_message` does nothing, each connect and receive:
+factory `bot.py` uses, every cog loaded, on a fresh database migrated to head) and, before it, a plain
+`discord.Client` with the same intents whose `on_message` does nothing each connect and receive:
 
 - a cold burst: `--messages` messages sent right after READY (every cache cold);
 - a warm run: `--warmup` messages, then `--messages` more.
@@ -190,10 +190,11 @@ async def main() -> int:
             discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(served["gateway_url"])
             stats = await asyncpg.connect(url)
             try:
-                bot, seen = hearth_client(url)
-                hearth = await run(bot, seen, pipe, stats, args)
+                # The floor first: it leaves almost nothing in this process's heap, where Hearth leaves a lot.
                 client, floor_seen = floor_client()
                 floor = await run(client, floor_seen, pipe, stats, args)
+                bot, seen = hearth_client(url)
+                hearth = await run(bot, seen, pipe, stats, args)
             finally:
                 await stats.close()
             pipe.send("stop")

@@ -97,7 +97,8 @@ async def make_bot(url: str, clock: ManualClock) -> Any:
     bot = SimpleNamespace(
         config=Settings(_env_file=None), db=db, clock=clock, settings_registry=registry,
         guild_settings=GuildSettings(registry, services, clock), apis=FeatureApis(),
-        tree=SimpleNamespace(get_command=lambda name: None, get_commands=lambda **kind: []), add_dynamic_items=lambda *items: None,
+        tree=SimpleNamespace(get_command=lambda name: None, get_commands=lambda **kind: []),
+        add_dynamic_items=lambda *items: None,
         remove_dynamic_items=lambda *items: None, add_listener=lambda func, name: None,
         user=SimpleNamespace(id=BOT), state=client._connection, guild=guild, channel=channel)
     bot.apis.publish(PremiumApi, PremiumApi(services, clock))  # as the premium cog does when it loads
