@@ -26,7 +26,7 @@ from core.db import Database
 from core.embedded_db import EmbeddedPostgres, ensure_database
 from core.hearth_bot import HearthBot, create_bot, shard_options
 from core.http_api import ApiUnavailable
-from core.migrations import UnknownRevisionError, upgrade_to_head
+from core.migrate_process import UnknownRevisionError, upgrade_in_child
 
 log = logging.getLogger("hearth")
 
@@ -99,7 +99,9 @@ async def open_database(settings: Settings) -> DatabaseHandle:
 async def migrate(handle: DatabaseHandle) -> str:
     """Apply migrations to head; returns the revision."""
     try:
-        return await upgrade_to_head(handle.session_url)  # the migration lock is a session-level advisory lock
+        # In a child process: Alembic stays out of the bot's memory. The migration lock is a session-level
+        # advisory lock (the session URL).
+        return await upgrade_in_child(handle.session_url)
     except UnknownRevisionError as exc:
         raise StartupError(str(exc)) from exc
     except (OSError, TimeoutError) as exc:

@@ -40,12 +40,13 @@ import discord.gateway  # noqa: E402
 import discord.http  # noqa: E402
 import yarl  # noqa: E402
 
-from benchmarks.bench_db import bench_server  # noqa: E402
-from core.config import Settings  # noqa: E402
-from core.db import Database  # noqa: E402
-from core.hearth_bot import create_bot, default_intents  # noqa: E402
+# The database is prepared (Alembic) in this parent process; the bot and the floor each run in a fresh child
+# process (spawned: they import this module, which imports discord.py only, and the bot's child imports bot.py).
 
 DATABASE = "hearth_bench_memory"
+# Libraries imported lazily (utils/lazy_import.py) or in a child process (core/migrate_process.py): the bot's
+# process should not hold them after READY when nothing used them. Reported by the benchmark.
+HEAVY = ("stripe", "openai", "PIL", "dateparser", "icalendar", "alembic", "sqlalchemy")
 MB = 1024 * 1024
 
 
@@ -62,7 +63,7 @@ def memory_kib(field: str = "VmRSS") -> int:
 
 
 def mb(kib: float) -> str:
-    return f"{kib / 1024:,.1f} MB"
+    return f"{kib / 1024:,.1f} MiB"
 
 
 # -- the stand-in, in its own process ------------------------------------------------------------------------------
@@ -120,11 +121,80 @@ async def _serve_standin(pipe: Connection, guilds: int, channels: int, roles: in
     await standin.close()
 
 
-# -- the bot, in this process --------------------------------------------------------------------------------------
+# -- the bot and the floor, each in a child process of its own ------------------------------------------------------
+
+
+def bot_process(pipe: Connection, url: str, standin: dict[str, Any], args: argparse.Namespace) -> None:
+    """Child process: bot.py's imports, then the bot connected to the stand-in; sends its figures."""
+    import bot  # noqa: F401  # what `python bot.py` holds in memory before it builds the bot
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    figures = asyncio.run(measure(url, standin, args))
+    figures["intents"] = {"value": figures["intents"].value, **dict(figures["intents"])}
+    figures["member_cache_flags"] = repr(figures["member_cache_flags"])
+    figures["modules"] = sorted(name for name in HEAVY if name in sys.modules)
+    pipe.send(figures)
+
+
+def floor_process(pipe: Connection, standin: dict[str, Any], args: argparse.Namespace, intents: int) -> None:
+    """Child process: a do-nothing discord.py client with Hearth's intents on the same stand-in (the floor)."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    pipe.send(asyncio.run(measure_floor(standin, args, discord.Intents._from_value(intents))))
+
+
+async def measure_floor(standin: dict[str, Any], args: argparse.Namespace, intents: discord.Intents) -> dict[str, Any]:
+    """Resident memory of a discord.py client that does nothing, after READY with the same world."""
+    discord.http.Route.BASE = f"{standin['base_url']}/api/v10"
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(standin["gateway_url"])
+    client = discord.Client(intents=intents, guild_ready_timeout=args.guild_ready_timeout)
+    ready = asyncio.Event()
+    client.event(_set_on_ready(ready))
+    gc.collect()
+    figures = {"rss_start": memory_kib()}
+    runner = asyncio.create_task(client.start("benchmark.token"), name="floor-client")
+    try:
+        await asyncio.wait_for(ready.wait(), args.ready_timeout)
+        await asyncio.sleep(1.0)
+        gc.collect()
+        figures.update(rss_ready=memory_kib(), rss_peak=memory_kib("VmHWM"), guilds=len(client.guilds))
+    finally:
+        await client.close()
+        try:
+            await asyncio.wait_for(runner, 10)
+        except Exception:
+            runner.cancel()
+    return figures
+
+
+def _set_on_ready(ready: asyncio.Event) -> Any:
+    async def on_ready() -> None:
+        ready.set()
+    return on_ready
+
+
+def in_child(target: Any, *args: Any) -> dict[str, Any]:
+    """Run `target(pipe, *args)` in a spawned process and return what it sends."""
+    context = multiprocessing.get_context("spawn")
+    pipe, child_end = context.Pipe()
+    child = context.Process(target=target, args=(child_end, *args))
+    child.start()
+    try:
+        return pipe.recv()
+    finally:
+        child.join(30)
+        if child.is_alive():
+            child.terminate()
+
+
+# -- the bot's measurement (in its child process) --------------------------------------------------------------------
 
 
 async def measure(url: str, standin: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     """Connect a Hearth bot to the stand-in; memory and timings around READY."""
+    from core.config import Settings
+    from core.db import Database
+    from core.hearth_bot import create_bot, default_intents
+
     # What StandIn.connect patches in the bot's process: Discord's REST base and gateway address.
     discord.http.Route.BASE = f"{standin['base_url']}/api/v10"
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(standin["gateway_url"])
@@ -201,14 +271,16 @@ async def measure(url: str, standin: dict[str, Any], args: argparse.Namespace) -
     return figures
 
 
-def report(args: argparse.Namespace, bot: dict[str, Any], standin: dict[str, Any], final: dict[str, Any]) -> bool:
+def report(args: argparse.Namespace, bot: dict[str, Any], standin: dict[str, Any], final: dict[str, Any],
+           floor: dict[str, Any] | None) -> bool:
     before, after = bot["rss_before"], bot["rss_ready"]
     delta = after - before
     print(f"world: {args.guilds} guilds x ({args.channels} text channels, {args.roles} roles, {args.members} members)"
           f" = {args.guilds * args.members:,} members")
-    print(f"  intents: {bot['intents'].value} (guilds={bot['intents'].guilds}, members={bot['intents'].members}, "
-          f"message_content={bot['intents'].message_content}, presences={bot['intents'].presences}); "
-          f"member cache flags: {bot['member_cache_flags']!r}")
+    intents = bot["intents"]
+    print(f"  intents: {intents['value']} (guilds={intents['guilds']}, members={intents['members']}, "
+          f"message_content={intents['message_content']}, presences={intents['presences']}); "
+          f"member cache flags: {bot['member_cache_flags']}")
     print(f"  stand-in (child process): world built in {standin['build_seconds']:.1f}s; READY + GUILD_CREATEs "
           f"serialised in {sum(final['identify_seconds']):.1f}s; stand-in RSS {mb(final['rss_kib'])}")
     if final["unimplemented"]:
@@ -229,16 +301,21 @@ def report(args: argparse.Namespace, bot: dict[str, Any], standin: dict[str, Any
               f"{bot['GUILD_CREATE_last'] - bot['READY_first']:.1f}s, {bot['guild_create_seconds']:.1f}s of it in "
               f"discord.py's GUILD_CREATE parser; last GUILD_CREATE -> on_ready "
               f"{bot['ready_at'] - bot['GUILD_CREATE_last']:.1f}s")
+    print(f"heavy libraries held by the bot process: {', '.join(bot['modules']) or 'none'} (of {', '.join(HEAVY)})")
+    if floor is not None:
+        print(f"floor (a do-nothing discord.py client, same intents, same world, own process): at start "
+              f"{mb(floor['rss_start'])}; after READY {mb(floor['rss_ready'])} ({floor['guilds']:,} guilds); Hearth "
+              f"after READY is {after / floor['rss_ready']:.2f}x the floor, {mb(after - floor['rss_ready'])} above it")
     passed = after < args.target_mb * 1024 and bot["guilds"] == args.guilds
     print(f"{'PASS' if passed else 'FAIL'}: resident memory after READY {mb(after)} "
-          f"{'<' if after < args.target_mb * 1024 else '>='} {args.target_mb} MB target "
+          f"{'<' if after < args.target_mb * 1024 else '>='} {args.target_mb} MiB target "
           f"({bot['guilds']:,}/{args.guilds:,} guilds cached)")
     target = args.extrapolate_to
     if target and target != args.guilds:
         estimate = before + delta * target / args.guilds
         print(f"EXTRAPOLATION (not measured; linear in guilds from this run): {target:,} guilds -> about "
               f"{mb(estimate)} resident after READY ({'below' if estimate < args.target_mb * 1024 else 'above'} "
-              f"the {args.target_mb} MB target); time to cache every guild about "
+              f"the {args.target_mb} MiB target); time to cache every guild about "
               f"{to_guilds * target / args.guilds:.0f}s")
     return passed
 
@@ -249,7 +326,10 @@ async def main() -> int:
     parser.add_argument("--channels", type=int, default=50, help="text channels per guild")
     parser.add_argument("--roles", type=int, default=20, help="roles per guild, @everyone and the bot's role included")
     parser.add_argument("--members", type=int, default=100, help="members per guild, the bot and owner included")
-    parser.add_argument("--target-mb", type=int, default=500)
+    parser.add_argument("--target-mb", type=int, default=500, help="resident memory target after READY, in MiB "
+                        "(issue 24: 100 for one guild with every cog, 500 for 2,500 guilds)")
+    parser.add_argument("--no-floor", dest="floor", action="store_false",
+                        help="skip the do-nothing discord.py client measured as the floor")
     parser.add_argument("--extrapolate-to", type=int, default=2500, help="guilds to extrapolate to (0 = no)")
     parser.add_argument("--guild-ready-timeout", type=float, default=2.0,
                         help="discord.py's wait for further GUILD_CREATEs before on_ready (its default: 2s)")
@@ -263,16 +343,20 @@ async def main() -> int:
     pipe, child_end = context.Pipe()
     child = context.Process(target=standin_process, name="discord-standin", daemon=True,
                             args=(child_end, args.guilds, args.channels, args.roles, args.members))
+    from benchmarks.bench_db import bench_server  # Alembic: in this parent process only
+
     async with bench_server() as fresh_database:
         try:
             url = await fresh_database(DATABASE)
             child.start()
             print(f"building the stand-in's world ({args.guilds} guilds) in a child process ...", flush=True)
             standin = await asyncio.to_thread(pipe.recv)
-            bot = await measure(url, standin, args)
+            bot = await asyncio.to_thread(in_child, bot_process, url, standin, args)
+            intents = bot["intents"]["value"]  # Hearth's, for the floor
+            floor = await asyncio.to_thread(in_child, floor_process, standin, args, intents) if args.floor else None
             pipe.send("stop")
             final = await asyncio.to_thread(pipe.recv)
-            passed = report(args, bot, standin, final)
+            passed = report(args, bot, standin, final, floor)
         finally:
             child.join(10)
             if child.is_alive():

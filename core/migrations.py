@@ -20,6 +20,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from core.migrate_process import UnknownRevisionError  # defined there: bot.py catches it without Alembic
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # One advisory lock key for every Hearth migration ("hearthdb"; advisory keys are per database, so two Hearth
 # databases on one server do not wait for each other).
@@ -29,8 +31,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class UnknownRevisionError(RuntimeError):
-    """The database carries a migration revision this code does not know."""
+__all__ = ["UnknownRevisionError", "current_revision", "head_revision", "migration_lock", "run_alembic",
+           "sqlalchemy_url", "upgrade_to_head"]
 
 
 def sqlalchemy_url(database_url: str) -> str:

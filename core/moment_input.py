@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import dateparser
-
 from utils.errors import BadInput
+from utils.lazy_import import lazy_module
+
+if TYPE_CHECKING:
+    import dateparser
+else:
+    dateparser = lazy_module("dateparser")  # ~4 MiB resident: imported when a natural-language time is first parsed
 
 EXAMPLES = "`tomorrow 18:00`, `in 2h`, `2026-12-24 19:00`, `every mon,wed 20:30`, `every day 08:00`, `<t:1767225600>`"
 MOMENT_EXAMPLES = "`tomorrow 18:00`, `next friday 20:00`, `2026-12-24 19:00`, `<t:1767225600>`"

@@ -9,11 +9,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import openai
+from typing import TYPE_CHECKING, Any
 
 from gpt.prompts import ChatMessage
+from utils.lazy_import import lazy_module
+
+if TYPE_CHECKING:
+    import openai
+else:
+    openai = lazy_module("openai")  # ~15 MiB resident: imported when a provider is configured, not at start-up
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,16 @@ import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import discord
-from PIL import Image, ImageDraw, ImageFont
+
+from utils.lazy_import import lazy_module
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageDraw, ImageFont
+else:  # ~4 MiB resident: Pillow is imported when the first card is drawn, not at start-up
+    Image, ImageDraw, ImageFont = (lazy_module(f"PIL.{name}") for name in ("Image", "ImageDraw", "ImageFont"))
 
 LEADERBOARD_WIDTH = 900
 LEADERBOARD_HEADER = 110

@@ -12,10 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Event, vRecur, vText
+from utils.lazy_import import lazy_module
+
+if TYPE_CHECKING:
+    import icalendar
+else:
+    icalendar = lazy_module("icalendar")  # ~3 MiB resident: imported when a calendar is first written
 
 PRODID = "-//Hearth//Events//EN"
 STATUSES = ("CONFIRMED", "CANCELLED")
@@ -67,13 +73,13 @@ def _local(entry: CalendarEntry, when: datetime) -> datetime:
     return when.astimezone(_zone(entry.tz))
 
 
-def _recurrence(entry: CalendarEntry) -> vRecur | None:
+def _recurrence(entry: CalendarEntry) -> icalendar.vRecur | None:
     """The RRULE, checked by icalendar, with UNTIL in UTC (RFC 5545 3.3.10 for a DTSTART with TZID)."""
     if not entry.rrule:
         return None
     text = entry.rrule.removeprefix("RRULE:")
     try:
-        rule = vRecur.from_ical(text)
+        rule = icalendar.vRecur.from_ical(text)
     except ValueError:
         raise ValueError(f"{entry.uid}: invalid RRULE {entry.rrule!r}") from None
     if "FREQ" not in rule:
@@ -89,12 +95,12 @@ def _recurrence(entry: CalendarEntry) -> vRecur | None:
     return rule
 
 
-def _event(entry: CalendarEntry) -> Event:
+def _event(entry: CalendarEntry) -> icalendar.Event:
     if entry.status not in STATUSES:
         raise ValueError(f"{entry.uid}: status must be one of {STATUSES}")
     if (entry.duration is None) == (entry.end is None):
         raise ValueError(f"{entry.uid}: give exactly one of duration and end")
-    ev = Event()
+    ev = icalendar.Event()
     ev.add("uid", entry.uid)
     ev.add("dtstamp", entry.last_modified.astimezone(UTC))
     ev.add("last-modified", entry.last_modified.astimezone(UTC))
@@ -135,13 +141,13 @@ def _coverage(entries: list[CalendarEntry]) -> tuple[date, date]:
 
 
 def _calendar(name: str, entries: list[CalendarEntry]) -> bytes:
-    cal = Calendar()
+    cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     # icalendar 7.3 writes NAME / X-WR-CALNAME unescaped from a str: give it its TEXT type so it escapes them.
-    cal.add("name", vText(name))
-    cal.add("x-wr-calname", vText(name))
+    cal.add("name", icalendar.vText(name))
+    cal.add("x-wr-calname", icalendar.vText(name))
     for entry in entries:
         cal.add_component(_event(entry))
     if entries:

@@ -11,10 +11,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
-import stripe
+
+from utils.lazy_import import lazy_module
+
+if TYPE_CHECKING:
+    import stripe
+else:
+    stripe = lazy_module("stripe")  # ~9 MiB resident: imported at the first Stripe call, not at start-up
 
 log = logging.getLogger(__name__)
 

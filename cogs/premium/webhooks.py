@@ -28,7 +28,6 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
-import stripe
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
@@ -41,14 +40,19 @@ from cogs.premium.stripe_gateway import RetryLater, StripeFailure, StripeGateway
 from cogs.premium.stripe_objects import subscription_id_of, timestamp
 from cogs.premium.sync import Outcome, SubscriptionSync
 from utils.errors import DATABASE_ERRORS
+from utils.lazy_import import lazy_module
 
 if TYPE_CHECKING:
+    import stripe
+
     from core.hearth_bot import HearthBot
+else:
+    stripe = lazy_module("stripe")  # ~9 MiB resident: imported at the first webhook delivery, not at start-up
 
 log = logging.getLogger(__name__)
 
 PATH = "/webhooks/stripe"
-TOLERANCE_SECONDS = stripe.Webhook.DEFAULT_TOLERANCE
+TOLERANCE_SECONDS = 300  # stripe.Webhook.DEFAULT_TOLERANCE (tests/premium check they agree)
 MAX_CREATED = 253_402_300_800  # year 10000: later "created" values do not fit a timestamp
 CHECKOUT_EVENTS = ("checkout.session.completed", "checkout.session.async_payment_succeeded")
 HANDLED = (*CHECKOUT_EVENTS, "customer.subscription.updated", "customer.subscription.deleted", "invoice.paid",

@@ -13,9 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import dateparser
+from utils.lazy_import import lazy_module
+
+if TYPE_CHECKING:
+    import dateparser
+else:
+    dateparser = lazy_module("dateparser")  # ~4 MiB resident: imported when an announcement is first parsed
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _CLOCK = r"\d{1,2}(?::\d{2}|h\d{2}|\.\d{2})?\s*(?:am|pm)?"

@@ -11,13 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-import dateparser
 
 from core.moment_input import EXAMPLES, natural_moment, parse_time_of_day
 from core.moment_input import parse_weekdays as _parse_days
 from utils.errors import BadInput
+from utils.lazy_import import lazy_module
+
+if TYPE_CHECKING:
+    import dateparser
+else:
+    dateparser = lazy_module("dateparser")  # ~4 MiB resident: imported when a natural-language time is first parsed
 
 __all__ = ["EXAMPLES", "When", "parse_time_of_day", "parse_when"]
 

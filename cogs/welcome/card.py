@@ -7,10 +7,15 @@ Rendering is CPU work: the cog runs `welcome_card` in a thread of its own (`Welc
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from PIL import Image, ImageDraw
+from typing import TYPE_CHECKING
 
 from utils.cards import ACCENT, BACKGROUND, MUTED, PANEL, TEXT, fit_text, font, png_bytes, round_avatar
+from utils.lazy_import import lazy_module
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageDraw
+else:  # Pillow is imported when the first card is drawn, not at start-up (utils/cards.py)
+    Image, ImageDraw = lazy_module("PIL.Image"), lazy_module("PIL.ImageDraw")
 
 CARD_SIZE = (1000, 360)
 AVATAR = 220

