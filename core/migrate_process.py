@@ -13,15 +13,13 @@ import logging
 import sys
 from pathlib import Path
 
+from core.migration_errors import UnknownRevisionError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 UNKNOWN_REVISION_EXIT = 3  # the child's exit status for a database at a revision this code does not know
 UNREACHABLE_EXIT = 4  # the child could not reach the database
 
 log = logging.getLogger(__name__)
-
-
-class UnknownRevisionError(RuntimeError):
-    """The database carries a migration revision this code does not know."""
 
 
 async def upgrade_in_child(database_url: str) -> str:
@@ -48,9 +46,8 @@ async def upgrade_in_child(database_url: str) -> str:
 def main() -> int:
     """The child: read the URL from stdin, upgrade, print the revision; the error alone on stderr."""
     logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
-    # Alembic and SQLAlchemy: in this child only. Run as __main__, this module's own UnknownRevisionError is a
-    # copy: catch the one core.migrations raises.
-    from core.migrations import UnknownRevisionError, upgrade_to_head
+    # Alembic and SQLAlchemy: in this child only (UnknownRevisionError lives apart, in core.migration_errors).
+    from core.migrations import upgrade_to_head
 
     try:
         revision = asyncio.run(upgrade_to_head(sys.stdin.read().strip()))

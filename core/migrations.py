@@ -20,7 +20,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from core.migrate_process import UnknownRevisionError  # defined there: bot.py catches it without Alembic
+from core.migration_errors import UnknownRevisionError  # apart: bot.py catches it without Alembic
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # One advisory lock key for every Hearth migration ("hearthdb"; advisory keys are per database, so two Hearth
