@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import discord
 from discord import app_commands
 
-from cogs.config.group import CONFIG
+from cogs.config.group import CONFIG, ConfigPart
 from core.modules import Module, Modules
 from utils.errors import BadInput
 
 
-class ModuleCommands:
+class ModuleCommands(ConfigPart):
     """Mixed into the config cog: it provides `bot` and `_announce`."""
 
-    bot: Any
-
-    async def _announce(self, interaction: discord.Interaction, icon: str, summary: str) -> None:
-        raise NotImplementedError  # the config cog's
 
     @CONFIG.command(name="modules", description="Turn a feature on or off for this server, or see which are on")
     @app_commands.describe(module="The feature (leave empty to list them all)", on="On (True) or off (False)")

@@ -8,7 +8,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from cogs.config.group import PERMISSIONS
+from cogs.config.group import PERMISSIONS, ConfigPart
 from core.command_lookup import cooldown_seconds, find_command, known_commands, refusable, rule_command
 from core.command_rules import EVERY_COMMAND, CommandRules, Rule
 from core.modules import Modules
@@ -18,13 +18,9 @@ from utils.paginator import Paginator
 RULES_PAGE = 15
 
 
-class PermissionCommands:
+class PermissionCommands(ConfigPart):
     """Mixed into the config cog: it provides `bot` and `_announce`."""
 
-    bot: Any
-
-    async def _announce(self, interaction: discord.Interaction, icon: str, summary: str) -> None:
-        raise NotImplementedError  # the config cog's
 
     @property
     def rules(self) -> CommandRules:

@@ -10,7 +10,7 @@ from typing import Any
 
 import discord
 
-from cogs.config.group import CONFIG
+from cogs.config.group import CONFIG, ConfigPart
 from cogs.config.setup_steps import BY_KEY, Step, first_open_step, neighbour, shown_steps, step_embed
 from cogs.config.setup_views import ZoneForm, panel_view
 from core.guild_kit import post_to_log
@@ -21,10 +21,9 @@ from utils.errors import BadInput, UserFacingError
 SERVER_LOG_KINDS = ("messages", "members", "moderation", "server", "voice")
 
 
-class SetupCommands:
+class SetupCommands(ConfigPart):
     """Mixed into the config cog: it provides `bot`."""
 
-    bot: Any
 
     @CONFIG.command(name="setup", description="A guided setup: time zone, staff, logs, modules, tickets, welcome")
     async def setup(self, interaction: discord.Interaction) -> None:

@@ -119,10 +119,6 @@ class FaqCog(HearthCog, name="FAQ"):
     async def ask(self, interaction: discord.Interaction, question: str, private: bool = False) -> None:
         await self.asker.answer(interaction, question, private)
 
-    async def _require_staff(self, interaction: discord.Interaction) -> None:
-        if not await is_faq_staff(self.bot, interaction):
-            raise UserFacingError("Only staff (Manage Server, Manage Messages or the staff role) can change the FAQ.")
-
     # --- search (everyone) ---------------------------------------------------------------------------------
 
     @faq.command(name="search", description="Search the FAQ")
@@ -168,7 +164,6 @@ class FaqCog(HearthCog, name="FAQ"):
                            keywords="Comma-separated words people may search for")
     @FAQ_STAFF_ONLY
     async def add(self, interaction: discord.Interaction, title: str, answer: str, keywords: str | None = None) -> None:
-        await self._require_staff(interaction)
         clean_title, clean_answer, clean_words = self._validated(title, answer, keywords)
         entry = await repo.add(self.pool, interaction.guild_id, clean_title, clean_answer, clean_words or [],
                                interaction.user.id, self.bot.clock.now())
@@ -180,7 +175,6 @@ class FaqCog(HearthCog, name="FAQ"):
     @FAQ_STAFF_ONLY
     async def edit(self, interaction: discord.Interaction, entry: RowId, title: str | None = None,
                    answer: str | None = None, keywords: str | None = None) -> None:
-        await self._require_staff(interaction)
         if title is None and answer is None and keywords is None:
             raise BadInput("Give at least one thing to change.", example=f"/faq edit entry:{entry} answer:…")
         clean_title, clean_answer, clean_words = self._validated(title, answer, keywords)
@@ -194,7 +188,6 @@ class FaqCog(HearthCog, name="FAQ"):
     @app_commands.describe(entry="The entry (number or title)")
     @FAQ_STAFF_ONLY
     async def remove(self, interaction: discord.Interaction, entry: RowId) -> None:
-        await self._require_staff(interaction)
         removed = await repo.remove(self.pool, interaction.guild_id, entry)
         if removed is None:
             raise BadInput(f"There is no FAQ entry #{entry} on this server.", example="/faq list")
@@ -220,7 +213,6 @@ class FaqCog(HearthCog, name="FAQ"):
     @faq.command(name="stats", description="Top searches and searches without a result (staff)")
     @FAQ_STAFF_ONLY
     async def stats(self, interaction: discord.Interaction, period: Literal["7d", "30d", "all"] = "30d") -> None:
-        await self._require_staff(interaction)
         guild_id = interaction.guild_id
         delta = STATS_PERIODS[period]
         since = self.bot.clock.now() - delta if delta else None
@@ -290,16 +282,10 @@ class FaqCog(HearthCog, name="FAQ"):
                                         ephemeral=True)
 
     @view.autocomplete("entry")
+    @edit.autocomplete("entry")  # staff only: the tree runs the commands' checks before autocomplete
+    @remove.autocomplete("entry")
     async def _any_entry_choices(self, interaction: discord.Interaction,
                                  current: str) -> list[app_commands.Choice[int]]:
-        found = await repo.titles(self.pool, interaction.guild_id, current.strip())
-        return [app_commands.Choice(name=f"#{entry_id} {title}"[:100], value=entry_id) for entry_id, title in found]
-
-    @edit.autocomplete("entry")
-    @remove.autocomplete("entry")
-    async def _entry_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[int]]:
-        if not await is_faq_staff(self.bot, interaction):  # the commands' own rule (checked in their body)
-            return []
         found = await repo.titles(self.pool, interaction.guild_id, current.strip())
         return [app_commands.Choice(name=f"#{entry_id} {title}"[:100], value=entry_id) for entry_id, title in found]
 

@@ -51,8 +51,6 @@ class CategoryCommands:
                            staff_role_3: discord.Role | None = None,
                            discord_category: discord.CategoryChannel | None = None, template: str | None = None,
                            questions: str | None = None) -> None:
-        if not interaction.permissions.manage_guild:
-            raise app_commands.MissingPermissions(["manage_guild"])
         roles = list(dict.fromkeys(r for r in (staff_role, staff_role_2, staff_role_3) if r is not None))
         for role in roles:
             if role.is_default() or role.managed:
@@ -75,8 +73,6 @@ class CategoryCommands:
     @app_commands.describe(name="The category's name")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def category_delete(self, interaction: discord.Interaction, name: str) -> None:
-        if not interaction.permissions.manage_guild:
-            raise app_commands.MissingPermissions(["manage_guild"])
         if not await cats.delete(self.desk.pool, interaction.guild_id, name):
             raise UserFacingError(f"There is no ticket category “{name[:80]}”.")
         await interaction.response.send_message(

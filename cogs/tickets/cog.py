@@ -133,11 +133,6 @@ class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, Me
 
     # --- checks --------------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _require_admin(interaction: discord.Interaction) -> None:
-        if not interaction.permissions.manage_guild:
-            raise app_commands.MissingPermissions(["manage_guild"])
-
     async def _require_staff(self, interaction: discord.Interaction, ticket: repo.Ticket | None = None) -> None:
         if not await self.desk.is_staff(interaction.user, ticket):
             raise UserFacingError("Only staff can do that (the ticket staff role, Manage Channels or Manage Server).")
@@ -158,7 +153,6 @@ class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, Me
                     staff_role: discord.Role | None = None, log_channel: discord.TextChannel | None = None,
                     escalation_role: discord.Role | None = None,
                     overflow_category: discord.CategoryChannel | None = None) -> None:
-        self._require_admin(interaction)
         guild = interaction.guild
         if overflow_category is not None and overflow_category.id == category.id:
             raise BadInput("The overflow category must differ from the ticket category.")
@@ -188,7 +182,6 @@ class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, Me
     @app_commands.checks.has_permissions(manage_guild=True)
     async def panel(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None,
                     title: str | None = None, text: str | None = None) -> None:
-        self._require_admin(interaction)
         guild = interaction.guild
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel):
