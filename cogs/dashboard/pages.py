@@ -18,6 +18,14 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 STYLESHEET = (HERE / "static" / "dashboard.css").read_bytes()
+# The server pages' navigation, in order: (path under /dashboard/{guild}/, label). A new page adds its line here.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("settings", "Settings"),
+    ("modules", "Modules"),
+    ("permissions", "Permissions"),
+    ("audit", "Audit log"),
+)
+TEMPLATES.globals["sections"] = SECTIONS
 
 
 def page(template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
