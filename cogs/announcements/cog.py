@@ -1,9 +1,11 @@
 """`/announce post|list|cancel` and `/embed create|edit`: posts for members with Manage Messages in the target
 channel, mention-safe (cogs/announcements/pings.py), now or later through the timers service (kind `announcement`,
-waiting while the module is off; exactly once across restarts: the row is deleted when posted)."""
+waiting while the module is off; exactly once across restarts: the row is deleted when posted). `/embed edit`
+changes only embeds posted with `/embed create` (recorded in `posted_embeds`), never another feature's panel or log."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,7 +21,7 @@ from core.guild_kit import post_to_log
 from core.modules import declare
 from core.settings_registry import SYSTEM_TIMEZONE
 from core.timers import Job
-from utils.errors import BadInput, UserFacingError, permission_name
+from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError, permission_name
 from utils.members import find_member
 from utils.message_links import parse_message_link
 from utils.options import RowId
@@ -31,6 +33,8 @@ TEXT_NEEDS = ("view_channel", "send_messages")
 EMBED_NEEDS = ("view_channel", "send_messages", "embed_links")
 PAGE = 10
 LINK_EXAMPLE = "/embed edit message_link:https://discord.com/channels/123456789012345678/234567890123456789/3456789"
+
+log = logging.getLogger(__name__)
 
 Target = discord.TextChannel | discord.Thread
 
@@ -223,6 +227,17 @@ class AnnouncementsCog(HearthCog, name="Announcements"):
             require_manage_messages(answer.user, channel)  # again: the form may have been open for a while
             require_bot(channel, EMBED_NEEDS)
             sent = await channel.send(embed=built, allowed_mentions=discord.AllowedMentions.none())
+            try:
+                await repo.record_embed(self.pool, channel.guild.id, channel.id, sent.id, answer.user.id,
+                                        self.bot.clock.now())
+            except DATABASE_ERRORS:
+                log.warning("Guild %s: embed %s posted but not recorded (database unavailable)", channel.guild.id,
+                            sent.id)
+                await answer.response.send_message(f"✅ Posted in {channel.mention}: {sent.jump_url}\n"
+                                                   "⚠️ The database was unavailable, so `/embed edit` will not be "
+                                                   "able to change this one; post it again later to edit it.",
+                                                   ephemeral=True)
+                return
             await answer.response.send_message(f"✅ Posted in {channel.mention}: {sent.jump_url}", ephemeral=True)
 
         await interaction.response.send_modal(EmbedBuilder(submit))
@@ -239,9 +254,14 @@ class AnnouncementsCog(HearthCog, name="Announcements"):
         try:
             message = await channel.fetch_message(link.message_id)
         except discord.NotFound:
+            await repo.forget_embed(self.pool, interaction.guild.id, link.message_id)
             raise BadInput("That message no longer exists.", example=LINK_EXAMPLE) from None
         if message.author.id != self.bot.user.id:
             raise UserFacingError("I can only edit my own messages, and that one was posted by someone else.")
+        if not await repo.is_posted_embed(self.pool, interaction.guild.id, message.id):
+            # Panels, case logs and other features' posts are theirs to change, not a free-form embed.
+            raise UserFacingError("I can only edit embeds that were posted with `/embed create`; that message "
+                                  "belongs to another feature (a panel, a log entry…). Change it where it was made.")
         if not message.embeds:
             raise UserFacingError("That message of mine has no embed to edit.")
 

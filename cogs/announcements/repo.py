@@ -69,3 +69,36 @@ async def forget_author(conn: Executor, user_id: int) -> int:
     """GDPR: forget the member as the author of the announcements they scheduled (they still get posted)."""
     result = await conn.execute(_FORGET_AUTHOR, user_id)
     return int(result.split()[-1])
+
+
+# --- embeds posted with /embed create (the only bot messages /embed edit may change) ---------------------------
+
+_RECORD_EMBED = """
+    INSERT INTO posted_embeds (message_id, guild_id, channel_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (message_id) DO NOTHING
+"""
+_IS_POSTED_EMBED = "SELECT EXISTS (SELECT 1 FROM posted_embeds WHERE guild_id = $1 AND message_id = $2)"
+_FORGET_EMBED = "DELETE FROM posted_embeds WHERE guild_id = $1 AND message_id = $2"
+_FORGET_EMBED_AUTHOR = "UPDATE posted_embeds SET created_by = NULL WHERE created_by = $1"
+
+
+async def record_embed(conn: Executor, guild_id: int, channel_id: int, message_id: int, created_by: int,
+                       created_at: datetime) -> None:
+    """Remember an embed posted with /embed create, so /embed edit may change it later."""
+    await conn.execute(_RECORD_EMBED, message_id, guild_id, channel_id, created_by, created_at)
+
+
+async def is_posted_embed(conn: Executor, guild_id: int, message_id: int) -> bool:
+    """Whether the message is an embed posted with /embed create on this guild."""
+    return bool(await conn.fetchval(_IS_POSTED_EMBED, guild_id, message_id))
+
+
+async def forget_embed(conn: Executor, guild_id: int, message_id: int) -> None:
+    """The embed's message is gone: nothing to edit any more."""
+    await conn.execute(_FORGET_EMBED, guild_id, message_id)
+
+
+async def forget_embed_author(conn: Executor, user_id: int) -> int:
+    """GDPR: forget the member as the poster of embeds (the embeds stay, and stay editable by staff)."""
+    result = await conn.execute(_FORGET_EMBED_AUTHOR, user_id)
+    return int(result.split()[-1])

@@ -2,4 +2,5 @@
 
 TABLES: tuple[str, ...] = (
     "scheduled_announcements",
+    "posted_embeds",
 )

@@ -32,7 +32,7 @@ async def test_erasing_the_author_keeps_the_post_without_its_pings(desk: Announc
         exported = await gdpr.export(conn, desk.herald.id)
         assert [row["content"] for row in exported["scheduled_announcements"]] == ["Town hall"]
         report = await gdpr.erase(conn, desk.herald.id)
-    assert report.anonymised == {"scheduled_announcements": 1}
+    assert report.anonymised == {"scheduled_announcements": 1, "posted_embeds": 0}
     assert await hearth.db.fetchval("SELECT author_id FROM scheduled_announcements") is None
     await hearth.move_clock(due)
     [post] = desk.posts()

@@ -3,6 +3,8 @@ posted (only its own messages, for members with Manage Messages there)."""
 
 from __future__ import annotations
 
+import discord
+
 from tests.kit.announcements import AnnounceDesk
 from tests.standin.interactions import InteractionResult
 from utils.errors import BadInput, UserFacingError
@@ -107,3 +109,27 @@ async def test_the_bots_missing_embed_links_is_named(desk: AnnounceDesk) -> None
     async with desk.discord.expect_errors(UserFacingError):
         refused = await _open(desk)
     assert refused.modal is None and "Embed Links" in refused.text and desk.news.mention in refused.text
+
+
+async def test_edit_refuses_another_features_embed_and_forgets_a_deleted_one(desk: AnnounceDesk) -> None:
+    # A case log entry or a panel is the bot's own message with an embed, but not /embed's to rewrite.
+    channel = desk.hearth.bot.get_channel(desk.news.id)
+    await channel.send(embed=discord.Embed(title="Case 4 · ban"))
+    [case_entry] = desk.posts()
+    async with desk.discord.expect_errors(UserFacingError):
+        refused = await desk.discord.slash("embed edit", user=desk.moderator, guild=desk.server,
+                                           message_link=desk.link(case_entry))
+    assert refused.modal is None and "posted with `/embed create`" in refused.text
+    assert desk.posts()[0].embeds[0]["title"] == "Case 4 · ban"
+
+    await desk.discord.submit_modal(await _open(desk), FORM)
+    made = desk.posts()[-1]
+    recorded = await desk.hearth.db.fetchrow("SELECT guild_id, channel_id, created_by FROM posted_embeds "
+                                             "WHERE message_id = $1", made.id)
+    assert dict(recorded) == {"guild_id": desk.server.id, "channel_id": desk.news.id, "created_by": desk.herald.id}
+    await desk.discord.delete_message(made)  # deleted in Discord: the next edit forgets it
+    async with desk.discord.expect_errors(BadInput):
+        gone = await desk.discord.slash("embed edit", user=desk.moderator, guild=desk.server,
+                                        message_link=desk.link(made))
+    assert "no longer exists" in gone.text
+    assert await desk.hearth.db.fetchval("SELECT count(*) FROM posted_embeds") == 0
