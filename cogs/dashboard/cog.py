@@ -29,6 +29,7 @@ from cogs.dashboard.access import managed_guilds, manager
 from cogs.dashboard.audit_page import AuditPage
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
+from cogs.dashboard.overview_page import OverviewPage
 from cogs.dashboard.pages import PageRoute, message, page, stylesheet
 from cogs.dashboard.rule_pages import RulePages
 from cogs.dashboard.security import (
@@ -94,6 +95,7 @@ class DashboardCog(HearthCog, name="Dashboard"):
         add("/dashboard/{guild_id}/permissions", rules.show, methods=["GET"])
         add("/dashboard/{guild_id}/permissions", rules.change, methods=["POST"])
         add("/dashboard/{guild_id}/audit", AuditPage(self).show, methods=["GET"])
+        add("/dashboard/{guild_id}/overview", OverviewPage(self).show, methods=["GET"])
 
     async def load(self) -> None:
         config = self.bot.config

@@ -10,7 +10,7 @@ details), never staff notes or the conversation, and only when the guild lets /a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from cogs.faq.api import TicketSummarySource
@@ -53,3 +53,11 @@ class TicketsApi(TicketSummarySource):
         rows = await repo.search_summaries(self._pool, guild_id, query, max(1, min(limit, SEARCH_LIMIT)))
         return [SummaryHit(r["ticket_id"], r["summary"], r["category"], r["closed_at"], float(r["rank"]))
                 for r in rows]
+
+    async def daily_opened(self, guild_id: int, since: datetime) -> dict[date, int]:
+        """Tickets opened in the guild per UTC day since `since` (days without any are absent)."""
+        return await repo.opened_daily(self._pool, guild_id, since)
+
+    async def open_count(self, guild_id: int) -> int:
+        """The guild's tickets not closed now (open, claimed, waiting for the member or escalated)."""
+        return await repo.open_count(self._pool, guild_id)

@@ -1,0 +1,66 @@
+"""Bar charts as data for the templates: the dashboard draws them as inline SVG on the server (no JavaScript, no
+CDN). Geometry is in SVG attributes (x, y, width, height), colours in classes of static/dashboard.css (the CSP
+allows no inline style). Each bar carries a `<title>` with its day and value, and the template adds the figures as
+a table too, so the numbers are there for screen readers and when SVG is not shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+WIDTH = 600  # the viewBox; the SVG scales to its box
+HEIGHT = 160
+TOP = 16  # room for the value labels above the bars
+BOTTOM = 20  # room for the date labels
+LEFT = 4
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One day's bar: where it is drawn, and what its title and label say."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    value: int
+    title: str
+    label_x: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One series' chart."""
+
+    key: str
+    label: str
+    bars: list[Bar]
+    total: int
+    peak: int
+    dates: list[tuple[float, str]]  # (x, text) of the date labels under the bars
+    rows: list[tuple[str, int]]  # (day, value) for the table under the chart
+    width: int = WIDTH
+    height: int = HEIGHT
+
+    @property
+    def baseline(self) -> int:
+        """The y of the bars' bottom edge."""
+        return HEIGHT - BOTTOM
+
+
+def bar_chart(key: str, label: str, days: list[date], values: list[int], unit: str) -> Chart:
+    """A chart of one value per day (`unit`, e.g. "messages", names the values in the titles)."""
+    peak = max(values, default=0)
+    slot = (WIDTH - LEFT) / max(len(days), 1)
+    room = HEIGHT - TOP - BOTTOM
+    bars = []
+    for index, (day, value) in enumerate(zip(days, values, strict=True)):
+        height = round(room * value / peak, 1) if peak else 0.0
+        x = round(LEFT + index * slot + slot * 0.1, 1)
+        width = round(slot * 0.8, 1)
+        bars.append(Bar(x, round(HEIGHT - BOTTOM - height, 1), width, height, value,
+                        f"{day.isoformat()}: {value} {unit}", round(x + width / 2, 1)))
+    picks = sorted({0, len(days) // 2, len(days) - 1}) if days else []
+    dates = [(bars[i].label_x, days[i].strftime("%d %b")) for i in picks]
+    rows = [(day.isoformat(), value) for day, value in zip(days, values, strict=True)]
+    return Chart(key, label, bars, sum(values), peak, dates, rows)
