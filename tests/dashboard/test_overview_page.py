@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from tests.dashboard.insight_kit import OTHER_GUILD, manager_browser, read_key
 from tests.hearth_harness import Hearth
+from tests.kit.automod import Automod
+from tests.kit.tickets import open_ticket, ticket_desk
 
 
 def bar_titles(page: str, key: str) -> list[str]:
@@ -92,3 +94,24 @@ async def test_only_managers_see_the_overview(hearth: Hearth, dashboard) -> None
     admin = await manager_browser(hearth, dashboard)
     index = await admin.get("/dashboard/")
     assert f'href="/dashboard/{g.guild.id}/overview"' in index.text
+
+
+async def test_tickets_open_now_opened_per_day_and_automod_actions(hearth: Hearth, dashboard) -> None:
+    g = hearth.guild
+    desk = await ticket_desk(hearth)
+    await open_ticket(desk)
+    await open_ticket(desk, desk.staff, "Second problem with the bot")
+    logs = g.guild.add_text_channel("mod-log")
+    await hearth.discord.settle()
+    automod = Automod(hearth, logs)
+    action = await automod.action("delete")
+    await automod.rule("Bad word", "content", words="badword", action=action)
+    await hearth.discord.say(g.general, g.member, "a badword here")
+    await hearth.discord.say(g.general, g.member, "badword again")
+    today = hearth.clock.now().date().isoformat()
+    browser = await manager_browser(hearth, dashboard)
+    page = await browser.get(f"/dashboard/{g.guild.id}/overview")
+    assert "Tickets open now: <strong id=\"open-tickets\">2</strong>" in page.text
+    assert bar_titles(page.text, "tickets_opened")[-1] == f"{today}: 2 tickets opened"
+    assert bar_titles(page.text, "automod_actions")[-1] == f"{today}: 2 automod actions"
+    assert bar_titles(page.text, "messages")[-1] == f"{today}: 2 messages"  # deleted by automod, still sent
