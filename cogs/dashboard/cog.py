@@ -44,6 +44,7 @@ from cogs.dashboard.security import (
     set_cookie,
 )
 from cogs.dashboard.setting_forms import readable, rows, submitted_value
+from cogs.dashboard.ticket_pages import TicketPages
 from cogs.dashboard.web_audit import record_change
 from core.cog_base import HearthCog
 from core.guild_kit import post_to_log
@@ -96,6 +97,10 @@ class DashboardCog(HearthCog, name="Dashboard"):
         add("/dashboard/{guild_id}/permissions", rules.change, methods=["POST"])
         add("/dashboard/{guild_id}/audit", AuditPage(self).show, methods=["GET"])
         add("/dashboard/{guild_id}/overview", OverviewPage(self).show, methods=["GET"])
+        tickets = TicketPages(self)
+        add("/dashboard/{guild_id}/tickets", tickets.show_list, methods=["GET"])
+        add("/dashboard/{guild_id}/tickets/{number}", tickets.show_one, methods=["GET"])
+        add("/dashboard/{guild_id}/tickets/{number}/transcript", tickets.transcript, methods=["GET"])
 
     async def load(self) -> None:
         config = self.bot.config

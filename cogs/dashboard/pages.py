@@ -25,6 +25,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("modules", "Modules"),
     ("permissions", "Permissions"),
     ("audit", "Audit log"),
+    ("tickets", "Tickets"),
 )
 TEMPLATES.globals["sections"] = SECTIONS
 
