@@ -27,6 +27,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from cogs.dashboard import repo
 from cogs.dashboard.access import managed_guilds, manager
 from cogs.dashboard.audit_page import AuditPage
+from cogs.dashboard.case_pages import CasePages
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
 from cogs.dashboard.overview_page import OverviewPage
@@ -101,6 +102,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
         add("/dashboard/{guild_id}/tickets", tickets.show_list, methods=["GET"])
         add("/dashboard/{guild_id}/tickets/{number}", tickets.show_one, methods=["GET"])
         add("/dashboard/{guild_id}/tickets/{number}/transcript", tickets.transcript, methods=["GET"])
+        cases = CasePages(self)
+        add("/dashboard/{guild_id}/cases", cases.show_list, methods=["GET"])
+        add("/dashboard/{guild_id}/cases/{number}", cases.show_one, methods=["GET"])
 
     async def load(self) -> None:
         config = self.bot.config

@@ -26,6 +26,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("permissions", "Permissions"),
     ("audit", "Audit log"),
     ("tickets", "Tickets"),
+    ("cases", "Cases"),
 )
 TEMPLATES.globals["sections"] = SECTIONS
 
