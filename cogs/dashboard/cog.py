@@ -28,6 +28,7 @@ from cogs.dashboard import repo
 from cogs.dashboard.access import managed_guilds, manager
 from cogs.dashboard.audit_page import AuditPage
 from cogs.dashboard.case_pages import CasePages
+from cogs.dashboard.event_pages import EventPages
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
 from cogs.dashboard.overview_page import OverviewPage
@@ -105,6 +106,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
         cases = CasePages(self)
         add("/dashboard/{guild_id}/cases", cases.show_list, methods=["GET"])
         add("/dashboard/{guild_id}/cases/{number}", cases.show_one, methods=["GET"])
+        events = EventPages(self)
+        add("/dashboard/{guild_id}/events", events.show_list, methods=["GET"])
+        add("/dashboard/{guild_id}/events/{event_id}", events.show_one, methods=["GET"])
 
     async def load(self) -> None:
         config = self.bot.config

@@ -27,6 +27,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("audit", "Audit log"),
     ("tickets", "Tickets"),
     ("cases", "Cases"),
+    ("events", "Events"),
 )
 TEMPLATES.globals["sections"] = SECTIONS
 
