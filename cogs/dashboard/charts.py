@@ -37,10 +37,20 @@ class Chart:
     bars: list[Bar]
     total: int
     peak: int
-    dates: list[tuple[float, str]]  # (x, text) of the date labels under the bars
+    dates: list[tuple[float, str, str]]  # (x, text-anchor, text) of the date labels under the bars
     rows: list[tuple[str, int]]  # (day, value) for the table under the chart
     width: int = WIDTH
     height: int = HEIGHT
+
+    @property
+    def plot_top(self) -> int:
+        """The y of the top of the plotting area (a bar's hover area reaches it)."""
+        return TOP
+
+    @property
+    def plot_height(self) -> int:
+        """The height of the plotting area."""
+        return HEIGHT - TOP - BOTTOM
 
     @property
     def baseline(self) -> int:
@@ -61,6 +71,10 @@ def bar_chart(key: str, label: str, days: list[date], values: list[int], unit: s
         bars.append(Bar(x, round(HEIGHT - BOTTOM - height, 1), width, height, value,
                         f"{day.isoformat()}: {value} {unit}", round(x + width / 2, 1)))
     picks = sorted({0, len(days) // 2, len(days) - 1}) if days else []
-    dates = [(bars[i].label_x, days[i].strftime("%d %b")) for i in picks]
+    anchors = {0: ("start", lambda bar: bar.x), len(days) - 1: ("end", lambda bar: round(bar.x + bar.width, 1))}
+    dates = []
+    for i in picks:
+        anchor, where = anchors.get(i, ("middle", lambda bar: bar.label_x))
+        dates.append((where(bars[i]), anchor if len(picks) > 1 else "middle", days[i].strftime("%d %b")))
     rows = [(day.isoformat(), value) for day, value in zip(days, values, strict=True)]
     return Chart(key, label, bars, sum(values), peak, dates, rows)
