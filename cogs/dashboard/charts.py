@@ -58,8 +58,8 @@ class Chart:
         return HEIGHT - BOTTOM
 
 
-def bar_chart(key: str, label: str, days: list[date], values: list[int], unit: str) -> Chart:
-    """A chart of one value per day (`unit`, e.g. "messages", names the values in the titles)."""
+def bar_chart(key: str, label: str, days: list[date], values: list[int], unit: tuple[str, str]) -> Chart:
+    """A chart of one value per day (`unit`, e.g. ("message", "messages"), names the values in the titles)."""
     peak = max(values, default=0)
     slot = (WIDTH - LEFT) / max(len(days), 1)
     room = HEIGHT - TOP - BOTTOM
@@ -69,7 +69,7 @@ def bar_chart(key: str, label: str, days: list[date], values: list[int], unit: s
         x = round(LEFT + index * slot + slot * 0.1, 1)
         width = round(slot * 0.8, 1)
         bars.append(Bar(x, round(HEIGHT - BOTTOM - height, 1), width, height, value,
-                        f"{day.isoformat()}: {value} {unit}", round(x + width / 2, 1)))
+                        f"{day.isoformat()}: {value} {unit[0] if value == 1 else unit[1]}", round(x + width / 2, 1)))
     picks = sorted({0, len(days) // 2, len(days) - 1}) if days else []
     anchors = {0: ("start", lambda bar: bar.x), len(days) - 1: ("end", lambda bar: round(bar.x + bar.width, 1))}
     dates = []

@@ -16,8 +16,10 @@ from utils.errors import DATABASE_ERRORS
 
 DAYS = 30
 UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
-UNITS = {"joins": "members joined", "leaves": "members left", "messages": "messages", "commands": "commands",
-         "tickets_opened": "tickets opened", "automod_actions": "automod actions"}
+UNITS = {"joins": ("member joined", "members joined"), "leaves": ("member left", "members left"),
+         "messages": ("message", "messages"), "commands": ("command", "commands"),
+         "tickets_opened": ("ticket opened", "tickets opened"),
+         "automod_actions": ("automod action", "automod actions")}
 
 
 class OverviewPage:

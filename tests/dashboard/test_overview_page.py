@@ -39,11 +39,11 @@ async def test_commands_messages_joins_and_leaves_are_drawn_and_served_as_json(h
     commands = bar_titles(page.text, "commands")
     assert len(commands) == 30
     assert commands[-1] == f"{today.isoformat()}: 3 commands"
-    assert commands[-3] == f"{(today - timedelta(days=2)).isoformat()}: 1 commands"
+    assert commands[-3] == f"{(today - timedelta(days=2)).isoformat()}: 1 command"
     assert commands[0].endswith(": 0 commands")
     assert bar_titles(page.text, "messages")[-1] == f"{today.isoformat()}: 3 messages"
     assert bar_titles(page.text, "joins")[-1] == f"{today.isoformat()}: 2 members joined"
-    assert bar_titles(page.text, "leaves")[-1] == f"{today.isoformat()}: 1 members left"
+    assert bar_titles(page.text, "leaves")[-1] == f"{today.isoformat()}: 1 member left"
     assert "Tickets open now: <strong id=\"open-tickets\">0</strong>" in page.text
     assert "<script" not in page.text and "style=" not in page.text  # the CSP allows neither
     assert page.headers["content-security-policy"].startswith("default-src 'none'; style-src 'self'")
