@@ -116,10 +116,14 @@ class TicketPages:
         api = self._api()
         if api is None:
             return message("Tickets are off", OFF, status=404, **who)
+        ticket_id = int(number) if number.isdigit() and len(number) < 10 else 0
         try:
-            kept = await api.transcript(member.guild.id, int(number)) if number.isdigit() and len(number) < 10 else None
+            kept = await api.transcript(member.guild.id, ticket_id)
+            ours = kept is not None or await api.details(member.guild.id, ticket_id) is not None
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **who)
+        if not ours:
+            return message("Not on this server", NOT_HERE.format(number=number[:12]), status=403, **who)
         if kept is None:
             return message("No transcript", f"There is no kept transcript of ticket #{number[:12]} on this server "
                            "(one is kept when a ticket closes).", status=404, **who)

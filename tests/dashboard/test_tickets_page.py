@@ -113,4 +113,4 @@ async def test_only_managers_of_the_ticket_s_own_guild_see_it(hearth: Hearth, da
     foreign = await owner.get(f"/dashboard/{other.id}/tickets/{closed}")
     assert foreign.status_code == 403 and "Crash" not in foreign.text
     foreign_transcript = await owner.get(f"/dashboard/{other.id}/tickets/{closed}/transcript")
-    assert foreign_transcript.status_code == 404 and "alert" not in foreign_transcript.text
+    assert foreign_transcript.status_code == 403 and "alert" not in foreign_transcript.text
