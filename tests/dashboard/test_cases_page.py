@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from core.case_log import CaseRecorder
 from tests.dashboard.insight_kit import OTHER_GUILD, manager_browser, read_key
 from tests.hearth_harness import Hearth
 
@@ -94,3 +95,21 @@ async def test_only_managers_see_the_cases(hearth: Hearth, dashboard) -> None:
     await owner.login(other.owner)
     foreign = await owner.get(f"/dashboard/{other.id}/cases/2")
     assert foreign.status_code == 404 and "flood" not in foreign.text
+
+
+async def test_pages_of_25_with_an_older_link_that_keeps_the_filter(hearth: Hearth, dashboard) -> None:
+    g = hearth.guild
+    recorder = hearth.bot.apis.get(CaseRecorder)
+    server = hearth.bot.get_guild(g.guild.id)
+    for n in range(30):
+        await recorder.record_case(server, "warn", target_id=g.member.id, reason=f"note {n}",
+                                   moderator_id=g.moderator.id)
+    await recorder.record_case(server, "kick", target_id=g.member.id, reason="gone", moderator_id=g.moderator.id)
+    browser = await manager_browser(hearth, dashboard)
+    url = f"/dashboard/{g.guild.id}/cases"
+    first = await browser.get(f"{url}?type=warn")
+    assert ROW.findall(first.text) == [str(n) for n in range(30, 5, -1)]
+    assert f'href="{url}?type=warn&amp;before=6" rel="next"' in first.text
+    rest = await browser.get(f"{url}?type=warn&before=6")
+    assert ROW.findall(rest.text) == ["5", "4", "3", "2", "1"] and 'rel="next"' not in rest.text
+    assert "← Newest" in rest.text
