@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import httpx
+
+from tests.dashboard.conftest import BASE, CLIENT_ID, SECRET, Browser, dashboard_settings
 from tests.dashboard.insight_kit import OTHER_GUILD, manager_browser, read_key
 from tests.hearth_harness import Hearth
 from tests.kit.automod import Automod
@@ -115,3 +118,24 @@ async def test_tickets_open_now_opened_per_day_and_automod_actions(hearth: Heart
     assert bar_titles(page.text, "tickets_opened")[-1] == f"{today}: 2 tickets opened"
     assert bar_titles(page.text, "automod_actions")[-1] == f"{today}: 2 automod actions"
     assert bar_titles(page.text, "messages")[-1] == f"{today}: 2 messages"  # deleted by automod, still sent
+
+
+async def test_a_feature_that_is_not_loaded_is_not_recorded_rather_than_zero(hearth: Hearth) -> None:
+    await hearth.restart(cogs=["config", "api", "dashboard", "insight"], **dashboard_settings(hearth))
+    hearth.discord.world.oauth2.add_client(CLIENT_ID, SECRET, [f"{BASE}/dashboard/callback"])
+    g = hearth.guild
+    await hearth.discord.say(g.general, g.member, "counted")
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{hearth.bot.api.port}") as client:
+        browser = Browser(hearth, client)
+        await browser.login(g.admin)
+        page = await browser.get(f"/dashboard/{g.guild.id}/overview")
+        assert page.status_code == 200, page.text
+        assert "Not recorded on this bot (the feature is not loaded): Commands used, Tickets opened, Automod " \
+               "actions." in page.text
+        assert 'id="chart-commands"' not in page.text and "not recorded</strong>" in page.text
+        assert bar_titles(page.text, "messages")[-1].endswith(": 1 message")
+        headers = await read_key(hearth)
+        body = (await client.get(f"/api/v1/guilds/{g.guild.id}/stats", headers=headers)).json()
+        assert body["series"]["commands"] is None and body["series"]["tickets_opened"] is None
+        assert body["series"]["automod_actions"] is None and body["open_tickets"] is None
+        assert body["series"]["messages"][-1] == 1
