@@ -59,7 +59,7 @@ class Settings(BaseSettings):
         "cache) or auto (transaction when DATABASE_DIRECT_URL differs from DATABASE_URL).")
     embedded_pg_dir: Path = Field(default=Path("data/postgres"), description="Embedded PostgreSQL data dir.")
     embedded_pg_database: str = Field(default="hearth", pattern=r"^[a-z_][a-z0-9_]{0,62}$")
-    db_max_connections: int = Field(default=64, ge=2, le=10_000, description="Budget for all pools together.")
+    db_max_connections: int = Field(default=65, ge=2, le=10_000, description="Budget for all pools together.")
     db_command_timeout: float = Field(default=10.0, gt=0, le=600, description="Seconds a query may run.")
     db_acquire_timeout: float = Field(default=2.5, gt=0, le=60, description="Seconds to wait for a connection.")
     docs_url: str | None = Field(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from cogs.audit import repo
@@ -29,6 +29,13 @@ class AuditApi:
     async def commands_since(self, since: datetime) -> int:
         """Commands written to the audit log since `since`, in all guilds (not those still in the buffer)."""
         return await repo.commands_since(self._pool, since)
+
+    async def daily_counts(self, guild_id: int, since: datetime) -> dict[date, int]:
+        """Commands used in the guild per UTC day since `since` (what is still buffered is written first; changes
+        made on the dashboard are not commands and are not counted). Days without any are absent."""
+        if self._flush is not None:
+            await self._flush()
+        return await repo.daily_counts(self._pool, guild_id, since)
 
     def record_web_change(self, guild_id: int, user_id: int, page: str) -> None:
         """A change made on the dashboard, recorded like a command: `dashboard <page>`, kind `dashboard`

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import asyncpg
 
@@ -91,3 +91,14 @@ async def recent(pool: Executor, guild_id: int, command: str | None, user_id: in
                  offset: int) -> list[asyncpg.Record]:
     """A guild's recorded commands, newest first (the (guild_id, created_at) index), filtered."""
     return await pool.fetch(_RECENT, guild_id, command, user_id, limit, offset)
+
+
+_DAILY = """
+    SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM audit_logs
+    WHERE guild_id = $1 AND created_at >= $2 AND command_type <> 'dashboard' GROUP BY day
+"""
+
+
+async def daily_counts(pool: Executor, guild_id: int, since: datetime) -> dict[date, int]:
+    """Commands used in the guild per UTC day since `since` (changes made on the dashboard not counted)."""
+    return {row["day"]: row["n"] for row in await pool.fetch(_DAILY, guild_id, since)}

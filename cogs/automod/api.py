@@ -7,10 +7,12 @@ escalates). Moderation's `/warn` adds a warning's points here, and `/warnings re
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.automod import repo
 from cogs.automod.points import Escalated, OutsidePoints
 
 if TYPE_CHECKING:
@@ -23,7 +25,14 @@ class AutomodApi:
     """Warning points and escalation, for other features (reached as `bot.apis.get(AutomodApi)`)."""
 
     def __init__(self, cog: AutomodContract) -> None:
+        self._cog = cog
         self._points = OutsidePoints(cog)
+
+    async def daily_counts(self, guild_id: int, since: date) -> dict[date, int]:
+        """Automod actions (rule triggers, every rule) per day since `since` (the counts still buffered are written
+        first). Days without any are absent."""
+        await self._cog.stats.flush(self._cog.pool)
+        return await repo.daily_triggers(self._cog.pool, guild_id, since)
 
     async def add_points(self, guild: discord.Guild, member: discord.Member, points: float, reason: str,
                          case_number: int | None) -> Escalated | None:

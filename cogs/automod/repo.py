@@ -227,6 +227,17 @@ async def stats(conn: Executor, guild_id: int, since: date) -> list[asyncpg.Reco
            WHERE r.guild_id = $1 GROUP BY r.id ORDER BY triggers DESC, r.id""", guild_id, since)
 
 
+_DAILY_TRIGGERS = """
+    SELECT date AS day, COALESCE(sum(triggers_count), 0)::bigint AS n FROM automod_stats
+    WHERE guild_id = $1 AND date >= $2 GROUP BY date
+"""
+
+
+async def daily_triggers(conn: Executor, guild_id: int, since: date) -> dict[date, int]:
+    """Automod actions (rule triggers) per day since `since`, every rule together."""
+    return {row["day"]: row["n"] for row in await conn.fetch(_DAILY_TRIGGERS, guild_id, since)}
+
+
 # --- points of cases (manual warnings through AutomodApi; automod's own cases) ---------------------------
 
 async def log_of_case(conn: Executor, guild_id: int, case_number: int) -> asyncpg.Record | None:

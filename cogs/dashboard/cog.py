@@ -27,8 +27,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from cogs.dashboard import repo
 from cogs.dashboard.access import managed_guilds, manager
 from cogs.dashboard.audit_page import AuditPage
+from cogs.dashboard.case_pages import CasePages
+from cogs.dashboard.event_pages import EventPages
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
+from cogs.dashboard.overview_page import OverviewPage
 from cogs.dashboard.pages import PageRoute, message, page, stylesheet
 from cogs.dashboard.rule_pages import RulePages
 from cogs.dashboard.security import (
@@ -43,6 +46,7 @@ from cogs.dashboard.security import (
     set_cookie,
 )
 from cogs.dashboard.setting_forms import readable, rows, submitted_value
+from cogs.dashboard.ticket_pages import TicketPages
 from cogs.dashboard.web_audit import record_change
 from core.cog_base import HearthCog
 from core.guild_kit import post_to_log
@@ -94,6 +98,17 @@ class DashboardCog(HearthCog, name="Dashboard"):
         add("/dashboard/{guild_id}/permissions", rules.show, methods=["GET"])
         add("/dashboard/{guild_id}/permissions", rules.change, methods=["POST"])
         add("/dashboard/{guild_id}/audit", AuditPage(self).show, methods=["GET"])
+        add("/dashboard/{guild_id}/overview", OverviewPage(self).show, methods=["GET"])
+        tickets = TicketPages(self)
+        add("/dashboard/{guild_id}/tickets", tickets.show_list, methods=["GET"])
+        add("/dashboard/{guild_id}/tickets/{number}", tickets.show_one, methods=["GET"])
+        add("/dashboard/{guild_id}/tickets/{number}/transcript", tickets.transcript, methods=["GET"])
+        cases = CasePages(self)
+        add("/dashboard/{guild_id}/cases", cases.show_list, methods=["GET"])
+        add("/dashboard/{guild_id}/cases/{number}", cases.show_one, methods=["GET"])
+        events = EventPages(self)
+        add("/dashboard/{guild_id}/events", events.show_list, methods=["GET"])
+        add("/dashboard/{guild_id}/events/{event_id}", events.show_one, methods=["GET"])
 
     async def load(self) -> None:
         config = self.bot.config

@@ -20,10 +20,14 @@ TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"
 STYLESHEET = (HERE / "static" / "dashboard.css").read_bytes()
 # The server pages' navigation, in order: (path under /dashboard/{guild}/, label). A new page adds its line here.
 SECTIONS: tuple[tuple[str, str], ...] = (
+    ("overview", "Overview"),
     ("settings", "Settings"),
     ("modules", "Modules"),
     ("permissions", "Permissions"),
     ("audit", "Audit log"),
+    ("tickets", "Tickets"),
+    ("cases", "Cases"),
+    ("events", "Events"),
 )
 TEMPLATES.globals["sections"] = SECTIONS
 

@@ -10,11 +10,36 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from cogs.events import repo
+from cogs.events import repo, web_repo
 from cogs.events.card import link
-from cogs.events.model import SCHEDULED, Event
+from cogs.events.model import CANCELLED, ENDED, GOING, MAYBE, PENDING, SCHEDULED, WAITLIST, Attendee, Event
 
-__all__ = ["EventsApi", "FeedEvent"]
+__all__ = ["EVENT_STATES", "EventView", "EventsApi", "FeedEvent"]
+# The state filters of the dashboard and the REST API: upcoming (scheduled) or past (ended or cancelled).
+EVENT_STATES: dict[str, tuple[str, ...]] = {"upcoming": (SCHEDULED,), "past": (ENDED, CANCELLED)}
+# The answers the dashboard lists, in order (declined answers are counted, not listed).
+LISTED = (GOING, MAYBE, WAITLIST, PENDING)
+
+
+@dataclass(frozen=True)
+class EventView:
+    """An event with how many answered each way for its live occurrence (`counts`: going, maybe, declined,
+    waitlist, pending)."""
+
+    event: Event
+    counts: dict[str, int]
+    url: str
+
+    @property
+    def upcoming(self) -> bool:
+        """Still scheduled."""
+        return self.event.status == SCHEDULED
+
+
+def _view(row: Any) -> EventView:
+    event = Event.of(row)
+    counts = {name: int(row[name] or 0) for name in ("going", "maybe", "declined", "waitlist", "pending")}
+    return EventView(event, counts, link(event))
 
 
 @dataclass(frozen=True)
@@ -72,3 +97,20 @@ class EventsApi:
         if event is None or event.status != SCHEDULED:
             return None
         return event.guild_id, feed_event(event)
+
+    async def events(self, guild_id: int, *, state: str | None = None, before: int | None = None,
+                     limit: int = 50) -> list[EventView]:
+        """The guild's events, newest first, with an id below `before` (a cursor), at most `limit`; `state` is
+        "upcoming" or "past" (a key of `EVENT_STATES`), None for both."""
+        statuses = list(EVENT_STATES[state]) if state else None
+        return [_view(row) for row in await web_repo.page(self._pool, guild_id, statuses, before, limit)]
+
+    async def details(self, guild_id: int, event_id: int) -> tuple[EventView, dict[str, list[Attendee]]] | None:
+        """One event of this guild and its attendees for the live occurrence by answer (going, maybe, waitlist,
+        pending approval; in the order they answered), or None (no such event here)."""
+        row = await web_repo.one(self._pool, guild_id, event_id)
+        if row is None:
+            return None
+        view = _view(row)
+        answered = await repo.attendees(self._pool, view.event)
+        return view, {status: [a for a in answered if a.status == status] for status in LISTED}

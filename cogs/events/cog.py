@@ -21,6 +21,7 @@ from cogs.events.card import event_embed, link, ts
 from cogs.events.desk import EventDesk
 from cogs.events.feed import FEED_PATH, CalendarRoutes, add_to_calendar_links, event_path, has_feed, new_token
 from cogs.events.forms import check_channel, parse_event_duration, parse_reminder_times, read_repeat, read_start
+from cogs.events.http import include_routes
 from cogs.events.model import DEFAULT_REMINDERS, PENDING, SCHEDULED, Event
 from cogs.events.recurrence import describe, first_at_or_after
 from cogs.events.rsvp import ANSWERS
@@ -85,9 +86,11 @@ class EventsCog(HearthCog, name="Events"):
         self.bot.apis.publish(EventsApi, self.api)
         self.calendar = CalendarRoutes(self)
         self.bot.api.include(self.calendar.router)
+        self.router = include_routes(self.bot)  # GET /api/v1/guilds/{id}/events[/{id}] (cogs/events/http.py)
 
     async def unload(self) -> None:
         self.bot.api.remove(self.calendar.router)
+        self.bot.api.remove(self.router)
         self.bot.apis.withdraw(EventsApi, self.api)
         self.bot.timers.unregister(jobs.REMINDER_KIND)
         self.bot.timers.unregister(jobs.PHASE_KIND)

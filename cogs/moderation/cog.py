@@ -23,6 +23,7 @@ from cogs.moderation.cases import TITLES, CaseLog
 from cogs.moderation.channel_tools import ChannelTools
 from cogs.moderation.checks import MODERATORS, VERBS
 from cogs.moderation.external import ExternalActions
+from cogs.moderation.http import include_routes
 from cogs.moderation.member_actions import TEMPBAN_KIND, MemberActions
 from cogs.moderation.menus import MenuActions
 from cogs.moderation.settings import MODERATION_DM_ON_ACTION, SETTINGS
@@ -56,6 +57,8 @@ class ModerationCog(MenuActions, CaseCommands, MemberActions, ExternalActions, C
         self.cases = CaseLog(self.bot, self.pool)
         self.api = ModerationApi(self.cases)
         self.bot.apis.publish(CaseRecorder, self.api)  # automod records its cases through it
+        self.bot.apis.publish(ModerationApi, self.api)  # the dashboard and the REST API read the case log
+        self.router = include_routes(self.bot)  # GET /api/v1/guilds/{id}/cases[/{number}] (cogs/moderation/http.py)
         # A tempban must end: retried until the unban is done (the default policy of the timers service).
         self.bot.timers.register(TEMPBAN_KIND, self.lift_tempban, on_skip=self.lift_tempban,
                                  describe=lambda job: f"the end of temporary ban case #{job.payload.get('case')}")
@@ -69,6 +72,8 @@ class ModerationCog(MenuActions, CaseCommands, MemberActions, ExternalActions, C
         self.bot.timers.unregister(TEMPBAN_KIND)
         if self.api is not None:
             self.bot.apis.withdraw(CaseRecorder, self.api)
+            self.bot.apis.withdraw(ModerationApi, self.api)
+            self.bot.api.remove(self.router)
 
     # --- the contract --------------------------------------------------------------------------------------
 

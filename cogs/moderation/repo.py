@@ -16,6 +16,7 @@ from core.db import Executor
 _CASE_COLUMNS = """id, guild_id, number, type, target_id, moderator_id, automod_rule, reason, duration_seconds,
     expires_at, points, evidence, linked_case, created_at, updated_at, deleted_at, deleted_by, delete_reason,
     log_channel_id, log_message_id"""
+CASE_COLUMNS = _CASE_COLUMNS  # the columns `Case.of` reads (cogs/moderation/web_repo.py selects them too)
 
 
 async def next_number(conn: asyncpg.Connection, guild_id: int) -> int:

@@ -32,6 +32,7 @@ from cogs.tickets.closing import Closing
 from cogs.tickets.deflection import SOLVED, Deflection, Offer
 from cogs.tickets.desk import ARCHIVE, IDLE, INACTIVITY, TicketDesk, describe_job
 from cogs.tickets.group import TICKET
+from cogs.tickets.http import include_routes
 from cogs.tickets.idle import Idle
 from cogs.tickets.inactivity import Inactivity
 from cogs.tickets.member_commands import MemberCommands
@@ -107,6 +108,7 @@ class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, Me
         self.api = TicketsApi(self.pool, self.bot.guild_settings)
         self.bot.apis.publish(TicketsApi, self.api)
         self.bot.apis.publish(TicketSummarySource, self.api)  # /ask searches closed tickets' summaries through it
+        self.router = include_routes(self.bot)  # GET /api/v1/guilds/{id}/tickets[/{number}] (cogs/tickets/http.py)
         self.retention = RetentionJob(self, TRANSCRIPTS, kind="ticket_transcripts_retention",
                                       setting=TICKETS_TRANSCRIPT_RETENTION_DAYS)
         await self.retention.start()
@@ -116,6 +118,7 @@ class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, Me
         attach(self.bot).register(STAGE, self.ticket_message, order=ORDER_TICKETS, module=self.module)
 
     async def unload(self) -> None:
+        self.bot.api.remove(self.router)
         self.bot.pipeline.unregister(STAGE)
         self.bot.apis.withdraw(TicketsApi, self.api)
         self.bot.apis.withdraw(TicketSummarySource, self.api)

@@ -336,3 +336,23 @@ _SEARCH_SUMMARIES = """
 async def search_summaries(conn: Executor, guild_id: int, query: str, limit: int) -> list[Any]:
     """The guild's closed tickets whose summary matches `query` (ticket_id, summary, category, closed_at, rank)."""
     return await conn.fetch(_SEARCH_SUMMARIES, guild_id, query, limit)
+
+
+# --- daily figures and the dashboard's list ----------------------------------------------------------------------
+
+_OPENED_DAILY = """
+    SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM support_tickets
+    WHERE guild_id = $1 AND created_at >= $2 GROUP BY day
+"""
+_OPEN_NOW = ("SELECT count(*) FROM support_tickets WHERE guild_id = $1 "
+             "AND status IN ('open', 'claimed', 'waiting_for_user', 'escalated')")
+
+
+async def opened_daily(conn: Executor, guild_id: int, since: datetime) -> dict[Any, int]:
+    """Tickets opened per UTC day since `since`."""
+    return {row["day"]: row["n"] for row in await conn.fetch(_OPENED_DAILY, guild_id, since)}
+
+
+async def open_count(conn: Executor, guild_id: int) -> int:
+    """The guild's tickets not closed now (open, claimed, waiting for the member, escalated)."""
+    return await conn.fetchval(_OPEN_NOW, guild_id)

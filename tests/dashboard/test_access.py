@@ -35,7 +35,7 @@ async def test_owner_and_administrator_manage_the_server(hearth: Hearth, dashboa
     for person in (g.owner, carol):
         browser = dashboard()
         await browser.login(person)
-        assert f"/dashboard/{g.guild.id}/settings" in (await browser.get("/dashboard/")).text
+        assert f"/dashboard/{g.guild.id}/overview" in (await browser.get("/dashboard/")).text
         assert (await browser.get(f"/dashboard/{g.guild.id}/settings")).status_code == 200
 
 

@@ -50,7 +50,7 @@ async def test_full_login_round_trip(hearth: Hearth, dashboard) -> None:
     tokens = set(hearth.discord.world.oauth2.tokens)
     assert tokens and not any(token in str(value) for token in tokens for value in dict(row).values())
     home = await browser.get("/dashboard/")
-    assert home.status_code == 200 and "alice" in home.text and f'/dashboard/{g.guild.id}/settings' in home.text
+    assert home.status_code == 200 and "alice" in home.text and f'/dashboard/{g.guild.id}/overview' in home.text
 
 
 async def test_a_state_that_is_not_this_browsers_is_refused(hearth: Hearth, dashboard) -> None:
