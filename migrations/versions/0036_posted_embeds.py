@@ -1,7 +1,7 @@
 """The embeds posted with `/embed create`, the only bot messages `/embed edit` may change.
 
 Revision ID: 0036_posted_embeds
-Revises: 0032_event_feeds
+Revises: 0033_guild_stats
 Create Date: 2026-12-07
 
 - posted_embeds: one row per embed posted with `/embed create` (its message and channel, and the member who
@@ -12,7 +12,7 @@ Create Date: 2026-12-07
 from alembic import op
 
 revision = "0036_posted_embeds"
-down_revision = "0032_event_feeds"
+down_revision = "0033_guild_stats"
 branch_labels = None
 depends_on = None
 

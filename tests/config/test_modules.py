@@ -109,7 +109,7 @@ async def test_scheduled_jobs_wait_while_off_and_run_when_back_on(hearth: Hearth
 # The AI module has no command of its own: its switch (gpt.enabled) refuses the LLM calls of other modules'
 # commands (tests/gpt). These modules' commands are all admin configuration under /config, which stays available
 # while they are off; what the switch stops there is their listeners, stages, buttons and jobs.
-WITHOUT_COMMANDS = {"ai", "automod", "custom_commands", "logs", "onboarding", "verification"}
+WITHOUT_COMMANDS = {"ai", "automod", "custom_commands", "logs", "onboarding", "stats", "verification"}
 
 
 def _simple_options(command: app_commands.Command, hearth: Hearth) -> dict[str, Any] | None:
@@ -160,7 +160,7 @@ async def test_every_module_refuses_its_commands_while_off_and_runs_them_when_on
                                          check_permissions=False)
         assert OFF not in (ran.text or ""), (command.qualified_name, ran.text)
         tried.append(module.name)
-    assert len(tried) + len(WITHOUT_COMMANDS) == len(modules.all()) == 19
+    assert len(tried) + len(WITHOUT_COMMANDS) == len(modules.all()) == 20
 
 
 async def test_every_listener_of_a_module_is_gated(hearth: Hearth) -> None:
@@ -180,5 +180,5 @@ async def test_every_listener_of_a_module_is_gated(hearth: Hearth) -> None:
     assert listeners >= 20
     # Raid protection is not a module (turning it off would be turning the brake off): its stage always runs.
     assert staged == {"automod": "automod", "custom_commands": "custom_commands", "engagement": "engagement",
-                      "levels": "levels", "points": "points", "embed_watcher": "reminders", "raid": None,
+                      "levels": "levels", "points": "points", "embed_watcher": "reminders", "raid": None, "insight": "stats",
                       "tickets": "tickets", "verification": "verification"}
