@@ -29,7 +29,7 @@ from cogs.dashboard.access import managed_guilds, manager
 from cogs.dashboard.audit_page import AuditPage
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
-from cogs.dashboard.pages import PageRoute, message, page, stylesheet
+from cogs.dashboard.pages import PageRoute, favicon, message, page, stylesheet
 from cogs.dashboard.rule_pages import RulePages
 from cogs.dashboard.security import (
     SESSION_COOKIE,
@@ -82,6 +82,7 @@ class DashboardCog(HearthCog, name="Dashboard"):
         add = functools.partial(self.router.add_api_route, include_in_schema=False, response_model=None)
         add("/dashboard/", self.index, methods=["GET"])
         add("/dashboard/static/dashboard.css", self.css, methods=["GET"])
+        add("/dashboard/static/favicon.svg", self.icon, methods=["GET"])
         add("/dashboard/login", self.login, methods=["GET"])
         add("/dashboard/callback", self.callback, methods=["GET"])
         add("/dashboard/logout", self.logout, methods=["POST"])
@@ -133,6 +134,10 @@ class DashboardCog(HearthCog, name="Dashboard"):
     async def css(self) -> Response:
         """The stylesheet."""
         return stylesheet()
+
+    async def icon(self) -> Response:
+        """The icon."""
+        return favicon()
 
     async def login(self) -> Response:
         """Send the browser to Discord to approve the login, remembering the `state` in a signed cookie."""

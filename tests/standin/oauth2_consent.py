@@ -33,7 +33,7 @@ SCOPE_TEXT = {
 }
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} | Discord</title></head>
+<link rel="icon" href="data:,"><title>{title} | Discord</title></head>
 <body><main>{body}</main></body></html>
 """
 
