@@ -13,6 +13,8 @@ OAuth2 client is configured (`Settings.dashboard_missing`). Routes:
 - `GET|POST /dashboard/{guild_id}/modules` (module_pages.py), `GET|POST /dashboard/{guild_id}/permissions`
   (rule_pages.py), `GET /dashboard/{guild_id}/audit` (audit_page.py): module switches, command rules and
   cooldowns, the audit log. Every change made here is also recorded by the audit tracker (web_audit.py).
+- `GET|POST /dashboard/{guild_id}/history` (history_page.py): the settings history with a Rollback button each,
+  through `rollback_checked`, the code path of `/config rollback`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from cogs.dashboard import repo
 from cogs.dashboard.access import managed_guilds, manager
 from cogs.dashboard.audit_page import AuditPage
+from cogs.dashboard.history_page import HistoryPage
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
 from cogs.dashboard.pages import PageRoute, favicon, message, page, stylesheet
@@ -46,7 +49,7 @@ from cogs.dashboard.setting_forms import readable, rows, submitted_value
 from cogs.dashboard.web_audit import record_change
 from core.cog_base import HearthCog
 from core.guild_kit import post_to_log
-from core.setting_values import set_checked
+from core.setting_values import already_stored, set_checked
 from core.settings_registry import InvalidSettingValue
 from utils.cooldowns import Cooldown, OnCooldown
 from utils.errors import DATABASE_ERRORS, UserFacingError
@@ -95,6 +98,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
         add("/dashboard/{guild_id}/permissions", rules.show, methods=["GET"])
         add("/dashboard/{guild_id}/permissions", rules.change, methods=["POST"])
         add("/dashboard/{guild_id}/audit", AuditPage(self).show, methods=["GET"])
+        history = HistoryPage(self)
+        add("/dashboard/{guild_id}/history", history.show, methods=["GET"])
+        add("/dashboard/{guild_id}/history", history.roll_back, methods=["POST"])
 
     async def load(self) -> None:
         config = self.bot.config
@@ -287,9 +293,5 @@ class DashboardCog(HearthCog, name="Dashboard"):
                                 status_code=303)
 
     async def _unchanged(self, member: Any, spec: Any, value: Any) -> bool:
-        """The same value is stored already (as /config set: a role the bot gives set again by another admin is a
-        change, it makes them the role's setter for role safety)."""
-        store = self.bot.guild_settings
-        if (await store.stored(member.guild.id)).get((spec.scope, spec.key)) != value:
-            return False
-        return not spec.grants_role or await store.setter(member.guild.id, spec.scope, spec.key) == member.id
+        """The same value is stored already (as /config set: see `already_stored`)."""
+        return await already_stored(self.bot.guild_settings, member.guild.id, spec, value, member.id)

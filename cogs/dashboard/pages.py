@@ -25,6 +25,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("modules", "Modules"),
     ("permissions", "Permissions"),
     ("audit", "Audit log"),
+    ("history", "History"),
 )
 TEMPLATES.globals["sections"] = SECTIONS
 
