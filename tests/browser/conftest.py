@@ -70,16 +70,22 @@ class Person:
     context: BrowserContext
     page: Page
     problems: list[str] = field(default_factory=list)  # console errors, CSP violations, uncaught page errors
+    refusals: set[str] = field(default_factory=set)  # URLs the test expects to be refused (4xx): not a problem
 
     def url(self, path: str) -> str:
         """A dashboard path as an absolute URL."""
         return f"{self.site.base}{path}"
 
-    async def open(self, path: str) -> int:
-        """Go to a dashboard path; the HTTP status of the page."""
+    async def open(self, path: str, *, status: int = 200) -> None:
+        """Go to a dashboard path, which must answer `status` (a refusal's console line is then expected)."""
+        if status >= 400:
+            self.refusals.add(self.url(path))
         answer = await self.page.goto(self.url(path))
-        assert answer is not None
-        return answer.status
+        assert answer is not None and answer.status == status, (path, answer and answer.status)
+
+    def expect_refusal(self, path: str) -> None:
+        """The next load of `path` (a form's POST) is expected to be refused: its console line is no problem."""
+        self.refusals.add(self.url(path))
 
     async def login(self) -> None:
         """Log in as a person does: the login button, Discord's consent page, Authorize, back to the dashboard."""
@@ -116,8 +122,9 @@ class Site:
         person = Person(self, member, context, page)
 
         def console(message: ConsoleMessage) -> None:
-            if message.type == "error":
-                where = message.location.get("url") or page.url
+            where = message.location.get("url") or page.url
+            refused = where in person.refusals and message.text.startswith("Failed to load resource")
+            if message.type == "error" and not refused:
                 person.problems.append(f"console error on {page.url} ({where}): {message.text}")
 
         page.on("console", console)
