@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import Site
+from tests.browser.kit import Site
 from tests.hearth_harness import Hearth
 
 

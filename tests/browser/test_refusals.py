@@ -3,7 +3,7 @@ a cross-site form without the CSRF token, and the admin's own form pointed at an
 
 from __future__ import annotations
 
-from tests.browser.conftest import Site
+from tests.browser.kit import Site
 from tests.hearth_harness import Hearth
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from cogs.dashboard.pages import SECTIONS
-from tests.browser.conftest import Site
+from tests.browser.kit import Site
 from tests.hearth_harness import Hearth
 
 
