@@ -1,5 +1,6 @@
 """The settings history page, `/dashboard/{guild}/history`: every change of the server's settings, newest first, 25
-a page (`?page=`), read through `GuildSettings.history` as `/config history` reads it, each with a Rollback button.
+a page (`?page=`), or of one setting (`?setting=scope.key`, as `/config history scope: key:`), read through
+`GuildSettings.history` as `/config history` reads it, each with a Rollback button.
 
 The button posts the entry's id (CSRF-checked) and runs `rollback_checked` (core/setting_values.py), the body of
 `/config rollback`: only an entry of THIS server, the same value gate with the member as the setter, recorded in
@@ -82,13 +83,15 @@ class HistoryPage:
             return checked
         number = request.query_params.get("page", "1")
         number = min(int(number), MAX_PAGE) if number.isdigit() and int(number) > 0 else 1
+        scope, _, key = request.query_params.get("setting", "").partition(".")
+        spec = self.dashboard.bot.settings_registry.get(scope, key)  # only a real setting filters (and is echoed)
         rolled = request.query_params.get("rolled", "")
         notice = None
         if rolled.isdigit() and len(rolled) < 20:  # only a real entry of this server is echoed back
             entry = await self._entry(checked[2].guild.id, int(rolled))
             if entry is not None:
                 notice = f"{entry.scope}.{entry.key} rolled back to entry #{entry.id}."
-        return await self._render(*checked, number=number, notice=notice)
+        return await self._render(*checked, number=number, notice=notice, only=spec)
 
     async def _entry(self, guild_id: int, entry_id: int) -> HistoryEntry | None:
         try:
@@ -97,22 +100,26 @@ class HistoryPage:
             return None
 
     async def _render(self, session_id: str, session: Any, member: Any, *, number: int = 1,
-                      notice: str | None = None, problem: str | None = None, status: int = 200) -> HTMLResponse:
+                      notice: str | None = None, problem: str | None = None, status: int = 200,
+                      only: SettingSpec | None = None) -> HTMLResponse:
         bot, guild = self.dashboard.bot, member.guild
         who = self.dashboard.who(session_id, session)
         try:
             zone = ZoneInfo(await bot.guild_settings.setting(guild.id, SYSTEM_TIMEZONE))
-            entries, total = await bot.guild_settings.history(guild.id, limit=PER_PAGE,
-                                                              offset=(number - 1) * PER_PAGE)
+            entries, total = await bot.guild_settings.history(
+                guild.id, scope=only.scope if only else None, key=only.key if only else None, limit=PER_PAGE,
+                offset=(number - 1) * PER_PAGE)
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **who)
         registry = bot.settings_registry
         shown = [history_row(entry, registry.get(entry.scope, entry.key), guild, zone) for entry in entries]
-        previous = self._link(guild.id, number - 1) if number > 1 else None
-        following = self._link(guild.id, number + 1) if number * PER_PAGE < total and number < MAX_PAGE else None
+        setting = only.qualified if only else None
+        previous = self._link(guild.id, number - 1, setting) if number > 1 else None
+        following = (self._link(guild.id, number + 1, setting) if number * PER_PAGE < total and number < MAX_PAGE
+                     else None)
         return page("history.html", status=status, title=f"Settings history · {guild.name}", guild=guild,
                     section="history", rows=shown, total=total, page_number=number, previous=previous,
-                    next=following, zone=str(zone), notice=notice, problem=problem, **who)
+                    next=following, zone=str(zone), setting=setting, notice=notice, problem=problem, **who)
 
     async def roll_back(self, request: Request, guild_id: str) -> Response:
         """The Rollback button: `/config rollback`'s code path, as the member."""
@@ -150,5 +157,6 @@ class HistoryPage:
         return RedirectResponse(f"/dashboard/{guild.id}/history?rolled={done.entry.id}", status_code=303)
 
     @staticmethod
-    def _link(guild_id: int, number: int) -> str:
-        return f"/dashboard/{guild_id}/history?{urllib.parse.urlencode({'page': number})}"
+    def _link(guild_id: int, number: int, setting: str | None) -> str:
+        query = ({"setting": setting} if setting else {}) | {"page": number}
+        return f"/dashboard/{guild_id}/history?{urllib.parse.urlencode(query)}"

@@ -139,3 +139,20 @@ async def test_the_history_is_paged_25_at_a_time(hearth: Hearth, dashboard) -> N
     second = await browser.get(f"/dashboard/{g.guild.id}/history?page=2")
     assert second.text.count('class="history-row"') == 2 and 'rel="next"' not in second.text
     assert (await browser.get(f"/dashboard/{g.guild.id}/history?page=-3")).status_code == 200
+
+
+async def test_one_settings_history_from_its_link_on_the_settings_page(hearth: Hearth, dashboard) -> None:
+    g = hearth.guild
+    await _two_changes(hearth)
+    await hearth.bot.guild_settings.set(g.guild.id, "levels", "cooldown", 90, changed_by=g.admin.id)
+    browser = dashboard()
+    await browser.login(g.admin)
+    settings = await browser.get(f"/dashboard/{g.guild.id}/settings")
+    link = f'href="/dashboard/{g.guild.id}/history?setting=system.timezone"'
+    assert link in settings.text
+    only = await browser.get(f"/dashboard/{g.guild.id}/history?setting=system.timezone")
+    assert only.text.count('class="history-row"') == 2 and "levels.cooldown" not in only.text
+    assert "Changes of <code>system.timezone</code> only" in only.text
+    every = await browser.get(f"/dashboard/{g.guild.id}/history?setting=%3Cscript%3E.x")  # not a setting: all
+    assert every.text.count('class="history-row"') == 3
+    assert "&lt;script" not in every.text and "<script" not in every.text
