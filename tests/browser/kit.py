@@ -65,9 +65,15 @@ class Person:
         self.refusals.add(self.url(path))
 
     async def login(self) -> None:
-        """Log in as a person does: the login button, Discord's consent page, Authorize, back to the dashboard."""
+        """Log in as a person does: the login button, Discord's consent page, Authorize, back to the dashboard (the
+        consent page only the first time: the dashboard asks with prompt=none)."""
         await self.open("/dashboard/")
+        oauth2 = self.site.hearth.discord.world.oauth2
+        approved_before = (self.member.user.id, CLIENT_ID) in oauth2.authorized
         await self.page.get_by_role("link", name="Log in with Discord").click()
+        if approved_before:  # the dashboard asks with prompt=none: Discord sends the browser straight back
+            await self.page.wait_for_url(f"{self.site.base}/dashboard/")
+            return
         await self.page.wait_for_url(f"{self.site.hearth.discord.world.base_url}/**")
         assert "wants to access your account" in await self.page.inner_text("h1")
         shown = self.member.user.global_name or self.member.user.username

@@ -71,6 +71,7 @@ class OAuth2:
         self.tokens: dict[str, Grant] = {}
         self.exchanges: list[dict[str, str]] = []  # every token request's form (secrets included), for asserts
         self.signed_in: dict[str, int] = {}  # discord.com session cookie → user id (browsers signed in to Discord)
+        self.authorized: dict[tuple[int, str], set[str]] = {}  # (user id, client id) → the scopes they approved
 
     def add_client(self, client_id: str, secret: str, redirect_uris: list[str]) -> None:
         """Register an application's OAuth2 client (Developer Portal → OAuth2 → Redirects)."""
@@ -99,6 +100,7 @@ class OAuth2:
         code = secrets.token_urlsafe(20)
         self.codes[code] = Grant(account.id, query["client_id"], redirect, frozenset(query["scope"].split()),
                                  self.world.now() + CODE_LIFETIME)
+        self.authorized.setdefault((account.id, query["client_id"]), set()).update(query["scope"].split())
         answer = {"code": code} | ({"state": query["state"]} if "state" in query else {})
         return _with_query(redirect, answer)
 
@@ -121,6 +123,13 @@ class OAuth2:
         """The user deauthorizes the app (User Settings → Authorized Apps): their tokens stop working."""
         account = user.user if isinstance(user, Member) else user
         self.tokens = {token: grant for token, grant in self.tokens.items() if grant.user_id != account.id}
+        self.authorized = {pair: scopes for pair, scopes in self.authorized.items() if pair[0] != account.id}
+
+    def skips_consent(self, authorize_url: str, user_id: int) -> bool:
+        """`prompt=none` and the user already approved this client for these scopes: Discord redirects at once."""
+        query, _ = self.checked(authorize_url)
+        approved = self.authorized.get((user_id, query["client_id"]), set())
+        return query.get("prompt") == "none" and set(query["scope"].split()) <= approved
 
     def grant_for(self, bearer: str | None, scope: str) -> Grant:
         """The live grant of a bearer token with `scope`, or Discord's 401/403."""

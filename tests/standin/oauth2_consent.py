@@ -6,9 +6,10 @@ which Discord serves too) shows, to the user the browser is signed in to Discord
 from `world.oauth2.sign_in(user)`), which application asks for what, where the browser will be sent, and two
 buttons. "Authorize" posts the form back; the answer is a redirect to the `redirect_uri` with a fresh `code` and
 the same `state` (`OAuth2.approve`, the same model the httpx tests call directly); "Cancel" redirects with
-`error=access_denied` (`OAuth2.deny`). A browser not signed in gets a 401 page (Discord would show its login
-form), and an invalid request (unknown client, unregistered redirect URI, bad scope or response_type) gets the
-400 page Discord shows, naming the problem.
+`error=access_denied` (`OAuth2.deny`). With `prompt=none`, a user who already approved this application for these
+scopes is redirected at once, without the page (as Discord does; `revoke_all` forgets the approval). A browser
+not signed in gets a 401 page (Discord would show its login form), and an invalid request (unknown client,
+unregistered redirect URI, bad scope or response_type) gets the 400 page Discord shows, naming the problem.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ class ConsentPage:
         except AssertionError as exc:
             return _page("Error", f"<h1>Something went wrong</h1><p role=\"alert\">{html.escape(str(exc))}</p>", 400)
         user = self.world.users[user_id]
+        if self.world.oauth2.skips_consent(str(request.rel_url), user_id):
+            raise web.HTTPFound(self.world.oauth2.approve(str(request.rel_url), user))
         app_name = html.escape(self.world.bot_user.username)
         scopes = "".join(f"<li>{html.escape(SCOPE_TEXT.get(scope, scope))}</li>" for scope in query["scope"].split())
         action = html.escape(str(request.rel_url))

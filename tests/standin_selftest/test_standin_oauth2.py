@@ -117,4 +117,11 @@ async def test_the_consent_page_in_a_browser_authorizes_the_signed_in_user(stand
         refused = await browser.get(evil)
         assert refused.status_code == 400 and "Invalid OAuth2 redirect_uri" in refused.text
         assert (await browser.post(evil, data={"decision": "authorize"})).status_code == 400
+        # prompt=none (as the dashboard asks): approved before for these scopes, so Discord redirects at once.
+        again = await browser.get(f"{authorize}&prompt=none")
+        assert again.status_code == 302 and _query(again.headers["location"])["code"]
+        wider = await browser.get(authorize.replace("identify+guilds", "identify+guilds+email") + "&prompt=none")
+        assert wider.status_code == 200  # a scope not approved yet: the page is shown
+        standin.world.oauth2.revoke_all(default_guild.admin)
+        assert (await browser.get(f"{authorize}&prompt=none")).status_code == 200
         assert not standin.http.unimplemented  # answered by the consent page, not the REST catch-all
