@@ -59,8 +59,11 @@ async def sample_changes(hearth: Hearth) -> None:
 
 
 async def shoot(person: Person, path: str, name: str, out: Path) -> Path:
-    """Open `path` and save the viewport as docs/images/dashboard-<name>.png."""
-    await person.open(path)
+    """Open `path` and save the viewport as docs/images/dashboard-<name>.png (a page that does not answer 200 is
+    shot anyway, and reported as a problem)."""
+    answer = await person.page.goto(person.url(path))
+    if answer is None or answer.status != 200:
+        person.problems.append(f"{path} answered {answer.status if answer else 'nothing'}")
     target = out / f"dashboard-{name}.png"
     await person.page.screenshot(path=str(target), full_page=False)
     return target
