@@ -24,8 +24,8 @@ from cogs.config.views import ImportConfirmView, preview_embed
 from core.cog_base import HearthCog
 from core.guild_kit import post_to_log
 from core.guild_settings import GuildSettings
-from core.setting_values import validate_setting
-from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType, timezone_names
+from core.setting_values import already_stored, rollback_checked
+from core.settings_registry import SettingSpec, SettingType, timezone_names
 from utils.errors import BadInput
 from utils.options import RowId
 from utils.paginator import Paginator
@@ -164,21 +164,14 @@ class ConfigCog(SetupCommands, ModuleCommands, PermissionCommands, HearthCog, na
     @CONFIG.command(name="rollback", description="Give a setting back the value a history entry set")
     @app_commands.describe(entry="The history entry number (see /config history)")
     async def rollback(self, interaction: discord.Interaction, entry: RowId) -> None:
-        found = await self.store.entry(interaction.guild_id, entry)
-        if found is None:
-            raise BadInput(f"There is no history entry #{entry} on this server.", example="/config history")
-        spec = self._spec(found.scope, found.key)
-        try:  # a rollback sets a value like /config set does: the same checks, with this admin as the setter
-            validate_setting(spec, interaction.guild, found.new_value, interaction.user)
-        except InvalidSettingValue as exc:
-            raise BadInput(f"Entry #{entry} can't be restored now: {exc}") from None
-        if await self._unchanged(interaction, spec, found.new_value):
-            shown = format_effective(spec, found.new_value)
+        done = await rollback_checked(self.bot, interaction.guild, interaction.user, entry)
+        spec = done.spec
+        if done.change is None:
+            shown = format_effective(spec, done.entry.new_value)
             await interaction.response.send_message(
                 f"`{spec.qualified}` is already {shown}, as entry #{entry} set it: nothing changed.", ephemeral=True)
             return
-        change = await self.store.rollback(interaction.guild_id, found, changed_by=interaction.user.id)
-        old, new = format_effective(spec, change.old), format_effective(spec, change.new)
+        old, new = format_effective(spec, done.change.old), format_effective(spec, done.change.new)
         await self._announce(interaction, "↩️", f"`{spec.qualified}` rolled back to entry #{entry}: {old} → {new}")
 
     # --- export / import -----------------------------------------------------------------------------
@@ -265,14 +258,8 @@ class ConfigCog(SetupCommands, ModuleCommands, PermissionCommands, HearthCog, na
         return choices
 
     async def _unchanged(self, interaction: discord.Interaction, spec: SettingSpec, new: Any) -> bool:
-        """Whether storing `new` would change nothing: the same value is stored already (None: nothing is stored).
-        For a role the bot gives, a different admin setting it again is a change: it makes them its setter, whom
-        role safety checks at every grant."""
-        guild_id = interaction.guild_id
-        stored = await self.store.stored(guild_id)
-        if stored.get((spec.scope, spec.key)) != new:
-            return False
-        return not spec.grants_role or await self.store.setter(guild_id, spec.scope, spec.key) == interaction.user.id
+        """Whether storing `new` would change nothing (see `already_stored`)."""
+        return await already_stored(self.store, interaction.guild_id, spec, new, interaction.user.id)
 
     async def _announce(self, interaction: discord.Interaction, icon: str, summary: str) -> None:
         """Confirm a change to the admin and note it in the log channel (reporting if that failed)."""

@@ -13,6 +13,8 @@ OAuth2 client is configured (`Settings.dashboard_missing`). Routes:
 - `GET|POST /dashboard/{guild_id}/modules` (module_pages.py), `GET|POST /dashboard/{guild_id}/permissions`
   (rule_pages.py), `GET /dashboard/{guild_id}/audit` (audit_page.py): module switches, command rules and
   cooldowns, the audit log. Every change made here is also recorded by the audit tracker (web_audit.py).
+- `GET|POST /dashboard/{guild_id}/history` (history_page.py): the settings history with a Rollback button each,
+  through `rollback_checked`, the code path of `/config rollback`.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ from cogs.dashboard.access import managed_guilds, manager
 from cogs.dashboard.audit_page import AuditPage
 from cogs.dashboard.case_pages import CasePages
 from cogs.dashboard.event_pages import EventPages
+from cogs.dashboard.history_page import HistoryPage
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
 from cogs.dashboard.overview_page import OverviewPage
-from cogs.dashboard.pages import PageRoute, message, page, stylesheet
+from cogs.dashboard.pages import PageRoute, favicon, message, page, stylesheet
 from cogs.dashboard.rule_pages import RulePages
 from cogs.dashboard.security import (
     SESSION_COOKIE,
@@ -50,7 +53,7 @@ from cogs.dashboard.ticket_pages import TicketPages
 from cogs.dashboard.web_audit import record_change
 from core.cog_base import HearthCog
 from core.guild_kit import post_to_log
-from core.setting_values import set_checked
+from core.setting_values import already_stored, set_checked
 from core.settings_registry import InvalidSettingValue
 from utils.cooldowns import Cooldown, OnCooldown
 from utils.errors import DATABASE_ERRORS, UserFacingError
@@ -86,6 +89,7 @@ class DashboardCog(HearthCog, name="Dashboard"):
         add = functools.partial(self.router.add_api_route, include_in_schema=False, response_model=None)
         add("/dashboard/", self.index, methods=["GET"])
         add("/dashboard/static/dashboard.css", self.css, methods=["GET"])
+        add("/dashboard/static/favicon.svg", self.icon, methods=["GET"])
         add("/dashboard/login", self.login, methods=["GET"])
         add("/dashboard/callback", self.callback, methods=["GET"])
         add("/dashboard/logout", self.logout, methods=["POST"])
@@ -109,6 +113,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
         events = EventPages(self)
         add("/dashboard/{guild_id}/events", events.show_list, methods=["GET"])
         add("/dashboard/{guild_id}/events/{event_id}", events.show_one, methods=["GET"])
+        history = HistoryPage(self)
+        add("/dashboard/{guild_id}/history", history.show, methods=["GET"])
+        add("/dashboard/{guild_id}/history", history.roll_back, methods=["POST"])
 
     async def load(self) -> None:
         config = self.bot.config
@@ -148,6 +155,10 @@ class DashboardCog(HearthCog, name="Dashboard"):
     async def css(self) -> Response:
         """The stylesheet."""
         return stylesheet()
+
+    async def icon(self) -> Response:
+        """The icon."""
+        return favicon()
 
     async def login(self) -> Response:
         """Send the browser to Discord to approve the login, remembering the `state` in a signed cookie."""
@@ -297,9 +308,5 @@ class DashboardCog(HearthCog, name="Dashboard"):
                                 status_code=303)
 
     async def _unchanged(self, member: Any, spec: Any, value: Any) -> bool:
-        """The same value is stored already (as /config set: a role the bot gives set again by another admin is a
-        change, it makes them the role's setter for role safety)."""
-        store = self.bot.guild_settings
-        if (await store.stored(member.guild.id)).get((spec.scope, spec.key)) != value:
-            return False
-        return not spec.grants_role or await store.setter(member.guild.id, spec.scope, spec.key) == member.id
+        """The same value is stored already (as /config set: see `already_stored`)."""
+        return await already_stored(self.bot.guild_settings, member.guild.id, spec, value, member.id)

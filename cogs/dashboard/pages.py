@@ -18,10 +18,12 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 STYLESHEET = (HERE / "static" / "dashboard.css").read_bytes()
+FAVICON = (HERE / "static" / "favicon.svg").read_bytes()  # linked by every page: no browser asks for /favicon.ico
 # The server pages' navigation, in order: (path under /dashboard/{guild}/, label). A new page adds its line here.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("overview", "Overview"),
     ("settings", "Settings"),
+    ("history", "History"),
     ("modules", "Modules"),
     ("permissions", "Permissions"),
     ("audit", "Audit log"),
@@ -48,6 +50,11 @@ def message(title: str, text: str, *, status: int, user: Any = None, csrf: str =
 def stylesheet() -> Response:
     """The dashboard's one stylesheet (shipped in the repository; no CDN)."""
     return Response(STYLESHEET, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
+
+
+def favicon() -> Response:
+    """The dashboard's icon (an SVG shipped in the repository)."""
+    return Response(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 class PageRoute(APIRoute):

@@ -180,5 +180,5 @@ async def test_every_listener_of_a_module_is_gated(hearth: Hearth) -> None:
     assert listeners >= 20
     # Raid protection is not a module (turning it off would be turning the brake off): its stage always runs.
     assert staged == {"automod": "automod", "custom_commands": "custom_commands", "engagement": "engagement",
-                      "levels": "levels", "points": "points", "embed_watcher": "reminders", "raid": None, "insight": "stats",
-                      "tickets": "tickets", "verification": "verification"}
+                      "levels": "levels", "points": "points", "embed_watcher": "reminders", "raid": None,
+                      "insight": "stats", "tickets": "tickets", "verification": "verification"}

@@ -5,4 +5,5 @@
 - `premium`      — `seed_premium` (the one way to give a test member premium without Stripe) and the Stripe world.
 - `tickets`, `verification`, `automod`, `onboarding` — each feature's desk and its helpers.
 - `gpt`, `growth` — ids, seeds and readers of the AI and growth tests.
+- `ci_tools`     — `missing_tool`: a test needing a Debian program `.ci/run` installs skips without it (fails in CI).
 """

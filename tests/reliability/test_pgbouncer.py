@@ -15,7 +15,6 @@ fail instead, since `.ci/run` installs it.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,6 +28,7 @@ import bot as entry_point
 from core.config import ConfigError, load_settings
 from core.db import Database
 from tests.hearth_harness import Hearth
+from tests.kit.ci_tools import missing_tool
 from tests.reliability.pgbouncer import PAIR_SUFFIX, PgBouncer, pgbouncer_binary, start_pgbouncer
 
 START = datetime(2026, 12, 6, 12, tzinfo=UTC)
@@ -39,10 +39,8 @@ async def pgbouncer(database_url: str) -> AsyncIterator[PgBouncer]:
     """A PgBouncer (transaction pooling) in front of the session's test database, for this module."""
     binary = pgbouncer_binary()
     if binary is None:
-        reason = "pgbouncer is not installed (Debian: apt-get install pgbouncer), so Hearth behind it is not tested"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; CI is set, where .ci/run installs it", pytrace=False)
-        pytest.skip(reason)
+        missing_tool("pgbouncer is not installed (Debian: apt-get install pgbouncer), so Hearth behind it is not "
+                     "tested")
     bouncer = await start_pgbouncer(binary, database_url)
     yield bouncer
     bouncer.stop()

@@ -11,6 +11,10 @@ id and secret in the form or HTTP Basic; the code is single-use, expires after 1
 standin.world.oauth2.add_client("1234", "secret", ["http://site.test/callback"])
 redirect = standin.world.oauth2.approve(authorize_url, guild.admin)   # http://site.test/callback?code=…&state=…
 ```
+
+A real browser sees the same decision as an HTML consent page served at `GET /oauth2/authorize` (and
+`/api/v10/oauth2/authorize`) for the user the browser is signed in to Discord as (`sign_in(user)` gives the
+cookie value to set for `SIGNED_IN_COOKIE`): see oauth2_consent.py.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ if TYPE_CHECKING:
 
 routes = RouteTable()
 
+SIGNED_IN_COOKIE = "standin_discord_session"  # discord.com's session cookie, in a browser signed in to Discord
 SCOPES = frozenset({"identify", "email", "guilds", "guilds.members.read", "connections"})
 CODE_LIFETIME = timedelta(minutes=10)
 TOKEN_LIFETIME = timedelta(days=7)
@@ -65,12 +70,15 @@ class OAuth2:
         self.codes: dict[str, Grant] = {}
         self.tokens: dict[str, Grant] = {}
         self.exchanges: list[dict[str, str]] = []  # every token request's form (secrets included), for asserts
+        self.signed_in: dict[str, int] = {}  # discord.com session cookie → user id (browsers signed in to Discord)
+        self.authorized: dict[tuple[int, str], set[str]] = {}  # (user id, client id) → the scopes they approved
 
     def add_client(self, client_id: str, secret: str, redirect_uris: list[str]) -> None:
         """Register an application's OAuth2 client (Developer Portal → OAuth2 → Redirects)."""
         self.clients[str(client_id)] = (secret, set(redirect_uris))
 
-    def _checked(self, authorize_url: str) -> tuple[dict[str, str], str]:
+    def checked(self, authorize_url: str) -> tuple[dict[str, str], str]:
+        """The authorize request's query and redirect URI, or the AssertionError naming what Discord would refuse."""
         query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(authorize_url).query))
         client = self.clients.get(query.get("client_id", ""))
         if client is None:
@@ -87,17 +95,26 @@ class OAuth2:
 
     def approve(self, authorize_url: str, user: User | Member) -> str:
         """The user clicks Authorize: the redirect URL the browser goes to (with `code` and the same `state`)."""
-        query, redirect = self._checked(authorize_url)
+        query, redirect = self.checked(authorize_url)
         account = user.user if isinstance(user, Member) else user
         code = secrets.token_urlsafe(20)
         self.codes[code] = Grant(account.id, query["client_id"], redirect, frozenset(query["scope"].split()),
                                  self.world.now() + CODE_LIFETIME)
+        self.authorized.setdefault((account.id, query["client_id"]), set()).update(query["scope"].split())
         answer = {"code": code} | ({"state": query["state"]} if "state" in query else {})
         return _with_query(redirect, answer)
 
+    def sign_in(self, user: User | Member) -> str:
+        """A browser signs in to Discord as `user`: the value of its `SIGNED_IN_COOKIE` on the stand-in's host,
+        which the consent page at `/oauth2/authorize` (oauth2_consent.py) reads to know who is approving."""
+        account = user.user if isinstance(user, Member) else user
+        cookie = secrets.token_urlsafe(20)
+        self.signed_in[cookie] = account.id
+        return cookie
+
     def deny(self, authorize_url: str) -> str:
         """The user clicks Cancel: the redirect URL with `error=access_denied` (and the same `state`)."""
-        query, redirect = self._checked(authorize_url)
+        query, redirect = self.checked(authorize_url)
         answer = {"error": "access_denied", "error_description": "The resource owner or authorization server "
                   "denied the request"} | ({"state": query["state"]} if "state" in query else {})
         return _with_query(redirect, answer)
@@ -106,6 +123,13 @@ class OAuth2:
         """The user deauthorizes the app (User Settings → Authorized Apps): their tokens stop working."""
         account = user.user if isinstance(user, Member) else user
         self.tokens = {token: grant for token, grant in self.tokens.items() if grant.user_id != account.id}
+        self.authorized = {pair: scopes for pair, scopes in self.authorized.items() if pair[0] != account.id}
+
+    def skips_consent(self, authorize_url: str, user_id: int) -> bool:
+        """`prompt=none` and the user already approved this client for these scopes: Discord redirects at once."""
+        query, _ = self.checked(authorize_url)
+        approved = self.authorized.get((user_id, query["client_id"]), set())
+        return query.get("prompt") == "none" and set(query["scope"].split()) <= approved
 
     def grant_for(self, bearer: str | None, scope: str) -> Grant:
         """The live grant of a bearer token with `scope`, or Discord's 401/403."""

@@ -31,6 +31,7 @@ from .cdn import Cdn
 from .errors import CapturedError, ErrorCollector, ExpectErrors
 from .gateway import Gateway
 from .models import Message
+from .oauth2_consent import ConsentPage
 from .server import FailureRule, HoldRule, HttpServer, RecordedRequest, RouteTable
 from .state import GuildState, World
 
@@ -121,6 +122,7 @@ class StandIn(UserActions):
     async def start(self) -> StandIn:
         """Start the server on 127.0.0.1 (random port)."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
+        ConsentPage(self.world).add_routes(app)  # the OAuth2 consent page a real browser sees (before the catch-all)
         app.router.add_route("*", "/api/v10/{tail:.*}", self.http.handle)
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_get("/gateway/", self.gateway.handle)

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.standin import StandIn
+from tests.standin.oauth2 import SIGNED_IN_COOKIE
 from tests.standin.plugin import DefaultGuild
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -83,3 +84,44 @@ async def test_codes_are_single_use_and_bound_to_client_and_redirect(standin: St
         standin.world.oauth2.approve(_authorize(redirect="http://evil.test/cb"), default_guild.member)
     denied = standin.world.oauth2.deny(_authorize())
     assert _query(denied)["error"] == "access_denied" and _query(denied)["state"] == "st-1"
+
+
+async def test_the_consent_page_in_a_browser_authorizes_the_signed_in_user(standin: StandIn,
+                                                                           default_guild: DefaultGuild) -> None:
+    standin.world.oauth2.add_client("4242", "s3cret", [REDIRECT])
+    authorize = _authorize().replace("https://discord.com", standin.world.base_url)
+    evil = _authorize(redirect="http://evil.test/cb").replace("https://discord.com", standin.world.base_url)
+    async with httpx.AsyncClient(base_url=standin.world.base_url) as anonymous:
+        signed_out = await anonymous.get(authorize)
+        assert signed_out.status_code == 401 and "not signed in to Discord" in signed_out.text
+    signed_in = {SIGNED_IN_COOKIE: standin.world.oauth2.sign_in(default_guild.admin)}
+    async with httpx.AsyncClient(base_url=standin.world.base_url, cookies=signed_in) as browser, \
+            httpx.AsyncClient(base_url=f"{standin.world.base_url}/api/v10") as app:
+        page = await browser.get(authorize)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert "Hearth wants to access your account" in page.text
+        assert '<strong id="signed-in">alice</strong>' in page.text
+        assert "Know what servers you&#x27;re in" in page.text and REDIRECT in page.text
+        assert 'value="authorize">Authorize</button>' in page.text
+        assert (await browser.get(authorize.replace("/oauth2/", "/api/v10/oauth2/"))).status_code == 200
+        clicked = await browser.post(authorize, data={"decision": "authorize"})
+        assert clicked.status_code == 303
+        location = clicked.headers["location"]
+        assert location.startswith(REDIRECT + "?") and _query(location)["state"] == "st-1"
+        token = await _exchange(app, _query(location)["code"])  # the code is a real one: it exchanges
+        assert token.status_code == 200
+        bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        assert (await app.get("/users/@me", headers=bearer)).json()["id"] == str(default_guild.admin.id)
+        cancelled = await browser.post(authorize, data={"decision": "cancel"})
+        assert cancelled.status_code == 303 and _query(cancelled.headers["location"])["error"] == "access_denied"
+        refused = await browser.get(evil)
+        assert refused.status_code == 400 and "Invalid OAuth2 redirect_uri" in refused.text
+        assert (await browser.post(evil, data={"decision": "authorize"})).status_code == 400
+        # prompt=none (as the dashboard asks): approved before for these scopes, so Discord redirects at once.
+        again = await browser.get(f"{authorize}&prompt=none")
+        assert again.status_code == 302 and _query(again.headers["location"])["code"]
+        wider = await browser.get(authorize.replace("identify+guilds", "identify+guilds+email") + "&prompt=none")
+        assert wider.status_code == 200  # a scope not approved yet: the page is shown
+        standin.world.oauth2.revoke_all(default_guild.admin)
+        assert (await browser.get(f"{authorize}&prompt=none")).status_code == 200
+        assert not standin.http.unimplemented  # answered by the consent page, not the REST catch-all
