@@ -7,7 +7,8 @@ a clear start-up message instead of uvicorn exiting the process, and uvicorn nev
 The interactive documentation (`/docs`, `/redoc`) and the schema (`/openapi.json`) are served only when
 `API_DOCS_ENABLED` is set; otherwise they answer 404 like any unknown path. Routes that need an API key declare
 `Depends(require_key(...))` (core/api_keys.py); the key store is attached by the api cog (`HttpApi.keys`). An
-`ApiError` raised by a route or dependency is answered `{"error": message}` with its status.
+`ApiError` raised by a route or dependency is answered `{"error": message}` (and its `extra` fields) with its
+status.
 
 Request bodies are limited in one place, `BodyLimit`, in front of the whole app: a body larger than
 `API_MAX_BODY_BYTES` (or a smaller limit a cog sets for its paths with `limit_body`) is answered 413 without
@@ -100,7 +101,7 @@ class BodyLimit:
 
 
 async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-    return JSONResponse({"error": exc.message}, exc.status, headers=exc.headers)
+    return JSONResponse({"error": exc.message, **exc.extra}, exc.status, headers=exc.headers)
 
 
 class _EmbeddedServer(uvicorn.Server):

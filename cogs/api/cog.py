@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -20,6 +21,7 @@ from core.api_keys import ApiError, ApiKey, require_key
 from core.cog_base import HearthCog
 from core.settings_registry import SettingType
 from utils.config_group import add_config_group, remove_config_group
+from utils.cooldowns import Cooldown, OnCooldown
 from utils.errors import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ class ApiCog(HearthCog, name="API"):
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
+        self.rate = bot.config.api_rate_limit
+        self.limit = Cooldown(self.rate, 60, bot.clock, what="API requests")  # per key id, in this process
         self.router = APIRouter()
         self.router.add_api_route(SETTINGS_PATH, self.guild_settings, methods=["GET"],
                                   summary="The server's settings (read key of that server)")
@@ -69,6 +73,17 @@ class ApiCog(HearthCog, name="API"):
             await repo.touch(self.pool, key.id, now, TOUCH_EVERY)
         except DATABASE_ERRORS:
             log.warning("API: could not record the use of key %s (database unavailable)", key.prefix)
+
+    def admit(self, key: ApiKey) -> None:
+        """Count one request of the key (API_RATE_LIMIT a minute), or refuse it 429 saying when to retry."""
+        try:
+            self.limit.hit(key.id)
+        except OnCooldown as exc:
+            wait = max(1, math.ceil(exc.retry_after))
+            at = (self.bot.clock.now() + timedelta(seconds=wait)).isoformat(timespec="seconds")
+            raise ApiError(429, f"the API key {key.prefix}… made more than {self.rate} requests in a minute; "
+                                f"retry in {wait} s (at {at})", {"Retry-After": str(wait)},
+                           {"retry_after": wait, "retry_at": at}) from None
 
     # --- routes --------------------------------------------------------------------------------------------
 
