@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 
 from cogs.api import repo
+from cogs.api.api import ApiKeysApi
 from cogs.api.commands import ApiKeyCommands
 from core.api_keys import ApiError, ApiKey, require_key
 from core.cog_base import HearthCog
@@ -45,12 +46,15 @@ class ApiCog(HearthCog, name="API"):
                                   summary="The server's settings (read key of that server)")
 
     async def load(self) -> None:
+        self.keys = ApiKeysApi(self.bot, self.pool)
+        self.bot.apis.publish(ApiKeysApi, self.keys)
         self.bot.api.keys = self
         self.bot.api.include(self.router)
         add_config_group(self.bot, ApiKeyCommands(self))
 
     async def unload(self) -> None:
         remove_config_group(self.bot, "api_key")
+        self.bot.apis.withdraw(ApiKeysApi, self.keys)
         self.bot.api.remove(self.router)
         if self.bot.api.keys is self:
             self.bot.api.keys = None
