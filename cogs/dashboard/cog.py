@@ -13,6 +13,8 @@ OAuth2 client is configured (`Settings.dashboard_missing`). Routes:
 - `GET|POST /dashboard/{guild_id}/modules` (module_pages.py), `GET|POST /dashboard/{guild_id}/permissions`
   (rule_pages.py), `GET /dashboard/{guild_id}/audit` (audit_page.py): module switches, command rules and
   cooldowns, the audit log. Every change made here is also recorded by the audit tracker (web_audit.py).
+- `GET|POST /dashboard/{guild_id}/api-keys` (key_pages.py): the server's API keys, created (shown once) and revoked
+  through the api cog's `ApiKeysApi`, as `/config api_key` does.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from cogs.dashboard import repo
 from cogs.dashboard.access import managed_guilds, manager
 from cogs.dashboard.audit_page import AuditPage
+from cogs.dashboard.key_pages import KeyPages
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
 from cogs.dashboard.pages import PageRoute, message, page, stylesheet
@@ -94,6 +97,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
         add("/dashboard/{guild_id}/permissions", rules.show, methods=["GET"])
         add("/dashboard/{guild_id}/permissions", rules.change, methods=["POST"])
         add("/dashboard/{guild_id}/audit", AuditPage(self).show, methods=["GET"])
+        keys = KeyPages(self)
+        add("/dashboard/{guild_id}/api-keys", keys.show, methods=["GET"])
+        add("/dashboard/{guild_id}/api-keys", keys.change, methods=["POST"])
 
     async def load(self) -> None:
         config = self.bot.config

@@ -24,6 +24,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("modules", "Modules"),
     ("permissions", "Permissions"),
     ("audit", "Audit log"),
+    ("api-keys", "API keys"),
 )
 TEMPLATES.globals["sections"] = SECTIONS
 
