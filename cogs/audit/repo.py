@@ -80,14 +80,15 @@ async def commands_since(pool: asyncpg.Pool, since: datetime) -> int:
 
 
 _RECENT = """
-    SELECT user_id, command_name, command_type, success, error_message, created_at FROM audit_logs
+    SELECT id, user_id, command_name, command_type, success, error_message, created_at FROM audit_logs
     WHERE guild_id = $1 AND ($2::text IS NULL OR command_name = $2 OR starts_with(command_name, $2 || ' '))
-      AND ($3::bigint IS NULL OR user_id = $3)
+      AND ($3::bigint IS NULL OR user_id = $3) AND ($6::bigint IS NULL OR id < $6)
     ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5
 """
 
 
 async def recent(pool: Executor, guild_id: int, command: str | None, user_id: int | None, limit: int,
-                 offset: int) -> list[asyncpg.Record]:
-    """A guild's recorded commands, newest first (the (guild_id, created_at) index), filtered."""
-    return await pool.fetch(_RECENT, guild_id, command, user_id, limit, offset)
+                 offset: int, before: int | None = None) -> list[asyncpg.Record]:
+    """A guild's recorded commands, newest first (the (guild_id, created_at) index), filtered; `before`: only ids
+    below it (rows are written in the order they were recorded, so ids follow created_at)."""
+    return await pool.fetch(_RECENT, guild_id, command, user_id, limit, offset, before)
