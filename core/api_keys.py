@@ -101,7 +101,8 @@ def new_key() -> NewKey:
     return NewKey(secret, secret[:PREFIX_LENGTH], hash_key(secret))
 
 
-_bearer = HTTPBearer(auto_error=False, description="An API key from `/config api_key create`")
+_bearer = HTTPBearer(auto_error=False, description="An API key of the server, from `/config api_key create` or the "
+                     "dashboard's API keys page: `Authorization: Bearer hk_…`")
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
 
