@@ -1,7 +1,8 @@
 """The one gate every setting value passes before it is stored, whoever stores it.
 
 `/config set` (after parsing what the admin typed), `/config import` (every entry of the file), `/config rollback`
-and the setup commands of the features (`/config verification setup`, `/ticket setup` …) all call
+and the dashboard's Rollback button (both through `rollback_checked`), the dashboard's settings page and the setup
+commands of the features (`/config verification setup`, `/ticket setup` …) all call
 `validate_setting` with the member who makes the change, so a value refused by one is refused by all:
 
 - the value has the setting's type (a JSON export cannot smuggle a string into a number setting);
@@ -15,6 +16,7 @@ and the setup commands of the features (`/config verification setup`, `/ticket s
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -24,7 +26,7 @@ from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType
 from utils.errors import BadInput
 
 if TYPE_CHECKING:
-    from core.guild_settings import Change
+    from core.guild_settings import Change, GuildSettings, HistoryEntry
     from core.hearth_bot import HearthBot
 
 _NUMBER_TYPES: dict[SettingType, tuple[type, ...]] = {
@@ -151,3 +153,42 @@ async def set_checked(bot: HearthBot, guild: discord.Guild, setter: discord.Memb
     if not checked:
         return []
     return await store.apply(guild.id, checked, changed_by=setter.id, change_type=change_type)
+
+
+async def already_stored(store: GuildSettings, guild_id: int, spec: SettingSpec, value: Any, setter_id: int) -> bool:
+    """Whether storing `value` would change nothing: the same value is stored already (None: nothing is stored).
+    For a role the bot gives, a different admin setting it again is a change: it makes them its setter, whom role
+    safety checks at every grant."""
+    if (await store.stored(guild_id)).get((spec.scope, spec.key)) != value:
+        return False
+    return not spec.grants_role or await store.setter(guild_id, spec.scope, spec.key) == setter_id
+
+
+@dataclass(frozen=True)
+class Rollback:
+    """What `rollback_checked` did: the entry, its setting, and the change (None: it had that value already)."""
+
+    entry: HistoryEntry
+    spec: SettingSpec
+    change: Change | None
+
+
+async def rollback_checked(bot: HearthBot, guild: discord.Guild, setter: discord.Member, entry_id: int) -> Rollback:
+    """`/config rollback` and the dashboard's Rollback button: give a setting back the value history entry
+    `entry_id` of THIS guild set, through the same gate as `/config set` with `setter` as the one setting it,
+    recorded as a 'rollback' by them. `BadInput` (nothing changed) for another guild's or an unknown entry, a
+    setting that no longer exists, or a value the gate refuses now."""
+    store = bot.guild_settings
+    found = await store.entry(guild.id, entry_id)
+    if found is None:
+        raise BadInput(f"There is no history entry #{entry_id} on this server.", example="/config history")
+    spec = store.registry.get(found.scope, found.key)
+    if spec is None:
+        raise BadInput(f"Entry #{entry_id} is for {found.scope}.{found.key}, which is no longer a setting.")
+    try:  # a rollback sets a value like /config set does: the same checks, with this admin as the setter
+        validate_setting(spec, guild, found.new_value, setter)
+    except InvalidSettingValue as exc:
+        raise BadInput(f"Entry #{entry_id} can't be restored now: {exc}") from None
+    if await already_stored(store, guild.id, spec, found.new_value, setter.id):
+        return Rollback(found, spec, None)
+    return Rollback(found, spec, await store.rollback(guild.id, found, changed_by=setter.id))

@@ -5,8 +5,8 @@
 - `PUT …/settings/{scope}/{key}` (write key) with `{"value": …}`: through `core.setting_values.set_checked`, the
   gate of `/config set` and the dashboard, as the key's creator (cogs/api/acting.py), recorded as change type `api`.
 - `DELETE …/settings/{scope}/{key}` (write key): back to the default, as `/config reset`.
-- `GET …/settings/history` (read key, paged) and `POST …/settings/history/{id}/rollback` (write key): the history
-  and a rollback as `/config history` and `/config rollback` (the same `GuildSettings` calls and checks).
+- `GET …/settings/history` (read key, paged) and `POST …/settings/history/{id}/rollback` (write key): the history,
+  and a rollback through `core.setting_values.rollback_checked`, the code of `/config rollback`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from cogs.config.values import format_effective
 from core.api_keys import ApiError, ApiKey, require_key
 from core.api_paging import PageRequest, page_request, paged
 from core.guild_settings import HistoryEntry
-from core.setting_values import set_checked, validate_setting
+from core.setting_values import already_stored, rollback_checked, set_checked, validate_setting
 from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType
 from utils.errors import DATABASE_ERRORS, UserFacingError
 
@@ -149,16 +149,13 @@ class SettingRoutes:
             raise ApiError(422, f"a value is required for {spec.qualified}; DELETE the setting to reset it to its "
                                 "default")
         value = received(spec, body.value)
-        stored = await self._stored(api_key.guild_id)
         try:
             checked = validate_setting(spec, member.guild, value, member)
-        except InvalidSettingValue as exc:
-            raise ApiError(422, str(exc).replace("`", "")) from None
-        if stored.get((scope, key)) == checked and not spec.grants_role:
-            return {"setting": self._setting(spec, stored), "changed": False, "history_id": None}
-        try:
+            if await already_stored(self.bot.guild_settings, member.guild.id, spec, checked, member.id):
+                return {"setting": self._setting(spec, await self._stored(api_key.guild_id)), "changed": False,
+                        "history_id": None}
             changes = await set_checked(self.bot, member.guild, member, scope, {key: checked}, change_type="api")
-        except UserFacingError as exc:
+        except (InvalidSettingValue, UserFacingError) as exc:
             raise ApiError(422, str(exc).replace("`", "")) from None
         except DATABASE_ERRORS:
             raise UNAVAILABLE from None
@@ -183,29 +180,18 @@ class SettingRoutes:
                 "history_id": str(change.history_id) if change else None}
 
     async def rollback(self, guild_id: int, entry_id: int, api_key: Write) -> dict[str, Any]:
-        """Give a setting back the value a history entry set: the steps of /config rollback."""
+        """Give a setting back the value a history entry set: `rollback_checked`, the code of /config rollback."""
         member = acting_member(self.bot, api_key)
-        store = self.bot.guild_settings
         try:
-            found = await store.entry(api_key.guild_id, entry_id)
+            done = await rollback_checked(self.bot, member.guild, member, entry_id)
+        except UserFacingError as exc:
+            status = 404 if str(exc).startswith(f"There is no history entry #{entry_id}") else 422
+            raise ApiError(status, str(exc).replace("`", "").split("\nExample:")[0]) from None
         except DATABASE_ERRORS:
             raise UNAVAILABLE from None
-        if found is None:
-            raise ApiError(404, f"there is no history entry #{entry_id} on this server; GET …/settings/history")
-        spec = self._spec(found.scope, found.key)
-        try:  # a rollback sets a value like /config set does: the same checks, with the key's creator as setter
-            validate_setting(spec, member.guild, found.new_value, member)
-        except InvalidSettingValue as exc:
-            raise ApiError(422, f"entry #{entry_id} can't be restored now: {exc}".replace("`", "")) from None
-        stored = await self._stored(api_key.guild_id)
-        if stored.get((spec.scope, spec.key)) == found.new_value and not spec.grants_role:
-            return {"setting": self._setting(spec, stored), "changed": False, "history_id": None}
-        try:
-            change = await store.rollback(api_key.guild_id, found, changed_by=member.id)
-        except DATABASE_ERRORS:
-            raise UNAVAILABLE from None
-        await record(self.bot, member, api_key, "settings", f"a setting: `{spec.qualified}` rolled back to entry "
-                     f"#{entry_id}: {format_effective(spec, change.old)} → {format_effective(spec, change.new)}")
-        return {"setting": self._setting(spec, await self._stored(api_key.guild_id)), "changed": True,
-                "history_id": str(change.history_id)}
-
+        spec, change = done.spec, done.change
+        if change is not None:
+            await record(self.bot, member, api_key, "settings", f"a setting: `{spec.qualified}` rolled back to entry "
+                         f"#{entry_id}: {format_effective(spec, change.old)} → {format_effective(spec, change.new)}")
+        return {"setting": self._setting(spec, await self._stored(api_key.guild_id)), "changed": change is not None,
+                "history_id": str(change.history_id) if change else None}
