@@ -15,6 +15,8 @@ class ErrorOut(BaseModel):
     error: str = Field(description="What was wrong and how to fix it")
     retry_after: int | None = Field(default=None, description="429 only: seconds to wait")
     retry_at: str | None = Field(default=None, description="429 only: when to retry (ISO 8601, UTC)")
+    details: list[dict[str, Any]] | None = Field(default=None, description="422 of a malformed request only: "
+                                                 "each refused parameter (loc, msg, type)")
 
 
 class SettingOut(BaseModel):

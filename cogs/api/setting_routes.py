@@ -31,9 +31,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut, "description": text} for status, text in (
         (401, "No key, or an unknown or revoked key"), (403, "A key of another server, or a read key on a write "
                                                               "route, or its creator may no longer manage the server"),
+        (422, "A parameter or value was refused (the message says which and why)"),
         (429, "Too many requests with this key (see Retry-After)"), (503, "The database is unavailable"))}
-WRITE_ERRORS = {**ERRORS, 404: {"model": ErrorOut, "description": "No such setting (or entry)"},
-                422: {"model": ErrorOut, "description": "The value was refused (the message says why)"}}
+ERRORS[429]["headers"] = {"Retry-After": {"description": "Seconds to wait before retrying",
+                                          "schema": {"type": "integer"}}}
+WRITE_ERRORS = {**ERRORS, 404: {"model": ErrorOut, "description": "Not on this server (the message says what)"}}
 ID_TYPES = (SettingType.CHANNEL, SettingType.ROLE, SettingType.CHANNELS)
 UNAVAILABLE = ApiError(503, "temporarily unavailable, retry later")
 Read = Annotated[ApiKey, Depends(require_key("read"))]
@@ -86,7 +88,7 @@ class SettingRoutes:
             response_model=SettingChangeOut, responses=WRITE_ERRORS,
             summary="Give a setting back the value a history entry set, as /config rollback (write key)")
         add(f"{BASE}/{{scope}}/{{key}}", self.one, methods=["GET"], tags=TAGS, response_model=SettingOut,
-            responses={**ERRORS, 404: WRITE_ERRORS[404]}, summary="One setting (read key)")
+            responses=WRITE_ERRORS, summary="One setting (read key)")
         add(f"{BASE}/{{scope}}/{{key}}", self.put, methods=["PUT"], tags=TAGS, response_model=SettingChangeOut,
             responses=WRITE_ERRORS, summary="Change a setting, as /config set (write key)")
         add(f"{BASE}/{{scope}}/{{key}}", self.delete, methods=["DELETE"], tags=TAGS, response_model=SettingChangeOut,
