@@ -31,7 +31,10 @@ def guild_of(bot: Any, key: ApiKey) -> discord.Guild:
 def acting_member(bot: Any, key: ApiKey) -> discord.Member:
     """The member a write key acts for: its creator, still on the server with Manage Server; else 403 saying why."""
     guild = guild_of(bot, key)
-    member = guild.get_member(key.created_by) if key.created_by is not None else None
+    if key.created_by is None:
+        raise ApiError(403, f"the API key {key.prefix}… acts for the member who created it, whose data was erased; "
+                            "an admin must create a new key")
+    member = guild.get_member(key.created_by)
     if member is None:
         raise ApiError(403, f"the API key {key.prefix}… acts for the member who created it, who is no longer on this "
                             "server; an admin must create a new key")

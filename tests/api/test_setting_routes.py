@@ -128,6 +128,14 @@ async def test_a_key_acts_only_while_its_creator_may_manage_the_server(keyed: Ke
     gone = await keyed.call("DELETE", "/settings/system/timezone", hers)
     assert gone.status_code == 403 and "who is no longer on this server" in gone.json()["error"]
     assert await hearth.bot.guild_settings.get(g.guild.id, "system", "timezone") == "Asia/Tokyo"
+    # The admin's key after their data was erased (the key forgets its creator): it may only read.
+    admins = await keyed.key("write")
+    await hearth.db.execute("UPDATE api_keys SET created_by = NULL WHERE prefix = $1", admins[:11])
+    erased = await keyed.call("PUT", "/settings/system/timezone", admins, json={"value": "Europe/Oslo"})
+    assert (erased.status_code, erased.json()["error"]) == (
+        403, f"the API key {admins[:11]}… acts for the member who created it, whose data was erased; an admin must "
+             "create a new key")
+    assert (await keyed.call("GET", "/settings/system/timezone", admins)).json()["value"] == "Asia/Tokyo"
 
 
 async def test_history_pages_and_a_rollback_as_config_rollback(keyed: Keyed) -> None:
