@@ -106,8 +106,8 @@ async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
 
 
 def _where(location: tuple[Any, ...]) -> str:
-    parts = [str(part) for part in location if part != "body"] or ["body"]
-    return ".".join(parts) if location[:1] != ("body",) else "body field " + ".".join(parts)
+    """Where a refused value was: `query.limit`, `path.guild_id`, `body`, `body.value`."""
+    return ".".join(str(part) for part in location) or "request"
 
 
 async def _invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
