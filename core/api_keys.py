@@ -10,8 +10,10 @@ A route that needs a key declares it:
     async def route(guild_id: int, key: Annotated[ApiKey, Depends(require_key("read"))]) -> …
 
 The request must carry `Authorization: Bearer <key>`. Missing, malformed, unknown or revoked keys are answered
-401; a key of another guild than the route's `{guild_id}`, or a read key on a write route, 403. The route gets
-the key (its guild in `key.guild_id`). Webhooks are not keyed: they are signed by their sender instead.
+401; every request with a live key then counts against that key's rate limit (`KeyStore.admit`: 429 with
+`Retry-After` beyond `API_RATE_LIMIT` a minute); a key of another guild than the route's `{guild_id}`, or a read key
+on a write route, 403. The route gets the key (its guild in `key.guild_id`). Webhooks are not keyed: they are
+signed by their sender instead.
 """
 
 from __future__ import annotations
@@ -35,13 +37,16 @@ _KEY = re.compile(r"hk_[A-Za-z0-9_-]{43}")
 
 
 class ApiError(Exception):
-    """An HTTP API refusal, answered `{"error": message}` with `status` (see `HttpApi`)."""
+    """An HTTP API refusal, answered `{"error": message}` (plus `extra` fields, e.g. `retry_after`) with `status`
+    (see `HttpApi`)."""
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None,
+                 extra: dict[str, object] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers
+        self.extra = extra or {}
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,9 @@ class KeyStore(Protocol):
     async def used(self, key: ApiKey) -> None:
         """Record that the key was just used (at most one write a minute per key)."""
 
+    def admit(self, key: ApiKey) -> None:
+        """Count one request of the key against its rate limit, or raise `ApiError(429)` saying when to retry."""
+
 
 @dataclass(frozen=True)
 class NewKey:
@@ -93,7 +101,8 @@ def new_key() -> NewKey:
     return NewKey(secret, secret[:PREFIX_LENGTH], hash_key(secret))
 
 
-_bearer = HTTPBearer(auto_error=False, description="An API key from `/config api_key create`")
+_bearer = HTTPBearer(auto_error=False, description="An API key of the server, from `/config api_key create` or the "
+                     "dashboard's API keys page: `Authorization: Bearer hk_…`")
 _UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
 
@@ -118,6 +127,7 @@ def require_key(scope: Scope = "read") -> Callable[..., Awaitable[ApiKey]]:
             raise ApiError(401, "unknown API key", _UNAUTHORIZED)
         if key.revoked_at is not None:
             raise ApiError(401, f"the API key {key.prefix}… was revoked", _UNAUTHORIZED)
+        store.admit(key)  # every request with a live key counts, refused ones included
         wanted_guild = request.path_params.get("guild_id")
         if wanted_guild is not None and str(wanted_guild) != str(key.guild_id):
             raise ApiError(403, f"the API key {key.prefix}… belongs to another server")

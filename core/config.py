@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8080, ge=0, le=65535)
     api_max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024 * 1024,
                                     description="Largest request body the HTTP API reads (bigger = 413).")
+    api_rate_limit: int = Field(default=120, ge=1, le=100_000,
+                                description="Requests a minute each API key may make (more = 429 with Retry-After).")
     api_docs_enabled: bool = Field(default=False,
                                    description="Serve /docs, /redoc and /openapi.json (off: they answer 404).")
     dashboard_enabled: bool = Field(default=False, description="Serve the web dashboard under /dashboard/ "

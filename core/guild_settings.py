@@ -81,6 +81,7 @@ _HISTORY_SELECT = (
     "SELECT id, scope, key, old_value, new_value, value_type, changed_by, changed_at, change_type "
     "FROM settings_history "
 )
+_HISTORY_BEFORE = _HISTORY_SELECT + "WHERE guild_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3"
 _HISTORY_COUNT = "SELECT count(*) FROM settings_history "
 _HISTORY_FILTER = "WHERE guild_id = $1 AND ($2::text IS NULL OR scope = $2) AND ($3::text IS NULL OR key = $3) "
 
@@ -248,6 +249,12 @@ class GuildSettings:
                 guild_id, scope, key, limit, offset,
             )
         return [HistoryEntry(**dict(row)) for row in rows], total
+
+    async def history_before(self, guild_id: int, before: int | None, limit: int) -> list[HistoryEntry]:
+        """Up to `limit` of the guild's history entries with an id below `before` (None: the newest), newest first
+        (the HTTP API's cursor paging)."""
+        rows = await self.pool.fetch(_HISTORY_BEFORE, guild_id, before, limit)
+        return [HistoryEntry(**dict(row)) for row in rows]
 
     async def entry(self, guild_id: int, entry_id: int) -> HistoryEntry | None:
         """One history entry of this guild (None for another guild's id)."""

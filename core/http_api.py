@@ -7,7 +7,8 @@ a clear start-up message instead of uvicorn exiting the process, and uvicorn nev
 The interactive documentation (`/docs`, `/redoc`) and the schema (`/openapi.json`) are served only when
 `API_DOCS_ENABLED` is set; otherwise they answer 404 like any unknown path. Routes that need an API key declare
 `Depends(require_key(...))` (core/api_keys.py); the key store is attached by the api cog (`HttpApi.keys`). An
-`ApiError` raised by a route or dependency is answered `{"error": message}` with its status.
+`ApiError` raised by a route or dependency is answered `{"error": message}` (and its `extra` fields) with its
+status; a request its route's declared parameters or body refuse, 422 `{"error": "invalid request: …", "details"}`.
 
 Request bodies are limited in one place, `BodyLimit`, in front of the whole app: a body larger than
 `API_MAX_BODY_BYTES` (or a smaller limit a cog sets for its paths with `limit_body`) is answered 413 without
@@ -26,6 +27,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from core.api_keys import ApiError, KeyStore
@@ -100,7 +102,21 @@ class BodyLimit:
 
 
 async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-    return JSONResponse({"error": exc.message}, exc.status, headers=exc.headers)
+    return JSONResponse({"error": exc.message, **exc.extra}, exc.status, headers=exc.headers)
+
+
+def _where(location: tuple[Any, ...]) -> str:
+    """Where a refused value was: `query.limit`, `path.guild_id`, `body`, `body.value`."""
+    return ".".join(str(part) for part in location) or "request"
+
+
+async def _invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    """A request the route's declared parameters or body refuse: 422 with the same `{"error": …}` shape, in words,
+    and the validator's `details`."""
+    problems = [f"{_where(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid')}" for e in exc.errors()]
+    details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+               for e in exc.errors()]
+    return JSONResponse({"error": "invalid request: " + "; ".join(problems), "details": details}, 422)
 
 
 class _EmbeddedServer(uvicorn.Server):
@@ -120,6 +136,7 @@ class HttpApi:
                            redoc_url="/redoc" if docs else None, openapi_url="/openapi.json" if docs else None)
         self.app.state.key_store = None
         self.app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
+        self.app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
         self.body_limit = BodyLimit(self.app, max_body)
         self._server: _EmbeddedServer | None = None
         self._task: asyncio.Task[None] | None = None

@@ -20,6 +20,7 @@ _TOUCH = """
     WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $2::timestamptz - $3::interval)
 """
 _ACTIVE = f"SELECT {_COLUMNS} FROM api_keys WHERE guild_id = $1 AND revoked_at IS NULL ORDER BY created_at, id"
+_OF_GUILD = f"SELECT {_COLUMNS} FROM api_keys WHERE guild_id = $1 ORDER BY created_at DESC, id DESC LIMIT 200"
 _COUNT_ACTIVE = "SELECT count(*) FROM api_keys WHERE guild_id = $1 AND revoked_at IS NULL"
 _REVOKE = f"""
     UPDATE api_keys SET revoked_at = $4, revoked_by = $3
@@ -58,6 +59,11 @@ async def touch(executor: Executor, key_id: int, now: datetime, every: timedelta
 async def active(executor: Executor, guild_id: int) -> list[ApiKey]:
     """The guild's keys that are not revoked, oldest first."""
     return [_key(row) for row in await executor.fetch(_ACTIVE, guild_id)]
+
+
+async def of_guild(executor: Executor, guild_id: int) -> list[ApiKey]:
+    """The guild's keys, revoked ones too, newest first (the 200 newest)."""
+    return [_key(row) for row in await executor.fetch(_OF_GUILD, guild_id)]
 
 
 async def count_active(executor: Executor, guild_id: int) -> int:

@@ -32,25 +32,25 @@ class AuditApi:
 
     async def daily_counts(self, guild_id: int, since: datetime) -> dict[date, int]:
         """Commands used in the guild per UTC day since `since` (what is still buffered is written first; changes
-        made on the dashboard are not commands and are not counted). Days without any are absent."""
+        made on the dashboard or through the API are not commands and are not counted). Days without any are absent."""
         if self._flush is not None:
             await self._flush()
         return await repo.daily_counts(self._pool, guild_id, since)
 
-    def record_web_change(self, guild_id: int, user_id: int, page: str) -> None:
-        """A change made on the dashboard, recorded like a command: `dashboard <page>`, kind `dashboard`
-        (buffered, never blocks)."""
+    def record_web_change(self, guild_id: int, user_id: int, page: str, *, via: str = "dashboard") -> None:
+        """A change made on the dashboard (or, `via="api"`, through the HTTP API with a key), recorded like a
+        command: `<via> <page>`, kind `<via>` (buffered, never blocks)."""
         if self._record is not None:
-            self._record(guild_id=guild_id, user_id=user_id, name=f"dashboard {page}", kind="dashboard",
-                         success=True)
+            self._record(guild_id=guild_id, user_id=user_id, name=f"{via} {page}", kind=via, success=True)
 
     async def recent(self, guild_id: int, *, command: str | None = None, user_id: int | None = None,
-                     limit: int = 50, offset: int = 0) -> list[AuditEntry]:
+                     limit: int = 50, offset: int = 0, before: int | None = None) -> list[AuditEntry]:
         """The guild's recorded commands, newest first, optionally of one command (and its subcommands) and one
-        user; what is still buffered is written first."""
+        user, and only those with an id below `before` (the HTTP API's paging cursor); what is still buffered is
+        written first."""
         if self._flush is not None:
             await self._flush()
-        rows = await repo.recent(self._pool, guild_id, command, user_id, limit, offset)
+        rows = await repo.recent(self._pool, guild_id, command, user_id, limit, offset, before)
         return [AuditEntry(**dict(row)) for row in rows]
 
 
@@ -64,3 +64,4 @@ class AuditEntry:
     success: bool | None
     error_message: str | None
     created_at: datetime
+    id: int = 0  # the row's id (the HTTP API's paging cursor)

@@ -80,25 +80,26 @@ async def commands_since(pool: asyncpg.Pool, since: datetime) -> int:
 
 
 _RECENT = """
-    SELECT user_id, command_name, command_type, success, error_message, created_at FROM audit_logs
+    SELECT id, user_id, command_name, command_type, success, error_message, created_at FROM audit_logs
     WHERE guild_id = $1 AND ($2::text IS NULL OR command_name = $2 OR starts_with(command_name, $2 || ' '))
-      AND ($3::bigint IS NULL OR user_id = $3)
+      AND ($3::bigint IS NULL OR user_id = $3) AND ($6::bigint IS NULL OR id < $6)
     ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5
 """
 
 
 async def recent(pool: Executor, guild_id: int, command: str | None, user_id: int | None, limit: int,
-                 offset: int) -> list[asyncpg.Record]:
-    """A guild's recorded commands, newest first (the (guild_id, created_at) index), filtered."""
-    return await pool.fetch(_RECENT, guild_id, command, user_id, limit, offset)
+                 offset: int, before: int | None = None) -> list[asyncpg.Record]:
+    """A guild's recorded commands, newest first (the (guild_id, created_at) index), filtered; `before`: only ids
+    below it (rows are written in the order they were recorded, so ids follow created_at)."""
+    return await pool.fetch(_RECENT, guild_id, command, user_id, limit, offset, before)
 
 
 _DAILY = """
     SELECT (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n FROM audit_logs
-    WHERE guild_id = $1 AND created_at >= $2 AND command_type <> 'dashboard' GROUP BY day
+    WHERE guild_id = $1 AND created_at >= $2 AND command_type NOT IN ('dashboard', 'api') GROUP BY day
 """
 
 
 async def daily_counts(pool: Executor, guild_id: int, since: datetime) -> dict[date, int]:
-    """Commands used in the guild per UTC day since `since` (changes made on the dashboard not counted)."""
+    """Commands used in the guild per UTC day since `since` (changes made on the dashboard or the API not counted)."""
     return {row["day"]: row["n"] for row in await pool.fetch(_DAILY, guild_id, since)}

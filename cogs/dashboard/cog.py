@@ -15,6 +15,8 @@ OAuth2 client is configured (`Settings.dashboard_missing`). Routes:
   cooldowns, the audit log. Every change made here is also recorded by the audit tracker (web_audit.py).
 - `GET|POST /dashboard/{guild_id}/history` (history_page.py): the settings history with a Rollback button each,
   through `rollback_checked`, the code path of `/config rollback`.
+- `GET|POST /dashboard/{guild_id}/api-keys` (key_pages.py): the server's API keys, created (shown once) and revoked
+  through the api cog's `ApiKeysApi`, as `/config api_key` does.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from cogs.dashboard.audit_page import AuditPage
 from cogs.dashboard.case_pages import CasePages
 from cogs.dashboard.event_pages import EventPages
 from cogs.dashboard.history_page import HistoryPage
+from cogs.dashboard.key_pages import KeyPages
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
 from cogs.dashboard.overview_page import OverviewPage
@@ -116,6 +119,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
         history = HistoryPage(self)
         add("/dashboard/{guild_id}/history", history.show, methods=["GET"])
         add("/dashboard/{guild_id}/history", history.roll_back, methods=["POST"])
+        keys = KeyPages(self)
+        add("/dashboard/{guild_id}/api-keys", keys.show, methods=["GET"])
+        add("/dashboard/{guild_id}/api-keys", keys.change, methods=["POST"])
 
     async def load(self) -> None:
         config = self.bot.config

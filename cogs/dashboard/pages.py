@@ -30,6 +30,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("tickets", "Tickets"),
     ("cases", "Cases"),
     ("events", "Events"),
+    ("api-keys", "API keys"),
 )
 TEMPLATES.globals["sections"] = SECTIONS
 

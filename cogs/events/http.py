@@ -12,8 +12,10 @@ from fastapi import APIRouter, Depends, Query
 from cogs.events.api import EVENT_STATES, EventsApi, EventView
 from core.api_keys import ApiError, ApiKey, require_key
 from core.api_paging import PageRequest, page_request, paged
+from core.api_routes import ERRORS
 from utils.errors import DATABASE_ERRORS
 
+TAGS = ["events"]
 LIST_PATH = "/api/v1/guilds/{guild_id}/events"
 ONE_PATH = "/api/v1/guilds/{guild_id}/events/{event_id}"
 UNAVAILABLE = "temporarily unavailable, retry later"
@@ -68,8 +70,10 @@ def events_router(bot: Any) -> APIRouter:
             status: [{"user_id": str(a.user_id), "responded_at": a.responded_at.isoformat()} for a in people]
             for status, people in attendees.items()}}
 
-    router.add_api_route(LIST_PATH, list_events, methods=["GET"], summary="The server's events (read key)")
-    router.add_api_route(ONE_PATH, one_event, methods=["GET"], summary="One event with its attendees (read key)")
+    router.add_api_route(LIST_PATH, list_events, methods=["GET"], tags=TAGS, responses=ERRORS,
+                         summary="The server's events (read key)")
+    router.add_api_route(ONE_PATH, one_event, methods=["GET"], tags=TAGS, responses=ERRORS,
+                         summary="One event with its attendees (read key)")
     return router
 
 

@@ -9,8 +9,10 @@ from fastapi import APIRouter, Depends, Query
 
 from cogs.insight.api import MAX_DAYS, StatsApi, overview_json
 from core.api_keys import ApiError, ApiKey, require_key
+from core.api_routes import ERRORS
 from utils.errors import DATABASE_ERRORS
 
+TAGS = ["stats"]
 STATS_PATH = "/api/v1/guilds/{guild_id}/stats"
 
 
@@ -32,5 +34,6 @@ def stats_router(bot: Any) -> APIRouter:
             raise ApiError(503, "temporarily unavailable, retry later") from None
         return overview_json(key.guild_id, overview)
 
-    router.add_api_route(STATS_PATH, guild_stats, methods=["GET"], summary="Daily figures of the server (read key)")
+    router.add_api_route(STATS_PATH, guild_stats, methods=["GET"], tags=TAGS, responses=ERRORS,
+                         summary="Daily figures of the server (read key)")
     return router

@@ -12,8 +12,10 @@ from fastapi import APIRouter, Depends, Query
 from cogs.moderation.api import CASE_STATES, CaseEntry, ModerationApi
 from core.api_keys import ApiError, ApiKey, require_key
 from core.api_paging import PageRequest, page_request, paged
+from core.api_routes import ERRORS
 from utils.errors import DATABASE_ERRORS
 
+TAGS = ["cases"]
 LIST_PATH = "/api/v1/guilds/{guild_id}/cases"
 ONE_PATH = "/api/v1/guilds/{guild_id}/cases/{number}"
 UNAVAILABLE = "temporarily unavailable, retry later"
@@ -83,8 +85,10 @@ def cases_router(bot: Any) -> APIRouter:
             raise ApiError(404, f"there is no case #{number} on this server")
         return case_json(found)
 
-    router.add_api_route(LIST_PATH, list_cases, methods=["GET"], summary="The server's cases (read key)")
-    router.add_api_route(ONE_PATH, one_case, methods=["GET"], summary="One case (read key)")
+    router.add_api_route(LIST_PATH, list_cases, methods=["GET"], tags=TAGS, responses=ERRORS,
+                         summary="The server's cases (read key)")
+    router.add_api_route(ONE_PATH, one_case, methods=["GET"], tags=TAGS, responses=ERRORS,
+                         summary="One case (read key)")
     return router
 
 

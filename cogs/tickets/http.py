@@ -12,8 +12,10 @@ from fastapi import APIRouter, Depends, Query
 from cogs.tickets.api import STATUS_FILTERS, TicketFeedback, TicketsApi, TicketView
 from core.api_keys import ApiError, ApiKey, require_key
 from core.api_paging import PageRequest, page_request, paged
+from core.api_routes import ERRORS
 from utils.errors import DATABASE_ERRORS
 
+TAGS = ["tickets"]
 LIST_PATH = "/api/v1/guilds/{guild_id}/tickets"
 ONE_PATH = "/api/v1/guilds/{guild_id}/tickets/{number}"
 UNAVAILABLE = "temporarily unavailable, retry later"
@@ -92,8 +94,10 @@ def tickets_router(bot: Any) -> APIRouter:
         ticket, rating, kept = found
         return {**ticket_json(ticket), "feedback": feedback_json(rating), "has_transcript": kept}
 
-    router.add_api_route(LIST_PATH, list_tickets, methods=["GET"], summary="The server's tickets (read key)")
-    router.add_api_route(ONE_PATH, one_ticket, methods=["GET"], summary="One ticket with its feedback (read key)")
+    router.add_api_route(LIST_PATH, list_tickets, methods=["GET"], tags=TAGS, responses=ERRORS,
+                         summary="The server's tickets (read key)")
+    router.add_api_route(ONE_PATH, one_ticket, methods=["GET"], tags=TAGS, responses=ERRORS,
+                         summary="One ticket with its feedback (read key)")
     return router
 
 
