@@ -22,7 +22,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -127,3 +127,26 @@ def require_key(scope: Scope = "read") -> Callable[..., Awaitable[ApiKey]]:
         return key
 
     return dependency
+
+
+def key_member(bot: Any, key: ApiKey) -> Any:
+    """The member a write key acts for: its creator (`ApiKey.created_by`), only while they are still on the key's
+    server with Manage Server there (read from the gateway state now, as the dashboard checks on every request).
+    Raises `ApiError(403, ...)` otherwise: a key never lets its holder do more than its creator could do now."""
+    guild = bot.get_guild(key.guild_id)
+    if guild is None or guild.unavailable:
+        raise ApiError(403, "the bot cannot act on this server right now (it is not in it, or it is unavailable)")
+    member = guild.get_member(key.created_by) if key.created_by is not None else None
+    if member is None:
+        raise ApiError(403, f"the API key {key.prefix}… acts for the member who created it, who is no longer on "
+                            "this server; create a new key")
+    if not member.guild_permissions.manage_guild:
+        raise ApiError(403, f"the API key {key.prefix}… acts for the member who created it, who no longer has "
+                            "Manage Server here")
+    return member
+
+
+def refusal(exc: Exception, status: int = 400) -> ApiError:
+    """A feature's human refusal (`utils.errors.UserFacingError`, e.g. `BadInput`) as an API error: the same words
+    the slash command answers, without Discord's Markdown backticks."""
+    return ApiError(status, str(exc).replace("`", ""))

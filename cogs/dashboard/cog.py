@@ -27,6 +27,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from cogs.dashboard import repo
 from cogs.dashboard.access import managed_guilds, manager
 from cogs.dashboard.audit_page import AuditPage
+from cogs.dashboard.command_pages import CommandPages
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
 from cogs.dashboard.pages import PageRoute, message, page, stylesheet
@@ -94,6 +95,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
         add("/dashboard/{guild_id}/permissions", rules.show, methods=["GET"])
         add("/dashboard/{guild_id}/permissions", rules.change, methods=["POST"])
         add("/dashboard/{guild_id}/audit", AuditPage(self).show, methods=["GET"])
+        commands = CommandPages(self)
+        add("/dashboard/{guild_id}/commands", commands.show, methods=["GET"])
+        add("/dashboard/{guild_id}/commands", commands.change, methods=["POST"])
 
     async def load(self) -> None:
         config = self.bot.config

@@ -24,6 +24,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("modules", "Modules"),
     ("permissions", "Permissions"),
     ("audit", "Audit log"),
+    ("commands", "Custom commands"),
 )
 TEMPLATES.globals["sections"] = SECTIONS
 
