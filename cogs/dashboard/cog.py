@@ -44,6 +44,7 @@ from cogs.dashboard.security import (
     set_cookie,
 )
 from cogs.dashboard.setting_forms import readable, rows, submitted_value
+from cogs.dashboard.tag_pages import TagPages
 from cogs.dashboard.web_audit import record_change
 from core.cog_base import HearthCog
 from core.guild_kit import post_to_log
@@ -98,6 +99,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
         commands = CommandPages(self)
         add("/dashboard/{guild_id}/commands", commands.show, methods=["GET"])
         add("/dashboard/{guild_id}/commands", commands.change, methods=["POST"])
+        tags = TagPages(self)
+        add("/dashboard/{guild_id}/tags", tags.show, methods=["GET"])
+        add("/dashboard/{guild_id}/tags", tags.change, methods=["POST"])
 
     async def load(self) -> None:
         config = self.bot.config

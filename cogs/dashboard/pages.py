@@ -25,6 +25,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("permissions", "Permissions"),
     ("audit", "Audit log"),
     ("commands", "Custom commands"),
+    ("tags", "Tags"),
 )
 TEMPLATES.globals["sections"] = SECTIONS
 
