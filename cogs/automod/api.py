@@ -3,6 +3,9 @@
 The automod cog publishes one `AutomodApi` on `bot.apis` while it is loaded; a caller imports this module only and
 asks `bot.apis.get(AutomodApi)` (None when automod is not loaded: the points are then only the case's, and nothing
 escalates). Moderation's `/warn` adds a warning's points here, and `/warnings remove` takes them back.
+
+`AutomodApi.editor` changes the rules and actions as a member, the code of `/config automod` (the dashboard's
+automod page uses it).
 """
 
 from __future__ import annotations
@@ -11,12 +14,13 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.automod.editing import AutomodEditor
 from cogs.automod.points import Escalated, OutsidePoints
 
 if TYPE_CHECKING:
     from cogs.automod.contract import AutomodContract
 
-__all__ = ("AutomodApi", "Escalated")
+__all__ = ("AutomodApi", "AutomodEditor", "Escalated")
 
 
 class AutomodApi:
@@ -24,6 +28,8 @@ class AutomodApi:
 
     def __init__(self, cog: AutomodContract) -> None:
         self._points = OutsidePoints(cog)
+        self.editor = AutomodEditor(cog)
+        """The guild's rules and actions, listed and changed as a member (the code of `/config automod`)."""
 
     async def add_points(self, guild: discord.Guild, member: discord.Member, points: float, reason: str,
                          case_number: int | None) -> Escalated | None:
