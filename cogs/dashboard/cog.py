@@ -27,6 +27,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from cogs.dashboard import repo
 from cogs.dashboard.access import managed_guilds, manager
 from cogs.dashboard.audit_page import AuditPage
+from cogs.dashboard.automod_pages import AutomodPages
 from cogs.dashboard.command_pages import CommandPages
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
@@ -102,6 +103,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
         tags = TagPages(self)
         add("/dashboard/{guild_id}/tags", tags.show, methods=["GET"])
         add("/dashboard/{guild_id}/tags", tags.change, methods=["POST"])
+        automod = AutomodPages(self)
+        add("/dashboard/{guild_id}/automod", automod.show, methods=["GET"])
+        add("/dashboard/{guild_id}/automod", automod.change, methods=["POST"])
 
     async def load(self) -> None:
         config = self.bot.config

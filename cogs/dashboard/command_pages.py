@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from cogs.custom_commands.api import CustomCommandsApi, Saved, ping_note
 from cogs.custom_commands.matching import TRIGGER_TYPES
-from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first
+from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first, refused_text
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.web_audit import record_change
 from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
@@ -75,7 +75,7 @@ class CommandPages:
                 raise BadInput("This form does not say what to change. Reload the page and try again.")
             done = await self._apply(api, member, action, form)
         except UserFacingError as exc:
-            problem = f"{str(exc).replace('`', '')} Nothing was changed."
+            problem = refused_text(exc)
             typed = {key: first(form, key) for key in ("name", "trigger_type", "trigger", "response")}
             return await self._render(session_id, session, member, status=400, problem=problem,
                                       typed=typed if action == "add" else None)

@@ -30,3 +30,9 @@ class Dashboard(Protocol):
 def first(form: dict[str, list[str]], key: str) -> str:
     """A form field's first value, stripped ("" when absent)."""
     return (form.get(key) or [""])[0].strip()
+
+
+def refused_text(exc: Exception) -> str:
+    """A feature's human refusal for a web page: its words without Discord's Markdown (backticks, bold), and the
+    reassurance that nothing changed."""
+    return f"{str(exc).replace('`', '').replace('**', '')} Nothing was changed."

@@ -26,6 +26,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("audit", "Audit log"),
     ("commands", "Custom commands"),
     ("tags", "Tags"),
+    ("automod", "Automod"),
 )
 TEMPLATES.globals["sections"] = SECTIONS
 

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first
+from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first, refused_text
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.web_audit import record_change
 from cogs.tags.api import ListedTag, TagsApi, TagSaved
@@ -105,7 +105,7 @@ class TagPages:
                 raise BadInput("This form does not say what to change. Reload the page and try again.")
             done = await self._apply(api, member, action, form)
         except UserFacingError as exc:
-            problem = f"{str(exc).replace('`', '')} Nothing was changed."
+            problem = refused_text(exc)
             typed = {"name": first(form, "name"), "content": (form.get("content") or [""])[0]}
             return await self._render(session_id, session, member, status=400, problem=problem,
                                       typed=typed if action == "create" else None)
