@@ -31,6 +31,7 @@ from cogs.dashboard.automod_pages import AutomodPages
 from cogs.dashboard.command_pages import CommandPages
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
+from cogs.dashboard.onboarding_pages import OnboardingPages
 from cogs.dashboard.pages import PageRoute, message, page, stylesheet
 from cogs.dashboard.rule_pages import RulePages
 from cogs.dashboard.security import (
@@ -106,6 +107,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
         automod = AutomodPages(self)
         add("/dashboard/{guild_id}/automod", automod.show, methods=["GET"])
         add("/dashboard/{guild_id}/automod", automod.change, methods=["POST"])
+        onboarding = OnboardingPages(self)
+        add("/dashboard/{guild_id}/onboarding", onboarding.show, methods=["GET"])
+        add("/dashboard/{guild_id}/onboarding", onboarding.change, methods=["POST"])
 
     async def load(self) -> None:
         config = self.bot.config

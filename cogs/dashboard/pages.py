@@ -27,6 +27,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("commands", "Custom commands"),
     ("tags", "Tags"),
     ("automod", "Automod"),
+    ("onboarding", "Onboarding"),
 )
 TEMPLATES.globals["sections"] = SECTIONS
 
