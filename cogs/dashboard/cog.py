@@ -33,6 +33,7 @@ from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
 from cogs.dashboard.onboarding_pages import OnboardingPages
 from cogs.dashboard.pages import PageRoute, message, page, stylesheet
+from cogs.dashboard.role_menu_pages import RoleMenuPages
 from cogs.dashboard.rule_pages import RulePages
 from cogs.dashboard.security import (
     SESSION_COOKIE,
@@ -110,6 +111,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
         onboarding = OnboardingPages(self)
         add("/dashboard/{guild_id}/onboarding", onboarding.show, methods=["GET"])
         add("/dashboard/{guild_id}/onboarding", onboarding.change, methods=["POST"])
+        role_menus = RoleMenuPages(self)
+        add("/dashboard/{guild_id}/role-menus", role_menus.show, methods=["GET"])
+        add("/dashboard/{guild_id}/role-menus", role_menus.change, methods=["POST"])
 
     async def load(self) -> None:
         config = self.bot.config

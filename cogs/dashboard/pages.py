@@ -28,6 +28,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("tags", "Tags"),
     ("automod", "Automod"),
     ("onboarding", "Onboarding"),
+    ("role-menus", "Role menus"),
 )
 TEMPLATES.globals["sections"] = SECTIONS
 
