@@ -101,3 +101,15 @@ async def test_a_write_key_stops_when_its_creator_loses_manage_server(api) -> No
     assert refused.status_code == 403 and "no longer has Manage Server" in refused.json()["error"]
     assert (await client.get(url, headers=write)).status_code == 200  # reading needs no member
     assert await hearth.db.fetchval("SELECT count(*) FROM custom_commands") == 0
+
+
+async def test_a_write_key_stops_when_its_creator_leaves_the_server(api) -> None:
+    hearth, client = api
+    g, d = hearth.guild, hearth.discord
+    write = await _key(hearth, "write")
+    await d.member_leave(g.guild, g.admin)
+    url = f"/api/v1/guilds/{g.guild.id}/commands"
+    refused = await client.post(url, json={"name": "x", "trigger_type": "exact", "trigger": "!x", "response": "y"},
+                                headers=write)
+    assert refused.status_code == 403 and "who is no longer on this server" in refused.json()["error"]
+    assert await hearth.db.fetchval("SELECT count(*) FROM custom_commands") == 0

@@ -4,6 +4,7 @@ Server, another guild's tag, bad names) that change nothing."""
 
 from __future__ import annotations
 
+from cogs.tags.api import TagsApi
 from tests.hearth_harness import Hearth
 from tests.kit.tags import TagDesk
 from utils.errors import BadInput
@@ -114,3 +115,20 @@ async def test_bad_input_another_guild_no_manage_server_and_forged_forms_change_
         == 403
     assert await hearth.db.fetchval("SELECT count(*) FROM tags WHERE guild_id = $1", g.guild.id) == 0
     assert await hearth.db.fetchval("SELECT content FROM tags WHERE guild_id = $1", other.id) == "theirs"
+
+
+async def test_the_list_shows_50_tags_a_page_newest_first(hearth: Hearth, dashboard) -> None:
+    g = hearth.guild
+    api = hearth.bot.apis.get(TagsApi)
+    admin = hearth.bot.get_guild(g.guild.id).get_member(g.admin.id)
+    for number in range(52):
+        await api.create(admin, f"tag {number:02d}", f"text {number}")
+    browser = await _page(hearth, dashboard)
+    first = browser.last_page
+    assert "<strong>tag 51</strong>" in first and "<strong>tag 02</strong>" in first
+    assert "<strong>tag 01</strong>" not in first and first.count('<li id="tag-') == 50
+    oldest_shown = await hearth.db.fetchval("SELECT t.id FROM tags t JOIN tag_names n ON n.tag_id = t.id "
+                                            "WHERE n.name = 'tag 02'")
+    assert f'href="/dashboard/{g.guild.id}/tags?before={oldest_shown}">Older tags</a>' in first
+    second = await browser.get(f"/dashboard/{g.guild.id}/tags?before={oldest_shown}")
+    assert second.text.count('<li id="tag-') == 2 and "Older tags" not in second.text
