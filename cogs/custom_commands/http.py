@@ -5,6 +5,8 @@
 - `POST …/commands`, `PUT …/commands/{name}`, `DELETE …/commands/{name}` (write key): the change is made as the
   member who created the key (`core.api_keys.key_member`: still on the server with Manage Server), with the same
   validation and refusals as the slash command (answered 400 with its words), and recorded by the audit tracker.
+
+While the custom commands module is off on the server every route answers 409, as the commands are refused.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from cogs.custom_commands.matching import TRIGGER_MAX
 from cogs.dashboard.web_audit import record_change
 from core.api_keys import ApiKey, key_member, refusal, require_key
 from core.api_paging import PageRequest, page_request, paged
+from core.modules import ModuleOff
 from utils.errors import UserFacingError
 
+MODULE = "custom_commands"
 LIST_PATH = "/api/v1/guilds/{guild_id}/commands"
 ONE_PATH = "/api/v1/guilds/{guild_id}/commands/{name}"
 TriggerType = Literal["exact", "starts_with", "contains", "regex"]
@@ -79,15 +83,24 @@ class CustomCommandRoutes:
         add(ONE_PATH, self.update, methods=["PUT"], summary="Change a custom command (write key)")
         add(ONE_PATH, self.delete, methods=["DELETE"], summary="Delete a custom command (write key)")
 
+    async def _module_on(self, guild_id: int) -> None:
+        """Refuse (409) while the feature's module is off on the server, as its commands are refused."""
+        try:
+            await self.bot.modules.require_on(guild_id, MODULE)
+        except ModuleOff as exc:
+            raise refusal(exc, 409) from None
+
     async def list_(self, guild_id: int, key: Annotated[ApiKey, Depends(require_key("read"))],
                     page: Annotated[PageRequest, Depends(page_request)]) -> dict[str, Any]:
         """GET: a page of the commands, newest first."""
+        await self._module_on(key.guild_id)
         found = await self.api.page(key.guild_id, page.before, page.limit + 1)
         return paged([command_json(c) for c in found], page, cursor=lambda item: item["id"])
 
     async def create(self, guild_id: int, body: NewCommand,
                      key: Annotated[ApiKey, Depends(require_key("write"))]) -> dict[str, Any]:
         """POST: add a command as the key's member."""
+        await self._module_on(key.guild_id)
         member = key_member(self.bot, key)
         try:
             saved = await self.api.add(member, name=body.name, trigger_type=body.trigger_type, trigger=body.trigger,
@@ -101,6 +114,7 @@ class CustomCommandRoutes:
     async def update(self, guild_id: int, name: str, body: CommandChanges,
                      key: Annotated[ApiKey, Depends(require_key("write"))]) -> dict[str, Any]:
         """PUT: change the fields given."""
+        await self._module_on(key.guild_id)
         member = key_member(self.bot, key)
         changes = body.model_dump()
         changes["trigger_value"] = changes.pop("trigger")
@@ -114,6 +128,7 @@ class CustomCommandRoutes:
     async def delete(self, guild_id: int, name: str,
                      key: Annotated[ApiKey, Depends(require_key("write"))]) -> dict[str, Any]:
         """DELETE: remove the command."""
+        await self._module_on(key.guild_id)
         member = key_member(self.bot, key)
         try:
             removed = await self.api.remove(member, name)

@@ -17,11 +17,12 @@ from fastapi.responses import HTMLResponse, Response
 from cogs.automod.actions import format_duration
 from cogs.automod.api import AutomodApi, AutomodEditor
 from cogs.automod.rules import ACTION_TYPES, RULE_TYPES, Rule
-from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first, refused_text
+from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first, module_off, refused_text
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.web_audit import record_change
 from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
 
+MODULE = "automod"
 UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 NOT_LOADED = "Automod is not available on this bot right now (its module is not loaded)."
 SHOWN_KEYS = ("words", "pattern", "whole_word", "exempt_roles", "exempt_channels")
@@ -117,6 +118,7 @@ class AutomodPages:
         action_rows = [ActionRow(row["id"], row["action_type"], row["severity"], action_words(row, guild),
                                  (row["config"] or {}).get("role_id")) for row in actions]
         roles = [role for role in reversed(guild.roles) if not role.is_default() and not role.managed]
+        problem = problem or await module_off(self.dashboard.bot, member.guild.id, MODULE)
         return page("automod.html", status=status, title=f"Automod · {guild.name}", guild=guild, section="automod",
                     rules=rule_rows, actions=action_rows, rule_types=RULE_TYPES, action_types=ACTION_TYPES,
                     roles=roles, channels=guild.text_channels, notice=notice, problem=problem, **who)
@@ -134,6 +136,7 @@ class AutomodPages:
         if editor is None:
             return message("Not available", NOT_LOADED, status=503, **self.dashboard.who(session_id, session))
         try:
+            await self.dashboard.bot.modules.require_on(member.guild.id, MODULE)  # as its commands
             done = await self._apply(editor, member, first(form, "action"), form)
         except UserFacingError as exc:
             problem = refused_text(exc)

@@ -13,11 +13,12 @@ from fastapi.responses import HTMLResponse, Response
 
 from cogs.custom_commands.api import CustomCommandsApi, Saved, ping_note
 from cogs.custom_commands.matching import TRIGGER_TYPES
-from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first, refused_text
+from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first, module_off, refused_text
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.web_audit import record_change
 from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
 
+MODULE = "custom_commands"
 UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 NOT_LOADED = "Custom commands are not available on this bot right now (their module is not loaded)."
 ACTIONS = ("add", "edit", "remove")
@@ -53,6 +54,7 @@ class CommandPages:
             commands = await api.all(member.guild.id)
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **who)
+        problem = problem or await module_off(self.dashboard.bot, member.guild.id, MODULE)
         return page("commands.html", status=status, title=f"Custom commands · {member.guild.name}",
                     guild=member.guild, section="commands", commands=commands, trigger_types=TRIGGER_TYPES,
                     notice=notice, problem=problem, typed=typed or {}, **who)
@@ -73,6 +75,7 @@ class CommandPages:
         try:
             if action not in ACTIONS:
                 raise BadInput("This form does not say what to change. Reload the page and try again.")
+            await self.dashboard.bot.modules.require_on(member.guild.id, MODULE)  # as its commands
             done = await self._apply(api, member, action, form)
         except UserFacingError as exc:
             problem = refused_text(exc)

@@ -12,12 +12,13 @@ import discord
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first, refused_text
+from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first, module_off, refused_text
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.web_audit import record_change
 from cogs.onboarding.api import CHOICE_TYPES, QUESTION_TYPES, OnboardingApi, OnboardingEditor
 from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
 
+MODULE = "onboarding"
 UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 NOT_LOADED = "Onboarding is not available on this bot right now (its module is not loaded)."
 
@@ -73,6 +74,7 @@ class OnboardingPages:
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **who)
         roles = [role for role in reversed(guild.roles) if not role.is_default() and not role.managed]
+        problem = problem or await module_off(self.dashboard.bot, member.guild.id, MODULE)
         return page("onboarding.html", status=status, title=f"Onboarding · {guild.name}", guild=guild,
                     section="onboarding", rules=rules, questions=questions, roles=roles, types=QUESTION_TYPES,
                     choice_types=CHOICE_TYPES, options_text=options_text, role_name=lambda rid: role_name(guild, rid),
@@ -91,6 +93,7 @@ class OnboardingPages:
         if editor is None:
             return message("Not available", NOT_LOADED, status=503, **self.dashboard.who(session_id, session))
         try:
+            await self.dashboard.bot.modules.require_on(member.guild.id, MODULE)  # as its commands
             done = await self._apply(editor, member, first(form, "action"), form)
         except UserFacingError as exc:
             return await self._render(session_id, session, member, status=400, problem=refused_text(exc))

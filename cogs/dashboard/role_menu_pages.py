@@ -12,12 +12,13 @@ import discord
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first, refused_text
+from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first, module_off, refused_text
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.web_audit import record_change
 from cogs.roles.api import MODES, STYLES, MenuChange, MenuEditor, RolesApi
 from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
 
+MODULE = "roles"
 UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 NOT_LOADED = "Role menus are not available on this bot right now (their module is not loaded)."
 
@@ -86,6 +87,7 @@ class RoleMenuPages:
             channel = guild.get_channel(channel_id)
             return f"#{channel.name}" if channel else "a deleted channel"
 
+        problem = problem or await module_off(self.dashboard.bot, member.guild.id, MODULE)
         return page("role_menus.html", status=status, title=f"Role menus · {guild.name}", guild=guild,
                     section="role-menus", menus=menus, roles=roles, channels=guild.text_channels, styles=STYLES,
                     modes=MODES, role_name=role_name, channel_name=channel_name,
@@ -104,6 +106,7 @@ class RoleMenuPages:
         if editor is None:
             return message("Not available", NOT_LOADED, status=503, **self.dashboard.who(session_id, session))
         try:
+            await self.dashboard.bot.modules.require_on(member.guild.id, MODULE)  # as its commands
             done = await self._apply(editor, member, first(form, "action"), form)
         except UserFacingError as exc:
             return await self._render(session_id, session, member, status=400, problem=_plain(refused_text(exc)))

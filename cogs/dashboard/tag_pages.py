@@ -12,13 +12,14 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first, refused_text
+from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first, module_off, refused_text
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.web_audit import record_change
 from cogs.tags.api import ListedTag, TagsApi, TagSaved
 from cogs.tags.names import CONTENT_MAX, NAME_MAX
 from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
 
+MODULE = "tags"
 UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 NOT_LOADED = "Tags are not available on this bot right now (their module is not loaded)."
 PER_PAGE = 50
@@ -83,6 +84,7 @@ class TagPages:
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **who)
         rows = [TagRow(item, owner_name(guild, item.tag.owner_id)) for item in listed]
+        problem = problem or await module_off(self.dashboard.bot, member.guild.id, MODULE)
         return page("tags.html", status=status, title=f"Tags · {guild.name}", guild=guild, section="tags", tags=rows,
                     search=search, older=older, notice=notice, problem=problem, typed=typed or {},
                     name_max=NAME_MAX, content_max=CONTENT_MAX, **who)
@@ -103,6 +105,7 @@ class TagPages:
         try:
             if action not in ACTIONS:
                 raise BadInput("This form does not say what to change. Reload the page and try again.")
+            await self.dashboard.bot.modules.require_on(member.guild.id, MODULE)  # as its commands
             done = await self._apply(api, member, action, form)
         except UserFacingError as exc:
             problem = refused_text(exc)

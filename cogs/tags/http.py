@@ -6,6 +6,8 @@ dashboard.
 - `POST …/tags`, `PUT …/tags/{name}`, `DELETE …/tags/{name}`, `POST …/tags/{name}/aliases` (write key): made as the
   member who created the key (`core.api_keys.key_member`: still on the server with Manage Server), under the rules
   of `/tag`; its refusals are answered 400 (404 for an unknown tag) with the same words.
+
+While the tags module is off on the server every route answers 409, as `/tag` is refused.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from cogs.tags.api import ListedTag, Tag, TagsApi, TagSaved
 from cogs.tags.names import CONTENT_MAX, NAME_MAX
 from core.api_keys import ApiKey, key_member, refusal, require_key
 from core.api_paging import PageRequest, page_request, paged
+from core.modules import ModuleOff
 from utils.errors import UserFacingError
 
+MODULE = "tags"
 LIST_PATH = "/api/v1/guilds/{guild_id}/tags"
 ONE_PATH = "/api/v1/guilds/{guild_id}/tags/{name}"
 ALIASES_PATH = "/api/v1/guilds/{guild_id}/tags/{name}/aliases"
@@ -69,11 +73,19 @@ class TagRoutes:
         add(ONE_PATH, self.delete, methods=["DELETE"], summary="Delete a tag or one alias (write key)")
         add(ALIASES_PATH, self.alias, methods=["POST"], status_code=201, summary="Add an alias (write key)")
 
+    async def _module_on(self, guild_id: int) -> None:
+        """Refuse (409) while the feature's module is off on the server, as its commands are refused."""
+        try:
+            await self.bot.modules.require_on(guild_id, MODULE)
+        except ModuleOff as exc:
+            raise refusal(exc, 409) from None
+
     async def list_(self, guild_id: int, key: Annotated[ApiKey, Depends(require_key("read"))],
                     page: Annotated[PageRequest, Depends(page_request)],
                     search: Annotated[str | None, Query(max_length=100, description="Words, as /tag search")] = None
                     ) -> dict[str, Any]:
         """GET: a page of the tags, newest first, or the best matches of `search`."""
+        await self._module_on(key.guild_id)
         if search and search.strip():
             hits = await self.api.search(key.guild_id, search, min(page.limit, SEARCH_MAX))
             return {"items": [tag_json(hit.tag, await self.api.aliases(key.guild_id, hit.tag.id)) for hit in hits],
@@ -89,6 +101,7 @@ class TagRoutes:
     async def create(self, guild_id: int, body: NewTag,
                      key: Annotated[ApiKey, Depends(require_key("write"))]) -> dict[str, Any]:
         """POST: create a tag owned by the key's member."""
+        await self._module_on(key.guild_id)
         member = key_member(self.bot, key)
         try:
             saved = await self.api.create(member, body.name, body.content)
@@ -103,6 +116,7 @@ class TagRoutes:
     async def update(self, guild_id: int, name: str, body: TagText,
                      key: Annotated[ApiKey, Depends(require_key("write"))]) -> dict[str, Any]:
         """PUT: replace the text (the key's member becomes its author)."""
+        await self._module_on(key.guild_id)
         member = key_member(self.bot, key)
         try:
             saved = await self.api.edit(member, name, body.content)
@@ -113,6 +127,7 @@ class TagRoutes:
     async def delete(self, guild_id: int, name: str,
                      key: Annotated[ApiKey, Depends(require_key("write"))]) -> dict[str, Any]:
         """DELETE: the tag with its aliases, or only the alias when `name` is one."""
+        await self._module_on(key.guild_id)
         member = key_member(self.bot, key)
         try:
             gone = await self.api.delete(member, name)
@@ -126,6 +141,7 @@ class TagRoutes:
     async def alias(self, guild_id: int, name: str, body: NewAlias,
                     key: Annotated[ApiKey, Depends(require_key("write"))]) -> dict[str, Any]:
         """POST: give the tag another name."""
+        await self._module_on(key.guild_id)
         member = key_member(self.bot, key)
         try:
             clean, tag = await self.api.add_alias(member, body.alias, name)

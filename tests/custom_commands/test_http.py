@@ -113,3 +113,17 @@ async def test_a_write_key_stops_when_its_creator_leaves_the_server(api) -> None
                                 headers=write)
     assert refused.status_code == 403 and "who is no longer on this server" in refused.json()["error"]
     assert await hearth.db.fetchval("SELECT count(*) FROM custom_commands") == 0
+
+
+async def test_the_routes_answer_409_while_the_module_is_off(api) -> None:
+    hearth, client = api
+    g = hearth.guild
+    write = await _key(hearth, "write")
+    modules = hearth.bot.modules
+    await modules.switch(g.guild.id, modules.get("custom_commands"), False, changed_by=g.owner.id)
+    url = f"/api/v1/guilds/{g.guild.id}/commands"
+    refused = await client.post(url, json={"name": "x", "trigger_type": "exact", "trigger": "!x", "response": "y"},
+                                headers=write)
+    assert refused.status_code == 409 and refused.json()["error"].startswith("Custom commands is turned off")
+    assert (await client.get(url, headers=write)).status_code == 409
+    assert await hearth.db.fetchval("SELECT count(*) FROM custom_commands") == 0
