@@ -13,6 +13,10 @@ OAuth2 client is configured (`Settings.dashboard_missing`). Routes:
 - `GET|POST /dashboard/{guild_id}/modules` (module_pages.py), `GET|POST /dashboard/{guild_id}/permissions`
   (rule_pages.py), `GET /dashboard/{guild_id}/audit` (audit_page.py): module switches, command rules and
   cooldowns, the audit log. Every change made here is also recorded by the audit tracker (web_audit.py).
+- The feature editors, each through its feature's public API (the code of its slash commands):
+  `/dashboard/{guild_id}/commands` (command_pages.py, `CustomCommandsApi`), `…/tags` (tag_pages.py, `TagsApi`),
+  `…/automod` (automod_pages.py, `AutomodApi.editor`), `…/onboarding` (onboarding_pages.py,
+  `OnboardingApi.editor`), `…/role-menus` (role_menu_pages.py, `RolesApi.menus`).
 """
 
 from __future__ import annotations
