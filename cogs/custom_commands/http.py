@@ -33,10 +33,10 @@ TriggerType = Literal["exact", "starts_with", "contains", "regex"]
 class NewCommand(BaseModel):
     """The body of `POST …/commands` (the options of `/config custom_commands add`)."""
 
-    name: str = Field(max_length=32)
+    name: str = Field(max_length=100)  # longer than allowed, but the refusal is then the command's own words
     trigger_type: TriggerType
-    trigger: str = Field(max_length=TRIGGER_MAX)
-    response: str = Field(max_length=2000)
+    trigger: str = Field(max_length=TRIGGER_MAX * 2)
+    response: str = Field(max_length=4000)
     case_sensitive: bool = False
     delete_trigger: bool = False
     reply_to_user: bool = True
@@ -46,8 +46,8 @@ class CommandChanges(BaseModel):
     """The body of `PUT …/commands/{name}`: the fields to change (the options of `/config custom_commands edit`)."""
 
     trigger_type: TriggerType | None = None
-    trigger: str | None = Field(default=None, max_length=TRIGGER_MAX)
-    response: str | None = Field(default=None, max_length=2000)
+    trigger: str | None = Field(default=None, max_length=TRIGGER_MAX * 2)
+    response: str | None = Field(default=None, max_length=4000)
     case_sensitive: bool | None = None
     delete_trigger: bool | None = None
     reply_to_user: bool | None = None

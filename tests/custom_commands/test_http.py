@@ -127,3 +127,21 @@ async def test_the_routes_answer_409_while_the_module_is_off(api) -> None:
     assert refused.status_code == 409 and refused.json()["error"].startswith("Custom commands is turned off")
     assert (await client.get(url, headers=write)).status_code == 409
     assert await hearth.db.fetchval("SELECT count(*) FROM custom_commands") == 0
+
+
+async def test_bad_values_are_refused_with_the_commands_words(api) -> None:
+    hearth, client = api
+    g = hearth.guild
+    write = await _key(hearth, "write")
+    url = f"/api/v1/guilds/{g.guild.id}/commands"
+    long_name = await client.post(url, json={"name": "x" * 40, "trigger_type": "exact", "trigger": "!x",
+                                             "response": "y"}, headers=write)
+    assert (long_name.status_code, long_name.json()["error"].split("\n")[0]) == (
+        400, "A name is 1–32 lower-case letters, digits, - or _.")
+    long_trigger = await client.post(url, json={"name": "x", "trigger_type": "exact", "trigger": "t" * 201,
+                                                "response": "y"}, headers=write)
+    assert long_trigger.json()["error"] == "The trigger is 201 characters long; the limit is 200."
+    wrong_type = await client.post(url, json={"name": "x", "trigger_type": "fuzzy", "trigger": "!x", "response": "y"},
+                                   headers=write)
+    assert wrong_type.status_code == 422
+    assert await hearth.db.fetchval("SELECT count(*) FROM custom_commands") == 0
