@@ -164,6 +164,13 @@ class Modules:
             value = await self.bot.guild_settings.setting(guild_id, module.switch)
         return bool(value)
 
+    async def require_on(self, guild_id: int, name: str) -> None:
+        """Raise `ModuleOff` when the module called `name` is off in the guild (for changes made elsewhere than by
+        its commands, e.g. on the web dashboard, which the command tree's check does not cover)."""
+        module = self._modules.get(name)
+        if module is not None and not await self.is_on(guild_id, module):
+            raise ModuleOff(module)
+
     async def check(self, guild_id: int | None, command: object) -> None:
         """Raise `ModuleOff` when `command` belongs to a module that is off in the guild."""
         if guild_id is None:

@@ -31,9 +31,14 @@ MAX_LISTED_ROLES = 100  # Discord refuses allowed_mentions.roles longer than thi
 Channel = discord.abc.GuildChannel | discord.Thread
 
 
-def may_mention_everyone(person: discord.Member | None, channel: Channel) -> bool:
-    """Whether `person` (None: unknown or gone) may ping @everyone, @here and any role in `channel`."""
-    return isinstance(person, discord.Member) and channel.permissions_for(person).mention_everyone
+def may_mention_everyone(person: discord.Member | None, channel: Channel | discord.Guild) -> bool:
+    """Whether `person` (None: unknown or gone) may ping @everyone, @here and any role in `channel` (a guild: with
+    their server-wide permissions, for a text set where no channel is known yet, e.g. on the web dashboard)."""
+    if not isinstance(person, discord.Member):
+        return False
+    if isinstance(channel, discord.Guild):
+        return person.guild_permissions.mention_everyone
+    return channel.permissions_for(person).mention_everyone
 
 
 def allowed_mentions_for(text: str | None, channel: Channel, authors: Iterable[discord.Member | None], *,
@@ -48,14 +53,16 @@ def allowed_mentions_for(text: str | None, channel: Channel, authors: Iterable[d
                                    users=True, replied_user=replied_user)
 
 
-def withheld_pings(text: str | None, channel: Channel, author: discord.Member | None) -> list[str]:
+def withheld_pings(text: str | None, channel: Channel | discord.Guild, author: discord.Member | None) -> list[str]:
     """What in `text` will not ping when posted for `author` in `channel` (@everyone, @here, roles that are not
-    mentionable), to warn the author when they save it; empty when everything may ping."""
+    mentionable), to warn the author when they save it; empty when everything may ping. `channel` may be the
+    guild when the text is set away from any channel (the web dashboard): its server-wide permissions count."""
     if not text or may_mention_everyone(author, channel):
         return []
+    guild = channel if isinstance(channel, discord.Guild) else channel.guild
     withheld = [f"@{name}" for name in dict.fromkeys(EVERYONE.findall(text))]
     for raw in dict.fromkeys(ROLE_MENTION.findall(text)):
-        role = channel.guild.get_role(int(raw))
+        role = guild.get_role(int(raw))
         if role is not None and not role.mentionable:
             withheld.append(role.mention)
     return withheld

@@ -12,7 +12,7 @@ from typing import Any
 
 import discord
 
-from cogs.audit.api import AuditApi
+from cogs.audit.api import record_change
 from core.api_keys import ApiKey
 from core.guild_kit import post_to_log
 
@@ -21,9 +21,7 @@ log = logging.getLogger(__name__)
 
 async def record(bot: Any, member: discord.Member, key: ApiKey, area: str, summary: str) -> None:
     """Record an API change by `member` with `key`: the audit tracker (`api <area>`) and the log channel."""
-    audit = bot.apis.get(AuditApi)
-    if audit is not None:
-        audit.record_web_change(member.guild.id, member.id, area, via="api")
+    record_change(bot, member, area, via="api")
     problem = await post_to_log(bot, member.guild, content=f"⚙️ {member.mention} changed {summary} through the API "
                                                            f"(key `{key.prefix}…`)"[:2000])
     if problem:

@@ -65,3 +65,11 @@ class AuditEntry:
     error_message: str | None
     created_at: datetime
     id: int = 0  # the row's id (the HTTP API's paging cursor)
+
+
+def record_change(bot: Any, member: Any, area: str, *, via: str = "dashboard") -> None:
+    """Record that `member` changed something of their server on the dashboard's `area` page (or, `via="api"`,
+    through the HTTP API with a key), like a command; nothing when the audit cog is not loaded."""
+    audit = bot.apis.get(AuditApi)
+    if audit is not None:
+        audit.record_web_change(member.guild.id, member.id, area, via=via)

@@ -3,6 +3,9 @@
 The automod cog publishes one `AutomodApi` on `bot.apis` while it is loaded; a caller imports this module only and
 asks `bot.apis.get(AutomodApi)` (None when automod is not loaded: the points are then only the case's, and nothing
 escalates). Moderation's `/warn` adds a warning's points here, and `/warnings remove` takes them back.
+
+`AutomodApi.editor` changes the rules and actions as a member, the code of `/config automod` (the dashboard's
+automod page uses it).
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.automod import repo
+from cogs.automod.editing import AutomodEditor
 from cogs.automod.points import Escalated, OutsidePoints
 
 if TYPE_CHECKING:
     from cogs.automod.contract import AutomodContract
 
-__all__ = ("AutomodApi", "Escalated")
+__all__ = ("AutomodApi", "AutomodEditor", "Escalated")
 
 
 class AutomodApi:
@@ -27,6 +31,8 @@ class AutomodApi:
     def __init__(self, cog: AutomodContract) -> None:
         self._cog = cog
         self._points = OutsidePoints(cog)
+        self.editor = AutomodEditor(cog)
+        """The guild's rules and actions, listed and changed as a member (the code of `/config automod`)."""
 
     async def daily_counts(self, guild_id: int, since: date) -> dict[date, int]:
         """Automod actions (rule triggers, every rule) per day since `since` (the counts still buffered are written

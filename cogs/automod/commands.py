@@ -6,8 +6,6 @@ it unloads), so the command is `/config automod add`, not a top-level `/automod`
 
 from __future__ import annotations
 
-import json
-import re
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -16,54 +14,17 @@ from discord import app_commands
 
 from cogs.automod import repo
 from cogs.automod.actions import format_duration
+from cogs.automod.editing import AutomodEditor
 from cogs.automod.matchers import GuildRules, MessageFacts
-from cogs.automod.rules import ACTION_TYPES, RULE_TYPES, Rule, clean_action, clean_rule_config
-from cogs.premium.api import premium_of
-from core.role_safety import check_role_grant
-from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
+from cogs.automod.rules import ACTION_TYPES, RULE_TYPES
 from utils.config_group import AdminConfigGroup
-from utils.errors import BadInput, UserFacingError
 from utils.options import RowId
 
 if TYPE_CHECKING:
     from cogs.automod.contract import AutomodContract
 
-_IDS = re.compile(r"\d{15,21}")
-_DURATION = SettingSpec("automod", "duration", SettingType.DURATION, None, "")
 RULE_CHOICES = [app_commands.Choice(name=t, value=t) for t in RULE_TYPES]
 ACTION_CHOICES = [app_commands.Choice(name=t, value=t) for t in ACTION_TYPES]
-
-
-def _json(text: str | None) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise BadInput(f"`config` is not valid JSON ({exc.msg} at character {exc.pos}).",
-                       example='{"messages": 5, "seconds": 5}') from None
-    if not isinstance(value, dict):
-        raise BadInput("`config` must be a JSON object.", example='{"mentions": 5}')
-    return value
-
-
-def _ids(text: str, guild: discord.Guild, kind: str) -> list[int]:
-    found = [int(m) for m in _IDS.findall(text)]
-    lookup = guild.get_role if kind == "role" else guild.get_channel
-    missing = [i for i in found if lookup(i) is None]
-    if missing or (text.strip() and not found):
-        raise BadInput(f"Mention the {kind}s to exempt (or paste their ids).",
-                       example="exempt_roles: @Moderators @Bots" if kind == "role" else "exempt_channels: #memes")
-    return found
-
-
-def _duration(text: str | None) -> int | None:
-    if text is None:
-        return None
-    try:
-        return parse_value(_DURATION, text)
-    except InvalidSettingValue as exc:
-        raise BadInput(str(exc), example="duration: 10m") from None
 
 
 def _describe_action(row: Any) -> str:
@@ -83,35 +44,10 @@ class AutomodCommands(AdminConfigGroup, name="automod", description="Automatic m
 
     cog: AutomodContract
 
-    # --- helpers ---------------------------------------------------------------------------------------
-
-    async def _rule(self, guild_id: int, rule_id: int) -> Any:
-        row = await repo.rule(self.cog.pool, guild_id, rule_id)
-        if row is None:
-            raise BadInput(f"There is no automod rule #{rule_id} on this server.", example="/config automod list")
-        return row
-
-    async def _action_id(self, guild_id: int, action_id: int | None) -> int | None:
-        if action_id is not None and await repo.action(self.cog.pool, guild_id, action_id) is None:
-            raise BadInput(f"There is no automod action #{action_id} on this server.",
-                           example="/config automod action_add type:timeout severity:3 duration:10m")
-        return action_id
-
-    def _config(self, base: dict[str, Any], interaction: discord.Interaction, *, config: str | None,
-                words: str | None, pattern: str | None, whole_word: bool | None, exempt_roles: str | None,
-                exempt_channels: str | None) -> dict[str, Any]:
-        merged = {**base, **_json(config)}
-        if words is not None:
-            merged["words"] = [w.strip() for w in words.split(",") if w.strip()]
-        if pattern is not None:
-            merged["pattern"] = pattern
-        if whole_word is not None:
-            merged["whole_word"] = whole_word
-        if exempt_roles is not None:
-            merged["exempt_roles"] = _ids(exempt_roles, interaction.guild, "role")
-        if exempt_channels is not None:
-            merged["exempt_channels"] = _ids(exempt_channels, interaction.guild, "channel")
-        return merged
+    @property
+    def editor(self) -> AutomodEditor:
+        """The one code path of changes (shared with the dashboard through `AutomodApi.editor`; it keeps no state)."""
+        return AutomodEditor(self.cog)
 
     async def _reply(self, interaction: discord.Interaction, text: str) -> None:
         await interaction.response.send_message(text, ephemeral=True)
@@ -129,19 +65,12 @@ class AutomodCommands(AdminConfigGroup, name="automod", description="Automatic m
                   action: RowId | None = None, words: str | None = None, pattern: str | None = None,
                   whole_word: bool | None = None, trial: bool = False, config: str | None = None,
                   exempt_roles: str | None = None, exempt_channels: str | None = None) -> None:
-        guild_id = interaction.guild_id
-        merged = self._config({}, interaction, config=config, words=words, pattern=pattern, whole_word=whole_word,
-                              exempt_roles=exempt_roles, exempt_channels=exempt_channels)
-        cleaned = clean_rule_config(type, merged)
-        if type == "ai" and not await premium_of(self.cog.bot).guild_has_premium(guild_id):
-            raise UserFacingError("AI rules are a premium feature: this server has no active premium subscription.")
-        action_id = await self._action_id(guild_id, action)
-        rule_id = await repo.create_rule(self.cog.pool, guild_id, type, name, cleaned, action_id, trial,
-                                         interaction.user.id, self.cog.bot.clock.now())
-        self.cog.cache.invalidate(guild_id)
+        rule_id = await self.editor.add_rule(interaction.user, name=name, type=type, action=action, words=words,
+                                             pattern=pattern, whole_word=whole_word, trial=trial, config=config,
+                                             exempt_roles=exempt_roles, exempt_channels=exempt_channels)
         mode = " in **trial mode** (log only)" if trial else ""
-        note = "" if action_id else " It has no action yet, so it only logs."
-        await self._reply(interaction, f"✅ Rule #{rule_id} **{name}** ({type}) added{mode}.{note}")
+        note = "" if action else " It has no action yet, so it only logs."
+        await self._reply(interaction, f"✅ Rule #{rule_id} **{name.strip()}** ({type}) added{mode}.{note}")
 
     @app_commands.command(name="edit", description="Change a rule")
     @app_commands.describe(rule="Rule id", action="New action id", clear_action="Remove the action (log only)",
@@ -151,40 +80,26 @@ class AutomodCommands(AdminConfigGroup, name="automod", description="Automatic m
                    pattern: str | None = None, whole_word: bool | None = None, trial: bool | None = None,
                    config: str | None = None, exempt_roles: str | None = None,
                    exempt_channels: str | None = None) -> None:
-        guild_id = interaction.guild_id
-        row = await self._rule(guild_id, rule)
-        new_config = None
-        if any(v is not None for v in (words, pattern, whole_word, config, exempt_roles, exempt_channels)):
-            merged = self._config(dict(row["config"] or {}), interaction, config=config, words=words, pattern=pattern,
-                                  whole_word=whole_word, exempt_roles=exempt_roles, exempt_channels=exempt_channels)
-            new_config = clean_rule_config(row["rule_type"], merged)
-        action_id = await self._action_id(guild_id, action)
-        await repo.update_rule(self.cog.pool, guild_id, rule, name=name, config=new_config, action_id=action_id,
-                               set_action=clear_action or action is not None, trial=trial,
-                               now=self.cog.bot.clock.now())
-        self.cog.cache.invalidate(guild_id)
+        await self.editor.edit_rule(interaction.user, rule, name=name, action=action, clear_action=clear_action,
+                                    words=words, pattern=pattern, whole_word=whole_word, trial=trial, config=config,
+                                    exempt_roles=exempt_roles, exempt_channels=exempt_channels)
         await self._reply(interaction, f"✅ Rule #{rule} updated.")
 
     @app_commands.command(name="remove", description="Delete a rule")
     async def remove(self, interaction: discord.Interaction, rule: RowId) -> None:
-        name = await repo.delete_rule(self.cog.pool, interaction.guild_id, rule)
-        if name is None:
-            raise BadInput(f"There is no automod rule #{rule} on this server.", example="/config automod list")
-        self.cog.cache.invalidate(interaction.guild_id)
+        name = await self.editor.remove_rule(interaction.user, rule)
         await self._reply(interaction, f"🗑️ Rule #{rule} **{name}** deleted.")
 
     @app_commands.command(name="set_rule_enabled", description="Turn a rule on or off")
     async def set_rule_enabled(self, interaction: discord.Interaction, rule: RowId, enabled: bool) -> None:
-        await self._rule(interaction.guild_id, rule)
-        await repo.update_rule(self.cog.pool, interaction.guild_id, rule, enabled=enabled, now=self.cog.bot.clock.now())
-        self.cog.cache.invalidate(interaction.guild_id)
+        await self.editor.set_rule_enabled(interaction.user, rule, enabled)
         await self._reply(interaction, f"✅ Rule #{rule} is now {'enabled' if enabled else 'disabled'}.")
 
     @app_commands.command(name="list", description="Show the rules and actions")
     async def list_(self, interaction: discord.Interaction) -> None:
         guild_id = interaction.guild_id
-        rules = [Rule.from_row(r) for r in await repo.rules(self.cog.pool, guild_id)]
-        actions = await repo.actions(self.cog.pool, guild_id)
+        rules = await self.editor.rules(guild_id)
+        actions = await self.editor.actions(guild_id)
         embed = discord.Embed(title="Automod", colour=discord.Colour.blurple())
         lines = []
         for rule in rules:
@@ -206,18 +121,8 @@ class AutomodCommands(AdminConfigGroup, name="automod", description="Automatic m
     async def action_add(self, interaction: discord.Interaction, type: str,
                          severity: app_commands.Range[int, 1, 5] = 1, duration: str | None = None,
                          role: discord.Role | None = None, keep_message: bool = False) -> None:
-        config: dict[str, Any] = {}
-        if duration is not None:
-            config["duration"] = _duration(duration)
-        if role is not None:
-            check_role_grant(role, interaction.user, interaction.guild.me)  # the mute role is given by the bot
-            config["role_id"] = role.id
-        if keep_message:
-            config["delete_message"] = False
-        clean_action(type, severity, config)
-        action_id = await repo.create_action(self.cog.pool, interaction.guild_id, type, severity, config,
-                                             interaction.user.id, self.cog.bot.clock.now(),
-                                             role_set_by=interaction.user.id if role is not None else None)
+        action_id = await self.editor.add_action(interaction.user, type=type, severity=severity, duration=duration,
+                                                 role=role, keep_message=keep_message)
         await self._reply(interaction, f"✅ Action #{action_id} ({type}, severity {severity}) added. Use it with "
                                        f"`/config automod add … action:{action_id}`.")
 
@@ -226,27 +131,13 @@ class AutomodCommands(AdminConfigGroup, name="automod", description="Automatic m
     async def action_edit(self, interaction: discord.Interaction, action: RowId, type: str | None = None,
                           severity: app_commands.Range[int, 1, 5] | None = None, duration: str | None = None,
                           role: discord.Role | None = None) -> None:
-        row = await repo.action(self.cog.pool, interaction.guild_id, action)
-        if row is None:
-            raise BadInput(f"There is no automod action #{action} on this server.", example="/config automod list")
-        config = dict(row["config"] or {})
-        if duration is not None:
-            config["duration"] = _duration(duration)
-        if role is not None:
-            check_role_grant(role, interaction.user, interaction.guild.me)  # the mute role is given by the bot
-            config["role_id"] = role.id
-        new_type, new_severity = type or row["action_type"], severity or row["severity"]
-        clean_action(new_type, new_severity, config)
-        await repo.update_action(self.cog.pool, interaction.guild_id, action, new_type, new_severity, config,
-                                 role_set_by=interaction.user.id if role is not None else None)
-        self.cog.cache.invalidate(interaction.guild_id)
+        await self.editor.edit_action(interaction.user, action, type=type, severity=severity, duration=duration,
+                                      role=role)
         await self._reply(interaction, f"✅ Action #{action} updated.")
 
     @app_commands.command(name="action_remove", description="Delete an action (its rules then only log)")
     async def action_remove(self, interaction: discord.Interaction, action: RowId) -> None:
-        if not await repo.delete_action(self.cog.pool, interaction.guild_id, action):
-            raise BadInput(f"There is no automod action #{action} on this server.", example="/config automod list")
-        self.cog.cache.invalidate(interaction.guild_id)
+        await self.editor.remove_action(interaction.user, action)
         await self._reply(interaction, f"🗑️ Action #{action} deleted.")
 
     # --- stats and dry run -----------------------------------------------------------------------------

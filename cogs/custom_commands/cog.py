@@ -13,7 +13,9 @@ from typing import Any
 import discord
 
 from cogs.custom_commands import repo
+from cogs.custom_commands.api import CustomCommandsApi
 from cogs.custom_commands.commands import CustomCommandsGroup
+from cogs.custom_commands.http import CustomCommandRoutes
 from cogs.custom_commands.matching import Command, GuildCommands
 from cogs.custom_commands.templates import render
 from cogs.custom_commands.uses import UsesBuffer
@@ -52,6 +54,8 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
         self.cache: GuildCache[GuildCommands] = GuildCache(self._load_commands)
         self.uses = UsesBuffer()
         self.group: CustomCommandsGroup | None = None
+        self.routes: CustomCommandRoutes | None = None
+        self.api = CustomCommandsApi(self)  # the one code path of /config custom_commands, the dashboard and /api/v1
         self.flusher = FlushLoop(
             "Custom commands", lambda: self.uses.flush(self.pool), bot.clock, interval=FLUSH_INTERVAL,
             max_backoff=MAX_BACKOFF, backlog=lambda: f"{len(self.uses)} use count(s)",
@@ -62,6 +66,9 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
         attach(self.bot).register("custom_commands", self.on_message, order=ORDER_CUSTOM_COMMANDS, module=self.module)
         self.group = CustomCommandsGroup(self)
         add_config_group(self.bot, self.group)
+        self.bot.apis.publish(CustomCommandsApi, self.api)
+        self.routes = CustomCommandRoutes(self.bot, self.api)
+        self.bot.api.include(self.routes.router)
         self.flusher.start()
 
     async def unload(self) -> None:
@@ -70,6 +77,9 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
             pipeline.unregister("custom_commands")
         if self.group is not None:
             remove_config_group(self.bot, self.group.name)
+        self.bot.apis.withdraw(CustomCommandsApi, self.api)
+        if self.routes is not None:
+            self.bot.api.remove(self.routes.router)
         await notify.unsubscribe(self.bot, repo.CHANNEL)
         await self.flusher.stop(timeout=5)
 

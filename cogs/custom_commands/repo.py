@@ -34,6 +34,16 @@ async def by_name(conn: Executor, guild_id: int, name: str) -> asyncpg.Record | 
                                guild_id, name)
 
 
+_PAGE = ("SELECT " + COLUMNS + " FROM custom_commands WHERE guild_id = $1 AND ($2::int IS NULL OR id < $2) "
+         "ORDER BY id DESC LIMIT $3")
+
+
+async def page(conn: Executor, guild_id: int, before: int | None, limit: int) -> list[asyncpg.Record]:
+    """Up to `limit` commands of the guild older than the id `before` (None: the newest), newest first (the
+    /api/v1 paging of core/api_paging.py)."""
+    return await conn.fetch(_PAGE, guild_id, before, limit)
+
+
 async def count(conn: Executor, guild_id: int) -> int:
     """How many commands the guild has."""
     return await conn.fetchval("SELECT count(*) FROM custom_commands WHERE guild_id = $1", guild_id)

@@ -12,11 +12,16 @@ OAuth2 client is configured (`Settings.dashboard_missing`). Routes:
   `set_checked` (the validation and role safety of `/config set`) and lands in settings_history as 'dashboard'.
 - `GET|POST /dashboard/{guild_id}/modules` (module_pages.py), `GET|POST /dashboard/{guild_id}/permissions`
   (rule_pages.py), `GET /dashboard/{guild_id}/audit` (audit_page.py): module switches, command rules and
-  cooldowns, the audit log. Every change made here is also recorded by the audit tracker (web_audit.py).
+  cooldowns, the audit log. Every change made here is also recorded by the audit tracker
+  (`cogs.audit.api.record_change`).
 - `GET|POST /dashboard/{guild_id}/history` (history_page.py): the settings history with a Rollback button each,
   through `rollback_checked`, the code path of `/config rollback`.
 - `GET|POST /dashboard/{guild_id}/api-keys` (key_pages.py): the server's API keys, created (shown once) and revoked
   through the api cog's `ApiKeysApi`, as `/config api_key` does.
+- The feature editors, each through its feature's public API (the code of its slash commands):
+  `/dashboard/{guild_id}/commands` (command_pages.py, `CustomCommandsApi`), `…/tags` (tag_pages.py, `TagsApi`),
+  `…/automod` (automod_pages.py, `AutomodApi.editor`), `…/onboarding` (onboarding_pages.py,
+  `OnboardingApi.editor`), `…/role-menus` (role_menu_pages.py, `RolesApi.menus`).
 """
 
 from __future__ import annotations
@@ -28,17 +33,22 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from cogs.audit.api import record_change
 from cogs.dashboard import repo
 from cogs.dashboard.access import managed_guilds, manager
 from cogs.dashboard.audit_page import AuditPage
+from cogs.dashboard.automod_pages import AutomodPages
 from cogs.dashboard.case_pages import CasePages
+from cogs.dashboard.command_pages import CommandPages
 from cogs.dashboard.event_pages import EventPages
 from cogs.dashboard.history_page import HistoryPage
 from cogs.dashboard.key_pages import KeyPages
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
+from cogs.dashboard.onboarding_pages import OnboardingPages
 from cogs.dashboard.overview_page import OverviewPage
 from cogs.dashboard.pages import PageRoute, favicon, message, page, stylesheet
+from cogs.dashboard.role_menu_pages import RoleMenuPages
 from cogs.dashboard.rule_pages import RulePages
 from cogs.dashboard.security import (
     SESSION_COOKIE,
@@ -52,8 +62,8 @@ from cogs.dashboard.security import (
     set_cookie,
 )
 from cogs.dashboard.setting_forms import readable, rows, submitted_value
+from cogs.dashboard.tag_pages import TagPages
 from cogs.dashboard.ticket_pages import TicketPages
-from cogs.dashboard.web_audit import record_change
 from core.cog_base import HearthCog
 from core.guild_kit import post_to_log
 from core.setting_values import already_stored, set_checked
@@ -122,6 +132,21 @@ class DashboardCog(HearthCog, name="Dashboard"):
         keys = KeyPages(self)
         add("/dashboard/{guild_id}/api-keys", keys.show, methods=["GET"])
         add("/dashboard/{guild_id}/api-keys", keys.change, methods=["POST"])
+        commands = CommandPages(self)
+        add("/dashboard/{guild_id}/commands", commands.show, methods=["GET"])
+        add("/dashboard/{guild_id}/commands", commands.change, methods=["POST"])
+        tags = TagPages(self)
+        add("/dashboard/{guild_id}/tags", tags.show, methods=["GET"])
+        add("/dashboard/{guild_id}/tags", tags.change, methods=["POST"])
+        automod = AutomodPages(self)
+        add("/dashboard/{guild_id}/automod", automod.show, methods=["GET"])
+        add("/dashboard/{guild_id}/automod", automod.change, methods=["POST"])
+        onboarding = OnboardingPages(self)
+        add("/dashboard/{guild_id}/onboarding", onboarding.show, methods=["GET"])
+        add("/dashboard/{guild_id}/onboarding", onboarding.change, methods=["POST"])
+        role_menus = RoleMenuPages(self)
+        add("/dashboard/{guild_id}/role-menus", role_menus.show, methods=["GET"])
+        add("/dashboard/{guild_id}/role-menus", role_menus.change, methods=["POST"])
 
     async def load(self) -> None:
         config = self.bot.config

@@ -30,3 +30,19 @@ class Dashboard(Protocol):
 def first(form: dict[str, list[str]], key: str) -> str:
     """A form field's first value, stripped ("" when absent)."""
     return (form.get(key) or [""])[0].strip()
+
+
+def refused_text(exc: Exception) -> str:
+    """A feature's human refusal for a web page: its words without Discord's Markdown (backticks, bold), and the
+    reassurance that nothing changed."""
+    return f"{str(exc).replace('`', '').replace('**', '')} Nothing was changed."
+
+
+async def module_off(bot: Any, guild_id: int, name: str) -> str | None:
+    """What an editor page says when the feature's module is off in the guild (its changes are then refused, as its
+    commands are), else None."""
+    module = bot.modules.get(name)
+    if module is None or await bot.modules.is_on(guild_id, module):
+        return None
+    return (f"{module.label} is turned off on this server: nothing can be changed here until it is on again "
+            "(Modules page, or /config modules).")

@@ -21,11 +21,11 @@ import discord
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from cogs.audit.api import record_change
 from cogs.dashboard.audit_page import who_is
 from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.setting_forms import readable
-from cogs.dashboard.web_audit import record_change
 from core.guild_kit import post_to_log
 from core.guild_settings import HistoryEntry
 from core.setting_values import rollback_checked

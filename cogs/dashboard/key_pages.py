@@ -17,9 +17,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.api.api import ApiKeysApi
+from cogs.audit.api import record_change
 from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first
 from cogs.dashboard.pages import message, page
-from cogs.dashboard.web_audit import record_change
 from core.api_keys import ApiKey
 from utils.errors import DATABASE_ERRORS, UserFacingError
 

@@ -10,9 +10,9 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from cogs.audit.api import record_change
 from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first
 from cogs.dashboard.pages import message, page
-from cogs.dashboard.web_audit import record_change
 from core.modules import Module, Modules
 from utils.errors import DATABASE_ERRORS
 

@@ -31,6 +31,11 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("cases", "Cases"),
     ("events", "Events"),
     ("api-keys", "API keys"),
+    ("commands", "Custom commands"),
+    ("tags", "Tags"),
+    ("automod", "Automod"),
+    ("onboarding", "Onboarding"),
+    ("role-menus", "Role menus"),
 )
 TEMPLATES.globals["sections"] = SECTIONS
 

@@ -13,9 +13,9 @@ import discord
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from cogs.audit.api import record_change
 from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first
 from cogs.dashboard.pages import message, page
-from cogs.dashboard.web_audit import record_change
 from core.command_lookup import MAX_COOLDOWN_USES, cooldown_seconds, known_commands, refusable, rule_command
 from core.command_rules import EVERY_COMMAND, CommandRules, Rule
 from utils.durations import format_duration

@@ -10,6 +10,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
+from cogs.onboarding.api import OnboardingApi
 from cogs.onboarding.commands import OnboardingCommands
 from cogs.onboarding.engine import Engine
 from cogs.onboarding.settings import SETTINGS
@@ -34,14 +35,17 @@ class OnboardingCog(HearthCog, name="Onboarding"):
         super().__init__(bot)
         self.engine = Engine(self)
         self.group: OnboardingCommands | None = None
+        self.api = OnboardingApi(self)
 
     async def load(self) -> None:
         self.group = OnboardingCommands(self)
         add_config_group(self.bot, self.group)
+        self.bot.apis.publish(OnboardingApi, self.api)  # the dashboard's onboarding editor changes the flow through it
 
     async def unload(self) -> None:
         if self.group is not None:
             remove_config_group(self.bot, self.group.name)
+        self.bot.apis.withdraw(OnboardingApi, self.api)
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:

@@ -8,26 +8,19 @@ unloads), so the commands are `/config onboarding rule_add`, not a top-level `/o
 from __future__ import annotations
 
 import io
-import re
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
 from cogs.onboarding import repo
+from cogs.onboarding.editing import OnboardingEditor
 from cogs.onboarding.export import responses_csv
 from cogs.onboarding.flow import (
-    CHOICE_TYPES,
     QUESTION_TYPES,
-    FlowError,
     Question,
     Rule,
-    check_question,
-    keep_roles,
-    next_followup_id,
     parse_languages,
-    parse_options,
     personal_questions,
 )
 from cogs.onboarding.settings import (
@@ -41,7 +34,6 @@ from cogs.onboarding.settings import (
     ONBOARDING_WELCOME_TEXT,
 )
 from cogs.onboarding.views import panel_message, rule_embed
-from core.role_safety import check_role_grant, role_refusal
 from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput, UserFacingError, missing_permission_message
 from utils.options import RowId
@@ -49,39 +41,8 @@ from utils.options import RowId
 if TYPE_CHECKING:
     pass
 
-URL = re.compile(r"^https?://\S{1,500}$")
-CLEAR = "-"
 TYPE_CHOICES = [app_commands.Choice(name=t, value=t) for t in QUESTION_TYPES]
-MAX_RULES = 25
-MAX_QUESTIONS = 25
-MAX_FOLLOWUPS = 5
 PREVIEW_RULES = 8
-
-
-def _url(value: str | None, name: str) -> str | None:
-    if value is None or value == CLEAR:
-        return None
-    if not URL.match(value):
-        raise BadInput(f"`{name}` must be a web address starting with https:// (or `-` to remove it).",
-                       example=f"{name}:https://example.org/picture.png")
-    return value
-
-
-def _options(text: str | None) -> list[dict[str, Any]] | None:
-    if text is None:
-        return None
-    try:
-        return parse_options(text)
-    except FlowError as exc:
-        raise BadInput(str(exc), example="options:Gaming, Art & Design=art, Music") from None
-
-
-def _checked(question_type: str, options: list[dict[str, Any]] | None) -> None:
-    try:
-        check_question(question_type, options)
-    except FlowError as exc:
-        raise BadInput(str(exc), example="/config onboarding question_add text:What brings you here? type:select "
-                                         "options:Gaming, Art, Music") from None
 
 
 def _describe_question(q: Question) -> str:
@@ -112,49 +73,10 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
     def pool(self) -> Any:
         return self.cog.pool
 
-    async def _rule(self, guild_id: int, rule_id: int) -> Rule:
-        found = await repo.rule(self.pool, guild_id, rule_id)
-        if found is None:
-            raise BadInput(f"There is no rule R{rule_id} on this server.", example="/config onboarding list")
-        return found
-
-    async def _question(self, guild_id: int, question_id: int) -> Question:
-        found = await repo.question(self.pool, guild_id, question_id)
-        if found is None:
-            raise BadInput(f"There is no question Q{question_id} on this server.", example="/config onboarding list")
-        return found
-
-    async def _save_question(self, guild_id: int, q: Question, **changes: Any) -> Question:
-        values = {"text": q.text, "question_type": q.type, "options": q.options, "followups": q.followups,
-                  "required": q.required, "enabled": q.enabled, **changes}
-        saved = await repo.update_question(self.pool, guild_id, q.id, **values)  # type: ignore[arg-type]
-        if saved is None:
-            raise BadInput(f"Question Q{q.id} was deleted meanwhile.")
-        return saved
-
-    async def _move(self, guild_id: int, kind: str, item_id: int, position: int) -> int:
-        async with self.pool.acquire() as conn, conn.transaction():
-            items = await (repo.rules(conn, guild_id) if kind == "rules" else repo.questions(conn, guild_id))
-            ids = [item.id for item in items]
-            ids.remove(item_id)
-            position = max(1, min(position, len(ids) + 1))
-            ids.insert(position - 1, item_id)
-            await repo.set_order(conn, guild_id, kind, ids)  # type: ignore[arg-type]
-        return position
-
-    @staticmethod
-    def _check_question_roles(interaction: discord.Interaction, q: Question) -> None:
-        """Role safety for every role mapped on `q`, with the member who runs the command as the setter."""
-        guild = interaction.guild
-        assert guild is not None and isinstance(interaction.user, discord.Member)
-        for role_id in q.mapped_role_ids():
-            role = guild.get_role(role_id)
-            if role is None:
-                continue  # a deleted role is never given
-            refusal = role_refusal(role, interaction.user, guild.me)
-            if refusal is not None:
-                raise BadInput(f"Q{q.id} also gives {role.mention}, and the member who changes a question's role "
-                               f"mapping answers for all its roles: {refusal.reason}")
+    @property
+    def editor(self) -> OnboardingEditor:
+        """The one code path of changes (shared with the dashboard through `OnboardingApi.editor`)."""
+        return OnboardingEditor(self.cog)
 
     @staticmethod
     async def _reply(interaction: discord.Interaction, text: str) -> None:
@@ -274,11 +196,7 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
     async def rule_add(self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 256],
                        description: app_commands.Range[str, 1, 4000], thumbnail: str | None = None,
                        image: str | None = None) -> None:
-        guild_id = interaction.guild_id
-        if len(await repo.rules(self.pool, guild_id)) >= MAX_RULES:
-            raise UserFacingError(f"A server can have at most {MAX_RULES} onboarding rules.")
-        rule = await repo.add_rule(self.pool, guild_id, title, description, _url(thumbnail, "thumbnail"),
-                                   _url(image, "image"))
+        rule = await self.editor.add_rule(interaction.user, title, description, thumbnail, image)
         await self._reply(interaction, f"✅ Added rule {_describe_rule(rule)} at position {rule.order}.")
 
     @app_commands.command(name="rule_edit", description="Change a rule (only what you give; '-' removes an image)")
@@ -288,34 +206,23 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
                         title: app_commands.Range[str, 1, 256] | None = None,
                         description: app_commands.Range[str, 1, 4000] | None = None,
                         thumbnail: str | None = None, image: str | None = None) -> None:
-        current = await self._rule(interaction.guild_id, rule)
-        if title is None and description is None and thumbnail is None and image is None:
-            raise BadInput("Give at least one thing to change.", example=f"/config onboarding rule_edit rule:{rule} "
-                                                                         "title:Be kind")
-        saved = await repo.update_rule(
-            self.pool, interaction.guild_id, rule, title or current.title, description or current.description,
-            current.thumbnail_url if thumbnail is None else _url(thumbnail, "thumbnail"),
-            current.image_url if image is None else _url(image, "image"), current.enabled)
-        await self._reply(interaction, f"✅ Updated rule {_describe_rule(saved)}.")  # type: ignore[arg-type]
+        saved = await self.editor.edit_rule(interaction.user, rule, title, description, thumbnail, image)
+        await self._reply(interaction, f"✅ Updated rule {_describe_rule(saved)}.")
 
     @app_commands.command(name="rule_delete", description="Delete a rule")
     async def rule_delete(self, interaction: discord.Interaction, rule: RowId) -> None:
-        found = await self._rule(interaction.guild_id, rule)
-        await repo.delete_rule(self.pool, interaction.guild_id, rule)
+        found = await self.editor.delete_rule(interaction.user, rule)
         await self._reply(interaction, f"🗑️ Deleted rule R{rule} ({found.title}).")
 
     @app_commands.command(name="rule_move", description="Move a rule to another position (1 = first)")
     async def rule_move(self, interaction: discord.Interaction, rule: RowId,
                         position: app_commands.Range[int, 1, 100]) -> None:
-        await self._rule(interaction.guild_id, rule)
-        where = await self._move(interaction.guild_id, "rules", rule, position)
+        where = await self.editor.move(interaction.user, "rules", rule, position)
         await self._reply(interaction, f"↕️ Rule R{rule} is now number {where}.")
 
     @app_commands.command(name="rule_enable", description="Show (true) or hide (false) a rule in the onboarding")
     async def rule_enable(self, interaction: discord.Interaction, rule: RowId, enabled: bool) -> None:
-        r = await self._rule(interaction.guild_id, rule)
-        await repo.update_rule(self.pool, interaction.guild_id, rule, r.title, r.description, r.thumbnail_url,
-                               r.image_url, enabled)
+        r = await self.editor.enable_rule(interaction.user, rule, enabled)
         await self._reply(interaction, f"{'✅ Enabled' if enabled else '⏸️ Disabled'} rule R{rule} ({r.title}).")
 
     # --- questions -----------------------------------------------------------------------------------
@@ -327,11 +234,7 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
     @app_commands.choices(type=TYPE_CHOICES)
     async def question_add(self, interaction: discord.Interaction, text: app_commands.Range[str, 1, 256],
                            type: str, options: str | None = None, required: bool = True) -> None:
-        parsed = _options(options)
-        _checked(type, parsed)
-        if len(await repo.questions(self.pool, interaction.guild_id)) >= MAX_QUESTIONS:
-            raise UserFacingError(f"A server can have at most {MAX_QUESTIONS} onboarding questions.")
-        q = await repo.add_question(self.pool, interaction.guild_id, text, type, parsed, required)
+        q = await self.editor.add_question(interaction.user, text, type, options, required)
         await self._reply(interaction, f"✅ Added question {_describe_question(q)}")
 
     @app_commands.command(name="question_edit", description="Change a question (only what you give)")
@@ -341,34 +244,23 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
     async def question_edit(self, interaction: discord.Interaction, question: RowId,
                             text: app_commands.Range[str, 1, 256] | None = None, type: str | None = None,
                             options: str | None = None, required: bool | None = None) -> None:
-        q = await self._question(interaction.guild_id, question)
-        new_type = type or q.type
-        parsed = _options(options)
-        new_options = (keep_roles(q.options, parsed) if parsed is not None
-                       else q.options if new_type in CHOICE_TYPES else [])
-        _checked(new_type, new_options)
-        saved = await self._save_question(interaction.guild_id, q, text=text or q.text, question_type=new_type,
-                                          options=new_options, followups=q.followups if new_type in CHOICE_TYPES
-                                          else [], required=q.required if required is None else required)
+        saved = await self.editor.edit_question(interaction.user, question, text, type, options, required)
         await self._reply(interaction, f"✅ Updated question {_describe_question(saved)}")
 
     @app_commands.command(name="question_delete", description="Delete a question (members' answers stay in exports)")
     async def question_delete(self, interaction: discord.Interaction, question: RowId) -> None:
-        q = await self._question(interaction.guild_id, question)
-        await repo.delete_question(self.pool, interaction.guild_id, question)
+        q = await self.editor.delete_question(interaction.user, question)
         await self._reply(interaction, f"🗑️ Deleted question Q{question} ({q.text}).")
 
     @app_commands.command(name="question_move", description="Move a question to another position (1 = first)")
     async def question_move(self, interaction: discord.Interaction, question: RowId,
                             position: app_commands.Range[int, 1, 100]) -> None:
-        await self._question(interaction.guild_id, question)
-        where = await self._move(interaction.guild_id, "questions", question, position)
+        where = await self.editor.move(interaction.user, "questions", question, position)
         await self._reply(interaction, f"↕️ Question Q{question} is now number {where}.")
 
     @app_commands.command(name="question_enable", description="Ask (true) or stop asking (false) a question")
     async def question_enable(self, interaction: discord.Interaction, question: RowId, enabled: bool) -> None:
-        q = await self._question(interaction.guild_id, question)
-        await self._save_question(interaction.guild_id, q, enabled=enabled)
+        await self.editor.enable_question(interaction.user, question, enabled)
         await self._reply(interaction, f"{'✅ Enabled' if enabled else '⏸️ Disabled'} question Q{question}.")
 
     @app_commands.command(name="followup_add", description="Add a question asked only after a given answer")
@@ -378,30 +270,14 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
     async def followup_add(self, interaction: discord.Interaction, question: RowId, when: str,
                            text: app_commands.Range[str, 1, 256], type: str, options: str | None = None,
                            required: bool = True) -> None:
-        q = await self._question(interaction.guild_id, question)
-        if q.type not in CHOICE_TYPES:
-            raise BadInput("Follow-ups hang under a select or multiselect question: they appear for one option.")
-        if q.option(when) is None:
-            values = ", ".join(f"`{o['value']}`" for o in q.options)
-            raise BadInput(f"Q{question} has no option with the value `{when}`. Its values: {values}.",
-                           example=f"/config onboarding followup_add question:{question} when:{q.options[0]['value']}")
-        if len(q.followups) >= MAX_FOLLOWUPS:
-            raise UserFacingError(f"A question can have at most {MAX_FOLLOWUPS} follow-ups.")
-        parsed = _options(options)
-        _checked(type, parsed)
-        followup = {"id": next_followup_id(q.followups), "when": when, "question": text, "question_type": type,
-                    "options": parsed or [], "required": required}
-        saved = await self._save_question(interaction.guild_id, q, followups=[*q.followups, followup])
-        await self._reply(interaction, f"✅ Added follow-up {question}.{followup['id']}: {_describe_question(saved)}")
+        saved, followup_id = await self.editor.add_followup(interaction.user, question, when, text, type, options,
+                                                            required)
+        await self._reply(interaction, f"✅ Added follow-up {question}.{followup_id}: {_describe_question(saved)}")
 
     @app_commands.command(name="followup_remove", description="Remove a follow-up question")
     @app_commands.describe(question="The question (Q…)", followup="The follow-up id, e.g. f1")
     async def followup_remove(self, interaction: discord.Interaction, question: RowId, followup: str) -> None:
-        q = await self._question(interaction.guild_id, question)
-        kept = [f for f in q.followups if f.get("id") != followup]
-        if len(kept) == len(q.followups):
-            raise BadInput(f"Q{question} has no follow-up `{followup}`.", example="/config onboarding list")
-        await self._save_question(interaction.guild_id, q, followups=kept)
+        await self.editor.remove_followup(interaction.user, question, followup)
         await self._reply(interaction, f"🗑️ Removed follow-up {question}.{followup}.")
 
     @app_commands.command(name="role_map", description="Give a role to members who choose an option (no role = unmap)")
@@ -410,32 +286,7 @@ class OnboardingCommands(AdminConfigGroup, name="onboarding", description="New-m
                            followup="For a follow-up's option: its id, e.g. f1")
     async def role_map(self, interaction: discord.Interaction, question: RowId, option: str,
                        role: discord.Role | None = None, followup: str | None = None) -> None:
-        q = await self._question(interaction.guild_id, question)
-        target_options = q.options
-        if followup is not None:
-            target = next((f for f in q.followups if f.get("id") == followup), None)
-            if target is None:
-                raise BadInput(f"Q{question} has no follow-up `{followup}`.", example="/config onboarding list")
-            target_options = list(target.get("options") or [])
-        if not any(o["value"] == option for o in target_options):
-            values = ", ".join(f"`{o['value']}`" for o in target_options) or "none"
-            raise BadInput(f"There is no option with the value `{option}` there. Values: {values}.")
-        if role is not None:  # the bot gives it: the role-safety check, with this member as the setter
-            check_role_grant(role, interaction.user, interaction.guild.me)  # type: ignore[arg-type]
-        new_options = [{**{k: v for k, v in o.items() if k != "role_id"},
-                        **({"role_id": role.id} if role is not None else {})} if o["value"] == option else o
-                       for o in target_options]
-        if followup is None:
-            changes: dict[str, Any] = {"options": new_options}
-        else:
-            changes = {"followups": [{**f, "options": new_options} if f.get("id") == followup else f
-                                     for f in q.followups]}
-        if role is not None:
-            # Every role of the question is given on behalf of whoever changed its mapping last: that member must
-            # be allowed to hand out all of them, not only the new one.
-            self._check_question_roles(interaction, replace(q, **changes))
-            changes["role_map_by"] = interaction.user.id
-        await self._save_question(interaction.guild_id, q, **changes)
+        await self.editor.map_role(interaction.user, question, option, role, followup)
         where = f"Q{question}{'.' + followup if followup else ''} `{option}`"
         await self._reply(interaction, f"✅ {where} → {role.mention}." if role else f"✅ {where} gives no role now.")
 

@@ -16,10 +16,12 @@ import discord
 from discord.ext import commands
 
 from cogs.roles import repo, repo_members
+from cogs.roles.api import RolesApi
 from cogs.roles.commands import RolesGroup
 from cogs.roles.desk import Desk
 from cogs.roles.grants import RoleChanger
 from cogs.roles.joins import AUTOROLE_KIND, Joins
+from cogs.roles.menu_editing import MenuEditor
 from cogs.roles.menus import TEMPORARY_KIND, MenuService
 from cogs.roles.models import GuildRoles
 from cogs.roles.reactions import ReactionRoles
@@ -50,6 +52,7 @@ class RolesCog(HearthCog, name="Roles"):
         self.cache: GuildCache[GuildRoles] = GuildCache(self._load)
         self.changer = RoleChanger(bot)
         self.group: RolesGroup | None = None
+        self.api: RolesApi | None = None
         self.retention = RetentionJob(self, LEAVERS, kind=RETENTION_KIND, setting=ROLES_STICKY_DAYS)
 
     async def load(self) -> None:
@@ -65,10 +68,15 @@ class RolesCog(HearthCog, name="Roles"):
                         describe=lambda job: f"a delayed autorole of <@{job.payload.get('user_id')}>",
                         switch=self.module.switch)
         await self.retention.start()
-        self.group = RolesGroup(Desk(self.bot, self.pool, self.menus, self.cache))
+        desk = Desk(self.bot, self.pool, self.menus, self.cache)
+        self.group = RolesGroup(desk)
         self.bot.tree.add_command(self.group)
+        self.api = RolesApi(MenuEditor(desk))
+        self.bot.apis.publish(RolesApi, self.api)  # the dashboard's role menus page changes menus through it
 
     async def unload(self) -> None:
+        if self.api is not None:
+            self.bot.apis.withdraw(RolesApi, self.api)
         if self.group is not None:
             self.bot.tree.remove_command(self.group.name)
         self.retention.stop()

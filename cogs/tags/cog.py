@@ -14,10 +14,11 @@ import discord
 from discord import app_commands
 
 from cogs.tags import repo
-from cogs.tags.api import TagsApi
+from cogs.tags.api import TagsApi, TagSaved
 from cogs.tags.forms import TagTextForm
+from cogs.tags.http import TagRoutes
 from cogs.tags.model import Tag
-from cogs.tags.names import CONTENT_MAX, NAME_MAX, clean_content, clean_name
+from cogs.tags.names import CONTENT_MAX, NAME_MAX
 from cogs.tags.posting import pings_for, post_of
 from cogs.tags.rules import is_tag_staff, require_manage, require_may_create, require_room
 from cogs.tags.settings import SETTINGS
@@ -27,7 +28,6 @@ from core.modules import declare
 from core.use_counts import UseCounts
 from utils.errors import BadInput, UserFacingError
 from utils.members import find_member
-from utils.mentions import withheld_pings
 from utils.paginator import Paginator
 
 log = logging.getLogger(__name__)
@@ -40,16 +40,23 @@ NONE = discord.AllowedMentions.none()
 Choices = list[app_commands.Choice[str]]
 
 
-def _ping_note(text: str, interaction: discord.Interaction) -> str:
-    """Tell whoever set the text what in it will not ping (they may not mention everyone here)."""
-    channel = interaction.channel
-    if not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
-        return ""
-    withheld = withheld_pings(text, channel, interaction.user)  # type: ignore[arg-type]
+def ping_note(withheld: list[str]) -> str:
+    """Tell whoever set the text what in it will not ping ("" when everything may)."""
     if not withheld:
         return ""
-    return (f"\nℹ️ {', '.join(withheld)} will not ping: a tag pings only what its last author and the member "
+    return (f"{', '.join(withheld)} will not ping: a tag pings only what its last author and the member "
             "posting it may both ping.")
+
+
+def _where(interaction: discord.Interaction) -> Any:
+    """The channel the text's pings are judged in (the one the command is used in)."""
+    channel = interaction.channel
+    return channel if isinstance(channel, discord.abc.GuildChannel | discord.Thread) else None
+
+
+def _note(saved: TagSaved) -> str:
+    note = ping_note(saved.withheld)
+    return f"\nℹ️ {note}" if note else ""
 
 
 def _excerpt(text: str, limit: int = 100) -> str:
@@ -74,27 +81,32 @@ class TagsCog(HearthCog, name="Tags"):
             backlog=lambda: f"{len(self.uses)} tag use count(s)",
             dropped=lambda: f"{self.uses.dropped} dropped while the buffer was full")
         self.api: TagsApi | None = None
+        self.routes: TagRoutes | None = None
 
     async def load(self) -> None:
-        self.api = TagsApi(self.pool, self.uses)
-        self.bot.apis.publish(TagsApi, self.api)  # tickets' canned replies and /ask read tags through it
+        self.api = TagsApi(self.bot, self.pool, self.uses)
+        self.bot.apis.publish(TagsApi, self.api)  # tickets' canned replies, /ask and the dashboard use it
+        self.routes = TagRoutes(self.bot, self.api)  # /api/v1/guilds/{guild}/tags
+        self.bot.api.include(self.routes.router)
         self.flusher.start()
 
     async def unload(self) -> None:
         self.bot.apis.withdraw(TagsApi, self.api)
+        if self.routes is not None:
+            self.bot.api.remove(self.routes.router)
         await self.flusher.stop(timeout=5)
 
     # --- helpers ---------------------------------------------------------------------------------------------
 
+    @property
+    def tags(self) -> TagsApi:
+        """The loaded cog's API (the one code path of changes)."""
+        assert self.api is not None
+        return self.api
+
     async def _find(self, interaction: discord.Interaction, name: str) -> tuple[Tag, bool]:
         """The tag called `name` here and whether `name` is an alias; a human refusal naming close names."""
-        found = await repo.by_name(self.pool, interaction.guild_id, " ".join(name.split()))
-        if found is not None:
-            return found
-        close = await repo.names_like(self.pool, interaction.guild_id, name, 3)
-        hint = f" Did you mean {', '.join(f'`{n}`' for n, _, _ in close)}?" if close else ""
-        raise BadInput(f"There is no tag `{discord.utils.escape_markdown(name[:NAME_MAX])}` on this server.{hint}",
-                       example="/tag search query:rules")
+        return await self.tags.find(interaction.guild_id, name)
 
     async def _reply(self, interaction: discord.Interaction, text: str) -> None:
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
@@ -172,92 +184,59 @@ class TagsCog(HearthCog, name="Tags"):
                            content=f"The text (up to {CONTENT_MAX} characters; leave it out for a multi-line form; "
                                    "an image URL on the last line is shown as an image)")
     async def create(self, interaction: discord.Interaction, name: str, content: str | None = None) -> None:
-        staff = await require_may_create(self.bot, interaction)
-        clean = clean_name(name)
-        text = clean_content(content) if content is not None else None
-        await require_room(self.bot, self.pool, interaction.guild_id, interaction.user, staff=staff)
+        if content is None:  # the rules now, and again on submit: time passes while the form is open
+            clean = await self.tags.may_create(interaction.user, name)
 
-        async def save(answered: discord.Interaction, typed: str) -> None:  # the rules again: time has passed
-            again = await require_may_create(self.bot, answered)
-            await require_room(self.bot, self.pool, answered.guild_id, answered.user, staff=again)
-            await self._create(answered, clean, clean_content(typed))
+            async def save(answered: discord.Interaction, typed: str) -> None:
+                saved = await self.tags.create(answered.user, clean, typed, _where(answered))
+                await self._created(answered, saved)
 
-        if text is None:
             await interaction.response.send_modal(TagTextForm(f"New tag: {clean}", save))
             return
-        await self._create(interaction, clean, text)
+        await self._created(interaction, await self.tags.create(interaction.user, name, content, _where(interaction)))
 
-    async def _create(self, interaction: discord.Interaction, name: str, text: str) -> None:
-        created = await repo.create(self.pool, interaction.guild_id, name, text, interaction.user.id,
-                                    self.bot.clock.now())
-        if created is None:
-            raise BadInput(f"There is already a tag or alias called `{name}` on this server (names ignore case).",
-                           example=f"/tag info name:{name}")
-        await self._reply(interaction, f"✅ Tag `{name}` created. Post it with `/tag get name:{name}`."
-                                       + _ping_note(text, interaction))
+    async def _created(self, interaction: discord.Interaction, saved: TagSaved) -> None:
+        name = saved.tag.name
+        await self._reply(interaction, f"✅ Tag `{name}` created. Post it with `/tag get name:{name}`." + _note(saved))
 
     @tag.command(name="edit", description="Replace a tag's text (its owner or staff)")
     @app_commands.describe(name="The tag's name or alias",
                            content="The new text (leave it out to edit the current text in a multi-line form)")
     async def edit(self, interaction: discord.Interaction, name: str, content: str | None = None) -> None:
-        tag, _ = await self._find(interaction, name)
-        await require_manage(self.bot, interaction, tag, "edit")
+        if content is None:  # the rules now, and again on submit
+            tag = await self.tags.may_edit(interaction.user, name)
 
-        async def save(answered: discord.Interaction, typed: str) -> None:  # the rules again: time has passed
-            now, _ = await self._find(answered, tag.name)
-            await require_manage(self.bot, answered, now, "edit")
-            await self._edit(answered, now, clean_content(typed))
+            async def save(answered: discord.Interaction, typed: str) -> None:
+                await self._edited(answered, await self.tags.edit(answered.user, tag.name, typed, _where(answered)))
 
-        if content is None:
             await interaction.response.send_modal(TagTextForm(f"Edit tag: {tag.name}", save, tag.content))
             return
-        await self._edit(interaction, tag, clean_content(content))
+        await self._edited(interaction, await self.tags.edit(interaction.user, name, content, _where(interaction)))
 
-    async def _edit(self, interaction: discord.Interaction, tag: Tag, text: str) -> None:
-        if not await repo.set_content(self.pool, tag.guild_id, tag.id, text, interaction.user.id,
-                                      self.bot.clock.now()):
-            raise UserFacingError(f"The tag `{tag.name}` was deleted meanwhile.")
-        await self._reply(interaction, f"✅ Tag `{tag.name}` updated." + _ping_note(text, interaction))
+    async def _edited(self, interaction: discord.Interaction, saved: TagSaved) -> None:
+        await self._reply(interaction, f"✅ Tag `{saved.tag.name}` updated." + _note(saved))
 
     @tag.command(name="delete", description="Delete a tag with its aliases, or just one alias (owner or staff)")
     @app_commands.describe(name="The tag's name (deletes the tag and its aliases) or an alias (deletes the alias)")
     async def delete(self, interaction: discord.Interaction, name: str) -> None:
-        tag, is_alias = await self._find(interaction, name)
-        if is_alias:
-            if not await self._may_remove_alias(interaction, tag):
-                raise UserFacingError(f"Only the owner of `{tag.name}`, whoever made the alias, or staff can "
-                                      f"delete the alias `{tag.matched}`.")
-            await repo.delete_alias(self.pool, tag.guild_id, tag.matched)
-            await self._reply(interaction, f"🗑️ Alias `{tag.matched}` deleted (the tag `{tag.name}` stays).")
+        gone = await self.tags.delete(interaction.user, name)
+        if gone.alias is not None:
+            await self._reply(interaction, f"🗑️ Alias `{gone.alias}` deleted (the tag `{gone.name}` stays).")
             return
-        await require_manage(self.bot, interaction, tag, "delete")
-        aliases = await repo.delete_tag(self.pool, tag.guild_id, tag.id)
-        if aliases is None:
-            raise UserFacingError(f"The tag `{tag.name}` was deleted meanwhile.")
-        also = f" and its alias(es) {', '.join(f'`{a}`' for a in aliases)}" if aliases else ""
-        await self._reply(interaction, f"🗑️ Tag `{tag.name}`{also} deleted.")
-
-    async def _may_remove_alias(self, interaction: discord.Interaction, tag: Tag) -> bool:
-        if tag.owner_id == interaction.user.id or await is_tag_staff(self.bot, interaction):
-            return True
-        return await repo.alias_maker(self.pool, tag.guild_id, tag.matched) == interaction.user.id
+        also = f" and its alias(es) {', '.join(f'`{a}`' for a in gone.aliases)}" if gone.aliases else ""
+        await self._reply(interaction, f"🗑️ Tag `{gone.name}`{also} deleted.")
 
     @tag.command(name="alias", description="Give a tag another name (its owner or staff)")
     @app_commands.describe(alias="The new name", tag="The tag it points to")
     async def alias(self, interaction: discord.Interaction, alias: str, tag: str) -> None:
-        target, _ = await self._find(interaction, tag)
-        await require_manage(self.bot, interaction, target, "add aliases to")
-        clean = clean_name(alias, "alias")
-        if not await repo.add_alias(self.pool, target.guild_id, target.id, clean, interaction.user.id,
-                                    self.bot.clock.now()):
-            raise BadInput(f"There is already a tag or alias called `{clean}` on this server (names ignore case).")
+        clean, target = await self.tags.add_alias(interaction.user, alias, tag)
         await self._reply(interaction, f"✅ `{clean}` now posts the tag `{target.name}`.")
 
     @tag.command(name="transfer", description="Give a tag to another member (its owner or staff)")
     @app_commands.describe(name="The tag's name or alias", member="Its new owner")
     async def transfer(self, interaction: discord.Interaction, name: str, member: discord.Member) -> None:
         tag, _ = await self._find(interaction, name)
-        await require_manage(self.bot, interaction, tag, "transfer")
+        await require_manage(self.bot, interaction.user, tag, "transfer")
         if member.bot:
             raise BadInput("A bot cannot own a tag; pick a member.")
         if member.id == tag.owner_id:
@@ -276,7 +255,7 @@ class TagsCog(HearthCog, name="Tags"):
         if tag.owner_id is not None and await find_member(interaction.guild, tag.owner_id) is not None:
             raise UserFacingError(f"`{tag.name}` is owned by <@{tag.owner_id}>, who is still on the server: ask them "
                                   "to `/tag transfer` it.")
-        staff = await require_may_create(self.bot, interaction, "claim tags")
+        staff = await require_may_create(self.bot, interaction.user, "claim tags")
         await require_room(self.bot, self.pool, tag.guild_id, interaction.user, staff=staff)
         if not await repo.claim(self.pool, tag.guild_id, tag.id, tag.owner_id, interaction.user.id,
                                 self.bot.clock.now()):

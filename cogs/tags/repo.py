@@ -119,6 +119,23 @@ async def aliases(conn: Executor, guild_id: int, tag_id: int) -> list[str]:
     return [row["name"] for row in rows]
 
 
+_LISTING = """
+    SELECT """ + _TAG + """, own.name AS matched,
+           coalesce((SELECT array_agg(a.name ORDER BY lower(a.name)) FROM tag_names a
+                     WHERE a.guild_id = t.guild_id AND a.tag_id = t.id AND a.is_alias), '{}') AS aliases
+    FROM tags t JOIN tag_names own ON own.tag_id = t.id AND NOT own.is_alias
+    WHERE t.guild_id = $1 AND ($2::bigint IS NULL OR t.id < $2)
+    ORDER BY t.id DESC LIMIT $3
+"""
+
+
+async def listing(conn: Executor, guild_id: int, before: int | None, limit: int) -> list[tuple[Tag, list[str]]]:
+    """Up to `limit` tags of the guild older than the id `before` (None: the newest), newest first, each with its
+    aliases (the /api/v1 paging of core/api_paging.py)."""
+    rows = await conn.fetch(_LISTING, guild_id, before, limit)
+    return [(Tag.from_row(row), list(row["aliases"])) for row in rows]
+
+
 async def owned_count(conn: Executor, guild_id: int, user_id: int) -> int:
     """How many tags of the guild a member owns."""
     return await conn.fetchval("SELECT count(*) FROM tags WHERE guild_id = $1 AND owned_by = $2", guild_id, user_id)

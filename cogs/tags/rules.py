@@ -29,10 +29,10 @@ async def is_tag_staff(bot: Any, who: discord.Interaction | discord.abc.User) ->
     return await is_staff(bot, TAGS_STAFF, who)
 
 
-async def require_manage(bot: Any, interaction: discord.Interaction, tag: Tag, action: str) -> bool:
+async def require_manage(bot: Any, member: discord.Member, tag: Tag, action: str) -> bool:
     """Refuse unless the member owns the tag or is staff; whether they are staff."""
-    staff = await is_tag_staff(bot, interaction)
-    if not staff and tag.owner_id != interaction.user.id:
+    staff = await is_tag_staff(bot, member)
+    if not staff and tag.owner_id != member.id:
         raise UserFacingError(f"Only the tag's owner or {STAFF_WORDS} can {action} `{tag.name}`.")
     return staff
 
@@ -50,9 +50,9 @@ async def require_room(bot: Any, pool: Any, guild_id: int, member: discord.abc.U
                               "(`tags.max_per_member`). Delete or transfer one first.")
 
 
-async def require_may_create(bot: Any, interaction: discord.Interaction, action: str = "create tags") -> bool:
+async def require_may_create(bot: Any, member: discord.Member, action: str = "create tags") -> bool:
     """Refuse a member who may not create tags (the setting is off and they are not staff); whether staff."""
-    staff = await is_tag_staff(bot, interaction)
-    if not staff and not await bot.guild_settings.setting(interaction.guild_id, TAGS_MEMBERS_CAN_CREATE):
+    staff = await is_tag_staff(bot, member)
+    if not staff and not await bot.guild_settings.setting(member.guild.id, TAGS_MEMBERS_CAN_CREATE):
         raise UserFacingError(f"On this server only {STAFF_WORDS} can {action} (`tags.members_can_create` is off).")
     return staff
