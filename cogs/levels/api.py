@@ -21,6 +21,7 @@ it needs.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -54,6 +55,33 @@ class Standing:
     rank: int | None
 
 
+@dataclass(frozen=True)
+class RankFigures:
+    """What `/rank` shows of a member (and the dashboard's member page): level, rank, XP and progress."""
+
+    xp: int
+    level: int
+    rank: int | None  # None without XP
+    into_level: int  # XP earned since reaching `level`
+    needed: int  # XP from `level` to `level + 1`
+    messages: int
+    voice_minutes: int
+
+    @property
+    def fraction(self) -> float:
+        """How far towards the next level (0 to 1)."""
+        return self.into_level / self.needed if self.needed else 0.0
+
+
+@dataclass(frozen=True)
+class LeaderboardPage:
+    """One page of `/levels`: (rank, user id, XP, level) best first, the page shown and the number of pages."""
+
+    entries: list[tuple[int, int, int, int]]
+    page: int
+    pages: int
+
+
 class LevelsApi:
     """Levels as other features see them. Reads include XP this process still buffers, so they are current."""
 
@@ -75,6 +103,26 @@ class LevelsApi:
         row = await repo.standing(self._pool, guild_id, user_id)
         xp = (int(row["xp"]) if row else 0) + self._pending_xp(guild_id, user_id)
         return Standing(xp, curve.level_of(xp), int(row["rank"]) if row and row["xp"] else None)
+
+    async def rank(self, guild_id: int, user_id: int) -> RankFigures:
+        """The figures of `/rank` for a member (XP this process still buffers included)."""
+        row = await repo.standing(self._pool, guild_id, user_id)
+        xp = (int(row["xp"]) if row else 0) + self._pending_xp(guild_id, user_id)
+        progress = curve.progress(xp)
+        return RankFigures(xp=xp, level=progress.level, rank=int(row["rank"]) if row and xp else None,
+                           into_level=progress.into_level, needed=progress.needed,
+                           messages=int(row["messages"]) if row else 0,
+                           voice_minutes=int(row["voice_minutes"]) if row else 0)
+
+    async def leaderboard(self, guild_id: int, page: int, size: int) -> LeaderboardPage:
+        """The page `page` (from 1, clamped to the last) of the members with the most XP, as `/levels` shows it
+        (written XP: the caller flushes first when it needs the last seconds)."""
+        pages = max(1, math.ceil(await repo.ranked_members(self._pool, guild_id) / size))
+        page = min(max(page, 1), pages)
+        top = await repo.leaderboard(self._pool, guild_id, size, (page - 1) * size)
+        entries = [(rank, int(row["user_id"]), int(row["xp"]), curve.level_of(int(row["xp"])))
+                   for rank, row in enumerate(top, start=(page - 1) * size + 1)]
+        return LeaderboardPage(entries, page, pages)
 
     def subscribe(self, callback: Callable[[LevelUp], Awaitable[None]]) -> None:
         """Call `callback(event)` at every level-up (a bot listener: it stays when the levels cog reloads)."""
