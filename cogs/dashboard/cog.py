@@ -10,6 +10,7 @@ OAuth2 client is configured (`Settings.dashboard_missing`). Routes:
 - `GET /dashboard/` lists the servers the user manages NOW (cogs/dashboard/access.py, checked on every request).
 - `GET|POST /dashboard/{guild_id}/settings`: every setting of the registry, a form each; a change goes through
   `set_checked` (the validation and role safety of `/config set`) and lands in settings_history as 'dashboard'.
+- `GET|POST /dashboard/{guild_id}/me` (member_page.py): any member's own page (rank, premium, data requests).
 - `GET|POST /dashboard/{guild_id}/modules` (module_pages.py), `GET|POST /dashboard/{guild_id}/permissions`
   (rule_pages.py), `GET /dashboard/{guild_id}/audit` (audit_page.py): module switches, command rules and
   cooldowns, the audit log. Every change made here is also recorded by the audit tracker (web_audit.py).
@@ -25,8 +26,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.dashboard import repo
-from cogs.dashboard.access import managed_guilds, manager
+from cogs.dashboard.access import manager, member_guilds, member_of
 from cogs.dashboard.audit_page import AuditPage
+from cogs.dashboard.member_page import MemberPage
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
 from cogs.dashboard.pages import PageRoute, message, page, stylesheet
@@ -58,6 +60,7 @@ SESSIONS_PER_USER = 10  # a user's newest sessions; logging in an 11th browser l
 UNAVAILABLE = "The dashboard's database is temporarily unavailable. Please try again in a minute."
 NOT_YOURS = ("You cannot manage this server here: the bot must be in it and you need Manage Server there "
              "(as its owner, an administrator or through a role).")
+NOT_MEMBER = "This page is for members of this server: the bot must be in it and you must be a member there now."
 
 
 class DashboardCog(HearthCog, name="Dashboard"):
@@ -94,6 +97,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
         add("/dashboard/{guild_id}/permissions", rules.show, methods=["GET"])
         add("/dashboard/{guild_id}/permissions", rules.change, methods=["POST"])
         add("/dashboard/{guild_id}/audit", AuditPage(self).show, methods=["GET"])
+        me = MemberPage(self)  # any member's own page (linked from the server list, not a manager section)
+        add("/dashboard/{guild_id}/me", me.show, methods=["GET"])
+        add("/dashboard/{guild_id}/me", me.change, methods=["POST"])
 
     async def load(self) -> None:
         config = self.bot.config
@@ -205,8 +211,8 @@ class DashboardCog(HearthCog, name="Dashboard"):
             return message("Try again later", UNAVAILABLE, status=503)
         if found is None:
             return page("login.html", title="Log in")
-        guilds = managed_guilds(self.bot, found[1].user_id)
-        return page("index.html", title="Your servers", guilds=guilds, **self.who(*found))
+        servers = member_guilds(self.bot, found[1].user_id)
+        return page("index.html", title="Your servers", servers=servers, **self.who(*found))
 
     async def guild_page(self, request: Request, guild_id: str) -> tuple[Any, Any, Any] | HTMLResponse:
         """(session id, session, member) when the user may manage this guild now, else the page to answer."""
@@ -220,6 +226,20 @@ class DashboardCog(HearthCog, name="Dashboard"):
         member = manager(self.bot, int(guild_id), found[1].user_id) if guild_id.isdigit() else None
         if member is None:
             return message("Not yours to manage", NOT_YOURS, status=403, **self.who(*found))
+        return found[0], found[1], member
+
+    async def member_page(self, request: Request, guild_id: str) -> tuple[Any, Any, Any] | HTMLResponse:
+        """(session id, session, member) when the user is a member of this guild now, else the page to answer.
+        Whose page it is comes from the session only (never from the URL or a form)."""
+        try:
+            found = await self._session(request)
+        except DATABASE_ERRORS:
+            return message("Try again later", UNAVAILABLE, status=503)
+        if found is None:
+            return message("Log in first", "Log in with Discord to see your page.", status=401, login_link=True)
+        member = member_of(self.bot, int(guild_id), found[1].user_id) if guild_id.isdigit() else None
+        if member is None:
+            return message("Not a member", NOT_MEMBER, status=403, **self.who(*found))
         return found[0], found[1], member
 
     async def settings_page(self, request: Request, guild_id: str) -> HTMLResponse:
