@@ -10,6 +10,8 @@ OAuth2 client is configured (`Settings.dashboard_missing`). Routes:
 - `GET /dashboard/` lists the servers the user manages NOW (cogs/dashboard/access.py, checked on every request).
 - `GET|POST /dashboard/{guild_id}/settings`: every setting of the registry, a form each; a change goes through
   `set_checked` (the validation and role safety of `/config set`) and lands in settings_history as 'dashboard'.
+- `GET|POST /dashboard/{guild_id}/levels` (levels_page.py): welcome and levels settings, level roles, multipliers,
+  the leaderboard; its settings forms post to the settings handler with `back=levels` and come back there.
 - `GET|POST /dashboard/{guild_id}/me` (member_page.py): any member's own page (rank, premium, data requests).
 - `GET|POST /dashboard/{guild_id}/modules` (module_pages.py), `GET|POST /dashboard/{guild_id}/permissions`
   (rule_pages.py), `GET /dashboard/{guild_id}/audit` (audit_page.py): module switches, command rules and
@@ -28,6 +30,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from cogs.dashboard import repo
 from cogs.dashboard.access import manager, member_guilds, member_of
 from cogs.dashboard.audit_page import AuditPage
+from cogs.dashboard.levels_page import LevelsPage
 from cogs.dashboard.member_page import MemberPage
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
@@ -97,6 +100,9 @@ class DashboardCog(HearthCog, name="Dashboard"):
         add("/dashboard/{guild_id}/permissions", rules.show, methods=["GET"])
         add("/dashboard/{guild_id}/permissions", rules.change, methods=["POST"])
         add("/dashboard/{guild_id}/audit", AuditPage(self).show, methods=["GET"])
+        self.levels = LevelsPage(self)
+        add("/dashboard/{guild_id}/levels", self.levels.show, methods=["GET"])
+        add("/dashboard/{guild_id}/levels", self.levels.change, methods=["POST"])
         me = MemberPage(self)  # any member's own page (linked from the server list, not a manager section)
         add("/dashboard/{guild_id}/me", me.show, methods=["GET"])
         add("/dashboard/{guild_id}/me", me.change, methods=["POST"])
@@ -275,22 +281,25 @@ class DashboardCog(HearthCog, name="Dashboard"):
             return message("Refused", "This form has expired or did not come from this dashboard; reload the page "
                            "and try again. Nothing was changed.", status=403, **self.who(session_id, session))
         scope, key = (form.get("scope") or [""])[0], (form.get("key") or [""])[0]
+        # A settings form of another page (the levels page) comes back to it; the change is the same.
+        back = "levels" if (form.get("back") or [""])[0] == "levels" else "settings"
+        render = self.levels.render if back == "levels" else self._render_settings
         spec = self.bot.settings_registry.get(scope, key)
         if spec is None:
-            return await self._render_settings(session_id, session, member, status=400,
-                                               problem=f"There is no setting {scope}.{key}. Nothing was changed.")
+            return await render(session_id, session, member, status=400,
+                                problem=f"There is no setting {scope}.{key}. Nothing was changed.")
         try:
             value = submitted_value(spec, form.get("value", []))
             if await self._unchanged(member, spec, value):
-                return await self._render_settings(session_id, session, member, notice=f"{spec.qualified} already "
-                                                   f"is {readable(spec, member.guild, value)}; nothing changed")
+                return await render(session_id, session, member, notice=f"{spec.qualified} already "
+                                    f"is {readable(spec, member.guild, value)}; nothing changed")
             changes = await set_checked(self.bot, member.guild, member, scope, {key: value}, change_type="dashboard")
         except (InvalidSettingValue, UserFacingError) as exc:
             problem = str(exc).replace("`", "")
-            return await self._render_settings(session_id, session, member, status=400, problem=problem)
+            return await render(session_id, session, member, status=400, problem=problem)
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **self.who(session_id, session))
-        record_change(self.bot, member, "settings")
+        record_change(self.bot, member, back)
         old = changes[0].old if changes else None
         summary = (f"{spec.qualified}: {readable(spec, member.guild, spec.default if old is None else old)} → "
                    f"{readable(spec, member.guild, value)}")
@@ -298,7 +307,7 @@ class DashboardCog(HearthCog, name="Dashboard"):
                                     f"dashboard: {summary}"[:2000])
         if problem:
             log.info("Dashboard: change in guild %s not noted in its log channel: %s", member.guild.id, problem)
-        return RedirectResponse(f"/dashboard/{member.guild.id}/settings?changed={spec.qualified}#{spec.qualified}",
+        return RedirectResponse(f"/dashboard/{member.guild.id}/{back}?changed={spec.qualified}#{spec.qualified}",
                                 status_code=303)
 
     async def _unchanged(self, member: Any, spec: Any, value: Any) -> bool:

@@ -23,6 +23,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("settings", "Settings"),
     ("modules", "Modules"),
     ("permissions", "Permissions"),
+    ("levels", "Welcome and levels"),
     ("audit", "Audit log"),
 )
 TEMPLATES.globals["sections"] = SECTIONS
