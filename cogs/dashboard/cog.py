@@ -48,6 +48,7 @@ from cogs.dashboard.security import (
     set_cookie,
 )
 from cogs.dashboard.setting_forms import readable, rows, submitted_value
+from cogs.dashboard.settings import DASHBOARD_MANAGER_ROLE, SETTINGS
 from cogs.dashboard.web_audit import record_change
 from core.cog_base import HearthCog
 from core.guild_kit import post_to_log
@@ -62,7 +63,9 @@ LOGINS_PER_MINUTE = 20  # code exchanges per client address (each is three reque
 SESSIONS_PER_USER = 10  # a user's newest sessions; logging in an 11th browser logs the oldest out
 UNAVAILABLE = "The dashboard's database is temporarily unavailable. Please try again in a minute."
 NOT_YOURS = ("You cannot manage this server here: the bot must be in it and you need Manage Server there "
-             "(as its owner, an administrator or through a role).")
+             "(as its owner, an administrator or through a role), or the server's dashboard role.")
+ROLE_SETTING = ("Only members with Manage Server may choose the dashboard role (dashboard.manager_role). "
+                "Nothing was changed.")
 NOT_MEMBER = "This page is for members of this server: the bot must be in it and you must be a member there now."
 
 
@@ -70,6 +73,7 @@ class DashboardCog(HearthCog, name="Dashboard"):
     """The web dashboard (login, server list, settings)."""
 
     pool_size = 1  # one indexed session lookup per page; logins and logouts write one row
+    settings = SETTINGS
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -217,7 +221,10 @@ class DashboardCog(HearthCog, name="Dashboard"):
             return message("Try again later", UNAVAILABLE, status=503)
         if found is None:
             return page("login.html", title="Log in")
-        servers = member_guilds(self.bot, found[1].user_id)
+        try:
+            servers = await member_guilds(self.bot, found[1].user_id)
+        except DATABASE_ERRORS:
+            return message("Try again later", UNAVAILABLE, status=503, **self.who(*found))
         return page("index.html", title="Your servers", servers=servers, **self.who(*found))
 
     async def guild_page(self, request: Request, guild_id: str) -> tuple[Any, Any, Any] | HTMLResponse:
@@ -229,7 +236,10 @@ class DashboardCog(HearthCog, name="Dashboard"):
         if found is None:
             return message("Log in first", "Log in with Discord to manage your servers.", status=401,
                            login_link=True)
-        member = manager(self.bot, int(guild_id), found[1].user_id) if guild_id.isdigit() else None
+        try:
+            member = await manager(self.bot, int(guild_id), found[1].user_id) if guild_id.isdigit() else None
+        except DATABASE_ERRORS:
+            return message("Try again later", UNAVAILABLE, status=503, **self.who(*found))
         if member is None:
             return message("Not yours to manage", NOT_YOURS, status=403, **self.who(*found))
         return found[0], found[1], member
@@ -288,6 +298,8 @@ class DashboardCog(HearthCog, name="Dashboard"):
         if spec is None:
             return await render(session_id, session, member, status=400,
                                 problem=f"There is no setting {scope}.{key}. Nothing was changed.")
+        if spec.qualified == DASHBOARD_MANAGER_ROLE.qualified and not member.guild_permissions.manage_guild:
+            return await render(session_id, session, member, status=403, problem=ROLE_SETTING)
         try:
             value = submitted_value(spec, form.get("value", []))
             if await self._unchanged(member, spec, value):
