@@ -9,6 +9,9 @@ role lost after login closes the server's pages at the next request.
 
 Any member of a server where the bot is has their own page there (`/dashboard/{guild}/me`, `member_of`): leaving
 the server closes it at the next request.
+
+A server held by another bot process (multi-process sharding) is not in this process's cache: `member_now` then
+asks Discord over REST (cogs/dashboard/remote.py) and the permissions are computed from what Discord answers.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from cogs.dashboard.remote import base_permissions, fetch_member, held_here
 from cogs.dashboard.settings import DASHBOARD_MANAGER_ROLE
 
 if TYPE_CHECKING:
@@ -32,9 +36,23 @@ def member_of(bot: HearthBot, guild_id: int, user_id: int) -> discord.Member | N
     return guild.get_member(user_id)
 
 
+async def member_now(bot: HearthBot, guild_id: int, user_id: int) -> discord.Member | None:
+    """The user as a member of `guild_id` now: from this process's cache, or from Discord over REST when the guild
+    is held by another process (raises `remote.DiscordUnavailable` when Discord does not answer)."""
+    member = member_of(bot, guild_id, user_id)
+    if member is None and bot.get_guild(guild_id) is None and not held_here(bot, guild_id):
+        return await fetch_member(bot, guild_id, user_id)
+    return member
+
+
+def is_remote(bot: HearthBot, guild: discord.Guild) -> bool:
+    """Whether the guild was fetched over REST (held by another process): member names are unknown here."""
+    return bot.get_guild(guild.id) is not guild
+
+
 async def may_manage(bot: HearthBot, member: discord.Member) -> bool:
     """Whether the member may use the server's manager pages: Manage Server, or the server's dashboard role."""
-    if member.guild_permissions.manage_guild:
+    if base_permissions(member.guild, member).manage_guild:
         return True
     role_id = await bot.guild_settings.setting(member.guild.id, DASHBOARD_MANAGER_ROLE)
     return role_id is not None and member.get_role(role_id) is not None
@@ -42,7 +60,7 @@ async def may_manage(bot: HearthBot, member: discord.Member) -> bool:
 
 async def manager(bot: HearthBot, guild_id: int, user_id: int) -> discord.Member | None:
     """The user as a member of `guild_id` when they may manage it on the dashboard now, else None."""
-    member = member_of(bot, guild_id, user_id)
+    member = await member_now(bot, guild_id, user_id)
     if member is None or not await may_manage(bot, member):
         return None
     return member

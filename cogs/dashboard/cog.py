@@ -28,13 +28,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.dashboard import repo
-from cogs.dashboard.access import manager, member_guilds, member_of
+from cogs.dashboard.access import is_remote, manager, member_guilds, member_now
 from cogs.dashboard.audit_page import AuditPage
 from cogs.dashboard.levels_page import LevelsPage
 from cogs.dashboard.member_page import MemberPage
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
 from cogs.dashboard.pages import PageRoute, message, page, stylesheet
+from cogs.dashboard.remote import DiscordUnavailable
 from cogs.dashboard.rule_pages import RulePages
 from cogs.dashboard.security import (
     SESSION_COOKIE,
@@ -64,6 +65,8 @@ SESSIONS_PER_USER = 10  # a user's newest sessions; logging in an 11th browser l
 UNAVAILABLE = "The dashboard's database is temporarily unavailable. Please try again in a minute."
 NOT_YOURS = ("You cannot manage this server here: the bot must be in it and you need Manage Server there "
              "(as its owner, an administrator or through a role), or the server's dashboard role.")
+DISCORD_DOWN = ("This server is held by another of the bot's processes, and Discord did not answer when I asked "
+                "who you are there. Try again in a minute.")
 ROLE_SETTING = ("Only members with Manage Server may choose the dashboard role (dashboard.manager_role). "
                 "Nothing was changed.")
 NOT_MEMBER = "This page is for members of this server: the bot must be in it and you must be a member there now."
@@ -240,6 +243,8 @@ class DashboardCog(HearthCog, name="Dashboard"):
             member = await manager(self.bot, int(guild_id), found[1].user_id) if guild_id.isdigit() else None
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **self.who(*found))
+        except DiscordUnavailable:
+            return message("Try again later", DISCORD_DOWN, status=503, **self.who(*found))
         if member is None:
             return message("Not yours to manage", NOT_YOURS, status=403, **self.who(*found))
         return found[0], found[1], member
@@ -253,7 +258,10 @@ class DashboardCog(HearthCog, name="Dashboard"):
             return message("Try again later", UNAVAILABLE, status=503)
         if found is None:
             return message("Log in first", "Log in with Discord to see your page.", status=401, login_link=True)
-        member = member_of(self.bot, int(guild_id), found[1].user_id) if guild_id.isdigit() else None
+        try:
+            member = await member_now(self.bot, int(guild_id), found[1].user_id) if guild_id.isdigit() else None
+        except DiscordUnavailable:
+            return message("Try again later", DISCORD_DOWN, status=503, **self.who(*found))
         if member is None:
             return message("Not a member", NOT_MEMBER, status=403, **self.who(*found))
         return found[0], found[1], member
@@ -278,6 +286,7 @@ class DashboardCog(HearthCog, name="Dashboard"):
         grouped = rows(self.bot.settings_registry.all(), member.guild, stored)
         return page("settings.html", status=status, title=f"Settings · {member.guild.name}", guild=member.guild,
                     section="settings", scopes=grouped, notice=notice, problem=problem,
+                    remote=is_remote(self.bot, member.guild),
                     **self.who(session_id, session))
 
     async def change_setting(self, request: Request, guild_id: str) -> Response:

@@ -12,6 +12,7 @@ import discord
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from cogs.dashboard.access import is_remote
 from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.rule_pages import named
@@ -56,12 +57,15 @@ class BoardRow:
     xp: int
 
 
-def member_name(guild: discord.Guild, user_id: int | None) -> str:
-    """A member's display name, "a member who left" or "nobody"."""
+def member_name(guild: discord.Guild, user_id: int | None, remote: bool = False) -> str:
+    """A member's display name, "a member who left" or "nobody" (on a server held by another process, whose
+    members this process does not know: "name not known here")."""
     if user_id is None:
         return "nobody (imported)"
     found = guild.get_member(user_id)
-    return found.display_name if found is not None else "a member who left"
+    if found is not None:
+        return found.display_name
+    return "name not known here" if remote else "a member who left"
 
 
 class LevelsPage:
@@ -95,20 +99,21 @@ class LevelsPage:
         guild = member.guild
         who = self.dashboard.who(session_id, session)
         levels = self.bot.apis.get(LevelsApi)
+        remote = is_remote(self.bot, guild)
         try:
             stored = await self.bot.guild_settings.stored(guild.id)
             settings = rows(self._specs(), guild, stored)
             roles, multipliers, board = [], [], None
             if levels is not None:
                 rules = await levels.rules(guild.id)
-                roles = [RoleRow(r.level, r.role_id, named(f"<@&{r.role_id}>", guild), member_name(guild, r.set_by))
-                         for r in rules.roles]
+                roles = [RoleRow(r.level, r.role_id, named(f"<@&{r.role_id}>", guild),
+                                 member_name(guild, r.set_by, remote)) for r in rules.roles]
                 multipliers = [MultiplierRow("channel", i, named(f"<#{i}>", guild), v)
                                for i, v in rules.channels.items()]
                 multipliers += [MultiplierRow("role", i, named(f"<@&{i}>", guild), v)
                                 for i, v in rules.member_roles.items()]
                 found = await levels.leaderboard(guild.id, board_page, BOARD_SIZE)
-                board = (found, [BoardRow(rank, member_name(guild, user_id), level, xp)
+                board = (found, [BoardRow(rank, member_name(guild, user_id, remote), level, xp)
                                  for rank, user_id, xp, level in found.entries])
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **who)
@@ -117,7 +122,7 @@ class LevelsPage:
         return page("levels.html", status=status, title=f"Welcome and levels · {guild.name}", guild=guild,
                     section="levels", scopes=settings, levels_loaded=levels is not None, roles=roles,
                     multipliers=multipliers, board=board, grantable=grantable, places=places, notice=notice,
-                    problem=problem, **who)
+                    problem=problem, remote=remote, **who)
 
     async def change(self, request: Request, guild_id: str) -> Response:
         """Add or remove a level role, set a multiplier (the form's `action`)."""

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from cogs.dashboard.access import is_remote
 from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.security import SESSION_COOKIE, clear_cookie
@@ -62,7 +63,8 @@ class MemberPage:
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **who)
         return page("me.html", status=status, title=f"Your page · {member.guild.name}", guild=member.guild,
-                    member=member, notice=notice, problem=problem, confirm_erase=confirm_erase, **figures, **who)
+                    member=member, notice=notice, problem=problem, confirm_erase=confirm_erase,
+                    remote=is_remote(self.bot, member.guild), **figures, **who)
 
     async def _figures(self, member: Any) -> dict[str, Any]:
         """What each loaded feature shows of the member (None where the feature is not loaded or is off)."""
