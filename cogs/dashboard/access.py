@@ -16,12 +16,13 @@ asks Discord over REST (cogs/dashboard/remote.py) and the permissions are comput
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.dashboard.remote import base_permissions, fetch_member, held_here
+from cogs.dashboard.remote import DiscordUnavailable, base_permissions, fetch_member, held_here
 from cogs.dashboard.settings import DASHBOARD_MANAGER_ROLE
 
 if TYPE_CHECKING:
@@ -66,9 +67,12 @@ async def manager(bot: HearthBot, guild_id: int, user_id: int) -> discord.Member
     return member
 
 
-async def managed_guilds(bot: HearthBot, user_id: int) -> list[discord.Guild]:
+async def managed_guilds(bot: HearthBot, user_id: int, candidates: Iterable[int] = ()) -> list[discord.Guild]:
     """The servers the user may manage on the dashboard now, by name."""
-    return [entry.guild for entry in await member_guilds(bot, user_id) if entry.manages]
+    return [entry.guild for entry in (await member_guilds(bot, user_id, candidates)).entries if entry.manages]
+
+
+MAX_REMOTE_CHECKS = 10  # servers of other processes asked about per server list (two REST calls each)
 
 
 @dataclass(frozen=True)
@@ -77,13 +81,37 @@ class ServerEntry:
 
     guild: discord.Guild
     manages: bool
+    remote: bool = False  # held by another bot process (checked over REST)
 
 
-async def member_guilds(bot: HearthBot, user_id: int) -> list[ServerEntry]:
-    """The servers the user is a member of where the bot is, by name, each saying whether they manage it."""
+@dataclass(frozen=True)
+class ServerList:
+    """The user's servers, and how many servers of other processes were not checked (too many, or Discord did
+    not answer): they are reachable by their address, checked when opened."""
+
+    entries: list[ServerEntry]
+    unchecked: int = 0
+
+
+async def member_guilds(bot: HearthBot, user_id: int, candidates: Iterable[int] = ()) -> ServerList:
+    """The servers the user is a member of where the bot is, by name, each saying whether they manage it: the
+    ones in this process's cache, and those of the login's `candidates` that another process holds, checked over
+    REST now (at most MAX_REMOTE_CHECKS; the candidates themselves are never trusted)."""
     entries = []
     for guild in bot.guilds:
         member = member_of(bot, guild.id, user_id)
         if member is not None:
             entries.append(ServerEntry(guild, await may_manage(bot, member)))
-    return sorted(entries, key=lambda entry: (entry.guild.name.casefold(), entry.guild.id))
+    elsewhere = [guild_id for guild_id in candidates
+                 if bot.get_guild(guild_id) is None and not held_here(bot, guild_id)]
+    unchecked = max(0, len(elsewhere) - MAX_REMOTE_CHECKS)
+    for guild_id in elsewhere[:MAX_REMOTE_CHECKS]:
+        try:
+            member = await fetch_member(bot, guild_id, user_id, full=False)
+        except DiscordUnavailable:
+            unchecked += 1
+            continue
+        if member is not None:
+            entries.append(ServerEntry(member.guild, await may_manage(bot, member), remote=True))
+    entries.sort(key=lambda entry: (entry.guild.name.casefold(), entry.guild.id))
+    return ServerList(entries, unchecked)

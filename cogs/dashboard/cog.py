@@ -183,7 +183,7 @@ class DashboardCog(HearthCog, name="Dashboard"):
                     if previous:  # this browser's earlier session ends: one session per browser
                         await repo.delete(conn, hashed(previous))
                     await repo.create(conn, hashed(session_id), identity.user_id, identity.name, now,
-                                      now + SESSION_LIFETIME)
+                                      now + SESSION_LIFETIME, identity.guild_ids)
                     await repo.trim(conn, identity.user_id, SESSIONS_PER_USER)
             except LoginFailed as exc:
                 answer = message("Login failed", str(exc), status=400, login_link=True)
@@ -225,7 +225,7 @@ class DashboardCog(HearthCog, name="Dashboard"):
         if found is None:
             return page("login.html", title="Log in")
         try:
-            servers = await member_guilds(self.bot, found[1].user_id)
+            servers = await member_guilds(self.bot, found[1].user_id, found[1].guild_ids)
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **self.who(*found))
         return page("index.html", title="Your servers", servers=servers, **self.who(*found))

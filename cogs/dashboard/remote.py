@@ -54,12 +54,15 @@ def base_permissions(guild: discord.Guild, member: discord.Member) -> discord.Pe
     return permissions
 
 
-async def fetch_member(bot: HearthBot, guild_id: int, user_id: int) -> discord.Member | None:
+async def fetch_member(bot: HearthBot, guild_id: int, user_id: int, *, full: bool = True) -> discord.Member | None:
     """The user as a member of a guild held by another process, fetched from Discord now (None: the bot or the
-    user is not in it). Raises `DiscordUnavailable` when Discord does not answer."""
+    user is not in it). Raises `DiscordUnavailable` when Discord does not answer. `full=False` (the server list)
+    reads only the guild and the member: enough for the permissions, not for a page."""
     try:
-        guild = await bot.fetch_guild(guild_id)
+        guild = await bot.fetch_guild(guild_id, with_counts=False)
         member = await guild.fetch_member(user_id)
+        if not full:
+            return member
         # Fill the fetched guild as the gateway would: its channels and the bot's own member (role safety).
         for channel in await guild.fetch_channels():
             guild._add_channel(channel)

@@ -8,6 +8,9 @@ Create Date: 2026-12-07
 - gdpr_requests: one row per request: who, what (export | erasure), where from (command | dashboard), when, and
   its outcome in words ("done", "incomplete: …", "failed: …"). Owned by cogs/gdpr; erasure deletes a member's
   rows, then records that erasure itself (when, and its outcome; nothing else about them).
+- dashboard_sessions.guild_ids: the server ids Discord listed for the user at login. Never trusted for access:
+  only the candidates that a process asks Discord about (over REST) for servers held by another bot process, so
+  the server list can show them.
 """
 
 from alembic import op
@@ -30,7 +33,9 @@ def upgrade() -> None:
         )
     """)
     op.execute("CREATE INDEX ix_gdpr_requests_user_id ON gdpr_requests (user_id, requested_at DESC)")
+    op.execute("ALTER TABLE dashboard_sessions ADD COLUMN guild_ids bigint[] NOT NULL DEFAULT '{}'")
 
 
 def downgrade() -> None:
+    op.execute("ALTER TABLE dashboard_sessions DROP COLUMN IF EXISTS guild_ids")
     op.execute("DROP TABLE IF EXISTS gdpr_requests")

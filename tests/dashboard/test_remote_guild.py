@@ -81,3 +81,25 @@ async def test_a_member_without_the_permission_and_a_permission_lost(hearth: Hea
     await hearth.discord.settle()
     assert (await bobs.get(f"/dashboard/{far.id}/me")).status_code == 403
     assert await hearth.db.fetchval("SELECT count(*) FROM settings_history WHERE guild_id = $1", far.id) == 0
+
+
+async def test_the_server_list_shows_servers_of_other_processes_checked_over_rest(hearth: Hearth,
+                                                                                  dashboard) -> None:
+    far, alice, bob, _, opener = await _served(hearth, dashboard)
+    stranger = hearth.discord.add_guild("Not with the bot's process either", shard=(0, 2))
+    await hearth.discord.settle()
+    for person, manages in ((alice, True), (bob, False)):
+        browser = opener()
+        await browser.login(person)
+        home = (await browser.get("/dashboard/")).text
+        assert "Far Away</strong> <span class=\"muted\">(another bot process)" in home
+        assert (f'href="/dashboard/{far.id}/settings">Manage' in home) is manages
+        assert f'href="/dashboard/{far.id}/me">My page' in home
+        assert str(stranger.id) not in home
+    # Alice's Manage Server role taken away: the list says so at the next view.
+    far.set_roles(alice, [], by=far.owner)
+    await hearth.discord.settle()
+    browser = opener()
+    await browser.login(alice)
+    home = (await browser.get("/dashboard/")).text
+    assert f"/dashboard/{far.id}/settings" not in home and f"/dashboard/{far.id}/me" in home
