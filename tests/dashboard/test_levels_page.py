@@ -109,3 +109,18 @@ async def test_the_leaderboard_is_paged_with_names(hearth: Hearth, dashboard) ->
     await hearth.discord.settle()
     gone = (await browser.get(f"/dashboard/{g.guild.id}/levels?page=9")).text  # clamped to the last page
     assert "<td>22</td><td>a member who left</td>" in gone
+
+
+async def test_names_are_escaped(hearth: Hearth, dashboard) -> None:
+    g = hearth.guild
+    levels = await levels_desk(hearth)
+    sneaky = g.guild.add_member("<script>alert(1)</script>")
+    role = g.guild.add_role("<b>bold</b>")
+    await hearth.discord.settle()
+    await levels.seed(sneaky, 900)
+    owner = await _levels(hearth, dashboard, g.owner)
+    url = f"/dashboard/{g.guild.id}/levels"
+    await owner.post(url, {"csrf": owner.csrf(), "action": "role_add", "level": "2", "role": str(role.id)})
+    page = (await owner.get(url)).text
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>bold</b>" not in page and "@&lt;b&gt;bold&lt;/b&gt;" in page

@@ -32,6 +32,7 @@ async def test_every_member_has_my_page_and_manage_only_where_they_manage(hearth
         assert (f'href="/dashboard/{g}/settings">Manage' in home) is manages
     browser, page = await _page(hearth, dashboard, hearth.guild.member)
     assert hearth.guild.member.user.username in page and 'id="data"' in page
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page  # usable on a phone
     assert f"/dashboard/{g}/settings" not in page  # no manager navigation for a member
 
 
