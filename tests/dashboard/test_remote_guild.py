@@ -103,3 +103,25 @@ async def test_the_server_list_shows_servers_of_other_processes_checked_over_res
     await browser.login(alice)
     home = (await browser.get("/dashboard/")).text
     assert f"/dashboard/{far.id}/settings" not in home and f"/dashboard/{far.id}/me" in home
+
+
+async def test_the_dashboard_role_and_the_levels_page_of_a_server_held_elsewhere(hearth: Hearth, dashboard) -> None:
+    far, alice, bob, _, opener = await _served(hearth, dashboard)
+    helpers = far.add_role("Helpers")
+    far.set_roles(bob, [helpers], by=far.owner)
+    await hearth.discord.settle()
+    url = f"/dashboard/{far.id}/levels"
+    bobs = opener()
+    await bobs.login(bob)
+    assert (await bobs.get(url)).status_code == 403
+    await hearth.bot.guild_settings.set(far.id, "dashboard", "manager_role", helpers.id, changed_by=far.owner.id)
+    await hearth.bot.guild_settings.set(far.id, "levels", "enabled", True, changed_by=far.owner.id)
+    await hearth.db.execute("INSERT INTO levels_members (guild_id, user_id, xp, updated_at) VALUES ($1, $2, 50, now())",
+                            far.id, alice.id)
+    page = await bobs.get(url)
+    assert page.status_code == 200 and "held by another of the bot" in page.text
+    assert "<td>1</td><td>name not known here</td>" in page.text  # said, not guessed
+    assert "#lobby" in page.text  # the channels came over REST
+    far.set_roles(bob, [], by=far.owner)
+    await hearth.discord.settle()
+    assert (await bobs.get(url)).status_code == 403
