@@ -24,6 +24,7 @@ import discord
 
 from cogs.dashboard.remote import DiscordUnavailable, base_permissions, fetch_member, held_here
 from cogs.dashboard.settings import DASHBOARD_MANAGER_ROLE
+from utils.cooldowns import Cooldown, OnCooldown
 
 if TYPE_CHECKING:
     from core.hearth_bot import HearthBot
@@ -37,12 +38,14 @@ def member_of(bot: HearthBot, guild_id: int, user_id: int) -> discord.Member | N
     return guild.get_member(user_id)
 
 
-async def member_now(bot: HearthBot, guild_id: int, user_id: int) -> discord.Member | None:
+async def member_now(bot: HearthBot, guild_id: int, user_id: int, *,
+                     limiter: Cooldown | None = None) -> discord.Member | None:
     """The user as a member of `guild_id` now: from this process's cache, or from Discord over REST when the guild
-    is held by another process (raises `remote.DiscordUnavailable` when Discord does not answer)."""
+    is held by another process (raises `remote.DiscordUnavailable` when Discord does not answer, `OnCooldown`
+    past the user's `limiter`)."""
     member = member_of(bot, guild_id, user_id)
     if member is None and bot.get_guild(guild_id) is None and not held_here(bot, guild_id):
-        return await fetch_member(bot, guild_id, user_id)
+        return await fetch_member(bot, guild_id, user_id, limiter=limiter)
     return member
 
 
@@ -59,9 +62,10 @@ async def may_manage(bot: HearthBot, member: discord.Member) -> bool:
     return role_id is not None and member.get_role(role_id) is not None
 
 
-async def manager(bot: HearthBot, guild_id: int, user_id: int) -> discord.Member | None:
+async def manager(bot: HearthBot, guild_id: int, user_id: int, *,
+                  limiter: Cooldown | None = None) -> discord.Member | None:
     """The user as a member of `guild_id` when they may manage it on the dashboard now, else None."""
-    member = await member_now(bot, guild_id, user_id)
+    member = await member_now(bot, guild_id, user_id, limiter=limiter)
     if member is None or not await may_manage(bot, member):
         return None
     return member
@@ -93,7 +97,8 @@ class ServerList:
     unchecked: int = 0
 
 
-async def member_guilds(bot: HearthBot, user_id: int, candidates: Iterable[int] = ()) -> ServerList:
+async def member_guilds(bot: HearthBot, user_id: int, candidates: Iterable[int] = (), *,
+                        limiter: Cooldown | None = None) -> ServerList:
     """The servers the user is a member of where the bot is, by name, each saying whether they manage it: the
     ones in this process's cache, and those of the login's `candidates` that another process holds, checked over
     REST now (at most MAX_REMOTE_CHECKS; the candidates themselves are never trusted)."""
@@ -107,8 +112,8 @@ async def member_guilds(bot: HearthBot, user_id: int, candidates: Iterable[int] 
     unchecked = max(0, len(elsewhere) - MAX_REMOTE_CHECKS)
     for guild_id in elsewhere[:MAX_REMOTE_CHECKS]:
         try:
-            member = await fetch_member(bot, guild_id, user_id, full=False)
-        except DiscordUnavailable:
+            member = await fetch_member(bot, guild_id, user_id, full=False, limiter=limiter)
+        except (DiscordUnavailable, OnCooldown):
             unchecked += 1
             continue
         if member is not None:

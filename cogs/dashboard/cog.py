@@ -35,7 +35,7 @@ from cogs.dashboard.member_page import MemberPage
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
 from cogs.dashboard.pages import PageRoute, message, page, stylesheet
-from cogs.dashboard.remote import DiscordUnavailable
+from cogs.dashboard.remote import REMOTE_CHECKS_PER_MINUTE, DiscordUnavailable
 from cogs.dashboard.rule_pages import RulePages
 from cogs.dashboard.security import (
     SESSION_COOKIE,
@@ -90,6 +90,8 @@ class DashboardCog(HearthCog, name="Dashboard"):
         self.secure = base.startswith("https://")
         self.signer = Signer(secret)
         self.logins = Cooldown(LOGINS_PER_MINUTE, 60, bot.clock, what="logins")
+        self.remote_checks = Cooldown(REMOTE_CHECKS_PER_MINUTE, 60, bot.clock,
+                                      what="pages of servers held by other bot processes")
         self.oauth = OAuthClient(config.discord_api_base, config.discord_client_id, secret,
                                  f"{base}/dashboard/callback")
         add = functools.partial(self.router.add_api_route, include_in_schema=False, response_model=None)
@@ -225,7 +227,8 @@ class DashboardCog(HearthCog, name="Dashboard"):
         if found is None:
             return page("login.html", title="Log in")
         try:
-            servers = await member_guilds(self.bot, found[1].user_id, found[1].guild_ids)
+            servers = await member_guilds(self.bot, found[1].user_id, found[1].guild_ids,
+                                          limiter=self.remote_checks)
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **self.who(*found))
         return page("index.html", title="Your servers", servers=servers, **self.who(*found))
@@ -240,11 +243,14 @@ class DashboardCog(HearthCog, name="Dashboard"):
             return message("Log in first", "Log in with Discord to manage your servers.", status=401,
                            login_link=True)
         try:
-            member = await manager(self.bot, int(guild_id), found[1].user_id) if guild_id.isdigit() else None
+            member = (await manager(self.bot, int(guild_id), found[1].user_id, limiter=self.remote_checks)
+                      if guild_id.isdigit() else None)
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **self.who(*found))
         except DiscordUnavailable:
             return message("Try again later", DISCORD_DOWN, status=503, **self.who(*found))
+        except OnCooldown as exc:
+            return message("Slow down", str(exc), status=429, **self.who(*found))
         if member is None:
             return message("Not yours to manage", NOT_YOURS, status=403, **self.who(*found))
         return found[0], found[1], member
@@ -259,9 +265,12 @@ class DashboardCog(HearthCog, name="Dashboard"):
         if found is None:
             return message("Log in first", "Log in with Discord to see your page.", status=401, login_link=True)
         try:
-            member = await member_now(self.bot, int(guild_id), found[1].user_id) if guild_id.isdigit() else None
+            member = (await member_now(self.bot, int(guild_id), found[1].user_id, limiter=self.remote_checks)
+                      if guild_id.isdigit() else None)
         except DiscordUnavailable:
             return message("Try again later", DISCORD_DOWN, status=503, **self.who(*found))
+        except OnCooldown as exc:
+            return message("Slow down", str(exc), status=429, **self.who(*found))
         if member is None:
             return message("Not a member", NOT_MEMBER, status=403, **self.who(*found))
         return found[0], found[1], member

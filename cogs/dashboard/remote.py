@@ -7,7 +7,8 @@ member, so the settings forms, their validation and role safety (`set_checked`: 
 work as on a held server. Member names other than the viewer's are not known there; pages say so.
 
 Every request asks again (four REST calls: guild, member, channels, the bot's member): a permission lost is lost
-at the next request, as on a held server."""
+at the next request, as on a held server. The checks are bounded per user (`REMOTE_CHECKS_PER_MINUTE`, the
+cog's `remote_checks`), so nobody can spend the bot's REST rate limit by opening made-up server addresses."""
 
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ import discord
 
 if TYPE_CHECKING:
     from core.hearth_bot import HearthBot
+    from utils.cooldowns import Cooldown
 
 log = logging.getLogger(__name__)
+
+REMOTE_CHECKS_PER_MINUTE = 60  # per user and process: each page of a server held elsewhere is one
 
 
 class DiscordUnavailable(Exception):
@@ -42,10 +46,8 @@ def base_permissions(guild: discord.Guild, member: discord.Member) -> discord.Pe
     if guild.owner_id == member.id:
         return discord.Permissions.all()
     value = guild.default_role.permissions.value
-    for role_id in member._roles:  # the member's role ids as Discord sent them
-        role = guild.get_role(role_id)
-        if role is not None:
-            value |= role.permissions.value
+    for role in member.roles:  # the roles Discord sent for the member (deleted ones are not there)
+        value |= role.permissions.value
     permissions = discord.Permissions(value)
     if permissions.administrator:
         return discord.Permissions.all()
@@ -54,10 +56,14 @@ def base_permissions(guild: discord.Guild, member: discord.Member) -> discord.Pe
     return permissions
 
 
-async def fetch_member(bot: HearthBot, guild_id: int, user_id: int, *, full: bool = True) -> discord.Member | None:
+async def fetch_member(bot: HearthBot, guild_id: int, user_id: int, *, full: bool = True,
+                       limiter: Cooldown | None = None) -> discord.Member | None:
     """The user as a member of a guild held by another process, fetched from Discord now (None: the bot or the
-    user is not in it). Raises `DiscordUnavailable` when Discord does not answer. `full=False` (the server list)
-    reads only the guild and the member: enough for the permissions, not for a page."""
+    user is not in it). Raises `DiscordUnavailable` when Discord does not answer, `OnCooldown` when the user made
+    too many such checks (`limiter`). `full=False` (the server list) reads only the guild and the member: enough
+    for the permissions, not for a page."""
+    if limiter is not None:
+        limiter.hit(user_id)
     try:
         guild = await bot.fetch_guild(guild_id, with_counts=False)
         member = await guild.fetch_member(user_id)

@@ -5,8 +5,12 @@ page works (validation and role safety as the member); losing the permission clo
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from cogs.dashboard.remote import REMOTE_CHECKS_PER_MINUTE
 from tests.dashboard.conftest import dashboard_settings
 from tests.hearth_harness import Hearth
+from tests.standin.models import snowflake_on_shard
 
 
 async def _far(hearth: Hearth):
@@ -125,3 +129,18 @@ async def test_the_dashboard_role_and_the_levels_page_of_a_server_held_elsewhere
     far.set_roles(bob, [], by=far.owner)
     await hearth.discord.settle()
     assert (await bobs.get(url)).status_code == 403
+
+
+async def test_made_up_servers_of_other_shards_cannot_spend_the_bots_rate_limit(hearth: Hearth, dashboard) -> None:
+    far, _, bob, _, opener = await _served(hearth, dashboard)
+    bobs = opener()
+    await bobs.login(bob)
+    made_up = snowflake_on_shard(0, 2)
+    before = len(hearth.discord.requests("GET", "/guilds/{guild_id}"))
+    for _ in range(REMOTE_CHECKS_PER_MINUTE):
+        assert (await bobs.get(f"/dashboard/{made_up}/settings")).status_code == 403
+    slowed = await bobs.get(f"/dashboard/{far.id}/me")
+    assert slowed.status_code == 429 and "too often" in slowed.text
+    assert len(hearth.discord.requests("GET", "/guilds/{guild_id}")) == before + REMOTE_CHECKS_PER_MINUTE
+    await hearth.move_clock(hearth.clock.now() + timedelta(minutes=1, seconds=1))
+    assert (await bobs.get(f"/dashboard/{far.id}/me")).status_code == 200
