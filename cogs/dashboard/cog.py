@@ -10,6 +10,9 @@ OAuth2 client is configured (`Settings.dashboard_missing`). Routes:
 - `GET /dashboard/` lists the servers the user manages NOW (cogs/dashboard/access.py, checked on every request).
 - `GET|POST /dashboard/{guild_id}/settings`: every setting of the registry, a form each; a change goes through
   `set_checked` (the validation and role safety of `/config set`) and lands in settings_history as 'dashboard'.
+- `GET|POST /dashboard/{guild_id}/levels` (levels_page.py): welcome and levels settings, level roles, multipliers,
+  the leaderboard; its settings forms post to the settings handler with `back=levels` and come back there.
+- `GET|POST /dashboard/{guild_id}/me` (member_page.py): any member's own page (rank, premium, data requests).
 - `GET|POST /dashboard/{guild_id}/modules` (module_pages.py), `GET|POST /dashboard/{guild_id}/permissions`
   (rule_pages.py), `GET /dashboard/{guild_id}/audit` (audit_page.py): module switches, command rules and
   cooldowns, the audit log. Every change made here is also recorded by the audit tracker
@@ -35,7 +38,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.audit.api import record_change
 from cogs.dashboard import repo
-from cogs.dashboard.access import managed_guilds, manager
+from cogs.dashboard.access import is_remote, manager, member_guilds, member_now
 from cogs.dashboard.audit_page import AuditPage
 from cogs.dashboard.automod_pages import AutomodPages
 from cogs.dashboard.case_pages import CasePages
@@ -43,11 +46,14 @@ from cogs.dashboard.command_pages import CommandPages
 from cogs.dashboard.event_pages import EventPages
 from cogs.dashboard.history_page import HistoryPage
 from cogs.dashboard.key_pages import KeyPages
+from cogs.dashboard.levels_page import LevelsPage
+from cogs.dashboard.member_page import MemberPage
 from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
 from cogs.dashboard.onboarding_pages import OnboardingPages
 from cogs.dashboard.overview_page import OverviewPage
 from cogs.dashboard.pages import PageRoute, favicon, message, page, stylesheet
+from cogs.dashboard.remote import REMOTE_CHECKS_PER_MINUTE, DiscordUnavailable
 from cogs.dashboard.role_menu_pages import RoleMenuPages
 from cogs.dashboard.rule_pages import RulePages
 from cogs.dashboard.security import (
@@ -62,6 +68,7 @@ from cogs.dashboard.security import (
     set_cookie,
 )
 from cogs.dashboard.setting_forms import readable, rows, submitted_value
+from cogs.dashboard.settings import DASHBOARD_MANAGER_ROLE, SETTINGS
 from cogs.dashboard.tag_pages import TagPages
 from cogs.dashboard.ticket_pages import TicketPages
 from core.cog_base import HearthCog
@@ -77,13 +84,19 @@ LOGINS_PER_MINUTE = 20  # code exchanges per client address (each is three reque
 SESSIONS_PER_USER = 10  # a user's newest sessions; logging in an 11th browser logs the oldest out
 UNAVAILABLE = "The dashboard's database is temporarily unavailable. Please try again in a minute."
 NOT_YOURS = ("You cannot manage this server here: the bot must be in it and you need Manage Server there "
-             "(as its owner, an administrator or through a role).")
+             "(as its owner, an administrator or through a role), or the server's dashboard role.")
+DISCORD_DOWN = ("This server is held by another of the bot's processes, and Discord did not answer when I asked "
+                "who you are there. Try again in a minute.")
+ROLE_SETTING = ("Only members with Manage Server may choose the dashboard role (dashboard.manager_role). "
+                "Nothing was changed.")
+NOT_MEMBER = "This page is for members of this server: the bot must be in it and you must be a member there now."
 
 
 class DashboardCog(HearthCog, name="Dashboard"):
     """The web dashboard (login, server list, settings)."""
 
     pool_size = 1  # one indexed session lookup per page; logins and logouts write one row
+    settings = SETTINGS
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
@@ -97,6 +110,8 @@ class DashboardCog(HearthCog, name="Dashboard"):
         self.secure = base.startswith("https://")
         self.signer = Signer(secret)
         self.logins = Cooldown(LOGINS_PER_MINUTE, 60, bot.clock, what="logins")
+        self.remote_checks = Cooldown(REMOTE_CHECKS_PER_MINUTE, 60, bot.clock,
+                                      what="pages of servers held by other bot processes")
         self.oauth = OAuthClient(config.discord_api_base, config.discord_client_id, secret,
                                  f"{base}/dashboard/callback")
         add = functools.partial(self.router.add_api_route, include_in_schema=False, response_model=None)
@@ -147,6 +162,12 @@ class DashboardCog(HearthCog, name="Dashboard"):
         role_menus = RoleMenuPages(self)
         add("/dashboard/{guild_id}/role-menus", role_menus.show, methods=["GET"])
         add("/dashboard/{guild_id}/role-menus", role_menus.change, methods=["POST"])
+        self.levels = LevelsPage(self)
+        add("/dashboard/{guild_id}/levels", self.levels.show, methods=["GET"])
+        add("/dashboard/{guild_id}/levels", self.levels.change, methods=["POST"])
+        me = MemberPage(self)  # any member's own page (linked from the server list, not a manager section)
+        add("/dashboard/{guild_id}/me", me.show, methods=["GET"])
+        add("/dashboard/{guild_id}/me", me.change, methods=["POST"])
 
     async def load(self) -> None:
         config = self.bot.config
@@ -221,7 +242,7 @@ class DashboardCog(HearthCog, name="Dashboard"):
                     if previous:  # this browser's earlier session ends: one session per browser
                         await repo.delete(conn, hashed(previous))
                     await repo.create(conn, hashed(session_id), identity.user_id, identity.name, now,
-                                      now + SESSION_LIFETIME)
+                                      now + SESSION_LIFETIME, identity.guild_ids)
                     await repo.trim(conn, identity.user_id, SESSIONS_PER_USER)
             except LoginFailed as exc:
                 answer = message("Login failed", str(exc), status=400, login_link=True)
@@ -262,8 +283,12 @@ class DashboardCog(HearthCog, name="Dashboard"):
             return message("Try again later", UNAVAILABLE, status=503)
         if found is None:
             return page("login.html", title="Log in")
-        guilds = managed_guilds(self.bot, found[1].user_id)
-        return page("index.html", title="Your servers", guilds=guilds, **self.who(*found))
+        try:
+            servers = await member_guilds(self.bot, found[1].user_id, found[1].guild_ids,
+                                          limiter=self.remote_checks)
+        except DATABASE_ERRORS:
+            return message("Try again later", UNAVAILABLE, status=503, **self.who(*found))
+        return page("index.html", title="Your servers", servers=servers, **self.who(*found))
 
     async def guild_page(self, request: Request, guild_id: str) -> tuple[Any, Any, Any] | HTMLResponse:
         """(session id, session, member) when the user may manage this guild now, else the page to answer."""
@@ -274,9 +299,37 @@ class DashboardCog(HearthCog, name="Dashboard"):
         if found is None:
             return message("Log in first", "Log in with Discord to manage your servers.", status=401,
                            login_link=True)
-        member = manager(self.bot, int(guild_id), found[1].user_id) if guild_id.isdigit() else None
+        try:
+            member = (await manager(self.bot, int(guild_id), found[1].user_id, limiter=self.remote_checks)
+                      if guild_id.isdigit() else None)
+        except DATABASE_ERRORS:
+            return message("Try again later", UNAVAILABLE, status=503, **self.who(*found))
+        except DiscordUnavailable:
+            return message("Try again later", DISCORD_DOWN, status=503, **self.who(*found))
+        except OnCooldown as exc:
+            return message("Slow down", str(exc), status=429, **self.who(*found))
         if member is None:
             return message("Not yours to manage", NOT_YOURS, status=403, **self.who(*found))
+        return found[0], found[1], member
+
+    async def member_page(self, request: Request, guild_id: str) -> tuple[Any, Any, Any] | HTMLResponse:
+        """(session id, session, member) when the user is a member of this guild now, else the page to answer.
+        Whose page it is comes from the session only (never from the URL or a form)."""
+        try:
+            found = await self._session(request)
+        except DATABASE_ERRORS:
+            return message("Try again later", UNAVAILABLE, status=503)
+        if found is None:
+            return message("Log in first", "Log in with Discord to see your page.", status=401, login_link=True)
+        try:
+            member = (await member_now(self.bot, int(guild_id), found[1].user_id, limiter=self.remote_checks)
+                      if guild_id.isdigit() else None)
+        except DiscordUnavailable:
+            return message("Try again later", DISCORD_DOWN, status=503, **self.who(*found))
+        except OnCooldown as exc:
+            return message("Slow down", str(exc), status=429, **self.who(*found))
+        if member is None:
+            return message("Not a member", NOT_MEMBER, status=403, **self.who(*found))
         return found[0], found[1], member
 
     async def settings_page(self, request: Request, guild_id: str) -> HTMLResponse:
@@ -299,6 +352,7 @@ class DashboardCog(HearthCog, name="Dashboard"):
         grouped = rows(self.bot.settings_registry.all(), member.guild, stored)
         return page("settings.html", status=status, title=f"Settings · {member.guild.name}", guild=member.guild,
                     section="settings", scopes=grouped, notice=notice, problem=problem,
+                    remote=is_remote(self.bot, member.guild),
                     **self.who(session_id, session))
 
     async def change_setting(self, request: Request, guild_id: str) -> Response:
@@ -312,22 +366,27 @@ class DashboardCog(HearthCog, name="Dashboard"):
             return message("Refused", "This form has expired or did not come from this dashboard; reload the page "
                            "and try again. Nothing was changed.", status=403, **self.who(session_id, session))
         scope, key = (form.get("scope") or [""])[0], (form.get("key") or [""])[0]
+        # A settings form of another page (the levels page) comes back to it; the change is the same.
+        back = "levels" if (form.get("back") or [""])[0] == "levels" else "settings"
+        render = self.levels.render if back == "levels" else self._render_settings
         spec = self.bot.settings_registry.get(scope, key)
         if spec is None:
-            return await self._render_settings(session_id, session, member, status=400,
-                                               problem=f"There is no setting {scope}.{key}. Nothing was changed.")
+            return await render(session_id, session, member, status=400,
+                                problem=f"There is no setting {scope}.{key}. Nothing was changed.")
+        if spec.qualified == DASHBOARD_MANAGER_ROLE.qualified and not member.guild_permissions.manage_guild:
+            return await render(session_id, session, member, status=403, problem=ROLE_SETTING)
         try:
             value = submitted_value(spec, form.get("value", []))
             if await self._unchanged(member, spec, value):
-                return await self._render_settings(session_id, session, member, notice=f"{spec.qualified} already "
-                                                   f"is {readable(spec, member.guild, value)}; nothing changed")
+                return await render(session_id, session, member, notice=f"{spec.qualified} already "
+                                    f"is {readable(spec, member.guild, value)}; nothing changed")
             changes = await set_checked(self.bot, member.guild, member, scope, {key: value}, change_type="dashboard")
         except (InvalidSettingValue, UserFacingError) as exc:
             problem = str(exc).replace("`", "")
-            return await self._render_settings(session_id, session, member, status=400, problem=problem)
+            return await render(session_id, session, member, status=400, problem=problem)
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **self.who(session_id, session))
-        record_change(self.bot, member, "settings")
+        record_change(self.bot, member, back)
         old = changes[0].old if changes else None
         summary = (f"{spec.qualified}: {readable(spec, member.guild, spec.default if old is None else old)} → "
                    f"{readable(spec, member.guild, value)}")
@@ -335,7 +394,7 @@ class DashboardCog(HearthCog, name="Dashboard"):
                                     f"dashboard: {summary}"[:2000])
         if problem:
             log.info("Dashboard: change in guild %s not noted in its log channel: %s", member.guild.id, problem)
-        return RedirectResponse(f"/dashboard/{member.guild.id}/settings?changed={spec.qualified}#{spec.qualified}",
+        return RedirectResponse(f"/dashboard/{member.guild.id}/{back}?changed={spec.qualified}#{spec.qualified}",
                                 status_code=303)
 
     async def _unchanged(self, member: Any, spec: Any, value: Any) -> bool:

@@ -20,6 +20,9 @@ class Dashboard(Protocol):
     async def guild_page(self, request: Request, guild_id: str) -> tuple[Any, Any, Any] | HTMLResponse:
         """(session id, session, member) when the user may manage this guild now, else the page to answer."""
 
+    async def member_page(self, request: Request, guild_id: str) -> tuple[Any, Any, Any] | HTMLResponse:
+        """(session id, session, member) when the user is a member of this guild now, else the page to answer."""
+
     async def form_checked(self, request: Request, session_id: str) -> dict[str, list[str]] | None:
         """The POSTed form when its CSRF token is this session's, else None."""
 

@@ -26,6 +26,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("history", "History"),
     ("modules", "Modules"),
     ("permissions", "Permissions"),
+    ("levels", "Welcome and levels"),
     ("audit", "Audit log"),
     ("tickets", "Tickets"),
     ("cases", "Cases"),

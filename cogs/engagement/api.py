@@ -18,17 +18,38 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 
 ChallengeWon = Callable[[int, int, int], Awaitable[None]]  # (guild_id, challenge_id, winner_id)
 
 
-class EngagementApi:
-    """Hooks on engagement's events, for other features (reached as `bot.apis.get(EngagementApi)`)."""
 
-    def __init__(self) -> None:
+@dataclass(frozen=True)
+class ProfileFigures:
+    """What `/profile` shows of a member (and the dashboard's member page)."""
+
+    messages: int
+    rank: int | None  # by all-time messages; None without messages
+    week_messages: int
+    streak: int
+    best_streak: int
+    badges: list[tuple[str, int]]  # (label, times)
+
+
+class EngagementApi:
+    """Hooks on engagement's events and a member's profile, for other features (`bot.apis.get(EngagementApi)`)."""
+
+    def __init__(self, profile: Callable[[int, int], Awaitable[ProfileFigures]] | None = None) -> None:
         self._challenge_won: list[ChallengeWon] = []
+        self._profile = profile
+
+    async def profile(self, guild_id: int, user_id: int) -> ProfileFigures:
+        """A member's `/profile` figures (fresh: what is buffered is written first)."""
+        if self._profile is None:
+            raise RuntimeError("this EngagementApi has no profile source")
+        return await self._profile(guild_id, user_id)
 
     def add_challenge_won_listener(self, listener: ChallengeWon) -> None:
         """Call `listener(guild_id, challenge_id, winner_id)` whenever a challenge ends with a winner."""

@@ -91,7 +91,7 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         # Cards cost a database read and a drawing each: a few per member per minute (per process; a guild's
         # interactions all reach the process holding its shard).
         self.card_cooldown = Cooldown(CARD_RATE, CARD_PER, bot.clock)
-        self.api = EngagementApi()  # other features hear of challenge winners through it
+        self.api = EngagementApi(self.profile_figures)  # other features hear of challenge winners through it
 
     # --- lifecycle -----------------------------------------------------------------------------------------
 

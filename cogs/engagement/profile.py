@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 
 from cogs.engagement import cards, repo
+from cogs.engagement.api import ProfileFigures
 from cogs.engagement.contract import MixinMeta
 from cogs.engagement.rules import displayed_streak, strip_suffix, week_start
 from cogs.engagement.settings import BADGES
@@ -49,16 +50,9 @@ class ProfileMixin(MixinMeta):
         guild = interaction.guild
         self.card_cooldown.hit((guild.id, interaction.user.id))
         await interaction.response.defer(thinking=True)
-        await self.flush(nicknames=False)  # fresh figures
-        tz = await self.tz(guild.id)
-        today = self.today(tz)
-        messages, rank = await repo.member_totals(self.pool, guild.id, target.id)
-        week_messages = await repo.messages_since(self.pool, guild.id, target.id, week_start(today))
-        streak = await repo.streak(self.pool, guild.id, target.id)
-        current = displayed_streak(streak["current_days"], streak["last_day"], today) if streak else 0
-        best = max(streak["best_days"], current) if streak else 0
-        badges = [(BADGES.get(r["badge_key"], r["badge_key"]), int(r["times"]))
-                  for r in await repo.badges(self.pool, guild.id, target.id)]
+        figures = await self.profile_figures(guild.id, target.id)
+        messages, rank, week_messages = figures.messages, figures.rank, figures.week_messages
+        current, best, badges = figures.streak, figures.best_streak, figures.badges
         name = strip_suffix(target.display_name) or target.name  # the card shows the streak itself
         data = cards.ProfileData(name=name, subtitle=f"@{target.name}", user_id=target.id,
                                  messages=messages, rank=rank, streak=current, best_streak=best,
@@ -77,6 +71,19 @@ class ProfileMixin(MixinMeta):
         embed.add_field(name="Badges", inline=False, value=", ".join(
             f"{label} ×{times}" if times > 1 else label for label, times in badges) or "No badges yet")
         await interaction.followup.send(embed=embed, allowed_mentions=discord.AllowedMentions.none())
+
+    async def profile_figures(self, guild_id: int, user_id: int) -> ProfileFigures:
+        """A member's profile figures, fresh (buffered counts written first): `/profile` and the dashboard."""
+        await self.flush(nicknames=False)
+        today = self.today(await self.tz(guild_id))
+        messages, rank = await repo.member_totals(self.pool, guild_id, user_id)
+        week_messages = await repo.messages_since(self.pool, guild_id, user_id, week_start(today))
+        streak = await repo.streak(self.pool, guild_id, user_id)
+        current = displayed_streak(streak["current_days"], streak["last_day"], today) if streak else 0
+        best = max(streak["best_days"], current) if streak else 0
+        badges = [(BADGES.get(r["badge_key"], r["badge_key"]), int(r["times"]))
+                  for r in await repo.badges(self.pool, guild_id, user_id)]
+        return ProfileFigures(messages, rank, week_messages, current, best, badges)
 
     @app_commands.command(name="leaderboard", description="Who wrote the most messages")
     @app_commands.describe(period="Which period (default: this week)")

@@ -3,8 +3,9 @@ that wait for the acceptance (onboarding).
 
 The GDPR cog publishes one `GdprApi` on `bot.apis` while it is loaded; a caller imports this module only and asks
 `bot.apis.get(GdprApi)` (None when the GDPR cog is not loaded: then nothing waits for an agreement, as with
-`gdpr.required` off). The SQL stays in `cogs/gdpr/repo.py`. (Data export and erasure across all features is
-not this API: that is the GDPR protocol in core/gdpr.py.)
+`gdpr.required` off). The SQL stays in `cogs/gdpr/repo.py`. (How each feature exports and erases is the GDPR
+protocol in core/gdpr.py; a MEMBER's request for it, limited and recorded, is `requests` here: the dashboard's
+member page asks through it, as `/export_my_data` and `/delete_my_data` do.)
 """
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ from __future__ import annotations
 from typing import Any
 
 from cogs.gdpr import repo
+from cogs.gdpr.requests import DataRequests
 from cogs.gdpr.settings import GDPR_REQUIRED
 
 
 class GdprApi:
     """The data agreement of every guild, for other features (reached as `bot.apis.get(GdprApi)`)."""
 
-    def __init__(self, pool: Any, guild_settings: Any) -> None:
+    def __init__(self, pool: Any, guild_settings: Any, requests: DataRequests | None = None) -> None:
         self._pool = pool
         self._settings = guild_settings
+        self.requests = requests  # a member's export and erasure (the same path as the slash commands)
 
     async def required(self, guild_id: int) -> bool:
         """Whether the guild requires the agreement before onboarding and other features (`gdpr.required`)."""

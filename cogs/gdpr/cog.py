@@ -4,7 +4,8 @@
 - `/delete_my_data`: after a confirm button, every feature erases (or anonymises, or keeps with a reason) the
   member's data in one transaction, loaded cog or not (core/gdpr.py); the member gets a summary naming exactly
   what could not be erased, if anything.
-- Both are limited per member (REQUEST_COOLDOWN): each reads or rewrites rows in every feature's tables.
+- Both are limited per member (cogs/gdpr/requests.py, shared with the dashboard's member page) and recorded in
+  `gdpr_requests`: each reads or rewrites rows in every feature's tables.
 - `/config gdpr post [channel]`: the agreement with a persistent "I Agree" button (`gdpr_acceptance`); the
   `gdpr.required` setting makes other features (onboarding …) wait for it, `gdpr.role` is granted on acceptance.
 """
@@ -12,7 +13,6 @@
 from __future__ import annotations
 
 import io
-import json
 import logging
 from typing import Any
 
@@ -21,19 +21,19 @@ from discord import app_commands
 
 from cogs.gdpr import repo
 from cogs.gdpr.api import GdprApi
+from cogs.gdpr.requests import DataRequests, erasure_summary
 from cogs.gdpr.settings import GDPR_AGREEMENT_TEXT, GDPR_ROLE, SETTINGS
 from core.cog_base import HearthCog
 from core.command_tree import report_failure
-from core.gdpr import Erasure, erase_everything, export_everything
 from core.guild_kit import post_to_log
 from utils.config_group import AdminConfigGroup, add_config_group, remove_config_group
-from utils.cooldowns import Cooldown, OnCooldown
+from utils.cooldowns import OnCooldown
 from utils.errors import BadInput, missing_permission_message
 from utils.owned_view import OwnedView
 
 log = logging.getLogger(__name__)
 
-REQUEST_COOLDOWN = 600.0  # seconds between two exports (or two erasures) of one member
+EXPORT_FILE = "my-hearth-data.json"
 AGREE_ID = "hearth:gdpr:agree"
 
 
@@ -59,13 +59,11 @@ class DeleteConfirm(OwnedView):
 
     @discord.ui.button(label="Delete everything", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        cooldown = self.cog.erase_cooldown
-        with cooldown.counting(interaction.user.id):  # counted here: another prompt's confirm may have run
+        async def accepted() -> None:
             self.stop()
             await interaction.response.defer(ephemeral=True, thinking=True)
-            result = await erase_everything(self.cog.bot, self.cog.pool, interaction.user.id)
-        if not result.committed:
-            cooldown.refund(interaction.user.id)  # nothing happened: they may try again at once
+
+        result = await self.cog.requests.erase(interaction.user.id, "command", before=accepted)
         await interaction.followup.send(erasure_summary(result), ephemeral=True)
 
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
@@ -75,31 +73,6 @@ class DeleteConfirm(OwnedView):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
         await report_failure(interaction, error, "the data erasure")
-
-
-def erasure_summary(result: Erasure) -> str:
-    """What was deleted, anonymised and kept (and why), and exactly what was not erased, for the member."""
-    if not result.committed:
-        return ("⚠️ **Nothing was erased.** " + "; ".join(result.not_erased)
-                + ". Try again in a few minutes; if it keeps failing, tell the server's staff.")
-    report = result.report
-    if result.not_erased:
-        lines = ["⚠️ **Your data was erased, except what is listed under Not erased.**"]
-        lines += [f"⚠️ Not erased: {problem}" for problem in result.not_erased]
-    else:
-        lines = ["🗑️ **Your data was erased.**"]
-    deleted = {t: n for t, n in report.deleted.items() if n}
-    anonymised = {t: n for t, n in report.anonymised.items() if n}
-    if deleted:
-        lines.append("Deleted: " + ", ".join(f"{n} from {t}" for t, n in sorted(deleted.items())))
-    if anonymised:
-        lines.append("Kept without your name (they belong to the server): "
-                     + ", ".join(f"{n} in {t}" for t, n in sorted(anonymised.items())))
-    if not deleted and not anonymised:
-        lines.append("There was nothing to delete.")
-    for table, reason in sorted(report.kept.items()):
-        lines.append(f"Kept: {table}: {reason}")
-    return "\n".join(lines)[:1900]
 
 
 class GDPRCommands(AdminConfigGroup, name="gdpr", description="The data agreement (admins)"):
@@ -120,12 +93,11 @@ class GDPRCog(HearthCog, name="GDPR"):
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
-        # Per member, across servers (a data request covers every server); in memory, per process.
-        self.export_cooldown = Cooldown(1, REQUEST_COOLDOWN, bot.clock, what="data exports")
-        self.erase_cooldown = Cooldown(1, REQUEST_COOLDOWN, bot.clock, what="data erasures")
+        self.requests = DataRequests(bot, None)  # its pool is set at load
 
     async def load(self) -> None:
-        self.api = GdprApi(self.pool, self.bot.guild_settings)
+        self.requests.pool = self.pool
+        self.api = GdprApi(self.pool, self.bot.guild_settings, self.requests)
         self.bot.apis.publish(GdprApi, self.api)  # onboarding asks it whether a member accepted
         self.bot.add_view(AgreeButton(self))
         add_config_group(self.bot, GDPRCommands(self))
@@ -138,19 +110,18 @@ class GDPRCog(HearthCog, name="GDPR"):
 
     @app_commands.command(name="export_my_data", description="Download everything this bot stores about you")
     async def export_my_data(self, interaction: discord.Interaction) -> None:
-        with self.export_cooldown.counting(interaction.user.id):  # a failed export is not counted
+        async def accepted() -> None:
             await interaction.response.defer(ephemeral=True, thinking=True)
-            data, missing = await export_everything(self.bot, self.pool, interaction.user.id)
-        document = {"user_id": interaction.user.id, "exported_at": self.bot.clock.now().isoformat(),
-                    "incomplete_parts": missing, "data": data}
-        payload = json.dumps(document, indent=2, ensure_ascii=False, default=str).encode()
+
+        exported = await self.requests.export(interaction.user.id, "command", before=accepted)
+        missing = exported.missing
         note = f"\n⚠️ Missing (try again later): {', '.join(missing)}" if missing else ""
         await interaction.followup.send(f"📦 Everything I store about you, as JSON.{note}", ephemeral=True,
-                                        file=discord.File(io.BytesIO(payload), filename="my-hearth-data.json"))
+                                        file=discord.File(io.BytesIO(exported.payload), filename=EXPORT_FILE))
 
     @app_commands.command(name="delete_my_data", description="Delete everything this bot stores about you")
     async def delete_my_data(self, interaction: discord.Interaction) -> None:
-        wait = self.erase_cooldown.retry_after(interaction.user.id)
+        wait = self.requests.erase_wait(interaction.user.id)
         if wait > 0:  # say so before the member confirms; the confirm button counts the use
             raise OnCooldown(wait, "data erasures")
         await interaction.response.send_message(

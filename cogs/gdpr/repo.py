@@ -1,8 +1,9 @@
-"""SQL of the data agreement (`gdpr_acceptance`)."""
+"""SQL of the data agreement (`gdpr_acceptance`) and of the record of data requests (`gdpr_requests`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from core.db import Executor
 
@@ -25,3 +26,21 @@ _ACCEPTED = "SELECT accepted = 1 FROM gdpr_acceptance WHERE guild_id = $1 AND us
 async def has_accepted(executor: Executor, guild_id: int, user_id: int) -> bool:
     """Whether the member accepted the guild's agreement."""
     return bool(await executor.fetchval(_ACCEPTED, guild_id, user_id))
+
+
+_RECORD = "INSERT INTO gdpr_requests (user_id, kind, via, requested_at, outcome) VALUES ($1, $2, $3, $4, $5)"
+_REQUESTS = """
+    SELECT kind, via, requested_at, outcome FROM gdpr_requests WHERE user_id = $1
+    ORDER BY requested_at DESC, id DESC LIMIT $2
+"""
+
+
+async def record_request(executor: Executor, user_id: int, kind: str, via: str, when: datetime,
+                         outcome: str) -> None:
+    """Remember a data request and its outcome."""
+    await executor.execute(_RECORD, user_id, kind, via, when, outcome[:500])
+
+
+async def requests_of(executor: Executor, user_id: int, limit: int) -> list[Any]:
+    """The user's latest data requests, newest first."""
+    return await executor.fetch(_REQUESTS, user_id, limit)

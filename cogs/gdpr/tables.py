@@ -3,4 +3,5 @@ others reach this data through the owner's public API."""
 
 TABLES: tuple[str, ...] = (
     "gdpr_acceptance",
+    "gdpr_requests",
 )

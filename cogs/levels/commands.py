@@ -5,7 +5,6 @@ admin could do with those roles themselves: the trust boundary)."""
 from __future__ import annotations
 
 import io
-import math
 from functools import partial
 
 import discord
@@ -51,14 +50,12 @@ class CommandsMixin(MixinMeta):
         self.card_cooldown.hit((guild.id, interaction.user.id))
         await interaction.response.defer(thinking=True)
         await self.flush()  # fresh figures
-        row = await repo.standing(self.pool, guild.id, target.id)
-        xp = int(row["xp"]) if row else 0
-        rank = int(row["rank"]) if row and xp else None
-        progress = curve.progress(xp)
+        progress = await self.api.rank(guild.id, target.id)  # the same figures as the dashboard's member page
+        rank, xp = progress.rank, progress.xp
         data = cards.RankData(name=target.display_name, subtitle=f"@{target.name}", user_id=target.id,
                               level=progress.level, rank=rank, xp=xp, into_level=progress.into_level,
-                              needed=progress.needed, messages=int(row["messages"]) if row else 0,
-                              voice_minutes=int(row["voice_minutes"]) if row else 0)
+                              needed=progress.needed, messages=progress.messages,
+                              voice_minutes=progress.voice_minutes)
         if interaction.app_permissions.attach_files:
             data.avatar = await avatar_bytes(target)
             png = await self.draw(cards.rank_card, data)
@@ -85,12 +82,10 @@ class CommandsMixin(MixinMeta):
         self.card_cooldown.hit((guild.id, interaction.user.id))
         await interaction.response.defer(thinking=True)
         await self.flush()
-        pages = max(1, math.ceil(await repo.ranked_members(self.pool, guild.id) / PAGE))
-        page = min(page, pages)
-        top = await repo.leaderboard(self.pool, guild.id, PAGE, (page - 1) * PAGE)
+        board = await self.api.leaderboard(guild.id, page, PAGE)  # the dashboard's levels page reads the same
         title = f"🏆 {guild.name} · levels"
-        subtitle = f"Total XP · page {page} of {pages}"
-        entries = [(rank, row["user_id"], int(row["xp"])) for rank, row in enumerate(top, start=(page - 1) * PAGE + 1)]
+        subtitle = f"Total XP · page {board.page} of {board.pages}"
+        entries = [(rank, user_id, xp) for rank, user_id, xp, _ in board.entries]
         if interaction.app_permissions.attach_files:
             rows = [LeaderboardRow(rank, f"{self.display_name(guild, user_id)} · level {curve.level_of(xp)}", user_id,
                                    xp, await avatar_bytes(guild.get_member(user_id)))

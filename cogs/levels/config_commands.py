@@ -10,15 +10,13 @@ from __future__ import annotations
 import discord
 from discord import app_commands
 
-from cogs.levels import repo
+from cogs.levels import rule_edits
 from cogs.levels.contract import MixinMeta
-from core.role_safety import check_role_grant
 from utils.config_group import AdminConfigGroup
 from utils.errors import BadInput
 
 NONE = discord.AllowedMentions.none()
 Place = discord.TextChannel | discord.VoiceChannel | discord.CategoryChannel | discord.StageChannel
-MAX_LEVEL_ROLES = 100
 
 
 def _target(channel: Place | None, role: discord.Role | None, command: str) -> tuple[str, int, str]:
@@ -44,19 +42,8 @@ class LevelsConfig(AdminConfigGroup, name="levels", description="Level roles and
     @app_commands.describe(level="The level (1–1000)", role="The role members get there")
     async def role_add(self, interaction: discord.Interaction, level: app_commands.Range[int, 1, 1000],
                        role: discord.Role) -> None:
-        guild = interaction.guild
-        assert guild is not None and isinstance(interaction.user, discord.Member)
-        check_role_grant(role, interaction.user, guild.me)  # role safety, against the admin setting it
-        rules = await self.cog.guild_rules(guild.id)
-        if role.id not in rules.role_ids and len(rules.roles) >= MAX_LEVEL_ROLES:
-            raise BadInput(f"A server can have at most {MAX_LEVEL_ROLES} level roles; remove one first.")
-        await repo.set_level_role(self.cog.pool, guild.id, level, role.id, interaction.user.id,
-                                  self.cog.bot.clock.now())
-        self.cog.rules.invalidate(guild.id)
-        text = (f"✅ Members reaching level {level} get {role.mention}. Members already past it get it at their next "
-                "level-up.")
-        if not guild.me.guild_permissions.manage_roles:
-            text += "\n⚠️ I don't have the **Manage Roles** permission yet, so I can't give it until I do."
+        assert isinstance(interaction.user, discord.Member)
+        text = await rule_edits.add_level_role(self.cog, interaction.user, level, role)  # also the dashboard's
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
 
     @app_commands.command(name="role_remove", description="Stop giving a level role (members keep it)")
@@ -64,13 +51,8 @@ class LevelsConfig(AdminConfigGroup, name="levels", description="Level roles and
     async def role_remove(self, interaction: discord.Interaction, role: discord.Role) -> None:
         guild = interaction.guild
         assert guild is not None
-        level = await repo.remove_level_role(self.cog.pool, guild.id, role.id)
-        if level is None:
-            raise BadInput(f"{role.mention} is not a level role.", example="/config levels roles")
-        self.cog.rules.invalidate(guild.id)
-        await interaction.response.send_message(
-            f"✅ {role.mention} is no longer given at level {level} (members who have it keep it).", ephemeral=True,
-            allowed_mentions=NONE)
+        text = await rule_edits.remove_level_role(self.cog, guild, role.id, role.mention)
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
 
     @app_commands.command(name="roles", description="The level roles")
     async def roles(self, interaction: discord.Interaction) -> None:
@@ -115,12 +97,5 @@ class LevelsConfig(AdminConfigGroup, name="levels", description="Level roles and
         guild = interaction.guild
         assert guild is not None
         kind, target_id, mention = _target(channel, role, command)
-        if value == 1:
-            removed = await repo.remove_multiplier(self.cog.pool, guild.id, kind, target_id)
-            text = f"✅ {mention} earns normal XP again." if removed else f"{mention} already earns normal XP."
-        else:
-            await repo.set_multiplier(self.cog.pool, guild.id, kind, target_id, value)
-            text = (f"✅ No XP {'in' if kind == 'channel' else 'for members with'} {mention}." if value == 0 else
-                    f"✅ XP ×{value:g} {'in' if kind == 'channel' else 'for members with'} {mention}.")
-        self.cog.rules.invalidate(guild.id)
+        text = await rule_edits.set_multiplier(self.cog, guild, kind, target_id, mention, value)
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
     import discord
 
-    from cogs.levels.api import LevelUp
+    from cogs.levels.api import LevelsApi, LevelUp
     from cogs.levels.buffer import Gain, Key
     from cogs.levels.rewards import RoleChange
     from cogs.levels.rules import GuildRules
@@ -29,6 +29,7 @@ class MixinMeta(ABC):
 
     bot: HearthBot
     pool: HearthPool
+    api: LevelsApi | None
     buffer: CounterBuffer[Key, Gain]
     card_cooldown: Cooldown
     drawing: ThreadPoolExecutor

@@ -19,6 +19,7 @@ from discord.ext import commands
 from cogs.engagement.api import EngagementApi
 from cogs.levels.api import LevelUp
 from cogs.points import repo
+from cogs.points.api import PointsApi
 from cogs.points.buffer import ActivityGate, PointsBuffer
 from cogs.points.buying import TEMP_ROLE_JOB, TEMP_ROLE_TIMEOUT, BuyingMixin
 from cogs.points.redeems import RedeemButton, RedeemMixin
@@ -64,6 +65,7 @@ class PointsCog(WalletMixin, ShopMixin, BuyingMixin, RedeemMixin, HearthCog, met
         self.buffer = PointsBuffer()
         self.gate = ActivityGate()
         self.flushes = 0
+        self.api: PointsApi | None = None
         self._flush_lock = asyncio.Lock()
         self.flusher = FlushLoop("Points", self.flush, bot.clock, interval=FLUSH_INTERVAL, max_backoff=MAX_BACKOFF,
                                  backlog=lambda: f"{self.buffer.pending} point(s)",
@@ -82,8 +84,12 @@ class PointsCog(WalletMixin, ShopMixin, BuyingMixin, RedeemMixin, HearthCog, met
         attach(self.bot).register("points", self.on_message, order=ORDER_POINTS, module=self.module)
         self.link_hooks()
         self.flusher.start()
+        self.api = PointsApi(self.balance_of)
+        self.bot.apis.publish(PointsApi, self.api)
 
     async def unload(self) -> None:
+        if self.api is not None:
+            self.bot.apis.withdraw(PointsApi, self.api)
         pipeline = getattr(self.bot, "pipeline", None)
         if pipeline is not None:
             pipeline.unregister("points")
@@ -162,6 +168,11 @@ class PointsCog(WalletMixin, ShopMixin, BuyingMixin, RedeemMixin, HearthCog, met
         return sum(entry.amount for entry in entries)
 
     # --- GDPR (the tables: cogs/points/gdpr.py) ---------------------------------------------------------------------
+
+    async def balance_of(self, guild_id: int, user_id: int) -> int:
+        """A member's balance, fresh (the buffered credits written first): `/balance` and the PointsApi."""
+        await self.flush()
+        return await repo.balance(self.pool, guild_id, user_id)
 
     async def flush_for_gdpr(self) -> None:
         """Write what is buffered, so an export holds it and an erasure closes it."""

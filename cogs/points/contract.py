@@ -33,6 +33,10 @@ class MixinMeta(ABC):
     pool: HearthPool
 
     @abstractmethod
+    async def balance_of(self, guild_id: int, user_id: int) -> int:
+        """A member's balance, fresh."""
+
+    @abstractmethod
     async def flush(self) -> int:
         """Write the buffered earnings now (so a balance read next includes them); returns the points written."""
 

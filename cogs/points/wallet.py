@@ -57,8 +57,7 @@ class WalletMixin(MixinMeta):
     @app_commands.guild_only()
     async def balance(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
         target = _target(member or interaction.user)
-        await self.flush()  # the last messages count
-        held = await repo.balance(self.pool, interaction.guild_id, target.id)
+        held = await self.balance_of(interaction.guild_id, target.id)  # the last messages count
         whose = "You have" if target.id == interaction.user.id else f"{target.mention} has"
         await interaction.response.send_message(f"💰 {whose} **{points(held)}**.", ephemeral=True)
 

@@ -19,12 +19,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from cogs.premium import repo
 from core.guild_cache import GuildCache
 from core.notify import notify
 from utils.clock import Clock
+from utils.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from cogs.premium.billing import BillingPortal
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +38,31 @@ NOTIFY_CHANNEL = "hearth_premium"
 CACHE_SECONDS = 60.0
 
 
-class PremiumApi:
-    """`tier`, `is_premium` and `guild_has_premium`, cached briefly and dropped on every subscription change."""
+@dataclass(frozen=True)
+class PremiumStatus:
+    """A user's premium as `/premium status` tells it: their active subscription, else their latest one."""
 
-    def __init__(self, pool: repo.Executor, clock: Clock, *, cache_seconds: float = CACHE_SECONDS) -> None:
+    tier: str  # monthly, yearly, lifetime
+    status: str  # active, cancelled, expired, …
+    guild_id: int  # the server it applies to
+    expires_at: datetime | None  # paid until (None: lifetime)
+    has_billing: bool  # a Stripe customer exists: the billing portal can be opened
+
+    @property
+    def renews(self) -> bool:
+        """A live subscription (monthly, yearly) that Stripe renews at `expires_at` unless cancelled there."""
+        return self.status == "active" and self.tier != "lifetime" and self.expires_at is not None
+
+
+class PremiumApi:
+    """`tier`, `is_premium` and `guild_has_premium`, cached briefly and dropped on every subscription change;
+    a user's own `status_of` and `billing_portal`."""
+
+    def __init__(self, pool: repo.Executor, clock: Clock, *, cache_seconds: float = CACHE_SECONDS,
+                 billing: BillingPortal | None = None) -> None:
         self.pool = pool
         self.clock = clock
+        self.billing = billing
         # (user id, guild id) → the tier; guild id → whether any member's premium applies there.
         self._tiers: GuildCache[str | None] = GuildCache(self._load_tier, ttl=cache_seconds)
         self._guilds: GuildCache[bool] = GuildCache(self._load_guild, ttl=cache_seconds)
@@ -53,6 +78,21 @@ class PremiumApi:
     async def guild_has_premium(self, guild_id: int) -> bool:
         """Whether any member's active premium applies to this guild."""
         return await self._guilds.get(guild_id)
+
+    async def status_of(self, user_id: int) -> PremiumStatus | None:
+        """The user's active subscription, else their latest one, or None (never had premium). Not cached."""
+        row = await repo.active_for_user(self.pool, user_id) or await repo.latest_for_user(self.pool, user_id)
+        if row is None:
+            return None
+        customer = row["stripe_customer_id"] or await repo.customer_id_for_user(self.pool, user_id)
+        return PremiumStatus(row["tier"], row["status"], row["guild_id"], row["expires_at"], customer is not None)
+
+    async def billing_portal(self, guild_id: int, user_id: int, *, return_url: str | None = None) -> str:
+        """The user's Stripe billing portal URL, through the same checks as `/premium manage`; raises
+        `UserFacingError` (or its `PortalFailed`, Stripe failed) with the reason for the user."""
+        if self.billing is None:
+            raise UserFacingError("Billing is not available on this bot.")
+        return await self.billing.open(guild_id, user_id, return_url=return_url)
 
     def invalidate(self) -> None:
         """Forget every cached answer (a subscription changed; or notifications may have been missed)."""

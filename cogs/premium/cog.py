@@ -14,6 +14,7 @@ from discord import app_commands
 
 from cogs.premium import notices, repo
 from cogs.premium.api import NOTIFY_CHANNEL, PremiumApi, premium_of
+from cogs.premium.billing import BillingPortal, PortalFailed
 from cogs.premium.checkout import (
     NO_PRICES,
     NOT_AVAILABLE,
@@ -21,7 +22,6 @@ from cogs.premium.checkout import (
     checkout_params,
     load_setup,
     require_ready,
-    server_url,
 )
 from cogs.premium.expiry_jobs import ExpiryJobs
 from cogs.premium.prices import Price, PriceCatalogue
@@ -77,9 +77,11 @@ class PremiumCog(HearthCog, name="Premium"):
         self.buy_cooldown = Cooldown(STRIPE_CALLS_PER_MEMBER, STRIPE_CALLS_WINDOW, bot.clock, what="checkouts")
         self.portal_cooldown = Cooldown(STRIPE_CALLS_PER_MEMBER, STRIPE_CALLS_WINDOW, bot.clock,
                                         what="billing links")
+        self.billing: BillingPortal | None = None
 
     async def load(self) -> None:
-        self.api = PremiumApi(self.pool, self.bot.clock)
+        self.billing = BillingPortal(self.bot, self.pool, lambda: self.gateway, self.portal_cooldown)
+        self.api = PremiumApi(self.pool, self.bot.clock, billing=self.billing)
         self.bot.apis.publish(PremiumApi, self.api)
         # Subscription changes made by another process (a Stripe webhook it received, an expiry …) reach this
         # one through LISTEN/NOTIFY; while the connection is down nothing is heard: drop every cached answer.
@@ -257,19 +259,15 @@ class PremiumCog(HearthCog, name="Premium"):
 
     @premium.command(name="manage", description="Billing: payment method, invoices, cancel or switch plan")
     async def manage(self, interaction: discord.Interaction) -> None:
-        if self.gateway is None:
+        async def defer() -> None:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+
+        if self.billing is None:
             raise UserFacingError(NOT_AVAILABLE)
-        customer = await repo.customer_id_for_user(self.pool, interaction.user.id)
-        if customer is None:
-            raise UserFacingError("You have no billing account yet: it is created with your first purchase "
-                                  "(`/premium plans`).")
-        setup = await load_setup(self.bot, interaction.guild_id)
-        self.portal_cooldown.hit((interaction.guild_id, interaction.user.id))
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        try:
-            url = await self.gateway.create_portal(customer, setup.cancel_url or server_url(interaction.guild_id))
-        except StripeFailure as exc:
-            await interaction.followup.send(f"I couldn't open your billing settings. {exc.message}", ephemeral=True)
+        try:  # the dashboard's "Manage billing" goes through the same BillingPortal.open
+            url = await self.billing.open(interaction.guild_id, interaction.user.id, before_stripe=defer)
+        except PortalFailed as exc:
+            await interaction.followup.send(str(exc), ephemeral=True)
             return
         await interaction.followup.send(f"Your Stripe billing settings (link valid for a few minutes):\n{url}",
                                         view=link_view("Open billing settings", url), ephemeral=True)

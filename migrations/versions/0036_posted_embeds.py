@@ -1,7 +1,7 @@
 """The embeds posted with `/embed create`, the only bot messages `/embed edit` may change.
 
 Revision ID: 0036_posted_embeds
-Revises: 0033_guild_stats
+Revises: 0034_member_page
 Create Date: 2026-12-07
 
 - posted_embeds: one row per embed posted with `/embed create` (its message and channel, and the member who
@@ -12,7 +12,7 @@ Create Date: 2026-12-07
 from alembic import op
 
 revision = "0036_posted_embeds"
-down_revision = "0033_guild_stats"
+down_revision = "0034_member_page"
 branch_labels = None
 depends_on = None
 

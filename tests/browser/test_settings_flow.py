@@ -17,7 +17,7 @@ async def test_change_a_setting_then_roll_it_back_on_the_history_page(hearth: He
     g, d = hearth.guild, hearth.discord
     alice = await site.person(g.admin)
     await alice.login()
-    await alice.page.get_by_role("link", name=g.guild.name).click()  # the server list opens the overview
+    await alice.page.locator(f"#server-{g.guild.id}").get_by_role("link", name="Manage").click()  # the list → overview
     await alice.page.wait_for_url(f"{site.base}/dashboard/{g.guild.id}/overview")
     await alice.page.get_by_role("navigation", name="Server pages").get_by_role("link", name="Settings").click()
     await alice.page.wait_for_url(f"{site.base}/dashboard/{g.guild.id}/settings")

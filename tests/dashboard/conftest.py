@@ -10,10 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
 import pytest_asyncio
 
 from tests.hearth_harness import Hearth
+from tests.kit.premium import STRIPE_SETTINGS
 from tests.standin.models import Member
+from tests.stripe_standin import StripeStandIn
 
 BASE = "http://dashboard.test"
 CLIENT_ID = "700000000000000001"
@@ -73,10 +76,9 @@ class Browser:
         return await self.client.post(path, data=data)
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def dashboard(hearth: Hearth) -> AsyncIterator[Callable[[], Browser]]:
-    """Restart the bot with the dashboard on; the fixture's value opens a new browser."""
-    await hearth.restart(**dashboard_settings(hearth))
+async def _served(hearth: Hearth, **extra: Any) -> AsyncIterator[Callable[[], Browser]]:
+    """Restart the bot with the dashboard on (and `extra` settings); yields an opener of new browsers."""
+    await hearth.restart(**dashboard_settings(hearth), **extra)
     hearth.discord.world.oauth2.add_client(CLIENT_ID, SECRET, [f"{BASE}/dashboard/callback"])
     clients: list[httpx.AsyncClient] = []
 
@@ -88,3 +90,20 @@ async def dashboard(hearth: Hearth) -> AsyncIterator[Callable[[], Browser]]:
     yield browser
     for client in clients:
         await client.aclose()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def dashboard(hearth: Hearth) -> AsyncIterator[Callable[[], Browser]]:
+    """Restart the bot with the dashboard on; the fixture's value opens a new browser."""
+    async for opener in _served(hearth):
+        yield opener
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def stripe_dashboard(hearth: Hearth, stripe_api: StripeStandIn,
+                           monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Callable[[], Browser]]:
+    """The dashboard with Stripe configured (the Stripe stand-in as its API): premium's billing portal works."""
+    monkeypatch.setenv("STRIPE_API_BASE", stripe_api.base_url)
+    stripe_api.clock = hearth.clock.now
+    async for opener in _served(hearth, **STRIPE_SETTINGS):
+        yield opener

@@ -14,7 +14,7 @@ async def test_a_member_without_manage_server_sees_no_guild_and_is_refused(heart
     await bob.login(g.member)
     home = await bob.get("/dashboard/")
     assert home.status_code == 200 and f"/dashboard/{g.guild.id}/settings" not in home.text
-    assert "There is no server here for you yet" in home.text
+    assert f'href="/dashboard/{g.guild.id}/me">My page' in home.text  # their own page only
     page = await bob.get(f"/dashboard/{g.guild.id}/settings")
     assert page.status_code == 403 and "Manage Server" in page.text
     # A forged form to that server changes nothing (with bob's own, valid CSRF token).

@@ -135,9 +135,9 @@ async def test_every_guild_table_has_guild_id_not_null(database_url: str) -> Non
     guild_id = {r["table"]: r["not_null"] for r in schema["columns"] if r["column"] == "guild_id"}
     # The documented exceptions: user-level consent/app data, system health, the companion webhooks' replay
     # guard (signature digests, no guild), the installation's own secrets, a person's own time zone, a person's
-    # dashboard login (one session spans the servers they manage).
+    # dashboard login (one session spans the servers they manage), a person's data requests (each spans every server).
     user_level = {"terms_acceptance", "app_reflections", "health_check_history", "stripe_events", "companion_replays",
-                  "installation_secrets", "user_timezones", "dashboard_sessions"}
+                  "installation_secrets", "user_timezones", "dashboard_sessions", "gdpr_requests"}
     assert sorted(tables - set(guild_id) - user_level) == []
     assert [t for t, not_null in guild_id.items() if not not_null] == []
 
