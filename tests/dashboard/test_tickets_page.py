@@ -5,32 +5,18 @@ from __future__ import annotations
 
 import re
 
-from tests.dashboard.insight_kit import OTHER_GUILD, manager_browser, read_key
+from tests.dashboard.insight_kit import OTHER_GUILD, closed_and_rated_ticket, manager_browser, read_key
 from tests.hearth_harness import Hearth
-from tests.kit.tickets import TicketDesk, control_message, open_ticket, ticket_desk
+from tests.kit.tickets import open_ticket, ticket_desk
 
 ROW = re.compile(r'<tr class="ticket-row"><td><a href="/dashboard/\d+/tickets/(\d+)">')
-
-
-async def _closed_and_rated(desk: TicketDesk) -> int:
-    """A ticket claimed by staff, a hostile message in it, closed, rated 4 stars with a comment."""
-    hearth, g = desk.hearth, desk.hearth.guild
-    row, channel = await open_ticket(desk, description="Crash <script>alert(1)</script>")
-    await hearth.discord.click(control_message(desk, channel), "Claim", user=desk.staff)
-    await hearth.discord.say(channel, g.member, "<script>alert(1)</script> and <img src=x onerror=alert(2)>")
-    closing = await hearth.discord.click(control_message(desk, channel), "Close", user=desk.staff)
-    await hearth.discord.submit_modal(closing, {"reason": "Fixed"})
-    question = next(m for m in hearth.discord.messages_in(channel) if m.content.startswith("⭐"))
-    form = await hearth.discord.click(question, "★★★★", user=g.member)
-    await hearth.discord.submit_modal(form, {"comment": "Quick <b>and</b> kind"})
-    return row["id"]
 
 
 async def test_tickets_are_listed_filtered_and_shown_with_feedback_and_an_inert_transcript(hearth: Hearth,
                                                                                           dashboard) -> None:
     g = hearth.guild
     desk = await ticket_desk(hearth)
-    closed = await _closed_and_rated(desk)
+    closed = await closed_and_rated_ticket(desk)
     still_open, _ = await open_ticket(desk, desk.staff, "Another problem here")
     browser = await manager_browser(hearth, dashboard)
     url = f"/dashboard/{g.guild.id}/tickets"
@@ -67,7 +53,7 @@ async def test_tickets_are_listed_filtered_and_shown_with_feedback_and_an_inert_
 async def test_tickets_api_pages_filters_and_refuses_another_guild(hearth: Hearth, dashboard) -> None:
     g = hearth.guild
     desk = await ticket_desk(hearth)
-    closed = await _closed_and_rated(desk)
+    closed = await closed_and_rated_ticket(desk)
     opened = [(await open_ticket(desk, desk.staff, f"Problem number {n}"))[0]["id"] for n in range(3)]
     browser = await manager_browser(hearth, dashboard)
     headers = await read_key(hearth)
@@ -98,7 +84,7 @@ async def test_tickets_api_pages_filters_and_refuses_another_guild(hearth: Heart
 async def test_only_managers_of_the_ticket_s_own_guild_see_it(hearth: Hearth, dashboard) -> None:
     g = hearth.guild
     desk = await ticket_desk(hearth)
-    closed = await _closed_and_rated(desk)
+    closed = await closed_and_rated_ticket(desk)
     member = dashboard()
     await member.login(g.member)
     for path in ("", f"/{closed}", f"/{closed}/transcript"):
