@@ -90,7 +90,7 @@ def ping_note(withheld: list[str]) -> str:
 
 def not_found(name: str) -> BadInput:
     """The refusal for a name the guild has no command for."""
-    return BadInput(f"There is no custom command `{name[:40]}` on this server.", example="/config custom_commands list")
+    return BadInput(f"There is no custom command `{name}` on this server.", example="/config custom_commands list")
 
 
 def require_manager(member: discord.Member) -> None:
