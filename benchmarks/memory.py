@@ -25,7 +25,6 @@ import asyncio
 import gc
 import logging
 import multiprocessing
-import resource
 import sys
 import time
 from multiprocessing.connection import Connection
@@ -40,6 +39,8 @@ import discord.gateway  # noqa: E402
 import discord.http  # noqa: E402
 import yarl  # noqa: E402
 
+from benchmarks._common import mb, memory_kib  # noqa: E402
+
 # The database is prepared (Alembic) in this parent process; the bot and the floor each run in a fresh child
 # process (spawned: they import this module, which imports discord.py only, and the bot's child imports bot.py).
 
@@ -47,25 +48,6 @@ DATABASE = "hearth_bench_memory"
 # Libraries imported lazily (utils/lazy_import.py) or in a child process (core/migrate_process.py): the bot's
 # process should not hold them after READY when nothing used them. Reported by the benchmark.
 HEAVY = ("stripe", "openai", "PIL", "dateparser", "icalendar", "alembic", "sqlalchemy")
-MB = 1024 * 1024
-
-
-def memory_kib(field: str = "VmRSS") -> int:
-    """A memory figure of this process in KiB from /proc/self/status (VmRSS now, VmHWM peak)."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # peak only, KiB on Linux
-
-
-def mb(kib: float) -> str:
-    return f"{kib / 1024:,.1f} MiB"
-
-
 # -- the stand-in, in its own process ------------------------------------------------------------------------------
 
 
