@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 HEARTBEAT_INTERVAL_MS = 41250
 MEMBER_CHUNK = 1000  # members per GUILD_MEMBERS_CHUNK, as on Discord
 STREAM_GUILDS_OVER = 200  # a session with more guilds gets its GUILD_CREATEs from a task, STREAM_BATCH at a time
-STREAM_BATCH = 20
+STREAM_BATCH = 5
 
 # Gateway intents required for each event (events not listed are always sent).
 INTENT_GUILDS = 1 << 0
@@ -273,6 +273,10 @@ class Gateway:
                 return
             self.dispatch(session, "GUILD_CREATE", _guild_create(guild, members, threshold), guild.id)
             if n % STREAM_BATCH == 0:
+                # At the pace of the writer (the socket): the client sees a steady flow of guilds, never a pause
+                # longer than its guild_ready_timeout while the next ones are being serialised.
+                while session.conn is not None and session.conn.queue.qsize() > STREAM_BATCH:  # noqa: ASYNC110
+                    await asyncio.sleep(0.001)  # (the writer signals nothing per frame)
                 await asyncio.sleep(0)
         self.identified.set()
 
