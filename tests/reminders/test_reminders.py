@@ -340,3 +340,22 @@ async def test_the_listing_pages_with_totals_and_next_posts(brussels: Hearth) ->
     assert "Night 2**" not in second["description"]
     ids = [r["id"] for r in await hearth.db.fetch("SELECT id FROM reminders ORDER BY id DESC LIMIT 2 OFFSET 10")]
     assert all(f"#{i} " in second["description"] for i in ids)
+
+
+async def test_a_reminder_due_while_its_guild_is_unavailable_waits_for_it(brussels: Hearth) -> None:
+    """A guild Discord lists as unavailable (an outage, or its GUILD_CREATE not received yet after a start with
+    thousands of guilds) has no usable channels: the post waits and is retried, never taken for a deleted channel."""
+    hearth, g = brussels, brussels.guild
+    hearth.clock.set(_utc(2026, 6, 1, 6))
+    await _add(hearth, name="Outage night", channel=g.general, when="every day 20:00")
+    posts = lambda: [m for m in hearth.discord.messages_in(g.general) if m.embeds]  # noqa: E731
+    await hearth.discord.guild_outage(g.guild)
+    assert hearth.bot.get_guild(g.guild.id).unavailable
+    await hearth.move_clock(_utc(2026, 6, 1, 18))  # 20:00 in Brussels
+    assert posts() == []
+    assert await hearth.db.fetchval("SELECT attempts FROM timers WHERE kind = 'reminder'") == 1
+    await hearth.discord.guild_restored(g.guild)
+    await hearth.move_clock(_utc(2026, 6, 1, 18, 1))  # the first retry, a minute later
+    assert [p.embeds[0]["title"] for p in posts()] == ["⏰ Outage night"]
+    await hearth.move_clock(_utc(2026, 6, 1, 18, 30))
+    assert len(posts()) == 1
