@@ -140,3 +140,18 @@ async def test_a_big_world_streams_its_guild_creates_after_ready(standin: StandI
     names = [name for name, _ in _dispatched(standin) if name in ("READY", "GUILD_CREATE")]
     assert names == ["READY"] + ["GUILD_CREATE"] * 260
     assert standin.gateway.identified.is_set()
+
+
+async def test_a_guilds_channels_come_from_the_index_in_creation_order(standin: StandIn) -> None:
+    first, second = standin.add_guild("One", owner="o1"), standin.add_guild("Two", owner="o2")
+    a = first.add_text_channel("a")
+    b = second.add_text_channel("b")
+    c = first.add_text_channel("c")
+    del standin.world.channels[a.id]
+    d = first.add_voice_channel("d")
+
+    def scanned(guild: object) -> list[int]:
+        return [ch.id for ch in dict.values(standin.world.channels) if ch.guild_id == guild.id]  # type: ignore[attr-defined]
+
+    assert [ch.id for ch in first.channels] == scanned(first) == [c.id, d.id]
+    assert [ch.id for ch in second.channels] == scanned(second) == [b.id]
