@@ -32,6 +32,7 @@ import logging
 import re
 import sys
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -80,7 +81,9 @@ async def _serve(pipe: Connection, args: argparse.Namespace) -> None:
                     found = POSTED.search(str(message.embeds[0].get("title") or ""))
                     if found:
                         posts[found.group(0)] = posts.get(found.group(0), 0) + 1
+            routes = Counter(f"{r.method} {r.route}" for r in standin.http.requests)
             pipe.send({"posts": posts, "member_requests": len(standin.gateway.member_requests),
+                       "routes": routes.most_common(6), "requests": sum(routes.values()),
                        "sessions": len(standin.gateway.live_sessions), "rss_kib": memory_kib(),
                        "unimplemented": sorted(standin.http.unimplemented)})
     await standin.close()
@@ -279,6 +282,8 @@ def report(args: argparse.Namespace, served: dict[str, Any], ready: list[dict[st
     print(f"  guilds cached over all processes: {cached:,} of {args.guilds:,}; REQUEST_GUILD_MEMBERS received: "
           f"{counted['member_requests']}")
     ok = ok and cached == args.guilds
+    print(f"  REST requests to the stand-in over the run: {counted['requests']:,}; most: "
+          + ", ".join(f"{route} x{n:,}" for route, n in counted["routes"]))
     posts = counted["posts"]
     once = sum(1 for name in names if posts.get(name) == 1)
     twice = sorted(name for name in names if posts.get(name, 0) > 1)
