@@ -97,7 +97,22 @@ def bot_process(pipe: Connection, url: str, served: dict[str, Any], shard: int, 
     import bot  # noqa: F401  # what `python bot.py` imports
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger().addHandler(ERRORS)
     asyncio.run(_run_bot(pipe, url, served, shard, args))
+
+
+class _ErrorCount(logging.Handler):
+    """Errors the bot process logged (e.g. a listener that failed at start-up), by first line."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.seen: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen[record.getMessage().splitlines()[0][:80]] += 1
+
+
+ERRORS = _ErrorCount()
 
 
 async def _run_bot(pipe: Connection, url: str, served: dict[str, Any], shard: int, args: argparse.Namespace) -> None:
@@ -154,7 +169,7 @@ async def _run_bot(pipe: Connection, url: str, served: dict[str, Any], shard: in
         await asyncio.wait_for(runner, 10)
     except Exception:
         runner.cancel()
-    pipe.send({"posts": figures["posts"]})
+    pipe.send({"posts": figures["posts"], "errors": dict(ERRORS.seen)})
 
 
 # -- this process ---------------------------------------------------------------------------------------------------
@@ -276,8 +291,9 @@ def report(args: argparse.Namespace, served: dict[str, Any], ready: list[dict[st
         print(f"  process {figures['shard']} (SHARD_IDS={figures['shards']}): {figures['guilds']:,} guilds, "
               f"{figures['members']:,} members cached; READY after {to_ready:.1f}s; RSS before connecting "
               f"{mb(figures['rss_before'])}, after READY {mb(figures['rss_ready'])} (peak {mb(figures['rss_peak'])})"
-              f"; {end['posts']} reminder posts" + (f"; FAILED COGS {figures['cog_failures']}"
-                                                    if figures["cog_failures"] else ""))
+              f"; {end['posts']} reminder posts; errors logged: {sum(end['errors'].values())}"
+              + (f" {dict(list(end['errors'].items())[:3])}" if end["errors"] else "")
+              + (f"; FAILED COGS {figures['cog_failures']}" if figures["cog_failures"] else ""))
     cached = sum(f["guilds"] for f in ready)
     print(f"  guilds cached over all processes: {cached:,} of {args.guilds:,}; REQUEST_GUILD_MEMBERS received: "
           f"{counted['member_requests']}")
