@@ -22,7 +22,9 @@ the "first response": a message or a defer). Also printed: the same from the mom
 frame (it may wait behind message frames in the stand-in's writer), the message rate the stand-in achieved and the
 messages the bot handled. Target (issue 24): p99 < 50 ms under load for every command; PASS/FAIL.
 
-`--cprofile FILE` writes a cProfile of the bot's process (load phase only) to FILE (read it with `python -m pstats`).
+The marks are taken by wrappers in benchmarks/interaction_marks.py (benchmark-only; nothing of discord.py is patched
+on disk). `--cprofile FILE` writes a cProfile of the bot's process (load phase only) to FILE (read it with
+`python -m pstats`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import math
 import random
 import statistics
 import sys
@@ -44,9 +45,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks._common import hearth_bot, point_at_standin, spawn, stop  # noqa: E402
+from benchmarks.interaction_marks import COMMANDS, BotMarks, Stopwatch, percentile  # noqa: E402
 
 DATABASE = "hearth_bench_interactions"
-COMMANDS = ("reminder list", "config get", "profile")
 SETTINGS = (("system", "timezone", "Europe/Paris"), ("reminders", "pre_event_minutes", "30"),
             ("system", "late_job_grace", "2h"))
 WORDS = ("the", "game", "tonight", "anyone", "playing", "coffee", "break", "meeting", "later", "thanks", "great",
@@ -56,68 +57,6 @@ BATCH_SECONDS = 0.005
 
 
 # -- the stand-in's side --------------------------------------------------------------------------------------------
-
-
-class Stopwatch:
-    """When each watched INTERACTION_CREATE frame was queued and written, and when its callback arrived."""
-
-    def __init__(self) -> None:
-        self.frames: dict[int, int] = {}  # id(frame string) -> interaction id
-        self.queued: dict[int, float] = {}
-        self.written: dict[int, float] = {}
-        self.answered: dict[int, float] = {}
-        self.kind: dict[int, str] = {}
-        self.written_messages = 0
-
-    def install(self) -> None:
-        """Timestamp frames as the gateway writes them and callbacks as they arrive (benchmark-only wrappers)."""
-        from tests.standin import gateway, interactions
-
-        watch = self
-
-        async def write(conn: Any) -> None:  # gateway.Connection._write, timing the watched frames
-            while True:
-                frame = await conn.queue.get()
-                if frame is None or conn.ws.closed:
-                    return
-                try:
-                    await conn.ws.send_str(frame)
-                except ConnectionError:
-                    return
-                rid = watch.frames.pop(id(frame), None)
-                if rid is not None:
-                    watch.written[rid] = time.perf_counter()
-                elif frame.startswith('{"op": 0, "t": "MESSAGE_CREATE"'):
-                    watch.written_messages += 1
-
-        notify = interactions.InteractionResult.notify
-
-        def notified(result: Any) -> None:  # called by the callback route once the response is recorded
-            if result.response_type is not None and result.id in watch.queued and result.id not in watch.answered:
-                watch.answered[result.id] = time.perf_counter()
-            notify(result)
-
-        gateway.Connection._write = write  # type: ignore[method-assign]
-        interactions.InteractionResult.notify = notified  # type: ignore[method-assign]
-
-    def sent(self, standin: Any, result: Any, kind: str) -> None:
-        """Register the frame the stand-in just queued for `result`."""
-        session = standin.gateway.live_sessions[0]
-        self.frames[id(session.buffer[-1][1])] = result.id
-        self.queued[result.id] = time.perf_counter()
-        self.kind[result.id] = kind
-
-    def latencies(self, ids: list[int]) -> dict[str, dict[str, list[float]]]:
-        """Per command: milliseconds from written (and from queued) to the callback; unanswered ids counted."""
-        out: dict[str, dict[str, list[float]]] = {k: {"written": [], "queued": [], "lost": []} for k in COMMANDS}
-        for rid in ids:
-            kind = self.kind[rid]
-            if rid not in self.answered or rid not in self.written:
-                out[kind]["lost"].append(rid)
-                continue
-            out[kind]["written"].append((self.answered[rid] - self.written[rid]) * 1000)
-            out[kind]["queued"].append((self.answered[rid] - self.queued[rid]) * 1000)
-        return out
 
 
 def standin_process(pipe: Connection, args: argparse.Namespace) -> None:
@@ -277,69 +216,6 @@ class Scenario:
 # -- the bot's side -------------------------------------------------------------------------------------------------
 
 
-class BotMarks:
-    """Bot-side moments of each interaction (time.perf_counter is CLOCK_MONOTONIC, the same in every process):
-    its frame reaching discord.py's websocket reader, its INTERACTION_CREATE parsed, the callback request sent;
-    and how late the event loop wakes a 5 ms sleep (its lag) during the loaded phase."""
-
-    def __init__(self) -> None:
-        self.received: dict[int, float] = {}
-        self.parsed: dict[int, float] = {}
-        self.called_back: dict[int, float] = {}
-        self.lag_ms: list[float] = []
-        self.latest: int | None = None
-        self.gc_ms: list[tuple[int, float]] = []
-        self._gc_began = 0.0
-
-    def install(self, bot: Any) -> None:
-        import discord.gateway
-        import discord.webhook.async_
-
-        marks = self
-        received_message = discord.gateway.DiscordWebSocket.received_message
-
-        async def receiving(ws: Any, msg: Any, /) -> None:  # frames may be zlib-compressed: mark after parsing
-            began = time.perf_counter()
-            marks.latest = None
-            await received_message(ws, msg)
-            if marks.latest is not None:
-                marks.received[marks.latest] = began
-
-        discord.gateway.DiscordWebSocket.received_message = receiving  # type: ignore[method-assign]
-        parsers = bot._connection.parsers
-        parse = parsers["INTERACTION_CREATE"]
-
-        def parsing(data: dict[str, Any]) -> None:
-            marks.latest = int(data["id"])
-            marks.parsed[marks.latest] = time.perf_counter()
-            parse(data)
-
-        parsers["INTERACTION_CREATE"] = parsing
-        adapter = discord.webhook.async_.AsyncWebhookAdapter
-        respond = adapter.create_interaction_response
-
-        def responding(self: Any, interaction_id: int, token: str, **kwargs: Any) -> Any:  # the callback POST
-            marks.called_back.setdefault(int(interaction_id), time.perf_counter())
-            return respond(self, interaction_id, token, **kwargs)
-
-        adapter.create_interaction_response = responding  # type: ignore[method-assign]
-
-    def on_gc(self, phase: str, info: dict[str, Any]) -> None:
-        if phase == "start":
-            self._gc_began = time.perf_counter()
-        else:
-            self.gc_ms.append((info["generation"], (time.perf_counter() - self._gc_began) * 1000))
-
-    async def watch_loop(self) -> None:
-        import gc
-
-        gc.callbacks.append(self.on_gc)
-        while True:
-            began = time.perf_counter()
-            await asyncio.sleep(0.005)
-            self.lag_ms.append((time.perf_counter() - began - 0.005) * 1000)
-
-
 def bot_process(pipe: Connection, url: str, served: dict[str, Any], cprofile: str | None) -> None:
     """Child process: bot.py's imports, Hearth connected to the stand-in until told to stop."""
     import bot  # noqa: F401  # what `python bot.py` imports
@@ -400,12 +276,6 @@ async def _run_bot(pipe: Connection, url: str, served: dict[str, Any], cprofile:
 
 
 # -- this process ---------------------------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """The nearest-rank percentile of `values`."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
 
 
 def line(label: str, values: list[float], lost: list[int]) -> str:
