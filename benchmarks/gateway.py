@@ -38,12 +38,10 @@ import asyncpg  # noqa: E402
 import discord  # noqa: E402
 import discord.gateway  # noqa: E402
 import discord.http  # noqa: E402
-import yarl  # noqa: E402
 
+from benchmarks._common import hearth_bot, point_at_standin  # noqa: E402
 from benchmarks.bench_db import bench_server  # noqa: E402
-from core.config import Settings  # noqa: E402
-from core.db import Database  # noqa: E402
-from core.hearth_bot import create_bot, default_intents  # noqa: E402
+from core.hearth_bot import default_intents  # noqa: E402
 
 DATABASE = "hearth_bench_gateway"
 WORDS = ("the", "game", "tonight", "anyone", "playing", "coffee", "break", "meeting", "later", "thanks", "great",
@@ -138,10 +136,7 @@ async def run(client: Any, counted: Counted, pipe: Connection, stats: asyncpg.Co
 
 
 def hearth_client(url: str) -> tuple[Any, Counted]:
-    settings = Settings(_env_file=None, api_enabled=False, sync_commands=False)
-    database = Database(url, max_connections=settings.db_max_connections, command_timeout=settings.db_command_timeout,
-                        acquire_timeout=settings.db_acquire_timeout)
-    bot = create_bot(settings, database)
+    bot = hearth_bot(url)
     counted = Counted()
     dispatch = bot.pipeline.dispatch
 
@@ -186,8 +181,7 @@ async def main() -> int:
         child.start()
         try:
             served = await asyncio.to_thread(pipe.recv)
-            discord.http.Route.BASE = f"{served['base_url']}/api/v10"
-            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(served["gateway_url"])
+            point_at_standin(served)
             stats = await asyncpg.connect(url)
             try:
                 # The floor first: it leaves almost nothing in this process's heap, where Hearth leaves a lot.

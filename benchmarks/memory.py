@@ -25,7 +25,6 @@ import asyncio
 import gc
 import logging
 import multiprocessing
-import resource
 import sys
 import time
 from multiprocessing.connection import Connection
@@ -38,7 +37,8 @@ sys.path.insert(0, str(ROOT))
 import discord  # noqa: E402
 import discord.gateway  # noqa: E402
 import discord.http  # noqa: E402
-import yarl  # noqa: E402
+
+from benchmarks._common import hearth_bot, mb, memory_kib, point_at_standin  # noqa: E402
 
 # The database is prepared (Alembic) in this parent process; the bot and the floor each run in a fresh child
 # process (spawned: they import this module, which imports discord.py only, and the bot's child imports bot.py).
@@ -47,25 +47,6 @@ DATABASE = "hearth_bench_memory"
 # Libraries imported lazily (utils/lazy_import.py) or in a child process (core/migrate_process.py): the bot's
 # process should not hold them after READY when nothing used them. Reported by the benchmark.
 HEAVY = ("stripe", "openai", "PIL", "dateparser", "icalendar", "alembic", "sqlalchemy")
-MB = 1024 * 1024
-
-
-def memory_kib(field: str = "VmRSS") -> int:
-    """A memory figure of this process in KiB from /proc/self/status (VmRSS now, VmHWM peak)."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # peak only, KiB on Linux
-
-
-def mb(kib: float) -> str:
-    return f"{kib / 1024:,.1f} MiB"
-
-
 # -- the stand-in, in its own process ------------------------------------------------------------------------------
 
 
@@ -144,8 +125,7 @@ def floor_process(pipe: Connection, standin: dict[str, Any], args: argparse.Name
 
 async def measure_floor(standin: dict[str, Any], args: argparse.Namespace, intents: discord.Intents) -> dict[str, Any]:
     """Resident memory of a discord.py client that does nothing, after READY with the same world."""
-    discord.http.Route.BASE = f"{standin['base_url']}/api/v10"
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(standin["gateway_url"])
+    point_at_standin(standin)
     client = discord.Client(intents=intents, guild_ready_timeout=args.guild_ready_timeout)
     ready = asyncio.Event()
     client.event(_set_on_ready(ready))
@@ -191,17 +171,10 @@ def in_child(target: Any, *args: Any) -> dict[str, Any]:
 
 async def measure(url: str, standin: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     """Connect a Hearth bot to the stand-in; memory and timings around READY."""
-    from core.config import Settings
-    from core.db import Database
-    from core.hearth_bot import create_bot, default_intents
+    from core.hearth_bot import default_intents
 
-    # What StandIn.connect patches in the bot's process: Discord's REST base and gateway address.
-    discord.http.Route.BASE = f"{standin['base_url']}/api/v10"
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(standin["gateway_url"])
-    settings = Settings(_env_file=None, api_enabled=False, sync_commands=False)
-    database = Database(url, max_connections=settings.db_max_connections, command_timeout=settings.db_command_timeout,
-                        acquire_timeout=settings.db_acquire_timeout)
-    bot = create_bot(settings, database, guild_ready_timeout=args.guild_ready_timeout)
+    point_at_standin(standin)
+    bot = hearth_bot(url, guild_ready_timeout=args.guild_ready_timeout)
     if bot.intents != default_intents():
         raise RuntimeError("the factory no longer uses default_intents(): this benchmark would not measure Hearth")
     figures: dict[str, Any] = {"intents": bot.intents, "member_cache_flags": bot._connection.member_cache_flags}
@@ -281,8 +254,9 @@ def report(args: argparse.Namespace, bot: dict[str, Any], standin: dict[str, Any
     print(f"  intents: {intents['value']} (guilds={intents['guilds']}, members={intents['members']}, "
           f"message_content={intents['message_content']}, presences={intents['presences']}); "
           f"member cache flags: {bot['member_cache_flags']}")
-    print(f"  stand-in (child process): world built in {standin['build_seconds']:.1f}s; READY + GUILD_CREATEs "
-          f"serialised in {sum(final['identify_seconds']):.1f}s; stand-in RSS {mb(final['rss_kib'])}")
+    print(f"  stand-in (child process): world built in {standin['build_seconds']:.1f}s; IDENTIFY handled in "
+          f"{sum(final['identify_seconds']):.1f}s (READY and, up to 200 guilds, every GUILD_CREATE; a bigger world's "
+          f"GUILD_CREATEs are streamed afterwards); stand-in RSS {mb(final['rss_kib'])}")
     if final["unimplemented"]:
         print(f"  WARNING: the bot called routes the stand-in does not implement: {final['unimplemented']}")
     print(f"  cogs loaded: {bot['cogs']}; failed: {bot['cog_failures'] or 'none'}")

@@ -4,12 +4,14 @@ Feature code reads a setting with `await bot.guild_settings.setting(guild_id, SP
 `SettingSpec` constant its cog declares in `settings.py` (the registered default when unset); the value comes back
 typed as the spec says. `get(guild_id, scope, key)` reads by name, for `/config`, whose keys come from admins.
 The first read of a guild loads all its rows in one query (one for all the reads that miss at once:
-`core.guild_cache.GuildCache`); later reads are memory only, and every change
-invalidates the guild's cache. Each change is one transaction: the value and its history row together.
+`core.guild_cache.GuildCache`; one for all the guilds whose first reads start together, e.g. at start-up);
+later reads are memory only, and every change invalidates the guild's cache. Each change is one transaction: the
+value and its history row together.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Callable, Iterable
@@ -24,6 +26,11 @@ from core.settings_registry import SettingSpec, SettingsRegistry
 from utils.clock import Clock
 
 T = TypeVar("T")
+
+# The settings of every guild whose first read starts in the same turn of the event loop, in one query.
+_READ_GUILDS = ("SELECT guild_id, scope, key, value, updated_by FROM bot_settings "
+                "WHERE guild_id = ANY($1::bigint[])")
+READ_BATCH = 1000  # guilds per query
 
 
 class UnknownSetting(LookupError):
@@ -102,6 +109,8 @@ class GuildSettings:
         # One load per guild even when a burst of events misses at once; a read overtaken by a change is not
         # kept; after a lost LISTEN connection the last known rows answer while the database is unreachable.
         self._rows: GuildCache[_GuildRows] = GuildCache(self._read)
+        self._pending: dict[int, asyncio.Future[_GuildRows]] = {}  # guilds to read in the next batch
+        self._batches: set[asyncio.Task[None]] = set()
 
     def spec(self, scope: str, key: str) -> SettingSpec:
         """The declared setting, or `UnknownSetting`."""
@@ -125,11 +134,50 @@ class GuildSettings:
         return cached if cached is not None else await self._rows.get(guild_id)
 
     async def _read(self, guild_id: int) -> _GuildRows:
-        """The guild's rows from the database (one query; `GuildCache` runs one at a time per guild)."""
-        rows = await self.pool.fetch("SELECT scope, key, value, updated_by FROM bot_settings WHERE guild_id = $1",
-                                     guild_id)
-        return _GuildRows({(row["scope"], row["key"]): row["value"] for row in rows},
-                          {(row["scope"], row["key"]): row["updated_by"] for row in rows})
+        """The guild's rows from the database (`GuildCache` runs one read at a time per guild). The guilds whose
+        reads start in the same turn of the event loop are read in one query: at start-up every guild's
+        GUILD_CREATE wakes listeners gated by a module switch, thousands of guilds at once, which must not queue
+        thousands of queries on the services' few connections."""
+        loop = asyncio.get_running_loop()
+        future = self._pending.get(guild_id)
+        if future is None:
+            future = self._pending[guild_id] = loop.create_future()
+            if len(self._pending) == 1:
+                loop.call_soon(self._read_pending)
+        return await asyncio.shield(future)
+
+    def _read_pending(self) -> None:
+        pending, self._pending = self._pending, {}
+        ids = list(pending)
+        for start in range(0, len(ids), READ_BATCH):
+            batch = {guild_id: pending[guild_id] for guild_id in ids[start:start + READ_BATCH]}
+            task = asyncio.ensure_future(self._read_batch(batch))
+            self._batches.add(task)
+            task.add_done_callback(self._batches.discard)
+
+    async def _read_batch(self, batch: dict[int, asyncio.Future[_GuildRows]]) -> None:
+        try:
+            rows = await self.pool.fetch(_READ_GUILDS, list(batch))
+        except BaseException as exc:  # every waiter gets the error (or the cancellation)
+            for future in batch.values():
+                if future.done():
+                    continue
+                if isinstance(exc, asyncio.CancelledError):
+                    future.cancel()
+                else:
+                    future.set_exception(exc)
+                    future.exception()  # retrieved: a waiter that went away must not log it
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            return
+        found: dict[int, _GuildRows] = {guild_id: _GuildRows({}, {}) for guild_id in batch}
+        for row in rows:
+            rows_of = found[row["guild_id"]]
+            rows_of.values[(row["scope"], row["key"])] = row["value"]
+            rows_of.setters[(row["scope"], row["key"])] = row["updated_by"]
+        for guild_id, future in batch.items():
+            if not future.done():
+                future.set_result(found[guild_id])
 
     async def setter(self, guild_id: int, scope: str, key: str) -> int | None:
         """Who last set the stored value of scope.key (None: not stored, or the setter's data was erased).

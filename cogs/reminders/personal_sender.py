@@ -98,7 +98,7 @@ class PersonalSender:
 
     async def _deliver(self, reminder: PersonalReminder, moment: datetime, snoozed: bool) -> None:
         guild = self.bot.get_guild(reminder.guild_id)
-        if guild is None:
+        if guild is None or guild.unavailable:
             raise GuildUnavailable(f"guild {reminder.guild_id} is not available for personal reminder #{reminder.id}")
         embed = reminder_card(reminder, moment, snoozed=snoozed)
         view = SnoozeButton.view_of(reminder.guild_id, reminder.id)

@@ -84,12 +84,17 @@ async def get_for_update(conn: Executor, guild_id: int, reminder_id: int) -> Rem
         "SELECT " + _COLUMNS + " FROM reminders WHERE guild_id = $1 AND id = $2 FOR UPDATE", guild_id, reminder_id))
 
 
+# One round trip for a page and the total (the listing answers an interaction: every round trip is latency).
+_PAGE = ("SELECT " + _COLUMNS + ", count(*) OVER () AS total FROM reminders WHERE guild_id = $1 ORDER BY id DESC "
+         "LIMIT $2 OFFSET $3")
+
+
 async def page(conn: Executor, guild_id: int, limit: int, offset: int) -> tuple[list[Reminder], int]:
     """A page of the guild's reminders (newest first) and their total."""
-    total = await conn.fetchval("SELECT count(*) FROM reminders WHERE guild_id = $1", guild_id)
-    rows = await conn.fetch("SELECT " + _COLUMNS + " FROM reminders WHERE guild_id = $1 ORDER BY id DESC "
-                            "LIMIT $2 OFFSET $3", guild_id, limit, offset)
-    return [Reminder(**dict(row)) for row in rows], total
+    rows = await conn.fetch(_PAGE, guild_id, limit, offset)
+    if not rows:  # past the last page (or none): the total alone
+        return [], await count(conn, guild_id)
+    return [Reminder(**{k: v for k, v in row.items() if k != "total"}) for row in rows], rows[0]["total"]
 
 
 async def count(conn: Executor, guild_id: int) -> int:

@@ -98,9 +98,10 @@ class ReminderSender:
 
     async def _post(self, reminder: repo.Reminder, phase: str, job: Job) -> discord.Message | None:
         guild = self.bot.get_guild(reminder.guild_id)
-        if guild is None:
-            # Not in this process's cache (unavailable during a Discord outage, or the bot left): nothing is marked
-            # as sent; the timers service retries with back-off and gives up after its last attempt.
+        if guild is None or guild.unavailable:
+            # Not in this process's cache (the bot left), or listed but unavailable (a Discord outage, or its
+            # GUILD_CREATE not received yet: no channels then, which must not read as "the channel was deleted"):
+            # nothing is marked as sent; the timers service retries with back-off and gives up after its last attempt.
             raise GuildUnavailable(f"guild {reminder.guild_id} is not available to post reminder #{reminder.id}")
         channel = guild.get_channel(reminder.channel_id)
         if not isinstance(channel, discord.TextChannel):

@@ -5,12 +5,13 @@ touched); the messages arrive through the stand-in's gateway like a real burst a
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.hearth_harness import Hearth
 
 BURST = 50
-SETTINGS_READ = "FROM bot_settings WHERE guild_id = $1"
+SETTINGS_READ = "FROM bot_settings WHERE guild_id = ANY($1"  # the guilds read together (core/guild_settings.py)
 
 
 class CountingPool:
@@ -19,10 +20,12 @@ class CountingPool:
     def __init__(self, pool: Any) -> None:
         self.pool = pool
         self.settings_reads: list[int] = []
+        self.queries = 0
 
     async def fetch(self, query: str, *args: Any, **kwargs: Any) -> Any:
         if SETTINGS_READ in query:
-            self.settings_reads.append(args[0])
+            self.queries += 1
+            self.settings_reads.extend(args[0])
         return await self.pool.fetch(query, *args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
@@ -45,3 +48,25 @@ async def test_a_burst_on_a_cold_guild_reads_its_settings_once(hearth: Hearth) -
     assert counting.settings_reads.count(g.guild.id) == 1
     # Every message of the burst went through the pipeline (engagement counted each one).
     assert await bot.get_cog("Engagement").flush() == BURST
+
+
+async def test_first_reads_of_many_guilds_at_once_are_one_query(hearth: Hearth) -> None:
+    """At start-up every guild's GUILD_CREATE wakes listeners that read its settings: thousands of guilds at once
+    are read in one query per 1,000 guilds, not one query each (benchmarks/guilds_at_scale.py)."""
+    from core.settings_registry import SYSTEM_TIMEZONE
+
+    settings = hearth.bot.guild_settings
+    guilds = [900_000 + n for n in range(30)]
+    await settings.set(guilds[7], "system", "timezone", "Europe/Paris", changed_by=1)
+    for guild_id in guilds:
+        settings.invalidate(guild_id)
+    counting = CountingPool(settings.pool)
+    settings.pool = counting
+    try:
+        zones = await asyncio.gather(*(settings.setting(g, SYSTEM_TIMEZONE) for g in guilds))
+        again = await settings.setting(guilds[7], SYSTEM_TIMEZONE)  # from memory now
+    finally:
+        settings.pool = counting.pool
+    assert sorted(counting.settings_reads) == guilds  # every guild once, in one query
+    assert counting.queries == 1
+    assert zones[7] == again == "Europe/Paris" and set(zones[:7] + zones[8:]) == {"UTC"}

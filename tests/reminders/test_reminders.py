@@ -318,3 +318,44 @@ async def test_a_guild_that_is_not_available_is_retried_not_marked_sent(brussels
     assert await hearth.db.fetchval("SELECT last_sent_at FROM reminders WHERE id = $1", rid) is None
     row = await hearth.db.fetchrow("SELECT due_at, attempts FROM timers WHERE key = $1", f"{rid}:repeat")
     assert (row["due_at"], row["attempts"]) == (datetime(2026, 6, 1, 10, 1, tzinfo=UTC), 1)  # retried in a minute
+
+
+async def test_the_listing_pages_with_totals_and_next_posts(brussels: Hearth) -> None:
+    """`/reminder list` reads a page and its total in one statement and the due times alongside (issue 24)."""
+    hearth, g = brussels, brussels.guild
+    hearth.clock.set(_utc(2026, 6, 1, 6))
+    await seed_premium(hearth, g.admin.id, g.guild.id, "yearly")  # more than the free 10
+    for n in range(12):
+        await _add(hearth, name=f"Night {n}", channel=g.general, when="every day 20:00")
+    listing = await hearth.discord.slash("reminder list", user=g.admin, guild=g.guild)
+    first = listing.message.embeds[0]
+    assert first["footer"]["text"] == "Page 1 of 2"
+    assert "Night 11**" in first["description"] and "Night 2**" in first["description"]
+    assert "Night 1**" not in first["description"]
+    assert first["description"].count("next post <t:") == 10  # each with its next due time from the timers
+    later = await hearth.discord.click(listing, "Next", user=g.admin)
+    second = later.message.embeds[0]
+    assert second["footer"]["text"] == "Page 2 of 2"
+    assert "Night 1**" in second["description"] and "Night 0**" in second["description"]
+    assert "Night 2**" not in second["description"]
+    ids = [r["id"] for r in await hearth.db.fetch("SELECT id FROM reminders ORDER BY id DESC LIMIT 2 OFFSET 10")]
+    assert all(f"#{i} " in second["description"] for i in ids)
+
+
+async def test_a_reminder_due_while_its_guild_is_unavailable_waits_for_it(brussels: Hearth) -> None:
+    """A guild Discord lists as unavailable (an outage, or its GUILD_CREATE not received yet after a start with
+    thousands of guilds) has no usable channels: the post waits and is retried, never taken for a deleted channel."""
+    hearth, g = brussels, brussels.guild
+    hearth.clock.set(_utc(2026, 6, 1, 6))
+    await _add(hearth, name="Outage night", channel=g.general, when="every day 20:00")
+    posts = lambda: [m for m in hearth.discord.messages_in(g.general) if m.embeds]  # noqa: E731
+    await hearth.discord.guild_outage(g.guild)
+    assert hearth.bot.get_guild(g.guild.id).unavailable
+    await hearth.move_clock(_utc(2026, 6, 1, 18))  # 20:00 in Brussels
+    assert posts() == []
+    assert await hearth.db.fetchval("SELECT attempts FROM timers WHERE kind = 'reminder'") == 1
+    await hearth.discord.guild_restored(g.guild)
+    await hearth.move_clock(_utc(2026, 6, 1, 18, 1))  # the first retry, a minute later
+    assert [p.embeds[0]["title"] for p in posts()] == ["⏰ Outage night"]
+    await hearth.move_clock(_utc(2026, 6, 1, 18, 30))
+    assert len(posts()) == 1

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from .state import World
 
 HEARTBEAT_INTERVAL_MS = 41250
+MEMBER_CHUNK = 1000  # members per GUILD_MEMBERS_CHUNK, as on Discord
+STREAM_GUILDS_OVER = 200  # a session with more guilds gets its GUILD_CREATEs from a task, STREAM_BATCH at a time
+STREAM_BATCH = 5
 
 # Gateway intents required for each event (events not listed are always sent).
 INTENT_GUILDS = 1 << 0
@@ -134,6 +137,14 @@ def _strip_content(data: dict[str, Any], bot_id: int) -> dict[str, Any]:
     return {**data, "content": "", "embeds": [], "attachments": [], "components": []}
 
 
+def _guild_create(guild: Any, members: bool, threshold: int) -> dict[str, Any]:
+    """GUILD_CREATE for a session: members only with the members intent, only the bot's own in a large guild."""
+    large = guild.member_count > threshold
+    payload = guild.payload(include_members=members and not large)
+    payload["large"] = large
+    return payload
+
+
 class Gateway:
     """Sessions and connections; ``broadcast`` is installed as ``World.emit``."""
 
@@ -145,6 +156,8 @@ class Gateway:
         self.shard_count = 1
         self.identified = asyncio.Event()
         self.events: list[tuple[str, dict[str, Any]]] = []  # every dispatch, for assertions
+        self.member_requests: list[tuple[int, dict[str, Any]]] = []  # REQUEST_GUILD_MEMBERS (op 8): guild, data
+        self._streams: set[asyncio.Task[None]] = set()
 
     @property
     def live_sessions(self) -> list[Session]:
@@ -240,8 +253,31 @@ class Gateway:
             ready["shard"] = shard
         self.dispatch(session, "READY", ready)
         members = bool(session.intents & INTENT_MEMBERS)
-        for guild in guilds:
-            self.dispatch(session, "GUILD_CREATE", guild.payload(include_members=members), guild.id)
+        # Discord's large_threshold (IDENTIFY, 50 to 250, default 50; discord.py sends 250): a guild with more
+        # members is "large" and its GUILD_CREATE carries only the bot's own member (no presences here); the
+        # client asks for the others with REQUEST_GUILD_MEMBERS (op 8), answered in chunks of 1,000.
+        threshold = min(max(int(data.get("large_threshold") or 50), 50), 250)
+        if len(guilds) <= STREAM_GUILDS_OVER:
+            for guild in guilds:
+                self.dispatch(session, "GUILD_CREATE", _guild_create(guild, members, threshold), guild.id)
+            self.identified.set()
+        else:  # a big world: READY now, then the guilds a few at a time, so the loop keeps serving everyone
+            task = asyncio.create_task(self._stream_guilds(session, guilds, members, threshold),
+                                       name="standin-guild-creates")
+            self._streams.add(task)
+            task.add_done_callback(self._streams.discard)
+
+    async def _stream_guilds(self, session: Session, guilds: list[Any], members: bool, threshold: int) -> None:
+        for n, guild in enumerate(guilds, start=1):
+            if session.closed:
+                return
+            self.dispatch(session, "GUILD_CREATE", _guild_create(guild, members, threshold), guild.id)
+            if n % STREAM_BATCH == 0:
+                # At the pace of the writer (the socket): the client sees a steady flow of guilds, never a pause
+                # longer than its guild_ready_timeout while the next ones are being serialised.
+                while session.conn is not None and session.conn.queue.qsize() > STREAM_BATCH:  # noqa: ASYNC110
+                    await asyncio.sleep(0.001)  # (the writer signals nothing per frame)
+                await asyncio.sleep(0)
         self.identified.set()
 
     def _resume(self, conn: Connection, data: dict[str, Any]) -> None:
@@ -269,16 +305,21 @@ class Gateway:
             members = [m for m in members if m.user.id in wanted]
         elif data.get("query"):
             members = [m for m in members if m.user.username.lower().startswith(str(data["query"]).lower())]
-        chunk: dict[str, Any] = {
-            "guild_id": str(guild.id),
-            "members": [self.world.member_payload(m) for m in members],
-            "chunk_index": 0,
-            "chunk_count": 1,
-            "not_found": [],
-        }
-        if data.get("nonce"):
-            chunk["nonce"] = data["nonce"]
-        self.dispatch(session, "GUILD_MEMBERS_CHUNK", chunk, guild.id)
+        if data.get("limit"):
+            members = members[:int(data["limit"])]
+        self.member_requests.append((int(guild.id), data))
+        parts = [members[i:i + MEMBER_CHUNK] for i in range(0, len(members), MEMBER_CHUNK)] or [[]]
+        for index, part in enumerate(parts):
+            chunk: dict[str, Any] = {
+                "guild_id": str(guild.id),
+                "members": [self.world.member_payload(m) for m in part],
+                "chunk_index": index,
+                "chunk_count": len(parts),
+                "not_found": [],
+            }
+            if data.get("nonce"):
+                chunk["nonce"] = data["nonce"]
+            self.dispatch(session, "GUILD_MEMBERS_CHUNK", chunk, guild.id)
 
     async def drop(self, session: Session) -> None:
         """Close the session's connection abnormally (4000) so the bot RESUMEs."""

@@ -261,6 +261,17 @@ class StandIn(UserActions):
                 await asyncio.wait_for(session.resumed.wait(), timeout)
             await self.settle()
 
+    async def guild_outage(self, guild: GuildState) -> None:
+        """Discord loses ``guild`` for a while: GUILD_DELETE with ``unavailable: true`` (the client keeps the guild,
+        marked unavailable, until GUILD_CREATE: ``guild_restored``)."""
+        self.world.emit("GUILD_DELETE", {"id": str(guild.id), "unavailable": True}, guild.id)
+        await self.settle()
+
+    async def guild_restored(self, guild: GuildState) -> None:
+        """The end of ``guild_outage``: GUILD_CREATE with the guild's full state."""
+        self.world.emit("GUILD_CREATE", guild.payload(include_members=True), guild.id)
+        await self.settle()
+
     # -- settling -------------------------------------------------------------------
     def _websockets(self, bot: Any) -> dict[int | None, Any]:
         shards = getattr(bot, "_AutoShardedClient__shards", None)

@@ -93,7 +93,10 @@ class GuildState(GuildModeration, GuildSafety, GuildServerEvents, GuildVoice, Gu
     @property
     def channels(self) -> list[Channel]:
         """Channels of this guild, in creation order."""
-        return [c for c in self.world.channels.values() if c.guild_id == self.id]
+        channels = self.world.channels
+        if isinstance(channels, ChannelIndex):  # no scan of the world's channels (10,000-guild benchmarks)
+            return channels.of_guild(self.id)
+        return [c for c in channels.values() if c.guild_id == self.id]
 
     @property
     def everyone(self) -> Role:
@@ -339,6 +342,46 @@ class GuildState(GuildModeration, GuildSafety, GuildServerEvents, GuildVoice, Gu
         return data
 
 
+class ChannelIndex(dict):
+    """The world's channels by id, also indexed by guild (insertion order kept), so a guild lists its channels
+    without scanning every channel of the world."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._by_guild: dict[int | None, dict[int, Any]] = {}
+
+    def __setitem__(self, key: int, channel: Any) -> None:
+        old = self.get(key)
+        if old is not None:
+            self._by_guild.get(old.guild_id, {}).pop(key, None)
+        super().__setitem__(key, channel)
+        self._by_guild.setdefault(channel.guild_id, {})[key] = channel
+
+    def __delitem__(self, key: int) -> None:
+        channel = self[key]
+        super().__delitem__(key)
+        self._by_guild.get(channel.guild_id, {}).pop(key, None)
+
+    def pop(self, key: int, *default: Any) -> Any:
+        if key in self:
+            channel = self[key]
+            del self[key]
+            return channel
+        return super().pop(key, *default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, channel in dict(*args, **kwargs).items():
+            self[key] = channel
+
+    def clear(self) -> None:
+        super().clear()
+        self._by_guild.clear()
+
+    def of_guild(self, guild_id: int) -> list[Any]:
+        """The guild's channels in creation order."""
+        return list(self._by_guild.get(guild_id, {}).values())
+
+
 class World:
     """Everything the stand-in knows."""
 
@@ -346,7 +389,7 @@ class World:
         self.bot_user = User(snowflake(), bot_name, bot=True)
         self.users: dict[int, User] = {self.bot_user.id: self.bot_user}
         self.guilds: dict[int, GuildState] = {}
-        self.channels: dict[int, Channel] = {}
+        self.channels: dict[int, Channel] = ChannelIndex()
         self.messages: dict[int, Message] = {}
         self.channel_messages: dict[int, list[int]] = {}
         self.attachments: dict[int, Attachment] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import discord
@@ -98,3 +99,59 @@ async def test_missing_members_intent_sends_only_the_bot_member(standin: StandIn
     assert guild is not None and len(guild.members) == 1
     await standin.member_join(default_guild.guild, "carol")
     assert guild.member_count == len(default_guild.guild.members) - 1  # no GUILD_MEMBER_ADD without the intent
+
+
+def _dispatched(standin: StandIn) -> list[tuple[str, dict]]:
+    """(event, data) of every dispatch to the bot's session, in order."""
+    frames = [json.loads(frame) for _, frame in standin.gateway.live_sessions[0].buffer]
+    return [(f["t"], f["d"]) for f in frames]
+
+
+def _members_bot() -> commands.Bot:
+    intents = discord.Intents.default()
+    intents.members = True
+    return commands.Bot(command_prefix="!", intents=intents)  # discord.py: large_threshold 250, chunks at start
+
+
+async def test_a_large_guild_comes_with_the_bots_member_and_is_chunked_on_request(standin: StandIn) -> None:
+    big = standin.add_guild("Big", owner="owner")
+    for n in range(2498):  # with the owner and the bot: 2,500, more than discord.py's large_threshold of 250
+        big.add_member(f"m{n}")
+    small = standin.add_guild("Small", owner="owner2")
+    bot = await standin.connect(_members_bot(), timeout=30)
+    creates = {int(d["id"]): d for name, d in _dispatched(standin) if name == "GUILD_CREATE"}
+    assert creates[big.id]["large"] is True and [m["user"]["id"] for m in creates[big.id]["members"]] == [
+        str(standin.bot_user.id)]
+    assert creates[big.id]["member_count"] == 2500
+    assert creates[small.id]["large"] is False and len(creates[small.id]["members"]) == 2  # the owner and the bot
+    chunks = [d for name, d in _dispatched(standin) if name == "GUILD_MEMBERS_CHUNK" and int(d["guild_id"]) == big.id]
+    assert [(c["chunk_index"], c["chunk_count"], len(c["members"])) for c in chunks] == [
+        (0, 3, 1000), (1, 3, 1000), (2, 3, 500)]
+    assert [guild for guild, _ in standin.gateway.member_requests] == [big.id]  # the small guild came complete
+    cached = bot.get_guild(big.id)
+    assert cached is not None and cached.chunked and len(cached.members) == 2500
+    assert cached.get_member(big.member("m2497").user.id) is not None
+
+
+async def test_a_big_world_streams_its_guild_creates_after_ready(standin: StandIn) -> None:
+    made = [standin.add_guild(f"G{n}", owner=f"owner{n}") for n in range(260)]  # over STREAM_GUILDS_OVER
+    bot = await standin.connect(_members_bot(), timeout=60)
+    assert {g.id for g in bot.guilds if not g.unavailable} == {g.id for g in made}
+    names = [name for name, _ in _dispatched(standin) if name in ("READY", "GUILD_CREATE")]
+    assert names == ["READY"] + ["GUILD_CREATE"] * 260
+    assert standin.gateway.identified.is_set()
+
+
+async def test_a_guilds_channels_come_from_the_index_in_creation_order(standin: StandIn) -> None:
+    first, second = standin.add_guild("One", owner="o1"), standin.add_guild("Two", owner="o2")
+    a = first.add_text_channel("a")
+    b = second.add_text_channel("b")
+    c = first.add_text_channel("c")
+    del standin.world.channels[a.id]
+    d = first.add_voice_channel("d")
+
+    def scanned(guild: object) -> list[int]:
+        return [ch.id for ch in dict.values(standin.world.channels) if ch.guild_id == guild.id]  # type: ignore[attr-defined]
+
+    assert [ch.id for ch in first.channels] == scanned(first) == [c.id, d.id]
+    assert [ch.id for ch in second.channels] == scanned(second) == [b.id]
