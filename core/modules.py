@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import discord
 from discord import app_commands
 
+from core.guild_settings import UnknownSetting
 from core.settings_registry import SettingSpec, SettingType
 from utils.errors import UserFacingError
 
@@ -188,7 +189,14 @@ class Modules:
             guild_id = guild_id_of(args[0]) if args else None
             if guild_id is not None and not await self.is_on(guild_id, module):
                 return None
-            return await listener(*args, **kwargs)
+            try:
+                return await listener(*args, **kwargs)
+            except UnknownSetting:
+                if self._modules.get(module.name) is module:
+                    raise
+                # The cog was unloaded (a shutdown, a reload) while this event ran, and its settings went with it.
+                log.debug("%s: a listener ended with its cog's unload", module.name)
+                return None
 
         return gated
 

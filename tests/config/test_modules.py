@@ -7,8 +7,12 @@ from datetime import timedelta
 from typing import Any
 
 import discord
+import pytest
 from discord import app_commands
 
+from core.guild_settings import UnknownSetting
+from core.modules import declare
+from core.settings_registry import SettingSpec, SettingType
 from tests.hearth_harness import Hearth
 from tests.kit.roles import roles_desk
 from tests.kit.tags import TagDesk
@@ -182,3 +186,23 @@ async def test_every_listener_of_a_module_is_gated(hearth: Hearth) -> None:
     assert staged == {"automod": "automod", "custom_commands": "custom_commands", "engagement": "engagement",
                       "levels": "levels", "points": "points", "embed_watcher": "reminders", "raid": None,
                       "insight": "stats", "tickets": "tickets", "verification": "verification"}
+
+
+async def test_a_listener_cut_short_by_its_cogs_unload_ends_quietly(hearth: Hearth) -> None:
+    """A settings change from another process (NOTIFY) can start a listener just before shutdown unloads its cog and
+    unregisters its settings: that listener ends quietly, while the same error in a loaded cog still surfaces."""
+    modules = hearth.bot.modules
+    module = declare("sampler", "Sampler", docs="sampler.md", summary="a test module")
+    hearth.bot.settings_registry.register(module.switch)
+    modules.add("Sampler", module)
+    gone = SettingSpec("sampler", "gone", SettingType.BOOL, False, "A setting its cog took away")
+
+    async def listener(guild_id: int) -> bool:
+        return await hearth.bot.guild_settings.setting(guild_id, gone)
+
+    gated = modules.gate_listener(module, listener)
+    with pytest.raises(UnknownSetting):
+        await gated(hearth.guild.guild.id)  # the cog is loaded: a real bug, reported
+    modules.remove("Sampler")
+    assert await gated(hearth.guild.guild.id) is None  # unloaded meanwhile: nothing to report
+    hearth.bot.settings_registry.unregister(module.switch)
