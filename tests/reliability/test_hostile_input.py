@@ -32,6 +32,7 @@ from utils.errors import UserFacingError
 # 25 keeps the file well under a minute on 2 cores; HEARTH_HOSTILE_EXAMPLES=200 digs deeper locally.
 EXAMPLES_PER_COMMAND = int(os.environ.get("HEARTH_HOSTILE_EXAMPLES", "25"))
 EXAMPLE_TIMEOUT = 30.0  # seconds; a hung example fails instead of blocking the session
+PARTS = 4  # the commands split in parts that xdist runs side by side (one part alone was the suite's longest test)
 
 # The rest (no example database, derandomized, no deadline) is the "hearth-ci" profile of conftest.py.
 PROPERTY_SETTINGS = settings(max_examples=EXAMPLES_PER_COMMAND)
@@ -229,7 +230,8 @@ def _run_property(loop: asyncio.AbstractEventLoop, home: Home, world: hostile.Wo
 
 
 @pytest.mark.asyncio(loop_scope="session")
-async def test_every_command_survives_hostile_options(hearth: Hearth, llm: LLMStandIn) -> None:
+@pytest.mark.parametrize("part", range(PARTS))
+async def test_every_command_survives_hostile_options(hearth: Hearth, llm: LLMStandIn, part: int) -> None:
     # AI configured, answering with mentions and markdown: the GPT paths (check-ins, ticket suggestions, AI automod
     # rules) run too, with hostile model output.
     llm.respond_with(lambda _: "@everyone @here <@&1> **Done** `x` ```y```")
@@ -243,8 +245,9 @@ async def test_every_command_survives_hostile_options(hearth: Hearth, llm: LLMSt
     seeded = {table: len(rows) for table, rows in before.items() if rows}
     assert len(seeded) >= 35, seeded  # guild B has rows in (nearly) every guild table
 
-    commands = hostile.leaf_commands(hearth.bot.tree)
-    assert len(commands) >= 85, [c.qualified_name for c in commands]
+    every = hostile.leaf_commands(hearth.bot.tree)
+    assert len(every) >= 85, [c.qualified_name for c in every]
+    commands = every[part::PARTS]  # every command is in exactly one part
     loop = asyncio.get_running_loop()
     started = time.monotonic()
     failures: dict[str, str] = {}
