@@ -18,7 +18,7 @@ from cogs.audit.api import record_change
 from cogs.automod.actions import format_duration
 from cogs.automod.api import AutomodApi, AutomodEditor
 from cogs.automod.rules import ACTION_TYPES, RULE_TYPES, Rule
-from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first, module_off, refused_text
+from cogs.dashboard.contract import Dashboard, first, module_off, refused_text
 from cogs.dashboard.pages import message, page
 from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
 
@@ -125,13 +125,10 @@ class AutomodPages:
 
     async def change(self, request: Request, guild_id: str) -> Response:
         """One change (the form's `action`) as the member."""
-        checked = await self.dashboard.guild_page(request, guild_id)
-        if isinstance(checked, HTMLResponse):
-            return checked
-        session_id, session, member = checked
-        form = await self.dashboard.form_checked(request, session_id)
-        if form is None:
-            return message("Refused", EXPIRED_FORM, status=403, **self.dashboard.who(session_id, session))
+        posted = await self.dashboard.guild_form(request, guild_id)
+        if isinstance(posted, HTMLResponse):
+            return posted
+        session_id, session, member, form = posted
         editor = self._editor()
         if editor is None:
             return message("Not available", NOT_LOADED, status=503, **self.dashboard.who(session_id, session))

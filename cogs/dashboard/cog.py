@@ -43,6 +43,7 @@ from cogs.dashboard.audit_page import AuditPage
 from cogs.dashboard.automod_pages import AutomodPages
 from cogs.dashboard.case_pages import CasePages
 from cogs.dashboard.command_pages import CommandPages
+from cogs.dashboard.contract import EXPIRED_FORM, PostedForm
 from cogs.dashboard.event_pages import EventPages
 from cogs.dashboard.history_page import HistoryPage
 from cogs.dashboard.key_pages import KeyPages
@@ -201,6 +202,18 @@ class DashboardCog(HearthCog, name="Dashboard"):
         if not self.signer.csrf_ok(session_id, token if isinstance(token, str) else None):
             return None
         return {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
+
+    async def guild_form(self, request: Request, guild_id: str) -> PostedForm | HTMLResponse:
+        """(session id, session, member, form) of a form POSTed to a page of a guild the user may manage now, with
+        this session's CSRF token; else the page to answer (login, 403, or the expired-form refusal)."""
+        checked = await self.guild_page(request, guild_id)
+        if isinstance(checked, HTMLResponse):
+            return checked
+        session_id, session, member = checked
+        form = await self.form_checked(request, session_id)
+        if form is None:
+            return message("Refused", EXPIRED_FORM, status=403, **self.who(session_id, session))
+        return session_id, session, member, form
 
     # --- login and logout ---------------------------------------------------------------------------------
 

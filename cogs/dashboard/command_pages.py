@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from cogs.audit.api import record_change
 from cogs.custom_commands.api import CustomCommandsApi, Saved, ping_note
 from cogs.custom_commands.matching import TRIGGER_TYPES
-from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first, module_off, refused_text
+from cogs.dashboard.contract import Dashboard, first, module_off, refused_text
 from cogs.dashboard.pages import message, page
 from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
 
@@ -61,13 +61,10 @@ class CommandPages:
 
     async def change(self, request: Request, guild_id: str) -> Response:
         """Add, edit or delete a command (the form's `action`) as the member."""
-        checked = await self.dashboard.guild_page(request, guild_id)
-        if isinstance(checked, HTMLResponse):
-            return checked
-        session_id, session, member = checked
-        form = await self.dashboard.form_checked(request, session_id)
-        if form is None:
-            return message("Refused", EXPIRED_FORM, status=403, **self.dashboard.who(session_id, session))
+        posted = await self.dashboard.guild_form(request, guild_id)
+        if isinstance(posted, HTMLResponse):
+            return posted
+        session_id, session, member, form = posted
         api = self.dashboard.bot.apis.get(CustomCommandsApi)
         if api is None:
             return message("Not available", NOT_LOADED, status=503, **self.dashboard.who(session_id, session))

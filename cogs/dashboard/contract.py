@@ -8,6 +8,8 @@ from typing import Any, Protocol
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+# (session id, session, member, form): a form POSTed by a manager with this session's CSRF token.
+PostedForm = tuple[str, Any, Any, dict[str, list[str]]]
 EXPIRED_FORM = ("This form has expired or did not come from this dashboard; reload the page and try again. "
                 "Nothing was changed.")
 
@@ -25,6 +27,10 @@ class Dashboard(Protocol):
 
     async def form_checked(self, request: Request, session_id: str) -> dict[str, list[str]] | None:
         """The POSTed form when its CSRF token is this session's, else None."""
+
+    async def guild_form(self, request: Request, guild_id: str) -> PostedForm | HTMLResponse:
+        """(session id, session, member, form) of a manager's form with this session's CSRF token, else the page to
+        answer."""
 
     def who(self, session_id: str, session: Any) -> dict[str, Any]:
         """The page context of the logged-in user (their session and CSRF token)."""

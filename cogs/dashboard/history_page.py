@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.audit.api import record_change
 from cogs.dashboard.audit_page import who_is
-from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first
+from cogs.dashboard.contract import Dashboard, first
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.setting_forms import readable
 from core.guild_kit import post_to_log
@@ -123,14 +123,11 @@ class HistoryPage:
 
     async def roll_back(self, request: Request, guild_id: str) -> Response:
         """The Rollback button: `/config rollback`'s code path, as the member."""
-        checked = await self.dashboard.guild_page(request, guild_id)
-        if isinstance(checked, HTMLResponse):
-            return checked
-        session_id, session, member = checked
+        posted = await self.dashboard.guild_form(request, guild_id)
+        if isinstance(posted, HTMLResponse):
+            return posted
+        session_id, session, member, form = posted
         bot = self.dashboard.bot
-        form = await self.dashboard.form_checked(request, session_id)
-        if form is None:
-            return message("Refused", EXPIRED_FORM, status=403, **self.dashboard.who(session_id, session))
         entry_id = first(form, "entry")
         if not entry_id.isdigit() or len(entry_id) > 18:
             return await self._render(session_id, session, member, status=400,

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.api.api import ApiKeysApi
 from cogs.audit.api import record_change
-from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first
+from cogs.dashboard.contract import Dashboard, first
 from cogs.dashboard.pages import message, page
 from core.api_keys import ApiKey
 from utils.errors import DATABASE_ERRORS, UserFacingError
@@ -84,13 +84,10 @@ class KeyPages:
 
     async def change(self, request: Request, guild_id: str) -> Response:
         """Create a key (shown once on the answer page) or revoke one (the form's `action`)."""
-        checked = await self.dashboard.guild_page(request, guild_id)
-        if isinstance(checked, HTMLResponse):
-            return checked
-        session_id, session, member = checked
-        form = await self.dashboard.form_checked(request, session_id)
-        if form is None:
-            return message("Refused", EXPIRED_FORM, status=403, **self.dashboard.who(session_id, session))
+        posted = await self.dashboard.guild_form(request, guild_id)
+        if isinstance(posted, HTMLResponse):
+            return posted
+        session_id, session, member, form = posted
         api = self._api()
         if api is None:
             return message("Not available", NO_API, status=503, **self.dashboard.who(session_id, session))

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.audit.api import record_change
 from cogs.dashboard.access import is_remote
-from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first
+from cogs.dashboard.contract import Dashboard, first
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.rule_pages import named
 from cogs.dashboard.setting_forms import rows
@@ -126,13 +126,10 @@ class LevelsPage:
 
     async def change(self, request: Request, guild_id: str) -> Response:
         """Add or remove a level role, set a multiplier (the form's `action`)."""
-        checked = await self.dashboard.guild_page(request, guild_id)
-        if isinstance(checked, HTMLResponse):
-            return checked
-        session_id, session, member = checked
-        form = await self.dashboard.form_checked(request, session_id)
-        if form is None:
-            return message("Refused", EXPIRED_FORM, status=403, **self.dashboard.who(session_id, session))
+        posted = await self.dashboard.guild_form(request, guild_id)
+        if isinstance(posted, HTMLResponse):
+            return posted
+        session_id, session, member, form = posted
         action = first(form, "action")
         try:
             levels = self.bot.apis.get(LevelsApi)

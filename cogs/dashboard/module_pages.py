@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.audit.api import record_change
-from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first
+from cogs.dashboard.contract import Dashboard, first
 from cogs.dashboard.pages import message, page
 from core.modules import Module, Modules
 from utils.errors import DATABASE_ERRORS
@@ -62,13 +62,10 @@ class ModulePages:
 
     async def change(self, request: Request, guild_id: str) -> Response:
         """Switch one module on or off as the member."""
-        checked = await self.dashboard.guild_page(request, guild_id)
-        if isinstance(checked, HTMLResponse):
-            return checked
-        session_id, session, member = checked
-        form = await self.dashboard.form_checked(request, session_id)
-        if form is None:
-            return message("Refused", EXPIRED_FORM, status=403, **self.dashboard.who(session_id, session))
+        posted = await self.dashboard.guild_form(request, guild_id)
+        if isinstance(posted, HTMLResponse):
+            return posted
+        session_id, session, member, form = posted
         module, wanted = self.modules.get(first(form, "module")), first(form, "on")
         if module is None or wanted not in ("on", "off"):
             return await self._render(session_id, session, member, status=400,

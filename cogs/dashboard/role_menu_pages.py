@@ -13,7 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from cogs.audit.api import record_change
-from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first, module_off, refused_text
+from cogs.dashboard.contract import Dashboard, first, module_off, refused_text
 from cogs.dashboard.pages import message, page
 from cogs.roles.api import MODES, STYLES, MenuChange, MenuEditor, RolesApi
 from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
@@ -95,13 +95,10 @@ class RoleMenuPages:
 
     async def change(self, request: Request, guild_id: str) -> Response:
         """One change (the form's `action`) as the member."""
-        checked = await self.dashboard.guild_page(request, guild_id)
-        if isinstance(checked, HTMLResponse):
-            return checked
-        session_id, session, member = checked
-        form = await self.dashboard.form_checked(request, session_id)
-        if form is None:
-            return message("Refused", EXPIRED_FORM, status=403, **self.dashboard.who(session_id, session))
+        posted = await self.dashboard.guild_form(request, guild_id)
+        if isinstance(posted, HTMLResponse):
+            return posted
+        session_id, session, member, form = posted
         editor = self._editor()
         if editor is None:
             return message("Not available", NOT_LOADED, status=503, **self.dashboard.who(session_id, session))
