@@ -15,13 +15,16 @@ so a key never lets its holder do more than its creator could do now. Features' 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import discord
 from fastapi import Depends
 from pydantic import BaseModel, Field
 
 from core.api_keys import ApiError, ApiKey, require_key
+
+T = TypeVar("T")
+UNAVAILABLE = "temporarily unavailable, retry later"  # a 503's words (the database is unavailable)
 
 Read = Annotated[ApiKey, Depends(require_key("read"))]
 Write = Annotated[ApiKey, Depends(require_key("write"))]
@@ -48,6 +51,11 @@ ERRORS[429]["headers"] = {"Retry-After": {"description": "Seconds to wait before
                                           "schema": {"type": "integer"}}}
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS, 404: {"model": ErrorOut, "description": "Not on this server (the message says what)"}}
+# A feature's edit through its slash command's code: refused with the command's words (400), an unknown name (404),
+# the feature's module off on the server (409).
+EDIT_ERRORS: dict[int | str, dict[str, Any]] = {
+    **WRITE_ERRORS, 400: {"model": ErrorOut, "description": "Refused: the slash command's words"},
+    409: {"model": ErrorOut, "description": "The feature's module is off on this server"}}
 
 
 def guild_of(bot: Any, key: ApiKey) -> discord.Guild:
@@ -78,3 +86,25 @@ def refusal(exc: Exception, status: int = 400) -> ApiError:
     """A feature's human refusal (`UserFacingError`, e.g. `BadInput`) as an API error: the same words the slash
     command answers, without Discord's Markdown backticks."""
     return ApiError(status, str(exc).replace("`", ""))
+
+
+def snowflake(value: int | None) -> str | None:
+    """A Discord id as the API gives it: a string (JavaScript numbers cannot hold 64-bit ids), or None."""
+    return None if value is None else str(value)
+
+
+def user_id_filter(name: str, value: str | None) -> int | None:
+    """A user-id filter of the query string (`?member=…`): None when absent, else the id; 400 if not digits."""
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or len(value) > 20:
+        raise ApiError(400, f"{name} must be a Discord user id (digits)")
+    return int(value)
+
+
+def feature_api(bot: Any, api_type: type[T], what: str) -> T:
+    """The feature's public API on `bot.apis`, or 503 saying `what` is not available right now (not loaded)."""
+    found = bot.apis.get(api_type)
+    if found is None:
+        raise ApiError(503, f"{what} not available right now")
+    return found

@@ -22,14 +22,11 @@ from cogs.custom_commands.api import CustomCommand, CustomCommandsApi, Saved
 from cogs.custom_commands.matching import TRIGGER_MAX
 from core.api_keys import ApiKey, require_key
 from core.api_paging import PageRequest, page_request, paged
-from core.api_routes import ERRORS, WRITE_ERRORS, ErrorOut, acting_member, refusal
+from core.api_routes import EDIT_ERRORS, ERRORS, acting_member, refusal
 from core.modules import ModuleOff
 from utils.errors import UserFacingError
 
 MODULE = "custom_commands"
-# A refused change answers 400 with the command's words, 404 for an unknown name, 409 while the module is off.
-CHANGE_ERRORS = {**WRITE_ERRORS, 400: {"model": ErrorOut, "description": "Refused: the slash command's words"},
-                 409: {"model": ErrorOut, "description": "The feature's module is off on this server"}}
 LIST_PATH = "/api/v1/guilds/{guild_id}/commands"
 ONE_PATH = "/api/v1/guilds/{guild_id}/commands/{name}"
 TriggerType = Literal["exact", "starts_with", "contains", "regex"]
@@ -84,11 +81,11 @@ class CustomCommandRoutes:
         self.router = APIRouter()
         add = functools.partial(self.router.add_api_route, tags=["custom commands"])
         add(LIST_PATH, self.list_, methods=["GET"], responses=ERRORS, summary="The server's custom commands (read key)")
-        add(LIST_PATH, self.create, methods=["POST"], responses=CHANGE_ERRORS, status_code=201,
+        add(LIST_PATH, self.create, methods=["POST"], responses=EDIT_ERRORS, status_code=201,
             summary="Add a custom command (write key)")
-        add(ONE_PATH, self.update, methods=["PUT"], responses=CHANGE_ERRORS,
+        add(ONE_PATH, self.update, methods=["PUT"], responses=EDIT_ERRORS,
             summary="Change a custom command (write key)")
-        add(ONE_PATH, self.delete, methods=["DELETE"], responses=CHANGE_ERRORS,
+        add(ONE_PATH, self.delete, methods=["DELETE"], responses=EDIT_ERRORS,
             summary="Delete a custom command (write key)")
 
     async def _module_on(self, guild_id: int) -> None:

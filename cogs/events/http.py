@@ -12,13 +12,12 @@ from fastapi import APIRouter, Depends, Query
 from cogs.events.api import EVENT_STATES, EventsApi, EventView
 from core.api_keys import ApiError, ApiKey, require_key
 from core.api_paging import PageRequest, page_request, paged
-from core.api_routes import ERRORS
+from core.api_routes import ERRORS, UNAVAILABLE, feature_api
 from utils.errors import DATABASE_ERRORS
 
 TAGS = ["events"]
 LIST_PATH = "/api/v1/guilds/{guild_id}/events"
 ONE_PATH = "/api/v1/guilds/{guild_id}/events/{event_id}"
-UNAVAILABLE = "temporarily unavailable, retry later"
 
 
 def event_json(view: EventView) -> dict[str, Any]:
@@ -38,10 +37,7 @@ def events_router(bot: Any) -> APIRouter:
     router = APIRouter()
 
     def api() -> EventsApi:
-        found = bot.apis.get(EventsApi)
-        if found is None:
-            raise ApiError(503, "events are not available right now")
-        return found
+        return feature_api(bot, EventsApi, "events are")
 
     async def list_events(guild_id: int, key: Annotated[ApiKey, Depends(require_key("read"))],
                           page: Annotated[PageRequest, Depends(page_request)],

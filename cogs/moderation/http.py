@@ -12,36 +12,25 @@ from fastapi import APIRouter, Depends, Query
 from cogs.moderation.api import CASE_STATES, CaseEntry, ModerationApi
 from core.api_keys import ApiError, ApiKey, require_key
 from core.api_paging import PageRequest, page_request, paged
-from core.api_routes import ERRORS
+from core.api_routes import ERRORS, UNAVAILABLE, feature_api, snowflake, user_id_filter
 from utils.errors import DATABASE_ERRORS
 
 TAGS = ["cases"]
 LIST_PATH = "/api/v1/guilds/{guild_id}/cases"
 ONE_PATH = "/api/v1/guilds/{guild_id}/cases/{number}"
-UNAVAILABLE = "temporarily unavailable, retry later"
 
-
-def _id(value: int | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def case_json(entry: CaseEntry) -> dict[str, Any]:
     """A case as JSON."""
     case = entry.case
     return {"number": case.number, "type": case.type, "title": entry.title, "active": entry.active,
-            "member_id": _id(case.target_id), "moderator_id": _id(case.moderator_id),
+            "member_id": snowflake(case.target_id), "moderator_id": snowflake(case.moderator_id),
             "automod_rule": case.automod_rule, "reason": case.reason, "duration_seconds": case.duration_seconds,
             "expires_at": case.expires_at.isoformat() if case.expires_at else None, "points": case.points,
             "linked_case": case.linked_case, "created_at": case.created_at.isoformat(),
             "edited": case.updated_at is not None}
 
-
-def _user(name: str, value: str | None) -> int | None:
-    if value is None or value == "":
-        return None
-    if not value.isdigit() or len(value) > 20:
-        raise ApiError(400, f"{name} must be a Discord user id (digits)")
-    return int(value)
 
 
 def cases_router(bot: Any) -> APIRouter:
@@ -49,10 +38,7 @@ def cases_router(bot: Any) -> APIRouter:
     router = APIRouter()
 
     def api() -> ModerationApi:
-        found = bot.apis.get(ModerationApi)
-        if found is None:
-            raise ApiError(503, "the case log is not available right now")
-        return found
+        return feature_api(bot, ModerationApi, "the case log is")
 
     async def list_cases(guild_id: int, key: Annotated[ApiKey, Depends(require_key("read"))],
                          page: Annotated[PageRequest, Depends(page_request)],
@@ -67,8 +53,8 @@ def cases_router(bot: Any) -> APIRouter:
         if state is not None and state not in CASE_STATES:
             raise ApiError(400, "state must be active or expired")
         try:
-            found = await api().cases(key.guild_id, target_id=_user("member", member),
-                                      moderator_id=_user("moderator", moderator), type_=type, state=state,
+            found = await api().cases(key.guild_id, target_id=user_id_filter("member", member),
+                                      moderator_id=user_id_filter("moderator", moderator), type_=type, state=state,
                                       before=page.before, limit=page.limit + 1)
         except DATABASE_ERRORS:
             raise ApiError(503, UNAVAILABLE) from None

@@ -23,14 +23,11 @@ from cogs.tags.api import ListedTag, Tag, TagsApi, TagSaved
 from cogs.tags.names import CONTENT_MAX, NAME_MAX
 from core.api_keys import ApiKey, require_key
 from core.api_paging import PageRequest, page_request, paged
-from core.api_routes import ERRORS, WRITE_ERRORS, ErrorOut, acting_member, refusal
+from core.api_routes import EDIT_ERRORS, ERRORS, acting_member, refusal
 from core.modules import ModuleOff
 from utils.errors import UserFacingError
 
 MODULE = "tags"
-# A refused change answers 400 with the command's words, 404 for an unknown name, 409 while the module is off.
-CHANGE_ERRORS = {**WRITE_ERRORS, 400: {"model": ErrorOut, "description": "Refused: the slash command's words"},
-                 409: {"model": ErrorOut, "description": "The feature's module is off on this server"}}
 LIST_PATH = "/api/v1/guilds/{guild_id}/tags"
 ONE_PATH = "/api/v1/guilds/{guild_id}/tags/{name}"
 ALIASES_PATH = "/api/v1/guilds/{guild_id}/tags/{name}/aliases"
@@ -73,12 +70,12 @@ class TagRoutes:
         self.router = APIRouter()
         add = functools.partial(self.router.add_api_route, tags=["tags"])
         add(LIST_PATH, self.list_, methods=["GET"], responses=ERRORS, summary="The server's tags (read key)")
-        add(LIST_PATH, self.create, methods=["POST"], responses=CHANGE_ERRORS, status_code=201,
+        add(LIST_PATH, self.create, methods=["POST"], responses=EDIT_ERRORS, status_code=201,
             summary="Create a tag (write key)")
-        add(ONE_PATH, self.update, methods=["PUT"], responses=CHANGE_ERRORS, summary="Replace a tag's text (write key)")
-        add(ONE_PATH, self.delete, methods=["DELETE"], responses=CHANGE_ERRORS,
+        add(ONE_PATH, self.update, methods=["PUT"], responses=EDIT_ERRORS, summary="Replace a tag's text (write key)")
+        add(ONE_PATH, self.delete, methods=["DELETE"], responses=EDIT_ERRORS,
             summary="Delete a tag or one alias (write key)")
-        add(ALIASES_PATH, self.alias, methods=["POST"], responses=CHANGE_ERRORS, status_code=201,
+        add(ALIASES_PATH, self.alias, methods=["POST"], responses=EDIT_ERRORS, status_code=201,
             summary="Add an alias (write key)")
 
     async def _module_on(self, guild_id: int) -> None:

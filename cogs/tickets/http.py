@@ -12,17 +12,13 @@ from fastapi import APIRouter, Depends, Query
 from cogs.tickets.api import STATUS_FILTERS, TicketFeedback, TicketsApi, TicketView
 from core.api_keys import ApiError, ApiKey, require_key
 from core.api_paging import PageRequest, page_request, paged
-from core.api_routes import ERRORS
+from core.api_routes import ERRORS, UNAVAILABLE, feature_api, snowflake, user_id_filter
 from utils.errors import DATABASE_ERRORS
 
 TAGS = ["tickets"]
 LIST_PATH = "/api/v1/guilds/{guild_id}/tickets"
 ONE_PATH = "/api/v1/guilds/{guild_id}/tickets/{number}"
-UNAVAILABLE = "temporarily unavailable, retry later"
 
-
-def _id(value: int | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def _when(value: Any) -> str | None:
@@ -33,9 +29,9 @@ def ticket_json(ticket: TicketView) -> dict[str, Any]:
     """A ticket as JSON."""
     return {"number": ticket.id, "status": ticket.status, "opener_id": str(ticket.opener_id),
             "opener_name": ticket.opener_name, "description": ticket.description, "category": ticket.category,
-            "priority": ticket.priority, "assignee_id": _id(ticket.assignee_id),
-            "channel_id": _id(ticket.channel_id), "created_at": _when(ticket.created_at),
-            "closed_at": _when(ticket.closed_at), "closed_by": _id(ticket.closed_by),
+            "priority": ticket.priority, "assignee_id": snowflake(ticket.assignee_id),
+            "channel_id": snowflake(ticket.channel_id), "created_at": _when(ticket.created_at),
+            "closed_at": _when(ticket.closed_at), "closed_by": snowflake(ticket.closed_by),
             "close_reason": ticket.close_reason}
 
 
@@ -46,24 +42,13 @@ def feedback_json(feedback: TicketFeedback | None) -> dict[str, Any] | None:
     return {"stars": feedback.stars, "comment": feedback.comment, "created_at": _when(feedback.created_at)}
 
 
-def user_filter(name: str, value: str | None) -> int | None:
-    """A user-id filter of the query string."""
-    if value is None or value == "":
-        return None
-    if not value.isdigit() or len(value) > 20:
-        raise ApiError(400, f"{name} must be a Discord user id (digits)")
-    return int(value)
-
 
 def tickets_router(bot: Any) -> APIRouter:
     """The routes, included while the tickets cog is loaded."""
     router = APIRouter()
 
     def api() -> TicketsApi:
-        found = bot.apis.get(TicketsApi)
-        if found is None:
-            raise ApiError(503, "tickets are not available right now")
-        return found
+        return feature_api(bot, TicketsApi, "tickets are")
 
     async def list_tickets(guild_id: int, key: Annotated[ApiKey, Depends(require_key("read"))],
                            page: Annotated[PageRequest, Depends(page_request)],
@@ -75,8 +60,8 @@ def tickets_router(bot: Any) -> APIRouter:
         if status is not None and status not in STATUS_FILTERS:
             raise ApiError(400, f"status must be one of {', '.join(STATUS_FILTERS)}")
         try:
-            found = await api().page(key.guild_id, status=status, opener_id=user_filter("opener", opener),
-                                     assignee_id=user_filter("assignee", assignee), before=page.before,
+            found = await api().page(key.guild_id, status=status, opener_id=user_id_filter("opener", opener),
+                                     assignee_id=user_id_filter("assignee", assignee), before=page.before,
                                      limit=page.limit + 1)
         except DATABASE_ERRORS:
             raise ApiError(503, UNAVAILABLE) from None
