@@ -5,10 +5,12 @@ setting a level role), writes, drops the cached rules and returns the confirmati
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 import discord
 
 from cogs.levels import repo
-from cogs.levels.contract import MixinMeta
+from cogs.levels.rules import GuildRules
 from core.role_safety import check_role_grant
 from utils.errors import BadInput
 
@@ -17,7 +19,19 @@ MAX_LEVEL = 1000
 MAX_MULTIPLIER = 10.0
 
 
-async def add_level_role(cog: MixinMeta, actor: discord.Member, level: int, role: discord.Role) -> str:
+class LevelsCog(Protocol):
+    """What these edits use of the levels cog: its pool, its rules cache and the guild's rules."""
+
+    bot: Any
+    rules: Any  # the GuildCache of rules, invalidated after a change
+
+    @property
+    def pool(self) -> Any: ...
+
+    async def guild_rules(self, guild_id: int) -> GuildRules: ...
+
+
+async def add_level_role(cog: LevelsCog, actor: discord.Member, level: int, role: discord.Role) -> str:
     """Give `role` at `level`, set by `actor` (checked against them now and at every grant)."""
     guild = actor.guild
     if not 1 <= level <= MAX_LEVEL:
@@ -35,7 +49,7 @@ async def add_level_role(cog: MixinMeta, actor: discord.Member, level: int, role
     return text
 
 
-async def remove_level_role(cog: MixinMeta, guild: discord.Guild, role_id: int, mention: str) -> str:
+async def remove_level_role(cog: LevelsCog, guild: discord.Guild, role_id: int, mention: str) -> str:
     """Stop giving a level role (members keep it)."""
     level = await repo.remove_level_role(cog.pool, guild.id, role_id)
     if level is None:
@@ -44,7 +58,7 @@ async def remove_level_role(cog: MixinMeta, guild: discord.Guild, role_id: int, 
     return f"✅ {mention} is no longer given at level {level} (members who have it keep it)."
 
 
-async def set_multiplier(cog: MixinMeta, guild: discord.Guild, kind: str, target_id: int, mention: str,
+async def set_multiplier(cog: LevelsCog, guild: discord.Guild, kind: str, target_id: int, mention: str,
                          value: float) -> str:
     """A channel's (or category's) or role's XP multiplier: 0 = no XP, 1 = normal (removes the entry)."""
     if not 0 <= value <= MAX_MULTIPLIER:
