@@ -1,7 +1,7 @@
 """The web dashboard: Discord login, the servers a user manages, and their settings page.
 
 Served by the bot's own HTTP API (core/http_api.py) under `/dashboard/` when DASHBOARD_ENABLED is set and the
-OAuth2 client is configured (`Settings.dashboard_missing`). Routes:
+OAuth2 client is configured (`Settings.dashboard_missing`). The server pages are registered in routes.py. Routes:
 
 - `GET /dashboard/login` → Discord's authorize URL (scopes `identify guilds`) with a random `state`, bound to the
   browser by a signed cookie; `GET /dashboard/callback` checks it, exchanges the code, reads the user (the token
@@ -39,24 +39,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from cogs.audit.api import record_change
 from cogs.dashboard import repo
 from cogs.dashboard.access import is_remote, manager, member_guilds, member_now
-from cogs.dashboard.audit_page import AuditPage
-from cogs.dashboard.automod_pages import AutomodPages
-from cogs.dashboard.case_pages import CasePages
-from cogs.dashboard.command_pages import CommandPages
 from cogs.dashboard.contract import EXPIRED_FORM, PostedForm
-from cogs.dashboard.event_pages import EventPages
-from cogs.dashboard.history_page import HistoryPage
-from cogs.dashboard.key_pages import KeyPages
-from cogs.dashboard.levels_page import LevelsPage
-from cogs.dashboard.member_page import MemberPage
-from cogs.dashboard.module_pages import ModulePages
 from cogs.dashboard.oauth import LoginFailed, OAuthClient
-from cogs.dashboard.onboarding_pages import OnboardingPages
-from cogs.dashboard.overview_page import OverviewPage
 from cogs.dashboard.pages import PageRoute, favicon, message, page, stylesheet
 from cogs.dashboard.remote import REMOTE_CHECKS_PER_MINUTE, DiscordUnavailable
-from cogs.dashboard.role_menu_pages import RoleMenuPages
-from cogs.dashboard.rule_pages import RulePages
+from cogs.dashboard.routes import add_server_pages
 from cogs.dashboard.security import (
     SESSION_COOKIE,
     SESSION_LIFETIME,
@@ -70,8 +57,6 @@ from cogs.dashboard.security import (
 )
 from cogs.dashboard.setting_forms import readable, rows, submitted_value
 from cogs.dashboard.settings import DASHBOARD_MANAGER_ROLE, SETTINGS
-from cogs.dashboard.tag_pages import TagPages
-from cogs.dashboard.ticket_pages import TicketPages
 from core.cog_base import HearthCog
 from core.guild_kit import post_to_log
 from core.setting_values import already_stored, set_checked
@@ -124,51 +109,7 @@ class DashboardCog(HearthCog, name="Dashboard"):
         add("/dashboard/logout", self.logout, methods=["POST"])
         add("/dashboard/{guild_id}/settings", self.settings_page, methods=["GET"])
         add("/dashboard/{guild_id}/settings", self.change_setting, methods=["POST"])
-        modules = ModulePages(self)
-        add("/dashboard/{guild_id}/modules", modules.show, methods=["GET"])
-        add("/dashboard/{guild_id}/modules", modules.change, methods=["POST"])
-        rules = RulePages(self)
-        add("/dashboard/{guild_id}/permissions", rules.show, methods=["GET"])
-        add("/dashboard/{guild_id}/permissions", rules.change, methods=["POST"])
-        add("/dashboard/{guild_id}/audit", AuditPage(self).show, methods=["GET"])
-        add("/dashboard/{guild_id}/overview", OverviewPage(self).show, methods=["GET"])
-        tickets = TicketPages(self)
-        add("/dashboard/{guild_id}/tickets", tickets.show_list, methods=["GET"])
-        add("/dashboard/{guild_id}/tickets/{number}", tickets.show_one, methods=["GET"])
-        add("/dashboard/{guild_id}/tickets/{number}/transcript", tickets.transcript, methods=["GET"])
-        cases = CasePages(self)
-        add("/dashboard/{guild_id}/cases", cases.show_list, methods=["GET"])
-        add("/dashboard/{guild_id}/cases/{number}", cases.show_one, methods=["GET"])
-        events = EventPages(self)
-        add("/dashboard/{guild_id}/events", events.show_list, methods=["GET"])
-        add("/dashboard/{guild_id}/events/{event_id}", events.show_one, methods=["GET"])
-        history = HistoryPage(self)
-        add("/dashboard/{guild_id}/history", history.show, methods=["GET"])
-        add("/dashboard/{guild_id}/history", history.roll_back, methods=["POST"])
-        keys = KeyPages(self)
-        add("/dashboard/{guild_id}/api-keys", keys.show, methods=["GET"])
-        add("/dashboard/{guild_id}/api-keys", keys.change, methods=["POST"])
-        commands = CommandPages(self)
-        add("/dashboard/{guild_id}/commands", commands.show, methods=["GET"])
-        add("/dashboard/{guild_id}/commands", commands.change, methods=["POST"])
-        tags = TagPages(self)
-        add("/dashboard/{guild_id}/tags", tags.show, methods=["GET"])
-        add("/dashboard/{guild_id}/tags", tags.change, methods=["POST"])
-        automod = AutomodPages(self)
-        add("/dashboard/{guild_id}/automod", automod.show, methods=["GET"])
-        add("/dashboard/{guild_id}/automod", automod.change, methods=["POST"])
-        onboarding = OnboardingPages(self)
-        add("/dashboard/{guild_id}/onboarding", onboarding.show, methods=["GET"])
-        add("/dashboard/{guild_id}/onboarding", onboarding.change, methods=["POST"])
-        role_menus = RoleMenuPages(self)
-        add("/dashboard/{guild_id}/role-menus", role_menus.show, methods=["GET"])
-        add("/dashboard/{guild_id}/role-menus", role_menus.change, methods=["POST"])
-        self.levels = LevelsPage(self)
-        add("/dashboard/{guild_id}/levels", self.levels.show, methods=["GET"])
-        add("/dashboard/{guild_id}/levels", self.levels.change, methods=["POST"])
-        me = MemberPage(self)  # any member's own page (linked from the server list, not a manager section)
-        add("/dashboard/{guild_id}/me", me.show, methods=["GET"])
-        add("/dashboard/{guild_id}/me", me.change, methods=["POST"])
+        self.levels = add_server_pages(self, add)
 
     async def load(self) -> None:
         config = self.bot.config
