@@ -13,14 +13,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from cogs.audit.api import AuditApi, AuditEntry
-from cogs.dashboard.contract import Dashboard
+from cogs.dashboard.contract import UNAVAILABLE, Dashboard
 from cogs.dashboard.pages import message, page
 from core.settings_registry import SYSTEM_TIMEZONE
 from utils.errors import DATABASE_ERRORS
 
 PER_PAGE = 50
 MAX_PAGE = 1000
-UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,20 @@ from cogs.audit.api import record_change
 from cogs.automod.actions import format_duration
 from cogs.automod.api import AutomodApi, AutomodEditor
 from cogs.automod.rules import ACTION_TYPES, RULE_TYPES, Rule
-from cogs.dashboard.contract import Dashboard, first, module_off, refused_text
+from cogs.dashboard.contract import (
+    UNAVAILABLE,
+    GuildPage,
+    assignable_roles,
+    first,
+    module_off,
+    picked_role,
+    refused_text,
+    ticked,
+)
 from cogs.dashboard.pages import message, page
 from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
 
 MODULE = "automod"
-UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 NOT_LOADED = "Automod is not available on this bot right now (its module is not loaded)."
 SHOWN_KEYS = ("words", "pattern", "whole_word", "exempt_roles", "exempt_channels")
 
@@ -70,36 +78,14 @@ def _number(raw: str, what: str) -> int | None:
     return int(raw)
 
 
-def _role(guild: discord.Guild, raw: str) -> discord.Role | None:
-    role_id = _number(raw, "role")
-    if role_id is None:
-        return None
-    role = guild.get_role(role_id)
-    if role is None:
-        raise BadInput("That role is not on this server (any more). Reload the page and pick another.")
-    return role
 
 
-def _ticked(form: dict[str, list[str]], key: str) -> bool:
-    return first(form, key) in ("on", "true", "1")
-
-
-class AutomodPages:
+class AutomodPages(GuildPage):
     """GET and POST of the automod page."""
-
-    def __init__(self, dashboard: Dashboard) -> None:
-        self.dashboard = dashboard
 
     def _editor(self) -> AutomodEditor | None:
         api = self.dashboard.bot.apis.get(AutomodApi)
         return None if api is None else api.editor
-
-    async def show(self, request: Request, guild_id: str) -> HTMLResponse:
-        """The rules, the actions and the forms."""
-        checked = await self.dashboard.guild_page(request, guild_id)
-        if isinstance(checked, HTMLResponse):
-            return checked
-        return await self._render(*checked)
 
     async def _render(self, session_id: str, session: Any, member: Any, *, notice: str | None = None,
                       problem: str | None = None, status: int = 200) -> HTMLResponse:
@@ -117,7 +103,7 @@ class AutomodPages:
                                         ensure_ascii=False)) for rule in rules]
         action_rows = [ActionRow(row["id"], row["action_type"], row["severity"], action_words(row, guild),
                                  (row["config"] or {}).get("role_id")) for row in actions]
-        roles = [role for role in reversed(guild.roles) if not role.is_default() and not role.managed]
+        roles = assignable_roles(guild)
         problem = problem or await module_off(self.dashboard.bot, member.guild.id, MODULE)
         return page("automod.html", status=status, title=f"Automod · {guild.name}", guild=guild, section="automod",
                     rules=rule_rows, actions=action_rows, rule_types=RULE_TYPES, action_types=ACTION_TYPES,
@@ -158,10 +144,10 @@ class AutomodPages:
         if action in ("add_action", "edit_action"):
             severity = _number(first(form, "severity"), "severity") or 1
             duration = first(form, "duration") or None
-            role = _role(guild, first(form, "role"))
+            role = picked_role(guild, first(form, "role"))
             if action == "add_action":
                 made = await editor.add_action(member, type=first(form, "type"), severity=severity,
-                                               duration=duration, role=role, keep_message=_ticked(form, "keep_message"))
+                                               duration=duration, role=role, keep_message=ticked(form, "keep_message"))
                 return f"Action #{made} ({first(form, 'type')}, severity {severity}) added."
             target = _number(first(form, "id"), "action") or 0
             await editor.edit_action(member, target, type=first(form, "type") or None, severity=severity,
@@ -178,8 +164,8 @@ class AutomodPages:
         options: dict[str, Any] = {
             "words": first(form, "words") if rule_type == "content" else None,
             "pattern": first(form, "pattern") if rule_type == "regex" else None,
-            "whole_word": _ticked(form, "whole_word") if rule_type == "content" else None,
-            "config": first(form, "config") or None, "trial": _ticked(form, "trial"),
+            "whole_word": ticked(form, "whole_word") if rule_type == "content" else None,
+            "config": first(form, "config") or None, "trial": ticked(form, "trial"),
             "exempt_roles": " ".join(form.get("exempt_roles", [])),
             "exempt_channels": " ".join(form.get("exempt_channels", []))}
         chosen = _number(first(form, "rule_action"), "action")

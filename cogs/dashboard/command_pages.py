@@ -14,34 +14,19 @@ from fastapi.responses import HTMLResponse, Response
 from cogs.audit.api import record_change
 from cogs.custom_commands.api import CustomCommandsApi, Saved, ping_note
 from cogs.custom_commands.matching import TRIGGER_TYPES
-from cogs.dashboard.contract import Dashboard, first, module_off, refused_text
+from cogs.dashboard.contract import UNAVAILABLE, GuildPage, first, module_off, refused_text, ticked
 from cogs.dashboard.pages import message, page
 from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
 
 MODULE = "custom_commands"
-UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 NOT_LOADED = "Custom commands are not available on this bot right now (their module is not loaded)."
 ACTIONS = ("add", "edit", "remove")
 OPTIONS = ("case_sensitive", "delete_trigger", "reply_to_user")
 
 
-def ticked(form: dict[str, list[str]], key: str) -> bool:
-    """A checkbox: present when ticked."""
-    return first(form, key) in ("on", "true", "1")
 
-
-class CommandPages:
+class CommandPages(GuildPage):
     """GET and POST of the custom commands page."""
-
-    def __init__(self, dashboard: Dashboard) -> None:
-        self.dashboard = dashboard
-
-    async def show(self, request: Request, guild_id: str) -> HTMLResponse:
-        """The commands and the forms."""
-        checked = await self.dashboard.guild_page(request, guild_id)
-        if isinstance(checked, HTMLResponse):
-            return checked
-        return await self._render(*checked)
 
     async def _render(self, session_id: str, session: Any, member: Any, *, notice: str | None = None,
                       problem: str | None = None, status: int = 200, typed: dict[str, str] | None = None

@@ -1,15 +1,20 @@
-"""What the dashboard's page modules (modules, permissions, audit) use of the dashboard cog: the session and access
-check of a server's page, the CSRF-checked form, and the page context of the logged-in user."""
+"""What the dashboard's page modules use of the dashboard cog (the session and access check of a server's page, the
+CSRF-checked form, the page context of the logged-in user), and what they share: the words of their refusals, the
+roles a form offers and picks, and `GuildPage`, the GET of a page that renders for a manager."""
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
+import discord
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from utils.errors import BadInput
+
 # (session id, session, member, form): a form POSTed by a manager with this session's CSRF token.
 PostedForm = tuple[str, Any, Any, dict[str, list[str]]]
+UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 EXPIRED_FORM = ("This form has expired or did not come from this dashboard; reload the page and try again. "
                 "Nothing was changed.")
 
@@ -41,10 +46,15 @@ def first(form: dict[str, list[str]], key: str) -> str:
     return (form.get(key) or [""])[0].strip()
 
 
+def ticked(form: dict[str, list[str]], key: str) -> bool:
+    """A checkbox: present (and "on") when ticked."""
+    return first(form, key) in ("on", "true", "1")
+
+
 def refused_text(exc: Exception) -> str:
-    """A feature's human refusal for a web page: its words without Discord's Markdown (backticks, bold), and the
-    reassurance that nothing changed."""
-    return f"{str(exc).replace('`', '').replace('**', '')} Nothing was changed."
+    """A feature's human refusal for a web page: its words without Discord's Markdown (backticks, bold, escapes),
+    and the reassurance that nothing changed."""
+    return f"{str(exc).replace('`', '').replace('**', '').replace(chr(92), '')} Nothing was changed."
 
 
 async def module_off(bot: Any, guild_id: int, name: str) -> str | None:
@@ -55,3 +65,35 @@ async def module_off(bot: Any, guild_id: int, name: str) -> str | None:
         return None
     return (f"{module.label} is turned off on this server: nothing can be changed here until it is on again "
             "(Modules page, or /config modules).")
+
+
+def assignable_roles(guild: discord.Guild) -> list[discord.Role]:
+    """The roles a form offers, highest first: not @everyone, not a bot's or integration's managed role."""
+    return [role for role in reversed(guild.roles) if not role.is_default() and not role.managed]
+
+
+def picked_role(guild: discord.Guild, raw: str) -> discord.Role | None:
+    """The role a form's select picked (None when none was); a role no longer on the server is refused."""
+    if not raw:
+        return None
+    role = guild.get_role(int(raw)) if raw.isdigit() and len(raw) <= 20 else None
+    if role is None or role.is_default():
+        raise BadInput("That role is not on this server (any more). Reload the page and pick another.")
+    return role
+
+
+class GuildPage:
+    """A page of a server for its managers: GET renders it (`_render`, given the session id, session and member)."""
+
+    def __init__(self, dashboard: Dashboard) -> None:
+        self.dashboard = dashboard
+
+    async def show(self, request: Request, guild_id: str) -> HTMLResponse:
+        """The page, when the user may manage the server now."""
+        checked = await self.dashboard.guild_page(request, guild_id)
+        if isinstance(checked, HTMLResponse):
+            return checked
+        return await self._render(*checked)
+
+    async def _render(self, session_id: str, session: Any, member: Any) -> HTMLResponse:
+        raise NotImplementedError

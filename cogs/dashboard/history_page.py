@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.audit.api import record_change
 from cogs.dashboard.audit_page import who_is
-from cogs.dashboard.contract import Dashboard, first
+from cogs.dashboard.contract import UNAVAILABLE, Dashboard, first
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.setting_forms import readable
 from core.guild_kit import post_to_log
@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 
 PER_PAGE = 25
 MAX_PAGE = 1000
-UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 
 
 @dataclass(frozen=True)

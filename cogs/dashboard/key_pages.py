@@ -18,12 +18,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.api.api import ApiKeysApi
 from cogs.audit.api import record_change
-from cogs.dashboard.contract import Dashboard, first
+from cogs.dashboard.contract import UNAVAILABLE, Dashboard, first
 from cogs.dashboard.pages import message, page
 from core.api_keys import ApiKey
 from utils.errors import DATABASE_ERRORS, UserFacingError
 
-UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 NO_API = "API keys are not available on this bot right now (its api cog is not loaded)."
 
 

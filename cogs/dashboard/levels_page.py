@@ -14,14 +14,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.audit.api import record_change
 from cogs.dashboard.access import is_remote
-from cogs.dashboard.contract import Dashboard, first
+from cogs.dashboard.contract import UNAVAILABLE, Dashboard, assignable_roles, first, picked_role
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.rule_pages import named
 from cogs.dashboard.setting_forms import rows
 from cogs.levels.api import LevelsApi
 from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
 
-UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 SCOPES = ("welcome", "levels")
 BOARD_SIZE = 20
 DONE = {"role_add": "Level role saved.", "role_remove": "Level role removed.", "multiplier": "Multiplier saved."}
@@ -117,7 +116,7 @@ class LevelsPage:
                                  for rank, user_id, xp, level in found.entries])
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **who)
-        grantable = [r for r in reversed(guild.roles) if not r.is_default() and not r.managed]
+        grantable = assignable_roles(guild)
         places = [*guild.categories, *guild.text_channels, *guild.voice_channels]
         return page("levels.html", status=status, title=f"Welcome and levels · {guild.name}", guild=guild,
                     section="levels", scopes=settings, levels_loaded=levels is not None, roles=roles,
@@ -149,7 +148,9 @@ class LevelsPage:
     async def _apply(self, levels: LevelsApi, member: discord.Member, action: str, form: dict[str, list[str]]) -> None:
         guild = member.guild
         if action == "role_add":
-            level, role = first(form, "level"), _role(guild, first(form, "role"))
+            level, role = first(form, "level"), picked_role(guild, first(form, "role"))
+            if role is None:
+                raise BadInput("Pick the role members get at that level.")
             if not level.isdigit():
                 raise BadInput("The level must be a whole number from 1 to 1000.")
             await levels.add_level_role(member, int(level), role)
@@ -173,9 +174,3 @@ class LevelsPage:
                 raise BadInput("The multiplier is a number: 0 (no XP), 1 (normal), 2 (double) … up to 10.") from None
             await levels.set_multiplier(guild, kind, target_id, mention, value)
 
-
-def _role(guild: discord.Guild, raw: str) -> discord.Role:
-    role = guild.get_role(int(raw)) if raw.isdigit() else None
-    if role is None or role.is_default():
-        raise BadInput("That role is not on this server (any more). Reload the page and pick another.")
-    return role

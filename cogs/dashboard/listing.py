@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import discord
 
 from cogs.dashboard.audit_page import find_member, who_is
+from cogs.dashboard.contract import UNAVAILABLE
 from core.settings_registry import SYSTEM_TIMEZONE
 
 PER_PAGE = 25
-UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 
 __all__ = ["PER_PAGE", "UNAVAILABLE", "cursor", "member_filter", "name_of", "older_link", "when", "zone_of"]
 

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.audit.api import record_change
 from cogs.dashboard.access import is_remote
-from cogs.dashboard.contract import EXPIRED_FORM, Dashboard, first
+from cogs.dashboard.contract import EXPIRED_FORM, UNAVAILABLE, Dashboard, first
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.security import SESSION_COOKIE, clear_cookie
 from cogs.engagement.api import EngagementApi
@@ -33,7 +33,6 @@ from utils.errors import DATABASE_ERRORS, UserFacingError
 
 log = logging.getLogger(__name__)
 
-UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 NO_GDPR = "Data requests are not available on this bot right now (its GDPR feature is not loaded)."
 ACTIONS = ("billing", "export", "erase", "erase_confirmed")
 

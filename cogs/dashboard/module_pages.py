@@ -11,12 +11,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.audit.api import record_change
-from cogs.dashboard.contract import Dashboard, first
+from cogs.dashboard.contract import UNAVAILABLE, Dashboard, first
 from cogs.dashboard.pages import message, page
 from core.modules import Module, Modules
 from utils.errors import DATABASE_ERRORS
-
-UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 
 
 @dataclass(frozen=True)

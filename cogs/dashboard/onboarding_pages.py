@@ -13,13 +13,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from cogs.audit.api import record_change
-from cogs.dashboard.contract import Dashboard, first, module_off, refused_text
+from cogs.dashboard.contract import UNAVAILABLE, GuildPage, assignable_roles, first, module_off, refused_text
 from cogs.dashboard.pages import message, page
 from cogs.onboarding.api import CHOICE_TYPES, QUESTION_TYPES, OnboardingApi, OnboardingEditor
 from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
 
 MODULE = "onboarding"
-UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 NOT_LOADED = "Onboarding is not available on this bot right now (its module is not loaded)."
 
 
@@ -45,22 +44,12 @@ def _optional(form: dict[str, list[str]], key: str) -> str | None:
     return first(form, key) or None
 
 
-class OnboardingPages:
+class OnboardingPages(GuildPage):
     """GET and POST of the onboarding editor."""
-
-    def __init__(self, dashboard: Dashboard) -> None:
-        self.dashboard = dashboard
 
     def _editor(self) -> OnboardingEditor | None:
         api = self.dashboard.bot.apis.get(OnboardingApi)
         return None if api is None else api.editor
-
-    async def show(self, request: Request, guild_id: str) -> HTMLResponse:
-        """The flow and the forms."""
-        checked = await self.dashboard.guild_page(request, guild_id)
-        if isinstance(checked, HTMLResponse):
-            return checked
-        return await self._render(*checked)
 
     async def _render(self, session_id: str, session: Any, member: Any, *, notice: str | None = None,
                       problem: str | None = None, status: int = 200) -> HTMLResponse:
@@ -73,7 +62,7 @@ class OnboardingPages:
             rules, questions = await editor.rules(guild.id), await editor.questions(guild.id)
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **who)
-        roles = [role for role in reversed(guild.roles) if not role.is_default() and not role.managed]
+        roles = assignable_roles(guild)
         problem = problem or await module_off(self.dashboard.bot, member.guild.id, MODULE)
         return page("onboarding.html", status=status, title=f"Onboarding · {guild.name}", guild=guild,
                     section="onboarding", rules=rules, questions=questions, roles=roles, types=QUESTION_TYPES,

@@ -9,13 +9,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from cogs.dashboard.charts import bar_chart
-from cogs.dashboard.contract import Dashboard
+from cogs.dashboard.contract import UNAVAILABLE, Dashboard
 from cogs.dashboard.pages import message, page
 from cogs.insight.api import SERIES, StatsApi
 from utils.errors import DATABASE_ERRORS
 
 DAYS = 30
-UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 UNITS = {"joins": ("member joined", "members joined"), "leaves": ("member left", "members left"),
          "messages": ("message", "messages"), "commands": ("command", "commands"),
          "tickets_opened": ("ticket opened", "tickets opened"),

@@ -13,23 +13,22 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from cogs.audit.api import record_change
-from cogs.dashboard.contract import Dashboard, first, module_off, refused_text
+from cogs.dashboard.contract import (
+    UNAVAILABLE,
+    GuildPage,
+    assignable_roles,
+    first,
+    module_off,
+    picked_role,
+    refused_text,
+)
 from cogs.dashboard.pages import message, page
 from cogs.roles.api import MODES, STYLES, MenuChange, MenuEditor, RolesApi
 from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
 
 MODULE = "roles"
-UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 NOT_LOADED = "Role menus are not available on this bot right now (their module is not loaded)."
 
-
-def _role(guild: discord.Guild, raw: str) -> discord.Role | None:
-    if not raw:
-        return None
-    role = guild.get_role(int(raw)) if raw.isdigit() and len(raw) <= 20 else None
-    if role is None:
-        raise BadInput("That role is not on this server (any more). Reload the page and pick another.")
-    return role
 
 
 def _limit(raw: str) -> int | None:
@@ -44,27 +43,12 @@ def _problems(change: MenuChange) -> str:
     return "".join(f"\n{problem}" for problem in change.problems)
 
 
-def _plain(text: str) -> str:
-    """A refusal meant for Discord as the page shows it (without Markdown's escapes)."""
-    return text.replace("\\", "")
-
-
-class RoleMenuPages:
+class RoleMenuPages(GuildPage):
     """GET and POST of the role menus page."""
-
-    def __init__(self, dashboard: Dashboard) -> None:
-        self.dashboard = dashboard
 
     def _editor(self) -> MenuEditor | None:
         api = self.dashboard.bot.apis.get(RolesApi)
         return None if api is None else api.menus
-
-    async def show(self, request: Request, guild_id: str) -> HTMLResponse:
-        """The menus and the forms."""
-        checked = await self.dashboard.guild_page(request, guild_id)
-        if isinstance(checked, HTMLResponse):
-            return checked
-        return await self._render(*checked)
 
     async def _render(self, session_id: str, session: Any, member: Any, *, notice: str | None = None,
                       problem: str | None = None, status: int = 200) -> HTMLResponse:
@@ -77,7 +61,7 @@ class RoleMenuPages:
             menus = await editor.menus(guild.id)
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **who)
-        roles = [role for role in reversed(guild.roles) if not role.is_default() and not role.managed]
+        roles = assignable_roles(guild)
 
         def role_name(role_id: int | None) -> str:
             role = guild.get_role(role_id) if role_id else None
@@ -106,7 +90,7 @@ class RoleMenuPages:
             await self.dashboard.bot.modules.require_on(member.guild.id, MODULE)  # as its commands
             done = await self._apply(editor, member, first(form, "action"), form)
         except UserFacingError as exc:
-            return await self._render(session_id, session, member, status=400, problem=_plain(refused_text(exc)))
+            return await self._render(session_id, session, member, status=400, problem=refused_text(exc))
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **self.dashboard.who(session_id, session))
         except discord.HTTPException:
@@ -121,12 +105,12 @@ class RoleMenuPages:
             values = await editor.create(member, name=first(form, "name"), style=first(form, "style") or "buttons",
                                          mode=first(form, "mode") or "normal", limit=_limit(first(form, "limit")),
                                          duration=first(form, "duration") or None,
-                                         required_role=_role(guild, first(form, "required_role")),
+                                         required_role=picked_role(guild, first(form, "required_role")),
                                          title=first(form, "title") or None,
                                          description=first(form, "description") or None)
             return f"Created the role menu {values['name']}. Add its roles, then post it."
         if action == "edit":
-            required = _role(guild, first(form, "required_role"))
+            required = picked_role(guild, first(form, "required_role"))
             change = await editor.edit(member, menu, name=first(form, "name") or None,
                                        style=first(form, "style") or None, mode=first(form, "mode") or None,
                                        limit=_limit(first(form, "limit")), duration=first(form, "duration") or None,
@@ -134,14 +118,14 @@ class RoleMenuPages:
                                        title=first(form, "title") or "-", description=first(form, "description") or "-")
             return f"Updated {change.menu.name} ({change.menu.style}, {change.menu.mode})." + _problems(change)
         if action == "add_role":
-            role = _role(guild, first(form, "role"))
+            role = picked_role(guild, first(form, "role"))
             if role is None:
                 raise BadInput("Pick the role to add.")
             change, new = await editor.add_role(member, menu, role, first(form, "label") or None,
                                                 first(form, "emoji") or None, first(form, "description") or None)
             return f"{'Added' if new else 'Updated'} @{role.name} in {change.menu.name}." + _problems(change)
         if action == "remove_role":
-            role = _role(guild, first(form, "role"))
+            role = picked_role(guild, first(form, "role"))
             if role is None:
                 raise BadInput("Pick the role to take out.")
             change = await editor.remove_role(member, menu, role)

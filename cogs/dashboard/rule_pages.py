@@ -14,14 +14,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.audit.api import record_change
-from cogs.dashboard.contract import Dashboard, first
+from cogs.dashboard.contract import UNAVAILABLE, Dashboard, first
 from cogs.dashboard.pages import message, page
 from core.command_lookup import MAX_COOLDOWN_USES, cooldown_seconds, known_commands, refusable, rule_command
 from core.command_rules import EVERY_COMMAND, CommandRules, Rule
 from utils.durations import format_duration
 from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
 
-UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 EXAMPLE = "command: tag get, deny, role @Muted"
 MENTION = re.compile(r"<(@&|@!?|#)(\d+)>")
 DONE = {"added": "Rule saved.", "removed": "Rule removed.", "cooldown": "Cooldown saved.",

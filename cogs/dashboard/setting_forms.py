@@ -13,6 +13,7 @@ from typing import Any
 
 import discord
 
+from cogs.dashboard.contract import assignable_roles
 from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
 from utils.durations import format_duration
 
@@ -46,10 +47,6 @@ class SettingRow:
 
 def _channels(spec: SettingSpec, guild: discord.Guild) -> list[discord.abc.GuildChannel]:
     return list(guild.categories) if spec.channel_kind == "category" else list(guild.text_channels)
-
-
-def _roles(guild: discord.Guild) -> list[discord.Role]:
-    return [role for role in reversed(guild.roles) if not role.is_default() and not role.managed]
 
 
 def readable(spec: SettingSpec, guild: discord.Guild, value: Any) -> str:
@@ -91,7 +88,7 @@ def row(spec: SettingSpec, guild: discord.Guild, stored: Any) -> SettingRow:
         made.options = [Option(str(c.id), f"#{c.name}", c.id in chosen) for c in _channels(spec, guild)]
     elif kind is SettingType.ROLE:
         made.control = "select"
-        made.options = [Option(str(r.id), f"@{r.name}", r.id == value) for r in _roles(guild)]
+        made.options = [Option(str(r.id), f"@{r.name}", r.id == value) for r in assignable_roles(guild)]
     elif kind is SettingType.BOOL:
         made.control = "select"
         made.options = [Option("yes", "yes", value is True), Option("no", "no", value is False)]

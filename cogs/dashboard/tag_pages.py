@@ -13,14 +13,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from cogs.audit.api import record_change
-from cogs.dashboard.contract import Dashboard, first, module_off, refused_text
+from cogs.dashboard.contract import UNAVAILABLE, Dashboard, first, module_off, refused_text
 from cogs.dashboard.pages import message, page
 from cogs.tags.api import ListedTag, TagsApi, TagSaved
 from cogs.tags.names import CONTENT_MAX, NAME_MAX
 from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
 
 MODULE = "tags"
-UNAVAILABLE = "The database is temporarily unavailable. Please try again in a minute."
 NOT_LOADED = "Tags are not available on this bot right now (their module is not loaded)."
 PER_PAGE = 50
 SEARCH_SHOWN = 25
