@@ -109,14 +109,7 @@ class InvitesCog(InvitesCommands, HearthCog, metaclass=CompositeMetaClass, name=
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        # Tracked like the load-time warm-up, so an unload (or shutdown) right after READY cancels it instead of
-        # leaving it to read settings the unloading cogs no longer declare.
-        self._warm_up = asyncio.current_task()
-        try:
-            await self.warm_up(list(self.bot.guilds))
-        finally:
-            if self._warm_up is asyncio.current_task():
-                self._warm_up = None
+        await self.warm_up(list(self.bot.guilds))
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
