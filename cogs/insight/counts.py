@@ -15,6 +15,7 @@ CAPACITY = 100_000  # distinct (guild, day) counters held while the database is 
 MESSAGES, JOINS, LEAVES = 0, 1, 2
 
 Counts = tuple[int, int, int]  # messages, joins, leaves
+_ONE: tuple[Counts, Counts, Counts] = ((1, 0, 0), (0, 1, 0), (0, 0, 1))  # one message, join or leave
 
 
 def _merge(older: Counts, newer: Counts) -> Counts:
@@ -38,9 +39,7 @@ class DailyCounts:
 
     def add(self, guild_id: int, day: date, what: int) -> None:
         """Count one message, join or leave (memory only)."""
-        value = [0, 0, 0]
-        value[what] = 1
-        self._counts.add((guild_id, day), (value[0], value[1], value[2]))
+        self._counts.add((guild_id, day), _ONE[what])
 
     async def flush(self, executor: Executor) -> int:
         """Add everything counted to the table; a failed write keeps the counts for the next try."""
