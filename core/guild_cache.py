@@ -6,6 +6,7 @@ works: a (user, guild) pair, a (guild, channel) pair).
 
 ```python
 cache = GuildCache(load_rules)                       # load_rules(guild_id) -> value, one query
+# (or GuildCache(CoalescedReads(load_many, batch=…)): the misses of one loop turn in one query, core/coalesced_reads.py)
 await notify.subscribe(bot, "hearth_automod", cache.invalidate_payload, cache.mark_stale)  # in load()
 await notify.unsubscribe(bot, "hearth_automod")      # in unload()
 rules = await cache.get(guild_id)                    # memory after the first load

@@ -11,7 +11,6 @@ value and its history row together.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import Callable, Iterable
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from core.coalesced_reads import CoalescedReads
 from core.db import HearthPool
 from core.guild_cache import GuildCache
 from core.notify import notify
@@ -27,7 +27,7 @@ from utils.clock import Clock
 
 T = TypeVar("T")
 
-# The settings of every guild whose first read starts in the same turn of the event loop, in one query.
+# The settings of the guilds whose first reads start in the same turn of the event loop, in one query.
 _READ_GUILDS = ("SELECT guild_id, scope, key, value, updated_by FROM bot_settings "
                 "WHERE guild_id = ANY($1::bigint[])")
 READ_BATCH = 1000  # guilds per query
@@ -108,9 +108,7 @@ class GuildSettings:
         self.instance = uuid.uuid4().hex[:12]  # tells this process's own notifications from other processes' ones
         # One load per guild even when a burst of events misses at once; a read overtaken by a change is not
         # kept; after a lost LISTEN connection the last known rows answer while the database is unreachable.
-        self._rows: GuildCache[_GuildRows] = GuildCache(self._read)
-        self._pending: dict[int, asyncio.Future[_GuildRows]] = {}  # guilds to read in the next batch
-        self._batches: set[asyncio.Task[None]] = set()
+        self._rows: GuildCache[_GuildRows] = GuildCache(CoalescedReads(self._read_guilds, batch=READ_BATCH))
 
     def spec(self, scope: str, key: str) -> SettingSpec:
         """The declared setting, or `UnknownSetting`."""
@@ -133,51 +131,16 @@ class GuildSettings:
         cached = self._rows.peek(guild_id)  # the hot path: no coroutine beyond this one
         return cached if cached is not None else await self._rows.get(guild_id)
 
-    async def _read(self, guild_id: int) -> _GuildRows:
-        """The guild's rows from the database (`GuildCache` runs one read at a time per guild). The guilds whose
-        reads start in the same turn of the event loop are read in one query: at start-up every guild's
-        GUILD_CREATE wakes listeners gated by a module switch, thousands of guilds at once, which must not queue
-        thousands of queries on the services' few connections."""
-        loop = asyncio.get_running_loop()
-        future = self._pending.get(guild_id)
-        if future is None:
-            future = self._pending[guild_id] = loop.create_future()
-            if len(self._pending) == 1:
-                loop.call_soon(self._read_pending)
-        return await asyncio.shield(future)
-
-    def _read_pending(self) -> None:
-        pending, self._pending = self._pending, {}
-        ids = list(pending)
-        for start in range(0, len(ids), READ_BATCH):
-            batch = {guild_id: pending[guild_id] for guild_id in ids[start:start + READ_BATCH]}
-            task = asyncio.ensure_future(self._read_batch(batch))
-            self._batches.add(task)
-            task.add_done_callback(self._batches.discard)
-
-    async def _read_batch(self, batch: dict[int, asyncio.Future[_GuildRows]]) -> None:
-        try:
-            rows = await self.pool.fetch(_READ_GUILDS, list(batch))
-        except BaseException as exc:  # every waiter gets the error (or the cancellation)
-            for future in batch.values():
-                if future.done():
-                    continue
-                if isinstance(exc, asyncio.CancelledError):
-                    future.cancel()
-                else:
-                    future.set_exception(exc)
-                    future.exception()  # retrieved: a waiter that went away must not log it
-            if isinstance(exc, asyncio.CancelledError):
-                raise
-            return
-        found: dict[int, _GuildRows] = {guild_id: _GuildRows({}, {}) for guild_id in batch}
+    async def _read_guilds(self, guild_ids: list[int]) -> dict[int, _GuildRows]:
+        """The rows of these guilds, in one query (`CoalescedReads` gathers the guilds whose first reads start in
+        the same turn of the event loop, e.g. every guild at start-up)."""
+        rows = await self.pool.fetch(_READ_GUILDS, guild_ids)
+        found: dict[int, _GuildRows] = {guild_id: _GuildRows({}, {}) for guild_id in guild_ids}
         for row in rows:
             rows_of = found[row["guild_id"]]
             rows_of.values[(row["scope"], row["key"])] = row["value"]
             rows_of.setters[(row["scope"], row["key"])] = row["updated_by"]
-        for guild_id, future in batch.items():
-            if not future.done():
-                future.set_result(found[guild_id])
+        return found
 
     async def setter(self, guild_id: int, scope: str, key: str) -> int | None:
         """Who last set the stored value of scope.key (None: not stored, or the setter's data was erased).
