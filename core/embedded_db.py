@@ -31,7 +31,10 @@ class EmbeddedPostgres:
         """Create (first time) or reuse the cluster and start it; returns `postgresql://…?host=<socket dir>`."""
         # initdb fails when LANG names a locale that is not installed; C.UTF-8 always exists.
         os.environ["LC_ALL"] = "C.UTF-8"
-        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        # Made here, race-free: the package checks that the directory is missing, then makes it, so two processes
+        # starting together on a fresh checkout (pytest-xdist workers) could both try and one fail. Its initdb runs
+        # under its own inter-process lock, and only when the directory has no PG_VERSION yet.
+        self.data_dir.mkdir(parents=True, exist_ok=True)
         _forget_dead_pids(self.data_dir / ".handle_pids.json")
         with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset; /tmp is fine
             warnings.simplefilter("ignore")
