@@ -105,7 +105,10 @@ def bot_factory(database_url: str, clock: ManualClock) -> Callable[..., HearthBo
         wanted = os.environ.get("HEARTH_TEST_COGS")
         if cogs is None and wanted:
             cogs = [name.strip() for name in wanted.split(",") if name.strip()]
-        values: dict[str, Any] = {"api_enabled": False, "sync_commands": True, "db_acquire_timeout": 1.0}
+        # A generous acquire timeout: on a loaded 2-core CI machine a fresh connection has taken over a second,
+        # and a timed-out acquire fails a timer job that the test then waits for in vain. Tests of the timeout
+        # itself pass their own.
+        values: dict[str, Any] = {"api_enabled": False, "sync_commands": True, "db_acquire_timeout": 10.0}
         values.update(settings)
         config = Settings(_env_file=None, **values)
         database = Database(url or database_url, max_connections=config.db_max_connections,
