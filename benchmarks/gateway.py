@@ -1,7 +1,7 @@
 """Benchmark of the real gateway path: ordinary chat messages reaching Hearth through the Discord stand-in's gateway
 websocket, against a do-nothing discord.py client measured in the same run (the floor).
 
-    python benchmarks/gateway.py [--messages 3000] [--members 200] [--warmup 20]
+    python benchmarks/gateway.py [--messages 20000] [--rounds 3] [--members 200] [--warmup 20] [--cprofile FILE]
 
 The stand-in runs in a child process (one guild, `--members` members, one text channel) and sends MESSAGE_CREATE
 events from random members as fast as its gateway can. In this process, first Hearth (built by `create_bot`, the
@@ -9,7 +9,8 @@ factory `bot.py` uses, every cog loaded, on a fresh database migrated to head) a
 `discord.Client` with the same intents whose `on_message` does nothing each connect and receive:
 
 - a cold burst: `--messages` messages sent right after READY (every cache cold);
-- a warm run: `--warmup` messages, then `--messages` more.
+- warm runs: `--warmup` messages, then `--rounds` runs of `--messages` more; the median round counts (a single
+  short run varied by half from run to run on shared cores).
 
 Printed per run: this process's CPU time per message (the bot and only the bot: the stand-in and PostgreSQL are
 other processes), its ratio to the floor's, and the database transactions per message (`pg_stat_database`
@@ -25,6 +26,7 @@ import asyncio
 import logging
 import multiprocessing
 import random
+import statistics
 import sys
 import time
 from multiprocessing.connection import Connection
@@ -108,25 +110,41 @@ async def transactions(conn: asyncpg.Connection) -> int:
 
 
 async def run(client: Any, counted: Counted, pipe: Connection, stats: asyncpg.Connection,
-              args: argparse.Namespace) -> dict[str, float]:
-    """Connect `client`, send the cold burst at READY, then the warm-up and the warm run; per-message figures."""
+              args: argparse.Namespace, cprofile: str | None = None) -> dict[str, float]:
+    """Connect `client`, send the cold burst at READY, then the warm-up and the warm run; per-message figures.
+    With `cprofile`, the warm run is profiled into that file."""
     runner = asyncio.create_task(client.start("benchmark.token"))
     await asyncio.wait_for(counted.ready.wait(), 120)
-    figures: dict[str, float] = {}
-    for name, before_count, count in (("cold", 0, args.messages), ("warmup", args.messages, args.warmup),
-                                      ("warm", args.messages + args.warmup, args.messages)):
+    figures: dict[str, Any] = {}
+    phases = [("cold", 0, args.messages), ("warmup", args.messages, args.warmup)]
+    phases += [(f"warm{n}", args.messages + args.warmup + n * args.messages, args.messages)
+               for n in range(args.rounds)]
+    for name, before_count, count in phases:
         before_tx = await transactions(stats)
+        profiler = None
+        if cprofile and name == "warm0":
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         cpu = time.process_time()
         started = time.perf_counter()
         pipe.send(str(count))
         await counted.until(before_count + count)
         used = time.process_time() - cpu
         elapsed = time.perf_counter() - started
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(cprofile)
         await asyncio.to_thread(pipe.recv)  # "sent"
         after_tx = await transactions(stats)
         figures[f"{name}_cpu_us"] = used / count * 1e6
         figures[f"{name}_wall_s"] = elapsed
         figures[f"{name}_tx"] = max(0, after_tx - before_tx - 1) / count  # less this read's own transaction
+    warm = [f"warm{n}" for n in range(args.rounds)]
+    figures["warm_rounds_cpu_us"] = [figures[f"{name}_cpu_us"] for name in warm]
+    for figure in ("cpu_us", "wall_s", "tx"):  # the warm run's figures: the median round's
+        figures[f"warm_{figure}"] = statistics.median(figures[f"{name}_{figure}"] for name in warm)
     await client.close()
     try:
         await asyncio.wait_for(runner, 10)
@@ -168,9 +186,12 @@ def floor_client() -> tuple[Any, Counted]:
 
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--messages", type=int, default=3000)
+    parser.add_argument("--messages", type=int, default=20000)
+    parser.add_argument("--rounds", type=int, default=3, help="warm runs per client; the median one counts")
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--cprofile", help="write a cProfile of Hearth's warm run to this file (its figures then "
+                        "include the profiler's overhead)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     context = multiprocessing.get_context("spawn")
@@ -188,7 +209,7 @@ async def main() -> int:
                 client, floor_seen = floor_client()
                 floor = await run(client, floor_seen, pipe, stats, args)
                 bot, seen = hearth_client(url)
-                hearth = await run(bot, seen, pipe, stats, args)
+                hearth = await run(bot, seen, pipe, stats, args, args.cprofile)
             finally:
                 await stats.close()
             pipe.send("stop")
@@ -205,6 +226,9 @@ async def main() -> int:
               f"{hearth[f'{run_name}_tx']:.3f} database transactions per message (floor "
               f"{floor[f'{run_name}_tx']:.3f}); wall {hearth[f'{run_name}_wall_s']:.1f} s vs "
               f"{floor[f'{run_name}_wall_s']:.1f} s")
+    print("  warm rounds, µs CPU per message: Hearth "
+          + ", ".join(f"{v:.0f}" for v in hearth["warm_rounds_cpu_us"]) + "; floor "
+          + ", ".join(f"{v:.0f}" for v in floor["warm_rounds_cpu_us"]))
     warm_ratio = hearth["warm_cpu_us"] / floor["warm_cpu_us"]
     ok = warm_ratio <= 1.5 and hearth["cold_tx"] <= 0.01
     print(f"targets: warm ≤ 1.5× the floor ({warm_ratio:.2f}×), cold burst ≤ 0.01 transactions per message "

@@ -87,8 +87,7 @@ class BotMarks:
         self.called_back: dict[int, float] = {}
         self.lag_ms: list[float] = []
         self.latest: int | None = None
-        self.gc_ms: list[tuple[int, float]] = []
-        self._gc_began = 0.0
+        self.gc = GcPauses()
 
     def install(self, bot: Any) -> None:
         import discord.gateway
@@ -123,20 +122,31 @@ class BotMarks:
 
         adapter.create_interaction_response = responding  # type: ignore[method-assign]
 
-    def on_gc(self, phase: str, info: dict[str, Any]) -> None:
-        if phase == "start":
-            self._gc_began = time.perf_counter()
-        else:
-            self.gc_ms.append((info["generation"], (time.perf_counter() - self._gc_began) * 1000))
-
     async def watch_loop(self) -> None:
-        import gc
-
-        gc.callbacks.append(self.on_gc)
+        self.gc.watch()
         while True:
             began = time.perf_counter()
             await asyncio.sleep(0.005)
             self.lag_ms.append((time.perf_counter() - began - 0.005) * 1000)
+
+
+class GcPauses:
+    """The garbage collector's pauses in this process, as (generation, milliseconds), once `watch()` was called."""
+
+    def __init__(self) -> None:
+        self.ms: list[tuple[int, float]] = []
+        self._began = 0.0
+
+    def watch(self) -> None:
+        import gc
+
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.ms.append((info["generation"], (time.perf_counter() - self._began) * 1000))
 
 
 def percentile(values: list[float], fraction: float) -> float:

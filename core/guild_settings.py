@@ -155,6 +155,11 @@ class GuildSettings:
         values = await self.stored(guild_id)
         return values.get((scope, key), spec.default)
 
+    def in_memory(self, guild_id: int) -> object | None:
+        """The guild's settings as held in memory, an object replaced (never changed) whenever they change; None
+        when they are not in memory. Lets a hot path keep what it derived from them until they change."""
+        return self._rows.peek(guild_id)
+
     def cached(self, guild_id: int, spec: SettingSpec[T]) -> tuple[bool, T | None]:
         """(True, value) when the guild's settings are in memory, without awaiting; (False, None) otherwise.
         For the hottest paths (a module switch read per message stage); everything else uses `setting`."""

@@ -17,7 +17,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from core import gdpr, message_pipeline, notify
+from core import gateway_turns, gdpr, message_pipeline, notify
 from core.channel_access import ChannelAccess
 from core.cog_discovery import discover_cogs, select_cogs
 from core.command_rules import NOTIFY_CHANNEL as RULES_CHANNEL
@@ -78,6 +78,8 @@ class HearthBot(commands.AutoShardedBot):
         client_options.setdefault("allowed_mentions", discord.AllowedMentions.none())
         client_options.setdefault("tree_cls", HearthCommandTree)
         super().__init__(command_prefix=commands.when_mentioned, help_command=None, **client_options)
+        # The gateway reader yields every few milliseconds, so commands don't wait behind a backlog of messages.
+        gateway_turns.install(self.http)
         self.config = settings
         self.db = database
         self.clock = clock or Clock()

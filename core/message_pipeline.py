@@ -61,7 +61,7 @@ class MessageContext:
 Stage = Callable[[MessageContext], Awaitable[None]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Registration:
     name: str
     stage: Stage
@@ -72,14 +72,38 @@ class _Registration:
     module: Module | None
 
 
+Stages = tuple[_Registration, ...]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The stages one guild's messages run through, made once for the guild's settings as they are in memory."""
+
+    settings: object  # the guild's in-memory settings it was made from (replaced whenever they change)
+    version: int  # the pipeline's registrations it was made from
+    humans: Stages
+    bots: Stages
+
+
+_NO_SWITCHES = object()  # the "settings" of plans when no stage belongs to a module
+
+
 class MessagePipeline:
-    """The ordered stages and the single `on_message` dispatcher that runs them."""
+    """The ordered stages and the single `on_message` dispatcher that runs them.
+
+    Per message, a guild's stages come from its plan: the stages whose module is on there, split for members'
+    and bots' messages, made again only when the guild's settings or the registrations change (a module switch
+    read per stage per message cost more than several stages' work, benchmarks/gateway.py)."""
 
     def __init__(self, bot: Any) -> None:
         self.bot = bot
         self._stages: list[_Registration] = []
+        self._version = 0
+        self._plans: dict[int, _Plan] = {}
+        self._shared: dict[Stages, Stages] = {}  # one copy of each distinct stage list, shared by guilds' plans
         self._listening = False
         self.dispatched = 0  # messages that entered the pipeline (for tests and benchmarks)
+        self._replanned()
 
     # --- registration ----------------------------------------------------------------------------------
 
@@ -90,10 +114,20 @@ class MessagePipeline:
         self.unregister(name)
         self._stages.append(_Registration(name, stage, order, include_bots, guild_only, run_after_delete, module))
         self._stages.sort(key=lambda r: (r.order, r.name))
+        self._replanned()
 
     def unregister(self, name: str) -> None:
         """Remove a stage (no-op when it is not registered)."""
         self._stages = [r for r in self._stages if r.name != name]
+        self._replanned()
+
+    def _replanned(self) -> None:
+        self._version += 1
+        self._plans.clear()
+        self._shared.clear()
+        self._dm_humans = self._filtered(r for r in self._stages if not r.guild_only)
+        self._dm_bots = self._filtered(r for r in self._dm_humans if r.include_bots)
+        self._modular = any(r.module is not None for r in self._stages)
 
     @property
     def stage_names(self) -> list[str]:
@@ -110,28 +144,57 @@ class MessagePipeline:
         if not self._stages:
             return None
         is_bot = message.author.bot or message.webhook_id is not None
-        in_guild = message.guild is not None
+        guild = message.guild
+        if guild is None:
+            stages = self._dm_bots if is_bot else self._dm_humans
+        else:
+            plan = self._plan(guild.id)
+            if plan is not None:
+                stages = plan.bots if is_bot else plan.humans
+            else:  # the guild's settings are not in memory (its first message): read them, don't plan yet
+                stages = await self._switched_on(guild.id, is_bot)
         context = MessageContext(message)
         self.dispatched += 1
-        for registration in self._stages:
+        for registration in stages:
             if context.stopped:
                 break
-            if (is_bot and not registration.include_bots) or (registration.guild_only and not in_guild):
-                continue
             if context.deleted and not registration.run_after_delete:
                 continue
-            if registration.module is not None and in_guild:
-                guild_id = message.guild.id  # type: ignore[union-attr]
-                on = self.bot.modules.known_state(guild_id, registration.module)
-                if on is None:  # the guild's first message: its settings are read once
-                    on = await self.bot.modules.is_on(guild_id, registration.module)
-                if not on:
-                    continue
             try:
                 await registration.stage(context)
             except Exception:  # one broken stage must not stop the others
                 log.exception("Message pipeline stage %s failed on message %s", registration.name, message.id)
         return context
+
+    def _plan(self, guild_id: int) -> _Plan | None:
+        """The guild's plan, made again when its settings or the registrations changed; None while its settings
+        are not in memory."""
+        settings = self.bot.guild_settings.in_memory(guild_id) if self._modular else _NO_SWITCHES
+        plan = self._plans.get(guild_id)
+        if settings is None:
+            self._plans.pop(guild_id, None)
+            return None
+        if plan is None or plan.settings is not settings or plan.version != self._version:
+            modules = self.bot.modules if self._modular else None
+            humans = self._filtered(r for r in self._stages
+                                    if r.module is None or modules.known_state(guild_id, r.module))  # type: ignore[union-attr]
+            plan = _Plan(settings, self._version, humans, self._filtered(r for r in humans if r.include_bots))
+            self._plans[guild_id] = plan
+        return plan
+
+    async def _switched_on(self, guild_id: int, is_bot: bool) -> Stages:
+        """The guild's stages for a message, each module's switch read (loading the guild's settings)."""
+        stages = []
+        for registration in self._stages:
+            if is_bot and not registration.include_bots:
+                continue
+            if registration.module is None or await self.bot.modules.is_on(guild_id, registration.module):
+                stages.append(registration)
+        return tuple(stages)
+
+    def _filtered(self, registrations: Any) -> Stages:
+        stages = tuple(registrations)
+        return self._shared.setdefault(stages, stages)
 
     async def on_message(self, message: discord.Message) -> None:
         """The `on_message` listener added to the bot."""
