@@ -63,6 +63,10 @@ class Stopwatch:
         self.queued[result.id] = time.perf_counter()
         self.kind[result.id] = kind
 
+    def moments(self, ids: list[int]) -> dict[int, tuple[str, float | None, float | None]]:
+        """Per interaction: its command, when its frame was written, when its callback arrived."""
+        return {rid: (self.kind[rid], self.written.get(rid), self.answered.get(rid)) for rid in ids}
+
     def latencies(self, ids: list[int]) -> dict[str, dict[str, list[float]]]:
         """Per command: milliseconds from written (and from queued) to the callback; unanswered ids counted."""
         out: dict[str, dict[str, list[float]]] = {k: {"written": [], "queued": [], "lost": []} for k in COMMANDS}

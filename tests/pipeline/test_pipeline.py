@@ -10,6 +10,7 @@ import asyncpg
 from core.db import PoolBudget
 from core.guild_cache import GuildCache
 from core.message_pipeline import MessageContext, MessagePipeline, attach
+from core.modules import Module, declare
 from core.notify import NotifyListener, notify
 from tests.hearth_harness import Hearth
 
@@ -72,6 +73,56 @@ async def test_bots_dms_and_its_own_messages() -> None:
     await pipeline.dispatch(_message(bot=True))
     await pipeline.dispatch(_message(guild=False))
     assert seen == ["watcher"]
+
+
+class _SwitchedBot(_Bot):
+    """A bot whose guild settings are in memory (replaced on a change) and whose module switches are counted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.switches = {"fun": True}
+        self.reads = 0
+        self.memory = object()
+        self.guild_settings = SimpleNamespace(in_memory=lambda guild_id: self.memory)
+        self.modules = SimpleNamespace(known_state=self.known_state)
+
+    def known_state(self, guild_id: int, module: Module) -> bool:
+        self.reads += 1
+        return self.switches[module.name]
+
+    def switch(self, name: str, on: bool) -> None:
+        self.switches[name] = on
+        self.memory = object()  # as GuildSettings does: a change replaces the guild's settings in memory
+
+
+async def test_a_guilds_stages_are_planned_once_per_settings_change() -> None:
+    bot = _SwitchedBot()
+    pipeline = MessagePipeline(bot)
+    seen: list[str] = []
+
+    async def fun(ctx: MessageContext) -> None:
+        seen.append("fun")
+
+    async def always(ctx: MessageContext) -> None:
+        seen.append("always")
+
+    pipeline.register("fun", fun, order=10, module=declare("fun", "Fun", docs="fun.md", summary="games"))
+    pipeline.register("always", always, order=20)
+    for _ in range(3):
+        await pipeline.dispatch(_message())
+    assert seen == ["fun", "always"] * 3 and bot.reads == 1  # one switch read for three messages
+
+    bot.switch("fun", False)
+    seen.clear()
+    await pipeline.dispatch(_message())
+    await pipeline.dispatch(_message())
+    assert seen == ["always", "always"] and bot.reads == 2
+
+    pipeline.unregister("always")  # new registrations: planned again
+    bot.switch("fun", True)
+    seen.clear()
+    await pipeline.dispatch(_message())
+    assert seen == ["fun"] and bot.reads == 3
 
 
 def test_attach_is_idempotent() -> None:
