@@ -46,6 +46,7 @@ from core.config import Settings  # noqa: E402
 from core.db import Database  # noqa: E402
 from core.feature_apis import FeatureApis  # noqa: E402
 from core.guild_settings import GuildSettings  # noqa: E402
+from core.http_api import HttpApi  # noqa: E402
 from core.message_pipeline import MessagePipeline  # noqa: E402
 from core.modules import Modules  # noqa: E402
 from core.settings_registry import SettingsRegistry, system_settings  # noqa: E402
@@ -96,7 +97,7 @@ async def make_bot(url: str, clock: ManualClock) -> Any:
     client, guild, channel = build_state()
     bot = SimpleNamespace(
         config=Settings(_env_file=None), db=db, clock=clock, settings_registry=registry,
-        guild_settings=GuildSettings(registry, services, clock), apis=FeatureApis(),
+        guild_settings=GuildSettings(registry, services, clock), apis=FeatureApis(), api=HttpApi("bench"),
         tree=SimpleNamespace(get_command=lambda name: None, get_commands=lambda **kind: []),
         add_dynamic_items=lambda *items: None,
         remove_dynamic_items=lambda *items: None, add_listener=lambda func, name: None,

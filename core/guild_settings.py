@@ -63,11 +63,17 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
-class _GuildRows:
-    """A guild's stored values and who last set each (`bot_settings.updated_by`), cached together."""
+class GuildValues:
+    """A guild's stored values and who last set each (`bot_settings.updated_by`), cached together; replaced,
+    never changed, when they change."""
 
     values: dict[tuple[str, str], Any]
     setters: dict[tuple[str, str], int | None]
+
+    def value(self, spec: SettingSpec[T]) -> T:
+        """The guild's value of `spec`, or its default (no check that its cog is loaded: see `snapshot`)."""
+        value: T = self.values.get((spec.scope, spec.key), spec.default)
+        return value
 
 
 _LOCK_VALUE = "SELECT value FROM bot_settings WHERE guild_id = $1 AND scope = $2 AND key = $3 FOR UPDATE"
@@ -108,7 +114,7 @@ class GuildSettings:
         self.instance = uuid.uuid4().hex[:12]  # tells this process's own notifications from other processes' ones
         # One load per guild even when a burst of events misses at once; a read overtaken by a change is not
         # kept; after a lost LISTEN connection the last known rows answer while the database is unreachable.
-        self._rows: GuildCache[_GuildRows] = GuildCache(CoalescedReads(self._read_guilds, batch=READ_BATCH))
+        self._rows: GuildCache[GuildValues] = GuildCache(CoalescedReads(self._read_guilds, batch=READ_BATCH))
 
     def spec(self, scope: str, key: str) -> SettingSpec:
         """The declared setting, or `UnknownSetting`."""
@@ -126,16 +132,16 @@ class GuildSettings:
         """Reads answered from the last known rows because the database was unreachable."""
         return self._rows.fallbacks
 
-    async def _load(self, guild_id: int) -> _GuildRows:
+    async def _load(self, guild_id: int) -> GuildValues:
         """The guild's stored values and who set each, from the cache when possible."""
         cached = self._rows.peek(guild_id)  # the hot path: no coroutine beyond this one
         return cached if cached is not None else await self._rows.get(guild_id)
 
-    async def _read_guilds(self, guild_ids: list[int]) -> dict[int, _GuildRows]:
+    async def _read_guilds(self, guild_ids: list[int]) -> dict[int, GuildValues]:
         """The rows of these guilds, in one query (`CoalescedReads` gathers the guilds whose first reads start in
         the same turn of the event loop, e.g. every guild at start-up)."""
         rows = await self.pool.fetch(_READ_GUILDS, guild_ids)
-        found: dict[int, _GuildRows] = {guild_id: _GuildRows({}, {}) for guild_id in guild_ids}
+        found: dict[int, GuildValues] = {guild_id: GuildValues({}, {}) for guild_id in guild_ids}
         for row in rows:
             rows_of = found[row["guild_id"]]
             rows_of.values[(row["scope"], row["key"])] = row["value"]
@@ -154,6 +160,12 @@ class GuildSettings:
         spec = self.spec(scope, key)
         values = await self.stored(guild_id)
         return values.get((scope, key), spec.default)
+
+    async def snapshot(self, guild_id: int) -> GuildValues:
+        """The guild's settings, for a hot path that reads several of them (`snapshot.value(SPEC)`): one coroutine
+        instead of one per setting, memory only after the guild's first read. For settings of the caller's own
+        cog and system settings; `setting` also refuses the settings of a cog that is not loaded."""
+        return await self._load(guild_id)
 
     def in_memory(self, guild_id: int) -> object | None:
         """The guild's settings as held in memory, an object replaced (never changed) whenever they change; None

@@ -134,14 +134,14 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
     async def on_message(self, context: MessageContext) -> None:
         message = context.message
         guild_id = message.guild.id
-        settings = self.bot.guild_settings
-        if not await settings.setting(guild_id, ENGAGEMENT_ENABLED):
+        settings = await self.bot.guild_settings.snapshot(guild_id)
+        if not settings.value(ENGAGEMENT_ENABLED):
             return
         channel_id = message.channel.id
-        ignored = await settings.setting(guild_id, ENGAGEMENT_IGNORED_CHANNELS)
+        ignored = settings.value(ENGAGEMENT_IGNORED_CHANNELS)
         if ignored and channel_id in ignored:
             return
-        tz = ZoneInfo(await settings.setting(guild_id, SYSTEM_TIMEZONE))
+        tz = ZoneInfo(settings.value(SYSTEM_TIMEZONE))
         now = self.bot.clock.now()
         self.buffer.add_message(guild_id, message.author.id, channel_id, message.id, now, local_day(now, tz),
                                 has_image(message), self.challenges.get((guild_id, channel_id)))

@@ -109,20 +109,19 @@ class PointsCog(WalletMixin, ShopMixin, BuyingMixin, RedeemMixin, HearthCog, met
     async def on_message(self, context: MessageContext) -> None:
         message = context.message
         guild_id = message.guild.id
-        settings = self.bot.guild_settings
-        if not await settings.setting(guild_id, POINTS_ENABLED):
+        settings = await self.bot.guild_settings.snapshot(guild_id)
+        if not settings.value(POINTS_ENABLED):
             return
-        amount = await settings.setting(guild_id, POINTS_MESSAGE_POINTS)
+        amount = settings.value(POINTS_MESSAGE_POINTS)
         if amount <= 0:
             return
-        ignored = await settings.setting(guild_id, POINTS_IGNORED_CHANNELS)
+        ignored = settings.value(POINTS_IGNORED_CHANNELS)
         if ignored and message.channel.id in ignored:
             return
-        cooldown = await settings.setting(guild_id, POINTS_MESSAGE_COOLDOWN)
         now = self.bot.clock.now()
-        if not self.gate.allow(guild_id, message.author.id, now, cooldown):
+        if not self.gate.allow(guild_id, message.author.id, now, settings.value(POINTS_MESSAGE_COOLDOWN)):
             return
-        day = now.astimezone(ZoneInfo(await settings.setting(guild_id, SYSTEM_TIMEZONE))).date()
+        day = now.astimezone(ZoneInfo(settings.value(SYSTEM_TIMEZONE))).date()
         self.buffer.add(guild_id, message.author.id, amount, repo.ACTIVITY, f"activity:{day.isoformat()}",
                         "Messages")
         if self.buffer.pressure:
