@@ -117,7 +117,7 @@ async def transactions(conn: asyncpg.Connection) -> int:
 async def run(client: Any, counted: Counted, pipe: Connection, stats: asyncpg.Connection,
               args: argparse.Namespace, cprofile: str | None = None) -> dict[str, float]:
     """Connect `client`, send the cold burst at READY, then the warm-up and the warm run; per-message figures.
-    With `cprofile`, the warm run is profiled into that file."""
+    With `cprofile`, each warm run is profiled into `cprofile`.warm0, .warm1, …"""
     gc_pauses = GcPauses()
     gc_pauses.watch()
     runner = asyncio.create_task(client.start("benchmark.token"))
@@ -129,7 +129,7 @@ async def run(client: Any, counted: Counted, pipe: Connection, stats: asyncpg.Co
     for name, before_count, count in phases:
         before_tx = await transactions(stats)
         profiler = None
-        if cprofile and name == "warm0":
+        if cprofile and name.startswith("warm") and name != "warmup":
             import cProfile
 
             profiler = cProfile.Profile()
@@ -146,7 +146,7 @@ async def run(client: Any, counted: Counted, pipe: Connection, stats: asyncpg.Co
         elapsed = time.perf_counter() - started
         if profiler is not None:
             profiler.disable()
-            profiler.dump_stats(cprofile)
+            profiler.dump_stats(f"{cprofile}.{name}")
         await asyncio.to_thread(pipe.recv)  # "sent"
         after_tx = await transactions(stats)
         figures[f"{name}_cpu_us"] = used / count * 1e6
@@ -205,8 +205,8 @@ async def main() -> int:
                         help="seconds each run's CPU is still counted after its last message (its batched writes)")
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--cprofile", help="write a cProfile of Hearth's warm run to this file (its figures then "
-                        "include the profiler's overhead)")
+    parser.add_argument("--cprofile", help="write a cProfile of each of Hearth's warm runs to FILE.warm0, FILE.warm1, "
+                        "… (its figures then include the profiler's overhead)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     context = multiprocessing.get_context("spawn")
