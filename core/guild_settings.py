@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -167,10 +167,23 @@ class GuildSettings:
         cog and system settings; `setting` also refuses the settings of a cog that is not loaded."""
         return await self._load(guild_id)
 
-    def in_memory(self, guild_id: int) -> object | None:
+    def in_memory(self, guild_id: int) -> GuildValues | None:
         """The guild's settings as held in memory, an object replaced (never changed) whenever they change; None
         when they are not in memory. Lets a hot path keep what it derived from them until they change."""
         return self._rows.peek(guild_id)
+
+    def with_values(self, guild_id: int, use: Callable[..., None], *args: Any) -> Awaitable[None] | None:
+        """`use(values, *args)` with the guild's settings (as `snapshot`): called at once when they are in memory
+        (returns None), else returns the coroutine that reads them first. For message-pipeline stages, which then
+        make no coroutine for a message of a guild whose settings are in memory."""
+        values = self._rows.peek(guild_id)
+        if values is None:
+            return self._with_loaded(guild_id, use, *args)
+        use(values, *args)
+        return None
+
+    async def _with_loaded(self, guild_id: int, use: Callable[..., None], *args: Any) -> None:
+        use(await self._load(guild_id), *args)
 
     def cached(self, guild_id: int, spec: SettingSpec[T]) -> tuple[bool, T | None]:
         """(True, value) when the guild's settings are in memory, without awaiting; (False, None) otherwise.

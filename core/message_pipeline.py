@@ -14,6 +14,10 @@ pipeline.unregister("automod")                      # in unload()
 Messages of the bot itself never enter the pipeline; other bots' messages (and webhooks) only reach stages
 registered with `include_bots=True` (the embed watcher reads other bots' announcements), and direct messages
 only stages registered with `guild_only=False`. A stage that raises is logged and the next stage still runs.
+
+A stage may be a plain function that returns None when it is done, or the awaitable of the work it still has to
+do: most stages only check or count in memory for most messages, and then make no coroutine at all
+(`GuildSettings.with_values` gives such a stage the guild's settings the same way).
 """
 
 from __future__ import annotations
@@ -58,7 +62,10 @@ class MessageContext:
         self.stopped = True
 
 
-Stage = Callable[[MessageContext], Awaitable[None]]
+# A stage returns None when it is done (a check or a count in memory: most messages, most stages) or an awaitable
+# when it has I/O to do; a plain `async def` stage always returns its coroutine. Not making a coroutine per stage
+# per message is what the first form saves.
+Stage = Callable[[MessageContext], Awaitable[None] | None]
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,7 +168,9 @@ class MessagePipeline:
             if context.deleted and not registration.run_after_delete:
                 continue
             try:
-                await registration.stage(context)
+                pending = registration.stage(context)
+                if pending is not None:
+                    await pending
             except Exception:  # one broken stage must not stop the others
                 log.exception("Message pipeline stage %s failed on message %s", registration.name, message.id)
         return context

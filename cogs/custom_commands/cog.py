@@ -8,6 +8,7 @@ both its author (who last set it) and the member who triggered it may ping in th
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
 import discord
@@ -87,15 +88,23 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
         rows = await repo.enabled(self.pool, guild_id)
         return GuildCommands([Command.from_row(row, self.uses.pending(guild_id, row["id"])) for row in rows])
 
-    async def on_message(self, ctx: MessageContext) -> None:
-        """Answer a message that triggers one of the guild's commands (hot path: memory only)."""
+    def on_message(self, ctx: MessageContext) -> Awaitable[None] | None:
+        """Answer a message that triggers one of the guild's commands (hot path: memory only, and no coroutine in a
+        guild whose commands are in memory when none matches)."""
+        commands = self.cache.peek(ctx.message.guild.id)
+        if commands is None:  # the guild's first message: its commands are read once
+            return self._answer_after_loading(ctx)
+        found = commands.find(ctx.message.content) if not commands.empty else None
+        return self._answer(ctx, found) if found is not None else None
+
+    async def _answer_after_loading(self, ctx: MessageContext) -> None:
+        commands = await self.cache.get(ctx.message.guild.id)
+        found = commands.find(ctx.message.content) if not commands.empty else None
+        if found is not None:
+            await self._answer(ctx, found)
+
+    async def _answer(self, ctx: MessageContext, found: tuple[Command, str]) -> None:
         message = ctx.message
-        commands = self.cache.peek(message.guild.id) or await self.cache.get(message.guild.id)
-        if commands.empty:
-            return
-        found = commands.find(message.content)
-        if found is None:
-            return
         command, args = found
         command.uses += 1
         self.uses.add(message.guild.id, command.id)

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections.abc import Awaitable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,6 +32,7 @@ from cogs.engagement.rules import local_day, strip_suffix
 from cogs.engagement.settings import ENGAGEMENT_ENABLED, ENGAGEMENT_IGNORED_CHANNELS, SCOPE, SETTINGS
 from core.cog_base import CompositeMetaClass, HearthCog
 from core.flush_loop import FlushLoop
+from core.guild_settings import GuildValues
 from core.message_pipeline import ORDER_ENGAGEMENT, MessageContext, attach
 from core.modules import declare
 from core.settings_registry import SYSTEM_TIMEZONE
@@ -131,10 +133,13 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
 
     # --- the pipeline stage (hot path: memory only) ---------------------------------------------------------
 
-    async def on_message(self, context: MessageContext) -> None:
+    def on_message(self, context: MessageContext) -> Awaitable[None] | None:
+        """The pipeline stage: count the message (a coroutine only while the guild's settings are not in memory)."""
         message = context.message
+        return self.bot.guild_settings.with_values(message.guild.id, self._count_message, message)
+
+    def _count_message(self, settings: GuildValues, message: discord.Message) -> None:
         guild_id = message.guild.id
-        settings = await self.bot.guild_settings.snapshot(guild_id)
         if not settings.value(ENGAGEMENT_ENABLED):
             return
         channel_id = message.channel.id

@@ -86,8 +86,8 @@ class InsightCog(HearthCog, name="Insight"):
         """Add this process's counters to the table now."""
         return await self.counts.flush(self.pool)
 
-    async def on_message(self, context: MessageContext) -> None:
-        """Pipeline stage: one more message on the guild's day (memory only)."""
+    def on_message(self, context: MessageContext) -> None:
+        """Pipeline stage: one more message on the guild's day (memory only: no coroutine)."""
         guild = context.message.guild
         if guild is not None:
             self.counts.add(guild.id, self._today(), MESSAGES)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import discord
 from discord.ext import commands
 
 from cogs.engagement.api import EngagementApi
@@ -37,6 +39,7 @@ from cogs.points.sources import HookLink
 from cogs.points.wallet import WalletMixin
 from core.cog_base import CompositeMetaClass, HearthCog
 from core.flush_loop import FlushLoop
+from core.guild_settings import GuildValues
 from core.message_pipeline import ORDER_ENGAGEMENT, MessageContext, attach
 from core.modules import declare
 from core.settings_registry import SYSTEM_TIMEZONE
@@ -106,10 +109,14 @@ class PointsCog(WalletMixin, ShopMixin, BuyingMixin, RedeemMixin, HearthCog, met
 
     # --- earning (hot path: memory only) -------------------------------------------------------------------------
 
-    async def on_message(self, context: MessageContext) -> None:
+    def on_message(self, context: MessageContext) -> Awaitable[None] | None:
+        """The pipeline stage: points for activity (a coroutine only while the guild's settings are not in
+        memory)."""
         message = context.message
+        return self.bot.guild_settings.with_values(message.guild.id, self._earn, message)
+
+    def _earn(self, settings: GuildValues, message: discord.Message) -> None:
         guild_id = message.guild.id
-        settings = await self.bot.guild_settings.snapshot(guild_id)
         if not settings.value(POINTS_ENABLED):
             return
         amount = settings.value(POINTS_MESSAGE_POINTS)

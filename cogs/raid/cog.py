@@ -14,6 +14,7 @@ invites, Timeout Members (and a higher role than the member) for each timeout.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
 import discord
@@ -102,11 +103,14 @@ class RaidCog(HearthCog, name="Raid"):
         """Count the join, or catch the joiner of a raid that is on."""
         await self.watch.joined(member)
 
-    async def on_message(self, ctx: MessageContext) -> None:
-        """The mention brake: only messages that ping someone go further than this."""
+    def on_message(self, ctx: MessageContext) -> Awaitable[None] | None:
+        """The mention brake: only messages that ping someone go further than this (no coroutine for the rest)."""
         message = ctx.message
         if not (message.mentions or message.role_mentions or message.mention_everyone):
-            return
+            return None
+        return self._mention_brake(message)
+
+    async def _mention_brake(self, message: discord.Message) -> None:
         member = message.author
         count = mentions_in(message)
         if not count or not isinstance(member, discord.Member):

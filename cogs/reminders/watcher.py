@@ -17,6 +17,7 @@ watched channel, and every LLM call costs the operator money):
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -203,9 +204,14 @@ class WatcherMixin(MixinMeta):
         except ChannelBlocked:
             pass  # the admins were told once; proposals wait until the channel works again
 
-    async def watch_stage(self, context: MessageContext) -> None:
-        """The watcher's stage in the message pipeline (after automod: a deleted message is not proposed)."""
-        await self.watch_message(context.message)
+    def watch_stage(self, context: MessageContext) -> Awaitable[None] | None:
+        """The watcher's stage in the message pipeline (after automod: a deleted message is not proposed); no
+        coroutine for a message outside the watched channels of a guild whose settings are in memory."""
+        message = context.message
+        settings = self.bot.guild_settings.in_memory(message.guild.id)
+        if settings is not None and message.channel.id not in (settings.value(REMINDERS_WATCH_CHANNELS) or []):
+            return None
+        return self.watch_message(message)
 
     async def watch_message(self, message: discord.Message) -> None:
         if not await self._watched(message):

@@ -13,6 +13,7 @@ category_commands.py and member_commands.py.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import timedelta
 
 import discord
@@ -384,9 +385,12 @@ class TicketsCog(TicketMenus, CannedReplies, StaffCommands, CategoryCommands, Me
 
     # --- events ------------------------------------------------------------------------------------------------------
 
-    async def ticket_message(self, context: MessageContext) -> None:
-        """The message-pipeline stage: a message in a ticket channel resets its clocks (inactivity.py)."""
-        await self.inactivity.on_message(context.message)
+    def ticket_message(self, context: MessageContext) -> Awaitable[None] | None:
+        """The message-pipeline stage: a message in a ticket channel resets its clocks (inactivity.py); no
+        coroutine for a message anywhere else."""
+        if self.cache.get(context.message.channel.id) is None:
+            return None
+        return self.inactivity.on_message(context.message)
 
     @commands.Cog.listener("on_raw_member_remove")
     async def ticket_opener_left(self, payload: discord.RawMemberRemoveEvent) -> None:

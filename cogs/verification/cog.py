@@ -8,6 +8,7 @@ results; the cog answers the interactions.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import timedelta
 from typing import Any
 
@@ -112,10 +113,12 @@ class VerificationCog(HearthCog, name="Verification"):
 
     # --- events ------------------------------------------------------------------------------------------------------
 
-    async def verification_upload(self, context: MessageContext) -> None:
+    def verification_upload(self, context: MessageContext) -> Awaitable[None] | None:
         """The message-pipeline stage (last: a screenshot check calls the LLM): an upload in a verification
-        channel."""
-        await self.submission.on_message(context.message)
+        channel. No coroutine for a message without attachments."""
+        if not context.message.attachments:
+            return None
+        return self.submission.on_message(context.message)
 
     @commands.Cog.listener("on_guild_channel_delete")
     async def verification_channel_deleted(self, channel: discord.abc.GuildChannel) -> None:
