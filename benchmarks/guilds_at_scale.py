@@ -20,7 +20,9 @@ READY. Then the timers: once every process is ready, this process writes `--jobs
 the guilds (a reminders row and its `reminder` timer job, due `--due-in` seconds later, as `/reminder add` stores
 them) and waits; the stand-in counts the reminder posts per reminder and each bot process counts the posts it
 made. PASS when each reminder was posted exactly once, by the process holding its guild's shard, every job is
-gone from the `timers` table, and (for `--target-mb`) every process stays below the memory target.
+gone from the `timers` table, and (for `--target-mb`) every process stays below the memory target. Last (unless
+`--no-floor`), the floor: a do-nothing discord.py client with Hearth's intents holds shard 0 of the same world in
+a process of its own, and Hearth's shard 0 is printed as a ratio of its memory and time to READY.
 """
 
 from __future__ import annotations
@@ -172,6 +174,48 @@ async def _run_bot(pipe: Connection, url: str, served: dict[str, Any], shard: in
     pipe.send({"posts": figures["posts"], "errors": dict(ERRORS.seen)})
 
 
+# -- the floor ------------------------------------------------------------------------------------------------------
+
+
+def floor_process(pipe: Connection, served: dict[str, Any], args: argparse.Namespace) -> None:
+    """Child process: a do-nothing discord.py client with Hearth's intents holding shard 0 of the same world."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    pipe.send(asyncio.run(_run_floor(served, args)))
+
+
+async def _run_floor(served: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    import discord
+
+    from core.hearth_bot import default_intents
+
+    point_at_standin(served)
+    client = discord.AutoShardedClient(intents=default_intents(), shard_count=args.processes, shard_ids=[0],
+                                       guild_ready_timeout=args.guild_ready_timeout)
+    ready = asyncio.Event()
+
+    async def on_ready() -> None:
+        ready.set()
+
+    client.event(on_ready)
+    gc.collect()
+    figures: dict[str, Any] = {"rss_before": memory_kib()}
+    started = time.perf_counter()
+    runner = asyncio.create_task(client.start("benchmark.token"))
+    try:
+        await asyncio.wait_for(ready.wait(), args.ready_timeout)
+        figures["to_ready"] = time.perf_counter() - started
+        await asyncio.sleep(1.0)
+        gc.collect()
+        figures.update(rss_ready=memory_kib(), guilds=sum(1 for g in client.guilds if not g.unavailable))
+    finally:
+        await client.close()
+        try:
+            await asyncio.wait_for(runner, 10)
+        except Exception:
+            runner.cancel()
+    return figures
+
+
 # -- this process ---------------------------------------------------------------------------------------------------
 
 
@@ -231,6 +275,7 @@ async def main() -> int:
     parser.add_argument("--target-mb", type=int, default=500, help="resident memory target per process (MiB)")
     parser.add_argument("--guild-ready-timeout", type=float, default=2.0)
     parser.add_argument("--ready-timeout", type=float, default=1800.0)
+    parser.add_argument("--no-floor", action="store_true", help="skip the do-nothing client measured after the bots")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from benchmarks.bench_db import bench_server  # Alembic: in this parent process only
@@ -268,18 +313,26 @@ async def main() -> int:
             for pipe, _ in bots:
                 pipe.send("stop")
             final = [await asyncio.to_thread(pipe.recv) for pipe, _ in bots]
+            floor = None
+            if not args.no_floor:  # after the bots: alone on the machine, as each of them was measured
+                print("the floor: a do-nothing discord.py client holding shard 0 ...", flush=True)
+                floor_pipe, floor_child = spawn(floor_process, served, args, name="floor")
+                try:
+                    floor = await asyncio.to_thread(floor_pipe.recv)
+                finally:
+                    stop(floor_child)
             standin_pipe.send("stop")
         finally:
             for _, child in bots:
                 stop(child)
             stop(standin)
-    return 0 if report(args, served, ready, final, counted, names, left, housekeeping,
+    return 0 if report(args, served, ready, final, counted, names, left, housekeeping, floor,
                        time.perf_counter() - began) else 1
 
 
 def report(args: argparse.Namespace, served: dict[str, Any], ready: list[dict[str, Any]], final: list[dict[str, Any]],
            counted: dict[str, Any], names: dict[str, int], left: int, housekeeping: dict[str, int],
-           wall: float) -> bool:
+           floor: dict[str, Any] | None, wall: float) -> bool:
     print(f"world: {args.guilds:,} guilds x ({args.channels} text channels, {args.roles} roles, {args.members} members)"
           f" over {args.processes} shard process(es) (SHARD_COUNT={args.processes}, one shard each); stand-in world "
           f"built in {served['build_seconds']:.0f}s, stand-in RSS {mb(counted['rss_kib'])}")
@@ -294,6 +347,14 @@ def report(args: argparse.Namespace, served: dict[str, Any], ready: list[dict[st
               f"; {end['posts']} reminder posts; errors logged: {sum(end['errors'].values())}"
               + (f" {dict(list(end['errors'].items())[:3])}" if end["errors"] else "")
               + (f"; FAILED COGS {figures['cog_failures']}" if figures["cog_failures"] else ""))
+    if floor is not None:
+        shard0 = next(f for f in ready if f["shard"] == 0)
+        print(f"  the floor (a do-nothing discord.py client, Hearth's intents, shard 0 of {args.processes}, own "
+              f"process after the bots): {floor['guilds']:,} guilds; READY after {floor['to_ready']:.1f}s; RSS before "
+              f"connecting {mb(floor['rss_before'])}, after READY {mb(floor['rss_ready'])}. Hearth's shard 0: "
+              f"{shard0['rss_ready'] / floor['rss_ready']:.2f}x the floor's memory, "
+              f"{mb(shard0['rss_ready'] - floor['rss_ready'])} above it; READY "
+              f"{(shard0['ready_at'] - shard0['started_at']) / floor['to_ready']:.2f}x the floor's time")
     cached = sum(f["guilds"] for f in ready)
     print(f"  guilds cached over all processes: {cached:,} of {args.guilds:,}; REQUEST_GUILD_MEMBERS received: "
           f"{counted['member_requests']}")
