@@ -349,12 +349,14 @@ def report(args: argparse.Namespace, served: dict[str, Any], ready: list[dict[st
               + (f"; FAILED COGS {figures['cog_failures']}" if figures["cog_failures"] else ""))
     if floor is not None:
         shard0 = next(f for f in ready if f["shard"] == 0)
+        connecting = shard0["ready_at"] - shard0["connect_at"]
         print(f"  the floor (a do-nothing discord.py client, Hearth's intents, shard 0 of {args.processes}, own "
               f"process after the bots): {floor['guilds']:,} guilds; READY after {floor['to_ready']:.1f}s; RSS before "
               f"connecting {mb(floor['rss_before'])}, after READY {mb(floor['rss_ready'])}. Hearth's shard 0: "
               f"{shard0['rss_ready'] / floor['rss_ready']:.2f}x the floor's memory, "
-              f"{mb(shard0['rss_ready'] - floor['rss_ready'])} above it; READY "
-              f"{(shard0['ready_at'] - shard0['started_at']) / floor['to_ready']:.2f}x the floor's time")
+              f"{mb(shard0['rss_ready'] - floor['rss_ready'])} above it; from connecting to READY "
+              f"{connecting:.1f}s, {connecting / floor['to_ready']:.2f}x the floor's (which connected alone; the "
+              f"{args.processes} Hearth processes at once)")
     cached = sum(f["guilds"] for f in ready)
     print(f"  guilds cached over all processes: {cached:,} of {args.guilds:,}; REQUEST_GUILD_MEMBERS received: "
           f"{counted['member_requests']}")
