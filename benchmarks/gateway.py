@@ -35,20 +35,20 @@ import sys
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import asyncpg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import asyncpg  # noqa: E402
 import discord  # noqa: E402
 import discord.gateway  # noqa: E402
 import discord.http  # noqa: E402
 
 from benchmarks._common import hearth_bot, point_at_standin, spawn, stop  # noqa: E402
-from benchmarks.bench_db import bench_server  # noqa: E402
 from benchmarks.interaction_marks import GcPauses  # noqa: E402
-from core.hearth_bot import default_intents  # noqa: E402
 
 DATABASE = "hearth_bench_gateway"
 WORDS = ("the", "game", "tonight", "anyone", "playing", "coffee", "break", "meeting", "later", "thanks", "great",
@@ -129,8 +129,8 @@ def hearth_client(url: str) -> tuple[Any, Counted]:
     return bot, counted
 
 
-def floor_client() -> tuple[Any, Counted]:
-    client = discord.Client(intents=default_intents())
+def floor_client(intents: int) -> tuple[Any, Counted]:
+    client = discord.Client(intents=discord.Intents._from_value(intents))
     counted = Counted()
 
     async def on_message(message: discord.Message) -> None:
@@ -144,21 +144,22 @@ def floor_client() -> tuple[Any, Counted]:
     return client, counted
 
 
-def client_process(pipe: Connection, kind: str, url: str, served: dict[str, Any], settle: float,
+def client_process(pipe: Connection, kind: str, url: str, served: dict[str, Any], intents: int, settle: float,
                    cprofile: str | None) -> None:
-    """Child process: Hearth or the floor, connected to the stand-in; measures its own CPU per run when told."""
+    """Child process: Hearth or the floor, connected to the stand-in; measures its own CPU per run when told. The
+    floor's process imports nothing of Hearth (it gets the intents' value): a bigger heap there would make its
+    garbage collections dearer and flatter Hearth's ratio."""
     if kind == "hearth":
-        import bot  # noqa: F401  # what `python bot.py` imports (not in the floor's process: a bigger heap there
-        # would make its garbage collections dearer and flatter Hearth's ratio)
+        import bot  # noqa: F401  # what `python bot.py` imports
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    asyncio.run(_client_main(pipe, kind, url, served, settle, cprofile))
+    asyncio.run(_client_main(pipe, kind, url, served, intents, settle, cprofile))
 
 
-async def _client_main(pipe: Connection, kind: str, url: str, served: dict[str, Any], settle: float,
+async def _client_main(pipe: Connection, kind: str, url: str, served: dict[str, Any], intents: int, settle: float,
                        cprofile: str | None) -> None:
     point_at_standin(served)
-    client, counted = hearth_client(url) if kind == "hearth" else floor_client()
+    client, counted = hearth_client(url) if kind == "hearth" else floor_client(intents)
     gc_pauses = GcPauses()
     gc_pauses.watch()
     runner = asyncio.create_task(client.start("benchmark.token"))
@@ -203,8 +204,13 @@ async def measure(args: argparse.Namespace, url: str, standin: Connection, serve
                   ) -> dict[str, dict[str, Any]]:
     """Both clients side by side through every run; per client, per run: CPU µs per message, wall, GC, and the
     database's transactions per message."""
-    clients = {kind: spawn(client_process, kind, url, served, args.settle, args.cprofile if kind == "hearth" else None,
-                           name=kind) for kind in ("floor", "hearth")}
+    import asyncpg
+
+    from core.hearth_bot import default_intents
+
+    intents = default_intents().value
+    clients = {kind: spawn(client_process, kind, url, served, intents, args.settle,
+                           args.cprofile if kind == "hearth" else None, name=kind) for kind in ("floor", "hearth")}
     stats = await asyncpg.connect(url)
     try:
         for kind, (pipe, _child) in clients.items():
@@ -273,6 +279,8 @@ async def main() -> int:
     parser.add_argument("--cprofile", help="write a cProfile of each of Hearth's warm runs to FILE.warm0, …")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from benchmarks.bench_db import bench_server  # Alembic: in this parent process only
+
     async with bench_server() as fresh_database:
         url = await fresh_database(DATABASE)
         standin_pipe, standin = spawn(standin_process, args.members, name="discord-standin")

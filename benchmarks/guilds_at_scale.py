@@ -177,43 +177,16 @@ async def _run_bot(pipe: Connection, url: str, served: dict[str, Any], shard: in
 # -- the floor ------------------------------------------------------------------------------------------------------
 
 
-def floor_process(pipe: Connection, served: dict[str, Any], args: argparse.Namespace) -> None:
-    """Child process: a do-nothing discord.py client with Hearth's intents holding shard 0 of the same world."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    pipe.send(asyncio.run(_run_floor(served, args)))
-
-
-async def _run_floor(served: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+def floor_process(pipe: Connection, served: dict[str, Any], args: argparse.Namespace, intents: int) -> None:
+    """Child process: a do-nothing discord.py client with Hearth's intents (their value: nothing of Hearth is
+    imported here) holding shard 0 of the same world."""
     import discord
 
-    from core.hearth_bot import default_intents
+    from benchmarks.memory import measure_floor
 
-    point_at_standin(served)
-    client = discord.AutoShardedClient(intents=default_intents(), shard_count=args.processes, shard_ids=[0],
-                                       guild_ready_timeout=args.guild_ready_timeout)
-    ready = asyncio.Event()
-
-    async def on_ready() -> None:
-        ready.set()
-
-    client.event(on_ready)
-    gc.collect()
-    figures: dict[str, Any] = {"rss_before": memory_kib()}
-    started = time.perf_counter()
-    runner = asyncio.create_task(client.start("benchmark.token"))
-    try:
-        await asyncio.wait_for(ready.wait(), args.ready_timeout)
-        figures["to_ready"] = time.perf_counter() - started
-        await asyncio.sleep(1.0)
-        gc.collect()
-        figures.update(rss_ready=memory_kib(), guilds=sum(1 for g in client.guilds if not g.unavailable))
-    finally:
-        await client.close()
-        try:
-            await asyncio.wait_for(runner, 10)
-        except Exception:
-            runner.cancel()
-    return figures
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    pipe.send(asyncio.run(measure_floor(served, args, discord.Intents._from_value(intents),
+                                        shard_count=args.processes, shard_ids=[0])))
 
 
 # -- this process ---------------------------------------------------------------------------------------------------
@@ -316,7 +289,9 @@ async def main() -> int:
             floor = None
             if not args.no_floor:  # after the bots: alone on the machine, as each of them was measured
                 print("the floor: a do-nothing discord.py client holding shard 0 ...", flush=True)
-                floor_pipe, floor_child = spawn(floor_process, served, args, name="floor")
+                from core.hearth_bot import default_intents
+
+                floor_pipe, floor_child = spawn(floor_process, served, args, default_intents().value, name="floor")
                 try:
                     floor = await asyncio.to_thread(floor_pipe.recv)
                 finally:
@@ -352,7 +327,7 @@ def report(args: argparse.Namespace, served: dict[str, Any], ready: list[dict[st
         connecting = shard0["ready_at"] - shard0["connect_at"]
         print(f"  the floor (a do-nothing discord.py client, Hearth's intents, shard 0 of {args.processes}, own "
               f"process after the bots): {floor['guilds']:,} guilds; READY after {floor['to_ready']:.1f}s; RSS before "
-              f"connecting {mb(floor['rss_before'])}, after READY {mb(floor['rss_ready'])}. Hearth's shard 0: "
+              f"connecting {mb(floor['rss_start'])}, after READY {mb(floor['rss_ready'])}. Hearth's shard 0: "
               f"{shard0['rss_ready'] / floor['rss_ready']:.2f}x the floor's memory, "
               f"{mb(shard0['rss_ready'] - floor['rss_ready'])} above it; from connecting to READY "
               f"{connecting:.1f}s, {connecting / floor['to_ready']:.2f}x the floor's (which connected alone; the "

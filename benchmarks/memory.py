@@ -123,20 +123,26 @@ def floor_process(pipe: Connection, standin: dict[str, Any], args: argparse.Name
     pipe.send(asyncio.run(measure_floor(standin, args, discord.Intents._from_value(intents))))
 
 
-async def measure_floor(standin: dict[str, Any], args: argparse.Namespace, intents: discord.Intents) -> dict[str, Any]:
-    """Resident memory of a discord.py client that does nothing, after READY with the same world."""
+async def measure_floor(standin: dict[str, Any], args: argparse.Namespace, intents: discord.Intents,
+                        **shards: Any) -> dict[str, Any]:
+    """Resident memory of a discord.py client that does nothing, after READY with the same world, and its time from
+    connecting to READY. With `shards` (shard_count, shard_ids) it is an `AutoShardedClient` holding those."""
     point_at_standin(standin)
-    client = discord.Client(intents=intents, guild_ready_timeout=args.guild_ready_timeout)
+    kind = discord.AutoShardedClient if shards else discord.Client
+    client = kind(intents=intents, guild_ready_timeout=args.guild_ready_timeout, **shards)
     ready = asyncio.Event()
     client.event(_set_on_ready(ready))
     gc.collect()
-    figures = {"rss_start": memory_kib()}
+    figures: dict[str, Any] = {"rss_start": memory_kib()}
+    started = time.perf_counter()
     runner = asyncio.create_task(client.start("benchmark.token"), name="floor-client")
     try:
         await asyncio.wait_for(ready.wait(), args.ready_timeout)
+        figures["to_ready"] = time.perf_counter() - started
         await asyncio.sleep(1.0)
         gc.collect()
-        figures.update(rss_ready=memory_kib(), rss_peak=memory_kib("VmHWM"), guilds=len(client.guilds))
+        figures.update(rss_ready=memory_kib(), rss_peak=memory_kib("VmHWM"),
+                       guilds=sum(1 for g in client.guilds if not g.unavailable))
     finally:
         await client.close()
         try:

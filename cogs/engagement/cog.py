@@ -38,6 +38,7 @@ from core.modules import declare
 from core.settings_registry import SYSTEM_TIMEZONE
 from utils.cards import avatar_bytes
 from utils.cooldowns import Cooldown
+from utils.local_days import LocalDays
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
         self.buffer = EngagementBuffer()
+        self.days = LocalDays()  # each message's day in its guild's time zone
         self.rng = random.Random()  # the random challenge draw (tests may seed or replace it)
         self.challenges: dict[tuple[int, int], int] = {}  # (guild, channel) → active challenge id
         self.flushes = 0
@@ -146,10 +148,10 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         ignored = settings.value(ENGAGEMENT_IGNORED_CHANNELS)
         if ignored and channel_id in ignored:
             return
-        tz = ZoneInfo(settings.value(SYSTEM_TIMEZONE))
         now = self.bot.clock.now()
-        self.buffer.add_message(guild_id, message.author.id, channel_id, message.id, now, local_day(now, tz),
-                                has_image(message), self.challenges.get((guild_id, channel_id)))
+        self.buffer.add_message(guild_id, message.author.id, channel_id, message.id, now,
+                                self.days.day(now, settings.value(SYSTEM_TIMEZONE)), has_image(message),
+                                self.challenges.get((guild_id, channel_id)))
         if self.buffer.pressure:
             self.flusher.wake.set()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import UTC, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import discord
@@ -27,6 +27,7 @@ from core.flush_loop import FlushLoop
 from core.message_pipeline import MessageContext, attach
 from core.modules import declare
 from core.retention import LogTable, RetentionJob
+from utils.local_days import LocalDays
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class InsightCog(HearthCog, name="Insight"):
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
         self.counts = DailyCounts()
+        self.days = LocalDays()  # each count's day (UTC)
         self.flusher = FlushLoop(
             "Server stats", self.flush, bot.clock, interval=FLUSH_INTERVAL, max_backoff=MAX_BACKOFF,
             backlog=lambda: f"{len(self.counts)} daily counter(s)",
@@ -79,8 +81,8 @@ class InsightCog(HearthCog, name="Insight"):
         assert self.module is not None
         return await self.bot.modules.is_on(guild_id, self.module)
 
-    def _today(self) -> Any:
-        return self.bot.clock.now().astimezone(UTC).date()
+    def _today(self) -> date:
+        return self.days.day(self.bot.clock.now(), "UTC")
 
     async def flush(self) -> int:
         """Add this process's counters to the table now."""

@@ -13,7 +13,6 @@ import contextlib
 import logging
 from collections.abc import Awaitable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import discord
 from discord.ext import commands
@@ -43,6 +42,7 @@ from core.guild_settings import GuildValues
 from core.message_pipeline import ORDER_ENGAGEMENT, MessageContext, attach
 from core.modules import declare
 from core.settings_registry import SYSTEM_TIMEZONE
+from utils.local_days import LocalDays
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ class PointsCog(WalletMixin, ShopMixin, BuyingMixin, RedeemMixin, HearthCog, met
         super().__init__(bot)
         self.buffer = PointsBuffer()
         self.gate = ActivityGate()
+        self.days = LocalDays()  # each message's day in its guild's time zone
         self.flushes = 0
         self.api: PointsApi | None = None
         self._flush_lock = asyncio.Lock()
@@ -128,7 +129,7 @@ class PointsCog(WalletMixin, ShopMixin, BuyingMixin, RedeemMixin, HearthCog, met
         now = self.bot.clock.now()
         if not self.gate.allow(guild_id, message.author.id, now, settings.value(POINTS_MESSAGE_COOLDOWN)):
             return
-        day = now.astimezone(ZoneInfo(settings.value(SYSTEM_TIMEZONE))).date()
+        day = self.days.day(now, settings.value(SYSTEM_TIMEZONE))
         self.buffer.add(guild_id, message.author.id, amount, repo.ACTIVITY, f"activity:{day.isoformat()}",
                         "Messages")
         if self.buffer.pressure:
