@@ -71,7 +71,8 @@ class GuildValues:
     setters: dict[tuple[str, str], int | None]
 
     def value(self, spec: SettingSpec[T]) -> T:
-        """The guild's value of `spec`, or its default (no check that its cog is loaded: see `snapshot`)."""
+        """The guild's value of `spec`, or its default. No check that its cog is loaded (`GuildSettings.setting`
+        refuses the settings of a cog that is not): for a cog's own settings and system settings."""
         value: T = self.values.get((spec.scope, spec.key), spec.default)
         return value
 
@@ -161,21 +162,16 @@ class GuildSettings:
         values = await self.stored(guild_id)
         return values.get((scope, key), spec.default)
 
-    async def snapshot(self, guild_id: int) -> GuildValues:
-        """The guild's settings, for a hot path that reads several of them (`snapshot.value(SPEC)`): one coroutine
-        instead of one per setting, memory only after the guild's first read. For settings of the caller's own
-        cog and system settings; `setting` also refuses the settings of a cog that is not loaded."""
-        return await self._load(guild_id)
-
     def in_memory(self, guild_id: int) -> GuildValues | None:
         """The guild's settings as held in memory, an object replaced (never changed) whenever they change; None
         when they are not in memory. Lets a hot path keep what it derived from them until they change."""
         return self._rows.peek(guild_id)
 
     def with_values(self, guild_id: int, use: Callable[..., None], *args: Any) -> Awaitable[None] | None:
-        """`use(values, *args)` with the guild's settings (as `snapshot`): called at once when they are in memory
-        (returns None), else returns the coroutine that reads them first. For message-pipeline stages, which then
-        make no coroutine for a message of a guild whose settings are in memory."""
+        """`use(values, *args)` with the guild's settings (`GuildValues`, for a hot path that reads several of
+        them): called at once when they are in memory (returns None), else returns the coroutine that reads them
+        first. For message-pipeline stages, which then make no coroutine for a message of a guild whose settings
+        are in memory."""
         values = self._rows.peek(guild_id)
         if values is None:
             return self._with_loaded(guild_id, use, *args)
