@@ -246,15 +246,27 @@ class DashboardCog(HearthCog, name="Dashboard"):
 
     async def guild_page(self, request: Request, guild_id: str) -> tuple[Any, Any, Any] | HTMLResponse:
         """(session id, session, member) when the user may manage this guild now, else the page to answer."""
+        return await self._checked_member(request, guild_id, manager, "Log in with Discord to manage your servers.",
+                                          ("Not yours to manage", NOT_YOURS))
+
+    async def member_page(self, request: Request, guild_id: str) -> tuple[Any, Any, Any] | HTMLResponse:
+        """(session id, session, member) when the user is a member of this guild now, else the page to answer.
+        Whose page it is comes from the session only (never from the URL or a form)."""
+        return await self._checked_member(request, guild_id, member_now, "Log in with Discord to see your page.",
+                                          ("Not a member", NOT_MEMBER))
+
+    async def _checked_member(self, request: Request, guild_id: str, lookup: Any, log_in: str,
+                              refused: tuple[str, str]) -> tuple[Any, Any, Any] | HTMLResponse:
+        """The session's user as a member of the guild, checked now by `lookup` (`manager` or `member_now`), or the
+        page that says why not (not logged in, refused, the database or Discord unavailable, too many checks)."""
         try:
             found = await self._session(request)
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503)
         if found is None:
-            return message("Log in first", "Log in with Discord to manage your servers.", status=401,
-                           login_link=True)
+            return message("Log in first", log_in, status=401, login_link=True)
         try:
-            member = (await manager(self.bot, int(guild_id), found[1].user_id, limiter=self.remote_checks)
+            member = (await lookup(self.bot, int(guild_id), found[1].user_id, limiter=self.remote_checks)
                       if guild_id.isdigit() else None)
         except DATABASE_ERRORS:
             return message("Try again later", UNAVAILABLE, status=503, **self.who(*found))
@@ -263,27 +275,7 @@ class DashboardCog(HearthCog, name="Dashboard"):
         except OnCooldown as exc:
             return message("Slow down", str(exc), status=429, **self.who(*found))
         if member is None:
-            return message("Not yours to manage", NOT_YOURS, status=403, **self.who(*found))
-        return found[0], found[1], member
-
-    async def member_page(self, request: Request, guild_id: str) -> tuple[Any, Any, Any] | HTMLResponse:
-        """(session id, session, member) when the user is a member of this guild now, else the page to answer.
-        Whose page it is comes from the session only (never from the URL or a form)."""
-        try:
-            found = await self._session(request)
-        except DATABASE_ERRORS:
-            return message("Try again later", UNAVAILABLE, status=503)
-        if found is None:
-            return message("Log in first", "Log in with Discord to see your page.", status=401, login_link=True)
-        try:
-            member = (await member_now(self.bot, int(guild_id), found[1].user_id, limiter=self.remote_checks)
-                      if guild_id.isdigit() else None)
-        except DiscordUnavailable:
-            return message("Try again later", DISCORD_DOWN, status=503, **self.who(*found))
-        except OnCooldown as exc:
-            return message("Slow down", str(exc), status=429, **self.who(*found))
-        if member is None:
-            return message("Not a member", NOT_MEMBER, status=403, **self.who(*found))
+            return message(*refused, status=403, **self.who(*found))
         return found[0], found[1], member
 
     async def settings_page(self, request: Request, guild_id: str) -> HTMLResponse:
