@@ -6,8 +6,11 @@ The stand-in and the bots run in processes of their own (spawned), so that each 
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import multiprocessing
 import resource
+import time
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -73,3 +76,24 @@ def stop(child: BaseProcess, timeout: float = 10.0) -> None:
     if child.is_alive():
         child.terminate()
         child.join(5)
+
+
+def mark_start(bot: Any, figures: dict[str, Any]) -> asyncio.Event:
+    """Record in `figures` the bot's resident memory once its cogs are loaded (`rss_before`), when it starts
+    connecting (`connect_at`) and its first READY (`ready_at`); returns the event set at READY."""
+    ready = asyncio.Event()
+    setup_hook = bot.setup_hook
+
+    async def measured_setup_hook() -> None:  # cogs loaded, gateway not yet connected
+        await setup_hook()
+        gc.collect()
+        figures["rss_before"] = memory_kib()
+        figures["connect_at"] = time.perf_counter()
+
+    async def on_ready() -> None:
+        figures.setdefault("ready_at", time.perf_counter())
+        ready.set()
+
+    bot.setup_hook = measured_setup_hook
+    bot.add_listener(on_ready, "on_ready")
+    return ready

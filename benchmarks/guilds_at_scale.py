@@ -43,7 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._common import hearth_bot, mb, memory_kib, point_at_standin, spawn, stop  # noqa: E402
+from benchmarks._common import hearth_bot, mark_start, mb, memory_kib, point_at_standin, spawn, stop  # noqa: E402
 
 DATABASE = "hearth_bench_scale"
 TITLE = "Scale reminder "
@@ -123,18 +123,7 @@ async def _run_bot(pipe: Connection, url: str, served: dict[str, Any], shard: in
     point_at_standin(served)
     bot = hearth_bot(url, shard_count=args.processes, shard_ids=[shard], guild_ready_timeout=args.guild_ready_timeout)
     figures: dict[str, Any] = {"shard": shard, "posts": 0}
-    ready = asyncio.Event()
-    setup_hook = bot.setup_hook
-
-    async def measured_setup_hook() -> None:  # cogs loaded, gateway not yet connected
-        await setup_hook()
-        gc.collect()
-        figures["rss_before"] = memory_kib()
-        figures["connect_at"] = time.perf_counter()
-
-    async def on_ready() -> None:
-        figures.setdefault("ready_at", time.perf_counter())
-        ready.set()
+    ready = mark_start(bot, figures)
 
     request = discord.http.HTTPClient.request
 
@@ -144,8 +133,6 @@ async def _run_bot(pipe: Connection, url: str, served: dict[str, Any], shard: in
         return await request(client, route, **kwargs)
 
     discord.http.HTTPClient.request = counting  # type: ignore[method-assign]
-    bot.setup_hook = measured_setup_hook  # type: ignore[method-assign]
-    bot.add_listener(on_ready, "on_ready")
     started = time.perf_counter()
     runner = asyncio.create_task(bot.start("benchmark.token"))
     deadline = started + args.ready_timeout

@@ -38,7 +38,7 @@ import discord  # noqa: E402
 import discord.gateway  # noqa: E402
 import discord.http  # noqa: E402
 
-from benchmarks._common import hearth_bot, mb, memory_kib, point_at_standin  # noqa: E402
+from benchmarks._common import hearth_bot, mark_start, mb, memory_kib, point_at_standin  # noqa: E402
 
 # The database is prepared (Alembic) in this parent process; the bot and the floor each run in a fresh child
 # process (spawned: they import this module, which imports discord.py only, and the bot's child imports bot.py).
@@ -184,18 +184,7 @@ async def measure(url: str, standin: dict[str, Any], args: argparse.Namespace) -
     if bot.intents != default_intents():
         raise RuntimeError("the factory no longer uses default_intents(): this benchmark would not measure Hearth")
     figures: dict[str, Any] = {"intents": bot.intents, "member_cache_flags": bot._connection.member_cache_flags}
-    ready = asyncio.Event()
-    setup_hook = bot.setup_hook
-
-    async def measured_setup_hook() -> None:  # cogs loaded, gateway not yet connected
-        await setup_hook()
-        gc.collect()
-        figures["rss_before"] = memory_kib()
-        figures["connect_at"] = time.perf_counter()
-
-    async def on_ready() -> None:
-        figures["ready_at"] = time.perf_counter()
-        ready.set()
+    ready = mark_start(bot, figures)
 
     # Bot-side timings: when READY arrived, when the last GUILD_CREATE was parsed, and the time spent parsing
     # GUILD_CREATEs into the cache (discord.py calls ConnectionState.parsers[event] for every dispatch).
@@ -217,8 +206,6 @@ async def measure(url: str, standin: dict[str, Any], args: argparse.Namespace) -
 
     for event in ("READY", "GUILD_CREATE"):
         parsers[event] = timed(event, parsers[event])
-    bot.setup_hook = measured_setup_hook  # type: ignore[method-assign]
-    bot.add_listener(on_ready, "on_ready")
     gc.collect()
     figures["rss_start"] = memory_kib()
     runner = asyncio.create_task(bot.start("benchmark.token"), name="hearth-bot")
