@@ -181,14 +181,6 @@ class GuildSettings:
     async def _with_loaded(self, guild_id: int, use: Callable[..., None], *args: Any) -> None:
         use(await self._load(guild_id), *args)
 
-    def cached(self, guild_id: int, spec: SettingSpec[T]) -> tuple[bool, T | None]:
-        """(True, value) when the guild's settings are in memory, without awaiting; (False, None) otherwise.
-        For the hottest paths (a module switch read per message stage); everything else uses `setting`."""
-        rows = self._rows.peek(guild_id)
-        if rows is None:
-            return False, None
-        return True, rows.values.get((spec.scope, spec.key), spec.default)
-
     async def setting(self, guild_id: int, spec: SettingSpec[T]) -> T:
         """The guild's value of a declared setting, or its registered default; `UnknownSetting` when the spec's
         cog is not loaded (its scope is not registered). Read on every message by several stages: two dict

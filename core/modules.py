@@ -154,16 +154,16 @@ class Modules:
 
     def known_state(self, guild_id: int, module: Module) -> bool | None:
         """Whether `module` is on in the guild when its settings are in memory (None: they must be read first);
-        no coroutine, for the message pipeline's per-stage check."""
-        known, value = self.bot.guild_settings.cached(guild_id, module.switch)
-        return bool(value) if known else None
+        no coroutine, for hot paths (the message pipeline's plan of a guild's stages)."""
+        values = self.bot.guild_settings.in_memory(guild_id)
+        return None if values is None else bool(values.value(module.switch))
 
     async def is_on(self, guild_id: int, module: Module) -> bool:
         """Whether `module` is on in the guild (from the settings cache after the guild's first read)."""
-        known, value = self.bot.guild_settings.cached(guild_id, module.switch)
-        if not known:  # the guild's first read: one query (shared by every miss at once)
-            value = await self.bot.guild_settings.setting(guild_id, module.switch)
-        return bool(value)
+        on = self.known_state(guild_id, module)
+        if on is None:  # the guild's first read: one query (shared by every miss at once)
+            on = bool(await self.bot.guild_settings.setting(guild_id, module.switch))
+        return on
 
     async def require_on(self, guild_id: int, name: str) -> None:
         """Raise `ModuleOff` when the module called `name` is off in the guild (for changes made elsewhere than by

@@ -168,8 +168,7 @@ class InvitesCog(InvitesCommands, HearthCog, metaclass=CompositeMetaClass, name=
     def _tracking(self, guild_id: int) -> bool:
         """Whether the module is on in the guild, from memory only (True when not known yet)."""
         assert self.module is not None
-        known, on = self.bot.guild_settings.cached(guild_id, self.module.switch)
-        return on is not False if known else True
+        return self.bot.modules.known_state(guild_id, self.module) is not False
 
     @commands.Cog.listener()
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
