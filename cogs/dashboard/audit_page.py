@@ -13,7 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from cogs.audit.api import AuditApi, AuditEntry
-from cogs.dashboard.contract import UNAVAILABLE, Dashboard
+from cogs.dashboard.contract import UNAVAILABLE, GuildPage, page_number
 from cogs.dashboard.pages import message, page
 from core.settings_registry import SYSTEM_TIMEZONE
 from utils.errors import DATABASE_ERRORS
@@ -55,25 +55,16 @@ def find_member(guild: discord.Guild, typed: str) -> discord.Member | int | None
     return guild.get_member_named(typed)
 
 
-class AuditPage:
-    """GET of the audit log page."""
+class AuditPage(GuildPage):
+    """GET of the audit log page: the recent commands, filtered, one page."""
 
-    def __init__(self, dashboard: Dashboard) -> None:
-        self.dashboard = dashboard
-
-    async def show(self, request: Request, guild_id: str) -> HTMLResponse:
-        """The recent commands, filtered, one page."""
-        checked = await self.dashboard.guild_page(request, guild_id)
-        if isinstance(checked, HTMLResponse):
-            return checked
-        session_id, session, member = checked
+    async def _page(self, request: Request, session_id: str, session: Any, member: Any) -> HTMLResponse:
         guild = member.guild
         who = self.dashboard.who(session_id, session)
         query = request.query_params
         command = " ".join(query.get("command", "").strip().lstrip("/").split())[:100].lower()
         user_typed = query.get("user", "").strip()[:100]
-        number = query.get("page", "1")
-        number = min(int(number), MAX_PAGE) if number.isdigit() and int(number) > 0 else 1
+        number = page_number(request, MAX_PAGE)
         context: dict[str, Any] = {"guild": guild, "section": "audit", "command": command, "user_typed": user_typed,
                                    "rows": [], "page_number": number, "previous": None, "next": None,
                                    "problem": None, "tracking": True}

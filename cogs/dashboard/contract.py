@@ -83,7 +83,8 @@ def picked_role(guild: discord.Guild, raw: str) -> discord.Role | None:
 
 
 class GuildPage:
-    """A page of a server for its managers: GET renders it (`_render`, given the session id, session and member)."""
+    """A page of a server for its managers: GET checks the user may manage the server now, then renders the page
+    (`_page`, given the request, session id, session and member; by default `_render` without the request)."""
 
     def __init__(self, dashboard: Dashboard) -> None:
         self.dashboard = dashboard
@@ -93,7 +94,16 @@ class GuildPage:
         checked = await self.dashboard.guild_page(request, guild_id)
         if isinstance(checked, HTMLResponse):
             return checked
-        return await self._render(*checked)
+        return await self._page(request, *checked)
+
+    async def _page(self, request: Request, session_id: str, session: Any, member: Any) -> HTMLResponse:
+        return await self._render(session_id, session, member)
 
     async def _render(self, session_id: str, session: Any, member: Any) -> HTMLResponse:
         raise NotImplementedError
+
+
+def page_number(request: Request, last: int) -> int:
+    """The `page` query parameter: a number from 1 to `last`, 1 when missing or not a number."""
+    raw = request.query_params.get("page", "1")
+    return min(int(raw), last) if raw.isdigit() and int(raw) > 0 else 1

@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.audit.api import record_change
 from cogs.dashboard.audit_page import who_is
-from cogs.dashboard.contract import UNAVAILABLE, Dashboard, first
+from cogs.dashboard.contract import UNAVAILABLE, GuildPage, first, page_number
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.setting_forms import readable
 from core.guild_kit import post_to_log
@@ -69,19 +69,13 @@ def history_row(entry: HistoryEntry, spec: SettingSpec | None, guild: discord.Gu
                       entry.changed_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"), spec is not None)
 
 
-class HistoryPage:
+class HistoryPage(GuildPage):
     """GET and POST (rollback) of the settings history page."""
 
-    def __init__(self, dashboard: Dashboard) -> None:
-        self.dashboard = dashboard
-
-    async def show(self, request: Request, guild_id: str) -> HTMLResponse:
+    async def _page(self, request: Request, session_id: str, session: Any, member: Any) -> HTMLResponse:
         """One page of the history; after a rollback, what it did."""
-        checked = await self.dashboard.guild_page(request, guild_id)
-        if isinstance(checked, HTMLResponse):
-            return checked
-        number = request.query_params.get("page", "1")
-        number = min(int(number), MAX_PAGE) if number.isdigit() and int(number) > 0 else 1
+        checked = (session_id, session, member)
+        number = page_number(request, MAX_PAGE)
         scope, _, key = request.query_params.get("setting", "").partition(".")
         spec = self.dashboard.bot.settings_registry.get(scope, key)  # only a real setting filters (and is echoed)
         rolled = request.query_params.get("rolled", "")

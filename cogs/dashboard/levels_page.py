@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.audit.api import record_change
 from cogs.dashboard.access import is_remote
-from cogs.dashboard.contract import UNAVAILABLE, Dashboard, assignable_roles, first, picked_role
+from cogs.dashboard.contract import UNAVAILABLE, GuildPage, assignable_roles, first, page_number, picked_role
 from cogs.dashboard.pages import message, page
 from cogs.dashboard.rule_pages import named
 from cogs.dashboard.setting_forms import rows
@@ -23,6 +23,7 @@ from utils.errors import DATABASE_ERRORS, BadInput, UserFacingError
 
 SCOPES = ("welcome", "levels")
 BOARD_SIZE = 20
+BOARD_MAX_PAGE = 1000  # the furthest leaderboard page a link may ask for
 DONE = {"role_add": "Level role saved.", "role_remove": "Level role removed.", "multiplier": "Multiplier saved."}
 
 
@@ -67,27 +68,21 @@ def member_name(guild: discord.Guild, user_id: int | None, remote: bool = False)
     return "name not known here" if remote else "a member who left"
 
 
-class LevelsPage:
+class LevelsPage(GuildPage):
     """GET and POST of the welcome and levels page."""
-
-    def __init__(self, dashboard: Dashboard) -> None:
-        self.dashboard = dashboard
 
     @property
     def bot(self) -> Any:
         return self.dashboard.bot
 
-    async def show(self, request: Request, guild_id: str) -> HTMLResponse:
+    async def _page(self, request: Request, session_id: str, session: Any, member: Any) -> HTMLResponse:
         """Settings, level roles, multipliers and the leaderboard."""
-        checked = await self.dashboard.guild_page(request, guild_id)
-        if isinstance(checked, HTMLResponse):
-            return checked
         changed = request.query_params.get("changed", "")
         notice = DONE.get(request.query_params.get("done", ""))
         if any(spec.qualified == changed for spec in self._specs()):  # only a real setting's name is echoed
             notice = f"Saved: {changed}."
-        raw = request.query_params.get("page", "1")
-        return await self.render(*checked, notice=notice, board_page=int(raw) if raw.isdigit() else 1)
+        return await self.render(session_id, session, member, notice=notice,
+                                 board_page=page_number(request, BOARD_MAX_PAGE))
 
     def _specs(self) -> list[Any]:
         return [spec for spec in self.bot.settings_registry.all() if spec.scope in SCOPES]

@@ -5,11 +5,13 @@ left, messages, commands, tickets opened, automod actions) and the tickets open 
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from cogs.dashboard.charts import bar_chart
-from cogs.dashboard.contract import UNAVAILABLE, Dashboard
+from cogs.dashboard.contract import UNAVAILABLE, GuildPage
 from cogs.dashboard.pages import message, page
 from cogs.insight.api import SERIES, StatsApi
 from utils.errors import DATABASE_ERRORS
@@ -21,18 +23,10 @@ UNITS = {"joins": ("member joined", "members joined"), "leaves": ("member left",
          "automod_actions": ("automod action", "automod actions")}
 
 
-class OverviewPage:
-    """GET of the overview page."""
+class OverviewPage(GuildPage):
+    """GET of the overview page: the charts of the last 30 days."""
 
-    def __init__(self, dashboard: Dashboard) -> None:
-        self.dashboard = dashboard
-
-    async def show(self, request: Request, guild_id: str) -> HTMLResponse:
-        """The charts of the last 30 days."""
-        checked = await self.dashboard.guild_page(request, guild_id)
-        if isinstance(checked, HTMLResponse):
-            return checked
-        session_id, session, member = checked
+    async def _page(self, request: Request, session_id: str, session: Any, member: Any) -> HTMLResponse:
         guild = member.guild
         who = self.dashboard.who(session_id, session)
         api = self.dashboard.bot.apis.get(StatsApi)
