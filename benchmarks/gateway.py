@@ -47,7 +47,7 @@ import discord  # noqa: E402
 import discord.gateway  # noqa: E402
 import discord.http  # noqa: E402
 
-from benchmarks._common import hearth_bot, point_at_standin, spawn, stop  # noqa: E402
+from benchmarks._common import after_each_message, hearth_bot, point_at_standin, spawn, stop  # noqa: E402
 from benchmarks.interaction_marks import GcPauses  # noqa: E402
 
 DATABASE = "hearth_bench_gateway"
@@ -102,6 +102,9 @@ class Counted:
         self.seen = 0
         self.ready = asyncio.Event()
 
+    def count(self) -> None:
+        self.seen += 1
+
     async def on_ready(self) -> None:
         self.ready.set()
 
@@ -116,15 +119,7 @@ class Counted:
 def hearth_client(url: str) -> tuple[Any, Counted]:
     bot = hearth_bot(url)
     counted = Counted()
-    dispatch = bot.pipeline.dispatch
-
-    async def counting(message: discord.Message) -> Any:
-        try:
-            return await dispatch(message)
-        finally:
-            counted.seen += 1
-
-    bot.pipeline.dispatch = counting  # type: ignore[method-assign]
+    after_each_message(bot, counted.count)
     bot.add_listener(counted.on_ready, "on_ready")
     return bot, counted
 
@@ -134,7 +129,7 @@ def floor_client(intents: int) -> tuple[Any, Counted]:
     counted = Counted()
 
     async def on_message(message: discord.Message) -> None:
-        counted.seen += 1
+        counted.count()
 
     async def on_ready() -> None:
         await counted.on_ready()

@@ -45,7 +45,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._common import hearth_bot, point_at_standin, spawn, stop  # noqa: E402
+from benchmarks._common import after_each_message, hearth_bot, point_at_standin, spawn, stop  # noqa: E402
 from benchmarks.interaction_marks import COMMANDS, BotMarks, GcPauses, Stopwatch, percentile  # noqa: E402
 
 DATABASE = "hearth_bench_interactions"
@@ -251,16 +251,12 @@ async def _run_bot(pipe: Connection, url: str, served: dict[str, Any], cprofile:
     point_at_standin(served)
     bot = hearth_bot(url, sync_commands=True)
     handled = 0
-    dispatch = bot.pipeline.dispatch
 
-    async def counting(message: Any) -> Any:
+    def counting() -> None:
         nonlocal handled
-        try:
-            return await dispatch(message)
-        finally:
-            handled += 1
+        handled += 1
 
-    bot.pipeline.dispatch = counting  # type: ignore[method-assign]
+    after_each_message(bot, counting)
     marks = BotMarks()
     marks.install(bot)
     ready = asyncio.Event()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -73,7 +73,7 @@ class GuildValues:
     def value(self, spec: SettingSpec[T]) -> T:
         """The guild's value of `spec`, or its default. No check that its cog is loaded (`GuildSettings.setting`
         refuses the settings of a cog that is not): for a cog's own settings and system settings."""
-        value: T = self.values.get((spec.scope, spec.key), spec.default)
+        value: T = self.values.get(spec.ref, spec.default)
         return value
 
 
@@ -126,15 +126,16 @@ class GuildSettings:
 
     async def stored(self, guild_id: int) -> dict[tuple[str, str], Any]:
         """Every value stored for the guild (not the defaults), from the cache when possible."""
-        return (await self._load(guild_id)).values
+        return (await self.values(guild_id)).values
 
     @property
     def fallbacks(self) -> int:
         """Reads answered from the last known rows because the database was unreachable."""
         return self._rows.fallbacks
 
-    async def _load(self, guild_id: int) -> GuildValues:
-        """The guild's stored values and who set each, from the cache when possible."""
+    async def values(self, guild_id: int) -> GuildValues:
+        """The guild's stored values and who set each (`GuildValues`, for reading several of them), from the cache
+        when possible."""
         cached = self._rows.peek(guild_id)  # the hot path: no coroutine beyond this one
         return cached if cached is not None else await self._rows.get(guild_id)
 
@@ -154,7 +155,7 @@ class GuildSettings:
 
         Role-granting features check the role against this member each time they give it."""
         self.spec(scope, key)
-        return (await self._load(guild_id)).setters.get((scope, key))
+        return (await self.values(guild_id)).setters.get((scope, key))
 
     async def get(self, guild_id: int, scope: str, key: str) -> Any:
         """The guild's value of scope.key, or its registered default."""
@@ -166,20 +167,6 @@ class GuildSettings:
         """The guild's settings as held in memory, an object replaced (never changed) whenever they change; None
         when they are not in memory. Lets a hot path keep what it derived from them until they change."""
         return self._rows.peek(guild_id)
-
-    def with_values(self, guild_id: int, use: Callable[..., None], *args: Any) -> Awaitable[None] | None:
-        """`use(values, *args)` with the guild's settings (`GuildValues`, for a hot path that reads several of
-        them): called at once when they are in memory (returns None), else returns the coroutine that reads them
-        first. For message-pipeline stages, which then make no coroutine for a message of a guild whose settings
-        are in memory."""
-        values = self._rows.peek(guild_id)
-        if values is None:
-            return self._with_loaded(guild_id, use, *args)
-        use(values, *args)
-        return None
-
-    async def _with_loaded(self, guild_id: int, use: Callable[..., None], *args: Any) -> None:
-        use(await self._load(guild_id), *args)
 
     async def setting(self, guild_id: int, spec: SettingSpec[T]) -> T:
         """The guild's value of a declared setting, or its registered default; `UnknownSetting` when the spec's

@@ -110,7 +110,9 @@ class HearthBot(commands.AutoShardedBot):
     async def on_message(self, message: discord.Message) -> None:  # type: ignore[override]
         """Every message goes through the pipeline's stages; text commands are looked for only when some exist
         (Hearth's own are all slash commands)."""
-        await self.pipeline.dispatch(message)
+        pending = self.pipeline.feed(message)  # None for most messages: every stage was done in memory
+        if pending is not None:
+            await pending
         if self.all_commands:
             await self.process_commands(message)
 

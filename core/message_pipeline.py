@@ -16,8 +16,10 @@ registered with `include_bots=True` (the embed watcher reads other bots' announc
 only stages registered with `guild_only=False`. A stage that raises is logged and the next stage still runs.
 
 A stage may be a plain function that returns None when it is done, or the awaitable of the work it still has to
-do: most stages only check or count in memory for most messages, and then make no coroutine at all
-(`GuildSettings.with_values` gives such a stage the guild's settings the same way).
+do: most stages only check or count in memory for most messages, and then make no coroutine at all. The context
+carries what every stage would otherwise look up per message: the guild's settings as they are in memory
+(`context.settings`, read once per message) and the moment the message arrived by the bot's clock (`context.now`).
+The bot's `on_message` calls `feed`, which makes no coroutine either while no stage returns one.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import discord
 
+from core.guild_settings import GuildValues
 from core.modules import Module
 
 log = logging.getLogger(__name__)
@@ -43,11 +47,13 @@ ORDER_WATCHER = 90
 ORDER_VERIFICATION = 95  # last: checking an uploaded screenshot calls the LLM
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class MessageContext:
     """One message on its way through the stages, and what the stages did with it so far."""
 
     message: discord.Message
+    settings: GuildValues  # the guild's settings when the message arrived (the defaults in a direct message)
+    now: datetime  # when the message arrived, by the bot's clock
     received: float = field(default_factory=time.perf_counter)  # for response-time figures
     deleted: bool = False  # a stage deleted the message (later stages should not answer it)
     stopped: bool = False  # a stage asked that no later stage runs
@@ -86,13 +92,13 @@ Stages = tuple[_Registration, ...]
 class _Plan:
     """The stages one guild's messages run through, made once for the guild's settings as they are in memory."""
 
-    settings: object  # the guild's in-memory settings it was made from (replaced whenever they change)
-    version: int  # the pipeline's registrations it was made from
+    settings: GuildValues  # the guild's in-memory settings it was made from (replaced whenever they change)
     humans: Stages
     bots: Stages
 
 
-_NO_SWITCHES = object()  # the "settings" of plans when no stage belongs to a module
+_COLD = object()  # `_prepared`: the guild's settings are not in memory yet
+_DEFAULTS = GuildValues({}, {})  # the "settings" of a direct message: every setting at its default
 
 
 class MessagePipeline:
@@ -105,7 +111,6 @@ class MessagePipeline:
     def __init__(self, bot: Any) -> None:
         self.bot = bot
         self._stages: list[_Registration] = []
-        self._version = 0
         self._plans: dict[int, _Plan] = {}
         self._shared: dict[Stages, Stages] = {}  # one copy of each distinct stage list, shared by guilds' plans
         self._listening = False
@@ -129,12 +134,10 @@ class MessagePipeline:
         self._replanned()
 
     def _replanned(self) -> None:
-        self._version += 1
         self._plans.clear()
         self._shared.clear()
         self._dm_humans = self._filtered(r for r in self._stages if not r.guild_only)
         self._dm_bots = self._filtered(r for r in self._dm_humans if r.include_bots)
-        self._modular = any(r.module is not None for r in self._stages)
 
     @property
     def stage_names(self) -> list[str]:
@@ -143,63 +146,90 @@ class MessagePipeline:
 
     # --- dispatching -----------------------------------------------------------------------------------
 
+    def feed(self, message: discord.Message) -> Awaitable[MessageContext] | None:
+        """Run the stages for one message (the bot's `on_message`): None when every stage was done at once (no
+        coroutine made), else the awaitable of the rest."""
+        prepared = self._prepared(message)
+        if prepared is None:
+            return None
+        if prepared is _COLD:
+            return self.dispatch(message)
+        return self._run(*prepared, 0)
+
     async def dispatch(self, message: discord.Message) -> MessageContext | None:
         """Run the stages for one message; returns the context (None when the message was not for us)."""
-        me = self.bot.user
-        if me is not None and message.author.id == me.id:
+        prepared = self._prepared(message)
+        if prepared is _COLD:  # the guild's first message: its settings are read (once for a burst of misses)
+            prepared = self._prepared(message, await self.bot.guild_settings.values(message.guild.id))
+        if prepared is None:
             return None
-        if not self._stages:
+        context, stages = prepared
+        pending = self._run(context, stages, 0)
+        if pending is not None:
+            await pending
+        return context
+
+    def _prepared(self, message: discord.Message, settings: GuildValues | None = None) -> Any:
+        """The message's context and the stages it goes through; None when it is not for us, `_COLD` when its
+        guild's settings must be read first."""
+        me = self.bot.user
+        if (me is not None and message.author.id == me.id) or not self._stages:
             return None
         is_bot = message.author.bot or message.webhook_id is not None
         guild = message.guild
         if guild is None:
             stages = self._dm_bots if is_bot else self._dm_humans
+            settings = _DEFAULTS
         else:
-            plan = self._plan(guild.id)
-            if plan is not None:
-                stages = plan.bots if is_bot else plan.humans
-            else:  # the guild's settings are not in memory (its first message): read them, don't plan yet
-                stages = await self._switched_on(guild.id, is_bot)
-        context = MessageContext(message)
+            if settings is None:
+                settings = self.bot.guild_settings.in_memory(guild.id)
+                if settings is None:
+                    return _COLD
+            plan = self._plans.get(guild.id)
+            if plan is None or plan.settings is not settings:  # registrations changing drop every plan
+                plan = self._plan(guild.id, settings)
+            stages = plan.bots if is_bot else plan.humans
         self.dispatched += 1
-        for registration in stages:
+        return MessageContext(message, settings, self.bot.clock.now()), stages
+
+    def _run(self, context: MessageContext, stages: Stages, start: int) -> Awaitable[MessageContext] | None:
+        """Run `stages[start:]` until one returns an awaitable; then the rest runs in the coroutine returned."""
+        for index in range(start, len(stages)):
             if context.stopped:
                 break
+            registration = stages[index]
             if context.deleted and not registration.run_after_delete:
                 continue
             try:
                 pending = registration.stage(context)
-                if pending is not None:
-                    await pending
             except Exception:  # one broken stage must not stop the others
-                log.exception("Message pipeline stage %s failed on message %s", registration.name, message.id)
+                self._failed(registration, context)
+                continue
+            if pending is not None:
+                return self._resume(context, stages, index, pending)
+        return None
+
+    async def _resume(self, context: MessageContext, stages: Stages, index: int,
+                      pending: Awaitable[None]) -> MessageContext:
+        try:
+            await pending
+        except Exception:
+            self._failed(stages[index], context)
+        rest = self._run(context, stages, index + 1)
+        if rest is not None:
+            await rest
         return context
 
-    def _plan(self, guild_id: int) -> _Plan | None:
-        """The guild's plan, made again when its settings or the registrations changed; None while its settings
-        are not in memory."""
-        settings = self.bot.guild_settings.in_memory(guild_id) if self._modular else _NO_SWITCHES
-        plan = self._plans.get(guild_id)
-        if settings is None:
-            self._plans.pop(guild_id, None)
-            return None
-        if plan is None or plan.settings is not settings or plan.version != self._version:
-            modules = self.bot.modules if self._modular else None
-            humans = self._filtered(r for r in self._stages
-                                    if r.module is None or modules.known_state(guild_id, r.module))  # type: ignore[union-attr]
-            plan = _Plan(settings, self._version, humans, self._filtered(r for r in humans if r.include_bots))
-            self._plans[guild_id] = plan
-        return plan
+    @staticmethod
+    def _failed(registration: _Registration, context: MessageContext) -> None:
+        log.exception("Message pipeline stage %s failed on message %s", registration.name, context.message.id)
 
-    async def _switched_on(self, guild_id: int, is_bot: bool) -> Stages:
-        """The guild's stages for a message, each module's switch read (loading the guild's settings)."""
-        stages = []
-        for registration in self._stages:
-            if is_bot and not registration.include_bots:
-                continue
-            if registration.module is None or await self.bot.modules.is_on(guild_id, registration.module):
-                stages.append(registration)
-        return tuple(stages)
+    def _plan(self, guild_id: int, settings: GuildValues) -> _Plan:
+        """The guild's stages for its settings as they are now: those whose module is switched on there."""
+        humans = self._filtered(r for r in self._stages if r.module is None or settings.value(r.module.switch))
+        plan = _Plan(settings, humans, self._filtered(r for r in humans if r.include_bots))
+        self._plans[guild_id] = plan
+        return plan
 
     def _filtered(self, registrations: Any) -> Stages:
         stages = tuple(registrations)

@@ -62,8 +62,10 @@ class SettingSpec(Generic[T]):
     choices: tuple[str, ...] = ()
     grants_role: bool = False
     channel_kind: str = "text"
+    ref: tuple[str, str] = field(init=False, repr=False, compare=False)  # (scope, key): the key values are stored by
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "ref", (self.scope, self.key))  # made once: read on every message by several stages
         if self.grants_role and self.type is not SettingType.ROLE:
             raise ValueError(f"{self.qualified}: only role settings can grant a role")
         if self.channel_kind not in CHANNEL_KINDS:

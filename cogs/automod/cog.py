@@ -9,6 +9,7 @@ counts are buffered and written in batches. AI rules are judged by a background 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
 import discord
@@ -17,7 +18,7 @@ from cogs.automod import appeals, repo
 from cogs.automod.ai import AIModerator
 from cogs.automod.api import AutomodApi
 from cogs.automod.commands import AutomodCommands
-from cogs.automod.matchers import GuildRules, MessageFacts
+from cogs.automod.matchers import GuildRules, Hit, MessageFacts
 from cogs.automod.rules import Rule
 from cogs.automod.settings import SETTINGS
 from cogs.automod.staff import EXEMPT
@@ -116,20 +117,36 @@ class AutomodCog(HearthCog, name="Automod"):
 
     # --- the pipeline stage (hot path) -----------------------------------------------------------------
 
-    async def on_message(self, ctx: MessageContext) -> None:
-        """Check one guild message against the guild's rules."""
-        message = ctx.message
-        rules = self.cache.peek(message.guild.id) or await self.cache.get(message.guild.id)
+    def on_message(self, ctx: MessageContext) -> Awaitable[None] | None:
+        """Check one guild message against the guild's rules: in memory, and a coroutine only for a message that
+        breaks one (or may break an AI rule), or while the guild's rules are not in memory yet."""
+        rules = self.cache.peek(ctx.message.guild.id)
+        if rules is None:
+            return self._check_after_loading(ctx)
+        return self._check(ctx, rules)
+
+    async def _check_after_loading(self, ctx: MessageContext) -> None:
+        pending = self._check(ctx, await self.cache.get(ctx.message.guild.id))
+        if pending is not None:
+            await pending
+
+    def _check(self, ctx: MessageContext, rules: GuildRules) -> Awaitable[None] | None:
         if rules.empty:
-            return
+            return None
+        message = ctx.message
         member = message.author
         if not isinstance(member, discord.Member):
-            return
+            return None
         facts = facts_of(message, member)
-        hits = rules.evaluate(facts, self.bot.clock.now().timestamp())
+        hits = rules.evaluate(facts, ctx.now.timestamp())
         ai_rules = rules.ai_candidates(facts) if rules.ai_rules and message.content else []
         if not hits and not ai_rules:
-            return
+            return None
+        return self._act(ctx, member, hits, ai_rules)
+
+    async def _act(self, ctx: MessageContext, member: discord.Member, hits: list[Hit], ai_rules: list[Rule]) -> None:
+        """A message that broke rules (`hits`) or goes to the AI check (`ai_rules`): unless its author is staff."""
+        message = ctx.message
         if await self.is_staff(member):
             return  # staff are never acted on
         if hits:

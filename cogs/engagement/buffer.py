@@ -87,7 +87,6 @@ class EngagementBuffer:
         self.dropped_messages = 0  # per-message index rows dropped while full (the counters still counted them)
         self.dropped_increments = 0  # counter increments dropped while full
         self.dropped_reactions = 0  # reaction changes dropped while full
-        self.peak_messages = 0
 
     def __len__(self) -> int:
         return len(self._batch.messages)
@@ -109,20 +108,24 @@ class EngagementBuffer:
         return len(self._batch.messages) * 2 >= self.message_capacity or self.keys * 2 >= self.key_capacity
 
     def add_message(self, guild_id: int, user_id: int, channel_id: int, message_id: int, at: datetime, day: date,
-                    has_image: bool, challenge_id: int | None, *, index: bool = True) -> None:
-        """Count one message; never blocks, never touches the database."""
+                    has_image: bool, challenge_id: int | None, *, index: bool = True) -> bool:
+        """Count one message; never blocks, never touches the database. True when this message brought the buffer
+        to half full (`pressure`): the writer should not wait for its next turn."""
         b = self._batch
         key = (guild_id, user_id, day)
+        grew = False  # a new key: only then can the keys have reached half the capacity
         if key in b.daily:
             b.daily[key] += 1
         elif self.keys < self.key_capacity:
             b.daily[key] = 1
+            grew = True
         else:
             self.dropped_increments += 1
-            return
+            return True
         mark = b.streaks.get((guild_id, user_id))
         if mark is None:
             b.streaks[(guild_id, user_id)] = StreakMark(day, day)
+            grew = True
         else:
             mark.see(day)
         if challenge_id is not None:
@@ -130,14 +133,16 @@ class EngagementBuffer:
             joined = b.participants.get(pkey)
             if joined is None:
                 b.participants[pkey] = Participation(1, message_id)
+                grew = True
             else:
                 joined.merge(Participation(1, message_id))
+        messages = b.messages
         if index:
-            if len(b.messages) >= self.message_capacity:
-                b.messages.popleft()
+            if len(messages) >= self.message_capacity:
+                messages.popleft()
                 self.dropped_messages += 1
-            b.messages.append((guild_id, message_id, channel_id, user_id, at, has_image))
-            self.peak_messages = max(self.peak_messages, len(b.messages))
+            messages.append((guild_id, message_id, channel_id, user_id, at, has_image))
+        return len(messages) * 2 >= self.message_capacity or (grew and self.keys * 2 >= self.key_capacity)
 
     def add_reaction(self, guild_id: int, message_id: int, delta: int) -> None:
         """A reaction added (+1) or removed (−1) on a counted message."""

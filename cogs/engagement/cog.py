@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Awaitable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,7 +31,6 @@ from cogs.engagement.rules import local_day, strip_suffix
 from cogs.engagement.settings import ENGAGEMENT_ENABLED, ENGAGEMENT_IGNORED_CHANNELS, SCOPE, SETTINGS
 from core.cog_base import CompositeMetaClass, HearthCog
 from core.flush_loop import FlushLoop
-from core.guild_settings import GuildValues
 from core.message_pipeline import ORDER_ENGAGEMENT, MessageContext, attach
 from core.modules import declare
 from core.settings_registry import SYSTEM_TIMEZONE
@@ -51,6 +49,8 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".heic", ".avif")
 
 def has_image(message: discord.Message) -> bool:
     """Whether the message carries a picture (an image attachment or an image embed)."""
+    if not message.attachments and not message.embeds:  # most messages: no generator made
+        return False
     for attachment in message.attachments:
         kind = (attachment.content_type or "").lower()
         if kind.startswith("image/") or attachment.filename.lower().endswith(IMAGE_SUFFIXES):
@@ -135,24 +135,21 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
 
     # --- the pipeline stage (hot path: memory only) ---------------------------------------------------------
 
-    def on_message(self, context: MessageContext) -> Awaitable[None] | None:
-        """The pipeline stage: count the message (a coroutine only while the guild's settings are not in memory)."""
-        message = context.message
-        return self.bot.guild_settings.with_values(message.guild.id, self._count_message, message)
-
-    def _count_message(self, settings: GuildValues, message: discord.Message) -> None:
-        guild_id = message.guild.id
+    def on_message(self, context: MessageContext) -> None:
+        """The pipeline stage: count the message (memory only)."""
+        settings = context.settings
         if not settings.value(ENGAGEMENT_ENABLED):
             return
+        message = context.message
         channel_id = message.channel.id
         ignored = settings.value(ENGAGEMENT_IGNORED_CHANNELS)
         if ignored and channel_id in ignored:
             return
-        now = self.bot.clock.now()
-        self.buffer.add_message(guild_id, message.author.id, channel_id, message.id, now,
-                                self.days.day(now, settings.value(SYSTEM_TIMEZONE)), has_image(message),
-                                self.challenges.get((guild_id, channel_id)))
-        if self.buffer.pressure:
+        guild_id = message.guild.id
+        now = context.now
+        if self.buffer.add_message(guild_id, message.author.id, channel_id, message.id, now,
+                                   self.days.day(now, settings.value(SYSTEM_TIMEZONE)), has_image(message),
+                                   self.challenges.get((guild_id, channel_id))):
             self.flusher.wake.set()
 
     @commands.Cog.listener()

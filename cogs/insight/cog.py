@@ -90,9 +90,7 @@ class InsightCog(HearthCog, name="Insight"):
 
     def on_message(self, context: MessageContext) -> None:
         """Pipeline stage: one more message on the guild's day (memory only: no coroutine)."""
-        guild = context.message.guild
-        if guild is not None:
-            self.counts.add(guild.id, self._today(), MESSAGES)
+        self.counts.add(context.message.guild.id, self.days.day(context.now, "UTC"), MESSAGES)
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -134,25 +134,35 @@ class LevelsCog(CommandsMixin, HearthCog, metaclass=CompositeMetaClass, name="Le
 
     # --- the pipeline stage (hot path: memory only) --------------------------------------------------------------
 
-    async def on_message(self, context: MessageContext) -> None:
+    def on_message(self, context: MessageContext) -> Awaitable[None] | None:
+        """The pipeline stage: XP for a message past the member's cooldown (memory only, unless the guild's XP
+        rules are not in memory yet)."""
+        settings = context.settings
+        if not settings.value(LEVELS_ENABLED):
+            return None
+        message = context.message
+        key = (message.guild.id, message.author.id)
+        last = self.last_award.get(key)
+        if last is not None and (context.now - last).total_seconds() < settings.value(LEVELS_COOLDOWN):
+            return None
+        rules = self.rules.peek(key[0])
+        if rules is None:
+            return self._award_after_loading(context, key)
+        self._award(context, key, rules)
+        return None
+
+    async def _award_after_loading(self, context: MessageContext, key: Key) -> None:
+        self._award(context, key, await self.rules.get(key[0]))
+
+    def _award(self, context: MessageContext, key: Key, rules: GuildRules) -> None:
         message = context.message
         author = message.author
-        guild_id = message.guild.id
-        settings = self.bot.guild_settings
-        if not await settings.setting(guild_id, LEVELS_ENABLED):
-            return
-        key = (guild_id, author.id)
-        now = self.bot.clock.now()
-        last = self.last_award.get(key)
-        if last is not None and (now - last).total_seconds() < await settings.setting(guild_id, LEVELS_COOLDOWN):
-            return
-        rules = await self.guild_rules(guild_id)
         multiplier = rules.multiplier(places(message.channel), role_ids(author) if rules.member_roles else ())
         if multiplier <= 0:
             return
-        low, high = sorted((await settings.setting(guild_id, LEVELS_XP_MIN),
-                            await settings.setting(guild_id, LEVELS_XP_MAX)))
-        self._remember_award(key, now)
+        settings = context.settings
+        low, high = sorted((settings.value(LEVELS_XP_MIN), settings.value(LEVELS_XP_MAX)))
+        self._remember_award(key, context.now)
         self.buffer.add(key, Gain(round(self.rng.randint(low, high) * multiplier), messages=1,
                                   channel_id=message.channel.id))
         if self.buffer.pressure:

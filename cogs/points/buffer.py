@@ -98,7 +98,7 @@ class ActivityGate:
         """Whether the member earns for a message now (and if so, the cooldown starts again)."""
         key = (guild_id, user_id)
         last = self._last.get(key)
-        if last is not None and now - last < timedelta(seconds=cooldown):
+        if last is not None and (now - last).total_seconds() < cooldown:
             return False
         if last is None and len(self._last) >= self.max_keys:
             self._sweep(now)

@@ -11,10 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable
 from typing import Any
 
-import discord
 from discord.ext import commands
 
 from cogs.engagement.api import EngagementApi
@@ -38,7 +36,6 @@ from cogs.points.sources import HookLink
 from cogs.points.wallet import WalletMixin
 from core.cog_base import CompositeMetaClass, HearthCog
 from core.flush_loop import FlushLoop
-from core.guild_settings import GuildValues
 from core.message_pipeline import ORDER_ENGAGEMENT, MessageContext, attach
 from core.modules import declare
 from core.settings_registry import SYSTEM_TIMEZONE
@@ -110,23 +107,20 @@ class PointsCog(WalletMixin, ShopMixin, BuyingMixin, RedeemMixin, HearthCog, met
 
     # --- earning (hot path: memory only) -------------------------------------------------------------------------
 
-    def on_message(self, context: MessageContext) -> Awaitable[None] | None:
-        """The pipeline stage: points for activity (a coroutine only while the guild's settings are not in
-        memory)."""
-        message = context.message
-        return self.bot.guild_settings.with_values(message.guild.id, self._earn, message)
-
-    def _earn(self, settings: GuildValues, message: discord.Message) -> None:
-        guild_id = message.guild.id
+    def on_message(self, context: MessageContext) -> None:
+        """The pipeline stage: points for activity (memory only)."""
+        settings = context.settings
         if not settings.value(POINTS_ENABLED):
             return
         amount = settings.value(POINTS_MESSAGE_POINTS)
         if amount <= 0:
             return
+        message = context.message
         ignored = settings.value(POINTS_IGNORED_CHANNELS)
         if ignored and message.channel.id in ignored:
             return
-        now = self.bot.clock.now()
+        guild_id = message.guild.id
+        now = context.now
         if not self.gate.allow(guild_id, message.author.id, now, settings.value(POINTS_MESSAGE_COOLDOWN)):
             return
         day = self.days.day(now, settings.value(SYSTEM_TIMEZONE))

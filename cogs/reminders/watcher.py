@@ -206,10 +206,9 @@ class WatcherMixin(MixinMeta):
 
     def watch_stage(self, context: MessageContext) -> Awaitable[None] | None:
         """The watcher's stage in the message pipeline (after automod: a deleted message is not proposed); no
-        coroutine for a message outside the watched channels of a guild whose settings are in memory."""
+        coroutine for a message outside the watched channels."""
         message = context.message
-        settings = self.bot.guild_settings.in_memory(message.guild.id)
-        if settings is not None and message.channel.id not in (settings.value(REMINDERS_WATCH_CHANNELS) or []):
+        if message.channel.id not in (context.settings.value(REMINDERS_WATCH_CHANNELS) or ()):
             return None
         return self.watch_message(message)
 

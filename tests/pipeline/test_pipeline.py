@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import TypeVar
 
 import asyncpg
 
 from core.db import PoolBudget
 from core.guild_cache import GuildCache
+from core.guild_settings import GuildValues
 from core.message_pipeline import MessageContext, MessagePipeline, attach
-from core.modules import Module, declare
+from core.modules import declare
 from core.notify import NotifyListener, notify
+from core.settings_registry import SettingSpec, SettingType
 from tests.hearth_harness import Hearth
+from utils.clock import ManualClock
+
+T = TypeVar("T")
 
 
 def _message(author_id: int = 5, *, bot: bool = False, guild: bool = True) -> SimpleNamespace:
@@ -24,6 +32,9 @@ class _Bot:
     def __init__(self) -> None:
         self.user = SimpleNamespace(id=1)
         self.listeners: list[tuple[object, str]] = []
+        self.clock = ManualClock()
+        self.memory = GuildValues({}, {})  # the guild's settings, as in memory
+        self.guild_settings = SimpleNamespace(in_memory=lambda guild_id: self.memory)
 
     def add_listener(self, func: object, name: str) -> None:
         self.listeners.append((func, name))
@@ -75,30 +86,38 @@ async def test_bots_dms_and_its_own_messages() -> None:
     assert seen == ["watcher"]
 
 
+@dataclass(frozen=True)
+class _CountedValues(GuildValues):
+    """Settings that count how often a value is read from them (in `reads`, shared by their replacements)."""
+
+    reads: list[int] = field(default_factory=lambda: [0])
+
+    def value(self, spec: SettingSpec[T]) -> T:
+        self.reads[0] += 1
+        return super().value(spec)
+
+
 class _SwitchedBot(_Bot):
-    """A bot whose guild settings are in memory (replaced on a change) and whose module switches are counted."""
+    """A bot whose guild settings are in memory and replaced on a change, as `GuildSettings` does."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.switches = {"fun": True}
-        self.reads = 0
-        self.memory = object()
-        self.guild_settings = SimpleNamespace(in_memory=lambda guild_id: self.memory)
-        self.modules = SimpleNamespace(known_state=self.known_state)
+        self.counter = [0]
 
-    def known_state(self, guild_id: int, module: Module) -> bool:
-        self.reads += 1
-        return self.switches[module.name]
+    @property
+    def reads(self) -> int:
+        return self.counter[0]
 
-    def switch(self, name: str, on: bool) -> None:
-        self.switches[name] = on
-        self.memory = object()  # as GuildSettings does: a change replaces the guild's settings in memory
+    def switch(self, spec: SettingSpec[bool], on: bool) -> None:
+        self.memory = _CountedValues({spec.ref: on}, {}, self.counter)
 
 
 async def test_a_guilds_stages_are_planned_once_per_settings_change() -> None:
     bot = _SwitchedBot()
     pipeline = MessagePipeline(bot)
     seen: list[str] = []
+    module = declare("fun", "Fun", docs="fun.md", summary="games")
+    bot.switch(module.switch, True)
 
     async def fun(ctx: MessageContext) -> None:
         seen.append("fun")
@@ -106,23 +125,87 @@ async def test_a_guilds_stages_are_planned_once_per_settings_change() -> None:
     async def always(ctx: MessageContext) -> None:
         seen.append("always")
 
-    pipeline.register("fun", fun, order=10, module=declare("fun", "Fun", docs="fun.md", summary="games"))
+    pipeline.register("fun", fun, order=10, module=module)
     pipeline.register("always", always, order=20)
     for _ in range(3):
         await pipeline.dispatch(_message())
     assert seen == ["fun", "always"] * 3 and bot.reads == 1  # one switch read for three messages
 
-    bot.switch("fun", False)
+    bot.switch(module.switch, False)
     seen.clear()
     await pipeline.dispatch(_message())
     await pipeline.dispatch(_message())
     assert seen == ["always", "always"] and bot.reads == 2
 
     pipeline.unregister("always")  # new registrations: planned again
-    bot.switch("fun", True)
+    bot.switch(module.switch, True)
     seen.clear()
     await pipeline.dispatch(_message())
     assert seen == ["fun"] and bot.reads == 3
+
+
+async def test_feed_makes_no_coroutine_until_a_stage_has_io_to_do() -> None:
+    bot = _Bot()
+    pipeline = MessagePipeline(bot)
+    seen: list[str] = []
+    io = {"wanted": False}
+
+    def counter(ctx: MessageContext) -> None:
+        seen.append("counter")
+
+    def maybe_io(ctx: MessageContext) -> Awaitable[None] | None:
+        seen.append("check")
+        return write(ctx) if io["wanted"] else None
+
+    async def write(ctx: MessageContext) -> None:
+        await asyncio.sleep(0)
+        seen.append("write")
+        raise RuntimeError("the write failed")  # logged; the stages after it still run
+
+    def last(ctx: MessageContext) -> None:
+        seen.append("last")
+
+    pipeline.register("counter", counter, order=10)
+    pipeline.register("maybe_io", maybe_io, order=20)
+    pipeline.register("last", last, order=30)
+    assert pipeline.feed(_message()) is None  # every stage done in memory: nothing to await
+    assert seen == ["counter", "check", "last"]
+
+    seen.clear()
+    io["wanted"] = True
+    pending = pipeline.feed(_message())
+    assert pending is not None and seen == ["counter", "check"]  # the rest waits for the awaitable
+    context = await pending
+    assert seen == ["counter", "check", "write", "last"] and isinstance(context, MessageContext)
+    assert pipeline.dispatched == 2
+
+
+async def test_stages_get_the_guilds_settings_and_the_bots_clock() -> None:
+    bot = _Bot()
+    spec = SettingSpec("fun", "level", SettingType.INT, 1, "a test setting")
+    loaded = GuildValues({spec.ref: 7}, {})
+    reads: list[int] = []
+
+    async def values(guild_id: int) -> GuildValues:  # the first message of a guild whose settings are not in memory
+        reads.append(guild_id)
+        bot.memory = loaded
+        return loaded
+
+    bot.memory = None  # type: ignore[assignment]
+    bot.guild_settings.values = values
+    pipeline = MessagePipeline(bot)
+    got: list[tuple[int, object]] = []
+    pipeline.register("reader", lambda ctx: got.append((ctx.settings.value(spec), ctx.now)), order=10,
+                      guild_only=False)
+
+    pending = pipeline.feed(_message())  # cold: the coroutine that reads the guild's settings first
+    assert pending is not None and got == [] and reads == []
+    await pending
+    assert pipeline.feed(_message()) is None  # in memory now
+    assert reads == [9] and got == [(7, bot.clock.now())] * 2
+    bot.clock.advance(minutes=5)
+    await pipeline.dispatch(_message(guild=False))  # a direct message: every setting at its default
+    assert got[-1] == (1, bot.clock.now()) and reads == [9]
 
 
 def test_attach_is_idempotent() -> None:
