@@ -25,6 +25,8 @@ What every user relies on:
   back): `mark_stale` drops everything too, but keeps the values as a fallback that answers a reload failing
   because the database is down (stale data beats failing every message through an outage). An explicit
   invalidation (a change we know of) drops the fallback as well.
+- **Told of changes** (`on_change`): a value stored or dropped because it changed, for what is derived from
+  the values elsewhere (the message pipeline leaves automod out of a guild without rules).
 - **Optional expiry** (`ttl` seconds) for data that may change without a notification (premium lapsing),
   and an optional `max_entries` bound (the cache starts over when it is full).
 """
@@ -51,8 +53,13 @@ class GuildCache(Generic[V]):
     invalidated (by this process or a NOTIFY) or, with `ttl`, until they expire."""
 
     def __init__(self, load: Callable[[Any], Awaitable[V]], *, ttl: float | None = None,
-                 max_entries: int | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+                 max_entries: int | None = None, clock: Callable[[], float] = time.monotonic,
+                 on_change: Callable[[Hashable | None], None] | None = None) -> None:
         self._load = load
+        # Told the key (None: every key) when a value is stored or dropped because it changed, for what is derived
+        # from the values elsewhere (the message pipeline's plans). Not told of expiry (`ttl`) or of values dropped
+        # to keep within `max_entries`: those were not changes.
+        self.on_change = on_change
         self.ttl = ttl
         self.max_entries = max_entries
         self._clock = clock  # monotonic seconds, for `ttl` (tests pass their own)
@@ -103,11 +110,13 @@ class GuildCache(Generic[V]):
             self._expires.clear()
             self._fallback.clear()
             self._flights.clear()
-            return
-        self._values.pop(key, None)
-        self._expires.pop(key, None)
-        self._fallback.pop(key, None)
-        self._flights.pop(key, None)
+        else:
+            self._values.pop(key, None)
+            self._expires.pop(key, None)
+            self._fallback.pop(key, None)
+            self._flights.pop(key, None)
+        if self.on_change is not None:
+            self.on_change(key)
 
     def invalidate_where(self, test: Callable[[Any], bool]) -> None:
         """Forget every key for which `test(key)` is true (e.g. every key of one user)."""
@@ -177,3 +186,5 @@ class GuildCache(Generic[V]):
         self._values[key] = value
         if self.ttl is not None:
             self._expires[key] = started + self.ttl
+        if self.on_change is not None:
+            self.on_change(key)

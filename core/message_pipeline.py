@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -74,6 +74,11 @@ class MessageContext:
 Stage = Callable[[MessageContext], Awaitable[None] | None]
 
 
+# Whether a stage has anything to do in a guild (its id, its settings as in memory); asked when the guild's plan is
+# made. A stage left out costs its guild's messages nothing.
+Wanted = Callable[[int, GuildValues], bool]
+
+
 @dataclass(frozen=True, eq=False)
 class _Registration:
     name: str
@@ -83,6 +88,7 @@ class _Registration:
     guild_only: bool
     run_after_delete: bool
     module: Module | None
+    wanted: Wanted | None
 
 
 Stages = tuple[_Registration, ...]
@@ -120,11 +126,16 @@ class MessagePipeline:
     # --- registration ----------------------------------------------------------------------------------
 
     def register(self, name: str, stage: Stage, *, order: int, include_bots: bool = False,
-                 guild_only: bool = True, run_after_delete: bool = False, module: Module | None = None) -> None:
+                 guild_only: bool = True, run_after_delete: bool = False, module: Module | None = None,
+                 wanted: Wanted | None = None) -> None:
         """Add a stage; a second registration under the same name replaces the first (a cog reloading).
-        A stage of a `module` is skipped in guilds where the module is off."""
+
+        A stage of a `module` is left out in guilds where the module is off, and one with `wanted` where that says
+        it has nothing to do: it is asked when the guild's plan is made, which is again when the guild's settings
+        change; a cog whose own state changes the answer (a guild's first automod rule) calls `replan`."""
         self.unregister(name)
-        self._stages.append(_Registration(name, stage, order, include_bots, guild_only, run_after_delete, module))
+        self._stages.append(_Registration(name, stage, order, include_bots, guild_only, run_after_delete, module,
+                                          wanted))
         self._stages.sort(key=lambda r: (r.order, r.name))
         self._replanned()
 
@@ -139,10 +150,24 @@ class MessagePipeline:
         self._dm_humans = self._filtered(r for r in self._stages if not r.guild_only)
         self._dm_bots = self._filtered(r for r in self._dm_humans if r.include_bots)
 
+    def replan(self, guild_id: Hashable | None = None) -> None:
+        """Plan the guild's stages (every guild's: None) again at its next message: a `wanted` answer may have
+        changed. Its signature fits `GuildCache(on_change=…)`, whose keys are guild ids."""
+        if guild_id is None:
+            self._plans.clear()
+        else:
+            self._plans.pop(guild_id, None)  # type: ignore[call-overload]
+
     @property
     def stage_names(self) -> list[str]:
         """Registered stages in the order they run."""
         return [r.name for r in self._stages]
+
+    def planned(self, guild_id: int) -> list[str]:
+        """The stages a guild's members' messages go through now, in order (empty until its next message when it
+        has no plan: none yet, or one to be made again)."""
+        plan = self._plans.get(guild_id)
+        return [r.name for r in plan.humans] if plan is not None else []
 
     # --- dispatching -----------------------------------------------------------------------------------
 
@@ -225,8 +250,11 @@ class MessagePipeline:
         log.exception("Message pipeline stage %s failed on message %s", registration.name, context.message.id)
 
     def _plan(self, guild_id: int, settings: GuildValues) -> _Plan:
-        """The guild's stages for its settings as they are now: those whose module is switched on there."""
-        humans = self._filtered(r for r in self._stages if r.module is None or settings.value(r.module.switch))
+        """The guild's stages for its settings as they are now: those whose module is switched on there and that
+        have something to do there."""
+        humans = self._filtered(r for r in self._stages
+                                if (r.module is None or settings.value(r.module.switch))
+                                and (r.wanted is None or r.wanted(guild_id, settings)))
         plan = _Plan(settings, humans, self._filtered(r for r in humans if r.include_bots))
         self._plans[guild_id] = plan
         return plan

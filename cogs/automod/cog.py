@@ -30,6 +30,7 @@ from core.cog_base import HearthCog
 from core.flush_loop import FlushLoop
 from core.guild_cache import GuildCache
 from core.guild_kit import is_staff
+from core.guild_settings import GuildValues
 from core.message_pipeline import ORDER_AUTOMOD, MessageContext, attach
 from core.modules import declare
 from gpt.service import LLMService
@@ -86,7 +87,9 @@ class AutomodCog(HearthCog, name="Automod"):
     async def load(self) -> None:
         self.llm = LLMService.from_bot(self.bot, self.pool, premium=premium_of(self.bot))
         await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.mark_stale)
-        attach(self.bot).register("automod", self.on_message, order=ORDER_AUTOMOD, module=self.module)
+        pipeline = attach(self.bot)
+        pipeline.register("automod", self.on_message, order=ORDER_AUTOMOD, module=self.module, wanted=self._has_rules)
+        self.cache.on_change = pipeline.replan  # a guild's first rule, or its last one gone: planned again
         self.group = AutomodCommands(self)
         add_config_group(self.bot, self.group)
         self.ai.start()
@@ -116,6 +119,11 @@ class AutomodCog(HearthCog, name="Automod"):
         return GuildRules(guild_id, [Rule.from_row(row) for row in rows])
 
     # --- the pipeline stage (hot path) -----------------------------------------------------------------
+
+    def _has_rules(self, guild_id: int, _settings: GuildValues) -> bool:
+        """Whether the stage has a guild's messages to check (yes while its rules are not in memory yet)."""
+        rules = self.cache.peek(guild_id)
+        return rules is None or not rules.empty
 
     def on_message(self, ctx: MessageContext) -> Awaitable[None] | None:
         """Check one guild message against the guild's rules: in memory, and a coroutine only for a message that

@@ -24,6 +24,7 @@ from core import notify
 from core.cog_base import HearthCog
 from core.flush_loop import FlushLoop
 from core.guild_cache import GuildCache
+from core.guild_settings import GuildValues
 from core.message_pipeline import ORDER_CUSTOM_COMMANDS, MessageContext, attach
 from core.modules import declare
 from utils.config_group import add_config_group, remove_config_group
@@ -64,7 +65,10 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
 
     async def load(self) -> None:
         await notify.subscribe(self.bot, repo.CHANNEL, self.cache.invalidate_payload, self.cache.mark_stale)
-        attach(self.bot).register("custom_commands", self.on_message, order=ORDER_CUSTOM_COMMANDS, module=self.module)
+        pipeline = attach(self.bot)
+        pipeline.register("custom_commands", self.on_message, order=ORDER_CUSTOM_COMMANDS, module=self.module,
+                          wanted=self._has_commands)
+        self.cache.on_change = pipeline.replan  # a guild's first command, or its last one gone: planned again
         self.group = CustomCommandsGroup(self)
         add_config_group(self.bot, self.group)
         self.bot.apis.publish(CustomCommandsApi, self.api)
@@ -87,6 +91,11 @@ class CustomCommandsCog(HearthCog, name="CustomCommands"):
     async def _load_commands(self, guild_id: int) -> GuildCommands:
         rows = await repo.enabled(self.pool, guild_id)
         return GuildCommands([Command.from_row(row, self.uses.pending(guild_id, row["id"])) for row in rows])
+
+    def _has_commands(self, guild_id: int, _settings: GuildValues) -> bool:
+        """Whether the stage has a guild's messages to look at (yes while its commands are not in memory yet)."""
+        commands = self.cache.peek(guild_id)
+        return commands is None or not commands.empty
 
     def on_message(self, ctx: MessageContext) -> Awaitable[None] | None:
         """Answer a message that triggers one of the guild's commands (hot path: memory only, and no coroutine in a

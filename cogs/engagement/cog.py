@@ -114,7 +114,8 @@ class EngagementCog(ProfileMixin, OGMixin, AwardsMixin, ChallengesMixin, Nicknam
         timers.register(SWEEP_JOB, self.run_streak_sweep, on_skip=self.run_streak_sweep,
                         describe=lambda job: "the daily streak check", timeout=SWEEP_TIMEOUT,
                         next_occurrence=self.next_streak_sweep)
-        attach(self.bot).register("engagement", self.on_message, order=ORDER_ENGAGEMENT, module=self.module)
+        attach(self.bot).register("engagement", self.on_message, order=ORDER_ENGAGEMENT, module=self.module,
+                                  wanted=lambda _guild_id, settings: settings.value(ENGAGEMENT_ENABLED))
         self.flusher.start()
         self.bot.apis.publish(EngagementApi, self.api)
 

@@ -104,7 +104,8 @@ class LevelsCog(CommandsMixin, HearthCog, metaclass=CompositeMetaClass, name="Le
 
     async def load(self) -> None:
         await notify.subscribe(self.bot, repo.CHANNEL, self.rules.invalidate_payload, self.rules.mark_stale)
-        attach(self.bot).register("levels", self.on_message, order=ORDER_LEVELS, module=self.module)
+        attach(self.bot).register("levels", self.on_message, order=ORDER_LEVELS, module=self.module,
+                                  wanted=lambda _guild_id, settings: settings.value(LEVELS_ENABLED))
         self.api = LevelsApi(self.bot, self.pool, self.pending_xp, self)
         self.bot.apis.publish(LevelsApi, self.api)
         self.config_group = LevelsConfig(self)

@@ -82,7 +82,9 @@ class PointsCog(WalletMixin, ShopMixin, BuyingMixin, RedeemMixin, HearthCog, met
         # Taking a temporary role back must happen: retried until it works (the log channel hears of it once).
         self.bot.timers.register(TEMP_ROLE_JOB, self.run_temp_role_end, on_skip=self.run_temp_role_end,
                                  describe=self.describe_temp_role, timeout=TEMP_ROLE_TIMEOUT)
-        attach(self.bot).register("points", self.on_message, order=ORDER_POINTS, module=self.module)
+        attach(self.bot).register("points", self.on_message, order=ORDER_POINTS, module=self.module,
+                                  wanted=lambda _guild_id, settings: settings.value(POINTS_ENABLED)
+                                  and settings.value(POINTS_MESSAGE_POINTS) > 0)
         self.link_hooks()
         self.flusher.start()
         self.api = PointsApi(self.balance_of)

@@ -42,6 +42,7 @@ from cogs.raid.views import ITEMS
 from cogs.raid.watch import Watch
 from core.cog_base import HearthCog
 from core.guild_kit import is_staff
+from core.guild_settings import GuildValues
 from core.message_pipeline import ORDER_CUSTOM_COMMANDS, MessageContext, attach
 from utils.durations import format_duration
 from utils.errors import UserFacingError
@@ -82,7 +83,7 @@ class RaidCog(HearthCog, name="Raid"):
         # An incident must end (its quiet period), across restarts: the default policy retries until it does.
         self.bot.timers.register(END_KIND, self.restorer.end_job, on_skip=self.restorer.end_job,
                                  describe=lambda job: f"the end of raid incident #{job.key}")
-        attach(self.bot).register(STAGE, self.on_message, order=ORDER, run_after_delete=True)
+        attach(self.bot).register(STAGE, self.on_message, order=ORDER, run_after_delete=True, wanted=self.brake_on)
 
     async def unload(self) -> None:
         pipeline = getattr(self.bot, "pipeline", None)
@@ -103,10 +104,17 @@ class RaidCog(HearthCog, name="Raid"):
         """Count the join, or catch the joiner of a raid that is on."""
         await self.watch.joined(member)
 
+    @staticmethod
+    def brake_on(_guild_id: int, settings: GuildValues) -> bool:
+        """Whether the guild's messages go through the mention brake (its stage is left out where it is off)."""
+        return bool(settings.value(RAID_MENTION_BRAKE))
+
     def on_message(self, ctx: MessageContext) -> Awaitable[None] | None:
         """The mention brake: only messages that ping someone go further than this (no coroutine for the rest)."""
         message = ctx.message
         if not (message.mentions or message.role_mentions or message.mention_everyone):
+            return None
+        if not ctx.settings.value(RAID_MENTION_BRAKE):
             return None
         return self._mention_brake(message)
 
@@ -114,8 +122,6 @@ class RaidCog(HearthCog, name="Raid"):
         member = message.author
         count = mentions_in(message)
         if not count or not isinstance(member, discord.Member):
-            return
-        if not await self.bot.guild_settings.setting(member.guild.id, RAID_MENTION_BRAKE):
             return
         if await is_staff(self.bot, STAFF, member):
             return  # staff ping people: that is no wave

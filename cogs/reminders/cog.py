@@ -104,7 +104,7 @@ class RemindersCog(WatcherMixin, PersonalMixin, HearthCog, metaclass=CompositeMe
                                  switch=self.module.switch)
         # Other bots' announcements count too (event bots post embeds): include_bots.
         self.bot.pipeline.register("embed_watcher", self.watch_stage, order=ORDER_WATCHER, include_bots=True,
-                                   module=self.module)
+                                   module=self.module, wanted=self.watches_any)
 
     async def unload(self) -> None:
         for menu in self.menus:

@@ -32,6 +32,7 @@ from cogs.reminders.posting import ts
 from cogs.reminders.settings import REMINDERS_MANAGER_ROLE, REMINDERS_WATCH_CHANNELS, REMINDERS_WATCH_PROMPT_CHANNEL
 from core.channel_access import ChannelBlocked
 from core.guild_kit import ANY, CHANNEL, StaffRule, is_staff
+from core.guild_settings import GuildValues
 from core.message_pipeline import MessageContext
 from core.persistent_items import Look, PersistentItem, choices
 from core.settings_registry import SYSTEM_LOG_CHANNEL, SYSTEM_STAFF_ROLE, SYSTEM_TIMEZONE
@@ -203,6 +204,10 @@ class WatcherMixin(MixinMeta):
                                                allowed_mentions=discord.AllowedMentions.none())
         except ChannelBlocked:
             pass  # the admins were told once; proposals wait until the channel works again
+
+    def watches_any(self, _guild_id: int, settings: GuildValues) -> bool:
+        """Whether the guild has watched channels (the stage is left out of the guilds that have none)."""
+        return bool(settings.value(REMINDERS_WATCH_CHANNELS))
 
     def watch_stage(self, context: MessageContext) -> Awaitable[None] | None:
         """The watcher's stage in the message pipeline (after automod: a deleted message is not proposed); no

@@ -208,6 +208,35 @@ async def test_stages_get_the_guilds_settings_and_the_bots_clock() -> None:
     assert got[-1] == (1, bot.clock.now()) and reads == [9]
 
 
+async def test_a_stage_is_planned_only_where_it_is_wanted() -> None:
+    bot = _Bot()
+    pipeline = MessagePipeline(bot)
+    rules: GuildCache[list[str]] = GuildCache(lambda guild_id: _rules_of(guild_id), on_change=pipeline.replan)
+    seen: list[str] = []
+    pipeline.register("rules", lambda ctx: seen.append("rules"), order=10,
+                      wanted=lambda guild_id, settings: rules.peek(guild_id) != [])  # unknown or some rules
+    pipeline.register("always", lambda ctx: seen.append("always"), order=20)
+
+    assert pipeline.feed(_message()) is None  # rules not in memory: the stage is wanted
+    assert seen == ["rules", "always"] and pipeline.planned(9) == ["rules", "always"]
+    assert await rules.get(9) == []  # loaded (none): the guild is planned again at its next message
+    assert pipeline.planned(9) == []
+    seen.clear()
+    pipeline.feed(_message())
+    assert seen == ["always"] and pipeline.planned(9) == ["always"]
+
+    rules.put(9, ["no spam"])  # its first rule
+    seen.clear()
+    pipeline.feed(_message())
+    assert seen == ["rules", "always"]
+    rules.invalidate(9)  # a change elsewhere (NOTIFY): unknown again
+    assert pipeline.planned(9) == []
+
+
+async def _rules_of(guild_id: int) -> list[str]:
+    return []
+
+
 def test_attach_is_idempotent() -> None:
     bot = _Bot()
     first = attach(bot)
