@@ -1,8 +1,13 @@
 """The bot's HTTP API: FastAPI served by uvicorn as a task on the bot's own event loop.
 
-No second loop or thread: handlers can use the cogs' pools directly. Cogs add their routes with
-`bot.api.app.include_router(...)` in `load()`. The socket is bound before uvicorn starts, so a port in use is
-a clear start-up message instead of uvicorn exiting the process, and uvicorn never touches signal handlers.
+No second loop or thread: handlers can use the cogs' pools directly. A cog declares its routes on a `Routes` and
+serves them with `bot.api.include(routes)` in `load()` (`bot.api.remove(routes)` in `unload()`). FastAPI makes a
+route's validators when the route is added, which is most of the cost of starting the API: `Routes` only records the
+declarations, and the routes are made when the API first serves them (`start()`, or reading `app`), so a bot whose
+API is off (API_ENABLED=false, and the test bots) never pays for them.
+
+The socket is bound before uvicorn starts, so a port in use is a clear start-up message instead of uvicorn exiting
+the process, and uvicorn never touches signal handlers.
 
 The interactive documentation (`/docs`, `/redoc`) and the schema (`/openapi.json`) are served only when
 `API_DOCS_ENABLED` is set; otherwise they answer 404 like any unknown path. Routes that need an API key declare
@@ -127,44 +132,95 @@ class _EmbeddedServer(uvicorn.Server):
         yield
 
 
+class Routes:
+    """A cog's HTTP routes: declared at once (`add_api_route`, FastAPI's arguments), made into a FastAPI router only
+    when the API first serves them."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options  # the router's (e.g. route_class)
+        self._declared: list[tuple[str, Callable[..., Any], dict[str, Any]]] = []
+        self._router: APIRouter | None = None
+
+    def add_api_route(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
+        """Declare a route, as `fastapi.APIRouter.add_api_route` takes it."""
+        self._declared.append((path, endpoint, options))
+        if self._router is not None:
+            self._router.add_api_route(path, endpoint, **options)
+
+    @property
+    def made(self) -> bool:
+        """Whether the FastAPI routes exist yet."""
+        return self._router is not None
+
+    @property
+    def router(self) -> APIRouter:
+        """The FastAPI router of the declared routes, made on first use."""
+        if self._router is None:
+            router = APIRouter(**self._options)
+            for path, endpoint, options in self._declared:
+                router.add_api_route(path, endpoint, **options)
+            self._router = router
+        return self._router
+
+
 class HttpApi:
     """The FastAPI app and the task serving it."""
 
     def __init__(self, version: str, *, max_body: int = DEFAULT_MAX_BODY, docs: bool = False) -> None:
         self.docs = docs
-        self.app = FastAPI(title="Hearth API", version=version, docs_url="/docs" if docs else None,
-                           redoc_url="/redoc" if docs else None, openapi_url="/openapi.json" if docs else None)
-        self.app.state.key_store = None
-        self.app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
-        self.app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
-        self.body_limit = BodyLimit(self.app, max_body)
+        self._app = FastAPI(title="Hearth API", version=version, docs_url="/docs" if docs else None,
+                            redoc_url="/redoc" if docs else None, openapi_url="/openapi.json" if docs else None)
+        self._app.state.key_store = None
+        self._app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
+        self._app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
+        self.body_limit = BodyLimit(self._app, max_body)
+        self._included: list[Routes] = []  # the cogs' routes, in the order they were included
+        self._serving = False  # the included routes are the app's (made on first need, then kept in step)
         self._server: _EmbeddedServer | None = None
         self._task: asyncio.Task[None] | None = None
         self.port: int | None = None
 
     @property
+    def app(self) -> FastAPI:
+        """The FastAPI app, serving every included cog's routes (made now if they were not yet)."""
+        self._make_routes()
+        return self._app
+
+    def _make_routes(self) -> None:
+        """Make the included routes the app's, once; routes included later are added as they come."""
+        if not self._serving:
+            self._serving = True
+            for routes in self._included:
+                self._app.router.routes.extend(routes.router.routes)
+            self._app.openapi_schema = None
+
+    @property
     def keys(self) -> KeyStore | None:
         """Where `require_key` looks keys up (None: keyed routes answer 503)."""
-        return self.app.state.key_store
+        return self._app.state.key_store
 
     @keys.setter
     def keys(self, store: KeyStore | None) -> None:
-        self.app.state.key_store = store
+        self._app.state.key_store = store
 
-    def include(self, router: APIRouter) -> None:
+    def include(self, routes: Routes) -> None:
         """Serve a cog's routes (call from the cog's `load()`)."""
-        self.app.router.routes.extend(router.routes)
-        self.app.openapi_schema = None  # regenerate /docs with the new routes
+        self._included.append(routes)
+        if self._serving:
+            self._app.router.routes.extend(routes.router.routes)
+            self._app.openapi_schema = None  # regenerate /docs with the new routes
 
     def limit_body(self, path: str, max_bytes: int) -> None:
         """Accept at most `max_bytes` of body on `path` (below the API-wide API_MAX_BODY_BYTES)."""
         self.body_limit.per_path[path] = max_bytes
 
-    def remove(self, router: APIRouter) -> None:
+    def remove(self, routes: Routes) -> None:
         """Stop serving a cog's routes (call from the cog's `unload()`)."""
-        mine = {id(route) for route in router.routes}
-        self.app.router.routes[:] = [route for route in self.app.router.routes if id(route) not in mine]
-        self.app.openapi_schema = None
+        self._included = [included for included in self._included if included is not routes]
+        if routes.made:
+            mine = {id(route) for route in routes.router.routes}
+            self._app.router.routes[:] = [route for route in self._app.router.routes if id(route) not in mine]
+            self._app.openapi_schema = None
 
     async def start(self, host: str, port: int) -> None:
         """Bind host:port (0 = any free port) and serve in the background."""
@@ -180,6 +236,7 @@ class HttpApi:
         sock.listen(128)
         sock.setblocking(False)
         self.port = sock.getsockname()[1]
+        self._make_routes()  # before the first request
         config = uvicorn.Config(self.body_limit, lifespan="off", log_level="warning", access_log=False)
         self._server = _EmbeddedServer(config)
         self._task = asyncio.create_task(self._server.serve(sockets=[sock]), name="hearth-http-api")

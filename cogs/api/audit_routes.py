@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from cogs.api.models import AuditPage
 from cogs.api.setting_routes import UNAVAILABLE
@@ -13,6 +13,7 @@ from cogs.audit.api import AuditApi, AuditEntry
 from core.api_keys import ApiError
 from core.api_paging import PageRequest, page_request, paged
 from core.api_routes import ERRORS, Read
+from core.http_api import Routes
 from utils.errors import DATABASE_ERRORS
 
 PATH = "/api/v1/guilds/{guild_id}/audit"
@@ -31,7 +32,7 @@ class AuditRoutes:
     def __init__(self, bot: Any) -> None:
         self.bot = bot
 
-    def add_to(self, router: APIRouter) -> None:
+    def add_to(self, router: Routes) -> None:
         """Declare the route on `router`."""
         router.add_api_route(PATH, self.recent, methods=["GET"], tags=["audit"], response_model=AuditPage,
                              responses=ERRORS, summary="The recorded commands, newest first, filtered, paged "

@@ -16,8 +16,6 @@ import math
 from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter
-
 from cogs.api import repo
 from cogs.api.api import ApiKeysApi
 from cogs.api.audit_routes import AuditRoutes
@@ -26,6 +24,7 @@ from cogs.api.rule_routes import RuleRoutes
 from cogs.api.setting_routes import SettingRoutes
 from core.api_keys import ApiError, ApiKey
 from core.cog_base import HearthCog
+from core.http_api import Routes
 from utils.config_group import add_config_group, remove_config_group
 from utils.cooldowns import Cooldown, OnCooldown
 from utils.errors import DATABASE_ERRORS
@@ -44,7 +43,7 @@ class ApiCog(HearthCog, name="API"):
         super().__init__(bot)
         self.rate = bot.config.api_rate_limit
         self.limit = Cooldown(self.rate, 60, bot.clock, what="API requests")  # per key id, in this process
-        self.router = APIRouter()
+        self.router = Routes()
         for routes in (SettingRoutes(bot), RuleRoutes(bot), AuditRoutes(bot)):
             routes.add_to(self.router)
 

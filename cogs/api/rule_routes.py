@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import discord
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from cogs.api.acting import record
 from cogs.api.models import (
@@ -26,6 +26,7 @@ from core.api_paging import PageRequest, page_request, paged
 from core.api_routes import ERRORS, WRITE_ERRORS, Read, Write, acting_member
 from core.command_lookup import MAX_COOLDOWN_USES, cooldown_seconds, refusable, rule_command
 from core.command_rules import Rule
+from core.http_api import Routes
 from utils.errors import DATABASE_ERRORS, UserFacingError
 
 BASE = "/api/v1/guilds/{guild_id}"
@@ -60,7 +61,7 @@ class RuleRoutes:
     def __init__(self, bot: Any) -> None:
         self.bot = bot
 
-    def add_to(self, router: APIRouter) -> None:
+    def add_to(self, router: Routes) -> None:
         """Declare the routes on `router`."""
         add = router.add_api_route
         add(f"{BASE}/rules", self.rules, methods=["GET"], tags=["permissions"], response_model=RulePage,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from cogs.api.acting import record
 from cogs.api.models import HistoryPage, SettingChangeOut, SettingIn, SettingOut, SettingsOut
@@ -22,6 +22,7 @@ from core.api_keys import ApiError
 from core.api_paging import PageRequest, page_request, paged
 from core.api_routes import ERRORS, WRITE_ERRORS, Read, Write, acting_member
 from core.guild_settings import HistoryEntry
+from core.http_api import Routes
 from core.setting_values import already_stored, rollback_checked, set_checked, validate_setting
 from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType
 from utils.errors import DATABASE_ERRORS, UserFacingError
@@ -67,7 +68,7 @@ class SettingRoutes:
     def __init__(self, bot: Any) -> None:
         self.bot = bot
 
-    def add_to(self, router: APIRouter) -> None:
+    def add_to(self, router: Routes) -> None:
         """Declare the routes on `router` (fixed paths before `{scope}/{key}`)."""
         add = router.add_api_route
         add(BASE, self.all, methods=["GET"], tags=TAGS, response_model=SettingsOut, responses=ERRORS,

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -25,6 +25,7 @@ from cogs.companion.api import CompanionApi
 from cogs.companion.bodies import ReflectionBody, RevokeBody, describe
 from cogs.companion.signing import SignatureError, Verified, Verifier, unix_now
 from core.cog_base import HearthCog
+from core.http_api import Routes
 from core.retention import LogTable, RetentionJob
 from utils.errors import DATABASE_ERRORS
 
@@ -53,7 +54,7 @@ class CompanionCog(HearthCog, name="Companion"):
         super().__init__(bot)
         secret = bot.config.app_webhook_secret
         self.verifier = Verifier(secret.get_secret_value()) if secret else None
-        self.router = APIRouter()
+        self.router = Routes()
         self.router.add_api_route(REFLECTIONS_PATH, self.reflections, methods=["POST"],
                                   summary="Store a reflection shared by the companion app (signed)")
         self.router.add_api_route(REVOKE_PATH, self.revoke, methods=["POST"],

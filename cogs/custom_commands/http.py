@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from pydantic import BaseModel, Field
 
 from cogs.audit.api import record_change
@@ -23,6 +23,7 @@ from cogs.custom_commands.matching import TRIGGER_MAX
 from core.api_keys import ApiKey, require_key
 from core.api_paging import PageRequest, page_request, paged
 from core.api_routes import EDIT_ERRORS, ERRORS, acting_member, refusal
+from core.http_api import Routes
 from core.modules import ModuleOff
 from utils.errors import UserFacingError
 
@@ -78,7 +79,7 @@ class CustomCommandRoutes:
     def __init__(self, bot: Any, api: CustomCommandsApi) -> None:
         self.bot = bot
         self.api = api
-        self.router = APIRouter()
+        self.router = Routes()
         add = functools.partial(self.router.add_api_route, tags=["custom commands"])
         add(LIST_PATH, self.list_, methods=["GET"], responses=ERRORS, summary="The server's custom commands (read key)")
         add(LIST_PATH, self.create, methods=["POST"], responses=EDIT_ERRORS, status_code=201,

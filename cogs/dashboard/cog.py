@@ -33,7 +33,7 @@ import functools
 import logging
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cogs.audit.api import record_change
@@ -59,6 +59,7 @@ from cogs.dashboard.setting_forms import readable, rows, submitted_value
 from cogs.dashboard.settings import DASHBOARD_MANAGER_ROLE, SETTINGS
 from core.cog_base import HearthCog
 from core.guild_kit import post_to_log
+from core.http_api import Routes
 from core.setting_values import already_stored, set_checked
 from core.settings_registry import InvalidSettingValue
 from utils.cooldowns import Cooldown, OnCooldown
@@ -88,7 +89,7 @@ class DashboardCog(HearthCog, name="Dashboard"):
         super().__init__(bot)
         config = bot.config
         self.enabled = config.dashboard_enabled and not config.dashboard_missing()
-        self.router = APIRouter(route_class=PageRoute)
+        self.router = Routes(route_class=PageRoute)
         if not self.enabled:
             return
         base = config.public_url

@@ -19,13 +19,13 @@ import re
 import secrets
 from typing import Any
 
-from fastapi import APIRouter
 from fastapi.responses import Response
 
 from cogs.events.api import FeedEvent
 from cogs.events.ics import CalendarEntry, build_event_file, build_feed, google_calendar_url
 from core.api_keys import ApiError
 from core.db import Executor
+from core.http_api import Routes
 from core.pseudonyms import installation_secret
 
 FEED_PATH = "/calendar/{token}.ics"
@@ -89,7 +89,7 @@ class CalendarRoutes:
 
     def __init__(self, cog: Any) -> None:
         self.cog = cog
-        self.router = APIRouter()
+        self.router = Routes()
         self.router.add_api_route(FEED_PATH, self.feed, methods=["GET"], response_class=Response,
                                   summary="A guild's events calendar (iCalendar)")
         self.router.add_api_route(EVENT_PATH, self.one, methods=["GET"], summary="One event (iCalendar)",

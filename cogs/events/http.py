@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from cogs.events.api import EVENT_STATES, EventsApi, EventView
 from core.api_keys import ApiError, ApiKey, require_key
 from core.api_paging import PageRequest, page_request, paged
 from core.api_routes import ERRORS, UNAVAILABLE, feature_api
+from core.http_api import Routes
 from utils.errors import DATABASE_ERRORS
 
 TAGS = ["events"]
@@ -32,9 +33,9 @@ def event_json(view: EventView) -> dict[str, Any]:
             "url": view.url or None, "counts": view.counts}
 
 
-def events_router(bot: Any) -> APIRouter:
+def events_router(bot: Any) -> Routes:
     """The routes, included while the events cog is loaded."""
-    router = APIRouter()
+    router = Routes()
 
     def api() -> EventsApi:
         return feature_api(bot, EventsApi, "events are")
@@ -73,7 +74,7 @@ def events_router(bot: Any) -> APIRouter:
     return router
 
 
-def include_routes(bot: Any) -> APIRouter:
+def include_routes(bot: Any) -> Routes:
     """Serve the routes on the bot's HTTP API (from the cog's `load()`); returns the router to remove later."""
     router = events_router(bot)
     bot.api.include(router)

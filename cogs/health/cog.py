@@ -21,13 +21,13 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from cogs.audit.api import AuditApi
 from cogs.health import repo
 from cogs.health.status import about_embed, status_embed, stripe_status
 from core.cog_base import HearthCog
+from core.http_api import Routes
 from core.retention import LogTable, RetentionJob
 from gpt.probe import LLMProbe
 from utils.errors import DATABASE_ERRORS
@@ -48,7 +48,7 @@ class HealthCog(HearthCog, name="Health"):
 
     def __init__(self, bot: Any) -> None:
         super().__init__(bot)
-        self.router = APIRouter()
+        self.router = Routes()
         self.router.add_api_route("/api/health", self.health, methods=["GET"], summary="Bot health",
                                   response_description="200 when healthy, 503 when the database is down")
         self.llm_probe = LLMProbe(bot.config, clock=bot.clock)

@@ -5,20 +5,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from cogs.insight.api import MAX_DAYS, StatsApi, overview_json
 from core.api_keys import ApiError, ApiKey, require_key
 from core.api_routes import ERRORS
+from core.http_api import Routes
 from utils.errors import DATABASE_ERRORS
 
 TAGS = ["stats"]
 STATS_PATH = "/api/v1/guilds/{guild_id}/stats"
 
 
-def stats_router(bot: Any) -> APIRouter:
+def stats_router(bot: Any) -> Routes:
     """The router of the stats route (included while the insight cog is loaded)."""
-    router = APIRouter()
+    router = Routes()
 
     async def guild_stats(guild_id: int, key: Annotated[ApiKey, Depends(require_key("read"))],
                           days: Annotated[int, Query(ge=1, le=MAX_DAYS, description="Days up to today (1-90)")]

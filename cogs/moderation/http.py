@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from cogs.moderation.api import CASE_STATES, CaseEntry, ModerationApi
 from core.api_keys import ApiError, ApiKey, require_key
 from core.api_paging import PageRequest, page_request, paged
 from core.api_routes import ERRORS, UNAVAILABLE, feature_api, snowflake, user_id_filter
+from core.http_api import Routes
 from utils.errors import DATABASE_ERRORS
 
 TAGS = ["cases"]
@@ -33,9 +34,9 @@ def case_json(entry: CaseEntry) -> dict[str, Any]:
 
 
 
-def cases_router(bot: Any) -> APIRouter:
+def cases_router(bot: Any) -> Routes:
     """The routes, included while the moderation cog is loaded."""
-    router = APIRouter()
+    router = Routes()
 
     def api() -> ModerationApi:
         return feature_api(bot, ModerationApi, "the case log is")
@@ -78,7 +79,7 @@ def cases_router(bot: Any) -> APIRouter:
     return router
 
 
-def include_routes(bot: Any) -> APIRouter:
+def include_routes(bot: Any) -> Routes:
     """Serve the routes on the bot's HTTP API (from the cog's `load()`); returns the router to remove later."""
     router = cases_router(bot)
     bot.api.include(router)

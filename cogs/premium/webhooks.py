@@ -28,7 +28,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from cogs.premium import notices, repo
@@ -39,6 +39,7 @@ from cogs.premium.reversals import Reversals
 from cogs.premium.stripe_gateway import RetryLater, StripeFailure, StripeGateway
 from cogs.premium.stripe_objects import subscription_id_of, timestamp
 from cogs.premium.sync import Outcome, SubscriptionSync
+from core.http_api import Routes
 from utils.errors import DATABASE_ERRORS
 from utils.lazy_import import lazy_module
 
@@ -92,7 +93,7 @@ class StripeWebhooks:
         self.completions = CheckoutCompletions(pool, gateway, sync, bot.clock, guild_name)
         self.reversals = Reversals(pool, gateway, sync, bot.clock, guild_name)
         self._in_flight = _KeyedLocks()
-        self.router = APIRouter()
+        self.router = Routes()
         self.router.add_api_route(PATH, self.receive, methods=["POST"], summary="Stripe webhook endpoint",
                                   response_description="200 once handled (or already handled before)")
 

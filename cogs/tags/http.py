@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
 from cogs.audit.api import record_change
@@ -24,6 +24,7 @@ from cogs.tags.names import CONTENT_MAX, NAME_MAX
 from core.api_keys import ApiKey, require_key
 from core.api_paging import PageRequest, page_request, paged
 from core.api_routes import EDIT_ERRORS, ERRORS, acting_member, refusal
+from core.http_api import Routes
 from core.modules import ModuleOff
 from utils.errors import UserFacingError
 
@@ -67,7 +68,7 @@ class TagRoutes:
     def __init__(self, bot: Any, api: TagsApi) -> None:
         self.bot = bot
         self.api = api
-        self.router = APIRouter()
+        self.router = Routes()
         add = functools.partial(self.router.add_api_route, tags=["tags"])
         add(LIST_PATH, self.list_, methods=["GET"], responses=ERRORS, summary="The server's tags (read key)")
         add(LIST_PATH, self.create, methods=["POST"], responses=EDIT_ERRORS, status_code=201,

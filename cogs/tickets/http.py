@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from cogs.tickets.api import STATUS_FILTERS, TicketFeedback, TicketsApi, TicketView
 from core.api_keys import ApiError, ApiKey, require_key
 from core.api_paging import PageRequest, page_request, paged
 from core.api_routes import ERRORS, UNAVAILABLE, feature_api, snowflake, user_id_filter
+from core.http_api import Routes
 from utils.errors import DATABASE_ERRORS
 
 TAGS = ["tickets"]
@@ -43,9 +44,9 @@ def feedback_json(feedback: TicketFeedback | None) -> dict[str, Any] | None:
 
 
 
-def tickets_router(bot: Any) -> APIRouter:
+def tickets_router(bot: Any) -> Routes:
     """The routes, included while the tickets cog is loaded."""
-    router = APIRouter()
+    router = Routes()
 
     def api() -> TicketsApi:
         return feature_api(bot, TicketsApi, "tickets are")
@@ -86,7 +87,7 @@ def tickets_router(bot: Any) -> APIRouter:
     return router
 
 
-def include_routes(bot: Any) -> APIRouter:
+def include_routes(bot: Any) -> Routes:
     """Serve the routes on the bot's HTTP API (from the cog's `load()`); returns the router to remove later."""
     router = tickets_router(bot)
     bot.api.include(router)

@@ -12,9 +12,10 @@ from typing import Annotated
 
 import httpx
 import pytest_asyncio
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from core.api_keys import ApiKey, new_key, require_key
+from core.http_api import Routes
 from tests.hearth_harness import Hearth
 from utils.errors import BadInput
 
@@ -26,7 +27,7 @@ OTHER_GUILD = 555_000_000_000_000_009
 async def api(hearth: Hearth) -> AsyncIterator[tuple[Hearth, httpx.AsyncClient]]:
     await hearth.restart(api_enabled=True, api_port=0)
     # A write route, as the first route that changes something will declare it.
-    router = APIRouter()
+    router = Routes()
 
     async def touch(guild_id: int, key: Annotated[ApiKey, Depends(require_key("write"))]) -> dict[str, str]:
         return {"written_by": key.prefix}

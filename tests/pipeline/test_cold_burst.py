@@ -58,6 +58,7 @@ async def test_first_reads_of_many_guilds_at_once_are_one_query(hearth: Hearth) 
     settings = hearth.bot.guild_settings
     guilds = [900_000 + n for n in range(30)]
     await settings.set(guilds[7], "system", "timezone", "Europe/Paris", changed_by=1)
+    await hearth.discord.settle()  # the change's listeners (gated by module switches) have read the settings
     for guild_id in guilds:
         settings.invalidate(guild_id)
     counting = CountingPool(settings.pool)
