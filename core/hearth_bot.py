@@ -242,11 +242,20 @@ class HearthBot(commands.AutoShardedBot):
             log.info("Synced %d application commands", len(synced))
 
     async def close(self) -> None:
-        """Stop the timers and the HTTP API, unload cogs (each flushes and closes its pool), close Discord."""
+        """Stop the timers and the HTTP API, remove the cogs (each flushes and closes its pool), close Discord.
+
+        The cogs are removed rather than their extensions unloaded, as `commands.Bot.close` would: unloading also
+        drops each extension's modules from `sys.modules`, a scan of every imported module per extension that a
+        stopping process has no use for (it was a tenth of each test bot's life)."""
         if self._timers is not None:
             await self._timers.stop()
         await self.api.stop()
-        await super().close()
+        for name in tuple(self.cogs):
+            try:
+                await self.remove_cog(name)
+            except Exception:  # the others still flush and close
+                log.exception("Cog %s failed to unload", name)
+        await discord.AutoShardedClient.close(self)
         await notify.unsubscribe(self, SETTINGS_CHANNEL)
         await notify.unsubscribe(self, TIMERS_CHANNEL)
         await notify.unsubscribe(self, RULES_CHANNEL)

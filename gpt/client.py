@@ -59,8 +59,17 @@ class LLMClient:
         self.provider = provider
         self.timeout = timeout
         self.max_retries = max_retries
-        self._openai = openai.AsyncOpenAI(api_key=provider.api_key, base_url=provider.base_url,
-                                          timeout=timeout, max_retries=max_retries)
+        self._client: openai.AsyncOpenAI | None = None
+        self._closed = False
+
+    @property
+    def _openai(self) -> openai.AsyncOpenAI:
+        """The library's client, made on first use: making it loads the system's CA certificates (~20 ms), which a
+        bot that never calls the LLM should not pay at every start."""
+        if self._client is None:
+            self._client = openai.AsyncOpenAI(api_key=self.provider.api_key, base_url=self.provider.base_url,
+                                              timeout=self.timeout, max_retries=self.max_retries)
+        return self._client
 
     async def chat(self, messages: Sequence[ChatMessage], *, model: str, temperature: float,
                    max_tokens: int | None = None, json_mode: bool = False) -> str:
@@ -70,6 +79,8 @@ class LLMClient:
             extra["max_tokens"] = max_tokens
         if json_mode:
             extra["response_format"] = {"type": "json_object"}
+        if self._closed:
+            raise LLMError("the bot is shutting down")
         client = self._openai.with_options(timeout=self.timeout, max_retries=self.max_retries)
         try:
             completion = await client.chat.completions.create(
@@ -100,8 +111,10 @@ class LLMClient:
         return [model.id for model in page.data]
 
     async def close(self) -> None:
-        """Close the HTTP connections."""
-        await self._openai.close()
+        """Close the HTTP connections (later calls are refused: the bot is shutting down)."""
+        self._closed = True
+        if self._client is not None:
+            await self._client.close()
 
 
 def _describe(exc: openai.OpenAIError, model: str | None, *, quiet: bool = False) -> LLMError:

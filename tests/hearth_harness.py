@@ -62,10 +62,11 @@ class Hearth:
 class CogModules:
     """The cog modules, imported once per test session instead of once per test.
 
-    Closing a bot unloads its extensions, and discord.py then drops every `cogs.<name>.*` module from
-    `sys.modules`, so the next test's bot would import and execute them all again (about half a second per test,
-    most of the suite's set-up time). The modules hold no state of their own (the cogs keep it on their
-    instances), so handing the same modules back before each load is what a long-running bot would see."""
+    Unloading or reloading an extension (tests of a cog's unload do) makes discord.py drop every
+    `cogs.<name>.*` module from `sys.modules`, so the next bot would import and execute them again, and its
+    classes would no longer be the ones the test modules imported. (`HearthBot.close` removes the cogs without
+    unloading their extensions.) The modules hold no state of their own (the cogs keep it on their instances), so
+    handing the same modules back before each load is what a long-running bot would see."""
 
     kept: ClassVar[dict[str, ModuleType]] = {}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -281,7 +281,15 @@ class StandIn(UserActions):
 
     def busy_reasons(self) -> list[str]:
         """Why the bot is not idle right now (empty list = idle)."""
-        reasons: list[str] = []
+        return list(self._reasons())
+
+    def _reasons(self) -> Iterator[str]:
+        """The reasons, the ones a loop turn can clear first and the dearest to find (a scan of all tasks) last:
+        `settle` asks only for the first."""
+        loop = asyncio.get_running_loop()
+        ready = len(getattr(loop, "_ready", ()))
+        if ready:
+            yield f"{ready} callbacks ready to run"
         for link in self.links:
             sockets = self._websockets(link.bot)
             for session in self.gateway.live_sessions:
@@ -289,28 +297,23 @@ class StandIn(UserActions):
                     continue
                 ws = sockets.get(session.shard[0] if session.shard else None)
                 if session.conn is None:
-                    reasons.append(f"session {session.id[:8]} not connected")
+                    yield f"session {session.id[:8]} not connected"
                 elif ws is None or (ws.sequence or 0) < session.seq:
-                    reasons.append(
-                        f"gateway events pending (bot at {getattr(ws, 'sequence', None)}, sent {session.seq})"
-                    )
+                    yield f"gateway events pending (bot at {getattr(ws, 'sequence', None)}, sent {session.seq})"
         if self._sleeping:
-            reasons.append("discord.py is sleeping before an HTTP retry")
-        reasons += [reason for check in self.busy_checks if (reason := check())]
+            yield "discord.py is sleeping before an HTTP retry"
+        for check in self.busy_checks:
+            if reason := check():
+                yield reason
+        horizon = loop.time() + self.settle_horizon
+        soon = [h for h in getattr(loop, "_scheduled", []) if not h.cancelled() and h.when() <= horizon]
+        if soon:
+            yield f"{len(soon)} timers due within {self.settle_horizon}s"
         handlers = [task.get_name() for task in asyncio.all_tasks()
                     if not task.done() and task.get_name().startswith(_HANDLER_TASKS)]
         if handlers:
             # An event listener, command or view callback still running (waiting on a database, an HTTP call …).
-            reasons.append(f"{len(handlers)} handler task(s) running: {', '.join(sorted(set(handlers))[:3])}")
-        loop = asyncio.get_running_loop()
-        ready = len(getattr(loop, "_ready", ()))
-        if ready:
-            reasons.append(f"{ready} callbacks ready to run")
-        horizon = loop.time() + self.settle_horizon
-        soon = [h for h in getattr(loop, "_scheduled", []) if not h.cancelled() and h.when() <= horizon]
-        if soon:
-            reasons.append(f"{len(soon)} timers due within {self.settle_horizon}s")
-        return reasons
+            yield f"{len(handlers)} handler task(s) running: {', '.join(sorted(set(handlers))[:3])}"
 
     async def settle(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until the bot has processed everything sent to it and went idle.
@@ -325,17 +328,18 @@ class StandIn(UserActions):
         deadline = loop.time() + timeout
         quiet = 0
         while quiet < 3:
-            reasons = self.busy_reasons()
-            if not reasons:
+            reason = next(self._reasons(), None)
+            if reason is None:
                 quiet += 1
                 await asyncio.sleep(0)
                 continue
             quiet = 0
             if loop.time() > deadline:
-                raise SettleTimeout(f"bot still busy after {timeout}s: {reasons}{_handler_stacks()}")
+                raise SettleTimeout(f"bot still busy after {timeout}s: {self.busy_reasons()}{_handler_stacks()}")
             # Yield without spinning when the bot is only waiting (timers, handler tasks on I/O or threads, probes):
-            # a busy loop here would hold the GIL and starve the bot's worker threads.
-            runnable = any("callbacks ready" in r or "gateway events pending" in r for r in reasons)
+            # a busy loop here would hold the GIL and starve the bot's worker threads. The reasons a loop turn can
+            # clear come first, so the first reason says which.
+            runnable = "callbacks ready" in reason or "gateway events pending" in reason
             await asyncio.sleep(0 if runnable else 0.001)
 
     # -- world shortcuts ---------------------------------------------------------------
