@@ -110,9 +110,10 @@ _DEFAULTS = GuildValues({}, {})  # the "settings" of a direct message: every set
 class MessagePipeline:
     """The ordered stages and the single `on_message` dispatcher that runs them.
 
-    Per message, a guild's stages come from its plan: the stages whose module is on there, split for members'
-    and bots' messages, made again only when the guild's settings or the registrations change (a module switch
-    read per stage per message cost more than several stages' work, benchmarks/gateway.py)."""
+    Per message, a guild's stages come from its plan: the stages whose module is on there and that are wanted
+    there, split for members' and bots' messages, made again only when the guild's settings or the registrations
+    change or a cog calls `replan` (deciding per stage per message cost more than several stages' work,
+    benchmarks/gateway.py)."""
 
     def __init__(self, bot: Any) -> None:
         self.bot = bot

@@ -20,6 +20,7 @@ import discord
 from cogs.automod import repo
 from cogs.automod.rules import Rule, clean_action, clean_rule_config
 from cogs.premium.api import premium_of
+from core.guild_kit import require_manage_server
 from core.role_safety import check_role_grant
 from core.settings_registry import InvalidSettingValue, SettingSpec, SettingType, parse_value
 from utils.errors import BadInput, UserFacingError
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from cogs.automod.contract import AutomodContract
 
 log = logging.getLogger(__name__)
+CHANGED = "Automod rules are changed"  # the refusal's subject: "… by members with Manage Server"
 _IDS = re.compile(r"\d{15,21}")
 _DURATION = SettingSpec("automod", "duration", SettingType.DURATION, None, "")
 LIST_HINT = "/config automod list"
@@ -66,12 +68,6 @@ def parse_duration(text: str | None) -> int | None:
         return parse_value(_DURATION, text)
     except InvalidSettingValue as exc:
         raise BadInput(str(exc), example="duration: 10m") from None
-
-
-def require_manager(member: discord.Member) -> None:
-    """Refuse a member without Manage Server (the rule of `/config`)."""
-    if not member.guild_permissions.manage_guild:
-        raise UserFacingError("Automod rules are changed by members with Manage Server; you do not have it here.")
 
 
 def merged_config(base: dict[str, Any], guild: discord.Guild, *, config: str | None, words: str | None,
@@ -124,7 +120,7 @@ class AutomodEditor:
                        trial: bool = False, config: str | None = None, exempt_roles: str | None = None,
                        exempt_channels: str | None = None) -> int:
         """Add a rule as `member`; its id."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         guild_id = member.guild.id
         name = name.strip()
         if not 1 <= len(name) <= 100:
@@ -147,7 +143,7 @@ class AutomodEditor:
                         config: str | None = None, exempt_roles: str | None = None,
                         exempt_channels: str | None = None) -> None:
         """Change the fields given (None: unchanged) of a rule as `member`."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         guild_id = member.guild.id
         row = await self.rule_row(guild_id, rule)
         new_config = None
@@ -165,7 +161,7 @@ class AutomodEditor:
 
     async def remove_rule(self, member: discord.Member, rule: int) -> str:
         """Delete a rule as `member`; its name."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         name = await repo.delete_rule(self._cog.pool, member.guild.id, rule)
         if name is None:
             raise BadInput(f"There is no automod rule #{rule} on this server.", example=LIST_HINT)
@@ -175,7 +171,7 @@ class AutomodEditor:
 
     async def set_rule_enabled(self, member: discord.Member, rule: int, enabled: bool) -> None:
         """Turn a rule on or off as `member`."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         await self.rule_row(member.guild.id, rule)
         await repo.update_rule(self._cog.pool, member.guild.id, rule, enabled=enabled, now=self._cog.bot.clock.now())
         self._cog.cache.invalidate(member.guild.id)
@@ -185,7 +181,7 @@ class AutomodEditor:
     async def add_action(self, member: discord.Member, *, type: str, severity: int = 1, duration: str | None = None,
                          role: discord.Role | None = None, keep_message: bool = False) -> int:
         """Add an action as `member` (a mute role only one they could give themselves); its id."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         config: dict[str, Any] = {}
         if duration is not None:
             config["duration"] = parse_duration(duration)
@@ -205,7 +201,7 @@ class AutomodEditor:
                           severity: int | None = None, duration: str | None = None,
                           role: discord.Role | None = None) -> None:
         """Change an action as `member` (every rule using it follows)."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         guild_id = member.guild.id
         row = await repo.action(self._cog.pool, guild_id, action)
         if row is None:
@@ -225,7 +221,7 @@ class AutomodEditor:
 
     async def remove_action(self, member: discord.Member, action: int) -> None:
         """Delete an action as `member` (its rules then only log)."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         if not await repo.delete_action(self._cog.pool, member.guild.id, action):
             raise BadInput(f"There is no automod action #{action} on this server.", example=LIST_HINT)
         self._cog.cache.invalidate(member.guild.id)

@@ -21,11 +21,13 @@ import discord
 from cogs.custom_commands import repo
 from cogs.custom_commands.matching import TRIGGER_MAX, TRIGGER_TYPES, compile_trigger
 from cogs.custom_commands.templates import check_template
+from core.guild_kit import require_manage_server
 from utils.errors import BadInput, UserFacingError
 from utils.mentions import withheld_pings
 
 __all__ = ["MAX_COMMANDS", "CustomCommand", "CustomCommandsApi", "Saved", "ping_note"]
 log = logging.getLogger(__name__)
+CHANGED = "Custom commands are changed"  # the refusal's subject: "… by members with Manage Server"
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 MAX_COMMANDS = 200
 EDITABLE = ("trigger_type", "trigger_value", "response", "case_sensitive", "delete_trigger", "reply_to_user",
@@ -93,12 +95,6 @@ def not_found(name: str) -> BadInput:
     return BadInput(f"There is no custom command `{name}` on this server.", example="/config custom_commands list")
 
 
-def require_manager(member: discord.Member) -> None:
-    """Refuse a member without Manage Server (the rule of `/config`, checked again at the API for every caller)."""
-    if not member.guild_permissions.manage_guild:
-        raise UserFacingError("Custom commands are changed by members with Manage Server; you do not have it here.")
-
-
 class CustomCommandsApi:
     """The custom commands of every guild (reached as `bot.apis.get(CustomCommandsApi)`)."""
 
@@ -129,7 +125,7 @@ class CustomCommandsApi:
                   where: Any = None) -> Saved:
         """Add a command as `member`; `where` is the channel the pings are judged in (default: server-wide).
         Raises `BadInput`/`UserFacingError` with what is wrong."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         guild_id = member.guild.id
         name = name.strip().lower()
         if not NAME.match(name):
@@ -150,7 +146,7 @@ class CustomCommandsApi:
     async def edit(self, member: discord.Member, name: str, changes: dict[str, Any], where: Any = None) -> Saved:
         """Change a command as `member`: `changes` holds some of `EDITABLE` (None values are left as they are).
         The response's author becomes `member` when the response is given."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         guild_id = member.guild.id
         row = await repo.by_name(self._pool, guild_id, name.strip().lower())
         if row is None:
@@ -169,7 +165,7 @@ class CustomCommandsApi:
 
     async def remove(self, member: discord.Member, name: str) -> str:
         """Delete a command as `member`; its name as stored."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         clean = name.strip().lower()
         if not await repo.delete(self._pool, member.guild.id, clean):
             raise not_found(name)

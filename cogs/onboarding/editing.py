@@ -28,10 +28,12 @@ from cogs.onboarding.flow import (
     next_followup_id,
     parse_options,
 )
+from core.guild_kit import require_manage_server
 from core.role_safety import check_role_grant, role_refusal
 from utils.errors import BadInput, UserFacingError
 
 log = logging.getLogger(__name__)
+CHANGED = "Onboarding is changed"  # the refusal's subject: "… by members with Manage Server"
 URL = re.compile(r"^https?://\S{1,500}$")
 CLEAR = "-"
 MAX_RULES = 25
@@ -73,12 +75,6 @@ def _length(text: str, what: str, most: int) -> str:
     if not 1 <= len(text) <= most:
         raise BadInput(f"The {what} must be 1 to {most} characters (it is {len(text)}).")
     return text
-
-
-def require_manager(member: discord.Member) -> None:
-    """Refuse a member without Manage Server (the rule of `/config`)."""
-    if not member.guild_permissions.manage_guild:
-        raise UserFacingError("Onboarding is changed by members with Manage Server; you do not have it here.")
 
 
 def check_question_roles(member: discord.Member, q: Question) -> None:
@@ -142,7 +138,7 @@ class OnboardingEditor:
     async def add_rule(self, member: discord.Member, title: str, description: str, thumbnail: str | None = None,
                        image: str | None = None) -> Rule:
         """A new rule, shown last."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         guild_id = member.guild.id
         _length(title, "title", 256)
         _length(description, "description", 4000)
@@ -157,7 +153,7 @@ class OnboardingEditor:
                         description: str | None = None, thumbnail: str | None = None,
                         image: str | None = None) -> Rule:
         """Change what is given of a rule (`-` removes an image)."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         guild_id = member.guild.id
         current = await self.rule(guild_id, rule_id)
         if title is None and description is None and thumbnail is None and image is None:
@@ -175,7 +171,7 @@ class OnboardingEditor:
 
     async def delete_rule(self, member: discord.Member, rule_id: int) -> Rule:
         """Delete a rule; what it was."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         found = await self.rule(member.guild.id, rule_id)
         await repo.delete_rule(self._pool, member.guild.id, rule_id)
         self._did(member, f"rule R{rule_id} deleted")
@@ -183,7 +179,7 @@ class OnboardingEditor:
 
     async def enable_rule(self, member: discord.Member, rule_id: int, enabled: bool) -> Rule:
         """Show or hide a rule."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         r = await self.rule(member.guild.id, rule_id)
         await repo.update_rule(self._pool, member.guild.id, rule_id, r.title, r.description, r.thumbnail_url,
                                r.image_url, enabled)
@@ -192,7 +188,7 @@ class OnboardingEditor:
 
     async def move(self, member: discord.Member, kind: str, item_id: int, position: int) -> int:
         """Move a rule (`kind` "rules") or question ("questions") to `position` (1 = first); where it landed."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         guild_id = member.guild.id
         if kind == "rules":
             await self.rule(guild_id, item_id)
@@ -213,7 +209,7 @@ class OnboardingEditor:
     async def add_question(self, member: discord.Member, text: str, type: str, options: str | None = None,
                            required: bool = True) -> Question:
         """A new question, asked last."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         _length(text, "question", 256)
         parsed = options_of(options)
         checked(type, parsed)
@@ -227,7 +223,7 @@ class OnboardingEditor:
                             type: str | None = None, options: str | None = None,
                             required: bool | None = None) -> Question:
         """Change what is given of a question (new options keep the roles of options with the same value)."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         q = await self.question(member.guild.id, question_id)
         if text is not None:
             _length(text, "question", 256)
@@ -244,7 +240,7 @@ class OnboardingEditor:
 
     async def delete_question(self, member: discord.Member, question_id: int) -> Question:
         """Delete a question (members' answers stay in exports); what it was."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         q = await self.question(member.guild.id, question_id)
         await repo.delete_question(self._pool, member.guild.id, question_id)
         self._did(member, f"question Q{question_id} deleted")
@@ -252,7 +248,7 @@ class OnboardingEditor:
 
     async def enable_question(self, member: discord.Member, question_id: int, enabled: bool) -> Question:
         """Ask or stop asking a question."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         q = await self.question(member.guild.id, question_id)
         saved = await self._save_question(member.guild.id, q, enabled=enabled)
         self._did(member, f"question Q{question_id} {'enabled' if enabled else 'disabled'}")
@@ -261,7 +257,7 @@ class OnboardingEditor:
     async def add_followup(self, member: discord.Member, question_id: int, when: str, text: str, type: str,
                            options: str | None = None, required: bool = True) -> tuple[Question, str]:
         """A question asked only after the option `when` of a choice question; (the question, the follow-up id)."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         q = await self.question(member.guild.id, question_id)
         _length(text, "follow-up question", 256)
         if q.type not in CHOICE_TYPES:
@@ -283,7 +279,7 @@ class OnboardingEditor:
 
     async def remove_followup(self, member: discord.Member, question_id: int, followup: str) -> None:
         """Remove a follow-up question."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         q = await self.question(member.guild.id, question_id)
         kept = [f for f in q.followups if f.get("id") != followup]
         if len(kept) == len(q.followups):
@@ -294,7 +290,7 @@ class OnboardingEditor:
     async def map_role(self, member: discord.Member, question_id: int, option: str, role: discord.Role | None,
                        followup: str | None = None) -> None:
         """Give `role` to members who choose `option` (None: unmap), under the role safety of `member`."""
-        require_manager(member)
+        require_manage_server(member, CHANGED)
         q = await self.question(member.guild.id, question_id)
         target_options = q.options
         if followup is not None:

@@ -1,7 +1,7 @@
 """The guild kit: what every moderation-style feature does on a server, written once.
 
 - `staff`: who is staff for a feature — one declared `StaffRule` per feature, checked by `is_staff` (or by the
-  command check `staff_only`);
+  command check `staff_only`); `require_manage_server`, the rule of `/config` that features' editors check again;
 - `private_channels`: a feature's private channels — overwrites per party, the permissions the bot needs, the
   category with its 50-channel overflow, rollback when the channel can't be made;
 - `log`: posting to the guild's log channel (the feature's own, else the system one) with `post_to_log`;
@@ -27,6 +27,7 @@ from core.guild_kit.staff import (
     GUILD,
     StaffRule,
     is_staff,
+    require_manage_server,
     staff_check,
     staff_only,
     staff_roles,
@@ -35,5 +36,5 @@ from core.guild_kit.staff import (
 __all__ = [
     "ANY", "APPEAL_REASON_MAX", "CATEGORY_LIMIT", "CHANNEL", "FIRST_SET", "GUILD", "HIDDEN", "AppealForm",
     "GuildLogBot", "Placement", "PrivateChannelKind", "StaffRule", "find_log_channel", "has_room", "is_category_full",
-    "is_staff", "post_to_log", "staff_check", "staff_only", "staff_roles",
+    "is_staff", "post_to_log", "require_manage_server", "staff_check", "staff_only", "staff_roles",
 ]

@@ -102,6 +102,13 @@ async def is_staff(bot: StaffBot, rule: StaffRule, who: discord.abc.User | disco
     return False
 
 
+def require_manage_server(member: discord.Member, what: str) -> None:
+    """Refuse a member without Manage Server: the rule of `/config`, checked again by a feature's editor for every
+    caller (its slash command, the dashboard, the API). `what` says what is changed: "Onboarding is changed"."""
+    if not member.guild_permissions.manage_guild:
+        raise UserFacingError(f"{what} by members with Manage Server; you do not have it here.")
+
+
 StaffTest = Callable[[discord.Interaction], Awaitable[bool]]
 
 

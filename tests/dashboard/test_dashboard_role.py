@@ -47,6 +47,12 @@ async def test_a_role_holder_manages_with_their_own_checks(hearth: Hearth, dashb
     assert taken.status_code == 403 and "Only members with Manage Server" in taken.text
     assert await hearth.bot.guild_settings.get(g.guild.id, "dashboard", "manager_role") == helpers.id
     assert await hearth.bot.guild_settings.get(g.guild.id, "gdpr", "role") is None
+    # The editors behind /config automod, onboarding and custom commands keep their rule: Manage Server.
+    automod = await browser.post(f"/dashboard/{g.guild.id}/automod", {
+        "csrf": browser.csrf(), "action": "add_rule", "name": "Spam", "type": "spam"})
+    assert automod.status_code == 400
+    assert "Automod rules are changed by members with Manage Server; you do not have it here." in automod.text
+    assert await hearth.db.fetchval("SELECT count(*) FROM automod_rules") == 0
 
 
 async def test_the_role_removed_closes_the_pages_at_the_next_request(hearth: Hearth, dashboard) -> None:
