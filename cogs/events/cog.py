@@ -20,7 +20,14 @@ from cogs.events.api import EventsApi, FeedEvent, feed_event
 from cogs.events.card import event_embed, link, ts
 from cogs.events.desk import EventDesk
 from cogs.events.feed import FEED_PATH, CalendarRoutes, add_to_calendar_links, event_path, has_feed, new_token
-from cogs.events.forms import check_channel, parse_event_duration, parse_reminder_times, read_repeat, read_start
+from cogs.events.forms import (
+    check_channel,
+    check_place,
+    parse_event_duration,
+    parse_reminder_times,
+    read_repeat,
+    read_start,
+)
 from cogs.events.http import include_routes
 from cogs.events.model import DEFAULT_REMINDERS, PENDING, SCHEDULED, Event
 from cogs.events.recurrence import describe, first_at_or_after
@@ -174,12 +181,9 @@ class EventsCog(HearthCog, name="Events"):
         now = self.bot.clock.now()
         begins = read_start(start, tz_name, now)
         seconds = parse_event_duration(duration)
-        if location and voice:
-            raise BadInput("Give a location or a voice channel, not both.", example="/event create … voice:#Stage")
+        check_place(location, voice, interaction.user)
         target = channel or interaction.channel
         check_channel(target, interaction.user)
-        if voice is not None and not voice.permissions_for(interaction.user).view_channel:  # type: ignore[arg-type]
-            raise BadInput(f"You can't see {voice.mention}; pick a channel you can see.")
         rule = read_repeat(repeat.value if repeat else None, days, until, count, begins, tz_name)
         if rule is not None:
             first = first_at_or_after(rule, begins, ZoneInfo(tz_name))
@@ -212,25 +216,40 @@ class EventsCog(HearthCog, name="Events"):
     @event.command(name="edit", description="Change an event (its attendees are told about a new time)")
     @app_commands.describe(event="The event's number", title="New title", description="New description",
                            start="New start, in the server's time zone", duration="New duration (e.g. 2h)",
-                           location="New location", capacity="New capacity (a larger one moves the waitlist up)")
+                           location="New location (replaces a voice channel)",
+                           voice="New voice or stage channel (replaces a location)",
+                           capacity="New capacity (a larger one moves the waitlist up)",
+                           role="From now on only members with this role may sign up",
+                           anyone="True: anyone may sign up again (no role needed)",
+                           approval="True: you approve each new sign-up; False: the waiting sign-ups are accepted")
     async def edit(self, interaction: discord.Interaction, event: RowId,
                    title: app_commands.Range[str, 1, 100] | None = None,
                    description: app_commands.Range[str, 1, 2000] | None = None,
                    start: app_commands.Range[str, 1, 100] | None = None,
                    duration: app_commands.Range[str, 1, 30] | None = None,
                    location: app_commands.Range[str, 1, 100] | None = None,
-                   capacity: app_commands.Range[int, 1, 10000] | None = None) -> None:
+                   voice: discord.VoiceChannel | discord.StageChannel | None = None,
+                   capacity: app_commands.Range[int, 1, 10000] | None = None, role: discord.Role | None = None,
+                   anyone: bool | None = None, approval: bool | None = None) -> None:
         current = await self._managed(interaction, event)
         if title is not None:
             _check_title(title)
-        if all(value is None for value in (title, description, start, duration, location, capacity)):
+        if all(value is None for value in (title, description, start, duration, location, voice, capacity, role,
+                                           approval)) and not anyone:
             raise BadInput("Say what to change.", example=f"/event edit event:{event} start:saturday 19:00")
+        check_place(location, voice, interaction.user)
+        if role is not None and anyone:
+            raise BadInput("Give a role that sign-ups need, or anyone:True to need none, not both.",
+                           example=f"/event edit event:{event} role:@Raiders")
         now = self.bot.clock.now()
         new = replace(current, title=title.strip() if title else current.title,
                       description=description if description is not None else current.description,
-                      location=location if location is not None else current.location,
                       duration_seconds=parse_event_duration(duration) if duration else current.duration_seconds,
-                      capacity=capacity if capacity is not None else current.capacity)
+                      capacity=capacity if capacity is not None else current.capacity,
+                      required_role_id=role.id if role else None if anyone else current.required_role_id,
+                      approval=approval if approval is not None else current.approval)
+        if location is not None or voice is not None:  # one place: the new one replaces the other kind
+            new = replace(new, location=location, voice_channel_id=voice.id if voice else None)
         if start is not None:
             begins = read_start(start, current.timezone, now)
             if current.rrule:

@@ -194,12 +194,17 @@ class EventDesk:
                 await repo.move_attendees(conn, saved, locked.occurrence_at)
                 await self.bot.timers.cancel(jobs.REMINDER_KIND, f"{saved.id}:", prefix=True, conn=conn)
             promoted = await rsvp.fill(conn, saved) if saved.capacity != locked.capacity else []
+            accepted = await rsvp.accept_pending(conn, saved) if locked.approval and not saved.approval else []
             people = await repo.attendees(conn, saved)
             for person in people:
                 await jobs.plan_reminders(self.bot.timers, conn, saved, person, now)
             await jobs.plan_phases(self.bot.timers, conn, saved)
         self.bot.timers.rearm()
         await self._promoted(saved, promoted)
+        for person in accepted:
+            where_now = "you're going" if person.status == GOING else "it is full, so you're on the waitlist"
+            await self.dm(person.user_id, f"✅ **{saved.title}** ({ts(saved.occurrence_at)}) no longer needs "
+                                          f"approval: {where_now}.\n{link(saved)}")
         if moved:
             await self._tell(saved, [p for p in people if p.status in NOTIFIED],
                              f"🕒 **{saved.title}** has a new time: {ts(saved.occurrence_at)} "

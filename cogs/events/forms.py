@@ -68,6 +68,14 @@ def parse_reminder_times(text: str) -> list[int]:
     return sorted(minutes, reverse=True)
 
 
+def check_place(location: str | None, voice: Any, member: Any) -> None:
+    """A location or a voice channel, not both; a voice channel the organiser can see."""
+    if location and voice:
+        raise BadInput("Give a location or a voice channel, not both.", example="voice:#Stage")
+    if voice is not None and not voice.permissions_for(member).view_channel:
+        raise BadInput(f"You can't see {voice.mention}; pick a channel you can see.")
+
+
 def check_channel(channel: Any, member: Any) -> None:
     """The event is posted in a text channel where the organiser may post and the bot can post embeds."""
     if not isinstance(channel, discord.TextChannel):

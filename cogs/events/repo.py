@@ -29,7 +29,8 @@ SET_MESSAGE = "UPDATE guild_events SET message_id = $3 WHERE guild_id = $1 AND i
 SET_SCHEDULED = "UPDATE guild_events SET scheduled_event_id = $3 WHERE guild_id = $1 AND id = $2"
 UPDATE_EVENT = """
     UPDATE guild_events SET title = $3, description = $4, location = $5, starts_at = $6, occurrence_at = $7,
-        duration_seconds = $8, capacity = $9, updated_at = $10,
+        duration_seconds = $8, capacity = $9, updated_at = $10, voice_channel_id = $11, required_role_id = $12,
+        approval = $13,
         sequence = sequence + CASE WHEN (occurrence_at, duration_seconds) IS DISTINCT FROM ($7, $8) THEN 1 ELSE 0 END
     WHERE guild_id = $1 AND id = $2 RETURNING *"""
 SET_STATUS = """
@@ -133,7 +134,7 @@ async def update(conn: Executor, event: Event, now: datetime) -> Event:
     """Write the editable fields of `event` (a new time or duration raises its sequence)."""
     row = await conn.fetchrow(UPDATE_EVENT, event.guild_id, event.id, event.title, event.description,
                               event.location, event.starts_at, event.occurrence_at, event.duration_seconds,
-                              event.capacity, now)
+                              event.capacity, now, event.voice_channel_id, event.required_role_id, event.approval)
     return Event.of(row)
 
 

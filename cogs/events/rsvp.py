@@ -61,6 +61,24 @@ async def fill(conn: asyncpg.Connection, event: Event) -> list[Attendee]:
     return promoted
 
 
+async def accept_pending(conn: asyncpg.Connection, event: Event) -> list[Attendee]:
+    """The sign-ups still waiting for approval when the organiser turns approval off: going while there is room,
+    then the waitlist, in the order they signed up; returns them with their new status."""
+    people = await repo.attendees(conn, event)
+    room = None if event.capacity is None else event.capacity - sum(1 for p in people if p.status == GOING)
+    accepted = []
+    for person in people:
+        if person.status != PENDING:
+            continue
+        going = room is None or room > 0
+        if going and room is not None:
+            room -= 1
+        moved = await repo.set_attendee_status(conn, event, person.user_id, GOING if going else WAITLIST)
+        assert moved is not None
+        accepted.append(moved)
+    return accepted
+
+
 async def answer(conn: asyncpg.Connection, event: Event, user_id: int, choice: str, now: datetime,
                  *, has_role: bool) -> Change:
     """Record `choice` (going, maybe or declined) for the member, with every rule of the event applied."""
