@@ -8,17 +8,15 @@ A plain `delete` (the message removed, nobody told) is not a case: it stays in a
 
 from __future__ import annotations
 
-import logging
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import Any
 
 import discord
 
 from cogs.automod.actions import Outcome
+from core import case_log
 from core.case_log import CaseRecorder
-
-log = logging.getLogger(__name__)
 
 CASE_OF = {"warn": "warn", "mute": "mute", "timeout": "timeout", "ban": "ban"}
 REVERSAL_OF = {"mute": "unmute", "timeout": "untimeout", "ban": "unban"}
@@ -32,18 +30,12 @@ def acting_on(bot: Any, guild_id: int, user_id: int, kind: str, *,
               reversal: bool = False) -> AbstractContextManager[None]:
     """Around automod's own Discord action (`kind`, or its reversal) on a member: moderation then does not record
     the gateway event it causes as an action taken outside Hearth (a no-op without moderation, or for a mute)."""
-    api = bot.apis.get(CaseRecorder)
-    event = (REVERSAL_EVENT_OF if reversal else EVENT_OF).get(kind)
-    return api.acting_on(guild_id, user_id, event) if api is not None and event else nullcontext()
+    return case_log.acting_on(bot, guild_id, user_id, (REVERSAL_EVENT_OF if reversal else EVENT_OF).get(kind))
 
 
 def not_acting(bot: Any, guild_id: int, user_id: int, kind: str, *, reversal: bool = False) -> None:
-    """After `acting_on` around an action that failed (a note, not an exception): no gateway event is coming, so
-    moderation must not keep expecting one (it would ignore a real outside action on the member meanwhile)."""
-    api = bot.apis.get(CaseRecorder)
-    event = (REVERSAL_EVENT_OF if reversal else EVENT_OF).get(kind)
-    if api is not None and event:
-        api.not_acting(guild_id, user_id, event)
+    """After `acting_on` around an action that failed (a note, not an exception)."""
+    case_log.not_acting(bot, guild_id, user_id, (REVERSAL_EVENT_OF if reversal else EVENT_OF).get(kind))
 
 
 def evidence_of(message: discord.Message) -> dict[str, Any]:
@@ -58,20 +50,15 @@ async def record_action(bot: Any, guild: discord.Guild, outcome: Outcome, *, tar
                         linked_case: int | None = None) -> int | None:
     """Record an action automod took as a case (None when moderation is not loaded, the action is no case, or
     it failed); the case number."""
-    api = bot.apis.get(CaseRecorder)
     type_ = CASE_OF.get(outcome.kind)
-    if api is None or type_ is None or not outcome.done:
+    if type_ is None or not outcome.done:
         return None
     duration = outcome.duration if outcome.kind == "timeout" else None
-    expires = bot.clock.now() + timedelta(seconds=duration) if duration else None
-    try:
-        case = await api.record_case(guild, type_, target_id=target_id, reason=reason, automod_rule=rule_name,
-                                     duration_seconds=duration, expires_at=expires, points=max(points, 0.0),
-                                     evidence=evidence, linked_case=linked_case)
-    except Exception:  # the action is done; a case log that fails must not undo automod's own record
-        log.exception("Guild %s: automod's %s of %s was not recorded as a case", guild.id, outcome.kind, target_id)
-        return None
-    return case.number
+    return await case_log.record_case(
+        bot, guild, type_, what=f"automod's {outcome.kind} of {target_id}", target_id=target_id, reason=reason,
+        automod_rule=rule_name, duration_seconds=duration,
+        expires_at=bot.clock.now() + timedelta(seconds=duration) if duration else None, points=max(points, 0.0),
+        evidence=evidence, linked_case=linked_case)
 
 
 async def record_reversal(bot: Any, guild: discord.Guild, kind: str, *, target_id: int, moderator_id: int,

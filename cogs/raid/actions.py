@@ -9,17 +9,14 @@ the gateway event again as an action taken outside Hearth. Timeouts are Discord'
 
 from __future__ import annotations
 
-import logging
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
 import discord
 
 from cogs.raid.desk import RULE
-from core.case_log import CaseRecorder
-
-log = logging.getLogger(__name__)
+from core import case_log
 
 LEVEL_NAMES = ("None", "Low", "Medium", "High", "Highest")
 SAME_TIMEOUT = timedelta(seconds=2)  # a timeout this close to the one the brake set is still the brake's
@@ -77,8 +74,7 @@ def timeout_refusal(guild: discord.Guild, member: discord.Member) -> str | None:
 
 def acting_on(bot: Any, guild_id: int, user_id: int) -> AbstractContextManager[None]:
     """Around the brake's own timeout (or its lifting): not an action outside Hearth for the case log."""
-    api = bot.apis.get(CaseRecorder)
-    return api.acting_on(guild_id, user_id, "timeout") if api is not None else nullcontext()
+    return case_log.acting_on(bot, guild_id, user_id, "timeout")
 
 
 async def time_out(bot: Any, member: discord.Member, until: datetime, reason: str) -> str | None:
@@ -121,16 +117,8 @@ async def record_case(bot: Any, guild: discord.Guild, type_: str, target_id: int
                       linked_case: int | None = None) -> int | None:
     """Record a case in the one case log (the brake's own name it as the rule, a reversal its moderator); the case
     number, or None when moderation is not loaded or the case log failed (the action itself is done)."""
-    api = bot.apis.get(CaseRecorder)
-    if api is None:
-        return None
-    seconds = int(duration.total_seconds()) if duration else None
-    try:
-        case = await api.record_case(
-            guild, type_, target_id=target_id, reason=reason, moderator_id=moderator_id,
-            automod_rule=RULE if moderator_id is None else None, duration_seconds=seconds,
-            expires_at=bot.clock.now() + duration if duration else None, linked_case=linked_case)
-    except Exception:  # the timeout is done; a case log that fails must not undo the brake's own record
-        log.exception("Guild %s: raid protection's %s of %s was not recorded as a case", guild.id, type_, target_id)
-        return None
-    return case.number
+    return await case_log.record_case(
+        bot, guild, type_, what=f"raid protection's {type_} of {target_id}", target_id=target_id, reason=reason,
+        moderator_id=moderator_id, automod_rule=RULE if moderator_id is None else None,
+        duration_seconds=int(duration.total_seconds()) if duration else None,
+        expires_at=bot.clock.now() + duration if duration else None, linked_case=linked_case)
