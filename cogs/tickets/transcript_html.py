@@ -1,7 +1,7 @@
 """The HTML transcript: one self-contained page that looks like the Discord channel (dark theme; avatars from
 Discord's CDN, names in their role colour, the message replied to above a reply, embeds with their colour bar,
 title, description and fields, images inline and other files as links, reactions, "(edited)" marks, system
-lines).
+lines; an author's messages within 7 minutes under one name; Markdown, transcript_markdown.py).
 
 Safety: every piece of user content (text, names, embed fields, file names, emoji, URLs) is HTML-escaped; links
 only go to http(s) URLs; images are only shown from Discord's CDN (anything else is a link, so opening a
@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import discord
+
+from cogs.tickets import transcript_markdown as markdown
 
 if TYPE_CHECKING:
     from cogs.tickets.transcript import Header, Line
 
 IMAGE_ORIGINS = frozenset({"https://cdn.discordapp.com", "https://media.discordapp.net"})
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+GROUPED = timedelta(minutes=7)  # one author's messages this close together are shown under one name
 CSP = "default-src 'none'; img-src {origins}; style-src 'unsafe-inline'"
 _USER_MENTION = re.compile(r"&lt;@!?(\d{15,20})&gt;")
 _ROLE_MENTION = re.compile(r"&lt;@&amp;(\d{15,20})&gt;")
@@ -61,6 +65,15 @@ max-width:520px}
 .reaction{display:inline-block;background:#2b2d31;border:1px solid #3f4147;border-radius:8px;padding:0 6px;
 margin-right:4px;font-size:14px}
 .system{color:#949ba4;padding:4px 24px 4px 72px;margin-top:8px;font-size:14px}
+.msg.cont{margin-top:0;padding-top:2px;padding-bottom:2px}
+.gutter{width:40px;margin-right:16px;flex:none;color:#949ba4;font-size:11px;text-align:right;visibility:hidden;
+line-height:22px}
+.msg.cont:hover .gutter{visibility:visible}
+code{background:#2b2d31;border-radius:3px;padding:0 3px;font-family:Consolas,"Liberation Mono",monospace;font-size:85%}
+pre{background:#2b2d31;border:1px solid #1e1f22;border-radius:4px;padding:8px;margin:4px 0;white-space:pre-wrap}
+pre code{background:none;padding:0}
+.spoiler{background:#1e1f22;color:transparent;border-radius:3px}
+.spoiler:hover{color:inherit}
 a{color:#00a8fc;text-decoration:none}
 """
 
@@ -98,13 +111,17 @@ def _colour(value: int | None) -> str | None:
     return f"#{value & 0xFFFFFF:06x}" if value else None
 
 
-def _text(value: str, names: dict[int, str]) -> str:
-    """User text, escaped, with user/role/channel mentions shown as Discord shows them."""
-    escaped = _e(value)
+def _mentions(escaped: str, names: dict[int, str]) -> str:
+    """Escaped text with its user/role/channel mentions shown as Discord shows them."""
     escaped = _USER_MENTION.sub(
         lambda m: f'<span class="mention">@{names.get(int(m.group(1)), m.group(1))}</span>', escaped)
     escaped = _ROLE_MENTION.sub('<span class="mention">@role</span>', escaped)
     return _CHANNEL_MENTION.sub('<span class="mention">#channel</span>', escaped)
+
+
+def _text(value: str, names: dict[int, str]) -> str:
+    """User text, escaped, with its Markdown and mentions shown as Discord shows them."""
+    return markdown.render(_e(value), _link, lambda plain: _mentions(plain, names))
 
 
 def _embed(embed: dict[str, Any], names: dict[int, str], origins: frozenset[str]) -> str:
@@ -147,22 +164,40 @@ def _when(line_time: Any) -> str:
     return line_time.strftime("%Y-%m-%d %H:%M:%S UTC") if line_time else "—"
 
 
-def _message(line: Line, names: dict[int, str], origins: frozenset[str]) -> str:
+def _clock(line_time: Any) -> str:
+    return line_time.strftime("%H:%M") if line_time else ""
+
+
+def continues(line: Line, previous: Line | None) -> bool:
+    """Whether `line` is shown under `previous` without its author again, as Discord groups messages: the same
+    author within 7 minutes, not a reply, neither a system line."""
+    return (previous is not None and not line.system and not previous.system and line.reply_to is None
+            and line.author_id == previous.author_id and line.created_at is not None
+            and previous.created_at is not None and line.created_at - previous.created_at <= GROUPED)
+
+
+def _message(line: Line, names: dict[int, str], origins: frozenset[str], *, continued: bool = False) -> str:
     if line.system:
         return f'<div class="system">➜ {_e(line.system)} <span class="time">{_e(_when(line.created_at))}</span></div>'
-    avatar = _cdn_image(line.avatar_url, origins) if line.avatar_url else None
-    colour = _colour(line.colour)
-    parts = ['<div class="msg">',
-             f'<img class="avatar" src="{_e(avatar)}" alt="">' if avatar else '<div class="avatar"></div>',
-             '<div class="body">']
-    if line.reply_to:
-        who, said = line.reply_to
-        parts.append(f'<div class="reply">↪ <span class="rname">{_e(who)}</span>{_text(said, names)}</div>')
-    style = f' style="color:{colour}"' if colour else ""
-    parts.append(f'<span class="author"{style} '
-                 f'title="{_e(line.author)} ({line.author_id})">{_e(line.display_name or line.author)}</span>'
-                 + ('<span class="bot">BOT</span>' if line.bot else "")
-                 + f'<span class="time">{_e(_when(line.created_at))}</span>')
+    if continued:  # under the same author's previous message: its time in the gutter, shown on hover
+        parts = ['<div class="msg cont">',
+                 f'<div class="gutter" title="{_e(_when(line.created_at))}">{_e(_clock(line.created_at))}</div>',
+                 '<div class="body">']
+    else:
+        avatar = _cdn_image(line.avatar_url, origins) if line.avatar_url else None
+        parts = ['<div class="msg">',
+                 f'<img class="avatar" src="{_e(avatar)}" alt="">' if avatar else '<div class="avatar"></div>',
+                 '<div class="body">']
+        if line.reply_to:
+            who, said = line.reply_to
+            parts.append(f'<div class="reply">↪ <span class="rname">{_e(who)}</span>{_mentions(_e(said), names)}'
+                         "</div>")
+        colour = _colour(line.colour)
+        style = f' style="color:{colour}"' if colour else ""
+        parts.append(f'<span class="author"{style} '
+                     f'title="{_e(line.author)} ({line.author_id})">{_e(line.display_name or line.author)}</span>'
+                     + ('<span class="bot">BOT</span>' if line.bot else "")
+                     + f'<span class="time">{_e(_when(line.created_at))}</span>')
     if line.content:
         edited = (f'<span class="edited" title="{_e(_when(line.edited_at))}">(edited)</span>' if line.edited_at
                   else "")
@@ -199,6 +234,7 @@ def page(header: Header, lines: list[Line]) -> str:
         parts.append(f'<p class="meta">Closed at {_e(_when(header.closed_at))} by {_e(header.closed_by or "—")}'
                      f"{reason}</p>")
     parts.append(f'<p class="meta">Messages: {len(lines)}</p></header><main>')
-    parts.extend(_message(line, names, origins) for line in lines)
+    parts.extend(_message(line, names, origins, continued=continues(line, previous))
+                 for previous, line in zip([None, *lines], lines, strict=False))
     parts.append("</main></body></html>")
     return "\n".join(parts) + "\n"

@@ -105,3 +105,40 @@ async def test_old_transcripts_go_after_the_retention(desk: TicketDesk) -> None:
     assert left == {(g.guild.id, kept[(g.guild.id, 10)]),  # its own 30 days
                     (other, kept[(other, 10)]), (other, kept[(other, 40)])}  # the default, 365 days
     assert await repo.get(hearth.db, other, kept[(other, 400)]) is not None  # the ticket itself stays
+
+
+def _page_of(*lines: Line) -> str:
+    header = Header(ticket_id=7, guild="g", channel="c", opener="bob", opener_id=1, description="d",
+                    status="closed", created_at=WHEN, closed_at=None, closed_by=None, close_reason=None)
+    return html_page(header, list(lines))
+
+
+def _said(content: str, *, at: datetime = WHEN, author_id: int = ALICE, **more) -> Line:
+    return Line(author="alice", author_id=author_id, bot=False, created_at=at, content=content, **more)
+
+
+def test_markdown_is_shown_as_discord_shows_it_and_stays_escaped() -> None:
+    page = _page_of(_said("**bold** *it* _also_ __under__ ~~gone~~ ||secret|| `x < 1` "
+                          "see https://example.com/a_b_c?x=1&y=2. and javascript:alert(1)\n"
+                          "```py\nif a < b and **not** c:\n    print('<hi>')\n```"))
+    assert "<strong>bold</strong>" in page and "<em>it</em>" in page and "<em>also</em>" in page
+    assert "<u>under</u>" in page and "<s>gone</s>" in page and '<span class="spoiler">secret</span>' in page
+    assert "<code>x &lt; 1</code>" in page
+    # A link keeps its underscores, leaves out the full stop after it, and is escaped; javascript: is no link.
+    assert ('<a href="https://example.com/a_b_c?x=1&amp;y=2" rel="noopener noreferrer" target="_blank">'
+            "https://example.com/a_b_c?x=1&amp;y=2</a>.") in page
+    assert 'href="javascript' not in page
+    # Nothing inside a code block is formatted, and it stays escaped.
+    assert "<pre><code>if a &lt; b and **not** c:\n    print(&#x27;&lt;hi&gt;&#x27;)\n</code></pre>" in page
+
+
+def test_one_authors_messages_within_seven_minutes_share_one_name() -> None:
+    bob = 1
+    page = _page_of(_said("one"), _said("two", at=WHEN + timedelta(minutes=2)),
+                    _said("three", at=WHEN + timedelta(minutes=8)),  # 6 minutes after "two": still grouped
+                    _said("four", at=WHEN + timedelta(minutes=16)),  # 8 minutes later: a new group
+                    _said("five", at=WHEN + timedelta(minutes=17), author_id=bob),
+                    _said("six", at=WHEN + timedelta(minutes=17), author_id=bob, reply_to=("alice", "four")))
+    assert page.count('<div class="msg">') == 4  # one, four, five, and six (a reply always shows its author)
+    assert page.count('<div class="msg cont">') == 2  # two, three
+    assert '<div class="gutter" title="2026-05-01 12:02:00 UTC">12:02</div>' in page
