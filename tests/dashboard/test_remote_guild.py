@@ -1,7 +1,8 @@
 """A server held by another bot process (SHARD_COUNT=2): the process serving the dashboard holds shard 1 only, the
 server is on shard 0, so it is not in this process's gateway cache. The access check asks Discord over REST (the
 guild, the member, their roles; permissions computed as Discord does), never the login's guild list; the settings
-page works (validation and role safety as the member); losing the permission closes it at the next request."""
+page works (validation and role safety as the member), and so does every other page; losing the permission closes
+it at the next request."""
 
 from __future__ import annotations
 
@@ -144,3 +145,17 @@ async def test_made_up_servers_of_other_shards_cannot_spend_the_bots_rate_limit(
     assert len(hearth.discord.requests("GET", "/guilds/{guild_id}")) == before + REMOTE_CHECKS_PER_MINUTE
     await hearth.move_clock(hearth.clock.now() + timedelta(minutes=1, seconds=1))
     assert (await bobs.get(f"/dashboard/{far.id}/me")).status_code == 200
+
+
+async def test_every_manager_page_of_a_server_held_elsewhere_opens(hearth: Hearth, dashboard) -> None:
+    """Each list page of the dashboard, for a server this process has no gateway cache of: it answers 200 and names
+    the server, and neither the bot nor the stand-in logged an error (the teardown checks it)."""
+    far, alice, _, _, opener = await _served(hearth, dashboard)
+    browser = opener()
+    await browser.login(alice)
+    pages = ("overview", "settings", "modules", "permissions", "history", "audit", "levels", "automod",
+             "onboarding", "commands", "tags", "role-menus", "tickets", "cases", "events", "api-keys", "me")
+    for name in pages:
+        page = await browser.get(f"/dashboard/{far.id}/{name}")
+        assert page.status_code == 200, (name, page.status_code, page.text[:500])
+        assert "Far Away" in page.text, name
