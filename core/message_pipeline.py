@@ -195,7 +195,8 @@ class MessagePipeline:
             await pending
         return context
 
-    def _prepared(self, message: discord.Message, settings: GuildValues | None = None) -> Any:
+    def _prepared(self, message: discord.Message,
+                  settings: GuildValues | None = None) -> tuple[MessageContext, Stages] | object | None:
         """The message's context and the stages it goes through; None when it is not for us, `_COLD` when its
         guild's settings must be read first."""
         me = self.bot.user
@@ -254,7 +255,7 @@ class MessagePipeline:
         """The guild's stages for its settings as they are now: those whose module is switched on there and that
         have something to do there."""
         humans = self._filtered(r for r in self._stages
-                                if (r.module is None or settings.value(r.module.switch))
+                                if (r.module is None or r.module.on_in(settings))
                                 and (r.wanted is None or r.wanted(guild_id, settings)))
         plan = _Plan(settings, humans, self._filtered(r for r in humans if r.include_bots))
         self._plans[guild_id] = plan

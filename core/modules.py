@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import discord
 from discord import app_commands
 
-from core.guild_settings import UnknownSetting
+from core.guild_settings import GuildValues, UnknownSetting
 from core.settings_registry import SettingSpec, SettingType
 from utils.errors import UserFacingError
 
@@ -51,6 +51,10 @@ class Module:
     switch: SettingSpec[bool]
     docs: str  # the page under docs/, e.g. "tickets.md"
     summary: str = ""  # one line for /config modules and /help
+
+    def on_in(self, values: GuildValues) -> bool:
+        """Whether the module is on in a guild with these settings."""
+        return bool(values.value(self.switch))
 
 
 SCOPE = "modules"
@@ -156,7 +160,7 @@ class Modules:
         """Whether `module` is on in the guild when its settings are in memory (None: they must be read first);
         no coroutine, for hot paths (the message pipeline's plan of a guild's stages)."""
         values = self.bot.guild_settings.in_memory(guild_id)
-        return None if values is None else bool(values.value(module.switch))
+        return None if values is None else module.on_in(values)
 
     async def is_on(self, guild_id: int, module: Module) -> bool:
         """Whether `module` is on in the guild (from the settings cache after the guild's first read)."""
